@@ -1,0 +1,124 @@
+"""The `serendip` command line. Every error is one human-readable line and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bot import __version__
+from bot.config import Config, ConfigError, load_config
+from bot.logs import setup_logging
+
+
+class CommandError(Exception):
+    """A command failed for a reason the person can fix; the message says which."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="serendip", description="Serendip: social learning bot.")
+    parser.add_argument("--version", action="version", version=f"serendip {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser("run", help="run the bot")
+    run.add_argument("--http", action="store_true", help="HTTP mode even if SLACK_APP_TOKEN is set")
+    run.add_argument("--port", type=int, help="HTTP port (default: PORT or 3000)")
+    run.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    export = sub.add_parser("export", help="export all stored items")
+    export.add_argument("--format", choices=("json", "csv"), default="json")
+    export.add_argument("-o", "--output", help="write to this file instead of stdout")
+    forget = sub.add_parser("forget", help="delete everything stored about a person")
+    forget.add_argument("user_id")
+    backup = sub.add_parser("backup", help="a consistent copy of the database, while it runs")
+    backup.add_argument("file")
+    demo = sub.add_parser("demo", help="an offline show of the bot against a local Slack")
+    demo.add_argument("--quiet", action="store_true", help="print only the summary")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `serendip` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config()
+        setup_logging(config.log_level, config.secrets)
+        return COMMANDS[args.command](config, args)
+    except (ConfigError, CommandError) as exc:
+        print(f"serendip: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(config: Config, args: argparse.Namespace) -> int:
+    from bot.runner import serve
+
+    socket_mode = bool(config.app_token) and not args.http
+    config.require("bot_token")
+    if not socket_mode:
+        config.require("signing_secret")
+    port = config.port if args.port is None else args.port
+    if not 0 <= port <= 65535:
+        raise CommandError(f"--port must be between 0 and 65535, got {port}")
+    asyncio.run(serve(config, socket_mode, args.host, port))
+    return 0
+
+
+def _existing_db(config: Config) -> str:
+    if not Path(config.db_path).is_file():
+        raise CommandError(f"no database at {config.db_path} (SERENDIP_DB)")
+    return config.db_path
+
+
+def _export(config: Config, args: argparse.Namespace) -> int:
+    from bot.export import to_csv, to_json
+    from bot.store import Store
+
+    store = Store(_existing_db(config)).open()
+    try:
+        records = asyncio.run(store.export_items())
+    finally:
+        store.close()
+    text = to_csv(records) if args.format == "csv" else to_json(records)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _forget(config: Config, args: argparse.Namespace) -> int:
+    from bot.forgetting import forget_from_cli
+
+    try:
+        print(asyncio.run(forget_from_cli(config, _existing_db(config), args.user_id)))
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    return 0
+
+
+def _backup(config: Config, args: argparse.Namespace) -> int:
+    from bot.store import Store
+
+    target = Path(args.file)
+    if target.exists():
+        raise CommandError(f"{target} exists already; choose a new file")
+    try:
+        Store(_existing_db(config)).backup(target)
+    except sqlite3.Error as exc:
+        raise CommandError(f"backup failed: {exc}") from None
+    print(f"backed up {config.db_path} to {target}")
+    return 0
+
+
+def _demo(config: Config, args: argparse.Namespace) -> int:
+    from bot.demo import run_demo
+
+    return asyncio.run(run_demo(quiet=args.quiet))
+
+
+COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {
+    "run": _run, "export": _export, "forget": _forget, "backup": _backup, "demo": _demo,
+}  # fmt: skip

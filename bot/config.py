@@ -1,0 +1,230 @@
+"""Settings, read once from the environment and a `.env` file (the environment wins)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DEFAULT_API_URL = "https://slack.com/api/"
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DEFAULT_USEFUL = ("+1", "thumbsup", "bulb", "star", "heart", "raised_hands", "100")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]+$")
+
+
+class ConfigError(Exception):
+    """A missing or malformed setting; the message is one line naming it."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """Every setting of interface.md, parsed and checked."""
+
+    bot_token: str | None = None
+    signing_secret: str | None = None
+    app_token: str | None = None
+    api_url: str = DEFAULT_API_URL
+    db_path: str = "./serendip.db"
+    port: int = 3000
+    tz: str = "UTC"
+    digest_day: str = "mon"
+    digest_hour: int = 9
+    send_rate: int = 120
+    admins: frozenset[str] = frozenset()
+    ask_channel: str | None = None
+    routing_cap: int = 3
+    report_channel: str | None = None
+    minutes_saved: int = 15
+    individual_stats: bool = False
+    useful_emoji: frozenset[str] = frozenset(DEFAULT_USEFUL)
+    save_emoji: frozenset[str] = frozenset({"bookmark"})
+    answer_emoji: frozenset[str] = frozenset({"white_check_mark"})
+    flag_emoji: frozenset[str] = frozenset({"triangular_flag_on_post"})
+    fetch_links: bool = True
+    fetch_delay: float = 30.0
+    fetch_allow: tuple[str, ...] = ()
+    retention_days: int = 0
+    uninstall_grace_days: int = 7
+    log_level: str = "INFO"
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+    def __repr__(self) -> str:
+        """Never show secrets, even by accident in a traceback."""
+        return f"Config(db_path={self.db_path!r}, api_url={self.api_url!r}, port={self.port})"
+
+    def require(self, *names: str) -> None:
+        """Raise ConfigError naming the first required setting that is missing."""
+        env_names = {
+            "bot_token": "SLACK_BOT_TOKEN",
+            "signing_secret": "SLACK_SIGNING_SECRET",
+            "app_token": "SLACK_APP_TOKEN",
+        }
+        for name in names:
+            if not getattr(self, name):
+                raise ConfigError(f"{env_names[name]} is required for this command")
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Parse a simple `.env` file: KEY=VALUE lines, `#` comments, optional quotes."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        values[key.strip()] = value
+    return values
+
+
+def load_config(
+    environ: Mapping[str, str] | None = None, dotenv: Path | None = Path(".env")
+) -> Config:
+    """Build the Config from `.env` overlaid with the environment."""
+    env: dict[str, str] = read_dotenv(dotenv) if dotenv else {}
+    env.update(os.environ if environ is None else environ)
+    return _parse(_Reader(env))
+
+
+class _Reader:
+    """Typed access to raw setting strings, raising ConfigError that names the variable."""
+
+    def __init__(self, env: Mapping[str, str]) -> None:
+        self.env = env
+
+    def text(self, name: str) -> str | None:
+        value = self.env.get(name, "").strip()
+        return value or None
+
+    def integer(self, name: str, default: int, low: int = 0, high: int = 10**9) -> int:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+        if not low <= value <= high:
+            raise ConfigError(f"{name} must be between {low} and {high}, got {value}")
+        return value
+
+    def number(self, name: str, default: float) -> float:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        try:
+            value = float(raw)
+        except ValueError:
+            raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+        if not 0 <= value <= 86400:
+            raise ConfigError(f"{name} must be between 0 and 86400, got {raw!r}")
+        return value
+
+    def switch(self, name: str, default: bool) -> bool:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        if raw.lower() in ("on", "true", "1", "yes"):
+            return True
+        if raw.lower() in ("off", "false", "0", "no"):
+            return False
+        raise ConfigError(f"{name} must be 'on' or 'off', got {raw!r}")
+
+    def choice(self, name: str, default: str, options: tuple[str, ...]) -> str:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        value = raw.upper() if options == LOG_LEVELS else raw.lower()
+        if value not in options:
+            raise ConfigError(f"{name} must be one of {', '.join(options)}, got {raw!r}")
+        return value
+
+    def names(self, name: str, default: frozenset[str]) -> frozenset[str]:
+        raw = self.text(name)
+        if raw is None:
+            return default
+        items = frozenset(part.strip().strip(":") for part in raw.split(",") if part.strip())
+        if not items:
+            raise ConfigError(f"{name} must list at least one emoji name")
+        return items
+
+    def ids(self, name: str, pattern: re.Pattern[str]) -> frozenset[str]:
+        raw = self.text(name) or ""
+        items = frozenset(part.strip() for part in raw.split(",") if part.strip())
+        for item in items:
+            if not pattern.match(item):
+                raise ConfigError(f"{name} has a malformed Slack id: {item!r}")
+        return items
+
+    def one_id(self, name: str, pattern: re.Pattern[str]) -> str | None:
+        found = self.ids(name, pattern)
+        if len(found) > 1:
+            raise ConfigError(f"{name} must be a single Slack id")
+        return next(iter(found), None)
+
+
+def _timezone(reader: _Reader) -> str:
+    name = reader.text("SERENDIP_TZ") or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"SERENDIP_TZ is not a known IANA time zone: {name!r}") from None
+    return name
+
+
+def _api_url(reader: _Reader) -> str:
+    url = reader.text("SLACK_API_URL") or DEFAULT_API_URL
+    if not re.match(r"^https?://[^/\s]+", url):
+        raise ConfigError(f"SLACK_API_URL must be an http(s) URL, got {url!r}")
+    return url if url.endswith("/") else url + "/"
+
+
+def _token(reader: _Reader, name: str, prefix: str) -> str | None:
+    value = reader.text(name)
+    if value is not None and not value.startswith(prefix):
+        raise ConfigError(f"{name} must start with {prefix!r}")
+    return value
+
+
+def _parse(r: _Reader) -> Config:
+    bot_token = _token(r, "SLACK_BOT_TOKEN", "xoxb-")
+    app_token = _token(r, "SLACK_APP_TOKEN", "xapp-")
+    signing_secret = r.text("SLACK_SIGNING_SECRET")
+    return Config(
+        bot_token=bot_token,
+        signing_secret=signing_secret,
+        app_token=app_token,
+        api_url=_api_url(r),
+        db_path=r.text("SERENDIP_DB") or "./serendip.db",
+        port=r.integer("PORT", 3000, 0, 65535),
+        tz=_timezone(r),
+        digest_day=r.choice("SERENDIP_DIGEST_DAY", "mon", DAYS),
+        digest_hour=r.integer("SERENDIP_DIGEST_HOUR", 9, 0, 23),
+        send_rate=r.integer("SERENDIP_SEND_RATE", 120, 1, 100_000),
+        admins=r.ids("SERENDIP_ADMINS", _USER_ID),
+        ask_channel=r.one_id("SERENDIP_ASK_CHANNEL", _CHANNEL_ID),
+        routing_cap=r.integer("SERENDIP_ROUTING_CAP", 3, 0, 1000),
+        report_channel=r.one_id("SERENDIP_REPORT_CHANNEL", _CHANNEL_ID),
+        minutes_saved=r.integer("SERENDIP_MINUTES_SAVED", 15, 0, 10_000),
+        individual_stats=r.switch("SERENDIP_INDIVIDUAL_STATS", False),
+        useful_emoji=r.names("SERENDIP_USEFUL_EMOJI", frozenset(DEFAULT_USEFUL)),
+        save_emoji=r.names("SERENDIP_SAVE_EMOJI", frozenset({"bookmark"})),
+        answer_emoji=r.names("SERENDIP_ANSWER_EMOJI", frozenset({"white_check_mark"})),
+        flag_emoji=r.names("SERENDIP_FLAG_EMOJI", frozenset({"triangular_flag_on_post"})),
+        fetch_links=r.switch("SERENDIP_FETCH_LINKS", True),
+        fetch_delay=r.number("SERENDIP_FETCH_DELAY", 30.0),
+        fetch_allow=tuple(sorted(r.ids("SERENDIP_FETCH_ALLOW", re.compile(r"^\S+$")))),
+        retention_days=r.integer("SERENDIP_RETENTION_DAYS", 0, 0, 100_000),
+        uninstall_grace_days=r.integer("SERENDIP_UNINSTALL_GRACE_DAYS", 7, 0, 100_000),
+        log_level=r.choice("SERENDIP_LOG_LEVEL", "INFO", LOG_LEVELS),
+        secrets=tuple(s for s in (bot_token, app_token, signing_secret) if s),
+    )

@@ -1,0 +1,60 @@
+"""Forgetting a person: the store's deletion, then the bot's Slack posts that credit them."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Config
+from bot.models import ForgetResult
+from bot.slack_client import make_client
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+async def forget(
+    store: Store, client: AsyncWebClient | None, team_id: str, user_id: str
+) -> tuple[ForgetResult, int]:
+    """Delete what is stored about a person, then the posts crediting them (with a client).
+
+    Returns the store's result and how many posts are gone from Slack.
+    """
+    result = await store.forget_person(team_id, user_id)
+    deleted = 0
+    for post in result.posts if client is not None else []:
+        try:
+            await client.chat_delete(channel=post.channel, ts=post.ts)  # type: ignore[union-attr]
+            deleted += 1
+        except SlackApiError as exc:
+            if exc.response.get("error") == "message_not_found":
+                deleted += 1  # already gone, which is what we wanted
+            else:
+                log.warning("could not delete post %s/%s: %s", post.channel, post.ts,
+                            exc.response.get("error"))  # fmt: skip
+    return result, deleted
+
+
+async def forget_from_cli(config: Config, db_path: str, user_id: str) -> str:
+    """`serendip forget USER_ID` in every workspace of the database; returns the report."""
+    if not USER_ID.match(user_id):
+        raise ValueError(f"not a Slack user id: {user_id!r}")
+    client = make_client(config.bot_token, config.api_url) if config.bot_token else None
+    store = Store(db_path).open()
+    try:
+        teams = await store.teams_with_person(user_id) or ["?"]
+        results = [await forget(store, client, team, user_id) for team in teams]
+    finally:
+        store.close()
+    shares = sum(r.shares for r, _ in results)
+    votes = sum(r.votes for r, _ in results)
+    posts = sum(len(r.posts) for r, _ in results)
+    deleted = sum(d for _, d in results)
+    line = f"forgot {user_id}: {shares} share(s), {votes} vote(s) deleted; opted out"
+    if client is None and posts:
+        return f"{line}; {posts} Slack post(s) crediting them were left (no SLACK_BOT_TOKEN)"
+    return f"{line}; {deleted} of {posts} Slack post(s) crediting them deleted"

@@ -1,0 +1,88 @@
+"""Plain data passed between handlers, jobs and the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ItemKind = Literal["link", "learning", "question"]
+ReactionKind = Literal["useful", "flag", "save"]
+ShareSource = Literal["message", "save", "til", "import"]
+
+
+@dataclass(frozen=True)
+class ItemDraft:
+    """An item as capture sees it, before the store gives it an id."""
+
+    kind: ItemKind
+    key: str
+    url: str | None = None
+    title: str | None = None
+    text: str | None = None
+    description: str | None = None
+    site_name: str | None = None
+
+
+@dataclass(frozen=True)
+class ShareInput:
+    """Where and by whom an item was shared: one message (or one /til)."""
+
+    team_id: str
+    channel: str
+    ts: str
+    user: str | None
+    text: str
+    is_private: bool
+    source: ShareSource = "message"
+    thread_ts: str | None = None
+    saved_by: str | None = None
+
+
+@dataclass(frozen=True)
+class ChannelInfo:
+    """What the store keeps about a channel."""
+
+    team_id: str
+    id: str
+    name: str | None = None
+    is_private: bool = False
+    is_archived: bool = False
+    is_member: bool = True
+    capture: str | None = None  # None: the default for its kind; "on" or "off"
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    """What the store keeps about a person."""
+
+    team_id: str
+    id: str
+    name: str | None = None
+    real_name: str | None = None
+    tz: str | None = None
+    is_admin: bool = False
+    is_owner: bool = False
+    is_bot: bool = False
+    deleted: bool = False
+
+
+@dataclass(frozen=True)
+class BotPost:
+    """A message the bot posted, remembered so forget-me can delete what credits a person."""
+
+    team_id: str
+    channel: str
+    ts: str
+    credited: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class ForgetResult:
+    """What forget-me removed, and the bot posts left to delete in Slack."""
+
+    shares: int
+    votes: int
+    flags: int
+    items_deleted: int
+    posts: list[BotPost] = field(default_factory=list)

@@ -1,0 +1,73 @@
+"""`serendip run`: the store, the scheduler, the web server and, in Socket Mode, the socket."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
+
+from bot.app import build_app
+from bot.config import Config
+from bot.server import build_web_app
+from bot.store import Store
+from jobs.scheduler import build_scheduler
+
+log = logging.getLogger(__name__)
+
+
+def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> web.Application:
+    """The whole bot as an aiohttp application; `cleanup_ctx` starts and stops each part."""
+    store = Store(config.db_path)
+    bolt_app = build_app(config, store, socket_mode=socket_mode)
+    mode = "socket" if socket_mode else "http"
+    web_app = build_web_app(store, mode, None if socket_mode else bolt_app, config.signing_secret)
+
+    async def store_ctx(_: web.Application) -> AsyncIterator[None]:
+        await asyncio.to_thread(store.open)
+        yield
+        await asyncio.to_thread(store.close)
+
+    async def scheduler_ctx(_: web.Application) -> AsyncIterator[None]:
+        jobs = build_scheduler(store, config)
+        jobs.start()
+        yield
+        jobs.shutdown(wait=False)
+
+    async def socket_ctx(_: web.Application) -> AsyncIterator[None]:
+        assert config.app_token is not None
+        handler = AsyncSocketModeHandler(bolt_app, config.app_token)
+        await handler.connect_async()  # type: ignore[no-untyped-call]
+        log.info("connected to Slack in Socket Mode")
+        yield
+        await handler.close_async()  # type: ignore[no-untyped-call]
+
+    web_app.cleanup_ctx.append(store_ctx)
+    if scheduler:
+        web_app.cleanup_ctx.append(scheduler_ctx)
+    if socket_mode:
+        web_app.cleanup_ctx.append(socket_ctx)
+    web_app["store"] = store
+    web_app["bolt_app"] = bolt_app
+    return web_app
+
+
+async def serve(config: Config, socket_mode: bool, host: str, port: int) -> None:
+    """Run until SIGINT or SIGTERM, then stop cleanly."""
+    web_app = build_server(config, socket_mode)
+    runner = web.AppRunner(web_app, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port)
+    await site.start()
+    log.info("serving on %s:%s (%s mode)", host, port, "socket" if socket_mode else "http")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await runner.cleanup()

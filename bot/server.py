@@ -1,0 +1,92 @@
+"""The HTTP side: `POST /slack/events` behind a guard, and `GET /healthz`.
+
+Bolt answers 500 to a non-numeric timestamp and to a body that is not JSON; the guard
+answers 401 and 400 first, as Slack's own servers would expect.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.signature import SignatureVerifier
+
+from bot import __version__
+from bot.store import Store
+
+EVENTS_PATH = "/slack/events"
+MAX_BODY = 1024 * 1024
+
+
+def _error(status: int, message: str) -> web.Response:
+    return web.json_response({"error": message}, status=status)
+
+
+def parse_body(text: str, content_type: str) -> dict[str, Any] | None:
+    """The JSON object Bolt will see, or None when the body cannot be one."""
+    try:
+        if content_type == "application/json" or text.startswith("{"):
+            data = json.loads(text)
+        else:
+            form = dict(parse_qsl(text, keep_blank_values=True))
+            data = json.loads(form["payload"]) if "payload" in form else form
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _well_formed(data: dict[str, Any]) -> bool:
+    if data.get("type") != "event_callback":
+        return True
+    event = data.get("event")
+    return isinstance(event, dict) and isinstance(event.get("type"), str)
+
+
+class EventsEndpoint:
+    """Checks a request the way Slack signs it, then hands it to Bolt."""
+
+    def __init__(self, app: AsyncApp, signing_secret: str) -> None:
+        self.app = app
+        self.verifier = SignatureVerifier(signing_secret)
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        """Answer 401, 400 or whatever Bolt answers."""
+        raw = await request.read()
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        if not timestamp.isdigit() or not self.verifier.is_valid(raw, timestamp, signature):
+            return _error(401, "invalid request")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return _error(400, "body is not UTF-8")
+        data = parse_body(text, request.content_type)
+        if data is None or not _well_formed(data):
+            return _error(400, "malformed body")
+        bolt_request = AsyncBoltRequest(
+            body=text, query=request.query_string, headers=dict(request.headers)
+        )
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+
+def build_web_app(
+    store: Store, mode: str, bolt_app: AsyncApp | None = None, signing_secret: str | None = None
+) -> web.Application:
+    """The aiohttp application: the events endpoint (HTTP mode) and the health check."""
+    web_app = web.Application(client_max_size=MAX_BODY)
+
+    async def healthz(_: web.Request) -> web.Response:
+        status = 200 if store.opened else 503
+        return web.json_response(
+            {"ok": store.opened, "mode": mode, "version": __version__}, status=status
+        )
+
+    web_app.router.add_get("/healthz", healthz)
+    if bolt_app is not None and signing_secret:
+        web_app.router.add_post(EVENTS_PATH, EventsEndpoint(bolt_app, signing_secret))
+    return web_app

@@ -1,0 +1,237 @@
+"""SQL for items, shares, reactions, votes and flags (runs in the writer or a reader thread)."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+from bot.models import ItemDraft, ReactionKind, ShareInput
+from bot.slacktext import readable
+
+
+def new_item_id() -> str:
+    """A short id that sorts by creation time and never changes."""
+    return f"{int(time.time() * 1000):011x}{secrets.token_hex(4)}"
+
+
+def user_names(db: Database, team_id: str) -> dict[str, str]:
+    """Display names of the workspace's known people."""
+    rows = db.execute("SELECT id, name FROM users WHERE team_id = ?", [team_id])
+    return {uid: name for uid, name in rows if name}
+
+
+def _readable(db: Database, team_id: str, text: str) -> str:
+    if "<@" not in text:
+        return readable(text)
+    names = user_names(db, team_id)
+    return readable(text, names.get)
+
+
+def upsert_item(db: Database, team_id: str, draft: ItemDraft, ts: str) -> str:
+    """The item for this key, created if new; unfurl details fill in what is missing."""
+    row = db.execute(
+        "SELECT id FROM items WHERE team_id = ? AND key = ?", [team_id, draft.key]
+    ).fetchone()
+    if row:
+        db.execute(
+            "UPDATE items SET title = COALESCE(?, title), description = COALESCE(?, description),"
+            " site_name = COALESCE(?, site_name) WHERE id = ?",
+            [draft.title, draft.description, draft.site_name, row[0]],
+        )
+        return str(row[0])
+    item_id = new_item_id()
+    db.execute(
+        "INSERT INTO items (id, team_id, key, kind, url, title, text, description, site_name,"
+        " created_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [item_id, team_id, draft.key, draft.kind, draft.url, draft.title, draft.text,
+         draft.description, draft.site_name, ts],
+    )  # fmt: skip
+    return item_id
+
+
+def put_share(db: Database, share: ShareInput, item_id: str) -> None:
+    """Insert or refresh one share; the first source and saver of a share are kept."""
+    db.execute(
+        "INSERT INTO shares (team_id, item_id, channel, ts, at, user, text, thread_ts, is_private,"
+        " source, saved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (team_id, item_id, channel, ts) DO UPDATE SET text = excluded.text,"
+        " user = excluded.user, is_private = excluded.is_private,"
+        " saved_by = COALESCE(shares.saved_by, excluded.saved_by)",
+        [share.team_id, item_id, share.channel, share.ts, ts_seconds(share.ts), share.user,
+         share.text, share.thread_ts, int(share.is_private), share.source, share.saved_by],
+    )  # fmt: skip
+
+
+def ts_seconds(ts: str) -> float:
+    """A Slack ts as Unix seconds (0 for garbage, which sorts it first rather than failing)."""
+    try:
+        return float(ts)
+    except ValueError:
+        return 0.0
+
+
+def items_at(
+    db: Database, team_id: str, channel: str, ts: str, source: str | None = None
+) -> set[str]:
+    """Ids of the items shared by one message (optionally only those of one source)."""
+    sql = "SELECT item_id FROM shares WHERE team_id = ? AND channel = ? AND ts = ?"
+    args = [team_id, channel, ts]
+    if source:
+        sql += " AND source = ?"
+        args.append(source)
+    return {row[0] for row in db.execute(sql, args)}
+
+
+def replace_message(db: Database, share: ShareInput, drafts: Iterable[ItemDraft]) -> list[str]:
+    """Make a message's captured items exactly `drafts` (capture, edit, re-unfurl)."""
+    ids = [upsert_item(db, share.team_id, d, share.ts) for d in drafts]
+    before = items_at(db, share.team_id, share.channel, share.ts, share.source)
+    for gone in before - set(ids):
+        db.execute(
+            "DELETE FROM shares WHERE item_id = ? AND channel = ? AND ts = ? AND source = ?",
+            [gone, share.channel, share.ts, share.source],
+        )
+    for item_id in ids:
+        put_share(db, share, item_id)
+    db.execute(
+        "UPDATE shares SET text = ? WHERE team_id = ? AND channel = ? AND ts = ?",
+        [share.text, share.team_id, share.channel, share.ts],
+    )
+    refresh_items(
+        db, share.team_id, before | set(ids) | items_at(db, share.team_id, share.channel, share.ts)
+    )
+    return ids
+
+
+def remove_message(db: Database, team_id: str, channel: str, ts: str) -> set[str]:
+    """Forget a deleted message: its shares, the reactions on it, and items left with no share."""
+    touched = items_at(db, team_id, channel, ts)
+    args = [team_id, channel, ts]
+    db.execute("DELETE FROM shares WHERE team_id = ? AND channel = ? AND ts = ?", args)
+    db.execute("DELETE FROM reactions WHERE team_id = ? AND channel = ? AND ts = ?", args)
+    refresh_items(db, team_id, touched)
+    return touched
+
+
+def save_learning(db: Database, share: ShareInput, draft: ItemDraft, saver: str | None) -> str:
+    """Record a saved or /til learning; a saver other than the author votes for it."""
+    item_id = upsert_item(db, share.team_id, draft, share.ts)
+    put_share(db, share, item_id)
+    if saver and saver != share.user:
+        db.execute(
+            "INSERT OR IGNORE INTO votes (team_id, item_id, voter, via, is_private, at)"
+            " VALUES (?, ?, ?, 'save', ?, ?)",
+            [share.team_id, item_id, saver, int(share.is_private), time.time()],
+        )
+    refresh_items(db, share.team_id, {item_id})
+    return item_id
+
+
+def set_reaction(
+    db: Database, team_id: str, channel: str, ts: str, user: str, emoji: str,
+    kind: ReactionKind, present: bool,
+) -> set[str]:  # fmt: skip
+    """Add or remove one reaction and re-derive the votes and flags of the message's items."""
+    args = [team_id, channel, ts, user, emoji]
+    touched = items_at(db, team_id, channel, ts)
+    if present and not touched and kind != "save":
+        return touched  # a reaction on nothing captured is not worth keeping
+    if present:
+        db.execute(
+            "INSERT OR IGNORE INTO reactions (team_id, channel, ts, user, emoji, kind)"
+            " VALUES (?, ?, ?, ?, ?, ?)", [*args, kind],
+        )  # fmt: skip
+    else:
+        db.execute(
+            "DELETE FROM reactions WHERE team_id = ? AND channel = ? AND ts = ? AND user = ?"
+            " AND emoji = ?", args,
+        )  # fmt: skip
+    refresh_items(db, team_id, touched)
+    return touched
+
+
+def refresh_items(db: Database, team_id: str, item_ids: Iterable[str]) -> None:
+    """Bring items in line with their shares: first share, derived marks, or deletion."""
+    for item_id in item_ids:
+        shares = db.execute(
+            "SELECT channel, ts, user, text, is_private FROM shares WHERE item_id = ?"
+            " ORDER BY at, ts", [item_id],
+        ).fetchall()  # fmt: skip
+        if not shares:
+            delete_items(db, [item_id])
+            continue
+        first = shares[0]
+        db.execute(
+            "UPDATE items SET created_ts = ?, text = ? WHERE id = ?",
+            [first[1], _readable(db, team_id, first[3] or ""), item_id],
+        )
+        _sync_marks(db, team_id, item_id, shares)
+
+
+def _sync_marks(db: Database, team_id: str, item_id: str, shares: list[tuple[object, ...]]) -> None:
+    """Votes and flags from reactions: one per voter and message, never by a sharer."""
+    sharers = {str(s[2]) for s in shares if s[2]}
+    wanted: dict[str, dict[tuple[str, str], int]] = {"votes": {}, "flags": {}}
+    for channel, ts, _user, _text, private in shares:
+        via = f"m:{channel}:{ts}"
+        rows = db.execute(
+            "SELECT user, kind FROM reactions WHERE team_id = ? AND channel = ? AND ts = ?",
+            [team_id, channel, ts],
+        )
+        for user, kind in rows:
+            if user not in sharers:
+                table = "flags" if kind == "flag" else "votes"
+                wanted[table][(user, via)] = int(private)  # type: ignore[call-overload]
+    for table, who in (("votes", "voter"), ("flags", "flagger")):
+        _apply_marks(db, table, who, team_id, item_id, wanted[table], sharers)
+
+
+def _apply_marks(
+    db: Database, table: str, who: str, team_id: str, item_id: str,
+    wanted: dict[tuple[str, str], int], sharers: set[str],
+) -> None:  # fmt: skip
+    current = {
+        (row[0], row[1])
+        for row in db.execute(
+            f"SELECT {who}, via FROM {table} WHERE item_id = ? AND via LIKE 'm:%'", [item_id]
+        )
+    }
+    for person, via in current - set(wanted):
+        db.execute(f"DELETE FROM {table} WHERE item_id = ? AND {who} = ? AND via = ?",
+                   [item_id, person, via])  # fmt: skip
+    now = time.time()
+    for (person, via), private in wanted.items():
+        if (person, via) not in current:
+            db.execute(
+                f"INSERT INTO {table} (team_id, item_id, {who}, via, is_private, at)"
+                " VALUES (?, ?, ?, ?, ?, ?)", [team_id, item_id, person, via, private, now],
+            )  # fmt: skip
+    for person in sharers:
+        db.execute(f"DELETE FROM {table} WHERE item_id = ? AND {who} = ?", [item_id, person])
+
+
+def delete_items(db: Database, item_ids: Iterable[str]) -> int:
+    """Delete items with everything hanging off them."""
+    count = 0
+    for item_id in item_ids:
+        for table in ("votes", "flags", "shares"):
+            db.execute(f"DELETE FROM {table} WHERE item_id = ?", [item_id])
+        count += db.execute("DELETE FROM items WHERE id = ?", [item_id]).rowcount
+    return count
+
+
+def flag_message(db: Database, team_id: str, channel: str, ts: str, flagger: str) -> bool:
+    """A private flag (the shortcut) on every item a message shared; False if it shared none."""
+    touched = items_at(db, team_id, channel, ts)
+    for item_id in touched:
+        db.execute(
+            "INSERT OR IGNORE INTO flags (team_id, item_id, flagger, via, is_private, at)"
+            " SELECT ?, ?, ?, 'shortcut', is_private, ? FROM shares"
+            " WHERE item_id = ? AND channel = ? AND ts = ? LIMIT 1",
+            [team_id, item_id, flagger, time.time(), item_id, channel, ts],
+        )
+    refresh_items(db, team_id, touched)  # drops the flag again if the flagger shared it
+    return bool(touched)

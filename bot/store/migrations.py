@@ -1,0 +1,106 @@
+"""Versioned schema migrations, tracked in `PRAGMA user_version`.
+
+Append a new function to MIGRATIONS for every change; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+SCHEMA_1 = """
+CREATE TABLE workspaces (
+    team_id TEXT PRIMARY KEY, uninstalled_at REAL, last_event_at REAL
+);
+CREATE TABLE users (
+    team_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT, real_name TEXT, tz TEXT,
+    is_admin INTEGER NOT NULL DEFAULT 0, is_owner INTEGER NOT NULL DEFAULT 0,
+    is_bot INTEGER NOT NULL DEFAULT 0, deleted INTEGER NOT NULL DEFAULT 0,
+    updated_at REAL, PRIMARY KEY (team_id, id)
+);
+CREATE TABLE person_settings (
+    team_id TEXT NOT NULL, user_id TEXT NOT NULL,
+    opted_out INTEGER NOT NULL DEFAULT 0, digest TEXT, routing TEXT,
+    PRIMARY KEY (team_id, user_id)
+);
+CREATE TABLE channels (
+    team_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT,
+    is_private INTEGER NOT NULL DEFAULT 0, is_archived INTEGER NOT NULL DEFAULT 0,
+    is_member INTEGER NOT NULL DEFAULT 0, capture TEXT, digest TEXT, join_note_at REAL,
+    updated_at REAL, PRIMARY KEY (team_id, id)
+);
+CREATE TABLE items (
+    id TEXT PRIMARY KEY, team_id TEXT NOT NULL, key TEXT NOT NULL, kind TEXT NOT NULL,
+    url TEXT, title TEXT, text TEXT, description TEXT, site_name TEXT,
+    created_ts TEXT NOT NULL, UNIQUE (team_id, key)
+);
+CREATE TABLE shares (
+    team_id TEXT NOT NULL, item_id TEXT NOT NULL REFERENCES items(id), channel TEXT NOT NULL,
+    ts TEXT NOT NULL, at REAL NOT NULL, user TEXT, text TEXT, thread_ts TEXT,
+    is_private INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL, saved_by TEXT,
+    PRIMARY KEY (team_id, item_id, channel, ts)
+);
+CREATE INDEX shares_message ON shares (team_id, channel, ts);
+CREATE INDEX shares_user ON shares (team_id, user);
+CREATE INDEX shares_item ON shares (item_id, at);
+CREATE TABLE reactions (
+    team_id TEXT NOT NULL, channel TEXT NOT NULL, ts TEXT NOT NULL, user TEXT NOT NULL,
+    emoji TEXT NOT NULL, kind TEXT NOT NULL,
+    PRIMARY KEY (team_id, channel, ts, user, emoji)
+);
+CREATE INDEX reactions_user ON reactions (team_id, user);
+CREATE TABLE votes (
+    team_id TEXT NOT NULL, item_id TEXT NOT NULL, voter TEXT NOT NULL, via TEXT NOT NULL,
+    is_private INTEGER NOT NULL DEFAULT 0, at REAL NOT NULL,
+    PRIMARY KEY (item_id, voter, via)
+);
+CREATE INDEX votes_voter ON votes (team_id, voter);
+CREATE TABLE flags (
+    team_id TEXT NOT NULL, item_id TEXT NOT NULL, flagger TEXT NOT NULL, via TEXT NOT NULL,
+    is_private INTEGER NOT NULL DEFAULT 0, at REAL NOT NULL,
+    PRIMARY KEY (item_id, flagger, via)
+);
+CREATE INDEX flags_flagger ON flags (team_id, flagger);
+CREATE TABLE seen_events (
+    team_id TEXT NOT NULL, event_id TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (team_id, event_id)
+);
+CREATE INDEX seen_events_at ON seen_events (at);
+CREATE TABLE bot_posts (
+    team_id TEXT NOT NULL, channel TEXT NOT NULL, ts TEXT NOT NULL, credited TEXT,
+    kind TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (team_id, channel, ts)
+);
+CREATE INDEX bot_posts_credited ON bot_posts (team_id, credited);
+"""
+
+
+def _m1_initial(db: Database) -> None:
+    for statement in SCHEMA_1.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    # External-content FTS5 over items, kept in sync by triggers.
+    db.table("items").enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial]
+
+
+def schema_version(db: Database) -> int:
+    """The number of migrations applied to this database."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: Database) -> int:
+    """Apply every pending migration, each in its own transaction; return the new version."""
+    version = schema_version(db)
+    if version > len(MIGRATIONS):
+        raise RuntimeError(
+            f"the database is at schema version {version}, newer than this Serendip "
+            f"({len(MIGRATIONS)}); upgrade Serendip"
+        )
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db.atomic():
+            step(db)
+            db.execute(f"PRAGMA user_version = {number}")
+    return len(MIGRATIONS)

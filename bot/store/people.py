@@ -1,0 +1,187 @@
+"""SQL for people, their settings, channels, workspaces and forgetting."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.models import BotPost, ChannelInfo, ForgetResult, UserInfo
+from bot.store.items import refresh_items
+
+
+def upsert_user(db: Database, user: UserInfo) -> None:
+    """Insert or update what we know of a person."""
+    db.execute(
+        "INSERT INTO users (team_id, id, name, real_name, tz, is_admin, is_owner, is_bot, deleted,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, id) DO UPDATE SET"
+        " name = COALESCE(excluded.name, name),"
+        " real_name = COALESCE(excluded.real_name, real_name),"
+        " tz = COALESCE(excluded.tz, tz), is_admin = excluded.is_admin,"
+        " is_owner = excluded.is_owner, is_bot = excluded.is_bot, deleted = excluded.deleted,"
+        " updated_at = excluded.updated_at",
+        [user.team_id, user.id, user.name, user.real_name, user.tz, int(user.is_admin),
+         int(user.is_owner), int(user.is_bot), int(user.deleted), time.time()],
+    )  # fmt: skip
+
+
+def get_user(db: Database, team_id: str, user_id: str) -> UserInfo | None:
+    """A stored person, or None."""
+    row = db.execute(
+        "SELECT name, real_name, tz, is_admin, is_owner, is_bot, deleted FROM users"
+        " WHERE team_id = ? AND id = ?", [team_id, user_id],
+    ).fetchone()  # fmt: skip
+    if row is None:
+        return None
+    name, real_name, tz, admin, owner, bot, deleted = row
+    return UserInfo(team_id, user_id, name, real_name, tz, bool(admin), bool(owner), bool(bot),
+                    bool(deleted))  # fmt: skip
+
+
+def set_opt_out(db: Database, team_id: str, user_id: str, opted_out: bool) -> None:
+    """Record a person's opt-out (or opt back in)."""
+    db.execute(
+        "INSERT INTO person_settings (team_id, user_id, opted_out) VALUES (?, ?, ?)"
+        " ON CONFLICT (team_id, user_id) DO UPDATE SET opted_out = excluded.opted_out",
+        [team_id, user_id, int(opted_out)],
+    )
+
+
+def opted_out_users(db: Database, team_id: str) -> set[str]:
+    """Everyone in the workspace who opted out."""
+    rows = db.execute(
+        "SELECT user_id FROM person_settings WHERE team_id = ? AND opted_out = 1", [team_id]
+    )
+    return {row[0] for row in rows}
+
+
+def upsert_channel(db: Database, ch: ChannelInfo) -> None:
+    """Insert or update a channel's facts, keeping the settings people chose for it."""
+    db.execute(
+        "INSERT INTO channels (team_id, id, name, is_private, is_archived, is_member, capture,"
+        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, id) DO UPDATE SET"
+        " name = COALESCE(excluded.name, name), is_private = excluded.is_private,"
+        " is_archived = excluded.is_archived, is_member = excluded.is_member,"
+        " updated_at = excluded.updated_at",
+        [ch.team_id, ch.id, ch.name, int(ch.is_private), int(ch.is_archived), int(ch.is_member),
+         ch.capture, time.time()],
+    )  # fmt: skip
+
+
+def get_channel(db: Database, team_id: str, channel_id: str) -> ChannelInfo | None:
+    """A stored channel, or None."""
+    row = db.execute(
+        "SELECT name, is_private, is_archived, is_member, capture FROM channels"
+        " WHERE team_id = ? AND id = ?", [team_id, channel_id],
+    ).fetchone()  # fmt: skip
+    if row is None:
+        return None
+    name, private, archived, member, capture = row
+    return ChannelInfo(team_id, channel_id, name, bool(private), bool(archived), bool(member),
+                       capture)  # fmt: skip
+
+
+def update_channel(db: Database, team_id: str, channel_id: str, **fields: Any) -> None:
+    """Change some columns of a known channel (name, is_archived, is_member, capture)."""
+    allowed = {"name", "is_archived", "is_member", "capture", "is_private"}
+    if not fields or set(fields) - allowed:
+        raise ValueError(f"unknown channel fields: {sorted(set(fields) - allowed)}")
+    db.execute(
+        "INSERT OR IGNORE INTO channels (team_id, id, updated_at) VALUES (?, ?, ?)",
+        [team_id, channel_id, time.time()],
+    )
+    assignments = ", ".join(f"{name} = ?" for name in fields)
+    db.execute(
+        f"UPDATE channels SET {assignments}, updated_at = ? WHERE team_id = ? AND id = ?",
+        [*fields.values(), time.time(), team_id, channel_id],
+    )
+
+
+def claim_join_note(db: Database, team_id: str, channel_id: str) -> bool:
+    """True exactly once per channel: whoever gets True posts the join note."""
+    cursor = db.execute(
+        "UPDATE channels SET join_note_at = ? WHERE team_id = ? AND id = ?"
+        " AND join_note_at IS NULL", [time.time(), team_id, channel_id],
+    )  # fmt: skip
+    return cursor.rowcount == 1
+
+
+def forget_person(db: Database, team_id: str, user_id: str) -> ForgetResult:
+    """Delete everything stored about a person, keeping only their opt-out marker."""
+    args = [team_id, user_id]
+    touched = {r[0] for r in db.execute(
+        "SELECT item_id FROM shares WHERE team_id = ? AND (user = ? OR saved_by = ?)",
+        [team_id, user_id, user_id])}  # fmt: skip
+    touched |= {r[0] for r in db.execute(
+        "SELECT item_id FROM votes WHERE team_id = ? AND voter = ?", args)}  # fmt: skip
+    shares = db.execute("DELETE FROM shares WHERE team_id = ? AND user = ?", args).rowcount
+    db.execute("UPDATE shares SET saved_by = NULL WHERE team_id = ? AND saved_by = ?", args)
+    db.execute("DELETE FROM reactions WHERE team_id = ? AND user = ?", args)
+    votes = db.execute("DELETE FROM votes WHERE team_id = ? AND voter = ?", args).rowcount
+    flags = db.execute("DELETE FROM flags WHERE team_id = ? AND flagger = ?", args).rowcount
+    before = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
+    refresh_items(db, team_id, touched)
+    after = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
+    posts = [BotPost(team_id, ch, ts, credited, kind) for ch, ts, credited, kind in db.execute(
+        "SELECT channel, ts, credited, kind FROM bot_posts WHERE team_id = ? AND credited = ?",
+        args)]  # fmt: skip
+    db.execute("DELETE FROM bot_posts WHERE team_id = ? AND credited = ?", args)
+    db.execute("DELETE FROM users WHERE team_id = ? AND id = ?", args)
+    db.execute("DELETE FROM person_settings WHERE team_id = ? AND user_id = ?", args)
+    set_opt_out(db, team_id, user_id, True)
+    return ForgetResult(shares, votes, flags, before - after, posts)
+
+
+def record_bot_post(db: Database, post: BotPost) -> None:
+    """Remember a post of the bot's (for forget-me)."""
+    db.execute(
+        "INSERT OR REPLACE INTO bot_posts (team_id, channel, ts, credited, kind, at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [post.team_id, post.channel, post.ts, post.credited, post.kind, time.time()],
+    )
+
+
+TEAM_TABLES = ("votes", "flags", "shares", "items", "reactions", "users", "person_settings",
+               "channels", "seen_events", "bot_posts", "workspaces")  # fmt: skip
+
+
+def delete_workspace(db: Database, team_id: str) -> None:
+    """Delete every row of one workspace (after uninstall and its grace period)."""
+    for table in TEAM_TABLES:
+        db.execute(f"DELETE FROM {table} WHERE team_id = ?", [team_id])
+
+
+def mark_uninstalled(db: Database, team_id: str, at: float | None) -> None:
+    """Start (a time) or cancel (None) the uninstall grace period of a workspace."""
+    db.execute(
+        "INSERT INTO workspaces (team_id, uninstalled_at) VALUES (?, ?)"
+        " ON CONFLICT (team_id) DO UPDATE SET uninstalled_at = excluded.uninstalled_at",
+        [team_id, at],
+    )
+
+
+def uninstalled_before(db: Database, cutoff: float) -> list[str]:
+    """Workspaces whose grace period ended before `cutoff`."""
+    rows = db.execute(
+        "SELECT team_id FROM workspaces WHERE uninstalled_at IS NOT NULL AND uninstalled_at < ?",
+        [cutoff],
+    )
+    return [row[0] for row in rows]
+
+
+def uninstalled_teams(db: Database) -> set[str]:
+    """Workspaces currently in their uninstall grace period."""
+    rows = db.execute("SELECT team_id FROM workspaces WHERE uninstalled_at IS NOT NULL")
+    return {row[0] for row in rows}
+
+
+def teams_with_person(db: Database, user_id: str) -> list[str]:
+    """Workspaces with any row about this person."""
+    sql = " UNION ".join(
+        f"SELECT team_id FROM {table} WHERE {column} = ?"
+        for table, column in (("users", "id"), ("shares", "user"), ("votes", "voter"),
+                              ("flags", "flagger"), ("reactions", "user"),
+                              ("person_settings", "user_id"), ("bot_posts", "credited"))
+    )  # fmt: skip
+    return sorted(row[0] for row in db.execute(sql, [user_id] * 7))

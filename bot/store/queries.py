@@ -1,0 +1,107 @@
+"""SQL for exports, search, retention and housekeeping."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.slacktext import readable
+from bot.store.items import delete_items, ts_seconds, user_names
+
+
+def iso_utc(ts: str) -> str:
+    """A Slack ts as `YYYY-MM-DDTHH:MM:SSZ` in UTC."""
+    return datetime.fromtimestamp(ts_seconds(ts), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def export_items(db: Database, team_id: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every stored item in the export format of interface.md, oldest first."""
+    where, args = ("WHERE team_id = ?", [team_id]) if team_id else ("", [])
+    items = db.execute(
+        "SELECT id, team_id, kind, url, title, description, site_name, created_ts FROM items"
+        f" {where} ORDER BY CAST(created_ts AS REAL), id", args,
+    ).fetchall()  # fmt: skip
+    names: dict[str, dict[str, str]] = {}
+    for item_id, team, kind, url, title, description, site, created_ts in items:
+        if team not in names:
+            names[team] = user_names(db, team)
+        shares = _export_shares(db, item_id, names[team])
+        private = [s.pop("_private") for s in shares]
+        record: dict[str, Any] = {
+            "id": item_id, "kind": kind, "url": url, "title": title,
+            "text": shares[0]["text"] if shares else None,
+            "private": all(private),
+            "shares": shares, "votes": _voters(db, item_id), "created_at": iso_utc(created_ts),
+        }  # fmt: skip
+        if description:
+            record["description"] = description
+        if site:
+            record["site_name"] = site
+        yield record
+
+
+def _export_shares(db: Database, item_id: str, names: dict[str, str]) -> list[dict[str, Any]]:
+    rows = db.execute(
+        "SELECT user, channel, ts, text, is_private FROM shares WHERE item_id = ? ORDER BY at, ts",
+        [item_id],
+    )
+    return [
+        {"user": user, "channel": channel or None, "ts": ts,
+         "text": readable(text or "", names.get), "_private": bool(private)}
+        for user, channel, ts, text, private in rows
+    ]  # fmt: skip
+
+
+def _voters(db: Database, item_id: str) -> list[str]:
+    rows = db.execute(
+        "SELECT voter FROM votes WHERE item_id = ? GROUP BY voter ORDER BY min(at), voter",
+        [item_id],
+    )
+    return [row[0] for row in rows]
+
+
+def search_items(db: Database, team_id: str, query: str, limit: int = 10) -> list[dict[str, Any]]:
+    """Items matching words of `query` (all of them), best first."""
+    words = re.findall(r"\w+", query)[:20]
+    if not words:
+        return []
+    match = " ".join(f'"{w}"' for w in words)
+    rows = db.execute(
+        "SELECT items.id, items.kind, items.url, items.title, items.text FROM items_fts"
+        " JOIN items ON items.rowid = items_fts.rowid"
+        " WHERE items_fts MATCH ? AND items.team_id = ? ORDER BY items_fts.rank LIMIT ?",
+        [match, team_id, limit],
+    )
+    keys = ("id", "kind", "url", "title", "text")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def delete_older_than(db: Database, cutoff: float) -> int:
+    """Retention: delete items whose last share is older than `cutoff` (Unix seconds)."""
+    rows = db.execute(
+        "SELECT item_id FROM shares GROUP BY item_id HAVING max(at) < ?", [cutoff]
+    ).fetchall()
+    stale = [row[0] for row in rows]
+    for item_id in stale:
+        for channel, ts, team in db.execute(
+            "SELECT channel, ts, team_id FROM shares WHERE item_id = ?", [item_id]
+        ).fetchall():
+            db.execute("DELETE FROM reactions WHERE team_id = ? AND channel = ? AND ts = ?",
+                       [team, channel, ts])  # fmt: skip
+    return delete_items(db, stale)
+
+
+def prune_seen_events(db: Database, cutoff: float) -> int:
+    """Drop remembered event ids older than `cutoff`; Slack stops retrying long before."""
+    return db.execute("DELETE FROM seen_events WHERE at < ?", [cutoff]).rowcount
+
+
+def count_rows(db: Database, team_id: str | None = None) -> dict[str, int]:
+    """Row counts per table (for the demo, health and tests)."""
+    tables = ("items", "shares", "votes", "flags", "users", "channels", "reactions")
+    where, args = ("WHERE team_id = ?", [team_id]) if team_id else ("", [])
+    return {t: db.execute(f"SELECT count(*) FROM {t} {where}", args).fetchone()[0] for t in tables}

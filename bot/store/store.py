@@ -1,0 +1,273 @@
+"""`Store`: domain actions over SQLite, async for the bot and sync-friendly for the CLI.
+
+SQLite details stay in this package: callers see domain methods only, so a PostgreSQL
+store can later offer the same interface. Writes go through one writer thread with
+group commit; reads run on a small pool of reader threads, each with its own connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from bot.models import (
+    BotPost,
+    ChannelInfo,
+    ForgetResult,
+    ItemDraft,
+    ReactionKind,
+    ShareInput,
+    UserInfo,
+)  # fmt: skip
+from bot.store import items, people, queries
+from bot.store.migrations import migrate
+from bot.store.writer import Writer
+
+T = TypeVar("T")
+BUSY_TIMEOUT_MS = 5000
+
+
+def connect(path: str) -> Database:
+    """Open a connection with the pragmas every Serendip connection uses."""
+    conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    db = Database(conn)
+    db.execute("PRAGMA journal_mode = WAL")
+    # FULL: a commit is on disk before the event is acknowledged, even across a power
+    # loss; group commit pays one fsync per batch, so the cost stays small.
+    db.execute("PRAGMA synchronous = FULL")
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    return db
+
+
+class Store:
+    """Serendip's data, named after what the bot does with it."""
+
+    def __init__(self, path: str | Path, readers: int = 2) -> None:
+        self.path = str(path)
+        self._writer = Writer(self._connect_and_migrate)
+        self._local = threading.local()
+        self._connections: list[Database] = []
+        self._lock = threading.Lock()
+        self._readers = ThreadPoolExecutor(readers, thread_name_prefix="serendip-reader")
+        self._uninstalled: set[str] = set()
+        self.opened = False
+
+    def _connect_and_migrate(self) -> Database:
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        db = connect(self.path)
+        migrate(db)
+        return db
+
+    def open(self) -> Store:
+        """Open the file, apply migrations and start the writer."""
+        self._writer.start()
+        self._uninstalled = self.read_sync(people.uninstalled_teams)
+        self.opened = True
+        return self
+
+    def close(self) -> None:
+        """Finish pending writes and close every connection."""
+        self._writer.close()
+        self._readers.shutdown(wait=True)
+        with self._lock:
+            for db in self._connections:
+                db.close()
+            self._connections.clear()
+        self.opened = False
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def _reader_db(self) -> Database:
+        db: Database | None = getattr(self._local, "db", None)
+        if db is None:
+            db = connect(self.path)
+            self._local.db = db
+            with self._lock:
+                self._connections.append(db)
+        return db
+
+    def read_sync(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a read on a reader thread and wait (CLI and start-up)."""
+        return self._readers.submit(lambda: fn(self._reader_db(), *args)).result()
+
+    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._readers, lambda: fn(self._reader_db(), *args))
+
+    async def _write(self, fn: Callable[..., T], *args: Any) -> T:
+        return await self._writer.run(lambda db: fn(db, *args))
+
+    def write_sync(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a write and wait for its commit (CLI)."""
+        return self._writer.submit(lambda db: fn(db, *args)).result()
+
+    @property
+    def commits(self) -> int:
+        """How many transactions the writer committed (for benchmarks and tests)."""
+        return self._writer.commits
+
+    # -- capture ----------------------------------------------------------------------------
+    async def save_message(self, share: ShareInput, drafts: Iterable[ItemDraft]) -> list[str]:
+        """Make the items captured from one message exactly `drafts`; returns their ids."""
+        return await self._write(items.replace_message, share, list(drafts))
+
+    async def remove_message(self, team_id: str, channel: str, ts: str) -> set[str]:
+        """A message was deleted: drop its shares and items left with none."""
+        return await self._write(items.remove_message, team_id, channel, ts)
+
+    async def save_learning(self, share: ShareInput, draft: ItemDraft, saver: str | None) -> str:
+        """Save a learning (/til, bookmark, shortcut); a saver who is not the author votes."""
+        return await self._write(items.save_learning, share, draft, saver)
+
+    async def set_reaction(
+        self, team_id: str, channel: str, ts: str, user: str, emoji: str,
+        kind: ReactionKind, present: bool,
+    ) -> set[str]:  # fmt: skip
+        """Record a reaction added or removed; votes and flags follow from it."""
+        return await self._write(items.set_reaction, team_id, channel, ts, user, emoji, kind,
+                                 present)  # fmt: skip
+
+    async def flag_message(self, team_id: str, channel: str, ts: str, flagger: str) -> bool:
+        """Flag what one message shared (the private shortcut); False if it shared nothing."""
+        return await self._write(items.flag_message, team_id, channel, ts, flagger)
+
+    async def shares_at(self, team_id: str, channel: str, ts: str) -> list[dict[str, Any]]:
+        """The shares stored for one message."""
+        return await self._read(_shares_at, team_id, channel, ts)
+
+    # -- events -----------------------------------------------------------------------------
+    async def event_seen(self, team_id: str, event_id: str) -> bool:
+        """True when this event was already handled (a retry or redelivery)."""
+        return await self._read(_event_seen, team_id, event_id)
+
+    async def mark_event(self, team_id: str, event_id: str) -> None:
+        """Remember that an event was handled."""
+        await self._write(_mark_event, team_id, event_id)
+
+    async def note_activity(self, team_id: str) -> None:
+        """An event arrived: a workspace in its uninstall grace period is back."""
+        if team_id in self._uninstalled:
+            self._uninstalled.discard(team_id)
+            await self._write(people.mark_uninstalled, team_id, None)
+
+    async def mark_uninstalled(self, team_id: str, at: float) -> None:
+        """Start the uninstall grace period of a workspace."""
+        self._uninstalled.add(team_id)
+        await self._write(people.mark_uninstalled, team_id, at)
+
+    async def purge_uninstalled(self, cutoff: float) -> list[str]:
+        """Delete workspaces whose grace period ended before `cutoff`."""
+        teams = await self._read(people.uninstalled_before, cutoff)
+        for team in teams:
+            await self._write(people.delete_workspace, team)
+            self._uninstalled.discard(team)
+        return teams
+
+    # -- people and channels ----------------------------------------------------------------
+    async def save_user(self, user: UserInfo) -> None:
+        """Insert or update a person."""
+        await self._write(people.upsert_user, user)
+
+    async def user(self, team_id: str, user_id: str) -> UserInfo | None:
+        """A stored person."""
+        return await self._read(people.get_user, team_id, user_id)
+
+    async def set_opt_out(self, team_id: str, user_id: str, opted_out: bool) -> None:
+        """Opt a person out of capture and digests, or back in."""
+        await self._write(people.set_opt_out, team_id, user_id, opted_out)
+
+    async def opted_out(self, team_id: str, user_id: str) -> bool:
+        """Whether a person opted out."""
+        return user_id in await self._read(people.opted_out_users, team_id)
+
+    async def save_channel(self, channel: ChannelInfo) -> None:
+        """Insert or update a channel's facts."""
+        await self._write(people.upsert_channel, channel)
+
+    async def channel(self, team_id: str, channel_id: str) -> ChannelInfo | None:
+        """A stored channel."""
+        return await self._read(people.get_channel, team_id, channel_id)
+
+    async def update_channel(self, team_id: str, channel_id: str, **fields: Any) -> None:
+        """Change a channel's name, archive state, bot membership or capture setting."""
+        await self._write(people.update_channel, team_id, channel_id, **fields)
+
+    async def claim_join_note(self, team_id: str, channel_id: str) -> bool:
+        """True exactly once per channel; the caller then posts the join note."""
+        return await self._write(people.claim_join_note, team_id, channel_id)
+
+    async def forget_person(self, team_id: str, user_id: str) -> ForgetResult:
+        """Delete everything about a person but their opt-out marker."""
+        return await self._write(people.forget_person, team_id, user_id)
+
+    async def teams_with_person(self, user_id: str) -> list[str]:
+        """Workspaces that store anything about a person (for the operator's forget)."""
+        return await self._read(people.teams_with_person, user_id)
+
+    async def record_bot_post(self, post: BotPost) -> None:
+        """Remember one of the bot's posts."""
+        await self._write(people.record_bot_post, post)
+
+    # -- reading and housekeeping -----------------------------------------------------------
+    async def export_items(self, team_id: str | None = None) -> list[dict[str, Any]]:
+        """All items in the export format."""
+        return await self._read(lambda db: list(queries.export_items(db, team_id)))
+
+    async def search(self, team_id: str, query: str, limit: int = 10) -> list[dict[str, Any]]:
+        """Full-text search over item titles and texts."""
+        return await self._read(queries.search_items, team_id, query, limit)
+
+    async def counts(self, team_id: str | None = None) -> dict[str, int]:
+        """Row counts per table."""
+        return await self._read(queries.count_rows, team_id)
+
+    async def apply_retention(self, now: float, days: int) -> int:
+        """Delete items whose last share is older than `days`; 0 keeps everything."""
+        if days <= 0:
+            return 0
+        return await self._write(queries.delete_older_than, now - days * 86400)
+
+    async def prune_seen_events(self, cutoff: float) -> int:
+        """Forget event ids older than `cutoff`."""
+        return await self._write(queries.prune_seen_events, cutoff)
+
+    def backup(self, target: str | Path) -> None:
+        """A consistent copy of the database while it is in use (SQLite online backup)."""
+        source = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000)
+        dest = sqlite3.connect(str(target))
+        try:
+            source.backup(dest, pages=256)
+        finally:
+            dest.close()
+            source.close()
+
+
+def _shares_at(db: Database, team_id: str, channel: str, ts: str) -> list[dict[str, Any]]:
+    rows = db.execute(
+        "SELECT item_id, user, text, source, is_private, thread_ts FROM shares"
+        " WHERE team_id = ? AND channel = ? AND ts = ?", [team_id, channel, ts],
+    )  # fmt: skip
+    keys = ("item_id", "user", "text", "source", "is_private", "thread_ts")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def _event_seen(db: Database, team_id: str, event_id: str) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM seen_events WHERE team_id = ? AND event_id = ?", [team_id, event_id]
+    ).fetchone()
+    return row is not None
+
+
+def _mark_event(db: Database, team_id: str, event_id: str) -> None:
+    db.execute(
+        "INSERT OR IGNORE INTO seen_events (team_id, event_id, at) VALUES (?, ?, ?)",
+        [team_id, event_id, time.time()],
+    )

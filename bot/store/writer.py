@@ -1,0 +1,123 @@
+"""One writer thread with group commit, so the event loop never waits on SQLite or fsync.
+
+Every write is a function of the database, queued from the event loop and awaited there.
+The thread takes all queued writes, runs each inside its own savepoint of one
+`BEGIN IMMEDIATE` transaction, commits once, and only then resolves the waiting futures:
+a caller that got its answer knows its write is on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import sqlite3
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+T = TypeVar("T")
+WriteFn = Callable[[Database], Any]
+MAX_BATCH = 500
+log = logging.getLogger(__name__)
+
+
+class WriterClosed(RuntimeError):
+    """The store was closed; nothing more can be written."""
+
+
+class Writer:
+    """Owns the only writing connection and runs queued writes in batches."""
+
+    def __init__(self, connect: Callable[[], Database]) -> None:
+        self._connect = connect
+        self._queue: queue.SimpleQueue[tuple[WriteFn, Future[Any]] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._run, name="serendip-writer", daemon=True)
+        self._ready: Future[None] = Future()
+        self._closed = False
+        self.commits = 0
+
+    def start(self) -> None:
+        """Open the connection in the writer thread and wait until it is ready."""
+        self._thread.start()
+        self._ready.result()
+
+    def submit(self, fn: Callable[[Database], T]) -> Future[T]:
+        """Queue a write; the future resolves after its batch committed."""
+        if self._closed:
+            raise WriterClosed("the store is closed")
+        future: Future[T] = Future()
+        self._queue.put((fn, future))
+        return future
+
+    async def run(self, fn: Callable[[Database], T]) -> T:
+        """Queue a write and await its commit without blocking the loop."""
+        return await asyncio.wrap_future(self.submit(fn))
+
+    def close(self) -> None:
+        """Finish queued writes, then stop the thread."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(None)
+        self._thread.join()
+
+    def _run(self) -> None:
+        try:
+            db = self._connect()
+        except BaseException as exc:  # reported to start(), which re-raises it
+            self._ready.set_exception(exc)
+            return
+        self._ready.set_result(None)
+        try:
+            while (batch := self._take()) is not None:
+                self._commit(db, batch)
+        finally:
+            db.close()
+
+    def _take(self) -> list[tuple[WriteFn, Future[Any]]] | None:
+        first = self._queue.get()
+        if first is None:
+            return None
+        batch = [first]
+        while len(batch) < MAX_BATCH:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is None:
+                self._queue.put(None)  # stop after this batch
+                break
+            batch.append(item)
+        return batch
+
+    def _commit(self, db: Database, batch: list[tuple[WriteFn, Future[Any]]]) -> None:
+        results: list[tuple[Future[Any], Any, BaseException | None]] = []
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+            for fn, future in batch:
+                results.append(self._apply(db, fn, future))
+            db.conn.execute("COMMIT")
+            self.commits += 1
+        except sqlite3.Error as exc:
+            log.error("write batch failed: %s", exc)
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            results = [(future, None, exc) for _, future in batch]
+        for future, value, error in results:
+            if error is not None:
+                future.set_exception(error)
+            else:
+                future.set_result(value)
+
+    @staticmethod
+    def _apply(db: Database, fn: WriteFn, future: Future[Any]) -> tuple[Future[Any], Any, Any]:
+        # A savepoint per write: one failing write is undone alone, the batch still commits.
+        try:
+            with db.atomic():
+                return future, fn(db), None
+        except Exception as exc:
+            return future, None, exc

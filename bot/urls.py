@@ -1,0 +1,46 @@
+"""Canonical URLs, so that two shares of one page become one item (rules in interface.md)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit, urlunsplit
+
+TRACKING_PARAMS = frozenset(
+    {
+        "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid",
+        "igshid", "yclid", "_hsenc", "_hsmi", "ref_src",
+    }
+)  # fmt: skip
+DEFAULT_PORTS = {"http": 80, "https": 443}
+MAX_URL_LENGTH = 4096
+
+
+def _is_tracking(param: str) -> bool:
+    key = param.split("=", 1)[0].lower()
+    return key.startswith("utm_") or key in TRACKING_PARAMS
+
+
+def canonical_url(raw: str) -> str | None:
+    """Return the canonical form of an http(s) URL, or None when it is not a usable one."""
+    raw = raw.strip()
+    if not raw or len(raw) > MAX_URL_LENGTH or any(c.isspace() for c in raw):
+        return None
+    try:
+        parts = urlsplit(raw)
+        port = parts.port
+        host = parts.hostname
+    except ValueError:
+        return None
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    # Credentials typed into a URL are never worth keeping; hostname drops them.
+    netloc = f"[{host}]" if ":" in host else host
+    if port is not None and port != DEFAULT_PORTS[scheme]:
+        netloc = f"{netloc}:{port}"
+    query = "&".join(p for p in parts.query.split("&") if p and not _is_tracking(p))
+    return urlunsplit((scheme, netloc, parts.path or "/", query, ""))
+
+
+def domain_of(url: str) -> str:
+    """The host of a canonical URL, for display and per-domain caps."""
+    return urlsplit(url).hostname or ""

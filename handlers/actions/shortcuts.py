@@ -1,0 +1,59 @@
+"""Message shortcuts: "Save to Serendip" and "Flag for review"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.store import Store
+from handlers.saving import save_message_as_learning
+
+
+def _where(shortcut: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
+    raw_channel, raw_message = shortcut.get("channel"), shortcut.get("message")
+    channel = str(raw_channel.get("id", "")) if isinstance(raw_channel, dict) else ""
+    message: dict[str, Any] = raw_message if isinstance(raw_message, dict) else {}
+    return channel, str(shortcut.get("message_ts") or message.get("ts", "")), message
+
+
+async def handle_save_shortcut(
+    ack: AsyncAck, respond: AsyncRespond, shortcut: dict[str, Any], store: Store,
+    client: AsyncWebClient, context: dict[str, Any],
+) -> None:  # fmt: skip
+    """Save any message as a learning credited to its author; the saver's save is a vote."""
+    await ack()
+    channel, ts, message = _where(shortcut)
+    saver = str(shortcut["user"]["id"])
+    if await store.opted_out(context["team_id"], saver):
+        await respond(response_type="ephemeral", text="You opted out, so nothing was saved.")
+        return
+    item = await save_message_as_learning(
+        store, client, context["team_id"], channel, ts, saver=saver,
+        message=message or None, saver_votes=True,
+    )  # fmt: skip
+    text = (
+        "Saved to Serendip as a learning."
+        if item
+        else (
+            "This message can't be saved: its channel, its author or its `!nda` mark keeps it out."
+        )
+    )
+    await respond(response_type="ephemeral", text=text)
+
+
+async def handle_flag_shortcut(
+    ack: AsyncAck, respond: AsyncRespond, shortcut: dict[str, Any], store: Store,
+    context: dict[str, Any],
+) -> None:  # fmt: skip
+    """Flag what a message shared, privately: only admins' review sees the flag."""
+    await ack()
+    channel, ts, _ = _where(shortcut)
+    flagged = await store.flag_message(context["team_id"], channel, ts, str(shortcut["user"]["id"]))
+    text = (
+        "Thanks, flagged for review. Only the admins' review sees it."
+        if flagged else "Serendip has not captured anything from this message."
+    )  # fmt: skip
+    await respond(response_type="ephemeral", text=text)

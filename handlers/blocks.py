@@ -1,0 +1,81 @@
+"""Block Kit for the bot's own messages, built by pure functions within Slack's limits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Block = dict[str, Any]
+
+HELP_TEXT = (
+    "*Serendip* keeps what your colleagues share so it does not scroll away.\n"
+    "• Links shared in public channels I am in are captured; so are learnings: `/til …`, "
+    "messages starting with *TIL*, or carrying `#til` / `#learned`.\n"
+    "• React :+1: (or :bulb:, :star:, :heart:…) to mark something useful, :bookmark: to save a "
+    "message as a learning, :triangular_flag_on_post: to flag it for review.\n"
+    "• Never captured: direct messages, private channels (unless their members turn capture on), "
+    "messages marked `!nda`, bots, and people who opted out.\n"
+    "*Commands*\n"
+    "`/til TEXT` record a learning\n"
+    "`/serendip help` this help\n"
+    "`/serendip optout` stop capturing what you share · `/serendip optin` start again\n"
+    "`/serendip forget-me` delete everything Serendip stored about you\n"
+    "`/serendip channel capture on|off` turn capture on or off in this channel "
+    "(its members and admins)"
+)
+
+JOIN_NOTE = (
+    "Hello! I'm *Serendip*. In this channel I keep the links and learnings (`TIL …`, `#til`) "
+    "that people share, so the team can find them again and see what others found useful. "
+    "I never read direct messages. Members can turn this off with "
+    "`/serendip channel capture off`; anyone can opt out with `/serendip optout` or delete "
+    "what I stored about them with `/serendip forget-me`."
+)
+
+PRIVATE_JOIN_NOTE = (
+    "Hello! I'm *Serendip*. This channel is private, so I capture nothing here unless a member "
+    "turns it on with `/serendip channel capture on`. What is learned here then stays here."
+)
+
+
+def section(text: str) -> Block:
+    """A mrkdwn section, cut to Slack's 3,000-character limit."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+
+
+def build_help() -> dict[str, Any]:
+    """The help message (slash command answer and reply to a direct message)."""
+    return {"text": HELP_TEXT, "blocks": [section(HELP_TEXT)]}
+
+
+def build_join_note(private: bool) -> dict[str, Any]:
+    """The one short note the bot posts when it joins a channel."""
+    text = PRIVATE_JOIN_NOTE if private else JOIN_NOTE
+    return {"text": text, "blocks": [section(text)]}
+
+
+def build_ephemeral(text: str) -> dict[str, Any]:
+    """A short reply only the person who asked sees."""
+    return {"response_type": "ephemeral", "text": text}
+
+
+def build_forget_confirm() -> dict[str, Any]:
+    """The question forget-me asks before deleting anything."""
+    text = (
+        "This deletes everything Serendip stored about you: your shares, votes, flags and "
+        "settings, and the bot's posts that credit you. Items others also shared stay, without "
+        "your share. You stay opted out, so capture does not start again. This cannot be undone."
+    )
+    buttons = [
+        {"type": "button", "action_id": "forget_me_confirm", "style": "danger",
+         "text": {"type": "plain_text", "text": "Delete everything"}, "value": "confirm"},
+        {"type": "button", "action_id": "forget_me_cancel",
+         "text": {"type": "plain_text", "text": "Cancel"}, "value": "cancel"},
+    ]  # fmt: skip
+    return {
+        "response_type": "ephemeral",
+        "text": text,
+        "blocks": [
+            section(text),
+            {"type": "actions", "block_id": "forget_me", "elements": buttons},
+        ],
+    }

@@ -1,0 +1,16 @@
+"""Slash-command listeners: the routing table for commands."""
+
+from __future__ import annotations
+
+from slack_bolt.async_app import AsyncApp
+
+from handlers.commands.serendip import handle_serendip
+from handlers.commands.til import handle_til
+
+COMMANDS = {"/serendip": handle_serendip, "/til": handle_til}
+
+
+def register(app: AsyncApp) -> None:
+    """Route each slash command to its listener."""
+    for name, listener in COMMANDS.items():
+        app.command(name)(listener)

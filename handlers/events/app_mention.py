@@ -1,0 +1,18 @@
+"""`app_mention`: the same message usually arrives as `message` too; capture is idempotent."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.store import Store
+from handlers.capture import capture_message
+
+
+async def handle_app_mention(
+    event: dict[str, Any], store: Store, client: AsyncWebClient, context: dict[str, Any]
+) -> None:
+    """Capture a message that mentions the bot, exactly as if it came as `message`."""
+    channel = str(event.get("channel", ""))
+    await capture_message(store, client, context["team_id"], channel, event)

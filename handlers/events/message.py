@@ -1,0 +1,47 @@
+"""`message` events of every subtype: capture, edits, deletions, and direct messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.store import Store
+from handlers.blocks import build_help
+from handlers.capture import CAPTURED_SUBTYPES, capture_message, is_from_bot
+
+
+async def handle_message(
+    event: dict[str, Any], store: Store, client: AsyncWebClient, context: dict[str, Any]
+) -> None:
+    """Route a message event by subtype; unknown subtypes are acknowledged and ignored."""
+    team_id, channel = context["team_id"], str(event.get("channel", ""))
+    subtype = event.get("subtype")
+    if event.get("channel_type") == "im":
+        await _direct_message(event, client)
+    elif subtype in CAPTURED_SUBTYPES:
+        await capture_message(store, client, team_id, channel, event, event.get("channel_type"))
+    elif subtype == "message_changed" and isinstance(event.get("message"), dict):
+        await _changed(event, store, client, team_id, channel)
+    elif subtype == "message_deleted":
+        await store.remove_message(team_id, channel, str(event.get("deleted_ts", "")))
+
+
+async def _changed(
+    event: dict[str, Any], store: Store, client: AsyncWebClient, team_id: str, channel: str
+) -> None:
+    message = event["message"]
+    if message.get("subtype") == "tombstone":
+        # A thread parent deleted while it has replies: Slack keeps a tombstone.
+        await store.remove_message(team_id, channel, str(message.get("ts", "")))
+        return
+    await capture_message(
+        store, client, team_id, channel, message, event.get("channel_type"), edited=True
+    )
+
+
+async def _direct_message(event: dict[str, Any], client: AsyncWebClient) -> None:
+    # Only a person's own new message gets the help text; edits and bots get nothing.
+    if event.get("subtype") is not None or is_from_bot(event) or not event.get("user"):
+        return
+    await client.chat_postMessage(channel=event["channel"], **build_help())

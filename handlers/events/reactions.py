@@ -1,0 +1,57 @@
+"""`reaction_added` and `reaction_removed`: votes, flags and bookmarks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Config
+from bot.models import ReactionKind
+from bot.store import Store
+from handlers.saving import save_message_as_learning
+
+
+def reaction_kind(config: Config, emoji: str) -> ReactionKind | None:
+    """What a reaction means; skin tones count as their base emoji."""
+    base = emoji.split("::", 1)[0]
+    if base in config.useful_emoji:
+        return "useful"
+    if base in config.flag_emoji:
+        return "flag"
+    if base in config.save_emoji:
+        return "save"
+    return None
+
+
+async def _apply(
+    event: dict[str, Any], store: Store, client: AsyncWebClient, config: Config,
+    team_id: str, present: bool,
+) -> None:  # fmt: skip
+    item, user = event.get("item") or {}, event.get("user")
+    kind = reaction_kind(config, str(event.get("reaction", "")))
+    if kind is None or item.get("type") != "message" or not isinstance(user, str):
+        return
+    channel, ts = str(item.get("channel", "")), str(item.get("ts", ""))
+    if present and await store.opted_out(team_id, user):
+        return
+    base = str(event["reaction"]).split("::", 1)[0]
+    await store.set_reaction(team_id, channel, ts, user, base, kind, present)
+    if present and kind == "save":
+        await save_message_as_learning(store, client, team_id, channel, ts, saver=user)
+
+
+async def handle_reaction_added(
+    event: dict[str, Any], store: Store, client: AsyncWebClient, config: Config,
+    context: dict[str, Any],
+) -> None:  # fmt: skip
+    """A useful reaction votes, a flag flags, a bookmark saves the message as a learning."""
+    await _apply(event, store, client, config, context["team_id"], present=True)
+
+
+async def handle_reaction_removed(
+    event: dict[str, Any], store: Store, client: AsyncWebClient, config: Config,
+    context: dict[str, Any],
+) -> None:  # fmt: skip
+    """Taking a reaction back takes back its vote or flag (a saved learning stays)."""
+    await _apply(event, store, client, config, context["team_id"], present=False)

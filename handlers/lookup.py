@@ -1,0 +1,85 @@
+"""Facts about channels and people: from the store first, from Slack when unknown."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Config
+from bot.models import ChannelInfo
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+PRIVATE_TYPES = ("group", "G", "mpim")
+
+
+def channel_from_api(team_id: str, data: dict[str, Any]) -> ChannelInfo:
+    """A ChannelInfo from a conversations.info `channel` object."""
+    return ChannelInfo(
+        team_id=team_id,
+        id=str(data["id"]),
+        name=data.get("name"),
+        is_private=bool(data.get("is_private") or data.get("is_group")),
+        is_archived=bool(data.get("is_archived")),
+        is_member=bool(data.get("is_member", True)),
+    )
+
+
+async def fetch_channel(
+    client: AsyncWebClient, team_id: str, channel_id: str
+) -> ChannelInfo | None:
+    """Ask Slack about a channel; None when Slack will not say."""
+    try:
+        response = await client.conversations_info(channel=channel_id)
+    except SlackApiError as exc:
+        log.warning("conversations.info %s failed: %s", channel_id, exc.response.get("error"))
+        return None
+    return channel_from_api(team_id, response["channel"])
+
+
+async def channel_info(
+    store: Store, client: AsyncWebClient, team_id: str, channel_id: str,
+    channel_type: str | None = None,
+) -> ChannelInfo:  # fmt: skip
+    """What we know of a channel, asking Slack (and remembering) when it is new to us."""
+    known = await store.channel(team_id, channel_id)
+    if known is not None and known.name is not None:
+        return known
+    fetched = await fetch_channel(client, team_id, channel_id)
+    if fetched is None:
+        # Slack would not say: judge by what the event told us; unknown means private.
+        private = channel_type in PRIVATE_TYPES or channel_type is None or channel_id[:1] == "G"
+        return known or ChannelInfo(team_id, channel_id, None, is_private=private)
+    if known is not None:
+        fetched = ChannelInfo(**{**fetched.__dict__, "capture": known.capture})
+    await store.save_channel(fetched)
+    return fetched
+
+
+async def is_admin(config: Config, client: AsyncWebClient, user_id: str) -> bool:
+    """SERENDIP_ADMINS, or while it is empty, the workspace's admins and owners."""
+    if config.admins:
+        return user_id in config.admins
+    try:
+        user = (await client.users_info(user=user_id))["user"]
+    except SlackApiError:
+        return False
+    return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
+
+
+async def is_member(client: AsyncWebClient, channel_id: str, user_id: str) -> bool:
+    """Whether a person is a member of a channel (walking every page of members)."""
+    cursor = None
+    try:
+        while True:
+            page = await client.conversations_members(channel=channel_id, cursor=cursor, limit=200)
+            if user_id in page.get("members", []):
+                return True
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return False
+    except SlackApiError:
+        return False

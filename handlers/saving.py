@@ -1,0 +1,81 @@
+"""Saving someone's message as a learning (the bookmark reaction and the message shortcut)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.models import ShareInput
+from bot.slacktext import parse_message
+from bot.store import Store
+from handlers.capture import excluded, learning_draft
+
+log = logging.getLogger(__name__)
+
+
+async def fetch_message(client: AsyncWebClient, channel: str, ts: str) -> dict[str, Any] | None:
+    """One message by its ts: from the channel's history, else from its thread."""
+    try:
+        page = await client.conversations_history(
+            channel=channel, latest=ts, oldest=ts, inclusive=True, limit=1
+        )
+        found = _with_ts(page.get("messages"), ts)
+        if found is None:
+            # Not top-level: a thread reply, which conversations.replies finds by its own ts.
+            page = await client.conversations_replies(channel=channel, ts=ts, limit=200)
+            found = _with_ts(page.get("messages"), ts)
+        return found
+    except SlackApiError as exc:
+        log.warning("could not fetch %s/%s: %s", channel, ts, exc.response.get("error"))
+        return None
+
+
+def _with_ts(messages: object, ts: str) -> dict[str, Any] | None:
+    for message in messages if isinstance(messages, list) else []:
+        if isinstance(message, dict) and message.get("ts") == ts:
+            return dict(message)
+    return None
+
+
+async def _known_text(store: Store, team_id: str, channel: str, ts: str) -> dict[str, Any] | None:
+    shares = await store.shares_at(team_id, channel, ts)
+    if not shares:
+        return None
+    if any(share["source"] == "save" for share in shares):
+        return {}
+    first = shares[0]
+    return {"ts": ts, "user": first["user"], "text": first["text"], "thread_ts": first["thread_ts"]}
+
+
+async def save_message_as_learning(
+    store: Store, client: AsyncWebClient, team_id: str, channel: str, ts: str,
+    saver: str, message: Mapping[str, Any] | None = None, saver_votes: bool = False,
+) -> str | None:  # fmt: skip
+    """Save a message as a learning credited to its author; None when it may not be kept."""
+    if message is None:
+        message = await _known_text(store, team_id, channel, ts)
+        if message == {}:
+            return None  # saved before: the reaction alone re-derives the saver's vote
+        if message is None:
+            message = await fetch_message(client, channel, ts)
+    if not message:
+        return None
+    reason, info = await excluded(store, client, team_id, channel, message, None)
+    text = str(message.get("text") or "")
+    parsed = parse_message(text, message.get("attachments") or [])
+    if reason is not None or info is None or parsed.nda:
+        log.info("not saving %s/%s: %s", channel, ts, reason or "!nda")
+        return None
+    links = parsed.links
+    thread_ts = message.get("thread_ts")
+    share = ShareInput(
+        team_id=team_id, channel=channel, ts=ts, user=message.get("user"), text=text,
+        is_private=info.is_private, source="save", saved_by=saver,
+        thread_ts=thread_ts if isinstance(thread_ts, str) and thread_ts != ts else None,
+    )  # fmt: skip
+    draft = learning_draft(channel, ts, text, links[0].url if links else None)
+    return await store.save_learning(share, draft, saver if saver_votes else None)

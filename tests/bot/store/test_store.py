@@ -1,0 +1,209 @@
+"""The store's domain actions, against a real SQLite file."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import time
+from pathlib import Path
+
+from bot.models import BotPost, ChannelInfo, ItemDraft, ShareInput, UserInfo
+from bot.store import Store
+from bot.store.migrations import MIGRATIONS
+
+T = "T1"
+
+
+def share(channel: str = "C1", ts: str = "1700000000.000100", user: str = "U1",
+          text: str = "<https://a.com/x>", private: bool = False, **kw: object) -> ShareInput:
+    return ShareInput(T, channel, ts, user, text, private, **kw)  # type: ignore[arg-type]
+
+
+def link(url: str = "https://a.com/x", title: str | None = None) -> ItemDraft:
+    return ItemDraft("link", f"link:{url}", url=url, title=title)
+
+
+async def test_migrations_from_empty_and_reopen(tmp_path: Path) -> None:
+    path = tmp_path / "db.sqlite"
+    first = Store(path).open()
+    await first.save_message(share(), [link()])
+    first.close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    again = Store(path).open()
+    assert (await again.counts())["items"] == 1
+    again.close()
+
+
+async def test_two_shares_one_item_and_votes_exclude_sharers(store: Store) -> None:
+    [item] = await store.save_message(share(), [link()])
+    await store.save_message(share(ts="1700000001.000100", user="U2"), [link()])
+    for voter in ("U3", "U1", "U4"):
+        await store.set_reaction(T, "C1", "1700000000.000100", voter, "+1", "useful", True)
+    await store.set_reaction(T, "C1", "1700000000.000100", "U3", "star", "useful", True)
+    [record] = await store.export_items()
+    assert record["id"] == item and len(record["shares"]) == 2
+    assert record["votes"] == ["U3", "U4"]  # U1 shared it; U3 counted once for two emoji
+    await store.set_reaction(T, "C1", "1700000000.000100", "U3", "+1", "useful", False)
+    assert (await store.export_items())[0]["votes"] == ["U3", "U4"]  # star still there
+    await store.set_reaction(T, "C1", "1700000000.000100", "U3", "star", "useful", False)
+    assert (await store.export_items())[0]["votes"] == ["U4"]
+
+
+async def test_voter_who_shares_later_loses_vote(store: Store) -> None:
+    await store.save_message(share(), [link()])
+    await store.set_reaction(T, "C1", "1700000000.000100", "U2", "+1", "useful", True)
+    await store.save_message(share(ts="1700000005.000000", user="U2"), [link()])
+    assert (await store.export_items())[0]["votes"] == []
+
+
+async def test_edit_replaces_items_and_last_share_deletes_item(store: Store) -> None:
+    await store.save_message(share(), [link(), link("https://b.com/")])
+    await store.set_reaction(T, "C1", "1700000000.000100", "U2", "+1", "useful", True)
+    await store.save_message(share(text="<https://b.com/>"), [link("https://b.com/")])
+    records = await store.export_items()
+    assert [r["url"] for r in records] == ["https://b.com/"]
+    assert records[0]["votes"] == ["U2"]
+    await store.remove_message(T, "C1", "1700000000.000100")
+    counts = await store.counts()
+    assert counts["items"] == counts["votes"] == counts["shares"] == counts["reactions"] == 0
+
+
+async def test_reaction_on_uncaptured_message_is_not_kept(store: Store) -> None:
+    await store.set_reaction(T, "C9", "1.000001", "U2", "+1", "useful", True)
+    assert (await store.counts())["reactions"] == 0
+
+
+async def test_private_share_makes_private_item_until_public_share(store: Store) -> None:
+    await store.save_message(share(channel="G1", private=True), [link()])
+    assert (await store.export_items())[0]["private"] is True
+    await store.save_message(share(channel="C2", ts="1700000009.000000"), [link()])
+    assert (await store.export_items())[0]["private"] is False
+
+
+async def test_flags_per_flagger_and_never_by_sharer(store: Store) -> None:
+    await store.save_message(share(), [link()])
+    for who in ("U2", "U1"):
+        await store.set_reaction(T, "C1", "1700000000.000100", who, "triangular_flag_on_post",
+                                 "flag", True)  # fmt: skip
+    assert await store.flag_message(T, "C1", "1700000000.000100", "U3")
+    assert not await store.flag_message(T, "C1", "9.9", "U3")
+    flaggers = await store._read(lambda db: sorted(r[0] for r in db.execute(
+        "SELECT DISTINCT flagger FROM flags")))  # fmt: skip
+    assert flaggers == ["U2", "U3"]
+
+
+async def test_learning_save_counts_saver_vote(store: Store) -> None:
+    draft = ItemDraft("learning", "learning:C1:5.0", text="TIL x")
+    await store.save_learning(share(ts="5.0", text="TIL x", source="save", saved_by="U2"), draft,
+                              "U2")  # fmt: skip
+    [record] = await store.export_items()
+    assert record["kind"] == "learning" and record["votes"] == ["U2"]
+    assert record["shares"][0]["user"] == "U1"
+
+
+async def test_fts_follows_edits_and_deletes(store: Store) -> None:
+    draft = ItemDraft("learning", "learning:C1:7.0", text="TIL about walruses")
+    await store.save_message(share(ts="7.0", text="TIL about walruses"), [draft])
+    assert [r["kind"] for r in await store.search(T, "walruses")] == ["learning"]
+    await store.save_message(share(ts="7.0", text="TIL about otters"),
+                             [ItemDraft("learning", "learning:C1:7.0", text="TIL about otters")])  # fmt: skip
+    assert await store.search(T, "walruses") == []
+    assert len(await store.search(T, "otters")) == 1
+    await store.remove_message(T, "C1", "7.0")
+    assert await store.search(T, "otters") == []
+    assert await store.search(T, '"; DROP TABLE items; --') == []
+
+
+async def test_forget_person_removes_exactly_their_data(store: Store) -> None:
+    await store.save_user(UserInfo(T, "U1", "ana", tz="Europe/Lisbon"))
+    await store.save_user(UserInfo(T, "U2", "bo"))
+    await store.save_message(share(), [link()])  # U1 alone
+    await store.save_message(share(ts="8.0", user="U2", text="x"), [link("https://c.com/")])
+    await store.save_message(share(ts="9.0", user="U1", text="y"), [link("https://c.com/")])
+    await store.save_message(share(ts="12.0", user="U2", text="z"), [link("https://d.com/")])
+    await store.set_reaction(T, "C1", "12.0", "U1", "+1", "useful", True)
+    await store.set_reaction(T, "C1", "9.0", "U3", "+1", "useful", True)
+    await store.record_bot_post(BotPost(T, "C1", "10.0", "U1", "card"))
+    await store.record_bot_post(BotPost(T, "C1", "11.0", "U2", "card"))
+    result = await store.forget_person(T, "U1")
+    assert (result.shares, result.votes, result.items_deleted) == (2, 1, 1)
+    assert [p.ts for p in result.posts] == ["10.0"]
+    c_item, d_item = await store.export_items()
+    assert c_item["url"] == "https://c.com/" and [s["user"] for s in c_item["shares"]] == ["U2"]
+    assert c_item["votes"] == []  # U3 reacted to U1's share, which is gone
+    assert d_item["url"] == "https://d.com/" and d_item["votes"] == []
+    assert await store.user(T, "U1") is None and await store.user(T, "U2") is not None
+    assert await store.opted_out(T, "U1")
+
+
+async def test_uninstall_purges_only_that_workspace_after_grace(store: Store) -> None:
+    await store.save_message(share(), [link()])
+    await store.save_message(ShareInput("T2", "C1", "1.0", "U1", "t", False), [link()])
+    await store.save_channel(ChannelInfo("T2", "C1", "general"))
+    now = time.time()
+    await store.mark_uninstalled("T2", now - 3 * 86400)
+    assert await store.purge_uninstalled(now - 7 * 86400) == []
+    assert await store.purge_uninstalled(now - 86400) == ["T2"]
+    assert (await store.counts("T2")) == dict.fromkeys((await store.counts("T2")), 0)
+    assert (await store.counts(T))["items"] == 1
+
+
+async def test_activity_cancels_uninstall(store: Store) -> None:
+    await store.mark_uninstalled("T2", time.time() - 30 * 86400)
+    await store.note_activity("T2")
+    assert await store.purge_uninstalled(time.time()) == []
+
+
+async def test_retention_deletes_items_whose_last_share_is_old(store: Store) -> None:
+    now = time.time()
+    await store.save_message(share(ts=f"{now - 40 * 86400:.6f}"), [link()])
+    await store.save_message(share(ts=f"{now - 39 * 86400:.6f}", text="b"), [link("https://b.com/")])
+    await store.save_message(share(ts=f"{now - 1 * 86400:.6f}", text="b2"), [link("https://b.com/")])
+    assert await store.apply_retention(now, 0) == 0
+    assert await store.apply_retention(now, 30) == 1
+    assert [r["url"] for r in await store.export_items()] == ["https://b.com/"]
+
+
+async def test_event_ids_remembered_and_pruned(store: Store) -> None:
+    assert not await store.event_seen(T, "Ev1")
+    await store.mark_event(T, "Ev1")
+    assert await store.event_seen(T, "Ev1")
+    assert await store.prune_seen_events(time.time() + 1) == 1
+    assert not await store.event_seen(T, "Ev1")
+
+
+async def test_group_commit_batches_concurrent_writes(store: Store) -> None:
+    before = store.commits
+    await asyncio.gather(*(store.mark_event(T, f"Ev{i}") for i in range(300)))
+    assert store.commits - before < 300
+    assert all([await store.event_seen(T, f"Ev{i}") for i in (0, 150, 299)])
+
+
+async def test_failing_write_does_not_sink_its_batch(store: Store) -> None:
+    def boom(db: object) -> None:
+        raise ValueError("bad write")
+
+    results = await asyncio.gather(
+        store._write(boom), store.mark_event(T, "EvOk"), return_exceptions=True
+    )
+    assert isinstance(results[0], ValueError) and results[1] is None
+    assert await store.event_seen(T, "EvOk")
+
+
+async def test_backup_while_writing(store: Store, tmp_path: Path) -> None:
+    async def writer() -> None:
+        for i in range(200):
+            await store.save_message(share(ts=f"{i}.0", text=str(i)), [link(f"https://e.com/{i}")])
+
+    task = asyncio.create_task(writer())
+    await asyncio.sleep(0.05)
+    await asyncio.to_thread(store.backup, tmp_path / "copy.db")
+    await task
+    copy = sqlite3.connect(tmp_path / "copy.db")
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    items = copy.execute("SELECT count(*) FROM items").fetchone()[0]
+    shares = copy.execute("SELECT count(*) FROM shares").fetchone()[0]
+    assert 0 < items == shares <= 200

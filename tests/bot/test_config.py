@@ -1,0 +1,69 @@
+"""Settings: defaults, parsing, one-line errors naming the setting, secrets never shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_config
+
+
+def test_defaults() -> None:
+    config = load_config({}, dotenv=None)
+    assert config.api_url == "https://slack.com/api/"
+    assert (config.port, config.tz, config.digest_day, config.digest_hour) == (3000, "UTC", "mon", 9)
+    assert "+1" in config.useful_emoji and config.save_emoji == {"bookmark"}
+    assert config.fetch_links is True and config.retention_days == 0
+    assert config.uninstall_grace_days == 7 and config.log_level == "INFO"
+
+
+def test_dotenv_read_and_environment_wins(tmp_path: Path) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("# comment\nPORT=4000\nSERENDIP_TZ='Europe/Paris'\nexport SERENDIP_DB=x.db\n")
+    config = load_config({"PORT": "5000"}, dotenv=env_file)
+    assert (config.port, config.tz, config.db_path) == (5000, "Europe/Paris", "x.db")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("PORT", "abc"), ("PORT", "70000"), ("SERENDIP_TZ", "Mars/Olympus"),
+     ("SERENDIP_DIGEST_DAY", "someday"), ("SERENDIP_DIGEST_HOUR", "25"),
+     ("SERENDIP_FETCH_LINKS", "maybe"), ("SERENDIP_ADMINS", "U1,not-an-id"),
+     ("SLACK_BOT_TOKEN", "xoxp-user-token"), ("SLACK_APP_TOKEN", "xoxb-wrong"),
+     ("SLACK_API_URL", "ftp://x"), ("SERENDIP_LOG_LEVEL", "LOUD"),
+     ("SERENDIP_RETENTION_DAYS", "-1"), ("SERENDIP_FETCH_DELAY", "soon")],
+)  # fmt: skip
+def test_malformed_setting_names_itself(name: str, value: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_config({name: value}, dotenv=None)
+    message = str(info.value)
+    assert name in message and "\n" not in message
+
+
+def test_lists_and_switches() -> None:
+    config = load_config(
+        {"SERENDIP_ADMINS": "U1, W2", "SERENDIP_USEFUL_EMOJI": ":tada:,rocket",
+         "SERENDIP_FETCH_LINKS": "off", "SLACK_API_URL": "http://127.0.0.1:9/api"},
+        dotenv=None,
+    )  # fmt: skip
+    assert config.admins == {"U1", "W2"}
+    assert config.useful_emoji == {"tada", "rocket"}
+    assert config.fetch_links is False
+    assert config.api_url == "http://127.0.0.1:9/api/"
+
+
+def test_secrets_not_in_repr_or_errors() -> None:
+    config = load_config(
+        {"SLACK_BOT_TOKEN": "xoxb-sekrit-123", "SLACK_SIGNING_SECRET": "shh-very-secret"},
+        dotenv=None,
+    )
+    assert "sekrit" not in repr(config) and "very-secret" not in repr(config)
+    with pytest.raises(ConfigError) as info:
+        load_config({"SLACK_BOT_TOKEN": "xoxp-sekrit-123"}, dotenv=None)
+    assert "sekrit" not in str(info.value)
+
+
+def test_require_names_missing_setting() -> None:
+    with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
+        load_config({}, dotenv=None).require("signing_secret")

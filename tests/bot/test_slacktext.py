@@ -1,0 +1,92 @@
+"""Reading Slack markup: links, learnings, !nda, readable text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.slacktext import escape, find_links, mentioned_users, parse_message, readable
+
+
+def test_links_from_text_and_labels() -> None:
+    text = "see <https://a.com/x|this> and <http://www.b.com|www.b.com> and <mailto:x@y.z|mail>"
+    assert [link.url for link in find_links(text)] == ["https://a.com/x", "http://www.b.com/"]
+
+
+def test_escaped_ampersand_in_url_is_unescaped() -> None:
+    links = find_links("<https://a.com/?x=1&amp;y=2>")
+    assert links[0].url == "https://a.com/?x=1&y=2"
+
+
+def test_unfurl_attachment_adds_title_and_link() -> None:
+    att = [{"from_url": "https://c.com/p", "title": "A &amp; B", "text": "desc", "service_name": "C"}]
+    links = find_links("<https://c.com/p>", att)
+    assert len(links) == 1
+    assert (links[0].title, links[0].description, links[0].site_name) == ("A & B", "desc", "C")
+    only_attachment = find_links("no link in text", [{"original_url": "https://d.com"}])
+    assert [link.url for link in only_attachment] == ["https://d.com/"]
+
+
+def test_duplicate_links_are_one() -> None:
+    assert len(find_links("<https://a.com/x?utm_source=1> <https://A.com/x>")) == 1
+
+
+def test_many_links_are_capped_not_fatal() -> None:
+    text = " ".join(f"<https://site{i}.example/>" for i in range(500))
+    assert len(find_links(text)) == 200
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["TIL python has walrus", "til: x", "*TIL* something", "_TIL_ x", "  TIL", "Til — x",
+     "I learned #til today", "note #learned", "see <#C123|til>", "<#C9|LEARNED> yes"],
+)  # fmt: skip
+def test_learnings(text: str) -> None:
+    assert parse_message(text).learning
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["TILapia recipe", "until then", "a #tilde", "<https://x.com/#til>", "#tilted", "<#C1|general>"],
+)
+def test_not_learnings(text: str) -> None:
+    assert not parse_message(text).learning
+
+
+def test_unnamed_channel_reference_is_reported_for_lookup() -> None:
+    parsed = parse_message("see <#C42|> and <#C43>")
+    assert not parsed.learning
+    assert parsed.unnamed_channels == ("C42", "C43")
+
+
+@pytest.mark.parametrize("text", ["!nda draft <https://x.com>", "internal (!NDA)", "!nda"])
+def test_nda(text: str) -> None:
+    assert parse_message(text).nda
+
+
+def test_not_nda() -> None:
+    assert not parse_message("!ndafoo <https://x.com/!nda>").nda
+
+
+def test_readable_text() -> None:
+    text = "&lt;b&gt; <https://a.com|label> <https://b.com> <@U1> <@U2|bob> <#C1|gen> <!here> &amp;"
+    names = {"U1": "ana"}
+    assert readable(text, names.get) == "<b> label https://b.com @ana @bob #gen @here &"
+    assert readable("<@U9>") == "@U9"
+    assert readable("<!subteam^S1|@team> <!date^1^{date}|Jan 1>") == "@team Jan 1"
+
+
+def test_escape_makes_pings_inert() -> None:
+    assert escape("<!channel> & <@U1>") == "&lt;!channel&gt; &amp; &lt;@U1&gt;"
+
+
+def test_mentions() -> None:
+    assert mentioned_users("<@U1> <@W2|x> <#C1> <@U1>") == ("U1", "W2")
+
+
+@given(st.text(max_size=2000))
+def test_parse_never_raises(text: str) -> None:
+    parsed = parse_message(text, [{"from_url": text}])
+    assert isinstance(parsed.learning, bool)
+    readable(text)

@@ -1,0 +1,54 @@
+"""Canonical URLs (interface.md's rules), with property checks on hostile input."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.urls import canonical_url
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("HTTPS://Example.COM", "https://example.com/"),
+        ("http://example.com:80/a", "http://example.com/a"),
+        ("https://example.com:443/a", "https://example.com/a"),
+        ("https://example.com:8443/a", "https://example.com:8443/a"),
+        ("https://example.com/a#section", "https://example.com/a"),
+        ("https://www.example.com/a/", "https://www.example.com/a/"),
+        ("https://example.com/a?utm_source=x&b=2&utm_medium=y&a=1", "https://example.com/a?b=2&a=1"),
+        ("https://example.com/?fbclid=1&gclid=2&dclid=3&msclkid=4", "https://example.com/"),
+        ("https://example.com/?mc_cid=1&mc_eid=2&igshid=3&yclid=4&_hsenc=5&_hsmi=6&ref_src=7&q=1",
+         "https://example.com/?q=1"),
+        ("https://example.com/Path/Case?Q=Keep", "https://example.com/Path/Case?Q=Keep"),
+        ("https://user:secret@example.com/x", "https://example.com/x"),
+        ("https://[2001:db8::1]:8080/x", "https://[2001:db8::1]:8080/x"),
+    ],
+)  # fmt: skip
+def test_canonical_rules(raw: str, expected: str) -> None:
+    assert canonical_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["", "ftp://example.com/", "mailto:a@example.com", "https://", "http://[::1", "https://e.com:99999/",
+     "javascript:alert(1)", "https://exa mple.com/", "https://example.com/" + "a" * 5000],
+)  # fmt: skip
+def test_invalid_urls_give_none(raw: str) -> None:
+    assert canonical_url(raw) is None
+
+
+def test_two_spellings_are_one_url() -> None:
+    a = canonical_url("https://Example.com:443/post?utm_campaign=z&id=7#top")
+    b = canonical_url("https://example.com/post?id=7")
+    assert a == b
+
+
+@given(st.text(max_size=300))
+def test_never_raises_and_is_idempotent(raw: str) -> None:
+    once = canonical_url("https://example.com/" + raw)
+    if once is not None:
+        assert canonical_url(once) == once
+    canonical_url(raw)
