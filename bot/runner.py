@@ -17,6 +17,7 @@ from bot.store import Store
 from jobs.scheduler import build_scheduler
 
 log = logging.getLogger(__name__)
+STORE = web.AppKey("store", Store)
 
 
 def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> web.Application:
@@ -50,8 +51,7 @@ def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> w
         web_app.cleanup_ctx.append(scheduler_ctx)
     if socket_mode:
         web_app.cleanup_ctx.append(socket_ctx)
-    web_app["store"] = store
-    web_app["bolt_app"] = bolt_app
+    web_app[STORE] = store
     return web_app
 
 

@@ -54,17 +54,16 @@ class EventsEndpoint:
         self.app = app
         self.verifier = SignatureVerifier(signing_secret)
 
-    async def __call__(self, request: web.Request) -> web.StreamResponse:
+    async def handle(self, request: web.Request) -> web.StreamResponse:
         """Answer 401, 400 or whatever Bolt answers."""
-        raw = await request.read()
-        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
-        signature = request.headers.get("X-Slack-Signature", "")
-        if not timestamp.isdigit() or not self.verifier.is_valid(raw, timestamp, signature):
-            return _error(401, "invalid request")
         try:
-            text = raw.decode("utf-8")
+            text = (await request.read()).decode("utf-8")
         except UnicodeDecodeError:
             return _error(400, "body is not UTF-8")
+        timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+        signature = request.headers.get("X-Slack-Signature", "")
+        if not timestamp.isdigit() or not self.verifier.is_valid(text, timestamp, signature):
+            return _error(401, "invalid request")
         data = parse_body(text, request.content_type)
         if data is None or not _well_formed(data):
             return _error(400, "malformed body")
@@ -88,5 +87,5 @@ def build_web_app(
 
     web_app.router.add_get("/healthz", healthz)
     if bolt_app is not None and signing_secret:
-        web_app.router.add_post(EVENTS_PATH, EventsEndpoint(bolt_app, signing_secret))
+        web_app.router.add_post(EVENTS_PATH, EventsEndpoint(bolt_app, signing_secret).handle)
     return web_app

@@ -185,3 +185,12 @@ def teams_with_person(db: Database, user_id: str) -> list[str]:
                               ("person_settings", "user_id"), ("bot_posts", "credited"))
     )  # fmt: skip
     return sorted(row[0] for row in db.execute(sql, [user_id] * 7))
+
+
+def is_opted_out(db: Database, team_id: str, user_id: str) -> bool:
+    """Whether one person opted out."""
+    row = db.execute(
+        "SELECT opted_out FROM person_settings WHERE team_id = ? AND user_id = ?",
+        [team_id, user_id],
+    ).fetchone()
+    return bool(row and row[0])

@@ -139,6 +139,10 @@ class Store:
         """Flag what one message shared (the private shortcut); False if it shared nothing."""
         return await self._write(items.flag_message, team_id, channel, ts, flagger)
 
+    async def flags(self, team_id: str) -> list[dict[str, Any]]:
+        """Every flag in a workspace: item, flagger and how it was given (for review)."""
+        return await self._read(_flags, team_id)
+
     async def shares_at(self, team_id: str, channel: str, ts: str) -> list[dict[str, Any]]:
         """The shares stored for one message."""
         return await self._read(_shares_at, team_id, channel, ts)
@@ -186,7 +190,7 @@ class Store:
 
     async def opted_out(self, team_id: str, user_id: str) -> bool:
         """Whether a person opted out."""
-        return user_id in await self._read(people.opted_out_users, team_id)
+        return await self._read(people.is_opted_out, team_id, user_id)
 
     async def save_channel(self, channel: ChannelInfo) -> None:
         """Insert or update a channel's facts."""
@@ -198,7 +202,7 @@ class Store:
 
     async def update_channel(self, team_id: str, channel_id: str, **fields: Any) -> None:
         """Change a channel's name, archive state, bot membership or capture setting."""
-        await self._write(people.update_channel, team_id, channel_id, **fields)
+        await self._writer.run(lambda db: people.update_channel(db, team_id, channel_id, **fields))
 
     async def claim_join_note(self, team_id: str, channel_id: str) -> bool:
         """True exactly once per channel; the caller then posts the join note."""
@@ -271,3 +275,10 @@ def _mark_event(db: Database, team_id: str, event_id: str) -> None:
         "INSERT OR IGNORE INTO seen_events (team_id, event_id, at) VALUES (?, ?, ?)",
         [team_id, event_id, time.time()],
     )
+
+
+def _flags(db: Database, team_id: str) -> list[dict[str, Any]]:
+    rows = db.execute(
+        "SELECT item_id, flagger, via FROM flags WHERE team_id = ? ORDER BY at, flagger", [team_id]
+    )
+    return [{"item_id": item, "flagger": who, "via": via} for item, who, via in rows]

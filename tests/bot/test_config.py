@@ -12,7 +12,12 @@ from bot.config import ConfigError, load_config
 def test_defaults() -> None:
     config = load_config({}, dotenv=None)
     assert config.api_url == "https://slack.com/api/"
-    assert (config.port, config.tz, config.digest_day, config.digest_hour) == (3000, "UTC", "mon", 9)
+    assert (config.port, config.tz, config.digest_day, config.digest_hour) == (
+        3000,
+        "UTC",
+        "mon",
+        9,
+    )
     assert "+1" in config.useful_emoji and config.save_emoji == {"bookmark"}
     assert config.fetch_links is True and config.retention_days == 0
     assert config.uninstall_grace_days == 7 and config.log_level == "INFO"
@@ -20,7 +25,9 @@ def test_defaults() -> None:
 
 def test_dotenv_read_and_environment_wins(tmp_path: Path) -> None:
     env_file = tmp_path / ".env"
-    env_file.write_text("# comment\nPORT=4000\nSERENDIP_TZ='Europe/Paris'\nexport SERENDIP_DB=x.db\n")
+    env_file.write_text(
+        "# comment\nPORT=4000\nSERENDIP_TZ='Europe/Paris'\nexport SERENDIP_DB=x.db\n"
+    )
     config = load_config({"PORT": "5000"}, dotenv=env_file)
     assert (config.port, config.tz, config.db_path) == (5000, "Europe/Paris", "x.db")
 

@@ -20,7 +20,9 @@ def test_escaped_ampersand_in_url_is_unescaped() -> None:
 
 
 def test_unfurl_attachment_adds_title_and_link() -> None:
-    att = [{"from_url": "https://c.com/p", "title": "A &amp; B", "text": "desc", "service_name": "C"}]
+    att = [
+        {"from_url": "https://c.com/p", "title": "A &amp; B", "text": "desc", "service_name": "C"}
+    ]
     links = find_links("<https://c.com/p>", att)
     assert len(links) == 1
     assert (links[0].title, links[0].description, links[0].site_name) == ("A & B", "desc", "C")
@@ -48,7 +50,14 @@ def test_learnings(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["TILapia recipe", "until then", "a #tilde", "<https://x.com/#til>", "#tilted", "<#C1|general>"],
+    [
+        "TILapia recipe",
+        "until then",
+        "a #tilde",
+        "<https://x.com/#til>",
+        "#tilted",
+        "<#C1|general>",
+    ],
 )
 def test_not_learnings(text: str) -> None:
     assert not parse_message(text).learning

@@ -14,8 +14,14 @@ from bot.store.migrations import MIGRATIONS
 T = "T1"
 
 
-def share(channel: str = "C1", ts: str = "1700000000.000100", user: str = "U1",
-          text: str = "<https://a.com/x>", private: bool = False, **kw: object) -> ShareInput:
+def share(
+    channel: str = "C1",
+    ts: str = "1700000000.000100",
+    user: str = "U1",
+    text: str = "<https://a.com/x>",
+    private: bool = False,
+    **kw: object,
+) -> ShareInput:
     return ShareInput(T, channel, ts, user, text, private, **kw)  # type: ignore[arg-type]
 
 
@@ -90,9 +96,7 @@ async def test_flags_per_flagger_and_never_by_sharer(store: Store) -> None:
                                  "flag", True)  # fmt: skip
     assert await store.flag_message(T, "C1", "1700000000.000100", "U3")
     assert not await store.flag_message(T, "C1", "9.9", "U3")
-    flaggers = await store._read(lambda db: sorted(r[0] for r in db.execute(
-        "SELECT DISTINCT flagger FROM flags")))  # fmt: skip
-    assert flaggers == ["U2", "U3"]
+    assert sorted({f["flagger"] for f in await store.flags(T)}) == ["U2", "U3"]
 
 
 async def test_learning_save_counts_saver_vote(store: Store) -> None:
@@ -108,8 +112,8 @@ async def test_fts_follows_edits_and_deletes(store: Store) -> None:
     draft = ItemDraft("learning", "learning:C1:7.0", text="TIL about walruses")
     await store.save_message(share(ts="7.0", text="TIL about walruses"), [draft])
     assert [r["kind"] for r in await store.search(T, "walruses")] == ["learning"]
-    await store.save_message(share(ts="7.0", text="TIL about otters"),
-                             [ItemDraft("learning", "learning:C1:7.0", text="TIL about otters")])  # fmt: skip
+    otters = ItemDraft("learning", "learning:C1:7.0", text="TIL about otters")
+    await store.save_message(share(ts="7.0", text="TIL about otters"), [otters])
     assert await store.search(T, "walruses") == []
     assert len(await store.search(T, "otters")) == 1
     await store.remove_message(T, "C1", "7.0")
@@ -160,8 +164,12 @@ async def test_activity_cancels_uninstall(store: Store) -> None:
 async def test_retention_deletes_items_whose_last_share_is_old(store: Store) -> None:
     now = time.time()
     await store.save_message(share(ts=f"{now - 40 * 86400:.6f}"), [link()])
-    await store.save_message(share(ts=f"{now - 39 * 86400:.6f}", text="b"), [link("https://b.com/")])
-    await store.save_message(share(ts=f"{now - 1 * 86400:.6f}", text="b2"), [link("https://b.com/")])
+    await store.save_message(
+        share(ts=f"{now - 39 * 86400:.6f}", text="b"), [link("https://b.com/")]
+    )
+    await store.save_message(
+        share(ts=f"{now - 1 * 86400:.6f}", text="b2"), [link("https://b.com/")]
+    )
     assert await store.apply_retention(now, 0) == 0
     assert await store.apply_retention(now, 30) == 1
     assert [r["url"] for r in await store.export_items()] == ["https://b.com/"]

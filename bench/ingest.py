@@ -1,0 +1,211 @@
+"""Ingest benchmark: the bot in HTTP mode against a bare Bolt app, same signed stream.
+
+Runs A (serendip run --http) and B (bench/bare_bolt.py) as separate processes, alternating
+A B A B … with the same kind of stream of signed message events with links, and prints
+events/s for both, the median A/B ratio over the pairs, ack latency p50/p99, and whether every
+event sent to the bot reached its store. All traffic stays on 127.0.0.1.
+
+    .venv/bin/python bench/ingest.py [--events 20000] [--pairs 3] [--concurrency 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+from slack_sdk.signature import SignatureVerifier
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.localslack import LocalSlack  # noqa: E402
+
+CHANNEL = "C0BENCH"
+
+
+@dataclass
+class Run:
+    """One timed pass of the stream against one server."""
+
+    name: str
+    events: int
+    seconds: float
+    latencies: list[float]
+    failures: int
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.seconds
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def stream(secret: str, team: str, tag: str, count: int) -> list[tuple[bytes, dict[str, str]]]:
+    """Signed Events API deliveries of message events, each with its own link."""
+    verifier, now = SignatureVerifier(secret), int(time.time())
+    requests = []
+    for i in range(count):
+        ts = f"{now - 3600 + i // 1000}.{i % 1000:03d}{tag[-3:]}"
+        event = {
+            "type": "message",
+            "channel": CHANNEL,
+            "channel_type": "channel",
+            "user": f"U{i % 50:03d}",
+            "team": team,
+            "ts": ts,
+            "event_ts": ts,
+            "text": f"worth reading <https://bench.example/{tag}/{i}?utm_source=x>",
+        }
+        body = json.dumps(
+            {
+                "token": "t",
+                "team_id": team,
+                "api_app_id": "ALOCAL",
+                "type": "event_callback",
+                "event_id": f"Ev{tag}{i:06d}",
+                "event_time": now,
+                "event": event,
+            }
+        ).encode()
+        headers = {
+            "Content-Type": "application/json",
+            "X-Slack-Request-Timestamp": str(now),
+            "X-Slack-Signature": verifier.generate_signature(timestamp=str(now), body=body),
+        }
+        requests.append((body, headers))
+    return requests  # fmt: skip
+
+
+async def blast(name: str, url: str, requests: list[tuple[bytes, dict[str, str]]],
+                concurrency: int) -> Run:  # fmt: skip
+    """Send every request with `concurrency` in flight; time each acknowledgement."""
+    queue: asyncio.Queue[tuple[bytes, dict[str, str]]] = asyncio.Queue()
+    for request in requests:
+        queue.put_nowait(request)
+    latencies: list[float] = []
+    failures = 0
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        nonlocal failures
+        while not queue.empty():
+            body, headers = queue.get_nowait()
+            started = time.perf_counter()
+            async with session.post(url, data=body, headers=headers) as response:
+                await response.read()
+                failures += response.status != 200
+            latencies.append(time.perf_counter() - started)
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+        seconds = time.perf_counter() - started
+    return Run(name, len(requests), seconds, latencies, failures)
+
+
+async def wait_up(port: int, path: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(400):
+            try:
+                async with session.post(f"http://127.0.0.1:{port}{path}", data=b"{}") as r:
+                    if r.status in (200, 401, 400, 404):
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.05)
+    raise RuntimeError(f"server on {port} did not start")
+
+
+def stored_shares(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("SELECT count(*) FROM shares").fetchone()[0])
+    finally:
+        conn.close()
+
+
+async def main(events: int, pairs: int, concurrency: int) -> int:
+    async with LocalSlack() as slack:
+        slack.add_channel(CHANNEL, name="bench", members=[], bot_member=True)
+        folder = Path(tempfile.mkdtemp(prefix="serendip-bench-"))
+        env = {**os.environ, "SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url,
+               "SLACK_SIGNING_SECRET": slack.signing_secret, "SERENDIP_DB": str(folder / "b.db"),
+               "SERENDIP_FETCH_LINKS": "off", "SERENDIP_LOG_LEVEL": "WARNING"}  # fmt: skip
+        env.pop("SLACK_APP_TOKEN", None)
+        port_a, port_b = free_port(), free_port()
+        bot = subprocess.Popen([sys.executable, "-m", "bot", "run", "--http", "--host",
+                                "127.0.0.1", "--port", str(port_a)], env=env, cwd=ROOT)  # fmt: skip
+        bare = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_bolt.py"),
+                                 str(port_b)], env=env, cwd=ROOT)  # fmt: skip
+        try:
+            await wait_up(port_a, "/slack/events")
+            await wait_up(port_b, "/slack/events")
+            return await _rounds(slack, folder, port_a, port_b, events, pairs, concurrency)
+        finally:
+            for proc in (bot, bare):
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=20)
+
+
+async def _rounds(slack: LocalSlack, folder: Path, port_a: int, port_b: int, events: int,
+                  pairs: int, concurrency: int) -> int:  # fmt: skip
+    runs_a, runs_b, sent = [], [], 0
+    print(f"{events} events per run, concurrency {concurrency}, {pairs} A/B pairs, "
+          f"{os.cpu_count()} CPUs")  # fmt: skip
+    for pair in range(pairs):
+        for name, port, runs in (("serendip", port_a, runs_a), ("bare bolt", port_b, runs_b)):
+            requests = stream(slack.signing_secret, slack.team_id, f"{pair}{name[0]}", events)
+            run = await blast(name, f"http://127.0.0.1:{port}/slack/events", requests,
+                              concurrency)  # fmt: skip
+            runs.append(run)
+            sent += events if name == "serendip" else 0
+            print(
+                f"  pair {pair + 1} {name:>9}: {run.rate:8.0f} events/s"
+                f"  p50 {run.pct(0.5):6.1f} ms  p99 {run.pct(0.99):6.1f} ms"
+                f"  non-200: {run.failures}"
+            )
+    ratios = [a.rate / b.rate for a, b in zip(runs_a, runs_b, strict=True)]
+    lat = Run("all", 0, 1, [x for r in runs_a for x in r.latencies], 0)
+    stored = stored_shares(folder / "b.db")
+    print(
+        f"serendip median {statistics.median(r.rate for r in runs_a):.0f} events/s, "
+        f"bare bolt median {statistics.median(r.rate for r in runs_b):.0f} events/s"
+    )
+    print(
+        f"median ratio serendip/bare: {statistics.median(ratios):.2f} "
+        f"(pairs: {', '.join(f'{r:.2f}' for r in ratios)})"
+    )
+    print(f"serendip ack latency p50 {lat.pct(0.5):.1f} ms, p99 {lat.pct(0.99):.1f} ms")
+    print(f"events sent to serendip {sent}, shares stored {stored}: "
+          f"{'none lost' if stored == sent else f'{sent - stored} LOST'}")  # fmt: skip
+    return 0 if stored == sent else 1
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--events", type=int, default=20_000)
+    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=20)
+    args = parser.parse_args()
+    raise SystemExit(asyncio.run(main(args.events, args.pairs, args.concurrency)))

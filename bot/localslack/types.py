@@ -1,0 +1,58 @@
+"""Plain data types shared by the local Slack modules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+JSON = dict[str, Any]
+
+
+class LocalSlackError(ValueError):
+    """Raised when a simulated person does something Slack would not allow."""
+
+
+class ApiError(Exception):
+    """A Web API error answered as {"ok": false, "error": code}."""
+
+    def __init__(self, error: str, status: int = 200, **extra: Any) -> None:
+        """Keep the Slack error code, the HTTP status and extra response fields."""
+        super().__init__(error)
+        self.error = error
+        self.status = status
+        self.extra = extra
+
+
+@dataclass
+class ApiCall:
+    """One Web API request as the local Slack received it."""
+
+    method: str
+    args: JSON
+    token: str | None
+    ok: bool
+    error: str | None
+
+
+@dataclass
+class Delivery:
+    """One payload sent (or attempted) to the bot, with every attempt's outcome."""
+
+    event_id: str | None
+    type: str
+    payload: JSON
+    attempts: int = 0
+    acked: bool = False
+    statuses: list[int | str] = field(default_factory=list)
+    ack_payload: JSON | None = None
+    envelope_id: str | None = None
+    mode: str = ""
+    done: bool = False
+
+
+@dataclass
+class Ack:
+    """The bot's answer to a slash command or interactive payload (status 0: no answer)."""
+
+    status: int
+    body: JSON | None

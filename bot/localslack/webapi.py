@@ -1,0 +1,203 @@
+"""The Web API endpoint: argument parsing, auth, fault injection, dispatch."""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from aiohttp import web
+
+from .posting import Posting
+from .types import JSON, ApiCall, ApiError
+
+log = logging.getLogger(__name__)
+Handler = Callable[[Posting, "Args"], JSON]
+APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+SCOPES = (
+    "app_mentions:read,channels:history,channels:read,groups:history,groups:read,im:history,"
+    "im:read,im:write,mpim:history,chat:write,commands,reactions:read,reactions:write,"
+    "users:read,links:read,links:write,team:read"
+)
+
+
+class Args:
+    """A method's merged arguments with Slack-like coercion."""
+
+    def __init__(self, data: JSON) -> None:
+        """Wrap the merged query, form and JSON arguments."""
+        self.data = data
+
+    def text(self, key: str, default: str | None = None) -> str | None:
+        """A string argument (numbers are turned into strings)."""
+        value = self.data.get(key)
+        if value is None or value == "":
+            return default
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise ApiError("invalid_arguments")
+        return str(value)
+
+    def need(self, key: str, error: str) -> str:
+        """A required string argument; error when missing."""
+        value = self.text(key)
+        if value is None:
+            raise ApiError(error)
+        return value
+
+    def integer(self, key: str, default: int) -> int:
+        """An integer argument."""
+        value = self.text(key)
+        if value is None:
+            return default
+        try:
+            return int(float(value))
+        except (ValueError, OverflowError):
+            raise ApiError("invalid_arguments") from None
+
+    def flag(self, key: str) -> bool:
+        """A boolean argument ("1", "true", true)."""
+        value = self.data.get(key)
+        if isinstance(value, str):
+            return value.strip().lower() in ("1", "true", "yes")
+        return bool(value)
+
+    def structured(self, key: str, error: str) -> Any:
+        """A JSON argument that may arrive as a JSON string (blocks, view...)."""
+        value = self.data.get(key)
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            try:
+                return json.loads(value)
+            except ValueError:
+                raise ApiError(error) from None
+        return value
+
+
+@dataclass
+class Fault:
+    """An injected failure for the next calls of one method."""
+
+    status: int
+    error: str
+    times: int
+    retry_after: int | None = None
+
+
+class WebApi:
+    """Serves /api/<method> for one local Slack."""
+
+    def __init__(self, sim: Posting, methods: dict[str, Handler]) -> None:
+        """Bind the handlers to the simulator state."""
+        self.sim = sim
+        self.methods = methods
+        self.faults: dict[str, list[Fault]] = {}
+
+    def inject(self, method: str, fault: Fault) -> None:
+        """Queue a fault for a method."""
+        self.faults.setdefault(method, []).append(fault)
+
+    def _fault(self, method: str) -> Fault | None:
+        """Take one use of the first queued fault of a method."""
+        queue = self.faults.get(method, [])
+        if not queue:
+            return None
+        fault = queue[0]
+        fault.times -= 1
+        if fault.times <= 0:
+            queue.pop(0)
+        return fault
+
+    async def _parse(self, request: web.Request) -> tuple[JSON, str | None]:
+        """Merge query, form and JSON arguments; take the token out."""
+        args: JSON = dict(request.query.items())
+        if request.content_type.startswith("multipart/"):
+            form = await request.post()
+            args.update({k: v for k, v in form.items() if isinstance(v, str)})
+        else:
+            args.update(self._body_args(await request.read(), request.content_type))
+        token = args.pop("token", None)
+        header = request.headers.get("Authorization", "")
+        if header.lower().startswith("bearer "):
+            token = header[7:].strip()
+        return args, token if isinstance(token, str) and token else None
+
+    @staticmethod
+    def _body_args(raw: bytes, content_type: str) -> JSON:
+        """Decode a JSON or form body into arguments."""
+        if not raw.strip():
+            return {}
+        if content_type == "application/json":
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                raise ApiError("invalid_json") from None
+            if not isinstance(body, dict):
+                raise ApiError("invalid_json")
+            return body
+        try:
+            return dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True))
+        except (UnicodeDecodeError, ValueError):
+            raise ApiError("invalid_form_data") from None
+
+    def _auth(self, method: str, token: str | None) -> None:
+        """Raise the error Slack gives for a missing, wrong or unsuitable token."""
+        ident = self.sim.ident
+        if token is None:
+            raise ApiError("not_authed")
+        if token == ident.app_token:
+            if method not in APP_TOKEN_METHODS:
+                raise ApiError("not_allowed_token_type")
+        elif token == ident.bot_token:
+            if not self.sim.installed:
+                raise ApiError("token_revoked")
+            if method in APP_TOKEN_METHODS:
+                raise ApiError("not_allowed_token_type")
+        else:
+            raise ApiError("invalid_auth")
+
+    def _call(self, method: str, args: JSON, token: str | None) -> JSON:
+        """Authorize, apply faults and run the method."""
+        handler = self.methods.get(method)
+        if handler is None:
+            raise ApiError("unknown_method")
+        self._auth(method, token)
+        fault = self._fault(method)
+        if fault is not None:
+            retry = {} if fault.retry_after is None else {"retry_after": fault.retry_after}
+            raise ApiError(fault.error, fault.status, **retry)
+        return handler(self.sim, Args(args))
+
+    async def handle(self, request: web.Request) -> web.Response:
+        """Answer one Web API request; never let a hostile request crash the server."""
+        method = request.match_info.get("method", "")
+        args: JSON = {}
+        token: str | None = None
+        try:
+            args, token = await self._parse(request)
+            result = self._call(method, args, token)
+        except web.HTTPException:
+            raise
+        except ApiError as exc:
+            return self._error(method, args, token, exc)
+        except Exception:
+            log.exception("local slack: %s crashed", method)
+            self.sim.server_errors.append(traceback.format_exc())
+            return self._error(method, args, token, ApiError("internal_error"))
+        self.sim.calls.append(ApiCall(method, args, token, True, None))
+        headers = {"X-OAuth-Scopes": SCOPES} if method == "auth.test" else None
+        return web.json_response({"ok": True, **result}, headers=headers)
+
+    def _error(self, method: str, args: JSON, token: str | None, exc: ApiError) -> web.Response:
+        """Record and answer an error."""
+        self.sim.calls.append(ApiCall(method, args, token, False, exc.error))
+        headers: dict[str, str] = {}
+        retry_after = exc.extra.pop("retry_after", None)
+        if retry_after is not None:
+            headers["Retry-After"] = str(int(retry_after))
+        body = {"ok": False, "error": exc.error, **exc.extra}
+        return web.json_response(body, status=exc.status, headers=headers)

@@ -1,0 +1,86 @@
+"""A bot killed with SIGKILL while events stream in loses nothing it acknowledged, and the
+restart plus Slack's retries of the rest produce no duplicates."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import aiohttp
+
+from bot.localslack import LocalSlack
+from tests.handlers.conftest import populate
+
+EVENTS = 400
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(slack: LocalSlack, db: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ, "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": slack.signing_secret, "SLACK_API_URL": slack.api_url,
+        "SERENDIP_DB": str(db), "SERENDIP_FETCH_LINKS": "off", "SERENDIP_LOG_LEVEL": "WARNING",
+    }  # fmt: skip
+    env.pop("SLACK_APP_TOKEN", None)
+    command = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1",
+               "--port", str(port)]  # fmt: skip
+    return subprocess.Popen(command, env=env, cwd=db.parent)
+
+
+async def wait_healthy(port: int) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(200):
+            try:
+                async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
+                    if response.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.05)
+    raise AssertionError("bot did not start")
+
+
+async def test_sigkill_mid_stream(tmp_path: Path) -> None:
+    db, port = tmp_path / "crash.db", free_port()
+    async with LocalSlack() as slack:
+        populate(slack)
+        slack.deliver_http(f"http://127.0.0.1:{port}/slack/events",
+                           retry_delays=(0.5, 2.0, 6.0), timeout=3.0)  # fmt: skip
+        bot = start(slack, db, port)
+        await wait_healthy(port)
+        posts = [asyncio.create_task(slack.post_message("U1", "C1", f"<https://k.example/{i}>"))
+                 for i in range(EVENTS)]  # fmt: skip
+        while sum(d.acked for d in slack.deliveries) < EVENTS // 3:
+            await asyncio.sleep(0.01)
+        bot.send_signal(signal.SIGKILL)
+        bot.wait()
+        acked_before = {d.payload["event"]["text"] for d in slack.deliveries if d.acked}
+        conn = sqlite3.connect(db)
+        stored = {row[0] for row in conn.execute("SELECT text FROM shares")}
+        conn.close()
+        assert acked_before <= stored  # every acknowledged event is on disk
+        bot = start(slack, db, port)
+        try:
+            await wait_healthy(port)
+            await asyncio.gather(*posts)
+            await slack.wait_idle(timeout=30)
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(timeout=10)
+    conn = sqlite3.connect(db)
+    urls = [row[0] for row in conn.execute("SELECT url FROM items")]
+    shares = conn.execute("SELECT count(*) FROM shares").fetchone()[0]
+    conn.close()
+    assert sorted(urls) == sorted(f"https://k.example/{i}" for i in range(EVENTS))
+    assert shares == EVENTS

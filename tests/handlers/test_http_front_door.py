@@ -1,0 +1,90 @@
+"""Bad input at `POST /slack/events`: clear answers, no crash, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import aiohttp
+
+from tests.handlers.conftest import Env
+
+
+def envelope(event: dict[str, object], event_id: str = "EvBad1") -> bytes:
+    return json.dumps({
+        "token": "x", "team_id": "T0001", "api_app_id": "ALOCAL", "type": "event_callback",
+        "event_id": event_id, "event_time": int(time.time()), "event": event,
+    }).encode()  # fmt: skip
+
+
+async def test_signature_checks(http_env: Env) -> None:
+    slack, body = http_env.slack, envelope({"type": "pin_added"})
+    status, _ = await slack.send_signed(body, secret="wrong-secret")
+    assert status == 401
+    status, _ = await slack.send_signed(body, timestamp=str(int(time.time()) - 600))
+    assert status == 401
+    status, _ = await slack.send_signed(body, timestamp="soon")
+    assert status == 401
+    status, _, _ = await slack.send_raw(body, {"Content-Type": "application/json"})
+    assert status == 401
+    status, _ = await slack.send_signed(body)
+    assert status == 200
+
+
+async def test_malformed_bodies_get_400(http_env: Env) -> None:
+    slack = http_env.slack
+    for bad in (b'{"type": "event_callback", "event": ', b"[1, 2]", b"\xff\xfe{",
+                b'{"type": "event_callback", "event": "not an object"}'):  # fmt: skip
+        status, _ = await slack.send_signed(bad)
+        assert status == 400, bad
+    status, _ = await slack.send_signed(
+        b"payload=%7Bnot-json", content_type="application/x-www-form-urlencoded"
+    )
+    assert status == 400
+
+
+async def test_health_check(http_env: Env) -> None:
+    url = f"http://127.0.0.1:{http_env.port}/healthz"
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        assert response.status == 200
+        assert (await response.json())["ok"] is True
+
+
+async def test_url_verification(http_env: Env) -> None:
+    body = json.dumps({"token": "x", "challenge": "abc123", "type": "url_verification"}).encode()
+    status, answer = await http_env.slack.send_signed(body)
+    assert status == 200 and "abc123" in str(answer)
+
+
+async def test_huge_and_hostile_messages(env: Env) -> None:
+    slack = env.slack
+    await slack.post_message("U1", "C1", "TIL " + "x" * 40_000)
+    many = " ".join(f"<https://site{i}.example/p>" for i in range(500))
+    await slack.post_message("U1", "C1", many)
+    await slack.post_message("U1", "C1", "<http://[::1> <https://> <ftp://x.com> <https://a b/>")
+    await slack.send_event({"type": "message", "channel": "C1", "channel_type": "channel",
+                            "user": "U1", "ts": "1700000000.000009", "text": None,
+                            "attachments": "nope"})  # fmt: skip
+    await slack.send_event({"type": "reaction_added", "user": "U2", "reaction": "+1",
+                            "item": {"type": "file", "file": "F1"}})  # fmt: skip
+    await slack.send_event({"type": "totally_unknown", "payload": [1, 2, 3]})
+    await slack.wait_idle()
+    assert all(d.acked for d in slack.deliveries)
+    items = await env.items()
+    assert sum(1 for i in items if i["kind"] == "learning") == 1
+    assert sum(1 for i in items if i["kind"] == "link") == 200
+    await slack.post_message("U1", "C1", "still alive <https://alive.com/>")
+    assert "https://alive.com/" in {i["url"] for i in await env.items()}
+
+
+async def test_retries_and_replays_change_nothing(http_env: Env) -> None:
+    body = envelope({"type": "message", "channel": "C1", "channel_type": "channel",
+                     "user": "U1", "ts": "1700000000.000300", "text": "<https://r.com/>",
+                     "event_ts": "1700000000.000300"}, event_id="EvReplay")  # fmt: skip
+    for _ in range(3):
+        status, _ = await http_env.slack.send_signed(body)
+        assert status == 200
+    [item] = await http_env.items()
+    assert len(item["shares"]) == 1
+    seen = await http_env.store.event_seen(http_env.team, "EvReplay")
+    assert seen

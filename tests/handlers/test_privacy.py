@@ -1,0 +1,93 @@
+"""opt-out, opt-in, forget-me, and uninstall: exactly what should go, goes."""
+
+from __future__ import annotations
+
+import time
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.models import BotPost
+from jobs.housekeeping import run_housekeeping
+from tests.handlers.conftest import Env
+
+
+async def test_help_and_unknown_subcommands(env: Env) -> None:
+    for text in ("", "help"):
+        ack = await env.slack.slash_command("U1", "C1", "/serendip", text)
+        assert "forget-me" in str(ack.body)
+    ack = await env.slack.slash_command("U1", "C1", "/serendip", "explode now")
+    assert "don't know" in str(ack.body)
+    ack = await env.slack.slash_command("U1", "C1", "/serendip", "digest weekly")
+    assert "not available yet" in str(ack.body)
+    ack = await env.slack.slash_command("U1", "C1", "/serendip", "channel capture sideways")
+    assert "Usage" in str(ack.body)
+
+
+async def test_optout_then_optin(env: Env) -> None:
+    await env.slack.slash_command("U1", "C1", "/serendip", "optout")
+    await env.slack.post_message("U1", "C1", "<https://a.com/>")
+    assert await env.items() == []
+    await env.slack.slash_command("U1", "C1", "/serendip", "optin")
+    await env.slack.post_message("U1", "C1", "<https://b.com/>")
+    assert [i["url"] for i in await env.items()] == ["https://b.com/"]
+
+
+async def _bot_post_crediting(env: Env, user: str) -> str:
+    client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
+    posted = await client.chat_postMessage(channel="C2", text=f"great find by <@{user}>")
+    await env.store.record_bot_post(BotPost(env.team, "C2", posted["ts"], user, "card"))
+    return str(posted["ts"])
+
+
+async def test_forget_me_asks_then_deletes_exactly_their_data(env: Env) -> None:
+    slack = env.slack
+    mine = await slack.post_message("U1", "C1", "<https://mine.com/>")
+    await slack.post_message("U1", "C1", "<https://both.com/>")
+    theirs = await slack.post_message("U2", "C1", "<https://both.com/> too")
+    await slack.add_reaction("U1", "C1", theirs["ts"], "+1")  # U1 shares both.com: no vote
+    other = await slack.post_message("U2", "C1", "<https://other.com/>")
+    await slack.add_reaction("U1", "C1", other["ts"], "star")
+    await slack.add_reaction("U3", "C1", mine["ts"], "+1")
+    post_ts = await _bot_post_crediting(env, "U1")
+    keep_ts = await _bot_post_crediting(env, "U2")
+    ack = await slack.slash_command("U1", "C1", "/serendip", "forget-me")
+    assert "cannot be undone" in str(ack.body) and len(await env.items()) == 3  # nothing yet
+    await slack.block_action("U1", action_id="forget_me_confirm", value="confirm",
+                             channel="C1", container_type="ephemeral")  # fmt: skip
+    items = {i["url"]: i for i in await env.items()}
+    assert set(items) == {"https://both.com/", "https://other.com/"}
+    assert [s["user"] for s in items["https://both.com/"]["shares"]] == ["U2"]
+    assert items["https://other.com/"]["votes"] == []
+    deletes = [c.args.get("ts") for c in slack.calls_of("chat.delete")]
+    assert deletes == [post_ts] and keep_ts not in deletes
+    assert await env.store.opted_out(env.team, "U1")
+    await slack.post_message("U1", "C1", "<https://after.com/>")
+    assert "https://after.com/" not in {i["url"] for i in await env.items()}
+    assert any("Done" in str(r.get("text")) for r in slack.responses)
+
+
+async def test_forget_me_cancel_deletes_nothing(env: Env) -> None:
+    await env.slack.post_message("U1", "C1", "<https://mine.com/>")
+    await env.slack.slash_command("U1", "C1", "/serendip", "forget-me")
+    await env.slack.block_action("U1", action_id="forget_me_cancel", value="cancel",
+                                 channel="C1", container_type="ephemeral")  # fmt: skip
+    assert len(await env.items()) == 1 and not await env.store.opted_out(env.team, "U1")
+
+
+async def test_uninstall_deletes_workspace_after_grace_unless_back(env: Env) -> None:
+    await env.slack.post_message("U1", "C1", "<https://a.com/>")
+    await env.slack.uninstall()
+    now = time.time()
+    kept = await run_housekeeping(env.store, env.config, now + 6 * 86400)
+    assert kept.workspaces_purged == [] and len(await env.items()) == 1
+    gone = await run_housekeeping(env.store, env.config, now + 8 * 86400)
+    assert gone.workspaces_purged == [env.team] and await env.items() == []
+
+
+async def test_events_after_uninstall_cancel_deletion(env: Env) -> None:
+    await env.slack.post_message("U1", "C1", "<https://a.com/>")
+    await env.slack.uninstall()
+    await env.slack.reinstall()
+    await env.slack.post_message("U2", "C1", "<https://b.com/>")
+    result = await run_housekeeping(env.store, env.config, time.time() + 30 * 86400)
+    assert result.workspaces_purged == [] and len(await env.items()) == 2
