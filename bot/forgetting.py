@@ -14,7 +14,7 @@ from bot.slack_client import make_client
 from bot.store import Store
 
 log = logging.getLogger(__name__)
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 
 
 async def forget(

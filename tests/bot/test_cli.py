@@ -1,0 +1,133 @@
+"""The `serendip` command line: outputs, and one-line errors on bad input."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot import __version__
+from bot.cli import main
+from bot.models import BotPost, ItemDraft, ShareInput
+from bot.store import Store
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A database with two items, and the environment pointing at it."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("SERENDIP_DB", str(path))
+    store = Store(path).open()
+
+    async def fill() -> None:
+        share = ShareInput("T1", "C1", "1763888400.000100", "U1", "read <https://a.com/|this>", False)
+        await store.save_message(share, [ItemDraft("link", "link:https://a.com/", url="https://a.com/")])
+        til = ShareInput("T1", "", "1763888500.000000", "U2", "TIL &lt;tags&gt;", False, source="til")
+        await store.save_message(til, [ItemDraft("learning", "learning::1763888500.000000")])
+        await store.set_reaction("T1", "C1", "1763888400.000100", "U2", "+1", "useful", True)
+        await store.record_bot_post(BotPost("T1", "C1", "5.0", "U1", "card"))
+
+    asyncio.run(fill())
+    store.close()
+    return path
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and __version__ in capsys.readouterr().out
+
+
+def test_python_dash_m_bot() -> None:
+    result = subprocess.run([sys.executable, "-m", "bot", "--version"], capture_output=True,
+                            text=True, check=True)  # fmt: skip
+    assert result.stdout.strip() == f"serendip {__version__}"
+
+
+def test_export_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export"]) == 0
+    items = json.loads(capsys.readouterr().out)["items"]
+    link, learning = items
+    assert link["url"] == "https://a.com/" and link["text"] == "read this"
+    assert link["votes"] == ["U2"] and link["created_at"] == "2025-11-23T09:00:00Z"
+    assert link["shares"] == [
+        {"user": "U1", "channel": "C1", "ts": "1763888400.000100", "text": "read this"}
+    ]
+    assert learning["kind"] == "learning" and learning["text"] == "TIL <tags>"
+    assert learning["shares"][0]["channel"] is None and learning["private"] is False
+
+
+def test_export_csv_to_file(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "items.csv"
+    assert main(["export", "--format", "csv", "-o", str(out)]) == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    assert list(rows[0]) == ["id", "kind", "url", "title", "text", "channel", "user", "shares",
+                             "votes", "created_at", "private"]  # fmt: skip
+    assert (rows[0]["shares"], rows[0]["votes"], rows[0]["private"]) == ("1", "1", "false")
+
+
+def test_forget_without_token_leaves_posts(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["forget", "U1"]) == 0
+    out = capsys.readouterr().out
+    assert "1 share(s)" in out and "were left (no SLACK_BOT_TOKEN)" in out
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM shares WHERE user = 'U1'").fetchone()[0] == 0
+    assert conn.execute("SELECT opted_out FROM person_settings WHERE user_id = 'U1'").fetchone()[0]
+    conn.close()
+
+
+def test_backup(db: Path, tmp_path: Path) -> None:
+    target = tmp_path / "copy.db"
+    assert main(["backup", str(target)]) == 0
+    conn = sqlite3.connect(target)
+    assert conn.execute("SELECT count(*) FROM items").fetchone()[0] == 2
+    conn.close()
+
+
+@pytest.mark.parametrize(
+    ("argv", "env", "needle"),
+    [
+        (["run", "--http"], {}, "SLACK_BOT_TOKEN"),
+        (["run", "--http"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
+        (["run"], {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "x"}, "PORT"),
+        (["run", "--port", "99999"], {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"},
+         "--port"),
+        (["forget", "robert'); DROP TABLE"], {}, "not a Slack user id"),
+        (["backup", "cli.db"], {}, "exists already"),
+        (["export"], {"SERENDIP_DB": "/nonexistent/none.db"}, "no database"),
+        (["export"], {"SERENDIP_TZ": "Nowhere/City"}, "SERENDIP_TZ"),
+    ],
+)  # fmt: skip
+def test_errors_are_one_line(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    argv: list[str], env: dict[str, str], needle: str,
+) -> None:  # fmt: skip
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert needle in err and "\n" not in err and "Traceback" not in err
+
+
+def test_secret_never_printed(db: Path, monkeypatch: pytest.MonkeyPatch,
+                              capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxp-wrong-kind-secret")
+    assert main(["export"]) == 2
+    captured = capsys.readouterr()
+    assert "wrong-kind-secret" not in captured.err + captured.out
+
+
+def test_unknown_command_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["fly"])
+    assert done.value.code == 2 and "invalid choice" in capsys.readouterr().err

@@ -1,0 +1,99 @@
+"""manifest.yml is one Slack would accept, and it declares exactly what the app listens to."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import yaml
+
+from bot.app import build_app
+from bot.config import load_config
+from bot.store import Store
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT.parent / "shared" / "fixtures" / "slack-manifest-schema" / "manifest.schema.1.0.0.json"
+MESSAGE_EVENTS = {"message.channels", "message.groups", "message.im", "message.mpim"}
+
+
+@pytest.fixture(scope="module")
+def manifest() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((ROOT / "manifest.yml").read_text())
+    return data
+
+
+KINDS = {"command": "commands", "event": "events", "shortcut": "shortcuts"}
+
+
+def registered(store: Store) -> dict[str, set[str]]:
+    """What the real app registers, read from Bolt's listener matchers."""
+    config = load_config({"SLACK_BOT_TOKEN": "xoxb-x", "SLACK_SIGNING_SECRET": "s"}, dotenv=None)
+    app = build_app(config, store)
+    found: dict[str, set[str]] = {"events": set(), "commands": set(), "shortcuts": set()}
+    for listener in app._async_listeners:
+        for matcher in listener.matchers:
+            kind, value = _constraint(matcher.func)
+            if kind in KINDS and isinstance(value, str):
+                found[KINDS[kind]].add(value)
+    return found
+
+
+def _constraint(func: Any) -> tuple[str, object]:
+    """Bolt's builtin matchers keep their constraint in the closure of a nested function."""
+    cells = dict(zip(func.__code__.co_freevars, func.__closure__ or (), strict=True))
+    if set(cells) == {"func"}:
+        return _constraint(cells["func"].cell_contents)
+    kind = func.__qualname__.split(".")[0]
+    values = [c.cell_contents for c in cells.values()]
+    return kind, values[0] if values else None
+
+
+def test_manifest_valid_against_slacks_schema(manifest: dict[str, Any]) -> None:
+    schema = json.loads(SCHEMA.read_text())
+    jsonschema.validate(manifest, schema)
+
+
+def test_schema_rejects_a_typo(manifest: dict[str, Any]) -> None:
+    schema = json.loads(SCHEMA.read_text())
+    broken = {**manifest, "settings": {**manifest["settings"], "socket_mode_enabeld": True}}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
+def test_socket_mode_on_by_default(manifest: dict[str, Any]) -> None:
+    assert manifest["settings"]["socket_mode_enabled"] is True
+
+
+def test_declared_and_registered_match_both_ways(manifest: dict[str, Any], store: Store) -> None:
+    found = registered(store)
+    commands = {c["command"] for c in manifest["features"]["slash_commands"]}
+    shortcuts = {s["callback_id"] for s in manifest["features"]["shortcuts"]}
+    declared = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    events = {"message" if e in MESSAGE_EVENTS else e for e in declared}
+    assert commands == found["commands"]
+    assert shortcuts == found["shortcuts"]
+    assert events == found["events"]
+
+
+def test_scopes_cover_the_declared_events(manifest: dict[str, Any]) -> None:
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    needs = {"message.channels": "channels:history", "message.groups": "groups:history",
+             "message.im": "im:history", "app_mention": "app_mentions:read",
+             "reaction_added": "reactions:read", "user_change": "users:read"}  # fmt: skip
+    for event in manifest["settings"]["event_subscriptions"]["bot_events"]:
+        if event in needs:
+            assert needs[event] in scopes, event
+    assert "commands" in scopes and "chat:write" in scopes
+
+
+def test_readme_documents_every_command_and_setting(manifest: dict[str, Any]) -> None:
+    readme = (ROOT / "README.md").read_text()
+    for command in manifest["features"]["slash_commands"]:
+        assert command["command"] in readme
+    config_source = (ROOT / "bot" / "config.py").read_text()
+    for setting in set(re.findall(r'"((?:SLACK|SERENDIP)_[A-Z_]+|PORT)"', config_source)):
+        assert f"`{setting}`" in readme, setting
