@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -11,44 +12,54 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
+from bot.inbox import InboxWorker, event_body_fields
 from bot.slack_client import make_client
 from bot.store import Store
 from handlers import register_all
 
 log = logging.getLogger(__name__)
-
-
-def event_key(body: dict[str, Any]) -> tuple[str, str] | None:
-    """(team id, event id) of an Events API delivery, None for anything else."""
-    event_id, team_id = body.get("event_id"), body.get("team_id")
-    if isinstance(event_id, str) and isinstance(team_id, str) and event_id and team_id:
-        return team_id, event_id
-    return None
+FROM_INBOX = "serendip_from_inbox"
+INBOX_SEQ = "inbox_seq"
+UNINSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")
 
 
 class SerendipApp(AsyncApp):
-    """An AsyncApp that handles each event once, however often Slack delivers it.
+    """An AsyncApp whose events go through the inbox (see bot/inbox.py).
 
-    Listeners run before the response (process_before_response), so a 200 here means the
-    event's effects are committed; only then is its id remembered. A retry of an event
-    that was handled is acknowledged without running anything again.
+    A delivered event is stored, once per event id, and acknowledged; the inbox worker then
+    dispatches it again, marked as coming from the inbox, to run the listeners. Listeners run
+    before the response (process_before_response), so the worker knows when one is done.
+    Slash commands and interactivity are answered directly, as Slack expects.
     """
 
     def __init__(self, store: Store, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.store = store
+        self.inbox = InboxWorker(store, self.dispatch_stored)
 
     async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
-        """Dispatch once per event id; see the class docstring."""
-        key = event_key(req.body) if isinstance(req.body, dict) else None
-        if key is not None:
-            await self.store.note_activity(key[0])
-            if await self.store.event_seen(*key):
-                return BoltResponse(status=200, body="")
-        response = await super().async_dispatch(req)
-        if key is not None and response.status == 200:
-            await self.store.mark_event(*key)
-        return response
+        """Store events in the inbox and acknowledge; dispatch everything else."""
+        key = event_body_fields(req.body)
+        if key is None or req.context.get(FROM_INBOX):
+            return await super().async_dispatch(req)
+        # Socket Mode hands Bolt a parsed body; HTTP mode keeps the raw one.
+        await self.accept_event(*key, req.raw_body or json.dumps(req.body))
+        return BoltResponse(status=200, body="")
+
+    async def accept_event(self, team_id: str, event_id: str, raw: str) -> None:
+        """Store a delivered event in the inbox (once per id) and wake the worker."""
+        if await self.store.enqueue_event(team_id, event_id, raw):
+            self.inbox.accepted()
+
+    async def dispatch_stored(self, seq: int, body: str) -> int:
+        """Run the listeners on an event taken from the inbox; returns Bolt's status."""
+        # Socket mode: the request was verified when it arrived, and must not be again.
+        context = {FROM_INBOX: True, INBOX_SEQ: seq}
+        request = AsyncBoltRequest(body=body, mode="socket_mode", context=context)
+        key = event_body_fields(request.body)
+        if key and request.body["event"].get("type") not in UNINSTALL_EVENTS:
+            await self.store.note_activity(key[0], seq)  # the workspace is (still, or again) here
+        return (await super().async_dispatch(request)).status
 
 
 def build_app(

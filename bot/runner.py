@@ -12,12 +12,14 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from bot.app import build_app
 from bot.config import Config
+from bot.inbox import InboxWorker
 from bot.server import build_web_app
 from bot.store import Store
 from jobs.scheduler import build_scheduler
 
 log = logging.getLogger(__name__)
 STORE = web.AppKey("store", Store)
+INBOX = web.AppKey("inbox", InboxWorker)
 
 
 def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> web.Application:
@@ -31,6 +33,11 @@ def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> w
         await asyncio.to_thread(store.open)
         yield
         await asyncio.to_thread(store.close)
+
+    async def inbox_ctx(_: web.Application) -> AsyncIterator[None]:
+        bolt_app.inbox.start()
+        yield
+        await bolt_app.inbox.stop()
 
     async def scheduler_ctx(_: web.Application) -> AsyncIterator[None]:
         jobs = build_scheduler(store, config)
@@ -47,11 +54,13 @@ def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> w
         await handler.close_async()  # type: ignore[no-untyped-call]
 
     web_app.cleanup_ctx.append(store_ctx)
+    web_app.cleanup_ctx.append(inbox_ctx)
     if scheduler:
         web_app.cleanup_ctx.append(scheduler_ctx)
     if socket_mode:
         web_app.cleanup_ctx.append(socket_ctx)
     web_app[STORE] = store
+    web_app[INBOX] = bolt_app.inbox
     return web_app
 
 

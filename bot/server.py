@@ -12,11 +12,12 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.signature import SignatureVerifier
 
 from bot import __version__
+from bot.app import SerendipApp
+from bot.inbox import event_body_fields
 from bot.store import Store
 
 EVENTS_PATH = "/slack/events"
@@ -50,7 +51,7 @@ def _well_formed(data: dict[str, Any]) -> bool:
 class EventsEndpoint:
     """Checks a request the way Slack signs it, then hands it to Bolt."""
 
-    def __init__(self, app: AsyncApp, signing_secret: str) -> None:
+    def __init__(self, app: SerendipApp, signing_secret: str) -> None:
         self.app = app
         self.verifier = SignatureVerifier(signing_secret)
 
@@ -67,6 +68,11 @@ class EventsEndpoint:
         data = parse_body(text, request.content_type)
         if data is None or not _well_formed(data):
             return _error(400, "malformed body")
+        key = event_body_fields(data)
+        if key is not None:
+            # The hot path: an event only needs to reach the inbox before the answer.
+            await self.app.accept_event(*key, text)
+            return web.Response(status=200)
         bolt_request = AsyncBoltRequest(
             body=text, query=request.query_string, headers=dict(request.headers)
         )
@@ -74,7 +80,7 @@ class EventsEndpoint:
 
 
 def build_web_app(
-    store: Store, mode: str, bolt_app: AsyncApp | None = None, signing_secret: str | None = None
+    store: Store, mode: str, bolt_app: SerendipApp | None = None, signing_secret: str | None = None
 ) -> web.Application:
     """The aiohttp application: the events endpoint (HTTP mode) and the health check."""
     web_app = web.Application(client_max_size=MAX_BODY)

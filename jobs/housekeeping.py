@@ -26,7 +26,7 @@ async def run_housekeeping(store: Store, config: Config, now: float) -> Housekee
     """Apply SERENDIP_RETENTION_DAYS and SERENDIP_UNINSTALL_GRACE_DAYS as of `now`."""
     expired = await store.apply_retention(now, config.retention_days)
     purged = await store.purge_uninstalled(now - config.uninstall_grace_days * DAY)
-    forgotten = await store.prune_seen_events(now - SEEN_EVENTS_DAYS * DAY)
+    forgotten = await store.prune_inbox(now - SEEN_EVENTS_DAYS * DAY)
     result = HousekeepingResult(expired, purged, forgotten)
     log.info("housekeeping: %s", result)
     return result

@@ -16,7 +16,8 @@ from bot.config import load_config
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA = ROOT.parent / "shared" / "fixtures" / "slack-manifest-schema" / "manifest.schema.1.0.0.json"
+SCHEMA_DIR = ROOT.parent / "shared" / "fixtures" / "slack-manifest-schema"
+SCHEMA = SCHEMA_DIR / "manifest.schema.1.0.0.json"
 MESSAGE_EVENTS = {"message.channels", "message.groups", "message.im", "message.mpim"}
 
 

@@ -11,7 +11,7 @@ from sqlite_utils import Database
 
 SCHEMA_1 = """
 CREATE TABLE workspaces (
-    team_id TEXT PRIMARY KEY, uninstalled_at REAL, last_event_at REAL
+    team_id TEXT PRIMARY KEY, uninstalled_at REAL, uninstall_seq INTEGER
 );
 CREATE TABLE users (
     team_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT, real_name TEXT, tz TEXT,
@@ -62,11 +62,12 @@ CREATE TABLE flags (
     PRIMARY KEY (item_id, flagger, via)
 );
 CREATE INDEX flags_flagger ON flags (team_id, flagger);
-CREATE TABLE seen_events (
-    team_id TEXT NOT NULL, event_id TEXT NOT NULL, at REAL NOT NULL,
-    PRIMARY KEY (team_id, event_id)
+CREATE TABLE inbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, team_id TEXT NOT NULL, event_id TEXT NOT NULL,
+    body TEXT, received_at REAL NOT NULL, done_at REAL, error TEXT,
+    UNIQUE (team_id, event_id)
 );
-CREATE INDEX seen_events_at ON seen_events (at);
+CREATE INDEX inbox_pending ON inbox (done_at, seq);
 CREATE TABLE bot_posts (
     team_id TEXT NOT NULL, channel TEXT NOT NULL, ts TEXT NOT NULL, credited TEXT,
     kind TEXT NOT NULL, at REAL NOT NULL, PRIMARY KEY (team_id, channel, ts)

@@ -143,7 +143,7 @@ def record_bot_post(db: Database, post: BotPost) -> None:
 
 
 TEAM_TABLES = ("votes", "flags", "shares", "items", "reactions", "users", "person_settings",
-               "channels", "seen_events", "bot_posts", "workspaces")  # fmt: skip
+               "channels", "inbox", "bot_posts", "workspaces")  # fmt: skip
 
 
 def delete_workspace(db: Database, team_id: str) -> None:
@@ -152,12 +152,13 @@ def delete_workspace(db: Database, team_id: str) -> None:
         db.execute(f"DELETE FROM {table} WHERE team_id = ?", [team_id])
 
 
-def mark_uninstalled(db: Database, team_id: str, at: float | None) -> None:
-    """Start (a time) or cancel (None) the uninstall grace period of a workspace."""
+def mark_uninstalled(db: Database, team_id: str, at: float | None, seq: int | None) -> None:
+    """Start (a time, and the inbox position of the event) or cancel (None) the grace period."""
     db.execute(
-        "INSERT INTO workspaces (team_id, uninstalled_at) VALUES (?, ?)"
-        " ON CONFLICT (team_id) DO UPDATE SET uninstalled_at = excluded.uninstalled_at",
-        [team_id, at],
+        "INSERT INTO workspaces (team_id, uninstalled_at, uninstall_seq) VALUES (?, ?, ?)"
+        " ON CONFLICT (team_id) DO UPDATE SET uninstalled_at = excluded.uninstalled_at,"
+        " uninstall_seq = excluded.uninstall_seq",
+        [team_id, at, seq],
     )
 
 
@@ -170,10 +171,12 @@ def uninstalled_before(db: Database, cutoff: float) -> list[str]:
     return [row[0] for row in rows]
 
 
-def uninstalled_teams(db: Database) -> set[str]:
-    """Workspaces currently in their uninstall grace period."""
-    rows = db.execute("SELECT team_id FROM workspaces WHERE uninstalled_at IS NOT NULL")
-    return {row[0] for row in rows}
+def uninstalled_teams(db: Database) -> dict[str, int]:
+    """Workspaces in their uninstall grace period, with the inbox position of the uninstall."""
+    rows = db.execute(
+        "SELECT team_id, uninstall_seq FROM workspaces WHERE uninstalled_at IS NOT NULL"
+    )
+    return {team: int(seq or 0) for team, seq in rows}
 
 
 def teams_with_person(db: Database, user_id: str) -> list[str]:

@@ -95,9 +95,34 @@ def delete_older_than(db: Database, cutoff: float) -> int:
     return delete_items(db, stale)
 
 
-def prune_seen_events(db: Database, cutoff: float) -> int:
-    """Drop remembered event ids older than `cutoff`; Slack stops retrying long before."""
-    return db.execute("DELETE FROM seen_events WHERE at < ?", [cutoff]).rowcount
+def prune_inbox(db: Database, cutoff: float) -> int:
+    """Drop handled events older than `cutoff`; Slack stops retrying long before."""
+    return db.execute("DELETE FROM inbox WHERE done_at < ?", [cutoff]).rowcount
+
+
+def enqueue_event(db: Database, team_id: str, event_id: str, body: str, now: float) -> bool:
+    """Keep a delivered event until it is handled; False when it was delivered before."""
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO inbox (team_id, event_id, body, received_at) VALUES (?, ?, ?, ?)",
+        [team_id, event_id, body, now],
+    )
+    return cursor.rowcount == 1
+
+
+def pending_events(db: Database, after: int, limit: int) -> list[tuple[int, str]]:
+    """Events not yet handled, oldest first, after sequence number `after`."""
+    rows = db.execute(
+        "SELECT seq, body FROM inbox WHERE done_at IS NULL AND seq > ? ORDER BY seq LIMIT ?",
+        [after, limit],
+    )
+    return [(int(seq), str(body)) for seq, body in rows]
+
+
+def finish_event(db: Database, seq: int, error: str | None, now: float) -> None:
+    """An event was handled (or given up on): its raw body is no longer kept."""
+    db.execute(
+        "UPDATE inbox SET done_at = ?, error = ?, body = NULL WHERE seq = ?", [now, error, seq]
+    )
 
 
 def count_rows(db: Database, team_id: str | None = None) -> dict[str, int]:

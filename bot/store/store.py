@@ -58,7 +58,11 @@ class Store:
         self._connections: list[Database] = []
         self._lock = threading.Lock()
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="serendip-reader")
-        self._uninstalled: set[str] = set()
+        self._uninstalled: dict[str, int] = {}
+        self._activity: dict[str, int] = {}
+        # Channels change only through this store, so a cache of them stays true; it saves a
+        # read for every captured message.
+        self._channels: dict[tuple[str, str], ChannelInfo] = {}
         self.opened = False
 
     def _connect_and_migrate(self) -> Database:
@@ -147,32 +151,49 @@ class Store:
         """The shares stored for one message."""
         return await self._read(_shares_at, team_id, channel, ts)
 
-    # -- events -----------------------------------------------------------------------------
-    async def event_seen(self, team_id: str, event_id: str) -> bool:
-        """True when this event was already handled (a retry or redelivery)."""
-        return await self._read(_event_seen, team_id, event_id)
+    # -- the event inbox -------------------------------------------------------------------
+    async def enqueue_event(self, team_id: str, event_id: str, body: str) -> bool:
+        """Durably keep a delivered event; False when this event id was delivered before."""
+        return await self._write(queries.enqueue_event, team_id, event_id, body, time.time())
 
-    async def mark_event(self, team_id: str, event_id: str) -> None:
-        """Remember that an event was handled."""
-        await self._write(_mark_event, team_id, event_id)
+    async def pending_events(self, after: int = 0, limit: int = 200) -> list[tuple[int, str]]:
+        """Unhandled events (sequence number, raw body), oldest first."""
+        return await self._read(queries.pending_events, after, limit)
 
-    async def note_activity(self, team_id: str) -> None:
-        """An event arrived: a workspace in its uninstall grace period is back."""
-        if team_id in self._uninstalled:
-            self._uninstalled.discard(team_id)
-            await self._write(people.mark_uninstalled, team_id, None)
+    async def finish_event(self, seq: int, error: str | None = None) -> None:
+        """Mark an event handled, or given up on with `error`."""
+        await self._write(queries.finish_event, seq, error, time.time())
 
-    async def mark_uninstalled(self, team_id: str, at: float) -> None:
-        """Start the uninstall grace period of a workspace."""
-        self._uninstalled.add(team_id)
-        await self._write(people.mark_uninstalled, team_id, at)
+    async def event_known(self, team_id: str, event_id: str) -> bool:
+        """True when this event id was delivered before (handled or not)."""
+        return await self._read(_event_known, team_id, event_id)
+
+    async def note_activity(self, team_id: str, seq: int) -> None:
+        """An event (inbox position `seq`) was handled: a workspace that left is back."""
+        self._activity[team_id] = max(self._activity.get(team_id, 0), seq)
+        since = self._uninstalled.get(team_id)
+        if since is not None and seq > since:
+            del self._uninstalled[team_id]
+            await self._write(people.mark_uninstalled, team_id, None, None)
+
+    async def mark_uninstalled(self, team_id: str, at: float, seq: int) -> None:
+        """Start a workspace's uninstall grace period, unless later events show it is back.
+
+        Events are handled side by side, so order is judged by inbox position, not by
+        which listener happened to finish first.
+        """
+        if self._activity.get(team_id, 0) > seq:
+            return
+        self._uninstalled[team_id] = seq
+        await self._write(people.mark_uninstalled, team_id, at, seq)
 
     async def purge_uninstalled(self, cutoff: float) -> list[str]:
         """Delete workspaces whose grace period ended before `cutoff`."""
         teams = await self._read(people.uninstalled_before, cutoff)
         for team in teams:
             await self._write(people.delete_workspace, team)
-            self._uninstalled.discard(team)
+            self._channels = {k: v for k, v in self._channels.items() if k[0] != team}
+            self._uninstalled.pop(team, None)
         return teams
 
     # -- people and channels ----------------------------------------------------------------
@@ -195,14 +216,22 @@ class Store:
     async def save_channel(self, channel: ChannelInfo) -> None:
         """Insert or update a channel's facts."""
         await self._write(people.upsert_channel, channel)
+        self._channels.pop((channel.team_id, channel.id), None)
 
     async def channel(self, team_id: str, channel_id: str) -> ChannelInfo | None:
         """A stored channel."""
-        return await self._read(people.get_channel, team_id, channel_id)
+        cached = self._channels.get((team_id, channel_id))
+        if cached is None:
+            cached = await self._read(people.get_channel, team_id, channel_id)
+            if cached is not None:
+                self._channels[(team_id, channel_id)] = cached
+        return cached
 
     async def update_channel(self, team_id: str, channel_id: str, **fields: Any) -> None:
         """Change a channel's name, archive state, bot membership or capture setting."""
+        self._channels.pop((team_id, channel_id), None)
         await self._writer.run(lambda db: people.update_channel(db, team_id, channel_id, **fields))
+        self._channels.pop((team_id, channel_id), None)
 
     async def claim_join_note(self, team_id: str, channel_id: str) -> bool:
         """True exactly once per channel; the caller then posts the join note."""
@@ -239,9 +268,9 @@ class Store:
             return 0
         return await self._write(queries.delete_older_than, now - days * 86400)
 
-    async def prune_seen_events(self, cutoff: float) -> int:
-        """Forget event ids older than `cutoff`."""
-        return await self._write(queries.prune_seen_events, cutoff)
+    async def prune_inbox(self, cutoff: float) -> int:
+        """Forget handled events older than `cutoff`."""
+        return await self._write(queries.prune_inbox, cutoff)
 
     def backup(self, target: str | Path) -> None:
         """A consistent copy of the database while it is in use (SQLite online backup)."""
@@ -263,18 +292,11 @@ def _shares_at(db: Database, team_id: str, channel: str, ts: str) -> list[dict[s
     return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
-def _event_seen(db: Database, team_id: str, event_id: str) -> bool:
+def _event_known(db: Database, team_id: str, event_id: str) -> bool:
     row = db.execute(
-        "SELECT 1 FROM seen_events WHERE team_id = ? AND event_id = ?", [team_id, event_id]
+        "SELECT 1 FROM inbox WHERE team_id = ? AND event_id = ?", [team_id, event_id]
     ).fetchone()
     return row is not None
-
-
-def _mark_event(db: Database, team_id: str, event_id: str) -> None:
-    db.execute(
-        "INSERT OR IGNORE INTO seen_events (team_id, event_id, at) VALUES (?, ?, ?)",
-        [team_id, event_id, time.time()],
-    )
 
 
 def _flags(db: Database, team_id: str) -> list[dict[str, Any]]:

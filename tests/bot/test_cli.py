@@ -30,9 +30,11 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     store = Store(path).open()
 
     async def fill() -> None:
-        share = ShareInput("T1", "C1", "1763888400.000100", "U1", "read <https://a.com/|this>", False)
-        await store.save_message(share, [ItemDraft("link", "link:https://a.com/", url="https://a.com/")])
-        til = ShareInput("T1", "", "1763888500.000000", "U2", "TIL &lt;tags&gt;", False, source="til")
+        text = "read <https://a.com/|this>"
+        share = ShareInput("T1", "C1", "1763888400.000100", "U1", text, False)
+        link = ItemDraft("link", "link:https://a.com/", url="https://a.com/")
+        await store.save_message(share, [link])
+        til = ShareInput("T1", "", "1763888500.000000", "U2", "TIL &lt;tags&gt;", False, "til")
         await store.save_message(til, [ItemDraft("learning", "learning::1763888500.000000")])
         await store.set_reaction("T1", "C1", "1763888400.000100", "U2", "+1", "useful", True)
         await store.record_bot_post(BotPost("T1", "C1", "5.0", "U1", "card"))

@@ -10,8 +10,9 @@ import pytest
 from aiohttp import web
 
 from bot.config import Config, load_config
+from bot.inbox import InboxWorker
 from bot.localslack import LocalSlack
-from bot.runner import STORE, build_server
+from bot.runner import INBOX, STORE, build_server
 from bot.store import Store
 
 
@@ -24,12 +25,19 @@ class Env:
     config: Config
     mode: str
     port: int
+    inbox: InboxWorker
 
     @property
     def team(self) -> str:
         return self.slack.team_id
 
+    async def settle(self) -> None:
+        """Wait until Slack delivered everything and the bot handled it."""
+        await self.slack.wait_idle()
+        await self.inbox.drain()
+
     async def items(self) -> list[dict[str, object]]:
+        await self.settle()
         return await self.store.export_items()
 
 
@@ -62,7 +70,7 @@ def bot_config(slack: LocalSlack, db: Path, mode: str, **extra: str) -> Config:
 
 async def start_bot(
     slack: LocalSlack, config: Config, mode: str
-) -> tuple[web.AppRunner, Store, int]:
+) -> tuple[web.AppRunner, Store, int, InboxWorker]:
     """Start the whole bot on 127.0.0.1 and point the local Slack's deliveries at it."""
     if mode == "socket":
         slack.deliver_socket(ack_timeout=2.0)
@@ -76,7 +84,7 @@ async def start_bot(
         slack.deliver_http(
             f"http://127.0.0.1:{port}/slack/events", retry_delays=(0.0, 0.05, 0.1), timeout=3.0
         )
-    return runner, web_app[STORE], port
+    return runner, web_app[STORE], port, web_app[INBOX]
 
 
 @pytest.fixture(params=["http", "socket"])
@@ -86,9 +94,9 @@ async def env(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[E
     async with LocalSlack() as slack:
         populate(slack)
         config = bot_config(slack, tmp_path / "bot.db", mode)
-        runner, store, port = await start_bot(slack, config, mode)
+        runner, store, port, inbox = await start_bot(slack, config, mode)
         try:
-            yield Env(slack, store, config, mode, port)
+            yield Env(slack, store, config, mode, port, inbox)
         finally:
             await runner.cleanup()
 
@@ -99,8 +107,8 @@ async def http_env(tmp_path: Path) -> AsyncIterator[Env]:
     async with LocalSlack() as slack:
         populate(slack)
         config = bot_config(slack, tmp_path / "bot.db", "http")
-        runner, store, port = await start_bot(slack, config, "http")
+        runner, store, port, inbox = await start_bot(slack, config, "http")
         try:
-            yield Env(slack, store, config, "http", port)
+            yield Env(slack, store, config, "http", port, inbox)
         finally:
             await runner.cleanup()

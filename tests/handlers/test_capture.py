@@ -59,6 +59,7 @@ async def test_never_captured(env: Env) -> None:
 
 async def test_dm_gets_help_text(env: Env) -> None:
     await env.slack.dm_bot("U1", "hello?")
+    await env.settle()
     posts = env.slack.calls_of("chat.postMessage")
     assert len(posts) == 1 and "/serendip" in str(posts[0].args.get("text"))
     assert str(posts[0].args["channel"]).startswith("D")
@@ -127,6 +128,7 @@ async def test_thread_reply_remembers_parent(env: Env) -> None:
     parent = await env.slack.post_message("U1", "C1", "question?")
     await env.slack.post_message("U2", "C1", "try <https://docs.com/>", thread_ts=parent["ts"])
     [item] = await env.items()
+    await env.settle()
     shares = await env.store.shares_at(env.team, "C1", item["shares"][0]["ts"])
     assert shares[0]["thread_ts"] == parent["ts"]
 
@@ -165,6 +167,7 @@ async def test_votes_skin_tones_exclusions_and_flags(env: Env) -> None:
     assert (await env.items())[0]["votes"] == ["U2"]  # bulb remains
     await slack.remove_reaction("U2", "C1", msg["ts"], "bulb")
     assert (await env.items())[0]["votes"] == []
+    await env.settle()
     assert [f["flagger"] for f in await env.store.flags(env.team)] == ["U3"]
 
 
@@ -182,6 +185,7 @@ async def test_bookmark_saves_uncaptured_message_and_thread_reply(env: Env) -> N
     assert items["wise reply"]["shares"][0]["user"] == "U2" and items["wise reply"]["votes"] == [
         "U1"
     ]
+    await env.settle()
     methods = {c.method for c in slack.calls}
     assert {"conversations.history", "conversations.replies"} <= methods
 
@@ -198,12 +202,15 @@ async def test_save_shortcut(env: Env) -> None:
     assert ack.status == 200
     [item] = await env.items()
     assert item["kind"] == "learning" and item["votes"] == ["U2"]
+    await env.settle()
     assert any("Saved" in str(r.get("text")) for r in env.slack.responses)
 
 
 async def test_flag_shortcut_is_private(env: Env) -> None:
     msg = await env.slack.post_message("U1", "C1", "<https://dubious.com/>")
+    await env.settle()
     await env.slack.message_shortcut("U2", "C1", msg["ts"], "flag_for_review")
+    await env.settle()
     flags = await env.store.flags(env.team)
     assert [(f["flagger"], f["via"]) for f in flags] == [("U2", "shortcut")]
     assert not env.slack.calls_of("chat.postMessage")  # nobody else is told

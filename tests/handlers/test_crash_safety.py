@@ -51,6 +51,18 @@ async def wait_healthy(port: int) -> None:
     raise AssertionError("bot did not start")
 
 
+async def wait_handled(db: Path) -> None:
+    """Until the restarted bot has handled every stored event."""
+    for _ in range(600):
+        conn = sqlite3.connect(db)
+        left = conn.execute("SELECT count(*) FROM inbox WHERE done_at IS NULL").fetchone()[0]
+        conn.close()
+        if left == 0:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the restarted bot did not handle every stored event")
+
+
 async def test_sigkill_mid_stream(tmp_path: Path) -> None:
     db, port = tmp_path / "crash.db", free_port()
     async with LocalSlack() as slack:
@@ -65,16 +77,19 @@ async def test_sigkill_mid_stream(tmp_path: Path) -> None:
             await asyncio.sleep(0.01)
         bot.send_signal(signal.SIGKILL)
         bot.wait()
-        acked_before = {d.payload["event"]["text"] for d in slack.deliveries if d.acked}
+        acked_before = {d.event_id for d in slack.deliveries if d.acked}
         conn = sqlite3.connect(db)
-        stored = {row[0] for row in conn.execute("SELECT text FROM shares")}
+        stored = {row[0] for row in conn.execute("SELECT event_id FROM inbox")}
+        handled = conn.execute("SELECT count(*) FROM inbox WHERE done_at IS NOT NULL").fetchone()
         conn.close()
-        assert acked_before <= stored  # every acknowledged event is on disk
+        assert acked_before and acked_before <= stored  # every acknowledged event is on disk
+        assert handled[0] < EVENTS  # killed mid-stream, with work left for the restart
         bot = start(slack, db, port)
         try:
             await wait_healthy(port)
             await asyncio.gather(*posts)
             await slack.wait_idle(timeout=30)
+            await wait_handled(db)
         finally:
             bot.send_signal(signal.SIGTERM)
             bot.wait(timeout=10)

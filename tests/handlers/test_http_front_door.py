@@ -86,5 +86,4 @@ async def test_retries_and_replays_change_nothing(http_env: Env) -> None:
         assert status == 200
     [item] = await http_env.items()
     assert len(item["shares"]) == 1
-    seen = await http_env.store.event_seen(http_env.team, "EvReplay")
-    assert seen
+    assert await http_env.store.event_known(http_env.team, "EvReplay")

@@ -10,6 +10,7 @@ async def test_join_note_posted_once(env: Env) -> None:
     await env.slack.bot_joins("C5")
     await env.slack.bot_leaves("C5")
     await env.slack.bot_joins("C5")
+    await env.settle()
     notes = [c for c in env.slack.calls_of("chat.postMessage") if c.args.get("channel") == "C5"]
     assert len(notes) == 1 and "capture off" in str(notes[0].args["text"])
     channel = await env.store.channel(env.team, "C5")
@@ -19,6 +20,7 @@ async def test_join_note_posted_once(env: Env) -> None:
 async def test_join_private_channel_says_capture_is_off(env: Env) -> None:
     env.slack.add_channel("G5", name="hush", is_private=True, members=["U1"], bot_member=False)
     await env.slack.bot_joins("G5")
+    await env.settle()
     [note] = [c for c in env.slack.calls_of("chat.postMessage") if c.args.get("channel") == "G5"]
     assert "private" in str(note.args["text"])
     channel = await env.store.channel(env.team, "G5")
@@ -28,6 +30,7 @@ async def test_join_private_channel_says_capture_is_off(env: Env) -> None:
 async def test_removed_from_channel(env: Env) -> None:
     await env.slack.post_message("U1", "C2", "<https://a.com/>")
     await env.slack.bot_leaves("C2")
+    await env.settle()
     channel = await env.store.channel(env.team, "C2")
     assert channel is not None and not channel.is_member
     assert len(await env.items()) == 1  # what was captured stays
@@ -37,15 +40,18 @@ async def test_rename_and_archive(env: Env) -> None:
     await env.slack.post_message("U1", "C2", "<https://a.com/>")
     await env.slack.rename_channel("C2", "watercooler")
     await env.slack.archive_channel("C2")
+    await env.settle()
     channel = await env.store.channel(env.team, "C2")
     assert channel is not None and (channel.name, channel.is_archived) == ("watercooler", True)
     await env.slack.unarchive_channel("C2")
+    await env.settle()
     channel = await env.store.channel(env.team, "C2")
     assert channel is not None and not channel.is_archived
 
 
 async def test_user_change_keeps_time_zone_and_deactivation(env: Env) -> None:
     await env.slack.change_user("U2", tz="Europe/Berlin", deleted=True)
+    await env.settle()
     user = await env.store.user(env.team, "U2")
     assert user is not None and (user.tz, user.deleted) == ("Europe/Berlin", True)
 
@@ -53,6 +59,7 @@ async def test_user_change_keeps_time_zone_and_deactivation(env: Env) -> None:
 async def test_user_change_of_opted_out_person_is_not_stored(env: Env) -> None:
     await env.slack.slash_command("U2", "C1", "/serendip", "optout")
     await env.slack.change_user("U2", tz="Europe/Berlin")
+    await env.settle()
     assert await env.store.user(env.team, "U2") is None
 
 
@@ -65,6 +72,7 @@ async def test_every_delivery_acknowledged(env: Env) -> None:
     await env.slack.send_event({"type": "message", "subtype": "brand_new_subtype", "user": "U1",
                                 "channel": "C1", "ts": "1700000002.000001",
                                 "channel_type": "channel"})  # fmt: skip
+    await env.settle()
     await env.slack.wait_idle()
     assert env.slack.deliveries and all(d.acked for d in env.slack.deliveries)
     assert all(d.attempts == 1 for d in env.slack.deliveries)

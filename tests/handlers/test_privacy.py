@@ -50,6 +50,7 @@ async def test_forget_me_asks_then_deletes_exactly_their_data(env: Env) -> None:
     await slack.add_reaction("U3", "C1", mine["ts"], "+1")
     post_ts = await _bot_post_crediting(env, "U1")
     keep_ts = await _bot_post_crediting(env, "U2")
+    await env.settle()
     ack = await slack.slash_command("U1", "C1", "/serendip", "forget-me")
     assert "cannot be undone" in str(ack.body) and len(await env.items()) == 3  # nothing yet
     await slack.block_action("U1", action_id="forget_me_confirm", value="confirm",
@@ -58,6 +59,7 @@ async def test_forget_me_asks_then_deletes_exactly_their_data(env: Env) -> None:
     assert set(items) == {"https://both.com/", "https://other.com/"}
     assert [s["user"] for s in items["https://both.com/"]["shares"]] == ["U2"]
     assert items["https://other.com/"]["votes"] == []
+    await env.settle()
     deletes = [c.args.get("ts") for c in slack.calls_of("chat.delete")]
     assert deletes == [post_ts] and keep_ts not in deletes
     assert await env.store.opted_out(env.team, "U1")
@@ -76,7 +78,9 @@ async def test_forget_me_cancel_deletes_nothing(env: Env) -> None:
 
 async def test_uninstall_deletes_workspace_after_grace_unless_back(env: Env) -> None:
     await env.slack.post_message("U1", "C1", "<https://a.com/>")
+    await env.settle()
     await env.slack.uninstall()
+    await env.settle()
     now = time.time()
     kept = await run_housekeeping(env.store, env.config, now + 6 * 86400)
     assert kept.workspaces_purged == [] and len(await env.items()) == 1
@@ -86,8 +90,10 @@ async def test_uninstall_deletes_workspace_after_grace_unless_back(env: Env) -> 
 
 async def test_events_after_uninstall_cancel_deletion(env: Env) -> None:
     await env.slack.post_message("U1", "C1", "<https://a.com/>")
+    await env.settle()
     await env.slack.uninstall()
     await env.slack.reinstall()
     await env.slack.post_message("U2", "C1", "<https://b.com/>")
+    await env.settle()
     result = await run_housekeeping(env.store, env.config, time.time() + 30 * 86400)
     assert result.workspaces_purged == [] and len(await env.items()) == 2

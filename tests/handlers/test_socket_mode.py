@@ -12,8 +12,8 @@ from tests.handlers.conftest import bot_config, populate, start_bot
 async def test_disconnect_mid_stream_no_loss_no_duplicates(tmp_path: Path) -> None:
     async with LocalSlack() as slack:
         populate(slack)
-        runner, store, _ = await start_bot(slack, bot_config(slack, tmp_path / "s.db", "socket"),
-                                           "socket")  # fmt: skip
+        config = bot_config(slack, tmp_path / "s.db", "socket")
+        runner, store, _, inbox = await start_bot(slack, config, "socket")
         try:
             posts = [slack.post_message("U1", "C1", f"<https://s.example/{i}>", wait=False)
                      for i in range(60)]  # fmt: skip
@@ -21,6 +21,7 @@ async def test_disconnect_mid_stream_no_loss_no_duplicates(tmp_path: Path) -> No
             await slack.disconnect_sockets(reason="refresh_requested")
             rest = await asyncio.gather(*posts[30:])
             await slack.wait_idle(timeout=20)
+            await inbox.drain()
             items = await store.export_items()
             assert len(first) + len(rest) == 60
             assert sorted(i["url"] for i in items) == sorted(

@@ -148,7 +148,7 @@ async def test_uninstall_purges_only_that_workspace_after_grace(store: Store) ->
     await store.save_message(ShareInput("T2", "C1", "1.0", "U1", "t", False), [link()])
     await store.save_channel(ChannelInfo("T2", "C1", "general"))
     now = time.time()
-    await store.mark_uninstalled("T2", now - 3 * 86400)
+    await store.mark_uninstalled("T2", now - 3 * 86400, 5)
     assert await store.purge_uninstalled(now - 7 * 86400) == []
     assert await store.purge_uninstalled(now - 86400) == ["T2"]
     assert (await store.counts("T2")) == dict.fromkeys((await store.counts("T2")), 0)
@@ -156,9 +156,15 @@ async def test_uninstall_purges_only_that_workspace_after_grace(store: Store) ->
 
 
 async def test_activity_cancels_uninstall(store: Store) -> None:
-    await store.mark_uninstalled("T2", time.time() - 30 * 86400)
-    await store.note_activity("T2")
+    await store.mark_uninstalled("T2", time.time() - 30 * 86400, 10)
+    await store.note_activity("T2", 9)  # delivered before the uninstall: changes nothing
+    await store.note_activity("T2", 11)
     assert await store.purge_uninstalled(time.time()) == []
+    await store.note_activity("T3", 20)  # handled before an earlier-delivered uninstall
+    await store.mark_uninstalled("T3", time.time() - 30 * 86400, 19)
+    assert await store.purge_uninstalled(time.time()) == []
+    await store.mark_uninstalled("T3", time.time() - 30 * 86400, 21)
+    assert await store.purge_uninstalled(time.time()) == ["T3"]
 
 
 async def test_retention_deletes_items_whose_last_share_is_old(store: Store) -> None:
@@ -175,19 +181,24 @@ async def test_retention_deletes_items_whose_last_share_is_old(store: Store) -> 
     assert [r["url"] for r in await store.export_items()] == ["https://b.com/"]
 
 
-async def test_event_ids_remembered_and_pruned(store: Store) -> None:
-    assert not await store.event_seen(T, "Ev1")
-    await store.mark_event(T, "Ev1")
-    assert await store.event_seen(T, "Ev1")
-    assert await store.prune_seen_events(time.time() + 1) == 1
-    assert not await store.event_seen(T, "Ev1")
+async def test_inbox_keeps_each_event_once_until_handled(store: Store) -> None:
+    assert await store.enqueue_event(T, "Ev1", '{"a": 1}')
+    assert not await store.enqueue_event(T, "Ev1", '{"a": 1}')  # a retry
+    assert await store.enqueue_event(T, "Ev2", '{"b": 2}')
+    pending = await store.pending_events()
+    assert [body for _, body in pending] == ['{"a": 1}', '{"b": 2}']
+    await store.finish_event(pending[0][0])
+    assert [body for _, body in await store.pending_events()] == ['{"b": 2}']
+    assert await store.event_known(T, "Ev1")
+    assert await store.prune_inbox(time.time() + 1) == 1
+    assert not await store.event_known(T, "Ev1") and await store.event_known(T, "Ev2")
 
 
 async def test_group_commit_batches_concurrent_writes(store: Store) -> None:
     before = store.commits
-    await asyncio.gather(*(store.mark_event(T, f"Ev{i}") for i in range(300)))
+    await asyncio.gather(*(store.enqueue_event(T, f"Ev{i}", "{}") for i in range(300)))
     assert store.commits - before < 300
-    assert all([await store.event_seen(T, f"Ev{i}") for i in (0, 150, 299)])
+    assert all([await store.event_known(T, f"Ev{i}") for i in (0, 150, 299)])
 
 
 async def test_failing_write_does_not_sink_its_batch(store: Store) -> None:
@@ -195,10 +206,10 @@ async def test_failing_write_does_not_sink_its_batch(store: Store) -> None:
         raise ValueError("bad write")
 
     results = await asyncio.gather(
-        store._write(boom), store.mark_event(T, "EvOk"), return_exceptions=True
+        store._write(boom), store.enqueue_event(T, "EvOk", "{}"), return_exceptions=True
     )
-    assert isinstance(results[0], ValueError) and results[1] is None
-    assert await store.event_seen(T, "EvOk")
+    assert isinstance(results[0], ValueError) and results[1] is True
+    assert await store.event_known(T, "EvOk")
 
 
 async def test_backup_while_writing(store: Store, tmp_path: Path) -> None:

@@ -1,0 +1,164 @@
+"""The event inbox: events are acknowledged once stored, and handled right after.
+
+Slack wants an answer within 3 seconds and retries otherwise; a listener may need the Web API
+and the store several times. So a delivered event is first written to the inbox (durably, one
+group commit shared with its neighbours) and acknowledged; the worker here then feeds it to
+the Bolt listeners. A crash loses nothing: on start the worker takes up every event that was
+stored but not handled. Events about one message are handled in order (an edit after its
+message, a reaction after what it reacts to); other events proceed side by side.
+
+Acknowledgements come first: while events keep arriving, the worker holds back (never more
+than MAX_LAG seconds), because Slack's 3-second deadline is a hard failure and a learning
+stored a few seconds later is not.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import zlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+Dispatch = Callable[[int, str], Awaitable[int]]
+PARTITIONS = 16
+ATTEMPTS = 3
+QUIET = 0.05  # seconds without a new event before handling starts
+MAX_LAG = 10.0  # but never hold back longer than this
+
+
+def _message_ts(event: dict[str, Any]) -> object:
+    for holder in (event.get("message"), event.get("item")):
+        if isinstance(holder, dict) and holder.get("ts"):
+            return holder["ts"]
+    return event.get("deleted_ts") or event.get("ts")
+
+
+def partition_key(body: str) -> str:
+    """What orders events: the message they are about, else their channel (or nothing)."""
+    try:
+        event = json.loads(body).get("event") or {}
+        item, channel = event.get("item"), event.get("channel")
+    except (ValueError, AttributeError):
+        return ""
+    if isinstance(channel, dict):
+        channel = channel.get("id")
+    if not channel and isinstance(item, dict):
+        channel = item.get("channel")
+    if not isinstance(channel, str):
+        return ""
+    ts = _message_ts(event)
+    return f"{channel}:{ts}" if isinstance(ts, str) else channel
+
+
+class InboxWorker:
+    """Feeds stored events to the listeners, in order per channel, until stopped."""
+
+    def __init__(self, store: Store, dispatch: Dispatch, partitions: int = PARTITIONS) -> None:
+        self.store = store
+        self.dispatch = dispatch
+        self.wake = asyncio.Event()
+        self._queues: list[asyncio.Queue[tuple[int, str]]] = [
+            asyncio.Queue() for _ in range(partitions)
+        ]
+        self._tasks: list[asyncio.Task[None]] = []
+        self._last_seq = 0
+        self._in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self.last_accepted = 0.0
+
+    def start(self) -> None:
+        """Start the fetcher and one handler task per partition."""
+        self._tasks = [asyncio.create_task(self._fetch(), name="inbox-fetch")]
+        self._tasks += [
+            asyncio.create_task(self._handle(queue), name=f"inbox-{i}")
+            for i, queue in enumerate(self._queues)
+        ]
+
+    async def stop(self) -> None:
+        """Stop taking events; what is not handled yet stays in the inbox for the next start."""
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+    async def drain(self, timeout: float = 30.0) -> None:
+        """Wait until every stored event has been handled (tests, the demo, benchmarks)."""
+        async with asyncio.timeout(timeout):
+            while True:
+                self.wake.set()
+                await asyncio.sleep(0)
+                await self._idle.wait()
+                if not await self.store.pending_events(self._last_seq, 1):
+                    await self._idle.wait()
+                    return
+                await asyncio.sleep(0.005)
+
+    def accepted(self) -> None:
+        """A new event is in the inbox: note the time, and wake the fetcher."""
+        self.last_accepted = asyncio.get_running_loop().time()
+        self.wake.set()
+
+    async def _quiet(self) -> None:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        while loop.time() - self.last_accepted < QUIET and loop.time() - started < MAX_LAG:
+            await asyncio.sleep(QUIET)
+
+    async def _fetch(self) -> None:
+        while True:
+            await self._quiet()
+            rows = await self.store.pending_events(self._last_seq, 500)
+            if not rows:
+                self.wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+                continue
+            for seq, body in rows:
+                self._in_flight += 1
+                self._idle.clear()
+                index = zlib.crc32(partition_key(body).encode()) % len(self._queues)
+                self._queues[index].put_nowait((seq, body))
+                self._last_seq = seq
+
+    async def _handle(self, queue: asyncio.Queue[tuple[int, str]]) -> None:
+        while True:
+            seq, body = await queue.get()
+            try:
+                await self.store.finish_event(seq, await self._attempt(seq, body))
+            except Exception:  # the store itself failed: the event stays for the next start
+                log.exception("could not record the outcome of event %s", seq)
+            finally:
+                self._in_flight -= 1
+                if self._in_flight == 0:
+                    self._idle.set()
+
+    async def _attempt(self, seq: int, body: str) -> str | None:
+        error: str | None = None
+        for attempt in range(ATTEMPTS):
+            try:
+                status = await self.dispatch(seq, body)
+            except Exception as exc:  # a listener bug must not stop the inbox
+                status, error = 500, repr(exc)
+            if status == 200:
+                return None
+            error = error or f"status {status}"
+            await asyncio.sleep(0.1 * (attempt + 1))
+        log.error("giving up on an event after %d attempts: %s", ATTEMPTS, error)
+        return error
+
+
+def event_body_fields(body: Any) -> tuple[str, str] | None:
+    """(team id, event id) of an Events API callback, None for anything else."""
+    if not isinstance(body, dict) or body.get("type") != "event_callback":
+        return None
+    event_id, team_id = body.get("event_id"), body.get("team_id")
+    if isinstance(event_id, str) and isinstance(team_id, str) and event_id and team_id:
+        return team_id, event_id
+    return None

@@ -1,0 +1,93 @@
+"""The event inbox: ordered per channel, resumed after a restart, failures recorded."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from bot.inbox import InboxWorker, partition_key
+from bot.store import Store
+
+
+def body(event: dict[str, object], event_id: str) -> str:
+    return json.dumps({"type": "event_callback", "team_id": "T1", "event_id": event_id,
+                       "event": event})  # fmt: skip
+
+
+def test_partition_keys_follow_the_message() -> None:
+    message = {"type": "message", "channel": "C1", "ts": "1.0"}
+    edit = {"type": "message", "subtype": "message_changed", "channel": "C1", "ts": "9.0",
+            "message": {"ts": "1.0"}}  # fmt: skip
+    deletion = {"type": "message", "subtype": "message_deleted", "channel": "C1", "ts": "9.1",
+                "deleted_ts": "1.0"}  # fmt: skip
+    reaction = {"type": "reaction_added", "user": "U1", "item": {"channel": "C1", "ts": "1.0"}}
+    keys = {partition_key(body(e, "E")) for e in (message, edit, deletion, reaction)}
+    assert keys == {"C1:1.0"}
+    assert partition_key(body({"type": "channel_rename", "channel": {"id": "C3"}}, "E")) == "C3"
+    assert partition_key(body({"type": "member_joined_channel", "channel": "C4"}, "E")) == "C4"
+    assert partition_key(body({"type": "user_change", "user": {"id": "U1"}}, "E")) == ""
+    assert partition_key("not json") == partition_key("[1]") == ""
+
+
+async def test_events_of_one_channel_run_in_order(store: Store) -> None:
+    seen: list[str] = []
+
+    async def dispatch(seq: int, raw: str) -> int:
+        event = json.loads(raw)["event"]  # one channel, no message ts: one ordered partition
+        await asyncio.sleep(0.01 if event["n"] % 2 else 0)  # uneven work must not reorder
+        seen.append(f"{event['channel']}{event['n']}")
+        return 200
+
+    for n in range(6):
+        for channel in ("C1", "C2"):
+            await store.enqueue_event("T1", f"E{channel}{n}", body({"channel": channel, "n": n},
+                                                                   "x"))  # fmt: skip
+    worker = InboxWorker(store, dispatch)
+    worker.start()
+    await worker.drain()
+    await worker.stop()
+    for channel in ("C1", "C2"):
+        assert [s for s in seen if s.startswith(channel)] == [f"{channel}{n}" for n in range(6)]
+    assert await store.pending_events() == []
+
+
+async def test_failures_are_retried_then_recorded(store: Store) -> None:
+    calls: list[int] = []
+
+    async def flaky(seq: int, raw: str) -> int:
+        calls.append(seq)
+        if "boom" in raw:
+            raise RuntimeError("listener bug")
+        return 500 if len(calls) == 1 else 200
+
+    await store.enqueue_event("T1", "E1", body({"channel": "C1", "x": "ok"}, "E1"))
+    await store.enqueue_event("T1", "E2", body({"channel": "C1", "x": "boom"}, "E2"))
+    worker = InboxWorker(store, flaky)
+    worker.start()
+    await worker.drain()
+    await worker.stop()
+    assert len(calls) == 2 + 3  # E1 failed once then passed; E2 failed three times
+    errors = await store._read(lambda db: db.execute(
+        "SELECT event_id, error, body FROM inbox ORDER BY seq").fetchall())  # fmt: skip
+    assert errors[0] == ("E1", None, None)
+    assert errors[1][0] == "E2" and "listener bug" in errors[1][1] and errors[1][2] is None
+
+
+async def test_unhandled_events_resume_after_restart(tmp_path: Path) -> None:
+    first = Store(tmp_path / "i.db").open()
+    await first.enqueue_event("T1", "E1", body({"channel": "C1"}, "E1"))
+    first.close()  # as if the process died before handling it
+    handled: list[int] = []
+
+    async def dispatch(seq: int, raw: str) -> int:
+        handled.append(seq)
+        return 200
+
+    second = Store(tmp_path / "i.db").open()
+    worker = InboxWorker(second, dispatch)
+    worker.start()
+    await worker.drain()
+    await worker.stop()
+    second.close()
+    assert handled == [1]
