@@ -78,6 +78,7 @@ def build_app(
     async def inject(context: dict[str, Any], next: Any) -> None:
         context["store"] = store
         context["config"] = config
+        context["inbox"] = app.inbox
         await next()
 
     app.use(inject)

@@ -18,7 +18,7 @@ from aiohttp import web
 
 from bot.config import load_config
 from bot.localslack import LocalSlack
-from bot.runner import STORE, build_server
+from bot.runner import INBOX, STORE, build_server
 
 Script = dict[str, Any]
 
@@ -147,6 +147,7 @@ async def _show(
     for step in data["script"]:
         await player.play(step)
     await slack.wait_idle()
+    await web_app[INBOX].drain()
     items = await web_app[STORE].export_items()
     names = {p["id"]: p["name"] for p in data["people"]}
     for item in items:

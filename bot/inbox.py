@@ -72,6 +72,7 @@ class InboxWorker:
         self._idle = asyncio.Event()
         self._idle.set()
         self.last_accepted = 0.0
+        self._urgent = 0
 
     def start(self) -> None:
         """Start the fetcher and one handler task per partition."""
@@ -100,6 +101,28 @@ class InboxWorker:
                     return
                 await asyncio.sleep(0.005)
 
+    async def catch_up(self, timeout: float = 2.0) -> bool:
+        """Handle every event delivered so far before going on; False if that took too long.
+
+        A command that changes what capture does (opt-out, channel capture, forget-me) must
+        act after the messages sent before it, not before them.
+        """
+        newest = await self.store.newest_event()
+        if newest is None:
+            return True
+        self._urgent += 1
+        self.wake.set()
+        try:
+            async with asyncio.timeout(timeout):
+                while await self.store.unhandled_before(newest):
+                    await asyncio.sleep(0.01)
+            return True
+        except TimeoutError:
+            log.warning("went on before the inbox caught up (%.1f s)", timeout)
+            return False
+        finally:
+            self._urgent -= 1
+
     def accepted(self) -> None:
         """A new event is in the inbox: note the time, and wake the fetcher."""
         self.last_accepted = asyncio.get_running_loop().time()
@@ -108,7 +131,11 @@ class InboxWorker:
     async def _quiet(self) -> None:
         loop = asyncio.get_running_loop()
         started = loop.time()
-        while loop.time() - self.last_accepted < QUIET and loop.time() - started < MAX_LAG:
+        while (
+            not self._urgent
+            and loop.time() - self.last_accepted < QUIET
+            and loop.time() - started < MAX_LAG
+        ):
             await asyncio.sleep(QUIET)
 
     async def _fetch(self) -> None:

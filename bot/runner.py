@@ -67,7 +67,9 @@ def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> w
 async def serve(config: Config, socket_mode: bool, host: str, port: int) -> None:
     """Run until SIGINT or SIGTERM, then stop cleanly."""
     web_app = build_server(config, socket_mode)
-    runner = web.AppRunner(web_app, handle_signals=False)
+    # An access-log line per Slack delivery costs more than storing the event: DEBUG only.
+    access_log = logging.getLogger("aiohttp.access") if config.log_level == "DEBUG" else None
+    runner = web.AppRunner(web_app, handle_signals=False, access_log=access_log)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
     await site.start()

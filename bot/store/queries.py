@@ -118,6 +118,18 @@ def pending_events(db: Database, after: int, limit: int) -> list[tuple[int, str]
     return [(int(seq), str(body)) for seq, body in rows]
 
 
+def unhandled_up_to(db: Database, seq: int | None) -> int | None:
+    """The newest inbox position (when `seq` is None), or whether anything up to `seq` is left:
+    returns the first unhandled position at or before `seq`, or None."""
+    if seq is None:
+        row = db.execute("SELECT max(seq) FROM inbox").fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+    row = db.execute(
+        "SELECT seq FROM inbox WHERE done_at IS NULL AND seq <= ? ORDER BY seq LIMIT 1", [seq]
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
 def finish_event(db: Database, seq: int, error: str | None, now: float) -> None:
     """An event was handled (or given up on): its raw body is no longer kept."""
     db.execute(

@@ -160,6 +160,14 @@ class Store:
         """Unhandled events (sequence number, raw body), oldest first."""
         return await self._read(queries.pending_events, after, limit)
 
+    async def newest_event(self) -> int | None:
+        """The inbox position of the newest delivered event."""
+        return await self._read(queries.unhandled_up_to, None)
+
+    async def unhandled_before(self, seq: int) -> bool:
+        """Whether any event delivered at or before `seq` is still unhandled."""
+        return await self._read(queries.unhandled_up_to, seq) is not None
+
     async def finish_event(self, seq: int, error: str | None = None) -> None:
         """Mark an event handled, or given up on with `error`."""
         await self._write(queries.finish_event, seq, error, time.time())

@@ -21,6 +21,8 @@ from sqlite_utils import Database
 
 T = TypeVar("T")
 WriteFn = Callable[[Database], Any]
+AnyFuture = Future[Any] | asyncio.Future[Any]
+Outcome = tuple[AnyFuture, Any, BaseException | None]
 MAX_BATCH = 500
 log = logging.getLogger(__name__)
 
@@ -34,7 +36,7 @@ class Writer:
 
     def __init__(self, connect: Callable[[], Database]) -> None:
         self._connect = connect
-        self._queue: queue.SimpleQueue[tuple[WriteFn, Future[Any]] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[tuple[WriteFn, AnyFuture] | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._run, name="serendip-writer", daemon=True)
         self._ready: Future[None] = Future()
         self._closed = False
@@ -55,7 +57,11 @@ class Writer:
 
     async def run(self, fn: Callable[[Database], T]) -> T:
         """Queue a write and await its commit without blocking the loop."""
-        return await asyncio.wrap_future(self.submit(fn))
+        if self._closed:
+            raise WriterClosed("the store is closed")
+        future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+        self._queue.put((fn, future))
+        return await future
 
     def close(self) -> None:
         """Finish queued writes, then stop the thread."""
@@ -78,7 +84,7 @@ class Writer:
         finally:
             db.close()
 
-    def _take(self) -> list[tuple[WriteFn, Future[Any]]] | None:
+    def _take(self) -> list[tuple[WriteFn, AnyFuture]] | None:
         first = self._queue.get()
         if first is None:
             return None
@@ -94,8 +100,8 @@ class Writer:
             batch.append(item)
         return batch
 
-    def _commit(self, db: Database, batch: list[tuple[WriteFn, Future[Any]]]) -> None:
-        results: list[tuple[Future[Any], Any, BaseException | None]] = []
+    def _commit(self, db: Database, batch: list[tuple[WriteFn, AnyFuture]]) -> None:
+        results: list[Outcome] = []
         try:
             db.conn.execute("BEGIN IMMEDIATE")
             for fn, future in batch:
@@ -107,17 +113,39 @@ class Writer:
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
             results = [(future, None, exc) for _, future in batch]
-        for future, value, error in results:
-            if error is not None:
-                future.set_exception(error)
-            else:
-                future.set_result(value)
+        _resolve(results)
 
     @staticmethod
-    def _apply(db: Database, fn: WriteFn, future: Future[Any]) -> tuple[Future[Any], Any, Any]:
+    def _apply(db: Database, fn: WriteFn, future: AnyFuture) -> Outcome:
         # A savepoint per write: one failing write is undone alone, the batch still commits.
         try:
             with db.atomic():
                 return future, fn(db), None
         except Exception as exc:
             return future, None, exc
+
+
+def _settle(outcomes: list[Outcome]) -> None:
+    for future, value, error in outcomes:
+        if isinstance(future, asyncio.Future) and future.cancelled():
+            continue
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(value)
+
+
+def _resolve(outcomes: list[Outcome]) -> None:
+    """Hand results back: one wake-up per event loop for the whole batch, not one per write."""
+    by_loop: dict[asyncio.AbstractEventLoop, list[Outcome]] = {}
+    plain: list[Outcome] = []
+    for outcome in outcomes:
+        future = outcome[0]
+        if isinstance(future, asyncio.Future):
+            by_loop.setdefault(future.get_loop(), []).append(outcome)
+        else:
+            plain.append(outcome)
+    _settle(plain)
+    for loop, items in by_loop.items():
+        if not loop.is_closed():
+            loop.call_soon_threadsafe(_settle, items)

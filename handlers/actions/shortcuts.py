@@ -8,6 +8,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.inbox import InboxWorker
 from bot.store import Store
 from handlers.saving import save_message_as_learning
 
@@ -21,10 +22,11 @@ def _where(shortcut: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
 
 async def handle_save_shortcut(
     ack: AsyncAck, respond: AsyncRespond, shortcut: dict[str, Any], store: Store,
-    client: AsyncWebClient, context: dict[str, Any],
+    client: AsyncWebClient, context: dict[str, Any], inbox: InboxWorker,
 ) -> None:  # fmt: skip
     """Save any message as a learning credited to its author; the saver's save is a vote."""
     await ack()
+    await inbox.catch_up()
     channel, ts, message = _where(shortcut)
     saver = str(shortcut["user"]["id"])
     if await store.opted_out(context["team_id"], saver):
@@ -46,10 +48,11 @@ async def handle_save_shortcut(
 
 async def handle_flag_shortcut(
     ack: AsyncAck, respond: AsyncRespond, shortcut: dict[str, Any], store: Store,
-    context: dict[str, Any],
+    context: dict[str, Any], inbox: InboxWorker,
 ) -> None:  # fmt: skip
     """Flag what a message shared, privately: only admins' review sees the flag."""
     await ack()
+    await inbox.catch_up()  # the message may have arrived a moment ago
     channel, ts, _ = _where(shortcut)
     flagged = await store.flag_message(context["team_id"], channel, ts, str(shortcut["user"]["id"]))
     text = (

@@ -10,20 +10,25 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
+from bot.inbox import InboxWorker
 from bot.store import Store
 from handlers.blocks import build_ephemeral, build_forget_confirm, build_help
 from handlers.lookup import channel_info, is_admin, is_member
 
 LATER = ("digest", "routing", "flags")
+CHANGES_CAPTURE = ("optout", "optin", "channel")
 CHANNEL_REF = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 async def handle_serendip(
-    ack: AsyncAck, command: dict[str, Any], store: Store, client: AsyncWebClient, config: Config
-) -> None:
+    ack: AsyncAck, command: dict[str, Any], store: Store, client: AsyncWebClient,
+    config: Config, inbox: InboxWorker,
+) -> None:  # fmt: skip
     """Answer `/serendip [subcommand]` with an ephemeral reply."""
     words = str(command.get("text") or "").split()
     name = words[0].lower() if words else "help"
+    if name in CHANGES_CAPTURE:
+        await inbox.catch_up()  # act after the messages sent before the command
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
     simple: dict[str, Callable[[], Awaitable[dict[str, Any]]]] = {
         "help": _help,

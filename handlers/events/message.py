@@ -31,6 +31,9 @@ async def _changed(
     event: dict[str, Any], store: Store, client: AsyncWebClient, team_id: str, channel: str
 ) -> None:
     message = event["message"]
+    previous = event.get("previous_message")
+    if not message.get("ts") and isinstance(previous, dict) and previous.get("ts"):
+        message = {**message, "ts": previous["ts"]}  # some payloads leave it out of `message`
     if message.get("subtype") == "tombstone":
         # A thread parent deleted while it has replies: Slack keeps a tombstone.
         await store.remove_message(team_id, channel, str(message.get("ts", "")))

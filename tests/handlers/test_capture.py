@@ -208,7 +208,6 @@ async def test_save_shortcut(env: Env) -> None:
 
 async def test_flag_shortcut_is_private(env: Env) -> None:
     msg = await env.slack.post_message("U1", "C1", "<https://dubious.com/>")
-    await env.settle()
     await env.slack.message_shortcut("U2", "C1", msg["ts"], "flag_for_review")
     await env.settle()
     flags = await env.store.flags(env.team)

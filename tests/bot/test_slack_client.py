@@ -1,0 +1,43 @@
+"""The Web API client: reads retried after 429 and server errors; posts only after 429."""
+
+from __future__ import annotations
+
+import pytest
+from slack_sdk.errors import SlackApiError
+
+from bot.localslack import LocalSlack
+from bot.slack_client import make_client
+
+
+async def test_reads_retried_after_429_and_5xx() -> None:
+    async with LocalSlack() as slack:
+        slack.add_channel("C1", name="general", members=[], bot_member=True)
+        client = make_client(slack.bot_token, slack.api_url)
+        slack.rate_limit("conversations.history", times=1, retry_after=0)
+        slack.fail_next("conversations.info", error="internal_error", status=500, times=1)
+        assert (await client.conversations_history(channel="C1"))["ok"]
+        assert (await client.conversations_info(channel="C1"))["ok"]
+        assert len(slack.calls_of("conversations.history")) == 2
+        assert len(slack.calls_of("conversations.info")) == 2
+
+
+async def test_posts_retried_after_429_but_never_after_5xx() -> None:
+    async with LocalSlack() as slack:
+        slack.add_channel("C1", name="general", members=[], bot_member=True)
+        client = make_client(slack.bot_token, slack.api_url)
+        slack.rate_limit("chat.postMessage", times=1, retry_after=0)
+        assert (await client.chat_postMessage(channel="C1", text="hi"))["ok"]
+        assert len(slack.calls_of("chat.postMessage")) == 2  # 429 means Slack did not act
+        slack.fail_next("chat.postMessage", error="internal_error", status=500, times=1)
+        with pytest.raises(SlackApiError):
+            await client.chat_postMessage(channel="C1", text="maybe landed")
+        assert len(slack.calls_of("chat.postMessage")) == 3  # not sent a second time
+
+
+async def test_wrong_token_is_an_error_not_a_retry() -> None:
+    async with LocalSlack() as slack:
+        client = make_client("xoxb-wrong", slack.api_url)
+        with pytest.raises(SlackApiError) as info:
+            await client.auth_test()
+        assert info.value.response["error"] == "invalid_auth"
+        assert len(slack.calls_of("auth.test")) == 1

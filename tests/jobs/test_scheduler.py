@@ -1,0 +1,17 @@
+"""The scheduler wrapper registers the housekeeping with stable ids and safe options."""
+
+from __future__ import annotations
+
+from bot.config import load_config
+from bot.store import Store
+from jobs.scheduler import build_scheduler
+
+
+def test_housekeeping_job(store: Store) -> None:
+    config = load_config({"SERENDIP_TZ": "Europe/Paris"}, dotenv=None)
+    scheduler = build_scheduler(store, config)
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {"housekeeping", "housekeeping-at-start"}
+    daily = jobs["housekeeping"]
+    assert daily.max_instances == 1 and daily.coalesce and daily.misfire_grace_time >= 3600
+    assert str(daily.trigger.timezone) == "Europe/Paris" and "hour='3'" in str(daily.trigger)
