@@ -57,7 +57,7 @@ def put_share(db: Database, share: ShareInput, item_id: str) -> None:
     db.execute(
         "INSERT INTO shares (team_id, item_id, channel, ts, at, user, text, thread_ts, is_private,"
         " source, saved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (team_id, item_id, channel, ts) DO UPDATE SET text = excluded.text,"
+        " ON CONFLICT (item_id, channel, ts) DO UPDATE SET text = excluded.text,"
         " user = excluded.user, is_private = excluded.is_private,"
         " saved_by = COALESCE(shares.saved_by, excluded.saved_by)",
         [share.team_id, item_id, share.channel, share.ts, ts_seconds(share.ts), share.user,

@@ -39,7 +39,7 @@ CREATE TABLE shares (
     team_id TEXT NOT NULL, item_id TEXT NOT NULL REFERENCES items(id), channel TEXT NOT NULL,
     ts TEXT NOT NULL, at REAL NOT NULL, user TEXT, text TEXT, thread_ts TEXT,
     is_private INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL, saved_by TEXT,
-    PRIMARY KEY (team_id, item_id, channel, ts)
+    PRIMARY KEY (item_id, channel, ts)
 );
 CREATE INDEX shares_message ON shares (team_id, channel, ts);
 CREATE INDEX shares_user ON shares (team_id, user);

@@ -9,6 +9,7 @@ a caller that got its answer knows its write is on disk.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import queue
 import sqlite3
@@ -82,6 +83,8 @@ class Writer:
             while (batch := self._take()) is not None:
                 self._commit(db, batch)
         finally:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("PRAGMA optimize")  # keeps the planner's statistics fresh
             db.close()
 
     def _take(self) -> list[tuple[WriteFn, AnyFuture]] | None:

@@ -7,6 +7,8 @@ import sqlite3
 import time
 from pathlib import Path
 
+from sqlite_utils import Database
+
 from bot.models import BotPost, ChannelInfo, ItemDraft, ShareInput, UserInfo
 from bot.store import Store
 from bot.store.migrations import MIGRATIONS
@@ -226,3 +228,21 @@ async def test_backup_while_writing(store: Store, tmp_path: Path) -> None:
     items = copy.execute("SELECT count(*) FROM items").fetchone()[0]
     shares = copy.execute("SELECT count(*) FROM shares").fetchone()[0]
     assert 0 < items == shares <= 200
+
+
+def test_hot_queries_use_their_indexes(store: Store) -> None:
+    """Capture looks shares up by message; a plan on the wrong index made it O(table)."""
+    plans = {
+        "SELECT item_id FROM shares WHERE team_id = ? AND channel = ? AND ts = ?": "shares_message",
+        "SELECT seq, body FROM inbox WHERE done_at IS NULL AND seq > ? ORDER BY seq LIMIT ?":
+            "inbox_pending",
+        "SELECT id FROM items WHERE team_id = ? AND key = ?": "sqlite_autoindex_items_",
+    }  # fmt: skip
+
+    def explain(db: Database, sql: str) -> str:
+        rows = db.execute(f"EXPLAIN QUERY PLAN {sql}", [1] * sql.count("?"))
+        return " ".join(str(row[3]) for row in rows)
+
+    for sql, index in plans.items():
+        plan = store.read_sync(explain, sql)
+        assert index in plan and "SCAN" not in plan, plan
