@@ -26,15 +26,20 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def start(slack: LocalSlack, db: Path, port: int) -> subprocess.Popen[bytes]:
+def start(
+    slack: LocalSlack, db: Path, port: int, socket_mode: bool = False
+) -> subprocess.Popen[bytes]:
+    """`python -m bot run` against the local Slack, in HTTP mode unless asked otherwise."""
     env = {
         **os.environ, "SLACK_BOT_TOKEN": slack.bot_token,
         "SLACK_SIGNING_SECRET": slack.signing_secret, "SLACK_API_URL": slack.api_url,
         "SERENDIP_DB": str(db), "SERENDIP_FETCH_LINKS": "off", "SERENDIP_LOG_LEVEL": "WARNING",
     }  # fmt: skip
     env.pop("SLACK_APP_TOKEN", None)
-    command = [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1",
-               "--port", str(port)]  # fmt: skip
+    if socket_mode:
+        env["SLACK_APP_TOKEN"] = slack.app_token
+    command = [sys.executable, "-m", "bot", "run", "--host", "127.0.0.1", "--port", str(port)]
+    command += [] if socket_mode else ["--http"]
     return subprocess.Popen(command, env=env, cwd=db.parent)
 
 

@@ -76,3 +76,13 @@ async def test_every_delivery_acknowledged(env: Env) -> None:
     await env.slack.wait_idle()
     assert env.slack.deliveries and all(d.acked for d in env.slack.deliveries)
     assert all(d.attempts == 1 for d in env.slack.deliveries)
+
+
+async def test_unknown_interactive_payloads_are_acknowledged(env: Env) -> None:
+    msg = await env.slack.post_message("U1", "C1", "hello")
+    action = await env.slack.block_action("U1", action_id="from_an_old_version", value="x",
+                                          channel="C1", message_ts=msg["ts"])  # fmt: skip
+    shortcut = await env.slack.message_shortcut("U1", "C1", msg["ts"], "no_such_shortcut")
+    command = await env.slack.slash_command("U1", "C1", "/nonsense", "x")
+    assert action.status == shortcut.status == command.status == 200
+    assert "does not handle" in str(command.body)
