@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sqlite3
 import sys
 from collections.abc import Callable, Sequence
@@ -48,8 +49,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, CommandError) as exc:
         print(f"serendip: {exc}", file=sys.stderr)
         return 2
+    except (OSError, sqlite3.Error, UnicodeError, RuntimeError) as exc:
+        # Files, ports and databases fail in ways a person can fix: say which, in one line.
+        logging.getLogger(__name__).debug("command failed", exc_info=exc)
+        print(f"serendip: {_one_line(exc)}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _one_line(exc: BaseException) -> str:
+    detail = " ".join(str(exc).split()) or type(exc).__name__
+    if isinstance(exc, UnicodeError):
+        return f"a file is not UTF-8 text ({detail[:120]})"
+    if isinstance(exc, sqlite3.Error):
+        return f"database error: {detail}"
+    return detail
 
 
 def _run(config: Config, args: argparse.Namespace) -> int:
@@ -67,8 +82,20 @@ def _run(config: Config, args: argparse.Namespace) -> int:
 
 
 def _existing_db(config: Config) -> str:
-    if not Path(config.db_path).is_file():
+    path = Path(config.db_path)
+    if not path.is_file():
         raise CommandError(f"no database at {config.db_path} (SERENDIP_DB)")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        raise CommandError(f"{config.db_path} is not a SQLite database (SERENDIP_DB)") from None
+    if version == 0 and tables:
+        raise CommandError(f"{config.db_path} is not a Serendip database (SERENDIP_DB)")
     return config.db_path
 
 

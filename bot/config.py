@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -15,6 +17,8 @@ DEFAULT_USEFUL = ("+1", "thumbsup", "bulb", "star", "heart", "raised_hands", "10
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]+$")
+_EMOJI = re.compile(r"^[a-z0-9_+'-]+$")
+_HOST = re.compile(r"^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)*[a-z0-9_-]+$", re.I)
 
 
 class ConfigError(Exception):
@@ -155,6 +159,9 @@ class _Reader:
         items = frozenset(part.strip().strip(":") for part in raw.split(",") if part.strip())
         if not items:
             raise ConfigError(f"{name} must list at least one emoji name")
+        for item in items:
+            if not _EMOJI.match(item):
+                raise ConfigError(f"{name} has a malformed emoji name: {item[:40]!r}")
         return items
 
     def ids(self, name: str, pattern: re.Pattern[str]) -> frozenset[str]:
@@ -183,9 +190,44 @@ def _timezone(reader: _Reader) -> str:
 
 def _api_url(reader: _Reader) -> str:
     url = reader.text("SLACK_API_URL") or DEFAULT_API_URL
-    if not re.match(r"^https?://[^/\s]+", url):
+    try:
+        parts = urlsplit(url)
+        valid = (
+            parts.scheme in ("http", "https")
+            and bool(parts.hostname)
+            and (parts.port is None or parts.port > 0)
+        )
+    except ValueError:
+        valid = False
+    if not valid or any(c.isspace() for c in url):
         raise ConfigError(f"SLACK_API_URL must be an http(s) URL, got {url!r}")
     return url if url.endswith("/") else url + "/"
+
+
+def fetch_allow_entry(entry: str) -> bool:
+    """A SERENDIP_FETCH_ALLOW entry: host, IP or CIDR, optionally with `:port` ([v6]:port)."""
+    target, port = entry, None
+    if entry.startswith("["):
+        target, _, rest = entry[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else (None if not rest else "bad")
+    elif entry.count(":") == 1:
+        target, port = entry.split(":")
+    if port is not None and not (port.isdigit() and 0 < int(port) < 65536):
+        return False
+    try:
+        ipaddress.ip_network(target, strict=False)
+        return True
+    except ValueError:
+        return "/" not in target and bool(_HOST.match(target))
+
+
+def _fetch_allow(reader: _Reader) -> tuple[str, ...]:
+    raw = reader.text("SERENDIP_FETCH_ALLOW") or ""
+    entries = [part.strip() for part in raw.split(",") if part.strip()]
+    for entry in entries:
+        if not fetch_allow_entry(entry):
+            raise ConfigError(f"SERENDIP_FETCH_ALLOW has a malformed entry: {entry[:60]!r}")
+    return tuple(entries)
 
 
 def _token(reader: _Reader, name: str, prefix: str) -> str | None:
@@ -222,7 +264,7 @@ def _parse(r: _Reader) -> Config:
         flag_emoji=r.names("SERENDIP_FLAG_EMOJI", frozenset({"triangular_flag_on_post"})),
         fetch_links=r.switch("SERENDIP_FETCH_LINKS", True),
         fetch_delay=r.number("SERENDIP_FETCH_DELAY", 30.0),
-        fetch_allow=tuple(sorted(r.ids("SERENDIP_FETCH_ALLOW", re.compile(r"^\S+$")))),
+        fetch_allow=_fetch_allow(r),
         retention_days=r.integer("SERENDIP_RETENTION_DAYS", 0, 0, 100_000),
         uninstall_grace_days=r.integer("SERENDIP_UNINSTALL_GRACE_DAYS", 7, 0, 100_000),
         log_level=r.choice("SERENDIP_LOG_LEVEL", "INFO", LOG_LEVELS),

@@ -46,7 +46,10 @@ async def forget_from_cli(config: Config, db_path: str, user_id: str) -> str:
     client = make_client(config.bot_token, config.api_url) if config.bot_token else None
     store = Store(db_path).open()
     try:
-        teams = await store.teams_with_person(user_id) or ["?"]
+        # Someone with nothing stored is still opted out, in every workspace we know.
+        teams = await store.teams_with_person(user_id) or await store.teams()
+        if not teams:
+            raise ValueError("no workspace in the database yet: run the bot first")
         results = [await forget(store, client, team, user_id) for team in teams]
     finally:
         store.close()

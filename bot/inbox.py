@@ -27,7 +27,6 @@ from bot.store import Store
 log = logging.getLogger(__name__)
 Dispatch = Callable[[int, str], Awaitable[int]]
 PARTITIONS = 16
-ATTEMPTS = 3
 QUIET = 0.05  # seconds without a new event before handling starts
 MAX_LAG = 10.0  # but never hold back longer than this
 
@@ -101,7 +100,7 @@ class InboxWorker:
                     return
                 await asyncio.sleep(0.005)
 
-    async def catch_up(self, timeout: float = 2.0) -> bool:
+    async def catch_up(self, timeout: float = 1.0) -> bool:
         """Handle every event delivered so far before going on; False if that took too long.
 
         A command that changes what capture does (opt-out, channel capture, forget-me) must
@@ -167,18 +166,17 @@ class InboxWorker:
                     self._idle.set()
 
     async def _attempt(self, seq: int, body: str) -> str | None:
-        error: str | None = None
-        for attempt in range(ATTEMPTS):
-            try:
-                status = await self.dispatch(seq, body)
-            except Exception as exc:  # a listener bug must not stop the inbox
-                status, error = 500, repr(exc)
-            if status == 200:
-                return None
-            error = error or f"status {status}"
-            await asyncio.sleep(0.1 * (attempt + 1))
-        log.error("giving up on an event after %d attempts: %s", ATTEMPTS, error)
-        return error
+        # Once only: a listener that failed may already have posted, and posting twice is
+        # worse than a failure that is recorded (reads and 429s are retried by the client).
+        try:
+            status = await self.dispatch(seq, body)
+        except Exception as exc:  # a listener bug must not stop the inbox
+            log.exception("event %s failed", seq)
+            return repr(exc)
+        if status != 200:
+            log.error("event %s failed with status %s", seq, status)
+            return f"status {status}"
+        return None
 
 
 def event_body_fields(body: Any) -> tuple[str, str] | None:

@@ -1,4 +1,4 @@
-"""Logging set-up that never lets a secret through."""
+"""Logging set-up that never lets a secret through, tracebacks included."""
 
 from __future__ import annotations
 
@@ -7,29 +7,34 @@ import sys
 from collections.abc import Iterable
 
 
-class RedactSecrets(logging.Filter):
-    """Replaces any configured secret in a log record with `[redacted]`."""
+class RedactingFormatter(logging.Formatter):
+    """Formats as usual, then replaces every configured secret with `[redacted]`.
 
-    def __init__(self, secrets: Iterable[str]) -> None:
-        super().__init__()
+    Redacting the finished text (not just the message) also covers exception tracebacks
+    and anything a library put in its arguments.
+    """
+
+    def __init__(self, fmt: str, secrets: Iterable[str]) -> None:
+        super().__init__(fmt)
         self.secrets = [s for s in secrets if len(s) >= 6]
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        """Rewrite the record's message in place; never drops a record."""
-        if not self.secrets:
-            return True
-        message = record.getMessage()
+    def format(self, record: logging.LogRecord) -> str:
+        """The record as text, with secrets taken out."""
+        return self.redact(super().format(record))
+
+    def redact(self, text: str) -> str:
+        """Replace each secret in `text`."""
         for secret in self.secrets:
-            message = message.replace(secret, "[redacted]")
-        record.msg, record.args = message, None
-        return True
+            text = text.replace(secret, "[redacted]")
+        return text
 
 
 def setup_logging(level: str, secrets: Iterable[str] = ()) -> None:
     """Log to stderr at `level`, redacting secrets."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactSecrets(secrets))
+    handler.setFormatter(
+        RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s", secrets)
+    )
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

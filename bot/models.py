@@ -49,6 +49,7 @@ class ChannelInfo:
     is_archived: bool = False
     is_member: bool = True
     capture: str | None = None  # None: the default for its kind; "on" or "off"
+    is_dm: bool = False  # a direct message or group DM: never captured
 
 
 @dataclass(frozen=True)

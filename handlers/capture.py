@@ -83,6 +83,8 @@ async def excluded(
     if is_outsider(team_id, message):
         return "outsider", None
     channel = await channel_info(store, client, team_id, channel_id, channel_type)
+    if channel.is_dm:
+        return "direct message", None
     if not may_capture(channel):
         return "channel", channel
     if await store.opted_out(team_id, user):
@@ -97,13 +99,13 @@ async def capture_message(
     """Store what a message shares; an edit replaces what it shared before."""
     text = message.get("text") if isinstance(message.get("text"), str) else ""
     ts = str(message.get("ts", ""))
-    reason, channel = await excluded(store, client, team_id, channel_id, message, channel_type)
-    parsed = parse_message(text or "", _attachments(message)) if reason is None else None
-    if parsed is None or parsed.nda:
-        if edited and channel is not None:
-            # An edit that makes a message uncapturable (`!nda`, …) takes back all of it.
-            await store.remove_message(team_id, channel.id, ts)
+    parsed = parse_message(text or "", _attachments(message))
+    if parsed.nda and edited:
+        await store.remove_message(team_id, channel_id, ts)  # marked `!nda` afterwards
         return []
+    reason, channel = await excluded(store, client, team_id, channel_id, message, channel_type)
+    if reason is not None or parsed.nda:
+        return []  # an opt-out or a setting changed later leaves what was stored before
     learning = parsed.learning or await _names_learning_channel(store, client, team_id, parsed)
     assert channel is not None
     share = _share(team_id, channel, message, text or "")

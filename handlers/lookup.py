@@ -25,6 +25,7 @@ def channel_from_api(team_id: str, data: dict[str, Any]) -> ChannelInfo:
         is_private=bool(data.get("is_private") or data.get("is_group")),
         is_archived=bool(data.get("is_archived")),
         is_member=bool(data.get("is_member", True)),
+        is_dm=bool(data.get("is_im") or data.get("is_mpim")),
     )
 
 
@@ -52,7 +53,8 @@ async def channel_info(
     if fetched is None:
         # Slack would not say: judge by what the event told us; unknown means private.
         private = channel_type in PRIVATE_TYPES or channel_type is None or channel_id[:1] == "G"
-        return known or ChannelInfo(team_id, channel_id, None, is_private=private)
+        dm = channel_type in ("im", "mpim") or channel_id[:1] == "D"
+        return known or ChannelInfo(team_id, channel_id, None, is_private=private, is_dm=dm)
     if known is not None:
         fetched = ChannelInfo(**{**fetched.__dict__, "capture": known.capture})
     await store.save_channel(fetched)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterable
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -31,16 +32,11 @@ def _readable(db: Database, team_id: str, text: str) -> str:
 
 
 def upsert_item(db: Database, team_id: str, draft: ItemDraft, ts: str) -> str:
-    """The item for this key, created if new; unfurl details fill in what is missing."""
+    """The item for this key, created if new (its face is set by refresh_items)."""
     row = db.execute(
         "SELECT id FROM items WHERE team_id = ? AND key = ?", [team_id, draft.key]
     ).fetchone()
     if row:
-        db.execute(
-            "UPDATE items SET title = COALESCE(?, title), description = COALESCE(?, description),"
-            " site_name = COALESCE(?, site_name) WHERE id = ?",
-            [draft.title, draft.description, draft.site_name, row[0]],
-        )
         return str(row[0])
     item_id = new_item_id()
     db.execute(
@@ -52,16 +48,22 @@ def upsert_item(db: Database, team_id: str, draft: ItemDraft, ts: str) -> str:
     return item_id
 
 
-def put_share(db: Database, share: ShareInput, item_id: str) -> None:
-    """Insert or refresh one share; the first source and saver of a share are kept."""
+def put_share(db: Database, share: ShareInput, item_id: str, draft: ItemDraft) -> None:
+    """Insert or refresh one share with what its message's unfurl said; the first source and
+    saver of a share are kept."""
     db.execute(
         "INSERT INTO shares (team_id, item_id, channel, ts, at, user, text, thread_ts, is_private,"
-        " source, saved_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " source, saved_by, title, description, site_name)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         " ON CONFLICT (item_id, channel, ts) DO UPDATE SET text = excluded.text,"
         " user = excluded.user, is_private = excluded.is_private,"
-        " saved_by = COALESCE(shares.saved_by, excluded.saved_by)",
+        " saved_by = COALESCE(shares.saved_by, excluded.saved_by),"
+        " title = COALESCE(excluded.title, shares.title),"
+        " description = COALESCE(excluded.description, shares.description),"
+        " site_name = COALESCE(excluded.site_name, shares.site_name)",
         [share.team_id, item_id, share.channel, share.ts, ts_seconds(share.ts), share.user,
-         share.text, share.thread_ts, int(share.is_private), share.source, share.saved_by],
+         share.text, share.thread_ts, int(share.is_private), share.source, share.saved_by,
+         draft.title, draft.description, draft.site_name],
     )  # fmt: skip
 
 
@@ -85,7 +87,7 @@ def items_at(
     return {row[0] for row in db.execute(sql, args)}
 
 
-def replace_message(db: Database, share: ShareInput, drafts: Iterable[ItemDraft]) -> list[str]:
+def replace_message(db: Database, share: ShareInput, drafts: list[ItemDraft]) -> list[str]:
     """Make a message's captured items exactly `drafts` (capture, edit, re-unfurl)."""
     ids = [upsert_item(db, share.team_id, d, share.ts) for d in drafts]
     before = items_at(db, share.team_id, share.channel, share.ts, share.source)
@@ -94,8 +96,8 @@ def replace_message(db: Database, share: ShareInput, drafts: Iterable[ItemDraft]
             "DELETE FROM shares WHERE item_id = ? AND channel = ? AND ts = ? AND source = ?",
             [gone, share.channel, share.ts, share.source],
         )
-    for item_id in ids:
-        put_share(db, share, item_id)
+    for item_id, draft in zip(ids, drafts, strict=True):
+        put_share(db, share, item_id, draft)
     db.execute(
         "UPDATE shares SET text = ? WHERE team_id = ? AND channel = ? AND ts = ?",
         [share.text, share.team_id, share.channel, share.ts],
@@ -119,7 +121,7 @@ def remove_message(db: Database, team_id: str, channel: str, ts: str) -> set[str
 def save_learning(db: Database, share: ShareInput, draft: ItemDraft, saver: str | None) -> str:
     """Record a saved or /til learning; a saver other than the author votes for it."""
     item_id = upsert_item(db, share.team_id, draft, share.ts)
-    put_share(db, share, item_id)
+    put_share(db, share, item_id, draft)
     if saver and saver != share.user:
         db.execute(
             "INSERT OR IGNORE INTO votes (team_id, item_id, voter, via, is_private, at)"
@@ -137,7 +139,7 @@ def set_reaction(
     """Add or remove one reaction and re-derive the votes and flags of the message's items."""
     args = [team_id, channel, ts, user, emoji]
     touched = items_at(db, team_id, channel, ts)
-    if present and not touched and kind != "save":
+    if present and not touched:
         return touched  # a reaction on nothing captured is not worth keeping
     if present:
         db.execute(
@@ -157,25 +159,37 @@ def refresh_items(db: Database, team_id: str, item_ids: Iterable[str]) -> None:
     """Bring items in line with their shares: first share, derived marks, or deletion."""
     for item_id in item_ids:
         shares = db.execute(
-            "SELECT channel, ts, user, text, is_private FROM shares WHERE item_id = ?"
-            " ORDER BY at, ts", [item_id],
+            "SELECT channel, ts, user, text, is_private, title, description, site_name"
+            " FROM shares WHERE item_id = ? ORDER BY at, ts", [item_id],
         ).fetchall()  # fmt: skip
         if not shares:
             delete_items(db, [item_id])
             continue
-        first = shares[0]
-        db.execute(
-            "UPDATE items SET created_ts = ?, text = ? WHERE id = ?",
-            [first[1], _readable(db, team_id, first[3] or ""), item_id],
-        )
+        _set_face(db, team_id, item_id, shares)
         _sync_marks(db, team_id, item_id, shares)
+
+
+def _set_face(db: Database, team_id: str, item_id: str, shares: list[Any]) -> None:
+    """An item's face (text, title, description, site) comes from its public shares alone;
+    only an item with no public share shows what its private shares said."""
+    face = [s for s in shares if not s[4]] or shares
+
+    def first(column: int) -> object:
+        return next((s[column] for s in face if s[column]), None)
+
+    db.execute(
+        "UPDATE items SET created_ts = ?, text = ?, title = ?, description = ?, site_name = ?"
+        " WHERE id = ?",
+        [shares[0][1], _readable(db, team_id, face[0][3] or ""), first(5), first(6), first(7),
+         item_id],
+    )  # fmt: skip
 
 
 def _sync_marks(db: Database, team_id: str, item_id: str, shares: list[tuple[object, ...]]) -> None:
     """Votes and flags from reactions: one per voter and message, never by a sharer."""
     sharers = {str(s[2]) for s in shares if s[2]}
     wanted: dict[str, dict[tuple[str, str], int]] = {"votes": {}, "flags": {}}
-    for channel, ts, _user, _text, private in shares:
+    for channel, ts, _user, _text, private, *_ in shares:
         via = f"m:{channel}:{ts}"
         rows = db.execute(
             "SELECT user, kind FROM reactions WHERE team_id = ? AND channel = ? AND ts = ?",

@@ -27,7 +27,8 @@ CREATE TABLE person_settings (
 CREATE TABLE channels (
     team_id TEXT NOT NULL, id TEXT NOT NULL, name TEXT,
     is_private INTEGER NOT NULL DEFAULT 0, is_archived INTEGER NOT NULL DEFAULT 0,
-    is_member INTEGER NOT NULL DEFAULT 0, capture TEXT, digest TEXT, join_note_at REAL,
+    is_member INTEGER NOT NULL DEFAULT 0, is_dm INTEGER NOT NULL DEFAULT 0,
+    capture TEXT, digest TEXT, join_note_at REAL,
     updated_at REAL, PRIMARY KEY (team_id, id)
 );
 CREATE TABLE items (
@@ -39,6 +40,7 @@ CREATE TABLE shares (
     team_id TEXT NOT NULL, item_id TEXT NOT NULL REFERENCES items(id), channel TEXT NOT NULL,
     ts TEXT NOT NULL, at REAL NOT NULL, user TEXT, text TEXT, thread_ts TEXT,
     is_private INTEGER NOT NULL DEFAULT 0, source TEXT NOT NULL, saved_by TEXT,
+    title TEXT, description TEXT, site_name TEXT,
     PRIMARY KEY (item_id, channel, ts)
 );
 CREATE INDEX shares_message ON shares (team_id, channel, ts);

@@ -60,26 +60,26 @@ def upsert_channel(db: Database, ch: ChannelInfo) -> None:
     """Insert or update a channel's facts, keeping the settings people chose for it."""
     db.execute(
         "INSERT INTO channels (team_id, id, name, is_private, is_archived, is_member, capture,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, id) DO UPDATE SET"
-        " name = COALESCE(excluded.name, name), is_private = excluded.is_private,"
+        " is_dm, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, id) DO UPDATE"
+        " SET name = COALESCE(excluded.name, name), is_private = excluded.is_private,"
         " is_archived = excluded.is_archived, is_member = excluded.is_member,"
-        " updated_at = excluded.updated_at",
+        " is_dm = excluded.is_dm, updated_at = excluded.updated_at",
         [ch.team_id, ch.id, ch.name, int(ch.is_private), int(ch.is_archived), int(ch.is_member),
-         ch.capture, time.time()],
+         ch.capture, int(ch.is_dm), time.time()],
     )  # fmt: skip
 
 
 def get_channel(db: Database, team_id: str, channel_id: str) -> ChannelInfo | None:
     """A stored channel, or None."""
     row = db.execute(
-        "SELECT name, is_private, is_archived, is_member, capture FROM channels"
+        "SELECT name, is_private, is_archived, is_member, capture, is_dm FROM channels"
         " WHERE team_id = ? AND id = ?", [team_id, channel_id],
     ).fetchone()  # fmt: skip
     if row is None:
         return None
-    name, private, archived, member, capture = row
+    name, private, archived, member, capture, dm = row
     return ChannelInfo(team_id, channel_id, name, bool(private), bool(archived), bool(member),
-                       capture)  # fmt: skip
+                       capture, bool(dm))  # fmt: skip
 
 
 def update_channel(db: Database, team_id: str, channel_id: str, **fields: Any) -> None:
@@ -197,3 +197,11 @@ def is_opted_out(db: Database, team_id: str, user_id: str) -> bool:
         [team_id, user_id],
     ).fetchone()
     return bool(row and row[0])
+
+
+def known_teams(db: Database) -> list[str]:
+    """Workspaces with any channel, person, item or install record."""
+    sql = " UNION ".join(
+        f"SELECT team_id FROM {table}" for table in ("channels", "users", "items", "workspaces")
+    )
+    return sorted(row[0] for row in db.execute(sql))

@@ -130,6 +130,16 @@ def unhandled_up_to(db: Database, seq: int | None) -> int | None:
     return int(row[0]) if row else None
 
 
+def failed_events(db: Database, limit: int) -> list[dict[str, Any]]:
+    """Handled events that ended in an error."""
+    rows = db.execute(
+        "SELECT seq, team_id, event_id, error, done_at FROM inbox WHERE error IS NOT NULL"
+        " ORDER BY seq LIMIT ?", [limit],
+    )  # fmt: skip
+    keys = ("seq", "team_id", "event_id", "error", "done_at")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
 def finish_event(db: Database, seq: int, error: str | None, now: float) -> None:
     """An event was handled (or given up on): its raw body is no longer kept."""
     db.execute(

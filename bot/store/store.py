@@ -63,6 +63,7 @@ class Store:
         # Channels change only through this store, so a cache of them stays true; it saves a
         # read for every captured message.
         self._channels: dict[tuple[str, str], ChannelInfo] = {}
+        self._channel_changes = 0  # a read that overlapped a change must not fill the cache
         self.opened = False
 
     def _connect_and_migrate(self) -> Database:
@@ -160,6 +161,10 @@ class Store:
         """Unhandled events (sequence number, raw body), oldest first."""
         return await self._read(queries.pending_events, after, limit)
 
+    async def failed_events(self, limit: int = 100) -> list[dict[str, Any]]:
+        """Events whose listeners failed, newest last (for operators and tests)."""
+        return await self._read(queries.failed_events, limit)
+
     async def newest_event(self) -> int | None:
         """The inbox position of the newest delivered event."""
         return await self._read(queries.unhandled_up_to, None)
@@ -200,6 +205,7 @@ class Store:
         teams = await self._read(people.uninstalled_before, cutoff)
         for team in teams:
             await self._write(people.delete_workspace, team)
+            self._channel_changes += 1
             self._channels = {k: v for k, v in self._channels.items() if k[0] != team}
             self._uninstalled.pop(team, None)
         return teams
@@ -223,23 +229,29 @@ class Store:
 
     async def save_channel(self, channel: ChannelInfo) -> None:
         """Insert or update a channel's facts."""
+        self._forget_channel(channel.team_id, channel.id)
         await self._write(people.upsert_channel, channel)
-        self._channels.pop((channel.team_id, channel.id), None)
+        self._forget_channel(channel.team_id, channel.id)
 
     async def channel(self, team_id: str, channel_id: str) -> ChannelInfo | None:
         """A stored channel."""
         cached = self._channels.get((team_id, channel_id))
         if cached is None:
+            changes = self._channel_changes
             cached = await self._read(people.get_channel, team_id, channel_id)
-            if cached is not None:
+            if cached is not None and changes == self._channel_changes:
                 self._channels[(team_id, channel_id)] = cached
         return cached
 
+    def _forget_channel(self, team_id: str, channel_id: str) -> None:
+        self._channel_changes += 1
+        self._channels.pop((team_id, channel_id), None)
+
     async def update_channel(self, team_id: str, channel_id: str, **fields: Any) -> None:
         """Change a channel's name, archive state, bot membership or capture setting."""
-        self._channels.pop((team_id, channel_id), None)
+        self._forget_channel(team_id, channel_id)
         await self._writer.run(lambda db: people.update_channel(db, team_id, channel_id, **fields))
-        self._channels.pop((team_id, channel_id), None)
+        self._forget_channel(team_id, channel_id)
 
     async def claim_join_note(self, team_id: str, channel_id: str) -> bool:
         """True exactly once per channel; the caller then posts the join note."""
@@ -248,6 +260,10 @@ class Store:
     async def forget_person(self, team_id: str, user_id: str) -> ForgetResult:
         """Delete everything about a person but their opt-out marker."""
         return await self._write(people.forget_person, team_id, user_id)
+
+    async def teams(self) -> list[str]:
+        """Every workspace with data in this database."""
+        return await self._read(people.known_teams)
 
     async def teams_with_person(self, user_id: str) -> list[str]:
         """Workspaces that store anything about a person (for the operator's forget)."""

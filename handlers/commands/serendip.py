@@ -82,6 +82,8 @@ async def _channel_capture(
     if not (await is_member(client, channel_id, user) or await is_admin(config, client, user)):
         return build_ephemeral("Only members of that channel and admins can change its capture.")
     info = await channel_info(store, client, team_id, channel_id)
+    if info.is_dm:
+        return build_ephemeral("Capture settings are for channels; direct messages are never read.")
     await store.update_channel(team_id, channel_id, capture=setting, is_private=info.is_private)
     where = f"<#{channel_id}>"
     return build_ephemeral(f"Capture is now *{setting}* in {where}.")

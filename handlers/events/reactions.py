@@ -36,9 +36,10 @@ async def _apply(
     if present and await store.opted_out(team_id, user):
         return
     base = str(event["reaction"]).split("::", 1)[0]
-    await store.set_reaction(team_id, channel, ts, user, base, kind, present)
     if present and kind == "save":
+        # Saved first, so the bookmark is kept only when there is something to vote for.
         await save_message_as_learning(store, client, team_id, channel, ts, saver=user)
+    await store.set_reaction(team_id, channel, ts, user, base, kind, present)
 
 
 async def handle_reaction_added(

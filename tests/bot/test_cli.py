@@ -133,3 +133,59 @@ def test_unknown_command_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
         main(["fly"])
     assert done.value.code == 2 and "invalid choice" in capsys.readouterr().err
+
+
+def test_unwritable_output_is_one_line(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "-o", "/nonexistent/dir/out.json"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "No such file" in err and "\n" not in err
+
+
+def test_not_a_serendip_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    garbage, other = tmp_path / "garbage.db", tmp_path / "other.db"
+    garbage.write_bytes(b"this is not sqlite at all" * 100)
+    conn = sqlite3.connect(other)
+    conn.execute("CREATE TABLE precious (x)")
+    conn.close()
+    for path, needle in ((garbage, "not a SQLite database"), (other, "not a Serendip database")):
+        monkeypatch.setenv("SERENDIP_DB", str(path))
+        assert main(["export"]) == 2
+        assert needle in capsys.readouterr().err
+    conn = sqlite3.connect(other)
+    assert [r[0] for r in conn.execute("SELECT name FROM sqlite_master")] == ["precious"]
+    conn.close()
+
+
+def test_env_file_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                           capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_bytes(b"PORT=\xff\xfe3000\n")
+    assert main(["export"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "not UTF-8" in err and "\n" not in err
+
+
+def test_port_in_use_is_one_line(db: Path, monkeypatch: pytest.MonkeyPatch,
+                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+        monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+        monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
+        assert main(["run", "--http", "--host", "127.0.0.1", "--port", str(port)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "address" in err.lower() and "Traceback" not in err
+
+
+def test_forget_someone_with_nothing_stored_opts_them_out(db: Path) -> None:
+    assert main(["forget", "U999"]) == 0
+    conn = sqlite3.connect(db)
+    rows = conn.execute("SELECT team_id, opted_out FROM person_settings WHERE user_id = 'U999'")
+    assert rows.fetchall() == [("T1", 1)]
+    conn.close()

@@ -39,7 +39,11 @@ def test_dotenv_read_and_environment_wins(tmp_path: Path) -> None:
      ("SERENDIP_FETCH_LINKS", "maybe"), ("SERENDIP_ADMINS", "U1,not-an-id"),
      ("SLACK_BOT_TOKEN", "xoxp-user-token"), ("SLACK_APP_TOKEN", "xoxb-wrong"),
      ("SLACK_API_URL", "ftp://x"), ("SERENDIP_LOG_LEVEL", "LOUD"),
-     ("SERENDIP_RETENTION_DAYS", "-1"), ("SERENDIP_FETCH_DELAY", "soon")],
+     ("SERENDIP_RETENTION_DAYS", "-1"), ("SERENDIP_FETCH_DELAY", "soon"),
+     ("SERENDIP_FETCH_ALLOW", "10.0.0.0/99:notaport"), ("SERENDIP_FETCH_ALLOW", "::::"),
+     ("SERENDIP_FETCH_ALLOW", "intranet:0"), ("SERENDIP_FETCH_ALLOW", "a b"),
+     ("SERENDIP_USEFUL_EMOJI", "thumbs up"), ("SLACK_API_URL", "http://a b/"),
+     ("SLACK_API_URL", "http://[::1/")],
 )  # fmt: skip
 def test_malformed_setting_names_itself(name: str, value: str) -> None:
     with pytest.raises(ConfigError) as info:
@@ -74,3 +78,9 @@ def test_secrets_not_in_repr_or_errors() -> None:
 def test_require_names_missing_setting() -> None:
     with pytest.raises(ConfigError, match="SLACK_SIGNING_SECRET"):
         load_config({}, dotenv=None).require("signing_secret")
+
+
+def test_fetch_allow_entries() -> None:
+    good = "intranet.example, 127.0.0.1:8080, 10.0.0.0/8, [::1]:443, ::ffff:7f00:1, wiki:443"
+    config = load_config({"SERENDIP_FETCH_ALLOW": good}, dotenv=None)
+    assert len(config.fetch_allow) == 6

@@ -1,24 +1,24 @@
-"""Secrets never reach the logs."""
+"""Secrets never reach the logs, tracebacks included."""
 
 from __future__ import annotations
 
 import logging
 
-import pytest
-
-from bot.logs import RedactSecrets
+from bot.logs import RedactingFormatter
 
 
-def test_secrets_redacted_from_messages_and_arguments(caplog: pytest.LogCaptureFixture) -> None:
-    logger = logging.getLogger("test.redact")
-    handler = caplog.handler
-    handler.addFilter(RedactSecrets(["xoxb-very-secret", "signing-secret-1"]))
+def record(message: str, *args: object, exc: BaseException | None = None) -> logging.LogRecord:
+    exc_info = (type(exc), exc, exc.__traceback__) if exc else None
+    return logging.LogRecord("t", logging.ERROR, __file__, 1, message, args, exc_info)
+
+
+def test_secrets_redacted_from_messages_arguments_and_tracebacks() -> None:
+    formatter = RedactingFormatter("%(message)s", ["xoxb-very-secret", "signing-secret-1", "x"])
     try:
-        with caplog.at_level(logging.INFO, logger="test.redact"):
-            logger.info("token %s and %r", "xoxb-very-secret", {"s": "signing-secret-1"})
-            logger.info("plain xoxb-very-secret in text")
-    finally:
-        handler.filters.clear()
-    text = caplog.text
+        raise ValueError("bad token xoxb-very-secret")
+    except ValueError as exc:
+        text = formatter.format(record("token %s and %r", "xoxb-very-secret",
+                                       {"s": "signing-secret-1"}, exc=exc))  # fmt: skip
     assert "very-secret" not in text and "signing-secret-1" not in text
-    assert text.count("[redacted]") == 3
+    assert text.count("[redacted]") >= 3 and "ValueError: bad token [redacted]" in text
+    assert formatter.format(record("x marks the spot")) == "x marks the spot"  # short: kept

@@ -221,3 +221,50 @@ async def test_message_and_app_mention_are_one_share(env: Env) -> None:
     assert len(item["shares"]) == 1
     assert {d.payload["event"]["type"] for d in env.slack.deliveries
             if d.type == "events_api"} >= {"message", "app_mention"}  # fmt: skip
+
+
+async def test_group_dm_never_captured_even_if_asked(env: Env) -> None:
+    mpim = env.slack.ws.mpim_with(["U1", "U2"]).id
+    ack = await env.slack.slash_command("U1", mpim, "/serendip", "channel capture on")
+    assert "direct messages are never read" in str(ack.body)
+    msg = await env.slack.post_message("U1", mpim, "my salary is <https://pay.example/x>")
+    await env.slack.add_reaction("U2", mpim, msg["ts"], "bookmark")
+    await env.slack.message_shortcut("U2", mpim, msg["ts"], "save_to_serendip")
+    assert await env.items() == []
+    assert (await env.store.counts())["reactions"] == 0
+
+
+async def test_private_share_never_shapes_the_public_face(env: Env) -> None:
+    slack = env.slack
+    await slack.slash_command("U1", "G1", "/serendip", "channel capture on")
+    secret = await slack.post_message("U1", "G1", "layoffs planned <https://doc.example/falcon>")
+    await slack.unfurl(
+        "G1",
+        secret["ts"],
+        attachments=[
+            {"from_url": "https://doc.example/falcon", "title": "Project Falcon: reorg plan"}
+        ],
+    )
+    [private_item] = await env.items()
+    assert private_item["private"] is True and private_item["title"] == "Project Falcon: reorg plan"
+    await slack.post_message("U2", "C1", "public doc <https://doc.example/falcon>")
+    [item] = await env.items()
+    assert item["private"] is False and item["title"] is None
+    assert await env.store.search(env.team, "layoffs") == []
+    assert await env.store.search(env.team, "reorg") == []
+    assert len(await env.store.search(env.team, "public")) == 1
+    assert item["text"] == "layoffs planned https://doc.example/falcon"  # exports keep all
+
+
+async def test_nda_added_later_removes_even_after_optout(env: Env) -> None:
+    msg = await env.slack.post_message("U1", "C1", "draft <https://leak.example/doc>")
+    await env.slack.slash_command("U1", "C1", "/serendip", "optout")
+    await env.slack.edit_message("C1", msg["ts"], "draft <https://leak.example/doc> !nda")
+    assert await env.items() == []
+
+
+async def test_bookmark_on_excluded_message_keeps_nothing(env: Env) -> None:
+    msg = await env.slack.post_message("U1", "G1", "private chatter")
+    await env.slack.add_reaction("U2", "G1", msg["ts"], "bookmark")
+    assert await env.items() == []
+    assert (await env.store.counts())["reactions"] == 0

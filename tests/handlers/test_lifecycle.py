@@ -86,3 +86,12 @@ async def test_unknown_interactive_payloads_are_acknowledged(env: Env) -> None:
     command = await env.slack.slash_command("U1", "C1", "/nonsense", "x")
     assert action.status == shortcut.status == command.status == 200
     assert "does not handle" in str(command.body)
+
+
+async def test_failed_listener_is_not_repeated(env: Env) -> None:
+    env.slack.fail_next("chat.postMessage", error="internal_error", status=500, times=1)
+    await env.slack.dm_bot("U1", "help?")
+    await env.settle()
+    assert len(env.slack.calls_of("chat.postMessage")) == 1  # the help may have landed
+    [failure] = await env.store.failed_events()
+    assert failure["error"] == "status 500"  # Bolt's error handler logged the exception

@@ -97,3 +97,10 @@ async def test_events_after_uninstall_cancel_deletion(env: Env) -> None:
     await env.settle()
     result = await run_housekeeping(env.store, env.config, time.time() + 30 * 86400)
     assert result.workspaces_purged == [] and len(await env.items()) == 2
+
+
+async def test_optout_keeps_what_was_stored_even_when_edited(env: Env) -> None:
+    msg = await env.slack.post_message("U1", "C1", "<https://before.com/>")
+    await env.slack.slash_command("U1", "C1", "/serendip", "optout")
+    await env.slack.edit_message("C1", msg["ts"], "<https://before.com/> and <https://new.com/>")
+    assert [i["url"] for i in await env.items()] == ["https://before.com/"]

@@ -7,10 +7,11 @@ import sqlite3
 import time
 from pathlib import Path
 
+import pytest
 from sqlite_utils import Database
 
 from bot.models import BotPost, ChannelInfo, ItemDraft, ShareInput, UserInfo
-from bot.store import Store
+from bot.store import Store, people
 from bot.store.migrations import MIGRATIONS
 
 T = "T1"
@@ -246,3 +247,25 @@ def test_hot_queries_use_their_indexes(store: Store) -> None:
     for sql, index in plans.items():
         plan = store.read_sync(explain, sql)
         assert index in plan and "SCAN" not in plan, plan
+
+
+async def test_channel_cache_never_keeps_a_value_read_during_a_change(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await store.save_channel(ChannelInfo(T, "C1", "general"))
+    real = people.get_channel
+
+    def slow(*args: object) -> object:
+        result = real(*args)  # type: ignore[arg-type]
+        time.sleep(0.2)  # the change commits while this read is in flight
+        return result
+
+    monkeypatch.setattr(people, "get_channel", slow)
+    reading = asyncio.create_task(store.channel(T, "C1"))
+    await asyncio.sleep(0.05)
+    await store.update_channel(T, "C1", capture="off")
+    stale = await reading
+    monkeypatch.setattr(people, "get_channel", real)
+    assert stale is not None and stale.capture is None  # that read may be old...
+    fresh = await store.channel(T, "C1")
+    assert fresh is not None and fresh.capture == "off"  # ...but it was not cached
