@@ -87,3 +87,16 @@ class ForgetResult:
     flags: int
     items_deleted: int
     posts: list[BotPost] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class FetchedPage:
+    """What fetching a link found (or why not), as the store keeps it."""
+
+    status: str  # "ok", or why not: "refused", "failed", "not_html", "timeout", …
+    title: str | None = None
+    description: str | None = None
+    site_name: str | None = None
+    final_url: str | None = None  # canonical form, after redirects
+    same_page_urls: tuple[str, ...] = ()  # canonical forms of URLs that are the same page
+    error: str | None = None

@@ -86,7 +86,41 @@ def _m1_initial(db: Database) -> None:
     db.table("items").enable_fts(["title", "text"], create_triggers=True, tokenize="porter")
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial]
+SCHEMA_2 = """
+ALTER TABLE items ADD COLUMN topics TEXT;
+ALTER TABLE items ADD COLUMN final_url TEXT;
+ALTER TABLE items ADD COLUMN fetch_status TEXT;
+ALTER TABLE items ADD COLUMN fetched_at REAL;
+ALTER TABLE items ADD COLUMN fetch_error TEXT;
+ALTER TABLE items ADD COLUMN fetched_title TEXT;
+ALTER TABLE items ADD COLUMN fetched_description TEXT;
+ALTER TABLE items ADD COLUMN fetched_site_name TEXT;
+CREATE TABLE fetch_queue (
+    item_id TEXT PRIMARY KEY, team_id TEXT NOT NULL, url TEXT NOT NULL,
+    due_at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX fetch_queue_due ON fetch_queue (due_at);
+CREATE TABLE url_aliases (
+    team_id TEXT NOT NULL, key TEXT NOT NULL, item_id TEXT NOT NULL,
+    PRIMARY KEY (team_id, key)
+);
+CREATE INDEX url_aliases_item ON url_aliases (item_id);
+CREATE TABLE item_terms (
+    team_id TEXT NOT NULL, item_id TEXT NOT NULL, term TEXT NOT NULL,
+    PRIMARY KEY (item_id, term)
+);
+CREATE INDEX item_terms_term ON item_terms (team_id, term);
+"""
+
+
+def _m2_link_metadata(db: Database) -> None:
+    """Fetched page metadata, the fetch queue, URL aliases (merged items) and topic terms."""
+    for statement in SCHEMA_2.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial, _m2_link_metadata]
 
 
 def schema_version(db: Database) -> int:

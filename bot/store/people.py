@@ -143,7 +143,8 @@ def record_bot_post(db: Database, post: BotPost) -> None:
 
 
 TEAM_TABLES = ("votes", "flags", "shares", "items", "reactions", "users", "person_settings",
-               "channels", "inbox", "bot_posts", "workspaces")  # fmt: skip
+               "channels", "inbox", "bot_posts", "workspaces", "fetch_queue", "url_aliases",
+               "item_terms")  # fmt: skip
 
 
 def delete_workspace(db: Database, team_id: str) -> None:

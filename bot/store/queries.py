@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -22,11 +23,12 @@ def export_items(db: Database, team_id: str | None = None) -> Iterator[dict[str,
     """Every stored item in the export format of interface.md, oldest first."""
     where, args = ("WHERE team_id = ?", [team_id]) if team_id else ("", [])
     items = db.execute(
-        "SELECT id, team_id, kind, url, title, description, site_name, created_ts FROM items"
+        "SELECT id, team_id, kind, url, title, description, site_name, created_ts, topics"
+        " FROM items"
         f" {where} ORDER BY CAST(created_ts AS REAL), id", args,
     ).fetchall()  # fmt: skip
     names: dict[str, dict[str, str]] = {}
-    for item_id, team, kind, url, title, description, site, created_ts in items:
+    for item_id, team, kind, url, title, description, site, created_ts, topics in items:
         if team not in names:
             names[team] = user_names(db, team)
         shares = _export_shares(db, item_id, names[team])
@@ -37,6 +39,7 @@ def export_items(db: Database, team_id: str | None = None) -> Iterator[dict[str,
             "private": all(private),
             "shares": shares, "votes": _voters(db, item_id), "created_at": iso_utc(created_ts),
         }  # fmt: skip
+        record["topics"] = json.loads(topics) if topics else []
         if description:
             record["description"] = description
         if site:

@@ -21,13 +21,14 @@ from sqlite_utils import Database
 from bot.models import (
     BotPost,
     ChannelInfo,
+    FetchedPage,
     ForgetResult,
     ItemDraft,
     ReactionKind,
     ShareInput,
     UserInfo,
 )  # fmt: skip
-from bot.store import items, people, queries
+from bot.store import items, links, people, queries
 from bot.store.migrations import migrate
 from bot.store.writer import Writer
 
@@ -120,9 +121,34 @@ class Store:
         return self._writer.commits
 
     # -- capture ----------------------------------------------------------------------------
-    async def save_message(self, share: ShareInput, drafts: Iterable[ItemDraft]) -> list[str]:
-        """Make the items captured from one message exactly `drafts`; returns their ids."""
-        return await self._write(items.replace_message, share, list(drafts))
+    async def save_message(
+        self, share: ShareInput, drafts: Iterable[ItemDraft], fetch_at: float | None = None
+    ) -> list[str]:
+        """Make the items captured from one message exactly `drafts`; returns their ids.
+
+        With `fetch_at`, links that still have no title are queued to be fetched then.
+        """
+
+        def write(db: Database) -> list[str]:
+            ids = items.replace_message(db, share, list(drafts))
+            if fetch_at is not None:
+                links.schedule_fetches(db, share.team_id, ids, fetch_at)
+            return ids
+
+        return await self._writer.run(write)
+
+    # -- link metadata ----------------------------------------------------------------------
+    async def due_fetches(self, now: float, limit: int = 50) -> list[tuple[str, str, str, int]]:
+        """Queued fetches that are due: (item id, team id, url, attempts)."""
+        return await self._read(links.due_fetches, now, limit)
+
+    async def postpone_fetch(self, item_id: str, due: float, error: str | None) -> None:
+        """Try a failed fetch again at `due`."""
+        await self._write(links.postpone_fetch, item_id, due, error)
+
+    async def record_fetch(self, item_id: str, page: FetchedPage, now: float) -> str | None:
+        """Keep a fetch's result; same-page URLs merge items. Returns the kept item id."""
+        return await self._write(links.record_fetch, item_id, page, now)
 
     async def remove_message(self, team_id: str, channel: str, ts: str) -> set[str]:
         """A message was deleted: drop its shares and items left with none."""

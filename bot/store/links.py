@@ -1,0 +1,110 @@
+"""SQL for link metadata: the fetch queue, fetched pages, and merging items that are one page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlite_utils import Database
+
+from bot.models import FetchedPage
+from bot.store.items import refresh_items
+
+
+def schedule_fetches(db: Database, team_id: str, item_ids: Iterable[str], due: float) -> int:
+    """Queue links that have no title yet (no unfurl, never fetched); returns how many."""
+    queued = 0
+    for item_id in item_ids:
+        queued += db.execute(
+            "INSERT OR IGNORE INTO fetch_queue (item_id, team_id, url, due_at)"
+            " SELECT id, team_id, url, ? FROM items WHERE id = ? AND kind = 'link'"
+            " AND url IS NOT NULL AND title IS NULL AND fetch_status IS NULL",
+            [due, item_id],
+        ).rowcount
+    return queued
+
+
+def due_fetches(db: Database, now: float, limit: int) -> list[tuple[str, str, str, int]]:
+    """(item id, team id, url, attempts so far) of fetches that are due, oldest first."""
+    rows = db.execute(
+        "SELECT item_id, team_id, url, attempts FROM fetch_queue WHERE due_at <= ?"
+        " ORDER BY due_at LIMIT ?", [now, limit],
+    )  # fmt: skip
+    return [(str(a), str(b), str(c), int(d)) for a, b, c, d in rows]
+
+
+def postpone_fetch(db: Database, item_id: str, due: float, error: str | None) -> None:
+    """A fetch failed for now: try again at `due`."""
+    db.execute(
+        "UPDATE fetch_queue SET attempts = attempts + 1, due_at = ? WHERE item_id = ?",
+        [due, item_id],
+    )
+    db.execute("UPDATE items SET fetch_error = ? WHERE id = ?", [error, item_id])
+
+
+def record_fetch(db: Database, item_id: str, page: FetchedPage, now: float) -> str | None:
+    """Keep what a fetch found and merge items that are the same page; returns the kept id."""
+    db.execute("DELETE FROM fetch_queue WHERE item_id = ?", [item_id])
+    row = db.execute("SELECT team_id FROM items WHERE id = ?", [item_id]).fetchone()
+    if row is None:
+        return None  # deleted while it was being fetched
+    team_id = str(row[0])
+    db.execute(
+        "UPDATE items SET fetch_status = ?, fetched_at = ?, fetch_error = ?, fetched_title = ?,"
+        " fetched_description = ?, fetched_site_name = ?, final_url = ? WHERE id = ?",
+        [page.status, now, page.error, page.title, page.description, page.site_name,
+         page.final_url, item_id],
+    )  # fmt: skip
+    kept = item_id
+    for url in page.same_page_urls:
+        kept = merge_url(db, team_id, kept, url)
+    refresh_items(db, team_id, {kept})
+    return kept
+
+
+def merge_url(db: Database, team_id: str, item_id: str, url: str) -> str:
+    """Make `url` another name of the item; an item that already has it is merged in.
+
+    The older item (created first) keeps its id, as interface.md promises.
+    """
+    key = f"link:{url}"
+    other = db.execute(
+        "SELECT id FROM items WHERE team_id = ? AND key = ? AND id != ?", [team_id, key, item_id]
+    ).fetchone()
+    if other is None:
+        db.execute(
+            "INSERT OR IGNORE INTO url_aliases (team_id, key, item_id) VALUES (?, ?, ?)",
+            [team_id, key, item_id],
+        )
+        return item_id
+    keep, drop = sorted((item_id, str(other[0])), key=lambda i: _rowid(db, i))
+    _move(db, team_id, keep, drop)
+    return keep
+
+
+def _rowid(db: Database, item_id: str) -> int:
+    return int(db.execute("SELECT rowid FROM items WHERE id = ?", [item_id]).fetchone()[0])
+
+
+def _move(db: Database, team_id: str, keep: str, drop: str) -> None:
+    """Everything of `drop` goes to `keep`; `drop`'s key becomes an alias of `keep`."""
+    for table, columns in (
+        ("shares", "team_id, item_id, channel, ts, at, user, text, thread_ts, is_private, source,"
+                   " saved_by, title, description, site_name"),
+        ("votes", "team_id, item_id, voter, via, is_private, at"),
+        ("flags", "team_id, item_id, flagger, via, is_private, at"),
+    ):  # fmt: skip
+        rest = columns.replace("team_id, item_id, ", "")
+        db.execute(
+            f"INSERT OR IGNORE INTO {table} ({columns}) SELECT team_id, ?, {rest} FROM {table}"
+            " WHERE item_id = ?", [keep, drop],
+        )  # fmt: skip
+        db.execute(f"DELETE FROM {table} WHERE item_id = ?", [drop])
+    key = db.execute("SELECT key FROM items WHERE id = ?", [drop]).fetchone()[0]
+    db.execute("UPDATE url_aliases SET item_id = ? WHERE item_id = ?", [keep, drop])
+    for table in ("fetch_queue", "item_terms"):
+        db.execute(f"DELETE FROM {table} WHERE item_id = ?", [drop])
+    db.execute("DELETE FROM items WHERE id = ?", [drop])
+    db.execute(
+        "INSERT OR REPLACE INTO url_aliases (team_id, key, item_id) VALUES (?, ?, ?)",
+        [team_id, key, keep],
+    )
