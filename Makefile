@@ -34,6 +34,7 @@ demo: $(BASE_STAMP)
 
 bench: $(DEV_STAMP)
 	$(PY) bench/ingest.py
+	$(PY) bench/fetch.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -12,9 +12,11 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 
 from bot.app import build_app
 from bot.config import Config
+from bot.fetch import AllowList, SafeFetcher, SystemResolver
 from bot.inbox import InboxWorker
 from bot.server import build_web_app
 from bot.store import Store
+from jobs.fetching import LinkFetchWorker
 from jobs.scheduler import build_scheduler
 
 log = logging.getLogger(__name__)
@@ -39,8 +41,17 @@ def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> w
         yield
         await bolt_app.inbox.stop()
 
+    fetcher = SafeFetcher(AllowList.parse(config.fetch_allow), SystemResolver())
+    fetch = fetcher.fetch if config.fetch_links else None
+
+    async def fetch_ctx(_: web.Application) -> AsyncIterator[None]:
+        worker = LinkFetchWorker(store, fetcher.fetch)
+        worker.start()
+        yield
+        await worker.stop()
+
     async def scheduler_ctx(_: web.Application) -> AsyncIterator[None]:
-        jobs = build_scheduler(store, config)
+        jobs = build_scheduler(store, config, fetch)
         jobs.start()
         yield
         jobs.shutdown(wait=False)
@@ -55,6 +66,8 @@ def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> w
 
     web_app.cleanup_ctx.append(store_ctx)
     web_app.cleanup_ctx.append(inbox_ctx)
+    if config.fetch_links:
+        web_app.cleanup_ctx.append(fetch_ctx)
     if scheduler:
         web_app.cleanup_ctx.append(scheduler_ctx)
     if socket_mode:

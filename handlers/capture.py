@@ -7,11 +7,13 @@ path into the store applies the same exclusions.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import Config
 from bot.models import ChannelInfo, ItemDraft, ShareInput
 from bot.slacktext import LEARNING_CHANNELS, ParsedMessage, parse_message, readable
 from bot.store import Store
@@ -92,9 +94,15 @@ async def excluded(
     return None, channel
 
 
+def fetch_time(config: Config) -> float | None:
+    """When links captured now should be fetched (None: fetching is off)."""
+    return time.time() + config.fetch_delay if config.fetch_links else None
+
+
 async def capture_message(
     store: Store, client: AsyncWebClient, team_id: str, channel_id: str,
     message: Mapping[str, Any], channel_type: str | None = None, edited: bool = False,
+    fetch_at: float | None = None,
 ) -> list[str]:  # fmt: skip
     """Store what a message shares; an edit replaces what it shared before."""
     text = message.get("text") if isinstance(message.get("text"), str) else ""
@@ -113,7 +121,7 @@ async def capture_message(
     if not drafts and not edited:
         return []
     log.debug("capturing %d item(s) from %s/%s", len(drafts), channel_id, ts)
-    return await store.save_message(share, drafts)
+    return await store.save_message(share, drafts, fetch_at)
 
 
 def _attachments(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:

@@ -265,7 +265,8 @@ def delete_items(db: Database, item_ids: Iterable[str]) -> int:
     """Delete items with everything hanging off them."""
     count = 0
     for item_id in item_ids:
-        for table in ("votes", "flags", "shares", "fetch_queue", "url_aliases", "item_terms"):
+        for table in ("votes", "flags", "shares", "fetch_queue", "url_aliases", "item_terms",
+                      "link_checks"):  # fmt: skip
             db.execute(f"DELETE FROM {table} WHERE item_id = ?", [item_id])
         count += db.execute("DELETE FROM items WHERE id = ?", [item_id]).rowcount
     return count

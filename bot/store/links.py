@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 
 from sqlite_utils import Database
@@ -48,15 +49,17 @@ def record_fetch(db: Database, item_id: str, page: FetchedPage, now: float) -> s
     if row is None:
         return None  # deleted while it was being fetched
     team_id = str(row[0])
+    kept = item_id
+    for url in page.same_page_urls:
+        kept = merge_url(db, team_id, kept, url)
+    # The page is the kept item's now, whichever of the merged items was fetched.
+    db.execute("DELETE FROM fetch_queue WHERE item_id = ?", [kept])
     db.execute(
         "UPDATE items SET fetch_status = ?, fetched_at = ?, fetch_error = ?, fetched_title = ?,"
         " fetched_description = ?, fetched_site_name = ?, final_url = ? WHERE id = ?",
         [page.status, now, page.error, page.title, page.description, page.site_name,
-         page.final_url, item_id],
+         page.final_url, kept],
     )  # fmt: skip
-    kept = item_id
-    for url in page.same_page_urls:
-        kept = merge_url(db, team_id, kept, url)
     refresh_items(db, team_id, {kept})
     return kept
 
@@ -108,3 +111,49 @@ def _move(db: Database, team_id: str, keep: str, drop: str) -> None:
         "INSERT OR REPLACE INTO url_aliases (team_id, key, item_id) VALUES (?, ?, ?)",
         [team_id, key, keep],
     )
+
+
+WEEK = 7 * 86400.0
+
+
+def links_to_check(db: Database, now: float, since: float, limit: int) -> list[tuple[str, str]]:
+    """(item id, url) of recent live links due a health check: never checked, last checked
+    well more than a week ago, or last seen failing on another day than today."""
+    today = _day(now)
+    rows = db.execute(
+        "SELECT i.id, i.url, c.outcome, c.at, c.day FROM items i"
+        " LEFT JOIN link_checks c ON c.item_id = i.id"
+        " AND c.at = (SELECT max(at) FROM link_checks WHERE item_id = i.id)"
+        " WHERE i.kind = 'link' AND i.url IS NOT NULL AND i.dead = 0"
+        " AND EXISTS (SELECT 1 FROM shares s WHERE s.item_id = i.id AND s.at >= ?)"
+        " ORDER BY i.rowid", [since],
+    )  # fmt: skip
+    due = []
+    for item_id, url, outcome, at, day in rows:
+        if (
+            outcome is None
+            or (outcome == "ok" and at <= now - WEEK)
+            or (outcome != "ok" and day != today)
+        ):
+            due.append((str(item_id), str(url)))
+    return due[:limit]
+
+
+def record_check(db: Database, item_id: str, outcome: str, now: float) -> bool:
+    """Keep one day's check ("ok", "gone", "error", "refused"); True if the link is now dead:
+    gone on three different days."""
+    db.execute(
+        "INSERT OR REPLACE INTO link_checks (item_id, day, outcome, at) VALUES (?, ?, ?, ?)",
+        [item_id, _day(now), outcome, now],
+    )
+    gone = db.execute(
+        "SELECT count(*) FROM link_checks WHERE item_id = ? AND outcome = 'gone'", [item_id]
+    ).fetchone()[0]
+    if gone >= 3:
+        db.execute("UPDATE items SET dead = 1 WHERE id = ?", [item_id])
+        return True
+    return False
+
+
+def _day(now: float) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(now))

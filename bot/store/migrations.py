@@ -95,6 +95,11 @@ ALTER TABLE items ADD COLUMN fetch_error TEXT;
 ALTER TABLE items ADD COLUMN fetched_title TEXT;
 ALTER TABLE items ADD COLUMN fetched_description TEXT;
 ALTER TABLE items ADD COLUMN fetched_site_name TEXT;
+ALTER TABLE items ADD COLUMN dead INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE link_checks (
+    item_id TEXT NOT NULL, day TEXT NOT NULL, outcome TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (item_id, day)
+);
 CREATE TABLE fetch_queue (
     item_id TEXT PRIMARY KEY, team_id TEXT NOT NULL, url TEXT NOT NULL,
     due_at REAL NOT NULL, attempts INTEGER NOT NULL DEFAULT 0
@@ -114,7 +119,8 @@ CREATE INDEX item_terms_term ON item_terms (team_id, term);
 
 
 def _m2_link_metadata(db: Database) -> None:
-    """Fetched page metadata, the fetch queue, URL aliases (merged items) and topic terms."""
+    """Fetched page metadata, the fetch queue, URL aliases (merged items), topic terms, and
+    link health checks."""
     for statement in SCHEMA_2.split(";"):
         if statement.strip():
             db.execute(statement)

@@ -145,10 +145,15 @@ def record_bot_post(db: Database, post: BotPost) -> None:
 TEAM_TABLES = ("votes", "flags", "shares", "items", "reactions", "users", "person_settings",
                "channels", "inbox", "bot_posts", "workspaces", "fetch_queue", "url_aliases",
                "item_terms")  # fmt: skip
+# link_checks has no team_id: its rows go with their items (delete_items)
 
 
 def delete_workspace(db: Database, team_id: str) -> None:
     """Delete every row of one workspace (after uninstall and its grace period)."""
+    db.execute(
+        "DELETE FROM link_checks WHERE item_id IN (SELECT id FROM items WHERE team_id = ?)",
+        [team_id],
+    )
     for table in TEAM_TABLES:
         db.execute(f"DELETE FROM {table} WHERE team_id = ?", [team_id])
 

@@ -146,6 +146,16 @@ class Store:
         """Try a failed fetch again at `due`."""
         await self._write(links.postpone_fetch, item_id, due, error)
 
+    async def links_to_check(
+        self, now: float, since: float, limit: int = 500
+    ) -> list[tuple[str, str]]:
+        """Recent live links due a health check: (item id, url)."""
+        return await self._read(links.links_to_check, now, since, limit)
+
+    async def record_check(self, item_id: str, outcome: str, now: float) -> bool:
+        """Keep a health check's outcome; True when the link has just been found dead."""
+        return await self._write(links.record_check, item_id, outcome, now)
+
     async def record_fetch(self, item_id: str, page: FetchedPage, now: float) -> str | None:
         """Keep a fetch's result; same-page URLs merge items. Returns the kept item id."""
         return await self._write(links.record_fetch, item_id, page, now)

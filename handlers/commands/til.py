@@ -8,11 +8,12 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import Config
 from bot.models import ShareInput
 from bot.slacktext import parse_message
 from bot.store import Store
 from handlers.blocks import build_ephemeral
-from handlers.capture import message_drafts
+from handlers.capture import fetch_time, message_drafts
 from handlers.lookup import channel_info
 
 MAX_TIL = 4000
@@ -24,7 +25,7 @@ def til_ts(now: float) -> str:
 
 
 async def handle_til(
-    ack: AsyncAck, command: dict[str, Any], store: Store, client: AsyncWebClient
+    ack: AsyncAck, command: dict[str, Any], store: Store, client: AsyncWebClient, config: Config
 ) -> None:
     """Store the learning (always: it is an explicit act) and confirm privately."""
     text = str(command.get("text") or "").strip()
@@ -46,5 +47,6 @@ async def handle_til(
     share = ShareInput(team_id, channel_id, ts, str(command.get("user_id")), text, private,
                        source="til")  # fmt: skip
     # A learning with links is one learning item, and each link is a link item too.
-    await store.save_message(share, message_drafts(share, parse_message(text), learning=True))
+    drafts = message_drafts(share, parse_message(text), learning=True)
+    await store.save_message(share, drafts, fetch_time(config))
     await ack(build_ephemeral("Saved your learning. Thanks for sharing it!"))

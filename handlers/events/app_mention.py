@@ -6,13 +6,16 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import Config
 from bot.store import Store
-from handlers.capture import capture_message
+from handlers.capture import capture_message, fetch_time
 
 
 async def handle_app_mention(
-    event: dict[str, Any], store: Store, client: AsyncWebClient, context: dict[str, Any]
-) -> None:
+    event: dict[str, Any], store: Store, client: AsyncWebClient, config: Config,
+    context: dict[str, Any],
+) -> None:  # fmt: skip
     """Capture a message that mentions the bot, exactly as if it came as `message`."""
     channel = str(event.get("channel", ""))
-    await capture_message(store, client, context["team_id"], channel, event)
+    await capture_message(store, client, context["team_id"], channel, event,
+                          fetch_at=fetch_time(config))  # fmt: skip

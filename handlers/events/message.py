@@ -6,30 +6,34 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import Config
 from bot.store import Store
 from handlers.blocks import build_help
-from handlers.capture import CAPTURED_SUBTYPES, capture_message, is_from_bot
+from handlers.capture import CAPTURED_SUBTYPES, capture_message, fetch_time, is_from_bot
 
 
 async def handle_message(
-    event: dict[str, Any], store: Store, client: AsyncWebClient, context: dict[str, Any]
-) -> None:
+    event: dict[str, Any], store: Store, client: AsyncWebClient, config: Config,
+    context: dict[str, Any],
+) -> None:  # fmt: skip
     """Route a message event by subtype; unknown subtypes are acknowledged and ignored."""
     team_id, channel = context["team_id"], str(event.get("channel", ""))
     subtype = event.get("subtype")
     if event.get("channel_type") == "im":
         await _direct_message(event, client)
     elif subtype in CAPTURED_SUBTYPES:
-        await capture_message(store, client, team_id, channel, event, event.get("channel_type"))
+        await capture_message(store, client, team_id, channel, event, event.get("channel_type"),
+                              fetch_at=fetch_time(config))  # fmt: skip
     elif subtype == "message_changed" and isinstance(event.get("message"), dict):
-        await _changed(event, store, client, team_id, channel)
+        await _changed(event, store, client, team_id, channel, fetch_time(config))
     elif subtype == "message_deleted":
         await store.remove_message(team_id, channel, str(event.get("deleted_ts", "")))
 
 
 async def _changed(
-    event: dict[str, Any], store: Store, client: AsyncWebClient, team_id: str, channel: str
-) -> None:
+    event: dict[str, Any], store: Store, client: AsyncWebClient, team_id: str, channel: str,
+    fetch_at: float | None,
+) -> None:  # fmt: skip
     message = event["message"]
     previous = event.get("previous_message")
     if not message.get("ts") and isinstance(previous, dict) and previous.get("ts"):
@@ -39,8 +43,9 @@ async def _changed(
         await store.remove_message(team_id, channel, str(message.get("ts", "")))
         return
     await capture_message(
-        store, client, team_id, channel, message, event.get("channel_type"), edited=True
-    )
+        store, client, team_id, channel, message, event.get("channel_type"), edited=True,
+        fetch_at=fetch_at,
+    )  # fmt: skip
 
 
 async def _direct_message(event: dict[str, Any], client: AsyncWebClient) -> None:

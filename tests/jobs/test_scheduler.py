@@ -15,3 +15,14 @@ def test_housekeeping_job(store: Store) -> None:
     daily = jobs["housekeeping"]
     assert daily.max_instances == 1 and daily.coalesce and daily.misfire_grace_time >= 3600
     assert str(daily.trigger.timezone) == "Europe/Paris" and "hour='3'" in str(daily.trigger)
+
+
+def test_link_health_only_when_fetching(store: Store) -> None:
+    config = load_config({}, dotenv=None)
+
+    async def fetch(url: str) -> object:
+        raise AssertionError("not called while building")
+
+    assert "link-health" not in {j.id for j in build_scheduler(store, config).get_jobs()}
+    with_fetch = build_scheduler(store, config, fetch)  # type: ignore[arg-type]
+    assert "link-health" in {j.id for j in with_fetch.get_jobs()}

@@ -1,0 +1,60 @@
+"""Link health: weekly for healthy links, daily for failing ones, dead after three days gone."""
+
+from __future__ import annotations
+
+import time
+
+from bot.fetch import FetchResult
+from bot.models import ItemDraft, ShareInput
+from bot.store import Store
+from jobs.link_health import check_links, outcome
+
+DAY = 86400.0
+
+
+def result(status: str, http: int | None = None, error: str | None = None) -> FetchResult:
+    return FetchResult(status=status, http_status=http, final_url="https://x/", error=error)  # type: ignore[arg-type]
+
+
+def test_outcomes() -> None:
+    assert outcome(result("ok")) == "ok"
+    assert outcome(result("http_error", 404)) == outcome(result("http_error", 410)) == "gone"
+    assert outcome(result("failed", error="name lookup failed: no such name")) == "gone"
+    for status in (401, 403, 429, 500, 503):
+        assert outcome(result("http_error", status)) == "error"
+    assert outcome(result("refused")) == "refused"
+    assert outcome(result("timeout")) == "error"
+
+
+async def test_dead_after_three_days_gone_and_cadence(store: Store) -> None:
+    start = time.time()
+    for i, url in enumerate(("https://gone.example/", "https://fine.example/",
+                             "https://flaky.example/", "https://refused.example/")):  # fmt: skip
+        share = ShareInput("T1", "C1", f"{start - 3600 + i:.6f}", "U1", url, False)
+        await store.save_message(share, [ItemDraft("link", f"link:{url}", url=url)])
+    answers = {"https://gone.example/": result("http_error", 404),
+               "https://fine.example/": result("ok"),
+               "https://flaky.example/": result("http_error", 503),
+               "https://refused.example/": result("refused")}  # fmt: skip
+    fetched: list[str] = []
+
+    async def fetch(url: str) -> FetchResult:
+        fetched.append(url)
+        return answers[url]
+
+    first = await check_links(store, fetch, start)
+    assert first.checked == 4 and first.dead == 0
+    again = await check_links(store, fetch, start + 60)  # same day: nothing is due
+    assert again.checked == 0
+    fetched.clear()
+    second = await check_links(store, fetch, start + DAY)
+    assert sorted(fetched) == [
+        "https://flaky.example/",
+        "https://gone.example/",
+        "https://refused.example/",
+    ]  # fine.example waits a week
+    third = await check_links(store, fetch, start + 2 * DAY)
+    assert second.dead == 0 and third.dead == 1
+    fetched.clear()
+    await check_links(store, fetch, start + 8 * DAY)
+    assert "https://gone.example/" not in fetched and "https://fine.example/" in fetched
