@@ -14,6 +14,7 @@ import argparse
 import asyncio
 import os
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -136,7 +137,7 @@ async def one_run(
         started = time.perf_counter()
         latencies = await steady(f"http://127.0.0.1:{port}/slack/events", requests, args.rate)
         done = fetched(db)
-        while fetching and done < args.links and time.perf_counter() - started < 120:
+        while fetching and done < args.links and time.perf_counter() - started < args.tail:
             await asyncio.sleep(0.2)
             done = fetched(db)
         seconds = time.perf_counter() - started
@@ -154,14 +155,20 @@ async def one_run(
 
 async def main(args: argparse.Namespace) -> int:
     runner, page_port = await page_server()
+    ratios = []
     try:
         async with LocalSlack() as slack:
             slack.add_channel(CHANNEL, name="bench", members=[], bot_member=True)
-            on = await one_run(slack, page_port, True, args)
-            off = await one_run(slack, page_port, False, args)
+            for _ in range(args.pairs):  # alternate: the machine is shared and noisy
+                on = await one_run(slack, page_port, True, args)
+                off = await one_run(slack, page_port, False, args)
+                ratios.append(on / off)
     finally:
         await runner.cleanup()
-    print(f"ack p99 with fetching / without: {on / off:.2f} (target <= 1.20)")
+    print(
+        f"ack p99 with fetching / without, per pair: {', '.join(f'{r:.2f}' for r in ratios)};"
+        f" median {statistics.median(ratios):.2f} (target <= 1.20)"
+    )
     return 0
 
 
@@ -170,4 +177,6 @@ if __name__ == "__main__":
     parser.add_argument("--links", type=int, default=1000)
     parser.add_argument("--rate", type=int, default=200)
     parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--tail", type=float, default=60.0, help="seconds to wait for fetches")
     raise SystemExit(asyncio.run(main(parser.parse_args())))

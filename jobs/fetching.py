@@ -68,13 +68,15 @@ class LinkFetchWorker:
 
     def __init__(
         self, store: Store, fetch: Fetch, clock: Callable[[], float] = time.time,
-        poll: float = 1.0, batch: int = 50,
+        poll: float = 1.0, batch: int = 50, concurrency: int = 4,
     ) -> None:  # fmt: skip
         self.store = store
         self.fetch = fetch
         self.clock = clock
         self.poll = poll
         self.batch = batch
+        # Few at once: fetching is background work and must not crowd acknowledgements out.
+        self._slots = asyncio.Semaphore(concurrency)
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
@@ -106,7 +108,8 @@ class LinkFetchWorker:
 
     async def _one(self, item_id: str, team_id: str, url: str, attempts: int) -> None:
         del team_id  # the item knows its workspace
-        result = await self.fetch(url)
+        async with self._slots:
+            result = await self.fetch(url)
         if retryable(result) and attempts + 1 < ATTEMPTS:
             retry_at = self.clock() + BACKOFF * 4**attempts
             await self.store.postpone_fetch(item_id, retry_at, result.error)

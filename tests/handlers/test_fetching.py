@@ -26,6 +26,8 @@ class Pages:
         self.hits.append(request.path)
         if request.path.startswith("/slow/"):
             await self.hang.wait()
+        if request.path.startswith("/r/"):  # a link shortener
+            raise web.HTTPFound(f"/p/{request.match_info['name']}?utm_source=short")
         name = request.match_info["name"]
         html = (f"<html><head><title>Page {name}</title><meta property='og:site_name'"
                 f" content='Pages'></head><body>hello</body></html>")  # fmt: skip
@@ -119,3 +121,28 @@ async def test_events_acknowledged_while_fetches_hang(fetch_env: Env, pages: Pag
     learnings = [i for i in await fetch_env.items() if i["kind"] == "learning"]
     assert len(learnings) == 1
     assert len(await store.due_fetches(2e9, 2000)) > 900  # still stuck, still queued
+
+
+async def test_shortener_merges_into_the_older_item_and_fetches_once(
+    fetch_env: Env, pages: Pages
+) -> None:
+    slack = fetch_env.slack
+    await slack.post_message("U1", "C1", f"<{pages.url('/p/target')}>")
+
+    async def fetched(path: str) -> bool:
+        await fetch_env.settle()
+        return path in pages.hits and not await fetch_env.store.due_fetches(2e9)
+
+    await until(lambda: fetched("/p/target"))
+    [first] = await fetch_env.items()
+    await slack.post_message("U2", "C2", f"short link <{pages.url('/r/target')}>")
+    await until(lambda: fetched("/r/target"))
+    [merged] = await fetch_env.items()
+    assert merged["id"] == first["id"] and merged["title"] == "Page target"
+    assert [s["user"] for s in merged["shares"]] == ["U1", "U2"]
+    hits = len(pages.hits)
+    await slack.post_message("U3", "C1", f"again <{pages.url('/r/target')}>")
+    await fetch_env.settle()
+    [again] = await fetch_env.items()
+    assert again["id"] == first["id"] and len(again["shares"]) == 3
+    assert len(pages.hits) == hits  # known page: nothing fetched again
