@@ -41,14 +41,9 @@ def _with_ts(messages: object, ts: str) -> dict[str, Any] | None:
     return None
 
 
-async def _known_text(store: Store, team_id: str, channel: str, ts: str) -> dict[str, Any] | None:
-    shares = await store.shares_at(team_id, channel, ts)
-    if not shares:
-        return None
-    if any(share["source"] == "save" for share in shares):
-        return {}
-    first = shares[0]
-    return {"ts": ts, "user": first["user"], "text": first["text"], "thread_ts": first["thread_ts"]}
+def _as_message(share: dict[str, Any], ts: str) -> dict[str, Any]:
+    """A stored share, shaped like the Slack message it came from."""
+    return {"ts": ts, "user": share["user"], "text": share["text"], "thread_ts": share["thread_ts"]}
 
 
 async def save_message_as_learning(
@@ -57,11 +52,11 @@ async def save_message_as_learning(
 ) -> str | None:  # fmt: skip
     """Save a message as a learning credited to its author; None when it may not be kept."""
     if message is None:
-        message = await _known_text(store, team_id, channel, ts)
-        if message == {}:
+        shares = await store.shares_at(team_id, channel, ts)
+        if any(share["source"] == "save" for share in shares):
             return None  # saved before: the reaction alone re-derives the saver's vote
-        if message is None:
-            message = await fetch_message(client, channel, ts)
+        # Captured already: its text is here. Otherwise ask Slack for that one message.
+        message = _as_message(shares[0], ts) if shares else await fetch_message(client, channel, ts)
     if not message:
         return None
     reason, info = await excluded(store, client, team_id, channel, message, None)
