@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import secrets
 import time
 from collections.abc import Iterable
-from typing import Any
 
 from sqlite_utils import Database
 
 from bot.models import ItemDraft, ReactionKind, ShareInput
 from bot.slacktext import readable
-from bot.topics import choose_topics, hashtags, rank_keywords, terms
+from bot.store.face import face as _face
+from bot.store.face import forget_terms, set_face
 
 
 def new_item_id() -> str:
@@ -172,51 +171,8 @@ def refresh_items(db: Database, team_id: str, item_ids: Iterable[str]) -> None:
         if not shares:
             delete_items(db, [item_id])
             continue
-        _set_face(db, team_id, item_id, shares)
+        set_face(db, team_id, item_id, shares, _readable(db, team_id, _face(shares)[0][3] or ""))
         _sync_marks(db, team_id, item_id, shares)
-
-
-def _set_face(db: Database, team_id: str, item_id: str, shares: list[Any]) -> None:
-    """An item's face (text, title, description, site, topics) comes from its public shares
-    alone, then from the fetched page; only an item with no public share shows what its
-    private shares said. Slack's unfurl wins over a fetch, whichever came first."""
-    face = [s for s in shares if not s[4]] or shares
-    fetched = db.execute(
-        "SELECT fetched_title, fetched_description, fetched_site_name FROM items WHERE id = ?",
-        [item_id],
-    ).fetchone()
-
-    def first(column: int) -> Any:
-        return next((s[column] for s in face if s[column]), None) or fetched[column - 5]
-
-    title, description = first(5), first(6)
-    found = item_topics(db, team_id, item_id, [s[3] or "" for s in face], title, description)
-    db.execute(
-        "UPDATE items SET created_ts = ?, text = ?, title = ?, description = ?, site_name = ?,"
-        " topics = ? WHERE id = ?",
-        [shares[0][1], _readable(db, team_id, face[0][3] or ""), title, description, first(7),
-         json.dumps(found) if found else None, item_id],
-    )  # fmt: skip
-
-
-def item_topics(
-    db: Database, team_id: str, item_id: str, texts: list[str], title: str | None,
-    description: str | None,
-) -> list[str]:  # fmt: skip
-    """Hashtags and TF-IDF keywords; the item's terms are kept for document frequencies."""
-    counts = terms(title, description)
-    db.execute("DELETE FROM item_terms WHERE item_id = ?", [item_id])
-    for term in counts:
-        db.execute("INSERT INTO item_terms (team_id, item_id, term) VALUES (?, ?, ?)",
-                   [team_id, item_id, term])  # fmt: skip
-    documents = db.execute("SELECT max(rowid) FROM items").fetchone()[0] or 1
-
-    def frequency(term: str) -> int:
-        return int(db.execute(
-            "SELECT count(*) FROM item_terms WHERE team_id = ? AND term = ?", [team_id, term]
-        ).fetchone()[0])  # fmt: skip
-
-    return choose_topics(hashtags(texts), rank_keywords(counts, frequency, documents))
 
 
 def _sync_marks(db: Database, team_id: str, item_id: str, shares: list[tuple[object, ...]]) -> None:
@@ -265,8 +221,8 @@ def delete_items(db: Database, item_ids: Iterable[str]) -> int:
     """Delete items with everything hanging off them."""
     count = 0
     for item_id in item_ids:
-        for table in ("votes", "flags", "shares", "fetch_queue", "url_aliases", "item_terms",
-                      "link_checks"):  # fmt: skip
+        forget_terms(db, item_id)
+        for table in ("votes", "flags", "shares", "fetch_queue", "url_aliases", "link_checks"):
             db.execute(f"DELETE FROM {table} WHERE item_id = ?", [item_id])
         count += db.execute("DELETE FROM items WHERE id = ?", [item_id]).rowcount
     return count

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from bot.models import FetchedPage
+from bot.store.face import forget_terms
 from bot.store.items import refresh_items
 
 
@@ -42,46 +43,103 @@ def postpone_fetch(db: Database, item_id: str, due: float, error: str | None) ->
     db.execute("UPDATE items SET fetch_error = ? WHERE id = ?", [error, item_id])
 
 
+FETCHED = ("fetch_status", "fetched_at", "fetch_error", "fetched_title", "fetched_description",
+           "fetched_site_name", "final_url")  # fmt: skip
+
+
 def record_fetch(db: Database, item_id: str, page: FetchedPage, now: float) -> str | None:
-    """Keep what a fetch found and merge items that are the same page; returns the kept id."""
+    """Keep what a fetch found and merge items that are the same page; returns the kept id.
+
+    The page is recorded on the item whose URL was fetched. A redirect target is the same
+    page, so its item may take the page over; a canonical link is only the page's claim, so
+    the item it names keeps its own face (a hostile page cannot retitle another item).
+    """
     db.execute("DELETE FROM fetch_queue WHERE item_id = ?", [item_id])
     row = db.execute("SELECT team_id FROM items WHERE id = ?", [item_id]).fetchone()
     if row is None:
         return None  # deleted while it was being fetched
     team_id = str(row[0])
+    assignments = ", ".join(f"{column} = ?" for column in FETCHED)
+    db.execute(
+        f"UPDATE items SET {assignments} WHERE id = ?",
+        [page.status, now, page.error, page.title, page.description, page.site_name,
+         page.final_url, item_id],
+    )  # fmt: skip
     kept = item_id
     for url in page.same_page_urls:
-        kept = merge_url(db, team_id, kept, url)
-    # The page is the kept item's now, whichever of the merged items was fetched.
-    db.execute("DELETE FROM fetch_queue WHERE item_id = ?", [kept])
-    db.execute(
-        "UPDATE items SET fetch_status = ?, fetched_at = ?, fetch_error = ?, fetched_title = ?,"
-        " fetched_description = ?, fetched_site_name = ?, final_url = ? WHERE id = ?",
-        [page.status, now, page.error, page.title, page.description, page.site_name,
-         page.final_url, kept],
+        kept = merge_url(db, team_id, kept, url, item_id, redirect=url == page.final_url)
+    db.execute(  # the kept item has its page now: no fetch of its own is needed
+        "DELETE FROM fetch_queue WHERE item_id = ? AND EXISTS"
+        " (SELECT 1 FROM items WHERE id = ? AND fetch_status IS NOT NULL)", [kept, kept],
     )  # fmt: skip
     refresh_items(db, team_id, {kept})
     return kept
 
 
-def merge_url(db: Database, team_id: str, item_id: str, url: str) -> str:
+def _item_for(db: Database, team_id: str, key: str) -> str | None:
+    row = (
+        db.execute("SELECT id FROM items WHERE team_id = ? AND key = ?", [team_id, key]).fetchone()
+        or db.execute(
+            "SELECT item_id FROM url_aliases WHERE team_id = ? AND key = ?", [team_id, key]
+        ).fetchone()
+    )
+    return str(row[0]) if row else None
+
+
+def _public(db: Database, item_id: str) -> bool:
+    row = db.execute(
+        "SELECT 1 FROM shares WHERE item_id = ? AND is_private = 0 LIMIT 1", [item_id]
+    ).fetchone()
+    return row is not None
+
+
+def merge_url(
+    db: Database, team_id: str, item_id: str, url: str, fetched: str, redirect: bool
+) -> str:
     """Make `url` another name of the item; an item that already has it is merged in.
 
-    The older item (created first) keeps its id, as interface.md promises.
+    The older item keeps its id, as interface.md promises. A public and a private item are
+    never merged: that would show what was said privately on a public item, or the reverse.
     """
     key = f"link:{url}"
-    other = db.execute(
-        "SELECT id FROM items WHERE team_id = ? AND key = ? AND id != ?", [team_id, key, item_id]
-    ).fetchone()
+    other = _item_for(db, team_id, key)
     if other is None:
         db.execute(
             "INSERT OR IGNORE INTO url_aliases (team_id, key, item_id) VALUES (?, ?, ?)",
             [team_id, key, item_id],
         )
         return item_id
-    keep, drop = sorted((item_id, str(other[0])), key=lambda i: _rowid(db, i))
+    if other == item_id or _public(db, other) != _public(db, item_id):
+        return item_id
+    keep, drop = sorted((item_id, other), key=lambda i: _rowid(db, i))
+    named = other  # the item that is called `url`: its face must survive the merge
+    if redirect and keep != fetched:
+        columns = ", ".join(FETCHED)
+        db.execute(
+            f"UPDATE items SET ({columns}) = (SELECT {columns} FROM items WHERE id = ?)"
+            " WHERE id = ?", [fetched, keep],
+        )  # fmt: skip
     _move(db, team_id, keep, drop)
+    if keep != named:
+        _take_identity(db, team_id, keep, key, keep_page=redirect)
     return keep
+
+
+def _take_identity(db: Database, team_id: str, keep: str, key: str, keep_page: bool) -> None:
+    """The kept row becomes the named item: its key and URL, and the fetched page only when
+    that page is the named URL's own (a redirect); otherwise it is fetched for itself."""
+    url = key.removeprefix("link:")
+    db.execute("DELETE FROM url_aliases WHERE team_id = ? AND key = ?", [team_id, key])
+    old_key = db.execute("SELECT key FROM items WHERE id = ?", [keep]).fetchone()[0]
+    db.execute("UPDATE items SET key = ?, url = ? WHERE id = ?", [key, url, keep])
+    db.execute(
+        "INSERT OR REPLACE INTO url_aliases (team_id, key, item_id) VALUES (?, ?, ?)",
+        [team_id, old_key, keep],
+    )
+    if not keep_page:
+        nulls = ", ".join(f"{column} = NULL" for column in FETCHED)
+        db.execute(f"UPDATE items SET {nulls}, title = NULL WHERE id = ?", [keep])
+        schedule_fetches(db, team_id, [keep], time.time())
 
 
 def _rowid(db: Database, item_id: str) -> int:
@@ -104,7 +162,8 @@ def _move(db: Database, team_id: str, keep: str, drop: str) -> None:
         db.execute(f"DELETE FROM {table} WHERE item_id = ?", [drop])
     key = db.execute("SELECT key FROM items WHERE id = ?", [drop]).fetchone()[0]
     db.execute("UPDATE url_aliases SET item_id = ? WHERE item_id = ?", [keep, drop])
-    for table in ("fetch_queue", "item_terms"):
+    forget_terms(db, drop)
+    for table in ("fetch_queue", "link_checks"):
         db.execute(f"DELETE FROM {table} WHERE item_id = ?", [drop])
     db.execute("DELETE FROM items WHERE id = ?", [drop])
     db.execute(
@@ -126,15 +185,12 @@ def links_to_check(db: Database, now: float, since: float, limit: int) -> list[t
         " AND c.at = (SELECT max(at) FROM link_checks WHERE item_id = i.id)"
         " WHERE i.kind = 'link' AND i.url IS NOT NULL AND i.dead = 0"
         " AND EXISTS (SELECT 1 FROM shares s WHERE s.item_id = i.id AND s.at >= ?)"
-        " ORDER BY i.rowid", [since],
+        " ORDER BY c.at IS NOT NULL, c.at, i.rowid", [since],
     )  # fmt: skip
-    due = []
+    due = []  # never checked first, then the longest unchecked: nothing starves
     for item_id, url, outcome, at, day in rows:
-        if (
-            outcome is None
-            or (outcome == "ok" and at <= now - WEEK)
-            or (outcome != "ok" and day != today)
-        ):
+        weekly = outcome in ("ok", "refused")  # a refused target is not fetched daily
+        if outcome is None or (weekly and at <= now - WEEK) or (not weekly and day != today):
             due.append((str(item_id), str(url)))
     return due[:limit]
 

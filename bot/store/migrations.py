@@ -115,6 +115,10 @@ CREATE TABLE item_terms (
     PRIMARY KEY (item_id, term)
 );
 CREATE INDEX item_terms_term ON item_terms (team_id, term);
+CREATE TABLE term_df (
+    team_id TEXT NOT NULL, term TEXT NOT NULL, df INTEGER NOT NULL,
+    PRIMARY KEY (team_id, term)
+);
 """
 
 

@@ -144,7 +144,7 @@ def record_bot_post(db: Database, post: BotPost) -> None:
 
 TEAM_TABLES = ("votes", "flags", "shares", "items", "reactions", "users", "person_settings",
                "channels", "inbox", "bot_posts", "workspaces", "fetch_queue", "url_aliases",
-               "item_terms")  # fmt: skip
+               "item_terms", "term_df")  # fmt: skip
 # link_checks has no team_id: its rows go with their items (delete_items)
 
 

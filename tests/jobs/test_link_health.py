@@ -48,13 +48,23 @@ async def test_dead_after_three_days_gone_and_cadence(store: Store) -> None:
     assert again.checked == 0
     fetched.clear()
     second = await check_links(store, fetch, start + DAY)
-    assert sorted(fetched) == [
-        "https://flaky.example/",
-        "https://gone.example/",
-        "https://refused.example/",
-    ]  # fine.example waits a week
+    # fine.example and the refused target wait a week; failing links are checked daily
+    assert sorted(fetched) == ["https://flaky.example/", "https://gone.example/"]
     third = await check_links(store, fetch, start + 2 * DAY)
     assert second.dead == 0 and third.dead == 1
     fetched.clear()
     await check_links(store, fetch, start + 8 * DAY)
     assert "https://gone.example/" not in fetched and "https://fine.example/" in fetched
+
+
+async def test_failing_links_do_not_starve_new_ones(store: Store) -> None:
+    start = time.time()
+    for i, url in enumerate(("https://a.example/", "https://b.example/")):
+        share = ShareInput("T1", "C1", f"{start - 3600 + i:.6f}", "U1", url, False)
+        await store.save_message(share, [ItemDraft("link", f"link:{url}", url=url)])
+        [(item_id, _)] = [r for r in await store.links_to_check(start, 0, 10) if r[1] == url]
+        await store.record_check(item_id, "error", start - DAY)
+    new = "https://new.example/"
+    share = ShareInput("T1", "C1", f"{start:.6f}", "U1", new, False)
+    await store.save_message(share, [ItemDraft("link", f"link:{new}", url=new)])
+    assert [url for _, url in await store.links_to_check(start, 0, 1)] == [new]

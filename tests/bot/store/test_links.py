@@ -46,7 +46,7 @@ async def test_fetched_face_until_slack_unfurls(store: Store) -> None:
     assert await store.due_fetches(time.time() + 1) == []
     await store.save_message(share("1.0"), [link("https://a.com/", "From Slack")])  # unfurl
     [record] = await store.export_items()
-    assert record["title"] == "From Slack" and record["site_name"] == "A"
+    assert record["title"] == "From Slack" and record.get("site_name") is None  # replaced whole
 
 
 async def test_same_page_urls_merge_into_the_older_item(store: Store) -> None:
@@ -93,3 +93,73 @@ async def test_migration_from_version_1_keeps_data(tmp_path: Path) -> None:
         assert record["id"] == "i1" and record["topics"] == []
     finally:
         store.close()
+
+
+def page(title: str, final: str, *same: str) -> FetchedPage:
+    return FetchedPage("ok", title=title, final_url=final, same_page_urls=same)
+
+
+async def test_hostile_canonical_cannot_retitle_another_item(store: Store) -> None:
+    [victim] = await store.save_message(share("1.0", user="U2"), [link("https://gh.com/famous")])
+    await store.record_fetch(victim, page("Famous project", "https://gh.com/famous"), 1.0)
+    [evil] = await store.save_message(share("2.0", user="U9"), [link("https://gh.com/evil")])
+    await store.record_fetch(evil, page("FREE CRYPTO", "https://gh.com/evil",
+                                        "https://gh.com/famous"), 2.0)  # fmt: skip
+    [item] = await store.export_items()
+    assert item["id"] == victim and item["title"] == "Famous project"
+    assert "crypto" not in item["topics"] and item["url"] == "https://gh.com/famous"
+
+
+async def test_older_hostile_item_takes_the_named_identity_not_its_face(store: Store) -> None:
+    [evil] = await store.save_message(share("1.0", user="U9"), [link("https://gh.com/evil")])
+    await store.save_message(share("2.0", user="U2"), [link("https://gh.com/famous")])
+    await store.record_fetch(evil, page("FREE CRYPTO", "https://gh.com/evil",
+                                        "https://gh.com/famous"), 2.0)  # fmt: skip
+    [item] = await store.export_items()
+    assert item["id"] == evil  # the older id, as promised
+    assert item["url"] == "https://gh.com/famous" and item["title"] is None  # not the evil face
+    assert [row[2] for row in await store.due_fetches(1e12)] == ["https://gh.com/famous"]
+
+
+async def test_public_and_private_items_never_merge(store: Store) -> None:
+    secret = ShareInput(T, "G1", "1.0", "U1", "doc", True)
+    [private] = await store.save_message(secret, [link("https://docs.site.com/d?token=SECRET")])
+    [public] = await store.save_message(share("2.0", user="U2"), [link("https://docs.site.com/d")])
+    await store.record_fetch(private, page("Q3 layoffs", "https://docs.site.com/d?token=SECRET",
+                                           "https://docs.site.com/d"), 3.0)  # fmt: skip
+    items = {i["id"]: i for i in await store.export_items()}
+    assert set(items) == {private, public}
+    assert items[public]["title"] is None and items[public]["private"] is False
+    assert await store.search(T, "layoffs") == [] or items[private]["private"] is True
+
+
+async def test_two_shorteners_to_one_page_make_one_item(store: Store) -> None:
+    [a] = await store.save_message(share("1.0"), [link("https://sho.rt/a")])
+    [b] = await store.save_message(share("2.0", user="U2"), [link("https://bit.ly/b")])
+    await store.record_fetch(a, page("Post", "https://site.com/post", "https://site.com/post"), 3)
+    await store.record_fetch(b, page("Post", "https://site.com/post", "https://site.com/post"), 4)
+    [item] = await store.export_items()
+    assert item["id"] == a and len(item["shares"]) == 2 and item["title"] == "Post"
+
+
+async def test_unfurl_during_the_delay_cancels_the_fetch(store: Store) -> None:
+    await store.save_message(share("1.0"), [link("https://a.com/")], fetch_at=100.0)
+    await store.save_message(share("1.0"), [link("https://a.com/", "Unfurled")])
+    assert await store.due_fetches(1e12) == []
+
+
+async def test_merges_leave_no_orphans(store: Store) -> None:
+    await store.save_message(share("1.0"), [link("https://site.com/p")])
+    [short] = await store.save_message(share("2.0", user="U2"), [link("https://sho.rt/p")])
+    await store.record_check(short, "gone", 10.0)
+    await store.record_fetch(short, page("P title words", "https://site.com/p",
+                                         "https://site.com/p"), 11.0)  # fmt: skip
+    await store.remove_message(T, "C1", "1.0")
+    await store.remove_message(T, "C1", "2.0")
+    rows = store.read_sync(lambda db: {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                                       for t in ("items", "url_aliases", "item_terms",
+                                                 "fetch_queue", "link_checks")})  # fmt: skip
+    assert set(rows.values()) == {0}, rows
+    df = store.read_sync(lambda db: db.execute("SELECT coalesce(sum(df), 0) FROM term_df")
+                         .fetchone()[0])  # fmt: skip
+    assert df == 0

@@ -1,0 +1,97 @@
+"""An item's face: the text, title, description, site name and topics people see.
+
+The face comes from the item's public shares alone (only an item with no public share shows
+what its private shares said). Slack's unfurl wins over a fetched page, whichever came first:
+if any of those shares carries unfurl details, the fetched ones are not used at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.topics import choose_topics, hashtags, rank_keywords, terms
+
+# Columns of a share row as refresh_items selects them.
+TEXT, PRIVATE, TITLE, DESCRIPTION, SITE = 3, 4, 5, 6, 7
+
+
+def face(shares: list[Any]) -> list[Any]:
+    """The shares an item's face is made from."""
+    return [s for s in shares if not s[PRIVATE]] or shares
+
+
+def set_face(db: Database, team_id: str, item_id: str, shares: list[Any], text: str) -> None:
+    """Store the face of an item from its shares (first share first) and its fetched page."""
+    chosen = face(shares)
+    current = db.execute(
+        "SELECT fetched_title, fetched_description, fetched_site_name, title, description,"
+        " text, topics FROM items WHERE id = ?", [item_id],
+    ).fetchone()  # fmt: skip
+    unfurled = any(s[TITLE] or s[DESCRIPTION] or s[SITE] for s in chosen)
+    if unfurled:
+        db.execute("DELETE FROM fetch_queue WHERE item_id = ?", [item_id])  # nothing to fetch
+
+    def pick(column: int) -> Any:
+        if unfurled:
+            return next((s[column] for s in chosen if s[column]), None)
+        return current[column - TITLE]
+
+    title, description, site = pick(TITLE), pick(DESCRIPTION), pick(SITE)
+    topics = current[6]
+    if (title, description, text) != tuple(current[3:6]) or topics is None:
+        # Topics follow what people read; a reaction or a new share of the same page does not
+        # change them, so they are not recomputed then.
+        found = item_topics(db, team_id, item_id, [s[TEXT] or "" for s in chosen], title,
+                            description)  # fmt: skip
+        topics = json.dumps(found)
+    db.execute(
+        "UPDATE items SET created_ts = ?, text = ?, title = ?, description = ?, site_name = ?,"
+        " topics = ? WHERE id = ?", [shares[0][1], text, title, description, site, topics, item_id],
+    )  # fmt: skip
+
+
+def item_topics(
+    db: Database, team_id: str, item_id: str, texts: list[str], title: str | None,
+    description: str | None,
+) -> list[str]:  # fmt: skip
+    """Hashtags and TF-IDF keywords; document frequencies are kept per workspace and term."""
+    counts = terms(title, description)
+    _update_terms(db, team_id, item_id, counts)
+    documents = db.execute("SELECT max(rowid) FROM items").fetchone()[0] or 1
+
+    def frequency(term: str) -> int:
+        row = db.execute(
+            "SELECT df FROM term_df WHERE team_id = ? AND term = ?", [team_id, term]
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    return choose_topics(hashtags(texts), rank_keywords(counts, frequency, documents))
+
+
+def _update_terms(db: Database, team_id: str, item_id: str, counts: Counter[str]) -> None:
+    old = {r[0] for r in db.execute("SELECT term FROM item_terms WHERE item_id = ?", [item_id])}
+    new = set(counts)
+    for term in old - new:
+        db.execute("DELETE FROM item_terms WHERE item_id = ? AND term = ?", [item_id, term])
+        db.execute("UPDATE term_df SET df = df - 1 WHERE team_id = ? AND term = ?",
+                   [team_id, term])  # fmt: skip
+    for term in new - old:
+        db.execute("INSERT INTO item_terms (team_id, item_id, term) VALUES (?, ?, ?)",
+                   [team_id, item_id, term])  # fmt: skip
+        db.execute(
+            "INSERT INTO term_df (team_id, term, df) VALUES (?, ?, 1)"
+            " ON CONFLICT (team_id, term) DO UPDATE SET df = df + 1", [team_id, term],
+        )  # fmt: skip
+
+
+def forget_terms(db: Database, item_id: str) -> None:
+    """An item is going: its terms no longer count."""
+    rows = db.execute("SELECT team_id, term FROM item_terms WHERE item_id = ?", [item_id])
+    for team_id, term in rows.fetchall():
+        db.execute("UPDATE term_df SET df = df - 1 WHERE team_id = ? AND term = ?",
+                   [team_id, term])  # fmt: skip
+    db.execute("DELETE FROM item_terms WHERE item_id = ?", [item_id])
