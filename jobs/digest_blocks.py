@@ -1,0 +1,106 @@
+"""Block Kit for digests (issue 3), built by pure functions within Slack's limits.
+
+All user-supplied and fetched text is escaped (`&`, `<`, `>`), so a title carrying
+`<!channel>` or `<@U…>` pings nobody. At most 50 blocks, 3,000 characters per section text,
+150 per header; a plain-text fallback goes with every message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.slacktext import escape
+
+Block = dict[str, Any]
+MAX_BLOCKS = 50
+SECTION_LIMIT = 3000
+HEADER_LIMIT = 150
+TITLE_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    """One item as a digest shows it."""
+
+    item_id: str
+    title: str
+    url: str | None
+    sharer: str | None  # a user id, shown as a mention (it pings nobody in a digest)
+    votes: int
+    why: str
+
+
+@dataclass(frozen=True)
+class DigestSection:
+    """A heading and its items."""
+
+    heading: str
+    items: tuple[DigestItem, ...]
+
+
+@dataclass(frozen=True)
+class DigestView:
+    """Everything a digest message shows."""
+
+    title: str
+    sections: tuple[DigestSection, ...]
+    intro: str | None = None  # e.g. the first digest's "why you get this, how to stop"
+    footer: tuple[str, ...] = field(default=())
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def item_line(item: DigestItem) -> str:
+    """The mrkdwn of one item: link, who shared it, votes, why."""
+    title = escape(_cut(" ".join(item.title.split()), TITLE_LIMIT)) or "(untitled)"
+    safe_url = (item.url or "").replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
+    head = f"*<{safe_url}|{title}>*" if item.url else f"*{title}*"
+    by = f" · shared by <@{item.sharer}>" if item.sharer else ""
+    votes = f" · :+1: {item.votes}" if item.votes else ""
+    return _cut(f"{head}{by}{votes}\n_{escape(item.why)}_", SECTION_LIMIT)
+
+
+def item_blocks(item: DigestItem) -> list[Block]:
+    """An item's section and its two buttons."""
+    buttons = [
+        {"type": "button", "action_id": "digest_useful", "value": item.item_id,
+         "text": {"type": "plain_text", "text": "Useful"}},
+        {"type": "button", "action_id": "digest_less", "value": item.item_id,
+         "text": {"type": "plain_text", "text": "Less like this"}},
+    ]  # fmt: skip
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": item_line(item)}}
+    return [section, {"type": "actions", "elements": buttons}]
+
+
+def build_digest(view: DigestView) -> dict[str, Any]:
+    """The `text` and `blocks` of a digest message, within Slack's limits."""
+    header = {"type": "header", "text": {"type": "plain_text", "text": _cut(view.title, HEADER_LIMIT)}}
+    blocks: list[Block] = [header]
+    lines = [view.title]
+    if view.intro:
+        blocks.append(_context(view.intro))
+        lines.append(view.intro)
+    settings = {"type": "actions", "elements": [{"type": "button", "action_id": "digest_settings",
+                "text": {"type": "plain_text", "text": "Digest settings"}}]}  # fmt: skip
+    room = MAX_BLOCKS - len(blocks) - 1 - len(view.footer)
+    for section in view.sections:
+        if not section.items or room < 3:
+            continue
+        blocks.append(_context(f"*{escape(section.heading)}*"))
+        room -= 1
+        for item in section.items:
+            if room < 2:
+                break
+            blocks += item_blocks(item)
+            room -= 2
+            lines.append(f"• {_cut(item.title, TITLE_LIMIT)} {item.url or ''}".rstrip())
+    blocks += [_context(escape(line)) for line in view.footer]
+    blocks.append(settings)
+    return {"text": _cut("\n".join(lines), 3000), "blocks": blocks}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, 3000)}]}

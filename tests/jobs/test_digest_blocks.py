@@ -1,0 +1,41 @@
+"""Digest Block Kit: inert user text, Slack's limits even for a huge week."""
+
+from __future__ import annotations
+
+from bot.localslack.blockkit import check_message
+from jobs.digest_blocks import DigestItem, DigestSection, DigestView, build_digest, item_line
+
+
+def digest_item(i: int, title: str = "A title", url: str | None = "https://a.com/") -> DigestItem:
+    return DigestItem(f"i{i}", title, url, "U1", i, f"useful to {i} people")
+
+
+def test_hostile_text_pings_nobody() -> None:
+    line = item_line(digest_item(1, "<!channel> <@U123> <!here> & co",
+                                 "https://x.com/a|b>c"))  # fmt: skip
+    assert "<!channel>" not in line and "<@U123>" not in line and "<!here>" not in line
+    assert "&lt;!channel&gt;" in line and "&amp; co" in line
+    assert "<https://x.com/a%7Cb%3Ec|" in line
+
+
+def test_hundreds_of_items_stay_within_limits() -> None:
+    huge = "word " * 2000
+    sections = tuple(
+        DigestSection(f"Section {s} <!channel>", tuple(digest_item(i, huge) for i in range(300)))
+        for s in range(3)
+    )
+    view = DigestView("Your week " * 40, sections, intro="Why you get this",
+                      footer=("Your shares were useful to 4 people",))  # fmt: skip
+    message = build_digest(view)
+    assert check_message(message["text"], message["blocks"], None) is None
+    assert len(message["blocks"]) <= 50
+    assert message["blocks"][-1]["elements"][0]["action_id"] == "digest_settings"
+
+
+def test_empty_sections_are_left_out() -> None:
+    view = DigestView(
+        "Week", (DigestSection("Nothing", ()), DigestSection("Top", (digest_item(1),)))
+    )
+    message = build_digest(view)
+    texts = str(message["blocks"])
+    assert "Nothing" not in texts and "Top" in texts and "A title" in message["text"]
