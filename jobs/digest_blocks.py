@@ -77,7 +77,10 @@ def item_blocks(item: DigestItem) -> list[Block]:
 
 def build_digest(view: DigestView) -> dict[str, Any]:
     """The `text` and `blocks` of a digest message, within Slack's limits."""
-    header = {"type": "header", "text": {"type": "plain_text", "text": _cut(view.title, HEADER_LIMIT)}}
+    header = {
+        "type": "header",
+        "text": {"type": "plain_text", "text": _cut(view.title, HEADER_LIMIT)},
+    }
     blocks: list[Block] = [header]
     lines = [view.title]
     if view.intro:
