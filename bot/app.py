@@ -12,14 +12,13 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
-from bot.inbox import InboxWorker, event_body_fields
+from bot.inbox import INBOX_SEQ, InboxWorker, event_body_fields
 from bot.slack_client import make_client
 from bot.store import Store
 from handlers import register_all
 
 log = logging.getLogger(__name__)
 FROM_INBOX = "serendip_from_inbox"
-INBOX_SEQ = "inbox_seq"
 UNINSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")
 
 

@@ -26,6 +26,7 @@ from bot.store import Store
 
 log = logging.getLogger(__name__)
 Dispatch = Callable[[int, str], Awaitable[int]]
+INBOX_SEQ = "inbox_seq"  # context key: the inbox position of the event being handled
 PARTITIONS = 16
 QUIET = 0.05  # seconds without a new event before handling starts
 MAX_LAG = 10.0  # but never hold back longer than this

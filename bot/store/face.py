@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from sqlite_utils import Database
@@ -24,9 +25,12 @@ def face(shares: list[Any]) -> list[Any]:
     return [s for s in shares if not s[PRIVATE]] or shares
 
 
-def set_face(db: Database, team_id: str, item_id: str, shares: list[Any], text: str) -> None:
+def set_face(
+    db: Database, team_id: str, item_id: str, shares: list[Any], readable: Callable[[str], str]
+) -> None:
     """Store the face of an item from its shares (first share first) and its fetched page."""
     chosen = face(shares)
+    text = readable(chosen[0][TEXT] or "")
     current = db.execute(
         "SELECT fetched_title, fetched_description, fetched_site_name, title, description,"
         " text, topics FROM items WHERE id = ?", [item_id],

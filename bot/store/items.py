@@ -10,7 +10,6 @@ from sqlite_utils import Database
 
 from bot.models import ItemDraft, ReactionKind, ShareInput
 from bot.slacktext import readable
-from bot.store.face import face as _face
 from bot.store.face import forget_terms, set_face
 
 
@@ -171,7 +170,7 @@ def refresh_items(db: Database, team_id: str, item_ids: Iterable[str]) -> None:
         if not shares:
             delete_items(db, [item_id])
             continue
-        set_face(db, team_id, item_id, shares, _readable(db, team_id, _face(shares)[0][3] or ""))
+        set_face(db, team_id, item_id, shares, lambda text: _readable(db, team_id, text))
         _sync_marks(db, team_id, item_id, shares)
 
 
