@@ -9,6 +9,7 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from bot import __version__
 from bot.config import Config, ConfigError, load_config
@@ -34,9 +35,23 @@ def _parser() -> argparse.ArgumentParser:
     forget.add_argument("user_id")
     backup = sub.add_parser("backup", help="a consistent copy of the database, while it runs")
     backup.add_argument("file")
+    _digest_parser(sub)
     demo = sub.add_parser("demo", help="an offline show of the bot against a local Slack")
     demo.add_argument("--quiet", action="store_true", help="print only the summary")
     return parser
+
+
+def _digest_parser(sub: Any) -> None:
+    digest = sub.add_parser("digest", help="send or preview digests")
+    actions = digest.add_subparsers(dest="action", required=True, metavar="ACTION")
+    send = actions.add_parser("send", help="send the digests that are due")
+    send.add_argument("--now", action="store_true", help="every recipient is due now")
+    send.add_argument("--force", action="store_true", help="send again what was sent")
+    show = actions.add_parser("preview", help="print the digest a recipient would get now")
+    who = show.add_mutually_exclusive_group(required=True)
+    who.add_argument("--channel", help="a channel id (C…) or #name")
+    who.add_argument("--user", help="a user id (U…)")
+    show.add_argument("--json", action="store_true", help="print the Slack message payload")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -140,6 +155,20 @@ def _backup(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _digest(config: Config, args: argparse.Namespace) -> int:
+    from bot.digest_cli import digest_preview, digest_send
+
+    if args.action == "send":
+        config.require("bot_token")
+        print(asyncio.run(digest_send(config, _existing_db(config), args.now, args.force)))
+        return 0
+    try:
+        print(asyncio.run(digest_preview(config, _existing_db(config), args)))
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+    return 0
+
+
 def _demo(config: Config, args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -148,4 +177,5 @@ def _demo(config: Config, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {
     "run": _run, "export": _export, "forget": _forget, "backup": _backup, "demo": _demo,
+    "digest": _digest,
 }  # fmt: skip

@@ -15,6 +15,7 @@ from bot.config import Config
 from bot.fetch import AllowList, SafeFetcher, SystemResolver
 from bot.inbox import InboxWorker
 from bot.server import build_web_app
+from bot.slack_client import make_client
 from bot.store import Store
 from jobs.fetching import LinkFetchWorker
 from jobs.scheduler import build_scheduler
@@ -51,7 +52,8 @@ def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> w
         await worker.stop()
 
     async def scheduler_ctx(_: web.Application) -> AsyncIterator[None]:
-        jobs = build_scheduler(store, config, fetch)
+        client = make_client(config.bot_token, config.api_url)
+        jobs = build_scheduler(store, config, fetch, client)
         jobs.start()
         yield
         jobs.shutdown(wait=False)

@@ -19,8 +19,10 @@ HELP_TEXT = (
     "`/serendip help` this help\n"
     "`/serendip optout` stop capturing what you share · `/serendip optin` start again\n"
     "`/serendip forget-me` delete everything Serendip stored about you\n"
+    "`/serendip digest weekly|daily|off` how often you get your personal digest\n"
     "`/serendip channel capture on|off` turn capture on or off in this channel "
-    "(its members and admins)"
+    "(its members and admins)\n"
+    "`/serendip channel digest weekly|off` this channel's weekly digest (its members and admins)"
 )
 
 JOIN_NOTE = (
@@ -79,3 +81,17 @@ def build_forget_confirm() -> dict[str, Any]:
             {"type": "actions", "block_id": "forget_me", "elements": buttons},
         ],
     }
+
+
+def build_digest_settings(current: str) -> dict[str, Any]:
+    """The person's digest cadence, with a button for each choice."""
+    text = (f"Your personal digest is *{current}*. A channel's digest is set with "
+            "`/serendip channel digest weekly|off` by its members.")  # fmt: skip
+    buttons = [
+        {"type": "button", "action_id": f"digest_cadence_{choice}", "value": choice,
+         "text": {"type": "plain_text", "text": label}}
+        for choice, label in (("weekly", "Weekly"), ("daily", "Daily"), ("off", "Off"))
+        if choice != current
+    ]  # fmt: skip
+    blocks = [section(text), {"type": "actions", "elements": buttons}]
+    return {"text": f"Your personal digest is {current}.", "blocks": blocks}

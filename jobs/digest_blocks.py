@@ -53,11 +53,15 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _safe_url(url: str | None) -> str:
+    """A URL that cannot close Slack's `<url|label>` markup early."""
+    return (url or "").replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
+
+
 def item_line(item: DigestItem) -> str:
     """The mrkdwn of one item: link, who shared it, votes, why."""
     title = escape(_cut(" ".join(item.title.split()), TITLE_LIMIT)) or "(untitled)"
-    safe_url = (item.url or "").replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
-    head = f"*<{safe_url}|{title}>*" if item.url else f"*{title}*"
+    head = f"*<{_safe_url(item.url)}|{title}>*" if item.url else f"*{title}*"
     by = f" · shared by <@{item.sharer}>" if item.sharer else ""
     votes = f" · :+1: {item.votes}" if item.votes else ""
     return _cut(f"{head}{by}{votes}\n_{escape(item.why)}_", SECTION_LIMIT)
@@ -82,7 +86,7 @@ def build_digest(view: DigestView) -> dict[str, Any]:
         "text": {"type": "plain_text", "text": _cut(view.title, HEADER_LIMIT)},
     }
     blocks: list[Block] = [header]
-    lines = [view.title]
+    lines = [escape(view.title)]
     if view.intro:
         blocks.append(_context(view.intro))
         lines.append(view.intro)
@@ -99,8 +103,10 @@ def build_digest(view: DigestView) -> dict[str, Any]:
                 break
             blocks += item_blocks(item)
             room -= 2
-            lines.append(f"• {_cut(item.title, TITLE_LIMIT)} {item.url or ''}".rstrip())
+            title = escape(_cut(" ".join(item.title.split()), TITLE_LIMIT))
+            lines.append(f"• {title} {_safe_url(item.url)}".rstrip())
     blocks += [_context(escape(line)) for line in view.footer]
+    lines += [escape(line) for line in view.footer]
     blocks.append(settings)
     return {"text": _cut("\n".join(lines), 3000), "blocks": blocks}
 

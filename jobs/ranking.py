@@ -7,15 +7,18 @@ digest, endorsements by people in the recipient's network of trust count more.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+import heapq
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 
 HALF_LIFE_DAYS = 7.0
 TRUST_BONUS = 1.0  # an endorsement by someone fully trusted counts twice
 FLAG_LIMIT = 3
 PER_DOMAIN = 2
 PER_SHARER = 2
+LESS_FACTOR = 0.25  # "Less like this" on a domain or a sharer divides an item's score by 4
+Less = frozenset[tuple[str, str]]  # ("domain", "example.com") and ("sharer", "U123") pairs
 
 
 @dataclass(frozen=True)
@@ -29,20 +32,39 @@ class Candidate:
     domain: str | None = None
     flags: int = 0
 
+    @property
+    def endorsers(self) -> set[str]:
+        """Voters and the people who shared it after the first."""
+        return set(self.voters) | set(self.sharers[1:])
+
+    @property
+    def first_sharer(self) -> str:
+        """The first sharer, or '' when nobody is known."""
+        return self.sharers[0] if self.sharers else ""
+
 
 def weight(person: str, trust: Mapping[str, float]) -> float:
     """How much one person's endorsement counts for this recipient (trust is 0..1)."""
     return 1.0 + TRUST_BONUS * min(1.0, max(0.0, trust.get(person, 0.0)))
 
 
-def score(item: Candidate, now: float, trust: Mapping[str, float] | None = None) -> float:
-    """Endorsements (votes, and re-shares by other people), decayed by age."""
+def score(
+    item: Candidate, now: float, trust: Mapping[str, float] | None = None, less: Less = frozenset()
+) -> float:
+    """Endorsements (votes, and re-shares by other people), decayed by age, lowered by the
+    recipient's "less like this"."""
     trust = trust or {}
     endorsements = sum(weight(p, trust) for p in item.voters)
     endorsements += sum(weight(p, trust) for p in item.sharers[1:])
     age_days = max(0.0, now - item.first_shared) / 86400
     decay: float = 0.5 ** (age_days / HALF_LIFE_DAYS)
-    return (1.0 + endorsements) * decay
+    return (1.0 + endorsements) * decay * LESS_FACTOR ** _less_hits(item, less)
+
+
+def _less_hits(item: Candidate, less: Less) -> int:
+    if not less:
+        return 0
+    return int(("domain", item.domain) in less) + int(("sharer", item.first_sharer) in less)
 
 
 def eligible(item: Candidate, recipient: str | None, already_sent: set[str]) -> bool:
@@ -52,33 +74,96 @@ def eligible(item: Candidate, recipient: str | None, already_sent: set[str]) -> 
     return recipient is None or (recipient not in item.sharers and recipient not in item.voters)
 
 
-def select(ranked: Iterable[Candidate], limit: int) -> list[Candidate]:
-    """The best items, at most PER_DOMAIN per domain and PER_SHARER per (first) sharer."""
-    domains: Counter[str] = Counter()
-    sharers: Counter[str] = Counter()
-    chosen: list[Candidate] = []
-    for item in ranked:
-        sharer = item.sharers[0] if item.sharers else ""
-        if (item.domain and domains[item.domain] >= PER_DOMAIN) or sharers[sharer] >= PER_SHARER:
-            continue
-        chosen.append(item)
+@dataclass
+class Caps:
+    """Diversity across one whole digest: PER_DOMAIN per domain, PER_SHARER per sharer."""
+
+    domains: Counter[str] = field(default_factory=Counter)
+    sharers: Counter[str] = field(default_factory=Counter)
+    chosen: set[str] = field(default_factory=set)
+
+    def allows(self, item: Candidate) -> bool:
+        """Whether the item still fits (and is not in the digest already)."""
+        if item.item_id in self.chosen or self.sharers[item.first_sharer] >= PER_SHARER:
+            return False
+        return not (item.domain and self.domains[item.domain] >= PER_DOMAIN)
+
+    def take(self, item: Candidate) -> None:
+        """Count a chosen item."""
+        self.chosen.add(item.item_id)
+        self.sharers[item.first_sharer] += 1
         if item.domain:
-            domains[item.domain] += 1
-        sharers[sharer] += 1
-        if len(chosen) == limit:
-            break
+            self.domains[item.domain] += 1
+
+
+def select(ranked: Iterable[Candidate], limit: int, caps: Caps | None = None) -> list[Candidate]:
+    """The best items, at most PER_DOMAIN per domain and PER_SHARER per (first) sharer."""
+    caps = caps if caps is not None else Caps()
+    chosen: list[Candidate] = []
+    if limit <= 0:
+        return chosen
+    for item in ranked:
+        if caps.allows(item):
+            caps.take(item)
+            chosen.append(item)
+            if len(chosen) == limit:
+                break
     return chosen
 
 
 def rank(
     items: Iterable[Candidate], now: float, limit: int, recipient: str | None = None,
     trust: Mapping[str, float] | None = None, already_sent: set[str] | None = None,
+    less: Less = frozenset(), caps: Caps | None = None,
 ) -> list[Candidate]:  # fmt: skip
     """The digest's items, best first, after exclusions and diversity caps."""
     sent = already_sent or set()
     pool = [i for i in items if eligible(i, recipient, sent)]
-    pool.sort(key=lambda i: (-score(i, now, trust), i.item_id))
-    return select(pool, limit)
+    pool.sort(key=lambda i: (-score(i, now, trust, less), i.item_id))
+    return select(pool, limit, caps)
+
+
+class Pool:
+    """One period's candidates, scored once, ranked for many recipients quickly.
+
+    Without trust or "less like this" an item's score is its base score, so one global
+    order serves everyone; only the items a recipient's trusted people endorsed, or whose
+    domain or sharer they lowered, are rescored and merged into that order. The result is
+    the same as `rank`'s, at a fraction of the cost for thousands of recipients.
+    """
+
+    def __init__(self, items: Sequence[Candidate], now: float) -> None:
+        self.now = now
+        self.base = {c.item_id: score(c, now) for c in items}
+        self.order = sorted(items, key=lambda c: (-self.base[c.item_id], c.item_id))
+        self._by_key: dict[str, list[Candidate]] = defaultdict(list)
+        for c in items:
+            for person in c.endorsers:
+                self._by_key["p:" + person].append(c)
+            self._by_key["sharer:" + c.first_sharer].append(c)
+            if c.domain:
+                self._by_key["domain:" + c.domain].append(c)
+
+    def ranked(self, trust: Mapping[str, float], less: Less = frozenset()) -> Iterator[Candidate]:
+        """Every candidate, best first for a recipient with this trust and these dislikes."""
+        special: dict[str, Candidate] = {}
+        for person, value in trust.items():
+            if value > 0:
+                special.update((c.item_id, c) for c in self._by_key.get("p:" + person, ()))
+        for kind, what in less:
+            special.update((c.item_id, c) for c in self._by_key.get(f"{kind}:{what}", ()))
+        exact = sorted(((-score(c, self.now, trust, less), c.item_id), c) for c in special.values())
+        rest = (((-self.base[c.item_id], c.item_id), c) for c in self.order
+                if c.item_id not in special)  # fmt: skip
+        for _, candidate in heapq.merge(exact, rest, key=lambda pair: pair[0]):
+            yield candidate
+
+    def top(
+        self, limit: int, keep: Callable[[Candidate], bool], trust: Mapping[str, float],
+        less: Less = frozenset(), caps: Caps | None = None,
+    ) -> list[Candidate]:  # fmt: skip
+        """The best `limit` candidates that `keep` accepts, within the diversity caps."""
+        return select((c for c in self.ranked(trust, less) if keep(c)), limit, caps)
 
 
 def why_this(item: Candidate, trust: Mapping[str, float] | None = None) -> str:

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import time
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.store import Store
+from jobs.digests import run_digests
 from jobs.fetching import Fetch
 from jobs.housekeeping import run_housekeeping
 from jobs.link_health import check_links
+from jobs.people_sync import refresh_people
 
+log = logging.getLogger(__name__)
 HOUSEKEEPING_HOUR = 3
 LINK_HEALTH_HOUR = 4
+DIGEST_TICK_MINUTES = 5
+PEOPLE_HOUR = 2
 
 
 async def housekeeping_job(store: Store, config: Config) -> None:
@@ -28,7 +35,22 @@ async def link_health_job(store: Store, fetch: Fetch) -> None:
     await check_links(store, fetch, time.time())
 
 
-def build_scheduler(store: Store, config: Config, fetch: Fetch | None = None) -> AsyncIOScheduler:
+async def digest_tick(store: Store, client: AsyncWebClient, config: Config) -> None:
+    """Send whatever digests are due and not sent yet (a missed one goes out here too)."""
+    report = await run_digests(store, client, config, datetime.now(UTC))
+    if report.planned or report.delivery.sent or report.delivery.failed:
+        log.info("digests: %s planned, %s sent, %s failed", report.planned,
+                 report.delivery.sent, report.delivery.failed)  # fmt: skip
+
+
+async def people_job(store: Store, client: AsyncWebClient) -> None:
+    """Refresh people and their time zones from users.list."""
+    await refresh_people(store, client)
+
+
+def build_scheduler(
+    store: Store, config: Config, fetch: Fetch | None = None, client: AsyncWebClient | None = None
+) -> AsyncIOScheduler:
     """A scheduler with Serendip's jobs; started and stopped by the server's cleanup context."""
     tz = ZoneInfo(config.tz)
     scheduler = AsyncIOScheduler(timezone=tz)
@@ -42,9 +64,32 @@ def build_scheduler(store: Store, config: Config, fetch: Fetch | None = None) ->
         housekeeping_job, "date", run_date=datetime.now(tz) + timedelta(minutes=1),
         args=[store, config], id="housekeeping-at-start", replace_existing=True,
     )  # fmt: skip
+    if client is not None:
+        _add_digest_jobs(scheduler, store, config, client, tz)
     if fetch is not None:
         scheduler.add_job(
             link_health_job, "cron", hour=LINK_HEALTH_HOUR, args=[store, fetch], id="link-health",
             replace_existing=True, max_instances=1, coalesce=True, misfire_grace_time=6 * 3600,
         )  # fmt: skip
     return scheduler
+
+
+def _add_digest_jobs(
+    scheduler: AsyncIOScheduler, store: Store, config: Config, client: AsyncWebClient,
+    tz: ZoneInfo,
+) -> None:  # fmt: skip
+    """People first (time zones decide who is due), then a digest tick every few minutes."""
+    start = datetime.now(tz)
+    scheduler.add_job(
+        people_job, "cron", hour=PEOPLE_HOUR, args=[store, client], id="people",
+        replace_existing=True, max_instances=1, coalesce=True, misfire_grace_time=6 * 3600,
+    )  # fmt: skip
+    scheduler.add_job(
+        people_job, "date", run_date=start + timedelta(seconds=5), args=[store, client],
+        id="people-at-start", replace_existing=True,
+    )  # fmt: skip
+    scheduler.add_job(
+        digest_tick, "interval", minutes=DIGEST_TICK_MINUTES, args=[store, client, config],
+        id="digest-tick", replace_existing=True, max_instances=1, coalesce=True,
+        next_run_time=start + timedelta(seconds=30), misfire_grace_time=DIGEST_TICK_MINUTES * 60,
+    )  # fmt: skip

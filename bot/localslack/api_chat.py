@@ -26,6 +26,14 @@ def _writable(sim: Posting, args: Args) -> Channel:
     return ch
 
 
+def channel_id(sim: Posting, args: Args) -> str | None:
+    """The id of the conversation a chat call names, or None if it names none."""
+    try:
+        return conversation(sim, args, users=True).id
+    except ApiError:
+        return None
+
+
 def post_message(sim: Posting, args: Args) -> JSON:
     """chat.postMessage: store, echo as a message event, answer channel/ts/message."""
     ch = _writable(sim, args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from types import TracebackType
 
 import aiohttp
@@ -35,7 +36,7 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
         """Create the workspace; call start() to serve it."""
         super().__init__(team_id, signing_secret, team_name, bot_name)
         methods = {**api_chat.METHODS, **api_conversations.METHODS, **api_misc.METHODS}
-        self.api = WebApi(self, methods)
+        self.api = WebApi(self, methods, channel_of=api_chat.channel_id)
         self._runner: web.AppRunner | None = None
 
     # identity -------------------------------------------------------------
@@ -184,6 +185,24 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
     ) -> None:
         """The next calls of a method answer this status and error."""
         self.api.inject(method, Fault(status, error, times))
+
+    def lose_answer(self, method: str, times: int = 1) -> None:
+        """The next calls of a method are carried out, but answer 500 (a crash after the act)."""
+        self.api.inject(method, Fault(500, "internal_error", times, after=True))
+
+    def set_post_limits(
+        self,
+        per_minute: int | None = None,
+        per_channel_per_second: float | None = None,
+        clock: Callable[[], float] | None = None,
+    ) -> None:
+        """Refuse chat posts over these rates with 429 (None: off); clock defaults to monotonic."""
+        self.api.limits.configure(per_minute, per_channel_per_second, clock)
+
+    @property
+    def rate_limited_count(self) -> int:
+        """How many calls set_post_limits() limits have refused so far."""
+        return self.api.limits.refused
 
     # raw deliveries -------------------------------------------------------
     async def send_event(self, event: JSON, event_id: str | None = None) -> Delivery:

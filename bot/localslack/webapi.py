@@ -12,11 +12,13 @@ from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from .limits import PostLimits
 from .posting import Posting
 from .types import JSON, ApiCall, ApiError
 
 log = logging.getLogger(__name__)
 Handler = Callable[[Posting, "Args"], JSON]
+ChannelOf = Callable[[Posting, "Args"], str | None]
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 SCOPES = (
     "app_mentions:read,channels:history,channels:read,groups:history,groups:read,im:history,"
@@ -86,16 +88,21 @@ class Fault:
     error: str
     times: int
     retry_after: int | None = None
+    after: bool = False  # the method is carried out first: the answer, not the act, is lost
 
 
 class WebApi:
     """Serves /api/<method> for one local Slack."""
 
-    def __init__(self, sim: Posting, methods: dict[str, Handler]) -> None:
-        """Bind the handlers to the simulator state."""
+    def __init__(
+        self, sim: Posting, methods: dict[str, Handler], channel_of: ChannelOf | None = None
+    ) -> None:
+        """Bind the handlers to the simulator state (channel_of: a call's channel id)."""
         self.sim = sim
         self.methods = methods
         self.faults: dict[str, list[Fault]] = {}
+        self.limits = PostLimits()
+        self.channel_of = channel_of
 
     def inject(self, method: str, fault: Fault) -> None:
         """Queue a fault for a method."""
@@ -167,10 +174,22 @@ class WebApi:
             raise ApiError("unknown_method")
         self._auth(method, token)
         fault = self._fault(method)
+        if fault is not None and fault.after:
+            self.methods[method](self.sim, Args(args))
+            raise ApiError(fault.error, fault.status)
         if fault is not None:
             retry = {} if fault.retry_after is None else {"retry_after": fault.retry_after}
             raise ApiError(fault.error, fault.status, **retry)
-        return handler(self.sim, Args(args))
+        wrapped = Args(args)
+        channel = None
+        if self.channel_of is not None and self.limits.needs_channel(method):
+            channel = self.channel_of(self.sim, wrapped)
+        wait = self.limits.check(method, channel)
+        if wait is not None:
+            raise ApiError("ratelimited", 429, retry_after=wait)
+        result = handler(self.sim, wrapped)
+        self.limits.record(method, channel)
+        return result
 
     async def handle(self, request: web.Request) -> web.Response:
         """Answer one Web API request; never let a hostile request crash the server."""

@@ -130,7 +130,51 @@ def _m2_link_metadata(db: Database) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial, _m2_link_metadata]
+SCHEMA_3 = """
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, team_id TEXT NOT NULL, recipient TEXT NOT NULL,
+    kind TEXT NOT NULL, period_key TEXT NOT NULL, round INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL, channel TEXT, ts TEXT, error TEXT, payload TEXT, items TEXT,
+    created_at REAL NOT NULL, updated_at REAL NOT NULL,
+    UNIQUE (team_id, recipient, period_key, round)
+);
+CREATE INDEX outbox_status ON outbox (status, id);
+CREATE TABLE digest_sent (
+    team_id TEXT NOT NULL, recipient TEXT NOT NULL, item_id TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (team_id, recipient, item_id)
+);
+CREATE INDEX digest_sent_item ON digest_sent (item_id);
+CREATE TABLE dm_channels (
+    team_id TEXT NOT NULL, user_id TEXT NOT NULL, channel TEXT NOT NULL,
+    PRIMARY KEY (team_id, user_id)
+);
+CREATE TABLE activity (
+    team_id TEXT NOT NULL, user_id TEXT NOT NULL, at REAL NOT NULL,
+    PRIMARY KEY (team_id, user_id)
+);
+CREATE TABLE less_like (
+    team_id TEXT NOT NULL, user_id TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL,
+    at REAL NOT NULL, PRIMARY KEY (team_id, user_id, kind, value)
+);
+CREATE TABLE digest_clicks (
+    team_id TEXT NOT NULL, user_id TEXT NOT NULL, item_id TEXT, action TEXT NOT NULL,
+    at REAL NOT NULL
+);
+CREATE INDEX digest_clicks_at ON digest_clicks (team_id, at);
+CREATE INDEX votes_at ON votes (team_id, at);
+CREATE INDEX shares_at ON shares (team_id, at);
+"""
+
+
+def _m3_digests(db: Database) -> None:
+    """The digest outbox, items sent per recipient, learned DM channels, recent activity,
+    "less like this" preferences and digest button clicks."""
+    for statement in SCHEMA_3.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial, _m2_link_metadata, _m3_digests]
 
 
 def schema_version(db: Database) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.models import BotPost, ChannelInfo, ForgetResult, UserInfo
+from bot.store import outbox
 from bot.store.items import refresh_items
 
 
@@ -83,8 +84,8 @@ def get_channel(db: Database, team_id: str, channel_id: str) -> ChannelInfo | No
 
 
 def update_channel(db: Database, team_id: str, channel_id: str, **fields: Any) -> None:
-    """Change some columns of a known channel (name, is_archived, is_member, capture)."""
-    allowed = {"name", "is_archived", "is_member", "capture", "is_private"}
+    """Change some columns of a known channel (name, archive, membership, capture, digest)."""
+    allowed = {"name", "is_archived", "is_member", "capture", "is_private", "digest"}
     if not fields or set(fields) - allowed:
         raise ValueError(f"unknown channel fields: {sorted(set(fields) - allowed)}")
     db.execute(
@@ -129,6 +130,7 @@ def forget_person(db: Database, team_id: str, user_id: str) -> ForgetResult:
     db.execute("DELETE FROM bot_posts WHERE team_id = ? AND credited = ?", args)
     db.execute("DELETE FROM users WHERE team_id = ? AND id = ?", args)
     db.execute("DELETE FROM person_settings WHERE team_id = ? AND user_id = ?", args)
+    outbox.forget_recipient(db, team_id, user_id)
     set_opt_out(db, team_id, user_id, True)
     return ForgetResult(shares, votes, flags, before - after, posts)
 
@@ -144,7 +146,8 @@ def record_bot_post(db: Database, post: BotPost) -> None:
 
 TEAM_TABLES = ("votes", "flags", "shares", "items", "reactions", "users", "person_settings",
                "channels", "inbox", "bot_posts", "workspaces", "fetch_queue", "url_aliases",
-               "item_terms", "term_df")  # fmt: skip
+               "item_terms", "term_df", "outbox", "digest_sent", "dm_channels", "activity",
+               "less_like", "digest_clicks")  # fmt: skip
 # link_checks has no team_id: its rows go with their items (delete_items)
 
 

@@ -29,6 +29,7 @@ from bot.models import (
     UserInfo,
 )  # fmt: skip
 from bot.store import items, links, people, queries
+from bot.store.digest_actions import DigestActions
 from bot.store.migrations import migrate
 from bot.store.writer import Writer
 
@@ -49,7 +50,7 @@ def connect(path: str) -> Database:
     return db
 
 
-class Store:
+class Store(DigestActions):
     """Serendip's data, named after what the bot does with it."""
 
     def __init__(self, path: str | Path, readers: int = 2) -> None:
@@ -300,6 +301,10 @@ class Store:
     async def teams(self) -> list[str]:
         """Every workspace with data in this database."""
         return await self._read(people.known_teams)
+
+    async def installed_teams(self) -> list[str]:
+        """Workspaces with data whose app is installed (not in an uninstall grace period)."""
+        return [t for t in await self._read(people.known_teams) if t not in self._uninstalled]
 
     async def teams_with_person(self, user_id: str) -> list[str]:
         """Workspaces that store anything about a person (for the operator's forget)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -15,7 +16,8 @@ from bot.store import Store
 from handlers.blocks import build_ephemeral, build_forget_confirm, build_help
 from handlers.lookup import channel_info, is_admin, is_member
 
-LATER = ("digest", "routing", "flags")
+LATER = ("routing", "flags")
+CADENCES = ("weekly", "daily", "off")
 CHANGES_CAPTURE = ("optout", "optin", "channel")
 CHANNEL_REF = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -30,17 +32,19 @@ async def handle_serendip(
     if name in CHANGES_CAPTURE:
         await inbox.catch_up()  # act after the messages sent before the command
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
+    await store.note_person_activity(team_id, user, time.time())
     simple: dict[str, Callable[[], Awaitable[dict[str, Any]]]] = {
         "help": _help,
         "optout": lambda: _opt(store, team_id, user, True),
         "optin": lambda: _opt(store, team_id, user, False),
         "forget-me": _forget_me,
+        "digest": lambda: _digest(store, team_id, user, words[1:]),
     }
     if name in simple:
         await ack(await simple[name]())
-    elif name == "channel" and words[1:2] == ["capture"]:
-        await ack(await _channel_capture(command, words[2:], store, client, config))
-    elif name in LATER or (name == "channel" and words[1:2] == ["digest"]):
+    elif name == "channel" and words[1:2] in (["capture"], ["digest"]):
+        await ack(await _channel_setting(command, words[1], words[2:], store, client, config))
+    elif name in LATER:
         await ack(build_ephemeral(f"`/serendip {' '.join(words)}` is not available yet."))
     else:
         await ack(build_ephemeral(f"I don't know `{name[:40]}`. Try `/serendip help`."))
@@ -64,12 +68,33 @@ async def _opt(store: Store, team_id: str, user: str, out: bool) -> dict[str, An
     return build_ephemeral("Welcome back: Serendip captures what you share again.")
 
 
-async def _channel_capture(
-    command: dict[str, Any], args: list[str], store: Store, client: AsyncWebClient, config: Config
-) -> dict[str, Any]:
+async def _digest(store: Store, team_id: str, user: str, args: list[str]) -> dict[str, Any]:
+    cadence = args[0].lower() if args else ""
+    if cadence not in CADENCES or len(args) > 1:
+        current = await store.digest_cadence(team_id, user)
+        return build_ephemeral(
+            f"Your digest is *{current}*. Usage: `/serendip digest weekly|daily|off`"
+        )
+    await store.set_digest_cadence(team_id, user, cadence)
+    if cadence == "off":
+        return build_ephemeral(
+            "No more digests for you. `/serendip digest weekly` brings them back."
+        )
+    when = "every weekday" if cadence == "daily" else "once a week"
+    return build_ephemeral(f"You will get your digest {when}, when there is something new.")
+
+
+CHANNEL_SETTINGS = {"capture": ("on", "off"), "digest": ("weekly", "off")}
+
+
+async def _channel_setting(
+    command: dict[str, Any], what: str, args: list[str], store: Store, client: AsyncWebClient,
+    config: Config,
+) -> dict[str, Any]:  # fmt: skip
+    choices = CHANNEL_SETTINGS[what]
     setting = args[0].lower() if args else ""
-    if setting not in ("on", "off"):
-        return build_ephemeral("Usage: `/serendip channel capture on|off [#channel]`")
+    if setting not in choices:
+        return build_ephemeral(f"Usage: `/serendip channel {what} {'|'.join(choices)} [#channel]`")
     channel_id = str(command.get("channel_id", ""))
     if len(args) > 1:
         match = CHANNEL_REF.match(args[1])
@@ -77,13 +102,13 @@ async def _channel_capture(
             return build_ephemeral("Name the channel as a link, like #general.")
         channel_id = match.group(1)
     if channel_id[:1] == "D":
-        return build_ephemeral("Capture settings are for channels; direct messages are never read.")
+        return build_ephemeral("Channel settings are for channels; direct messages are never read.")
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
     if not (await is_member(client, channel_id, user) or await is_admin(config, client, user)):
-        return build_ephemeral("Only members of that channel and admins can change its capture.")
+        return build_ephemeral(f"Only members of that channel and admins can change its {what}.")
     info = await channel_info(store, client, team_id, channel_id)
     if info.is_dm:
-        return build_ephemeral("Capture settings are for channels; direct messages are never read.")
-    await store.update_channel(team_id, channel_id, capture=setting, is_private=info.is_private)
+        return build_ephemeral("Channel settings are for channels; direct messages are never read.")
+    await store.update_channel(team_id, channel_id, is_private=info.is_private, **{what: setting})
     where = f"<#{channel_id}>"
-    return build_ephemeral(f"Capture is now *{setting}* in {where}.")
+    return build_ephemeral(f"{what.capitalize()} is now *{setting}* in {where}.")

@@ -17,7 +17,7 @@ async def test_help_and_unknown_subcommands(env: Env) -> None:
         assert "forget-me" in str(ack.body)
     ack = await env.slack.slash_command("U1", "C1", "/serendip", "explode now")
     assert "don't know" in str(ack.body)
-    ack = await env.slack.slash_command("U1", "C1", "/serendip", "digest weekly")
+    ack = await env.slack.slash_command("U1", "C1", "/serendip", "routing on")
     assert "not available yet" in str(ack.body)
     ack = await env.slack.slash_command("U1", "C1", "/serendip", "channel capture sideways")
     assert "Usage" in str(ack.body)

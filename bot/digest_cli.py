@@ -1,0 +1,68 @@
+"""`serendip digest send` and `serendip digest preview`: the CLI shells around jobs/digests."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from datetime import UTC, datetime
+
+from bot.config import Config
+from bot.slack_client import make_client
+from bot.store import Store
+from jobs.digest_text import render
+from jobs.digests import preview, run_digests
+
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+async def digest_send(config: Config, db_path: str, now_mode: bool, force: bool) -> str:
+    """Plan and post what is due; one line saying what happened."""
+    store = Store(db_path).open()
+    try:
+        client = make_client(config.bot_token, config.api_url)
+        report = await run_digests(
+            store, client, config, datetime.now(UTC), now_mode=now_mode, force=force
+        )
+    finally:
+        store.close()
+    d = report.delivery
+    line = f"planned {report.planned} digests ({report.empty} with nothing new); sent {d.sent}"
+    if d.recovered:
+        line += f", {d.recovered} found already posted"
+    if d.failed:
+        line += f", {d.failed} failed (see the log)"
+    if d.unknown:
+        line += f", {d.unknown} unconfirmed (checked on the next run)"
+    return line
+
+
+async def digest_preview(config: Config, db_path: str, args: argparse.Namespace) -> str:
+    """The digest a channel or person would get now, as text or as the Slack payload."""
+    store = Store(db_path).open()
+    try:
+        kind, recipient = await _recipient(store, args)
+        payload, why = await preview(store, config, kind, recipient, datetime.now(UTC))
+        names = await store.user_names()
+    finally:
+        store.close()
+    if payload is None:
+        return why
+    return (
+        json.dumps(payload, indent=2, ensure_ascii=False) if args.json else render(payload, names)
+    )
+
+
+async def _recipient(store: Store, args: argparse.Namespace) -> tuple[str, str]:
+    if args.user is not None:
+        if not USER_ID.match(args.user):
+            raise ValueError(f"--user wants a user id like U0123ABCD, got {args.user[:40]!r}")
+        return "person", args.user
+    given = str(args.channel)
+    if CHANNEL_ID.match(given):
+        return "channel", given
+    found = await store.channel_by_name(given.removeprefix("#"))
+    if found is None:
+        raise ValueError(f"--channel: no channel {given[:80]!r} is known; give its id (C…)")
+    return "channel", found

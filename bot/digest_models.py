@@ -1,0 +1,96 @@
+"""Plain data the store hands to the digest jobs: a snapshot of one workspace for one run.
+
+The store fills these in a few bulk reads; the jobs then compute every digest from them as
+pure functions, so the database is read once per run and never per recipient.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ShareFact:
+    """One share of an item: where, when (the message's time) and by whom."""
+
+    channel: str
+    at: float
+    user: str | None
+    is_private: bool
+
+
+@dataclass(frozen=True)
+class ItemFacts:
+    """What digests need to know about one item."""
+
+    item_id: str
+    kind: str
+    title: str | None
+    text: str | None
+    url: str | None
+    domain: str | None
+    topics: tuple[str, ...]
+    shares: tuple[ShareFact, ...]  # every share, oldest first
+    public_voters: tuple[str, ...]
+    private_votes: tuple[tuple[str, str], ...]  # (voter, channel) of votes in private channels
+    flags: int = 0
+    dead: bool = False
+
+    @property
+    def is_public(self) -> bool:
+        """True when at least one share is in a public channel (the item has a public face)."""
+        return any(not s.is_private for s in self.shares)
+
+    def all_voters(self) -> set[str]:
+        """Everyone who voted, publicly or in a private channel."""
+        return set(self.public_voters) | {voter for voter, _ in self.private_votes}
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A person who may get a personal digest."""
+
+    user_id: str
+    cadence: str  # "weekly", "daily" or "off"
+    tz: str | None
+    dm_channel: str | None
+    had_digest: bool  # a personal digest was sent to them before
+
+
+@dataclass(frozen=True)
+class ChannelFacts:
+    """A channel that may get a channel digest."""
+
+    channel_id: str
+    name: str | None
+    is_private: bool
+    digest: str  # "weekly" or "off"
+
+
+@dataclass(frozen=True)
+class VoteFact:
+    """A vote given during the snapshot's window, with the item's sharers (for "your impact")."""
+
+    voter: str
+    item_id: str
+    at: float
+    sharers: tuple[str, ...]
+
+
+@dataclass
+class DigestSnapshot:
+    """One workspace, read once for one digest run."""
+
+    team_id: str
+    since: float
+    until: float
+    items: dict[str, ItemFacts] = field(default_factory=dict)
+    people: dict[str, Recipient] = field(default_factory=dict)
+    channels: dict[str, ChannelFacts] = field(default_factory=dict)
+    trust_edges: dict[str, dict[str, float]] = field(default_factory=dict)
+    person_channels: dict[str, set[str]] = field(default_factory=dict)
+    person_topics: dict[str, set[str]] = field(default_factory=dict)
+    sent: dict[str, set[str]] = field(default_factory=dict)  # recipient -> item ids sent
+    less_like: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    window_votes: list[VoteFact] = field(default_factory=list)
+    channel_names: dict[str, str] = field(default_factory=dict)

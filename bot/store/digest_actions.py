@@ -1,0 +1,110 @@
+"""The digest half of `Store`: settings, button actions, snapshots and the outbox."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from bot.digest_models import DigestSnapshot
+from bot.models import UserInfo
+from bot.store import digests, outbox
+from bot.store.outbox import OutboxRow
+from bot.store.snapshot import load_snapshot
+
+T = TypeVar("T")
+
+
+class DigestActions:
+    """Domain actions for digests; mixed into `Store`, which provides the plumbing."""
+
+    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
+        raise NotImplementedError
+
+    async def _write(self, fn: Callable[..., T], *args: Any) -> T:
+        raise NotImplementedError
+
+    async def note_person_activity(self, team_id: str, user_id: str, at: float) -> None:
+        """A person used a command or a button (they count as active for digests)."""
+        await self._write(digests.note_activity, team_id, user_id, at)
+
+    async def set_digest_cadence(self, team_id: str, user_id: str, cadence: str) -> None:
+        """A person's digest cadence: weekly, daily or off."""
+        await self._write(digests.set_cadence, team_id, user_id, cadence)
+
+    async def digest_cadence(self, team_id: str, user_id: str) -> str:
+        """A person's digest cadence (weekly by default)."""
+        return await self._read(digests.cadence, team_id, user_id)
+
+    async def button_vote(
+        self, team_id: str, item_id: str, voter: str, where: str, at: float
+    ) -> str:
+        """A "Useful" press: 'voted', 'again', 'own' or 'gone'."""
+        return await self._write(digests.button_vote, team_id, item_id, voter, where, at)
+
+    async def less_like(self, team_id: str, user_id: str, item_id: str, at: float) -> bool:
+        """ "Less like this": lower the item's domain and sharer for that person."""
+        return await self._write(digests.less_like, team_id, user_id, item_id, at)
+
+    async def record_click(
+        self, team_id: str, user_id: str, item_id: str | None, action: str, at: float
+    ) -> None:
+        """Count a digest button press."""
+        await self._write(digests.record_click, team_id, user_id, item_id, action, at)
+
+    async def digest_snapshot(
+        self, team_id: str, since: float, until: float, active_since: float
+    ) -> DigestSnapshot:
+        """Everything one digest run reads, for items shared in [since, until)."""
+        return await self._read(load_snapshot, team_id, since, until, active_since)
+
+    async def planned_digests(self, team_id: str) -> dict[tuple[str, str], tuple[int, str]]:
+        """(recipient, period key) -> (the highest round planned so far, its status)."""
+        return await self._read(outbox.planned_keys, team_id)
+
+    async def plan_digests(self, rows: list[dict[str, Any]], now: float) -> int:
+        """Queue composed digests (or note empty ones); returns how many rows are new."""
+        return await self._write(outbox.plan, rows, now)
+
+    async def outbox_rows(
+        self, status: str | None, team_id: str, limit: int = 100_000
+    ) -> list[OutboxRow]:
+        """A workspace's outbox rows in one status (all when None), oldest first."""
+        if status is None:
+            return await self._read(outbox.all_rows, team_id)
+        return await self._read(outbox.rows_with_status, status, team_id, limit)
+
+    async def claim_digest(self, row_id: int, now: float) -> bool:
+        """pending -> sending, once."""
+        return await self._write(outbox.claim, row_id, now)
+
+    async def digest_sent(self, row_id: int, channel: str, ts: str, now: float) -> None:
+        """sending -> sent, with the post's channel and ts."""
+        await self._write(outbox.mark_sent, row_id, channel, ts, now)
+
+    async def digest_failed(self, row_id: int, error: str, now: float) -> None:
+        """sending -> failed, with Slack's error."""
+        await self._write(outbox.mark_failed, row_id, error, now)
+
+    async def release_digest(self, row_id: int, error: str | None, now: float) -> None:
+        """sending -> pending: Slack certainly did not post it."""
+        await self._write(outbox.release, row_id, error, now)
+
+    async def dm_channel(self, team_id: str, user_id: str) -> str | None:
+        """The learned id of the bot's DM with a person."""
+        return await self._read(digests.dm_channel, team_id, user_id)
+
+    async def learn_dm(self, team_id: str, user_id: str, channel: str) -> None:
+        """Keep the id of the bot's DM with a person."""
+        await self._write(digests.learn_dm, team_id, user_id, channel)
+
+    async def user_names(self) -> dict[str, str]:
+        """Display names of everyone stored, by user id (for terminal output)."""
+        return await self._read(digests.all_user_names)
+
+    async def channel_by_name(self, name: str) -> str | None:
+        """The id of a channel by its name, if one is known."""
+        return await self._read(digests.channel_by_name, name)
+
+    async def save_users(self, users: list[UserInfo]) -> int:
+        """Insert or update many people (users.list); opted-out people are skipped."""
+        return await self._write(digests.save_users, users)

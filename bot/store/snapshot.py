@@ -1,0 +1,214 @@
+"""SQL that reads one workspace for a digest run, in a few bulk queries (`load_snapshot`).
+
+Only public shares and votes feed the trust network, usual channels and topics: what is
+learned in a private channel stays inside it, even as a ranking weight.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from urllib.parse import urlsplit
+
+from sqlite_utils import Database
+
+from bot.digest_models import (
+    ChannelFacts,
+    DigestSnapshot,
+    ItemFacts,
+    Recipient,
+    ShareFact,
+    VoteFact,
+)  # fmt: skip
+
+WINDOW = "SELECT item_id FROM shares WHERE team_id = :team AND at >= :since AND at < :until"
+REPLY_WEIGHT = 2.0  # a reply says more about working together than one vote
+
+
+def domain_of(url: str | None) -> str | None:
+    """The host of a URL without `www.`, for the per-domain diversity cap."""
+    if not url:
+        return None
+    try:
+        host = (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return None
+    return host.removeprefix("www.") or None
+
+
+def channel_of_vote(via: str) -> str:
+    """The channel a vote was given in (`m:C:ts` reactions, `d:C:ts` buttons), or ''."""
+    parts = via.split(":")
+    return parts[1] if len(parts) >= 3 and parts[0] in ("m", "d") else ""
+
+
+def load_snapshot(
+    db: Database, team_id: str, since: float, until: float, active_since: float
+) -> DigestSnapshot:
+    """Everything one digest run needs, for items shared in [since, until)."""
+    snap = DigestSnapshot(team_id, since, until)
+    window = {"team": team_id, "since": since, "until": until}
+    recent = {"team": team_id, "since": active_since}
+    snap.items = _items(db, window)
+    snap.people = _people(db, recent)
+    snap.channels, snap.channel_names = _channels(db, team_id)
+    snap.trust_edges = _trust_edges(db, recent)
+    snap.person_channels = _person_channels(db, recent)
+    snap.person_topics = _person_topics(db, recent)
+    snap.sent = _sent(db, window)
+    snap.less_like = _less_like(db, team_id)
+    snap.window_votes = _window_votes(db, window)
+    return snap
+
+
+def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
+    shares: dict[str, list[ShareFact]] = defaultdict(list)
+    for item_id, channel, at, user, is_private in db.execute(
+        f"SELECT item_id, channel, at, user, is_private FROM shares WHERE item_id IN ({WINDOW})"
+        " ORDER BY at, channel", window,
+    ):  # fmt: skip
+        shares[item_id].append(ShareFact(channel, at, user, bool(is_private)))
+    public: dict[str, list[str]] = defaultdict(list)
+    private: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for item_id, voter, in_private, via in db.execute(
+        f"SELECT item_id, voter, is_private, via FROM votes WHERE item_id IN ({WINDOW})"
+        " ORDER BY at, voter", window,
+    ):  # fmt: skip
+        if in_private:
+            private[item_id].append((voter, channel_of_vote(via)))
+        elif voter not in public[item_id]:
+            public[item_id].append(voter)
+    flags = dict(db.execute(
+        f"SELECT item_id, count(DISTINCT flagger) FROM flags WHERE item_id IN ({WINDOW})"
+        " GROUP BY item_id", window,
+    ).fetchall())  # fmt: skip
+    found: dict[str, ItemFacts] = {}
+    for item_id, kind, title, text, url, topics, dead in db.execute(
+        "SELECT id, kind, COALESCE(title, fetched_title), text, COALESCE(final_url, url), topics,"
+        f" dead FROM items WHERE id IN ({WINDOW})", window,
+    ):  # fmt: skip
+        found[item_id] = ItemFacts(
+            item_id, kind, title, text, url, domain_of(url), tuple(json.loads(topics or "[]")),
+            tuple(shares[item_id]), tuple(public[item_id]), tuple(private[item_id]),
+            flags.get(item_id, 0), bool(dead),
+        )  # fmt: skip
+    return found
+
+
+def _people(db: Database, recent: dict[str, object]) -> dict[str, Recipient]:
+    rows = db.execute(
+        "WITH active AS ("
+        " SELECT user AS id FROM shares WHERE team_id = :team AND at >= :since AND user IS NOT NULL"
+        " UNION SELECT voter FROM votes WHERE team_id = :team AND at >= :since"
+        " UNION SELECT user_id FROM activity WHERE team_id = :team AND at >= :since)"
+        " SELECT a.id, ps.digest, u.tz, dm.channel, EXISTS (SELECT 1 FROM outbox o"
+        "   WHERE o.team_id = :team AND o.recipient = a.id AND o.status = 'sent')"
+        " FROM active a"
+        " LEFT JOIN users u ON u.team_id = :team AND u.id = a.id"
+        " LEFT JOIN person_settings ps ON ps.team_id = :team AND ps.user_id = a.id"
+        " LEFT JOIN dm_channels dm ON dm.team_id = :team AND dm.user_id = a.id"
+        " WHERE COALESCE(ps.opted_out, 0) = 0 AND COALESCE(u.is_bot, 0) = 0"
+        " AND COALESCE(u.deleted, 0) = 0", recent,
+    )  # fmt: skip
+    return {
+        uid: Recipient(uid, cadence or "weekly", tz, dm, bool(had))
+        for uid, cadence, tz, dm, had in rows
+    }
+
+
+def _channels(db: Database, team_id: str) -> tuple[dict[str, ChannelFacts], dict[str, str]]:
+    found: dict[str, ChannelFacts] = {}
+    names: dict[str, str] = {}
+    for cid, name, private, archived, member, dm, digest in db.execute(
+        "SELECT id, name, is_private, is_archived, is_member, is_dm, digest FROM channels"
+        " WHERE team_id = ?", [team_id],
+    ):  # fmt: skip
+        if name:
+            names[cid] = name
+        if member and not archived and not dm:
+            found[cid] = ChannelFacts(cid, name, bool(private), digest or "weekly")
+    return found, names
+
+
+def _trust_edges(db: Database, recent: dict[str, object]) -> dict[str, dict[str, float]]:
+    edges: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for voter, sharer, count in db.execute(
+        "SELECT v.voter, s.user, count(*) FROM votes v JOIN shares s ON s.item_id = v.item_id"
+        " WHERE v.team_id = :team AND v.at >= :since AND v.is_private = 0 AND s.is_private = 0"
+        " AND s.user IS NOT NULL AND s.user != v.voter GROUP BY v.voter, s.user", recent,
+    ):  # fmt: skip
+        edges[voter][sharer] += count
+    for replier, author in db.execute(
+        "SELECT r.user, p.user FROM shares r JOIN shares p ON p.team_id = r.team_id"
+        " AND p.channel = r.channel AND p.ts = r.thread_ts WHERE r.team_id = :team"
+        " AND r.at >= :since AND r.is_private = 0 AND r.thread_ts IS NOT NULL"
+        " AND r.ts != r.thread_ts AND r.user IS NOT NULL AND p.user IS NOT NULL"
+        " AND r.user != p.user", recent,
+    ):  # fmt: skip
+        edges[replier][author] += REPLY_WEIGHT
+        edges[author][replier] += REPLY_WEIGHT
+    return {person: dict(weights) for person, weights in edges.items()}
+
+
+def _person_channels(db: Database, recent: dict[str, object]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for user, channel in db.execute(
+        "SELECT DISTINCT user, channel FROM shares WHERE team_id = :team AND at >= :since"
+        " AND is_private = 0 AND user IS NOT NULL", recent,
+    ):  # fmt: skip
+        found[user].add(channel)
+    for voter, via in db.execute(
+        "SELECT voter, via FROM votes WHERE team_id = :team AND at >= :since AND is_private = 0",
+        recent,
+    ):
+        if channel := channel_of_vote(via):
+            found[voter].add(channel)
+    return dict(found)
+
+
+def _person_topics(db: Database, recent: dict[str, object]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for user, topics in db.execute(
+        "SELECT s.user, i.topics FROM shares s JOIN items i ON i.id = s.item_id"
+        " WHERE s.team_id = :team AND s.at >= :since AND s.is_private = 0 AND s.user IS NOT NULL"
+        " AND i.topics IS NOT NULL AND i.topics != '[]'"
+        " UNION ALL SELECT v.voter, i.topics FROM votes v JOIN items i ON i.id = v.item_id"
+        " WHERE v.team_id = :team AND v.at >= :since AND v.is_private = 0"
+        " AND i.topics IS NOT NULL AND i.topics != '[]'", recent,
+    ):  # fmt: skip
+        found[user].update(json.loads(topics))
+    return dict(found)
+
+
+def _sent(db: Database, window: dict[str, object]) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = defaultdict(set)
+    for recipient, item_id in db.execute(
+        "SELECT recipient, item_id FROM digest_sent WHERE team_id = :team"
+        f" AND item_id IN ({WINDOW})", window,
+    ):  # fmt: skip
+        found[recipient].add(item_id)
+    return dict(found)
+
+
+def _less_like(db: Database, team_id: str) -> dict[str, set[tuple[str, str]]]:
+    found: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for user, kind, value in db.execute(
+        "SELECT user_id, kind, value FROM less_like WHERE team_id = ?", [team_id]
+    ):
+        found[user].add((kind, value))
+    return dict(found)
+
+
+def _window_votes(db: Database, window: dict[str, object]) -> list[VoteFact]:
+    votes = db.execute(
+        "SELECT voter, item_id, at FROM votes WHERE team_id = :team AND at >= :since"
+        " AND at < :until AND is_private = 0", window,
+    ).fetchall()  # fmt: skip
+    sharers: dict[str, list[str]] = defaultdict(list)
+    for item_id, user in db.execute(
+        "SELECT DISTINCT item_id, user FROM shares WHERE is_private = 0 AND user IS NOT NULL"
+        " AND item_id IN (SELECT item_id FROM votes WHERE team_id = :team AND at >= :since"
+        " AND at < :until AND is_private = 0)", window,
+    ):  # fmt: skip
+        sharers[item_id].append(user)
+    return [VoteFact(v, i, at, tuple(sharers.get(i, ()))) for v, i, at in votes]

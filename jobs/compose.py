@@ -1,0 +1,231 @@
+"""What goes into each digest, as pure functions of a snapshot (issue 3).
+
+A channel digest: the period's top items of that channel, new learnings, and "from other
+teams". A personal digest: "for you" (weighted by the person's network of trust), "you might
+not know you need this" (highly endorsed, from outside their channels and topics) and "your
+impact". Private items appear only in their own channel's digest.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from bot.digest_models import DigestSnapshot, ItemFacts
+from jobs.digest_blocks import DigestItem, DigestSection, DigestView
+from jobs.periods import Period
+from jobs.ranking import FLAG_LIMIT, Candidate, Caps, Less, Pool, rank, why_this
+
+CHANNEL_TOP = 7
+CHANNEL_LEARNINGS = 5
+OTHER_TEAMS = 3
+FOR_YOU = 5
+SERENDIPITY = 2
+SERENDIPITY_MIN_ENDORSERS = 2
+SERENDIPITY_SCAN = 400  # how far down the order to look for something from elsewhere
+TRUSTED_PEOPLE = 50
+CROWD = 200  # a channel this busy says little about who works with whom
+CHANNEL_WEIGHT = 0.5
+FIRST_DIGEST = (
+    "You get this digest because you shared, voted or used Serendip in the last 4 weeks."
+    " `/serendip digest daily` makes it daily, `/serendip digest off` stops it."
+)
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A digest ready to render: what it shows and which items it sends."""
+
+    view: DigestView
+    item_ids: tuple[str, ...]
+
+
+def candidate(facts: ItemFacts, private_channel: str | None = None) -> Candidate:
+    """The ranking view of an item: its public face, plus one private channel's part."""
+    shares = [s for s in facts.shares if not s.is_private or s.channel == private_channel]
+    sharers = tuple(dict.fromkeys(s.user for s in shares if s.user))
+    voters = list(facts.public_voters)
+    voters += [v for v, ch in facts.private_votes if private_channel and ch == private_channel]
+    first = shares[0].at if shares else 0.0
+    return Candidate(facts.item_id, sharers, tuple(dict.fromkeys(voters)), first, facts.domain,
+                     facts.flags)  # fmt: skip
+
+
+def _in(facts: ItemFacts, period: Period, channel: str | None = None) -> bool:
+    """Whether the item was shared in the period (in `channel`, or publicly anywhere)."""
+    start, end = period.start.timestamp(), period.end.timestamp()
+    for s in facts.shares:
+        where = s.channel == channel if channel else not s.is_private
+        if where and start <= s.at < end:
+            return True
+    return False
+
+
+def _showable(facts: ItemFacts) -> bool:
+    return not facts.dead and facts.flags < FLAG_LIMIT
+
+
+class Composer:
+    """Composes the digests of one snapshot; indexes and pools are built once and reused."""
+
+    def __init__(self, snap: DigestSnapshot) -> None:
+        self.snap = snap
+        self._pools: dict[tuple[float, float], Pool] = {}
+
+    @cached_property
+    def channel_people(self) -> dict[str, set[str]]:
+        """Who was active (publicly) in each channel lately."""
+        found: dict[str, set[str]] = defaultdict(set)
+        for person, channels in self.snap.person_channels.items():
+            for channel in channels:
+                found[channel].add(person)
+        return found
+
+    @cached_property
+    def involved(self) -> dict[str, set[str]]:
+        """Everyone who shared or voted on each item, publicly or not."""
+        return {i: {s.user for s in f.shares if s.user} | f.all_voters()
+                for i, f in self.snap.items.items()}  # fmt: skip
+
+    @cached_property
+    def impact(self) -> dict[str, list[tuple[float, str]]]:
+        """Per sharer: (time, voter) of the window's votes on what they shared."""
+        found: dict[str, list[tuple[float, str]]] = defaultdict(list)
+        for vote in self.snap.window_votes:
+            for sharer in vote.sharers:
+                if sharer != vote.voter:
+                    found[sharer].append((vote.at, vote.voter))
+        return found
+
+    def pool(self, period: Period) -> Pool:
+        """The public candidates of one period, scored at its end."""
+        key = (period.start.timestamp(), period.end.timestamp())
+        if key not in self._pools:
+            items = [candidate(f) for f in self.snap.items.values()
+                     if f.is_public and _showable(f) and _in(f, period)]  # fmt: skip
+            self._pools[key] = Pool(items, key[1])
+        return self._pools[key]
+
+    def trust(self, person: str) -> dict[str, float]:
+        """How much `person` trusts each colleague, 0..1: votes and replies, then shared
+        channels; only the TRUSTED_PEOPLE strongest count."""
+        strength: dict[str, float] = defaultdict(float, self.snap.trust_edges.get(person, {}))
+        for channel in self.snap.person_channels.get(person, ()):
+            mates = self.channel_people.get(channel, set())
+            if len(mates) <= CROWD:
+                for mate in mates:
+                    strength[mate] += CHANNEL_WEIGHT
+        strength.pop(person, None)
+        strongest = heapq.nlargest(TRUSTED_PEOPLE, strength.items(), key=lambda kv: (kv[1], kv[0]))
+        return {who: s / (s + 1.0) for who, s in strongest}
+
+    def item(self, c: Candidate, why: str) -> DigestItem:
+        """How a digest shows one candidate."""
+        facts = self.snap.items[c.item_id]
+        title = facts.title or facts.text or facts.url or "(untitled)"
+        return DigestItem(c.item_id, title, facts.url, c.first_sharer or None, len(c.voters), why)
+
+
+def channel_digest(
+    comp: Composer, channel_id: str, period: Period, force: bool = False
+) -> Composed | None:
+    """A channel's digest for a period, or None when it would be empty."""
+    snap = comp.snap
+    info = snap.channels.get(channel_id)
+    if info is None:
+        return None
+    sent = set() if force else snap.sent.get(channel_id, set())
+    private = channel_id if info.is_private else None
+    local = [candidate(f, private) for f in snap.items.values()
+             if _showable(f) and _in(f, period, channel_id)]  # fmt: skip
+    now, caps = period.end.timestamp(), Caps()
+    top = rank(local, now, CHANNEL_TOP, already_sent=sent, caps=caps)
+    learnings = [c for c in local if snap.items[c.item_id].kind == "learning"]
+    learned = rank(learnings, now, CHANNEL_LEARNINGS, already_sent=sent, caps=caps)
+    here = {c.item_id for c in local}
+    others = comp.pool(period).top(
+        OTHER_TEAMS, lambda c: c.item_id not in here and c.item_id not in sent and bool(c.endorsers)
+        and all(s.channel != channel_id for s in snap.items[c.item_id].shares), {}, caps=caps,
+    )  # fmt: skip
+    name = f"#{info.name}" if info.name else "this channel"
+    sections = (
+        DigestSection(f"Top in {name}", tuple(comp.item(c, why_this(c)) for c in top)),
+        DigestSection("New learnings", tuple(comp.item(c, why_this(c)) for c in learned)),
+        DigestSection("From other teams", tuple(comp.item(c, _elsewhere(comp, c)) for c in others)),
+    )
+    chosen = tuple(c.item_id for c in (*top, *learned, *others))
+    if not chosen:
+        return None
+    title = f"Serendip digest for {name}, {period.key}"
+    return Composed(DigestView(title, sections), chosen)
+
+
+def _elsewhere(comp: Composer, c: Candidate) -> str:
+    channels = {s.channel for s in comp.snap.items[c.item_id].shares if not s.is_private}
+    names = sorted(f"#{comp.snap.channel_names[ch]}" for ch in channels
+                   if ch in comp.snap.channel_names)  # fmt: skip
+    where = f" in {', '.join(names[:2])}" if names else " elsewhere"
+    return f"{why_this(c)}{where}"
+
+
+def personal_digest(
+    comp: Composer, person: str, period: Period, force: bool = False
+) -> Composed | None:
+    """A person's digest for a period, or None when it would be empty."""
+    snap = comp.snap
+    recipient = snap.people.get(person)
+    sent = set() if force else snap.sent.get(person, set())
+    trust = comp.trust(person)
+    less: Less = frozenset(snap.less_like.get(person, set()))
+    caps, pool = Caps(), comp.pool(period)
+
+    def keep(c: Candidate) -> bool:
+        return c.item_id not in sent and person not in comp.involved[c.item_id]
+
+    for_you = pool.top(FOR_YOU, keep, trust, less, caps)
+    surprise = _serendipity(comp, person, pool, keep, caps)
+    sections = (
+        DigestSection("For you", tuple(comp.item(c, why_this(c, trust)) for c in for_you)),
+        DigestSection("You might not know you need this",
+                      tuple(comp.item(c, _elsewhere(comp, c)) for c in surprise)),
+    )  # fmt: skip
+    chosen = tuple(c.item_id for c in (*for_you, *surprise))
+    if not chosen:
+        return None
+    footer = tuple(x for x in (_impact_line(comp, person, period),) if x)
+    intro = None if recipient is not None and recipient.had_digest else FIRST_DIGEST
+    title = f"Your Serendip digest, {period.key}"
+    return Composed(DigestView(title, sections, intro, footer), chosen)
+
+
+def _serendipity(
+    comp: Composer, person: str, pool: Pool, keep: Callable[[Candidate], bool], caps: Caps
+) -> list[Candidate]:
+    """Highly endorsed items from outside the person's usual channels and topics."""
+    channels = comp.snap.person_channels.get(person, set())
+    topics = comp.snap.person_topics.get(person, set())
+    found: list[Candidate] = []
+    for c in pool.order[:SERENDIPITY_SCAN]:
+        facts = comp.snap.items[c.item_id]
+        if len(c.endorsers) < SERENDIPITY_MIN_ENDORSERS or not keep(c) or not caps.allows(c):
+            continue
+        if channels & {s.channel for s in facts.shares} or topics & set(facts.topics):
+            continue
+        caps.take(c)
+        found.append(c)
+        if len(found) == SERENDIPITY:
+            break
+    return found
+
+
+def _impact_line(comp: Composer, person: str, period: Period) -> str | None:
+    start, end = period.start.timestamp(), period.end.timestamp()
+    votes = [voter for at, voter in comp.impact.get(person, ()) if start <= at < end]
+    if not votes:
+        return None
+    people = len(set(votes))
+    who = "1 person" if people == 1 else f"{people} people"
+    return f"Your impact: {who} found what you shared useful ({len(votes)} votes)."

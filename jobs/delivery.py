@@ -1,0 +1,207 @@
+"""Posting planned digests from the outbox: paced, once, and recoverable after a crash.
+
+A row is claimed (pending -> sending) before its post and settled after it. Slack's answer
+decides what happens next: posted -> sent; a 429 -> pending again (Slack did nothing);
+another error answer -> failed; no answer at all (a dropped connection, a 5xx, a crash) ->
+left in `sending`, because the post may have landed. `recover` settles those rows later by
+looking for the post's metadata in the channel's history: sent if found, pending if not.
+Posts are never retried blindly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import ClientError
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.store import Store
+from bot.store.outbox import OutboxRow
+
+log = logging.getLogger(__name__)
+EVENT_TYPE = "serendip_digest"
+STALE_SECONDS = 120.0  # a claim older than this is from a sender that is gone
+HISTORY_PAGES = 5
+WORKERS = 8
+MAX_RATE_LIMITS = 20  # per run; what is left stays pending for the next tick
+
+
+class Pacer:
+    """At most `per_minute` posts for the workspace and one per second per channel.
+
+    Each post reserves the next free slot before it sleeps, so concurrent senders never
+    exceed the rate; a 429 pushes every slot past its Retry-After.
+    """
+
+    def __init__(
+        self, per_minute: int, per_channel: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:  # fmt: skip
+        self.interval = 60.0 / per_minute
+        self.per_channel = per_channel
+        self.clock, self.sleep = clock, sleep
+        self._next = 0.0
+        self._channels: dict[str, float] = {}
+
+    def reserve(self, channel: str) -> float:
+        """Book the next slot for a post to `channel`; returns how long to wait for it."""
+        now = self.clock()
+        slot = max(now, self._next, self._channels.get(channel, 0.0))
+        self._next = slot + self.interval
+        self._channels[channel] = slot + self.per_channel
+        return slot - now
+
+    async def wait(self, channel: str) -> None:
+        """Wait for this post's slot."""
+        delay = self.reserve(channel)
+        if delay > 0:
+            await self.sleep(delay)
+
+    def pause(self, seconds: float) -> None:
+        """Slack said 429: no post before `seconds` from now."""
+        self._next = max(self._next, self.clock() + seconds)
+
+
+@dataclass
+class DeliveryReport:
+    """What one delivery run did."""
+
+    sent: int = 0
+    failed: int = 0
+    recovered: int = 0
+    rate_limited: int = 0
+    unknown: int = 0  # left in `sending`: settled by the next run's recovery
+
+
+def metadata(row: OutboxRow) -> dict[str, Any]:
+    """The message metadata naming an outbox row, found again by `recover`."""
+    return {"event_type": EVENT_TYPE,
+            "event_payload": {"outbox_id": row.id, "period_key": row.period_key}}  # fmt: skip
+
+
+def _retry_after(exc: SlackApiError) -> float:
+    try:
+        return float(exc.response.headers.get("Retry-After", 1))
+    except (TypeError, ValueError):
+        return 1.0
+
+
+class Deliverer:
+    """Posts one workspace's pending digests."""
+
+    def __init__(
+        self, store: Store, client: AsyncWebClient, pacer: Pacer,
+        clock: Callable[[], float] = time.time,
+    ) -> None:  # fmt: skip
+        self.store, self.client, self.pacer, self.clock = store, client, pacer, clock
+        self.report = DeliveryReport()
+
+    async def run(self, team_id: str, workers: int = WORKERS) -> DeliveryReport:
+        """Recover rows left in `sending`, then post every pending row once."""
+        await self.recover(team_id)
+        queue: asyncio.Queue[OutboxRow] = asyncio.Queue()
+        for row in await self.store.outbox_rows("pending", team_id):
+            queue.put_nowait(row)
+        await asyncio.gather(*(self._worker(queue) for _ in range(workers)))
+        return self.report
+
+    async def _worker(self, queue: asyncio.Queue[OutboxRow]) -> None:
+        while not queue.empty():
+            row = queue.get_nowait()
+            if await self.post(row) == "again" and self.report.rate_limited < MAX_RATE_LIMITS:
+                queue.put_nowait(row)
+
+    async def post(self, row: OutboxRow) -> str:
+        """Post one row: 'sent', 'failed', 'again' (429) or 'unknown' (no answer)."""
+        target = row.recipient  # a person's user id: Slack posts into the app's DM with them
+        await self.pacer.wait(target)
+        if not await self.store.claim_digest(row.id, self.clock()):
+            return "taken"
+        try:
+            answer = await self.client.chat_postMessage(
+                channel=target, text=row.payload.get("text", ""), blocks=row.payload.get("blocks"),
+                unfurl_links=False, unfurl_media=False, metadata=metadata(row),
+            )  # fmt: skip
+        except SlackApiError as exc:
+            return await self._refused(row, exc)
+        except (ClientError, TimeoutError) as exc:
+            log.warning(
+                "digest %s: no answer from Slack (%s); recovery will settle it", row.id, exc
+            )
+            self.report.unknown += 1
+            return "unknown"
+        await self.store.digest_sent(
+            row.id, str(answer["channel"]), str(answer["ts"]), self.clock()
+        )
+        self.report.sent += 1
+        return "sent"
+
+    async def _refused(self, row: OutboxRow, exc: SlackApiError) -> str:
+        status = exc.response.status_code
+        error = str(exc.response.get("error") or status)
+        if status == 429:
+            self.pacer.pause(_retry_after(exc))
+            await self.store.release_digest(row.id, "ratelimited", self.clock())
+            self.report.rate_limited += 1
+            return "again"
+        if status >= 500:
+            log.warning("digest %s: Slack answered %s; recovery will settle it", row.id, status)
+            self.report.unknown += 1
+            return "unknown"
+        log.warning("digest %s to %s failed: %s", row.id, row.recipient, error)
+        await self.store.digest_failed(row.id, error, self.clock())
+        self.report.failed += 1
+        return "failed"
+
+    async def recover(self, team_id: str) -> None:
+        """Settle rows left in `sending` by a sender that is gone, from Slack's history."""
+        stale = self.clock() - STALE_SECONDS
+        for row in await self.store.outbox_rows("sending", team_id):
+            if row.updated_at > stale:
+                continue  # another sender may still be waiting for Slack's answer
+            try:
+                found = await self._find_post(row)
+            except (SlackApiError, ClientError, TimeoutError) as exc:
+                log.warning("digest %s: cannot read history yet (%s)", row.id, exc)
+                continue
+            if found is not None:
+                await self.store.digest_sent(row.id, found[0], found[1], self.clock())
+                self.report.recovered += 1
+            else:
+                await self.store.release_digest(row.id, "not found after a crash", self.clock())
+
+    async def _find_post(self, row: OutboxRow) -> tuple[str, str] | None:
+        channel = await self._history_channel(row)
+        cursor: str | None = None
+        for _ in range(HISTORY_PAGES):
+            page = await self.client.conversations_history(
+                channel=channel, include_all_metadata=True, limit=200, cursor=cursor
+            )
+            for message in page.get("messages") or []:
+                meta = message.get("metadata") or {}
+                payload = meta.get("event_payload") or {}
+                if meta.get("event_type") == EVENT_TYPE and payload.get("outbox_id") == row.id:
+                    return channel, str(message["ts"])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                break
+        return None
+
+    async def _history_channel(self, row: OutboxRow) -> str:
+        """History is read by channel id: a person's DM id, learned or opened once."""
+        if row.kind == "channel":
+            return row.recipient
+        known = row.channel or await self.store.dm_channel(row.team_id, row.recipient)
+        if known:
+            return known
+        opened = await self.client.conversations_open(users=row.recipient)
+        channel = str(opened["channel"]["id"])
+        await self.store.learn_dm(row.team_id, row.recipient, channel)
+        return channel

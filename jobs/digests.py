@@ -1,0 +1,187 @@
+"""The digest job: who is due, compose (pure, off the event loop), plan, then deliver.
+
+Every tick sends whatever is due by interface.md's periods and not yet planned, so a digest
+missed while the bot was down goes out at the first tick after it is back, while its period
+is still current, and never twice: the outbox remembers every (recipient, period key).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Config
+from bot.digest_models import DigestSnapshot
+from bot.store import Store
+from jobs.compose import Composed, Composer, channel_digest, personal_digest
+from jobs.delivery import Deliverer, DeliveryReport, Pacer
+from jobs.digest_blocks import build_digest
+from jobs.periods import Cadence, Period, now_period, scheduled_period, week_key
+
+log = logging.getLogger(__name__)
+ACTIVE_DAYS = 28
+WINDOW_DAYS = 15  # `--now` may cover a missed week and the days since
+DONE = ("sent", "empty", "failed")
+
+
+@dataclass(frozen=True)
+class Due:
+    """A recipient whose digest for a period should be planned now."""
+
+    kind: str  # "channel" or "person"
+    recipient: str
+    period: Period
+    round: int = 0
+
+
+@dataclass
+class RunReport:
+    """What one `digest send` (or tick) did."""
+
+    planned: int = 0
+    empty: int = 0
+    delivery: DeliveryReport = field(default_factory=DeliveryReport)
+
+
+def zone(name: str | None, default: str) -> ZoneInfo:
+    """A person's time zone, or the workspace's when Slack gave none we know."""
+    try:
+        return ZoneInfo(name or default)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(default)
+
+
+def due_period(
+    now: datetime, tz: ZoneInfo, cadence: Cadence, config: Config, now_mode: bool
+) -> Period | None:
+    """The period to send for at `now`, or None when no digest is current."""
+    if now_mode:
+        return now_period(now, tz, cadence, config.digest_day, config.digest_hour)
+    period = scheduled_period(now, tz, cadence, config.digest_day, config.digest_hour)
+    local = now.astimezone(tz)
+    current = week_key(local) if cadence == "weekly" else local.date().isoformat()
+    return period if period.key == current else None  # a missed digest is dropped after
+
+
+def due_list(
+    snap: DigestSnapshot, config: Config, now: datetime, now_mode: bool,
+    planned: dict[tuple[str, str], tuple[int, str]], force: bool,
+) -> list[Due]:  # fmt: skip
+    """Everyone due a digest now and not planned yet (or again, with `force`)."""
+    wanted: list[tuple[str, str, ZoneInfo, Cadence]] = []
+    for channel in snap.channels.values():
+        if channel.digest != "off":
+            wanted.append(("channel", channel.channel_id, zone(config.tz, "UTC"), "weekly"))
+    for person in snap.people.values():
+        if person.cadence in ("weekly", "daily"):
+            cadence: Cadence = "daily" if person.cadence == "daily" else "weekly"
+            wanted.append(("person", person.user_id, zone(person.tz, config.tz), cadence))
+    found: list[Due] = []
+    for kind, recipient, tz, cadence in wanted:
+        period = due_period(now, tz, cadence, config, now_mode)
+        if period is None:
+            continue
+        before = planned.get((recipient, period.key))
+        if before is None:
+            found.append(Due(kind, recipient, period))
+        elif force and before[1] in DONE:
+            found.append(Due(kind, recipient, period, before[0] + 1))
+    return found
+
+
+def compose_one(comp: Composer, due: Due, force: bool) -> Composed | None:
+    """The digest of one due recipient, or None when it would be empty."""
+    if due.kind == "channel":
+        return channel_digest(comp, due.recipient, due.period, force)
+    return personal_digest(comp, due.recipient, due.period, force)
+
+
+def plan_rows(snap: DigestSnapshot, dues: list[Due], force: bool) -> list[dict[str, Any]]:
+    """Compose every due digest into an outbox row (pure, and heavy: run it off the loop)."""
+    comp = Composer(snap)
+    rows = []
+    for due in dues:
+        composed = compose_one(comp, due, force)
+        rows.append({
+            "team_id": snap.team_id, "recipient": due.recipient, "kind": due.kind,
+            "period_key": due.period.key, "round": due.round,
+            "status": "pending" if composed else "empty",
+            "payload": build_digest(composed.view) if composed else None,
+            "items": composed.item_ids if composed else (),
+        })  # fmt: skip
+    return rows
+
+
+async def load(store: Store, team_id: str, now: datetime) -> DigestSnapshot:
+    """The snapshot a run at `now` needs."""
+    until = now.timestamp()
+    since = until - WINDOW_DAYS * 86400
+    return await store.digest_snapshot(team_id, since, until, until - ACTIVE_DAYS * 86400)
+
+
+async def plan_team(
+    store: Store, config: Config, team_id: str, now: datetime, now_mode: bool, force: bool
+) -> tuple[int, int]:
+    """Plan every digest due in one workspace: (pending rows added, empty ones)."""
+    snap = await load(store, team_id, now)
+    planned = await store.planned_digests(team_id)
+    dues = due_list(snap, config, now, now_mode, planned, force)
+    if not dues:
+        return 0, 0
+    rows = await asyncio.to_thread(plan_rows, snap, dues, force)
+    await store.plan_digests(rows, now.timestamp())
+    empty = sum(1 for row in rows if row["status"] == "empty")
+    return len(rows) - empty, empty
+
+
+async def run_digests(
+    store: Store, client: AsyncWebClient, config: Config, now: datetime, *,
+    now_mode: bool = False, force: bool = False, pacer: Pacer | None = None,
+    clock: Callable[[], float] | None = None,
+) -> RunReport:  # fmt: skip
+    """Plan what is due in every installed workspace, then post it."""
+    report = RunReport()
+    pacer = pacer or Pacer(config.send_rate)
+    for team_id in await store.installed_teams():
+        added, empty = await plan_team(store, config, team_id, now, now_mode, force)
+        report.planned += added
+        report.empty += empty
+        deliverer = Deliverer(store, client, pacer, clock or time.time)
+        deliverer.report = report.delivery
+        await deliverer.run(team_id)
+    return report
+
+
+async def preview(
+    store: Store, config: Config, kind: str, recipient: str, now: datetime
+) -> tuple[dict[str, Any] | None, str]:
+    """The digest `recipient` would get now: (payload, why not when None)."""
+    for team_id in await store.installed_teams():
+        snap = await load(store, team_id, now)
+        if kind == "channel" and recipient in snap.channels:
+            if snap.channels[recipient].digest == "off":
+                return None, f"{recipient} turned its channel digest off"
+            period = due_period(now, zone(config.tz, "UTC"), "weekly", config, True)
+        elif kind == "person" and recipient in snap.people:
+            person = snap.people[recipient]
+            if person.cadence == "off":
+                return None, f"{recipient} turned digests off"
+            cadence: Cadence = "daily" if person.cadence == "daily" else "weekly"
+            period = due_period(now, zone(person.tz, config.tz), cadence, config, True)
+        else:
+            continue
+        assert period is not None  # `--now` always has a period
+        composed = compose_one(Composer(snap), Due(kind, recipient, period), False)
+        if composed is None:
+            return None, f"{recipient} would get no digest now: nothing new for them"
+        return build_digest(composed.view), ""
+    what = "no such channel with the bot in it" if kind == "channel" else "not an active person"
+    return None, f"{recipient} would get no digest now: {what} (or opted out)"
