@@ -142,8 +142,9 @@ def channel_digest(
     local = [candidate(f, private) for f in snap.items.values()
              if _showable(f) and _in(f, period, channel_id)]  # fmt: skip
     now, caps = period.end.timestamp(), Caps()
-    top = rank(local, now, CHANNEL_TOP, already_sent=sent, caps=caps)
     learnings = [c for c in local if snap.items[c.item_id].kind == "learning"]
+    links = [c for c in local if snap.items[c.item_id].kind != "learning"]
+    top = rank(links, now, CHANNEL_TOP, already_sent=sent, caps=caps)
     learned = rank(learnings, now, CHANNEL_LEARNINGS, already_sent=sent, caps=caps)
     here = {c.item_id for c in local}
     others = comp.pool(period).top(
@@ -185,8 +186,10 @@ def personal_digest(
     def keep(c: Candidate) -> bool:
         return c.item_id not in sent and person not in comp.involved[c.item_id]
 
-    for_you = pool.top(FOR_YOU, keep, trust, less, caps)
+    # Serendipity first: the best item from elsewhere belongs in its own section, not lost in
+    # "for you", where it would crowd out what the person's network endorsed.
     surprise = _serendipity(comp, person, pool, keep, caps)
+    for_you = pool.top(FOR_YOU, keep, trust, less, caps)
     sections = (
         DigestSection("For you", tuple(comp.item(c, why_this(c, trust)) for c in for_you)),
         DigestSection("You might not know you need this",

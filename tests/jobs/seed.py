@@ -33,11 +33,16 @@ async def share(
     store: Store, cid: str, user: str, url: str, at: datetime | float, title: str | None = None,
     private: bool = False, kind: str = "link",
 ) -> str:  # fmt: skip
-    """Share a link (or a learning when kind='learning') in a channel at a moment; its ts."""
+    """Share a link (or a learning when kind='learning') in a channel at a moment; its ts.
+
+    One channel and moment is one message: sharing again at the same moment replaces it.
+    """
     ts = ts_of(at)
     text = url if kind == "link" else f"TIL {title}"
-    draft = (ItemDraft("link", canonical_url(url) or url, url=url, title=title or url)
-             if kind == "link" else ItemDraft("learning", f"til:{cid}:{ts}", text=text))  # fmt: skip
+    if kind == "link":
+        draft = ItemDraft("link", canonical_url(url) or url, url=url, title=title or url)
+    else:
+        draft = ItemDraft("learning", f"til:{cid}:{ts}", text=text)
     await store.save_message(ShareInput(TEAM, cid, ts, user, text, private), [draft])
     return ts
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from jobs.ranking import Candidate, rank, score, why_this
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jobs.ranking import Candidate, Pool, eligible, rank, score, why_this
 
 NOW = 1_800_000_000.0
 DAY = 86400.0
@@ -55,3 +58,39 @@ def test_why_this() -> None:
         "useful to 4 people, 2 you work with")  # fmt: skip
     assert why_this(item("b", voters=("V1",))) == "useful to 1 person"
     assert why_this(item("c")) == "new this week"
+
+
+def test_less_like_this_lowers_a_domain_and_a_sharer() -> None:
+    a, b = item("a", ("S1",), ("V1",), domain="a.com"), item("b", ("S2",), domain="b.com")
+    assert [c.item_id for c in rank([a, b], NOW, 5)] == ["a", "b"]
+    for less in ({("domain", "a.com")}, {("sharer", "S1")}):
+        assert [c.item_id for c in rank([a, b], NOW, 5, less=frozenset(less))] == ["b", "a"]
+
+
+people = st.sampled_from(["P1", "P2", "P3", "P4", "P5", "R"])
+candidates = st.lists(
+    st.builds(
+        lambda n, sharers, voters, age, domain: Candidate(
+            f"i{n}", tuple(dict.fromkeys(sharers)), tuple(set(voters)), NOW - age * DAY, domain
+        ),
+        st.integers(0, 10_000), st.lists(people, min_size=1, max_size=3),
+        st.lists(people, max_size=4), st.floats(0, 20), st.sampled_from([None, "a.com", "b.com"]),
+    ),
+    max_size=25, unique_by=lambda c: c.item_id,
+)  # fmt: skip
+
+
+@given(
+    candidates,
+    st.dictionaries(people, st.floats(0, 1), max_size=4),
+    st.frozensets(st.sampled_from([("domain", "a.com"), ("sharer", "P1"), ("sharer", "P2")])),
+    st.integers(1, 8),
+)
+def test_the_fast_pool_ranks_exactly_like_rank(
+    items: list[Candidate], trust: dict[str, float], less: frozenset[tuple[str, str]], limit: int
+) -> None:
+    """The pool's shortcut (rescore only trusted and disliked items) changes no result."""
+    expected = rank(items, NOW, limit, "R", trust, less=less)
+    pool = Pool(items, NOW)
+    got = pool.top(limit, lambda c: eligible(c, "R", set()), trust, less)
+    assert [c.item_id for c in got] == [c.item_id for c in expected]

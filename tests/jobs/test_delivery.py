@@ -1,0 +1,204 @@
+"""Delivering digests to the local Slack: once, paced, recoverable, inert and within limits."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Config, load_config
+from bot.localslack import LocalSlack
+from bot.localslack.blockkit import check_message
+from bot.store import Store
+from jobs.delivery import Deliverer, Pacer
+from jobs.digests import plan_team, run_digests
+from tests.jobs.seed import MONDAY, channel, person, share, vote
+
+NOW = MONDAY + timedelta(minutes=5)
+T = (MONDAY - timedelta(days=2)).timestamp()
+PEOPLE = ("R", "S1", "S2", "S3", "X1")
+
+
+class FakeTime:
+    """A clock that only moves when something sleeps on it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@dataclass
+class World:
+    slack: LocalSlack
+    store: Store
+    config: Config
+    client: AsyncWebClient
+    time: FakeTime
+
+    def pacer(self, per_minute: int = 6000) -> Pacer:
+        return Pacer(per_minute, clock=self.time, sleep=self.time.sleep)
+
+    async def send(self, **opts: bool) -> object:
+        return await run_digests(self.store, self.client, self.config, NOW, pacer=self.pacer(),
+                                 clock=self.time, **opts)  # fmt: skip
+
+    def digests(self, where: str) -> list[dict[str, object]]:
+        """The digest messages posted in a channel (a user id: that person's DM)."""
+        try:
+            messages = self.slack.messages(where)
+        except Exception:  # no DM was ever opened with that person
+            return []
+        return [m for m in messages
+                if (m.get("metadata") or {}).get("event_type") == "serendip_digest"]  # fmt: skip
+
+
+@pytest.fixture
+async def world(tmp_path: Path) -> AsyncIterator[World]:
+    async with LocalSlack(team_id="T1") as slack:
+        for uid in PEOPLE:
+            slack.add_user(uid, name=uid.lower())
+        for cid, name in (("C1", "general"), ("C2", "design")):
+            slack.add_channel(cid, name=name, members=list(PEOPLE), bot_member=True)
+        store = Store(tmp_path / "s.db").open()
+        config = load_config({"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url},
+                             dotenv=None)  # fmt: skip
+        client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
+        try:
+            yield World(slack, store, config, client, FakeTime())
+        finally:
+            store.close()
+
+
+async def seed(store: Store) -> None:
+    for cid, name in (("C1", "general"), ("C2", "design")):
+        await channel(store, cid, name)
+    for uid in PEOPLE:
+        await person(store, uid)
+    a = await share(store, "C1", "S1", "https://a.example/", T, "Alpha")
+    b = await share(store, "C2", "S2", "https://b.example/", T + 1, "Beta")
+    await vote(store, "C1", a, "S3")
+    await vote(store, "C2", b, "X1")
+    await share(store, "C2", "R", "https://r.example/", T + 2, "R's own")
+
+
+def recipients(world: World) -> Counter[str]:
+    return Counter({who: len(world.digests(who)) for who in ("C1", "C2", *PEOPLE)})
+
+
+async def test_send_now_twice_sends_once(world: World) -> None:
+    await seed(world.store)
+    await world.send(now_mode=True)
+    first = recipients(world)
+    assert first["C1"] == first["C2"] == 1 and first["R"] == 1
+    await world.send(now_mode=True)
+    await world.send()
+    assert recipients(world) == first
+    assert all(n <= 1 for n in first.values())
+    rows = await world.store.outbox_rows(None, "T1")
+    assert {r.status for r in rows} <= {"sent", "empty"}
+    dm = await world.store.dm_channel("T1", "R")
+    assert dm is not None and dm.startswith("D")  # kept from the post's answer
+
+
+async def test_force_sends_again(world: World) -> None:
+    await seed(world.store)
+    await world.send(now_mode=True)
+    await world.send(now_mode=True, force=True)
+    assert len(world.digests("C1")) == 2 and len(world.digests("R")) == 2
+
+
+async def test_a_killed_run_is_finished_once_each(world: World) -> None:
+    await seed(world.store)
+    await plan_team(world.store, world.config, "T1", NOW, True, False)
+    pending = await world.store.outbox_rows("pending", "T1")
+    assert len(pending) >= 4
+    # The crash: one row was claimed but never posted; the others were posted, but every
+    # answer was lost (the process died before it could record them).
+    await world.store.claim_digest(pending[0].id, world.time())
+    world.slack.lose_answer("chat.postMessage", times=100)
+    report = await Deliverer(world.store, world.client, world.pacer(), world.time).run("T1")
+    assert report.sent == 0 and report.unknown == len(pending) - 1
+    assert sum(recipients(world).values()) == len(pending) - 1
+    world.slack.api.faults.clear()
+    # Restarted too soon: a claim younger than STALE_SECONDS may still be answered.
+    again = await Deliverer(world.store, world.client, world.pacer(), world.time).run("T1")
+    assert again.recovered == 0 and again.sent == 0
+    world.time.now += 300
+    later = await Deliverer(world.store, world.client, world.pacer(), world.time).run("T1")
+    assert later.recovered == len(pending) - 1 and later.sent == 1
+    assert set(recipients(world).values()) <= {0, 1}
+    assert sum(recipients(world).values()) == len(pending)
+    assert {r.status for r in await world.store.outbox_rows(None, "T1")} <= {"sent", "empty"}
+    read = [c.args.get("channel") for c in world.slack.calls_of("conversations.history")]
+    assert read and all(str(ch)[0] in "CD" for ch in read)  # history by channel id, never a user
+    # The DM ids were never learned (the answers were lost): opened once per person to look.
+    assert world.slack.calls_of("conversations.open")
+
+
+async def test_a_429_storm_delays_but_loses_nothing(world: World) -> None:
+    await seed(world.store)
+    world.slack.rate_limit("chat.postMessage", times=12, retry_after=3)
+    started = world.time()
+    await world.send(now_mode=True)
+    counts = recipients(world)
+    assert counts["C1"] == counts["C2"] == counts["R"] == 1 and max(counts.values()) == 1
+    assert world.time() - started >= 3 * 12 / 8  # workers waited out Retry-After
+    refused = [c for c in world.slack.calls_of("chat.postMessage") if c.error == "ratelimited"]
+    assert len(refused) == 12
+    assert all(r.status in ("sent", "empty") for r in await world.store.outbox_rows(None, "T1"))
+
+
+async def test_the_workspace_rate_is_kept(world: World) -> None:
+    await seed(world.store)
+    pacer = Pacer(60, clock=world.time, sleep=world.time.sleep)  # one post a second
+    await run_digests(world.store, world.client, world.config, NOW, now_mode=True, pacer=pacer,
+                      clock=world.time)  # fmt: skip
+    posts = len(world.slack.calls_of("chat.postMessage"))
+    assert posts >= 4 and world.time() - 1000.0 >= posts - 1
+
+
+async def test_mentions_in_titles_reach_slack_inert(world: World) -> None:
+    await seed(world.store)
+    hostile = "<!channel> <!here> <@U123> & <https://evil.example|click>"
+    ts = await share(world.store, "C1", "S3", "https://x.example/?a=<b>", T + 3, hostile)
+    await vote(world.store, "C1", ts, "S1")
+    await world.send(now_mode=True)
+    message = world.digests("C1")[0]
+    raw = json.dumps({"text": message["text"], "blocks": message["blocks"]})
+    for ping in ("<!channel>", "<!here>", "<@U123>", "<https://evil"):
+        assert ping not in raw
+    assert "&lt;!channel&gt;" in raw and "&amp;" in raw
+
+
+async def test_hundreds_of_items_stay_within_slacks_limits(world: World) -> None:
+    await seed(world.store)
+    for n in range(300):
+        await share(world.store, "C1", f"S{n % 3 + 1}", f"https://d{n}.example/{'x' * 300}",
+                    T + 10 + n, "A very long title " * 40)  # fmt: skip
+    await world.send(now_mode=True)
+    rows = {r.recipient: r for r in await world.store.outbox_rows(None, "T1")}
+    assert rows["C1"].status == "sent"
+    assert check_message(rows["C1"].payload["text"], rows["C1"].payload["blocks"], None) is None
+    assert len(rows["C1"].payload["blocks"]) <= 50
+
+
+async def test_a_refused_post_fails_once_and_is_not_retried(world: World) -> None:
+    await seed(world.store)
+    await world.slack.archive_channel("C2", wait=False)
+    await world.send(now_mode=True)
+    rows = {r.recipient: r for r in await world.store.outbox_rows(None, "T1")}
+    assert rows["C2"].status == "failed" and rows["C2"].error == "is_archived"
+    calls = len(world.slack.calls_of("chat.postMessage"))
+    await world.send(now_mode=True)
+    assert len(world.slack.calls_of("chat.postMessage")) == calls
