@@ -13,8 +13,8 @@ from bot.store import Store
 from jobs.digest_text import render
 from jobs.digests import preview, run_digests
 
-CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{2,}$")
-USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{1,20}$")
+USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")
 
 
 async def digest_send(config: Config, db_path: str, now_mode: bool, force: bool) -> str:

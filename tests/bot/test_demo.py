@@ -1,10 +1,11 @@
-"""`serendip demo` shows capture end to end, offline."""
+"""`serendip demo` shows capture and digests end to end, offline."""
 
 from __future__ import annotations
 
 import pytest
 
 from bot.demo import run_demo
+from bot.demo_digests import newest_digest
 
 
 async def test_demo_shows_what_was_captured(capsys: pytest.CaptureFixture[str]) -> None:
@@ -14,4 +15,43 @@ async def test_demo_shows_what_was_captured(capsys: pytest.CaptureFixture[str]) 
     assert "Write-Ahead Logging" in out and "ana in #engineering, dee in #data" in out
     assert "git worktree" in out and "(private: stays in its channel)" in out
     for absent in ("internal.example", "vendor.example", "hr.example/bands", "not-captured"):
-        assert absent not in out.split("Captured")[1]
+        assert absent not in out.split("Captured")[1]  # neither captured nor in a digest
+
+
+async def test_demo_shows_a_channel_and_a_personal_digest(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert await run_demo(quiet=False) == 0
+    out = capsys.readouterr().out
+    assert "Channel digest for #engineering" in out and "Personal digest for ana" in out
+    channel = out.split("Channel digest for #engineering")[1].split("Personal digest for")[0]
+    personal = out.split("Personal digest for ana")[1].split("(Left out because")[0]
+    assert "Serendip digest for #engineering" in channel
+    assert "Write-Ahead Logging (https://www.sqlite.org/wal.html)" in channel
+    assert "shared by @ana" in channel and "git worktree" in channel
+    assert "Your Serendip digest" in personal and "always check the query plan" in personal
+    for own in ("Write-Ahead Logging", "wal.html", "git worktree"):  # what ana shared
+        assert own not in personal
+    assert "promo-faq" not in personal  # a private channel's item stays in its channel
+    assert "Digests: 3 channel (#engineering, #data, #leads), 3 personal (ana, bo, cy)." in out
+
+
+async def test_quiet_demo_prints_only_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    assert await run_demo(quiet=True) == 0
+    out = capsys.readouterr().out
+    assert "Captured 8 item(s)" in out and "Digests: 3 channel" in out
+    for chatter in ("reacts", "Channel digest for", "Personal digest for", "Your Serendip"):
+        assert chatter not in out
+
+
+def test_newest_digest_is_the_latest_bot_post_with_digest_metadata() -> None:
+    meta = {"event_type": "serendip_digest", "event_payload": {"outbox_id": 1}}
+    messages = [
+        {"ts": "1.0", "bot_id": "B1", "text": "older", "metadata": meta},
+        {"ts": "2.0", "bot_id": "B1", "text": "newer", "metadata": meta},
+        {"ts": "3.0", "bot_id": "B1", "text": "a join note"},
+        {"ts": "4.0", "user": "U1", "text": "a person", "metadata": meta},
+    ]
+    found = newest_digest(messages)
+    assert found is not None and found["text"] == "newer"
+    assert newest_digest(messages[2:]) is None

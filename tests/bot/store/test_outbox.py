@@ -1,0 +1,35 @@
+"""The outbox: rows planned once, claimed once, and forgotten with the person."""
+
+from __future__ import annotations
+
+from bot.store import Store
+
+
+def row(recipient: str, key: str = "2026-W49", rnd: int = 0) -> dict[str, object]:
+    return {
+        "team_id": "T1", "recipient": recipient, "kind": "person", "period_key": key,
+        "round": rnd, "status": "pending", "payload": {"text": "hi"}, "items": ["i1"],
+    }  # fmt: skip
+
+
+async def test_planned_once_claimed_once_sent_with_items(store: Store) -> None:
+    assert await store.plan_digests([row("U1"), row("U2")], 1.0) == 2
+    assert await store.plan_digests([row("U1")], 2.0) == 0  # the same key again: ignored
+    first, _ = await store.outbox_rows("pending", "T1")
+    assert await store.claim_digest(first.id, 3.0) is True
+    assert await store.claim_digest(first.id, 3.0) is False  # another sender lost the race
+    await store.digest_sent(first.id, "D1", "123.4", 4.0)
+    assert await store.dm_channel("T1", "U1") == "D1"
+    planned = await store.planned_digests("T1")
+    assert (
+        planned[("U1", "2026-W49")] == (0, "sent") and planned[("U2", "2026-W49")][1] == "pending"
+    )
+
+
+async def test_forget_me_deletes_queued_digests(store: Store) -> None:
+    await store.plan_digests([row("U1"), row("U2")], 1.0)
+    await store.learn_dm("T1", "U1", "D1")
+    await store.note_person_activity("T1", "U1", 5.0)
+    await store.forget_person("T1", "U1")
+    assert [r.recipient for r in await store.outbox_rows(None, "T1")] == ["U2"]
+    assert await store.dm_channel("T1", "U1") is None

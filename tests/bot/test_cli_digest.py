@@ -1,0 +1,95 @@
+"""`serendip digest send` and `serendip digest preview`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.config import load_config
+from bot.digest_cli import digest_send
+from bot.localslack import LocalSlack
+from bot.store import Store
+from tests.jobs.seed import DAY, channel, person, share, vote
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A store with a week of shares, and the environment pointing at it."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
+        monkeypatch.delenv(name, raising=False)
+    path = tmp_path / "cli.db"
+    monkeypatch.setenv("SERENDIP_DB", str(path))
+    store = Store(path).open()
+
+    async def fill() -> None:
+        await channel(store, "C1", "general")
+        for uid in ("U1", "U2", "U3"):
+            await person(store, uid)
+        then = time.time() - DAY
+        ts = await share(store, "C1", "U1", "https://a.example/", then, "Alpha <!here>")
+        await vote(store, "C1", ts, "U2")
+        await share(store, "C1", "U3", "https://b.example/", then + 1, "Beta")
+
+    asyncio.run(fill())
+    store.close()
+    return path
+
+
+def test_preview_a_person_as_text_and_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["digest", "preview", "--user", "U2"]) == 0
+    out = capsys.readouterr().out
+    assert "Your Serendip digest" in out and "Beta (https://b.example/)" in out
+    assert "Alpha" not in out  # U2 voted on it
+    assert main(["digest", "preview", "--user", "U2", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert set(payload) == {"text", "blocks"} and "Beta" in payload["text"]
+
+
+def test_preview_a_channel_by_name_or_id(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for channel_ref in ("#general", "C1"):
+        assert main(["digest", "preview", "--channel", channel_ref]) == 0
+        out = capsys.readouterr().out
+        assert "#general" in out and "Alpha &lt;!here&gt;" not in out and "Alpha <!here>" in out
+
+
+@pytest.mark.parametrize("argv", [["--user", "U9"], ["--channel", "C9"]])
+def test_preview_nothing_to_send(
+    db: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    assert main(["digest", "preview", *argv]) == 0
+    assert "would get no digest" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["digest", "preview", "--user", "<@U1>"], "user id"),
+        (["digest", "preview", "--channel", "#nowhere"], "no channel"),
+        (["digest", "send"], "SLACK_BOT_TOKEN"),
+    ],
+)
+def test_digest_errors_are_one_line(
+    db: Path, capsys: pytest.CaptureFixture[str], argv: list[str], needle: str
+) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert needle in err and "\n" not in err
+
+
+async def test_send_posts_then_sends_nothing_twice(db: Path) -> None:
+    async with LocalSlack(team_id="T1") as slack:
+        for uid in ("U1", "U2", "U3"):
+            slack.add_user(uid)
+        slack.add_channel("C1", name="general", members=["U1", "U2", "U3"], bot_member=True)
+        config = load_config({"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url,
+                              "SERENDIP_SEND_RATE": "6000"}, dotenv=None)  # fmt: skip
+        first = await digest_send(config, str(db), True, False)
+        assert first.startswith("planned 4 digests") and "sent 4" in first
+        assert "sent 0" in await digest_send(config, str(db), True, False)
+        assert len(slack.calls_of("chat.postMessage")) == 4

@@ -1,0 +1,97 @@
+"""Digests with the real bot: the settings commands, and the buttons on a posted digest."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from jobs.compose import Composer, personal_digest
+from jobs.delivery import Pacer
+from jobs.digests import load, run_digests
+from jobs.periods import now_period
+from tests.handlers.conftest import Env
+
+
+async def send_now(env: Env) -> None:
+    client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
+    await run_digests(env.store, client, env.config, datetime.now(UTC), now_mode=True,
+                      pacer=Pacer(60_000))  # fmt: skip
+
+
+def digest_in(env: Env, where: str) -> dict[str, object]:
+    found = [m for m in env.slack.messages(where)
+             if (m.get("metadata") or {}).get("event_type") == "serendip_digest"]  # fmt: skip
+    assert found, f"no digest in {where}"
+    return found[-1]
+
+
+def item_ids(message: dict[str, object]) -> list[str]:
+    blocks = message["blocks"]
+    assert isinstance(blocks, list)
+    return [e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]
+            if e["action_id"] == "digest_useful"]  # fmt: skip
+
+
+async def test_personal_and_channel_digest_commands(env: Env) -> None:
+    ack = await env.slack.slash_command("U1", "C1", "/serendip", "digest daily")
+    assert "every weekday" in str(ack.body)
+    assert await env.store.digest_cadence(env.team, "U1") == "daily"
+    ack = await env.slack.slash_command("U1", "C1", "/serendip", "digest sometimes")
+    assert "Usage" in str(ack.body) and "daily" in str(ack.body)
+    await env.slack.slash_command("U1", "C1", "/serendip", "digest off")
+    assert await env.store.digest_cadence(env.team, "U1") == "off"
+    ack = await env.slack.slash_command("U2", "C1", "/serendip", "channel digest off <#CTIL|til>")
+    assert "Only members" in str(ack.body)  # U2 is no member of #til, and no admin
+    ack = await env.slack.slash_command("U1", "C2", "/serendip", "channel digest off")
+    assert "Digest is now *off*" in str(ack.body)
+    await env.slack.post_message("U2", "C2", "look <https://random.example/>")
+    await env.slack.post_message("U2", "C1", "look <https://general.example/>")
+    await env.settle()
+    await send_now(env)
+    rows = {r.recipient: r.status for r in await env.store.outbox_rows(None, env.team)}
+    assert "C2" not in rows and rows["C1"] == "sent"  # channel digest off: none planned
+    assert "U1" not in rows  # digests off for U1
+
+
+async def test_useful_and_less_like_this_buttons(env: Env) -> None:
+    await env.slack.post_message("U2", "C1", "one <https://one.example/a>")
+    await env.slack.post_message("U2", "C1", "two <https://two.example/b>")
+    await env.slack.post_message("U1", "C2", "mine <https://mine.example/>")
+    await env.settle()
+    await send_now(env)
+    message = digest_in(env, "U1")
+    ids = item_ids(message)
+    assert len(ids) == 2
+    dm = env.slack.ws.dm_id("U1")
+    ack = await env.slack.block_action("U1", "digest_useful", ids[0], dm, str(message["ts"]))
+    assert ack.status == 200
+    await env.settle()
+    exported = {i["id"]: i for i in await env.items()}
+    assert "U1" in str(exported[ids[0]]["votes"])
+    assert any("your vote counts" in str(r.get("text")) for r in env.slack.responses)
+    # "Less like this" on the other item: it sinks below an equal one in U1's next digest.
+    await env.slack.block_action("U1", "digest_less", ids[1], dm, str(message["ts"]))
+    await env.slack.post_message("U3", "C1", "three <https://three.example/c>")
+    await env.settle()
+    snap = await load(env.store, env.team, datetime.now(UTC))
+    snap.sent.pop("U1", None)
+    period = now_period(datetime.now(UTC), ZoneInfo("UTC"), "weekly", "mon", 9)
+    again = personal_digest(Composer(snap), "U1", period)
+    assert again is not None
+    order = [i.item_id for s in again.view.sections for i in s.items]
+    assert ids[0] not in order  # voted now
+    assert order.index(ids[1]) > 0  # lowered below the new, equal item
+
+
+async def test_digest_settings_button(env: Env) -> None:
+    await env.slack.post_message("U2", "C1", "one <https://one.example/a>")
+    await env.slack.post_message("U1", "C2", "mine <https://mine.example/>")
+    await env.settle()
+    await send_now(env)
+    message = digest_in(env, "U1")
+    await env.slack.block_action("U1", "digest_settings", "", env.slack.ws.dm_id("U1"),
+                                 str(message["ts"]))  # fmt: skip
+    await env.settle()
+    assert any("personal digest is *weekly*" in str(r) for r in env.slack.responses)
