@@ -26,3 +26,17 @@ def test_link_health_only_when_fetching(store: Store) -> None:
     assert "link-health" not in {j.id for j in build_scheduler(store, config).get_jobs()}
     with_fetch = build_scheduler(store, config, fetch)  # type: ignore[arg-type]
     assert "link-health" in {j.id for j in with_fetch.get_jobs()}
+
+
+def test_digest_tick_and_people_jobs_with_a_client(store: Store) -> None:
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    config = load_config({}, dotenv=None)
+    assert "digest-tick" not in {j.id for j in build_scheduler(store, config).get_jobs()}
+    scheduler = build_scheduler(
+        store, config, client=AsyncWebClient(base_url="http://127.0.0.1:9/")
+    )
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert {"digest-tick", "people", "people-at-start"} <= set(jobs)
+    tick = jobs["digest-tick"]
+    assert tick.max_instances == 1 and tick.coalesce and "interval[0:05:00]" in str(tick.trigger)
