@@ -1,9 +1,8 @@
-"""Link health: re-check recent links, so digests can leave dead ones out.
+"""Link health: re-check the links of the last four weeks' digests; digests leave dead ones out.
 
 A link that answered well is checked again at most weekly, one that failed daily. It is dead
 after three checks on different days answered 404, 410 or a failed name lookup; 401, 403, 429
 and 5xx are not death, and a target the safety rules refuse is not fetched and not dead.
-Until digests record what they sent, the links checked are those shared in the last 28 days.
 """
 
 from __future__ import annotations
@@ -46,7 +45,7 @@ async def check_links(
     store: Store, fetch: Callable[[str], Awaitable[FetchResult]], now: float,
     concurrency: int = 10,
 ) -> HealthReport:  # fmt: skip
-    """Check every recent link that is due; mark the dead."""
+    """Check every link of the last four weeks' digests that is due; mark the dead."""
     due = await store.links_to_check(now, now - WINDOW_DAYS * 86400)
     slots = asyncio.Semaphore(concurrency)
 

@@ -176,15 +176,16 @@ WEEK = 7 * 86400.0
 
 
 def links_to_check(db: Database, now: float, since: float, limit: int) -> list[tuple[str, str]]:
-    """(item id, url) of recent live links due a health check: never checked, last checked
-    well more than a week ago, or last seen failing on another day than today."""
+    """(item id, url) of live links sent in digests since `since` that are due a health check:
+    never checked, last checked well more than a week ago, or last seen failing on another
+    day than today."""
     today = _day(now)
     rows = db.execute(
         "SELECT i.id, i.url, c.outcome, c.at, c.day FROM items i"
         " LEFT JOIN link_checks c ON c.item_id = i.id"
         " AND c.at = (SELECT max(at) FROM link_checks WHERE item_id = i.id)"
         " WHERE i.kind = 'link' AND i.url IS NOT NULL AND i.dead = 0"
-        " AND EXISTS (SELECT 1 FROM shares s WHERE s.item_id = i.id AND s.at >= ?)"
+        " AND EXISTS (SELECT 1 FROM digest_sent d WHERE d.item_id = i.id AND d.at >= ?)"
         " ORDER BY c.at IS NOT NULL, c.at, i.rowid", [since],
     )  # fmt: skip
     due = []  # never checked first, then the longest unchecked: nothing starves

@@ -12,6 +12,18 @@ from jobs.link_health import check_links, outcome
 DAY = 86400.0
 
 
+async def in_a_digest(store: Store, url: str, at: float) -> str:
+    """Send the item of `url` in a digest at `at`; its id."""
+    [item] = [i for i in await store.export_items() if i["url"] == url]
+    row = {"team_id": "T1", "recipient": f"U{url}", "kind": "person", "period_key": "k",
+           "round": 0, "status": "pending", "payload": {}, "items": [item["id"]]}  # fmt: skip
+    await store.plan_digests([row], at)
+    [planned] = [r for r in await store.outbox_rows("pending", "T1") if r.recipient == f"U{url}"]
+    await store.claim_digest(planned.id, at)
+    await store.digest_sent(planned.id, "D1", "1.0", at)
+    return str(item["id"])
+
+
 def result(status: str, http: int | None = None, error: str | None = None) -> FetchResult:
     return FetchResult(status=status, http_status=http, final_url="https://x/", error=error)  # type: ignore[arg-type]
 
@@ -32,6 +44,14 @@ async def test_dead_after_three_days_gone_and_cadence(store: Store) -> None:
                              "https://flaky.example/", "https://refused.example/")):  # fmt: skip
         share = ShareInput("T1", "C1", f"{start - 3600 + i:.6f}", "U1", url, False)
         await store.save_message(share, [ItemDraft("link", f"link:{url}", url=url)])
+        await in_a_digest(store, url, start - 60)
+    never_sent = "https://not-in-a-digest.example/"
+    share = ShareInput("T1", "C1", f"{start - 7200:.6f}", "U1", never_sent, False)
+    await store.save_message(share, [ItemDraft("link", f"link:{never_sent}", url=never_sent)])
+    old = "https://digest-of-last-year.example/"
+    share = ShareInput("T1", "C1", f"{start - 400 * DAY:.6f}", "U1", old, False)
+    await store.save_message(share, [ItemDraft("link", f"link:{old}", url=old)])
+    await in_a_digest(store, old, start - 300 * DAY)
     answers = {"https://gone.example/": result("http_error", 404),
                "https://fine.example/": result("ok"),
                "https://flaky.example/": result("http_error", 503),
@@ -62,9 +82,10 @@ async def test_failing_links_do_not_starve_new_ones(store: Store) -> None:
     for i, url in enumerate(("https://a.example/", "https://b.example/")):
         share = ShareInput("T1", "C1", f"{start - 3600 + i:.6f}", "U1", url, False)
         await store.save_message(share, [ItemDraft("link", f"link:{url}", url=url)])
-        [(item_id, _)] = [r for r in await store.links_to_check(start, 0, 10) if r[1] == url]
+        item_id = await in_a_digest(store, url, start - 60)
         await store.record_check(item_id, "error", start - DAY)
     new = "https://new.example/"
     share = ShareInput("T1", "C1", f"{start:.6f}", "U1", new, False)
     await store.save_message(share, [ItemDraft("link", f"link:{new}", url=new)])
+    await in_a_digest(store, new, start)
     assert [url for _, url in await store.links_to_check(start, 0, 1)] == [new]
