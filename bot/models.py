@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 ItemKind = Literal["link", "learning", "question"]
 ReactionKind = Literal["useful", "flag", "save"]
@@ -65,6 +65,23 @@ class UserInfo:
     is_owner: bool = False
     is_bot: bool = False
     deleted: bool = False
+
+
+def user_from_api(team_id: str, data: dict[str, Any]) -> UserInfo:
+    """A UserInfo from a users.info / users.list / user_change `user` object."""
+    raw_profile = data.get("profile")
+    profile: dict[str, Any] = raw_profile if isinstance(raw_profile, dict) else {}
+    return UserInfo(
+        team_id=team_id,
+        id=str(data["id"]),
+        name=profile.get("display_name") or data.get("name"),
+        real_name=data.get("real_name") or profile.get("real_name"),
+        tz=data.get("tz"),
+        is_admin=bool(data.get("is_admin")),
+        is_owner=bool(data.get("is_owner")),
+        is_bot=bool(data.get("is_bot")),
+        deleted=bool(data.get("deleted")),
+    )
 
 
 @dataclass(frozen=True)

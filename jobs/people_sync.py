@@ -10,9 +10,8 @@ import logging
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.models import UserInfo
+from bot.models import UserInfo, user_from_api
 from bot.store import Store
-from handlers.events.users import user_from_api
 
 log = logging.getLogger(__name__)
 PAGE = 200
