@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -49,8 +49,8 @@ class World:
     def pacer(self, per_minute: int = 6000) -> Pacer:
         return Pacer(per_minute, clock=self.time, sleep=self.time.sleep)
 
-    async def send(self, **opts: bool) -> object:
-        return await run_digests(self.store, self.client, self.config, NOW, pacer=self.pacer(),
+    async def send(self, now: datetime = NOW, **opts: bool) -> object:
+        return await run_digests(self.store, self.client, self.config, now, pacer=self.pacer(),
                                  clock=self.time, **opts)  # fmt: skip
 
     def digests(self, where: str) -> list[dict[str, object]]:
@@ -202,3 +202,24 @@ async def test_a_refused_post_fails_once_and_is_not_retried(world: World) -> Non
     calls = len(world.slack.calls_of("chat.postMessage"))
     await world.send(now_mode=True)
     assert len(world.slack.calls_of("chat.postMessage")) == calls
+
+
+def item_titles(message: dict[str, object]) -> list[str]:
+    text = str(message["text"])
+    return [line[2:].split(" https://")[0] for line in text.splitlines() if line.startswith("• ")]
+
+
+async def test_a_change_of_cadence_in_mid_period_and_a_bot_down_at_the_hour(world: World) -> None:
+    await seed(world.store)
+    # The bot was down on Monday at 09:00; it is back on Tuesday: the weekly digest goes out.
+    await world.send(MONDAY + timedelta(days=1, hours=3))
+    assert [item_titles(m) for m in world.digests("R")] == [["Beta", "Alpha"]]
+    await world.store.set_digest_cadence("T1", "R", "daily")
+    wednesday = (MONDAY + timedelta(days=2, hours=6)).timestamp()
+    new = await share(world.store, "C1", "S3", "https://c.example/", wednesday, "Gamma")
+    await vote(world.store, "C1", new, "X1")
+    await world.send(MONDAY + timedelta(days=3, minutes=1))  # Thursday 09:01
+    daily = world.digests("R")
+    assert len(daily) == 2 and item_titles(daily[-1]) == ["Gamma"]  # nothing sent twice
+    await world.send(MONDAY + timedelta(days=3, minutes=30))
+    assert len(world.digests("R")) == 2
