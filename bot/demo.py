@@ -1,5 +1,6 @@
 """`serendip demo`: the real bot against the built-in local Slack, replaying a small team's day.
 
+It shows what was captured, then runs the digest job and shows a channel and a personal digest.
 Nothing leaves 127.0.0.1: the local Slack listens there, the bot talks to it over Socket Mode,
 link fetching is off, and the database lives in a temporary folder that is removed at the end.
 """
@@ -16,7 +17,8 @@ from typing import Any
 
 from aiohttp import web
 
-from bot.config import load_config
+from bot.config import Config, load_config
+from bot.demo_digests import headline, show_digests
 from bot.localslack import LocalSlack
 from bot.runner import INBOX, STORE, build_server
 
@@ -107,8 +109,8 @@ def render_items(items: list[dict[str, Any]], names: dict[str, str]) -> list[str
             f"{s['user'] or '?'} in #{names.get(s['channel'] or '', 'direct message')}"
             for s in item["shares"]
         )
-        head = item["title"] or (item["text"] if item["kind"] == "learning" else item["url"])
-        lines.append(f"  [{item['kind']:>8}] {str(head)[:80]}")
+        head = headline(item)
+        lines.append(f"  [{item['kind']:>8}] {head[:80]}")
         if item["url"] and item["url"] != head:
             lines.append(f"             {item['url']}")
         private = "  (private: stays in its channel)" if item["private"] else ""
@@ -134,14 +136,15 @@ async def run_demo(quiet: bool = False) -> int:
             runner = web.AppRunner(web_app)
             await runner.setup()  # opens the store and connects over Socket Mode
             try:
-                return await _show(slack, data, web_app, say)
+                return await _show(slack, data, web_app, config, say)
             finally:
                 await runner.cleanup()
 
 
-async def _show(
+async def _capture(
     slack: LocalSlack, data: Script, web_app: web.Application, say: Callable[[str], None]
-) -> int:
+) -> list[dict[str, Any]]:
+    """Play the script, wait until the bot has stored it all, and return the stored items."""
     say("Serendip demo: the real bot, a local Slack on 127.0.0.1, a small team's day.\n")
     player = Player(slack, data, say)
     for step in data["script"]:
@@ -153,10 +156,22 @@ async def _show(
     for item in items:
         for share in item["shares"]:
             share["user"] = names.get(share["user"], share["user"])
+    return items
+
+
+async def _show(
+    slack: LocalSlack, data: Script, web_app: web.Application, config: Config,
+    say: Callable[[str], None],
+) -> int:  # fmt: skip
+    """Capture, print what was stored, then send and print the digests; returns 0."""
+    items = await _capture(slack, data, web_app, say)
+    channels = {c["id"]: c["name"] for c in data["channels"]}
     print(f"\nCaptured {len(items)} item(s):")
-    print("\n".join(render_items(items, player.names)))
+    print("\n".join(render_items(items, channels)))
     posts = slack.calls_of("chat.postMessage")
     print(f"\nThe bot posted {len(posts)} message(s): a join note per channel and help for a DM.")
     print("Not captured: the !nda message, the Slack Connect vendor, the private channel before")
     print("its members turned capture on, and what dee shared after opting out.")
+    digests = await show_digests(slack, web_app[STORE], config, data, items, say)
+    print(f"\n{digests.summary()}")
     return 0

@@ -50,8 +50,9 @@ def candidate(facts: ItemFacts, private_channel: str | None = None) -> Candidate
     voters = list(facts.public_voters)
     voters += [v for v, ch in facts.private_votes if private_channel and ch == private_channel]
     first = shares[0].at if shares else 0.0
+    messages = frozenset((s.channel, s.at) for s in shares)
     return Candidate(facts.item_id, sharers, tuple(dict.fromkeys(voters)), first, facts.domain,
-                     facts.flags)  # fmt: skip
+                     facts.flags, messages)  # fmt: skip
 
 
 def _in(facts: ItemFacts, period: Period, channel: str | None = None) -> bool:
@@ -231,4 +232,5 @@ def _impact_line(comp: Composer, person: str, period: Period) -> str | None:
         return None
     people = len(set(votes))
     who = "1 person" if people == 1 else f"{people} people"
-    return f"Your impact: {who} found what you shared useful ({len(votes)} votes)."
+    count = "1 vote" if len(votes) == 1 else f"{len(votes)} votes"
+    return f"Your impact: {who} found what you shared useful ({count})."

@@ -7,13 +7,17 @@ from typing import Any
 
 LINK = re.compile(r"<([^|>]+)\|([^>]*)>")
 MENTION = re.compile(r"<@([A-Z0-9]+)>")
+# Bold and italic markers the digest builder puts around a whole title or line; underscores
+# inside URLs and words stay.
+BOLD = re.compile(r"\*([^*\n]+)\*")
+ITALIC_LINE = re.compile(r"(?m)^_(.*)_$")
 
 
 def plain(mrkdwn: str, names: dict[str, str] | None = None) -> str:
     """Slack mrkdwn as readable text: links as `title (url)`, mentions as @name, no markup."""
     text = LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})", mrkdwn)
     text = MENTION.sub(lambda m: "@" + (names or {}).get(m.group(1), m.group(1)), text)
-    text = text.replace("*", "").replace("_", " ").strip()
+    text = ITALIC_LINE.sub(r"\1", BOLD.sub(r"\1", text)).strip()
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 

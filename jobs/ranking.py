@@ -31,6 +31,7 @@ class Candidate:
     first_shared: float  # Unix seconds
     domain: str | None = None
     flags: int = 0
+    messages: frozenset[tuple[str, float]] = frozenset()  # (channel, ts) of its shares
 
     @property
     def endorsers(self) -> set[str]:
@@ -81,16 +82,21 @@ class Caps:
     domains: Counter[str] = field(default_factory=Counter)
     sharers: Counter[str] = field(default_factory=Counter)
     chosen: set[str] = field(default_factory=set)
+    messages: set[tuple[str, float]] = field(default_factory=set)
 
     def allows(self, item: Candidate) -> bool:
-        """Whether the item still fits (and is not in the digest already)."""
+        """Whether the item still fits: not in the digest yet, not from a message already
+        shown (a learning and its own link are one story), within the caps."""
         if item.item_id in self.chosen or self.sharers[item.first_sharer] >= PER_SHARER:
+            return False
+        if not self.messages.isdisjoint(item.messages):
             return False
         return not (item.domain and self.domains[item.domain] >= PER_DOMAIN)
 
     def take(self, item: Candidate) -> None:
         """Count a chosen item."""
         self.chosen.add(item.item_id)
+        self.messages.update(item.messages)
         self.sharers[item.first_sharer] += 1
         if item.domain:
             self.domains[item.domain] += 1
@@ -166,12 +172,18 @@ class Pool:
         return select((c for c in self.ranked(trust, less) if keep(c)), limit, caps)
 
 
+def _people(n: int) -> str:
+    return "1 person" if n == 1 else f"{n} people"
+
+
 def why_this(item: Candidate, trust: Mapping[str, float] | None = None) -> str:
     """One line saying why an item is here, e.g. "useful to 4 people, 2 you work with"."""
-    endorsers = set(item.voters) | set(item.sharers[1:])
-    close = sum(1 for p in endorsers if (trust or {}).get(p, 0.0) > 0)
-    if not endorsers:
+    parts = []
+    if item.voters:
+        parts.append(f"useful to {_people(len(item.voters))}")
+    if len(item.sharers) > 1:
+        parts.append(f"shared by {_people(len(item.sharers))}")
+    if not parts:
         return "new this week"
-    people = "person" if len(endorsers) == 1 else "people"
-    line = f"useful to {len(endorsers)} {people}"
-    return f"{line}, {close} you work with" if close else line
+    close = sum(1 for p in item.endorsers if (trust or {}).get(p, 0.0) > 0)
+    return ", ".join(parts + ([f"{close} you work with"] if close else []))

@@ -55,7 +55,8 @@ def test_at_most_two_per_domain_and_per_sharer() -> None:
 
 def test_why_this() -> None:
     assert why_this(item("a", ("S1", "S2"), ("V1", "V2", "V3")), {"V1": 1.0, "S2": 0.5}) == (
-        "useful to 4 people, 2 you work with")  # fmt: skip
+        "useful to 3 people, shared by 2 people, 2 you work with")  # fmt: skip
+    assert why_this(item("r", ("S1", "S2"))) == "shared by 2 people"
     assert why_this(item("b", voters=("V1",))) == "useful to 1 person"
     assert why_this(item("c")) == "new this week"
 
@@ -94,3 +95,11 @@ def test_the_fast_pool_ranks_exactly_like_rank(
     pool = Pool(items, NOW)
     got = pool.top(limit, lambda c: eligible(c, "R", set()), trust, less)
     assert [c.item_id for c in got] == [c.item_id for c in expected]
+
+
+def test_a_learning_and_its_own_link_are_one_story() -> None:
+    message = frozenset({("C1", 1.5)})
+    learning = Candidate("l", ("S1",), ("V1", "V2"), NOW, None, 0, message)
+    link = Candidate("k", ("S1",), ("V1", "V2"), NOW, "a.com", 0, message)
+    other = Candidate("o", ("S2",), (), NOW, "b.com", 0, frozenset({("C1", 2.5)}))
+    assert [c.item_id for c in rank([learning, link, other], NOW, 5)] == ["k", "o"]
