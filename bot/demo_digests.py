@@ -18,6 +18,7 @@ from bot.store import Store
 from jobs.delivery import EVENT_TYPE, Pacer
 from jobs.digest_text import render
 from jobs.digests import run_digests
+from jobs.people_sync import refresh_people
 
 JSON = dict[str, Any]
 SHOW_CHANNEL = "engineering"  # the channel digest the show prints
@@ -79,6 +80,7 @@ def read_digests(slack: LocalSlack, data: JSON) -> Digests:
 async def send_digests(store: Store, config: Config) -> None:
     """Run the digest job once, against the local Slack that `config` points at."""
     client = make_client(config.bot_token, config.api_url)
+    await refresh_people(store, client)  # names and time zones, as `serendip run` reads them
     await run_digests(
         store, client, config, datetime.now(UTC), now_mode=True, pacer=Pacer(POSTS_PER_MINUTE)
     )

@@ -12,6 +12,7 @@ from bot.slack_client import make_client
 from bot.store import Store
 from jobs.digest_text import render
 from jobs.digests import preview, run_digests
+from jobs.people_sync import refresh_people
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{1,20}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")
@@ -22,6 +23,7 @@ async def digest_send(config: Config, db_path: str, now_mode: bool, force: bool)
     store = Store(db_path).open()
     try:
         client = make_client(config.bot_token, config.api_url)
+        await refresh_people(store, client)  # time zones decide who is due
         report = await run_digests(
             store, client, config, datetime.now(UTC), now_mode=now_mode, force=force
         )

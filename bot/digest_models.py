@@ -94,3 +94,4 @@ class DigestSnapshot:
     less_like: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     window_votes: list[VoteFact] = field(default_factory=list)
     channel_names: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # display names by user id

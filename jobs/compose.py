@@ -41,6 +41,7 @@ class Composed:
 
     view: DigestView
     item_ids: tuple[str, ...]
+    credited: tuple[str, ...] = ()  # the sharers it names (forget-me deletes the post)
 
 
 def candidate(facts: ItemFacts, private_channel: str | None = None) -> Candidate:
@@ -123,11 +124,27 @@ class Composer:
         strongest = heapq.nlargest(TRUSTED_PEOPLE, strength.items(), key=lambda kv: (kv[1], kv[0]))
         return {who: s / (s + 1.0) for who, s in strongest}
 
+    @cached_property
+    def by_channel(self) -> dict[str, list[ItemFacts]]:
+        """The showable items shared in each channel (any time in the window)."""
+        found: dict[str, list[ItemFacts]] = defaultdict(list)
+        for facts in self.snap.items.values():
+            if _showable(facts):
+                for channel in dict.fromkeys(s.channel for s in facts.shares):
+                    found[channel].append(facts)
+        return found
+
     def item(self, c: Candidate, why: str) -> DigestItem:
-        """How a digest shows one candidate."""
+        """How a digest shows one candidate (the sharer by name: no mention, no ping)."""
         facts = self.snap.items[c.item_id]
         title = facts.title or facts.text or facts.url or "(untitled)"
-        return DigestItem(c.item_id, title, facts.url, c.first_sharer or None, len(c.voters), why)
+        sharer = self.snap.names.get(c.first_sharer, "a colleague") if c.first_sharer else None
+        return DigestItem(c.item_id, title, facts.url, sharer, len(c.voters), why)
+
+
+def _composed(view: DigestView, chosen: list[Candidate]) -> Composed:
+    credited = tuple(dict.fromkeys(c.first_sharer for c in chosen if c.first_sharer))
+    return Composed(view, tuple(c.item_id for c in chosen), credited)
 
 
 def channel_digest(
@@ -140,8 +157,8 @@ def channel_digest(
         return None
     sent = set() if force else snap.sent.get(channel_id, set())
     private = channel_id if info.is_private else None
-    local = [candidate(f, private) for f in snap.items.values()
-             if _showable(f) and _in(f, period, channel_id)]  # fmt: skip
+    local = [candidate(f, private) for f in comp.by_channel.get(channel_id, ())
+             if _in(f, period, channel_id)]  # fmt: skip
     now, caps = period.end.timestamp(), Caps()
     learnings = [c for c in local if snap.items[c.item_id].kind == "learning"]
     links = [c for c in local if snap.items[c.item_id].kind != "learning"]
@@ -158,11 +175,10 @@ def channel_digest(
         DigestSection("New learnings", tuple(comp.item(c, why_this(c)) for c in learned)),
         DigestSection("From other teams", tuple(comp.item(c, _elsewhere(comp, c)) for c in others)),
     )
-    chosen = tuple(c.item_id for c in (*top, *learned, *others))
-    if not chosen:
-        return None
+    if not top and not learned:
+        return None  # nothing captured here in the period: no digest of other teams' items
     title = f"Serendip digest for {name}, {period.key}"
-    return Composed(DigestView(title, sections), chosen)
+    return _composed(DigestView(title, sections), [*top, *learned, *others])
 
 
 def _elsewhere(comp: Composer, c: Candidate) -> str:
@@ -196,13 +212,12 @@ def personal_digest(
         DigestSection("You might not know you need this",
                       tuple(comp.item(c, _elsewhere(comp, c)) for c in surprise)),
     )  # fmt: skip
-    chosen = tuple(c.item_id for c in (*for_you, *surprise))
-    if not chosen:
+    if not for_you and not surprise:
         return None
     footer = tuple(x for x in (_impact_line(comp, person, period),) if x)
     intro = None if recipient is not None and recipient.had_digest else FIRST_DIGEST
     title = f"Your Serendip digest, {period.key}"
-    return Composed(DigestView(title, sections, intro, footer), chosen)
+    return _composed(DigestView(title, sections, intro, footer), [*surprise, *for_you])
 
 
 def _serendipity(

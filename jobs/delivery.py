@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -26,8 +27,16 @@ from bot.store.outbox import OutboxRow
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "serendip_digest"
-STALE_SECONDS = 120.0  # a claim older than this is from a sender that is gone
-HISTORY_PAGES = 5
+# A claim older than this is from a sender that is gone: longer than one post can take, with
+# the client's own retries and timeouts.
+STALE_SECONDS = 600.0
+HISTORY_PAGES = 10
+# Answers that do not say whether the post landed: recovery reads history before any retry.
+UNSURE_ERRORS = frozenset({"fatal_error", "internal_error", "service_unavailable",
+                           "request_timeout"})  # fmt: skip
+# History that cannot be read, now or later: the row cannot be settled, so it fails.
+UNREADABLE = frozenset({"channel_not_found", "not_in_channel", "is_archived", "missing_scope",
+                        "account_inactive", "user_not_found"})  # fmt: skip
 WORKERS = 8
 MAX_RATE_LIMITS = 20  # per run; what is left stays pending for the next tick
 
@@ -77,6 +86,7 @@ class DeliveryReport:
     failed: int = 0
     recovered: int = 0
     rate_limited: int = 0
+    dropped: int = 0
     unknown: int = 0  # left in `sending`: settled by the next run's recovery
 
 
@@ -93,6 +103,10 @@ def _retry_after(exc: SlackApiError) -> float:
         return 1.0
 
 
+class Unsure(Exception):
+    """History could not prove either way whether a post landed."""
+
+
 class Deliverer:
     """Posts one workspace's pending digests."""
 
@@ -101,6 +115,7 @@ class Deliverer:
         clock: Callable[[], float] = time.time,
     ) -> None:  # fmt: skip
         self.store, self.client, self.pacer, self.clock = store, client, pacer, clock
+        self.token = secrets.token_hex(8)  # this sender's claims
         self.report = DeliveryReport()
 
     async def run(self, team_id: str, workers: int = WORKERS) -> DeliveryReport:
@@ -119,11 +134,14 @@ class Deliverer:
                 queue.put_nowait(row)
 
     async def post(self, row: OutboxRow) -> str:
-        """Post one row: 'sent', 'failed', 'again' (429) or 'unknown' (no answer)."""
+        """Post one row: 'sent', 'failed', 'again' (429), 'unknown' (no answer), 'dropped'
+        (no longer wanted) or 'taken' (another sender has it)."""
         target = row.recipient  # a person's user id: Slack posts into the app's DM with them
         await self.pacer.wait(target)
-        if not await self.store.claim_digest(row.id, self.clock()):
-            return "taken"
+        claimed = await self.store.claim_digest(row.id, self.token, self.clock())
+        if claimed != "claimed":
+            self.report.dropped += claimed == "dropped"
+            return claimed
         try:
             answer = await self.client.chat_postMessage(
                 channel=target, text=row.payload.get("text", ""), blocks=row.payload.get("blocks"),
@@ -132,58 +150,74 @@ class Deliverer:
         except SlackApiError as exc:
             return await self._refused(row, exc)
         except (ClientError, TimeoutError) as exc:
-            log.warning(
-                "digest %s: no answer from Slack (%s); recovery will settle it", row.id, exc
-            )
-            self.report.unknown += 1
-            return "unknown"
+            return self._unknown(row, str(exc) or type(exc).__name__)
         await self.store.digest_sent(
-            row.id, str(answer["channel"]), str(answer["ts"]), self.clock()
+            row.id, self.token, str(answer["channel"]), str(answer["ts"]), self.clock()
         )
         self.report.sent += 1
         return "sent"
 
+    def _unknown(self, row: OutboxRow, why: str) -> str:
+        log.warning("digest %s: no clear answer from Slack (%s); recovery will settle it", row.id,
+                    why)  # fmt: skip
+        self.report.unknown += 1
+        return "unknown"
+
     async def _refused(self, row: OutboxRow, exc: SlackApiError) -> str:
         status = exc.response.status_code
         error = str(exc.response.get("error") or status)
-        if status == 429:
+        if status == 429 or error == "ratelimited":
             self.pacer.pause(_retry_after(exc))
-            await self.store.release_digest(row.id, "ratelimited", self.clock())
+            await self.store.release_digest(row.id, self.token, "ratelimited", self.clock())
             self.report.rate_limited += 1
             return "again"
-        if status >= 500:
-            log.warning("digest %s: Slack answered %s; recovery will settle it", row.id, status)
-            self.report.unknown += 1
-            return "unknown"
+        if status >= 500 or error in UNSURE_ERRORS:
+            return self._unknown(row, error)  # the post may have landed: history will tell
         log.warning("digest %s to %s failed: %s", row.id, row.recipient, error)
-        await self.store.digest_failed(row.id, error, self.clock())
+        await self.store.digest_failed(row.id, self.token, error, self.clock())
         self.report.failed += 1
         return "failed"
 
     async def recover(self, team_id: str) -> None:
         """Settle rows left in `sending` by a sender that is gone, from Slack's history."""
-        stale = self.clock() - STALE_SECONDS
+        now = self.clock()
         for row in await self.store.outbox_rows("sending", team_id):
-            if row.updated_at > stale:
-                continue  # another sender may still be waiting for Slack's answer
-            try:
-                found = await self._find_post(row)
-            except (SlackApiError, ClientError, TimeoutError) as exc:
-                log.warning("digest %s: cannot read history yet (%s)", row.id, exc)
-                continue
-            if found is not None:
-                await self.store.digest_sent(row.id, found[0], found[1], self.clock())
-                self.report.recovered += 1
-            else:
-                await self.store.release_digest(row.id, "not found after a crash", self.clock())
+            if row.updated_at > now - STALE_SECONDS:
+                continue  # its sender may still be waiting for Slack's answer
+            if not await self.store.take_over_digest(row.id, row.claim, self.token, now):
+                continue  # another sender took it over first
+            await self._settle(row)
+
+    async def _settle(self, row: OutboxRow) -> None:
+        try:
+            found = await self._find_post(row)
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or exc.response.status_code)
+            if error in UNREADABLE:
+                await self.store.digest_failed(row.id, self.token, f"unverifiable: {error}",
+                                               self.clock())  # fmt: skip
+                self.report.failed += 1
+            return  # otherwise try again at a later run
+        except (ClientError, TimeoutError, Unsure) as exc:
+            log.warning("digest %s: cannot settle it yet (%s)", row.id, exc)
+            return
+        if found is not None:
+            await self.store.digest_sent(row.id, self.token, found[0], found[1], self.clock())
+            self.report.recovered += 1
+        else:
+            await self.store.release_digest(row.id, self.token, "not found after a crash",
+                                            self.clock())  # fmt: skip
 
     async def _find_post(self, row: OutboxRow) -> tuple[str, str] | None:
+        """The (channel, ts) of this row's post, None when history proves it never landed."""
         channel = await self._history_channel(row)
         cursor: str | None = None
+        oldest = f"{row.created_at - 60:.6f}"  # posted after it was planned
         for _ in range(HISTORY_PAGES):
             page = await self.client.conversations_history(
-                channel=channel, include_all_metadata=True, limit=200, cursor=cursor
-            )
+                channel=channel, include_all_metadata=True, limit=200, cursor=cursor,
+                oldest=oldest,
+            )  # fmt: skip
             for message in page.get("messages") or []:
                 meta = message.get("metadata") or {}
                 payload = meta.get("event_payload") or {}
@@ -191,8 +225,8 @@ class Deliverer:
                     return channel, str(message["ts"])
             cursor = (page.get("response_metadata") or {}).get("next_cursor") or None
             if not cursor:
-                break
-        return None
+                return None
+        raise Unsure("history is longer than the pages read")
 
     async def _history_channel(self, row: OutboxRow) -> str:
         """History is read by channel id: a person's DM id, learned or opened once."""

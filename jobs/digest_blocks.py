@@ -26,7 +26,7 @@ class DigestItem:
     item_id: str
     title: str
     url: str | None
-    sharer: str | None  # a user id, shown as a mention (it pings nobody in a digest)
+    sharer: str | None  # a display name, as text: a mention would notify them in a channel
     votes: int
     why: str
 
@@ -62,7 +62,7 @@ def item_line(item: DigestItem) -> str:
     """The mrkdwn of one item: link, who shared it, votes, why."""
     title = escape(_cut(" ".join(item.title.split()), TITLE_LIMIT)) or "(untitled)"
     head = f"*<{_safe_url(item.url)}|{title}>*" if item.url else f"*{title}*"
-    by = f" · shared by <@{item.sharer}>" if item.sharer else ""
+    by = f" · shared by {escape(item.sharer)}" if item.sharer else ""
     votes = f" · :+1: {item.votes}" if item.votes else ""
     return _cut(f"{head}{by}{votes}\n_{escape(item.why)}_", SECTION_LIMIT)
 

@@ -24,12 +24,13 @@ from bot.store import Store
 from jobs.compose import Composed, Composer, channel_digest, personal_digest
 from jobs.delivery import Deliverer, DeliveryReport, Pacer
 from jobs.digest_blocks import build_digest
-from jobs.periods import Cadence, Period, now_period, scheduled_period, week_key
+from jobs.periods import Cadence, Period, key_expires, now_period, scheduled_period, week_key
 
 log = logging.getLogger(__name__)
 ACTIVE_DAYS = 28
 WINDOW_DAYS = 15  # `--now` may cover a missed week and the days since
-DONE = ("sent", "empty", "failed")
+DONE = ("sent", "empty", "failed", "dropped")
+UTC_ZONE = ZoneInfo("UTC")
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Due:
     recipient: str
     period: Period
     round: int = 0
+    tz: ZoneInfo = UTC_ZONE
 
 
 @dataclass
@@ -91,9 +93,9 @@ def due_list(
             continue
         before = planned.get((recipient, period.key))
         if before is None:
-            found.append(Due(kind, recipient, period))
+            found.append(Due(kind, recipient, period, 0, tz))
         elif force and before[1] in DONE:
-            found.append(Due(kind, recipient, period, before[0] + 1))
+            found.append(Due(kind, recipient, period, before[0] + 1, tz))
     return found
 
 
@@ -116,28 +118,37 @@ def plan_rows(snap: DigestSnapshot, dues: list[Due], force: bool) -> list[dict[s
             "status": "pending" if composed else "empty",
             "payload": build_digest(composed.view) if composed else None,
             "items": composed.item_ids if composed else (),
+            "credited": composed.credited if composed else (),
+            "expires_at": key_expires(due.period.key, due.tz).timestamp(),
         })  # fmt: skip
     return rows
 
 
-async def load(store: Store, team_id: str, now: datetime) -> DigestSnapshot:
-    """The snapshot a run at `now` needs."""
+async def load(store: Store, team_id: str, now: datetime, full: bool = True) -> DigestSnapshot:
+    """The snapshot a run at `now` needs (only recipients and settings unless `full`)."""
     until = now.timestamp()
     since = until - WINDOW_DAYS * 86400
-    return await store.digest_snapshot(team_id, since, until, until - ACTIVE_DAYS * 86400)
+    return await store.digest_snapshot(team_id, since, until, until - ACTIVE_DAYS * 86400, full)
 
 
 async def plan_team(
-    store: Store, config: Config, team_id: str, now: datetime, now_mode: bool, force: bool
-) -> tuple[int, int]:
-    """Plan every digest due in one workspace: (pending rows added, empty ones)."""
-    snap = await load(store, team_id, now)
-    planned = await store.planned_digests(team_id)
-    dues = due_list(snap, config, now, now_mode, planned, force)
-    if not dues:
+    store: Store, config: Config, team_id: str, now: datetime, now_mode: bool, force: bool,
+    stamp: float | None = None,
+) -> tuple[int, int]:  # fmt: skip
+    """Plan every digest due in one workspace: (pending rows added, empty ones).
+
+    `now` decides periods; `stamp` (the wall clock by default) dates the outbox rows, on the
+    clock Slack's message timestamps use, so recovery knows where in history to look.
+    """
+    stamp = time.time() if stamp is None else stamp
+    # Who is due is cheap to know; the whole snapshot is read only when somebody is.
+    planned = await store.planned_digests(team_id, stamp)
+    if not due_list(await load(store, team_id, now, False), config, now, now_mode, planned, force):
         return 0, 0
+    snap = await load(store, team_id, now)
+    dues = due_list(snap, config, now, now_mode, planned, force)
     rows = await asyncio.to_thread(plan_rows, snap, dues, force)
-    await store.plan_digests(rows, now.timestamp())
+    await store.plan_digests(rows, stamp)
     empty = sum(1 for row in rows if row["status"] == "empty")
     return len(rows) - empty, empty
 
@@ -150,11 +161,12 @@ async def run_digests(
     """Plan what is due in every installed workspace, then post it."""
     report = RunReport()
     pacer = pacer or Pacer(config.send_rate)
+    clock = clock or time.time
     for team_id in await store.installed_teams():
-        added, empty = await plan_team(store, config, team_id, now, now_mode, force)
+        added, empty = await plan_team(store, config, team_id, now, now_mode, force, clock())
         report.planned += added
         report.empty += empty
-        deliverer = Deliverer(store, client, pacer, clock or time.time)
+        deliverer = Deliverer(store, client, pacer, clock)
         deliverer.report = report.delivery
         await deliverer.run(team_id)
     return report

@@ -83,3 +83,14 @@ def now_period(now: datetime, zone: ZoneInfo, cadence: Cadence, day: str, hour: 
     usual = scheduled_period(now, zone, cadence, day, hour)
     key = week_key(local) if cadence == "weekly" else local.date().isoformat()
     return Period(usual.start, local, key)
+
+
+def key_expires(key: str, zone: ZoneInfo) -> datetime:
+    """When a period key stops being the key of now: the next local week (weekly keys) or day
+    (daily keys), in `zone`. A digest not sent by then is dropped."""
+    if "-W" in key:
+        year, week = key.split("-W")
+        first = date.fromisocalendar(int(year), int(week), 1) + timedelta(days=7)
+    else:
+        first = date.fromisoformat(key) + timedelta(days=1)
+    return datetime.combine(first, time(0), tzinfo=zone)

@@ -52,14 +52,17 @@ class DigestActions:
         await self._write(digests.record_click, team_id, user_id, item_id, action, at)
 
     async def digest_snapshot(
-        self, team_id: str, since: float, until: float, active_since: float
+        self, team_id: str, since: float, until: float, active_since: float, full: bool = True
     ) -> DigestSnapshot:
-        """Everything one digest run reads, for items shared in [since, until)."""
-        return await self._read(load_snapshot, team_id, since, until, active_since)
+        """Everything one digest run reads, for items shared in [since, until) (only who may
+        be due, without `full`)."""
+        return await self._read(load_snapshot, team_id, since, until, active_since, full)
 
-    async def planned_digests(self, team_id: str) -> dict[tuple[str, str], tuple[int, str]]:
-        """(recipient, period key) -> (the highest round planned so far, its status)."""
-        return await self._read(outbox.planned_keys, team_id)
+    async def planned_digests(
+        self, team_id: str, now: float
+    ) -> dict[tuple[str, str], tuple[int, str]]:
+        """(recipient, period key) -> (the highest round planned lately, its status)."""
+        return await self._read(outbox.planned_keys, team_id, now)
 
     async def plan_digests(self, rows: list[dict[str, Any]], now: float) -> int:
         """Queue composed digests (or note empty ones); returns how many rows are new."""
@@ -73,21 +76,25 @@ class DigestActions:
             return await self._read(outbox.all_rows, team_id)
         return await self._read(outbox.rows_with_status, status, team_id, limit)
 
-    async def claim_digest(self, row_id: int, now: float) -> bool:
-        """pending -> sending, once."""
-        return await self._write(outbox.claim, row_id, now)
+    async def claim_digest(self, row_id: int, token: str, now: float) -> str:
+        """pending -> sending under `token`: 'claimed', 'dropped' (unwanted now) or 'taken'."""
+        return await self._write(outbox.claim, row_id, token, now)
 
-    async def digest_sent(self, row_id: int, channel: str, ts: str, now: float) -> None:
-        """sending -> sent, with the post's channel and ts."""
-        await self._write(outbox.mark_sent, row_id, channel, ts, now)
+    async def take_over_digest(self, row_id: int, old: str | None, token: str, now: float) -> bool:
+        """Take the claim of a row left in `sending` by a sender that is gone, once."""
+        return await self._write(outbox.take_over, row_id, old, token, now)
 
-    async def digest_failed(self, row_id: int, error: str, now: float) -> None:
+    async def digest_sent(self, row_id: int, token: str, channel: str, ts: str, now: float) -> bool:
+        """sending -> sent, with the post's channel and ts (False: not ours any more)."""
+        return await self._write(outbox.mark_sent, row_id, token, channel, ts, now)
+
+    async def digest_failed(self, row_id: int, token: str, error: str, now: float) -> None:
         """sending -> failed, with Slack's error."""
-        await self._write(outbox.mark_failed, row_id, error, now)
+        await self._write(outbox.mark_failed, row_id, token, error, now)
 
-    async def release_digest(self, row_id: int, error: str | None, now: float) -> None:
+    async def release_digest(self, row_id: int, token: str, error: str | None, now: float) -> None:
         """sending -> pending: Slack certainly did not post it."""
-        await self._write(outbox.release, row_id, error, now)
+        await self._write(outbox.release, row_id, token, error, now)
 
     async def dm_channel(self, team_id: str, user_id: str) -> str | None:
         """The learned id of the bot's DM with a person."""

@@ -38,7 +38,10 @@ def cadence(db: Database, team_id: str, user_id: str) -> str:
 
 
 def button_vote(db: Database, team_id: str, item_id: str, voter: str, where: str, at: float) -> str:
-    """The "Useful" button: 'voted', 'again' (already), 'own' (a sharer) or 'gone'."""
+    """The "Useful" button: 'voted', 'again' (already), 'own' (a sharer), 'gone' or
+    'optedout' (nothing is recorded from a person who opted out)."""
+    if is_opted_out(db, team_id, voter):
+        return "optedout"
     shares = db.execute(
         "SELECT user, is_private FROM shares WHERE item_id = ? AND team_id = ?",
         [item_id, team_id],
@@ -51,8 +54,13 @@ def button_vote(db: Database, team_id: str, item_id: str, voter: str, where: str
         "SELECT 1 FROM votes WHERE item_id = ? AND voter = ?", [item_id, voter]
     ).fetchone():
         return "again"
-    # A private item is shown only in its own channel's digest, so its vote stays private.
-    private = all(is_private for _, is_private in shares)
+    # A vote given in a private channel's digest stays inside that channel, like a reaction
+    # there, even on an item that was also shared publicly.
+    channel = where.split(":")[1] if where.count(":") >= 2 else ""
+    in_private = db.execute(
+        "SELECT 1 FROM channels WHERE team_id = ? AND id = ? AND is_private = 1", [team_id, channel]
+    ).fetchone()
+    private = in_private is not None or all(is_private for _, is_private in shares)
     db.execute(
         "INSERT OR IGNORE INTO votes (team_id, item_id, voter, via, is_private, at)"
         " VALUES (?, ?, ?, ?, ?, ?)",

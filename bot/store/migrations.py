@@ -135,15 +135,21 @@ CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT, team_id TEXT NOT NULL, recipient TEXT NOT NULL,
     kind TEXT NOT NULL, period_key TEXT NOT NULL, round INTEGER NOT NULL DEFAULT 0,
     status TEXT NOT NULL, channel TEXT, ts TEXT, error TEXT, payload TEXT, items TEXT,
+    credited TEXT, claim TEXT, expires_at REAL,
     created_at REAL NOT NULL, updated_at REAL NOT NULL,
     UNIQUE (team_id, recipient, period_key, round)
 );
 CREATE INDEX outbox_status ON outbox (status, id);
+CREATE INDEX outbox_created ON outbox (team_id, created_at);
 CREATE TABLE digest_sent (
     team_id TEXT NOT NULL, recipient TEXT NOT NULL, item_id TEXT NOT NULL, at REAL NOT NULL,
     PRIMARY KEY (team_id, recipient, item_id)
 );
 CREATE INDEX digest_sent_item ON digest_sent (item_id);
+CREATE TABLE digest_credits (
+    team_id TEXT NOT NULL, user_id TEXT NOT NULL, channel TEXT NOT NULL, ts TEXT NOT NULL,
+    PRIMARY KEY (team_id, user_id, channel, ts)
+);
 CREATE TABLE dm_channels (
     team_id TEXT NOT NULL, user_id TEXT NOT NULL, channel TEXT NOT NULL,
     PRIMARY KEY (team_id, user_id)
@@ -167,8 +173,8 @@ CREATE INDEX shares_at ON shares (team_id, at);
 
 
 def _m3_digests(db: Database) -> None:
-    """The digest outbox, items sent per recipient, learned DM channels, recent activity,
-    "less like this" preferences and digest button clicks."""
+    """The digest outbox, items sent per recipient, the people each digest post credits,
+    learned DM channels, recent activity, "less like this" preferences and button clicks."""
     for statement in SCHEMA_3.split(";"):
         if statement.strip():
             db.execute(statement)

@@ -3,8 +3,12 @@
 An outbox row is one digest for one recipient and period key (and `round`, raised by
 `--force`). It moves pending -> sending -> sent (with the message ts) or failed (with the
 error); `empty` records that a recipient had nothing for that period, so it is not
-recomputed at every tick. A row is claimed by a conditional update, so two senders never
-post the same row.
+recomputed at every tick, and `dropped` one that was no longer wanted when its turn came
+(its period ended, or the recipient opted out or turned digests off).
+
+A sender claims a row with a token of its own, by a conditional update; every later change
+to that row names the token, so a recovery that took a row over and the sender it took it
+from can never both settle it.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
+
+RECENT_SECONDS = 15 * 86400  # no period key stays current longer than this
 
 
 @dataclass(frozen=True)
@@ -33,26 +39,29 @@ class OutboxRow:
     payload: dict[str, Any]
     items: tuple[str, ...]
     updated_at: float
+    claim: str | None = None
+    created_at: float = 0.0
 
 
 COLUMNS = ("id, team_id, recipient, kind, period_key, round, status, channel, ts, error, payload,"
-           " items, updated_at")  # fmt: skip
+           " items, updated_at, claim, created_at")  # fmt: skip
 
 
 def _row(row: tuple[Any, ...]) -> OutboxRow:
     row_id, team, recipient, kind, key, rnd, status, channel, ts, error = row[:10]
-    payload, items, updated = row[10:]
+    payload, items, updated, claim, created = row[10:]
     body, chosen = json.loads(payload or "{}"), tuple(json.loads(items or "[]"))
     return OutboxRow(row_id, team, recipient, kind, key, rnd, status, channel, ts, error, body,
-                     chosen, updated)  # fmt: skip
+                     chosen, updated, claim, created)  # fmt: skip
 
 
-def planned_keys(db: Database, team_id: str) -> dict[tuple[str, str], tuple[int, str]]:
-    """(recipient, period key) -> (highest round planned, its status)."""
+def planned_keys(db: Database, team_id: str, now: float) -> dict[tuple[str, str], tuple[int, str]]:
+    """(recipient, period key) -> (highest round planned, its status), for recent rows."""
     rows = db.execute(
         "SELECT recipient, period_key, round, status FROM outbox o WHERE team_id = ?"
-        " AND round = (SELECT max(round) FROM outbox m WHERE m.team_id = o.team_id"
-        " AND m.recipient = o.recipient AND m.period_key = o.period_key)", [team_id],
+        " AND created_at >= ? AND round = (SELECT max(round) FROM outbox m"
+        " WHERE m.team_id = o.team_id AND m.recipient = o.recipient"
+        " AND m.period_key = o.period_key)", [team_id, now - RECENT_SECONDS],
     )  # fmt: skip
     return {(recipient, key): (rnd, status) for recipient, key, rnd, status in rows}
 
@@ -63,11 +72,12 @@ def plan(db: Database, rows: list[dict[str, Any]], now: float) -> int:
     for row in rows:
         cursor = db.execute(
             "INSERT OR IGNORE INTO outbox (team_id, recipient, kind, period_key, round, status,"
-            " channel, payload, items, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " channel, payload, items, credited, expires_at, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [row["team_id"], row["recipient"], row["kind"], row["period_key"], row["round"],
              row["status"], row.get("channel"), json.dumps(row.get("payload") or {}),
-             json.dumps(list(row.get("items") or ())), now, now],
+             json.dumps(list(row.get("items") or ())), json.dumps(list(row.get("credited") or ())),
+             row.get("expires_at"), now, now],
         )  # fmt: skip
         added += cursor.rowcount
     return added
@@ -89,57 +99,108 @@ def all_rows(db: Database, team_id: str) -> list[OutboxRow]:
     return [_row(r) for r in found]
 
 
-def claim(db: Database, row_id: int, now: float) -> bool:
-    """pending -> sending; False when another sender took it first."""
+UNWANTED = (
+    "expires_at <= :now"
+    " OR (kind = 'person' AND EXISTS (SELECT 1 FROM person_settings p WHERE p.team_id ="
+    " outbox.team_id AND p.user_id = outbox.recipient AND (p.opted_out = 1 OR p.digest = 'off')))"
+    " OR (kind = 'channel' AND EXISTS (SELECT 1 FROM channels c WHERE c.team_id = outbox.team_id"
+    " AND c.id = outbox.recipient AND (c.digest = 'off' OR c.is_archived = 1)))"
+)
+
+
+def claim(db: Database, row_id: int, token: str, now: float) -> str:
+    """pending -> sending under `token`: 'claimed'; 'dropped' when it is no longer wanted
+    (period over, opted out, digests off); 'taken' when another sender has it."""
+    args = {"id": row_id, "now": now, "token": token}
+    dropped = db.execute(
+        "UPDATE outbox SET status = 'dropped', payload = NULL, updated_at = :now"
+        f" WHERE id = :id AND status = 'pending' AND ({UNWANTED})", args,
+    ).rowcount  # fmt: skip
+    if dropped:
+        return "dropped"
     cursor = db.execute(
-        "UPDATE outbox SET status = 'sending', updated_at = ? WHERE id = ? AND status = 'pending'",
-        [now, row_id],
-    )
+        "UPDATE outbox SET status = 'sending', claim = :token, updated_at = :now"
+        " WHERE id = :id AND status = 'pending'", args,
+    )  # fmt: skip
+    return "claimed" if cursor.rowcount == 1 else "taken"
+
+
+def take_over(db: Database, row_id: int, old: str | None, token: str, now: float) -> bool:
+    """A row left in `sending` by a sender that is gone: take its claim, once."""
+    cursor = db.execute(
+        "UPDATE outbox SET claim = ?, updated_at = ? WHERE id = ? AND status = 'sending'"
+        " AND claim IS ?", [token, now, row_id, old],
+    )  # fmt: skip
     return cursor.rowcount == 1
 
 
-def mark_sent(db: Database, row_id: int, channel: str, ts: str, now: float) -> None:
-    """sending -> sent; its items count as sent to that recipient from now on."""
-    db.execute(
-        "UPDATE outbox SET status = 'sent', channel = ?, ts = ?, error = NULL, updated_at = ?"
-        " WHERE id = ?", [channel, ts, now, row_id],
+def mark_sent(db: Database, row_id: int, token: str, channel: str, ts: str, now: float) -> bool:
+    """sending -> sent; its items count as sent to that recipient, and the people it
+    credits can have it deleted by forget-me. False if `token` no longer holds the row."""
+    cursor = db.execute(
+        "UPDATE outbox SET status = 'sent', channel = ?, ts = ?, error = NULL, payload = NULL,"
+        " updated_at = ? WHERE id = ? AND status = 'sending' AND claim = ?",
+        [channel, ts, now, row_id, token],
     )  # fmt: skip
-    row = db.execute("SELECT team_id, recipient, kind, items FROM outbox WHERE id = ?", [row_id])
-    team_id, recipient, kind, items = row.fetchone()
+    if cursor.rowcount != 1:
+        return False
+    team_id, recipient, kind, items, credited = db.execute(
+        "SELECT team_id, recipient, kind, items, credited FROM outbox WHERE id = ?", [row_id]
+    ).fetchone()
     for item in json.loads(items or "[]"):
         db.execute(
             "INSERT OR IGNORE INTO digest_sent (team_id, recipient, item_id, at)"
-            " VALUES (?, ?, ?, ?)",
-            [team_id, recipient, item, now],
-        )
+            " VALUES (?, ?, ?, ?)", [team_id, recipient, item, now],
+        )  # fmt: skip
+    for person in json.loads(credited or "[]"):
+        db.execute(
+            "INSERT OR IGNORE INTO digest_credits (team_id, user_id, channel, ts)"
+            " VALUES (?, ?, ?, ?)", [team_id, person, channel, ts],
+        )  # fmt: skip
     if kind == "person" and channel.startswith("D"):
         db.execute(
             "INSERT OR REPLACE INTO dm_channels (team_id, user_id, channel) VALUES (?, ?, ?)",
             [team_id, recipient, channel],
         )
+    return True
 
 
-def mark_failed(db: Database, row_id: int, error: str, now: float) -> None:
+def mark_failed(db: Database, row_id: int, token: str, error: str, now: float) -> None:
     """sending -> failed, keeping the error; it is not posted again."""
     db.execute(
-        "UPDATE outbox SET status = 'failed', error = ?, updated_at = ? WHERE id = ?",
-        [error[:500], now, row_id],
-    )
-
-
-def release(db: Database, row_id: int, error: str | None, now: float) -> None:
-    """sending -> pending: Slack certainly did not post it (a 429, or not found in history)."""
-    db.execute(
-        "UPDATE outbox SET status = 'pending', error = ?, updated_at = ? WHERE id = ?"
-        " AND status = 'sending'", [error, now, row_id],
+        "UPDATE outbox SET status = 'failed', error = ?, payload = NULL, updated_at = ?"
+        " WHERE id = ? AND claim = ?", [error[:500], now, row_id, token],
     )  # fmt: skip
 
 
+def release(db: Database, row_id: int, token: str, error: str | None, now: float) -> None:
+    """sending -> pending: Slack certainly did not post it (a 429, or not in history)."""
+    db.execute(
+        "UPDATE outbox SET status = 'pending', error = ?, claim = NULL, updated_at = ?"
+        " WHERE id = ? AND status = 'sending' AND claim = ?", [error, now, row_id, token],
+    )  # fmt: skip
+
+
+def posts_crediting(db: Database, team_id: str, user_id: str) -> list[tuple[str, str]]:
+    """(channel, ts) of the digest posts that credit a person (forget-me deletes them)."""
+    rows = db.execute(
+        "SELECT channel, ts FROM digest_credits WHERE team_id = ? AND user_id = ?",
+        [team_id, user_id],
+    )
+    return [(str(channel), str(ts)) for channel, ts in rows]
+
+
 def forget_recipient(db: Database, team_id: str, user_id: str) -> int:
-    """Delete a person's planned and past digests, what they were sent and their DM id."""
+    """Delete a person's digests and what they were sent; unsent digests that credit them or
+    show their items are dropped and composed again at the next tick."""
     args = [team_id, user_id]
     deleted = db.execute("DELETE FROM outbox WHERE team_id = ? AND recipient = ?", args).rowcount
+    db.execute(
+        "DELETE FROM outbox WHERE team_id = ? AND status IN ('pending', 'empty')"
+        " AND EXISTS (SELECT 1 FROM json_each(outbox.credited) WHERE value = ?)", args,
+    )  # fmt: skip
     for table, column in (("digest_sent", "recipient"), ("dm_channels", "user_id"),
+                          ("digest_credits", "user_id"),
                           ("activity", "user_id"), ("less_like", "user_id"),
                           ("digest_clicks", "user_id")):  # fmt: skip
         db.execute(f"DELETE FROM {table} WHERE team_id = ? AND {column} = ?", args)

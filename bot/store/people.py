@@ -127,6 +127,8 @@ def forget_person(db: Database, team_id: str, user_id: str) -> ForgetResult:
     posts = [BotPost(team_id, ch, ts, credited, kind) for ch, ts, credited, kind in db.execute(
         "SELECT channel, ts, credited, kind FROM bot_posts WHERE team_id = ? AND credited = ?",
         args)]  # fmt: skip
+    posts += [BotPost(team_id, ch, ts, user_id, "digest")
+              for ch, ts in outbox.posts_crediting(db, team_id, user_id)]  # fmt: skip
     db.execute("DELETE FROM bot_posts WHERE team_id = ? AND credited = ?", args)
     db.execute("DELETE FROM users WHERE team_id = ? AND id = ?", args)
     db.execute("DELETE FROM person_settings WHERE team_id = ? AND user_id = ?", args)
@@ -147,7 +149,7 @@ def record_bot_post(db: Database, post: BotPost) -> None:
 TEAM_TABLES = ("votes", "flags", "shares", "items", "reactions", "users", "person_settings",
                "channels", "inbox", "bot_posts", "workspaces", "fetch_queue", "url_aliases",
                "item_terms", "term_df", "outbox", "digest_sent", "dm_channels", "activity",
-               "less_like", "digest_clicks")  # fmt: skip
+               "less_like", "digest_clicks", "digest_credits")  # fmt: skip
 # link_checks has no team_id: its rows go with their items (delete_items)
 
 

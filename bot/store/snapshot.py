@@ -43,15 +43,20 @@ def channel_of_vote(via: str) -> str:
 
 
 def load_snapshot(
-    db: Database, team_id: str, since: float, until: float, active_since: float
-) -> DigestSnapshot:
-    """Everything one digest run needs, for items shared in [since, until)."""
+    db: Database, team_id: str, since: float, until: float, active_since: float,
+    full: bool = True,
+) -> DigestSnapshot:  # fmt: skip
+    """Everything one digest run needs, for items shared in [since, until); with `full`
+    false, only the recipients and their settings (enough to know who is due)."""
     snap = DigestSnapshot(team_id, since, until)
     window = {"team": team_id, "since": since, "until": until}
     recent = {"team": team_id, "since": active_since}
-    snap.items = _items(db, window)
     snap.people = _people(db, recent)
     snap.channels, snap.channel_names = _channels(db, team_id)
+    if not full:
+        return snap
+    snap.items = _items(db, window)
+    snap.names = _names(db, team_id)
     snap.trust_edges = _trust_edges(db, recent)
     snap.person_channels = _person_channels(db, recent)
     snap.person_topics = _person_topics(db, recent)
@@ -76,8 +81,8 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
     ):  # fmt: skip
         if in_private:
             private[item_id].append((voter, channel_of_vote(via)))
-        elif voter not in public[item_id]:
-            public[item_id].append(voter)
+        else:
+            public[item_id].append(voter)  # duplicates go below, with dict.fromkeys
     flags = dict(db.execute(
         f"SELECT item_id, count(DISTINCT flagger) FROM flags WHERE item_id IN ({WINDOW})"
         " GROUP BY item_id", window,
@@ -89,7 +94,7 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
     ):  # fmt: skip
         found[item_id] = ItemFacts(
             item_id, kind, title, text, url, domain_of(url), tuple(json.loads(topics or "[]")),
-            tuple(shares[item_id]), tuple(public[item_id]), tuple(private[item_id]),
+            tuple(shares[item_id]), tuple(dict.fromkeys(public[item_id])), tuple(private[item_id]),
             flags.get(item_id, 0), bool(dead),
         )  # fmt: skip
     return found
@@ -212,3 +217,10 @@ def _window_votes(db: Database, window: dict[str, object]) -> list[VoteFact]:
     ):  # fmt: skip
         sharers[item_id].append(user)
     return [VoteFact(v, i, at, tuple(sharers.get(i, ()))) for v, i, at in votes]
+
+
+def _names(db: Database, team_id: str) -> dict[str, str]:
+    rows = db.execute(
+        "SELECT id, COALESCE(NULLIF(name, ''), real_name) FROM users WHERE team_id = ?", [team_id]
+    )
+    return {uid: str(name) for uid, name in rows if name}

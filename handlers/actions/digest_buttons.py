@@ -16,6 +16,7 @@ USEFUL_ANSWERS = {
     "again": "You had already marked this useful.",
     "own": "You shared this one, so your vote does not count for it.",
     "gone": "This item is no longer stored.",
+    "optedout": "You opted out, so Serendip records nothing from you. `/serendip optin` undoes it.",
 }
 
 
@@ -25,6 +26,16 @@ def _where(body: dict[str, Any]) -> tuple[str, str, str]:
     ts = str((body.get("container") or {}).get("message_ts") or "")
     team = str((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id"))
     return team, str(body["user"]["id"]), f"d:{channel}:{ts}"
+
+
+async def _opted_out(store: Store, team: str, user: str, respond: AsyncRespond) -> bool:
+    """Nothing is recorded from a person who opted out; they are told so."""
+    if not await store.opted_out(team, user):
+        return False
+    await respond(
+        response_type="ephemeral", replace_original=False, text=USEFUL_ANSWERS["optedout"]
+    )
+    return True
 
 
 def _value(body: dict[str, Any]) -> str:
@@ -38,6 +49,8 @@ async def handle_digest_useful(
     """ "Useful" on a digest item: the clicker's vote."""
     await ack()
     team, user, where = _where(body)
+    if await _opted_out(store, team, user, respond):
+        return
     now = time.time()
     outcome = await store.button_vote(team, _value(body), user, where, now)
     await store.record_click(team, user, _value(body), "useful", now)
@@ -51,6 +64,8 @@ async def handle_digest_less(
     """ "Less like this": that domain and sharer count less in the clicker's next digests."""
     await ack()
     team, user, _ = _where(body)
+    if await _opted_out(store, team, user, respond):
+        return
     now = time.time()
     found = await store.less_like(team, user, _value(body), now)
     await store.record_click(team, user, _value(body), "less", now)

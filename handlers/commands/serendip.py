@@ -32,7 +32,8 @@ async def handle_serendip(
     if name in CHANGES_CAPTURE:
         await inbox.catch_up()  # act after the messages sent before the command
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
-    await store.note_person_activity(team_id, user, time.time())
+    if name not in ("optout", "forget-me") and not await store.opted_out(team_id, user):
+        await store.note_person_activity(team_id, user, time.time())
     simple: dict[str, Callable[[], Awaitable[dict[str, Any]]]] = {
         "help": _help,
         "optout": lambda: _opt(store, team_id, user, True),

@@ -28,7 +28,7 @@ async def test_demo_shows_a_channel_and_a_personal_digest(
     personal = out.split("Personal digest for ana")[1].split("(Left out because")[0]
     assert "Serendip digest for #engineering" in channel
     assert "Write-Ahead Logging (https://www.sqlite.org/wal.html)" in channel
-    assert "shared by @ana" in channel and "git worktree" in channel
+    assert "shared by ana" in channel and "git worktree" in channel
     assert "Your Serendip digest" in personal and "always check the query plan" in personal
     for own in ("Write-Ahead Logging", "wal.html", "git worktree"):  # what ana shared
         assert own not in personal

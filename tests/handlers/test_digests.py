@@ -95,3 +95,36 @@ async def test_digest_settings_button(env: Env) -> None:
                                  str(message["ts"]))  # fmt: skip
     await env.settle()
     assert any("personal digest is *weekly*" in str(r) for r in env.slack.responses)
+
+
+async def test_a_vote_in_a_private_channels_digest_stays_private(env: Env) -> None:
+    await env.slack.slash_command("U1", "G1", "/serendip", "channel capture on")
+    await env.slack.post_message("U1", "G1", "inside <https://inside.example/>")
+    public = await env.slack.post_message("U3", "C1", "public <https://public.example/>")
+    await env.slack.add_reaction("U1", "C1", str(public["ts"]), "+1")
+    await env.settle()
+    await send_now(env)
+    message = digest_in(env, "G1")
+    shown = item_ids(message)
+    snap = await load(env.store, env.team, datetime.now(UTC))
+    [public_id] = [i for i in shown if snap.items[i].url == "https://public.example/"]
+    await env.slack.block_action("U2", "digest_useful", public_id, "G1", str(message["ts"]))
+    await env.settle()
+    facts = (await load(env.store, env.team, datetime.now(UTC))).items[public_id]
+    assert ("U2", "G1") in facts.private_votes and "U2" not in facts.public_voters
+
+
+async def test_an_opted_out_click_records_nothing(env: Env) -> None:
+    await env.slack.post_message("U2", "C1", "one <https://one.example/a>")
+    await env.slack.post_message("U1", "C2", "mine <https://mine.example/>")
+    await env.settle()
+    await send_now(env)
+    message = digest_in(env, "U1")
+    await env.slack.slash_command("U1", "C1", "/serendip", "optout")
+    dm = env.slack.ws.dm_id("U1")
+    for action in ("digest_useful", "digest_less"):
+        await env.slack.block_action("U1", action, item_ids(message)[0], dm, str(message["ts"]))
+    await env.settle()
+    exported = {i["id"]: i for i in await env.items()}
+    assert "U1" not in str(exported[item_ids(message)[0]]["votes"])
+    assert any("You opted out" in str(r.get("text")) for r in env.slack.responses)

@@ -120,12 +120,12 @@ async def test_force_sends_again(world: World) -> None:
 
 async def test_a_killed_run_is_finished_once_each(world: World) -> None:
     await seed(world.store)
-    await plan_team(world.store, world.config, "T1", NOW, True, False)
+    await plan_team(world.store, world.config, "T1", NOW, True, False, world.time())
     pending = await world.store.outbox_rows("pending", "T1")
     assert len(pending) >= 4
     # The crash: one row was claimed but never posted; the others were posted, but every
     # answer was lost (the process died before it could record them).
-    await world.store.claim_digest(pending[0].id, world.time())
+    assert await world.store.claim_digest(pending[0].id, "a-dead-sender", world.time()) == "claimed"
     world.slack.lose_answer("chat.postMessage", times=100)
     report = await Deliverer(world.store, world.client, world.pacer(), world.time).run("T1")
     assert report.sent == 0 and report.unknown == len(pending) - 1
@@ -134,7 +134,7 @@ async def test_a_killed_run_is_finished_once_each(world: World) -> None:
     # Restarted too soon: a claim younger than STALE_SECONDS may still be answered.
     again = await Deliverer(world.store, world.client, world.pacer(), world.time).run("T1")
     assert again.recovered == 0 and again.sent == 0
-    world.time.now += 300
+    world.time.now += 700
     later = await Deliverer(world.store, world.client, world.pacer(), world.time).run("T1")
     assert later.recovered == len(pending) - 1 and later.sent == 1
     assert set(recipients(world).values()) <= {0, 1}
@@ -189,8 +189,10 @@ async def test_hundreds_of_items_stay_within_slacks_limits(world: World) -> None
     await world.send(now_mode=True)
     rows = {r.recipient: r for r in await world.store.outbox_rows(None, "T1")}
     assert rows["C1"].status == "sent"
-    assert check_message(rows["C1"].payload["text"], rows["C1"].payload["blocks"], None) is None
-    assert len(rows["C1"].payload["blocks"]) <= 50
+    [posted] = world.digests("C1")
+    blocks = posted["blocks"]
+    assert isinstance(blocks, list) and len(blocks) <= 50
+    assert check_message(str(posted["text"]), blocks, None) is None
 
 
 async def test_a_refused_post_fails_once_and_is_not_retried(world: World) -> None:
@@ -223,3 +225,35 @@ async def test_a_change_of_cadence_in_mid_period_and_a_bot_down_at_the_hour(worl
     assert len(daily) == 2 and item_titles(daily[-1]) == ["Gamma"]  # nothing sent twice
     await world.send(MONDAY + timedelta(days=3, minutes=30))
     assert len(world.digests("R")) == 2
+
+
+async def test_rows_no_longer_wanted_are_dropped_not_sent(world: World) -> None:
+    await seed(world.store)
+    await plan_team(world.store, world.config, "T1", NOW, False, False, world.time())
+    await world.store.set_opt_out("T1", "R", True)  # after planning
+    await world.store.update_channel("T1", "C2", digest="off")
+    report = await Deliverer(world.store, world.client, world.pacer(), world.time).run("T1")
+    rows = {r.recipient: r.status for r in await world.store.outbox_rows(None, "T1")}
+    assert rows["R"] == rows["C2"] == "dropped" and rows["C1"] == "sent"
+    assert report.dropped == 2 and world.digests("R") == [] and world.digests("C2") == []
+
+
+async def test_a_digest_whose_period_ended_is_dropped(world: World) -> None:
+    await seed(world.store)
+    await plan_team(world.store, world.config, "T1", NOW, False, False, world.time())
+    next_week = (NOW + timedelta(days=7)).timestamp()
+    late = Deliverer(world.store, world.client, world.pacer(), lambda: next_week)
+    report = await late.run("T1")
+    assert report.sent == 0 and report.dropped >= 3
+    assert not world.slack.calls_of("chat.postMessage")
+
+
+async def test_an_unsure_answer_is_settled_from_history_not_reposted(world: World) -> None:
+    await seed(world.store)
+    world.slack.lose_answer("chat.postMessage", times=1)  # landed, but answered 500
+    world.slack.fail_next("chat.postMessage", "fatal_error", status=200)  # did not land
+    await world.send(now_mode=True)
+    world.time.now += 700
+    await world.send(now_mode=True)
+    assert set(recipients(world).values()) <= {0, 1} and recipients(world)["C1"] == 1
+    assert {r.status for r in await world.store.outbox_rows(None, "T1")} <= {"sent", "empty"}

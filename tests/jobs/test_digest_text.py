@@ -14,9 +14,9 @@ def test_plain_keeps_underscores_and_unescapes() -> None:
 
 
 def test_render_a_digest() -> None:
-    item = DigestItem("i1", "A <b> title", "https://x.example/", "U1", 2, "useful to 2 people")
+    item = DigestItem("i1", "A <b> title", "https://x.example/", "ana", 2, "useful to 2 people")
     view = DigestView("Digest, 2026-W49", (DigestSection("For you", (item,)),), "First time.")
     text = render(build_digest(view), {"U1": "ana"})
     assert text.splitlines()[:2] == ["Digest, 2026-W49", "================"]
-    assert "A <b> title (https://x.example/) · shared by @ana · :+1: 2" in text
+    assert "A <b> title (https://x.example/) · shared by ana · :+1: 2" in text
     assert "[Useful]  [Less like this]" in text and "[Digest settings]" in text

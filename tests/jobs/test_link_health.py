@@ -19,8 +19,8 @@ async def in_a_digest(store: Store, url: str, at: float) -> str:
            "round": 0, "status": "pending", "payload": {}, "items": [item["id"]]}  # fmt: skip
     await store.plan_digests([row], at)
     [planned] = [r for r in await store.outbox_rows("pending", "T1") if r.recipient == f"U{url}"]
-    await store.claim_digest(planned.id, at)
-    await store.digest_sent(planned.id, "D1", "1.0", at)
+    await store.claim_digest(planned.id, "sender", at)
+    await store.digest_sent(planned.id, "sender", "D1", "1.0", at)
     return str(item["id"])
 
 

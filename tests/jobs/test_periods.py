@@ -78,3 +78,15 @@ def test_the_current_period_never_ends_in_the_future(
     period = scheduled_period(now, ZoneInfo(zone), cadence, "fri", hour)  # type: ignore[arg-type]
     assert period.start < period.end <= now
     assert now - period.end <= timedelta(days=7 if cadence == "weekly" else 4)
+
+
+def test_key_expiry_is_the_next_local_week_or_day() -> None:
+    from jobs.periods import key_expires
+
+    paris = ZoneInfo("Europe/Paris")
+    assert key_expires("2026-W49", paris) == at("2026-12-07 00:00", "Europe/Paris")
+    assert key_expires("2026-W53", UTC_ZONE) == at("2027-01-04 00:00")
+    assert key_expires("2026-11-30", paris) == at("2026-12-01 00:00", "Europe/Paris")
+    moment = at("2026-12-06 22:59")  # 23:59 in Paris: still week 49 there
+    assert week_key(moment.astimezone(paris)) == "2026-W49" < "2026-W50"
+    assert moment < key_expires("2026-W49", paris) <= moment + timedelta(hours=1, minutes=1)

@@ -16,11 +16,12 @@ async def test_planned_once_claimed_once_sent_with_items(store: Store) -> None:
     assert await store.plan_digests([row("U1"), row("U2")], 1.0) == 2
     assert await store.plan_digests([row("U1")], 2.0) == 0  # the same key again: ignored
     first, _ = await store.outbox_rows("pending", "T1")
-    assert await store.claim_digest(first.id, 3.0) is True
-    assert await store.claim_digest(first.id, 3.0) is False  # another sender lost the race
-    await store.digest_sent(first.id, "D1", "123.4", 4.0)
+    assert await store.claim_digest(first.id, "a", 3.0) == "claimed"
+    assert await store.claim_digest(first.id, "b", 3.0) == "taken"  # another sender lost the race
+    assert await store.digest_sent(first.id, "b", "D9", "9.9", 4.0) is False  # not b's claim
+    assert await store.digest_sent(first.id, "a", "D1", "123.4", 4.0) is True
     assert await store.dm_channel("T1", "U1") == "D1"
-    planned = await store.planned_digests("T1")
+    planned = await store.planned_digests("T1", 5.0)
     assert (
         planned[("U1", "2026-W49")] == (0, "sent") and planned[("U2", "2026-W49")][1] == "pending"
     )
