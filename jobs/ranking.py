@@ -44,22 +44,33 @@ class Candidate:
         return self.sharers[0] if self.sharers else ""
 
 
-def weight(person: str, trust: Mapping[str, float]) -> float:
-    """How much one person's endorsement counts for this recipient (trust is 0..1)."""
-    return 1.0 + TRUST_BONUS * min(1.0, max(0.0, trust.get(person, 0.0)))
+def _clamp(value: float) -> float:
+    return min(1.0, max(0.0, value))
+
+
+def _combine(endorsements: int, trusted: list[float], decay: float, hits: int) -> float:
+    # Trust values are summed in sorted order, so a score is the same float however the
+    # trusted endorsements were gathered (Pool gathers them per trusted person).
+    bonus = TRUST_BONUS * sum(sorted(trusted))
+    return (1.0 + endorsements + bonus) * decay * LESS_FACTOR**hits
+
+
+def decay(item: Candidate, now: float) -> float:
+    """How much of its score an item keeps at `now`: half every HALF_LIFE_DAYS."""
+    age_days = max(0.0, now - item.first_shared) / 86400
+    kept: float = 0.5 ** (age_days / HALF_LIFE_DAYS)
+    return kept
 
 
 def score(
     item: Candidate, now: float, trust: Mapping[str, float] | None = None, less: Less = frozenset()
 ) -> float:
-    """Endorsements (votes, and re-shares by other people), decayed by age, lowered by the
-    recipient's "less like this"."""
+    """1 + endorsements (votes, and re-shares by other people; one by someone the recipient
+    trusts counts up to 1 + TRUST_BONUS), decayed by age, lowered by "less like this"."""
     trust = trust or {}
-    endorsements = sum(weight(p, trust) for p in item.voters)
-    endorsements += sum(weight(p, trust) for p in item.sharers[1:])
-    age_days = max(0.0, now - item.first_shared) / 86400
-    decay: float = 0.5 ** (age_days / HALF_LIFE_DAYS)
-    return (1.0 + endorsements) * decay * LESS_FACTOR ** _less_hits(item, less)
+    endorsers = item.voters + item.sharers[1:]
+    trusted = [_clamp(trust[p]) for p in endorsers if trust.get(p, 0.0) > 0]
+    return _combine(len(endorsers), trusted, decay(item, now), _less_hits(item, less))
 
 
 def _less_hits(item: Candidate, less: Less) -> int:
@@ -141,24 +152,39 @@ class Pool:
     def __init__(self, items: Sequence[Candidate], now: float) -> None:
         self.now = now
         self.base = {c.item_id: score(c, now) for c in items}
+        self.decay = {c.item_id: decay(c, now) for c in items}
+        self._by_id = {c.item_id: c for c in items}
         self.order = sorted(items, key=lambda c: (-self.base[c.item_id], c.item_id))
         self._by_key: dict[str, list[Candidate]] = defaultdict(list)
         for c in items:
-            for person in c.endorsers:
+            for person in c.voters + c.sharers[1:]:  # once per endorsement, as score counts
                 self._by_key["p:" + person].append(c)
             self._by_key["sharer:" + c.first_sharer].append(c)
             if c.domain:
                 self._by_key["domain:" + c.domain].append(c)
 
-    def ranked(self, trust: Mapping[str, float], less: Less = frozenset()) -> Iterator[Candidate]:
-        """Every candidate, best first for a recipient with this trust and these dislikes."""
+    def _rescored(self, trust: Mapping[str, float], less: Less) -> list[tuple[float, str]]:
+        """(-score, id) of the items this recipient's trust or dislikes change."""
+        trusted: dict[str, list[float]] = defaultdict(list)
         special: dict[str, Candidate] = {}
         for person, value in trust.items():
             if value > 0:
-                special.update((c.item_id, c) for c in self._by_key.get("p:" + person, ()))
+                for c in self._by_key.get("p:" + person, ()):
+                    trusted[c.item_id].append(_clamp(value))
+                    special[c.item_id] = c
         for kind, what in less:
             special.update((c.item_id, c) for c in self._by_key.get(f"{kind}:{what}", ()))
-        exact = sorted(((-score(c, self.now, trust, less), c.item_id), c) for c in special.values())
+        return sorted(
+            (-_combine(len(c.voters) + max(0, len(c.sharers) - 1), trusted.get(i, []),
+                       self.decay[i], _less_hits(c, less)), i)
+            for i, c in special.items()
+        )  # fmt: skip
+
+    def ranked(self, trust: Mapping[str, float], less: Less = frozenset()) -> Iterator[Candidate]:
+        """Every candidate, best first for a recipient with this trust and these dislikes."""
+        rescored = self._rescored(trust, less)
+        special = {item_id for _, item_id in rescored}
+        exact = [((key, item_id), self._by_id[item_id]) for key, item_id in rescored]
         rest = (((-self.base[c.item_id], c.item_id), c) for c in self.order
                 if c.item_id not in special)  # fmt: skip
         for _, candidate in heapq.merge(exact, rest, key=lambda pair: pair[0]):
