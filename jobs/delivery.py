@@ -20,6 +20,7 @@ from typing import Any
 
 from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.store import Store
@@ -96,6 +97,15 @@ def metadata(row: OutboxRow) -> dict[str, Any]:
             "event_payload": {"outbox_id": row.id, "period_key": row.period_key}}  # fmt: skip
 
 
+def without_rate_limit_retries(client: AsyncWebClient) -> AsyncWebClient:
+    """The same client, but a 429 comes back to the caller: the pacer must hear of it, so
+    every sender waits, not only the one the SDK would have put to sleep."""
+    handlers = [h for h in client.retry_handlers
+                if not isinstance(h, AsyncRateLimitErrorRetryHandler)]  # fmt: skip
+    return AsyncWebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
+                          retry_handlers=handlers)  # fmt: skip
+
+
 def _retry_after(exc: SlackApiError) -> float:
     try:
         return float(exc.response.headers.get("Retry-After", 1))
@@ -114,7 +124,8 @@ class Deliverer:
         self, store: Store, client: AsyncWebClient, pacer: Pacer,
         clock: Callable[[], float] = time.time,
     ) -> None:  # fmt: skip
-        self.store, self.client, self.pacer, self.clock = store, client, pacer, clock
+        self.store, self.pacer, self.clock = store, pacer, clock
+        self.client = without_rate_limit_retries(client)
         self.token = secrets.token_hex(8)  # this sender's claims
         self.report = DeliveryReport()
 

@@ -12,6 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.store import Store
+from jobs.delivery import Pacer
 from jobs.digests import run_digests
 from jobs.fetching import Fetch
 from jobs.housekeeping import run_housekeeping
@@ -35,9 +36,9 @@ async def link_health_job(store: Store, fetch: Fetch) -> None:
     await check_links(store, fetch, time.time())
 
 
-async def digest_tick(store: Store, client: AsyncWebClient, config: Config) -> None:
+async def digest_tick(store: Store, client: AsyncWebClient, config: Config, pacer: Pacer) -> None:
     """Send whatever digests are due and not sent yet (a missed one goes out here too)."""
-    report = await run_digests(store, client, config, datetime.now(UTC))
+    report = await run_digests(store, client, config, datetime.now(UTC), pacer=pacer)
     if report.planned or report.delivery.sent or report.delivery.failed:
         log.info("digests: %s planned, %s sent, %s failed", report.planned,
                  report.delivery.sent, report.delivery.failed)  # fmt: skip
@@ -88,8 +89,10 @@ def _add_digest_jobs(
         people_job, "date", run_date=start + timedelta(seconds=5), args=[store, client],
         id="people-at-start", replace_existing=True,
     )  # fmt: skip
+    # One pacer for the process: the send rate holds across ticks, not per tick.
+    pacer = Pacer(config.send_rate)
     scheduler.add_job(
-        digest_tick, "interval", minutes=DIGEST_TICK_MINUTES, args=[store, client, config],
+        digest_tick, "interval", minutes=DIGEST_TICK_MINUTES, args=[store, client, config, pacer],
         id="digest-tick", replace_existing=True, max_instances=1, coalesce=True,
         next_run_time=start + timedelta(seconds=30), misfire_grace_time=DIGEST_TICK_MINUTES * 60,
     )  # fmt: skip

@@ -257,3 +257,14 @@ async def test_an_unsure_answer_is_settled_from_history_not_reposted(world: Worl
     await world.send(now_mode=True)
     assert set(recipients(world).values()) <= {0, 1} and recipients(world)["C1"] == 1
     assert {r.status for r in await world.store.outbox_rows(None, "T1")} <= {"sent", "empty"}
+
+
+async def test_the_pacer_hears_of_429s_even_with_the_production_client(world: World) -> None:
+    from bot.slack_client import make_client
+
+    await seed(world.store)
+    world.client = make_client(world.slack.bot_token, world.slack.api_url)
+    world.slack.rate_limit("chat.postMessage", times=2, retry_after=30)
+    started = world.time()
+    await world.send(now_mode=True)  # the SDK would have slept 30 s twice, for real
+    assert world.time() - started >= 30 and recipients(world)["C1"] == 1
