@@ -9,6 +9,7 @@ impact". Private items appear only in their own channel's digest.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -75,7 +76,6 @@ class Composer:
 
     def __init__(self, snap: DigestSnapshot) -> None:
         self.snap = snap
-        self._pools: dict[tuple[float, float], Pool] = {}
 
     @cached_property
     def channel_people(self) -> dict[str, set[str]]:
@@ -102,14 +102,32 @@ class Composer:
                     found[sharer].append((vote.at, vote.voter))
         return found
 
-    def pool(self, period: Period) -> Pool:
-        """The public candidates of one period, scored at its end."""
-        key = (period.start.timestamp(), period.end.timestamp())
-        if key not in self._pools:
-            items = [candidate(f) for f in self.snap.items.values()
-                     if f.is_public and _showable(f) and _in(f, period)]  # fmt: skip
-            self._pools[key] = Pool(items, key[1])
-        return self._pools[key]
+    @cached_property
+    def pool(self) -> Pool:
+        """Every public candidate of the snapshot, scored once.
+
+        One pool serves every period: moving the moment of scoring multiplies all scores by
+        the same factor, so the order is the same; `shared_in` picks a period's members.
+        """
+        items = [candidate(f) for f in self.snap.items.values() if f.is_public and _showable(f)]
+        return Pool(items, self.snap.until)
+
+    @cached_property
+    def well_endorsed(self) -> list[Candidate]:
+        """The pool's order, only items endorsed by enough people for serendipity."""
+        return [c for c in self.pool.order if len(c.endorsers) >= SERENDIPITY_MIN_ENDORSERS]
+
+    @cached_property
+    def public_times(self) -> dict[str, list[float]]:
+        """The times of each item's public shares, sorted."""
+        return {i: sorted(s.at for s in f.shares if not s.is_private)
+                for i, f in self.snap.items.items()}  # fmt: skip
+
+    def shared_in(self, item_id: str, period: Period) -> bool:
+        """Whether an item was shared publicly within the period."""
+        times = self.public_times[item_id]
+        at = bisect_left(times, period.start.timestamp())
+        return at < len(times) and times[at] < period.end.timestamp()
 
     def trust(self, person: str) -> dict[str, float]:
         """How much `person` trusts each colleague, 0..1: votes and replies, then shared
@@ -165,8 +183,9 @@ def channel_digest(
     top = rank(links, now, CHANNEL_TOP, already_sent=sent, caps=caps)
     learned = rank(learnings, now, CHANNEL_LEARNINGS, already_sent=sent, caps=caps)
     here = {c.item_id for c in local}
-    others = comp.pool(period).top(
+    others = comp.pool.top(
         OTHER_TEAMS, lambda c: c.item_id not in here and c.item_id not in sent and bool(c.endorsers)
+        and comp.shared_in(c.item_id, period)
         and all(s.channel != channel_id for s in snap.items[c.item_id].shares), {}, caps=caps,
     )  # fmt: skip
     name = f"#{info.name}" if info.name else "this channel"
@@ -198,14 +217,19 @@ def personal_digest(
     sent = set() if force else snap.sent.get(person, set())
     trust = comp.trust(person)
     less: Less = frozenset(snap.less_like.get(person, set()))
-    caps, pool = Caps(), comp.pool(period)
+    caps, pool = Caps(), comp.pool
+    start, end = period.start.timestamp(), period.end.timestamp()
 
     def keep(c: Candidate) -> bool:
-        return c.item_id not in sent and person not in comp.involved[c.item_id]
+        if c.item_id in sent or person in comp.involved[c.item_id]:
+            return False
+        times = comp.public_times[c.item_id]
+        at = bisect_left(times, start)
+        return at < len(times) and times[at] < end
 
     # Serendipity first: the best item from elsewhere belongs in its own section, not lost in
     # "for you", where it would crowd out what the person's network endorsed.
-    surprise = _serendipity(comp, person, pool, keep, caps)
+    surprise = _serendipity(comp, person, keep, caps)
     for_you = pool.top(FOR_YOU, keep, trust, less, caps)
     sections = (
         DigestSection("For you", tuple(comp.item(c, why_this(c, trust)) for c in for_you)),
@@ -221,15 +245,21 @@ def personal_digest(
 
 
 def _serendipity(
-    comp: Composer, person: str, pool: Pool, keep: Callable[[Candidate], bool], caps: Caps
+    comp: Composer, person: str, keep: Callable[[Candidate], bool], caps: Caps
 ) -> list[Candidate]:
     """Highly endorsed items from outside the person's usual channels and topics."""
     channels = comp.snap.person_channels.get(person, set())
     topics = comp.snap.person_topics.get(person, set())
     found: list[Candidate] = []
-    for c in pool.order[:SERENDIPITY_SCAN]:
+    looked = 0
+    for c in comp.well_endorsed:
+        if not keep(c):
+            continue
+        looked += 1
+        if looked > SERENDIPITY_SCAN:
+            break
         facts = comp.snap.items[c.item_id]
-        if len(c.endorsers) < SERENDIPITY_MIN_ENDORSERS or not keep(c) or not caps.allows(c):
+        if not caps.allows(c):
             continue
         if channels & {s.channel for s in facts.shares} or topics & set(facts.topics):
             continue
