@@ -26,8 +26,8 @@ OTHER_TEAMS = 3
 FOR_YOU = 5
 SERENDIPITY = 2
 SERENDIPITY_MIN_ENDORSERS = 2
-SERENDIPITY_SCAN = 400  # how far down the order to look for something from elsewhere
-TRUSTED_PEOPLE = 50
+SERENDIPITY_SCAN = 150  # how far down the order to look for something from elsewhere
+TRUSTED_PEOPLE = 20
 CROWD = 200  # a channel this busy says little about who works with whom
 CHANNEL_WEIGHT = 0.5
 FIRST_DIGEST = (
@@ -113,9 +113,16 @@ class Composer:
         return Pool(items, self.snap.until)
 
     @cached_property
-    def well_endorsed(self) -> list[Candidate]:
-        """The pool's order, only items endorsed by enough people for serendipity."""
-        return [c for c in self.pool.order if len(c.endorsers) >= SERENDIPITY_MIN_ENDORSERS]
+    def well_endorsed(self) -> list[tuple[Candidate, frozenset[str]]]:
+        """The pool's order, only items endorsed by enough people for serendipity, each with
+        the channels and topics it belongs to."""
+        found = []
+        for c in self.pool.order:
+            if len(c.endorsers) >= SERENDIPITY_MIN_ENDORSERS:
+                facts = self.snap.items[c.item_id]
+                marks = frozenset(s.channel for s in facts.shares) | {f"#{t}" for t in facts.topics}
+                found.append((c, marks))
+        return found
 
     @cached_property
     def public_times(self) -> dict[str, list[float]]:
@@ -248,20 +255,17 @@ def _serendipity(
     comp: Composer, person: str, keep: Callable[[Candidate], bool], caps: Caps
 ) -> list[Candidate]:
     """Highly endorsed items from outside the person's usual channels and topics."""
-    channels = comp.snap.person_channels.get(person, set())
-    topics = comp.snap.person_topics.get(person, set())
+    usual = comp.snap.person_channels.get(person, set())
+    usual = usual | {f"#{t}" for t in comp.snap.person_topics.get(person, ())}
     found: list[Candidate] = []
     looked = 0
-    for c in comp.well_endorsed:
+    for c, marks in comp.well_endorsed:
         if not keep(c):
             continue
         looked += 1
         if looked > SERENDIPITY_SCAN:
             break
-        facts = comp.snap.items[c.item_id]
-        if not caps.allows(c):
-            continue
-        if channels & {s.channel for s in facts.shares} or topics & set(facts.topics):
+        if not usual.isdisjoint(marks) or not caps.allows(c):
             continue
         caps.take(c)
         found.append(c)

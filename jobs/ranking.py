@@ -8,6 +8,7 @@ digest, endorsements by people in the recipient's network of trust count more.
 from __future__ import annotations
 
 import heapq
+import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,9 +50,9 @@ def _clamp(value: float) -> float:
 
 
 def _combine(endorsements: int, trusted: list[float], decay: float, hits: int) -> float:
-    # Trust values are summed in sorted order, so a score is the same float however the
+    # fsum is correctly rounded whatever the order, so a score is the same float however the
     # trusted endorsements were gathered (Pool gathers them per trusted person).
-    bonus = TRUST_BONUS * sum(sorted(trusted))
+    bonus = TRUST_BONUS * math.fsum(trusted)
     return (1.0 + endorsements + bonus) * decay * LESS_FACTOR**hits
 
 
@@ -153,6 +154,7 @@ class Pool:
         self.now = now
         self.base = {c.item_id: score(c, now) for c in items}
         self.decay = {c.item_id: decay(c, now) for c in items}
+        self.endorsements = {c.item_id: len(c.voters) + max(0, len(c.sharers) - 1) for c in items}
         self._by_id = {c.item_id: c for c in items}
         self.order = sorted(items, key=lambda c: (-self.base[c.item_id], c.item_id))
         self._by_key: dict[str, list[Candidate]] = defaultdict(list)
@@ -163,31 +165,41 @@ class Pool:
             if c.domain:
                 self._by_key["domain:" + c.domain].append(c)
 
-    def _rescored(self, trust: Mapping[str, float], less: Less) -> list[tuple[float, str]]:
-        """(-score, id) of the items this recipient's trust or dislikes change."""
+    def _special(
+        self, trust: Mapping[str, float], less: Less, keep: Callable[[Candidate], bool]
+    ) -> tuple[dict[str, Candidate], dict[str, list[float]]]:
+        """The kept items this recipient's trust or dislikes change, and their trust values."""
         trusted: dict[str, list[float]] = defaultdict(list)
         special: dict[str, Candidate] = {}
+        skipped: set[str] = set()
         for person, value in trust.items():
-            if value > 0:
-                for c in self._by_key.get("p:" + person, ()):
-                    trusted[c.item_id].append(_clamp(value))
-                    special[c.item_id] = c
+            if value <= 0:
+                continue
+            clamped = _clamp(value)
+            for c in self._by_key.get("p:" + person, ()):
+                if c.item_id in skipped or (c.item_id not in special and not keep(c)):
+                    skipped.add(c.item_id)
+                    continue
+                trusted[c.item_id].append(clamped)
+                special[c.item_id] = c
         for kind, what in less:
             special.update((c.item_id, c) for c in self._by_key.get(f"{kind}:{what}", ()))
-        return sorted(
-            (-_combine(len(c.voters) + max(0, len(c.sharers) - 1), trusted.get(i, []),
-                       self.decay[i], _less_hits(c, less)), i)
-            for i, c in special.items()
-        )  # fmt: skip
+        return special, trusted
 
-    def ranked(self, trust: Mapping[str, float], less: Less = frozenset()) -> Iterator[Candidate]:
-        """Every candidate, best first for a recipient with this trust and these dislikes."""
-        rescored = self._rescored(trust, less)
-        special = {item_id for _, item_id in rescored}
-        exact = [((key, item_id), self._by_id[item_id]) for key, item_id in rescored]
+    def ranked(
+        self, trust: Mapping[str, float], less: Less = frozenset(),
+        keep: Callable[[Candidate], bool] = lambda c: True,
+    ) -> Iterator[Candidate]:  # fmt: skip
+        """The kept candidates, best first for a recipient with this trust and dislikes."""
+        special, trusted = self._special(trust, less, keep)
+        counts, decays = self.endorsements, self.decay
+        none: list[float] = []
+        exact = [((-_combine(counts[i], trusted.get(i, none), decays[i], _less_hits(c, less)),
+                   i), c) for i, c in special.items()]  # fmt: skip
+        heapq.heapify(exact)  # popped lazily: a digest needs only the first few
         rest = (((-self.base[c.item_id], c.item_id), c) for c in self.order
-                if c.item_id not in special)  # fmt: skip
-        for _, candidate in heapq.merge(exact, rest, key=lambda pair: pair[0]):
+                if c.item_id not in special and keep(c))  # fmt: skip
+        for _, candidate in heapq.merge(_drain(exact), rest, key=lambda pair: pair[0]):
             yield candidate
 
     def top(
@@ -195,7 +207,15 @@ class Pool:
         less: Less = frozenset(), caps: Caps | None = None,
     ) -> list[Candidate]:  # fmt: skip
         """The best `limit` candidates that `keep` accepts, within the diversity caps."""
-        return select((c for c in self.ranked(trust, less) if keep(c)), limit, caps)
+        return select((c for c in self.ranked(trust, less, keep) if keep(c)), limit, caps)
+
+
+def _drain(
+    heap: list[tuple[tuple[float, str], Candidate]],
+) -> Iterator[tuple[tuple[float, str], Candidate]]:
+    """A heap's items, smallest first, popped only as they are asked for."""
+    while heap:
+        yield heapq.heappop(heap)
 
 
 def _people(n: int) -> str:
