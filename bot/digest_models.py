@@ -67,16 +67,6 @@ class ChannelFacts:
     digest: str  # "weekly" or "off"
 
 
-@dataclass(frozen=True)
-class VoteFact:
-    """A vote given during the snapshot's window, with the item's sharers (for "your impact")."""
-
-    voter: str
-    item_id: str
-    at: float
-    sharers: tuple[str, ...]
-
-
 @dataclass
 class DigestSnapshot:
     """One workspace, read once for one digest run."""
@@ -92,6 +82,6 @@ class DigestSnapshot:
     person_topics: dict[str, set[str]] = field(default_factory=dict)
     sent: dict[str, set[str]] = field(default_factory=dict)  # recipient -> item ids sent
     less_like: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
-    window_votes: list[VoteFact] = field(default_factory=list)
+    impact: dict[str, tuple[int, int]] = field(default_factory=dict)  # (people, votes) a week
     channel_names: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # display names by user id

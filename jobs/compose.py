@@ -93,16 +93,6 @@ class Composer:
                 for i, f in self.snap.items.items()}  # fmt: skip
 
     @cached_property
-    def impact(self) -> dict[str, list[tuple[float, str]]]:
-        """Per sharer: (time, voter) of the window's votes on what they shared."""
-        found: dict[str, list[tuple[float, str]]] = defaultdict(list)
-        for vote in self.snap.window_votes:
-            for sharer in vote.sharers:
-                if sharer != vote.voter:
-                    found[sharer].append((vote.at, vote.voter))
-        return found
-
-    @cached_property
     def pool(self) -> Pool:
         """Every public candidate of the snapshot, scored once.
 
@@ -245,7 +235,7 @@ def personal_digest(
     )  # fmt: skip
     if not for_you and not surprise:
         return None
-    footer = tuple(x for x in (_impact_line(comp, person, period),) if x)
+    footer = tuple(x for x in (_impact_line(comp, person),) if x)
     intro = None if recipient is not None and recipient.had_digest else FIRST_DIGEST
     title = f"Your Serendip digest, {period.key}"
     return _composed(DigestView(title, sections, intro, footer), [*surprise, *for_you])
@@ -274,12 +264,10 @@ def _serendipity(
     return found
 
 
-def _impact_line(comp: Composer, person: str, period: Period) -> str | None:
-    start, end = period.start.timestamp(), period.end.timestamp()
-    votes = [voter for at, voter in comp.impact.get(person, ()) if start <= at < end]
-    if not votes:
+def _impact_line(comp: Composer, person: str) -> str | None:
+    people, votes = comp.snap.impact.get(person, (0, 0))
+    if not people:
         return None
-    people = len(set(votes))
     who = "1 person" if people == 1 else f"{people} people"
-    count = "1 vote" if len(votes) == 1 else f"{len(votes)} votes"
-    return f"Your impact: {who} found what you shared useful ({count})."
+    count = "1 vote" if votes == 1 else f"{votes} votes"
+    return f"Your impact: {who} found what you shared useful this week ({count})."

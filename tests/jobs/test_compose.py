@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.digest_models import VoteFact
 from bot.store import Store
 from jobs.compose import Composed, Composer, channel_digest, personal_digest
 from jobs.digests import load
@@ -142,9 +141,9 @@ async def test_first_digest_line_and_impact(store: Store) -> None:
     other = await share(store, "C2", "S1", "https://other.example/", T, "Other")
     await vote(store, "C2", other, "X1")
     comp = await composer(store)
-    for voter in ("X1", "X2"):
-        comp.snap.window_votes.append(VoteFact(voter, "item", T + 100, ("R",)))
-    comp.snap.window_votes.append(VoteFact("X3", "item", T - 30 * DAY, ("R",)))  # not this week
+    assert comp.snap.impact == {"S1": (1, 1)}
+    comp.snap.impact["R"] = (2, 3)
     digest = personal_digest(comp, "R", WEEK)
     assert digest is not None and digest.view.intro and "/serendip digest off" in digest.view.intro
-    assert digest.view.footer == ("Your impact: 2 people found what you shared useful (2 votes).",)
+    assert digest.view.footer == (
+        "Your impact: 2 people found what you shared useful this week (3 votes).",)  # fmt: skip
