@@ -12,6 +12,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 HALF_LIFE_DAYS = 7.0
 TRUST_BONUS = 1.0  # an endorsement by someone fully trusted counts twice
@@ -34,10 +35,10 @@ class Candidate:
     flags: int = 0
     messages: frozenset[tuple[str, float]] = frozenset()  # (channel, ts) of its shares
 
-    @property
-    def endorsers(self) -> set[str]:
+    @cached_property
+    def endorsers(self) -> frozenset[str]:
         """Voters and the people who shared it after the first."""
-        return set(self.voters) | set(self.sharers[1:])
+        return frozenset(self.voters) | frozenset(self.sharers[1:])
 
     @property
     def first_sharer(self) -> str:
@@ -158,49 +159,57 @@ class Pool:
         self._by_id = {c.item_id: c for c in items}
         self.order = sorted(items, key=lambda c: (-self.base[c.item_id], c.item_id))
         self._by_key: dict[str, list[Candidate]] = defaultdict(list)
+        self._endorsed: dict[str, list[str]] = defaultdict(list)
         for c in items:
             for person in c.voters + c.sharers[1:]:  # once per endorsement, as score counts
-                self._by_key["p:" + person].append(c)
+                self._endorsed[person].append(c.item_id)
             self._by_key["sharer:" + c.first_sharer].append(c)
             if c.domain:
                 self._by_key["domain:" + c.domain].append(c)
 
     def _special(
-        self, trust: Mapping[str, float], less: Less, keep: Callable[[Candidate], bool]
-    ) -> tuple[dict[str, Candidate], dict[str, list[float]]]:
-        """The kept items this recipient's trust or dislikes change, and their trust values."""
+        self, trust: Mapping[str, float], less: Less
+    ) -> tuple[dict[str, list[float]], set[str]]:
+        """The trust values of the endorsements this recipient's trusted people gave, by item,
+        and the items their dislikes lower."""
         trusted: dict[str, list[float]] = defaultdict(list)
-        special: dict[str, Candidate] = {}
-        skipped: set[str] = set()
         for person, value in trust.items():
-            if value <= 0:
-                continue
-            clamped = _clamp(value)
-            for c in self._by_key.get("p:" + person, ()):
-                if c.item_id in skipped or (c.item_id not in special and not keep(c)):
-                    skipped.add(c.item_id)
-                    continue
-                trusted[c.item_id].append(clamped)
-                special[c.item_id] = c
+            if value > 0:
+                clamped = _clamp(value)
+                for item_id in self._endorsed.get(person, ()):
+                    trusted[item_id].append(clamped)
+        lowered: set[str] = set()
         for kind, what in less:
-            special.update((c.item_id, c) for c in self._by_key.get(f"{kind}:{what}", ()))
-        return special, trusted
+            lowered.update(c.item_id for c in self._by_key.get(f"{kind}:{what}", ()))
+        return trusted, lowered
+
+    def _rescored(self, trust: Mapping[str, float], less: Less) -> list[tuple[float, str]]:
+        """(-score, id) of every item whose score differs from its base for this recipient."""
+        trusted, lowered = self._special(trust, less)
+        counts, decays, fsum, bonus = self.endorsements, self.decay, math.fsum, TRUST_BONUS
+        if not lowered:  # the common case, inlined: the same arithmetic as `score`
+            return [(-((1.0 + counts[i] + bonus * fsum(v)) * decays[i]), i)
+                    for i, v in trusted.items()]  # fmt: skip
+        none: list[float] = []
+        return [(-_combine(counts[i], trusted.get(i, none), decays[i],
+                           _less_hits(self._by_id[i], less)), i)
+                for i in lowered.union(trusted)]  # fmt: skip
 
     def ranked(
         self, trust: Mapping[str, float], less: Less = frozenset(),
         keep: Callable[[Candidate], bool] = lambda c: True,
     ) -> Iterator[Candidate]:  # fmt: skip
         """The kept candidates, best first for a recipient with this trust and dislikes."""
-        special, trusted = self._special(trust, less, keep)
-        counts, decays = self.endorsements, self.decay
-        none: list[float] = []
-        exact = [((-_combine(counts[i], trusted.get(i, none), decays[i], _less_hits(c, less)),
-                   i), c) for i, c in special.items()]  # fmt: skip
+        exact = self._rescored(trust, less)
+        special = {item_id for _, item_id in exact}
         heapq.heapify(exact)  # popped lazily: a digest needs only the first few
+        by_id = self._by_id
+        rescored = ((key, by_id[key[1]]) for key in _drain(exact))
         rest = (((-self.base[c.item_id], c.item_id), c) for c in self.order
-                if c.item_id not in special and keep(c))  # fmt: skip
-        for _, candidate in heapq.merge(_drain(exact), rest, key=lambda pair: pair[0]):
-            yield candidate
+                if c.item_id not in special)  # fmt: skip
+        for _, candidate in heapq.merge(rescored, rest, key=lambda pair: pair[0]):
+            if keep(candidate):
+                yield candidate
 
     def top(
         self, limit: int, keep: Callable[[Candidate], bool], trust: Mapping[str, float],
@@ -210,9 +219,7 @@ class Pool:
         return select((c for c in self.ranked(trust, less, keep) if keep(c)), limit, caps)
 
 
-def _drain(
-    heap: list[tuple[tuple[float, str], Candidate]],
-) -> Iterator[tuple[tuple[float, str], Candidate]]:
+def _drain(heap: list[tuple[float, str]]) -> Iterator[tuple[float, str]]:
     """A heap's items, smallest first, popped only as they are asked for."""
     while heap:
         yield heapq.heappop(heap)
@@ -231,5 +238,6 @@ def why_this(item: Candidate, trust: Mapping[str, float] | None = None) -> str:
         parts.append(f"shared by {_people(len(item.sharers))}")
     if not parts:
         return "new this week"
-    close = sum(1 for p in item.endorsers if (trust or {}).get(p, 0.0) > 0)
+    endorsers = item.endorsers
+    close = sum(1 for p, t in (trust or {}).items() if t > 0 and p in endorsers)
     return ", ".join(parts + ([f"{close} you work with"] if close else []))
