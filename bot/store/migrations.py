@@ -141,6 +141,7 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_status ON outbox (status, id);
 CREATE INDEX outbox_created ON outbox (team_id, created_at);
+CREATE INDEX outbox_recipient ON outbox (team_id, recipient, status);
 CREATE TABLE digest_sent (
     team_id TEXT NOT NULL, recipient TEXT NOT NULL, item_id TEXT NOT NULL, at REAL NOT NULL,
     PRIMARY KEY (team_id, recipient, item_id)
