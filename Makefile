@@ -35,6 +35,7 @@ demo: $(BASE_STAMP)
 bench: $(DEV_STAMP)
 	$(PY) bench/ingest.py
 	$(PY) bench/fetch.py
+	$(PY) bench/digest.py --scale 0.1
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
