@@ -11,6 +11,7 @@ Posts are never retried blindly.
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import secrets
 import time
@@ -100,10 +101,10 @@ def metadata(row: OutboxRow) -> dict[str, Any]:
 def without_rate_limit_retries(client: AsyncWebClient) -> AsyncWebClient:
     """The same client, but a 429 comes back to the caller: the pacer must hear of it, so
     every sender waits, not only the one the SDK would have put to sleep."""
-    handlers = [h for h in client.retry_handlers
-                if not isinstance(h, AsyncRateLimitErrorRetryHandler)]  # fmt: skip
-    return AsyncWebClient(token=client.token, base_url=client.base_url, timeout=client.timeout,
-                          retry_handlers=handlers)  # fmt: skip
+    poster = copy.copy(client)  # the same token, URL, session and settings
+    poster.retry_handlers = [h for h in client.retry_handlers
+                             if not isinstance(h, AsyncRateLimitErrorRetryHandler)]  # fmt: skip
+    return poster
 
 
 def _retry_after(exc: SlackApiError) -> float:

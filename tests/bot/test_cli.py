@@ -17,16 +17,13 @@ from bot import __version__
 from bot.cli import main
 from bot.models import BotPost, ItemDraft, ShareInput
 from bot.store import Store
+from tests.bot.cli_env import point_at_fresh_db
 
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A database with two items, and the environment pointing at it."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
-        monkeypatch.delenv(name, raising=False)
-    path = tmp_path / "cli.db"
-    monkeypatch.setenv("SERENDIP_DB", str(path))
+    path = point_at_fresh_db(tmp_path, monkeypatch)
     store = Store(path).open()
 
     async def fill() -> None:

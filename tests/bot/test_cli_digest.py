@@ -14,17 +14,14 @@ from bot.config import load_config
 from bot.digest_cli import digest_send
 from bot.localslack import LocalSlack
 from bot.store import Store
+from tests.bot.cli_env import point_at_fresh_db
 from tests.jobs.seed import DAY, channel, person, share, vote
 
 
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A store with a week of shares, and the environment pointing at it."""
-    monkeypatch.chdir(tmp_path)
-    for name in ("SLACK_BOT_TOKEN", "SLACK_APP_TOKEN", "SLACK_SIGNING_SECRET"):
-        monkeypatch.delenv(name, raising=False)
-    path = tmp_path / "cli.db"
-    monkeypatch.setenv("SERENDIP_DB", str(path))
+    path = point_at_fresh_db(tmp_path, monkeypatch)
     store = Store(path).open()
 
     async def fill() -> None:
