@@ -153,6 +153,9 @@ class Composer:
         """How a digest shows one candidate (the sharer by name: no mention, no ping)."""
         facts = self.snap.items[c.item_id]
         title = facts.title or facts.text or facts.url or "(untitled)"
+        if not facts.is_public and len({s.channel for s in facts.shares}) > 1:
+            # Its face may come from another private channel: show only the link itself.
+            title = facts.url or "(a link)"
         sharer = self.snap.names.get(c.first_sharer, "a colleague") if c.first_sharer else None
         return DigestItem(c.item_id, title, facts.url, sharer, len(c.voters), why)
 

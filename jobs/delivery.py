@@ -33,6 +33,8 @@ EVENT_TYPE = "serendip_digest"
 # the client's own retries and timeouts.
 STALE_SECONDS = 600.0
 HISTORY_PAGES = 10
+HISTORY_LIMIT = 200  # per page (Slack may give fewer)
+CLOCK_MARGIN = 300.0
 # Answers that do not say whether the post landed: recovery reads history before any retry.
 UNSURE_ERRORS = frozenset({"fatal_error", "internal_error", "service_unavailable",
                            "request_timeout"})  # fmt: skip
@@ -59,6 +61,7 @@ class Pacer:
         self.per_channel = per_channel
         self.clock, self.sleep = clock, sleep
         self._next = 0.0
+        self._paused_until = 0.0
         self._channels: dict[str, float] = {}
 
     def reserve(self, channel: str) -> float:
@@ -70,14 +73,17 @@ class Pacer:
         return slot - now
 
     async def wait(self, channel: str) -> None:
-        """Wait for this post's slot."""
+        """Wait for this post's slot, and past any 429 pause that began meanwhile."""
         delay = self.reserve(channel)
         if delay > 0:
             await self.sleep(delay)
+        while (left := self._paused_until - self.clock()) > 0:
+            await self.sleep(left)
 
     def pause(self, seconds: float) -> None:
         """Slack said 429: no post before `seconds` from now."""
-        self._next = max(self._next, self.clock() + seconds)
+        self._paused_until = max(self._paused_until, self.clock() + seconds)
+        self._next = max(self._next, self._paused_until)
 
 
 @dataclass
@@ -163,11 +169,20 @@ class Deliverer:
             return await self._refused(row, exc)
         except (ClientError, TimeoutError) as exc:
             return self._unknown(row, str(exc) or type(exc).__name__)
-        await self.store.digest_sent(
-            row.id, self.token, str(answer["channel"]), str(answer["ts"]), self.clock()
-        )
+        await self._settled(row, str(answer["channel"]), str(answer["ts"]))
         self.report.sent += 1
         return "sent"
+
+    async def _settled(self, row: OutboxRow, channel: str, ts: str) -> None:
+        """Record a post that landed; one that credits someone forgotten meanwhile goes."""
+        if (
+            await self.store.digest_sent(row.id, self.token, channel, ts, self.clock())
+            == "forgotten"
+        ):
+            try:
+                await self.client.chat_delete(channel=channel, ts=ts)
+            except (SlackApiError, ClientError, TimeoutError) as exc:
+                log.warning("digest %s credits a forgotten person; delete failed: %s", row.id, exc)
 
     def _unknown(self, row: OutboxRow, why: str) -> str:
         log.warning("digest %s: no clear answer from Slack (%s); recovery will settle it", row.id,
@@ -211,10 +226,16 @@ class Deliverer:
                 self.report.failed += 1
             return  # otherwise try again at a later run
         except (ClientError, TimeoutError, Unsure) as exc:
+            if isinstance(exc, Unsure) and (row.expires_at or 0) <= self.clock():
+                # Its period is over and history cannot tell: fail it rather than look forever.
+                await self.store.digest_failed(row.id, self.token, f"unverifiable: {exc}",
+                                               self.clock())  # fmt: skip
+                self.report.failed += 1
+                return
             log.warning("digest %s: cannot settle it yet (%s)", row.id, exc)
             return
         if found is not None:
-            await self.store.digest_sent(row.id, self.token, found[0], found[1], self.clock())
+            await self._settled(row, *found)
             self.report.recovered += 1
         else:
             await self.store.release_digest(row.id, self.token, "not found after a crash",
@@ -224,11 +245,15 @@ class Deliverer:
         """The (channel, ts) of this row's post, None when history proves it never landed."""
         channel = await self._history_channel(row)
         cursor: str | None = None
-        oldest = f"{row.created_at - 60:.6f}"  # posted after it was planned
+        # A post lands after its first claim and before that claim goes stale; the margins
+        # allow for this machine's clock and Slack's not agreeing.
+        claimed = row.claimed_at if row.claimed_at is not None else row.created_at
+        oldest = f"{claimed - CLOCK_MARGIN:.6f}"
+        latest = f"{claimed + STALE_SECONDS + CLOCK_MARGIN:.6f}"
         for _ in range(HISTORY_PAGES):
             page = await self.client.conversations_history(
-                channel=channel, include_all_metadata=True, limit=200, cursor=cursor,
-                oldest=oldest,
+                channel=channel, include_all_metadata=True, limit=HISTORY_LIMIT, cursor=cursor,
+                oldest=oldest, latest=latest,
             )  # fmt: skip
             for message in page.get("messages") or []:
                 meta = message.get("metadata") or {}

@@ -27,6 +27,10 @@ class TsClock:
         """Start just before the current time."""
         self._last = 0
 
+    def start_at(self, seconds: float) -> None:
+        """Hand out no ts before `seconds` (tests whose clock runs ahead of the real one)."""
+        self._last = max(self._last, int(seconds * 1_000_000))
+
     def next(self) -> str:
         """Return a new ts later than every ts handed out before."""
         now = int(time.time() * 1_000_000)

@@ -84,8 +84,9 @@ class DigestActions:
         """Take the claim of a row left in `sending` by a sender that is gone, once."""
         return await self._write(outbox.take_over, row_id, old, token, now)
 
-    async def digest_sent(self, row_id: int, token: str, channel: str, ts: str, now: float) -> bool:
-        """sending -> sent, with the post's channel and ts (False: not ours any more)."""
+    async def digest_sent(self, row_id: int, token: str, channel: str, ts: str, now: float) -> str:
+        """sending -> sent, with the post's channel and ts: 'sent', 'taken' (not ours any
+        more) or 'forgotten' (someone it credits used forget-me meanwhile: delete the post)."""
         return await self._write(outbox.mark_sent, row_id, token, channel, ts, now)
 
     async def digest_failed(self, row_id: int, token: str, error: str, now: float) -> None:
@@ -115,3 +116,7 @@ class DigestActions:
     async def save_users(self, users: list[UserInfo]) -> int:
         """Insert or update many people (users.list); opted-out people are skipped."""
         return await self._write(digests.save_users, users)
+
+    async def read_credits(self, team_id: str, user_id: str) -> list[tuple[str, str]]:
+        """(channel, ts) of the digest posts that credit a person."""
+        return await self._read(outbox.posts_crediting, team_id, user_id)

@@ -135,7 +135,7 @@ CREATE TABLE outbox (
     id INTEGER PRIMARY KEY AUTOINCREMENT, team_id TEXT NOT NULL, recipient TEXT NOT NULL,
     kind TEXT NOT NULL, period_key TEXT NOT NULL, round INTEGER NOT NULL DEFAULT 0,
     status TEXT NOT NULL, channel TEXT, ts TEXT, error TEXT, payload TEXT, items TEXT,
-    credited TEXT, claim TEXT, expires_at REAL,
+    credited TEXT, claim TEXT, claimed_at REAL, expires_at REAL,
     created_at REAL NOT NULL, updated_at REAL NOT NULL,
     UNIQUE (team_id, recipient, period_key, round)
 );

@@ -41,18 +41,20 @@ class OutboxRow:
     updated_at: float
     claim: str | None = None
     created_at: float = 0.0
+    claimed_at: float | None = None  # when it was first claimed (a take-over keeps it)
+    expires_at: float | None = None
 
 
 COLUMNS = ("id, team_id, recipient, kind, period_key, round, status, channel, ts, error, payload,"
-           " items, updated_at, claim, created_at")  # fmt: skip
+           " items, updated_at, claim, created_at, claimed_at, expires_at")  # fmt: skip
 
 
 def _row(row: tuple[Any, ...]) -> OutboxRow:
     row_id, team, recipient, kind, key, rnd, status, channel, ts, error = row[:10]
-    payload, items, updated, claim, created = row[10:]
+    payload, items, updated, claim, created, claimed, expires = row[10:]
     body, chosen = json.loads(payload or "{}"), tuple(json.loads(items or "[]"))
     return OutboxRow(row_id, team, recipient, kind, key, rnd, status, channel, ts, error, body,
-                     chosen, updated, claim, created)  # fmt: skip
+                     chosen, updated, claim, created, claimed, expires)  # fmt: skip
 
 
 def planned_keys(db: Database, team_id: str, now: float) -> dict[tuple[str, str], tuple[int, str]]:
@@ -113,14 +115,14 @@ def claim(db: Database, row_id: int, token: str, now: float) -> str:
     (period over, opted out, digests off); 'taken' when another sender has it."""
     args = {"id": row_id, "now": now, "token": token}
     dropped = db.execute(
-        "UPDATE outbox SET status = 'dropped', payload = NULL, updated_at = :now"
+        "UPDATE outbox SET status = 'dropped', payload = NULL, credited = NULL, updated_at = :now"
         f" WHERE id = :id AND status = 'pending' AND ({UNWANTED})", args,
     ).rowcount  # fmt: skip
     if dropped:
         return "dropped"
     cursor = db.execute(
-        "UPDATE outbox SET status = 'sending', claim = :token, updated_at = :now"
-        " WHERE id = :id AND status = 'pending'", args,
+        "UPDATE outbox SET status = 'sending', claim = :token, updated_at = :now,"
+        " claimed_at = COALESCE(claimed_at, :now) WHERE id = :id AND status = 'pending'", args,
     )  # fmt: skip
     return "claimed" if cursor.rowcount == 1 else "taken"
 
@@ -134,25 +136,30 @@ def take_over(db: Database, row_id: int, old: str | None, token: str, now: float
     return cursor.rowcount == 1
 
 
-def mark_sent(db: Database, row_id: int, token: str, channel: str, ts: str, now: float) -> bool:
-    """sending -> sent; its items count as sent to that recipient, and the people it
-    credits can have it deleted by forget-me. False if `token` no longer holds the row."""
-    cursor = db.execute(
+def mark_sent(db: Database, row_id: int, token: str, channel: str, ts: str, now: float) -> str:
+    """sending -> sent: 'sent'; 'taken' if `token` no longer holds the row; 'forgotten' when
+    someone it credits used forget-me while it was being posted (the caller deletes the post).
+
+    Its items count as sent to that recipient from now on, and the people it credits can have
+    the post deleted by forget-me.
+    """
+    row = db.execute(
+        "SELECT team_id, recipient, kind, items, credited, payload IS NULL FROM outbox"
+        " WHERE id = ? AND status = 'sending' AND claim = ?", [row_id, token],
+    ).fetchone()  # fmt: skip
+    if row is None:
+        return "taken"
+    team_id, recipient, kind, items, credited, forgotten = row
+    db.execute(
         "UPDATE outbox SET status = 'sent', channel = ?, ts = ?, error = NULL, payload = NULL,"
-        " updated_at = ? WHERE id = ? AND status = 'sending' AND claim = ?",
-        [channel, ts, now, row_id, token],
+        " credited = NULL, updated_at = ? WHERE id = ?", [channel, ts, now, row_id],
     )  # fmt: skip
-    if cursor.rowcount != 1:
-        return False
-    team_id, recipient, kind, items, credited = db.execute(
-        "SELECT team_id, recipient, kind, items, credited FROM outbox WHERE id = ?", [row_id]
-    ).fetchone()
     for item in json.loads(items or "[]"):
         db.execute(
             "INSERT OR IGNORE INTO digest_sent (team_id, recipient, item_id, at)"
             " VALUES (?, ?, ?, ?)", [team_id, recipient, item, now],
         )  # fmt: skip
-    for person in json.loads(credited or "[]"):
+    for person in [] if forgotten else json.loads(credited or "[]"):
         db.execute(
             "INSERT OR IGNORE INTO digest_credits (team_id, user_id, channel, ts)"
             " VALUES (?, ?, ?, ?)", [team_id, person, channel, ts],
@@ -162,19 +169,25 @@ def mark_sent(db: Database, row_id: int, token: str, channel: str, ts: str, now:
             "INSERT OR REPLACE INTO dm_channels (team_id, user_id, channel) VALUES (?, ?, ?)",
             [team_id, recipient, channel],
         )
-    return True
+    return "forgotten" if forgotten else "sent"
 
 
 def mark_failed(db: Database, row_id: int, token: str, error: str, now: float) -> None:
     """sending -> failed, keeping the error; it is not posted again."""
     db.execute(
-        "UPDATE outbox SET status = 'failed', error = ?, payload = NULL, updated_at = ?"
-        " WHERE id = ? AND claim = ?", [error[:500], now, row_id, token],
+        "UPDATE outbox SET status = 'failed', error = ?, payload = NULL, credited = NULL,"
+        " updated_at = ? WHERE id = ? AND status = 'sending' AND claim = ?",
+        [error[:500], now, row_id, token],
     )  # fmt: skip
 
 
 def release(db: Database, row_id: int, token: str, error: str | None, now: float) -> None:
-    """sending -> pending: Slack certainly did not post it (a 429, or not in history)."""
+    """sending -> pending: Slack certainly did not post it (a 429, or not in history). A row
+    emptied by forget-me is deleted instead: the next tick composes that digest again."""
+    db.execute(
+        "DELETE FROM outbox WHERE id = ? AND status = 'sending' AND claim = ? AND payload IS NULL",
+        [row_id, token],
+    )
     db.execute(
         "UPDATE outbox SET status = 'pending', error = ?, claim = NULL, updated_at = ?"
         " WHERE id = ? AND status = 'sending' AND claim = ?", [error, now, row_id, token],
@@ -195,10 +208,13 @@ def forget_recipient(db: Database, team_id: str, user_id: str) -> int:
     show their items are dropped and composed again at the next tick."""
     args = [team_id, user_id]
     deleted = db.execute("DELETE FROM outbox WHERE team_id = ? AND recipient = ?", args).rowcount
+    credits = "EXISTS (SELECT 1 FROM json_each(outbox.credited) WHERE value = ?)"
+    db.execute(f"DELETE FROM outbox WHERE team_id = ? AND status = 'pending' AND {credits}", args)
+    # Being posted right now: its sender learns of it when it settles the row (mark_sent).
     db.execute(
-        "DELETE FROM outbox WHERE team_id = ? AND status IN ('pending', 'empty')"
-        " AND EXISTS (SELECT 1 FROM json_each(outbox.credited) WHERE value = ?)", args,
-    )  # fmt: skip
+        f"UPDATE outbox SET payload = NULL WHERE team_id = ? AND status = 'sending' AND {credits}",
+        args,
+    )
     for table, column in (("digest_sent", "recipient"), ("dm_channels", "user_id"),
                           ("digest_credits", "user_id"),
                           ("activity", "user_id"), ("less_like", "user_id"),

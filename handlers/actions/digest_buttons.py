@@ -80,6 +80,8 @@ async def handle_digest_settings(
     """ "Digest settings": the clicker's cadence, with buttons to change it."""
     await ack()
     team, user, _ = _where(body)
+    if await _opted_out(store, team, user, respond):
+        return
     current = await store.digest_cadence(team, user)
     await store.record_click(team, user, None, "settings", time.time())
     await respond(response_type="ephemeral", replace_original=False,
@@ -92,6 +94,8 @@ async def handle_digest_cadence(
     """A cadence button of the settings message: weekly, daily or off."""
     await ack()
     team, user, _ = _where(body)
+    if await _opted_out(store, team, user, respond):
+        return
     cadence = _value(body)
     if cadence in ("weekly", "daily", "off"):
         await store.set_digest_cadence(team, user, cadence)

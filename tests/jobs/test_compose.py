@@ -147,3 +147,13 @@ async def test_first_digest_line_and_impact(store: Store) -> None:
     assert digest is not None and digest.view.intro and "/serendip digest off" in digest.view.intro
     assert digest.view.footer == (
         "Your impact: 2 people found what you shared useful this week (3 votes).",)  # fmt: skip
+
+
+async def test_a_link_shared_in_two_private_channels_shows_only_its_url(store: Store) -> None:
+    await base(store)
+    await channel(store, "G2", "other-secret", private=True)
+    await share(store, "G1", "S1", "https://both.example/", T, "Words from G1", private=True)
+    await share(store, "G2", "S2", "https://both.example/", T + 1, "Words from G2", private=True)
+    comp = await composer(store)
+    for cid in ("G1", "G2"):
+        assert titles(channel_digest(comp, cid, WEEK)) == ["https://both.example/"]

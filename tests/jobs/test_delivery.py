@@ -6,8 +6,9 @@ import json
 from collections import Counter
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
@@ -18,18 +19,28 @@ from bot.localslack.blockkit import check_message
 from bot.store import Store
 from jobs.delivery import Deliverer, Pacer
 from jobs.digests import plan_team, run_digests
-from tests.jobs.seed import MONDAY, channel, person, share, vote
+from tests.jobs.seed import channel, person, share, vote
 
+
+def _next_monday() -> datetime:
+    """A digest time (Monday 09:00 UTC) a day or more ahead of the real clock: the local
+    Slack's message timestamps are then set to follow the test's clock."""
+    start = datetime.now(UTC) + timedelta(days=1)
+    monday = start + timedelta(days=(7 - start.weekday()) % 7)
+    return monday.replace(hour=9, minute=0, second=0, microsecond=0)
+
+
+MONDAY = _next_monday()
 NOW = MONDAY + timedelta(minutes=5)
 T = (MONDAY - timedelta(days=2)).timestamp()
 PEOPLE = ("R", "S1", "S2", "S3", "X1")
 
 
 class FakeTime:
-    """A clock that only moves when something sleeps on it."""
+    """A clock that only moves when something sleeps on it; it starts at NOW."""
 
     def __init__(self) -> None:
-        self.now = 1000.0
+        self.now = NOW.timestamp()
 
     def __call__(self) -> float:
         return self.now
@@ -74,6 +85,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         config = load_config({"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url},
                              dotenv=None)  # fmt: skip
         client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
+        slack.clock.start_at(NOW.timestamp())  # posts are stamped on the test's clock
         try:
             yield World(slack, store, config, client, FakeTime())
         finally:
@@ -162,10 +174,11 @@ async def test_a_429_storm_delays_but_loses_nothing(world: World) -> None:
 async def test_the_workspace_rate_is_kept(world: World) -> None:
     await seed(world.store)
     pacer = Pacer(60, clock=world.time, sleep=world.time.sleep)  # one post a second
+    started = world.time()
     await run_digests(world.store, world.client, world.config, NOW, now_mode=True, pacer=pacer,
                       clock=world.time)  # fmt: skip
     posts = len(world.slack.calls_of("chat.postMessage"))
-    assert posts >= 4 and world.time() - 1000.0 >= posts - 1
+    assert posts >= 4 and world.time() - started >= posts - 1
 
 
 async def test_mentions_in_titles_reach_slack_inert(world: World) -> None:
@@ -268,3 +281,68 @@ async def test_the_pacer_hears_of_429s_even_with_the_production_client(world: Wo
     started = world.time()
     await world.send(now_mode=True)  # the SDK would have slept 30 s twice, for real
     assert world.time() - started >= 30 and recipients(world)["C1"] == 1
+
+
+async def test_forget_me_while_a_digest_crediting_them_is_being_posted(world: World) -> None:
+    await seed(world.store)
+    await plan_team(world.store, world.config, "T1", NOW, True, False, world.time())
+    [c1] = [r for r in await world.store.outbox_rows("pending", "T1") if r.recipient == "C1"]
+    assert await world.store.claim_digest(c1.id, "sender", world.time()) == "claimed"
+    await world.store.forget_person("T1", "S1")  # S1 shared Alpha, which C1's digest credits
+    # The post had landed: it is recorded as sent, and deleted from Slack at once.
+    posted = await world.client.chat_postMessage(channel="C1", text="digest naming S1")
+    deliverer = Deliverer(world.store, world.client, world.pacer(), world.time)
+    deliverer.token = "sender"
+    await deliverer._settled(c1, "C1", str(posted["ts"]))
+    assert [m for m in world.slack.messages("C1") if m.get("text") == "digest naming S1"] == []
+    rows = {r.recipient: r for r in await world.store.outbox_rows(None, "T1")}
+    assert rows["C1"].status == "sent"
+    assert await world.store.read_credits("T1", "S1") == []
+
+
+async def test_a_forgotten_row_not_posted_is_composed_again(world: World) -> None:
+    await seed(world.store)
+    await share(world.store, "C1", "S3", "https://g.example/", T + 5, "Gamma")
+    await plan_team(world.store, world.config, "T1", NOW, True, False, world.time())
+    [c1] = [r for r in await world.store.outbox_rows("pending", "T1") if r.recipient == "C1"]
+    await world.store.claim_digest(c1.id, "a-dead-sender", world.time())
+    await world.store.forget_person("T1", "S1")
+    world.time.now += 700  # recovery: history has no such post, the row goes
+    await world.send(now_mode=True)
+    await world.send(now_mode=True)  # the next tick composes it again
+    [message] = world.digests("C1")
+    assert "Gamma" in str(message["text"]) and "Alpha" not in str(message["text"])
+
+
+async def test_an_unsettled_row_fails_once_its_period_is_over(world: World) -> None:
+    await seed(world.store)
+    await plan_team(world.store, world.config, "T1", NOW, True, False, world.time())
+    [c1] = [r for r in await world.store.outbox_rows("pending", "T1") if r.recipient == "C1"]
+    await world.store.claim_digest(c1.id, "a-dead-sender", world.time())
+    for n in range(30):  # a busy channel: more history than recovery reads
+        await world.client.chat_postMessage(channel="C1", text=f"chatter {n}")
+    late = Deliverer(world.store, world.client, world.pacer(), world.time)
+    with patch("jobs.delivery.HISTORY_PAGES", 1), patch("jobs.delivery.HISTORY_LIMIT", 10):
+        world.time.now += 700
+        await late.run("T1")  # history is not exhausted: it stays unsettled
+        assert {r.recipient: r.status for r in await world.store.outbox_rows(None, "T1")}[
+            "C1"] == "sending"  # fmt: skip
+        world.time.now += 8 * 86400
+        await late.recover("T1")
+    row = {r.recipient: r for r in await world.store.outbox_rows(None, "T1")}["C1"]
+    assert row.status == "failed" and (row.error or "").startswith("unverifiable")
+
+
+async def test_the_pacer_holds_sleepers_during_a_pause() -> None:
+    clock = FakeTime()
+    woken: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        clock.now += seconds
+
+    pacer = Pacer(60, clock=clock, sleep=sleep)
+    assert pacer.reserve("C1") == 0 and pacer.reserve("C2") == 1.0  # one a second
+    pacer.pause(30)
+    await pacer.wait("C3")
+    woken.append(clock.now)
+    assert woken[0] >= NOW.timestamp() + 30

@@ -18,8 +18,8 @@ async def test_planned_once_claimed_once_sent_with_items(store: Store) -> None:
     first, _ = await store.outbox_rows("pending", "T1")
     assert await store.claim_digest(first.id, "a", 3.0) == "claimed"
     assert await store.claim_digest(first.id, "b", 3.0) == "taken"  # another sender lost the race
-    assert await store.digest_sent(first.id, "b", "D9", "9.9", 4.0) is False  # not b's claim
-    assert await store.digest_sent(first.id, "a", "D1", "123.4", 4.0) is True
+    assert await store.digest_sent(first.id, "b", "D9", "9.9", 4.0) == "taken"  # not b's claim
+    assert await store.digest_sent(first.id, "a", "D1", "123.4", 4.0) == "sent"
     assert await store.dm_channel("T1", "U1") == "D1"
     planned = await store.planned_digests("T1", 5.0)
     assert (
