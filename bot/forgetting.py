@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 import re
 
+from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
-from bot.models import ForgetResult
+from bot.models import BotPost, ForgetResult
 from bot.slack_client import make_client
 from bot.store import Store
 
@@ -27,16 +28,27 @@ async def forget(
     result = await store.forget_person(team_id, user_id)
     deleted = 0
     for post in result.posts if client is not None else []:
-        try:
-            await client.chat_delete(channel=post.channel, ts=post.ts)  # type: ignore[union-attr]
+        if await _delete(client, post):  # type: ignore[arg-type]
             deleted += 1
-        except SlackApiError as exc:
-            if exc.response.get("error") == "message_not_found":
-                deleted += 1  # already gone, which is what we wanted
-            else:
-                log.warning("could not delete post %s/%s: %s", post.channel, post.ts,
-                            exc.response.get("error"))  # fmt: skip
+        else:
+            # Kept as a post to delete: forgetting the person again retries it.
+            await store.record_bot_post(post)
     return result, deleted
+
+
+async def _delete(client: AsyncWebClient, post: BotPost) -> bool:
+    """Delete one post from Slack; True when it is gone."""
+    try:
+        await client.chat_delete(channel=post.channel, ts=post.ts)
+        return True
+    except SlackApiError as exc:
+        if exc.response.get("error") == "message_not_found":
+            return True  # already gone, which is what we wanted
+        why = str(exc.response.get("error"))
+    except (ClientError, TimeoutError) as exc:
+        why = str(exc) or type(exc).__name__
+    log.warning("could not delete post %s/%s: %s", post.channel, post.ts, why)
+    return False
 
 
 async def forget_from_cli(config: Config, db_path: str, user_id: str) -> str:

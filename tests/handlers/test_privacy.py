@@ -104,3 +104,15 @@ async def test_optout_keeps_what_was_stored_even_when_edited(env: Env) -> None:
     await env.slack.slash_command("U1", "C1", "/serendip", "optout")
     await env.slack.edit_message("C1", msg["ts"], "<https://before.com/> and <https://new.com/>")
     assert [i["url"] for i in await env.items()] == ["https://before.com/"]
+
+
+async def test_a_post_that_could_not_be_deleted_is_kept_to_retry(env: Env) -> None:
+    from bot.forgetting import forget
+
+    post_ts = await _bot_post_crediting(env, "U1")
+    client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
+    env.slack.fail_next("chat.delete", "internal_error", status=500)
+    _, deleted = await forget(env.store, client, env.team, "U1")
+    assert deleted == 0 and any(m["ts"] == post_ts for m in env.slack.messages("C2"))
+    _, deleted = await forget(env.store, client, env.team, "U1")  # forgetting again retries
+    assert deleted == 1 and all(m["ts"] != post_ts for m in env.slack.messages("C2"))
