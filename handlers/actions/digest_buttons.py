@@ -28,14 +28,22 @@ def _where(body: dict[str, Any]) -> tuple[str, str, str]:
     return team, str(body["user"]["id"]), f"d:{channel}:{ts}"
 
 
-async def _opted_out(store: Store, team: str, user: str, respond: AsyncRespond) -> bool:
-    """Nothing is recorded from a person who opted out; they are told so."""
-    if not await store.opted_out(team, user):
-        return False
-    await respond(
-        response_type="ephemeral", replace_original=False, text=USEFUL_ANSWERS["optedout"]
-    )
-    return True
+async def _tell(respond: AsyncRespond, **message: Any) -> None:
+    """A private answer beside the digest, which stays as it is."""
+    await respond(response_type="ephemeral", replace_original=False, **message)
+
+
+async def _clicker(
+    ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store
+) -> tuple[str, str, str] | None:
+    """Acknowledge a press; (team, clicker, where) unless the clicker opted out, who is told
+    that nothing is recorded from them."""
+    await ack()
+    team, user, where = _where(body)
+    if await store.opted_out(team, user):
+        await _tell(respond, text=USEFUL_ANSWERS["optedout"])
+        return None
+    return team, user, where
 
 
 def _value(body: dict[str, Any]) -> str:
@@ -47,55 +55,50 @@ async def handle_digest_useful(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store
 ) -> None:
     """ "Useful" on a digest item: the clicker's vote."""
-    await ack()
-    team, user, where = _where(body)
-    if await _opted_out(store, team, user, respond):
+    if (clicked := await _clicker(ack, respond, body, store)) is None:
         return
+    team, user, where = clicked
     now = time.time()
     outcome = await store.button_vote(team, _value(body), user, where, now)
     await store.record_click(team, user, _value(body), "useful", now)
     await store.note_person_activity(team, user, now)
-    await respond(response_type="ephemeral", replace_original=False, text=USEFUL_ANSWERS[outcome])
+    await _tell(respond, text=USEFUL_ANSWERS[outcome])
 
 
 async def handle_digest_less(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store
 ) -> None:
     """ "Less like this": that domain and sharer count less in the clicker's next digests."""
-    await ack()
-    team, user, _ = _where(body)
-    if await _opted_out(store, team, user, respond):
+    if (clicked := await _clicker(ack, respond, body, store)) is None:
         return
+    team, user, _ = clicked
     now = time.time()
     found = await store.less_like(team, user, _value(body), now)
     await store.record_click(team, user, _value(body), "less", now)
     text = ("Got it: you will see less from that site and that person in your digests."
             if found else "This item is no longer stored.")  # fmt: skip
-    await respond(response_type="ephemeral", replace_original=False, text=text)
+    await _tell(respond, text=text)
 
 
 async def handle_digest_settings(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store
 ) -> None:
     """ "Digest settings": the clicker's cadence, with buttons to change it."""
-    await ack()
-    team, user, _ = _where(body)
-    if await _opted_out(store, team, user, respond):
+    if (clicked := await _clicker(ack, respond, body, store)) is None:
         return
+    team, user, _ = clicked
     current = await store.digest_cadence(team, user)
     await store.record_click(team, user, None, "settings", time.time())
-    await respond(response_type="ephemeral", replace_original=False,
-                  **build_digest_settings(current))  # fmt: skip
+    await _tell(respond, **build_digest_settings(current))
 
 
 async def handle_digest_cadence(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store
 ) -> None:
     """A cadence button of the settings message: weekly, daily or off."""
-    await ack()
-    team, user, _ = _where(body)
-    if await _opted_out(store, team, user, respond):
+    if (clicked := await _clicker(ack, respond, body, store)) is None:
         return
+    team, user, _ = clicked
     cadence = _value(body)
     if cadence in ("weekly", "daily", "off"):
         await store.set_digest_cadence(team, user, cadence)
