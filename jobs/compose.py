@@ -57,14 +57,10 @@ def candidate(facts: ItemFacts, private_channel: str | None = None) -> Candidate
                      facts.flags, messages)  # fmt: skip
 
 
-def _in(facts: ItemFacts, period: Period, channel: str | None = None) -> bool:
-    """Whether the item was shared in the period (in `channel`, or publicly anywhere)."""
+def _in(facts: ItemFacts, period: Period, channel: str) -> bool:
+    """Whether the item was shared in `channel` within the period."""
     start, end = period.start.timestamp(), period.end.timestamp()
-    for s in facts.shares:
-        where = s.channel == channel if channel else not s.is_private
-        if where and start <= s.at < end:
-            return True
-    return False
+    return any(s.channel == channel and start <= s.at < end for s in facts.shares)
 
 
 def _showable(facts: ItemFacts) -> bool:
@@ -97,7 +93,7 @@ class Composer:
         """Every public candidate of the snapshot, scored once.
 
         One pool serves every period: moving the moment of scoring multiplies all scores by
-        the same factor, so the order is the same; `shared_in` picks a period's members.
+        the same factor, so the order is the same; `shared_between` picks a period's members.
         """
         items = [candidate(f) for f in self.snap.items.values() if f.is_public and _showable(f)]
         return Pool(items, self.snap.until)
@@ -120,11 +116,11 @@ class Composer:
         return {i: sorted(s.at for s in f.shares if not s.is_private)
                 for i, f in self.snap.items.items()}  # fmt: skip
 
-    def shared_in(self, item_id: str, period: Period) -> bool:
-        """Whether an item was shared publicly within the period."""
+    def shared_between(self, item_id: str, start: float, end: float) -> bool:
+        """Whether an item was shared publicly in [start, end)."""
         times = self.public_times[item_id]
-        at = bisect_left(times, period.start.timestamp())
-        return at < len(times) and times[at] < period.end.timestamp()
+        at = bisect_left(times, start)
+        return at < len(times) and times[at] < end
 
     def trust(self, person: str) -> dict[str, float]:
         """How much `person` trusts each colleague, 0..1: votes and replies, then shared
@@ -182,10 +178,10 @@ def channel_digest(
     links = [c for c in local if snap.items[c.item_id].kind != "learning"]
     top = rank(links, now, CHANNEL_TOP, already_sent=sent, caps=caps)
     learned = rank(learnings, now, CHANNEL_LEARNINGS, already_sent=sent, caps=caps)
-    here = {c.item_id for c in local}
-    others = comp.pool.top(
-        OTHER_TEAMS, lambda c: c.item_id not in here and c.item_id not in sent and bool(c.endorsers)
-        and comp.shared_in(c.item_id, period)
+    start = period.start.timestamp()
+    others = comp.pool.top(  # public, endorsed, shared in the period and never in this channel
+        OTHER_TEAMS, lambda c: c.item_id not in sent and bool(c.endorsers)
+        and comp.shared_between(c.item_id, start, now)
         and all(s.channel != channel_id for s in snap.items[c.item_id].shares), {}, caps=caps,
     )  # fmt: skip
     name = f"#{info.name}" if info.name else "this channel"
@@ -223,9 +219,7 @@ def personal_digest(
     def keep(c: Candidate) -> bool:
         if c.item_id in sent or person in comp.involved[c.item_id]:
             return False
-        times = comp.public_times[c.item_id]
-        at = bisect_left(times, start)
-        return at < len(times) and times[at] < end
+        return comp.shared_between(c.item_id, start, end)
 
     # Serendipity first: the best item from elsewhere belongs in its own section, not lost in
     # "for you", where it would crowd out what the person's network endorsed.
