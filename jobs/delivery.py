@@ -129,12 +129,12 @@ class Deliverer:
 
     def __init__(
         self, store: Store, client: AsyncWebClient, pacer: Pacer,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = time.time, report: DeliveryReport | None = None,
     ) -> None:  # fmt: skip
         self.store, self.pacer, self.clock = store, pacer, clock
         self.client = without_rate_limit_retries(client)
         self.token = secrets.token_hex(8)  # this sender's claims
-        self.report = DeliveryReport()
+        self.report = report if report is not None else DeliveryReport()
 
     async def run(self, team_id: str, workers: int = WORKERS) -> DeliveryReport:
         """Recover rows left in `sending`, then post every pending row once."""

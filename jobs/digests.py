@@ -166,9 +166,7 @@ async def run_digests(
         added, empty = await plan_team(store, config, team_id, now, now_mode, force, clock())
         report.planned += added
         report.empty += empty
-        deliverer = Deliverer(store, client, pacer, clock)
-        deliverer.report = report.delivery
-        await deliverer.run(team_id)
+        await Deliverer(store, client, pacer, clock, report.delivery).run(team_id)
     return report
 
 

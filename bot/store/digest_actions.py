@@ -9,7 +9,7 @@ from bot.digest_models import DigestSnapshot
 from bot.models import UserInfo
 from bot.store import digests, outbox
 from bot.store.outbox import OutboxRow
-from bot.store.snapshot import load_snapshot
+from bot.store.snapshot import display_names, load_snapshot
 
 T = TypeVar("T")
 
@@ -107,7 +107,7 @@ class DigestActions:
 
     async def user_names(self) -> dict[str, str]:
         """Display names of everyone stored, by user id (for terminal output)."""
-        return await self._read(digests.all_user_names)
+        return await self._read(display_names, None)
 
     async def channel_by_name(self, name: str) -> str | None:
         """The id of a channel by its name, if one is known."""

@@ -117,12 +117,6 @@ def dm_channel(db: Database, team_id: str, user_id: str) -> str | None:
     return str(row[0]) if row else None
 
 
-def all_user_names(db: Database) -> dict[str, str]:
-    """Display names by user id, across workspaces (terminal output only)."""
-    rows = db.execute("SELECT id, COALESCE(name, real_name, id) FROM users")
-    return {uid: str(name) for uid, name in rows}
-
-
 def channel_by_name(db: Database, name: str) -> str | None:
     """A channel id by name (the first, if two workspaces share a name)."""
     row = db.execute("SELECT id FROM channels WHERE name = ? ORDER BY team_id LIMIT 1", [name])

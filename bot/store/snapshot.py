@@ -58,7 +58,7 @@ def load_snapshot(
     if not full:
         return snap
     snap.items = _items(db, window)
-    snap.names = _names(db, team_id)
+    snap.names = display_names(db, team_id)
     snap.trust_edges = _trust_edges(db, recent)
     snap.person_channels = _person_channels(db, recent)
     snap.person_topics = _person_topics(db, recent)
@@ -226,8 +226,8 @@ def _impact(db: Database, week: dict[str, object]) -> dict[str, tuple[int, int]]
     return {user: (people, votes) for user, people, votes in rows}
 
 
-def _names(db: Database, team_id: str) -> dict[str, str]:
-    rows = db.execute(
-        "SELECT id, COALESCE(NULLIF(name, ''), real_name) FROM users WHERE team_id = ?", [team_id]
-    )
+def display_names(db: Database, team_id: str | None) -> dict[str, str]:
+    """Display names by user id (display name, else real name), in one workspace or all."""
+    where, args = ("WHERE team_id = ?", [team_id]) if team_id else ("", [])
+    rows = db.execute(f"SELECT id, COALESCE(NULLIF(name, ''), real_name) FROM users {where}", args)
     return {uid: str(name) for uid, name in rows if name}
