@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from bot.models import UserInfo
-from bot.store.people import is_opted_out, upsert_user
+from bot.store.people import is_opted_out, set_person_setting, upsert_user
 from bot.store.snapshot import domain_of
 
 
@@ -22,11 +22,7 @@ def note_activity(db: Database, team_id: str, user_id: str, at: float) -> None:
 
 def set_cadence(db: Database, team_id: str, user_id: str, cadence: str) -> None:
     """A person's digest cadence: weekly, daily or off."""
-    db.execute(
-        "INSERT INTO person_settings (team_id, user_id, digest) VALUES (?, ?, ?)"
-        " ON CONFLICT (team_id, user_id) DO UPDATE SET digest = excluded.digest",
-        [team_id, user_id, cadence],
-    )
+    set_person_setting(db, team_id, user_id, "digest", cadence)
 
 
 def cadence(db: Database, team_id: str, user_id: str) -> str:

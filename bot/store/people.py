@@ -40,13 +40,23 @@ def get_user(db: Database, team_id: str, user_id: str) -> UserInfo | None:
                     bool(deleted))  # fmt: skip
 
 
+PERSON_SETTINGS = ("opted_out", "digest", "routing")
+
+
+def set_person_setting(db: Database, team_id: str, user_id: str, name: str, value: object) -> None:
+    """Set one of a person's settings, keeping the others."""
+    if name not in PERSON_SETTINGS:
+        raise ValueError(f"unknown person setting: {name!r}")
+    db.execute(
+        f"INSERT INTO person_settings (team_id, user_id, {name}) VALUES (?, ?, ?)"
+        f" ON CONFLICT (team_id, user_id) DO UPDATE SET {name} = excluded.{name}",
+        [team_id, user_id, value],
+    )
+
+
 def set_opt_out(db: Database, team_id: str, user_id: str, opted_out: bool) -> None:
     """Record a person's opt-out (or opt back in)."""
-    db.execute(
-        "INSERT INTO person_settings (team_id, user_id, opted_out) VALUES (?, ?, ?)"
-        " ON CONFLICT (team_id, user_id) DO UPDATE SET opted_out = excluded.opted_out",
-        [team_id, user_id, int(opted_out)],
-    )
+    set_person_setting(db, team_id, user_id, "opted_out", int(opted_out))
 
 
 def opted_out_users(db: Database, team_id: str) -> set[str]:
