@@ -10,6 +10,7 @@ from sqlite_utils import Database
 
 from bot.models import ItemDraft, ReactionKind, ShareInput
 from bot.slacktext import readable
+from bot.store import search
 from bot.store.face import forget_terms, set_face
 
 
@@ -172,6 +173,7 @@ def refresh_items(db: Database, team_id: str, item_ids: Iterable[str]) -> None:
             continue
         set_face(db, team_id, item_id, shares, lambda text: _readable(db, team_id, text))
         _sync_marks(db, team_id, item_id, shares)
+        search.sync_item(db, team_id, item_id)
 
 
 def _sync_marks(db: Database, team_id: str, item_id: str, shares: list[tuple[object, ...]]) -> None:
@@ -221,6 +223,7 @@ def delete_items(db: Database, item_ids: Iterable[str]) -> int:
     count = 0
     for item_id in item_ids:
         forget_terms(db, item_id)
+        search.drop_item(db, item_id)
         for table in ("votes", "flags", "shares", "fetch_queue", "url_aliases", "link_checks"):
             db.execute(f"DELETE FROM {table} WHERE item_id = ?", [item_id])
         count += db.execute("DELETE FROM items WHERE id = ?", [item_id]).rowcount

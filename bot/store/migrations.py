@@ -181,7 +181,61 @@ def _m3_digests(db: Database) -> None:
             db.execute(statement)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m1_initial, _m2_link_metadata, _m3_digests]
+SCHEMA_4 = """
+CREATE TABLE search_docs (
+    rowid INTEGER PRIMARY KEY, item_id TEXT NOT NULL, team_id TEXT NOT NULL,
+    scope TEXT NOT NULL, title TEXT, body TEXT, UNIQUE (item_id, scope)
+);
+CREATE VIRTUAL TABLE search_fts USING fts5(
+    title, body, scope UNINDEXED, content='search_docs', content_rowid='rowid',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TABLE questions (
+    id TEXT PRIMARY KEY, team_id TEXT NOT NULL, asker TEXT NOT NULL,
+    anon INTEGER NOT NULL DEFAULT 0, text TEXT NOT NULL, status TEXT NOT NULL,
+    channel TEXT, ts TEXT, is_private INTEGER NOT NULL DEFAULT 0,
+    asked_at REAL NOT NULL, posted_at REAL, first_reply_at REAL, answered_at REAL,
+    best_ts TEXT, best_user TEXT, best_text TEXT, item_id TEXT, rerouted_at REAL,
+    chooser_channel TEXT, chooser_ts TEXT
+);
+CREATE INDEX questions_card ON questions (team_id, channel, ts);
+CREATE INDEX questions_open ON questions (status, posted_at);
+CREATE INDEX questions_asker ON questions (team_id, asker);
+CREATE TABLE replies (
+    team_id TEXT NOT NULL, channel TEXT NOT NULL, thread_ts TEXT NOT NULL, ts TEXT NOT NULL,
+    user TEXT NOT NULL, text TEXT, at REAL NOT NULL, PRIMARY KEY (team_id, channel, ts)
+);
+CREATE INDEX replies_thread ON replies (team_id, channel, thread_ts);
+CREATE INDEX replies_user ON replies (team_id, user);
+CREATE TABLE routings (
+    team_id TEXT NOT NULL, question_id TEXT NOT NULL, user_id TEXT NOT NULL,
+    round INTEGER NOT NULL, at REAL NOT NULL, PRIMARY KEY (question_id, user_id)
+);
+CREATE INDEX routings_user ON routings (team_id, user_id, at);
+CREATE TABLE knowledge_gaps (
+    team_id TEXT NOT NULL, query TEXT NOT NULL, at REAL NOT NULL
+);
+CREATE INDEX knowledge_gaps_at ON knowledge_gaps (team_id, at);
+"""
+
+
+def _m4_questions_and_search(db: Database) -> None:
+    """Questions, their replies and routings, knowledge gaps, and a search index with one
+    document per item and visibility (public, or one private channel), replacing items_fts."""
+    from bot.store.search import reindex_all  # the index is built by the code that keeps it
+
+    for old in ("TRIGGER IF EXISTS items_ai", "TRIGGER IF EXISTS items_ad",
+                "TRIGGER IF EXISTS items_au", "TABLE IF EXISTS items_fts"):  # fmt: skip
+        db.execute(f"DROP {old}")
+    for statement in SCHEMA_4.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    reindex_all(db)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [
+    _m1_initial, _m2_link_metadata, _m3_digests, _m4_questions_and_search,
+]  # fmt: skip
 
 
 def schema_version(db: Database) -> int:

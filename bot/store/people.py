@@ -8,7 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.models import BotPost, ChannelInfo, ForgetResult, UserInfo
-from bot.store import outbox
+from bot.store import outbox, questions
 from bot.store.items import refresh_items
 
 
@@ -133,6 +133,7 @@ def forget_person(db: Database, team_id: str, user_id: str) -> ForgetResult:
     flags = db.execute("DELETE FROM flags WHERE team_id = ? AND flagger = ?", args).rowcount
     before = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
     refresh_items(db, team_id, touched)
+    questions.forget_person(db, team_id, user_id)
     after = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
     posts = [BotPost(team_id, ch, ts, credited, kind) for ch, ts, credited, kind in db.execute(
         "SELECT channel, ts, credited, kind FROM bot_posts WHERE team_id = ? AND credited = ?",

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -65,22 +64,6 @@ def _voters(db: Database, item_id: str) -> list[str]:
         [item_id],
     )
     return [row[0] for row in rows]
-
-
-def search_items(db: Database, team_id: str, query: str, limit: int = 10) -> list[dict[str, Any]]:
-    """Items matching words of `query` (all of them), best first."""
-    words = re.findall(r"\w+", query)[:20]
-    if not words:
-        return []
-    match = " ".join(f'"{w}"' for w in words)
-    rows = db.execute(
-        "SELECT items.id, items.kind, items.url, items.title, items.text FROM items_fts"
-        " JOIN items ON items.rowid = items_fts.rowid"
-        " WHERE items_fts MATCH ? AND items.team_id = ? ORDER BY items_fts.rank LIMIT ?",
-        [match, team_id, limit],
-    )
-    keys = ("id", "kind", "url", "title", "text")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
 def delete_older_than(db: Database, cutoff: float) -> int:

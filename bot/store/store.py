@@ -29,6 +29,7 @@ from bot.models import (
     UserInfo,
 )  # fmt: skip
 from bot.store import items, links, people, queries
+from bot.store.ask_actions import AskActions
 from bot.store.digest_actions import DigestActions
 from bot.store.migrations import migrate
 from bot.store.writer import Writer
@@ -50,7 +51,7 @@ def connect(path: str) -> Database:
     return db
 
 
-class Store(DigestActions):
+class Store(DigestActions, AskActions):
     """Serendip's data, named after what the bot does with it."""
 
     def __init__(self, path: str | Path, readers: int = 2) -> None:
@@ -318,10 +319,6 @@ class Store(DigestActions):
     async def export_items(self, team_id: str | None = None) -> list[dict[str, Any]]:
         """All items in the export format."""
         return await self._read(lambda db: list(queries.export_items(db, team_id)))
-
-    async def search(self, team_id: str, query: str, limit: int = 10) -> list[dict[str, Any]]:
-        """Full-text search over item titles and texts."""
-        return await self._read(queries.search_items, team_id, query, limit)
 
     async def counts(self, team_id: str | None = None) -> dict[str, int]:
         """Row counts per table."""

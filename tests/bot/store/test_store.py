@@ -114,7 +114,7 @@ async def test_learning_save_counts_saver_vote(store: Store) -> None:
 async def test_fts_follows_edits_and_deletes(store: Store) -> None:
     draft = ItemDraft("learning", "learning:C1:7.0", text="TIL about walruses")
     await store.save_message(share(ts="7.0", text="TIL about walruses"), [draft])
-    assert [r["kind"] for r in await store.search(T, "walruses")] == ["learning"]
+    assert [r.kind for r in await store.search(T, "walruses")] == ["learning"]
     otters = ItemDraft("learning", "learning:C1:7.0", text="TIL about otters")
     await store.save_message(share(ts="7.0", text="TIL about otters"), [otters])
     assert await store.search(T, "walruses") == []

@@ -1,0 +1,151 @@
+"""The asking half of `Store`: search, knowledge gaps, questions, replies and routing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from bot.store import experts, questions, search
+from bot.store.experts import ExpertRules
+from bot.store.people import set_person_setting
+from bot.store.questions import Question, Reply
+from bot.store.search import Hit
+
+T = TypeVar("T")
+
+
+class AskActions:
+    """Domain actions for /find and /ask; mixed into `Store`, which provides the plumbing."""
+
+    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
+        raise NotImplementedError
+
+    async def _write(self, fn: Callable[..., T], *args: Any) -> T:
+        raise NotImplementedError
+
+    # -- search -----------------------------------------------------------------------------
+    async def search(
+        self, team_id: str, text: str, private_channels: Iterable[str] = (),
+        now: float | None = None,
+    ) -> list[Hit]:  # fmt: skip
+        """Items matching every word of `text` that the searcher may see, best first."""
+        query = search.parse_query(text)
+        if query is None:
+            return []
+        when = time.time() if now is None else now
+        return await self._read(search.search, team_id, query, list(private_channels), when)
+
+    async def record_gap(self, team_id: str, text: str) -> None:
+        """A search found nothing: keep the query (never who searched) as a knowledge gap."""
+        query = search.parse_query(text)
+        await self._write(search.record_gap, team_id, query.text if query else text.strip())
+
+    async def reindex(self) -> int:
+        """Rebuild the search index from the items (operators, after a repair)."""
+        return await self._write(search.reindex_all)
+
+    # -- questions --------------------------------------------------------------------------
+    async def create_question(self, team_id: str, asker: str, anon: bool, text: str) -> str:
+        """Keep a new question until it is posted; returns its id."""
+        return await self._write(questions.create, team_id, asker, anon, text, time.time())
+
+    async def question(self, question_id: str) -> Question | None:
+        """One question."""
+        return await self._read(questions.get, question_id)
+
+    async def question_at_card(self, team_id: str, channel: str, ts: str) -> Question | None:
+        """The question whose card is the message at `channel`/`ts`."""
+        return await self._read(questions.at_card, team_id, channel, ts)
+
+    async def claim_question_post(self, question_id: str) -> bool:
+        """True once per pending question: the caller posts it."""
+        return await self._write(questions.claim_post, question_id)
+
+    async def question_posted(
+        self, question_id: str, channel: str, ts: str, private: bool, now: float
+    ) -> None:
+        """The question's card is posted."""
+        await self._write(questions.mark_posted, question_id, channel, ts, private, now)
+
+    async def question_unposted(self, question_id: str) -> None:
+        """The question was not posted (the asker dropped it, or Slack refused)."""
+        await self._write(questions.mark_unposted, question_id)
+
+    async def add_reply(self, team_id: str, reply: Reply) -> Question | None:
+        """Keep a reply in a question's thread; None if the thread is not a question's."""
+        return await self._write(questions.add_reply, team_id, reply)
+
+    async def remove_reply(self, team_id: str, channel: str, ts: str) -> Question | None:
+        """A reply was deleted; returns its question."""
+        return await self._write(questions.remove_reply, team_id, channel, ts)
+
+    async def reply_at(self, team_id: str, channel: str, ts: str) -> Reply | None:
+        """A stored reply."""
+        return await self._read(questions.reply_at, team_id, channel, ts)
+
+    async def replies_of(self, question: Question) -> list[Reply]:
+        """A question's replies by others than the asker, oldest first."""
+        return await self._read(questions.replies_of, question)
+
+    async def mark_best_answer(self, question_id: str, reply: Reply, now: float) -> Question | None:
+        """The asker chose `reply`: the question is answered and searchable."""
+        return await self._write(questions.mark_best, question_id, reply, now)
+
+    async def unmark_best_answer(self, question_id: str) -> None:
+        """The asker took back their choice."""
+        await self._write(questions.unmark_best, question_id)
+
+    async def set_chooser(self, question_id: str, channel: str, ts: str) -> None:
+        """Remember the anonymous asker's private best-answer chooser message."""
+        await self._write(questions.set_chooser, question_id, channel, ts)
+
+    async def open_questions(self, team_id: str, limit: int = 10) -> list[Question]:
+        """Open questions, newest first."""
+        return await self._read(questions.open_questions, team_id, limit)
+
+    # -- routing ----------------------------------------------------------------------------
+    async def choose_experts(
+        self, question: Question, rules: ExpertRules, limit: int = 3
+    ) -> list[str]:
+        """The people most likely to know, within `rules`."""
+        return await self._read(_choose, question, rules, limit)
+
+    async def record_routing(
+        self, question: Question, user_id: str, round_: int, at: float
+    ) -> None:
+        """A question was sent to a person (counts toward their cap)."""
+        await self._write(questions.record_routing, question.team_id, question.id, user_id,
+                          round_, at)  # fmt: skip
+
+    async def routed_to(self, question_id: str) -> set[str]:
+        """Everyone a question was routed to."""
+        return await self._read(questions.routed_to, question_id)
+
+    async def claim_reroutes(self, posted_before: float, now: float) -> list[Question]:
+        """Unanswered, reply-less questions due their one re-routing (claimed once)."""
+        return await self._write(questions.claim_reroute, posted_before, now)
+
+    async def set_routing(self, team_id: str, user_id: str, on: bool) -> None:
+        """Whether questions may be routed to a person."""
+        await self._write(set_person_setting, team_id, user_id, "routing", "on" if on else "off")
+
+    async def routing(self, team_id: str, user_id: str) -> bool:
+        """Whether questions may be routed to a person (on by default)."""
+        return await self._read(_routing, team_id, user_id)
+
+
+def _choose(db: Database, question: Question, rules: ExpertRules, limit: int) -> list[str]:
+    private = [question.channel] if question.is_private and question.channel else []
+    scopes = search.scopes_for(question.team_id, private)
+    query = search.parse_query(question.text, any_word=True)
+    return experts.choose(db, question.team_id, query, question.text, scopes, rules, limit)
+
+
+def _routing(db: Database, team_id: str, user_id: str) -> bool:
+    row = db.execute(
+        "SELECT routing FROM person_settings WHERE team_id = ? AND user_id = ?", [team_id, user_id]
+    ).fetchone()
+    return not (row and row[0] == "off")

@@ -1,0 +1,277 @@
+"""SQL for questions asked with /ask: posting, replies, best answers and routing."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, fields
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.models import ItemDraft, ShareInput
+from bot.store.items import delete_items, put_share, refresh_items, upsert_item
+
+
+@dataclass(frozen=True)
+class Question:
+    """A question as the store keeps it."""
+
+    id: str
+    team_id: str
+    asker: str
+    anon: bool
+    text: str
+    status: str  # pending (waiting for the asker's choice), open, answered, unposted
+    channel: str | None
+    ts: str | None
+    is_private: bool
+    asked_at: float
+    posted_at: float | None
+    first_reply_at: float | None
+    answered_at: float | None
+    best_ts: str | None
+    best_user: str | None
+    best_text: str | None
+    item_id: str | None
+    rerouted_at: float | None
+    chooser_channel: str | None
+    chooser_ts: str | None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A thread reply to a question's card."""
+
+    channel: str
+    thread_ts: str
+    ts: str
+    user: str
+    text: str
+    at: float
+
+
+COLUMNS = ", ".join(f.name for f in fields(Question))
+
+
+def _question(row: Any) -> Question | None:
+    if row is None:
+        return None
+    values = list(row)
+    values[3], values[8] = bool(values[3]), bool(values[8])
+    return Question(*values)
+
+
+def create(db: Database, team_id: str, asker: str, anon: bool, text: str, now: float) -> str:
+    """Keep a new question, waiting to be posted."""
+    question_id = f"q{int(now * 1000):011x}{secrets.token_hex(3)}"
+    db.execute(
+        "INSERT INTO questions (id, team_id, asker, anon, text, status, asked_at)"
+        " VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+        [question_id, team_id, asker, int(anon), text, now],
+    )
+    return question_id
+
+
+def get(db: Database, question_id: str) -> Question | None:
+    """One question by id."""
+    return _question(db.execute(f"SELECT {COLUMNS} FROM questions WHERE id = ?", [question_id])
+                     .fetchone())  # fmt: skip
+
+
+def at_card(db: Database, team_id: str, channel: str, ts: str) -> Question | None:
+    """The question whose card is this message."""
+    row = db.execute(
+        f"SELECT {COLUMNS} FROM questions WHERE team_id = ? AND channel = ? AND ts = ?",
+        [team_id, channel, ts],
+    ).fetchone()
+    return _question(row)
+
+
+def claim_post(db: Database, question_id: str) -> bool:
+    """True once for a pending question: the caller then posts it (a double click posts once)."""
+    cursor = db.execute(
+        "UPDATE questions SET status = 'posting' WHERE id = ? AND status = 'pending'",
+        [question_id],
+    )
+    return cursor.rowcount == 1
+
+
+def mark_posted(
+    db: Database, question_id: str, channel: str, ts: str, private: bool, now: float
+) -> None:
+    """The card is in Slack: the question is open."""
+    db.execute(
+        "UPDATE questions SET status = 'open', channel = ?, ts = ?, is_private = ?, posted_at = ?"
+        " WHERE id = ?", [channel, ts, int(private), now, question_id],
+    )  # fmt: skip
+
+
+def mark_unposted(db: Database, question_id: str) -> None:
+    """The card could not be posted (or the asker dropped the question)."""
+    db.execute("UPDATE questions SET status = 'unposted' WHERE id = ?", [question_id])
+
+
+def add_reply(db: Database, team_id: str, reply: Reply) -> Question | None:
+    """Keep (or update) a reply in a question's thread; None when the thread is no question's."""
+    question = at_card(db, team_id, reply.channel, reply.thread_ts)
+    if question is None or question.status not in ("open", "answered"):
+        return None
+    db.execute(
+        "INSERT INTO replies (team_id, channel, thread_ts, ts, user, text, at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, channel, ts)"
+        " DO UPDATE SET text = excluded.text",
+        [team_id, reply.channel, reply.thread_ts, reply.ts, reply.user, reply.text, reply.at],
+    )  # fmt: skip
+    if reply.user != question.asker and question.first_reply_at is None:
+        db.execute("UPDATE questions SET first_reply_at = ? WHERE id = ?", [reply.at, question.id])
+    if question.best_ts == reply.ts and question.best_text != reply.text:
+        _set_best(db, question, reply)  # the best answer was edited
+    return get(db, question.id)
+
+
+def remove_reply(db: Database, team_id: str, channel: str, ts: str) -> Question | None:
+    """A reply was deleted; a deleted best answer is no longer the best answer."""
+    row = db.execute(
+        "SELECT thread_ts FROM replies WHERE team_id = ? AND channel = ? AND ts = ?",
+        [team_id, channel, ts],
+    ).fetchone()
+    if row is None:
+        return None
+    db.execute("DELETE FROM replies WHERE team_id = ? AND channel = ? AND ts = ?",
+               [team_id, channel, ts])  # fmt: skip
+    question = at_card(db, team_id, channel, row[0])
+    if question is not None and question.best_ts == ts:
+        unmark_best(db, question.id)
+    return question
+
+
+def reply_at(db: Database, team_id: str, channel: str, ts: str) -> Reply | None:
+    """A stored reply by its message."""
+    row = db.execute(
+        "SELECT channel, thread_ts, ts, user, text, at FROM replies"
+        " WHERE team_id = ? AND channel = ? AND ts = ?", [team_id, channel, ts],
+    ).fetchone()  # fmt: skip
+    return Reply(*row) if row else None
+
+
+def replies_of(db: Database, question: Question) -> list[Reply]:
+    """The replies to a question, oldest first (the asker's own left out)."""
+    rows = db.execute(
+        "SELECT channel, thread_ts, ts, user, text, at FROM replies"
+        " WHERE team_id = ? AND channel = ? AND thread_ts = ? AND user != ? ORDER BY at, ts",
+        [question.team_id, question.channel, question.ts, question.asker],
+    )  # fmt: skip
+    return [Reply(*row) for row in rows]
+
+
+def mark_best(db: Database, question_id: str, reply: Reply, now: float) -> Question | None:
+    """Make `reply` the best answer: the question is answered and becomes a searchable item."""
+    question = get(db, question_id)
+    if question is None or question.channel is None or question.ts is None:
+        return None
+    db.execute(
+        "UPDATE questions SET status = 'answered', answered_at = COALESCE(answered_at, ?)"
+        " WHERE id = ?", [now, question_id],
+    )  # fmt: skip
+    _set_best(db, question, reply)
+    return get(db, question_id)
+
+
+def _set_best(db: Database, question: Question, reply: Reply) -> None:
+    db.execute(
+        "UPDATE questions SET best_ts = ?, best_user = ?, best_text = ? WHERE id = ?",
+        [reply.ts, reply.user, reply.text, question.id],
+    )
+    share = ShareInput(
+        team_id=question.team_id, channel=question.channel or "", ts=question.ts or "",
+        user=None if question.anon else question.asker, text=question.text,
+        is_private=question.is_private, source="ask",
+    )  # fmt: skip
+    draft = ItemDraft(kind="question", key=f"question:{question.id}", text=question.text)
+    item_id = upsert_item(db, question.team_id, draft, share.ts)
+    db.execute("UPDATE questions SET item_id = ? WHERE id = ?", [item_id, question.id])
+    put_share(db, share, item_id, draft)
+    refresh_items(db, question.team_id, {item_id})
+
+
+def unmark_best(db: Database, question_id: str) -> None:
+    """The asker took the mark back (or the answer is gone): open again, and no longer an item."""
+    question = get(db, question_id)
+    if question is None:
+        return
+    db.execute(
+        "UPDATE questions SET status = 'open', answered_at = NULL, best_ts = NULL,"
+        " best_user = NULL, best_text = NULL, item_id = NULL WHERE id = ?", [question_id],
+    )  # fmt: skip
+    if question.item_id:
+        delete_items(db, [question.item_id])
+
+
+def set_chooser(db: Database, question_id: str, channel: str, ts: str) -> None:
+    """Where the anonymous asker's private best-answer chooser was posted."""
+    db.execute("UPDATE questions SET chooser_channel = ?, chooser_ts = ? WHERE id = ?",
+               [channel, ts, question_id])  # fmt: skip
+
+
+def routed_count(db: Database, team_id: str, user_id: str, since: float) -> int:
+    """How many questions were routed to a person since `since`."""
+    row = db.execute(
+        "SELECT count(*) FROM routings WHERE team_id = ? AND user_id = ? AND at >= ?",
+        [team_id, user_id, since],
+    ).fetchone()
+    return int(row[0])
+
+
+def routed_to(db: Database, question_id: str) -> set[str]:
+    """Everyone a question was routed to."""
+    rows = db.execute("SELECT user_id FROM routings WHERE question_id = ?", [question_id])
+    return {row[0] for row in rows}
+
+
+def record_routing(
+    db: Database, team_id: str, question_id: str, user_id: str, round_: int, at: float
+) -> None:
+    """A question was sent to a person."""
+    db.execute(
+        "INSERT OR IGNORE INTO routings (team_id, question_id, user_id, round, at)"
+        " VALUES (?, ?, ?, ?, ?)", [team_id, question_id, user_id, round_, at],
+    )  # fmt: skip
+
+
+def claim_reroute(db: Database, posted_before: float, now: float) -> list[Question]:
+    """Open questions posted before `posted_before` with no reply and never re-routed; they are
+    marked re-routed here, so each is routed once more at most."""
+    rows = db.execute(
+        f"SELECT {COLUMNS} FROM questions WHERE status = 'open' AND posted_at <= ?"
+        " AND first_reply_at IS NULL AND rerouted_at IS NULL ORDER BY posted_at LIMIT 100",
+        [posted_before],
+    ).fetchall()
+    found = [q for q in map(_question, rows) if q is not None]
+    for question in found:
+        db.execute("UPDATE questions SET rerouted_at = ? WHERE id = ?", [now, question.id])
+    return found
+
+
+def open_questions(db: Database, team_id: str, limit: int) -> list[Question]:
+    """Open questions, newest first."""
+    rows = db.execute(
+        f"SELECT {COLUMNS} FROM questions WHERE team_id = ? AND status = 'open'"
+        " ORDER BY posted_at DESC LIMIT ?", [team_id, limit],
+    )  # fmt: skip
+    return [q for q in map(_question, rows) if q is not None]
+
+
+def forget_person(db: Database, team_id: str, user_id: str) -> None:
+    """forget-me: a person's questions, replies and routings go; answers of theirs stop counting."""
+    for (question_id,) in db.execute(
+        "SELECT id FROM questions WHERE team_id = ? AND asker = ?", [team_id, user_id]
+    ).fetchall():
+        unmark_best(db, question_id)
+        db.execute("DELETE FROM questions WHERE id = ?", [question_id])
+        db.execute("DELETE FROM routings WHERE question_id = ?", [question_id])
+    for (question_id,) in db.execute(
+        "SELECT id FROM questions WHERE team_id = ? AND best_user = ?", [team_id, user_id]
+    ).fetchall():
+        unmark_best(db, question_id)
+    db.execute("DELETE FROM replies WHERE team_id = ? AND user = ?", [team_id, user_id])
+    db.execute("DELETE FROM routings WHERE team_id = ? AND user_id = ?", [team_id, user_id])
