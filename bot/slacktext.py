@@ -47,6 +47,16 @@ def escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def cut(text: str, limit: int) -> str:
+    """Text cut to `limit` characters, with an ellipsis when something was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def safe_url(url: str | None) -> str:
+    """A URL that cannot close Slack's `<url|label>` markup early."""
+    return (url or "").replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
+
+
 def _link_tokens(text: str) -> Iterable[str]:
     for match in TOKEN.finditer(text):
         target = match.group(1).split("|", 1)[0]

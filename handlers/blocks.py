@@ -15,14 +15,22 @@ HELP_TEXT = (
     "• Never captured: direct messages, private channels (unless their members turn capture on), "
     "messages marked `!nda`, bots, and people who opted out.\n"
     "*Commands*\n"
-    "`/til TEXT` record a learning\n"
+    "`/til TEXT` record a learning (posted here as a card others can mark useful)\n"
+    "`/ask [--anon] QUESTION` ask your colleagues; I show what may already answer it, then post "
+    "it and ask up to 3 people likely to know. Mark the best reply with :white_check_mark: (or "
+    "the *Mark as best answer* shortcut)\n"
+    '`/find WORDS` search what the team shared, learned and answered (quote a "phrase")\n'
     "`/serendip help` this help\n"
     "`/serendip optout` stop capturing what you share · `/serendip optin` start again\n"
     "`/serendip forget-me` delete everything Serendip stored about you\n"
     "`/serendip digest weekly|daily|off` how often you get your personal digest\n"
+    "`/serendip routing on|off` whether I may send you questions you are likely to know about\n"
     "`/serendip channel capture on|off` turn capture on or off in this channel "
     "(its members and admins)\n"
-    "`/serendip channel digest weekly|off` this channel's weekly digest (its members and admins)"
+    "`/serendip channel digest weekly|off` this channel's weekly digest (its members and admins)\n"
+    "`/serendip flags` review flagged items: restore or remove them (admins)\n"
+    "*Shortcuts* (on any message): *Save to Serendip*, *Flag for review* (only admins see the "
+    "flag), *Mark as best answer*. The *Home* tab shows your settings, items and data."
 )
 
 JOIN_NOTE = (

@@ -9,7 +9,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
-from bot.models import ChannelInfo
+from bot.models import ChannelInfo, user_from_api
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -85,3 +85,41 @@ async def is_member(client: AsyncWebClient, channel_id: str, user_id: str) -> bo
                 return False
     except SlackApiError:
         return False
+
+
+async def private_channels_of(client: AsyncWebClient, user_id: str) -> list[str]:
+    """The private channels a person shares with the bot (where their private items live).
+
+    Slack answers users.conversations for a bot with exactly those; if it will not answer,
+    the person sees public items only, which never shows too much.
+    """
+    found: list[str] = []
+    cursor = None
+    try:
+        while True:
+            page = await client.users_conversations(
+                user=user_id, types="private_channel", cursor=cursor, limit=200,
+                exclude_archived=False,
+            )  # fmt: skip
+            channels: list[dict[str, Any]] = page.get("channels") or []
+            found += [str(ch["id"]) for ch in channels if "id" in ch]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return found
+    except SlackApiError as exc:
+        log.warning("users.conversations failed: %s", exc.response.get("error"))
+        return []
+
+
+async def person_name(store: Store, client: AsyncWebClient, team_id: str, user_id: str) -> str:
+    """A person's display name: from the store, else from Slack (and remembered)."""
+    known = (await store.names_of(team_id, [user_id])).get(user_id)
+    if known:
+        return known
+    try:
+        data = (await client.users_info(user=user_id))["user"]
+    except SlackApiError:
+        return "a colleague"
+    user = user_from_api(team_id, data)
+    await store.save_user(user)
+    return user.name or user.real_name or "a colleague"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.slacktext import escape
+from bot.slacktext import cut, escape, safe_url
 
 Block = dict[str, Any]
 MAX_BLOCKS = 50
@@ -49,22 +49,13 @@ class DigestView:
     footer: tuple[str, ...] = field(default=())
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _safe_url(url: str | None) -> str:
-    """A URL that cannot close Slack's `<url|label>` markup early."""
-    return (url or "").replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")
-
-
 def item_line(item: DigestItem) -> str:
     """The mrkdwn of one item: link, who shared it, votes, why."""
-    title = escape(_cut(" ".join(item.title.split()), TITLE_LIMIT)) or "(untitled)"
-    head = f"*<{_safe_url(item.url)}|{title}>*" if item.url else f"*{title}*"
+    title = escape(cut(" ".join(item.title.split()), TITLE_LIMIT)) or "(untitled)"
+    head = f"*<{safe_url(item.url)}|{title}>*" if item.url else f"*{title}*"
     by = f" · shared by {escape(item.sharer)}" if item.sharer else ""
     votes = f" · :+1: {item.votes}" if item.votes else ""
-    return _cut(f"{head}{by}{votes}\n_{escape(item.why)}_", SECTION_LIMIT)
+    return cut(f"{head}{by}{votes}\n_{escape(item.why)}_", SECTION_LIMIT)
 
 
 def item_blocks(item: DigestItem) -> list[Block]:
@@ -83,7 +74,7 @@ def build_digest(view: DigestView) -> dict[str, Any]:
     """The `text` and `blocks` of a digest message, within Slack's limits."""
     header = {
         "type": "header",
-        "text": {"type": "plain_text", "text": _cut(view.title, HEADER_LIMIT)},
+        "text": {"type": "plain_text", "text": cut(view.title, HEADER_LIMIT)},
     }
     blocks: list[Block] = [header]
     lines = [escape(view.title)]
@@ -103,13 +94,13 @@ def build_digest(view: DigestView) -> dict[str, Any]:
                 break
             blocks += item_blocks(item)
             room -= 2
-            title = escape(_cut(" ".join(item.title.split()), TITLE_LIMIT))
-            lines.append(f"• {title} {_safe_url(item.url)}".rstrip())
+            title = escape(cut(" ".join(item.title.split()), TITLE_LIMIT))
+            lines.append(f"• {title} {safe_url(item.url)}".rstrip())
     blocks += [_context(escape(line)) for line in view.footer]
     lines += [escape(line) for line in view.footer]
     blocks.append(settings)
-    return {"text": _cut("\n".join(lines), 3000), "blocks": blocks}
+    return {"text": cut("\n".join(lines), 3000), "blocks": blocks}
 
 
 def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": _cut(text, 3000)}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text, 3000)}]}

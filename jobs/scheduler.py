@@ -18,12 +18,14 @@ from jobs.fetching import Fetch
 from jobs.housekeeping import run_housekeeping
 from jobs.link_health import check_links
 from jobs.people_sync import refresh_people
+from jobs.questions import reroute_unanswered
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_HOUR = 3
 LINK_HEALTH_HOUR = 4
 DIGEST_TICK_MINUTES = 5
 PEOPLE_HOUR = 2
+REROUTE_TICK_MINUTES = 15
 
 
 async def housekeeping_job(store: Store, config: Config) -> None:
@@ -47,6 +49,11 @@ async def digest_tick(store: Store, client: AsyncWebClient, config: Config, pace
 async def people_job(store: Store, client: AsyncWebClient) -> None:
     """Refresh people and their time zones from users.list."""
     await refresh_people(store, client)
+
+
+async def reroute_tick(store: Store, client: AsyncWebClient, config: Config) -> None:
+    """Route questions left without a reply for 48 hours to the next likely experts."""
+    await reroute_unanswered(store, client, config, time.time())
 
 
 def build_scheduler(
@@ -88,6 +95,11 @@ def _add_digest_jobs(
     scheduler.add_job(
         people_job, "date", run_date=start + timedelta(seconds=5), args=[store, client],
         id="people-at-start", replace_existing=True,
+    )  # fmt: skip
+    scheduler.add_job(
+        reroute_tick, "interval", minutes=REROUTE_TICK_MINUTES, args=[store, client, config],
+        id="question-reroute", replace_existing=True, max_instances=1, coalesce=True,
+        misfire_grace_time=REROUTE_TICK_MINUTES * 60,
     )  # fmt: skip
     # One pacer for the process: the send rate holds across ticks, not per tick.
     pacer = Pacer(config.send_rate)

@@ -157,6 +157,25 @@ def list_conversations(sim: Posting, args: Args) -> JSON:
     return {"channels": chunk, "response_metadata": {"next_cursor": cursor}}
 
 
+def user_conversations(sim: Posting, args: Args) -> JSON:
+    """users.conversations: a person's conversations; private ones only where the bot is too."""
+    user = args.text("user") or sim.ident.bot_user_id
+    if user != sim.ident.bot_user_id and user not in sim.ws.users:
+        raise ApiError("user_not_found")
+    types = (args.text("types") or "public_channel").split(",")
+    chans = [
+        ch
+        for ch in sim.ws.channels.values()
+        if _kind(ch) in types
+        and user in ch.members
+        and (_kind(ch) == "public_channel" or sim.ws.bot_is_member(ch))
+        and not (args.flag("exclude_archived") and ch.is_archived)
+    ]
+    objects = [channel_object(sim.ident, sim.ws, ch) for ch in chans]
+    chunk, cursor = page(objects, args, "channels", 100)
+    return {"channels": chunk, "response_metadata": {"next_cursor": cursor}}
+
+
 def join(sim: Posting, args: Args) -> JSON:
     """conversations.join of a public channel by the bot."""
     ch = conversation(sim, args)
@@ -181,4 +200,5 @@ METHODS: dict[str, Handler] = {
     "conversations.open": open_conversation,
     "conversations.list": list_conversations,
     "conversations.join": join,
+    "users.conversations": user_conversations,
 }

@@ -29,10 +29,11 @@ class AskActions:
     # -- search -----------------------------------------------------------------------------
     async def search(
         self, team_id: str, text: str, private_channels: Iterable[str] = (),
-        now: float | None = None,
+        now: float | None = None, question: bool = False,
     ) -> list[Hit]:  # fmt: skip
-        """Items matching every word of `text` that the searcher may see, best first."""
-        query = search.parse_query(text)
+        """Items matching every word of `text` that the searcher may see, best first
+        (`question`: the words that only make it a question are left out)."""
+        query = search.parse_query(text, question=question)
         if query is None:
             return []
         when = time.time() if now is None else now
@@ -41,16 +42,30 @@ class AskActions:
     async def record_gap(self, team_id: str, text: str) -> None:
         """A search found nothing: keep the query (never who searched) as a knowledge gap."""
         query = search.parse_query(text)
-        await self._write(search.record_gap, team_id, query.text if query else text.strip())
+        # The same words in another order are the same gap.
+        words = " ".join(sorted(query.words)) if query else text.strip()
+        await self._write(search.record_gap, team_id, words)
+
+    async def knowledge_gaps(
+        self, team_id: str, since: float, until: float | None = None, limit: int = 10
+    ) -> list[tuple[str, int]]:
+        """Queries that found nothing in a period, most searched first: (query, count)."""
+        return await self._read(search.knowledge_gaps, team_id, since, until, limit)
+
+    async def names_of(self, team_id: str, user_ids: Iterable[str | None]) -> dict[str, str]:
+        """Display names of some people (display name, else real name)."""
+        return await self._read(_names_of, team_id, sorted({u for u in user_ids if u}))
 
     async def reindex(self) -> int:
         """Rebuild the search index from the items (operators, after a repair)."""
         return await self._write(search.reindex_all)
 
     # -- questions --------------------------------------------------------------------------
-    async def create_question(self, team_id: str, asker: str, anon: bool, text: str) -> str:
-        """Keep a new question until it is posted; returns its id."""
-        return await self._write(questions.create, team_id, asker, anon, text, time.time())
+    async def create_question(
+        self, team_id: str, asker: str, anon: bool, text: str, channel: str
+    ) -> str:
+        """Keep a new question until it is posted in `channel`; returns its id."""
+        return await self._write(questions.create, team_id, asker, anon, text, channel, time.time())
 
     async def question(self, question_id: str) -> Question | None:
         """One question."""
@@ -149,3 +164,16 @@ def _routing(db: Database, team_id: str, user_id: str) -> bool:
         "SELECT routing FROM person_settings WHERE team_id = ? AND user_id = ?", [team_id, user_id]
     ).fetchone()
     return not (row and row[0] == "off")
+
+
+def _names_of(db: Database, team_id: str, user_ids: list[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for start in range(0, len(user_ids), 400):
+        chunk = user_ids[start : start + 400]
+        marks = ", ".join("?" for _ in chunk)
+        rows = db.execute(
+            f"SELECT id, COALESCE(NULLIF(name, ''), real_name) FROM users"
+            f" WHERE team_id = ? AND id IN ({marks})", [team_id, *chunk],
+        )  # fmt: skip
+        names.update({uid: str(name) for uid, name in rows if name})
+    return names

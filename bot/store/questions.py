@@ -61,13 +61,15 @@ def _question(row: Any) -> Question | None:
     return Question(*values)
 
 
-def create(db: Database, team_id: str, asker: str, anon: bool, text: str, now: float) -> str:
-    """Keep a new question, waiting to be posted."""
+def create(
+    db: Database, team_id: str, asker: str, anon: bool, text: str, channel: str, now: float
+) -> str:
+    """Keep a new question, waiting to be posted in `channel`."""
     question_id = f"q{int(now * 1000):011x}{secrets.token_hex(3)}"
     db.execute(
-        "INSERT INTO questions (id, team_id, asker, anon, text, status, asked_at)"
-        " VALUES (?, ?, ?, ?, ?, 'pending', ?)",
-        [question_id, team_id, asker, int(anon), text, now],
+        "INSERT INTO questions (id, team_id, asker, anon, text, status, channel, asked_at)"
+        " VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+        [question_id, team_id, asker, int(anon), text, channel, now],
     )
     return question_id
 

@@ -49,7 +49,16 @@ class Query:
         return " ".join(self.words)
 
 
-def parse_query(raw: str, any_word: bool = False) -> Query | None:
+# Words that make a sentence a question without saying what it is about.
+_ASKING_WORDS = (
+    "anyone anybody someone somebody know knows knowing please help question questions need"
+    " want way ways best good hey thanks guys folks team does do did can could would should"
+    " is are was were will who what when where why how which tell idea ideas"
+)
+ASKING = frozenset(_ASKING_WORDS.split())
+
+
+def parse_query(raw: str, any_word: bool = False, question: bool = False) -> Query | None:
     """Turn what a person typed into an FTS5 query; None when it has no words.
 
     Quoted phrases stay phrases; every other word must match (or any word, for experts).
@@ -58,7 +67,8 @@ def parse_query(raw: str, any_word: bool = False) -> Query | None:
     raw = raw[:4000]
     phrases = [_words(p) for p in PHRASE.findall(raw)]
     loose = _words(PHRASE.sub(" ", raw))
-    content = [w for w in loose if w not in STOPWORDS]
+    ignored = STOPWORDS | ASKING if question or any_word else STOPWORDS
+    content = [w for w in loose if w not in ignored]
     terms = [" ".join(p) for p in phrases if p] + (content or loose)
     terms = list(dict.fromkeys(terms))[:MAX_WORDS]
     if not terms:
@@ -302,3 +312,15 @@ def record_gap(db: Database, team_id: str, query: str, at: float | None = None) 
         "INSERT INTO knowledge_gaps (team_id, query, at) VALUES (?, ?, ?)",
         [team_id, query[:200], time.time() if at is None else at],
     )
+
+
+def knowledge_gaps(
+    db: Database, team_id: str, since: float, until: float | None = None, limit: int = 10
+) -> list[tuple[str, int]]:
+    """The most searched queries that found nothing in a period: (query, count)."""
+    rows = db.execute(
+        "SELECT query, count(*) AS n FROM knowledge_gaps WHERE team_id = ? AND at >= ?"
+        " AND at < ? GROUP BY query ORDER BY n DESC, query LIMIT ?",
+        [team_id, since, until if until is not None else float("inf"), limit],
+    )
+    return [(str(query), int(n)) for query, n in rows]

@@ -4,22 +4,35 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from handlers.actions.ask_buttons import (
+    handle_ask_cancel,
+    handle_ask_choose_best,
+    handle_ask_post,
+)
 from handlers.actions.digest_buttons import (
     handle_digest_cadence,
     handle_digest_less,
     handle_digest_settings,
     handle_digest_useful,
 )
+from handlers.actions.find_more import handle_find_more
 from handlers.actions.forget_me import handle_forget_cancel, handle_forget_confirm
-from handlers.actions.shortcuts import handle_flag_shortcut, handle_save_shortcut
+from handlers.actions.shortcuts import (
+    handle_best_answer_shortcut,
+    handle_flag_shortcut,
+    handle_save_shortcut,
+)
 
 ACTIONS = {
     "forget_me_confirm": handle_forget_confirm, "forget_me_cancel": handle_forget_cancel,
     "digest_useful": handle_digest_useful, "digest_less": handle_digest_less,
     "digest_settings": handle_digest_settings, "digest_cadence_weekly": handle_digest_cadence,
     "digest_cadence_daily": handle_digest_cadence, "digest_cadence_off": handle_digest_cadence,
+    "find_more": handle_find_more, "ask_post": handle_ask_post, "ask_cancel": handle_ask_cancel,
+    "ask_choose_best": handle_ask_choose_best,
 }  # fmt: skip
-SHORTCUTS = {"save_to_serendip": handle_save_shortcut, "flag_for_review": handle_flag_shortcut}
+SHORTCUTS = {"save_to_serendip": handle_save_shortcut, "flag_for_review": handle_flag_shortcut,
+             "mark_best_answer": handle_best_answer_shortcut}  # fmt: skip
 
 
 def register(app: AsyncApp) -> None:

@@ -1,4 +1,4 @@
-"""Message shortcuts: "Save to Serendip" and "Flag for review"."""
+"""Message shortcuts: "Save to Serendip", "Flag for review" and "Mark as best answer"."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.inbox import InboxWorker
 from bot.store import Store
+from handlers.asking import choose_best, reply_for
 from handlers.saving import save_message_as_learning
 
 
@@ -59,4 +60,24 @@ async def handle_flag_shortcut(
         "Thanks, flagged for review. Only the admins' review sees it."
         if flagged else "Serendip has not captured anything from this message."
     )  # fmt: skip
+    await respond(response_type="ephemeral", text=text)
+
+
+async def handle_best_answer_shortcut(
+    ack: AsyncAck, respond: AsyncRespond, shortcut: dict[str, Any], store: Store,
+    client: AsyncWebClient, context: dict[str, Any], inbox: InboxWorker,
+) -> None:  # fmt: skip
+    """The asker marks a reply as the best answer (privately, so anonymous askers may too)."""
+    await ack()
+    await inbox.catch_up()  # the reply may have arrived a moment ago
+    channel, ts, message = _where(shortcut)
+    team_id, user = context["team_id"], str(shortcut["user"]["id"])
+    reply = await reply_for(store, team_id, channel, ts, message or None)
+    question = await store.question_at_card(team_id, channel, reply.thread_ts) if reply else None
+    if reply is None or question is None:
+        text = "Use this on a reply in the thread of a question asked with `/ask`."
+    elif question.asker != user:
+        text = "Only the person who asked can choose the best answer."
+    else:
+        text = await choose_best(store, client, question, reply)
     await respond(response_type="ephemeral", text=text)

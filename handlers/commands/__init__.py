@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
+from handlers.commands.ask import handle_ask
+from handlers.commands.find import handle_find
 from handlers.commands.serendip import handle_serendip
 from handlers.commands.til import handle_til
 
-COMMANDS = {"/serendip": handle_serendip, "/til": handle_til}
+COMMANDS = {"/serendip": handle_serendip, "/til": handle_til, "/ask": handle_ask,
+            "/find": handle_find}  # fmt: skip
 
 
 def register(app: AsyncApp) -> None:

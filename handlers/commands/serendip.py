@@ -16,7 +16,7 @@ from bot.store import Store
 from handlers.blocks import build_ephemeral, build_forget_confirm, build_help
 from handlers.lookup import channel_info, is_admin, is_member
 
-LATER = ("routing", "flags")
+LATER = ("flags",)
 CADENCES = ("weekly", "daily", "off")
 CHANGES_CAPTURE = ("optout", "optin", "channel")
 CHANNEL_REF = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -40,6 +40,7 @@ async def handle_serendip(
         "optin": lambda: _opt(store, team_id, user, False),
         "forget-me": _forget_me,
         "digest": lambda: _digest(store, team_id, user, words[1:]),
+        "routing": lambda: _routing(store, team_id, user, words[1:]),
     }
     if name in simple:
         await ack(await simple[name]())
@@ -83,6 +84,20 @@ async def _digest(store: Store, team_id: str, user: str, args: list[str]) -> dic
         )
     when = "every weekday" if cadence == "daily" else "once a week"
     return build_ephemeral(f"You will get your digest {when}, when there is something new.")
+
+
+async def _routing(store: Store, team_id: str, user: str, args: list[str]) -> dict[str, Any]:
+    choice = args[0].lower() if args else ""
+    if choice not in ("on", "off") or len(args) > 1:
+        current = "on" if await store.routing(team_id, user) else "off"
+        return build_ephemeral(f"Question routing is *{current}* for you. "
+                               "Usage: `/serendip routing on|off`")  # fmt: skip
+    await store.set_routing(team_id, user, choice == "on")
+    if choice == "off":
+        return build_ephemeral("Serendip will no longer send you questions to answer.")
+    return build_ephemeral(
+        "Serendip may send you questions you are likely to know about (a few a week at most)."
+    )
 
 
 CHANNEL_SETTINGS = {"capture": ("on", "off"), "digest": ("weekly", "off")}

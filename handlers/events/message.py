@@ -8,6 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.store import Store
+from handlers.asking import note_reply, reply_deleted
 from handlers.blocks import build_help
 from handlers.capture import CAPTURED_SUBTYPES, capture_message, fetch_time, is_from_bot
 
@@ -24,10 +25,12 @@ async def handle_message(
     elif subtype in CAPTURED_SUBTYPES:
         await capture_message(store, client, team_id, channel, event, event.get("channel_type"),
                               fetch_at=fetch_time(config))  # fmt: skip
+        await note_reply(store, client, team_id, channel, event)
     elif subtype == "message_changed" and isinstance(event.get("message"), dict):
         await _changed(event, store, client, team_id, channel, fetch_time(config))
     elif subtype == "message_deleted":
         await store.remove_message(team_id, channel, str(event.get("deleted_ts", "")))
+        await reply_deleted(store, client, team_id, channel, str(event.get("deleted_ts", "")))
 
 
 async def _changed(
@@ -42,6 +45,7 @@ async def _changed(
         # A thread parent deleted while it has replies: Slack keeps a tombstone.
         await store.remove_message(team_id, channel, str(message.get("ts", "")))
         return
+    await note_reply(store, client, team_id, channel, message)
     await capture_message(
         store, client, team_id, channel, message, event.get("channel_type"), edited=True,
         fetch_at=fetch_at,

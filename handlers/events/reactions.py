@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Config
 from bot.models import ReactionKind
 from bot.store import Store
+from handlers.asking import answer_reaction
 from handlers.saving import save_message_as_learning
 
 
@@ -29,6 +30,10 @@ async def _apply(
     team_id: str, present: bool,
 ) -> None:  # fmt: skip
     item, user = event.get("item") or {}, event.get("user")
+    emoji = str(event.get("reaction", "")).split("::", 1)[0]
+    if emoji in config.answer_emoji and item.get("type") == "message" and isinstance(user, str):
+        await answer_reaction(store, client, team_id, str(item.get("channel", "")),
+                              str(item.get("ts", "")), user, present)  # fmt: skip
     kind = reaction_kind(config, str(event.get("reaction", "")))
     if kind is None or item.get("type") != "message" or not isinstance(user, str):
         return
@@ -46,7 +51,8 @@ async def handle_reaction_added(
     event: dict[str, Any], store: Store, client: AsyncWebClient, config: Config,
     context: dict[str, Any],
 ) -> None:  # fmt: skip
-    """A useful reaction votes, a flag flags, a bookmark saves the message as a learning."""
+    """A useful reaction votes, a flag flags, a bookmark saves the message as a learning, and
+    the asker's answer emoji marks a best answer."""
     await _apply(event, store, client, config, context["team_id"], present=True)
 
 

@@ -1,0 +1,110 @@
+"""Routing a question to the colleagues most likely to know (for /ask and the 48-hour job)."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Config
+from bot.models import BotPost
+from bot.slacktext import cut, escape, readable, safe_url
+from bot.store import Store
+from bot.store.experts import ExpertRules
+from bot.store.questions import Question
+
+log = logging.getLogger(__name__)
+WEEK = 7 * 86400
+ROUTED_POST = "ask_route"
+
+
+async def channel_members(client: AsyncWebClient, channel: str) -> frozenset[str] | None:
+    """Every member of a channel (all pages); None when Slack will not say."""
+    found: set[str] = set()
+    cursor = None
+    try:
+        while True:
+            page = await client.conversations_members(channel=channel, cursor=cursor, limit=200)
+            found.update(str(m) for m in page.get("members") or [])
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not cursor:
+                return frozenset(found)
+    except SlackApiError as exc:
+        log.warning("conversations.members %s failed: %s", channel, exc.response.get("error"))
+        return None
+
+
+def build_expert_dm(
+    question: Question, asker: str | None, link: str | None, cap: int
+) -> dict[str, Any]:
+    """The direct message asking a likely expert to have a look."""
+    who = "Someone (anonymously)" if question.anon else escape(asker or "A colleague")
+    where = f" in <#{question.channel}>" if question.channel else ""
+    quoted = escape(cut(readable(question.text), 1500)).replace("\n", "\n>")
+    text = (f"{who} asked a question{where} that you may know about, judging by what you "
+            f"shared and found useful:\n>{quoted}")  # fmt: skip
+    if link:
+        text += f"\n<{safe_url(link)}|Open the question and reply in its thread>"
+    note = f"You get at most {cap} of these a week. `/serendip routing off` stops them."
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, 3000)}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]},
+    ]
+    return {"text": cut(f"A question you may know about: {readable(question.text)}", 3000),
+            "blocks": blocks}  # fmt: skip
+
+
+async def route_question(
+    store: Store, client: AsyncWebClient, config: Config, question: Question, round_: int,
+    now: float,
+) -> list[str]:  # fmt: skip
+    """DM up to 3 likely experts (never the asker, the opted-out, those who turned routing off,
+    those over the weekly cap, or for a private channel, outsiders); returns who was asked."""
+    members = None
+    if question.is_private and question.channel:
+        members = await channel_members(client, question.channel)
+        if members is None:
+            return []  # nobody can be shown to be inside: ask nobody
+    exclude = frozenset({question.asker} | await store.routed_to(question.id))
+    rules = ExpertRules(exclude, members, config.routing_cap, now - WEEK)
+    experts = await store.choose_experts(question, rules)
+    if not experts:
+        return []
+    asker = (
+        None
+        if question.anon
+        else (await store.names_of(question.team_id, [question.asker])).get(question.asker)
+    )
+    dm = build_expert_dm(question, asker, await _permalink(client, question), config.routing_cap)
+    asked = []
+    for person in experts:
+        try:
+            answer = await client.chat_postMessage(channel=person, **dm)
+        except SlackApiError as exc:
+            log.warning("could not DM %s: %s", person, exc.response.get("error"))
+            continue
+        await store.record_routing(question, person, round_, now)
+        # Credited to the asker: their forget-me deletes what these DMs say about them.
+        await remember_post(store, question.team_id, answer, question.asker, ROUTED_POST)
+        asked.append(person)
+    return asked
+
+
+async def remember_post(
+    store: Store, team_id: str, answer: Any, credited: str | None, kind: str
+) -> None:
+    """Keep a post the bot just made (chat.postMessage's answer) for forget-me."""
+    await store.record_bot_post(BotPost(team_id, str(answer["channel"]), str(answer["ts"]),
+                                        credited, kind))  # fmt: skip
+
+
+async def _permalink(client: AsyncWebClient, question: Question) -> str | None:
+    if not question.channel or not question.ts:
+        return None
+    try:
+        link = await client.chat_getPermalink(channel=question.channel, message_ts=question.ts)
+    except SlackApiError:
+        return None
+    return str(link.get("permalink") or "") or None

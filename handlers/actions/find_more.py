@@ -1,0 +1,29 @@
+"""The "More results" button under /find results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.store import Store
+from handlers.find_blocks import parse_more
+from handlers.finding import find_page
+
+
+async def handle_find_more(
+    ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], action: dict[str, Any],
+    store: Store, client: AsyncWebClient, context: dict[str, Any],
+) -> None:  # fmt: skip
+    """Show the next page of the same search in place of this one."""
+    await ack()
+    parsed = parse_more(str(action.get("value") or ""))
+    if parsed is None:
+        await respond(response_type="ephemeral", text="That search has expired; run /find again.")
+        return
+    query, offset = parsed
+    page = await find_page(store, client, context["team_id"], str(body["user"]["id"]), query,
+                           offset)  # fmt: skip
+    await respond({**page, "replace_original": True})

@@ -1,0 +1,111 @@
+"""Block Kit for /til cards and /ask: cards, suggestions and the private best-answer chooser.
+
+Pure functions. Every piece of what people typed is made readable and then escaped, so a
+question carrying `<!channel>` or `<@U…>` pings nobody.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.slacktext import cut, escape, readable
+from bot.store.questions import Question, Reply
+
+Block = dict[str, Any]
+SECTION_LIMIT = 3000
+CHOOSER_REPLIES = 40  # 40 sections and a header stay under Slack's 50 blocks
+QUESTION_EVENT = "serendip_question"
+
+
+def inert(text: str, limit: int = SECTION_LIMIT) -> str:
+    """What a person typed, as mrkdwn that links, mentions and pings nothing."""
+    return escape(cut(readable(text), limit))
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_LIMIT)}}
+
+
+def _context(text: str) -> Block:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text, 3000)}]}
+
+
+def build_til_card(text: str, author: str) -> dict[str, Any]:
+    """The card /til posts in the channel, credited to the person who learned."""
+    body = inert(text, 2900)
+    credit = f"Shared by {escape(author)} with `/til` · react to mark it useful"
+    blocks = [_section(f":bulb: *Today I learned*\n{body}"), _context(credit)]
+    return {"text": cut(f"{author} learned: {readable(text)}", 3000), "blocks": blocks}
+
+
+def asker_label(question: Question, name: str | None) -> str:
+    """Who asked, as the card shows it: nobody's name for an anonymous question."""
+    if question.anon:
+        return "someone who asked anonymously"
+    return escape(name or "a colleague")
+
+
+def build_question_card(
+    question: Question, asker: str | None, best: str | None = None
+) -> dict[str, Any]:
+    """The question as posted: answers go in its thread; `best` names the chosen answerer."""
+    how = (
+        "The asker picks the best answer privately."
+        if question.anon
+        else "The asker marks the best answer with :white_check_mark:."
+    )
+    blocks = [
+        _section(f":question: *Question* from {asker_label(question, asker)}"),
+        _section(inert(question.text, 2900)),
+        _context(f"Know the answer, or who might? Reply in the thread. {how}"),
+    ]
+    if best is not None:
+        blocks.append(_section(f":white_check_mark: *Answered*: best answer by {escape(best)}"))
+    metadata = {"event_type": QUESTION_EVENT, "event_payload": {"question_id": question.id}}
+    text = cut(f"Question: {readable(question.text)}", 3000)
+    return {"text": text, "blocks": blocks, "metadata": metadata}
+
+
+def build_suggestions(question_id: str, results: list[Block]) -> dict[str, Any]:
+    """Matches found before posting, and the choice to post anyway."""
+    buttons = [
+        {"type": "button", "action_id": "ask_post", "value": question_id, "style": "primary",
+         "text": {"type": "plain_text", "text": "Post my question"}},
+        {"type": "button", "action_id": "ask_cancel", "value": question_id,
+         "text": {"type": "plain_text", "text": "That answers it"}},
+    ]  # fmt: skip
+    blocks = [_section("*Maybe this answers it?* The team already has:"), *results,
+              {"type": "actions", "block_id": "ask_choice", "elements": buttons}]  # fmt: skip
+    return {"response_type": "ephemeral", "text": "Maybe this answers it?", "blocks": blocks}
+
+
+def build_best_answer_note(answerer: str) -> dict[str, Any]:
+    """The thread note crediting the best answer."""
+    text = f":white_check_mark: The asker chose {escape(answerer)}'s reply as the best answer."
+    return {"text": text, "blocks": [_section(text)]}
+
+
+def build_chooser(
+    question: Question, replies: list[Reply], names: dict[str, str]
+) -> dict[str, Any]:
+    """The anonymous asker's private list of replies, a "Best answer" button on each."""
+    shown = replies[-CHOOSER_REPLIES:]
+    blocks = [_section(
+        f"Your anonymous question has {len(replies)} repl{'y' if len(replies) == 1 else 'ies'}. "
+        "Choose the best answer here; nobody learns that you asked.\n"
+        f">{inert(question.text, 500)}"
+    )]  # fmt: skip
+    for reply in shown:
+        chosen = reply.ts == question.best_ts
+        who = escape(names.get(reply.user, "a colleague"))
+        block = _section(
+            f"{':white_check_mark: ' if chosen else ''}*{who}*: {inert(reply.text, 2500)}"
+        )
+        if not chosen:
+            value = f"{question.id}|{reply.ts}"
+            block["accessory"] = {
+                "type": "button", "action_id": "ask_choose_best", "value": value,
+                "text": {"type": "plain_text", "text": "Best answer"},
+            }  # fmt: skip
+        blocks.append(block)
+    return {"text": "Choose the best answer to your anonymous question", "blocks": blocks}

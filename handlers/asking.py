@@ -1,0 +1,194 @@
+"""Questions asked with /ask: posting the card, replies, and choosing the best answer."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Config
+from bot.routing import remember_post, route_question
+from bot.slacktext import parse_message
+from bot.store import Store
+from bot.store.questions import Question, Reply
+from handlers.ask_blocks import build_best_answer_note, build_chooser, build_question_card
+from handlers.capture import is_from_bot
+from handlers.lookup import channel_info, person_name
+
+log = logging.getLogger(__name__)
+
+
+async def post_question(
+    store: Store, client: AsyncWebClient, config: Config, question_id: str
+) -> str:
+    """Post a pending question's card and route it; returns what to tell the asker."""
+    question = await store.question(question_id)
+    if question is None or not await store.claim_question_post(question_id):
+        return "This question was already posted (or dropped)."
+    channel = question.channel or ""
+    card = build_question_card(question, await _asker_name(store, client, question))
+    try:
+        answer = await client.chat_postMessage(channel=channel, **card)
+    except SlackApiError as exc:
+        await store.question_unposted(question_id)
+        log.info("could not post question in %s: %s", channel, exc.response.get("error"))
+        return (f"I could not post your question in <#{channel}> (invite me there with "
+                "`/invite @serendip`, or ask elsewhere). Your question was:\n>"
+                + question.text)  # fmt: skip
+    info = await channel_info(store, client, question.team_id, channel)
+    now = time.time()
+    await store.question_posted(question_id, channel, str(answer["ts"]), info.is_private, now)
+    await remember_post(store, question.team_id, answer, question.asker, "question")
+    posted = await store.question(question_id)
+    asked = await route_question(store, client, config, posted, 0, now) if posted else []
+    how = " anonymously" if question.anon else ""
+    return f"Posted your question{how} in <#{channel}>.{_asked_note(len(asked))}"
+
+
+def _asked_note(count: int) -> str:
+    if not count:
+        return ""
+    return f" I also asked {count} colleague{'s' if count != 1 else ''} who may know."
+
+
+async def _asker_name(store: Store, client: AsyncWebClient, question: Question) -> str | None:
+    """The asker's name for the card; None for an anonymous question."""
+    if question.anon:
+        return None
+    return await person_name(store, client, question.team_id, question.asker)
+
+
+async def note_reply(
+    store: Store, client: AsyncWebClient, team_id: str, channel: str, message: dict[str, Any]
+) -> None:
+    """A message in a thread: if the thread is a question's, keep the reply."""
+    thread_ts, ts, user = message.get("thread_ts"), message.get("ts"), message.get("user")
+    if not (isinstance(thread_ts, str) and isinstance(ts, str) and isinstance(user, str)):
+        return
+    if thread_ts == ts or is_from_bot(message):
+        return
+    question = await store.question_at_card(team_id, channel, thread_ts)
+    if question is None or await store.opted_out(team_id, user):
+        return
+    text = str(message.get("text") or "")
+    if parse_message(text).nda:
+        return  # a reply marked !nda is never kept, so it can never become a best answer
+    reply = Reply(channel, thread_ts, ts, user, text, _seconds(ts))
+    updated = await store.add_reply(team_id, reply)
+    if updated is not None and updated.anon and user != updated.asker:
+        await update_chooser(store, client, updated)
+
+
+async def update_chooser(store: Store, client: AsyncWebClient, question: Question) -> None:
+    """Post or refresh the anonymous asker's private list of replies to choose from."""
+    replies = await store.replies_of(question)
+    if not replies:
+        return
+    names = await store.names_of(question.team_id, [r.user for r in replies])
+    message = build_chooser(question, replies, names)
+    try:
+        if question.chooser_channel and question.chooser_ts:
+            await client.chat_update(channel=question.chooser_channel, ts=question.chooser_ts,
+                                     **message)  # fmt: skip
+            return
+        answer = await client.chat_postMessage(channel=question.asker, **message)
+    except SlackApiError as exc:
+        log.warning("could not show the best-answer chooser: %s", exc.response.get("error"))
+        return
+    await store.set_chooser(question.id, str(answer["channel"]), str(answer["ts"]))
+    await remember_post(store, question.team_id, answer, question.asker, "ask_chooser")
+
+
+async def choose_best(
+    store: Store, client: AsyncWebClient, question: Question, reply: Reply
+) -> str:
+    """The asker chose `reply`: mark it, update the card, credit the answerer; returns a note."""
+    if reply.thread_ts != question.ts or reply.channel != question.channel:
+        return "That reply belongs to another thread."
+    if reply.user == question.asker:
+        return "Choose a reply by someone else: your own reply cannot be the best answer."
+    marked = await store.mark_best_answer(question.id, reply, time.time())
+    if marked is None:
+        return "This question is no longer open."
+    answerer = await person_name(store, client, question.team_id, reply.user)
+    await refresh_card(store, client, marked, answerer)
+    try:
+        note = await client.chat_postMessage(channel=reply.channel, thread_ts=reply.thread_ts,
+                                             **build_best_answer_note(answerer))  # fmt: skip
+        await remember_post(store, question.team_id, note, reply.user, "best_answer")
+    except SlackApiError as exc:
+        log.warning("could not credit the best answer: %s", exc.response.get("error"))
+    if marked.anon:
+        await update_chooser(store, client, marked)
+    return f"Marked {answerer}'s reply as the best answer. Thanks for closing the loop!"
+
+
+async def refresh_card(
+    store: Store, client: AsyncWebClient, question: Question, answerer: str | None
+) -> None:
+    """Show on the card whether (and by whom) the question was answered."""
+    if not question.channel or not question.ts:
+        return
+    card = build_question_card(question, await _asker_name(store, client, question), answerer)
+    try:
+        await client.chat_update(channel=question.channel, ts=question.ts, text=card["text"],
+                                 blocks=card["blocks"])  # fmt: skip
+    except SlackApiError as exc:
+        log.warning("could not update the question card: %s", exc.response.get("error"))
+
+
+async def reply_for(
+    store: Store, team_id: str, channel: str, ts: str, message: dict[str, Any] | None
+) -> Reply | None:
+    """A reply by its message: stored, else from the message itself (then stored)."""
+    known = await store.reply_at(team_id, channel, ts)
+    if known is not None or message is None:
+        return known
+    thread_ts, user = message.get("thread_ts"), message.get("user")
+    if not isinstance(thread_ts, str) or not isinstance(user, str) or thread_ts == ts:
+        return None
+    reply = Reply(channel, thread_ts, ts, user, str(message.get("text") or ""), _seconds(ts))
+    return reply if await store.add_reply(team_id, reply) is not None else None
+
+
+def _seconds(ts: str) -> float:
+    try:
+        return float(ts)
+    except ValueError:
+        return time.time()
+
+
+async def answer_reaction(
+    store: Store, client: AsyncWebClient, team_id: str, channel: str, ts: str, user: str,
+    present: bool,
+) -> None:  # fmt: skip
+    """The asker's answer emoji on a reply marks it best (taking it back unmarks it).
+
+    Only stored replies count: every reply in a question's thread is stored as it arrives, so
+    the emoji on any other message costs no call to Slack. Anonymous questions ignore it, since
+    a reaction would show who asked.
+    """
+    reply = await store.reply_at(team_id, channel, ts)
+    question = await store.question_at_card(team_id, channel, reply.thread_ts) if reply else None
+    if reply is None or question is None or question.anon or question.asker != user:
+        return
+    if present:
+        await choose_best(store, client, question, reply)
+    elif question.best_ts == ts:
+        await store.unmark_best_answer(question.id)
+        reopened = await store.question(question.id)
+        if reopened is not None:
+            await refresh_card(store, client, reopened, None)
+
+
+async def reply_deleted(store: Store, client: AsyncWebClient, team_id: str, channel: str,
+                        ts: str) -> None:  # fmt: skip
+    """A reply was deleted: forget it; a deleted best answer no longer answers the question."""
+    question = await store.remove_reply(team_id, channel, ts)
+    if question is not None and question.best_ts == ts:
+        reopened = await store.question(question.id)
+        if reopened is not None:
+            await refresh_card(store, client, reopened, None)

@@ -1,0 +1,67 @@
+"""`/ask [--anon] QUESTION`: ask peers, after a look at what the team already knows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Config
+from bot.store import Store
+from handlers.ask_blocks import build_suggestions
+from handlers.asking import post_question
+from handlers.blocks import build_ephemeral
+from handlers.finding import result_blocks
+from handlers.lookup import private_channels_of
+
+MAX_QUESTION = 3000
+SUGGESTIONS = 3
+USAGE = "Usage: `/ask your question` (add `--anon` first to ask anonymously)."
+
+
+def parse_ask(text: str) -> tuple[str, bool]:
+    """The question and whether it is anonymous (`--anon` first, in any case)."""
+    words = text.strip().split(maxsplit=1)
+    if words and words[0].lower() in ("--anon", "—anon", "-anon"):
+        return (words[1].strip() if len(words) > 1 else ""), True
+    return text.strip(), False
+
+
+async def handle_ask(
+    ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], store: Store,
+    client: AsyncWebClient, config: Config,
+) -> None:  # fmt: skip
+    """Suggest what may already answer the question, or post it and route it to experts."""
+    text, anon = parse_ask(str(command.get("text") or ""))
+    team_id, user = str(command.get("team_id")), str(command.get("user_id"))
+    where = config.ask_channel or str(command.get("channel_id") or "")
+    refusal = await _refusal(store, team_id, user, text, where)
+    if refusal:
+        await ack(build_ephemeral(refusal))
+        return
+    await ack()
+    question_id = await store.create_question(team_id, user, anon, text, where)
+    private = await private_channels_of(client, user)
+    hits = (await store.search(team_id, text, private, question=True))[:SUGGESTIONS]
+    if hits:
+        blocks = await result_blocks(store, client, team_id, hits)
+        await respond(build_suggestions(question_id, blocks))
+        return
+    await respond(build_ephemeral(await post_question(store, client, config, question_id)))
+
+
+async def _refusal(store: Store, team_id: str, user: str, text: str, where: str) -> str | None:
+    if not any(ch.isalnum() for ch in text):
+        return USAGE
+    if len(text) > MAX_QUESTION:
+        return f"That is too long for a question (at most {MAX_QUESTION} characters)."
+    if not where or where[:1] == "D":
+        return (
+            "Ask in a channel, so colleagues can answer in the thread: direct messages stay "
+            "private. (An admin can set `SERENDIP_ASK_CHANNEL` to gather all questions.)"
+        )
+    if await store.opted_out(team_id, user):
+        return "You opted out, so Serendip keeps nothing of yours. `/serendip optin` to ask."
+    return None

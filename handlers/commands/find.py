@@ -1,0 +1,29 @@
+"""`/find QUERY`: search what the team has shared and learned."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.store import Store
+from handlers.blocks import build_ephemeral
+from handlers.finding import find_page
+
+USAGE = 'Usage: `/find words` (quote a phrase: `/find "feature flags"`).'
+
+
+async def handle_find(
+    ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], store: Store,
+    client: AsyncWebClient,
+) -> None:  # fmt: skip
+    """Answer privately with the best matches the person may see, five at a time."""
+    text = str(command.get("text") or "").strip()
+    if not any(ch.isalnum() for ch in text):
+        await ack(build_ephemeral(USAGE))
+        return
+    await ack()
+    team_id, user = str(command.get("team_id")), str(command.get("user_id"))
+    await respond(await find_page(store, client, team_id, user, text, 0))

@@ -1,0 +1,99 @@
+"""Block Kit for /find results, built by pure functions within Slack's limits.
+
+Every piece of stored text is escaped, so a title or share carrying `<!channel>` pings nobody.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from bot.slacktext import cut, escape, safe_url
+from bot.store.search import Hit
+
+PAGE = 5
+SECTION_LIMIT = 3000
+SNIPPET = 280
+KIND_LABEL = {"link": "Link", "learning": "Learning", "question": "Answered question"}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One result as /find shows it: the hit, names and the original message's permalink."""
+
+    hit: Hit
+    sharer: str | None
+    answerer: str | None
+    permalink: str | None
+
+
+def hit_text(shown: Shown) -> str:
+    """The mrkdwn of one result: title or link, what was said, and for a question its answer."""
+    hit = shown.hit
+    title = escape(cut(" ".join((hit.title or "").split()), 200))
+    text = escape(cut(" ".join((hit.text or "").split()), SNIPPET))
+    if hit.kind == "question":
+        answer = escape(cut(" ".join((hit.answer or "").split()), SNIPPET))
+        by = f" ({escape(shown.answerer)})" if shown.answerer else ""
+        return cut(f"*Q: {text}*\n*Best answer*{by}: {answer}", SECTION_LIMIT)
+    label = title or escape(cut(hit.url or "", 200)) or text
+    head = f"*<{safe_url(hit.url)}|{label}>*" if hit.url else f"*{label}*"
+    body = f"\n{text}" if text and text != label else ""
+    return cut(f"{head}{body}", SECTION_LIMIT)
+
+
+def hit_context(shown: Shown) -> str:
+    """Kind, who shared it, votes and where it was said."""
+    hit = shown.hit
+    parts = [KIND_LABEL.get(hit.kind, hit.kind)]
+    if shown.sharer:
+        parts.append(f"{'asked' if hit.kind == 'question' else 'shared'} by {escape(shown.sharer)}")
+    parts.append(f"{hit.votes} useful vote{'s' if hit.votes != 1 else ''}")
+    if shown.permalink:
+        parts.append(f"<{safe_url(shown.permalink)}|original message>")
+    return " · ".join(parts)
+
+
+def hit_blocks(shown: Shown) -> list[dict[str, Any]]:
+    """One result: its section and its context line."""
+    return [
+        {"type": "section", "text": {"type": "mrkdwn", "text": hit_text(shown)}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": hit_context(shown)}]},
+    ]
+
+
+def build_find_results(query: str, shown: list[Shown], offset: int, total: int) -> dict[str, Any]:
+    """A page of results (at most PAGE) with a "more" button while more remain."""
+    end = offset + len(shown)
+    head = f"Results {offset + 1} to {end} of {total} for “{escape(cut(query, 200))}”"
+    blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": head}}]
+    for one in shown:
+        blocks += hit_blocks(one)
+    if end < total:
+        value = json.dumps({"q": cut(query, 1500), "o": end})
+        blocks.append({"type": "actions", "block_id": "find_more", "elements": [
+            {"type": "button", "action_id": "find_more", "value": value,
+             "text": {"type": "plain_text", "text": "More results"}},
+        ]})  # fmt: skip
+    fallback = f"{total} result{'s' if total != 1 else ''} for {cut(query, 200)}"
+    return {"response_type": "ephemeral", "text": fallback, "blocks": blocks}
+
+
+def build_no_results(query: str) -> dict[str, Any]:
+    """Nothing found: say so, and point to /ask."""
+    text = (
+        f"Nothing the team shared matches “{escape(cut(query, 200))}” yet. I noted it as a "
+        "knowledge gap; `/ask` your colleagues and the answer will be found next time."
+    )
+    return {"response_type": "ephemeral", "text": text}
+
+
+def parse_more(value: str) -> tuple[str, int] | None:
+    """The query and offset a "more" button carries; None for anything malformed."""
+    try:
+        data = json.loads(value)
+        query, offset = str(data["q"]), int(data["o"])
+    except (ValueError, TypeError, KeyError):
+        return None
+    return (query, offset) if 0 <= offset <= 10_000 and query.strip() else None

@@ -1,0 +1,58 @@
+"""Finding what the team knows: one page of /find results, for the command and "more"."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.store import Store
+from bot.store.search import Hit
+from handlers.find_blocks import PAGE, Shown, build_find_results, build_no_results, hit_blocks
+from handlers.lookup import private_channels_of
+
+
+async def find_page(
+    store: Store, client: AsyncWebClient, team_id: str, user_id: str, query: str, offset: int
+) -> dict[str, Any]:
+    """The results page at `offset` for a person; an empty first page records a knowledge gap."""
+    private = await private_channels_of(client, user_id)
+    hits = await store.search(team_id, query, private)
+    if not hits:
+        if offset == 0:
+            await store.record_gap(team_id, query)
+        return build_no_results(query)
+    offset = min(offset, (len(hits) - 1) // PAGE * PAGE)
+    shown = await show(store, client, team_id, hits[offset : offset + PAGE])
+    return build_find_results(query, shown, offset, len(hits))
+
+
+async def show(store: Store, client: AsyncWebClient, team_id: str, hits: list[Hit]) -> list[Shown]:
+    """Hits with the names and permalinks a result shows."""
+    names = await store.names_of(team_id, [h.user for h in hits] + [h.answerer for h in hits])
+    links = await asyncio.gather(*(permalink(client, h) for h in hits))
+    return [
+        Shown(h, names.get(h.user or ""), names.get(h.answerer or ""), link)
+        for h, link in zip(hits, links, strict=True)
+    ]
+
+
+async def result_blocks(
+    store: Store, client: AsyncWebClient, team_id: str, hits: list[Hit]
+) -> list[dict[str, Any]]:
+    """Hits as Block Kit (a section and a context each), as /ask's suggestions show them."""
+    return [block for one in await show(store, client, team_id, hits) for block in hit_blocks(one)]
+
+
+async def permalink(client: AsyncWebClient, hit: Hit) -> str | None:
+    """A link to the message that shared the item (none for a /til sent in a DM)."""
+    if not hit.channel:
+        return None
+    try:
+        answer = await client.chat_getPermalink(channel=hit.channel, message_ts=hit.ts)
+    except SlackApiError:
+        return None
+    link = answer.get("permalink")
+    return str(link) if link else None
