@@ -39,6 +39,8 @@ def export_items(db: Database, team_id: str | None = None) -> Iterator[dict[str,
             "shares": shares, "votes": _voters(db, item_id), "created_at": iso_utc(created_ts),
         }  # fmt: skip
         record["topics"] = json.loads(topics) if topics else []
+        if kind == "question":
+            record.update(_answer(db, item_id, names[team]))
         if description:
             record["description"] = description
         if site:
@@ -56,6 +58,16 @@ def _export_shares(db: Database, item_id: str, names: dict[str, str]) -> list[di
          "text": readable(text or "", names.get), "_private": bool(private)}
         for user, channel, ts, text, private in rows
     ]  # fmt: skip
+
+
+def _answer(db: Database, item_id: str, names: dict[str, str]) -> dict[str, Any]:
+    """A question's `answered` and best `answer` ({text, user}, or null)."""
+    row = db.execute(
+        "SELECT status, best_text, best_user FROM questions WHERE item_id = ?", [item_id]
+    ).fetchone()
+    if row is None or row[0] != "answered":
+        return {"answered": False, "answer": None}
+    return {"answered": True, "answer": {"text": readable(row[1] or "", names.get), "user": row[2]}}
 
 
 def _voters(db: Database, item_id: str) -> list[str]:

@@ -14,11 +14,16 @@ from tests.handlers.conftest import Env
 async def test_help_and_unknown_subcommands(env: Env) -> None:
     for text in ("", "help"):
         ack = await env.slack.slash_command("U1", "C1", "/serendip", text)
-        assert "forget-me" in str(ack.body)
+        for listed in ("forget-me", "/ask", "/find", "routing on|off", "/serendip flags"):
+            assert listed in str(ack.body)
     ack = await env.slack.slash_command("U1", "C1", "/serendip", "explode now")
     assert "don't know" in str(ack.body)
+    ack = await env.slack.slash_command("U1", "C1", "/serendip", "routing sideways")
+    assert "Usage" in str(ack.body) and "routing is *on*" in str(ack.body)
+    ack = await env.slack.slash_command("U1", "C1", "/serendip", "routing off")
+    assert await env.store.routing(env.team, "U1") is False
     ack = await env.slack.slash_command("U1", "C1", "/serendip", "routing on")
-    assert "not available yet" in str(ack.body)
+    assert await env.store.routing(env.team, "U1") is True
     ack = await env.slack.slash_command("U1", "C1", "/serendip", "channel capture sideways")
     assert "Usage" in str(ack.body)
 

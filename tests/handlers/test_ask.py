@@ -1,0 +1,189 @@
+"""/ask against the real bot and the local Slack: suggestions, posting, routing, best answers."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from jobs.questions import REROUTE_AFTER, reroute_unanswered
+from tests.handlers.conftest import Env
+
+
+def cards(env: Env, channel: str = "C1") -> list[dict[str, Any]]:
+    return [m for m in env.slack.messages(channel)
+            if (m.get("metadata") or {}).get("event_type") == "serendip_question"]  # fmt: skip
+
+
+def routed(env: Env) -> list[str]:
+    """Who got a question by DM (chat.postMessage to a user id)."""
+    return sorted(str(c.args.get("channel")) for c in env.slack.calls_of("chat.postMessage")
+                  if str(c.args.get("channel", "")).startswith("U")
+                  and "may know about" in str(c.args.get("text")))  # fmt: skip
+
+
+async def ask(env: Env, user: str, text: str, channel: str = "C1") -> dict[str, Any]:
+    before = len(env.slack.responses)
+    ack = await env.slack.slash_command(user, channel, "/ask", text)
+    assert ack.status == 200
+    await env.settle()
+    if ack.body and ack.body.get("text"):
+        return ack.body
+    assert len(env.slack.responses) > before, "no answer to /ask"
+    return env.slack.responses[-1]
+
+
+def buttons(body: dict[str, Any]) -> dict[str, str]:
+    return {e["action_id"]: e["value"] for b in body.get("blocks") or []
+            if b["type"] == "actions" for e in b["elements"]}  # fmt: skip
+
+
+async def seed_kafka(env: Env) -> None:
+    """bo shared about kafka; cy found it useful."""
+    msg = await env.slack.post_message("U2", "C1", "TIL kafka consumer groups rebalance on join")
+    await env.slack.add_reaction("U3", "C1", msg["ts"], "+1")
+    await env.settle()
+
+
+async def test_posts_at_once_without_matches_and_routes_to_experts(env: Env) -> None:
+    await seed_kafka(env)
+    body = await ask(env, "U1", "Who can explain kafka partition storms?")
+    assert "Posted your question in <#C1>" in body["text"] and "asked 2 colleagues" in body["text"]
+    [card] = cards(env)
+    assert "ana" in json.dumps(card["blocks"]) and "partition storms" in json.dumps(card["blocks"])
+    assert routed(env) == ["U2", "U3"]  # the sharer and the voter; never the asker
+    dm = env.slack.messages(env.slack.dm_channel("U2"))[-1]
+    assert "partition storms" in dm["text"]
+
+
+async def test_suggestions_first_then_the_button_posts(env: Env) -> None:
+    await seed_kafka(env)
+    body = await ask(env, "U1", "does anyone know why kafka consumer groups rebalance?")
+    assert "Maybe this answers it" in body["text"] and "rebalance on join" in json.dumps(body)
+    assert cards(env) == [] and routed(env) == []  # the question waits for the choice
+    value = buttons(body)["ask_post"]
+    ack = await env.slack.block_action("U2", "ask_post", value, channel="C1",
+                                       container_type="ephemeral")  # fmt: skip
+    await env.settle()
+    assert ack.status == 200 and cards(env) == []  # only the asker may post it
+    await env.slack.block_action("U1", "ask_post", value, channel="C1", container_type="ephemeral")
+    await env.settle()
+    assert len(cards(env)) == 1 and "Posted your question" in env.slack.responses[-1]["text"]
+    await env.slack.block_action("U1", "ask_post", value, channel="C1", container_type="ephemeral")
+    await env.settle()
+    assert len(cards(env)) == 1  # a second click posts nothing
+    body = await ask(env, "U1", "kafka consumer groups rebalance again?")
+    await env.slack.block_action("U1", "ask_cancel", buttons(body)["ask_cancel"], channel="C1",
+                                 container_type="ephemeral")  # fmt: skip
+    await env.settle()
+    assert len(cards(env)) == 1 and "Nothing was posted" in env.slack.responses[-1]["text"]
+
+
+async def test_bad_input_and_where_to_ask(env: Env) -> None:
+    assert "Usage" in (await ask(env, "U1", "   "))["text"]
+    assert "Usage" in (await ask(env, "U1", "--anon"))["text"]
+    assert "too long" in (await ask(env, "U1", "why " * 1000))["text"]
+    body = await ask(env, "U1", "where is the vpn guide?", channel=env.slack.dm_channel("U1"))
+    assert "Ask in a channel" in body["text"]
+    body = await ask(env, "U1", "where is the vpn guide?", channel="CTIL")  # the bot is not in it
+    assert "could not post your question" in body["text"] and "vpn guide" in body["text"]
+    await env.slack.slash_command("U1", "C1", "/serendip", "optout")
+    assert "opted out" in (await ask(env, "U1", "anything?"))["text"]
+
+
+async def test_never_routed_opted_out_routing_off_or_capped(env: Env) -> None:
+    await seed_kafka(env)
+    await env.slack.slash_command("U3", "C1", "/serendip", "optout")
+    ack = await env.slack.slash_command("U2", "C1", "/serendip", "routing off")
+    assert "no longer send you questions" in str(ack.body)
+    await ask(env, "U1", "Who can explain kafka partition storms?")
+    assert routed(env) == []
+    await env.slack.slash_command("U3", "C1", "/serendip", "optin")
+    for n in range(5):
+        await ask(env, "U1", f"kafka question number {n} about offsets?")
+    assert routed(env) == ["U3"] * env.config.routing_cap  # the cap holds for 7 days
+
+
+async def test_private_question_never_routed_outside_the_channel(env: Env) -> None:
+    await seed_kafka(env)  # cy (U3) is an expert, but not in #secret
+    await env.slack.slash_command("U1", "G1", "/serendip", "channel capture on")
+    msg = await env.slack.post_message("U2", "G1", "TIL kafka quotas stop noisy neighbours")
+    await env.settle()
+    body = await ask(env, "U1", "Who can explain kafka partition storms?", channel="G1")
+    assert "Posted your question in <#G1>" in body["text"]
+    assert routed(env) == ["U2"]
+    assert msg["ts"]
+
+
+async def test_anonymous_question_hides_the_asker_and_chooses_privately(env: Env) -> None:
+    await seed_kafka(env)
+    await ask(env, "U1", "--anon Who can explain kafka partition storms?")
+    [card] = cards(env)
+    dms = [m for u in ("U2", "U3") for m in env.slack.messages(env.slack.dm_channel(u))]
+    shown = json.dumps(card) + json.dumps(dms)
+    assert "U1" not in shown and "ana" not in shown and "anonymously" in shown
+    reply = await env.slack.post_message("U2", "C1", "storms come from slow consumers",
+                                         thread_ts=card["ts"])  # fmt: skip
+    await env.settle()
+    chooser = env.slack.messages(env.slack.dm_channel("U1"))[-1]
+    [button] = [b["accessory"] for b in chooser["blocks"] if "accessory" in b]
+    await env.slack.add_reaction("U1", "C1", reply["ts"], "white_check_mark")  # would reveal
+    await env.settle()
+    assert (await env.store.question_at_card(env.team, "C1", card["ts"])).status == "open"
+    dm = env.slack.dm_channel("U1")
+    await env.slack.block_action("U1", "ask_choose_best", button["value"], channel=dm,
+                                 message_ts=chooser["ts"])  # fmt: skip
+    await env.settle()
+    [item] = [i for i in await env.items() if i["kind"] == "question"]
+    assert item["answered"] is True and item["shares"][0]["user"] is None
+    assert item["answer"] == {"text": "storms come from slow consumers", "user": "U2"}
+    assert "U1" not in json.dumps(item)
+    assert "Answered" in json.dumps(cards(env)[0]["blocks"])
+
+
+async def test_best_answer_by_reaction_or_shortcut_only_the_askers_mark(env: Env) -> None:
+    await seed_kafka(env)
+    await ask(env, "U1", "Who can explain kafka partition storms?")
+    [card] = cards(env)
+    bo = await env.slack.post_message("U2", "C1", "slow consumers cause them", thread_ts=card["ts"])
+    cy = await env.slack.post_message("U3", "C1", "check max.poll.interval", thread_ts=card["ts"])
+    await env.slack.add_reaction("U2", "C1", cy["ts"], "white_check_mark")  # not the asker
+    await env.settle()
+    assert not [i for i in await env.items() if i["kind"] == "question"]
+    await env.slack.add_reaction("U1", "C1", bo["ts"], "white_check_mark")
+    [item] = [i for i in await env.items() if i["kind"] == "question"]
+    assert item["answer"]["user"] == "U2" and item["shares"][0]["user"] == "U1"
+    hits = await env.store.search(env.team, "slow consumers")
+    assert [h.kind for h in hits] == ["question"]  # the answer's words find the question
+    ack = await env.slack.message_shortcut("U3", "C1", cy["ts"], "mark_best_answer")
+    await env.settle()
+    assert ack.status == 200 and "Only the person who asked" in env.slack.responses[-1]["text"]
+    await env.slack.message_shortcut("U1", "C1", cy["ts"], "mark_best_answer")
+    await env.settle()
+    [item] = [i for i in await env.items() if i["kind"] == "question"]
+    assert item["answer"]["user"] == "U3"
+    await env.slack.message_shortcut("U1", "C1", card["ts"], "mark_best_answer")
+    await env.settle()
+    assert "reply in the thread" in env.slack.responses[-1]["text"]
+
+
+async def test_unanswered_question_is_rerouted_once_after_48_hours(env: Env) -> None:
+    for user, name in (("U4", "dee"), ("U5", "eve")):
+        env.slack.add_user(user, name=name)
+        await env.slack.user_joins(user, "C1")
+    await seed_kafka(env)  # U2 and U3: the first two experts
+    for user in ("U4", "U5"):
+        await env.slack.post_message(user, "C1", f"TIL kafka tip from {user} about brokers")
+    await env.settle()
+    await ask(env, "U1", "Who can explain kafka partition storms?")
+    first = routed(env)
+    assert first == ["U2", "U4", "U5"]  # the sharers first; cy only voted
+    client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
+    now = time.time()
+    assert await reroute_unanswered(env.store, client, env.config, now + 3600) == 0  # too early
+    asked = await reroute_unanswered(env.store, client, env.config, now + REROUTE_AFTER + 60)
+    again = routed(env)
+    assert asked == 1 and again == ["U2", "U3", "U4", "U5"]  # the next expert, once
+    assert await reroute_unanswered(env.store, client, env.config, now + 3 * REROUTE_AFTER) == 0
