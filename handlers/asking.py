@@ -11,10 +11,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.routing import remember_post, route_question
-from bot.slacktext import parse_message
+from bot.slacktext import escape, parse_message
 from bot.store import Store
 from bot.store.questions import Question, Reply
-from handlers.ask_blocks import build_best_answer_note, build_chooser, build_question_card
+from handlers.ask_blocks import build_best_answer_note, build_chooser, build_question_card, inert
 from handlers.capture import is_from_bot
 from handlers.lookup import channel_info, person_name
 
@@ -37,7 +37,7 @@ async def post_question(
         log.info("could not post question in %s: %s", channel, exc.response.get("error"))
         return (f"I could not post your question in <#{channel}> (invite me there with "
                 "`/invite @serendip`, or ask elsewhere). Your question was:\n>"
-                + question.text)  # fmt: skip
+                + inert(question.text))  # fmt: skip
     info = await channel_info(store, client, question.team_id, channel)
     now = time.time()
     await store.question_posted(question_id, channel, str(answer["ts"]), info.is_private, now)
@@ -123,7 +123,7 @@ async def choose_best(
         log.warning("could not credit the best answer: %s", exc.response.get("error"))
     if marked.anon:
         await update_chooser(store, client, marked)
-    return f"Marked {answerer}'s reply as the best answer. Thanks for closing the loop!"
+    return f"Marked {escape(answerer)}'s reply as the best answer. Thanks for closing the loop!"
 
 
 async def refresh_card(

@@ -76,7 +76,7 @@ def build_find_results(query: str, shown: list[Shown], offset: int, total: int) 
             {"type": "button", "action_id": "find_more", "value": value,
              "text": {"type": "plain_text", "text": "More results"}},
         ]})  # fmt: skip
-    fallback = f"{total} result{'s' if total != 1 else ''} for {cut(query, 200)}"
+    fallback = f"{total} result{'s' if total != 1 else ''} for {escape(cut(query, 200))}"
     return {"response_type": "ephemeral", "text": fallback, "blocks": blocks}
 
 

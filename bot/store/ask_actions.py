@@ -29,11 +29,10 @@ class AskActions:
     # -- search -----------------------------------------------------------------------------
     async def search(
         self, team_id: str, text: str, private_channels: Iterable[str] = (),
-        now: float | None = None, question: bool = False,
+        now: float | None = None,
     ) -> list[Hit]:  # fmt: skip
-        """Items matching every word of `text` that the searcher may see, best first
-        (`question`: the words that only make it a question are left out)."""
-        query = search.parse_query(text, question=question)
+        """Items matching every word of `text` that the searcher may see, best first."""
+        query = search.parse_query(text)
         if query is None:
             return []
         when = time.time() if now is None else now

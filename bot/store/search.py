@@ -55,20 +55,20 @@ _ASKING_WORDS = (
     " want way ways best good hey thanks guys folks team does do did can could would should"
     " is are was were will who what when where why how which tell idea ideas"
 )
-ASKING = frozenset(_ASKING_WORDS.split())
+IGNORED = STOPWORDS | frozenset(_ASKING_WORDS.split())
 
 
-def parse_query(raw: str, any_word: bool = False, question: bool = False) -> Query | None:
+def parse_query(raw: str, any_word: bool = False) -> Query | None:
     """Turn what a person typed into an FTS5 query; None when it has no words.
 
     Quoted phrases stay phrases; every other word must match (or any word, for experts).
-    Common words are dropped when other words remain.
+    Common words, and words that only make a sentence a question, are dropped when other
+    words remain.
     """
     raw = raw[:4000]
     phrases = [_words(p) for p in PHRASE.findall(raw)]
     loose = _words(PHRASE.sub(" ", raw))
-    ignored = STOPWORDS | ASKING if question or any_word else STOPWORDS
-    content = [w for w in loose if w not in ignored]
+    content = [w for w in loose if w not in IGNORED]
     terms = [" ".join(p) for p in phrases if p] + (content or loose)
     terms = list(dict.fromkeys(terms))[:MAX_WORDS]
     if not terms:

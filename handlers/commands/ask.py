@@ -44,7 +44,7 @@ async def handle_ask(
     await ack()
     question_id = await store.create_question(team_id, user, anon, text, where)
     private = await private_channels_of(client, user)
-    hits = (await store.search(team_id, text, private, question=True))[:SUGGESTIONS]
+    hits = (await store.search(team_id, text, private))[:SUGGESTIONS]
     if hits:
         blocks = await result_blocks(store, client, team_id, hits)
         await respond(build_suggestions(question_id, blocks))

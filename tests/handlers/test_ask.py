@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import time
+from pathlib import Path
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.forgetting import forget
+from bot.localslack import LocalSlack
 from jobs.questions import REROUTE_AFTER, reroute_unanswered
-from tests.handlers.conftest import Env
+from tests.handlers.conftest import Env, bot_config, populate, start_bot
 
 
 def cards(env: Env, channel: str = "C1") -> list[dict[str, Any]]:
@@ -187,3 +190,44 @@ async def test_unanswered_question_is_rerouted_once_after_48_hours(env: Env) -> 
     again = routed(env)
     assert asked == 1 and again == ["U2", "U3", "U4", "U5"]  # the next expert, once
     assert await reroute_unanswered(env.store, client, env.config, now + 3 * REROUTE_AFTER) == 0
+
+
+async def test_ask_channel_setting_gathers_questions(tmp_path: Path) -> None:
+    async with LocalSlack() as slack:
+        populate(slack)
+        config = bot_config(slack, tmp_path / "bot.db", "http", SERENDIP_ASK_CHANNEL="C2")
+        runner, store, port, inbox = await start_bot(slack, config, "http")
+        try:
+            env = Env(slack, store, config, "http", port, inbox)
+            body = await ask(env, "U1", "where do we keep the oncall runbook?", channel="G1")
+            assert "Posted your question in <#C2>" in body["text"]
+            assert len(cards(env, "C2")) == 1 and cards(env, "G1") == []
+            dm = env.slack.dm_channel("U1")  # with an ask channel, a DM is a fine place to ask
+            assert "<#C2>" in (await ask(env, "U1", "who owns billing?", channel=dm))["text"]
+        finally:
+            await runner.cleanup()
+
+
+async def test_edits_deletions_and_forgetting(env: Env) -> None:
+    await seed_kafka(env)
+    await ask(env, "U1", "Who can explain kafka partition storms?")
+    [card] = cards(env)
+    bo = await env.slack.post_message("U2", "C1", "slow consumers", thread_ts=card["ts"])
+    await env.slack.add_reaction("U1", "C1", bo["ts"], "white_check_mark")
+    await env.slack.edit_message("C1", bo["ts"], "slow consumers and long GC pauses")
+    [item] = [i for i in await env.items() if i["kind"] == "question"]
+    assert item["answer"]["text"] == "slow consumers and long GC pauses"
+    assert [h.kind for h in await env.store.search(env.team, "GC pauses")] == ["question"]
+    await env.slack.remove_reaction("U1", "C1", bo["ts"], "white_check_mark")
+    assert not [i for i in await env.items() if i["kind"] == "question"]  # unmarked: open again
+    await env.slack.add_reaction("U1", "C1", bo["ts"], "white_check_mark")
+    await env.slack.delete_message("C1", bo["ts"])
+    assert not [i for i in await env.items() if i["kind"] == "question"]
+    question = await env.store.question_at_card(env.team, "C1", card["ts"])
+    assert question is not None and question.status == "open" and question.best_user is None
+    client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
+    await forget(env.store, client, env.team, "U1")
+    assert cards(env) == []  # the card credited the asker: deleted from Slack
+    assert await env.store.question(question.id) is None
+    assert not any("partition storms" in json.dumps(m)
+                   for m in env.slack.messages(env.slack.dm_channel("U2")))  # fmt: skip

@@ -1,0 +1,145 @@
+"""The search index and expert choice, against a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sqlite_utils import Database
+
+from bot.models import ItemDraft, ShareInput
+from bot.store import Store, search
+from bot.store.experts import ExpertRules, evidence
+from bot.store.migrations import MIGRATIONS
+from bot.store.search import parse_query
+
+T = "T1"
+
+
+def learning(
+    channel: str, ts: str, user: str, text: str, private: bool = False
+) -> tuple[ShareInput, list[ItemDraft]]:
+    share = ShareInput(T, channel, ts, user, text, private)
+    return share, [ItemDraft("learning", f"learning:{channel}:{ts}", text=text)]
+
+
+def test_parse_query_quotes_every_term_and_keeps_phrases() -> None:
+    query = parse_query('how do "wal mode" AND sqlite* NEAR( work')
+    assert query is not None
+    assert query.match == '"wal mode" AND "sqlite" AND "near" AND "work"'
+    assert parse_query('" * -- ()') is None
+    assert parse_query("the and of") is not None  # only common words: they are kept
+    anything = parse_query("who knows terraform state locking?", any_word=True)
+    assert anything is not None and anything.match == '"terraform" OR "state" OR "locking"'
+
+
+async def test_private_shares_are_found_only_through_their_channel(store: Store) -> None:
+    await store.save_message(*learning("C1", "1700000000.000100", "U1", "TIL public walrus facts"))
+    share, _ = learning("G1", "1700000001.000100", "U2", "TIL secret walrus plans", private=True)
+    draft = ItemDraft("learning", "learning:C1:1700000000.000100", text="x")
+    await store.save_learning(share, draft, None)  # a private share of the same item
+    outside = await store.search(T, "walrus")
+    assert [h.text for h in outside] == ["TIL public walrus facts"]
+    assert await store.search(T, "secret plans") == []
+    inside = await store.search(T, "secret plans", ["G1"])
+    assert [h.channel for h in inside] == ["C1"]  # the item, shown by its public share
+
+
+async def test_only_the_newest_matches_are_ranked(store: Store) -> None:
+    for n in range(6):
+        await store.save_message(
+            *learning("C1", f"17000000{n:02d}.000100", "U1", f"TIL common {n}")
+        )
+    query = parse_query("common")
+    assert query is not None
+    newest = store.read_sync(search.candidates, query, [T], 2)
+    texts = {h.item_id for h in await store.search(T, "common")}
+    assert len(newest) == 2 and {i for i, _ in newest} <= texts
+    rows = store.read_sync(lambda db: db.execute(
+        "SELECT i.created_ts FROM search_docs d JOIN items i ON i.id = d.item_id"
+        " ORDER BY d.rowid DESC LIMIT 2").fetchall())  # fmt: skip
+    assert [r[0] for r in rows] == ["1700000005.000100", "1700000004.000100"]
+
+
+async def test_index_follows_edits_deletes_and_flags(store: Store) -> None:
+    share, drafts = learning("C1", "1700000000.000100", "U1", "TIL otters hold hands")
+    await store.save_message(share, drafts)
+    assert len(await store.search(T, "otters")) == 1
+    for flagger in ("U2", "U3", "U4"):
+        await store.set_reaction(
+            T, "C1", share.ts, flagger, "triangular_flag_on_post", "flag", True
+        )
+    assert await store.search(T, "otters") == []  # three flags hide it
+    edited = ShareInput(T, "C1", share.ts, "U1", "TIL beavers build dams", False)
+    await store.save_message(edited, [ItemDraft("learning", drafts[0].key, text=edited.text)])
+    assert await store.search(T, "otters") == []
+    await store.remove_message(T, "C1", share.ts)
+    assert (
+        store.read_sync(lambda db: db.execute("SELECT count(*) FROM search_docs").fetchone()[0])
+        == 0
+    )
+
+
+async def test_migration_4_indexes_existing_items(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    db = Database(sqlite3.connect(path))
+    for step in MIGRATIONS[:3]:
+        step(db)
+    db.execute("PRAGMA user_version = 3")
+    db.execute(
+        "INSERT INTO items (id, team_id, key, kind, text, created_ts) VALUES"
+        " ('i1', 'T1', 'learning:C1:1', 'learning', 'TIL narwhals', '1700000000.0')"
+    )
+    db.execute(
+        "INSERT INTO shares (team_id, item_id, channel, ts, at, user, text, source) VALUES"
+        " ('T1', 'i1', 'C1', '1700000000.0', 1700000000.0, 'U1', 'TIL narwhals', 'message')"
+    )
+    db.conn.commit()
+    db.close()
+    store = Store(path).open()
+    try:
+        assert [h.item_id for h in await store.search(T, "narwhals")] == ["i1"]
+    finally:
+        store.close()
+
+
+async def test_topics_alone_choose_experts(store: Store) -> None:
+    share = ShareInput(T, "C1", "1700000000.000100", "U2", "<https://tf.example/>", False)
+    draft = ItemDraft("link", "link:https://tf.example/", url="https://tf.example/",
+                      title="Terraform state locking", description="Remote backends")  # fmt: skip
+    await store.save_message(share, [draft])
+    weights = store.read_sync(evidence, T, None, "terraform locking question", [T])
+    assert len(weights) == 1  # found by its topic terms, with no full-text query at all
+    question_id = await store.create_question(T, "U1", False, "terraform locking?", "C1")
+    await store.question_posted(question_id, "C1", "1700000100.000100", False, 1700000100.0)
+    question = await store.question(question_id)
+    assert question is not None
+    rules = ExpertRules(frozenset({"U1"}), None, 3, 0.0)
+    assert await store.choose_experts(question, rules) == ["U2"]
+    assert (
+        await store.choose_experts(question, ExpertRules(frozenset({"U1", "U2"}), None, 3, 0.0))
+        == []
+    )
+    assert (
+        await store.choose_experts(
+            question, ExpertRules(frozenset({"U1"}), frozenset({"U9"}), 3, 0.0)
+        )
+        == []
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_is_a_safe_query(text: str) -> None:
+    query = parse_query(text)
+    if query is None:
+        return
+    db = Database(memory=True)
+    db.execute(
+        "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, scope UNINDEXED,"
+        " tokenize='porter unicode61 remove_diacritics 2')"
+    )
+    db.execute("INSERT INTO search_fts (title, body, scope) VALUES ('a', 'b c', 'T1')")
+    db.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH ?", [query.match]).fetchall()
