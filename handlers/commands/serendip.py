@@ -14,9 +14,10 @@ from bot.config import Config
 from bot.inbox import InboxWorker
 from bot.store import Store
 from handlers.blocks import build_ephemeral, build_forget_confirm, build_help
+from handlers.commands.flags_review import flags_review
 from handlers.lookup import channel_info, is_admin, is_member
 
-LATER = ("routing", "flags")
+LATER = ("routing",)
 CADENCES = ("weekly", "daily", "off")
 CHANGES_CAPTURE = ("optout", "optin", "channel")
 CHANNEL_REF = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -40,6 +41,7 @@ async def handle_serendip(
         "optin": lambda: _opt(store, team_id, user, False),
         "forget-me": _forget_me,
         "digest": lambda: _digest(store, team_id, user, words[1:]),
+        "flags": lambda: flags_review(command, store, client, config),
     }
     if name in simple:
         await ack(await simple[name]())
