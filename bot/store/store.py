@@ -32,6 +32,7 @@ from bot.store import items, links, people, queries
 from bot.store.ask_actions import AskActions
 from bot.store.digest_actions import DigestActions
 from bot.store.migrations import migrate
+from bot.store.review_actions import ReviewActions
 from bot.store.writer import Writer
 
 T = TypeVar("T")
@@ -51,7 +52,7 @@ def connect(path: str) -> Database:
     return db
 
 
-class Store(DigestActions, AskActions):
+class Store(DigestActions, AskActions, ReviewActions):
     """Serendip's data, named after what the bot does with it."""
 
     def __init__(self, path: str | Path, readers: int = 2) -> None:

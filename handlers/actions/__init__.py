@@ -16,6 +16,7 @@ from handlers.actions.digest_buttons import (
     handle_digest_useful,
 )
 from handlers.actions.find_more import handle_find_more
+from handlers.actions.flag_review import handle_flags_remove, handle_flags_restore
 from handlers.actions.forget_me import handle_forget_cancel, handle_forget_confirm
 from handlers.actions.shortcuts import (
     handle_best_answer_shortcut,
@@ -30,6 +31,7 @@ ACTIONS = {
     "digest_cadence_daily": handle_digest_cadence, "digest_cadence_off": handle_digest_cadence,
     "find_more": handle_find_more, "ask_post": handle_ask_post, "ask_cancel": handle_ask_cancel,
     "ask_choose_best": handle_ask_choose_best,
+    "flags_restore": handle_flags_restore, "flags_remove": handle_flags_remove,
 }  # fmt: skip
 SHORTCUTS = {"save_to_serendip": handle_save_shortcut, "flag_for_review": handle_flag_shortcut,
              "mark_best_answer": handle_best_answer_shortcut}  # fmt: skip

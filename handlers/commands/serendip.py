@@ -14,9 +14,9 @@ from bot.config import Config
 from bot.inbox import InboxWorker
 from bot.store import Store
 from handlers.blocks import build_ephemeral, build_forget_confirm, build_help
+from handlers.commands.flags_review import flags_review
 from handlers.lookup import channel_info, is_admin, is_member
 
-LATER = ("flags",)
 CADENCES = ("weekly", "daily", "off")
 CHANGES_CAPTURE = ("optout", "optin", "channel")
 CHANNEL_REF = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -41,13 +41,12 @@ async def handle_serendip(
         "forget-me": _forget_me,
         "digest": lambda: _digest(store, team_id, user, words[1:]),
         "routing": lambda: _routing(store, team_id, user, words[1:]),
+        "flags": lambda: flags_review(command, store, client, config),
     }
     if name in simple:
         await ack(await simple[name]())
     elif name == "channel" and words[1:2] in (["capture"], ["digest"]):
         await ack(await _channel_setting(command, words[1], words[2:], store, client, config))
-    elif name in LATER:
-        await ack(build_ephemeral(f"`/serendip {' '.join(words)}` is not available yet."))
     else:
         await ack(build_ephemeral(f"I don't know `{name[:40]}`. Try `/serendip help`."))
 

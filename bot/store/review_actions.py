@@ -1,0 +1,35 @@
+"""The review half of `Store`: flagged items for admins, restoring and removing them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from bot.store import review
+from bot.store.review import REVIEW_LIMIT, FlaggedItem
+
+T = TypeVar("T")
+
+
+class ReviewActions:
+    """Domain actions for the admins' flag review; mixed into `Store`, which provides plumbing."""
+
+    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
+        raise NotImplementedError
+
+    async def _write(self, fn: Callable[..., T], *args: Any) -> T:
+        raise NotImplementedError
+
+    async def flagged_items(
+        self, team_id: str, limit: int = REVIEW_LIMIT
+    ) -> tuple[list[FlaggedItem], int]:
+        """Flagged items, most flagged first, and how many are flagged in all (never who)."""
+        return await self._read(review.flagged_items, team_id, limit)
+
+    async def restore_item(self, team_id: str, item_id: str) -> int | None:
+        """Clear an item's flags so it shows again; how many had flagged it, None if unknown."""
+        return await self._write(review.restore, team_id, item_id)
+
+    async def remove_item(self, team_id: str, item_id: str) -> bool:
+        """Delete an item with its shares, votes, flags and reactions; False if unknown."""
+        return await self._write(review.remove, team_id, item_id)
