@@ -11,6 +11,7 @@ from handlers.actions.digest_buttons import (
     handle_digest_useful,
 )
 from handlers.actions.forget_me import handle_forget_cancel, handle_forget_confirm
+from handlers.actions.home_buttons import HOME_ACTIONS
 from handlers.actions.shortcuts import handle_flag_shortcut, handle_save_shortcut
 
 ACTIONS = {
@@ -18,6 +19,7 @@ ACTIONS = {
     "digest_useful": handle_digest_useful, "digest_less": handle_digest_less,
     "digest_settings": handle_digest_settings, "digest_cadence_weekly": handle_digest_cadence,
     "digest_cadence_daily": handle_digest_cadence, "digest_cadence_off": handle_digest_cadence,
+    **HOME_ACTIONS,
 }  # fmt: skip
 SHORTCUTS = {"save_to_serendip": handle_save_shortcut, "flag_for_review": handle_flag_shortcut}
 
