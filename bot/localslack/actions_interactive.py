@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+from .blockkit import check_view
 from .core import ResponseTarget
 from .payloads import (
     action_object,
@@ -150,7 +151,19 @@ class InteractiveActions(Posting):
         if private_metadata is not None:
             view["private_metadata"] = private_metadata
         payload = submission_payload(self.ident, person, view, self.new_trigger())
-        return await self._interact("interactive", payload)
+        ack = await self._interact("interactive", payload)
+        self._apply_submission_answer(view["id"], ack)
+        return ack
+
+    def _apply_submission_answer(self, view_id: str, ack: Ack) -> None:
+        """A `response_action: update` answer replaces the open modal, if Slack would take it."""
+        if ack.status != 200 or not ack.body or ack.body.get("response_action") != "update":
+            return
+        error = check_view(ack.body.get("view"), ("modal",))
+        if error:
+            self.server_errors.append(f"response_action update refused: {error}")
+            return
+        self.remember_modal(view_object(self.ident, ack.body["view"], view_id))
 
     async def open_home(self, user: str, tab: str = "home", wait: bool = True) -> None:
         """A person opens the app's Home (or Messages) tab: app_home_opened."""

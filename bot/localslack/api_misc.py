@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from .api_common import page
-from .blockkit import VIEW_BLOCKS, check_blocks
+from .blockkit import check_view
 from .objects import team_object, user_object
 from .payloads import view_object
 from .posting import Posting
@@ -60,26 +59,12 @@ def team_info(sim: Posting, args: Args) -> JSON:
     return {"team": team_object(sim.ident)}
 
 
-def _text_len(obj: Any) -> int:
-    """Length of a text object's text (0 when absent)."""
-    return len(obj.get("text", "")) if isinstance(obj, dict) else 0
-
-
 def _view(args: Args, kinds: tuple[str, ...]) -> JSON:
     """The view argument, checked against Slack's view limits."""
     view = args.structured("view", "invalid_arguments")
-    if not isinstance(view, dict) or view.get("type") not in kinds:
-        raise ApiError("invalid_arguments")
-    error = check_blocks(view.get("blocks", []), VIEW_BLOCKS)
-    if error:
-        raise ApiError(error)
-    too_long = (
-        len(str(view.get("private_metadata", ""))) > 3000
-        or len(str(view.get("callback_id", ""))) > 255
-        or any(_text_len(view.get(k)) > 24 for k in ("title", "close", "submit"))
-    )
-    if too_long:
-        raise ApiError("invalid_arguments")
+    error = check_view(view, kinds)
+    if error or not isinstance(view, dict):
+        raise ApiError(error or "invalid_arguments")
     return view
 
 

@@ -136,3 +136,23 @@ def check_message(text: Any, blocks: Any, attachments: Any) -> str | None:
     if text and len(text) > MAX_TEXT:
         return "msg_too_long"
     return check_blocks(blocks, MESSAGE_BLOCKS)
+
+
+def _text_len(obj: Any) -> int:
+    """Length of a text object's text (0 when absent)."""
+    return len(obj.get("text", "")) if isinstance(obj, dict) else 0
+
+
+def check_view(view: Any, kinds: tuple[str, ...]) -> str | None:
+    """Return the error Slack gives for a view (views.* or response_action), or None."""
+    if not isinstance(view, dict) or view.get("type") not in kinds:
+        return "invalid_arguments"
+    error = check_blocks(view.get("blocks", []), VIEW_BLOCKS)
+    if error:
+        return error
+    too_long = (
+        len(str(view.get("private_metadata", ""))) > 3000
+        or len(str(view.get("callback_id", ""))) > 255
+        or any(_text_len(view.get(k)) > 24 for k in ("title", "close", "submit"))
+    )
+    return "invalid_arguments" if too_long else None

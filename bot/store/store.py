@@ -31,6 +31,7 @@ from bot.models import (
 from bot.store import items, links, people, queries
 from bot.store.ask_actions import AskActions
 from bot.store.digest_actions import DigestActions
+from bot.store.home_actions import HomeActions
 from bot.store.migrations import migrate
 from bot.store.review_actions import ReviewActions
 from bot.store.writer import Writer
@@ -52,7 +53,7 @@ def connect(path: str) -> Database:
     return db
 
 
-class Store(DigestActions, AskActions, ReviewActions):
+class Store(DigestActions, AskActions, ReviewActions, HomeActions):
     """Serendip's data, named after what the bot does with it."""
 
     def __init__(self, path: str | Path, readers: int = 2) -> None:

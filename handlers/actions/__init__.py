@@ -18,6 +18,7 @@ from handlers.actions.digest_buttons import (
 from handlers.actions.find_more import handle_find_more
 from handlers.actions.flag_review import handle_flags_remove, handle_flags_restore
 from handlers.actions.forget_me import handle_forget_cancel, handle_forget_confirm
+from handlers.actions.home_buttons import HOME_ACTIONS
 from handlers.actions.shortcuts import (
     handle_best_answer_shortcut,
     handle_flag_shortcut,
@@ -32,6 +33,7 @@ ACTIONS = {
     "find_more": handle_find_more, "ask_post": handle_ask_post, "ask_cancel": handle_ask_cancel,
     "ask_choose_best": handle_ask_choose_best,
     "flags_restore": handle_flags_restore, "flags_remove": handle_flags_remove,
+    **HOME_ACTIONS,
 }  # fmt: skip
 SHORTCUTS = {"save_to_serendip": handle_save_shortcut, "flag_for_review": handle_flag_shortcut,
              "mark_best_answer": handle_best_answer_shortcut}  # fmt: skip

@@ -6,6 +6,7 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
+from handlers.events.app_home import handle_app_home_opened
 from handlers.events.app_mention import handle_app_mention
 from handlers.events.channels import (
     handle_channel_archive,
@@ -35,6 +36,7 @@ ROUTES = {
     "user_change": handle_user_change,
     "app_uninstalled": handle_app_uninstalled,
     "tokens_revoked": handle_tokens_revoked,
+    "app_home_opened": handle_app_home_opened,
 }
 CATCH_ALL = re.compile(r".*")
 

@@ -97,3 +97,23 @@ async def test_wait_false_and_wait_idle(slack: LocalSlack, http_bot: HttpBot) ->
     assert slack.dispatcher.pending == 1
     await slack.wait_idle(timeout=5)
     assert slack.dispatcher.pending == 0 and slack.deliveries[0].acked
+
+
+async def test_a_submission_answered_with_update_replaces_the_modal(
+    slack: LocalSlack, http_bot: HttpBot, client: AsyncWebClient
+) -> None:
+    await slack.block_action("U1", "open", container_type="view")
+    trigger = http_bot.requests[0].payload()["trigger_id"]
+    view = {"type": "modal", "callback_id": "find", "title": {"type": "plain_text", "text": "Find"},
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "ask"}}]}  # fmt: skip
+    opened = (await client.views_open(trigger_id=trigger, view=view))["view"]
+    found = {**view, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "found"}}]}
+    http_bot.script = [Reply(200, json.dumps({"response_action": "update", "view": found}))]
+    await slack.view_submission("U1", callback_id="find")
+    modal = slack.modal(opened["id"])
+    assert modal is not None and modal["blocks"] == found["blocks"]
+    too_many = {**view, "blocks": found["blocks"] * 101}
+    http_bot.script = [Reply(200, json.dumps({"response_action": "update", "view": too_many}))]
+    await slack.view_submission("U1", callback_id="find")
+    assert slack.modal(opened["id"]) == modal  # Slack refuses it: the modal stays
+    assert slack.server_errors == ["response_action update refused: invalid_blocks"]

@@ -1,0 +1,42 @@
+"""The App Home half of `Store`: a person's items, the week's top items, and their data."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from bot.store import home
+from bot.store.home import HomeItem, MyItem, PersonCounts
+from bot.store.snapshot import display_names
+
+T = TypeVar("T")
+
+
+class HomeActions:
+    """Domain actions for the Home tab; mixed into `Store`, which provides the plumbing."""
+
+    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
+        raise NotImplementedError
+
+    async def _write(self, fn: Callable[..., T], *args: Any) -> T:
+        raise NotImplementedError
+
+    async def my_items(self, team_id: str, user_id: str, limit: int = 20) -> list[MyItem]:
+        """Items a person shared or saved, newest first, with where each may be seen."""
+        return await self._read(home.my_items, team_id, user_id, limit)
+
+    async def top_items(self, team_id: str, since: float, limit: int = 5) -> list[HomeItem]:
+        """Public items with the most public votes since `since` (flagged ones left out)."""
+        return await self._read(home.top_items, team_id, since, limit)
+
+    async def delete_learning(self, team_id: str, user_id: str, item_id: str) -> bool:
+        """Remove a person's shares of their own learning; False when it is not theirs."""
+        return await self._write(home.delete_learning, team_id, user_id, item_id)
+
+    async def person_counts(self, team_id: str, user_id: str) -> PersonCounts:
+        """How many shares, saves, votes, flags, questions and replies are stored on a person."""
+        return await self._read(home.person_counts, team_id, user_id)
+
+    async def team_names(self, team_id: str) -> dict[str, str]:
+        """Display names of a workspace's stored people, by user id."""
+        return await self._read(display_names, team_id)

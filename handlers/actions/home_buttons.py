@@ -1,0 +1,119 @@
+"""The buttons of the Home tab; each ends by publishing Home again, so it shows the change."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.inbox import InboxWorker
+from bot.store import Store
+from handlers.home import publish_home
+from handlers.home_blocks import OPTED_OUT_NOTICE, build_find_modal, build_forget_modal
+
+CADENCES = ("weekly", "daily", "off")
+NOT_DELETED = "Nothing deleted: that learning is not yours, or it is already gone."
+OPT_NOTICES = {
+    "out": "You are opted out: Serendip no longer captures what you share or sends you "
+    "digests. What was stored stays until you delete it.",
+    "in": "Welcome back: Serendip captures what you share again.",
+}
+
+
+async def _pressed(
+    ack: AsyncAck, body: dict[str, Any], context: dict[str, Any]
+) -> tuple[str, str, str]:
+    """Acknowledge a press: (team id, presser, the button's value)."""
+    await ack()
+    actions = body.get("actions") or [{}]
+    return str(context["team_id"]), str(body["user"]["id"]), str(actions[0].get("value") or "")[:64]
+
+
+async def _may_record(store: Store, team_id: str, user_id: str) -> bool:
+    """False for people who opted out: nothing is recorded from them, not even a setting."""
+    if await store.opted_out(team_id, user_id):
+        return False
+    await store.note_person_activity(team_id, user_id, time.time())
+    return True
+
+
+async def handle_home_cadence(
+    ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
+    context: dict[str, Any],
+) -> None:  # fmt: skip
+    """A digest cadence button: weekly, daily or off."""
+    team_id, user_id, cadence = await _pressed(ack, body, context)
+    notice = None
+    if not await _may_record(store, team_id, user_id):
+        notice = OPTED_OUT_NOTICE
+    elif cadence in CADENCES:
+        await store.set_digest_cadence(team_id, user_id, cadence)
+    await publish_home(client, store, team_id, user_id, notice)
+
+
+async def handle_home_routing(
+    ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
+    context: dict[str, Any],
+) -> None:  # fmt: skip
+    """The question routing switch: on or off."""
+    team_id, user_id, wanted = await _pressed(ack, body, context)
+    notice = None
+    if not await _may_record(store, team_id, user_id):
+        notice = OPTED_OUT_NOTICE
+    elif wanted in ("on", "off"):
+        await store.set_routing(team_id, user_id, wanted == "on")
+    await publish_home(client, store, team_id, user_id, notice)
+
+
+async def handle_home_opt(
+    ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
+    context: dict[str, Any], inbox: InboxWorker,
+) -> None:  # fmt: skip
+    """Opt out, or back in (this one works for people who opted out: it is how they return)."""
+    team_id, user_id, wanted = await _pressed(ack, body, context)
+    notice = OPT_NOTICES.get(wanted)
+    if notice is not None:
+        await inbox.catch_up()  # act after the messages sent before the press, like /serendip
+        await store.set_opt_out(team_id, user_id, wanted == "out")
+    await publish_home(client, store, team_id, user_id, notice)
+
+
+async def handle_home_delete_learning(
+    ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
+    context: dict[str, Any],
+) -> None:  # fmt: skip
+    """Delete one of the presser's own learnings (it removes data, so opted-out people may)."""
+    team_id, user_id, item_id = await _pressed(ack, body, context)
+    deleted = await store.delete_learning(team_id, user_id, item_id)
+    notice = "Deleted your learning." if deleted else NOT_DELETED
+    await publish_home(client, store, team_id, user_id, notice)
+
+
+async def handle_home_search(
+    ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
+    context: dict[str, Any],
+) -> None:  # fmt: skip
+    """Open the search modal (its submission is handled in handlers/views/find.py)."""
+    team_id, user_id, _ = await _pressed(ack, body, context)
+    await client.views_open(trigger_id=body["trigger_id"], view=build_find_modal())
+    await publish_home(client, store, team_id, user_id)
+
+
+async def handle_home_forget(
+    ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
+    context: dict[str, Any],
+) -> None:  # fmt: skip
+    """ "Delete my data": ask for confirmation in a modal before deleting anything."""
+    team_id, user_id, _ = await _pressed(ack, body, context)
+    await client.views_open(trigger_id=body["trigger_id"], view=build_forget_modal())
+    await publish_home(client, store, team_id, user_id)
+
+
+HOME_ACTIONS = {
+    "home_cadence_weekly": handle_home_cadence, "home_cadence_daily": handle_home_cadence,
+    "home_cadence_off": handle_home_cadence, "home_routing": handle_home_routing,
+    "home_opt": handle_home_opt, "home_delete_learning": handle_home_delete_learning,
+    "home_search": handle_home_search, "home_forget": handle_home_forget,
+}  # fmt: skip

@@ -1,0 +1,142 @@
+"""A person's App Home: gathered from the store, kept to what they may see, and published.
+
+Home is the one place that shows items and questions from private channels outside them, so
+each private channel is checked with Slack (conversations.members) before anything from it is
+shown, once per channel and Home.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterable
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.store import Store
+from bot.store.home import HomeItem, MyItem
+from bot.store.questions import Question
+from handlers.home_blocks import HomeData, Settings, ShownItem, ShownQuestion, build_home
+from handlers.lookup import is_member
+
+log = logging.getLogger(__name__)
+MINE, TOP, QUESTIONS = 10, 5, 5
+WEEK = 7 * 86400
+# Open questions read to find five the person may answer (their own and hidden ones skipped).
+QUESTIONS_READ = 40
+
+
+class Membership:
+    """Which private channels one person is in, asking Slack once per channel."""
+
+    def __init__(self, client: AsyncWebClient, user_id: str) -> None:
+        self.client, self.user_id = client, user_id
+        self._known: dict[str, bool] = {}
+
+    async def sees(self, channel: str | None) -> bool:
+        """Whether the person is a member of `channel` (never of no channel)."""
+        if not channel:
+            return False
+        if channel not in self._known:
+            self._known[channel] = await is_member(self.client, channel, self.user_id)
+        return self._known[channel]
+
+
+async def publish_home(
+    client: AsyncWebClient, store: Store, team_id: str, user_id: str, notice: str | None = None
+) -> bool:
+    """Build a person's Home from what is stored now and publish it; False if Slack refused."""
+    data = await gather_home(client, store, team_id, user_id, notice)
+    try:
+        await client.views_publish(user_id=user_id, view=build_home(data))
+    except SlackApiError as exc:
+        log.warning("views.publish for %s failed: %s", user_id, exc.response.get("error"))
+        return False
+    return True
+
+
+async def gather_home(
+    client: AsyncWebClient, store: Store, team_id: str, user_id: str, notice: str | None
+) -> HomeData:
+    """Everything a person's Home shows, private channels' entries kept to their members."""
+    members = Membership(client, user_id)
+    settings = Settings(await store.digest_cadence(team_id, user_id),
+                        await store.routing(team_id, user_id),
+                        await store.opted_out(team_id, user_id))  # fmt: skip
+    mine = await _mine(store, members, team_id, user_id)
+    week_ago = time.time() - WEEK
+    top = [_shown(item, item.votes) for item in await store.top_items(team_id, week_ago, TOP)]
+    questions = await _questions(client, store, members, team_id, user_id)
+    counts = await store.person_counts(team_id, user_id)
+    return HomeData(settings, counts, mine, top, questions, notice)
+
+
+def _shown(item: HomeItem, votes: int, note: str = "", deletable: bool = False) -> ShownItem:
+    return ShownItem(item.item_id, item.kind, item.url, item.title, item.text, votes, note,
+                     deletable)  # fmt: skip
+
+
+async def _mine(store: Store, members: Membership, team_id: str, user_id: str) -> list[ShownItem]:
+    """Their items they may still see (a private one: while in its channel), newest first."""
+    shown = []
+    for mine in await store.my_items(team_id, user_id, MINE * 2):
+        if mine.private and not await members.sees(mine.channel):
+            continue
+        votes = await _visible_votes(mine, members)
+        note = "you shared this" if mine.shared else "you saved this"
+        shown.append(_shown(mine.item, votes, note, mine.deletable))
+    return shown[:MINE]
+
+
+async def _visible_votes(mine: MyItem, members: Membership) -> int:
+    """Voters the person may know of: public votes, and votes in their private channels."""
+    return len({voter for voter, channel in mine.voters
+                if not channel or await members.sees(channel)})  # fmt: skip
+
+
+async def _questions(
+    client: AsyncWebClient, store: Store, members: Membership, team_id: str, user_id: str
+) -> list[ShownQuestion]:
+    """Open questions of others that the person may see, with the asker's name unless anon."""
+    found: list[Question] = []
+    for question in await store.open_questions(team_id, QUESTIONS_READ):
+        if question.asker == user_id or not question.channel or not question.ts:
+            continue
+        if question.is_private and not await members.sees(question.channel):
+            continue
+        found.append(question)
+        if len(found) == QUESTIONS:
+            break
+    names = await names_for(store, client, team_id, (q.asker for q in found if not q.anon))
+    return [ShownQuestion(q.text, None if q.anon else names.get(q.asker, q.asker),
+                          await _permalink(client, q)) for q in found]  # fmt: skip
+
+
+async def _permalink(client: AsyncWebClient, question: Question) -> str | None:
+    """The link to a question's card, or None (then Home shows its text alone)."""
+    try:
+        answer = await client.chat_getPermalink(channel=question.channel or "",
+                                                message_ts=question.ts or "")  # fmt: skip
+    except SlackApiError:
+        return None
+    return str(answer.get("permalink") or "") or None
+
+
+async def names_for(
+    store: Store, client: AsyncWebClient, team_id: str, user_ids: Iterable[str]
+) -> dict[str, str]:
+    """Display names of some people: stored ones, else asked of Slack (few: Home is short)."""
+    wanted = set(user_ids)
+    known = await store.team_names(team_id)
+    names = {uid: known[uid] for uid in wanted if uid in known}
+    for uid in sorted(wanted - set(names)):
+        try:
+            user = (await client.users_info(user=uid))["user"]
+        except SlackApiError:
+            continue
+        profile = user.get("profile") or {}
+        name = profile.get("display_name") or user.get("real_name") or user.get("name")
+        if name:
+            names[uid] = str(name)
+    return names

@@ -1,0 +1,292 @@
+"""Block Kit for the App Home tab and its modals, built by pure functions within Slack's limits.
+
+Every text a person wrote (titles, messages, questions, names, queries) goes through `escape`,
+so nothing shown here can mention, ping or link anyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from bot.models import ForgetResult
+from bot.slacktext import escape
+from bot.store.home import PersonCounts
+
+Block = dict[str, Any]
+HOME_BLOCKS = 100
+SECTION_TEXT = 3000
+CLIP = 280  # characters of a person's text per entry: Home is a list, not a reader
+CADENCES = (("weekly", "Weekly"), ("daily", "Daily"), ("off", "Off"))
+FIND_BLOCK, FIND_ACTION = "find_query", "text"
+NOTHING_YET = "Nothing yet: share a link or a learning (`/til …`), or save a message."
+OPTED_OUT_NOTICE = (
+    "You opted out, so Serendip records nothing from you and that button did nothing. "
+    "*Opt back in* below to change settings again."
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """A person's settings as Home shows them."""
+
+    cadence: str
+    routing: bool
+    opted_out: bool
+
+
+@dataclass(frozen=True)
+class ShownItem:
+    """One item in a Home list or a search result."""
+
+    item_id: str
+    kind: str
+    url: str | None
+    title: str | None
+    text: str | None
+    votes: int
+    note: str = ""  # e.g. "you shared this"
+    deletable: bool = False
+    sharer: str | None = None  # a display name, never a mention
+
+
+@dataclass(frozen=True)
+class ShownQuestion:
+    """An open question someone might answer."""
+
+    text: str
+    asker: str | None  # a display name; None when asked anonymously
+    link: str | None
+
+
+@dataclass(frozen=True)
+class HomeData:
+    """Everything one person's Home shows."""
+
+    settings: Settings
+    counts: PersonCounts
+    mine: Sequence[ShownItem]
+    top: Sequence[ShownItem]
+    questions: Sequence[ShownQuestion]
+    notice: str | None = None
+
+
+def clip(text: str | None, limit: int = CLIP) -> str:
+    """A person's text on one line, cut to `limit` characters, escaped for mrkdwn."""
+    flat = " ".join((text or "").split())
+    return escape(flat if len(flat) <= limit else flat[: limit - 1] + "…")
+
+
+def link(url: str | None, label: str) -> str:
+    """`label` (already escaped) linked to an http(s) `url`, or alone for any other url."""
+    if (
+        not url
+        or not url.lower().startswith(("http://", "https://"))
+        or any(c.isspace() for c in url)
+    ):
+        return label
+    return f"<{escape(url).replace('|', '%7C')}|{label}>"
+
+
+def section(text: str, accessory: Block | None = None) -> Block:
+    """A mrkdwn section cut to Slack's limit (callers escape what people wrote)."""
+    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_TEXT]}}
+    if accessory is not None:
+        block["accessory"] = accessory
+    return block
+
+
+def button(action_id: str, label: str, value: str = "", style: str | None = None) -> Block:
+    """A button; `style` is primary or danger."""
+    element: Block = {"type": "button", "action_id": action_id, "value": value,
+                      "text": {"type": "plain_text", "text": label}}  # fmt: skip
+    if style:
+        element["style"] = style
+    return element
+
+
+def header(text: str) -> Block:
+    """A header block (our own words only)."""
+    return {"type": "header", "text": {"type": "plain_text", "text": text[:150]}}
+
+
+def votes_text(count: int, suffix: str = "") -> str:
+    """`3 votes`, `1 vote`."""
+    return f"{count} vote{'' if count == 1 else 's'}{suffix}"
+
+
+def item_text(item: ShownItem, suffix: str = "") -> str:
+    """An item's entry: its title as a link, what was said, who shared it and its votes."""
+    # A link is named by its page's title (or address), a learning or question by its words.
+    name = item.title or item.url if item.kind == "link" else item.text or item.title
+    label = clip(name or item.url or "(untitled)", 150)
+    lines = [f"*{link(item.url, label)}*"]
+    if item.text and clip(item.text, 150) != label:
+        lines.append(clip(item.text))
+    facts = [f for f in (item.note, f"shared by {clip(item.sharer, 80)}" if item.sharer else "",
+                         votes_text(item.votes, suffix)) if f]  # fmt: skip
+    lines.append(" · ".join(facts))
+    return "\n".join(lines)
+
+
+def build_settings(settings: Settings) -> list[Block]:
+    """Digest cadence and question routing, each with buttons that change it."""
+    cadence = [
+        button(f"home_cadence_{choice}", label, choice,
+               "primary" if choice == settings.cadence else None)
+        for choice, label in CADENCES
+    ]  # fmt: skip
+    routing = "on" if settings.routing else "off"
+    toggle = button("home_routing", "Turn off" if settings.routing else "Turn on",
+                    "off" if settings.routing else "on")  # fmt: skip
+    return [
+        header("Your settings"),
+        section(f"Your personal digest: *{settings.cadence}*"),
+        {"type": "actions", "block_id": "home_cadence", "elements": cadence},
+        section(f"Questions routed to you by `/ask`: *{routing}*", toggle),
+    ]
+
+
+def delete_button(item: ShownItem) -> Block:
+    """Delete one of the person's own learnings, after Slack asks them to confirm."""
+    element = button("home_delete_learning", "Delete", item.item_id, "danger")
+    element["confirm"] = {
+        "title": {"type": "plain_text", "text": "Delete this learning?"},
+        "text": {"type": "plain_text", "text": "Your share of it is deleted from Serendip."},
+        "confirm": {"type": "plain_text", "text": "Delete"},
+        "deny": {"type": "plain_text", "text": "Keep it"},
+    }
+    return element
+
+
+def build_items(
+    title: str, items: Sequence[ShownItem], empty: str, suffix: str = ""
+) -> list[Block]:
+    """A titled list of items; the person's own learnings get a Delete button."""
+    blocks = [header(title)]
+    for item in items:
+        blocks.append(
+            section(item_text(item, suffix), delete_button(item) if item.deletable else None)
+        )
+    if not items:
+        blocks.append(context(empty))
+    return blocks
+
+
+def context(text: str) -> Block:
+    """A small mrkdwn note."""
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_TEXT]}]}
+
+
+def build_questions(questions: Sequence[ShownQuestion]) -> list[Block]:
+    """Open questions the person might answer: never who asked an anonymous one."""
+    blocks = [header("Open questions you might answer")]
+    for question in questions:
+        who = f"asked by {clip(question.asker, 80)}" if question.asker else "asked anonymously"
+        where = f" · {link(question.link, 'open the thread')}" if question.link else ""
+        blocks.append(section(f"*{clip(question.text)}*\n{who}{where}"))
+    if not questions:
+        blocks.append(context("No open questions right now."))
+    return blocks
+
+
+def plural(count: int, word: str) -> str:
+    """`1 share`, `2 shares`, `3 replies`."""
+    if count == 1:
+        return f"1 {word}"
+    return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
+
+
+def build_privacy(settings: Settings, counts: PersonCounts) -> list[Block]:
+    """What Serendip stores about the person, opt-out or back in, and delete everything."""
+    stored = ", ".join([
+        plural(counts.shares, "share"), plural(counts.saves, "saved item"),
+        plural(counts.votes, "vote"), plural(counts.flags, "flag"),
+        plural(counts.questions, "question"), plural(counts.replies, "reply"),
+    ])  # fmt: skip
+    capture = "opted out (nothing is captured from you)" if settings.opted_out else "captured"
+    text = (f"*What Serendip stores about you:* {stored}.\n*Your settings:* digest "
+            f"{settings.cadence}, question routing {'on' if settings.routing else 'off'}, "
+            f"your shares are {capture}.")  # fmt: skip
+    toggle = (button("home_opt", "Opt back in", "in", "primary") if settings.opted_out
+              else button("home_opt", "Opt out", "out"))  # fmt: skip
+    actions = [toggle, button("home_forget", "Delete my data", "forget", "danger")]
+    return [header("Your privacy"), section(text),
+            {"type": "actions", "block_id": "home_privacy", "elements": actions}]  # fmt: skip
+
+
+def fit(blocks: list[Block], limit: int = HOME_BLOCKS) -> list[Block]:
+    """At most `limit` blocks; when cut, the last one says so."""
+    if len(blocks) <= limit:
+        return blocks
+    return [*blocks[: limit - 1], context("Some entries were left out to fit the Home tab.")]
+
+
+def build_home(data: HomeData) -> dict[str, Any]:
+    """The person's Home view (views.publish)."""
+    blocks = [section(data.notice)] if data.notice else []
+    blocks += build_settings(data.settings)
+    blocks += build_items("Your saved items and shares", data.mine, NOTHING_YET)
+    blocks += build_items("Top this week", data.top, "No votes this week yet.", " this week")
+    blocks += build_questions(data.questions)
+    blocks += [header("Search"), {"type": "actions", "block_id": "home_search", "elements": [
+        button("home_search", "Search what the team shared", "search", "primary")]}]  # fmt: skip
+    blocks += build_privacy(data.settings, data.counts)
+    return {"type": "home", "blocks": fit(blocks)}
+
+
+def modal(callback_id: str, title: str, blocks: list[Block], submit: str | None) -> dict[str, Any]:
+    """A modal view (titles and buttons are our own words, within 24 characters)."""
+    view: dict[str, Any] = {"type": "modal", "callback_id": callback_id,
+                            "title": {"type": "plain_text", "text": title[:24]},
+                            "close": {"type": "plain_text", "text": "Close"},
+                            "blocks": fit(blocks)}  # fmt: skip
+    if submit:
+        view["submit"] = {"type": "plain_text", "text": submit[:24]}
+    return view
+
+
+def find_input(query: str = "") -> Block:
+    """The one text input of the search modal."""
+    element: Block = {"type": "plain_text_input", "action_id": FIND_ACTION, "max_length": 200}
+    if query:
+        element["initial_value"] = query[:200]
+    return {"type": "input", "block_id": FIND_BLOCK, "element": element,
+            "label": {"type": "plain_text", "text": "Search for"}}  # fmt: skip
+
+
+def build_find_modal() -> dict[str, Any]:
+    """The search modal opened from Home."""
+    return modal("find_modal", "Search Serendip", [find_input()], "Search")
+
+
+def build_find_results(query: str, hits: Sequence[ShownItem]) -> dict[str, Any]:
+    """The search modal with its results under the query, ready for another search."""
+    blocks = [find_input(query)]
+    if hits:
+        blocks.append(context(f"Results for *{clip(query, 200)}* (public items):"))
+        blocks += [section(item_text(hit)) for hit in hits]
+    else:
+        blocks.append(section(f"Nothing found for *{clip(query, 200)}*. It is noted as something "
+                              "the team may not know yet; sharing it would help."))  # fmt: skip
+    return modal("find_modal", "Search Serendip", blocks, "Search")
+
+
+FORGET_TEXT = (
+    "This deletes everything Serendip stored about you: your shares, votes, flags, questions "
+    "and settings, and the bot's posts that credit you. Items others also shared stay, without "
+    "your share. You stay opted out, so capture does not start again. This cannot be undone."
+)
+
+
+def build_forget_modal() -> dict[str, Any]:
+    """The confirmation asked before "Delete my data" deletes anything."""
+    return modal("forget_me_modal", "Delete my data", [section(FORGET_TEXT)], "Delete everything")
+
+
+def forgotten_notice(result: ForgetResult, posts_deleted: int) -> str:
+    """What "Delete my data" removed, for the top of Home."""
+    return (f"Done. Deleted {plural(result.shares, 'share')}, {plural(result.votes, 'vote')}, "
+            f"{plural(result.flags, 'flag')} and {plural(posts_deleted, 'post')} crediting you. "
+            "You stay opted out; *Opt back in* starts capture again.")  # fmt: skip

@@ -1,0 +1,49 @@
+"""The search modal opened from Home: results are shown inside the modal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.store import Store
+from bot.store.search import Hit
+from handlers.home import names_for
+from handlers.home_blocks import FIND_ACTION, FIND_BLOCK, ShownItem, build_find_results
+
+RESULTS = 10
+
+
+def _query(view: dict[str, Any]) -> str:
+    """The text typed into the modal's one input."""
+    values = (view.get("state") or {}).get("values") or {}
+    typed = (values.get(FIND_BLOCK) or {}).get(FIND_ACTION) or {}
+    return str(typed.get("value") or "").strip()[:200]
+
+
+async def handle_find_submission(
+    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], store: Store,
+    client: AsyncWebClient, context: dict[str, Any],
+) -> None:  # fmt: skip
+    """Search, and answer by updating the modal with the results (or saying there are none)."""
+    team_id, user_id, text = str(context["team_id"]), str(body["user"]["id"]), _query(view)
+    if not any(c.isalnum() for c in text):
+        await ack(
+            response_action="errors", errors={FIND_BLOCK: "Type a word or two to search for."}
+        )
+        return
+    # Public items only: from Home there is no channel to scope the search to, and showing
+    # what private channels hold would take a membership check for every private channel.
+    hits = (await store.search(team_id, text))[:RESULTS]
+    if not hits and not await store.opted_out(team_id, user_id):
+        await store.record_gap(team_id, text)  # the query only, never who searched
+    names = await names_for(store, client, team_id, (h.user for h in hits if h.user))
+    shown = [_shown(hit, names) for hit in hits]
+    await ack(response_action="update", view=build_find_results(text, shown))
+
+
+def _shown(hit: Hit, names: dict[str, str]) -> ShownItem:
+    sharer = names.get(hit.user, hit.user) if hit.user else None
+    text = hit.text if hit.answer is None else f"{hit.text or ''} Answer: {hit.answer}"
+    return ShownItem(hit.item_id, hit.kind, hit.url, hit.title, text, hit.votes, sharer=sharer)

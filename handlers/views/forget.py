@@ -1,0 +1,26 @@
+"""The "Delete my data" confirmation modal opened from Home."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.forgetting import forget
+from bot.inbox import InboxWorker
+from bot.store import Store
+from handlers.home import publish_home
+from handlers.home_blocks import forgotten_notice
+
+
+async def handle_forget_submission(
+    ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
+    context: dict[str, Any], inbox: InboxWorker,
+) -> None:  # fmt: skip
+    """Confirmed: delete everything about the person (as forget-me does), then show Home."""
+    await ack()  # closes the modal
+    await inbox.catch_up()  # so nothing they shared before is stored after
+    team_id, user_id = str(context["team_id"]), str(body["user"]["id"])
+    result, deleted = await forget(store, client, team_id, user_id)
+    await publish_home(client, store, team_id, user_id, forgotten_notice(result, deleted))
