@@ -1,6 +1,7 @@
 """`serendip demo`: the real bot against the built-in local Slack, replaying a small team's day.
 
-It shows what was captured, then runs the digest job and shows a channel and a personal digest.
+It shows what was captured, then runs the digest job and shows a channel and a personal digest,
+then a question asked with /ask, routed to a likely expert, answered, and found with /find.
 Nothing leaves 127.0.0.1: the local Slack listens there, the bot talks to it over Socket Mode,
 link fetching is off, and the database lives in a temporary folder that is removed at the end.
 """
@@ -19,6 +20,7 @@ from aiohttp import web
 
 from bot.config import Config, load_config
 from bot.demo_digests import headline, show_digests
+from bot.demo_questions import show_question_flow
 from bot.localslack import LocalSlack
 from bot.runner import INBOX, STORE, build_server
 
@@ -169,9 +171,18 @@ async def _show(
     print(f"\nCaptured {len(items)} item(s):")
     print("\n".join(render_items(items, channels)))
     posts = slack.calls_of("chat.postMessage")
-    print(f"\nThe bot posted {len(posts)} message(s): a join note per channel and help for a DM.")
+    print(f"\nThe bot posted {len(posts)} message(s): a join note per channel, help for a DM and")
+    print("a card for the /til.")
     print("Not captured: the !nda message, the Slack Connect vendor, the private channel before")
     print("its members turned capture on, and what dee shared after opting out.")
     digests = await show_digests(slack, web_app[STORE], config, data, items, say)
     print(f"\n{digests.summary()}")
+    people = {p["id"]: p["name"] for p in data["people"]}
+
+    async def settle() -> None:
+        await slack.wait_idle()
+        await web_app[INBOX].drain()
+
+    flow = await show_question_flow(slack, web_app[STORE], settle, people, say)
+    print(flow.summary(people))
     return 0

@@ -216,6 +216,7 @@ CREATE TABLE knowledge_gaps (
     team_id TEXT NOT NULL, query TEXT NOT NULL, at REAL NOT NULL
 );
 CREATE INDEX knowledge_gaps_at ON knowledge_gaps (team_id, at);
+CREATE INDEX shares_saved_by ON shares (team_id, saved_by);
 """
 
 

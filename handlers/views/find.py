@@ -11,6 +11,7 @@ from bot.store import Store
 from bot.store.search import Hit
 from handlers.home import names_for
 from handlers.home_blocks import FIND_ACTION, FIND_BLOCK, ShownItem, build_find_results
+from handlers.lookup import private_channels_of
 
 RESULTS = 10
 
@@ -33,9 +34,10 @@ async def handle_find_submission(
             response_action="errors", errors={FIND_BLOCK: "Type a word or two to search for."}
         )
         return
-    # Public items only: from Home there is no channel to scope the search to, and showing
-    # what private channels hold would take a membership check for every private channel.
-    hits = (await store.search(team_id, text))[:RESULTS]
+    # Public items, and those of the private channels the person shares with the bot (one
+    # users.conversations call), as /find shows them.
+    private = await private_channels_of(client, user_id)
+    hits = (await store.search(team_id, text, private))[:RESULTS]
     if not hits and not await store.opted_out(team_id, user_id):
         await store.record_gap(team_id, text)  # the query only, never who searched
     names = await names_for(store, client, team_id, (h.user for h in hits if h.user))

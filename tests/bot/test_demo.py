@@ -40,8 +40,21 @@ async def test_quiet_demo_prints_only_the_summary(capsys: pytest.CaptureFixture[
     assert await run_demo(quiet=True) == 0
     out = capsys.readouterr().out
     assert "Captured 8 item(s)" in out and "Digests: 3 channel" in out
+    assert "Question: routed to ana, cy, answered" in out
     for chatter in ("reacts", "Channel digest for", "Personal digest for", "Your Serendip"):
         assert chatter not in out
+
+
+async def test_demo_shows_a_question_asked_routed_answered_and_found(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert await run_demo(quiet=False) == 0
+    out = capsys.readouterr().out.split("A question:")[1]
+    assert "Posted your question in #engineering" in out
+    assert "Serendip sends ana a direct message" in out  # she shared the WAL article
+    assert "Serendip sends bo" not in out and "Serendip sends dee" not in out  # asker, opted out
+    assert "*Best answer* (ana): A checkpoint copies pages" in out
+    assert "Question: routed to ana, cy, answered, found by /find: 1 result(s)." in out
 
 
 def test_newest_digest_is_the_latest_bot_post_with_digest_metadata() -> None:

@@ -155,10 +155,13 @@ async def test_search_modal_answers_inside_the_modal(env: Env) -> None:
     result = texts(ack.body["view"]["blocks"])
     assert "kubernetes &amp; pods" in result and "&lt;!channel&gt;" in result
     assert "shared by bo" in result and "<@U2>" not in result and "1 vote" in result
-    assert "secrets" not in result  # a private channel's learning is not searched from Home
+    assert "secrets" in result  # U1 is in #secret, so its learning is found for them
     assert env.slack.server_errors == []  # Slack took the updated modal
     modal = env.slack.modal_for("find_modal")
     assert modal is not None and "kubernetes" in texts(modal["blocks"])
+    await open_home(env, "U3")
+    outside = await find(env, "U3", "kubernetes")
+    assert outside.body is not None and "secrets" not in texts(outside.body["view"]["blocks"])
 
 
 async def test_search_with_no_result_says_so_and_records_a_gap(env: Env) -> None:
