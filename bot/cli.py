@@ -36,6 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="a consistent copy of the database, while it runs")
     backup.add_argument("file")
     _digest_parser(sub)
+    stats = sub.add_parser("stats", help="learning figures: this period beside the one before")
+    stats.add_argument("--json", action="store_true", help="print the figures as JSON")
+    stats.add_argument("--days", type=int, default=7, help="length of a period (default 7)")
+    stats.add_argument("--people", action="store_true",
+                       help="figures per person (needs SERENDIP_INDIVIDUAL_STATS=on)")  # fmt: skip
     demo = sub.add_parser("demo", help="an offline show of the bot against a local Slack")
     demo.add_argument("--quiet", action="store_true", help="print only the summary")
     return parser
@@ -169,6 +174,27 @@ def _digest(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _stats(config: Config, args: argparse.Namespace) -> int:
+    import json
+    import time
+
+    from bot.stats import learning_stats, render_table
+    from bot.store import Store
+
+    if not 1 <= args.days <= 3650:
+        raise CommandError(f"--days must be between 1 and 3650, got {args.days}")
+    if args.people and not config.individual_stats:
+        raise CommandError("figures per person need SERENDIP_INDIVIDUAL_STATS=on")
+    store = Store(_existing_db(config)).open()
+    try:
+        report = store.read_sync(learning_stats, None, time.time(), args.days,
+                                 config.minutes_saved, args.people)  # fmt: skip
+    finally:
+        store.close()
+    print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else render_table(report))
+    return 0
+
+
 def _demo(config: Config, args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -177,5 +203,5 @@ def _demo(config: Config, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {
     "run": _run, "export": _export, "forget": _forget, "backup": _backup, "demo": _demo,
-    "digest": _digest,
+    "digest": _digest, "stats": _stats,
 }  # fmt: skip

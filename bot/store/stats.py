@@ -1,0 +1,220 @@
+"""SQL for the learning figures: aggregates over a period, never a list of who did what.
+
+Every function takes a half-open window [start, end) in Unix seconds and a workspace (or None
+for every workspace in the database).
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+from sqlite_utils import Database
+
+Window = tuple[float, float]
+
+
+def _team(column: str, team_id: str | None) -> tuple[str, list[Any]]:
+    return (f" AND {column} = ?", [team_id]) if team_id else ("", [])
+
+
+def sharing(db: Database, team_id: str | None, window: Window) -> dict[str, int]:
+    """Items shared, distinct sharers and learnings shared in the window (questions aside)."""
+    where, args = _team("s.team_id", team_id)
+    row = db.execute(
+        "SELECT count(DISTINCT s.item_id), count(DISTINCT s.user),"
+        " count(DISTINCT CASE WHEN i.kind = 'learning' THEN s.item_id END)"
+        " FROM shares s JOIN items i ON i.id = s.item_id"
+        f" WHERE s.at >= ? AND s.at < ? AND i.kind != 'question'{where}", [*window, *args],
+    ).fetchone()  # fmt: skip
+    return {"items_shared": row[0], "sharers": row[1], "learnings": row[2]}
+
+
+def votes(db: Database, team_id: str | None, window: Window) -> int:
+    """Useful votes given in the window: one per voter and item."""
+    where, args = _team("team_id", team_id)
+    return int(db.execute(
+        f"SELECT count(*) FROM (SELECT DISTINCT item_id, voter FROM votes"
+        f" WHERE at >= ? AND at < ?{where})", [*window, *args],
+    ).fetchone()[0])  # fmt: skip
+
+
+def active_learners(db: Database, team_id: str | None, window: Window) -> int:
+    """People who shared, voted, asked or answered in the window."""
+    t_shares, a1 = _team("team_id", team_id)
+    rows = db.execute(
+        f"SELECT user FROM shares WHERE at >= ? AND at < ? AND user IS NOT NULL{t_shares}"
+        f" UNION SELECT voter FROM votes WHERE at >= ? AND at < ?{t_shares}"
+        f" UNION SELECT asker FROM questions WHERE posted_at >= ? AND posted_at < ?{t_shares}"
+        f" UNION SELECT user FROM replies WHERE at >= ? AND at < ?{t_shares}",
+        [*window, *a1, *window, *a1, *window, *a1, *window, *a1],
+    ).fetchall()
+    return len(rows)
+
+
+def reuse(db: Database, team_id: str | None, window: Window) -> int:
+    """Items voted on in the window by someone with no activity in any channel that shared them:
+    knowledge crossing team lines. Activity in a channel is a share there or a reaction on a
+    message there (which shows they read it)."""
+    where, args = _team("v.team_id", team_id)
+    voted = db.execute(
+        f"SELECT DISTINCT v.team_id, v.item_id, v.voter FROM votes v WHERE v.at >= ? AND v.at < ?"
+        f"{where}", [*window, *args],
+    ).fetchall()  # fmt: skip
+    crossed: set[str] = set()
+    places: dict[str, set[str]] = {}
+    for team, item_id, voter in voted:
+        if item_id in crossed:
+            continue
+        if item_id not in places:
+            places[item_id] = _share_channels(db, item_id)
+        if not places[item_id] & _channels_of(db, team, voter):
+            crossed.add(item_id)
+    return len(crossed)
+
+
+def _share_channels(db: Database, item_id: str) -> set[str]:
+    rows = db.execute("SELECT DISTINCT channel FROM shares WHERE item_id = ?", [item_id])
+    return {row[0] for row in rows if row[0]}
+
+
+def _channels_of(db: Database, team_id: str, user: str) -> set[str]:
+    shared = db.execute(
+        "SELECT DISTINCT channel FROM shares WHERE team_id = ? AND user = ?", [team_id, user]
+    )
+    reacted = db.execute(
+        "SELECT DISTINCT channel FROM reactions WHERE team_id = ? AND user = ?", [team_id, user]
+    )
+    return {row[0] for row in shared} | {row[0] for row in reacted}
+
+
+def questions(db: Database, team_id: str | None, window: Window) -> dict[str, Any]:
+    """Questions posted in the window: how many, and how (and how fast) they were answered."""
+    where, args = _team("team_id", team_id)
+    rows = db.execute(
+        "SELECT posted_at, first_reply_at, answered_at FROM questions"
+        f" WHERE posted_at >= ? AND posted_at < ?{where}", [*window, *args],
+    ).fetchall()  # fmt: skip
+    count = len(rows)
+    replied = [(r[1] - r[0]) / 60 for r in rows if r[1] is not None]
+    best = [(r[2] - r[0]) / 60 for r in rows if r[2] is not None]
+    return {
+        "questions": count,
+        "answer_rate": len(replied) / count if count else None,
+        "best_answer_rate": len(best) / count if count else None,
+        "median_first_answer_minutes": _median(replied),
+        "median_best_answer_minutes": _median(best),
+    }
+
+
+def _median(values: list[float]) -> float | None:
+    return round(statistics.median(values), 1) if values else None
+
+
+def answered(db: Database, team_id: str | None, window: Window) -> int:
+    """Questions whose best answer was chosen in the window."""
+    where, args = _team("team_id", team_id)
+    return int(db.execute(
+        f"SELECT count(*) FROM questions WHERE answered_at >= ? AND answered_at < ?{where}",
+        [*window, *args],
+    ).fetchone()[0])  # fmt: skip
+
+
+def digests(db: Database, team_id: str | None, window: Window) -> dict[str, int]:
+    """Digests posted and digest buttons pressed in the window."""
+    where, args = _team("team_id", team_id)
+    sent = db.execute(
+        "SELECT count(*) FROM outbox WHERE status = 'sent' AND updated_at >= ?"
+        f" AND updated_at < ?{where}", [*window, *args],
+    ).fetchone()[0]  # fmt: skip
+    clicks = db.execute(
+        f"SELECT count(*) FROM digest_clicks WHERE at >= ? AND at < ?{where}", [*window, *args]
+    ).fetchone()[0]
+    return {"digests_sent": int(sent), "digest_clicks": int(clicks)}
+
+
+def gaps(
+    db: Database, team_id: str | None, window: Window, limit: int = 10
+) -> list[dict[str, Any]]:
+    """The most searched queries that found nothing in the window."""
+    where, args = _team("team_id", team_id)
+    rows = db.execute(
+        f"SELECT query, count(*) AS n FROM knowledge_gaps WHERE at >= ? AND at < ?{where}"
+        " GROUP BY query ORDER BY n DESC, query LIMIT ?", [*window, *args, limit],
+    )  # fmt: skip
+    return [{"query": str(q), "count": int(n)} for q, n in rows]
+
+
+def per_person(db: Database, team_id: str | None, window: Window) -> list[dict[str, Any]]:
+    """Figures per person (only when the operator turned individual figures on). Anonymous
+    questions are never counted for their askers."""
+    where, args = _team("team_id", team_id)
+    counts: dict[str, dict[str, int]] = {}
+    queries = {
+        "shares": f"SELECT user, count(*) FROM shares WHERE at >= ? AND at < ?{where}"
+                  " AND user IS NOT NULL GROUP BY user",
+        "votes_given": f"SELECT voter, count(DISTINCT item_id) FROM votes WHERE at >= ?"
+                       f" AND at < ?{where} GROUP BY voter",
+        "questions": f"SELECT asker, count(*) FROM questions WHERE posted_at >= ?"
+                     f" AND posted_at < ?{where} AND anon = 0 GROUP BY asker",
+        "best_answers": f"SELECT best_user, count(*) FROM questions WHERE answered_at >= ?"
+                        f" AND answered_at < ?{where} AND best_user IS NOT NULL GROUP BY best_user",
+    }  # fmt: skip
+    for figure, sql in queries.items():
+        for user, n in db.execute(sql, [*window, *args]):
+            counts.setdefault(user, {k: 0 for k in queries})[figure] = int(n)
+    return [{"user": user, **figures} for user, figures in sorted(counts.items())]
+
+
+def weekly_series(db: Database, team_id: str | None, weeks: list[Window]) -> list[dict[str, Any]]:
+    """Shares, votes, questions and answers per week (for the charts)."""
+    series = []
+    for window in weeks:
+        shared = sharing(db, team_id, window)["items_shared"]
+        asked = questions(db, team_id, window)["questions"]
+        series.append({"start": window[0], "shares": shared, "votes": votes(db, team_id, window),
+                       "questions": asked, "answers": answered(db, team_id, window)})  # fmt: skip
+    return series
+
+
+def flows(db: Database, team_id: str | None, window: Window) -> list[dict[str, Any]]:
+    """How knowledge flowed: votes in the window from people of one channel on items shared in
+    another. A person's channel is where they share most; private channels are named together."""
+    where, args = _team("v.team_id", team_id)
+    rows = db.execute(
+        "SELECT v.team_id, v.voter, s.channel, s.is_private FROM votes v"
+        " JOIN shares s ON s.item_id = v.item_id"
+        f" WHERE v.at >= ? AND v.at < ? AND s.channel != ''{where}"
+        " GROUP BY v.item_id, v.voter, s.channel",
+        [*window, *args],
+    ).fetchall()
+    homes: dict[tuple[str, str], tuple[str, bool] | None] = {}
+    flow: dict[tuple[str, str], int] = {}
+    names = _channel_names(db)
+    for team, voter, channel, private in rows:
+        key = (team, voter)
+        if key not in homes:
+            homes[key] = _home_channel(db, team, voter)
+        home = homes[key]
+        if home is None or home[0] == channel:
+            continue
+        source = "private channels" if private else names.get(channel, channel)
+        target = "private channels" if home[1] else names.get(home[0], home[0])
+        if source != target:
+            flow[(source, target)] = flow.get((source, target), 0) + 1
+    ordered = sorted(flow.items(), key=lambda kv: (-kv[1], kv[0]))
+    return [{"from": s, "to": t, "votes": n} for (s, t), n in ordered]
+
+
+def _home_channel(db: Database, team_id: str, user: str) -> tuple[str, bool] | None:
+    row = db.execute(
+        "SELECT channel, max(is_private) FROM shares WHERE team_id = ? AND user = ?"
+        " AND channel != '' GROUP BY channel ORDER BY count(*) DESC, channel LIMIT 1",
+        [team_id, user],
+    ).fetchone()
+    return (str(row[0]), bool(row[1])) if row else None
+
+
+def _channel_names(db: Database) -> dict[str, str]:
+    rows = db.execute("SELECT id, name FROM channels WHERE name IS NOT NULL")
+    return {cid: f"#{name}" for cid, name in rows}

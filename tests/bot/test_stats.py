@@ -1,0 +1,171 @@
+"""Learning figures on a hand-built store where every answer is known."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlite_utils import Database
+
+from bot.cli import main
+from bot.stats import learning_stats, render_table, week_windows
+from bot.store import Store
+from bot.store import stats as sql
+from tests.bot.cli_env import point_at_fresh_db
+
+NOW = 1_790_000_000.0
+DAY = 86400.0
+H = 3600.0
+
+
+def _rows(db: Database) -> None:
+    users = [("U1", "ana"), ("U2", "bo"), ("U3", "cy"), ("U4", "dee")]
+    for uid, name in users:
+        db.execute("INSERT INTO users (team_id, id, name) VALUES ('T1', ?, ?)", [uid, name])
+    for cid, name, private in (("C1", "eng", 0), ("C2", "data", 0), ("G1", "leads", 1)):
+        db.execute("INSERT INTO channels (team_id, id, name, is_private) VALUES ('T1', ?, ?, ?)",
+                   [cid, name, private])  # fmt: skip
+    items = [("i1", "link"), ("i2", "learning"), ("i3", "link"), ("iq", "question")]
+    for item_id, kind in items:
+        db.execute("INSERT INTO items (id, team_id, key, kind, created_ts) VALUES"
+                   " (?, 'T1', ?, ?, '0')", [item_id, item_id, kind])  # fmt: skip
+    shares = [("i1", "C1", NOW - DAY, "U1", 0), ("i1", "C2", NOW - 2 * DAY, "U2", 0),
+              ("i2", "C1", NOW - 3 * DAY, "U2", 0), ("i3", "C1", NOW - 10 * DAY, "U3", 0),
+              ("iq", "C1", NOW - DAY + 1, "U1", 0),
+              ("i2", "G1", NOW - 3 * DAY, "U1", 1)]  # fmt: skip
+    for item_id, channel, at, user, private in shares:
+        db.execute(
+            "INSERT INTO shares (team_id, item_id, channel, ts, at, user, is_private, source)"
+            " VALUES ('T1', ?, ?, ?, ?, ?, ?, 'message')", [item_id, channel, f"{at:.6f}", at,
+                                                            user, private],
+        )  # fmt: skip
+    votes = [("i1", "U3", f"m:C1:{NOW - DAY:.6f}", NOW - DAY), ("i2", "U4", "button", NOW - DAY),
+             ("i1", "U4", "button", NOW - DAY), ("i3", "U1", "button", NOW - 9 * DAY),
+             ("i1", "U3", "button", NOW - DAY + 5)]  # fmt: skip
+    for item_id, voter, via, at in votes:
+        db.execute("INSERT INTO votes (team_id, item_id, voter, via, at) VALUES ('T1', ?, ?, ?, ?)",
+                   [item_id, voter, via, at])  # fmt: skip
+    db.execute("INSERT INTO reactions (team_id, channel, ts, user, emoji, kind) VALUES"
+               " ('T1', 'C1', ?, 'U3', '+1', 'useful')", [f"{NOW - DAY:.6f}"])  # fmt: skip
+    _questions(db)
+    _digests_and_gaps(db)
+
+
+def _questions(db: Database) -> None:
+    rows = [("q1", "U1", 0, NOW - 2 * DAY, NOW - 2 * DAY + 0.5 * H, NOW - 2 * DAY + H, "U2"),
+            ("q2", "U3", 1, NOW - DAY, None, None, None),
+            ("q3", "U4", 0, NOW - 12 * DAY, None, None, None),
+            ("q4", "U1", 0, NOW - 3 * DAY, NOW - 3 * DAY + 1.5 * H, None, None)]  # fmt: skip
+    for qid, asker, anon, posted, first, best, best_user in rows:
+        db.execute(
+            "INSERT INTO questions (id, team_id, asker, anon, text, status, channel, ts, asked_at,"
+            " posted_at, first_reply_at, answered_at, best_user) VALUES (?, 'T1', ?, ?, 'q?',"
+            " ?, 'C1', ?, ?, ?, ?, ?, ?)",
+            [qid, asker, anon, "answered" if best else "open", str(posted), posted, posted, first,
+             best, best_user],
+        )  # fmt: skip
+    db.execute("INSERT INTO replies (team_id, channel, thread_ts, ts, user, text, at) VALUES"
+               " ('T1', 'C1', 'x', 'y', 'U2', 'answer', ?)", [NOW - 2 * DAY + 0.5 * H])  # fmt: skip
+
+
+def _digests_and_gaps(db: Database) -> None:
+    for n, at in enumerate((NOW - DAY, NOW - 2 * DAY, NOW - 8 * DAY)):
+        db.execute(
+            "INSERT INTO outbox (team_id, recipient, kind, period_key, status, created_at,"
+            " updated_at) VALUES ('T1', ?, 'personal', 'k', 'sent', ?, ?)", [f"U{n}", at, at],
+        )  # fmt: skip
+    db.execute("INSERT INTO outbox (team_id, recipient, kind, period_key, status, created_at,"
+               " updated_at) VALUES ('T1', 'U9', 'personal', 'k', 'failed', ?, ?)",
+               [NOW - DAY, NOW - DAY])  # fmt: skip
+    for at in (NOW - DAY, NOW - DAY, NOW - 2 * DAY):
+        db.execute("INSERT INTO digest_clicks (team_id, user_id, action, at) VALUES"
+                   " ('T1', 'U1', 'digest_useful', ?)", [at])  # fmt: skip
+    for query, at in (("kubernetes", NOW - DAY), ("kubernetes", NOW - 2 * DAY),
+                      ("vpn", NOW - DAY), ("old", NOW - 10 * DAY)):  # fmt: skip
+        db.execute("INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
+                   [query, at])  # fmt: skip
+
+
+@pytest.fixture
+def built(store: Store) -> Store:
+    store.write_sync(_rows)
+    return store
+
+
+def test_every_figure_of_both_periods(built: Store) -> None:
+    report = built.read_sync(learning_stats, None, NOW, 7, 15)
+    assert report["days"] == 7 and "people" not in report
+    current = {k: v for k, v in report["current"].items() if k not in ("start", "end")}
+    assert current == {
+        "items_shared": 2, "sharers": 2, "learnings": 1, "votes": 3, "active_learners": 4,
+        "reuse": 2, "questions": 3, "answer_rate": 2 / 3, "best_answer_rate": 1 / 3,
+        "median_first_answer_minutes": 60.0, "median_best_answer_minutes": 60.0,
+        "minutes_saved": 15, "digests_sent": 2, "digest_clicks": 3,
+        "knowledge_gaps": [{"query": "kubernetes", "count": 2}, {"query": "vpn", "count": 1}],
+    }  # fmt: skip
+    previous = report["previous"]
+    assert (previous["items_shared"], previous["sharers"], previous["votes"]) == (1, 1, 1)
+    assert previous["active_learners"] == 3 and previous["reuse"] == 0  # U1 shares in #eng
+    assert (previous["questions"], previous["answer_rate"], previous["best_answer_rate"]) == (
+        1,
+        0,
+        0,
+    )
+    assert previous["median_first_answer_minutes"] is None and previous["minutes_saved"] == 0
+    assert previous["digests_sent"] == 1 and previous["knowledge_gaps"] == [
+        {"query": "old", "count": 1}
+    ]
+    assert report["current"]["end"] == "2026-09-21T14:13:20Z"
+
+
+def test_empty_periods_have_nulls_and_no_division_by_zero(store: Store) -> None:
+    report = store.read_sync(learning_stats, None, NOW, 30, 15)
+    for period in (report["current"], report["previous"]):
+        assert period["answer_rate"] is None and period["median_best_answer_minutes"] is None
+        assert period["items_shared"] == 0 and period["knowledge_gaps"] == []
+    table = render_table(report)
+    assert "Answer rate" in table and "n/a" in table and "none" in table
+
+
+def test_aggregates_only_unless_people_figures_are_asked_for(built: Store) -> None:
+    report = built.read_sync(learning_stats, None, NOW, 7, 15)
+    assert "U1" not in json.dumps(report) and "ana" not in json.dumps(report)
+    people = built.read_sync(learning_stats, None, NOW, 7, 15, True)["people"]
+    by_user = {p["user"]: p for p in people}
+    assert by_user["U1"]["questions"] == 2 and by_user["U2"]["best_answers"] == 1
+    assert "U3" not in by_user or by_user["U3"]["questions"] == 0  # q2 was asked anonymously
+
+
+def test_flows_name_private_channels_together(built: Store) -> None:
+    flows = built.read_sync(sql.flows, None, (NOW - 7 * DAY, NOW))
+    assert {"from": "#data", "to": "#eng", "votes": 1} in flows  # cy, at home in #eng, on i1
+    assert all("G1" not in f["from"] and "leads" not in json.dumps(f) for f in flows)
+    series = built.read_sync(sql.weekly_series, None, week_windows(NOW, 2))
+    assert [w["shares"] for w in series] == [1, 2] and series[1]["answers"] == 1
+
+
+def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_table_json_and_people_switch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = point_at_fresh_db(tmp_path, monkeypatch)
+    Store(path).open().close()
+    code, out, _ = _cli(["stats"], capsys)
+    assert code == 0 and "Items shared" in out and "previous 7 days" in out
+    code, out, _ = _cli(["stats", "--json", "--days", "30"], capsys)
+    data: dict[str, Any] = json.loads(out)
+    assert code == 0 and data["days"] == 30 and set(data) == {"days", "current", "previous"}
+    code, _, err = _cli(["stats", "--people"], capsys)
+    assert code == 2 and "SERENDIP_INDIVIDUAL_STATS=on" in err
+    code, _, err = _cli(["stats", "--days", "0"], capsys)
+    assert code == 2 and "--days" in err
+    monkeypatch.setenv("SERENDIP_INDIVIDUAL_STATS", "on")
+    code, out, _ = _cli(["stats", "--people", "--json"], capsys)
+    assert code == 0 and json.loads(out)["people"] == []
