@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -41,8 +42,10 @@ async def handle_ask(
     if refusal:
         await ack(build_ephemeral(refusal))
         return
-    await ack()
+    # Kept before the acknowledgement: once Slack shows the command went through, it is stored.
     question_id = await store.create_question(team_id, user, anon, text, where)
+    await store.note_person_activity(team_id, user, time.time())
+    await ack()
     private = await private_channels_of(client, user)
     hits = (await store.search(team_id, text, private))[:SUGGESTIONS]
     if hits:

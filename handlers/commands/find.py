@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -26,4 +27,6 @@ async def handle_find(
         return
     await ack()
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
+    if not await store.opted_out(team_id, user):
+        await store.note_person_activity(team_id, user, time.time())  # active: due a digest
     await respond(await find_page(store, client, team_id, user, text, 0))
