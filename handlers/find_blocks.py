@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.slacktext import cut, escape, safe_url
-from bot.store.search import Hit
+from bot.store.hits import Hit
 
 PAGE = 5
 SECTION_LIMIT = 3000

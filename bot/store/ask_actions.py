@@ -10,9 +10,9 @@ from sqlite_utils import Database
 
 from bot.store import experts, questions, search
 from bot.store.experts import ExpertRules
+from bot.store.hits import Hit
 from bot.store.people import set_person_setting
 from bot.store.questions import Question, Reply
-from bot.store.search import Hit
 
 T = TypeVar("T")
 

@@ -1,7 +1,8 @@
 """Choosing the colleagues most likely to know the answer to a question.
 
-Evidence comes from items that match the question: by its words (the search index, newest
-matches first, so a common word costs no more than a rare one) and by its topics (the terms of
+Evidence comes from items that match the question: by each of its words (the search index,
+newest matches first, so a common word costs no more than a rare one, weighted by how rare
+the word is) and by its topics (the terms of
 item titles and descriptions, weighted by how rare they are in the workspace). A person scores
 for sharing such an item, more for having given a best answer about it, less for voting on it.
 """
@@ -14,12 +15,14 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from bot.store.search import Query, candidates
+from bot.store.search import Query
 from bot.topics import terms
 
 SHARED, ANSWERED, VOTED = 3.0, 4.0, 1.0
-WORD_ITEMS = 300
+PER_WORD = 60
 TOPIC_ITEMS = 100
+EVIDENCE = 200  # the best-matching items whose people are scored
+COMMON_FROM = 50  # below this many items, no word is too common to tell
 
 
 @dataclass(frozen=True)
@@ -37,18 +40,21 @@ def evidence(
 ) -> dict[str, float]:
     """Items that match the question, with how well: {item id: weight}."""
     weights: defaultdict[str, float] = defaultdict(float)
-    found = candidates(db, query, scopes, WORD_ITEMS) if query else []
-    top = max((rel for _, rel in found), default=0.0) or 1.0
-    for item_id, rel in found:
-        weights[item_id] += rel / top
     documents = db.execute("SELECT max(rowid) FROM items").fetchone()[0] or 1
+    # Two queries: SQLite answers a lone max() or min() from the index, but not both at once.
+    newest = db.execute("SELECT max(rowid) FROM search_docs").fetchone()[0]
+    oldest = db.execute("SELECT min(rowid) FROM search_docs").fetchone()[0]
+    for word in query.words if query else ():
+        for item_id, weight in _word_evidence(db, word, scopes, documents, newest or 0,
+                                              oldest or 0):  # fmt: skip
+            weights[item_id] += weight
     for term in terms(text, None):
         row = db.execute(
             "SELECT df FROM term_df WHERE team_id = ? AND term = ?", [team_id, term]
         ).fetchone()
-        if not row or row[0] <= 0:
+        if not row or row[0] <= 0 or (documents >= COMMON_FROM and row[0] * 3 > documents):
             continue
-        idf = math.log((documents + 1) / (row[0] + 1))
+        idf = _idf(documents, int(row[0]))
         rows = db.execute(
             "SELECT item_id FROM item_terms WHERE team_id = ? AND term = ?"
             " ORDER BY rowid DESC LIMIT ?", [team_id, term, TOPIC_ITEMS],
@@ -58,12 +64,42 @@ def evidence(
     return dict(weights)
 
 
+def _word_evidence(
+    db: Database, word: str, scopes: list[str], documents: int, newest: int, oldest: int
+) -> list[tuple[str, float]]:
+    """A word's newest matches, each weighted by how rare the word is.
+
+    How rare is estimated without counting every match: rowids follow share time, so if the
+    newest PER_WORD matches reach back over a tenth of the time span, the word is in about
+    a tenth of the documents.
+    """
+    marks = ", ".join("?" for _ in scopes)
+    rows = db.execute(
+        "SELECT d.item_id, m.rowid FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ?"
+        f" AND scope IN ({marks}) ORDER BY rowid DESC LIMIT ?) AS m"
+        " JOIN search_docs d ON d.rowid = m.rowid", [f'"{word}"', *scopes, PER_WORD],
+    ).fetchall()  # fmt: skip
+    if not rows:
+        return []
+    found = len(rows)
+    if found == PER_WORD:
+        found = int(PER_WORD * max(1, newest - oldest) / max(1, newest - rows[-1][1]))
+    if documents >= COMMON_FROM and found * 3 > documents:
+        return []  # in a third of everything: it says nothing about the subject
+    return [(item_id, 0.1 * _idf(documents, found)) for item_id, _ in rows]
+
+
+def _idf(documents: int, found: int) -> float:
+    """How rare a word or term is; smoothed, so it stays positive in a small workspace."""
+    return math.log(1 + (documents + 1) / (found + 1))
+
+
 def score_people(
     db: Database, team_id: str, items: dict[str, float], scopes: list[str]
 ) -> dict[str, float]:
     """People by what they shared, answered and voted on among `items`."""
     scores: defaultdict[str, float] = defaultdict(float)
-    ids = list(items)
+    ids = sorted(items, key=lambda i: (-items[i], i))[:EVIDENCE]
     channels = {s.split("/", 1)[1] for s in scopes if "/" in s}
     for start in range(0, len(ids), 400):
         chunk = ids[start : start + 400]

@@ -201,6 +201,7 @@ CREATE TABLE questions (
 CREATE INDEX questions_card ON questions (team_id, channel, ts);
 CREATE INDEX questions_open ON questions (status, posted_at);
 CREATE INDEX questions_asker ON questions (team_id, asker);
+CREATE INDEX questions_item ON questions (item_id);
 CREATE TABLE replies (
     team_id TEXT NOT NULL, channel TEXT NOT NULL, thread_ts TEXT NOT NULL, ts TEXT NOT NULL,
     user TEXT NOT NULL, text TEXT, at REAL NOT NULL, PRIMARY KEY (team_id, channel, ts)

@@ -17,11 +17,11 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlite_utils import Database
 
 from bot.slacktext import readable
+from bot.store.hits import Facts, Hit, load_facts
 from bot.topics import STOPWORDS
 
 MAX_BODY = 20_000
@@ -68,7 +68,8 @@ def parse_query(raw: str, any_word: bool = False) -> Query | None:
     raw = raw[:4000]
     phrases = [_words(p) for p in PHRASE.findall(raw)]
     loose = _words(PHRASE.sub(" ", raw))
-    content = [w for w in loose if w not in IGNORED]
+    # Short and common words match half of everything and say little about the subject.
+    content = [w for w in loose if w not in IGNORED and len(w) > 2]
     terms = [" ".join(p) for p in phrases if p] + (content or loose)
     terms = list(dict.fromkeys(terms))[:MAX_WORDS]
     if not terms:
@@ -191,24 +192,6 @@ def reindex_all(db: Database) -> int:
 
 
 # -- searching --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Hit:
-    """One item found, with what a result shows."""
-
-    item_id: str
-    kind: str
-    url: str | None
-    title: str | None
-    text: str | None
-    user: str | None
-    channel: str
-    ts: str
-    votes: int
-    score: float
-    answer: str | None = None
-    answerer: str | None = None
-
-
 def scopes_for(team_id: str, private_channels: Iterable[str]) -> list[str]:
     """The documents a person may read: the public ones and their private channels'."""
     return [team_id, *(f"{team_id}/{c}" for c in sorted(set(private_channels)))]
@@ -217,18 +200,31 @@ def scopes_for(team_id: str, private_channels: Iterable[str]) -> list[str]:
 def candidates(
     db: Database, query: Query, scopes: list[str], limit: int = CANDIDATES
 ) -> list[tuple[str, float]]:
-    """The newest matching documents in `scopes`: (item id, text relevance), relevance > 0."""
+    """The newest matching documents in `scopes`: (item id, text relevance), relevance > 0.
+
+    Relevance comes from highlight() marks (title hits weigh 4, both saturate, the body is
+    normalised by length), not bm25(): bm25 counts every match of each word for its weights,
+    which costs as much as ranking them all.
+    """
     marks = ", ".join("?" for _ in scopes)
     rows = db.execute(
-        "SELECT d.item_id, m.rank FROM (SELECT rowid, bm25(search_fts, 4.0, 1.0) AS rank"
+        "SELECT d.item_id, m.t, m.b FROM (SELECT rowid,"
+        " highlight(search_fts, 0, char(2), char(3)) AS t,"
+        " highlight(search_fts, 1, char(2), char(3)) AS b"
         f" FROM search_fts WHERE search_fts MATCH ? AND scope IN ({marks})"
         " ORDER BY rowid DESC LIMIT ?) AS m JOIN search_docs d ON d.rowid = m.rowid",
         [query.match, *scopes, limit],
     ).fetchall()
     best: dict[str, float] = {}
-    for item_id, rank in rows:
-        best[item_id] = max(best.get(item_id, 0.0), -float(rank))  # bm25: lower is better
+    for item_id, title, body in rows:
+        best[item_id] = max(best.get(item_id, 0.0), _relevance(title or "", body or ""))
     return list(best.items())
+
+
+def _relevance(title: str, body: str) -> float:
+    in_title, in_body = title.count("\x02"), body.count("\x02")
+    length = 0.25 + 0.75 * len(body) / 300
+    return 4.0 * in_title / (in_title + 1.2) + in_body / (in_body + 1.2 * length) + 1e-6
 
 
 def search(
@@ -237,66 +233,30 @@ def search(
 ) -> list[Hit]:  # fmt: skip
     """Items matching every word, best first: text relevance blended with votes and recency."""
     visible = set(private_channels)
-    found = candidates(db, query, scopes_for(team_id, visible), limit)
+    found = dict(candidates(db, query, scopes_for(team_id, visible), limit))
     if not found:
         return []
-    top = max(rel for _, rel in found) or 1.0
-    hits = [
-        hit for item_id, rel in found
-        if (hit := _hit(db, team_id, item_id, rel / top, visible, now)) is not None
-    ]  # fmt: skip
+    top = max(found.values()) or 1.0
+    facts = load_facts(db, list(found), visible)
+    hits = []
+    for item_id, rel in found.items():
+        fact = facts.get(item_id)
+        if fact is None or fact.flags >= FLAG_LIMIT:
+            continue
+        age_days = max(0.0, now - _seconds(fact.created_ts)) / 86400
+        recency = 0.5 + 0.5 * 0.5 ** (age_days / HALF_LIFE_DAYS)
+        score = rel / top * (1 + 0.5 * math.log2(1 + fact.votes)) * recency
+        hits.append(_hit(db, team_id, item_id, fact, score))
     return sorted(hits, key=lambda h: (-h.score, h.item_id))
 
 
-def _hit(
-    db: Database, team_id: str, item_id: str, relevance: float, visible: set[str], now: float
-) -> Hit | None:
-    item = db.execute(
-        "SELECT kind, url, title, text, created_ts FROM items WHERE id = ?", [item_id]
-    ).fetchone()
-    flags = db.execute(
-        "SELECT count(DISTINCT flagger) FROM flags WHERE item_id = ?", [item_id]
-    ).fetchone()[0]
-    share = _visible_share(db, item_id, visible)
-    if item is None or share is None or flags >= FLAG_LIMIT:
-        return None
-    kind, url, title, text, created_ts = item
-    votes = _visible_votes(db, item_id, visible)
-    age_days = max(0.0, now - _seconds(created_ts)) / 86400
-    recency = 0.5 + 0.5 * 0.5 ** (age_days / HALF_LIFE_DAYS)
-    score = relevance * (1 + 0.5 * math.log2(1 + votes)) * recency
-    answer = None, None
-    if kind == "question":
-        row = db.execute(
-            "SELECT best_text, best_user FROM questions WHERE item_id = ?", [item_id]
-        ).fetchone()
-        answer = (row[0], row[1]) if row else answer
-    if share[3]:  # seen through a private share: show what that share said
-        text = _readable(db, team_id, share[4] or "")
-    return Hit(item_id, kind, url, title, text, share[0], share[1], share[2], votes, score,
-               *answer)  # fmt: skip
-
-
-def _visible_share(db: Database, item_id: str, visible: set[str]) -> tuple[Any, ...] | None:
-    """The first share the searcher may see: (user, channel, ts, is_private, text)."""
-    rows = db.execute(
-        "SELECT user, channel, ts, is_private, text FROM shares WHERE item_id = ?"
-        " ORDER BY is_private, at, ts", [item_id],
-    )  # fmt: skip
-    for row in rows:
-        if not row[3] or row[1] in visible:
-            return tuple(row)
-    return None
-
-
-def _visible_votes(db: Database, item_id: str, visible: set[str]) -> int:
-    """Voters the searcher may know of: public votes, and votes in their private channels."""
-    rows = db.execute("SELECT voter, via, is_private FROM votes WHERE item_id = ?", [item_id])
-    voters = {
-        voter for voter, via, private in rows
-        if not private or (via.startswith("m:") and via.split(":")[1] in visible)
-    }  # fmt: skip
-    return len(voters)
+def _hit(db: Database, team_id: str, item_id: str, fact: Facts, score: float) -> Hit:
+    user, channel, ts, private, share_text = fact.share
+    text = fact.text
+    if private:  # seen through a private share: show what that share said
+        text = _readable(db, team_id, share_text or "")
+    return Hit(item_id, fact.kind, fact.url, fact.title, text, user, channel, ts, fact.votes,
+               score, *fact.answer)  # fmt: skip
 
 
 def _seconds(ts: str) -> float:

@@ -8,7 +8,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.store import Store
-from bot.store.search import Hit
+from bot.store.hits import Hit
 from handlers.home import names_for
 from handlers.home_blocks import FIND_ACTION, FIND_BLOCK, ShownItem, build_find_results
 from handlers.lookup import private_channels_of

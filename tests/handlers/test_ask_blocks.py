@@ -7,8 +7,8 @@ from dataclasses import replace
 
 from bot.localslack.blockkit import check_blocks, check_message
 from bot.routing import build_expert_dm
+from bot.store.hits import Hit
 from bot.store.questions import Question, Reply
-from bot.store.search import Hit
 from handlers.ask_blocks import (
     build_best_answer_note,
     build_chooser,
