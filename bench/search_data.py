@@ -6,8 +6,9 @@ this adds is text: titles, descriptions, share messages, learnings and a few tho
 questions, written from a vocabulary whose word frequencies follow Zipf's law (a few words are
 in most documents, most words in a handful) with English function words and common two-word
 phrases mixed in. The search index (`search_docs`, one document per item and visibility, rowids
-by first-share time as `bot.store.search._new_rowid` gives them) is filled with the documents
-`bot.store.search.desired_docs` would make, and the FTS5 index is built in one `rebuild`. Topic
+by first-share time as `bot.store.search_index._new_rowid` gives them) is filled with the
+documents `bot.store.search_index.desired_docs` would make, and the FTS5 index is built in one
+`rebuild` (then the well-voted items' documents go into `search_top`). Topic
 terms (`item_terms`, `term_df`) follow `bot.topics.terms`. Everything follows one random seed.
 """
 
@@ -28,7 +29,7 @@ from bench.digest_data import DAY, World, domains, make_items, make_world, vote_
 from bench.digest_data import Sizes as WorldSizes
 from bot.slacktext import readable
 from bot.store.migrations import migrate
-from bot.store.search import MAX_BODY
+from bot.store.search_index import MAX_BODY, TOP_VOTES
 from bot.store.store import connect
 from bot.topics import terms
 
@@ -395,6 +396,15 @@ def generate(path: Path, sizes: Sizes, now: float, seed: int) -> dict[str, int]:
         written["term_df"] = conn.execute("SELECT count(*) FROM term_df").fetchone()[0]
     with conn:
         conn.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
+        # Well-voted items' documents also go in search_top, as search_index.sync_item does.
+        conn.execute(
+            "UPDATE search_docs SET top = 1 WHERE item_id IN (SELECT item_id FROM votes"
+            f" GROUP BY item_id HAVING count(DISTINCT voter) >= {TOP_VOTES})"
+        )
+        conn.execute(
+            "INSERT INTO search_top (rowid, title, body, scope)"
+            " SELECT rowid, title, body, scope FROM search_docs WHERE top = 1"
+        )
     conn.execute("PRAGMA journal_mode = WAL")
     conn.close()
     return written

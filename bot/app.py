@@ -78,6 +78,7 @@ def build_app(
         context["store"] = store
         context["config"] = config
         context["inbox"] = app.inbox
+        context["later"] = app.inbox.later
         await next()
 
     app.use(inject)

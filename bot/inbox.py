@@ -22,6 +22,7 @@ import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.later import Later
 from bot.store import Store
 
 log = logging.getLogger(__name__)
@@ -59,9 +60,13 @@ def partition_key(body: str) -> str:
 class InboxWorker:
     """Feeds stored events to the listeners, in order per channel, until stopped."""
 
-    def __init__(self, store: Store, dispatch: Dispatch, partitions: int = PARTITIONS) -> None:
+    def __init__(
+        self, store: Store, dispatch: Dispatch, partitions: int = PARTITIONS,
+        later: Later | None = None,
+    ) -> None:  # fmt: skip
         self.store = store
         self.dispatch = dispatch
+        self.later = later or Later()
         self.wake = asyncio.Event()
         self._queues: list[asyncio.Queue[tuple[int, str]]] = [
             asyncio.Queue() for _ in range(partitions)
@@ -98,7 +103,11 @@ class InboxWorker:
                 await self._idle.wait()
                 if not await self.store.pending_events(self._last_seq, 1):
                     await self._idle.wait()
-                    return
+                    await self.later.drain(timeout)  # what listeners handed off, too
+                    if self._idle.is_set() and not await self.store.pending_events(
+                        self._last_seq, 1
+                    ):
+                        return
                 await asyncio.sleep(0.005)
 
     async def catch_up(self, timeout: float = 1.0) -> bool:

@@ -52,8 +52,8 @@ def build_expert_dm(
         {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, 3000)}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]},
     ]
-    return {"text": cut(f"A question you may know about: {readable(question.text)}", 3000),
-            "blocks": blocks}  # fmt: skip
+    fallback = f"A question you may know about: {escape(cut(readable(question.text), 2900))}"
+    return {"text": fallback, "blocks": blocks}
 
 
 async def route_question(
@@ -80,12 +80,14 @@ async def route_question(
     dm = build_expert_dm(question, asker, await _permalink(client, question), config.routing_cap)
     asked = []
     for person in experts:
+        if not await store.claim_routing(question, person, round_, now, rules):
+            continue  # another question took their last place this week meanwhile
         try:
             answer = await client.chat_postMessage(channel=person, **dm)
         except SlackApiError as exc:
             log.warning("could not DM %s: %s", person, exc.response.get("error"))
+            await store.release_routing(question, person)
             continue
-        await store.record_routing(question, person, round_, now)
         # Credited to the asker: their forget-me deletes what these DMs say about them.
         await remember_post(store, question.team_id, answer, question.asker, ROUTED_POST)
         asked.append(person)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -41,6 +42,8 @@ def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> w
         bolt_app.inbox.start()
         yield
         await bolt_app.inbox.stop()
+        with contextlib.suppress(TimeoutError):
+            await bolt_app.inbox.later.drain(10.0)  # let acknowledged work finish
 
     fetcher = SafeFetcher(AllowList.parse(config.fetch_allow), SystemResolver())
     fetch = fetcher.fetch if config.fetch_links else None

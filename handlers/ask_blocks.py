@@ -35,7 +35,8 @@ def build_til_card(text: str, author: str) -> dict[str, Any]:
     body = inert(text, 2900)
     credit = f"Shared by {escape(author)} with `/til` · react to mark it useful"
     blocks = [_section(f":bulb: *Today I learned*\n{body}"), _context(credit)]
-    return {"text": cut(f"{author} learned: {readable(text)}", 3000), "blocks": blocks}
+    # The fallback text is what notifications show: inert too.
+    return {"text": f"{escape(cut(author, 100))} learned: {inert(text, 2800)}", "blocks": blocks}
 
 
 def asker_label(question: Question, name: str | None) -> str:
@@ -62,7 +63,7 @@ def build_question_card(
     if best is not None:
         blocks.append(_section(f":white_check_mark: *Answered*: best answer by {escape(best)}"))
     metadata = {"event_type": QUESTION_EVENT, "event_payload": {"question_id": question.id}}
-    text = cut(f"Question: {readable(question.text)}", 3000)
+    text = f"Question: {inert(question.text, 2900)}"
     return {"text": text, "blocks": blocks, "metadata": metadata}
 
 

@@ -15,7 +15,7 @@ from bot.slacktext import escape, parse_message
 from bot.store import Store
 from bot.store.questions import Question, Reply
 from handlers.ask_blocks import build_best_answer_note, build_chooser, build_question_card, inert
-from handlers.capture import is_from_bot
+from handlers.capture import is_from_bot, is_outsider
 from handlers.lookup import channel_info, person_name
 
 log = logging.getLogger(__name__)
@@ -32,9 +32,10 @@ async def post_question(
     card = build_question_card(question, await _asker_name(store, client, question))
     try:
         answer = await client.chat_postMessage(channel=channel, **card)
-    except SlackApiError as exc:
+    except Exception as exc:  # a refusal, or a network failure: never left half-posted
         await store.question_unposted(question_id)
-        log.info("could not post question in %s: %s", channel, exc.response.get("error"))
+        error = exc.response.get("error") if isinstance(exc, SlackApiError) else repr(exc)
+        log.info("could not post question in %s: %s", channel, error)
         return (f"I could not post your question in <#{channel}> (invite me there with "
                 "`/invite @serendip`, or ask elsewhere). Your question was:\n>"
                 + inert(question.text))  # fmt: skip
@@ -64,22 +65,37 @@ async def _asker_name(store: Store, client: AsyncWebClient, question: Question) 
 async def note_reply(
     store: Store, client: AsyncWebClient, team_id: str, channel: str, message: dict[str, Any]
 ) -> None:
-    """A message in a thread: if the thread is a question's, keep the reply."""
-    thread_ts, ts, user = message.get("thread_ts"), message.get("ts"), message.get("user")
-    if not (isinstance(thread_ts, str) and isinstance(ts, str) and isinstance(user, str)):
-        return
-    if thread_ts == ts or is_from_bot(message):
+    """A message in a thread: if the thread is a question's, keep the reply (an edit that made
+    it one we may not keep takes it back)."""
+    thread_ts, ts = message.get("thread_ts"), message.get("ts")
+    if not isinstance(thread_ts, str) or not isinstance(ts, str) or thread_ts == ts:
         return
     question = await store.question_at_card(team_id, channel, thread_ts)
-    if question is None or await store.opted_out(team_id, user):
+    if question is None:
         return
-    text = str(message.get("text") or "")
-    if parse_message(text).nda:
-        return  # a reply marked !nda is never kept, so it can never become a best answer
-    reply = Reply(channel, thread_ts, ts, user, text, _seconds(ts))
+    reply = await keepable_reply(store, team_id, channel, message)
+    if reply is None:
+        await reply_deleted(store, client, team_id, channel, ts)  # e.g. edited to `!nda`
+        return
     updated = await store.add_reply(team_id, reply)
-    if updated is not None and updated.anon and user != updated.asker:
+    if updated is not None and updated.anon and reply.user != updated.asker:
         await update_chooser(store, client, updated)
+
+
+async def keepable_reply(
+    store: Store, team_id: str, channel: str, message: dict[str, Any]
+) -> Reply | None:
+    """The reply a thread message makes, unless capture rules keep it out: bots, people from
+    other organisations, people who opted out, and `!nda` messages are never kept."""
+    thread_ts, ts, user = message.get("thread_ts"), message.get("ts"), message.get("user")
+    if not (isinstance(thread_ts, str) and isinstance(ts, str) and isinstance(user, str)):
+        return None
+    text = str(message.get("text") or "")
+    if is_from_bot(message) or is_outsider(team_id, message) or parse_message(text).nda:
+        return None
+    if await store.opted_out(team_id, user):
+        return None
+    return Reply(channel, thread_ts, ts, user, text, _seconds(ts))
 
 
 async def update_chooser(store: Store, client: AsyncWebClient, question: Question) -> None:
@@ -110,6 +126,8 @@ async def choose_best(
         return "That reply belongs to another thread."
     if reply.user == question.asker:
         return "Choose a reply by someone else: your own reply cannot be the best answer."
+    if question.best_ts == reply.ts:
+        return "That reply is already the best answer."
     marked = await store.mark_best_answer(question.id, reply, time.time())
     if marked is None:
         return "This question is no longer open."
@@ -138,20 +156,6 @@ async def refresh_card(
                                  blocks=card["blocks"])  # fmt: skip
     except SlackApiError as exc:
         log.warning("could not update the question card: %s", exc.response.get("error"))
-
-
-async def reply_for(
-    store: Store, team_id: str, channel: str, ts: str, message: dict[str, Any] | None
-) -> Reply | None:
-    """A reply by its message: stored, else from the message itself (then stored)."""
-    known = await store.reply_at(team_id, channel, ts)
-    if known is not None or message is None:
-        return known
-    thread_ts, user = message.get("thread_ts"), message.get("user")
-    if not isinstance(thread_ts, str) or not isinstance(user, str) or thread_ts == ts:
-        return None
-    reply = Reply(channel, thread_ts, ts, user, str(message.get("text") or ""), _seconds(ts))
-    return reply if await store.add_reply(team_id, reply) is not None else None
 
 
 def _seconds(ts: str) -> float:

@@ -71,7 +71,7 @@ def build_find_results(query: str, shown: list[Shown], offset: int, total: int) 
     for one in shown:
         blocks += hit_blocks(one)
     if end < total:
-        value = json.dumps({"q": cut(query, 1500), "o": end})
+        value = _more_value(query, end)
         blocks.append({"type": "actions", "block_id": "find_more", "elements": [
             {"type": "button", "action_id": "find_more", "value": value,
              "text": {"type": "plain_text", "text": "More results"}},
@@ -87,6 +87,15 @@ def build_no_results(query: str) -> dict[str, Any]:
         "knowledge gap; `/ask` your colleagues and the answer will be found next time."
     )
     return {"response_type": "ephemeral", "text": text}
+
+
+def _more_value(query: str, offset: int) -> str:
+    """The query and offset a "more" button carries, within Slack's 2,000 characters."""
+    for size in (1500, 700, 300, 100):
+        value = json.dumps({"q": query[:size], "o": offset}, ensure_ascii=False)
+        if len(value) <= 2000:
+            return value
+    return json.dumps({"q": "".join(ch for ch in query[:100] if ch.isascii()), "o": offset})
 
 
 def parse_more(value: str) -> tuple[str, int] | None:

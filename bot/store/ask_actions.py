@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
-from bot.store import experts, questions, search
+from bot.store import experts, questions, search, search_index
 from bot.store.experts import ExpertRules
 from bot.store.hits import Hit
 from bot.store.people import set_person_setting
@@ -57,7 +57,7 @@ class AskActions:
 
     async def reindex(self) -> int:
         """Rebuild the search index from the items (operators, after a repair)."""
-        return await self._write(search.reindex_all)
+        return await self._write(search_index.reindex_all)
 
     # -- questions --------------------------------------------------------------------------
     async def create_question(
@@ -127,12 +127,16 @@ class AskActions:
         """The people most likely to know, within `rules`."""
         return await self._read(_choose, question, rules, limit)
 
-    async def record_routing(
-        self, question: Question, user_id: str, round_: int, at: float
-    ) -> None:
-        """A question was sent to a person (counts toward their cap)."""
-        await self._write(questions.record_routing, question.team_id, question.id, user_id,
-                          round_, at)  # fmt: skip
+    async def claim_routing(
+        self, question: Question, user_id: str, round_: int, at: float, rules: ExpertRules
+    ) -> bool:
+        """Count a routing before its DM, if the person is still under the cap."""
+        return await self._write(questions.claim_routing, question.team_id, question.id,
+                                 user_id, round_, at, rules.cap, rules.since)  # fmt: skip
+
+    async def release_routing(self, question: Question, user_id: str) -> None:
+        """A routing whose DM failed does not count."""
+        await self._write(questions.release_routing, question.id, user_id)
 
     async def routed_to(self, question_id: str) -> set[str]:
         """Everyone a question was routed to."""

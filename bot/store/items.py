@@ -5,12 +5,12 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Iterable
+from functools import partial
 
 from sqlite_utils import Database
 
 from bot.models import ItemDraft, ReactionKind, ShareInput
-from bot.slacktext import readable
-from bot.store import search
+from bot.store import search_index
 from bot.store.face import forget_terms, set_face
 
 
@@ -23,13 +23,6 @@ def user_names(db: Database, team_id: str) -> dict[str, str]:
     """Display names of the workspace's known people."""
     rows = db.execute("SELECT id, name FROM users WHERE team_id = ?", [team_id])
     return {uid: name for uid, name in rows if name}
-
-
-def _readable(db: Database, team_id: str, text: str) -> str:
-    if "<@" not in text:
-        return readable(text)
-    names = user_names(db, team_id)
-    return readable(text, names.get)
 
 
 def upsert_item(db: Database, team_id: str, draft: ItemDraft, ts: str) -> str:
@@ -114,6 +107,16 @@ def replace_message(db: Database, share: ShareInput, drafts: list[ItemDraft]) ->
     return ids
 
 
+def move_message(db: Database, team_id: str, channel: str, old_ts: str, new_ts: str) -> None:
+    """What one message shared now lives at another ts (a /til, once its card is posted)."""
+    touched = items_at(db, team_id, channel, old_ts)
+    db.execute(
+        "UPDATE shares SET ts = ? WHERE team_id = ? AND channel = ? AND ts = ?",
+        [new_ts, team_id, channel, old_ts],
+    )
+    refresh_items(db, team_id, touched)
+
+
 def remove_message(db: Database, team_id: str, channel: str, ts: str) -> set[str]:
     """Forget a deleted message: its shares, the reactions on it, and items left with no share."""
     touched = items_at(db, team_id, channel, ts)
@@ -171,9 +174,9 @@ def refresh_items(db: Database, team_id: str, item_ids: Iterable[str]) -> None:
         if not shares:
             delete_items(db, [item_id])
             continue
-        set_face(db, team_id, item_id, shares, lambda text: _readable(db, team_id, text))
+        set_face(db, team_id, item_id, shares, partial(search_index.readable_text, db, team_id))
         _sync_marks(db, team_id, item_id, shares)
-        search.sync_item(db, team_id, item_id)
+        search_index.sync_item(db, team_id, item_id)
 
 
 def _sync_marks(db: Database, team_id: str, item_id: str, shares: list[tuple[object, ...]]) -> None:
@@ -223,7 +226,7 @@ def delete_items(db: Database, item_ids: Iterable[str]) -> int:
     count = 0
     for item_id in item_ids:
         forget_terms(db, item_id)
-        search.drop_item(db, item_id)
+        search_index.drop_item(db, item_id)
         for table in ("votes", "flags", "shares", "fetch_queue", "url_aliases", "link_checks"):
             db.execute(f"DELETE FROM {table} WHERE item_id = ?", [item_id])
         count += db.execute("DELETE FROM items WHERE id = ?", [item_id]).rowcount

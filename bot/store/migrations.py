@@ -184,9 +184,14 @@ def _m3_digests(db: Database) -> None:
 SCHEMA_4 = """
 CREATE TABLE search_docs (
     rowid INTEGER PRIMARY KEY, item_id TEXT NOT NULL, team_id TEXT NOT NULL,
-    scope TEXT NOT NULL, title TEXT, body TEXT, UNIQUE (item_id, scope)
+    scope TEXT NOT NULL, title TEXT, body TEXT, top INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (item_id, scope)
 );
 CREATE VIRTUAL TABLE search_fts USING fts5(
+    title, body, scope UNINDEXED, content='search_docs', content_rowid='rowid',
+    tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE VIRTUAL TABLE search_top USING fts5(
     title, body, scope UNINDEXED, content='search_docs', content_rowid='rowid',
     tokenize='porter unicode61 remove_diacritics 2'
 );
@@ -223,16 +228,14 @@ CREATE INDEX shares_saved_by ON shares (team_id, saved_by);
 
 def _m4_questions_and_search(db: Database) -> None:
     """Questions, their replies and routings, knowledge gaps, and a search index with one
-    document per item and visibility (public, or one private channel), replacing items_fts."""
-    from bot.store.search import reindex_all  # the index is built by the code that keeps it
-
+    document per item and visibility (public, or one private channel), replacing items_fts.
+    The documents themselves are built when the store opens (see `search_index`)."""
     for old in ("TRIGGER IF EXISTS items_ai", "TRIGGER IF EXISTS items_ad",
                 "TRIGGER IF EXISTS items_au", "TABLE IF EXISTS items_fts"):  # fmt: skip
         db.execute(f"DROP {old}")
     for statement in SCHEMA_4.split(";"):
         if statement.strip():
             db.execute(statement)
-    reindex_all(db)
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [

@@ -230,14 +230,24 @@ def routed_to(db: Database, question_id: str) -> set[str]:
     return {row[0] for row in rows}
 
 
-def record_routing(
-    db: Database, team_id: str, question_id: str, user_id: str, round_: int, at: float
-) -> None:
-    """A question was sent to a person."""
-    db.execute(
+def claim_routing(
+    db: Database, team_id: str, question_id: str, user_id: str, round_: int, at: float,
+    cap: int, since: float,
+) -> bool:  # fmt: skip
+    """Count a routing to a person before the DM is sent, if they are under the cap; checked
+    and written in one transaction, so two questions at once cannot both slip under it."""
+    if routed_count(db, team_id, user_id, since) >= cap:
+        return False
+    cursor = db.execute(
         "INSERT OR IGNORE INTO routings (team_id, question_id, user_id, round, at)"
         " VALUES (?, ?, ?, ?, ?)", [team_id, question_id, user_id, round_, at],
     )  # fmt: skip
+    return cursor.rowcount == 1
+
+
+def release_routing(db: Database, question_id: str, user_id: str) -> None:
+    """The DM could not be sent: it does not count."""
+    db.execute("DELETE FROM routings WHERE question_id = ? AND user_id = ?", [question_id, user_id])
 
 
 def claim_reroute(db: Database, posted_before: float, now: float) -> list[Question]:

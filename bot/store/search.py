@@ -20,16 +20,16 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from bot.slacktext import readable
 from bot.store.hits import Facts, Hit, load_facts
+from bot.store.search_index import readable_text
 from bot.topics import STOPWORDS
 
-MAX_BODY = 20_000
 MAX_WORDS = 16
 MAX_WORD = 64
 # How many of the newest matches are ranked; older matches of words this common are found by
 # adding words to the query.
 CANDIDATES = 400
+TOP_CANDIDATES = 200
 FLAG_LIMIT = 3
 PHRASE = re.compile(r'"([^"]*)"')
 WORD = re.compile(r"\w+")
@@ -82,115 +82,6 @@ def _words(text: str) -> list[str]:
     return [w for w in WORD.findall(text.lower()) if len(w) <= MAX_WORD]
 
 
-# -- keeping the index ------------------------------------------------------------------------
-def desired_docs(db: Database, team_id: str, item_id: str) -> dict[str, tuple[str, str]]:
-    """The documents an item should have: {scope: (title, body)}."""
-    item = db.execute(
-        "SELECT title, description, kind FROM items WHERE id = ?", [item_id]
-    ).fetchone()
-    if item is None:
-        return {}
-    title, description, kind = item
-    shares = db.execute(
-        "SELECT channel, text, is_private FROM shares WHERE item_id = ? ORDER BY at, ts", [item_id]
-    ).fetchall()
-    texts: dict[str, list[str]] = {}
-    for channel, text, private in shares:
-        scope = f"{team_id}/{channel}" if private else team_id
-        texts.setdefault(scope, []).append(_readable(db, team_id, text or ""))
-    if kind == "question":
-        answer = db.execute(
-            "SELECT best_text FROM questions WHERE item_id = ?", [item_id]
-        ).fetchone()
-        for parts in texts.values():
-            parts.append(_readable(db, team_id, (answer or [""])[0] or ""))
-    docs = {}
-    for scope, parts in texts.items():
-        body = "\n".join([description or "", *dict.fromkeys(parts)]).strip()
-        docs[scope] = (title or "", body[:MAX_BODY])
-    return docs
-
-
-def _readable(db: Database, team_id: str, text: str) -> str:
-    if "<@" not in text:
-        return readable(text)
-    rows = db.execute("SELECT id, name FROM users WHERE team_id = ?", [team_id])
-    names = {uid: name for uid, name in rows if name}
-    return readable(text, names.get)
-
-
-def sync_item(db: Database, team_id: str, item_id: str) -> None:
-    """Bring an item's documents in line with the item (after any change to it)."""
-    wanted = desired_docs(db, team_id, item_id)
-    current = {
-        scope: (rowid, title, body)
-        for rowid, scope, title, body in db.execute(
-            "SELECT rowid, scope, title, body FROM search_docs WHERE item_id = ?", [item_id]
-        )
-    }
-    for scope, (rowid, title, body) in current.items():
-        if wanted.get(scope) != (title, body):
-            _fts_delete(db, rowid, title, body, scope)
-            db.execute("DELETE FROM search_docs WHERE rowid = ?", [rowid])
-    for scope, (title, body) in wanted.items():
-        old = current.get(scope)
-        if old is not None and (old[1], old[2]) == (title, body):
-            continue
-        rowid = old[0] if old is not None else _new_rowid(db, item_id)
-        db.execute(
-            "INSERT INTO search_docs (rowid, item_id, team_id, scope, title, body)"
-            " VALUES (?, ?, ?, ?, ?, ?)", [rowid, item_id, team_id, scope, title, body],
-        )  # fmt: skip
-        db.execute(
-            "INSERT INTO search_fts (rowid, title, body, scope) VALUES (?, ?, ?, ?)",
-            [rowid, title, body, scope],
-        )
-
-
-def _fts_delete(db: Database, rowid: int, title: str, body: str, scope: str) -> None:
-    db.execute(
-        "INSERT INTO search_fts (search_fts, rowid, title, body, scope)"
-        " VALUES ('delete', ?, ?, ?, ?)", [rowid, title, body, scope],
-    )  # fmt: skip
-
-
-def _new_rowid(db: Database, item_id: str) -> int:
-    """A free rowid that sorts by the item's first share: milliseconds times 1,024."""
-    row = db.execute("SELECT created_ts FROM items WHERE id = ?", [item_id]).fetchone()
-    try:
-        base = max(0, int(float(row[0]) * 1000)) << 10
-    except (TypeError, ValueError):
-        base = 0
-    top = db.execute(
-        "SELECT max(rowid) FROM search_docs WHERE rowid BETWEEN ? AND ?", [base, base + 1023]
-    ).fetchone()[0]
-    if top is None:
-        return base
-    if top < base + 1023:
-        return int(top) + 1
-    return int(db.execute("SELECT max(rowid) FROM search_docs").fetchone()[0]) + 1
-
-
-def drop_item(db: Database, item_id: str) -> None:
-    """An item is being deleted: so are its documents."""
-    rows = db.execute(
-        "SELECT rowid, title, body, scope FROM search_docs WHERE item_id = ?", [item_id]
-    ).fetchall()
-    for rowid, title, body, scope in rows:
-        _fts_delete(db, rowid, title, body, scope)
-    db.execute("DELETE FROM search_docs WHERE item_id = ?", [item_id])
-
-
-def reindex_all(db: Database) -> int:
-    """Rebuild every document from the items (migrations and repairs)."""
-    db.execute("DELETE FROM search_docs")
-    db.execute("INSERT INTO search_fts (search_fts) VALUES ('delete-all')")
-    items = db.execute("SELECT id, team_id FROM items ORDER BY CAST(created_ts AS REAL)").fetchall()
-    for item_id, team_id in items:
-        sync_item(db, team_id, item_id)
-    return len(items)
-
-
 # -- searching --------------------------------------------------------------------------------
 def scopes_for(team_id: str, private_channels: Iterable[str]) -> list[str]:
     """The documents a person may read: the public ones and their private channels'."""
@@ -198,20 +89,22 @@ def scopes_for(team_id: str, private_channels: Iterable[str]) -> list[str]:
 
 
 def candidates(
-    db: Database, query: Query, scopes: list[str], limit: int = CANDIDATES
-) -> list[tuple[str, float]]:
+    db: Database, query: Query, scopes: list[str], limit: int = CANDIDATES,
+    index: str = "search_fts",
+) -> list[tuple[str, float]]:  # fmt: skip
     """The newest matching documents in `scopes`: (item id, text relevance), relevance > 0.
 
     Relevance comes from highlight() marks (title hits weigh 4, both saturate, the body is
     normalised by length), not bm25(): bm25 counts every match of each word for its weights,
-    which costs as much as ranking them all.
+    which costs as much as ranking them all. `index` is search_fts (everything) or search_top
+    (well-voted items only).
     """
     marks = ", ".join("?" for _ in scopes)
     rows = db.execute(
         "SELECT d.item_id, m.t, m.b FROM (SELECT rowid,"
-        " highlight(search_fts, 0, char(2), char(3)) AS t,"
-        " highlight(search_fts, 1, char(2), char(3)) AS b"
-        f" FROM search_fts WHERE search_fts MATCH ? AND scope IN ({marks})"
+        f" highlight({index}, 0, char(2), char(3)) AS t,"
+        f" highlight({index}, 1, char(2), char(3)) AS b"
+        f" FROM {index} WHERE {index} MATCH ? AND scope IN ({marks})"
         " ORDER BY rowid DESC LIMIT ?) AS m JOIN search_docs d ON d.rowid = m.rowid",
         [query.match, *scopes, limit],
     ).fetchall()
@@ -233,7 +126,10 @@ def search(
 ) -> list[Hit]:  # fmt: skip
     """Items matching every word, best first: text relevance blended with votes and recency."""
     visible = set(private_channels)
-    found = dict(candidates(db, query, scopes_for(team_id, visible), limit))
+    scopes = scopes_for(team_id, visible)
+    # The newest matches, and the newest well-voted ones, which reach much further back.
+    found = dict(candidates(db, query, scopes, TOP_CANDIDATES, "search_top"))
+    found.update(candidates(db, query, scopes, limit))
     if not found:
         return []
     top = max(found.values()) or 1.0
@@ -254,9 +150,12 @@ def _hit(db: Database, team_id: str, item_id: str, fact: Facts, score: float) ->
     user, channel, ts, private, share_text = fact.share
     text = fact.text
     if private:  # seen through a private share: show what that share said
-        text = _readable(db, team_id, share_text or "")
+        text = readable_text(db, team_id, share_text or "")
+    answer, answerer = fact.answer
+    if answer:
+        answer = readable_text(db, team_id, answer)  # as a person reads it, like the export
     return Hit(item_id, fact.kind, fact.url, fact.title, text, user, channel, ts, fact.votes,
-               score, *fact.answer)  # fmt: skip
+               score, answer, answerer)  # fmt: skip
 
 
 def _seconds(ts: str) -> float:

@@ -28,7 +28,7 @@ from bot.models import (
     ShareInput,
     UserInfo,
 )  # fmt: skip
-from bot.store import items, links, people, queries
+from bot.store import items, links, people, queries, search_index
 from bot.store.ask_actions import AskActions
 from bot.store.digest_actions import DigestActions
 from bot.store.home_actions import HomeActions
@@ -80,6 +80,8 @@ class Store(DigestActions, AskActions, ReviewActions, HomeActions):
     def open(self) -> Store:
         """Open the file, apply migrations and start the writer."""
         self._writer.start()
+        if self.read_sync(search_index.needs_reindex):
+            self.write_sync(search_index.reindex_all)  # first start after an upgrade
         self._uninstalled = self.read_sync(people.uninstalled_teams)
         self.opened = True
         return self
@@ -163,6 +165,10 @@ class Store(DigestActions, AskActions, ReviewActions, HomeActions):
     async def record_fetch(self, item_id: str, page: FetchedPage, now: float) -> str | None:
         """Keep a fetch's result; same-page URLs merge items. Returns the kept item id."""
         return await self._write(links.record_fetch, item_id, page, now)
+
+    async def move_message(self, team_id: str, channel: str, old_ts: str, new_ts: str) -> None:
+        """What a message shared now lives at `new_ts` (a /til's card, once posted)."""
+        await self._write(items.move_message, team_id, channel, old_ts, new_ts)
 
     async def remove_message(self, team_id: str, channel: str, ts: str) -> set[str]:
         """A message was deleted: drop its shares and items left with none."""

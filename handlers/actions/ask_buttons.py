@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -9,6 +10,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
+from bot.later import Later
 from bot.store import Store
 from bot.store.questions import Question
 from handlers.asking import choose_best, post_question
@@ -26,7 +28,7 @@ async def _own_question(body: dict[str, Any], value: str, store: Store) -> Quest
 
 async def handle_ask_post(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], action: dict[str, Any],
-    store: Store, client: AsyncWebClient, config: Config,
+    store: Store, client: AsyncWebClient, config: Config, later: Later,
 ) -> None:  # fmt: skip
     """The asker saw the suggestions and still wants to ask: post and route the question."""
     await ack()
@@ -34,8 +36,12 @@ async def handle_ask_post(
     if question is None:
         await respond(response_type="ephemeral", text=NOT_YOURS)
         return
-    text = await post_question(store, client, config, question.id)
-    await respond(replace_original=True, text=text)
+    later.run(_post(respond, post_question(store, client, config, question.id)), "ask-post")
+
+
+async def _post(respond: AsyncRespond, posting: Awaitable[str]) -> None:
+    """Tell the asker, in place of the suggestions, what became of their question."""
+    await respond(replace_original=True, text=await posting)
 
 
 async def handle_ask_cancel(
@@ -55,7 +61,7 @@ async def handle_ask_cancel(
 
 async def handle_ask_choose_best(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], action: dict[str, Any],
-    store: Store, client: AsyncWebClient,
+    store: Store, client: AsyncWebClient, later: Later,
 ) -> None:  # fmt: skip
     """The anonymous asker picked the best answer in their private list."""
     await ack()
@@ -68,5 +74,9 @@ async def handle_ask_choose_best(
     if question is None or reply is None:
         await respond(response_type="ephemeral", text="That reply or question is gone.")
         return
-    text = await choose_best(store, client, question, reply)
-    await respond(response_type="ephemeral", text=text)
+    later.run(_tell(respond, choose_best(store, client, question, reply)), "choose-best")
+
+
+async def _tell(respond: AsyncRespond, choosing: Awaitable[str]) -> None:
+    """Tell the asker privately how their choice went."""
+    await respond(response_type="ephemeral", text=await choosing)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.later import Later
 from bot.store import Store
 from handlers.find_blocks import parse_more
 from handlers.finding import find_page
@@ -15,7 +17,7 @@ from handlers.finding import find_page
 
 async def handle_find_more(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], action: dict[str, Any],
-    store: Store, client: AsyncWebClient, context: dict[str, Any],
+    store: Store, client: AsyncWebClient, context: dict[str, Any], later: Later,
 ) -> None:  # fmt: skip
     """Show the next page of the same search in place of this one."""
     await ack()
@@ -24,6 +26,10 @@ async def handle_find_more(
         await respond(response_type="ephemeral", text="That search has expired; run /find again.")
         return
     query, offset = parsed
-    page = await find_page(store, client, context["team_id"], str(body["user"]["id"]), query,
-                           offset)  # fmt: skip
-    await respond({**page, "replace_original": True})
+    page = find_page(store, client, context["team_id"], str(body["user"]["id"]), query, offset)
+    later.run(_replace(respond, page), "find-more")
+
+
+async def _replace(respond: AsyncRespond, page: Awaitable[dict[str, Any]]) -> None:
+    """Show the next page in place of this one, once it is ready."""
+    await respond({**await page, "replace_original": True})

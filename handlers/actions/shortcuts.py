@@ -9,8 +9,10 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.inbox import InboxWorker
+from bot.later import Later
 from bot.store import Store
-from handlers.asking import choose_best, reply_for
+from bot.store.questions import Question
+from handlers.asking import choose_best, keepable_reply
 from handlers.saving import save_message_as_learning
 
 
@@ -23,39 +25,51 @@ def _where(shortcut: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
 
 async def handle_save_shortcut(
     ack: AsyncAck, respond: AsyncRespond, shortcut: dict[str, Any], store: Store,
-    client: AsyncWebClient, context: dict[str, Any], inbox: InboxWorker,
+    client: AsyncWebClient, context: dict[str, Any], inbox: InboxWorker, later: Later,
 ) -> None:  # fmt: skip
     """Save any message as a learning credited to its author; the saver's save is a vote."""
     await ack()
-    await inbox.catch_up()
+    work = _save(respond, shortcut, store, client, context["team_id"], inbox)
+    later.run(work, "save-shortcut")
+
+
+async def _save(
+    respond: AsyncRespond, shortcut: dict[str, Any], store: Store, client: AsyncWebClient,
+    team_id: str, inbox: InboxWorker,
+) -> None:  # fmt: skip
+    await inbox.catch_up()  # the message may have arrived a moment ago
     channel, ts, message = _where(shortcut)
     saver = str(shortcut["user"]["id"])
-    if await store.opted_out(context["team_id"], saver):
+    if await store.opted_out(team_id, saver):
         await respond(response_type="ephemeral", text="You opted out, so nothing was saved.")
         return
     item = await save_message_as_learning(
-        store, client, context["team_id"], channel, ts, saver=saver,
-        message=message or None, saver_votes=True,
+        store, client, team_id, channel, ts, saver=saver, message=message or None,
+        saver_votes=True,
     )  # fmt: skip
     text = (
-        "Saved to Serendip as a learning."
-        if item
-        else (
-            "This message can't be saved: its channel, its author or its `!nda` mark keeps it out."
-        )
-    )
+        "Saved to Serendip as a learning." if item
+        else "This message can't be saved: its channel, its author or its `!nda` mark keeps it out."
+    )  # fmt: skip
     await respond(response_type="ephemeral", text=text)
 
 
 async def handle_flag_shortcut(
     ack: AsyncAck, respond: AsyncRespond, shortcut: dict[str, Any], store: Store,
-    context: dict[str, Any], inbox: InboxWorker,
+    context: dict[str, Any], inbox: InboxWorker, later: Later,
 ) -> None:  # fmt: skip
     """Flag what a message shared, privately: only admins' review sees the flag."""
     await ack()
+    later.run(_flag(respond, shortcut, store, context["team_id"], inbox), "flag-shortcut")
+
+
+async def _flag(
+    respond: AsyncRespond, shortcut: dict[str, Any], store: Store, team_id: str,
+    inbox: InboxWorker,
+) -> None:  # fmt: skip
     await inbox.catch_up()  # the message may have arrived a moment ago
     channel, ts, _ = _where(shortcut)
-    flagged = await store.flag_message(context["team_id"], channel, ts, str(shortcut["user"]["id"]))
+    flagged = await store.flag_message(team_id, channel, ts, str(shortcut["user"]["id"]))
     text = (
         "Thanks, flagged for review. Only the admins' review sees it."
         if flagged else "Serendip has not captured anything from this message."
@@ -65,19 +79,42 @@ async def handle_flag_shortcut(
 
 async def handle_best_answer_shortcut(
     ack: AsyncAck, respond: AsyncRespond, shortcut: dict[str, Any], store: Store,
-    client: AsyncWebClient, context: dict[str, Any], inbox: InboxWorker,
+    client: AsyncWebClient, context: dict[str, Any], inbox: InboxWorker, later: Later,
 ) -> None:  # fmt: skip
     """The asker marks a reply as the best answer (privately, so anonymous askers may too)."""
     await ack()
+    work = _mark_best(respond, shortcut, store, client, context["team_id"], inbox)
+    later.run(work, "best-answer-shortcut")
+
+
+async def _mark_best(
+    respond: AsyncRespond, shortcut: dict[str, Any], store: Store, client: AsyncWebClient,
+    team_id: str, inbox: InboxWorker,
+) -> None:  # fmt: skip
     await inbox.catch_up()  # the reply may have arrived a moment ago
     channel, ts, message = _where(shortcut)
-    team_id, user = context["team_id"], str(shortcut["user"]["id"])
-    reply = await reply_for(store, team_id, channel, ts, message or None)
-    question = await store.question_at_card(team_id, channel, reply.thread_ts) if reply else None
-    if reply is None or question is None:
+    thread_ts = message.get("thread_ts")
+    question = (
+        await store.question_at_card(team_id, channel, thread_ts)
+        if isinstance(thread_ts, str) and thread_ts != ts else None
+    )  # fmt: skip
+    if question is None:
         text = "Use this on a reply in the thread of a question asked with `/ask`."
-    elif question.asker != user:
+    elif question.asker != str(shortcut["user"]["id"]):
         text = "Only the person who asked can choose the best answer."
     else:
-        text = await choose_best(store, client, question, reply)
+        text = await _best_of(store, client, team_id, question, {**message, "ts": ts})
     await respond(response_type="ephemeral", text=text)
+
+
+async def _best_of(
+    store: Store, client: AsyncWebClient, team_id: str, question: Question,
+    message: dict[str, Any],
+) -> str:  # fmt: skip
+    """Mark the reply a message makes, if it may be kept at all."""
+    reply = await store.reply_at(team_id, question.channel or "", str(message["ts"]))
+    if reply is None:
+        reply = await keepable_reply(store, team_id, question.channel or "", message)
+        if reply is None or await store.add_reply(team_id, reply) is None:
+            return "That reply cannot be kept (a bot's, an outsider's, opted out or `!nda`)."
+    return await choose_best(store, client, question, reply)

@@ -10,6 +10,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
+from bot.later import Later
 from bot.store import Store
 from handlers.ask_blocks import build_suggestions
 from handlers.asking import post_question
@@ -32,13 +33,16 @@ def parse_ask(text: str) -> tuple[str, bool]:
 
 async def handle_ask(
     ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], store: Store,
-    client: AsyncWebClient, config: Config,
+    client: AsyncWebClient, config: Config, later: Later,
 ) -> None:  # fmt: skip
-    """Suggest what may already answer the question, or post it and route it to experts."""
+    """Keep the question, then suggest what may already answer it, or post and route it."""
     text, anon = parse_ask(str(command.get("text") or ""))
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
     where = config.ask_channel or str(command.get("channel_id") or "")
-    refusal = await _refusal(store, team_id, user, text, where)
+    in_group_dm = not config.ask_channel and str(command.get("channel_name", "")).startswith(
+        "mpdm-"
+    )
+    refusal = await _refusal(store, team_id, user, text, "" if in_group_dm else where)
     if refusal:
         await ack(build_ephemeral(refusal))
         return
@@ -46,10 +50,22 @@ async def handle_ask(
     question_id = await store.create_question(team_id, user, anon, text, where)
     await store.note_person_activity(team_id, user, time.time())
     await ack()
-    private = await private_channels_of(client, user)
-    hits = (await store.search(team_id, text, private))[:SUGGESTIONS]
+    work = _suggest_or_post(store, client, config, respond, question_id)
+    later.run(work, "ask")
+
+
+async def _suggest_or_post(
+    store: Store, client: AsyncWebClient, config: Config, respond: AsyncRespond,
+    question_id: str,
+) -> None:  # fmt: skip
+    """Show what may already answer the question (it then waits), or post it at once."""
+    question = await store.question(question_id)
+    if question is None:
+        return
+    private = await private_channels_of(client, question.asker)
+    hits = (await store.search(question.team_id, question.text, private))[:SUGGESTIONS]
     if hits:
-        blocks = await result_blocks(store, client, team_id, hits)
+        blocks = await result_blocks(store, client, question.team_id, hits)
         await respond(build_suggestions(question_id, blocks))
         return
     await respond(build_ephemeral(await post_question(store, client, config, question_id)))
@@ -62,8 +78,9 @@ async def _refusal(store: Store, team_id: str, user: str, text: str, where: str)
         return f"That is too long for a question (at most {MAX_QUESTION} characters)."
     if not where or where[:1] == "D":
         return (
-            "Ask in a channel, so colleagues can answer in the thread: direct messages stay "
-            "private. (An admin can set `SERENDIP_ASK_CHANNEL` to gather all questions.)"
+            "Ask in a channel, so colleagues can answer in the thread: direct messages and "
+            "group DMs stay private. (An admin can set `SERENDIP_ASK_CHANNEL` to gather all "
+            "questions.)"
         )
     if await store.opted_out(team_id, user):
         return "You opted out, so Serendip keeps nothing of yours. `/serendip optin` to ask."

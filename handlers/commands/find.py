@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.later import Later
 from bot.store import Store
 from handlers.blocks import build_ephemeral
 from handlers.finding import find_page
@@ -18,7 +20,7 @@ USAGE = 'Usage: `/find words` (quote a phrase: `/find "feature flags"`).'
 
 async def handle_find(
     ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], store: Store,
-    client: AsyncWebClient,
+    client: AsyncWebClient, later: Later,
 ) -> None:  # fmt: skip
     """Answer privately with the best matches the person may see, five at a time."""
     text = str(command.get("text") or "").strip()
@@ -29,4 +31,9 @@ async def handle_find(
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
     if not await store.opted_out(team_id, user):
         await store.note_person_activity(team_id, user, time.time())  # active: due a digest
-    await respond(await find_page(store, client, team_id, user, text, 0))
+    later.run(_answer(respond, find_page(store, client, team_id, user, text, 0)), "find")
+
+
+async def _answer(respond: AsyncRespond, page: Awaitable[dict[str, Any]]) -> None:
+    """Send a page of results once it is ready."""
+    await respond(await page)

@@ -6,10 +6,12 @@ import time
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
+from bot.later import Later
 from bot.models import BotPost, ShareInput
 from bot.slacktext import parse_message
 from bot.store import Store
@@ -19,6 +21,8 @@ from handlers.capture import fetch_time, message_drafts
 from handlers.lookup import channel_info, person_name
 
 MAX_TIL = 4000
+NOT_POSTED = ("I could not post your learning here (invite me with `/invite @serendip`); it "
+              "is saved all the same.")  # fmt: skip
 
 
 def til_ts(now: float) -> str:
@@ -27,9 +31,10 @@ def til_ts(now: float) -> str:
 
 
 async def handle_til(
-    ack: AsyncAck, command: dict[str, Any], store: Store, client: AsyncWebClient, config: Config
-) -> None:
-    """Store the learning (always: it is an explicit act), post its card, confirm privately."""
+    ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], store: Store,
+    client: AsyncWebClient, config: Config, later: Later,
+) -> None:  # fmt: skip
+    """Store the learning (always: it is an explicit act), confirm, then post its card."""
     text = str(command.get("text") or "").strip()
     if not text:
         await ack(build_ephemeral("Usage: `/til what you learned` (links welcome)."))
@@ -40,39 +45,39 @@ async def handle_til(
         )
         return
     team_id, channel_id = str(command.get("team_id")), str(command.get("channel_id", ""))
-    user = str(command.get("user_id"))
-    private, card_ts = False, None
     if channel_id[:1] == "D" or not channel_id:
         channel_id = ""  # a direct message: the learning belongs to no channel
-    else:
-        private = (await channel_info(store, client, team_id, channel_id)).is_private
-        card_ts = await _post_card(store, client, team_id, channel_id, user, text)
-    # The card is the learning's message, so reactions on it are votes (never its author's).
-    share = ShareInput(team_id, channel_id, card_ts or til_ts(time.time()), user, text, private,
-                       source="til")  # fmt: skip
-    # A learning with links is one learning item, and each link is a link item too.
-    await store.save_message(share, message_drafts(share, parse_message(text), learning=True),
-                             fetch_time(config))  # fmt: skip
-    if card_ts:
-        await store.record_bot_post(BotPost(team_id, channel_id, card_ts, user, "til"))
-    await ack(build_ephemeral(_confirmation(channel_id, card_ts)))
+    # Known channels come from the store; a new one costs one conversations.info.
+    private = (
+        bool(channel_id) and (await channel_info(store, client, team_id, channel_id)).is_private
+    )
+    share = ShareInput(team_id, channel_id, til_ts(time.time()), str(command.get("user_id")),
+                       text, private, source="til")  # fmt: skip
+    # Stored before the acknowledgement: once Slack shows it went through, it is kept.
+    drafts = message_drafts(share, parse_message(text), learning=True)
+    await store.save_message(share, drafts, fetch_time(config))
+    if not channel_id:
+        await ack(
+            build_ephemeral(
+                "Saved your learning. Direct messages stay private, so it was not posted anywhere."
+            )
+        )
+        return
+    await ack(build_ephemeral("Saved your learning; posting it here so others can mark it useful."))
+    later.run(_post_card(store, client, respond, share), "til-card")
 
 
 async def _post_card(
-    store: Store, client: AsyncWebClient, team_id: str, channel: str, user: str, text: str
-) -> str | None:
-    """Post the card; None where the bot may not post (a channel it is not in)."""
-    card = build_til_card(text, await person_name(store, client, team_id, user))
+    store: Store, client: AsyncWebClient, respond: AsyncRespond, share: ShareInput
+) -> None:
+    """Post the card; the learning then lives at the card, so reactions on it are votes."""
+    name = await person_name(store, client, share.team_id, share.user or "")
     try:
-        return str((await client.chat_postMessage(channel=channel, **card))["ts"])
+        answer = await client.chat_postMessage(channel=share.channel,
+                                               **build_til_card(share.text, name))  # fmt: skip
     except SlackApiError:
-        return None
-
-
-def _confirmation(channel: str, card_ts: str | None) -> str:
-    if card_ts:
-        return "Saved your learning and posted it here, so others can mark it useful."
-    if not channel:
-        return "Saved your learning. Direct messages stay private, so it was not posted anywhere."
-    return ("Saved your learning. I could not post it here (invite me with `/invite @serendip`), "
-            "so only you see this.")  # fmt: skip
+        await respond(build_ephemeral(NOT_POSTED))
+        return
+    card_ts = str(answer["ts"])
+    await store.move_message(share.team_id, share.channel, share.ts, card_ts)
+    await store.record_bot_post(BotPost(share.team_id, share.channel, card_ts, share.user, "til"))

@@ -18,7 +18,11 @@ from handlers.ask_blocks import (
 )
 from handlers.find_blocks import PAGE, Shown, build_find_results, hit_blocks, parse_more
 
-HOSTILE = "<!channel> <@U999> <https://evil.example|click> & *bold* " + "x" * 5000
+# Both forms: Slack's markup, and what a person typing "<!channel>" sends (should_escape).
+HOSTILE = (
+    "<!channel> <@U999> <https://evil.example|click> & *bold* "
+    "&lt;!channel&gt; &lt;@U999&gt; &lt;https://evil.example|x&gt; " + "x" * 5000
+)
 
 
 def question(anon: bool = False) -> Question:
@@ -91,7 +95,11 @@ def test_find_results_pages_and_limits() -> None:
     assert_valid(page)
     assert_inert(page)
     [more] = [e for b in page["blocks"] if b["type"] == "actions" for e in b["elements"]]
-    assert len(more["value"]) <= 2000 and parse_more(more["value"]) == (HOSTILE[:1499] + "…", 5)
+    assert len(more["value"]) <= 2000 and parse_more(more["value"]) == (HOSTILE[:1500], 5)
+    for odd in ("ü" * 1800, '"\\' * 900, "日本語" * 700):
+        [button] = [e for b in build_find_results(odd, [hit(1)], 0, 9)["blocks"]
+                    if b["type"] == "actions" for e in b["elements"]]  # fmt: skip
+        assert len(button["value"]) <= 2000 and parse_more(button["value"]) is not None
     last = build_find_results("q", [hit(1)], 10, 11)
     assert not [b for b in last["blocks"] if b["type"] == "actions"]
     for bad in (

@@ -36,11 +36,14 @@ async def find(env: Env, user: str, query: str, channel: str = "C1") -> dict[str
 
 
 async def test_til_posts_a_card_others_can_vote_on(env: Env) -> None:
-    ack = await env.slack.slash_command("U1", "C1", "/til", "indexes <!channel> matter &amp; more")
-    assert "posted it here" in str(ack.body)
+    text = "indexes <!channel> matter &amp; &lt;!here&gt; more"  # markup, and typed "<!here>"
+    ack = await env.slack.slash_command("U1", "C1", "/til", text)
+    assert "Saved your learning; posting it here" in str(ack.body)  # stored, then acknowledged
+    await env.settle()
     [card] = [m for m in env.slack.messages("C1") if m.get("bot_id")]
     assert "Today I learned" in json.dumps(card["blocks"]) and "ana" in json.dumps(card["blocks"])
-    assert "<!channel>" not in json.dumps(card)  # the text is inert
+    for live in ("<!channel>", "<!here>"):
+        assert live not in json.dumps(card)  # blocks and the notification text are inert
     [item] = await env.items()
     assert item["shares"][0]["ts"] == card["ts"] and item["shares"][0]["user"] == "U1"
     await env.slack.add_reaction("U2", "C1", card["ts"], "+1")
@@ -53,8 +56,9 @@ async def test_til_in_a_dm_or_a_channel_without_the_bot_is_stored_and_private(en
     dm = env.slack.dm_channel("U1")
     ack = await env.slack.slash_command("U1", dm, "/til", "from a DM")
     assert "Direct messages stay private" in str(ack.body)
-    ack = await env.slack.slash_command("U1", "CTIL", "/til", "where the bot is not")
-    assert "could not post it here" in str(ack.body)
+    await env.slack.slash_command("U1", "CTIL", "/til", "where the bot is not")
+    await env.settle()
+    assert "could not post your learning here" in env.slack.responses[-1]["text"]
     texts = sorted(i["text"] for i in await env.items())
     assert texts == ["from a DM", "where the bot is not"]
     assert not [m for m in env.slack.messages("CTIL") if m.get("bot_id")]
@@ -131,5 +135,5 @@ async def test_hostile_queries_never_fail(http_env: Env, query: str) -> None:
     await http_env.slack.post_message("U1", "C1", "TIL AND OR NEAR are fts words")
     await http_env.settle()
     body = await find(http_env, "U2", query)
-    assert body.get("text")  # usage, results or nothing found: always an answer
-    assert not await http_env.store.failed_events()
+    text = str(body.get("text"))  # usage, results or nothing found: always an answer
+    assert "Usage" in text or "result" in text or "Nothing the team shared" in text

@@ -12,8 +12,9 @@ from sqlite_utils import Database
 from bot.models import ItemDraft, ShareInput
 from bot.store import Store, search
 from bot.store.experts import ExpertRules, evidence
-from bot.store.migrations import MIGRATIONS
+from bot.store.migrations import MIGRATIONS, migrate
 from bot.store.search import parse_query
+from bot.store.search_index import sync_item
 
 T = "T1"
 
@@ -47,20 +48,23 @@ async def test_private_shares_are_found_only_through_their_channel(store: Store)
     assert [h.channel for h in inside] == ["C1"]  # the item, shown by its public share
 
 
-async def test_only_the_newest_matches_are_ranked(store: Store) -> None:
+async def test_only_the_newest_matches_are_ranked_and_well_voted_old_ones(store: Store) -> None:
     for n in range(6):
-        await store.save_message(
-            *learning("C1", f"17000000{n:02d}.000100", "U1", f"TIL common {n}")
-        )
+        ts = f"17000000{n:02d}.000100"
+        await store.save_message(*learning("C1", ts, "U1", f"TIL common thing {n}"))
+        if n == 0:  # the oldest is well voted
+            for voter in ("U2", "U3", "U4"):
+                await store.set_reaction(T, "C1", ts, voter, "+1", "useful", True)
     query = parse_query("common")
     assert query is not None
-    newest = store.read_sync(search.candidates, query, [T], 2)
-    texts = {h.item_id for h in await store.search(T, "common")}
-    assert len(newest) == 2 and {i for i, _ in newest} <= texts
-    rows = store.read_sync(lambda db: db.execute(
-        "SELECT i.created_ts FROM search_docs d JOIN items i ON i.id = d.item_id"
-        " ORDER BY d.rowid DESC LIMIT 2").fetchall())  # fmt: skip
-    assert [r[0] for r in rows] == ["1700000005.000100", "1700000004.000100"]
+    hits = store.read_sync(search.search, T, query, [], 1800000000.0, 2)
+    texts = sorted(h.text or "" for h in hits)
+    # Only the two newest of six matches are ranked, plus the old well-voted one.
+    assert texts == ["TIL common thing 0", "TIL common thing 4", "TIL common thing 5"]
+    assert hits[0].text == "TIL common thing 0" and hits[0].votes == 3
+    await store.set_reaction(T, "C1", "1700000000.000100", "U4", "+1", "useful", False)
+    hits = store.read_sync(search.search, T, query, [], 1800000000.0, 2)
+    assert len(hits) == 2  # two voters: no longer in the well-voted index
 
 
 async def test_index_follows_edits_deletes_and_flags(store: Store) -> None:
@@ -130,16 +134,19 @@ async def test_topics_alone_choose_experts(store: Store) -> None:
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_is_a_safe_query(text: str) -> None:
-    query = parse_query(text)
-    if query is None:
-        return
     db = Database(memory=True)
-    db.execute(
-        "CREATE VIRTUAL TABLE search_fts USING fts5(title, body, scope UNINDEXED,"
-        " tokenize='porter unicode61 remove_diacritics 2')"
-    )
-    db.execute("INSERT INTO search_fts (title, body, scope) VALUES ('a', 'b c', 'T1')")
-    db.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH ?", [query.match]).fetchall()
+    migrate(db)
+    words = "a b c near and or"
+    db.execute("INSERT INTO items (id, team_id, key, kind, text, created_ts) VALUES"
+               " ('i1', 'T1', 'k', 'learning', ?, '1.0')", [words])  # fmt: skip
+    db.execute("INSERT INTO shares (team_id, item_id, channel, ts, at, user, text, source)"
+               " VALUES ('T1', 'i1', 'C1', '1.0', 1.0, 'U1', ?, 'til')", [words])  # fmt: skip
+    sync_item(db, "T1", "i1")
+    for any_word in (False, True):
+        query = parse_query(text, any_word)
+        if query is not None:  # the real search, scopes and ranking included: never an error
+            search.search(db, "T1", query, ["G1"], 2.0)
+            evidence(db, "T1", query, text, ["T1"])
