@@ -40,10 +40,11 @@ from bench.digest_data import TEAM, ZONES, Sizes, timed_generate  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.digest_models import DigestSnapshot  # noqa: E402
 from bot.localslack import LocalSlack  # noqa: E402
+from bot.pacer import Pacer  # noqa: E402
 from bot.slack_client import make_client  # noqa: E402
 from bot.store import Store  # noqa: E402
 from jobs.compose import Composer  # noqa: E402
-from jobs.delivery import EVENT_TYPE, Deliverer, Pacer  # noqa: E402
+from jobs.delivery import EVENT_TYPE, Deliverer  # noqa: E402
 from jobs.digest_blocks import DigestItem, DigestSection, DigestView, build_digest  # noqa: E402
 from jobs.digests import Due, compose_one, due_list, load  # noqa: E402
 from jobs.periods import key_expires, week_key  # noqa: E402

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.inbox import INBOX_SEQ, InboxWorker, event_body_fields
+from bot.pacer import Pacer
 from bot.slack_client import make_client
 from bot.store import Store
 from handlers import register_all
@@ -35,6 +36,7 @@ class SerendipApp(AsyncApp):
         super().__init__(**kwargs)
         self.store = store
         self.inbox = InboxWorker(store, self.dispatch_stored)
+        self.pacer: Pacer | None = None
 
     async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
         """Store events in the inbox and acknowledge; dispatch everything else."""
@@ -62,17 +64,21 @@ class SerendipApp(AsyncApp):
 
 
 def build_app(
-    config: Config, store: Store, client: AsyncWebClient | None = None, socket_mode: bool = False
-) -> SerendipApp:
-    """Build the Bolt app; `socket_mode` skips signature checks (the socket is authenticated)."""
+    config: Config, store: Store, client: AsyncWebClient | None = None, socket_mode: bool = False,
+    pacer: Pacer | None = None,
+) -> SerendipApp:  # fmt: skip
+    """Build the Bolt app; `socket_mode` skips signature checks (the socket is authenticated).
+    Its posts keep to `pacer` (shared with the scheduler's digests) or to a pacer of its own."""
+    pacer = pacer or Pacer(config.send_rate)
     app = SerendipApp(
         store,
-        client=client or make_client(config.bot_token, config.api_url),
+        client=client or make_client(config.bot_token, config.api_url, pacer=pacer),
         signing_secret=config.signing_secret or "",
         request_verification_enabled=not socket_mode,
         process_before_response=True,
         logger=logging.getLogger("serendip.bolt"),
     )
+    app.pacer = pacer
 
     async def inject(context: dict[str, Any], next: Any) -> None:
         context["store"] = store

@@ -132,6 +132,7 @@ async def run_demo(quiet: bool = False) -> int:
                 "SLACK_BOT_TOKEN": slack.bot_token, "SLACK_APP_TOKEN": slack.app_token,
                 "SLACK_API_URL": slack.api_url, "SERENDIP_DB": str(Path(folder) / "demo.db"),
                 "SERENDIP_FETCH_LINKS": "off", "SERENDIP_LOG_LEVEL": "WARNING",
+                "SERENDIP_SEND_RATE": "100000",
             }, dotenv=None)  # fmt: skip
             slack.deliver_socket(ack_timeout=3.0)
             web_app = build_server(config, socket_mode=True, scheduler=False)

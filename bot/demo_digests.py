@@ -13,9 +13,10 @@ from typing import Any
 
 from bot.config import Config
 from bot.localslack import LocalSlack, LocalSlackError
+from bot.pacer import Pacer
 from bot.slack_client import make_client
 from bot.store import Store
-from jobs.delivery import EVENT_TYPE, Pacer
+from jobs.delivery import EVENT_TYPE
 from jobs.digest_text import render
 from jobs.digests import run_digests
 from jobs.people_sync import refresh_people

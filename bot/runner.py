@@ -15,6 +15,7 @@ from bot.app import build_app
 from bot.config import Config
 from bot.fetch import AllowList, SafeFetcher, SystemResolver
 from bot.inbox import InboxWorker
+from bot.pacer import Pacer
 from bot.server import build_web_app
 from bot.slack_client import make_client
 from bot.store import Store
@@ -29,7 +30,8 @@ INBOX = web.AppKey("inbox", InboxWorker)
 def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> web.Application:
     """The whole bot as an aiohttp application; `cleanup_ctx` starts and stops each part."""
     store = Store(config.db_path)
-    bolt_app = build_app(config, store, socket_mode=socket_mode)
+    pacer = Pacer(config.send_rate)  # one send rate for the process: every kind of post
+    bolt_app = build_app(config, store, socket_mode=socket_mode, pacer=pacer)
     mode = "socket" if socket_mode else "http"
     web_app = build_web_app(store, mode, None if socket_mode else bolt_app, config.signing_secret)
 
@@ -55,8 +57,8 @@ def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> w
         await worker.stop()
 
     async def scheduler_ctx(_: web.Application) -> AsyncIterator[None]:
-        client = make_client(config.bot_token, config.api_url)
-        jobs = build_scheduler(store, config, fetch, client)
+        client = make_client(config.bot_token, config.api_url, pacer=pacer)
+        jobs = build_scheduler(store, config, fetch, client, pacer)
         jobs.start()
         yield
         jobs.shutdown(wait=False)

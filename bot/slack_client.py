@@ -18,6 +18,8 @@ from slack_sdk.http_retry.builtin_async_handlers import (
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.pacer import PacedClient, Pacer
+
 READ_PREFIXES = (
     "auth.test", "apps.connections.open", "conversations.history", "conversations.replies",
     "conversations.info", "conversations.members", "conversations.list", "users.info",
@@ -54,8 +56,13 @@ def retry_handlers(rate_limit_retries: int = 3) -> list[AsyncRetryHandler]:
     ]
 
 
-def make_client(token: str | None, api_url: str, timeout: int = 30) -> AsyncWebClient:
-    """An AsyncWebClient for SLACK_API_URL with Serendip's retry policy."""
-    return AsyncWebClient(
+def make_client(
+    token: str | None, api_url: str, timeout: int = 30, pacer: Pacer | None = None
+) -> AsyncWebClient:
+    """An AsyncWebClient for SLACK_API_URL with Serendip's retry policy; with `pacer`, its
+    posts keep to the send rate."""
+    client = PacedClient(
         token=token, base_url=api_url, timeout=timeout, retry_handlers=retry_handlers()
     )
+    client.pacer = pacer
+    return client

@@ -15,7 +15,7 @@ import copy
 import logging
 import secrets
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.pacer import PacedClient, Pacer
 from bot.store import Store
 from bot.store.outbox import OutboxRow
 
@@ -43,47 +44,6 @@ UNREADABLE = frozenset({"channel_not_found", "not_in_channel", "is_archived", "m
                         "account_inactive", "user_not_found"})  # fmt: skip
 WORKERS = 8
 MAX_RATE_LIMITS = 20  # per run; what is left stays pending for the next tick
-
-
-class Pacer:
-    """At most `per_minute` posts for the workspace and one per second per channel.
-
-    Each post reserves the next free slot before it sleeps, so concurrent senders never
-    exceed the rate; a 429 pushes every slot past its Retry-After.
-    """
-
-    def __init__(
-        self, per_minute: int, per_channel: float = 1.0,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-    ) -> None:  # fmt: skip
-        self.interval = 60.0 / per_minute
-        self.per_channel = per_channel
-        self.clock, self.sleep = clock, sleep
-        self._next = 0.0
-        self._paused_until = 0.0
-        self._channels: dict[str, float] = {}
-
-    def reserve(self, channel: str) -> float:
-        """Book the next slot for a post to `channel`; returns how long to wait for it."""
-        now = self.clock()
-        slot = max(now, self._next, self._channels.get(channel, 0.0))
-        self._next = slot + self.interval
-        self._channels[channel] = slot + self.per_channel
-        return slot - now
-
-    async def wait(self, channel: str) -> None:
-        """Wait for this post's slot, and past any 429 pause that began meanwhile."""
-        delay = self.reserve(channel)
-        if delay > 0:
-            await self.sleep(delay)
-        while (left := self._paused_until - self.clock()) > 0:
-            await self.sleep(left)
-
-    def pause(self, seconds: float) -> None:
-        """Slack said 429: no post before `seconds` from now."""
-        self._paused_until = max(self._paused_until, self.clock() + seconds)
-        self._next = max(self._next, self._paused_until)
 
 
 @dataclass
@@ -110,6 +70,8 @@ def without_rate_limit_retries(client: AsyncWebClient) -> AsyncWebClient:
     poster = copy.copy(client)  # the same token, URL, session and settings
     poster.retry_handlers = [h for h in client.retry_handlers
                              if not isinstance(h, AsyncRateLimitErrorRetryHandler)]  # fmt: skip
+    if isinstance(poster, PacedClient):
+        poster.pacer = None  # the deliverer waits on the pacer itself, and hears its 429s
     return poster
 
 

@@ -20,9 +20,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.digest_models import DigestSnapshot
+from bot.pacer import Pacer
 from bot.store import Store
 from jobs.compose import Composed, Composer, channel_digest, personal_digest
-from jobs.delivery import Deliverer, DeliveryReport, Pacer
+from jobs.delivery import Deliverer, DeliveryReport
 from jobs.digest_blocks import build_digest
 from jobs.periods import Cadence, Period, key_expires, now_period, scheduled_period, week_key
 

@@ -11,8 +11,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
+from bot.pacer import Pacer
 from bot.store import Store
-from jobs.delivery import Pacer
 from jobs.digests import run_digests
 from jobs.fetching import Fetch
 from jobs.housekeeping import run_housekeeping
@@ -57,8 +57,9 @@ async def reroute_tick(store: Store, client: AsyncWebClient, config: Config) -> 
 
 
 def build_scheduler(
-    store: Store, config: Config, fetch: Fetch | None = None, client: AsyncWebClient | None = None
-) -> AsyncIOScheduler:
+    store: Store, config: Config, fetch: Fetch | None = None, client: AsyncWebClient | None = None,
+    pacer: Pacer | None = None,
+) -> AsyncIOScheduler:  # fmt: skip
     """A scheduler with Serendip's jobs; started and stopped by the server's cleanup context."""
     tz = ZoneInfo(config.tz)
     scheduler = AsyncIOScheduler(timezone=tz)
@@ -73,7 +74,7 @@ def build_scheduler(
         args=[store, config], id="housekeeping-at-start", replace_existing=True,
     )  # fmt: skip
     if client is not None:
-        _add_digest_jobs(scheduler, store, config, client, tz)
+        _add_digest_jobs(scheduler, store, config, client, tz, pacer or Pacer(config.send_rate))
     if fetch is not None:
         scheduler.add_job(
             link_health_job, "cron", hour=LINK_HEALTH_HOUR, args=[store, fetch], id="link-health",
@@ -84,7 +85,7 @@ def build_scheduler(
 
 def _add_digest_jobs(
     scheduler: AsyncIOScheduler, store: Store, config: Config, client: AsyncWebClient,
-    tz: ZoneInfo,
+    tz: ZoneInfo, pacer: Pacer,
 ) -> None:  # fmt: skip
     """People first (time zones decide who is due), then a digest tick every few minutes."""
     start = datetime.now(tz)
@@ -101,8 +102,7 @@ def _add_digest_jobs(
         id="question-reroute", replace_existing=True, max_instances=1, coalesce=True,
         misfire_grace_time=REROUTE_TICK_MINUTES * 60,
     )  # fmt: skip
-    # One pacer for the process: the send rate holds across ticks, not per tick.
-    pacer = Pacer(config.send_rate)
+    # One pacer for the process: the send rate holds across ticks and kinds of post.
     scheduler.add_job(
         digest_tick, "interval", minutes=DIGEST_TICK_MINUTES, args=[store, client, config, pacer],
         id="digest-tick", replace_existing=True, max_instances=1, coalesce=True,

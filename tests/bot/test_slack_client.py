@@ -6,7 +6,9 @@ import pytest
 from slack_sdk.errors import SlackApiError
 
 from bot.localslack import LocalSlack
+from bot.pacer import PacedClient, Pacer
 from bot.slack_client import make_client
+from jobs.delivery import without_rate_limit_retries
 
 
 async def test_reads_retried_after_429_and_5xx() -> None:
@@ -41,3 +43,26 @@ async def test_wrong_token_is_an_error_not_a_retry() -> None:
             await client.auth_test()
         assert info.value.response["error"] == "invalid_auth"
         assert len(slack.calls_of("auth.test")) == 1
+
+
+async def test_every_post_keeps_to_the_shared_send_rate() -> None:
+    """Cards, notes and DMs wait for the same pacer as digests (which pace themselves)."""
+    now = [0.0]
+    waits: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(60, clock=lambda: now[0], sleep=sleep)  # one post a second, workspace-wide
+    async with LocalSlack() as slack:
+        slack.add_channel("C1", name="general", members=[], bot_member=True)
+        slack.add_channel("C2", name="random", members=[], bot_member=True)
+        client = make_client(slack.bot_token, slack.api_url, pacer=pacer)
+        for channel in ("C1", "C1", "C2"):
+            assert (await client.chat_postMessage(channel=channel, text="hi"))["ok"]
+        assert waits == [1.0, 1.0]  # the rate, not the per-channel second, spaces them
+        digests = without_rate_limit_retries(client)
+        await digests.chat_postMessage(channel="C1", text="a digest")
+        assert waits == [1.0, 1.0]  # the deliverer waits on the pacer itself
+        assert isinstance(client, PacedClient) and client.pacer is pacer

@@ -61,6 +61,8 @@ def bot_config(slack: LocalSlack, db: Path, mode: str, **extra: str) -> Config:
         "SLACK_API_URL": slack.api_url,
         "SERENDIP_DB": str(db),
         "SERENDIP_FETCH_LINKS": "off",
+        # A local Slack takes posts as fast as they come; tests of pacing set their own rate.
+        "SERENDIP_SEND_RATE": "100000",
         **extra,
     }
     if mode == "socket":

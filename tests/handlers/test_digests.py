@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.pacer import Pacer
 from jobs.compose import Composer, personal_digest
-from jobs.delivery import Pacer
 from jobs.digests import load, run_digests
 from jobs.periods import now_period
 from tests.handlers.conftest import Env

@@ -16,8 +16,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Config, load_config
 from bot.localslack import LocalSlack
 from bot.localslack.blockkit import check_message
+from bot.pacer import Pacer
 from bot.store import Store
-from jobs.delivery import Deliverer, Pacer
+from jobs.delivery import Deliverer
 from jobs.digests import plan_team, run_digests
 from tests.jobs.seed import channel, person, share, vote
 
