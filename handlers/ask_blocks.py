@@ -46,10 +46,10 @@ def asker_label(question: Question, name: str | None) -> str:
     return escape(name or "a colleague")
 
 
-def build_question_card(
-    question: Question, asker: str | None, best: str | None = None
-) -> dict[str, Any]:
-    """The question as posted: answers go in its thread; `best` names the chosen answerer."""
+def build_question_card(question: Question, asker: str | None) -> dict[str, Any]:
+    """The question as posted (answers go in its thread), and whether it was answered. The
+    answerer is credited by a note in the thread, which their forget-me deletes; the card,
+    credited to the asker, never names them."""
     how = (
         "The asker picks the best answer privately."
         if question.anon
@@ -60,8 +60,10 @@ def build_question_card(
         _section(inert(question.text, 2900)),
         _context(f"Know the answer, or who might? Reply in the thread. {how}"),
     ]
-    if best is not None:
-        blocks.append(_section(f":white_check_mark: *Answered*: best answer by {escape(best)}"))
+    if question.status == "answered":
+        blocks.append(
+            _section(":white_check_mark: *Answered*: the best answer is marked in the thread.")
+        )
     metadata = {"event_type": QUESTION_EVENT, "event_payload": {"question_id": question.id}}
     text = f"Question: {inert(question.text, 2900)}"
     return {"text": text, "blocks": blocks, "metadata": metadata}

@@ -132,7 +132,7 @@ async def choose_best(
     if marked is None:
         return "This question is no longer open."
     answerer = await person_name(store, client, question.team_id, reply.user)
-    await refresh_card(store, client, marked, answerer)
+    await refresh_card(store, client, marked)
     try:
         note = await client.chat_postMessage(channel=reply.channel, thread_ts=reply.thread_ts,
                                              **build_best_answer_note(answerer))  # fmt: skip
@@ -144,13 +144,11 @@ async def choose_best(
     return f"Marked {escape(answerer)}'s reply as the best answer. Thanks for closing the loop!"
 
 
-async def refresh_card(
-    store: Store, client: AsyncWebClient, question: Question, answerer: str | None
-) -> None:
-    """Show on the card whether (and by whom) the question was answered."""
+async def refresh_card(store: Store, client: AsyncWebClient, question: Question) -> None:
+    """Show on the card whether the question was answered."""
     if not question.channel or not question.ts:
         return
-    card = build_question_card(question, await _asker_name(store, client, question), answerer)
+    card = build_question_card(question, await _asker_name(store, client, question))
     try:
         await client.chat_update(channel=question.channel, ts=question.ts, text=card["text"],
                                  blocks=card["blocks"])  # fmt: skip
@@ -185,7 +183,7 @@ async def answer_reaction(
         await store.unmark_best_answer(question.id)
         reopened = await store.question(question.id)
         if reopened is not None:
-            await refresh_card(store, client, reopened, None)
+            await refresh_card(store, client, reopened)
 
 
 async def reply_deleted(store: Store, client: AsyncWebClient, team_id: str, channel: str,
@@ -195,4 +193,4 @@ async def reply_deleted(store: Store, client: AsyncWebClient, team_id: str, chan
     if question is not None and question.best_ts == ts:
         reopened = await store.question(question.id)
         if reopened is not None:
-            await refresh_card(store, client, reopened, None)
+            await refresh_card(store, client, reopened)

@@ -58,7 +58,7 @@ def test_cards_and_dms_are_inert_and_within_limits() -> None:
     messages = [
         build_til_card(HOSTILE, "<!here> ana"),
         build_question_card(question(), HOSTILE),
-        build_question_card(question(True), None, best="<@U2>"),
+        build_question_card(replace(question(True), status="answered"), None),
         build_expert_dm(question(), HOSTILE, "https://x.slack.com/p1|x>", 3),
         build_best_answer_note("<!everyone>"),
     ]
