@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--days", type=int, default=7, help="length of a period (default 7)")
     stats.add_argument("--people", action="store_true",
                        help="figures per person (needs SERENDIP_INDIVIDUAL_STATS=on)")  # fmt: skip
+    report = sub.add_parser("report", help="a self-contained HTML report: figures and charts")
+    report.add_argument("--html", required=True, metavar="FILE", help="write the report here")
+    report.add_argument("--days", type=int, default=7, help="length of a period (default 7)")
     demo = sub.add_parser("demo", help="an offline show of the bot against a local Slack")
     demo.add_argument("--quiet", action="store_true", help="print only the summary")
     return parser
@@ -174,6 +177,11 @@ def _digest(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_days(days: int) -> None:
+    if not 1 <= days <= 3650:
+        raise CommandError(f"--days must be between 1 and 3650, got {days}")
+
+
 def _stats(config: Config, args: argparse.Namespace) -> int:
     import json
     import time
@@ -181,8 +189,7 @@ def _stats(config: Config, args: argparse.Namespace) -> int:
     from bot.stats import learning_stats, render_table
     from bot.store import Store
 
-    if not 1 <= args.days <= 3650:
-        raise CommandError(f"--days must be between 1 and 3650, got {args.days}")
+    _check_days(args.days)
     if args.people and not config.individual_stats:
         raise CommandError("figures per person need SERENDIP_INDIVIDUAL_STATS=on")
     store = Store(_existing_db(config)).open()
@@ -195,6 +202,25 @@ def _stats(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(config: Config, args: argparse.Namespace) -> int:
+    import time
+
+    from bot.report_html import render_html, write_report
+    from bot.stats import report_data
+    from bot.store import Store
+
+    _check_days(args.days)
+    now = time.time()
+    store = Store(_existing_db(config)).open()
+    try:
+        data = store.read_sync(report_data, None, now, args.days, config.minutes_saved)
+    finally:
+        store.close()
+    write_report(Path(args.html), render_html(data, now))
+    print(f"wrote the learning report to {args.html}")
+    return 0
+
+
 def _demo(config: Config, args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
@@ -203,5 +229,5 @@ def _demo(config: Config, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {
     "run": _run, "export": _export, "forget": _forget, "backup": _backup, "demo": _demo,
-    "digest": _digest, "stats": _stats,
+    "digest": _digest, "stats": _stats, "report": _report,
 }  # fmt: skip
