@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import __version__
 from bot.config import Config, ConfigError, load_config
+from bot.demo_report import DEMO_REPORT
 from bot.logs import setup_logging
 
 
@@ -46,6 +47,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--days", type=int, default=7, help="length of a period (default 7)")
     demo = sub.add_parser("demo", help="an offline show of the bot against a local Slack")
     demo.add_argument("--quiet", action="store_true", help="print only the summary")
+    demo.add_argument("--report", metavar="FILE", help=f"where to write its HTML report "
+                      f"(default {DEMO_REPORT})")  # fmt: skip
     return parser
 
 
@@ -224,7 +227,8 @@ def _report(config: Config, args: argparse.Namespace) -> int:
 def _demo(config: Config, args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
-    return asyncio.run(run_demo(quiet=args.quiet))
+    report = Path(args.report) if args.report else DEMO_REPORT
+    return asyncio.run(run_demo(quiet=args.quiet, report=report))
 
 
 COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {
