@@ -10,9 +10,11 @@ import asyncio
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.config import Config
-from bot.store import Store
+if TYPE_CHECKING:  # the command line imports this module: keep its start-up light
+    from bot.config import Config
+    from bot.store import Store
 
 DEMO_REPORT = Path(tempfile.gettempdir()) / "serendip-demo-report.html"
 
