@@ -13,6 +13,7 @@ from typing import Any
 
 from bot import __version__
 from bot.config import Config, ConfigError, load_config
+from bot.demo_report import DEMO_REPORT
 from bot.logs import setup_logging
 
 
@@ -41,8 +42,13 @@ def _parser() -> argparse.ArgumentParser:
     stats.add_argument("--days", type=int, default=7, help="length of a period (default 7)")
     stats.add_argument("--people", action="store_true",
                        help="figures per person (needs SERENDIP_INDIVIDUAL_STATS=on)")  # fmt: skip
+    report = sub.add_parser("report", help="a self-contained HTML report: figures and charts")
+    report.add_argument("--html", required=True, metavar="FILE", help="write the report here")
+    report.add_argument("--days", type=int, default=7, help="length of a period (default 7)")
     demo = sub.add_parser("demo", help="an offline show of the bot against a local Slack")
     demo.add_argument("--quiet", action="store_true", help="print only the summary")
+    demo.add_argument("--report", metavar="FILE", help=f"where to write its HTML report "
+                      f"(default {DEMO_REPORT})")  # fmt: skip
     return parser
 
 
@@ -174,6 +180,11 @@ def _digest(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_days(days: int) -> None:
+    if not 1 <= days <= 3650:
+        raise CommandError(f"--days must be between 1 and 3650, got {days}")
+
+
 def _stats(config: Config, args: argparse.Namespace) -> int:
     import json
     import time
@@ -181,8 +192,7 @@ def _stats(config: Config, args: argparse.Namespace) -> int:
     from bot.stats import learning_stats, render_table
     from bot.store import Store
 
-    if not 1 <= args.days <= 3650:
-        raise CommandError(f"--days must be between 1 and 3650, got {args.days}")
+    _check_days(args.days)
     if args.people and not config.individual_stats:
         raise CommandError("figures per person need SERENDIP_INDIVIDUAL_STATS=on")
     store = Store(_existing_db(config)).open()
@@ -195,13 +205,33 @@ def _stats(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(config: Config, args: argparse.Namespace) -> int:
+    import time
+
+    from bot.report_html import render_html, write_report
+    from bot.stats import report_data
+    from bot.store import Store
+
+    _check_days(args.days)
+    now = time.time()
+    store = Store(_existing_db(config)).open()
+    try:
+        data = store.read_sync(report_data, None, now, args.days, config.minutes_saved)
+    finally:
+        store.close()
+    write_report(Path(args.html), render_html(data, now))
+    print(f"wrote the learning report to {args.html}")
+    return 0
+
+
 def _demo(config: Config, args: argparse.Namespace) -> int:
     from bot.demo import run_demo
 
-    return asyncio.run(run_demo(quiet=args.quiet))
+    report = Path(args.report) if args.report else DEMO_REPORT
+    return asyncio.run(run_demo(quiet=args.quiet, report=report))
 
 
 COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {
     "run": _run, "export": _export, "forget": _forget, "backup": _backup, "demo": _demo,
-    "digest": _digest, "stats": _stats,
+    "digest": _digest, "stats": _stats, "report": _report,
 }  # fmt: skip

@@ -1,7 +1,8 @@
 """`serendip demo`: the real bot against the built-in local Slack, replaying a small team's day.
 
 It shows what was captured, then runs the digest job and shows a channel and a personal digest,
-then a question asked with /ask, routed to a likely expert, answered, and found with /find.
+then a question asked with /ask, routed to a likely expert, answered, and found with /find, and
+ends with the learning figures and an HTML report written where it says.
 Nothing leaves 127.0.0.1: the local Slack listens there, the bot talks to it over Socket Mode,
 link fetching is off, and the database lives in a temporary folder that is removed at the end.
 """
@@ -21,6 +22,7 @@ from aiohttp import web
 from bot.config import Config, load_config
 from bot.demo_digests import headline, show_digests
 from bot.demo_questions import show_question_flow
+from bot.demo_report import DEMO_REPORT, show_report
 from bot.localslack import LocalSlack
 from bot.runner import INBOX, STORE, build_server
 
@@ -120,8 +122,9 @@ def render_items(items: list[dict[str, Any]], names: dict[str, str]) -> list[str
     return lines
 
 
-async def run_demo(quiet: bool = False) -> int:
-    """Run the whole show and print what was captured; returns the exit status."""
+async def run_demo(quiet: bool = False, report: Path = DEMO_REPORT) -> int:
+    """Run the whole show, print what was captured and write the HTML report to `report`;
+    returns the exit status."""
     say: Callable[[str], None] = (lambda _: None) if quiet else print
     logging.getLogger().setLevel(logging.WARNING)  # the show's output, not the bot's logs
     data = load_conversation()
@@ -139,7 +142,9 @@ async def run_demo(quiet: bool = False) -> int:
             runner = web.AppRunner(web_app)
             await runner.setup()  # opens the store and connects over Socket Mode
             try:
-                return await _show(slack, data, web_app, config, say)
+                await _show(slack, data, web_app, config, say)
+                print(await show_report(web_app[STORE], config, report))
+                return 0
             finally:
                 await runner.cleanup()
 
@@ -165,8 +170,8 @@ async def _capture(
 async def _show(
     slack: LocalSlack, data: Script, web_app: web.Application, config: Config,
     say: Callable[[str], None],
-) -> int:  # fmt: skip
-    """Capture, print what was stored, then send and print the digests; returns 0."""
+) -> None:  # fmt: skip
+    """Capture, print what was stored, send and print the digests, then the question."""
     items = await _capture(slack, data, web_app, say)
     channels = {c["id"]: c["name"] for c in data["channels"]}
     print(f"\nCaptured {len(items)} item(s):")
@@ -186,4 +191,3 @@ async def _show(
 
     flow = await show_question_flow(slack, web_app[STORE], settle, people, say)
     print(flow.summary(people))
-    return 0

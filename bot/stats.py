@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from bot.store import stats as sql
 
 DAY = 86400.0
+CHART_WEEKS = 8
 RATES = ("answer_rate", "best_answer_rate")
 LABELS = {
     "items_shared": "Items shared", "sharers": "People sharing", "learnings": "Learnings",
@@ -70,7 +71,21 @@ def week_windows(now: float, weeks: int = 8) -> list[tuple[float, float]]:
     return [(now - (weeks - n) * 7 * DAY, now - (weeks - n - 1) * 7 * DAY) for n in range(weeks)]
 
 
-def _cell(name: str, value: Any) -> str:
+def report_data(
+    db: Database, team_id: str | None, now: float, days: int, minutes_saved: int
+) -> dict[str, Any]:
+    """What the report and the pulse show: the figures (`stats`), the weekly `series` of the
+    last CHART_WEEKS weeks, and the `flows` between channels over those weeks."""
+    weeks = week_windows(now, CHART_WEEKS)
+    return {
+        "stats": learning_stats(db, team_id, now, days, minutes_saved),
+        "series": sql.weekly_series(db, team_id, weeks),
+        "flows": sql.flows(db, team_id, (weeks[0][0], now)),
+    }
+
+
+def cell(name: str, value: Any) -> str:
+    """One figure as a person reads it: `n/a`, a percentage for rates, else the number."""
     if value is None:
         return "n/a"
     if name in RATES:
@@ -78,7 +93,8 @@ def _cell(name: str, value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _change(name: str, before: Any, after: Any) -> str:
+def change(name: str, before: Any, after: Any) -> str:
+    """The change of a figure between periods: `+2`, `-5 pts` (rates), `=`, or blank."""
     if before is None or after is None:
         return ""
     delta = after - before
@@ -92,8 +108,8 @@ def render_table(report: dict[str, Any]) -> str:
     current, previous = report["current"], report["previous"]
     head = ("", f"previous {report['days']} days", f"last {report['days']} days", "change")
     rows = [head] + [
-        (label, _cell(name, previous[name]), _cell(name, current[name]),
-         _change(name, previous[name], current[name]))
+        (label, cell(name, previous[name]), cell(name, current[name]),
+         change(name, previous[name], current[name]))
         for name, label in LABELS.items()
     ]  # fmt: skip
     widths = [max(len(row[i]) for row in rows) for i in range(4)]

@@ -18,6 +18,7 @@ from jobs.fetching import Fetch
 from jobs.housekeeping import run_housekeeping
 from jobs.link_health import check_links
 from jobs.people_sync import refresh_people
+from jobs.pulse import LearningPulse
 from jobs.questions import reroute_unanswered
 
 log = logging.getLogger(__name__)
@@ -26,6 +27,7 @@ LINK_HEALTH_HOUR = 4
 DIGEST_TICK_MINUTES = 5
 PEOPLE_HOUR = 2
 REROUTE_TICK_MINUTES = 15
+PULSE_TICK_MINUTES = 15
 
 
 async def housekeeping_job(store: Store, config: Config) -> None:
@@ -56,6 +58,11 @@ async def reroute_tick(store: Store, client: AsyncWebClient, config: Config) -> 
     await reroute_unanswered(store, client, config, time.time())
 
 
+async def pulse_tick(pulse: LearningPulse) -> None:
+    """Post this week's learning pulse if it is due and was not posted yet."""
+    await pulse.tick(datetime.now(UTC))
+
+
 def build_scheduler(
     store: Store, config: Config, fetch: Fetch | None = None, client: AsyncWebClient | None = None,
     pacer: Pacer | None = None,
@@ -75,6 +82,15 @@ def build_scheduler(
     )  # fmt: skip
     if client is not None:
         _add_digest_jobs(scheduler, store, config, client, tz, pacer or Pacer(config.send_rate))
+    if client is not None and config.report_channel:
+        # A tick, not a cron job: a pulse missed while the bot was down still goes out that week.
+        scheduler.add_job(
+            pulse_tick, "interval", minutes=PULSE_TICK_MINUTES,
+            args=[LearningPulse(store, client, config)], id="learning-pulse",
+            replace_existing=True, max_instances=1, coalesce=True,
+            next_run_time=datetime.now(tz) + timedelta(seconds=60),
+            misfire_grace_time=PULSE_TICK_MINUTES * 60,
+        )  # fmt: skip
     if fetch is not None:
         scheduler.add_job(
             link_health_job, "cron", hour=LINK_HEALTH_HOUR, args=[store, fetch], id="link-health",

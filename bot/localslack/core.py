@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from .dispatcher import Dispatcher
 from .events import envelope
+from .files import Uploads
 from .objects import Identity
 from .socket_mode import SocketHub
 from .types import JSON, ApiCall, ApiError, Delivery
@@ -43,6 +44,7 @@ class Core:
         self.responses: list[JSON] = []
         self.server_errors: list[str] = []
         self.home_views: dict[str, JSON] = {}
+        self.uploads = Uploads()
         self.installed = True
         self._modals: dict[str, JSON] = {}
         self._triggers: dict[str, float] = {}

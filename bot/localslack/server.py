@@ -9,11 +9,12 @@ from types import TracebackType
 import aiohttp
 from aiohttp import web
 
-from . import api_chat, api_conversations, api_misc
+from . import api_chat, api_conversations, api_files, api_misc
 from .actions_interactive import InteractiveActions
 from .actions_messages import MessageActions
 from .actions_workspace import WorkspaceActions
 from .events import envelope
+from .files import handle_upload
 from .http_delivery import signed_headers
 from .responses import handle_response
 from .types import JSON, ApiCall, Delivery
@@ -35,7 +36,10 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
     ) -> None:
         """Create the workspace; call start() to serve it."""
         super().__init__(team_id, signing_secret, team_name, bot_name)
-        methods = {**api_chat.METHODS, **api_conversations.METHODS, **api_misc.METHODS}
+        methods = {
+            **api_chat.METHODS, **api_conversations.METHODS, **api_misc.METHODS,
+            **api_files.METHODS,
+        }  # fmt: skip
         self.api = WebApi(self, methods, channel_of=api_chat.channel_id)
         self._runner: web.AppRunner | None = None
 
@@ -93,6 +97,8 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
         app.router.add_get("/link/", self.hub.handle)
         app.router.add_get("/link", self.hub.handle)
         app.router.add_post("/response/{key:.+}", self._response)
+        app.router.add_post("/upload/v1/{ticket}", self._upload)
+        app.router.add_get("/files-pri/{key}/{name}", self._file_private)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -126,6 +132,21 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
     async def _response(self, request: web.Request) -> web.Response:
         """Serve a response_url."""
         return await handle_response(self, request)
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        """Serve an upload URL of files.getUploadURLExternal."""
+        return await handle_upload(self.uploads, request)
+
+    async def _file_private(self, request: web.Request) -> web.Response:
+        """Serve a file's url_private to the bot token, as Slack serves it to its members."""
+        team, _, file_id = request.match_info["key"].partition("-")
+        stored = self.uploads.files.get(file_id)
+        auth = request.headers.get("Authorization", "")
+        if auth != f"Bearer {self.bot_token}" or team != self.team_id:
+            raise web.HTTPForbidden(text="not allowed")
+        if stored is None or not stored.completed or stored.name != request.match_info["name"]:
+            raise web.HTTPNotFound(text="file not found")
+        return web.Response(body=stored.data, content_type="application/octet-stream")
 
     # delivery mode --------------------------------------------------------
     def deliver_http(
@@ -170,6 +191,15 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
         dm = self.ws.dm_id(channel)
         ch = self.ws.channel(dm if dm is not None and channel not in self.ws.channels else channel)
         return [copy.deepcopy(m) for m in ch.log.all()]
+
+    def file_content(self, file_id: str) -> bytes | None:
+        """The bytes uploaded for a file (None: unknown or not uploaded yet)."""
+        stored = self.uploads.files.get(file_id)
+        return stored.data if stored is not None else None
+
+    def limit_uploads(self, max_bytes: int) -> None:
+        """Refuse files.getUploadURLExternal for files larger than this (Slack: 1 GB)."""
+        self.uploads.max_bytes = max_bytes
 
     async def wait_idle(self, timeout: float = 10.0, settle: float = 0.0) -> None:
         """Wait until no delivery is pending (optionally none for settle more seconds)."""

@@ -23,7 +23,7 @@ APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
 SCOPES = (
     "app_mentions:read,channels:history,channels:read,groups:history,groups:read,im:history,"
     "im:read,im:write,mpim:history,chat:write,commands,reactions:read,reactions:write,"
-    "users:read,links:read,links:write,team:read"
+    "users:read,links:read,links:write,team:read,files:write"
 )
 
 

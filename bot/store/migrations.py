@@ -238,8 +238,19 @@ def _m4_questions_and_search(db: Database) -> None:
             db.execute(statement)
 
 
+def _m5_learning_pulse(db: Database) -> None:
+    """The weeks whose learning pulse was claimed or posted, one row per workspace and week, so
+    a restart or a second tick never posts a week twice."""
+    db.execute(
+        "CREATE TABLE learning_pulse ("
+        " team_id TEXT NOT NULL, week TEXT NOT NULL, channel TEXT NOT NULL,"
+        " status TEXT NOT NULL, file_id TEXT, ts TEXT, at REAL NOT NULL,"
+        " PRIMARY KEY (team_id, week))"
+    )
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
-    _m1_initial, _m2_link_metadata, _m3_digests, _m4_questions_and_search,
+    _m1_initial, _m2_link_metadata, _m3_digests, _m4_questions_and_search, _m5_learning_pulse,
 ]  # fmt: skip
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.models import BotPost, ChannelInfo, ForgetResult, UserInfo
-from bot.store import outbox, questions
+from bot.store import outbox, questions, search_index
 from bot.store.items import refresh_items
 
 
@@ -160,7 +160,8 @@ def record_bot_post(db: Database, post: BotPost) -> None:
 TEAM_TABLES = ("votes", "flags", "shares", "items", "reactions", "users", "person_settings",
                "channels", "inbox", "bot_posts", "workspaces", "fetch_queue", "url_aliases",
                "item_terms", "term_df", "outbox", "digest_sent", "dm_channels", "activity",
-               "less_like", "digest_clicks", "digest_credits")  # fmt: skip
+               "less_like", "digest_clicks", "digest_credits", "questions", "replies", "routings",
+               "knowledge_gaps", "learning_pulse")  # fmt: skip
 # link_checks has no team_id: its rows go with their items (delete_items)
 
 
@@ -170,6 +171,8 @@ def delete_workspace(db: Database, team_id: str) -> None:
         "DELETE FROM link_checks WHERE item_id IN (SELECT id FROM items WHERE team_id = ?)",
         [team_id],
     )
+    for (item_id,) in db.execute("SELECT id FROM items WHERE team_id = ?", [team_id]).fetchall():
+        search_index.drop_item(db, item_id)  # the full-text indexes forget only what they are told
     for table in TEAM_TABLES:
         db.execute(f"DELETE FROM {table} WHERE team_id = ?", [team_id])
 

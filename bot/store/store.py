@@ -34,6 +34,7 @@ from bot.store.digest_actions import DigestActions
 from bot.store.home_actions import HomeActions
 from bot.store.migrations import migrate
 from bot.store.review_actions import ReviewActions
+from bot.store.stats_actions import StatsActions
 from bot.store.writer import Writer
 
 T = TypeVar("T")
@@ -53,7 +54,7 @@ def connect(path: str) -> Database:
     return db
 
 
-class Store(DigestActions, AskActions, ReviewActions, HomeActions):
+class Store(DigestActions, AskActions, ReviewActions, HomeActions, StatsActions):
     """Serendip's data, named after what the bot does with it."""
 
     def __init__(self, path: str | Path, readers: int = 2) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot.demo import run_demo
 from bot.demo_digests import newest_digest
 
 
-async def test_demo_shows_what_was_captured(capsys: pytest.CaptureFixture[str]) -> None:
-    assert await run_demo(quiet=False) == 0
+async def test_demo_shows_what_was_captured(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert await run_demo(quiet=False, report=tmp_path / "report.html") == 0
     out = capsys.readouterr().out
     assert "Captured 8 item(s)" in out
     assert "Write-Ahead Logging" in out and "ana in #engineering, dee in #data" in out
@@ -19,9 +23,9 @@ async def test_demo_shows_what_was_captured(capsys: pytest.CaptureFixture[str]) 
 
 
 async def test_demo_shows_a_channel_and_a_personal_digest(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    assert await run_demo(quiet=False) == 0
+    assert await run_demo(quiet=False, report=tmp_path / "report.html") == 0
     out = capsys.readouterr().out
     assert "Channel digest for #engineering" in out and "Personal digest for ana" in out
     channel = out.split("Channel digest for #engineering")[1].split("Personal digest for")[0]
@@ -36,8 +40,10 @@ async def test_demo_shows_a_channel_and_a_personal_digest(
     assert "Digests: 3 channel (#engineering, #data, #leads), 3 personal (ana, bo, cy)." in out
 
 
-async def test_quiet_demo_prints_only_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
-    assert await run_demo(quiet=True) == 0
+async def test_quiet_demo_prints_only_the_summary(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert await run_demo(quiet=True, report=tmp_path / "report.html") == 0
     out = capsys.readouterr().out
     assert "Captured 8 item(s)" in out and "Digests: 3 channel" in out
     assert "Question: routed to ana, cy, answered" in out
@@ -46,15 +52,28 @@ async def test_quiet_demo_prints_only_the_summary(capsys: pytest.CaptureFixture[
 
 
 async def test_demo_shows_a_question_asked_routed_answered_and_found(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    assert await run_demo(quiet=False) == 0
+    assert await run_demo(quiet=False, report=tmp_path / "report.html") == 0
     out = capsys.readouterr().out.split("A question:")[1]
     assert "Posted your question in #engineering" in out
     assert "Serendip sends ana a direct message" in out  # she shared the WAL article
     assert "Serendip sends bo" not in out and "Serendip sends dee" not in out  # asker, opted out
     assert "*Best answer* (ana): A checkpoint copies pages" in out
     assert "Question: routed to ana, cy, answered, found by /find: 1 result(s)." in out
+
+
+async def test_demo_ends_with_the_figures_and_writes_the_html_report(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    report = tmp_path / "report.html"
+    assert await run_demo(quiet=True, report=report) == 0
+    out = capsys.readouterr().out.split("Question: routed to")[1]
+    assert "Learning figures," in out and "Items shared" in out and "Answer rate" in out
+    assert out.rstrip().endswith(f"The HTML learning report (figures and charts): {report}")
+    html = report.read_text(encoding="utf-8")
+    assert html.startswith("<!doctype html>") and "data:image/svg+xml;base64," in html
+    assert "#data to #engineering" in html and "leads" not in html  # a private channel
 
 
 def test_newest_digest_is_the_latest_bot_post_with_digest_metadata() -> None:

@@ -158,6 +158,25 @@ async def test_uninstall_purges_only_that_workspace_after_grace(store: Store) ->
     assert (await store.counts(T))["items"] == 1
 
 
+async def test_purge_takes_questions_gaps_and_search_documents(store: Store) -> None:
+    walrus = ItemDraft("learning", "learning:C1:1.0", text="TIL walrus")
+    await store.save_message(ShareInput("T2", "C1", "1.0", "U1", "TIL walrus", False), [walrus])
+    await store.save_message(share(text="TIL walrus too"), [link()])
+    await store.create_question("T2", "U1", False, "walrus?", "C1")
+    await store.record_gap("T2", "narwhal")
+    await store.mark_uninstalled("T2", time.time() - 30 * 86400, 5)
+    assert await store.purge_uninstalled(time.time()) == ["T2"]
+
+    def left(db: Database) -> list[int]:
+        db.execute("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')")
+        tables = ("search_docs", "questions", "knowledge_gaps")
+        return [db.execute(f"SELECT count(*) FROM {t} WHERE team_id = 'T2'").fetchone()[0]
+                for t in tables]  # fmt: skip
+
+    assert store.read_sync(left) == [0, 0, 0]
+    assert len(await store.search(T, "walrus")) == 1  # the other workspace's item is still found
+
+
 async def test_activity_cancels_uninstall(store: Store) -> None:
     await store.mark_uninstalled("T2", time.time() - 30 * 86400, 10)
     await store.note_activity("T2", 9)  # delivered before the uninstall: changes nothing

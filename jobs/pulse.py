@@ -1,0 +1,177 @@
+"""The learning pulse: once a week, the figures and a chart posted to SERENDIP_REPORT_CHANNEL.
+
+The week is the ISO week, in SERENDIP_TZ, of the weekly digest time (the channel digests' period
+of jobs.periods), so the pulse goes out with them, and a missed one while its week is current.
+The week is claimed in the store before anything is sent, so ticks and restarts post it at most
+once. Figures are read and the chart drawn off the event loop; the post is Slack's upload flow:
+files.getUploadURLExternal, the bytes to the upload URL, then files.completeUploadExternal.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.config import Config
+from bot.models import BotPost
+from bot.stats import render_table
+from bot.store import Store
+from jobs.digests import due_period
+from jobs.periods import Period
+
+log = logging.getLogger(__name__)
+DAYS = 7
+MAX_ALT = 1000  # Slack's limit for a file's alt_txt
+UPLOAD_TIMEOUT = 60
+
+
+class Refused(Exception):
+    """Slack refused the pulse before sharing anything, so the week may be tried again."""
+
+
+def slack_escape(text: str) -> str:
+    """Text that Slack shows as written: only &, < and > are control characters."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def pulse_text(data: dict[str, Any], period: Period) -> str:
+    """The message beside the chart: every figure against the week before, and the gaps."""
+    when = period.end.strftime("%a %d %b %Y %H:%M")
+    table = slack_escape(render_table(data["stats"]))
+    return (f"*Learning pulse, week {period.key}*: the 7 days to {when} ({period.end.tzname()}) "
+            f"beside the 7 before. The chart shows the last 8 weeks and how knowledge flowed "
+            f"between channels.\n```\n{table}\n```")  # fmt: skip
+
+
+def render_chart(data: dict[str, Any]) -> tuple[bytes, str]:
+    """The PNG and its alt text (run in a thread: drawing takes a moment of CPU)."""
+    # Imported here, in the worker thread: matplotlib's import is slow and only the pulse needs it.
+    from bot.charts import flows_alt, pulse_chart, series_alt
+
+    alt = f"{series_alt(data['series'])} {flows_alt(data['flows'])}"
+    if len(alt) > MAX_ALT:
+        alt = alt[: MAX_ALT - 1] + "…"
+    return pulse_chart(data["series"], data["flows"]), alt
+
+
+async def upload_png(
+    client: AsyncWebClient, channel: str, png: bytes, title: str, alt: str, comment: str
+) -> tuple[str, str | None]:
+    """Share a PNG into a channel with a comment: (file id, message ts when Slack tells it).
+
+    Raises Refused when Slack did not act; any other error may have come after the share.
+    """
+    name = title.lower().replace(" ", "-") + ".png"
+    try:
+        ticket = await client.files_getUploadURLExternal(filename=name, length=len(png),
+                                                          alt_txt=alt)  # fmt: skip
+        timeout = aiohttp.ClientTimeout(total=UPLOAD_TIMEOUT)
+        async with (
+            aiohttp.ClientSession(timeout=timeout) as http,
+            http.post(str(ticket["upload_url"]), data=png) as answer,
+        ):
+            if answer.status != 200:
+                raise Refused(f"the upload answered HTTP {answer.status}")
+    except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+        raise Refused(str(exc)) from exc  # nothing is shared before files.completeUploadExternal
+    file_id = str(ticket["file_id"])
+    try:
+        done = await client.files_completeUploadExternal(
+            files=[{"id": file_id, "title": title}], channel_id=channel, initial_comment=comment
+        )
+    except SlackApiError as exc:
+        if exc.response.status_code in (200, 429):  # an `ok: false` answer: nothing was shared
+            raise Refused(str(exc.response.get("error"))) from exc
+        raise
+    return file_id, _share_ts(done.get("files") or [], channel)
+
+
+def _share_ts(files: list[dict[str, Any]], channel: str) -> str | None:
+    # Slack may share the file a moment after answering; then the ts is not known yet.
+    shares = files[0].get("shares", {}) if files else {}
+    for kind in ("public", "private"):
+        found = (shares.get(kind) or {}).get(channel) or []
+        if found:
+            return str(found[0]["ts"])
+    return None
+
+
+class LearningPulse:
+    """The weekly job, with what it learned once: the workspace of the bot's token."""
+
+    def __init__(self, store: Store, client: AsyncWebClient, config: Config) -> None:
+        self.store = store
+        self.client = client
+        self.config = config
+        self._team: str | None = None
+        self._warned: set[tuple[str, str]] = set()
+
+    async def tick(self, now: datetime) -> str | None:
+        """Post the current week's pulse unless it was; returns the week key when posted."""
+        channel = self.config.report_channel
+        period = due_period(now, ZoneInfo(self.config.tz), "weekly", self.config, False)
+        if not channel or period is None:
+            return None
+        team = await self.team()
+        recorded = {row["week"] for row in await self.store.pulse_weeks(team)}
+        if period.key in recorded or not await self._can_post(channel, period.key):
+            return None
+        # Read and draw before claiming: a failure here leaves the week free for the next tick.
+        data = await self.store.report_data(team, period.end.timestamp(), DAYS,
+                                            self.config.minutes_saved)  # fmt: skip
+        png, alt = await asyncio.to_thread(render_chart, data)
+        if not await self.store.claim_pulse(team, period.key, channel, time.time()):
+            return None
+        return await self._post(team, channel, period, png, alt, pulse_text(data, period))
+
+    async def team(self) -> str:
+        """The workspace of the bot token (asked once: the token does not change)."""
+        if self._team is None:
+            self._team = str((await self.client.auth_test())["team_id"])
+        return self._team
+
+    async def _can_post(self, channel: str, week: str) -> bool:
+        """Whether the bot is in the report channel; else a warning, once a week."""
+        try:
+            info = await self.client.conversations_info(channel=channel)
+            error = None if info["channel"].get("is_member") else "the bot is not a member"
+        except SlackApiError as exc:
+            error = str(exc.response.get("error"))
+        if error is not None:
+            self._warn(week, f"no learning pulse in SERENDIP_REPORT_CHANNEL {channel}: {error}"
+                       " (invite Serendip to it)")  # fmt: skip
+        return error is None
+
+    def _warn(self, week: str, message: str) -> None:
+        if (week, message) not in self._warned:
+            self._warned.add((week, message))
+            log.warning("%s", message)
+
+    async def _post(
+        self, team: str, channel: str, period: Period, png: bytes, alt: str, text: str
+    ) -> str | None:
+        """Share the claimed week's pulse; release the claim if Slack refused it."""
+        title = f"Learning pulse {period.key}"
+        try:
+            file_id, ts = await upload_png(self.client, channel, png, title, alt, text)
+        except Refused as exc:
+            await self.store.release_pulse(team, period.key)
+            self._warn(period.key, f"the learning pulse for {period.key} was refused: {exc}")
+            return None
+        except Exception:
+            # It may have been shared: keep the claim, so the week is never posted twice.
+            log.exception("the learning pulse for %s may not have been posted", period.key)
+            return None
+        await self.store.pulse_posted(team, period.key, file_id, ts)
+        if ts is not None:
+            await self.store.record_bot_post(BotPost(team, channel, ts, None, "pulse"))
+        log.info("learning pulse for %s posted in %s", period.key, channel)
+        return period.key

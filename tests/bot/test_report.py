@@ -1,0 +1,106 @@
+"""`serendip report --html`: one self-contained, escaped HTML file; and the charts behind it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from matplotlib.figure import Figure
+
+from bot.charts import (
+    draw_flows,
+    flows_alt,
+    flows_chart,
+    pulse_chart,
+    series_alt,
+    series_chart,
+)
+from bot.cli import main
+from bot.report_html import render_html, write_report
+from bot.stats import report_data
+from bot.store import Store
+from tests.bot.cli_env import point_at_fresh_db
+from tests.bot.test_stats import NOW, _rows
+
+HOSTILE = '<script>alert("x")</script> & "quotes"'
+
+
+def _data(store: Store) -> dict[str, object]:
+    return store.read_sync(report_data, None, NOW, 7, 15)
+
+
+def test_self_contained_responsive_and_escaped(store: Store) -> None:
+    store.write_sync(_rows)
+    store.write_sync(lambda db: db.execute(
+        "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
+        [HOSTILE, NOW - 3600]))  # fmt: skip
+    store.write_sync(lambda db: db.execute("UPDATE channels SET name = ? WHERE id = 'C2'",
+                                           ['<img src=x onerror=alert(1)>']))  # fmt: skip
+    html = render_html(_data(store), NOW)
+    assert html.startswith("<!doctype html>") and '<meta name="viewport"' in html
+    assert "Content-Security-Policy" in html and "default-src 'none'" in html
+    assert "<script" not in html and "<img src=x" not in html and "<link" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;" in html
+    assert "#&lt;img src=x onerror=alert(1)&gt;" in html  # in the flows' table and alt text
+    sources = re.findall(r'(?:src|href)="([^"]*)"', html)
+    assert len(sources) == 2 and all(s.startswith("data:image/svg+xml;base64,") for s in sources)
+    assert "http://" not in html and "https://" not in html and "url(" not in html
+    for label in ("Items shared", "Answer rate", "Previous 7 days", "Last 7 days", "Change"):
+        assert label in html
+    assert "+67 pts" in html and "kubernetes" in html and "(2 times)" in html
+
+
+def test_empty_data_renders_with_no_data(store: Store) -> None:
+    data = _data(store)
+    html = render_html(data, NOW)
+    assert "No search went without a result." in html and "n/a" in html
+    assert "no data" in flows_alt([]) and "No data" in series_alt(data["series"])  # type: ignore[arg-type]
+    for chart in (series_chart(data["series"]), flows_chart([])):  # type: ignore[arg-type]
+        assert chart.startswith(b"<?xml") and b"<text" not in chart  # text drawn as paths
+    assert pulse_chart([], []).startswith(b"\x89PNG")
+
+
+def test_charts_take_any_channel_name() -> None:
+    flows = [{"from": f"#c{n}$x$", "to": "private channels", "votes": 20 - n} for n in range(12)]
+    assert series_chart([], "png").startswith(b"\x89PNG")
+    assert flows_chart(flows).startswith(b"<?xml")
+    ax = Figure().add_subplot()
+    draw_flows(ax, flows)
+    ticks = zip(ax.get_yticks(), [t.get_text() for t in ax.get_yticklabels()], strict=True)
+    assert len(ax.patches) == 8
+    assert max(ticks)[1] == r"#c0\$x\$ → private channels"  # the biggest on top, $ as text
+    assert "#c0$x$ to private channels: 20" in flows_alt(flows) and "#c8" not in flows_alt(flows)
+
+
+def test_write_report_is_whole_or_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "r.html"
+    write_report(target, "one")
+    write_report(target, "two")
+    assert target.read_text() == "two" and [p.name for p in tmp_path.iterdir()] == ["r.html"]
+    with pytest.raises(FileNotFoundError):
+        write_report(tmp_path / "missing" / "r.html", "x")
+
+
+def test_cli_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = point_at_fresh_db(tmp_path, monkeypatch)
+    Store(path).open().close()
+    assert main(["report", "--html", "out.html", "--days", "30"]) == 0
+    assert capsys.readouterr().out == "wrote the learning report to out.html\n"
+    html = (tmp_path / "out.html").read_text(encoding="utf-8")
+    assert "Previous 30 days" in html and "for all workspaces" in html
+    for args, code, words in (
+        (["report", "--html", "x.html", "--days", "0"], 2, "--days must be between 1 and 3650"),
+        (["report", "--html", "no/such/folder/x.html"], 1, "No such file or directory"),
+    ):  # fmt: skip
+        assert main(args) == code
+        err = capsys.readouterr().err
+        assert err.startswith("serendip: ") and words in err and err.count("\n") == 1
+    monkeypatch.setenv("SERENDIP_DB", str(tmp_path / "none.db"))
+    assert main(["report", "--html", "x.html"]) == 2
+    assert "no database at" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main(["report"])
+    assert usage.value.code == 2 and "--html" in capsys.readouterr().err

@@ -1,0 +1,149 @@
+"""The learning pulse: its chart uploaded through the local Slack, once per week."""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PIL import Image
+
+from bot.config import Config, load_config
+from bot.localslack import LocalSlack
+from bot.slack_client import make_client
+from bot.store import Store
+from jobs.pulse import LearningPulse, slack_escape
+from jobs.scheduler import build_scheduler
+from tests.bot.test_stats import NOW, _rows
+
+MONDAY = datetime.fromtimestamp(NOW, UTC)  # 2026-09-21 14:13 UTC, after Monday's 09:00
+REPORT = "CREP"
+
+
+@pytest.fixture
+async def slack() -> AsyncIterator[LocalSlack]:
+    """The workspace of the hand-built figures (T1), with a report channel the bot is in."""
+    async with LocalSlack(team_id="T1") as s:
+        s.add_user("U1", name="ana", real_name="Ana Lima")
+        s.add_channel(REPORT, name="learning", members=["U1"], bot_member=True)
+        s.add_channel("COFF", name="elsewhere", members=["U1"], bot_member=False)
+        s.deliver_off()  # no bot listens: the tests read what Slack stored
+        yield s
+
+
+def _config(slack: LocalSlack, **extra: str) -> Config:
+    env = {"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url,
+           "SERENDIP_REPORT_CHANNEL": REPORT, **extra}  # fmt: skip
+    return load_config(env, dotenv=None)
+
+
+def _pulse(slack: LocalSlack, store: Store, **extra: str) -> LearningPulse:
+    config = _config(slack, **extra)
+    return LearningPulse(store, make_client(config.bot_token, config.api_url), config)
+
+
+def _shared(slack: LocalSlack) -> list[dict[str, object]]:
+    return [m for m in slack.messages(REPORT) if m.get("files")]
+
+
+async def test_uploads_its_chart_and_posts_once_per_week(slack: LocalSlack, store: Store) -> None:
+    store.write_sync(_rows)
+    pulse = _pulse(slack, store)
+    assert await pulse.tick(MONDAY) == "2026-W39"
+    [message] = _shared(slack)
+    [file] = message["files"]  # type: ignore[misc]
+    assert file["mimetype"] == "image/png" and file["title"] == "Learning pulse 2026-W39"
+    assert "*Learning pulse, week 2026-W39*" in str(message["text"])
+    assert "Items shared" in str(message["text"]) and "kubernetes" in str(message["text"])
+    png = slack.file_content(file["id"])
+    assert png is not None
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    assert image.width > 600 and image.height > 500
+    assert len(image.getcolors(1 << 20) or []) > 20  # lines, bars and text: not blank
+    [get_url] = slack.calls_of("files.getUploadURLExternal")
+    alt = get_url.args["alt_txt"]
+    assert get_url.args["filename"] == "learning-pulse-2026-w39.png"
+    assert alt.startswith("Line chart") and "#data to #eng: 1" in alt
+    assert "leads" not in alt + str(message["text"]) and "G1" not in alt  # a private channel
+    for later in (MONDAY, MONDAY + timedelta(days=1), MONDAY + timedelta(days=6, hours=18)):
+        assert await pulse.tick(later) is None
+    assert await _pulse(slack, store).tick(MONDAY + timedelta(hours=2)) is None  # a restart
+    assert len(_shared(slack)) == 1 and len(slack.calls_of("files.completeUploadExternal")) == 1
+    assert await pulse.tick(MONDAY + timedelta(days=7)) == "2026-W40"
+    weeks = await store.pulse_weeks("T1")
+    assert [(w["week"], w["status"]) for w in weeks] == [
+        ("2026-W39", "posted"),
+        ("2026-W40", "posted"),
+    ]
+    assert weeks[0]["file_id"] == file["id"] and weeks[0]["ts"] == message["ts"]
+
+
+async def test_the_week_is_the_digest_weeks_in_the_report_time_zone(
+    slack: LocalSlack, store: Store
+) -> None:
+    pulse = _pulse(slack, store, SERENDIP_TZ="Asia/Tokyo", SERENDIP_DIGEST_HOUR="23")
+    # Monday 23:00 in Tokyo is 14:00 UTC: at 13:59 UTC Monday's pulse is not due yet, and last
+    # week's is no longer current (a missed week is dropped once the next has begun).
+    assert await pulse.tick(datetime(2026, 9, 21, 13, 59, tzinfo=UTC)) is None
+    assert await pulse.tick(datetime(2026, 9, 21, 14, 1, tzinfo=UTC)) == "2026-W39"
+    text = str(_shared(slack)[0]["text"])
+    assert "the 7 days to Mon 21 Sep 2026 23:00 (JST)" in text and "n/a" in text  # no data yet
+    assert "no data" in slack.calls_of("files.getUploadURLExternal")[0].args["alt_txt"]
+
+
+async def test_no_channel_no_member_no_post(
+    slack: LocalSlack, store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    config = load_config({"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url},
+                         dotenv=None)  # fmt: skip
+    unset = LearningPulse(store, make_client(config.bot_token, config.api_url), config)
+    assert await unset.tick(MONDAY) is None and not slack.calls
+    outside = _pulse(slack, store, SERENDIP_REPORT_CHANNEL="COFF")
+    with caplog.at_level(logging.WARNING, logger="jobs.pulse"):
+        assert await outside.tick(MONDAY) is None
+        assert await outside.tick(MONDAY + timedelta(minutes=15)) is None
+    warnings = [r.getMessage() for r in caplog.records if "COFF" in r.getMessage()]
+    assert len(warnings) == 1 and "invite Serendip" in warnings[0]  # once a week, not a tick
+    assert not slack.calls_of("files.getUploadURLExternal") and await store.pulse_weeks("T1") == []
+    await slack.bot_joins("COFF", wait=False)
+    assert await outside.tick(MONDAY + timedelta(minutes=30)) == "2026-W39"
+
+
+async def test_a_refusal_frees_the_week_and_a_lost_answer_keeps_it(
+    slack: LocalSlack, store: Store
+) -> None:
+    pulse = _pulse(slack, store)
+    slack.fail_next("files.completeUploadExternal", "posting_to_channel_denied", status=200)
+    assert await pulse.tick(MONDAY) is None and await store.pulse_weeks("T1") == []
+    slack.fail_next("files.getUploadURLExternal", "internal_error", status=500)
+    assert await pulse.tick(MONDAY) is None and await store.pulse_weeks("T1") == []
+    assert await pulse.tick(MONDAY) == "2026-W39"  # Slack accepted it at last
+    slack.lose_answer("files.completeUploadExternal")  # shared, but the answer was a 500
+    assert await pulse.tick(MONDAY + timedelta(days=7)) is None
+    assert len(_shared(slack)) == 2
+    assert await pulse.tick(MONDAY + timedelta(days=7, hours=1)) is None  # never twice
+    statuses = [(w["week"], w["status"]) for w in await store.pulse_weeks("T1")]
+    assert statuses == [("2026-W39", "posted"), ("2026-W40", "claimed")]
+    assert len(_shared(slack)) == 2
+
+
+async def test_the_message_escapes_what_people_searched(slack: LocalSlack, store: Store) -> None:
+    assert slack_escape("<!channel> & co") == "&lt;!channel&gt; &amp; co"
+    store.write_sync(lambda db: db.execute(
+        "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', '<!channel> & vpn', ?)",
+        [NOW - 86400]))  # fmt: skip
+    assert await _pulse(slack, store).tick(MONDAY) == "2026-W39"
+    text = str(_shared(slack)[0]["text"])
+    assert "&lt;!channel&gt; &amp; vpn" in text and "<!channel>" not in text
+
+
+async def test_scheduled_only_with_a_client_and_a_channel(slack: LocalSlack, store: Store) -> None:
+    client = make_client(slack.bot_token, slack.api_url)
+    without = build_scheduler(store, _config(slack, SERENDIP_REPORT_CHANNEL=""), client=client)
+    assert "learning-pulse" not in {j.id for j in without.get_jobs()}
+    assert "learning-pulse" not in {j.id for j in build_scheduler(store, _config(slack)).get_jobs()}
+    jobs = {j.id: j for j in build_scheduler(store, _config(slack), client=client).get_jobs()}
+    job = jobs["learning-pulse"]
+    assert job.max_instances == 1 and job.coalesce and "interval[0:15:00]" in str(job.trigger)
