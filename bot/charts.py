@@ -105,7 +105,7 @@ def draw_flows(ax: Axes, flows: list[dict[str, Any]], title: bool = True) -> Non
     ax.barh(y, [flow["votes"] for flow in top], height=0.6, color="#2f6db5")
     ax.set_yticks(y, [_plain(flow_label(flow)) for flow in top])
     ax.set_ylim(min(-0.5, len(top) - 3.5), len(top) - 0.5)  # a lone bar stays a bar
-    ax.set_xlabel("useful votes from people of the other channel")
+    ax.set_xlabel("useful votes")  # short: long channel names leave the axes narrow
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="x", color="#dddddd")
 
