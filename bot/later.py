@@ -23,13 +23,13 @@ class Later:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def run(self, work: Coroutine[Any, Any, None], name: str) -> None:
+    def run(self, work: Coroutine[Any, Any, object], name: str) -> None:
         """Start `work` now, without making the listener wait for it."""
         task = asyncio.create_task(self._guard(work, name), name=f"later-{name}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _guard(self, work: Coroutine[Any, Any, None], name: str) -> None:
+    async def _guard(self, work: Coroutine[Any, Any, object], name: str) -> None:
         try:
             await work
         except Exception:

@@ -1,8 +1,8 @@
 """A person's App Home: gathered from the store, kept to what they may see, and published.
 
 Home is the one place that shows items and questions from private channels outside them, so
-each private channel is checked with Slack (conversations.members) before anything from it is
-shown, once per channel and Home.
+nothing from a private channel is shown unless the person shares that channel with the bot
+(users.conversations, asked once per Home).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from bot.store import Store
 from bot.store.home import HomeItem, MyItem
 from bot.store.questions import Question
 from handlers.home_blocks import HomeData, Settings, ShownItem, ShownQuestion, build_home
-from handlers.lookup import is_member
+from handlers.lookup import private_channels_of
 
 log = logging.getLogger(__name__)
 MINE, TOP, QUESTIONS = 10, 5, 5
@@ -28,19 +28,20 @@ QUESTIONS_READ = 40
 
 
 class Membership:
-    """Which private channels one person is in, asking Slack once per channel."""
+    """Which private channels one person shares with the bot: one users.conversations call,
+    made the first time a private channel needs checking."""
 
     def __init__(self, client: AsyncWebClient, user_id: str) -> None:
         self.client, self.user_id = client, user_id
-        self._known: dict[str, bool] = {}
+        self._channels: set[str] | None = None
 
     async def sees(self, channel: str | None) -> bool:
         """Whether the person is a member of `channel` (never of no channel)."""
         if not channel:
             return False
-        if channel not in self._known:
-            self._known[channel] = await is_member(self.client, channel, self.user_id)
-        return self._known[channel]
+        if self._channels is None:
+            self._channels = set(await private_channels_of(self.client, self.user_id))
+        return channel in self._channels
 
 
 async def publish_home(

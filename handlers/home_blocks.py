@@ -265,7 +265,7 @@ def build_find_results(query: str, hits: Sequence[ShownItem]) -> dict[str, Any]:
     """The search modal with its results under the query, ready for another search."""
     blocks = [find_input(query)]
     if hits:
-        blocks.append(context(f"Results for *{clip(query, 200)}* (public items):"))
+        blocks.append(context(f"Results for *{clip(query, 200)}*:"))
         blocks += [section(item_text(hit)) for hit in hits]
     else:
         blocks.append(section(f"Nothing found for *{clip(query, 200)}*. It is noted as something "

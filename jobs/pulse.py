@@ -45,7 +45,17 @@ def slack_escape(text: str) -> str:
 def pulse_text(data: dict[str, Any], period: Period) -> str:
     """The message beside the chart: every figure against the week before, and the gaps."""
     when = period.end.strftime("%a %d %b %Y %H:%M")
-    table = slack_escape(render_table(data["stats"]))
+    # A channel is not the place for what one person searched once: only repeated gaps.
+    stats = {
+        **data["stats"],
+        "current": {
+            **data["stats"]["current"],
+            "knowledge_gaps": [
+                gap for gap in data["stats"]["current"]["knowledge_gaps"] if gap["count"] >= 2
+            ],
+        },
+    }
+    table = slack_escape(render_table(stats))
     return (f"*Learning pulse, week {period.key}*: the 7 days to {when} ({period.end.tzname()}) "
             f"beside the 7 before. The chart shows the last 8 weeks and how knowledge flowed "
             f"between channels.\n```\n{table}\n```")  # fmt: skip

@@ -216,6 +216,10 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
         """The next calls of a method answer this status and error."""
         self.api.inject(method, Fault(status, error, times))
 
+    def set_latency(self, seconds: float) -> None:
+        """Every Web API call answers after `seconds` (a slow Slack: acks must not wait)."""
+        self.api.latency = seconds
+
     def lose_answer(self, method: str, times: int = 1) -> None:
         """The next calls of a method are carried out, but answer 500 (a crash after the act)."""
         self.api.inject(method, Fault(500, "internal_error", times, after=True))

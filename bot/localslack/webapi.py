@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import traceback
@@ -103,6 +104,7 @@ class WebApi:
         self.faults: dict[str, list[Fault]] = {}
         self.limits = PostLimits()
         self.channel_of = channel_of
+        self.latency = 0.0  # seconds every Web API answer takes (a slow Slack, for ack tests)
 
     def inject(self, method: str, fault: Fault) -> None:
         """Queue a fault for a method."""
@@ -196,6 +198,8 @@ class WebApi:
         method = request.match_info.get("method", "")
         args: JSON = {}
         token: str | None = None
+        if self.latency and method not in APP_TOKEN_METHODS:
+            await asyncio.sleep(self.latency)
         try:
             args, token = await self._parse(request)
             result = self._call(method, args, token)

@@ -131,9 +131,10 @@ def top_items(db: Database, team_id: str, since: float, limit: int) -> list[Home
 
 
 def delete_learning(db: Database, team_id: str, user_id: str, item_id: str) -> bool:
-    """Remove a person's shares of a learning credited to them; False if it is not theirs.
+    """Remove a person's learning: what each of their messages that made it shared (the
+    learning and its links); False if it is not theirs.
 
-    The item goes when no share is left (refresh_items), with its votes and flags.
+    An item goes when no share is left (refresh_items), with its votes and flags.
     """
     kind = db.execute(
         "SELECT kind FROM items WHERE id = ? AND team_id = ?", [item_id, team_id]
@@ -144,15 +145,23 @@ def delete_learning(db: Database, team_id: str, user_id: str, item_id: str) -> b
     messages = db.execute(f"SELECT channel, ts {where}", [item_id, team_id, user_id]).fetchall()
     if not messages:
         return False
-    db.execute(f"DELETE {where}", [item_id, team_id, user_id])
+    touched = {item_id}
     for channel, ts in messages:
+        # The whole message goes: a link in the learning is a link item too, and its share
+        # says the same words.
+        message = {"t": team_id, "c": channel, "ts": ts, "u": user_id}
+        touched |= {row[0] for row in db.execute(
+            "SELECT item_id FROM shares WHERE team_id = :t AND channel = :c AND ts = :ts"
+            " AND user = :u", message)}  # fmt: skip
+        db.execute("DELETE FROM shares WHERE team_id = :t AND channel = :c AND ts = :ts"
+                   " AND user = :u", message)  # fmt: skip
         # Reactions are kept per message; one that now shares nothing has no use for them.
         db.execute(
             "DELETE FROM reactions WHERE team_id = :t AND channel = :c AND ts = :ts AND NOT"
             " EXISTS (SELECT 1 FROM shares WHERE team_id = :t AND channel = :c AND ts = :ts)",
-            {"t": team_id, "c": channel, "ts": ts},
+            message,
         )
-    refresh_items(db, team_id, {item_id})
+    refresh_items(db, team_id, touched)
     return True
 
 

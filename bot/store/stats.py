@@ -53,24 +53,36 @@ def active_learners(db: Database, team_id: str | None, window: Window) -> int:
 
 
 def reuse(db: Database, team_id: str | None, window: Window) -> int:
-    """Items voted on in the window by someone with no activity in any channel that shared them:
-    knowledge crossing team lines. Activity in a channel is a share there or a reaction on a
-    message there (which shows they read it)."""
+    """Items voted on in the window from outside every channel that shared them, by someone
+    with no activity in any of those channels: knowledge crossing team lines. Activity in a
+    channel is a share there, a reaction there, or a vote given there (a reaction, or a button
+    in that channel's digest); a vote given in a sharing channel never counts."""
     where, args = _team("v.team_id", team_id)
     voted = db.execute(
-        f"SELECT DISTINCT v.team_id, v.item_id, v.voter FROM votes v WHERE v.at >= ? AND v.at < ?"
-        f"{where}", [*window, *args],
+        f"SELECT DISTINCT v.team_id, v.item_id, v.voter, v.via FROM votes v"
+        f" WHERE v.at >= ? AND v.at < ?{where}", [*window, *args],
     ).fetchall()  # fmt: skip
     crossed: set[str] = set()
     places: dict[str, set[str]] = {}
-    for team, item_id, voter in voted:
+    for team, item_id, voter, via in voted:
         if item_id in crossed:
             continue
         if item_id not in places:
             places[item_id] = _share_channels(db, item_id)
+        if vote_channel(via) in places[item_id]:
+            continue
         if not places[item_id] & _channels_of(db, team, voter):
             crossed.add(item_id)
     return len(crossed)
+
+
+def vote_channel(via: str) -> str | None:
+    """The channel a vote was given in: a reaction's (`m:C:ts`) or a channel digest's button
+    (`d:C:ts`); None for a save, or a button in someone's own digest (a direct message)."""
+    parts = via.split(":")
+    if len(parts) >= 3 and parts[0] in ("m", "d") and parts[1][:1] in ("C", "G"):
+        return parts[1]
+    return None
 
 
 def _share_channels(db: Database, item_id: str) -> set[str]:
@@ -85,7 +97,11 @@ def _channels_of(db: Database, team_id: str, user: str) -> set[str]:
     reacted = db.execute(
         "SELECT DISTINCT channel FROM reactions WHERE team_id = ? AND user = ?", [team_id, user]
     )
-    return {row[0] for row in shared} | {row[0] for row in reacted}
+    vias = db.execute(
+        "SELECT DISTINCT via FROM votes WHERE team_id = ? AND voter = ?", [team_id, user]
+    )
+    voted = {channel for (via,) in vias if (channel := vote_channel(via))}
+    return {row[0] for row in shared} | {row[0] for row in reacted} | voted
 
 
 def questions(db: Database, team_id: str | None, window: Window) -> dict[str, Any]:
@@ -178,32 +194,43 @@ def weekly_series(db: Database, team_id: str | None, weeks: list[Window]) -> lis
 
 
 def flows(db: Database, team_id: str | None, window: Window) -> list[dict[str, Any]]:
-    """How knowledge flowed: votes in the window from people of one channel on items shared in
-    another. A person's channel is where they share most; private channels are named together."""
+    """How knowledge flowed: votes in the window by people whose home channel (where they share
+    most) did not share the item, from the channel the vote was given in (else where the item
+    was first shared) to their home. One vote counts once; private channels are named together."""
     where, args = _team("v.team_id", team_id)
     rows = db.execute(
-        "SELECT v.team_id, v.voter, s.channel, s.is_private FROM votes v"
-        " JOIN shares s ON s.item_id = v.item_id"
-        f" WHERE v.at >= ? AND v.at < ? AND s.channel != ''{where}"
-        " GROUP BY v.item_id, v.voter, s.channel",
-        [*window, *args],
-    ).fetchall()
+        "SELECT v.team_id, v.item_id, v.voter, min(v.via) FROM votes v"
+        f" WHERE v.at >= ? AND v.at < ?{where} GROUP BY v.item_id, v.voter", [*window, *args],
+    ).fetchall()  # fmt: skip
     homes: dict[tuple[str, str], tuple[str, bool] | None] = {}
+    places: dict[str, list[tuple[str, bool]]] = {}
     flow: dict[tuple[str, str], int] = {}
     names = _channel_names(db)
-    for team, voter, channel, private in rows:
-        key = (team, voter)
-        if key not in homes:
-            homes[key] = _home_channel(db, team, voter)
-        home = homes[key]
-        if home is None or home[0] == channel:
+    for team, item_id, voter, via in rows:
+        if (team, voter) not in homes:
+            homes[(team, voter)] = _home_channel(db, team, voter)
+        if item_id not in places:
+            places[item_id] = _places(db, item_id)
+        home, shared = homes[(team, voter)], places[item_id]
+        if home is None or not shared or home[0] in {c for c, _ in shared}:
             continue
+        given = vote_channel(via)
+        channel, private = next(((c, p) for c, p in shared if c == given), shared[0])
         source = "private channels" if private else names.get(channel, channel)
         target = "private channels" if home[1] else names.get(home[0], home[0])
         if source != target:
             flow[(source, target)] = flow.get((source, target), 0) + 1
     ordered = sorted(flow.items(), key=lambda kv: (-kv[1], kv[0]))
     return [{"from": s, "to": t, "votes": n} for (s, t), n in ordered]
+
+
+def _places(db: Database, item_id: str) -> list[tuple[str, bool]]:
+    """The channels that shared an item, first share first, with whether each is private."""
+    rows = db.execute(
+        "SELECT channel, max(is_private) FROM shares WHERE item_id = ? AND channel != ''"
+        " GROUP BY channel ORDER BY min(at)", [item_id],
+    )  # fmt: skip
+    return [(str(channel), bool(private)) for channel, private in rows]
 
 
 def _home_channel(db: Database, team_id: str, user: str) -> tuple[str, bool] | None:

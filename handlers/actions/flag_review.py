@@ -9,6 +9,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
+from bot.later import Later
 from bot.store import Store
 from handlers.commands.flags_review import review_message
 from handlers.lookup import is_admin
@@ -19,12 +20,10 @@ MAX_ID = 64  # item ids are 19 characters; anything much longer is not one of ou
 
 
 async def _admin_press(
-    ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], client: AsyncWebClient,
-    config: Config,
-) -> tuple[str, str] | None:  # fmt: skip
-    """Acknowledge a press; (admin, item id) when an admin pressed. A press by anyone else
-    (only a forged payload can carry these buttons to them) changes nothing, and says so."""
-    await ack()
+    respond: AsyncRespond, body: dict[str, Any], client: AsyncWebClient, config: Config
+) -> tuple[str, str] | None:
+    """(admin, item id) when an admin pressed. A press by anyone else (only a forged payload
+    can carry these buttons to them) changes nothing, and says so."""
     user = str((body.get("user") or {}).get("id") or "")
     if not await is_admin(config, client, user):
         await respond(response_type="ephemeral", replace_original=False, text=NOT_ADMIN)
@@ -45,13 +44,20 @@ def _restored_note(cleared: int | None) -> str:
 
 async def handle_flags_restore(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store,
-    client: AsyncWebClient, config: Config, context: dict[str, Any],
+    client: AsyncWebClient, config: Config, context: dict[str, Any], later: Later,
 ) -> None:  # fmt: skip
     """ "Restore": clear an item's flags so digests and search show it again."""
-    if (pressed := await _admin_press(ack, respond, body, client, config)) is None:
+    await ack()
+    later.run(_restore(respond, body, store, client, config, str(context["team_id"])), "restore")
+
+
+async def _restore(
+    respond: AsyncRespond, body: dict[str, Any], store: Store, client: AsyncWebClient,
+    config: Config, team_id: str,
+) -> None:  # fmt: skip
+    if (pressed := await _admin_press(respond, body, client, config)) is None:
         return
     admin, item_id = pressed
-    team_id = str(context["team_id"])
     cleared = await store.restore_item(team_id, item_id) if len(item_id) <= MAX_ID else None
     note = _restored_note(cleared)
     await respond(replace_original=True, **await review_message(store, client, team_id, admin,
@@ -60,13 +66,20 @@ async def handle_flags_restore(
 
 async def handle_flags_remove(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store,
-    client: AsyncWebClient, config: Config, context: dict[str, Any],
+    client: AsyncWebClient, config: Config, context: dict[str, Any], later: Later,
 ) -> None:  # fmt: skip
     """ "Remove": delete a flagged item with everything hanging off it."""
-    if (pressed := await _admin_press(ack, respond, body, client, config)) is None:
+    await ack()
+    later.run(_remove(respond, body, store, client, config, str(context["team_id"])), "remove")
+
+
+async def _remove(
+    respond: AsyncRespond, body: dict[str, Any], store: Store, client: AsyncWebClient,
+    config: Config, team_id: str,
+) -> None:  # fmt: skip
+    if (pressed := await _admin_press(respond, body, client, config)) is None:
         return
     admin, item_id = pressed
-    team_id = str(context["team_id"])
     removed = len(item_id) <= MAX_ID and await store.remove_item(team_id, item_id)
     note = "Removed: the item is deleted from Serendip." if removed else UNKNOWN
     await respond(replace_original=True, **await review_message(store, client, team_id, admin,

@@ -1,4 +1,5 @@
-"""The buttons of the Home tab; each ends by publishing Home again, so it shows the change."""
+"""The buttons of the Home tab; each changes what is stored, answers Slack, then publishes
+Home again (after answering: that takes several calls to Slack), so it shows the change."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.inbox import InboxWorker
+from bot.later import Later
 from bot.store import Store
 from handlers.home import publish_home
 from handlers.home_blocks import OPTED_OUT_NOTICE, build_find_modal, build_forget_modal
@@ -41,7 +43,7 @@ async def _may_record(store: Store, team_id: str, user_id: str) -> bool:
 
 async def handle_home_cadence(
     ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
-    context: dict[str, Any],
+    context: dict[str, Any], later: Later,
 ) -> None:  # fmt: skip
     """A digest cadence button: weekly, daily or off."""
     team_id, user_id, cadence = await _pressed(ack, body, context)
@@ -50,12 +52,12 @@ async def handle_home_cadence(
         notice = OPTED_OUT_NOTICE
     elif cadence in CADENCES:
         await store.set_digest_cadence(team_id, user_id, cadence)
-    await publish_home(client, store, team_id, user_id, notice)
+    later.run(publish_home(client, store, team_id, user_id, notice), "home")
 
 
 async def handle_home_routing(
     ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
-    context: dict[str, Any],
+    context: dict[str, Any], later: Later,
 ) -> None:  # fmt: skip
     """The question routing switch: on or off."""
     team_id, user_id, wanted = await _pressed(ack, body, context)
@@ -64,15 +66,22 @@ async def handle_home_routing(
         notice = OPTED_OUT_NOTICE
     elif wanted in ("on", "off"):
         await store.set_routing(team_id, user_id, wanted == "on")
-    await publish_home(client, store, team_id, user_id, notice)
+    later.run(publish_home(client, store, team_id, user_id, notice), "home")
 
 
 async def handle_home_opt(
     ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
-    context: dict[str, Any], inbox: InboxWorker,
+    context: dict[str, Any], inbox: InboxWorker, later: Later,
 ) -> None:  # fmt: skip
     """Opt out, or back in (this one works for people who opted out: it is how they return)."""
     team_id, user_id, wanted = await _pressed(ack, body, context)
+    later.run(_opt(store, client, inbox, team_id, user_id, wanted), "home-opt")
+
+
+async def _opt(
+    store: Store, client: AsyncWebClient, inbox: InboxWorker, team_id: str, user_id: str,
+    wanted: str,
+) -> None:  # fmt: skip
     notice = OPT_NOTICES.get(wanted)
     if notice is not None:
         await inbox.catch_up()  # act after the messages sent before the press, like /serendip
@@ -82,13 +91,13 @@ async def handle_home_opt(
 
 async def handle_home_delete_learning(
     ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
-    context: dict[str, Any],
+    context: dict[str, Any], later: Later,
 ) -> None:  # fmt: skip
     """Delete one of the presser's own learnings (it removes data, so opted-out people may)."""
     team_id, user_id, item_id = await _pressed(ack, body, context)
     deleted = await store.delete_learning(team_id, user_id, item_id)
     notice = "Deleted your learning." if deleted else NOT_DELETED
-    await publish_home(client, store, team_id, user_id, notice)
+    later.run(publish_home(client, store, team_id, user_id, notice), "home")
 
 
 async def handle_home_search(
@@ -96,9 +105,9 @@ async def handle_home_search(
     context: dict[str, Any],
 ) -> None:  # fmt: skip
     """Open the search modal (its submission is handled in handlers/views/find.py)."""
-    team_id, user_id, _ = await _pressed(ack, body, context)
+    await _pressed(ack, body, context)
+    # One call, and it must come within 3 seconds of the press (the trigger expires).
     await client.views_open(trigger_id=body["trigger_id"], view=build_find_modal())
-    await publish_home(client, store, team_id, user_id)
 
 
 async def handle_home_forget(
@@ -106,9 +115,8 @@ async def handle_home_forget(
     context: dict[str, Any],
 ) -> None:  # fmt: skip
     """ "Delete my data": ask for confirmation in a modal before deleting anything."""
-    team_id, user_id, _ = await _pressed(ack, body, context)
+    await _pressed(ack, body, context)
     await client.views_open(trigger_id=body["trigger_id"], view=build_forget_modal())
-    await publish_home(client, store, team_id, user_id)
 
 
 HOME_ACTIONS = {

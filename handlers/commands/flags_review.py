@@ -10,7 +10,7 @@ from bot.config import Config
 from bot.store import Store
 from bot.store.review import FlaggedItem
 from handlers.blocks import build_ephemeral
-from handlers.lookup import is_admin, is_member
+from handlers.lookup import is_admin, private_channels_of
 from handlers.review_blocks import build_flag_review
 
 NOT_ADMIN = "Sorry, only admins can review flagged items."
@@ -38,6 +38,9 @@ async def review_message(
 async def _readable_channels(
     client: AsyncWebClient, flagged: list[FlaggedItem], admin: str
 ) -> set[str]:
-    """The private channels of listed items that the admin is a member of."""
+    """The private channels of listed items that the admin is a member of (one call to Slack:
+    the private channels the admin shares with the bot)."""
     channels = {item.private_channel for item in flagged if item.private_channel}
-    return {channel for channel in channels if await is_member(client, channel, admin)}
+    if not channels:
+        return set()
+    return channels & set(await private_channels_of(client, admin))

@@ -8,10 +8,12 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.inbox import InboxWorker
+from bot.later import Later
 from bot.store import Store
 from handlers.blocks import build_ephemeral, build_forget_confirm, build_help
 from handlers.commands.flags_review import flags_review
@@ -24,7 +26,7 @@ CHANNEL_REF = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 async def handle_serendip(
     ack: AsyncAck, command: dict[str, Any], store: Store, client: AsyncWebClient,
-    config: Config, inbox: InboxWorker,
+    config: Config, inbox: InboxWorker, respond: AsyncRespond, later: Later,
 ) -> None:  # fmt: skip
     """Answer `/serendip [subcommand]` with an ephemeral reply."""
     words = str(command.get("text") or "").split()
@@ -41,14 +43,21 @@ async def handle_serendip(
         "forget-me": _forget_me,
         "digest": lambda: _digest(store, team_id, user, words[1:]),
         "routing": lambda: _routing(store, team_id, user, words[1:]),
-        "flags": lambda: flags_review(command, store, client, config),
     }
-    if name in simple:
+    if name == "flags":
+        await ack()  # the review asks Slack who is an admin and who is in which channel
+        later.run(_answer(respond, flags_review(command, store, client, config)), "flags")
+    elif name in simple:
         await ack(await simple[name]())
     elif name == "channel" and words[1:2] in (["capture"], ["digest"]):
         await ack(await _channel_setting(command, words[1], words[2:], store, client, config))
     else:
         await ack(build_ephemeral(f"I don't know `{name[:40]}`. Try `/serendip help`."))
+
+
+async def _answer(respond: AsyncRespond, reply: Awaitable[dict[str, Any]]) -> None:
+    """Send a reply that took Slack calls to make, once it is ready."""
+    await respond(await reply)
 
 
 async def _help() -> dict[str, Any]:

@@ -40,6 +40,8 @@ async def handle_find_submission(
     hits = (await store.search(team_id, text, private))[:RESULTS]
     if not hits and not await store.opted_out(team_id, user_id):
         await store.record_gap(team_id, text)  # the query only, never who searched
+    # Names come from the store (people are refreshed daily); Slack is asked only for someone
+    # new, which keeps this within Slack's 3 seconds.
     names = await names_for(store, client, team_id, (h.user for h in hits if h.user))
     shown = [_shown(hit, names) for hit in hits]
     await ack(response_action="update", view=build_find_results(text, shown))

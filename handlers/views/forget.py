@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.forgetting import forget
 from bot.inbox import InboxWorker
+from bot.later import Later
 from bot.store import Store
 from handlers.home import publish_home
 from handlers.home_blocks import forgotten_notice
@@ -16,11 +17,18 @@ from handlers.home_blocks import forgotten_notice
 
 async def handle_forget_submission(
     ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
-    context: dict[str, Any], inbox: InboxWorker,
+    context: dict[str, Any], inbox: InboxWorker, later: Later,
 ) -> None:  # fmt: skip
-    """Confirmed: delete everything about the person (as forget-me does), then show Home."""
-    await ack()  # closes the modal
+    """Confirmed: close the modal, then delete everything about the person (as forget-me
+    does: one chat.delete per post crediting them) and show Home with what went."""
+    await ack()
+    later.run(_forget(store, client, inbox, str(context["team_id"]), str(body["user"]["id"])),
+              "forget")  # fmt: skip
+
+
+async def _forget(
+    store: Store, client: AsyncWebClient, inbox: InboxWorker, team_id: str, user_id: str
+) -> None:
     await inbox.catch_up()  # so nothing they shared before is stored after
-    team_id, user_id = str(context["team_id"]), str(body["user"]["id"])
     result, deleted = await forget(store, client, team_id, user_id)
     await publish_home(client, store, team_id, user_id, forgotten_notice(result, deleted))

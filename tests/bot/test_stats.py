@@ -51,6 +51,18 @@ def _rows(db: Database) -> None:
                " ('T1', 'C1', ?, 'U3', '+1', 'useful')", [f"{NOW - DAY:.6f}"])  # fmt: skip
     _questions(db)
     _digests_and_gaps(db)
+    _older_flow(db)
+
+
+def _older_flow(db: Database) -> None:
+    """Three weeks ago, outside both periods: cy (at home in #eng) found #data's item useful
+    from her own digest. Only the 8-week charts see it."""
+    db.execute("INSERT INTO items (id, team_id, key, kind, created_ts) VALUES"
+               " ('i7', 'T1', 'i7', 'link', '0')")  # fmt: skip
+    db.execute("INSERT INTO shares (team_id, item_id, channel, ts, at, user, source) VALUES"
+               " ('T1', 'i7', 'C2', '7.0', ?, 'U2', 'message')", [NOW - 20 * DAY])  # fmt: skip
+    db.execute("INSERT INTO votes (team_id, item_id, voter, via, at) VALUES"
+               " ('T1', 'i7', 'U3', 'd:D3:1.0', ?)", [NOW - 20 * DAY])  # fmt: skip
 
 
 def _questions(db: Database) -> None:
@@ -138,12 +150,44 @@ def test_aggregates_only_unless_people_figures_are_asked_for(built: Store) -> No
     assert "U3" not in by_user or by_user["U3"]["questions"] == 0  # q2 was asked anonymously
 
 
-def test_flows_name_private_channels_together(built: Store) -> None:
+def test_flows_count_each_vote_once_and_name_private_channels_together(built: Store) -> None:
+    def more(db: Database) -> None:
+        for item_id, channel, private in (("i5", "C2", 0), ("i6", "G1", 1)):
+            db.execute("INSERT INTO items (id, team_id, key, kind, created_ts) VALUES"
+                       " (?, 'T1', ?, 'link', '0')", [item_id, item_id])  # fmt: skip
+            db.execute(
+                "INSERT INTO shares (team_id, item_id, channel, ts, at, user, is_private, source)"
+                " VALUES ('T1', ?, ?, '5.0', ?, 'U2', ?, 'message')",
+                [item_id, channel, NOW - 2 * DAY, private],
+            )  # fmt: skip
+            db.execute("INSERT INTO votes (team_id, item_id, voter, via, at) VALUES"
+                       " ('T1', ?, 'U3', 'd:D3:1.0', ?)", [item_id, NOW - DAY])  # fmt: skip
+
+    built.write_sync(more)
     flows = built.read_sync(sql.flows, None, (NOW - 7 * DAY, NOW))
-    assert {"from": "#data", "to": "#eng", "votes": 1} in flows  # cy, at home in #eng, on i1
-    assert all("G1" not in f["from"] and "leads" not in json.dumps(f) for f in flows)
+    # cy (at home in #eng) on i5 (#data) and i6 (#leads, private); not on i1, which #eng shared.
+    assert flows == [{"from": "#data", "to": "#eng", "votes": 1},
+                     {"from": "private channels", "to": "#eng", "votes": 1}]  # fmt: skip
     series = built.read_sync(sql.weekly_series, None, week_windows(NOW, 2))
-    assert [w["shares"] for w in series] == [1, 2] and series[1]["answers"] == 1
+    assert [w["shares"] for w in series] == [1, 4] and series[1]["answers"] == 1
+
+
+def test_a_vote_given_in_a_sharing_channel_is_no_reuse(store: Store) -> None:
+    def rows(db: Database) -> None:
+        db.execute("INSERT INTO items (id, team_id, key, kind, created_ts) VALUES"
+                   " ('i1', 'T1', 'i1', 'link', '0')")  # fmt: skip
+        db.execute("INSERT INTO shares (team_id, item_id, channel, ts, at, user, source) VALUES"
+                   " ('T1', 'i1', 'C1', '1.0', ?, 'U1', 'message')", [NOW - DAY])  # fmt: skip
+        for voter, via in (("U2", "d:C1:9.0"), ("U3", "m:C1:1.0")):  # a quiet reader of #eng
+            db.execute("INSERT INTO votes (team_id, item_id, voter, via, at) VALUES"
+                       " ('T1', 'i1', ?, ?, ?)", [voter, via, NOW - DAY])  # fmt: skip
+
+    store.write_sync(rows)
+    assert store.read_sync(sql.reuse, None, (NOW - 7 * DAY, NOW)) == 0
+    store.write_sync(lambda db: db.execute(
+        "INSERT INTO votes (team_id, item_id, voter, via, at) VALUES"
+        " ('T1', 'i1', 'U4', 'd:D4:9.0', ?)", [NOW - DAY]))  # fmt: skip
+    assert store.read_sync(sql.reuse, None, (NOW - 7 * DAY, NOW)) == 1  # from a personal digest
 
 
 def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

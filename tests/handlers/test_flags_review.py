@@ -56,6 +56,16 @@ async def press(env: Env, user: str, action: str, value: str) -> dict[str, Any]:
     return env.slack.responses[-1]
 
 
+async def review(env: Env, user: str) -> dict[str, Any]:
+    """`/serendip flags`: acknowledged at once, the list (or refusal) through response_url."""
+    before = len(env.slack.responses)
+    ack = await env.slack.slash_command(user, "C1", "/serendip", "flags")
+    assert ack.status == 200 and not (ack.body or {}).get("text")
+    await env.settle()
+    assert len(env.slack.responses) == before + 1
+    return env.slack.responses[-1]
+
+
 async def flagger_ids(env: Env, item_id: str) -> set[str]:
     return {f["flagger"] for f in await env.store.flags(env.team) if f["item_id"] == item_id}
 
@@ -79,16 +89,16 @@ async def test_an_admin_lists_flags_without_naming_flaggers(env: Env) -> None:
     await flag_thrice(env, ts)
     await env.slack.add_reaction("U2", "C1", once_ts, FLAG)
     await env.settle()
-    ack = await env.slack.slash_command("U3", "C1", "/serendip", "flags")
-    assert ack.body is not None and ack.body["response_type"] == "ephemeral"
-    blocks = ack.body["blocks"]
+    answer = await review(env, "U3")
+    assert answer["response_type"] == "ephemeral"
+    blocks = answer["blocks"]
     texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
     assert "https://bad.example/rotten" in texts[1] and "flagged by 3 people" in texts[1]
     assert "*hidden*" in texts[1] and "still shown" in texts[2]
     assert "&lt;!channel&gt; cats &amp; dogs" in texts[2] and "<!channel>" not in texts[2]
     values = [e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert values == [bad, bad, once, once]
-    shown = json.dumps(ack.body)
+    shown = json.dumps(answer)
     assert not [mark for mark in FLAGGER_MARKS if mark in shown]
 
 
@@ -127,9 +137,9 @@ async def test_remove_deletes_the_item_and_lists_what_is_left(env: Env) -> None:
 async def test_non_admins_cannot_list_or_press(env: Env) -> None:
     bad, ts = await shared(env)
     await flag_thrice(env, ts)
-    ack = await env.slack.slash_command("U2", "C1", "/serendip", "flags")
-    assert ack.body is not None and "only admins" in ack.body["text"]
-    assert "bad.example" not in json.dumps(ack.body) and "blocks" not in ack.body
+    answer = await review(env, "U2")
+    assert "only admins" in answer["text"]
+    assert "bad.example" not in json.dumps(answer) and "blocks" not in answer
     for action in ("flags_restore", "flags_remove"):
         answer = await press(env, "U1", action, bad)  # a forged payload
         assert "Only admins" in answer["text"] and "nothing was changed" in answer["text"]
@@ -152,8 +162,8 @@ async def test_odd_values_in_a_forged_press_change_nothing(env: Env) -> None:
 
 async def test_nothing_flagged(env: Env) -> None:
     await shared(env)
-    ack = await env.slack.slash_command("U3", "C1", "/serendip", "flags")
-    assert ack.body is not None and ack.body["text"] == "Nothing is flagged."
+    answer = await review(env, "U3")
+    assert answer["text"] == "Nothing is flagged."
 
 
 async def test_a_private_item_is_shown_only_to_admins_in_its_channel(env: Env) -> None:
@@ -161,12 +171,11 @@ async def test_a_private_item_is_shown_only_to_admins_in_its_channel(env: Env) -
     secret, ts = await shared(env, "hush <https://secret.example/plan> walrus", channel="G1")
     await env.slack.add_reaction("U2", "G1", ts, FLAG)
     await env.settle()
-    ack = await env.slack.slash_command("U3", "C1", "/serendip", "flags")
-    assert ack.body is not None
-    assert "secret.example" not in json.dumps(ack.body) and "hush" not in json.dumps(ack.body)
-    assert "private channel you are not in" in json.dumps(ack.body)
+    answer = await review(env, "U3")
+    assert "secret.example" not in json.dumps(answer) and "hush" not in json.dumps(answer)
+    assert "private channel you are not in" in json.dumps(answer)
     await env.slack.user_joins("U3", "G1")
-    ack = await env.slack.slash_command("U3", "C1", "/serendip", "flags")
-    assert ack.body is not None and "secret.example/plan" in json.dumps(ack.body)
+    answer = await review(env, "U3")
+    assert "secret.example/plan" in json.dumps(answer)
     answer = await press(env, "U3", "flags_restore", secret)  # an admin may act on it either way
     assert "Restored: the flags of 1 person" in answer["text"]

@@ -131,12 +131,14 @@ async def test_a_refusal_frees_the_week_and_a_lost_answer_keeps_it(
 
 async def test_the_message_escapes_what_people_searched(slack: LocalSlack, store: Store) -> None:
     assert slack_escape("<!channel> & co") == "&lt;!channel&gt; &amp; co"
-    store.write_sync(lambda db: db.execute(
-        "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', '<!channel> & vpn', ?)",
-        [NOW - 86400]))  # fmt: skip
+    for query in ("<!channel> & vpn", "<!channel> & vpn", "searched once"):
+        store.write_sync(lambda db, q=query: db.execute(
+            "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
+            [q, NOW - 86400]))  # fmt: skip
     assert await _pulse(slack, store).tick(MONDAY) == "2026-W39"
     text = str(_shared(slack)[0]["text"])
     assert "&lt;!channel&gt; &amp; vpn" in text and "<!channel>" not in text
+    assert "searched once" not in text  # one person's search is not for a channel
 
 
 async def test_scheduled_only_with_a_client_and_a_channel(slack: LocalSlack, store: Store) -> None:

@@ -77,12 +77,14 @@ async def test_top_items_count_public_votes_of_public_items_and_skip_flagged(sto
 async def test_delete_learning_removes_only_the_authors_shares(store: Store) -> None:
     drafts = [learning("z", "z"), link("https://z.io/")]  # a learning with a link, as captured
     item, link_item = await store.save_message(share("C1", NOW, "U1", "TIL z"), drafts)
+    await store.save_message(share("C2", NOW + 5, "U3", "z too"), [link("https://z.io/")])
     await react(store, "C1", NOW, "U2")
     assert not await store.delete_learning(T, "U2", item)  # not U2's
     assert not await store.delete_learning(T, "U1", link_item)  # not a learning
     assert await store.delete_learning(T, "U1", item)
     items = {i["id"]: i for i in await store.export_items()}
-    assert item not in items and items[link_item]["votes"] == ["U2"]  # the message's link stays
+    assert item not in items  # the learning, and U1's words with its link, are gone
+    assert [s["user"] for s in items[link_item]["shares"]] == ["U3"]  # U3's share of it stays
     assert not await store.delete_learning(T, "U1", item)  # gone already
 
 
