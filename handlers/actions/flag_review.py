@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -42,26 +43,39 @@ def _restored_note(cleared: int | None) -> str:
     return f"Restored: the flags of {cleared} {people} are cleared, and the item shows again."
 
 
+Change = Callable[[Store, str, str], Awaitable[str]]  # (store, team, item id) -> the note
+
+
+async def _restore(store: Store, team_id: str, item_id: str) -> str:
+    return _restored_note(await store.restore_item(team_id, item_id))
+
+
+async def _remove(store: Store, team_id: str, item_id: str) -> str:
+    removed = await store.remove_item(team_id, item_id)
+    return "Removed: the item is deleted from Serendip." if removed else UNKNOWN
+
+
+async def _review_press(
+    respond: AsyncRespond, body: dict[str, Any], store: Store, client: AsyncWebClient,
+    config: Config, team_id: str, change: Change,
+) -> None:  # fmt: skip
+    """An admin's press: make the change, then show the list again under what it did."""
+    if (pressed := await _admin_press(respond, body, client, config)) is None:
+        return
+    admin, item_id = pressed
+    note = await change(store, team_id, item_id) if len(item_id) <= MAX_ID else UNKNOWN
+    review = await review_message(store, client, team_id, admin, note)
+    await respond(replace_original=True, **review)
+
+
 async def handle_flags_restore(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store,
     client: AsyncWebClient, config: Config, context: dict[str, Any], later: Later,
 ) -> None:  # fmt: skip
     """ "Restore": clear an item's flags so digests and search show it again."""
     await ack()
-    later.run(_restore(respond, body, store, client, config, str(context["team_id"])), "restore")
-
-
-async def _restore(
-    respond: AsyncRespond, body: dict[str, Any], store: Store, client: AsyncWebClient,
-    config: Config, team_id: str,
-) -> None:  # fmt: skip
-    if (pressed := await _admin_press(respond, body, client, config)) is None:
-        return
-    admin, item_id = pressed
-    cleared = await store.restore_item(team_id, item_id) if len(item_id) <= MAX_ID else None
-    note = _restored_note(cleared)
-    await respond(replace_original=True, **await review_message(store, client, team_id, admin,
-                                                                note))  # fmt: skip
+    team_id = str(context["team_id"])
+    later.run(_review_press(respond, body, store, client, config, team_id, _restore), "restore")
 
 
 async def handle_flags_remove(
@@ -70,17 +84,5 @@ async def handle_flags_remove(
 ) -> None:  # fmt: skip
     """ "Remove": delete a flagged item with everything hanging off it."""
     await ack()
-    later.run(_remove(respond, body, store, client, config, str(context["team_id"])), "remove")
-
-
-async def _remove(
-    respond: AsyncRespond, body: dict[str, Any], store: Store, client: AsyncWebClient,
-    config: Config, team_id: str,
-) -> None:  # fmt: skip
-    if (pressed := await _admin_press(respond, body, client, config)) is None:
-        return
-    admin, item_id = pressed
-    removed = len(item_id) <= MAX_ID and await store.remove_item(team_id, item_id)
-    note = "Removed: the item is deleted from Serendip." if removed else UNKNOWN
-    await respond(replace_original=True, **await review_message(store, client, team_id, admin,
-                                                                note))  # fmt: skip
+    team_id = str(context["team_id"])
+    later.run(_review_press(respond, body, store, client, config, team_id, _remove), "remove")
