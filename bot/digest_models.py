@@ -67,6 +67,17 @@ class ChannelFacts:
     digest: str  # "weekly" or "off"
 
 
+@dataclass(frozen=True)
+class HelpWanted:
+    """An open question someone may be able to answer (for a "Can you help?" section)."""
+
+    question_id: str
+    text: str
+    permalink: str | None
+    channel: str
+    posted_at: float
+
+
 @dataclass
 class DigestSnapshot:
     """One workspace, read once for one digest run."""
@@ -85,3 +96,4 @@ class DigestSnapshot:
     impact: dict[str, tuple[int, int]] = field(default_factory=dict)  # (people, votes) a week
     channel_names: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # display names by user id
+    help_wanted: dict[str, list[HelpWanted]] = field(default_factory=dict)  # person -> questions

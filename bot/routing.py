@@ -77,7 +77,8 @@ async def route_question(
         if question.anon
         else (await store.names_of(question.team_id, [question.asker])).get(question.asker)
     )
-    dm = build_expert_dm(question, asker, await _permalink(client, question), config.routing_cap)
+    link = question.permalink or await card_permalink(client, question)
+    dm = build_expert_dm(question, asker, link, config.routing_cap)
     asked = []
     for person in experts:
         if not await store.claim_routing(question, person, round_, now, rules):
@@ -102,7 +103,8 @@ async def remember_post(
                                         credited, kind))  # fmt: skip
 
 
-async def _permalink(client: AsyncWebClient, question: Question) -> str | None:
+async def card_permalink(client: AsyncWebClient, question: Question) -> str | None:
+    """A link to the question's card (None when Slack will not give one)."""
     if not question.channel or not question.ts:
         return None
     try:

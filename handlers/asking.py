@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
-from bot.routing import remember_post, route_question
+from bot.routing import card_permalink, remember_post, route_question
 from bot.slacktext import escape, parse_message
 from bot.store import Store
 from bot.store.questions import Question, Reply
@@ -41,7 +42,9 @@ async def post_question(
                 + inert(question.text))  # fmt: skip
     info = await channel_info(store, client, question.team_id, channel)
     now = time.time()
-    await store.question_posted(question_id, channel, str(answer["ts"]), info.is_private, now)
+    card_ts = str(answer["ts"])
+    link = await card_permalink(client, replace(question, ts=card_ts))  # for DMs and digests
+    await store.question_posted(question_id, channel, card_ts, info.is_private, now, link)
     await remember_post(store, question.team_id, answer, question.asker, "question")
     posted = await store.question(question_id)
     asked = await route_question(store, client, config, posted, 0, now) if posted else []

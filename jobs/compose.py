@@ -25,6 +25,7 @@ CHANNEL_LEARNINGS = 5
 OTHER_TEAMS = 3
 FOR_YOU = 5
 SERENDIPITY = 2
+HELP_WANTED = 2  # open questions in a "Can you help?" section
 SERENDIPITY_MIN_ENDORSERS = 2
 SERENDIPITY_SCAN = 150  # how far down the order to look for something from elsewhere
 TRUSTED_PEOPLE = 20
@@ -225,17 +226,32 @@ def personal_digest(
     # "for you", where it would crowd out what the person's network endorsed.
     surprise = _serendipity(comp, person, keep, caps)
     for_you = pool.top(FOR_YOU, keep, trust, less, caps)
-    sections = (
+    sections: tuple[DigestSection, ...] = (
         DigestSection("For you", tuple(comp.item(c, why_this(c, trust)) for c in for_you)),
         DigestSection("You might not know you need this",
                       tuple(comp.item(c, _elsewhere(comp, c)) for c in surprise)),
     )  # fmt: skip
     if not for_you and not surprise:
         return None
+    sections += _help_wanted(comp, person, start, end)
     footer = tuple(x for x in (_impact_line(comp, person),) if x)
     intro = None if recipient is not None and recipient.had_digest else FIRST_DIGEST
     title = f"Your Serendip digest, {period.key}"
     return _composed(DigestView(title, sections, intro, footer), [*surprise, *for_you])
+
+
+def _help_wanted(
+    comp: Composer, person: str, start: float, end: float
+) -> tuple[DigestSection, ...]:
+    """Open questions of the period that the person may be able to answer, with no reply yet
+    (each belongs to one period, so it is never shown twice)."""
+    shown = [
+        DigestItem(h.question_id, h.text, h.permalink, None, 0,
+                   f"Asked in #{comp.snap.channel_names.get(h.channel, 'a channel')}, "
+                   "no reply yet: you shared or found useful things about this")
+        for h in comp.snap.help_wanted.get(person, []) if start <= h.posted_at < end
+    ][:HELP_WANTED]  # fmt: skip
+    return (DigestSection("Can you help?", tuple(shown), buttons=False),) if shown else ()
 
 
 def _serendipity(

@@ -37,6 +37,7 @@ class DigestSection:
 
     heading: str
     items: tuple[DigestItem, ...]
+    buttons: bool = True  # "Useful" and "Less like this" (not for open questions)
 
 
 @dataclass(frozen=True)
@@ -90,10 +91,11 @@ def build_digest(view: DigestView) -> dict[str, Any]:
         blocks.append(_context(f"*{escape(section.heading)}*"))
         room -= 1
         for item in section.items:
-            if room < 2:
+            shown = item_blocks(item) if section.buttons else item_blocks(item)[:1]
+            if room < len(shown):
                 break
-            blocks += item_blocks(item)
-            room -= 2
+            blocks += shown
+            room -= len(shown)
             title = escape(cut(" ".join(item.title.split()), TITLE_LIMIT))
             lines.append(f"• {title} {safe_url(item.url)}".rstrip())
     blocks += [_context(escape(line)) for line in view.footer]

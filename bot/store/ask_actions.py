@@ -79,10 +79,12 @@ class AskActions:
         return await self._write(questions.claim_post, question_id)
 
     async def question_posted(
-        self, question_id: str, channel: str, ts: str, private: bool, now: float
-    ) -> None:
-        """The question's card is posted."""
-        await self._write(questions.mark_posted, question_id, channel, ts, private, now)
+        self, question_id: str, channel: str, ts: str, private: bool, now: float,
+        permalink: str | None = None,
+    ) -> None:  # fmt: skip
+        """The question's card is posted (at `permalink`, when Slack gave one)."""
+        await self._write(questions.mark_posted, question_id, channel, ts, private, now,
+                          permalink)  # fmt: skip
 
     async def question_unposted(self, question_id: str) -> None:
         """The question was not posted (the asker dropped it, or Slack refused)."""

@@ -201,7 +201,7 @@ CREATE TABLE questions (
     channel TEXT, ts TEXT, is_private INTEGER NOT NULL DEFAULT 0,
     asked_at REAL NOT NULL, posted_at REAL, first_reply_at REAL, answered_at REAL,
     best_ts TEXT, best_user TEXT, best_text TEXT, item_id TEXT, rerouted_at REAL,
-    chooser_channel TEXT, chooser_ts TEXT
+    chooser_channel TEXT, chooser_ts TEXT, permalink TEXT
 );
 CREATE INDEX questions_card ON questions (team_id, channel, ts);
 CREATE INDEX questions_open ON questions (status, posted_at);

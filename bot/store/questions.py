@@ -36,6 +36,7 @@ class Question:
     rerouted_at: float | None
     chooser_channel: str | None
     chooser_ts: str | None
+    permalink: str | None = None
 
 
 @dataclass(frozen=True)
@@ -99,12 +100,13 @@ def claim_post(db: Database, question_id: str) -> bool:
 
 
 def mark_posted(
-    db: Database, question_id: str, channel: str, ts: str, private: bool, now: float
-) -> None:
+    db: Database, question_id: str, channel: str, ts: str, private: bool, now: float,
+    permalink: str | None = None,
+) -> None:  # fmt: skip
     """The card is in Slack: the question is open."""
     db.execute(
-        "UPDATE questions SET status = 'open', channel = ?, ts = ?, is_private = ?, posted_at = ?"
-        " WHERE id = ?", [channel, ts, int(private), now, question_id],
+        "UPDATE questions SET status = 'open', channel = ?, ts = ?, is_private = ?, posted_at = ?,"
+        " permalink = ? WHERE id = ?", [channel, ts, int(private), now, permalink, question_id],
     )  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from bot.digest_models import (
     Recipient,
     ShareFact,
 )  # fmt: skip
+from bot.store.help_wanted import help_wanted
 
 WINDOW = "SELECT item_id FROM shares WHERE team_id = :team AND at >= :since AND at < :until"
 # Queries over a time range name the time index: SQLite's planner, without statistics,
@@ -66,6 +67,7 @@ def load_snapshot(
     snap.less_like = _less_like(db, team_id)
     snap.impact = _impact(db, {"team": team_id, "since": until - IMPACT_DAYS * 86400,
                                "until": until})  # fmt: skip
+    snap.help_wanted = help_wanted(db, team_id, since, until)
     return snap
 
 

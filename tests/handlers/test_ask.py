@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.forgetting import forget
 from bot.localslack import LocalSlack
+from bot.pacer import Pacer
 from bot.store.experts import ExpertRules
+from jobs.digests import run_digests
 from jobs.questions import REROUTE_AFTER, reroute_unanswered
 from tests.handlers.conftest import Env, bot_config, populate, start_bot
 
@@ -295,3 +298,27 @@ async def test_the_cap_holds_when_questions_race(env: Env) -> None:
     claims = await asyncio.gather(*(env.store.claim_routing(q, "U2", 0, time.time(), rules)
                                     for q in questions if q is not None))  # fmt: skip
     assert sorted(claims) == [False, False, True, True]
+
+
+async def test_digest_asks_the_next_experts_can_you_help(env: Env) -> None:
+    for user, name in (("U4", "dee"), ("U5", "eve")):
+        env.slack.add_user(user, name=name)
+        await env.slack.user_joins(user, "C1")
+    await seed_kafka(env)  # bo shared, cy voted
+    for user in ("U4", "U5"):
+        await env.slack.post_message(user, "C1", f"TIL kafka tip from {user} about brokers")
+    await env.settle()
+    await ask(env, "U1", "Who can explain kafka partition storms?")
+    assert routed(env) == ["U2", "U4", "U5"]  # by DM; cy, who only voted, is next in line
+    client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
+    await run_digests(env.store, client, env.config, datetime.now(UTC), now_mode=True,
+                      pacer=Pacer(60_000))  # fmt: skip
+    posts = [c.args for c in env.slack.calls_of("chat.postMessage")]
+    digests = {m["channel"]: m for m in posts if "serendip_digest" in json.dumps(m)}
+    cy = json.dumps(digests["U3"]["blocks"])
+    assert "Can you help?" in cy and "partition storms" in cy
+    assert "archives/C1/p" in cy  # a link to the question's card
+    for other in ("U1", "U2"):  # the asker, and someone who got it by DM already
+        assert "partition storms" not in json.dumps(digests.get(other, {}))
+    assert "digest_useful" not in json.dumps([b for b in digests["U3"]["blocks"]
+                                              if "partition storms" in json.dumps(b)])  # fmt: skip
