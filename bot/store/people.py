@@ -160,7 +160,8 @@ def record_bot_post(db: Database, post: BotPost) -> None:
 TEAM_TABLES = ("votes", "flags", "shares", "items", "reactions", "users", "person_settings",
                "channels", "inbox", "bot_posts", "workspaces", "fetch_queue", "url_aliases",
                "item_terms", "term_df", "outbox", "digest_sent", "dm_channels", "activity",
-               "less_like", "digest_clicks", "digest_credits")  # fmt: skip
+               "less_like", "digest_clicks", "digest_credits", "import_files",
+               "import_pending")  # fmt: skip
 # link_checks has no team_id: its rows go with their items (delete_items)
 
 
