@@ -92,6 +92,7 @@ class Importer:
         self.team = team
         self.progress = progress or Progress(None)
         self.batch_messages = batch_messages
+        self.refresh_chunk = REFRESH_CHUNK
         self.summary = Summary()
         self.inflight: Future[int] | None = None
 
@@ -207,7 +208,7 @@ class Importer:
         """Faces, votes and search documents of every item touched, this run or one before."""
         total = self.store.import_pending(team)
         done = 0
-        while (count := self.store.refresh_imported(team, REFRESH_CHUNK)) > 0:
+        while (count := self.store.refresh_imported(team, self.refresh_chunk)) > 0:
             done += count
             self.progress.show("indexing", done, total, f"items {done:,}/{total:,}")
         self.progress.show("indexing", total, total, f"items {done:,}/{total:,}", force=True)
