@@ -154,13 +154,13 @@ def _import(config: Config, args: argparse.Namespace) -> int:
 
     path = config.db_path if not Path(config.db_path).exists() else _existing_db(config)
     try:
-        source = open_export(args.path)
+        open_export(args.path).close()  # a damaged zip stops here, before any database is made
+        store = Store(path).open()
     except ExportError as exc:
         raise CommandError(str(exc)) from None
-    store = Store(path).open()
     try:
         progress = Progress(None if args.quiet else sys.stderr)
-        summary = Importer(store, config, source, args.team, progress).run()
+        summary = Importer(store, config, args.path, args.team, progress).run()
     except ExportError as exc:
         raise CommandError(str(exc)) from None
     except KeyboardInterrupt:
@@ -168,7 +168,6 @@ def _import(config: Config, args: argparse.Namespace) -> int:
         raise
     finally:
         store.close()  # what was read before an interruption is committed first
-        source.close()
     print(summary.report(args.path))
     return 1 if summary.malformed else 0
 

@@ -1,9 +1,11 @@
 """`serendip import PATH`: read an export file by file, keep what the capture rules keep.
 
-Day files are read in order, their messages gathered into batches of whole files, and each
-batch is written in one transaction while the next is being read. A batch records the files
-it holds, so a second run (after an interruption, or of the same export) skips them. Items the
-batches touched then get their faces, votes and search documents in bulk.
+Day files are read in order (by a worker process when the export is big), their messages
+gathered into batches of whole files, and each batch is written in one transaction while the
+next is being read; then the items it touched get their faces, votes and search documents, in
+bulk. A batch records the files it holds, so a second run (after an interruption, or of the
+same export) skips them, and items whose refresh an interruption stopped are refreshed at the
+end of the next run.
 """
 
 from __future__ import annotations
@@ -14,15 +16,18 @@ from dataclasses import dataclass, field
 
 from bot.capture_rules import may_capture
 from bot.config import Config
-from bot.importing.messages import NOTHING, Kept, Rules, read_message
+from bot.importing.days import Day, read_days
+from bot.importing.messages import Rules
 from bot.importing.progress import Progress
-from bot.importing.source import ExportError, ExportSource, MalformedFile, Member, load_json
+from bot.importing.source import ExportError, Member, open_export
 from bot.importing.workspace import Workspace, read_workspace
 from bot.models import ChannelInfo, ImportBatch
 from bot.store import Store
 
 BATCH_MESSAGES = 20_000
-REFRESH_CHUNK = 5_000
+REFRESH_CHUNK = 10_000
+WORKER_BYTES = 32 << 20  # day files to read: from this size on, a worker process parses them
+CACHE_MB = 192  # SQLite page cache of the writer while importing (memory stays < 500 MB)
 ALREADY = "already imported (unchanged since)"
 
 
@@ -85,24 +90,35 @@ class Importer:
     """One run of `serendip import` over one export."""
 
     def __init__(
-        self, store: Store, config: Config, source: ExportSource, team: str | None = None,
+        self, store: Store, config: Config, path: str, team: str | None = None,
         progress: Progress | None = None, batch_messages: int = BATCH_MESSAGES,
     ) -> None:  # fmt: skip
-        self.store, self.config, self.source = store, config, source
+        self.store, self.config = store, config
+        self.source = open_export(path)
         self.team = team
         self.progress = progress or Progress(None)
         self.batch_messages = batch_messages
         self.refresh_chunk = REFRESH_CHUNK
         self.summary = Summary()
         self.inflight: Future[int] | None = None
+        self.refreshing: Future[int] | None = None
+        self.use_worker: bool | None = None  # parse in a worker process (None: if big)
+        self.path = path
 
     def run(self) -> Summary:
         """Import everything not imported before, then refresh what was touched."""
+        try:
+            return self._run()
+        finally:
+            self.source.close()
+
+    def _run(self) -> Summary:
         members = self.source.members()
         workspace = read_workspace(self.source, members)
         self.summary.malformed += workspace.problems
         team = choose_team(workspace.team_id, self.store.import_teams(), self.team)
         self.summary.team_id = team
+        self.store.import_cache(CACHE_MB)
         channels = workspace.channel_infos(team, {})
         self.store.import_people(workspace.users(team), channels.values())
         opted_out, capture, done = self.store.import_context(team)
@@ -123,14 +139,19 @@ class Importer:
         self, days: list[Member], workspace: Workspace, channels: dict[str, ChannelInfo],
         rules: Rules, done: dict[str, str], team: str,
     ) -> None:  # fmt: skip
-        batch = ImportBatch(team)
+        jobs = []
         for member in days:
-            self.summary.files_seen += 1
             reason = self._file_skip(member, workspace, channels, done)
-            if reason is not None:
+            if reason is None:
+                jobs.append((member, channels[member.folder]))
+            else:
                 self.summary.files_skipped[reason] += 1
-                continue
-            self._read_day(member, channels[member.folder], rules, batch)
+        self.summary.files_seen = len(days) - len(jobs)
+        size = sum(member.size for member, _ in jobs)
+        worker = self.use_worker if self.use_worker is not None else size >= WORKER_BYTES
+        batch = ImportBatch(team)
+        for day in read_days(self.source, self.path, jobs, rules, worker):
+            self._add(day, batch)
             if batch.messages >= self.batch_messages:
                 self._flush(batch)
                 batch = ImportBatch(team)
@@ -158,51 +179,38 @@ class Importer:
             return ALREADY
         return None
 
-    def _read_day(
-        self, member: Member, channel: ChannelInfo, rules: Rules, batch: ImportBatch
-    ) -> None:
-        try:
-            messages = load_json(self.source, member)
-            if not isinstance(messages, list):
-                raise MalformedFile(f"{member.path}: not a list of messages")
-        except MalformedFile as exc:
-            self.summary.malformed.append(str(exc))
+    def _add(self, day: Day, batch: ImportBatch) -> None:
+        """Count one day file and put what it adds into the batch."""
+        self.summary.files_seen += 1
+        if day.malformed is not None:
+            self.summary.malformed.append(day.malformed)
             return
-        for message in messages:
-            outcome = read_message(message, channel, rules)
-            if isinstance(outcome, str):
-                self.summary.skipped[outcome] += 1
-                continue
-            self._add(outcome, (channel.id, str(message["ts"])), batch)
         self.summary.files_read += 1
-        self.summary.messages += len(messages)
-        batch.messages += len(messages)
-        batch.files.append((member.path, member.fingerprint, len(messages)))
-
-    def _add(self, kept: Kept, where: tuple[str, str], batch: ImportBatch) -> None:
-        """Put what one message adds into the batch; `where` is its (channel, ts)."""
-        if kept.removed:
-            self.summary.skipped["deleted, or marked !nda in an edit"] += 1
-            batch.removed.append(where)
-            return
-        if kept.shares:
-            self.summary.kept += 1
-            batch.shares += kept.shares
-            batch.reactions += kept.reactions
-        else:
-            self.summary.skipped[NOTHING] += 1
-        if kept.replaced:
-            batch.replaced.append(where)
+        self.summary.messages += day.messages
+        self.summary.kept += day.kept
+        self.summary.skipped.update(day.skipped)
+        batch.messages += day.messages
+        batch.shares += day.shares
+        batch.reactions += day.reactions
+        batch.replaced += day.replaced
+        batch.removed += day.removed
+        batch.files.append((day.member.path, day.member.fingerprint, day.messages))
 
     def _flush(self, batch: ImportBatch) -> None:
+        """Hand a batch to the writer, and then a refresh of the items it touched; while they
+        are written, the next batch is read."""
         self._wait()
         if batch.files or batch.removed:
             self.inflight = self.store.import_batch(batch)
+            self.refreshing = self.store.refresh_imported_later(batch.team_id, self.refresh_chunk)
 
     def _wait(self) -> None:
         if self.inflight is not None:
             self.summary.items += self.inflight.result()
             self.inflight = None
+        if self.refreshing is not None:
+            self.refreshing.result()
+            self.refreshing = None
 
     def _refresh(self, team: str) -> None:
         """Faces, votes and search documents of every item touched, this run or one before."""

@@ -31,6 +31,11 @@ class ImportActions:
         """Every workspace with data in this database."""
         return self.read_sync(people.known_teams)
 
+    def import_cache(self, megabytes: int) -> None:
+        """Give the writing connection a bigger page cache for a bulk import: index pages then
+        stay in memory instead of going through the OS for every insert."""
+        self.write_sync(lambda db: db.execute(f"PRAGMA cache_size = -{int(megabytes) * 1024}"))
+
     def import_people(self, users: Iterable[UserInfo], channels: Iterable[ChannelInfo]) -> None:
         """Add the export's people and channels the store does not know yet."""
         self.write_sync(importing.add_people, list(users), list(channels))
@@ -54,6 +59,14 @@ class ImportActions:
     def import_pending(self, team_id: str) -> int:
         """How many imported items still wait for their faces, votes and search documents."""
         return self.read_sync(importing.pending_count, team_id)
+
+    def refresh_imported_later(self, team_id: str, limit: int = 5000) -> Future[int]:
+        """Queue `refresh_imported` behind the writes already queued; the future tells how many."""
+
+        def write(db: Database) -> int:
+            return import_refresh.refresh_pending(db, team_id, user_names(db, team_id), limit)
+
+        return self.submit_write(write)
 
     def refresh_imported(self, team_id: str, limit: int = 5000) -> int:
         """Bring up to `limit` imported items up to date in one transaction; returns how many."""

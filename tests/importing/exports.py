@@ -15,7 +15,6 @@ from typing import Any
 from bot.config import Config, load_config
 from bot.importing.progress import Progress
 from bot.importing.runner import Importer, Summary
-from bot.importing.source import open_export
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -99,15 +98,13 @@ def zip_folder(folder: Path, target: Path, wrap: str = "") -> Path:
 def run_import(db: Path, path: Path, team: str | None = None, **options: Any) -> Summary:
     """Import with the real Importer into the store at `db`."""
     store = Store(db).open()
-    source = open_export(str(path))
     try:
-        importer = Importer(store, config(), source, team, Progress(None))
+        importer = Importer(store, config(), str(path), team, Progress(None))
         for name, value in options.items():
             setattr(importer, name, value)
         return importer.run()
     finally:
         store.close()
-        source.close()
 
 
 def exported(db: Path) -> list[JSON]:

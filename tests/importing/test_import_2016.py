@@ -73,3 +73,14 @@ def test_imported_history_stays_out_of_the_next_digests(
     store.close()
     assert main(["digest", "preview", "--channel", ENRIQUE]) == 0
     assert "nothing new" in capsys.readouterr().out  # see test_recent_imports_do_reach_digests
+
+
+def test_a_worker_process_reads_as_this_one_does(tmp_path: Path) -> None:
+    """Big exports are parsed in a worker process (here forced on a small one)."""
+    archive = zip_folder(EXPORT_2016, tmp_path / "export.zip")
+    here = run_import(tmp_path / "here.db", archive, use_worker=False)
+    there = run_import(tmp_path / "there.db", archive, use_worker=True)
+    assert (there.messages, there.items, there.skipped) == (here.messages, here.items, here.skipped)
+    assert without_ids(exported(tmp_path / "there.db")) == without_ids(
+        exported(tmp_path / "here.db")
+    )
