@@ -118,7 +118,7 @@ class Importer:
         self.summary.malformed += workspace.problems
         team = choose_team(workspace.team_id, self.store.import_teams(), self.team)
         self.summary.team_id = team
-        self.store.import_cache(CACHE_MB)
+        self.store.import_mode(CACHE_MB)
         channels = workspace.channel_infos(team, {})
         self.store.import_people(workspace.users(team), channels.values())
         opted_out, capture, done = self.store.import_context(team)

@@ -31,10 +31,10 @@ class ImportActions:
         """Every workspace with data in this database."""
         return self.read_sync(people.known_teams)
 
-    def import_cache(self, megabytes: int) -> None:
-        """Give the writing connection a bigger page cache for a bulk import: index pages then
+    def import_mode(self, cache_mb: int) -> None:
+        """Give the writing connection a bigger page cache for a bulk import, so index pages
         stay in memory instead of going through the OS for every insert."""
-        self.write_sync(lambda db: db.execute(f"PRAGMA cache_size = -{int(megabytes) * 1024}"))
+        self.write_sync(lambda db: db.execute(f"PRAGMA cache_size = -{int(cache_mb) * 1024}"))
 
     def import_people(self, users: Iterable[UserInfo], channels: Iterable[ChannelInfo]) -> None:
         """Add the export's people and channels the store does not know yet."""

@@ -8,7 +8,6 @@ time), and their search documents, added to the full-text index with one INSERT 
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +16,7 @@ from sqlite_utils import Database
 from bot.slacktext import readable
 from bot.store import items, search
 from bot.store.face import Face, compute_face
-from bot.topics import choose_topics, hashtags, rank_keywords, terms
+from bot.topics import choose_topics, hashtags, idf, rank_by_weight, terms
 
 SHARE_COLUMNS = "s.channel, s.ts, s.user, s.text, s.is_private, s.title, s.description," \
     " s.site_name"  # fmt: skip
@@ -92,14 +91,16 @@ def _topics(db: Database, team_id: str, faces: dict[str, Face]) -> dict[str, str
         "SELECT t.item_id, t.term FROM import_chunk c JOIN item_terms t ON t.item_id = c.item_id"
     ):
         old.setdefault(item_id, set()).add(term)
-    delta: Counter[str] = Counter()
+    delta: dict[str, int] = {}
     gone, added = [], []
     for item_id, found in counts.items():
-        before, after = old.get(item_id, set()), set(found)
-        gone += [(item_id, t) for t in before - after]
-        added += [(team_id, item_id, t) for t in after - before]
-        delta.update({t: -1 for t in before - after})
-        delta.update({t: 1 for t in after - before})
+        before = old.get(item_id, set())
+        for term in found.keys() - before:
+            added.append((team_id, item_id, term))
+            delta[term] = delta.get(term, 0) + 1
+        for term in before - found.keys():
+            gone.append((item_id, term))
+            delta[term] = delta.get(term, 0) - 1
     db.conn.executemany("DELETE FROM item_terms WHERE item_id = ? AND term = ?", gone)
     db.conn.executemany("INSERT INTO item_terms (team_id, item_id, term) VALUES (?, ?, ?)", added)
     db.conn.executemany(
@@ -109,11 +110,11 @@ def _topics(db: Database, team_id: str, faces: dict[str, Face]) -> dict[str, str
     )
     frequency = _frequencies(db, team_id, {t for c in counts.values() for t in c})
     documents = db.execute("SELECT max(rowid) FROM items").fetchone()[0] or 1
+    weights = {term: idf(frequency.get(term, 0), documents) for term in frequency.keys() | delta}
     return {
-        i: json.dumps(choose_topics(hashtags(faces[i].texts),
-                                    rank_keywords(c, lambda t: frequency.get(t, 0), documents)))
+        i: json.dumps(choose_topics(hashtags(faces[i].texts), rank_by_weight(c, weights)))
         for i, c in counts.items()
-    }  # fmt: skip
+    }
 
 
 def _frequencies(db: Database, team_id: str, wanted: set[str]) -> dict[str, int]:
