@@ -37,6 +37,7 @@ bench: $(DEV_STAMP)
 	$(PY) bench/fetch.py
 	$(PY) bench/digest.py --scale 0.1
 	$(PY) bench/search.py --scale 0.05
+	$(PY) bench/import.py --scale 0.05
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

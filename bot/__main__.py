@@ -2,4 +2,5 @@
 
 from bot.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # a worker process of `serendip import` imports this module too
+    raise SystemExit(main())

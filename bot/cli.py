@@ -34,6 +34,10 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", help="write to this file instead of stdout")
     forget = sub.add_parser("forget", help="delete everything stored about a person")
     forget.add_argument("user_id")
+    imp = sub.add_parser("import", help="backfill from a Slack workspace export (zip or folder)")
+    imp.add_argument("path", help="the export's zip file, or the folder it was unpacked to")
+    imp.add_argument("--team", help="the workspace id (T…) to import into (default: the export's)")
+    imp.add_argument("--quiet", action="store_true", help="no progress bar, only the summary")
     backup = sub.add_parser("backup", help="a consistent copy of the database, while it runs")
     backup.add_argument("file")
     _digest_parser(sub)
@@ -152,6 +156,33 @@ def _forget(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _import(config: Config, args: argparse.Namespace) -> int:
+    """Backfill from an export; exit 1 when some files were malformed (the rest is imported)."""
+    from bot.importing.progress import Progress
+    from bot.importing.runner import Importer
+    from bot.importing.source import ExportError, open_export
+    from bot.store import Store
+
+    path = config.db_path if not Path(config.db_path).exists() else _existing_db(config)
+    try:
+        open_export(args.path).close()  # a damaged zip stops here, before any database is made
+        store = Store(path).open()
+    except ExportError as exc:
+        raise CommandError(str(exc)) from None
+    try:
+        progress = Progress(None if args.quiet else sys.stderr)
+        summary = Importer(store, config, args.path, args.team, progress).run()
+    except ExportError as exc:
+        raise CommandError(str(exc)) from None
+    except KeyboardInterrupt:
+        print("\nserendip: import interrupted; run the same command to resume", file=sys.stderr)
+        raise
+    finally:
+        store.close()  # what was read before an interruption is committed first
+    print(summary.report(args.path))
+    return 1 if summary.malformed else 0
+
+
 def _backup(config: Config, args: argparse.Namespace) -> int:
     from bot.store import Store
 
@@ -233,5 +264,5 @@ def _demo(config: Config, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {
     "run": _run, "export": _export, "forget": _forget, "backup": _backup, "demo": _demo,
-    "digest": _digest, "stats": _stats, "report": _report,
+    "digest": _digest, "stats": _stats, "report": _report, "import": _import,
 }  # fmt: skip

@@ -117,3 +117,20 @@ class FetchedPage:
     final_url: str | None = None  # canonical form, after redirects
     same_page_urls: tuple[str, ...] = ()  # canonical forms of URLs that are the same page
     error: str | None = None
+
+
+@dataclass
+class ImportBatch:
+    """What whole day files of a Slack export add, written in one transaction."""
+
+    team_id: str
+    shares: list[tuple[ShareInput, ItemDraft]] = field(default_factory=list)
+    # (channel, ts, user, emoji, kind) on messages that share something
+    reactions: list[tuple[str, str, str, str, str]] = field(default_factory=list)
+    replaced: list[tuple[str, str]] = field(default_factory=list)  # edited: (channel, ts)
+    removed: list[tuple[str, str]] = field(default_factory=list)  # deleted or `!nda` since
+    files: list[tuple[str, str, int]] = field(default_factory=list)  # path, fingerprint, messages
+    messages: int = 0
+
+    def __len__(self) -> int:
+        return self.messages

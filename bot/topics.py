@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 WORD = re.compile(r"[a-z][a-z0-9+#.-]{2,30}")
 HASHTAG = re.compile(r"(?<![\w#/&])#([a-z][\w-]{1,40})", re.IGNORECASE)
@@ -209,16 +209,21 @@ def terms(title: str | None, description: str | None) -> Counter[str]:
     return counts
 
 
+def idf(document_frequency: int, documents: int) -> float:
+    """Inverse document frequency: how rare a term is across the workspace's items."""
+    return math.log((documents + 1) / (document_frequency + 1)) + 1.0
+
+
 def rank_keywords(
     counts: Counter[str], document_frequency: Callable[[str], int], documents: int
 ) -> list[str]:
     """Terms by TF-IDF: frequent here, rare across the workspace's items."""
+    return rank_by_weight(counts, {t: idf(document_frequency(t), documents) for t in counts})
 
-    def score(term: str) -> float:
-        idf = math.log((documents + 1) / (document_frequency(term) + 1)) + 1.0
-        return counts[term] * idf
 
-    return sorted(counts, key=lambda term: (-score(term), term))
+def rank_by_weight(counts: Counter[str], weights: Mapping[str, float]) -> list[str]:
+    """Terms by count times weight (their idf), best first; ties alphabetically."""
+    return sorted(counts, key=lambda term: (-(counts[term] * weights[term]), term))
 
 
 def choose_topics(tags: list[str], keywords: list[str]) -> list[str]:

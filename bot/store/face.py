@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
@@ -25,19 +26,30 @@ def face(shares: list[Any]) -> list[Any]:
     return [s for s in shares if not s[PRIVATE]] or shares
 
 
-def set_face(
-    db: Database, team_id: str, item_id: str, shares: list[Any], readable: Callable[[str], str]
-) -> None:
-    """Store the face of an item from its shares (first share first) and its fetched page."""
+CURRENT_FACE = (
+    "SELECT fetched_title, fetched_description, fetched_site_name, title, description, text,"
+    " topics FROM items WHERE id = ?"
+)
+
+
+@dataclass(frozen=True)
+class Face:
+    """What an item shows, worked out from its shares and its stored row."""
+
+    text: str
+    title: str | None
+    description: str | None
+    site_name: str | None
+    unfurled: bool  # a share carries Slack's unfurl: nothing to fetch
+    topics_stale: bool  # what people read changed: topics must be worked out again
+    texts: list[str]  # the face's share texts, for hashtags
+
+
+def compute_face(shares: list[Any], current: Any, readable: Callable[[str], str]) -> Face:
+    """An item's face from its shares (first share first) and its row (CURRENT_FACE)."""
     chosen = face(shares)
     text = readable(chosen[0][TEXT] or "")
-    current = db.execute(
-        "SELECT fetched_title, fetched_description, fetched_site_name, title, description,"
-        " text, topics FROM items WHERE id = ?", [item_id],
-    ).fetchone()  # fmt: skip
     unfurled = any(s[TITLE] or s[DESCRIPTION] or s[SITE] for s in chosen)
-    if unfurled:
-        db.execute("DELETE FROM fetch_queue WHERE item_id = ?", [item_id])  # nothing to fetch
 
     def pick(column: int) -> Any:
         if unfurled:
@@ -45,16 +57,29 @@ def set_face(
         return current[column - TITLE]
 
     title, description, site = pick(TITLE), pick(DESCRIPTION), pick(SITE)
+    # Topics follow what people read; a reaction or a new share of the same page does not
+    # change them, so they are not recomputed then.
+    stale = (title, description, text) != tuple(current[3:6]) or current[6] is None
+    return Face(text, title, description, site, unfurled, stale, [s[TEXT] or "" for s in chosen])
+
+
+def set_face(
+    db: Database, team_id: str, item_id: str, shares: list[Any], readable: Callable[[str], str]
+) -> None:
+    """Store the face of an item from its shares (first share first) and its fetched page."""
+    current = db.execute(CURRENT_FACE, [item_id]).fetchone()
+    found = compute_face(shares, current, readable)
+    if found.unfurled:
+        db.execute("DELETE FROM fetch_queue WHERE item_id = ?", [item_id])  # nothing to fetch
     topics = current[6]
-    if (title, description, text) != tuple(current[3:6]) or topics is None:
-        # Topics follow what people read; a reaction or a new share of the same page does not
-        # change them, so they are not recomputed then.
-        found = item_topics(db, team_id, item_id, [s[TEXT] or "" for s in chosen], title,
-                            description)  # fmt: skip
-        topics = json.dumps(found)
+    if found.topics_stale:
+        chosen = item_topics(db, team_id, item_id, found.texts, found.title, found.description)
+        topics = json.dumps(chosen)
     db.execute(
         "UPDATE items SET created_ts = ?, text = ?, title = ?, description = ?, site_name = ?,"
-        " topics = ? WHERE id = ?", [shares[0][1], text, title, description, site, topics, item_id],
+        " topics = ? WHERE id = ?",
+        [shares[0][1], found.text, found.title, found.description, found.site_name, topics,
+         item_id],
     )  # fmt: skip
 
 

@@ -47,23 +47,30 @@ def upsert_item(db: Database, team_id: str, draft: ItemDraft, ts: str) -> str:
     return item_id
 
 
+SHARE_UPSERT = (
+    "INSERT INTO shares (team_id, item_id, channel, ts, at, user, text, thread_ts, is_private,"
+    " source, saved_by, title, description, site_name)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON CONFLICT (item_id, channel, ts) DO UPDATE SET text = excluded.text,"
+    " user = excluded.user, is_private = excluded.is_private,"
+    " saved_by = COALESCE(shares.saved_by, excluded.saved_by),"
+    " title = COALESCE(excluded.title, shares.title),"
+    " description = COALESCE(excluded.description, shares.description),"
+    " site_name = COALESCE(excluded.site_name, shares.site_name)"
+)
+
+
+def share_row(share: ShareInput, item_id: str, draft: ItemDraft) -> list[object]:
+    """The parameters of SHARE_UPSERT for one share."""
+    return [share.team_id, item_id, share.channel, share.ts, ts_seconds(share.ts), share.user,
+            share.text, share.thread_ts, int(share.is_private), share.source, share.saved_by,
+            draft.title, draft.description, draft.site_name]  # fmt: skip
+
+
 def put_share(db: Database, share: ShareInput, item_id: str, draft: ItemDraft) -> None:
     """Insert or refresh one share with what its message's unfurl said; the first source and
     saver of a share are kept."""
-    db.execute(
-        "INSERT INTO shares (team_id, item_id, channel, ts, at, user, text, thread_ts, is_private,"
-        " source, saved_by, title, description, site_name)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-        " ON CONFLICT (item_id, channel, ts) DO UPDATE SET text = excluded.text,"
-        " user = excluded.user, is_private = excluded.is_private,"
-        " saved_by = COALESCE(shares.saved_by, excluded.saved_by),"
-        " title = COALESCE(excluded.title, shares.title),"
-        " description = COALESCE(excluded.description, shares.description),"
-        " site_name = COALESCE(excluded.site_name, shares.site_name)",
-        [share.team_id, item_id, share.channel, share.ts, ts_seconds(share.ts), share.user,
-         share.text, share.thread_ts, int(share.is_private), share.source, share.saved_by,
-         draft.title, draft.description, draft.site_name],
-    )  # fmt: skip
+    db.execute(SHARE_UPSERT, share_row(share, item_id, draft))
 
 
 def ts_seconds(ts: str) -> float:

@@ -249,8 +249,29 @@ def _m5_learning_pulse(db: Database) -> None:
     )
 
 
+SCHEMA_6 = """
+CREATE TABLE import_files (
+    team_id TEXT NOT NULL, path TEXT NOT NULL, fingerprint TEXT NOT NULL,
+    messages INTEGER NOT NULL, done_at REAL NOT NULL, PRIMARY KEY (team_id, path)
+);
+CREATE TABLE import_pending (
+    item_id TEXT PRIMARY KEY, team_id TEXT NOT NULL
+);
+"""
+
+
+def _m6_import(db: Database) -> None:
+    """`serendip import`: the day files of an export already imported (by path and
+    fingerprint, so a resumed or repeated import skips them), and the items it touched whose
+    face, votes and search documents are still to be brought up to date."""
+    for statement in SCHEMA_6.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _m1_initial, _m2_link_metadata, _m3_digests, _m4_questions_and_search, _m5_learning_pulse,
+    _m6_import,
 ]  # fmt: skip
 
 

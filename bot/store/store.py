@@ -12,7 +12,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,6 +32,7 @@ from bot.store import items, links, people, queries, search_index
 from bot.store.ask_actions import AskActions
 from bot.store.digest_actions import DigestActions
 from bot.store.home_actions import HomeActions
+from bot.store.import_actions import ImportActions
 from bot.store.migrations import migrate
 from bot.store.review_actions import ReviewActions
 from bot.store.stats_actions import StatsActions
@@ -54,7 +55,7 @@ def connect(path: str) -> Database:
     return db
 
 
-class Store(DigestActions, AskActions, ReviewActions, HomeActions, StatsActions):
+class Store(DigestActions, AskActions, ReviewActions, HomeActions, StatsActions, ImportActions):
     """Serendip's data, named after what the bot does with it."""
 
     def __init__(self, path: str | Path, readers: int = 2) -> None:
@@ -121,6 +122,11 @@ class Store(DigestActions, AskActions, ReviewActions, HomeActions, StatsActions)
     def write_sync(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a write and wait for its commit (CLI)."""
         return self._writer.submit(lambda db: fn(db, *args)).result()
+
+    def submit_write(self, fn: Callable[[Database], T]) -> Future[T]:
+        """Queue a write without waiting; the future resolves after its commit (the import
+        reads the next files meanwhile)."""
+        return self._writer.submit(fn)
 
     @property
     def commits(self) -> int:

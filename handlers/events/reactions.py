@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.capture_rules import reaction_kind as emoji_kind
 from bot.config import Config
 from bot.models import ReactionKind
 from bot.store import Store
@@ -15,14 +16,7 @@ from handlers.saving import save_message_as_learning
 
 def reaction_kind(config: Config, emoji: str) -> ReactionKind | None:
     """What a reaction means; skin tones count as their base emoji."""
-    base = emoji.split("::", 1)[0]
-    if base in config.useful_emoji:
-        return "useful"
-    if base in config.flag_emoji:
-        return "flag"
-    if base in config.save_emoji:
-        return "save"
-    return None
+    return emoji_kind(emoji, config.useful_emoji, config.flag_emoji, config.save_emoji)
 
 
 async def _apply(

@@ -1,0 +1,105 @@
+"""The capture rules of interface.md as pure functions, shared by the live bot and the import.
+
+Nothing here talks to Slack or to the store: callers look up channels and opt-outs their own
+way (the bot asks the store and Slack, the import reads the export) and pass the answers in,
+so both paths keep exactly the same messages, as the same items.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from bot.models import ChannelInfo, ItemDraft, ReactionKind, ShareInput
+from bot.slacktext import LEARNING_CHANNELS, ParsedMessage, readable
+
+DM_TYPES = ("im", "mpim")
+CAPTURED_SUBTYPES = (None, "thread_broadcast", "file_share", "me_message")
+
+
+def is_outsider(team_id: str, message: Mapping[str, Any]) -> bool:
+    """A person from another organisation (Slack Connect) wrote this message."""
+    author_team = message.get("user_team") or message.get("team")
+    return bool(author_team) and author_team != team_id
+
+
+def is_from_bot(message: Mapping[str, Any]) -> bool:
+    """Bots' messages, the bot's own included, are never captured."""
+    return bool(message.get("bot_id") or message.get("bot_profile")) or (
+        message.get("subtype") == "bot_message"
+    )
+
+
+def author_exclusion(team_id: str, message: Mapping[str, Any]) -> str | None:
+    """Why a message's author rules it out ("bot", "outsider"), from the message alone."""
+    if not isinstance(message.get("user"), str) or is_from_bot(message):
+        return "bot"
+    if is_outsider(team_id, message):
+        return "outsider"
+    return None
+
+
+def may_capture(channel: ChannelInfo) -> bool:
+    """Public channels unless turned off; private ones only when a member turned capture on."""
+    if channel.capture == "off":
+        return False
+    return channel.capture == "on" or not channel.is_private
+
+
+def names_learning_channel(parsed: ParsedMessage, names: Mapping[str, str | None]) -> bool:
+    """Whether a bare `<#C…|>` reference in the message names #til or #learned."""
+    return any((names.get(c) or "").lower() in LEARNING_CHANNELS for c in parsed.unnamed_channels)
+
+
+def learning_draft(channel: str, ts: str, text: str, url: str | None) -> ItemDraft:
+    """The learning item of one message (or one /til)."""
+    return ItemDraft(kind="learning", key=f"learning:{channel}:{ts}", url=url, text=readable(text))
+
+
+def message_drafts(share: ShareInput, parsed: ParsedMessage, learning: bool) -> list[ItemDraft]:
+    """A learning (if it is one) and one link item per link."""
+    text = readable(share.text) if parsed.links else ""
+    drafts = [
+        ItemDraft(kind="link", key=f"link:{link.url}", url=link.url, title=link.title,
+                  text=text, description=link.description, site_name=link.site_name)
+        for link in parsed.links
+    ]  # fmt: skip
+    if learning:
+        first_url = parsed.links[0].url if parsed.links else None
+        drafts.insert(0, learning_draft(share.channel, share.ts, share.text, first_url))
+    return drafts
+
+
+def attachments_of(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """A message's attachments (Slack's unfurls among them), ignoring malformed entries."""
+    attachments = message.get("attachments")
+    return (
+        [a for a in attachments if isinstance(a, Mapping)] if isinstance(attachments, list) else []
+    )
+
+
+def share_of(
+    team_id: str, channel: ChannelInfo, message: Mapping[str, Any], text: str
+) -> ShareInput:
+    """The share one captured message makes (a thread reply keeps its thread)."""
+    ts = str(message.get("ts", ""))
+    thread_ts = message.get("thread_ts")
+    return ShareInput(
+        team_id=team_id, channel=channel.id, ts=ts, user=message.get("user"), text=text,
+        is_private=channel.is_private,
+        thread_ts=thread_ts if isinstance(thread_ts, str) and thread_ts != ts else None,
+    )  # fmt: skip
+
+
+def reaction_kind(
+    emoji: str, useful: Iterable[str], flag: Iterable[str], save: Iterable[str]
+) -> ReactionKind | None:
+    """What a reaction means; skin tones count as their base emoji."""
+    base = emoji.split("::", 1)[0]
+    if base in useful:
+        return "useful"
+    if base in flag:
+        return "flag"
+    if base in save:
+        return "save"
+    return None

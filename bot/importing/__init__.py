@@ -1,0 +1,1 @@
+"""`serendip import`: backfilling from a Slack workspace export (zip or folder)."""

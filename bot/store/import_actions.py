@@ -1,0 +1,77 @@
+"""The import half of `Store`: synchronous, for the `serendip import` command."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from typing import Any, TypeVar
+
+from sqlite_utils import Database
+
+from bot.models import ChannelInfo, ImportBatch, UserInfo
+from bot.store import import_refresh, importing, people
+from bot.store.items import user_names
+
+T = TypeVar("T")
+
+
+class ImportActions:
+    """Domain actions for backfilling from a Slack export; mixed into `Store`."""
+
+    def read_sync(self, fn: Callable[..., T], *args: Any) -> T:
+        raise NotImplementedError
+
+    def write_sync(self, fn: Callable[..., T], *args: Any) -> T:
+        raise NotImplementedError
+
+    def submit_write(self, fn: Callable[[Database], T]) -> Future[T]:
+        raise NotImplementedError
+
+    def import_teams(self) -> list[str]:
+        """Every workspace with data in this database."""
+        return self.read_sync(people.known_teams)
+
+    def import_mode(self, cache_mb: int) -> None:
+        """Give the writing connection a bigger page cache for a bulk import, so index pages
+        stay in memory instead of going through the OS for every insert."""
+        self.write_sync(lambda db: db.execute(f"PRAGMA cache_size = -{int(cache_mb) * 1024}"))
+
+    def import_people(self, users: Iterable[UserInfo], channels: Iterable[ChannelInfo]) -> None:
+        """Add the export's people and channels the store does not know yet."""
+        self.write_sync(importing.add_people, list(users), list(channels))
+
+    def import_context(
+        self, team_id: str
+    ) -> tuple[set[str], dict[str, str | None], dict[str, str]]:
+        """What the import must respect: who opted out (or was forgotten), each channel's
+        capture setting, and the day files imported before (path: fingerprint)."""
+
+        def read(db: Database) -> tuple[set[str], dict[str, str | None], dict[str, str]]:
+            return (people.opted_out_users(db, team_id), importing.capture_settings(db, team_id),
+                    importing.finished_files(db, team_id))  # fmt: skip
+
+        return self.read_sync(read)
+
+    def import_batch(self, batch: ImportBatch) -> Future[int]:
+        """Queue a batch of messages; the future gives the number of new items once committed."""
+        return self.submit_write(lambda db: importing.write_batch(db, batch))
+
+    def import_pending(self, team_id: str) -> int:
+        """How many imported items still wait for their faces, votes and search documents."""
+        return self.read_sync(importing.pending_count, team_id)
+
+    def refresh_imported_later(self, team_id: str, limit: int = 5000) -> Future[int]:
+        """Queue `refresh_imported` behind the writes already queued; the future tells how many."""
+
+        def write(db: Database) -> int:
+            return import_refresh.refresh_pending(db, team_id, user_names(db, team_id), limit)
+
+        return self.submit_write(write)
+
+    def refresh_imported(self, team_id: str, limit: int = 5000) -> int:
+        """Bring up to `limit` imported items up to date in one transaction; returns how many."""
+
+        def write(db: Database) -> int:
+            return import_refresh.refresh_pending(db, team_id, user_names(db, team_id), limit)
+
+        return self.write_sync(write)

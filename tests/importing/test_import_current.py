@@ -1,0 +1,122 @@
+"""Current-format exports: every capture rule, twice, and a newer export of the same history."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.store import Store
+from tests.importing.current import ANA, BO, CY, GENERAL, PETER, RANDOM, SECRET_ON, build, prepare
+from tests.importing.exports import TEAM, counts, exported, message, run_import, write_export
+
+
+@pytest.fixture
+def imported(tmp_path: Path) -> tuple[Path, Any, dict[str, Any]]:
+    """A store prepared and then filled from the current-format export."""
+    db = tmp_path / "a.db"
+    prepare(db)
+    summary = run_import(db, build(tmp_path / "export"))
+    return db, summary, by_name(exported(db))
+
+
+def by_name(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Links by URL, learnings by text."""
+    return {str(i["url"] if i["kind"] == "link" else i["text"]): i for i in items}
+
+
+def test_links_unfurls_votes_and_flags(imported: tuple[Path, Any, dict[str, Any]]) -> None:
+    db, _summary, items = imported
+    zulip = items["https://chat.zulip.org/"]
+    assert zulip["title"] == "Public view of Zulip Community | Zulip team chat"
+    assert zulip["site_name"] == "Zulip" and zulip["text"].startswith("Text with a link\n*Text")
+    assert sorted(zulip["votes"]) == [BO, ANA] and zulip["created_at"] == "2026-02-25T14:19:48Z"
+    store = Store(db).open()
+    flags = asyncio.run(store.flags(TEAM))
+    store.close()
+    assert [(f["item_id"], f["flagger"]) for f in flags] == [(zulip["id"], CY)]
+    guide = items["https://docs.example.com/guide"]
+    assert guide["text"] == "@pieterceka123 test user mention @ana the guide"
+
+
+def test_learnings_threads_and_private_capture(imported: tuple[Path, Any, dict[str, Any]]) -> None:
+    db, _summary, items = imported
+    learnings = {i["text"]: i for i in items.values() if i["kind"] == "learning"}
+    assert set(learnings) == {
+        "*TIL* sqlite has window functions", "learned today in #CTIL about FTS5",
+        "Always pin your dependencies", "TIL secrets https://inside.example.com/",
+    }  # fmt: skip
+    saved = learnings["Always pin your dependencies"]
+    assert saved["shares"][0]["user"] == CY and sorted(saved["votes"]) == [BO, ANA]
+    secret = learnings["TIL secrets https://inside.example.com/"]
+    assert secret["private"] is True and items["https://inside.example.com/"]["private"] is True
+    assert secret["shares"][0]["channel"] == SECRET_ON
+    for url in ("https://fixed.example.com/", "https://slides.example.com/deck",
+                "https://broadcast.example.com/", "https://thread.example.com/other"):  # fmt: skip
+        assert url in items
+    store = Store(db).open()
+    reply = asyncio.run(store.shares_at(TEAM, RANDOM, "1439868294.000007"))
+    broadcast = asyncio.run(store.shares_at(TEAM, GENERAL, "1434139104.000002"))
+    store.close()
+    assert reply[0]["thread_ts"] == "1434139102.000002"
+    assert broadcast[0]["thread_ts"] == "1434139102.000002"
+
+
+def test_what_is_never_captured(imported: tuple[Path, Any, dict[str, Any]]) -> None:
+    db, summary, items = imported
+    never = ("secret", "bot", "helper", "vendor", "vendor2", "optout", "gone", "quiet",
+             "hidden", "dm")  # fmt: skip
+    assert not [u for u in items if any(f"//{n}.example.com" in u for n in never)]
+    assert summary.skipped["!nda"] == 1 and summary.skipped["bot"] == 2
+    assert summary.skipped["outsider"] == 2 and summary.skipped["opted out or forgotten"] == 2
+    assert summary.files_skipped == {
+        "channel with capture off": 1, "private channel without capture on": 1,
+        "direct messages (never captured)": 1,
+    }  # fmt: skip
+    store = Store(db).open()
+    gone, vendor = (asyncio.run(store.user(TEAM, u)) for u in ("UGONE", "UEXT"))
+    ana = asyncio.run(store.user(TEAM, ANA))
+    store.close()
+    assert gone is None and vendor is None  # neither forgotten people nor guests come back
+    assert ana is not None and ana.name == "ana" and ana.tz == "Europe/Berlin"
+
+
+def test_importing_twice_changes_nothing(
+    tmp_path: Path, imported: tuple[Path, Any, dict[str, Any]]
+) -> None:
+    db, summary, _items = imported
+    before, rows = exported(db), counts(db)
+    assert len(before) == summary.items == 13 and rows["import_pending"] == 0
+    export = build(tmp_path / "again")  # the same export unpacked anew: every file is read
+    again = run_import(db, export)
+    assert again.files_read == summary.files_read and again.items == 0
+    assert exported(db) == before and counts(db) == rows
+
+
+def test_a_newer_export_brings_edits_and_deletions(
+    tmp_path: Path, imported: tuple[Path, Any, dict[str, Any]]
+) -> None:
+    db, _summary, items = imported
+    later = json.loads((tmp_path / "export" / "random" / "2018-10-18.json").read_text())
+    assert later[0]["ts"] == "1539868294.000007"  # the parent that shared thread.example/parent
+    edits = [
+        message(ANA, "1772200011.000100", "no link any more", edited={"ts": "1772400000.0"}),
+        message(PETER, "1772112471.400529", "!nda <https://docs.example.com/guide>",
+                edited={"ts": "1772400001.0"}),
+    ]  # fmt: skip
+    tombstone = {"type": "message", "subtype": "tombstone", "ts": "1539868294.000007",
+                 "thread_ts": "1539868294.000007", "text": "This message was deleted.",
+                 "user": "USLACKBOT", "hidden": True}  # fmt: skip
+    newer = write_export(tmp_path / "newer", [], {"general": edits, "random": [tombstone]},
+                         public=[{"id": GENERAL, "name": "general"},
+                                 {"id": RANDOM, "name": "random"}])  # fmt: skip
+    (newer / "users.json").write_text((tmp_path / "export" / "users.json").read_text())
+    run_import(db, newer)
+    after = by_name(exported(db))
+    gone = {"https://fixed.example.com/", "https://docs.example.com/guide",
+            "https://thread.example.com/parent"}  # fmt: skip
+    assert set(items) - set(after) == gone and set(after) <= set(items)
+    assert counts(db)["search_docs"] == len(after)

@@ -1,0 +1,84 @@
+"""The same conversation, captured live by the bot and imported from the export Slack would
+make of it, ends as the same items, shares and votes."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.localslack import LocalSlack
+from bot.localslack.objects import channel_object, user_object
+from tests.handlers.conftest import Env, bot_config, populate, start_bot
+from tests.importing.exports import day_of, exported, run_import, without_ids
+
+
+@pytest.fixture
+async def live(tmp_path: Path) -> AsyncIterator[Env]:
+    """The bot in HTTP mode against the local Slack of tests/handlers."""
+    async with LocalSlack() as slack:
+        populate(slack)
+        config = bot_config(slack, tmp_path / "live.db", "http")
+        runner, store, port, inbox = await start_bot(slack, config, "http")
+        try:
+            yield Env(slack, store, config, "http", port, inbox)
+        finally:
+            await runner.cleanup()
+
+
+async def converse(slack: LocalSlack) -> None:
+    """Links, a learning, a thread reply, votes, a flag, a bookmark, an edit, an unfurl, and
+    what is never captured."""
+    shared = await slack.post_message("U1", "C1", "read <https://Example.com/a?utm_source=x|this>")
+    til = await slack.post_message("U2", "C2", "TIL <https://b.example/> is handy")
+    await slack.post_message("U1", "C1", "!nda <https://nda.example/>")
+    await slack.post_message("X1", "C1", "from outside <https://vendor.example/>")
+    await slack.post_message("U1", "G1", "private <https://private.example/>")
+    await slack.post_message("U2", "C1", "reply <https://reply.example/>", thread_ts=shared["ts"])
+    for user, emoji in (("U2", "+1"), ("U3", "+1::skin-tone-2"), ("U1", "+1"), ("U3", "eyes")):
+        await slack.add_reaction(user, "C1", shared["ts"], emoji)
+    await slack.add_reaction("U1", "C2", til["ts"], "triangular_flag_on_post")
+    plain = await slack.post_message("U2", "C2", "plain words worth keeping")
+    await slack.add_reaction("U1", "C2", plain["ts"], "bookmark")
+    first = await slack.post_message("U1", "C1", "first <https://first.example/>")
+    await slack.edit_message("C1", first["ts"], "changed <https://second.example/>")
+    unfurl = {"from_url": "https://example.com/a", "original_url": "https://example.com/a",
+              "title": "A page", "text": "About it", "service_name": "Example"}  # fmt: skip
+    await slack.unfurl("C1", shared["ts"], attachments=[unfurl])
+
+
+def export_of(slack: LocalSlack, folder: Path) -> Path:
+    """What Slack's workspace export of the local Slack would hold."""
+    folder.mkdir()
+    users = [user_object(slack.ident, u) for u in slack.ws.users.values()]
+    (folder / "users.json").write_text(json.dumps(users))
+    rooms = [c for c in slack.ws.channels.values() if not (c.is_im or c.is_mpim)]
+    for name, private in (("channels.json", False), ("groups.json", True)):
+        listed = [channel_object(slack.ident, slack.ws, c) for c in rooms
+                  if c.is_private == private]  # fmt: skip
+        (folder / name).write_text(json.dumps(listed))
+    for room in rooms:
+        days: dict[str, list[Any]] = {}
+        for message in room.log.all():
+            days.setdefault(day_of(message["ts"]), []).append(message)
+        for day, messages in days.items():
+            (folder / room.name).mkdir(exist_ok=True)
+            (folder / room.name / f"{day}.json").write_text(json.dumps(messages))
+    return folder
+
+
+async def test_live_capture_and_import_agree(live: Env, tmp_path: Path) -> None:
+    await converse(live.slack)
+    captured = await live.items()
+    export = export_of(live.slack, tmp_path / "export")
+    db = tmp_path / "imported.db"
+    summary = await asyncio.to_thread(run_import, db, export)
+    assert summary.team_id == live.team and not summary.malformed
+    imported = await asyncio.to_thread(exported, db)
+    assert len(captured) == 6  # example.com/a, b.example + its learning, reply, saved, second
+    # Topics rank against the workspace's document frequencies at the time: not compared.
+    assert without_ids(imported, ("id", "topics")) == without_ids(captured, ("id", "topics"))
