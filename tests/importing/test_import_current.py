@@ -11,7 +11,16 @@ import pytest
 
 from bot.store import Store
 from tests.importing.current import ANA, BO, CY, GENERAL, PETER, RANDOM, SECRET_ON, build, prepare
-from tests.importing.exports import TEAM, counts, exported, message, run_import, write_export
+from tests.importing.exports import (
+    TEAM,
+    channel,
+    counts,
+    exported,
+    message,
+    person,
+    run_import,
+    write_export,
+)
 
 
 @pytest.fixture
@@ -120,3 +129,35 @@ def test_a_newer_export_brings_edits_and_deletions(
             "https://thread.example.com/parent"}  # fmt: skip
     assert set(items) - set(after) == gone and set(after) <= set(items)
     assert counts(db)["search_docs"] == len(after)
+
+
+def test_imported_well_voted_items_join_the_well_voted_index(tmp_path: Path) -> None:
+    people = [person(u, n) for u, n in (("U1", "ana"), ("U2", "bo"), ("U3", "cy"), ("U4", "dee"))]
+    reactions = [{"name": "+1", "users": ["U2", "U3", "U4"], "count": 3}]
+    messages = [
+        message(
+            "U1", "1700000000.000100", "TIL <https://voted.example/> walrus", reactions=reactions
+        ),
+        message("U1", "1700000100.000100", "TIL <https://quiet.example/> walrus"),
+    ]
+    path = write_export(tmp_path / "export", people, {"general": messages},
+                        public=[channel("C1", "general", ["U1", "U2", "U3", "U4"])])  # fmt: skip
+    db = tmp_path / "v.db"
+    run_import(db, path)
+    store = Store(db).open()
+    try:
+
+        def tops(d: Any) -> dict[str, int]:
+            d.execute("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')")
+            d.execute("INSERT INTO search_top (search_top) VALUES ('integrity-check')")
+            rows = d.execute(
+                "SELECT i.url, max(s.top) FROM search_docs s JOIN items i ON i.id = s.item_id"
+                " WHERE i.kind = 'link' GROUP BY i.url"
+            )
+            return {str(url): int(top) for url, top in rows}
+
+        assert store.read_sync(tops) == {"https://voted.example/": 1, "https://quiet.example/": 0}
+        hits = asyncio.run(store.search(TEAM, "walrus"))
+        assert hits[0].url == "https://voted.example/" and hits[0].votes == 3
+    finally:
+        store.close()
