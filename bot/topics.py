@@ -11,6 +11,7 @@ WORD = re.compile(r"[a-z][a-z0-9+#.-]{2,30}")
 HASHTAG = re.compile(r"(?<![\w#/&])#([a-z][\w-]{1,40})", re.IGNORECASE)
 NOT_TOPICS = frozenset({"til", "learned"})
 MAX_TOPICS = 6
+MAX_TERMS = 8  # per item, for topics (6 at most) and expert choice
 STOPWORDS = frozenset(
     [
         "about",
@@ -199,14 +200,18 @@ def hashtags(texts: Iterable[str]) -> list[str]:
 
 
 def terms(title: str | None, description: str | None) -> Counter[str]:
-    """Term counts of a title (counted twice: it is chosen words) and a description."""
+    """Term counts of a title (counted twice: it is chosen words) and a description, the
+    MAX_TERMS most frequent only: the rest of a long description says little about the
+    subject, and each term kept is a row in the topic index."""
     counts: Counter[str] = Counter()
     for text, weight in ((title or "", 2), (description or "", 1)):
         for word in WORD.findall(text.lower()):
             word = word.strip(".-")
             if len(word) > 2 and word not in STOPWORDS and not word.isdigit():
                 counts[word] += weight
-    return counts
+    if len(counts) <= MAX_TERMS:
+        return counts
+    return Counter(dict(counts.most_common(MAX_TERMS)))
 
 
 def idf(document_frequency: int, documents: int) -> float:
