@@ -85,6 +85,9 @@ def build_app(
         context["config"] = config
         context["inbox"] = app.inbox
         context["later"] = app.inbox.later
+        # Bolt hands each request a fresh AsyncWebClient; listeners get the app's own, whose
+        # posts keep to the process's send rate.
+        context["client"] = app.client
         await next()
 
     app.use(inject)

@@ -73,12 +73,19 @@ async def is_admin(config: Config, client: AsyncWebClient, user_id: str) -> bool
 
 
 async def is_member(client: AsyncWebClient, channel_id: str, user_id: str) -> bool:
-    """Whether a person is a member of a channel (walking every page of members)."""
+    """Whether a person is a member of a channel: from the person's own channels
+    (users.conversations, usually one page), not by paging through every member of a big
+    channel."""
     cursor = None
     try:
         while True:
-            page = await client.conversations_members(channel=channel_id, cursor=cursor, limit=200)
-            if user_id in page.get("members", []):
+            page = await client.users_conversations(
+                user=user_id, types="public_channel,private_channel,mpim", cursor=cursor,
+                limit=999,
+                exclude_archived=False,
+            )  # fmt: skip
+            channels: list[dict[str, Any]] = page.get("channels") or []
+            if any(ch.get("id") == channel_id for ch in channels):
                 return True
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:

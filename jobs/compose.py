@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.digest_models import DigestSnapshot, ItemFacts
+from bot.slacktext import readable
 from jobs.digest_blocks import DigestItem, DigestSection, DigestView
 from jobs.periods import Period
 from jobs.ranking import FLAG_LIMIT, Candidate, Caps, Less, Pool, rank, why_this
@@ -246,7 +247,7 @@ def _help_wanted(
     """Open questions of the period that the person may be able to answer, with no reply yet
     (each belongs to one period, so it is never shown twice)."""
     shown = [
-        DigestItem(h.question_id, h.text, h.permalink, None, 0,
+        DigestItem(h.question_id, readable(h.text), h.permalink, None, 0,
                    f"Asked in #{comp.snap.channel_names.get(h.channel, 'a channel')}, "
                    "no reply yet: you shared or found useful things about this")
         for h in comp.snap.help_wanted.get(person, []) if start <= h.posted_at < end

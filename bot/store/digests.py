@@ -8,6 +8,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 
 from bot.models import UserInfo
+from bot.store import search_index
 from bot.store.people import is_opted_out, set_person_setting, upsert_user
 from bot.store.snapshot import domain_of
 
@@ -62,6 +63,7 @@ def button_vote(db: Database, team_id: str, item_id: str, voter: str, where: str
         " VALUES (?, ?, ?, ?, ?, ?)",
         [team_id, item_id, voter, where, int(private), at],
     )  # fmt: skip
+    search_index.sync_item(db, team_id, item_id)  # a third voter puts it in the well-voted index
     return "voted"
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from bot.models import FetchedPage
+from bot.store import search_index
 from bot.store.face import forget_terms
 from bot.store.items import refresh_items
 
@@ -163,6 +164,7 @@ def _move(db: Database, team_id: str, keep: str, drop: str) -> None:
     key = db.execute("SELECT key FROM items WHERE id = ?", [drop]).fetchone()[0]
     db.execute("UPDATE url_aliases SET item_id = ? WHERE item_id = ?", [keep, drop])
     forget_terms(db, drop)
+    search_index.drop_item(db, drop)  # `keep`'s documents are refreshed with its shares
     for table in ("fetch_queue", "link_checks"):
         db.execute(f"DELETE FROM {table} WHERE item_id = ?", [drop])
     db.execute("DELETE FROM items WHERE id = ?", [drop])

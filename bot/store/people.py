@@ -126,12 +126,18 @@ def forget_person(db: Database, team_id: str, user_id: str) -> ForgetResult:
         [team_id, user_id, user_id])}  # fmt: skip
     touched |= {r[0] for r in db.execute(
         "SELECT item_id FROM votes WHERE team_id = ? AND voter = ?", args)}  # fmt: skip
+    # Items whose texts name them: refreshed once the name is gone, so no face, document or
+    # index keeps it.
+    touched |= {r[0] for r in db.execute(
+        "SELECT item_id FROM shares WHERE team_id = ? AND instr(text, ?) > 0",
+        [team_id, f"<@{user_id}"])}  # fmt: skip
     shares = db.execute("DELETE FROM shares WHERE team_id = ? AND user = ?", args).rowcount
     db.execute("UPDATE shares SET saved_by = NULL WHERE team_id = ? AND saved_by = ?", args)
     db.execute("DELETE FROM reactions WHERE team_id = ? AND user = ?", args)
     votes = db.execute("DELETE FROM votes WHERE team_id = ? AND voter = ?", args).rowcount
     flags = db.execute("DELETE FROM flags WHERE team_id = ? AND flagger = ?", args).rowcount
     before = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
+    db.execute("DELETE FROM users WHERE team_id = ? AND id = ?", args)  # before the refresh
     refresh_items(db, team_id, touched)
     questions.forget_person(db, team_id, user_id)
     after = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
@@ -141,7 +147,6 @@ def forget_person(db: Database, team_id: str, user_id: str) -> ForgetResult:
     posts += [BotPost(team_id, ch, ts, user_id, "digest")
               for ch, ts in outbox.posts_crediting(db, team_id, user_id)]  # fmt: skip
     db.execute("DELETE FROM bot_posts WHERE team_id = ? AND credited = ?", args)
-    db.execute("DELETE FROM users WHERE team_id = ? AND id = ?", args)
     db.execute("DELETE FROM person_settings WHERE team_id = ? AND user_id = ?", args)
     outbox.forget_recipient(db, team_id, user_id)
     set_opt_out(db, team_id, user_id, True)
@@ -171,8 +176,12 @@ def delete_workspace(db: Database, team_id: str) -> None:
         "DELETE FROM link_checks WHERE item_id IN (SELECT id FROM items WHERE team_id = ?)",
         [team_id],
     )
-    for (item_id,) in db.execute("SELECT id FROM items WHERE team_id = ?", [team_id]).fetchall():
-        search_index.drop_item(db, item_id)  # the full-text indexes forget only what they are told
+    # By the documents' own team: an orphan (whatever left it) goes too. The full-text
+    # indexes forget only what they are told.
+    for (item_id,) in db.execute(
+        "SELECT DISTINCT item_id FROM search_docs WHERE team_id = ?", [team_id]
+    ).fetchall():
+        search_index.drop_item(db, item_id)
     for table in TEAM_TABLES:
         db.execute(f"DELETE FROM {table} WHERE team_id = ?", [team_id])
 

@@ -84,13 +84,22 @@ def delete_older_than(db: Database, cutoff: float) -> int:
         "SELECT item_id FROM shares GROUP BY item_id HAVING max(at) < ?", [cutoff]
     ).fetchall()
     stale = [row[0] for row in rows]
-    for item_id in stale:
+    messages = {
+        (team, channel, ts)
+        for item_id in stale
         for channel, ts, team in db.execute(
             "SELECT channel, ts, team_id FROM shares WHERE item_id = ?", [item_id]
-        ).fetchall():
-            db.execute("DELETE FROM reactions WHERE team_id = ? AND channel = ? AND ts = ?",
-                       [team, channel, ts])  # fmt: skip
-    return delete_items(db, stale)
+        ).fetchall()
+    }
+    deleted = delete_items(db, stale)
+    for team, channel, ts in messages:
+        # A message that also shares a kept item keeps its reactions: they are that item's votes.
+        db.execute(
+            "DELETE FROM reactions WHERE team_id = :t AND channel = :c AND ts = :ts AND NOT"
+            " EXISTS (SELECT 1 FROM shares WHERE team_id = :t AND channel = :c AND ts = :ts)",
+            {"t": team, "c": channel, "ts": ts},
+        )
+    return deleted
 
 
 def prune_inbox(db: Database, cutoff: float) -> int:

@@ -106,7 +106,10 @@ def sync_item(db: Database, team_id: str, item_id: str) -> None:
 
 
 def _voters(db: Database, item_id: str) -> int:
-    row = db.execute("SELECT count(DISTINCT voter) FROM votes WHERE item_id = ?", [item_id])
+    # Public votes only: what a private channel thinks must not change what everyone finds.
+    row = db.execute(
+        "SELECT count(DISTINCT voter) FROM votes WHERE item_id = ? AND is_private = 0", [item_id]
+    )
     return int(row.fetchone()[0])
 
 
@@ -181,7 +184,8 @@ def well_voted(db: Database, chunk_table: str) -> set[str]:
     """Which items of a chunk (a table of item ids) belong in the well-voted index."""
     rows = db.execute(
         f"SELECT v.item_id FROM {chunk_table} c JOIN votes v ON v.item_id = c.item_id"
-        " GROUP BY v.item_id HAVING count(DISTINCT v.voter) >= ?", [TOP_VOTES],
+        " WHERE v.is_private = 0 GROUP BY v.item_id HAVING count(DISTINCT v.voter) >= ?",
+        [TOP_VOTES],
     )  # fmt: skip
     return {row[0] for row in rows}
 

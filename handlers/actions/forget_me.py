@@ -10,18 +10,27 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.forgetting import forget
 from bot.inbox import InboxWorker
+from bot.later import Later
 from bot.store import Store
 
 
 async def handle_forget_confirm(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store,
-    client: AsyncWebClient, context: dict[str, Any], inbox: InboxWorker,
+    client: AsyncWebClient, context: dict[str, Any], inbox: InboxWorker, later: Later,
 ) -> None:  # fmt: skip
-    """The person confirmed: delete everything about them and say what went."""
+    """The person confirmed: delete everything about them (one chat.delete per post crediting
+    them: after answering Slack) and say what went."""
     await ack()
+    work = _forget(respond, store, client, inbox, context["team_id"], str(body["user"]["id"]))
+    later.run(work, "forget-me")
+
+
+async def _forget(
+    respond: AsyncRespond, store: Store, client: AsyncWebClient, inbox: InboxWorker,
+    team_id: str, user_id: str,
+) -> None:  # fmt: skip
     await inbox.catch_up()  # so nothing they shared before is stored after
-    user_id = str(body["user"]["id"])
-    result, deleted = await forget(store, client, context["team_id"], user_id)
+    result, deleted = await forget(store, client, team_id, user_id)
     await respond(
         replace_original=True,
         text=(

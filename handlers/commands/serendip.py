@@ -50,6 +50,7 @@ async def handle_serendip(
     elif name in simple:
         await ack(await simple[name]())
     elif name == "channel" and words[1:2] in (["capture"], ["digest"]):
+        # Answered in place, not afterwards: messages that follow must meet the new setting.
         await ack(await _channel_setting(command, words[1], words[2:], store, client, config))
     else:
         await ack(build_ephemeral(f"I don't know `{name[:40]}`. Try `/serendip help`."))

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from pathlib import Path
+
 import pytest
 from slack_sdk.errors import SlackApiError
 
@@ -9,6 +12,7 @@ from bot.localslack import LocalSlack
 from bot.pacer import PacedClient, Pacer
 from bot.slack_client import make_client
 from jobs.delivery import without_rate_limit_retries
+from tests.handlers.conftest import bot_config, populate, start_bot
 
 
 async def test_reads_retried_after_429_and_5xx() -> None:
@@ -66,3 +70,20 @@ async def test_every_post_keeps_to_the_shared_send_rate() -> None:
         await digests.chat_postMessage(channel="C1", text="a digest")
         assert waits == [1.0, 1.0]  # the deliverer waits on the pacer itself
         assert isinstance(client, PacedClient) and client.pacer is pacer
+
+
+async def test_listeners_post_through_the_paced_client(tmp_path: Path) -> None:
+    """Bolt builds a new client per request; the app gives its listeners the paced one."""
+    async with LocalSlack() as slack:
+        populate(slack)
+        config = bot_config(slack, tmp_path / "bot.db", "http", SERENDIP_SEND_RATE="60")
+        runner, _store, _port, inbox = await start_bot(slack, config, "http")
+        try:
+            started = time.perf_counter()
+            for channel in ("C1", "C2"):  # one post a second for the workspace
+                await slack.slash_command("U1", channel, "/til", f"paced in {channel}")
+            await inbox.drain()
+            cards = [c for c in slack.calls_of("chat.postMessage") if "paced" in str(c.args)]
+            assert len(cards) == 2 and time.perf_counter() - started >= 0.9
+        finally:
+            await runner.cleanup()

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlite_utils import Database
 
-from bot.models import ItemDraft, ShareInput
+from bot.models import FetchedPage, ItemDraft, ShareInput, UserInfo
 from bot.store import Store, search
 from bot.store.experts import ExpertRules, evidence
 from bot.store.migrations import MIGRATIONS, migrate
@@ -150,3 +150,61 @@ def test_any_text_is_a_safe_query(text: str) -> None:
         if query is not None:  # the real search, scopes and ranking included: never an error
             search.search(db, "T1", query, ["G1"], 2.0)
             evidence(db, "T1", query, text, ["T1"])
+
+
+def index_matches(db: Database) -> tuple[set[int], set[int], set[int], set[int]]:
+    """What the two FTS indexes hold (from their vocabularies), beside what they should."""
+    for name, index in (("fts_rows", "search_fts"), ("top_rows", "search_top")):
+        db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name}"
+                   f" USING fts5vocab(main, {index}, instance)")  # fmt: skip
+    fts = {r[0] for r in db.execute("SELECT DISTINCT doc FROM temp.fts_rows")}
+    top = {r[0] for r in db.execute("SELECT DISTINCT doc FROM temp.top_rows")}
+    docs = {r[0] for r in db.execute("SELECT rowid FROM search_docs")}
+    tops = {r[0] for r in db.execute("SELECT rowid FROM search_docs WHERE top = 1")}
+    return fts, docs, top, tops
+
+
+async def test_the_indexes_follow_merges_buttons_retention_and_forgetting(store: Store) -> None:
+    def link(url: str) -> ItemDraft:
+        return ItemDraft("link", f"link:{url}", url=url)
+
+    [short] = await store.save_message(
+        ShareInput(T, "C1", "1700000001.0", "U1", "see <https://sho.rt/x> rotkehlchen", False),
+        [link("https://sho.rt/x")], fetch_at=0)  # fmt: skip
+    await store.save_message(
+        ShareInput(T, "C1", "1700000002.0", "U2", "zaunkoenig <https://site.com/post>", False),
+        [link("https://site.com/post")])  # fmt: skip
+    page = FetchedPage("ok", title="Post", final_url="https://site.com/post",
+                       same_page_urls=("https://site.com/post",))  # fmt: skip
+    assert await store.record_fetch(short, page, 1700000100.0) == short
+    fts, docs, top, tops = store.read_sync(index_matches)
+    assert fts == docs and top == tops  # the merged-away item left no document behind
+    for voter in ("U3", "U4", "U5"):  # Useful buttons in digests: the third makes it well voted
+        await store.button_vote(T, short, voter, f"d:D{voter}:1.0", 1700000200.0)
+    fts, docs, top, tops = store.read_sync(index_matches)
+    assert top == tops and len(tops) == 1
+    await store.apply_retention(1700000000.0 + 400 * 86400, 30)
+    assert store.read_sync(index_matches) == (set(), set(), set(), set())
+
+
+async def test_forgetting_someone_takes_their_name_out_of_others_items(store: Store) -> None:
+    await store.save_user(UserInfo(T, "U9", "anastasia", "Anastasia K"))
+    await store.save_message(*learning("C1", "1700000000.000100", "U1", "TIL from <@U9> walrus"))
+    assert len(await store.search(T, "anastasia")) == 1
+    await store.forget_person(T, "U9")
+    assert await store.search(T, "anastasia") == []
+    [item] = await store.export_items()
+    assert "anastasia" not in str(item) and "@U9" in str(item["text"])
+
+
+async def test_private_votes_do_not_make_a_public_item_well_voted(store: Store) -> None:
+    share, drafts = learning("C1", "1700000000.000100", "U1", "TIL public otters")
+    await store.save_message(share, drafts)
+    hidden = ShareInput(T, "G1", "1700000001.000100", "U2", "TIL public otters", True)
+    await store.save_learning(hidden, drafts[0], None)
+    for voter in ("U3", "U4", "U5"):
+        await store.set_reaction(T, "G1", hidden.ts, voter, "+1", "useful", True)
+    assert (
+        store.read_sync(lambda db: db.execute("SELECT max(top) FROM search_docs").fetchone()[0])
+        == 0
+    )
