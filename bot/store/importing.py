@@ -72,12 +72,33 @@ def pending_count(db: Database, team_id: str) -> int:
     return int(row.fetchone()[0])
 
 
+def _leave_out_removed(db: Database, batch: ImportBatch) -> None:
+    """Drop what was removed live (deleted, marked `!nda`, or removed by an admin) since the
+    export was taken: an older export must not bring it back."""
+    messages = {(share.channel, share.ts) for share, _ in batch.shares}
+    removed: set[tuple[str, str, str]] = set()
+    for channel, ts in messages:
+        removed |= {(channel, ts, str(key)) for (key,) in db.execute(
+            "SELECT item_key FROM removed_shares WHERE team_id = ? AND channel = ? AND ts = ?",
+            [batch.team_id, channel, ts])}  # fmt: skip
+    if not removed:
+        return
+    gone = {(c, t) for c, t, key in removed if key == "*"}
+    batch.shares = [
+        (share, draft) for share, draft in batch.shares
+        if (share.channel, share.ts) not in gone
+        and (share.channel, share.ts, draft.key) not in removed
+    ]  # fmt: skip
+    batch.reactions = [r for r in batch.reactions if (r[0], r[1]) not in gone]
+
+
 def write_batch(db: Database, batch: ImportBatch) -> int:
     """Write one batch of messages; returns how many new items it made."""
     team_id = batch.team_id
     touched: set[str] = set()
     for channel, ts in batch.removed:
         touched |= items.remove_message(db, team_id, channel, ts)
+    _leave_out_removed(db, batch)
     ids, made = _item_ids(db, team_id, {draft.key: (draft, share.ts)
                                         for share, draft in batch.shares})  # fmt: skip
     db.conn.executemany(

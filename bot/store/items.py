@@ -128,6 +128,9 @@ def remove_message(db: Database, team_id: str, channel: str, ts: str) -> set[str
     """Forget a deleted message: its shares, the reactions on it, and items left with no share."""
     touched = items_at(db, team_id, channel, ts)
     args = [team_id, channel, ts]
+    # Remembered, so an import of an older export does not bring the message back.
+    db.execute("INSERT OR IGNORE INTO removed_shares (team_id, channel, ts, item_key)"
+               " VALUES (?, ?, ?, '*')", args)  # fmt: skip
     db.execute("DELETE FROM shares WHERE team_id = ? AND channel = ? AND ts = ?", args)
     db.execute("DELETE FROM reactions WHERE team_id = ? AND channel = ? AND ts = ?", args)
     refresh_items(db, team_id, touched)

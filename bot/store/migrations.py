@@ -257,13 +257,19 @@ CREATE TABLE import_files (
 CREATE TABLE import_pending (
     item_id TEXT PRIMARY KEY, team_id TEXT NOT NULL
 );
+CREATE TABLE removed_shares (
+    team_id TEXT NOT NULL, channel TEXT NOT NULL, ts TEXT NOT NULL, item_key TEXT NOT NULL,
+    PRIMARY KEY (team_id, channel, ts, item_key)
+);
 """
 
 
 def _m6_import(db: Database) -> None:
     """`serendip import`: the day files of an export already imported (by path and
-    fingerprint, so a resumed or repeated import skips them), and the items it touched whose
-    face, votes and search documents are still to be brought up to date."""
+    fingerprint, so a resumed or repeated import skips them), the items it touched whose
+    face, votes and search documents are still to be brought up to date, and what was removed
+    live (a deleted or `!nda` message: item key `*`; an item an admin removed: its key), which
+    an older export must not bring back."""
     for statement in SCHEMA_6.split(";"):
         if statement.strip():
             db.execute(statement)

@@ -166,7 +166,8 @@ TEAM_TABLES = ("votes", "flags", "shares", "items", "reactions", "users", "perso
                "channels", "inbox", "bot_posts", "workspaces", "fetch_queue", "url_aliases",
                "item_terms", "term_df", "outbox", "digest_sent", "dm_channels", "activity",
                "less_like", "digest_clicks", "digest_credits", "questions", "replies", "routings",
-               "knowledge_gaps", "learning_pulse", "import_files", "import_pending")  # fmt: skip
+               "knowledge_gaps", "learning_pulse", "import_files", "import_pending",
+               "removed_shares")  # fmt: skip
 # link_checks has no team_id: its rows go with their items (delete_items)
 
 

@@ -106,6 +106,11 @@ def remove(db: Database, team_id: str, item_id: str) -> bool:
     if not _known(db, team_id, item_id):
         return False
     messages = _messages(db, item_id)
+    key = db.execute("SELECT key FROM items WHERE id = ?", [item_id]).fetchone()[0]
+    db.conn.executemany(  # an import of an older export must not bring it back
+        "INSERT OR IGNORE INTO removed_shares (team_id, channel, ts, item_key) VALUES (?, ?, ?, ?)",
+        [(team_id, channel, ts, key) for channel, ts in messages],
+    )
     delete_items(db, [item_id])
     db.execute("UPDATE questions SET item_id = NULL WHERE item_id = ?", [item_id])
     for channel, ts in messages:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.store import Store
+from bot.store.review import remove
 from tests.importing.current import ANA, BO, CY, GENERAL, PETER, RANDOM, SECRET_ON, build, prepare
 from tests.importing.exports import (
     TEAM,
@@ -161,3 +162,30 @@ def test_imported_well_voted_items_join_the_well_voted_index(tmp_path: Path) -> 
         assert hits[0].url == "https://voted.example/" and hits[0].votes == 3
     finally:
         store.close()
+
+
+def test_an_older_export_never_brings_back_what_was_removed_live(tmp_path: Path) -> None:
+    people = [person(u, n) for u, n in (("U1", "ana"), ("U2", "bo"))]
+    messages = [
+        message("U1", "1700000000.000100", "deleted since <https://gone.example/>"),
+        message("U1", "1700000100.000100", "TIL <https://kept.example/> and a learning"),
+        message("U2", "1700000200.000100", "still here <https://here.example/>"),
+    ]
+    path = write_export(tmp_path / "export", people, {"general": messages},
+                        public=[channel("C1", "general", ["U1", "U2"])])  # fmt: skip
+    db = tmp_path / "live.db"
+    run_import(db, path)
+    by_url = {str(i["url"]): i for i in exported(db) if i["kind"] == "link"}
+    store = Store(db).open()
+    try:
+        asyncio.run(store.remove_message(TEAM, "C1", "1700000000.000100"))  # deleted in Slack
+        store.write_sync(lambda d: remove(d, TEAM, by_url["https://kept.example/"]["id"]))
+    finally:
+        store.close()
+    # The same export again, at a new path, so its files are new to the import.
+    again = write_export(tmp_path / "export2", people, {"general": messages},
+                         public=[channel("C1", "general", ["U1", "U2"])])  # fmt: skip
+    run_import(db, again)
+    links = sorted(str(i["url"]) for i in exported(db) if i["kind"] == "link")
+    assert links == ["https://here.example/"]  # neither the deleted message nor the removed link
+    assert any(i["kind"] == "learning" for i in exported(db))  # the message's learning stays
