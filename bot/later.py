@@ -32,6 +32,9 @@ class Later:
     async def _guard(self, work: Coroutine[Any, Any, object], name: str) -> None:
         try:
             await work
+        except asyncio.CancelledError:
+            log.warning("%s was cut short by a shutdown after it was acknowledged", name)
+            raise
         except Exception:
             log.exception("%s failed after it was acknowledged", name)
 
