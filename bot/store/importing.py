@@ -111,6 +111,9 @@ def write_batch(db: Database, batch: ImportBatch) -> int:
         " VALUES (?, ?, ?, ?, ?, ?)", [(team_id, *reaction) for reaction in batch.reactions],
     )  # fmt: skip
     touched.update(ids.values())
+    for channel, ts in {(r[0], r[1]) for r in batch.reactions}:
+        # Every item of a reacted message takes the votes, a learning saved live included.
+        touched |= items.items_at(db, team_id, channel, ts)
     db.conn.executemany(
         "INSERT OR IGNORE INTO import_pending (item_id, team_id) VALUES (?, ?)",
         [(item_id, team_id) for item_id in touched],

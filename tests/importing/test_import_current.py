@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.models import ItemDraft, ShareInput
 from bot.store import Store
 from bot.store.review import remove
 from tests.importing.current import ANA, BO, CY, GENERAL, PETER, RANDOM, SECRET_ON, build, prepare
@@ -189,3 +190,24 @@ def test_an_older_export_never_brings_back_what_was_removed_live(tmp_path: Path)
     links = sorted(str(i["url"]) for i in exported(db) if i["kind"] == "link")
     assert links == ["https://here.example/"]  # neither the deleted message nor the removed link
     assert any(i["kind"] == "learning" for i in exported(db))  # the message's learning stays
+
+
+def test_imported_reactions_reach_every_item_of_their_message(tmp_path: Path) -> None:
+    people = [person(u, n) for u, n in (("U1", "ana"), ("U2", "bo"), ("U3", "cy"), ("U4", "dee"))]
+    ts = "1700000000.000100"
+    db = tmp_path / "saved.db"
+    store = Store(db).open()
+    try:  # the message was saved live as a learning (the shortcut), before any reaction
+        share = ShareInput(TEAM, "C1", ts, "U1", "pin your deps <https://deps.example/>", False,
+                           source="save", saved_by="U2")  # fmt: skip
+        asyncio.run(store.save_learning(share, ItemDraft("learning", f"learning:C1:{ts}",
+                                                         text=share.text), None))  # fmt: skip
+    finally:
+        store.close()
+    reactions = [{"name": "+1", "users": ["U2", "U3", "U4"], "count": 3}]
+    messages = [message("U1", ts, "pin your deps <https://deps.example/>", reactions=reactions)]
+    path = write_export(tmp_path / "export", people, {"general": messages},
+                        public=[channel("C1", "general", ["U1", "U2", "U3", "U4"])])  # fmt: skip
+    run_import(db, path)
+    votes = {i["kind"]: sorted(i["votes"]) for i in exported(db)}
+    assert votes == {"learning": ["U2", "U3", "U4"], "link": ["U2", "U3", "U4"]}
