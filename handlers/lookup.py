@@ -80,8 +80,8 @@ async def is_member(client: AsyncWebClient, channel_id: str, user_id: str) -> bo
     try:
         while True:
             page = await client.users_conversations(
-                user=user_id, types="public_channel,private_channel,mpim", cursor=cursor,
-                limit=999,
+                # Channels only: group DMs would need another scope, and are never read.
+                user=user_id, types="public_channel,private_channel", cursor=cursor, limit=999,
                 exclude_archived=False,
             )  # fmt: skip
             channels: list[dict[str, Any]] = page.get("channels") or []

@@ -129,11 +129,11 @@ async def _channel_setting(
     if channel_id[:1] == "D":
         return build_ephemeral("Channel settings are for channels; direct messages are never read.")
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
+    info = await channel_info(store, client, team_id, channel_id)
+    if info.is_dm:  # a group DM: before membership, which is asked of channels only
+        return build_ephemeral("Channel settings are for channels; direct messages are never read.")
     if not (await is_member(client, channel_id, user) or await is_admin(config, client, user)):
         return build_ephemeral(f"Only members of that channel and admins can change its {what}.")
-    info = await channel_info(store, client, team_id, channel_id)
-    if info.is_dm:
-        return build_ephemeral("Channel settings are for channels; direct messages are never read.")
     await store.update_channel(team_id, channel_id, is_private=info.is_private, **{what: setting})
     where = f"<#{channel_id}>"
     return build_ephemeral(f"{what.capitalize()} is now *{setting}* in {where}.")
