@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections.abc import Iterable
 
 from sqlite_utils import Database
 
@@ -12,19 +11,12 @@ from bot.store import experts, questions, search, search_index
 from bot.store.experts import ExpertRules
 from bot.store.hits import Hit
 from bot.store.people import set_person_setting
+from bot.store.plumbing import Plumbing
 from bot.store.questions import Question, Reply
 
-T = TypeVar("T")
 
-
-class AskActions:
+class AskActions(Plumbing):
     """Domain actions for /find and /ask; mixed into `Store`, which provides the plumbing."""
-
-    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
-        raise NotImplementedError
-
-    async def _write(self, fn: Callable[..., T], *args: Any) -> T:
-        raise NotImplementedError
 
     # -- search -----------------------------------------------------------------------------
     async def search(

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from bot.digest_models import DigestSnapshot
 from bot.models import UserInfo
 from bot.store import digests, outbox
 from bot.store.outbox import OutboxRow
+from bot.store.plumbing import Plumbing
 from bot.store.snapshot import display_names, load_snapshot
 
-T = TypeVar("T")
 
-
-class DigestActions:
+class DigestActions(Plumbing):
     """Domain actions for digests; mixed into `Store`, which provides the plumbing."""
-
-    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
-        raise NotImplementedError
-
-    async def _write(self, fn: Callable[..., T], *args: Any) -> T:
-        raise NotImplementedError
 
     async def note_person_activity(self, team_id: str, user_id: str, at: float) -> None:
         """A person used a command or a button (they count as active for digests)."""

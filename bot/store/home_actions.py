@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 from bot.store import home
 from bot.store.home import HomeItem, MyItem, PersonCounts
+from bot.store.plumbing import Plumbing
 from bot.store.snapshot import display_names
 
-T = TypeVar("T")
 
-
-class HomeActions:
+class HomeActions(Plumbing):
     """Domain actions for the Home tab; mixed into `Store`, which provides the plumbing."""
-
-    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
-        raise NotImplementedError
-
-    async def _write(self, fn: Callable[..., T], *args: Any) -> T:
-        raise NotImplementedError
 
     async def my_items(self, team_id: str, user_id: str, limit: int = 20) -> list[MyItem]:
         """Items a person shared or saved, newest first, with where each may be seen."""

@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import Future
-from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
 from bot.models import ChannelInfo, ImportBatch, UserInfo
 from bot.store import import_refresh, importing, people
 from bot.store.items import user_names
+from bot.store.plumbing import Plumbing
 
-T = TypeVar("T")
 
-
-class ImportActions:
+class ImportActions(Plumbing):
     """Domain actions for backfilling from a Slack export; mixed into `Store`."""
-
-    def read_sync(self, fn: Callable[..., T], *args: Any) -> T:
-        raise NotImplementedError
-
-    def write_sync(self, fn: Callable[..., T], *args: Any) -> T:
-        raise NotImplementedError
-
-    def submit_write(self, fn: Callable[[Database], T]) -> Future[T]:
-        raise NotImplementedError
 
     def import_teams(self) -> list[str]:
         """Every workspace with data in this database."""

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 from bot.store import review
+from bot.store.plumbing import Plumbing
 from bot.store.review import REVIEW_LIMIT, FlaggedItem
 
-T = TypeVar("T")
 
-
-class ReviewActions:
+class ReviewActions(Plumbing):
     """Domain actions for the admins' flag review; mixed into `Store`, which provides plumbing."""
-
-    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
-        raise NotImplementedError
-
-    async def _write(self, fn: Callable[..., T], *args: Any) -> T:
-        raise NotImplementedError
 
     async def flagged_items(
         self, team_id: str, limit: int = REVIEW_LIMIT

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from bot import stats as figures  # a module, not a name: bot.stats imports this package
 from bot.store import pulse
+from bot.store.plumbing import Plumbing
 
-T = TypeVar("T")
 
-
-class StatsActions:
+class StatsActions(Plumbing):
     """Domain actions for the report and the weekly pulse; mixed into `Store`."""
-
-    async def _read(self, fn: Callable[..., T], *args: Any) -> T:
-        raise NotImplementedError
-
-    async def _write(self, fn: Callable[..., T], *args: Any) -> T:
-        raise NotImplementedError
 
     async def report_data(
         self, team_id: str | None, now: float, days: int, minutes_saved: int
