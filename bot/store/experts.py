@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from bot.store import questions
 from bot.store.search import Query
 from bot.topics import terms
 
@@ -149,8 +150,4 @@ def _may_ask(db: Database, team_id: str, person: str, rules: ExpertRules) -> boo
     is_bot, deleted, opted_out, routing = row
     if is_bot or deleted or opted_out or routing == "off":
         return False
-    routed = db.execute(
-        "SELECT count(*) FROM routings WHERE team_id = ? AND user_id = ? AND at >= ?",
-        [team_id, person, rules.since],
-    ).fetchone()[0]
-    return int(routed) < rules.cap
+    return questions.routed_count(db, team_id, person, rules.since) < rules.cap

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from bot.store.hits import Facts, Hit, load_facts
+from bot.store.items import ts_seconds
 from bot.store.search_index import readable_text
 from bot.topics import STOPWORDS
 
@@ -139,7 +140,7 @@ def search(
         fact = facts.get(item_id)
         if fact is None or fact.flags >= FLAG_LIMIT:
             continue
-        age_days = max(0.0, now - _seconds(fact.created_ts)) / 86400
+        age_days = max(0.0, now - ts_seconds(fact.created_ts)) / 86400
         recency = 0.5 + 0.5 * 0.5 ** (age_days / HALF_LIFE_DAYS)
         score = rel / top * (1 + 0.5 * math.log2(1 + fact.votes)) * recency
         hits.append(_hit(db, team_id, item_id, fact, score))
@@ -156,13 +157,6 @@ def _hit(db: Database, team_id: str, item_id: str, fact: Facts, score: float) ->
         answer = readable_text(db, team_id, answer)  # as a person reads it, like the export
     return Hit(item_id, fact.kind, fact.url, fact.title, text, user, channel, ts, fact.votes,
                score, answer, answerer)  # fmt: skip
-
-
-def _seconds(ts: str) -> float:
-    try:
-        return float(ts)
-    except (TypeError, ValueError):
-        return 0.0
 
 
 def record_gap(db: Database, team_id: str, query: str, at: float | None = None) -> None:

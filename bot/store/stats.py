@@ -11,6 +11,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.store.snapshot import channel_of_vote
+
 Window = tuple[float, float]
 
 
@@ -69,20 +71,11 @@ def reuse(db: Database, team_id: str | None, window: Window) -> int:
             continue
         if item_id not in places:
             places[item_id] = _share_channels(db, item_id)
-        if vote_channel(via) in places[item_id]:
+        if channel_of_vote(via) in places[item_id]:
             continue
         if not places[item_id] & _channels_of(db, team, voter):
             crossed.add(item_id)
     return len(crossed)
-
-
-def vote_channel(via: str) -> str | None:
-    """The channel a vote was given in: a reaction's (`m:C:ts`) or a channel digest's button
-    (`d:C:ts`); None for a save, or a button in someone's own digest (a direct message)."""
-    parts = via.split(":")
-    if len(parts) >= 3 and parts[0] in ("m", "d") and parts[1][:1] in ("C", "G"):
-        return parts[1]
-    return None
 
 
 def _share_channels(db: Database, item_id: str) -> set[str]:
@@ -100,7 +93,7 @@ def _channels_of(db: Database, team_id: str, user: str) -> set[str]:
     vias = db.execute(
         "SELECT DISTINCT via FROM votes WHERE team_id = ? AND voter = ?", [team_id, user]
     )
-    voted = {channel for (via,) in vias if (channel := vote_channel(via))}
+    voted = {channel for (via,) in vias if (channel := channel_of_vote(via))}
     return {row[0] for row in shared} | {row[0] for row in reacted} | voted
 
 
@@ -214,7 +207,7 @@ def flows(db: Database, team_id: str | None, window: Window) -> list[dict[str, A
         home, shared = homes[(team, voter)], places[item_id]
         if home is None or not shared or home[0] in {c for c, _ in shared}:
             continue
-        given = vote_channel(via)
+        given = channel_of_vote(via)
         channel, private = next(((c, p) for c, p in shared if c == given), shared[0])
         source = "private channels" if private else names.get(channel, channel)
         target = "private channels" if home[1] else names.get(home[0], home[0])
