@@ -10,31 +10,22 @@ from typing import Any
 
 from bot.slacktext import cut, escape, readable
 from bot.store.questions import Question, Reply
+from handlers.blocks import SECTION_TEXT, Block, context, section
 
-Block = dict[str, Any]
-SECTION_LIMIT = 3000
 CHOOSER_REPLIES = 40  # 40 sections and a header stay under Slack's 50 blocks
 QUESTION_EVENT = "serendip_question"
 
 
-def inert(text: str, limit: int = SECTION_LIMIT) -> str:
+def inert(text: str, limit: int = SECTION_TEXT) -> str:
     """What a person typed, as mrkdwn that links, mentions and pings nothing."""
     return escape(cut(readable(text), limit))
-
-
-def _section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_LIMIT)}}
-
-
-def _context(text: str) -> Block:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text, 3000)}]}
 
 
 def build_til_card(text: str, author: str) -> dict[str, Any]:
     """The card /til posts in the channel, credited to the person who learned."""
     body = inert(text, 2900)
     credit = f"Shared by {escape(author)} with `/til` · react to mark it useful"
-    blocks = [_section(f":bulb: *Today I learned*\n{body}"), _context(credit)]
+    blocks = [section(f":bulb: *Today I learned*\n{body}"), context(credit)]
     # The fallback text is what notifications show: inert too.
     return {"text": f"{escape(cut(author, 100))} learned: {inert(text, 2800)}", "blocks": blocks}
 
@@ -56,13 +47,13 @@ def build_question_card(question: Question, asker: str | None) -> dict[str, Any]
         else "The asker marks the best answer with :white_check_mark:."
     )
     blocks = [
-        _section(f":question: *Question* from {asker_label(question, asker)}"),
-        _section(inert(question.text, 2900)),
-        _context(f"Know the answer, or who might? Reply in the thread. {how}"),
+        section(f":question: *Question* from {asker_label(question, asker)}"),
+        section(inert(question.text, 2900)),
+        context(f"Know the answer, or who might? Reply in the thread. {how}"),
     ]
     if question.status == "answered":
         blocks.append(
-            _section(":white_check_mark: *Answered*: the best answer is marked in the thread.")
+            section(":white_check_mark: *Answered*: the best answer is marked in the thread.")
         )
     metadata = {"event_type": QUESTION_EVENT, "event_payload": {"question_id": question.id}}
     text = f"Question: {inert(question.text, 2900)}"
@@ -77,7 +68,7 @@ def build_suggestions(question_id: str, results: list[Block]) -> dict[str, Any]:
         {"type": "button", "action_id": "ask_cancel", "value": question_id,
          "text": {"type": "plain_text", "text": "That answers it"}},
     ]  # fmt: skip
-    blocks = [_section("*Maybe this answers it?* The team already has:"), *results,
+    blocks = [section("*Maybe this answers it?* The team already has:"), *results,
               {"type": "actions", "block_id": "ask_choice", "elements": buttons}]  # fmt: skip
     return {"response_type": "ephemeral", "text": "Maybe this answers it?", "blocks": blocks}
 
@@ -85,7 +76,7 @@ def build_suggestions(question_id: str, results: list[Block]) -> dict[str, Any]:
 def build_best_answer_note(answerer: str) -> dict[str, Any]:
     """The thread note crediting the best answer."""
     text = f":white_check_mark: The asker chose {escape(answerer)}'s reply as the best answer."
-    return {"text": text, "blocks": [_section(text)]}
+    return {"text": text, "blocks": [section(text)]}
 
 
 def build_chooser(
@@ -93,7 +84,7 @@ def build_chooser(
 ) -> dict[str, Any]:
     """The anonymous asker's private list of replies, a "Best answer" button on each."""
     shown = replies[-CHOOSER_REPLIES:]
-    blocks = [_section(
+    blocks = [section(
         f"Your anonymous question has {len(replies)} repl{'y' if len(replies) == 1 else 'ies'}. "
         "Choose the best answer here; nobody learns that you asked.\n"
         f">{inert(question.text, 500)}"
@@ -101,7 +92,7 @@ def build_chooser(
     for reply in shown:
         chosen = reply.ts == question.best_ts
         who = escape(names.get(reply.user, "a colleague"))
-        block = _section(
+        block = section(
             f"{':white_check_mark: ' if chosen else ''}*{who}*: {inert(reply.text, 2500)}"
         )
         if not chosen:

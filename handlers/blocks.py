@@ -47,9 +47,20 @@ PRIVATE_JOIN_NOTE = (
 )
 
 
-def section(text: str) -> Block:
-    """A mrkdwn section, cut to Slack's 3,000-character limit."""
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+SECTION_TEXT = 3000  # Slack's limit for a section's (and a context element's) text
+
+
+def section(text: str, accessory: Block | None = None) -> Block:
+    """A mrkdwn section, cut to Slack's limit (callers escape what people wrote)."""
+    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_TEXT]}}
+    if accessory is not None:
+        block["accessory"] = accessory
+    return block
+
+
+def context(text: str) -> Block:
+    """A small mrkdwn note, cut to Slack's limit."""
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_TEXT]}]}
 
 
 def build_help() -> dict[str, Any]:

@@ -11,9 +11,9 @@ from typing import Any
 
 from bot.slacktext import cut, escape, safe_url
 from bot.store.hits import Hit
+from handlers.blocks import SECTION_TEXT
 
 PAGE = 5
-SECTION_LIMIT = 3000
 SNIPPET = 280
 KIND_LABEL = {"link": "Link", "learning": "Learning", "question": "Answered question"}
 
@@ -36,11 +36,11 @@ def hit_text(shown: Shown) -> str:
     if hit.kind == "question":
         answer = escape(cut(" ".join((hit.answer or "").split()), SNIPPET))
         by = f" ({escape(shown.answerer)})" if shown.answerer else ""
-        return cut(f"*Q: {text}*\n*Best answer*{by}: {answer}", SECTION_LIMIT)
+        return cut(f"*Q: {text}*\n*Best answer*{by}: {answer}", SECTION_TEXT)
     label = title or escape(cut(hit.url or "", 200)) or text
     head = f"*<{safe_url(hit.url)}|{label}>*" if hit.url else f"*{label}*"
     body = f"\n{text}" if text and text != label else ""
-    return cut(f"{head}{body}", SECTION_LIMIT)
+    return cut(f"{head}{body}", SECTION_TEXT)
 
 
 def hit_context(shown: Shown) -> str:

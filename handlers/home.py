@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterable
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.routing import card_permalink
 from bot.store import Store
 from bot.store.home import HomeItem, MyItem
 from bot.store.questions import Question
 from handlers.home_blocks import HomeData, Settings, ShownItem, ShownQuestion, build_home
-from handlers.lookup import private_channels_of
+from handlers.lookup import people_names, private_channels_of
 
 log = logging.getLogger(__name__)
 MINE, TOP, QUESTIONS = 10, 5, 5
@@ -109,35 +109,7 @@ async def _questions(
         found.append(question)
         if len(found) == QUESTIONS:
             break
-    names = await names_for(store, client, team_id, (q.asker for q in found if not q.anon))
+    names = await people_names(store, client, team_id, (q.asker for q in found if not q.anon))
     return [ShownQuestion(q.text, None if q.anon else names.get(q.asker, q.asker),
-                          await _permalink(client, q)) for q in found]  # fmt: skip
-
-
-async def _permalink(client: AsyncWebClient, question: Question) -> str | None:
-    """The link to a question's card, or None (then Home shows its text alone)."""
-    try:
-        answer = await client.chat_getPermalink(channel=question.channel or "",
-                                                message_ts=question.ts or "")  # fmt: skip
-    except SlackApiError:
-        return None
-    return str(answer.get("permalink") or "") or None
-
-
-async def names_for(
-    store: Store, client: AsyncWebClient, team_id: str, user_ids: Iterable[str]
-) -> dict[str, str]:
-    """Display names of some people: stored ones, else asked of Slack (few: Home is short)."""
-    wanted = set(user_ids)
-    known = await store.team_names(team_id)
-    names = {uid: known[uid] for uid in wanted if uid in known}
-    for uid in sorted(wanted - set(names)):
-        try:
-            user = (await client.users_info(user=uid))["user"]
-        except SlackApiError:
-            continue
-        profile = user.get("profile") or {}
-        name = profile.get("display_name") or user.get("real_name") or user.get("name")
-        if name:
-            names[uid] = str(name)
-    return names
+                          q.permalink or await card_permalink(client, q))
+            for q in found]  # fmt: skip

@@ -13,10 +13,9 @@ from typing import Any
 from bot.models import ForgetResult
 from bot.slacktext import escape
 from bot.store.home import PersonCounts
+from handlers.blocks import Block, context, section
 
-Block = dict[str, Any]
 HOME_BLOCKS = 100
-SECTION_TEXT = 3000
 CLIP = 280  # characters of a person's text per entry: Home is a list, not a reader
 CADENCES = (("weekly", "Weekly"), ("daily", "Daily"), ("off", "Off"))
 FIND_BLOCK, FIND_ACTION = "find_query", "text"
@@ -87,14 +86,6 @@ def link(url: str | None, label: str) -> str:
     ):
         return label
     return f"<{escape(url).replace('|', '%7C')}|{label}>"
-
-
-def section(text: str, accessory: Block | None = None) -> Block:
-    """A mrkdwn section cut to Slack's limit (callers escape what people wrote)."""
-    block: Block = {"type": "section", "text": {"type": "mrkdwn", "text": text[:SECTION_TEXT]}}
-    if accessory is not None:
-        block["accessory"] = accessory
-    return block
 
 
 def button(action_id: str, label: str, value: str = "", style: str | None = None) -> Block:
@@ -172,11 +163,6 @@ def build_items(
     if not items:
         blocks.append(context(empty))
     return blocks
-
-
-def context(text: str) -> Block:
-    """A small mrkdwn note."""
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_TEXT]}]}
 
 
 def build_questions(questions: Sequence[ShownQuestion]) -> list[Block]:

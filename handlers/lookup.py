@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -72,26 +73,32 @@ async def is_admin(config: Config, client: AsyncWebClient, user_id: str) -> bool
     return bool(user.get("is_admin") or user.get("is_owner") or user.get("is_primary_owner"))
 
 
-async def is_member(client: AsyncWebClient, channel_id: str, user_id: str) -> bool:
-    """Whether a person is a member of a channel: from the person's own channels
-    (users.conversations, usually one page), not by paging through every member of a big
-    channel."""
+async def _channels_of(client: AsyncWebClient, user_id: str, types: str) -> list[str] | None:
+    """The ids of a person's conversations of `types` that the bot may see (every page of
+    users.conversations); None when Slack will not say."""
+    found: list[str] = []
     cursor = None
     try:
         while True:
             page = await client.users_conversations(
-                # Channels only: group DMs would need another scope, and are never read.
-                user=user_id, types="public_channel,private_channel", cursor=cursor, limit=999,
-                exclude_archived=False,
-            )  # fmt: skip
+                user=user_id, types=types, cursor=cursor, limit=999, exclude_archived=False
+            )
             channels: list[dict[str, Any]] = page.get("channels") or []
-            if any(ch.get("id") == channel_id for ch in channels):
-                return True
+            found += [str(ch["id"]) for ch in channels if "id" in ch]
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not cursor:
-                return False
-    except SlackApiError:
-        return False
+                return found
+    except SlackApiError as exc:
+        log.warning("users.conversations failed: %s", exc.response.get("error"))
+        return None
+
+
+async def is_member(client: AsyncWebClient, channel_id: str, user_id: str) -> bool:
+    """Whether a person is a member of a channel: from the person's own channels (usually one
+    page), not by paging through every member of a big channel. Channels only: group DMs
+    would need another scope, and are never read."""
+    return channel_id in (await _channels_of(client, user_id, "public_channel,private_channel")
+                          or [])  # fmt: skip
 
 
 async def private_channels_of(client: AsyncWebClient, user_id: str) -> list[str]:
@@ -100,33 +107,27 @@ async def private_channels_of(client: AsyncWebClient, user_id: str) -> list[str]
     Slack answers users.conversations for a bot with exactly those; if it will not answer,
     the person sees public items only, which never shows too much.
     """
-    found: list[str] = []
-    cursor = None
-    try:
-        while True:
-            page = await client.users_conversations(
-                user=user_id, types="private_channel", cursor=cursor, limit=200,
-                exclude_archived=False,
-            )  # fmt: skip
-            channels: list[dict[str, Any]] = page.get("channels") or []
-            found += [str(ch["id"]) for ch in channels if "id" in ch]
-            cursor = (page.get("response_metadata") or {}).get("next_cursor")
-            if not cursor:
-                return found
-    except SlackApiError as exc:
-        log.warning("users.conversations failed: %s", exc.response.get("error"))
-        return []
+    return await _channels_of(client, user_id, "private_channel") or []
+
+
+async def people_names(
+    store: Store, client: AsyncWebClient, team_id: str, user_ids: Iterable[str | None]
+) -> dict[str, str]:
+    """Display names of some people: stored ones, else asked of Slack (and remembered)."""
+    wanted = {uid for uid in user_ids if uid}
+    names = await store.names_of(team_id, wanted)
+    for uid in sorted(wanted - set(names)):
+        try:
+            data = (await client.users_info(user=uid))["user"]
+        except SlackApiError:
+            continue
+        user = user_from_api(team_id, data)
+        await store.save_user(user)
+        if name := user.name or user.real_name:
+            names[uid] = name
+    return names
 
 
 async def person_name(store: Store, client: AsyncWebClient, team_id: str, user_id: str) -> str:
     """A person's display name: from the store, else from Slack (and remembered)."""
-    known = (await store.names_of(team_id, [user_id])).get(user_id)
-    if known:
-        return known
-    try:
-        data = (await client.users_info(user=user_id))["user"]
-    except SlackApiError:
-        return "a colleague"
-    user = user_from_api(team_id, data)
-    await store.save_user(user)
-    return user.name or user.real_name or "a colleague"
+    return (await people_names(store, client, team_id, [user_id])).get(user_id, "a colleague")

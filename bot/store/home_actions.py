@@ -5,7 +5,6 @@ from __future__ import annotations
 from bot.store import home
 from bot.store.home import HomeItem, MyItem, PersonCounts
 from bot.store.plumbing import Plumbing
-from bot.store.snapshot import display_names
 
 
 class HomeActions(Plumbing):
@@ -26,7 +25,3 @@ class HomeActions(Plumbing):
     async def person_counts(self, team_id: str, user_id: str) -> PersonCounts:
         """How many shares, saves, votes, flags, questions and replies are stored on a person."""
         return await self._read(home.person_counts, team_id, user_id)
-
-    async def team_names(self, team_id: str) -> dict[str, str]:
-        """Display names of a workspace's stored people, by user id."""
-        return await self._read(display_names, team_id)

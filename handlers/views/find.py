@@ -9,9 +9,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.store import Store
 from bot.store.hits import Hit
-from handlers.home import names_for
 from handlers.home_blocks import FIND_ACTION, FIND_BLOCK, ShownItem, build_find_results
-from handlers.lookup import private_channels_of
+from handlers.lookup import people_names, private_channels_of
 
 RESULTS = 10
 
@@ -42,7 +41,7 @@ async def handle_find_submission(
         await store.record_gap(team_id, text)  # the query only, never who searched
     # Names come from the store (people are refreshed daily); Slack is asked only for someone
     # new, which keeps this within Slack's 3 seconds.
-    names = await names_for(store, client, team_id, (h.user for h in hits if h.user))
+    names = await people_names(store, client, team_id, (h.user for h in hits))
     shown = [_shown(hit, names) for hit in hits]
     await ack(response_action="update", view=build_find_results(text, shown))
 
