@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.models import BotPost
+from bot.slacktext import escape
 from bot.stats import render_table
 from bot.store import Store
 from jobs.digests import due_period
@@ -37,11 +38,6 @@ class Refused(Exception):
     """Slack refused the pulse before sharing anything, so the week may be tried again."""
 
 
-def slack_escape(text: str) -> str:
-    """Text that Slack shows as written: only &, < and > are control characters."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def pulse_text(data: dict[str, Any], period: Period) -> str:
     """The message beside the chart: every figure against the week before, and the gaps."""
     when = period.end.strftime("%a %d %b %Y %H:%M")
@@ -55,7 +51,7 @@ def pulse_text(data: dict[str, Any], period: Period) -> str:
             ],
         },
     }
-    table = slack_escape(render_table(stats))
+    table = escape(render_table(stats))
     return (f"*Learning pulse, week {period.key}*: the 7 days to {when} ({period.end.tzname()}) "
             f"beside the 7 before. The chart shows the last 8 weeks and how knowledge flowed "
             f"between channels.\n```\n{table}\n```")  # fmt: skip

@@ -13,8 +13,9 @@ from PIL import Image
 from bot.config import Config, load_config
 from bot.localslack import LocalSlack
 from bot.slack_client import make_client
+from bot.slacktext import escape
 from bot.store import Store
-from jobs.pulse import LearningPulse, slack_escape
+from jobs.pulse import LearningPulse
 from jobs.scheduler import build_scheduler
 from tests.bot.test_stats import NOW, _rows
 
@@ -130,7 +131,7 @@ async def test_a_refusal_frees_the_week_and_a_lost_answer_keeps_it(
 
 
 async def test_the_message_escapes_what_people_searched(slack: LocalSlack, store: Store) -> None:
-    assert slack_escape("<!channel> & co") == "&lt;!channel&gt; &amp; co"
+    assert escape("<!channel> & co") == "&lt;!channel&gt; &amp; co"
     for query in ("<!channel> & vpn", "<!channel> & vpn", "searched once"):
         store.write_sync(lambda db, q=query: db.execute(
             "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
