@@ -22,7 +22,6 @@ import asyncio
 import json
 import logging
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,7 +35,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.digest_data import TEAM, ZONES, Sizes, timed_generate  # noqa: E402
+from bench.digest_data import TEAM, ZONES, Sizes, ensure_generated, timed_generate  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.digest_models import DigestSnapshot  # noqa: E402
 from bot.localslack import LocalSlack  # noqa: E402
@@ -70,12 +69,7 @@ def pct(values: list[float], q: float) -> float:
 
 def ensure_db(db: Path, scale: float, seed: int) -> None:
     """Generate the workspace into `db` in a child process, unless the file exists."""
-    if db.exists():
-        print(f"reusing {db} (generation skipped)")
-        return
-    command = [sys.executable, __file__, "--generate-only", "--db", str(db),
-               "--scale", str(scale), "--seed", str(seed)]  # fmt: skip
-    subprocess.run(command, check=True)
+    ensure_generated(__file__, db, scale, seed)
 
 
 # -- part 1: compute -------------------------------------------------------------------------

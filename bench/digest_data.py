@@ -15,8 +15,10 @@ import json
 import math
 import random
 import sqlite3
+import subprocess
+import sys
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
@@ -385,11 +387,29 @@ def generate(path: Path, sizes: Sizes, now: float, seed: int) -> dict[str, int]:
 
 def timed_generate(path: Path, sizes: Sizes, now: float, seed: int) -> None:
     """`generate` (into PATH.part, renamed when complete), printing rows and time taken."""
+    run_timed(path, lambda part: generate(part, sizes, now, seed))
+
+
+def run_timed(path: Path, make: Callable[[Path], dict[str, int]]) -> None:
+    """Build a database with `make` into PATH.part, renamed when complete (an interrupted run
+    leaves no half-made database to reuse), printing its rows and the time taken."""
     started = time.perf_counter()
     part = path.with_name(path.name + ".part")
-    part.unlink(missing_ok=True)
-    written = generate(part, sizes, now, seed)
+    for leftover in (part, part.with_name(part.name + "-journal")):
+        leftover.unlink(missing_ok=True)
+    written = make(part)
     part.replace(path)
     seconds = time.perf_counter() - started
     print(f"generated {sum(written.values()):,} rows in {seconds:.1f} s (not counted): "
           + ", ".join(f"{table} {count:,}" for table, count in written.items()))  # fmt: skip
+
+
+def ensure_generated(script: str, db: Path, scale: float, seed: int) -> None:
+    """Have `script --generate-only` build `db` in a child process, unless the file exists
+    (the child's memory is not the benchmark's)."""
+    if db.exists():
+        print(f"reusing {db} (generation skipped)")
+        return
+    command = [sys.executable, script, "--generate-only", "--db", str(db),
+               "--scale", str(scale), "--seed", str(seed)]  # fmt: skip
+    subprocess.run(command, check=True)

@@ -26,7 +26,6 @@ import platform
 import random
 import resource
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +39,7 @@ from typing import Any, TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.digest_data import ensure_generated  # noqa: E402
 from bench.search_data import (  # noqa: E402
     HEAD,
     TEAM,
@@ -88,12 +88,7 @@ def timed(fn: Callable[..., T], *args: Any) -> tuple[T, float]:
 
 def ensure_db(db: Path, scale: float, seed: int) -> None:
     """Generate the store into `db` in a child process, unless the file exists."""
-    if db.exists():
-        print(f"reusing {db} (generation skipped)")
-        return
-    command = [sys.executable, __file__, "--generate-only", "--db", str(db),
-               "--scale", str(scale), "--seed", str(seed)]  # fmt: skip
-    subprocess.run(command, check=True)
+    ensure_generated(__file__, db, scale, seed)
 
 
 @dataclass

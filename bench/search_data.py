@@ -18,14 +18,22 @@ import json
 import math
 import random
 import sqlite3
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from bench.digest_data import DAY, World, domains, make_items, make_world, vote_counts, vote_rows
+from bench.digest_data import (
+    DAY,
+    World,
+    domains,
+    make_items,
+    make_world,
+    run_timed,
+    vote_counts,
+    vote_rows,
+)
 from bench.digest_data import Sizes as WorldSizes
 from bot.slacktext import readable
 from bot.store.migrations import migrate
@@ -412,15 +420,7 @@ def generate(path: Path, sizes: Sizes, now: float, seed: int) -> dict[str, int]:
 
 def timed_generate(path: Path, sizes: Sizes, now: float, seed: int) -> None:
     """`generate` (into PATH.part, renamed when complete), printing rows and time taken."""
-    started = time.perf_counter()
-    part = path.with_name(path.name + ".part")
-    for leftover in (part, part.with_name(part.name + "-journal")):
-        leftover.unlink(missing_ok=True)
-    written = generate(part, sizes, now, seed)
-    part.replace(path)
-    seconds = time.perf_counter() - started
-    print(f"generated {sum(written.values()):,} rows in {seconds:.1f} s (not counted): "
-          + ", ".join(f"{table} {count:,}" for table, count in written.items()))  # fmt: skip
+    run_timed(path, lambda part: generate(part, sizes, now, seed))
 
 
 # -- what is asked ----------------------------------------------------------------------------
