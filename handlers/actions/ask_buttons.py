@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -14,6 +13,7 @@ from bot.later import Later
 from bot.store import Store
 from bot.store.questions import Question
 from handlers.asking import choose_best, post_question
+from handlers.replying import reply_when_ready
 
 NOT_YOURS = "Only the person who asked can do that."
 
@@ -36,12 +36,8 @@ async def handle_ask_post(
     if question is None:
         await respond(response_type="ephemeral", text=NOT_YOURS)
         return
-    later.run(_post(respond, post_question(store, client, config, question.id)), "ask-post")
-
-
-async def _post(respond: AsyncRespond, posting: Awaitable[str]) -> None:
-    """Tell the asker, in place of the suggestions, what became of their question."""
-    await respond(replace_original=True, text=await posting)
+    posting = post_question(store, client, config, question.id)
+    later.run(reply_when_ready(respond, posting, replace_original=True), "ask-post")
 
 
 async def handle_ask_cancel(
@@ -74,9 +70,4 @@ async def handle_ask_choose_best(
     if question is None or reply is None:
         await respond(response_type="ephemeral", text="That reply or question is gone.")
         return
-    later.run(_tell(respond, choose_best(store, client, question, reply)), "choose-best")
-
-
-async def _tell(respond: AsyncRespond, choosing: Awaitable[str]) -> None:
-    """Tell the asker privately how their choice went."""
-    await respond(response_type="ephemeral", text=await choosing)
+    later.run(reply_when_ready(respond, choose_best(store, client, question, reply)), "choose-best")

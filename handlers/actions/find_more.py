@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -13,6 +12,7 @@ from bot.later import Later
 from bot.store import Store
 from handlers.find_blocks import parse_more
 from handlers.finding import find_page
+from handlers.replying import reply_when_ready
 
 
 async def handle_find_more(
@@ -27,9 +27,4 @@ async def handle_find_more(
         return
     query, offset = parsed
     page = find_page(store, client, context["team_id"], str(body["user"]["id"]), query, offset)
-    later.run(_replace(respond, page), "find-more")
-
-
-async def _replace(respond: AsyncRespond, page: Awaitable[dict[str, Any]]) -> None:
-    """Show the next page in place of this one, once it is ready."""
-    await respond({**await page, "replace_original": True})
+    later.run(reply_when_ready(respond, page, replace_original=True), "find-more")

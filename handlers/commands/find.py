@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
@@ -14,6 +13,7 @@ from bot.later import Later
 from bot.store import Store
 from handlers.blocks import build_ephemeral
 from handlers.finding import find_page
+from handlers.replying import reply_when_ready
 
 USAGE = 'Usage: `/find words` (quote a phrase: `/find "feature flags"`).'
 
@@ -31,9 +31,4 @@ async def handle_find(
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
     if not await store.opted_out(team_id, user):
         await store.note_person_activity(team_id, user, time.time())  # active: due a digest
-    later.run(_answer(respond, find_page(store, client, team_id, user, text, 0)), "find")
-
-
-async def _answer(respond: AsyncRespond, page: Awaitable[dict[str, Any]]) -> None:
-    """Send a page of results once it is ready."""
-    await respond(await page)
+    later.run(reply_when_ready(respond, find_page(store, client, team_id, user, text, 0)), "find")

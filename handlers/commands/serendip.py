@@ -18,6 +18,7 @@ from bot.store import Store
 from handlers.blocks import build_ephemeral, build_forget_confirm, build_help
 from handlers.commands.flags_review import flags_review
 from handlers.lookup import channel_info, is_admin, is_member
+from handlers.replying import reply_when_ready
 
 CADENCES = ("weekly", "daily", "off")
 CHANGES_CAPTURE = ("optout", "optin", "channel")
@@ -46,7 +47,7 @@ async def handle_serendip(
     }
     if name == "flags":
         await ack()  # the review asks Slack who is an admin and who is in which channel
-        later.run(_answer(respond, flags_review(command, store, client, config)), "flags")
+        later.run(reply_when_ready(respond, flags_review(command, store, client, config)), "flags")
     elif name in simple:
         await ack(await simple[name]())
     elif name == "channel" and words[1:2] in (["capture"], ["digest"]):
@@ -54,11 +55,6 @@ async def handle_serendip(
         await ack(await _channel_setting(command, words[1], words[2:], store, client, config))
     else:
         await ack(build_ephemeral(f"I don't know `{name[:40]}`. Try `/serendip help`."))
-
-
-async def _answer(respond: AsyncRespond, reply: Awaitable[dict[str, Any]]) -> None:
-    """Send a reply that took Slack calls to make, once it is ready."""
-    await respond(await reply)
 
 
 async def _help() -> dict[str, Any]:
