@@ -134,13 +134,16 @@ async def _other_reads(store: Store) -> float:
 def _print_snapshot(snap: DigestSnapshot) -> None:
     votes = sum(len(f.public_voters) + len(f.private_votes) for f in snap.items.values())
     edges = sum(len(w) for w in snap.trust_edges.values())
-    print(f"snapshot: {len(snap.items):,} items in the window ({votes:,} votes on them), "
-          f"{len(snap.people):,} active people, {len(snap.channels)} channels, "
-          f"{edges:,} trust edges")  # fmt: skip
+    print(
+        f"snapshot: {len(snap.items):,} items in the window ({votes:,} votes on them), "
+        f"{len(snap.people):,} active people, {len(snap.channels)} channels, "
+        f"{edges:,} trust edges"
+    )
 
 
-def _print_compute(loaded: float, listed: float, result: Composing, before: float,
-                   other: float) -> bool:  # fmt: skip
+def _print_compute(
+    loaded: float, listed: float, result: Composing, before: float, other: float
+) -> bool:
     total = loaded + listed + result.seconds
     peak = peak_mb()
     digests = sum(result.due.values())
@@ -150,8 +153,10 @@ def _print_compute(loaded: float, listed: float, result: Composing, before: floa
         f"compose            {result.seconds:7.2f} s  ({digests:,} digests, "
         f"{result.payload_bytes / max(1, sum(result.full.values())) / 1024:.1f} KB payload each)"
     )
-    print(f"total              {total:7.2f} s  (target < {TOTAL_TARGET:.0f} s: "
-          f"{'ok' if total < TOTAL_TARGET else 'MISSED'})")  # fmt: skip
+    print(
+        f"total              {total:7.2f} s  (target < {TOTAL_TARGET:.0f} s: "
+        f"{'ok' if total < TOTAL_TARGET else 'MISSED'})"
+    )
     print(
         f"per digest         p50 {pct(result.times, 0.5):.2f} ms, "
         f"p99 {pct(result.times, 0.99):.2f} ms, max {pct(result.times, 1.0):.0f} ms"
@@ -178,20 +183,38 @@ def add_people(slack: LocalSlack, count: int) -> list[str]:
 
 def digest_row(team_id: str, person: str, n: int, key: str, expires: float) -> dict[str, Any]:
     """An outbox row as `plan_rows` makes it: a personal digest of seven items."""
-    items = [DigestItem(f"{n:08x}{k:04x}", f"Item {k} for person {n}: notes on caching",
-                        f"https://example{k}.com/{n}/{k}", f"U{(n + k + 1) % 9999:07d}", k,
-                        f"useful to {k + 2} people, 1 you work with")
-             for k in range(7)]  # fmt: skip
+    items = [
+        DigestItem(
+            f"{n:08x}{k:04x}",
+            f"Item {k} for person {n}: notes on caching",
+            f"https://example{k}.com/{n}/{k}",
+            f"U{(n + k + 1) % 9999:07d}",
+            k,
+            f"useful to {k + 2} people, 1 you work with",
+        )
+        for k in range(7)
+    ]
     view = DigestView(
         f"Your Serendip digest, {key}",
-        (DigestSection("For you", tuple(items[:5])),
-         DigestSection("You might not know you need this", tuple(items[5:]))),
-        None, ("Your impact: 3 people found what you shared useful (4 votes).",),
-    )  # fmt: skip
-    return {"team_id": team_id, "recipient": person, "kind": "person", "period_key": key,
-            "round": 0, "status": "pending", "payload": build_digest(view),
-            "items": [i.item_id for i in items], "credited": [i.sharer for i in items],
-            "expires_at": expires}  # fmt: skip
+        (
+            DigestSection("For you", tuple(items[:5])),
+            DigestSection("You might not know you need this", tuple(items[5:])),
+        ),
+        None,
+        ("Your impact: 3 people found what you shared useful (4 votes).",),
+    )
+    return {
+        "team_id": team_id,
+        "recipient": person,
+        "kind": "person",
+        "period_key": key,
+        "round": 0,
+        "status": "pending",
+        "payload": build_digest(view),
+        "items": [i.item_id for i in items],
+        "credited": [i.sharer for i in items],
+        "expires_at": expires,
+    }
 
 
 def posted_outbox_ids(slack: LocalSlack, people: list[str]) -> Counter[int]:
@@ -280,7 +303,8 @@ if __name__ == "__main__":
     arguments = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     if arguments.generate_only:
-        timed_generate(Path(arguments.db), Sizes.scaled(arguments.scale), NOW.timestamp(),
-                       arguments.seed)  # fmt: skip
+        timed_generate(
+            Path(arguments.db), Sizes.scaled(arguments.scale), NOW.timestamp(), arguments.seed
+        )
         raise SystemExit(0)
     raise SystemExit(asyncio.run(main(arguments)))

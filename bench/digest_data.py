@@ -32,9 +32,16 @@ TEAM = "T0BENCH"
 DAY = 86400.0
 ACTIVE_DAYS = 28
 GROWTH = 3.0  # the daily share rate now, over the rate a year ago
-ZONES = {"America/New_York": 28, "America/Los_Angeles": 18, "America/Sao_Paulo": 6,
-         "Europe/London": 14, "Europe/Berlin": 14, "Asia/Kolkata": 10, "Asia/Tokyo": 5,
-         "Australia/Sydney": 5}  # fmt: skip
+ZONES = {
+    "America/New_York": 28,
+    "America/Los_Angeles": 18,
+    "America/Sao_Paulo": 6,
+    "Europe/London": 14,
+    "Europe/Berlin": 14,
+    "Asia/Kolkata": 10,
+    "Asia/Tokyo": 5,
+    "Australia/Sydney": 5,
+}
 _WORDS = (
     "data cloud python rust kubernetes design security testing hiring onboarding product "
     "pricing growth sales support docs api graphql postgres sqlite cache latency queue kafka "
@@ -66,8 +73,12 @@ class Sizes:
     @classmethod
     def scaled(cls, scale: float) -> Sizes:
         """10,000 people, 300 channels, 1M items and 4M votes, times `scale`."""
-        return cls(max(50, round(10_000 * scale)), max(12, round(300 * scale)),
-                   round(1_000_000 * scale), round(4_000_000 * scale))  # fmt: skip
+        return cls(
+            max(50, round(10_000 * scale)),
+            max(12, round(300 * scale)),
+            round(1_000_000 * scale),
+            round(4_000_000 * scale),
+        )
 
 
 @dataclass
@@ -210,8 +221,18 @@ def share_rows(world: World, items: Items) -> Iterator[tuple[Any, ...]]:
     for n, item_id in enumerate(items.ids):
         for channel, at, person, thread in _shares_of(items, n):
             ts, root = f"{at:.6f}", None if thread is None else f"{thread:.6f}"
-            yield (TEAM, item_id, world.channels[channel], ts, at, world.people[person],
-                   f"worth a look <{n}>", root, int(world.private[channel]), "message")  # fmt: skip
+            yield (
+                TEAM,
+                item_id,
+                world.channels[channel],
+                ts,
+                at,
+                world.people[person],
+                f"worth a look <{n}>",
+                root,
+                int(world.private[channel]),
+                "message",
+            )
 
 
 def _shares_of(items: Items, n: int) -> list[Share]:
@@ -234,16 +255,32 @@ def vote_rows(world: World, items: Items, counts: list[int]) -> Iterator[tuple[A
             voter = _voter(world, world.members[channel], everyone, at, sharers, seen, k)
             if voter is not None:
                 via = f"m:{world.channels[channel]}:{shared_at:.6f}"
-                yield (TEAM, items.ids[n], world.people[voter], via,
-                       int(world.private[channel]), at)  # fmt: skip
+                yield (
+                    TEAM,
+                    items.ids[n],
+                    world.people[voter],
+                    via,
+                    int(world.private[channel]),
+                    at,
+                )
 
 
-def _voter(world: World, pool: list[int], everyone: int, at: float, sharers: set[int],
-           seen: set[tuple[int, int]], share: int) -> int | None:  # fmt: skip
+def _voter(
+    world: World,
+    pool: list[int],
+    everyone: int,
+    at: float,
+    sharers: set[int],
+    seen: set[tuple[int, int]],
+    share: int,
+) -> int | None:
     recent = at >= world.now - ACTIVE_DAYS * DAY
     for attempt in range(40):
-        voter = pool[int(world.rng.random() * len(pool))] if attempt < 30 else world.rng.randrange(
-            everyone)  # fmt: skip
+        voter = (
+            pool[int(world.rng.random() * len(pool))]
+            if attempt < 30
+            else world.rng.randrange(everyone)
+        )
         if voter in sharers or (voter, share) in seen or (recent and world.dormant[voter]):
             continue
         seen.add((voter, share))
@@ -298,8 +335,11 @@ def history_rows(world: World, items: Items, counts: list[int]) -> dict[str, lis
     """Last week's digests: outbox rows, their items in `digest_sent`, learned DM ids."""
     rng, before = world.rng, datetime.fromtimestamp(world.now, UTC) - timedelta(days=7)
     key, at = week_key(before), world.now - 7 * DAY
-    week = [n for n, t in enumerate(items.at)
-            if at - 7 * DAY <= t < at and not world.private[items.channel[n]]]  # fmt: skip
+    week = [
+        n
+        for n, t in enumerate(items.at)
+        if at - 7 * DAY <= t < at and not world.private[items.channel[n]]
+    ]
     best = sorted(week, key=lambda n: -counts[n])[:200] or [0]
     rows: dict[str, list[Any]] = {"outbox": [], "digest_sent": [], "dm_channels": []}
     for person, uid in enumerate(world.people):
@@ -308,8 +348,9 @@ def history_rows(world: World, items: Items, counts: list[int]) -> dict[str, lis
         chosen = {items.ids[n] for n in rng.sample(best, min(7, len(best)))}
         dm = f"D{person:09d}"
         rows["dm_channels"].append((TEAM, uid, dm))
-        rows["outbox"].append((TEAM, uid, "person", key, "sent", dm, f"{at:.6f}",
-                               json.dumps(sorted(chosen)), at))  # fmt: skip
+        rows["outbox"].append(
+            (TEAM, uid, "person", key, "sent", dm, f"{at:.6f}", json.dumps(sorted(chosen)), at)
+        )
         rows["digest_sent"] += [(TEAM, uid, item, at) for item in chosen]
     by_channel: dict[int, list[int]] = {}
     for n in week:
@@ -317,8 +358,9 @@ def history_rows(world: World, items: Items, counts: list[int]) -> dict[str, lis
     for ch, found in by_channel.items():
         chosen = {items.ids[n] for n in sorted(found, key=lambda n: -counts[n])[:7]}
         cid = world.channels[ch]
-        rows["outbox"].append((TEAM, cid, "channel", key, "sent", cid, f"{at:.6f}",
-                               json.dumps(sorted(chosen)), at))  # fmt: skip
+        rows["outbox"].append(
+            (TEAM, cid, "channel", key, "sent", cid, f"{at:.6f}", json.dumps(sorted(chosen)), at)
+        )
         rows["digest_sent"] += [(TEAM, cid, item, at) for item in chosen]
     return rows
 
@@ -370,11 +412,18 @@ def generate(path: Path, sizes: Sizes, now: float, seed: int) -> dict[str, int]:
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -400000")
     users, settings = people_rows(world)
-    written = {"users": insert(conn, "users", users),
-               "person_settings": insert(conn, "person_settings", settings)}  # fmt: skip
-    written["channels"] = insert(conn, "channels", (
-        (TEAM, cid, f"{WORDS[n % len(WORDS)]}-{n}", int(world.private[n]), now)
-        for n, cid in enumerate(world.channels)))  # fmt: skip
+    written = {
+        "users": insert(conn, "users", users),
+        "person_settings": insert(conn, "person_settings", settings),
+    }
+    written["channels"] = insert(
+        conn,
+        "channels",
+        (
+            (TEAM, cid, f"{WORDS[n % len(WORDS)]}-{n}", int(world.private[n]), now)
+            for n, cid in enumerate(world.channels)
+        ),
+    )
     written["items"] = insert(conn, "items", item_rows(world, items))
     written["shares"] = insert(conn, "shares", share_rows(world, items))
     written["votes"] = insert(conn, "votes", vote_rows(world, items, counts))
@@ -400,8 +449,10 @@ def run_timed(path: Path, make: Callable[[Path], dict[str, int]]) -> None:
     written = make(part)
     part.replace(path)
     seconds = time.perf_counter() - started
-    print(f"generated {sum(written.values()):,} rows in {seconds:.1f} s (not counted): "
-          + ", ".join(f"{table} {count:,}" for table, count in written.items()))  # fmt: skip
+    print(
+        f"generated {sum(written.values()):,} rows in {seconds:.1f} s (not counted): "
+        + ", ".join(f"{table} {count:,}" for table, count in written.items())
+    )
 
 
 def ensure_generated(script: str, db: Path, scale: float, seed: int) -> None:
@@ -410,6 +461,15 @@ def ensure_generated(script: str, db: Path, scale: float, seed: int) -> None:
     if db.exists():
         print(f"reusing {db} (generation skipped)")
         return
-    command = [sys.executable, script, "--generate-only", "--db", str(db),
-               "--scale", str(scale), "--seed", str(seed)]  # fmt: skip
+    command = [
+        sys.executable,
+        script,
+        "--generate-only",
+        "--db",
+        str(db),
+        "--scale",
+        str(scale),
+        "--seed",
+        str(seed),
+    ]
     subprocess.run(command, check=True)

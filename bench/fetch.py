@@ -128,12 +128,20 @@ async def one_run(
         "SERENDIP_LOG_LEVEL": "WARNING",
     }
     env.pop("SLACK_APP_TOKEN", None)
-    bot = subprocess.Popen([sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1",
-                            "--port", str(port)], env=env, cwd=ROOT)  # fmt: skip
+    bot = subprocess.Popen(
+        [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+    )
     try:
         await wait_up(port, "/slack/events")
-        requests = link_stream(slack, page_port, args.links, args.rate * args.seconds,
-                               f"{int(fetching)}{int(time.time()) % 1000}")  # fmt: skip
+        requests = link_stream(
+            slack,
+            page_port,
+            args.links,
+            args.rate * args.seconds,
+            f"{int(fetching)}{int(time.time()) % 1000}",
+        )
         started = time.perf_counter()
         latencies = await steady(f"http://127.0.0.1:{port}/slack/events", requests, args.rate)
         done = fetched(db)
@@ -148,8 +156,10 @@ async def one_run(
     extra = (
         f"  fetched {done} pages in {seconds:.1f} s ({done / seconds:.0f}/s)" if fetching else ""
     )
-    print(f"{label}: {len(latencies)} events, ack p50 {pct(latencies, 0.5):.1f} ms, "
-          f"p99 {pct(latencies, 0.99):.1f} ms{extra}")  # fmt: skip
+    print(
+        f"{label}: {len(latencies)} events, ack p50 {pct(latencies, 0.5):.1f} ms, "
+        f"p99 {pct(latencies, 0.99):.1f} ms{extra}"
+    )
     return pct(latencies, 0.99)
 
 

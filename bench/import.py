@@ -53,13 +53,19 @@ def child_import(work: Path, messages: int) -> dict[str, float]:
 
     store = Store(work / "import.db").open()
     started = time.perf_counter()
-    summary = Importer(store, load_config({}, dotenv=None), str(work / "export.zip"), None,
-                       Progress(sys.stderr)).run()  # fmt: skip
+    summary = Importer(
+        store, load_config({}, dotenv=None), str(work / "export.zip"), None, Progress(sys.stderr)
+    ).run()
     store.close()
     seconds = time.perf_counter() - started
-    return {"messages": summary.messages, "seconds": seconds, "items": summary.items,
-            "kept": summary.kept, "peak_mb": peak_mb(),
-            "db_mb": (work / "import.db").stat().st_size / 2**20}  # fmt: skip
+    return {
+        "messages": summary.messages,
+        "seconds": seconds,
+        "items": summary.items,
+        "kept": summary.kept,
+        "peak_mb": peak_mb(),
+        "db_mb": (work / "import.db").stat().st_size / 2**20,
+    }
 
 
 def child_bare(work: Path, messages: int) -> dict[str, float]:
@@ -84,9 +90,20 @@ CHILDREN = {"generate": child_generate, "import": child_import, "bare": child_ba
 def run_child(step: str, work: Path, messages: int) -> dict[str, float]:
     """Run one step in a fresh interpreter and read its JSON result."""
     done = subprocess.run(
-        [sys.executable, __file__, "--child", step, "--dir", str(work), "--messages",
-         str(messages)], check=True, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            __file__,
+            "--child",
+            step,
+            "--dir",
+            str(work),
+            "--messages",
+            str(messages),
+        ],
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     result: dict[str, float] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
@@ -109,8 +126,11 @@ def main() -> int:
     messages = max(1000, int(1_000_000 * args.scale))
     try:
         made = run_child("generate", work, messages)
-        print(f"export: {made['messages']:,.0f} messages, {made['zip_mb']:.0f} MB zip,"
-              f" written in {made['seconds']:.0f} s", flush=True)  # fmt: skip
+        print(
+            f"export: {made['messages']:,.0f} messages, {made['zip_mb']:.0f} MB zip,"
+            f" written in {made['seconds']:.0f} s",
+            flush=True,
+        )
         imported = run_child("import", work, messages)
         bare = run_child("bare", work, messages)
     finally:
@@ -124,18 +144,26 @@ def report(imported: dict[str, float], bare: dict[str, float]) -> int:
     import_rate = imported["messages"] / imported["seconds"]
     bare_rate = bare["messages"] / bare["seconds"]
     ratio = import_rate / bare_rate
-    print(f"import: {imported['messages']:,.0f} messages in {imported['seconds']:.1f} s ="
-          f" {import_rate:,.0f} messages/s; {imported['kept']:,.0f} kept,"
-          f" {imported['items']:,.0f} items; database {imported['db_mb']:.0f} MB")  # fmt: skip
-    print(f"bare insert_all: {bare['messages']:,.0f} rows in {bare['seconds']:.1f} s ="
-          f" {bare_rate:,.0f} rows/s (with batch_size=1000:"
-          f" {bare['messages'] / bare['seconds_1000']:,.0f} rows/s,"
-          f" ratio {import_rate * bare['seconds_1000'] / bare['messages']:.1%})")  # fmt: skip
+    print(
+        f"import: {imported['messages']:,.0f} messages in {imported['seconds']:.1f} s ="
+        f" {import_rate:,.0f} messages/s; {imported['kept']:,.0f} kept,"
+        f" {imported['items']:,.0f} items; database {imported['db_mb']:.0f} MB"
+    )
+    print(
+        f"bare insert_all: {bare['messages']:,.0f} rows in {bare['seconds']:.1f} s ="
+        f" {bare_rate:,.0f} rows/s (with batch_size=1000:"
+        f" {bare['messages'] / bare['seconds_1000']:,.0f} rows/s,"
+        f" ratio {import_rate * bare['seconds_1000'] / bare['messages']:.1%})"
+    )
     ok_ratio, ok_memory = ratio >= RATIO_TARGET, imported["peak_mb"] < MEMORY_TARGET
-    print(f"ratio import/bare: {ratio:.1%} (target >= {RATIO_TARGET:.0%}:"
-          f" {'met' if ok_ratio else 'MISSED'})")  # fmt: skip
-    print(f"import peak memory: {imported['peak_mb']:.0f} MB (target < {MEMORY_TARGET:.0f} MB:"
-          f" {'met' if ok_memory else 'MISSED'})")  # fmt: skip
+    print(
+        f"ratio import/bare: {ratio:.1%} (target >= {RATIO_TARGET:.0%}:"
+        f" {'met' if ok_ratio else 'MISSED'})"
+    )
+    print(
+        f"import peak memory: {imported['peak_mb']:.0f} MB (target < {MEMORY_TARGET:.0f} MB:"
+        f" {'met' if ok_memory else 'MISSED'})"
+    )
     return 0 if ok_ratio and ok_memory else 1
 
 

@@ -48,9 +48,16 @@ def person(n: int) -> dict[str, Any]:
     """One users.json entry."""
     uid = f"U{n:08d}"
     profile = {"display_name": f"person{n}", "real_name": f"Person {n}", "team": TEAM}
-    return {"id": uid, "team_id": TEAM, "name": f"person{n}", "deleted": False,
-            "real_name": f"Person {n}", "tz": "Europe/Berlin", "is_bot": False,
-            "profile": profile}  # fmt: skip
+    return {
+        "id": uid,
+        "team_id": TEAM,
+        "name": f"person{n}",
+        "deleted": False,
+        "real_name": f"Person {n}",
+        "tz": "Europe/Berlin",
+        "is_bot": False,
+        "profile": profile,
+    }
 
 
 def _message(
@@ -60,11 +67,21 @@ def _message(
     words = " ".join(rng.choices(WORDS, k=rng.randint(8, 20)))
     roll = rng.random()
     if roll < 0.03:
-        return {"type": "message", "subtype": "channel_join", "user": user, "ts": ts,
-                "text": f"<@{user}> has joined the channel"}  # fmt: skip
+        return {
+            "type": "message",
+            "subtype": "channel_join",
+            "user": user,
+            "ts": ts,
+            "text": f"<@{user}> has joined the channel",
+        }
     if roll < 0.05:
-        return {"type": "message", "subtype": "bot_message", "bot_id": "B0BENCH", "ts": ts,
-                "text": f"build {n} passed <https://ci.example.com/{n}>"}  # fmt: skip
+        return {
+            "type": "message",
+            "subtype": "bot_message",
+            "bot_id": "B0BENCH",
+            "ts": ts,
+            "text": f"build {n} passed <https://ci.example.com/{n}>",
+        }
     elements: list[dict[str, Any]] = [{"type": "text", "text": words}]
     attachments = None
     if n % 3 == 0:
@@ -73,28 +90,56 @@ def _message(
         elements.append({"type": "link", "url": target, "text": "read this"})
         if rng.random() < 0.5:
             title, about = " ".join(rng.choices(WORDS, k=6)), " ".join(rng.choices(WORDS, k=20))
-            attachments = [{"from_url": target, "original_url": target, "id": 1,
-                            "title": title, "text": about, "service_name": "Site"}]  # fmt: skip
+            attachments = [
+                {
+                    "from_url": target,
+                    "original_url": target,
+                    "id": 1,
+                    "title": title,
+                    "text": about,
+                    "service_name": "Site",
+                }
+            ]
     elif roll < 0.07:
         words = f"TIL {words}"
     msg: dict[str, Any] = {
-        "client_msg_id": f"{n:08x}-0000-4000-8000-{n:012x}", "type": "message", "text": words,
-        "user": user, "ts": ts, "team": TEAM, "user_team": TEAM, "source_team": TEAM,
-        "user_profile": {"avatar_hash": "g0", "first_name": "P", "real_name": "P",
-                         "display_name": user, "team": TEAM, "name": user},
-        "blocks": [{"type": "rich_text", "block_id": "b",
-                    "elements": [{"type": "rich_text_section", "elements": elements}]}],
-    }  # fmt: skip
+        "client_msg_id": f"{n:08x}-0000-4000-8000-{n:012x}",
+        "type": "message",
+        "text": words,
+        "user": user,
+        "ts": ts,
+        "team": TEAM,
+        "user_team": TEAM,
+        "source_team": TEAM,
+        "user_profile": {
+            "avatar_hash": "g0",
+            "first_name": "P",
+            "real_name": "P",
+            "display_name": user,
+            "team": TEAM,
+            "name": user,
+        },
+        "blocks": [
+            {
+                "type": "rich_text",
+                "block_id": "b",
+                "elements": [{"type": "rich_text_section", "elements": elements}],
+            }
+        ],
+    }
     if attachments:
         msg["attachments"] = attachments
     if parent:
         msg["thread_ts"], msg["parent_user_id"] = parent, user
     if n % 10 == 5:
         msg["reactions"] = [
-            {"name": emoji, "users": [f"U{rng.randrange(shape.people):08d}"
-                                      for _ in range(rng.randint(1, 4))], "count": 1}
+            {
+                "name": emoji,
+                "users": [f"U{rng.randrange(shape.people):08d}" for _ in range(rng.randint(1, 4))],
+                "count": 1,
+            }
             for emoji in rng.sample(EMOJI, rng.randint(1, 3))
-        ]  # fmt: skip
+        ]
     return msg
 
 

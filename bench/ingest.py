@@ -94,11 +94,12 @@ def stream(secret: str, team: str, tag: str, count: int) -> list[tuple[bytes, di
             "X-Slack-Signature": verifier.generate_signature(timestamp=str(now), body=body),
         }
         requests.append((body, headers))
-    return requests  # fmt: skip
+    return requests
 
 
-async def blast(name: str, url: str, requests: list[tuple[bytes, dict[str, str]]],
-                concurrency: int) -> Run:  # fmt: skip
+async def blast(
+    name: str, url: str, requests: list[tuple[bytes, dict[str, str]]], concurrency: int
+) -> Run:
     """Send every request with `concurrency` in flight; time each acknowledgement."""
     queue: asyncio.Queue[tuple[bytes, dict[str, str]]] = asyncio.Queue()
     for request in requests:
@@ -156,15 +157,35 @@ async def main(events: int, pairs: int, concurrency: int) -> int:
     async with LocalSlack() as slack:
         slack.add_channel(CHANNEL, name="bench", members=[], bot_member=True)
         folder = Path(tempfile.mkdtemp(prefix="serendip-bench-"))
-        env = {**os.environ, "SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url,
-               "SLACK_SIGNING_SECRET": slack.signing_secret, "SERENDIP_DB": str(folder / "b.db"),
-               "SERENDIP_FETCH_LINKS": "off", "SERENDIP_LOG_LEVEL": "WARNING"}  # fmt: skip
+        env = {
+            **os.environ,
+            "SLACK_BOT_TOKEN": slack.bot_token,
+            "SLACK_API_URL": slack.api_url,
+            "SLACK_SIGNING_SECRET": slack.signing_secret,
+            "SERENDIP_DB": str(folder / "b.db"),
+            "SERENDIP_FETCH_LINKS": "off",
+            "SERENDIP_LOG_LEVEL": "WARNING",
+        }
         env.pop("SLACK_APP_TOKEN", None)
         port_a, port_b = free_port(), free_port()
-        bot = subprocess.Popen([sys.executable, "-m", "bot", "run", "--http", "--host",
-                                "127.0.0.1", "--port", str(port_a)], env=env, cwd=ROOT)  # fmt: skip
-        bare = subprocess.Popen([sys.executable, str(ROOT / "bench" / "bare_bolt.py"),
-                                 str(port_b)], env=env, cwd=ROOT)  # fmt: skip
+        bot = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "bot",
+                "run",
+                "--http",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port_a),
+            ],
+            env=env,
+            cwd=ROOT,
+        )
+        bare = subprocess.Popen(
+            [sys.executable, str(ROOT / "bench" / "bare_bolt.py"), str(port_b)], env=env, cwd=ROOT
+        )
         try:
             await wait_up(port_a, "/slack/events")
             await wait_up(port_b, "/slack/events")
@@ -175,16 +196,24 @@ async def main(events: int, pairs: int, concurrency: int) -> int:
                 proc.wait(timeout=20)
 
 
-async def _rounds(slack: LocalSlack, folder: Path, port_a: int, port_b: int, events: int,
-                  pairs: int, concurrency: int) -> int:  # fmt: skip
+async def _rounds(
+    slack: LocalSlack,
+    folder: Path,
+    port_a: int,
+    port_b: int,
+    events: int,
+    pairs: int,
+    concurrency: int,
+) -> int:
     runs_a, runs_b, sent = [], [], 0
-    print(f"{events} events per run, concurrency {concurrency}, {pairs} A/B pairs, "
-          f"{os.cpu_count()} CPUs")  # fmt: skip
+    print(
+        f"{events} events per run, concurrency {concurrency}, {pairs} A/B pairs, "
+        f"{os.cpu_count()} CPUs"
+    )
     for pair in range(pairs):
         for name, port, runs in (("serendip", port_a, runs_a), ("bare bolt", port_b, runs_b)):
             requests = stream(slack.signing_secret, slack.team_id, f"{pair}{name[0]}", events)
-            run = await blast(name, f"http://127.0.0.1:{port}/slack/events", requests,
-                              concurrency)  # fmt: skip
+            run = await blast(name, f"http://127.0.0.1:{port}/slack/events", requests, concurrency)
             runs.append(run)
             drained = ""
             if name == "serendip":
@@ -209,8 +238,10 @@ async def _rounds(slack: LocalSlack, folder: Path, port_a: int, port_b: int, eve
         f"(pairs: {', '.join(f'{r:.2f}' for r in ratios)})"
     )
     print(f"serendip ack latency p50 {lat.pct(0.5):.1f} ms, p99 {lat.pct(0.99):.1f} ms")
-    print(f"events sent to serendip {sent}, shares stored {stored}: "
-          f"{'none lost' if stored == sent else f'{sent - stored} LOST'}")  # fmt: skip
+    print(
+        f"events sent to serendip {sent}, shares stored {stored}: "
+        f"{'none lost' if stored == sent else f'{sent - stored} LOST'}"
+    )
     return 0 if stored == sent else 1
 
 

@@ -75,8 +75,10 @@ def pct(values: list[float], q: float) -> float:
 
 def spread(values: list[float]) -> str:
     """p50/p95/p99/max of values (seconds) in milliseconds."""
-    return (f"p50 {pct(values, 0.5):6.1f}  p95 {pct(values, 0.95):6.1f}  "
-            f"p99 {pct(values, 0.99):6.1f}  max {pct(values, 1.0):6.1f} ms")  # fmt: skip
+    return (
+        f"p50 {pct(values, 0.5):6.1f}  p95 {pct(values, 0.95):6.1f}  "
+        f"p99 {pct(values, 0.99):6.1f}  max {pct(values, 1.0):6.1f} ms"
+    )
 
 
 def timed(fn: Callable[..., T], *args: Any) -> tuple[T, float]:
@@ -104,13 +106,16 @@ class People:
     def load(cls, db: Any) -> People:
         """People, public channels and private-channel members from the database."""
         people = cls([row[0] for row in db.execute("SELECT id FROM users ORDER BY id")])
-        rows = db.execute("SELECT DISTINCT user, channel FROM shares WHERE is_private = 1"
-                          " AND user IS NOT NULL ORDER BY user, channel")  # fmt: skip
+        rows = db.execute(
+            "SELECT DISTINCT user, channel FROM shares WHERE is_private = 1"
+            " AND user IS NOT NULL ORDER BY user, channel"
+        )
         for user, channel in rows:
             people.private_of.setdefault(user, []).append(channel)
             people.members.setdefault(channel, set()).add(user)
-        people.public_channels = [row[0] for row in db.execute(
-            "SELECT id FROM channels WHERE is_private = 0 ORDER BY id")]  # fmt: skip
+        people.public_channels = [
+            row[0] for row in db.execute("SELECT id FROM channels WHERE is_private = 0 ORDER BY id")
+        ]
         return people
 
     def searcher(self, rng: random.Random) -> tuple[str, list[str]]:
@@ -177,19 +182,29 @@ def total_matches(db: Any, queries: list[tuple[str, str]]) -> dict[str, list[int
 def print_finds(finds: Finds, matches: dict[str, list[int]]) -> bool:
     everything = finds.all(finds.times)
     p95 = pct(everything, 0.95)
-    print(f"\n/find: {len(everything)} queries through search() ({finds.private} with private "
-          f"channels)")  # fmt: skip
-    print(f"  all        {spread(everything)}   target p95 < {TARGET_MS:.0f} ms: "
-          f"{'ok' if p95 < TARGET_MS else 'MISSED'}")  # fmt: skip
+    print(
+        f"\n/find: {len(everything)} queries through search() ({finds.private} with private "
+        f"channels)"
+    )
+    print(
+        f"  all        {spread(everything)}   target p95 < {TARGET_MS:.0f} ms: "
+        f"{'ok' if p95 < TARGET_MS else 'MISSED'}"
+    )
     for kind, times in finds.times.items():
         hits, total = finds.hits[kind], matches.get(kind, [0])
-        print(f"  {kind:<10} {spread(times)}   {len(times)} queries, hits shown "
-              f"{sum(hits) / len(hits):.0f} avg; matching docs median "
-              f"{sorted(total)[len(total) // 2]:,}, max {max(total):,}")  # fmt: skip
+        print(
+            f"  {kind:<10} {spread(times)}   {len(times)} queries, hits shown "
+            f"{sum(hits) / len(hits):.0f} avg; matching docs median "
+            f"{sorted(total)[len(total) // 2]:,}, max {max(total):,}"
+        )
     print(f"  candidates {spread(finds.all(finds.fts))}   (the FTS5 part of search, alone)")
-    print("  slowest:   " + "; ".join(
-        f"{text!r} {seconds * 1000:.0f} ms (FTS5 {fts * 1000:.0f}, {hits} hits)"
-        for seconds, fts, text, hits in finds.slowest[:4]))  # fmt: skip
+    print(
+        "  slowest:   "
+        + "; ".join(
+            f"{text!r} {seconds * 1000:.0f} ms (FTS5 {fts * 1000:.0f}, {hits} hits)"
+            for seconds, fts, text, hits in finds.slowest[:4]
+        )
+    )
     return p95 < TARGET_MS
 
 
@@ -210,9 +225,28 @@ class Choices:
 
 def question(n: int, asker: str, text: str, channel: str, private: bool, now: float) -> Question:
     """A question as it is when it is routed: posted and open."""
-    return Question(f"qbench{n:05d}", TEAM, asker, False, text, "open", channel, f"{now:.6f}",
-                    private, now - 30, now, None, None, None, None, None, None, None, None,
-                    None)  # fmt: skip
+    return Question(
+        f"qbench{n:05d}",
+        TEAM,
+        asker,
+        False,
+        text,
+        "open",
+        channel,
+        f"{now:.6f}",
+        private,
+        now - 30,
+        now,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
 
 
 def run_choices(db: Any, people: People, texts: list[str], now: float) -> Choices:
@@ -224,9 +258,12 @@ def run_choices(db: Any, people: People, texts: list[str], now: float) -> Choice
         channel = rng.choice(private) if in_private else rng.choice(people.public_channels)
         out.private += in_private
         asked = question(n, asker, text, channel, in_private, now)
-        rules = ExpertRules(frozenset({asker}),
-                            frozenset(people.members[channel]) if in_private else None,
-                            ROUTING_CAP, now - 7 * 86400)  # fmt: skip
+        rules = ExpertRules(
+            frozenset({asker}),
+            frozenset(people.members[channel]) if in_private else None,
+            ROUTING_CAP,
+            now - 7 * 86400,
+        )
         chosen, seconds = timed(_choose, db, asked, rules, 3)
         scopes = scopes_for(TEAM, [channel] if in_private else [])
         query = parse_query(text, any_word=True)
@@ -246,18 +283,26 @@ def run_choices(db: Any, people: People, texts: list[str], now: float) -> Choice
 def print_choices(choices: Choices) -> bool:
     p95 = pct(choices.times, 0.95)
     count = len(choices.times)
-    print(f"\nexperts: {count} questions through choose() ({choices.private} in private "
-          f"channels)")  # fmt: skip
-    print(f"  choose     {spread(choices.times)}   target p95 < {TARGET_MS:.0f} ms: "
-          f"{'ok' if p95 < TARGET_MS else 'MISSED'}")  # fmt: skip
+    print(f"\nexperts: {count} questions through choose() ({choices.private} in private channels)")
+    print(
+        f"  choose     {spread(choices.times)}   target p95 < {TARGET_MS:.0f} ms: "
+        f"{'ok' if p95 < TARGET_MS else 'MISSED'}"
+    )
     print(f"  evidence   {spread(choices.evidence)}   (matching items: words + topics)")
     print(f"  scoring    {spread(choices.scoring)}   (score_people)")
-    print(f"  evidence items {sum(choices.items) / count:.0f} avg, people scored "
-          f"{sum(choices.people) / count:.0f} avg, questions with 3 experts "
-          f"{sum(1 for c in choices.chosen if c == 3)}/{count}")  # fmt: skip
-    print("  slowest:   " + "; ".join(
-        f"{text[:60]!r} {seconds * 1000:.0f} ms (evidence {ev * 1000:.0f}, scoring "
-        f"{sc * 1000:.0f})" for seconds, ev, sc, text in choices.slowest[:3]))  # fmt: skip
+    print(
+        f"  evidence items {sum(choices.items) / count:.0f} avg, people scored "
+        f"{sum(choices.people) / count:.0f} avg, questions with 3 experts "
+        f"{sum(1 for c in choices.chosen if c == 3)}/{count}"
+    )
+    print(
+        "  slowest:   "
+        + "; ".join(
+            f"{text[:60]!r} {seconds * 1000:.0f} ms (evidence {ev * 1000:.0f}, scoring "
+            f"{sc * 1000:.0f})"
+            for seconds, ev, sc, text in choices.slowest[:3]
+        )
+    )
     return p95 < TARGET_MS
 
 
@@ -270,33 +315,45 @@ def naive_rank(db: Any, queries: list[tuple[str, str]], matches: dict[str, list[
     if not singles:
         return
     count, word = max(singles)
-    newest = ("SELECT rowid{} FROM search_fts WHERE search_fts MATCH ? AND scope IN (?)"
-              " ORDER BY rowid DESC LIMIT 400")  # fmt: skip
+    newest = (
+        "SELECT rowid{} FROM search_fts WHERE search_fts MATCH ? AND scope IN (?)"
+        " ORDER BY rowid DESC LIMIT 400"
+    )
     timings = []
     for sql, args in (
-        ("SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT 20",
-         [f'"{word}"']),
+        (
+            "SELECT rowid FROM search_fts WHERE search_fts MATCH ? ORDER BY rank LIMIT 20",
+            [f'"{word}"'],
+        ),
         (newest.format(", bm25(search_fts, 4.0, 1.0)"), [f'"{word}"', TEAM]),
         (newest.format(""), [f'"{word}"', TEAM]),
-    ):  # fmt: skip
+    ):
         _, seconds = timed(lambda s=sql, a=args: db.execute(s, a).fetchall())
         timings.append(seconds * 1000)
-    print(f"\nreference, {word!r} ({count:,} matching docs): ORDER BY rank LIMIT 20 "
-          f"{timings[0]:,.0f} ms (what search() avoids); newest 400 with bm25() "
-          f"{timings[1]:.1f} ms, without {timings[2]:.1f} ms")  # fmt: skip
+    print(
+        f"\nreference, {word!r} ({count:,} matching docs): ORDER BY rank LIMIT 20 "
+        f"{timings[0]:,.0f} ms (what search() avoids); newest 400 with bm25() "
+        f"{timings[1]:.1f} ms, without {timings[2]:.1f} ms"
+    )
 
 
 def describe(db: Any, path: Path) -> None:
     """The machine, versions and the store's size."""
-    counts = {table: db.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
-              for table in ("items", "votes", "item_terms")}  # fmt: skip
+    counts = {
+        table: db.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0
+        for table in ("items", "votes", "item_terms")
+    }
     docs = db.execute("SELECT count(*) FROM search_docs").fetchone()[0]
     size = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores; Python "
-          f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}")  # fmt: skip
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores; Python "
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}"
+    )
     items, votes, topic_terms = counts["items"], counts["votes"], counts["item_terms"]
-    print(f"store: {items:,} items, {docs:,} search documents, ~{votes:,} votes, "
-          f"~{topic_terms:,} topic terms; {size / 1e9:.2f} GB at {path}")  # fmt: skip
+    print(
+        f"store: {items:,} items, {docs:,} search documents, ~{votes:,} votes, "
+        f"~{topic_terms:,} topic terms; {size / 1e9:.2f} GB at {path}"
+    )
 
 
 def run(path: Path, count: int, seed: int) -> bool:

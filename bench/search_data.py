@@ -74,21 +74,66 @@ _PHRASES = (
     "technical debt|postmortem template|api design|performance review|hiring process"
 )
 PHRASES = tuple(p.split() for p in _PHRASES.split("|"))
-FUNCTION = {"the": 60, "to": 30, "and": 30, "of": 30, "a": 30, "in": 20, "for": 20, "is": 15,
-            "on": 15, "with": 10, "how": 10, "your": 8, "it": 10, "you": 10, "i": 7, "we": 7,
-            "this": 8, "that": 8, "do": 4, "my": 3, "our": 4, "at": 5, "by": 5, "from": 5,
-            "an": 5, "be": 4, "or": 5, "not": 3, "are": 5, "can": 3, "why": 2}  # fmt: skip
+FUNCTION = {
+    "the": 60,
+    "to": 30,
+    "and": 30,
+    "of": 30,
+    "a": 30,
+    "in": 20,
+    "for": 20,
+    "is": 15,
+    "on": 15,
+    "with": 10,
+    "how": 10,
+    "your": 8,
+    "it": 10,
+    "you": 10,
+    "i": 7,
+    "we": 7,
+    "this": 8,
+    "that": 8,
+    "do": 4,
+    "my": 3,
+    "our": 4,
+    "at": 5,
+    "by": 5,
+    "from": 5,
+    "an": 5,
+    "be": 4,
+    "or": 5,
+    "not": 3,
+    "are": 5,
+    "can": 3,
+    "why": 2,
+}
 SYLLABLES = tuple(c + v for c in "bdfgklmnprstvz" for v in "aeiou")
-SHARE_SAYS = ("worth a look", "great read on {}", "this is a good {} {} guide", "{} {} explained",
-              "+1", "saw this in the {} meeting", "relevant to our {} work", "", "fyi {}",
-              "we should try this for {} {}", "nice write-up about {}")  # fmt: skip
+SHARE_SAYS = (
+    "worth a look",
+    "great read on {}",
+    "this is a good {} {} guide",
+    "{} {} explained",
+    "+1",
+    "saw this in the {} meeting",
+    "relevant to our {} work",
+    "",
+    "fyi {}",
+    "we should try this for {} {}",
+    "nice write-up about {}",
+)
 RESHARE_SAYS = ("+1 {}", "sharing again", "this helped with {} {}", "cc the {} folks", "")
-ASKS = ("does anyone know how to {} {} in {}?", "who has experience with {} {}?",
-        "what's the best way to set up {} for {} {}?", "is there a guide for {} {} on {}?",
-        "how do we get access to the {} {} {}?", "any recommendations for {} {} tools?",
-        "why is our {} {} so slow when {} runs?", "who owns the {} {} in {}?",
-        "has anyone seen this {} error with {} {}?",
-        "where can I find docs about {} {} and {}?")  # fmt: skip
+ASKS = (
+    "does anyone know how to {} {} in {}?",
+    "who has experience with {} {}?",
+    "what's the best way to set up {} for {} {}?",
+    "is there a guide for {} {} on {}?",
+    "how do we get access to the {} {} {}?",
+    "any recommendations for {} {} tools?",
+    "why is our {} {} so slow when {} runs?",
+    "who owns the {} {} in {}?",
+    "has anyone seen this {} error with {} {}?",
+    "where can I find docs about {} {} and {}?",
+)
 
 
 def synthetic(number: int) -> str:
@@ -115,9 +160,13 @@ class Sizes:
     def scaled(cls, scale: float) -> Sizes:
         """10,000 people, 300 channels, 1M items, 3.5M votes, 3,000 answered questions, times
         `scale`."""
-        return cls(max(50, round(10_000 * scale)), max(12, round(300 * scale)),
-                   round(1_000_000 * scale), round(3_500_000 * scale),
-                   max(20, round(3000 * scale)))  # fmt: skip
+        return cls(
+            max(50, round(10_000 * scale)),
+            max(12, round(300 * scale)),
+            round(1_000_000 * scale),
+            round(3_500_000 * scale),
+            max(20, round(3000 * scale)),
+        )
 
 
 class Writer:
@@ -230,17 +279,41 @@ class Texts:
             key = f"link:{url}"
         found = terms(title, description)
         topics = sorted(found, key=lambda t: (-found[t], t))[:3]
-        out.items.append((item_id, TEAM, key, kind, url, title, text, description, site,
-                          created, json.dumps(topics)))  # fmt: skip
+        out.items.append(
+            (
+                item_id,
+                TEAM,
+                key,
+                kind,
+                url,
+                title,
+                text,
+                description,
+                site,
+                created,
+                json.dumps(topics),
+            )
+        )
         out.terms += [(TEAM, item_id, term) for term in found]
         by_scope: dict[str, list[str]] = {}
         source = "ask" if kind == "question" else "message"
         for (channel, when, person, thread), said in zip(shares, says, strict=True):
             cid, private = world.channels[channel], world.private[channel]
             user = None if answer is not None and answer[3] else world.people[person]
-            out.shares.append((TEAM, item_id, cid, f"{when:.6f}", when, user, said,
-                               None if thread is None else f"{thread:.6f}", int(private),
-                               source))  # fmt: skip
+            out.shares.append(
+                (
+                    TEAM,
+                    item_id,
+                    cid,
+                    f"{when:.6f}",
+                    when,
+                    user,
+                    said,
+                    None if thread is None else f"{thread:.6f}",
+                    int(private),
+                    source,
+                )
+            )
             scope = f"{TEAM}/{cid}" if private else TEAM
             by_scope.setdefault(scope, []).append(readable(said))
         base = max(0, int(float(created) * 1000)) << 10
@@ -259,16 +332,32 @@ class Texts:
         """The `questions` row of an answered question that became item n."""
         world, rng, items = self.world, self.rng, self.items
         asker = items.sharer[n]
-        while (answerer := rng.choices(range(len(world.people)), cum_weights=self.activity)[0]) \
-                == asker:  # fmt: skip
+        while (
+            answerer := rng.choices(range(len(world.people)), cum_weights=self.activity)[0]
+        ) == asker:
             pass
         channel = items.channel[n]
         answered = min(at + rng.expovariate(1 / (6 * 3600)), world.now - 60)
         best = self.write.sentence(rng.randint(8, 40), 0.45, phrase=0.3)
-        return (qid, TEAM, world.people[asker], int(rng.random() < 0.1), text, "answered",
-                world.channels[channel], f"{at:.6f}", int(world.private[channel]), at - 30,
-                at, min(at + 600, answered), answered, f"{answered:.6f}",
-                world.people[answerer], best, items.ids[n])  # fmt: skip
+        return (
+            qid,
+            TEAM,
+            world.people[asker],
+            int(rng.random() < 0.1),
+            text,
+            "answered",
+            world.channels[channel],
+            f"{at:.6f}",
+            int(world.private[channel]),
+            at - 30,
+            at,
+            min(at + 600, answered),
+            answered,
+            f"{answered:.6f}",
+            world.people[answerer],
+            best,
+            items.ids[n],
+        )
 
 
 INSERTS = {
@@ -316,8 +405,9 @@ def _chunks(rows: Iterator[tuple[Any, ...]], size: int) -> Iterator[list[tuple[A
 def people_rows(world: World) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """Rows of `users` and `person_settings` (a few opted out, a few with routing off)."""
     rng = world.rng
-    users = [(TEAM, uid, f"person{n}", f"Person {n}", world.now)
-             for n, uid in enumerate(world.people)]  # fmt: skip
+    users = [
+        (TEAM, uid, f"person{n}", f"Person {n}", world.now) for n, uid in enumerate(world.people)
+    ]
     settings = []
     for uid in world.people:
         roll = rng.random()
@@ -332,9 +422,14 @@ def flag_rows(world: World, items: Any) -> Iterator[tuple[Any, ...]]:
     for n in rng.sample(range(len(items.ids)), len(items.ids) // 1000):
         channel, at = items.channel[n], items.at[n]
         for flagger in rng.sample(range(len(world.people)), rng.choice((1, 2, 3, 4))):
-            yield (TEAM, items.ids[n], world.people[flagger],
-                   f"m:{world.channels[channel]}:{at:.6f}", int(world.private[channel]),
-                   at + 3600)  # fmt: skip
+            yield (
+                TEAM,
+                items.ids[n],
+                world.people[flagger],
+                f"m:{world.channels[channel]}:{at:.6f}",
+                int(world.private[channel]),
+                at + 3600,
+            )
 
 
 def open_questions(world: World, count: int, write: Writer) -> list[tuple[Any, ...]]:
@@ -343,10 +438,27 @@ def open_questions(world: World, count: int, write: Writer) -> list[tuple[Any, .
     for n in range(count):
         at = world.now - rng.uniform(0, 14 * DAY)
         channel = rng.randrange(len(world.channels))
-        rows.append((f"q{int(at * 1000):011x}{n:06x}", TEAM, world.people[rng.randrange(
-            len(world.people))], 0, write.question(), "open", world.channels[channel],
-            f"{at:.6f}", int(world.private[channel]), at - 30, at, None, None, None, None,
-            None, None))  # fmt: skip
+        rows.append(
+            (
+                f"q{int(at * 1000):011x}{n:06x}",
+                TEAM,
+                world.people[rng.randrange(len(world.people))],
+                0,
+                write.question(),
+                "open",
+                world.channels[channel],
+                f"{at:.6f}",
+                int(world.private[channel]),
+                at - 30,
+                at,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+            )
+        )
     return rows
 
 
@@ -380,9 +492,14 @@ def generate(path: Path, sizes: Sizes, now: float, seed: int) -> dict[str, int]:
     with conn:
         written["users"] = _insert(conn, "users", users)
         written["person_settings"] = _insert(conn, "person_settings", settings)
-        written["channels"] = _insert(conn, "channels", [
-            (TEAM, cid, f"channel-{n}", int(world.private[n]), now)
-            for n, cid in enumerate(world.channels)])  # fmt: skip
+        written["channels"] = _insert(
+            conn,
+            "channels",
+            [
+                (TEAM, cid, f"channel-{n}", int(world.private[n]), now)
+                for n, cid in enumerate(world.channels)
+            ],
+        )
     texts, answered = Texts(world, items, asked, seed), []
     for start in range(0, sizes.items, CHUNK):
         rows = texts.rows(start, min(sizes.items, start + CHUNK))
@@ -390,8 +507,10 @@ def generate(path: Path, sizes: Sizes, now: float, seed: int) -> dict[str, int]:
         with conn:
             for table in ("items", "shares", "docs", "terms", "questions"):
                 written[table] = written.get(table, 0) + _insert(conn, table, getattr(rows, table))
-    for table, source in (("votes", vote_rows(world, items, counts)),
-                          ("flags", flag_rows(world, items))):  # fmt: skip
+    for table, source in (
+        ("votes", vote_rows(world, items, counts)),
+        ("flags", flag_rows(world, items)),
+    ):
         for chunk in _chunks(source, 500_000):
             with conn:
                 written[table] = written.get(table, 0) + _insert(conn, table, chunk)
@@ -399,8 +518,10 @@ def generate(path: Path, sizes: Sizes, now: float, seed: int) -> dict[str, int]:
     with conn:
         written["questions"] += _insert(conn, "questions", waiting)
         written["routings"] = _insert(conn, "routings", routing_rows(world, answered + waiting))
-        conn.execute("INSERT INTO term_df (team_id, term, df) SELECT team_id, term, count(*)"
-                     " FROM item_terms GROUP BY team_id, term")  # fmt: skip
+        conn.execute(
+            "INSERT INTO term_df (team_id, term, df) SELECT team_id, term, count(*)"
+            " FROM item_terms GROUP BY team_id, term"
+        )
         written["term_df"] = conn.execute("SELECT count(*) FROM term_df").fetchone()[0]
     with conn:
         conn.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
@@ -440,8 +561,11 @@ def search_queries(db: Any, count: int, seed: int) -> list[tuple[str, str]]:
     common = HEAD[:25]
 
     def matches(word: str) -> int:
-        return int(db.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?",
-                              [f'"{word}"']).fetchone()[0])  # fmt: skip
+        return int(
+            db.execute(
+                "SELECT count(*) FROM search_fts WHERE search_fts MATCH ?", [f'"{word}"']
+            ).fetchone()[0]
+        )
 
     def rare() -> str:
         roll = rng.random()
@@ -470,8 +594,10 @@ def search_queries(db: Any, count: int, seed: int) -> list[tuple[str, str]]:
         return rng.choice(shapes)()
 
     makers: tuple[tuple[str, Callable[[], str]], ...] = (
-        ("common", lambda: rng.choice(common)), ("rare", rare), ("mixed", mixed),
-    )  # fmt: skip
+        ("common", lambda: rng.choice(common)),
+        ("rare", rare),
+        ("mixed", mixed),
+    )
     found = [(name, make()) for n in range(count) for name, make in [makers[n % 3]]]
     rng.shuffle(found)
     return found

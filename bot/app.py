@@ -64,9 +64,12 @@ class SerendipApp(AsyncApp):
 
 
 def build_app(
-    config: Config, store: Store, client: AsyncWebClient | None = None, socket_mode: bool = False,
+    config: Config,
+    store: Store,
+    client: AsyncWebClient | None = None,
+    socket_mode: bool = False,
     pacer: Pacer | None = None,
-) -> SerendipApp:  # fmt: skip
+) -> SerendipApp:
     """Build the Bolt app; `socket_mode` skips signature checks (the socket is authenticated).
     Its posts keep to `pacer` (shared with the scheduler's digests) or to a pacer of its own."""
     pacer = pacer or Pacer(config.send_rate)

@@ -60,10 +60,17 @@ def message_drafts(share: ShareInput, parsed: ParsedMessage, learning: bool) -> 
     """A learning (if it is one) and one link item per link."""
     text = readable(share.text) if parsed.links else ""
     drafts = [
-        ItemDraft(kind="link", key=f"link:{link.url}", url=link.url, title=link.title,
-                  text=text, description=link.description, site_name=link.site_name)
+        ItemDraft(
+            kind="link",
+            key=f"link:{link.url}",
+            url=link.url,
+            title=link.title,
+            text=text,
+            description=link.description,
+            site_name=link.site_name,
+        )
         for link in parsed.links
-    ]  # fmt: skip
+    ]
     if learning:
         first_url = parsed.links[0].url if parsed.links else None
         drafts.insert(0, learning_draft(share.channel, share.ts, share.text, first_url))
@@ -85,10 +92,14 @@ def share_of(
     ts = str(message.get("ts", ""))
     thread_ts = message.get("thread_ts")
     return ShareInput(
-        team_id=team_id, channel=channel.id, ts=ts, user=message.get("user"), text=text,
+        team_id=team_id,
+        channel=channel.id,
+        ts=ts,
+        user=message.get("user"),
+        text=text,
         is_private=channel.is_private,
         thread_ts=thread_ts if isinstance(thread_ts, str) and thread_ts != ts else None,
-    )  # fmt: skip
+    )
 
 
 def reaction_kind(

@@ -17,9 +17,11 @@ from matplotlib.ticker import MaxNLocator
 
 Format = Literal["png", "svg"]
 SERIES = (
-    ("shares", "Items shared", "#2f6db5"), ("votes", "Useful votes", "#e08a1e"),
-    ("questions", "Questions", "#3a9a5b"), ("answers", "Answered", "#b5405a"),
-)  # fmt: skip
+    ("shares", "Items shared", "#2f6db5"),
+    ("votes", "Useful votes", "#e08a1e"),
+    ("questions", "Questions", "#3a9a5b"),
+    ("answers", "Answered", "#b5405a"),
+)
 # Marker and line style tell the lines apart without colour, and where two of them overlap.
 STYLES = (("o", "-"), ("s", "--"), ("^", "-."), ("D", ":"))
 SERIES_TITLE = "Shares, votes, questions and answers per week"
@@ -69,16 +71,30 @@ def flows_alt(flows: list[dict[str, Any]]) -> str:
 
 
 def _no_data(ax: Axes) -> None:
-    ax.text(0.5, 0.5, "no data", transform=ax.transAxes, ha="center", va="center",
-            fontsize=14, color="#666666")  # fmt: skip
+    ax.text(
+        0.5,
+        0.5,
+        "no data",
+        transform=ax.transAxes,
+        ha="center",
+        va="center",
+        fontsize=14,
+        color="#666666",
+    )
 
 
 def draw_series(ax: Axes, series: list[dict[str, Any]], title: bool = True) -> None:
     """Four lines, one point per week; `no data` over empty axes."""
     x = list(range(len(series)))
     for (key, label, color), (marker, line) in zip(SERIES, STYLES, strict=True):
-        ax.plot(x, [week[key] for week in series], marker=marker, linestyle=line, label=label,
-                color=color)  # fmt: skip
+        ax.plot(
+            x,
+            [week[key] for week in series],
+            marker=marker,
+            linestyle=line,
+            label=label,
+            color=color,
+        )
     ax.set_xticks(x, [week_label(week["start"]) for week in series])
     ax.set_xlabel("week starting")
     ax.set_ylim(bottom=0, top=max([4] + [week[k] for week in series for k, _, _ in SERIES]) * 1.15)

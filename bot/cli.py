@@ -44,15 +44,19 @@ def _parser() -> argparse.ArgumentParser:
     stats = sub.add_parser("stats", help="learning figures: this period beside the one before")
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")
     stats.add_argument("--days", type=int, default=7, help="length of a period (default 7)")
-    stats.add_argument("--people", action="store_true",
-                       help="figures per person (needs SERENDIP_INDIVIDUAL_STATS=on)")  # fmt: skip
+    stats.add_argument(
+        "--people",
+        action="store_true",
+        help="figures per person (needs SERENDIP_INDIVIDUAL_STATS=on)",
+    )
     report = sub.add_parser("report", help="a self-contained HTML report: figures and charts")
     report.add_argument("--html", required=True, metavar="FILE", help="write the report here")
     report.add_argument("--days", type=int, default=7, help="length of a period (default 7)")
     demo = sub.add_parser("demo", help="an offline show of the bot against a local Slack")
     demo.add_argument("--quiet", action="store_true", help="print only the summary")
-    demo.add_argument("--report", metavar="FILE", help=f"where to write its HTML report "
-                      f"(default {DEMO_REPORT})")  # fmt: skip
+    demo.add_argument(
+        "--report", metavar="FILE", help=f"where to write its HTML report (default {DEMO_REPORT})"
+    )
     return parser
 
 
@@ -228,8 +232,9 @@ def _stats(config: Config, args: argparse.Namespace) -> int:
         raise CommandError("figures per person need SERENDIP_INDIVIDUAL_STATS=on")
     store = Store(_existing_db(config)).open()
     try:
-        report = store.read_sync(learning_stats, None, time.time(), args.days,
-                                 config.minutes_saved, args.people)  # fmt: skip
+        report = store.read_sync(
+            learning_stats, None, time.time(), args.days, config.minutes_saved, args.people
+        )
     finally:
         store.close()
     print(json.dumps(report, indent=2, ensure_ascii=False) if args.json else render_table(report))
@@ -263,6 +268,13 @@ def _demo(config: Config, args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {
-    "run": _run, "export": _export, "forget": _forget, "backup": _backup, "demo": _demo,
-    "digest": _digest, "stats": _stats, "report": _report, "import": _import,
-}  # fmt: skip
+    "run": _run,
+    "export": _export,
+    "forget": _forget,
+    "backup": _backup,
+    "demo": _demo,
+    "digest": _digest,
+    "stats": _stats,
+    "report": _report,
+    "import": _import,
+}

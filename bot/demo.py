@@ -39,15 +39,21 @@ def load_conversation() -> Script:
 def _setup_workspace(slack: LocalSlack, data: Script) -> None:
     for person in data["people"]:
         slack.add_user(
-            person["id"], name=person["name"], real_name=person["real_name"],
-            tz=person.get("tz", "UTC"), is_admin=person.get("is_admin", False),
+            person["id"],
+            name=person["name"],
+            real_name=person["real_name"],
+            tz=person.get("tz", "UTC"),
+            is_admin=person.get("is_admin", False),
             team_id=person.get("team_id"),
-        )  # fmt: skip
+        )
     for channel in data["channels"]:
         slack.add_channel(
-            channel["id"], name=channel["name"], is_private=channel.get("is_private", False),
-            members=channel["members"], bot_member=False,
-        )  # fmt: skip
+            channel["id"],
+            name=channel["name"],
+            is_private=channel.get("is_private", False),
+            members=channel["members"],
+            bot_member=False,
+        )
 
 
 class Player:
@@ -79,8 +85,11 @@ class Player:
         self.ts[step["key"]] = (channel, str(message["ts"]))
         if "unfurl" in step:
             url = step["text"].split("<", 1)[1].split("|", 1)[0].split(">", 1)[0]
-            await self.slack.unfurl(channel, str(message["ts"]), attachments=[
-                {"from_url": url, "original_url": url, **step["unfurl"]}])  # fmt: skip
+            await self.slack.unfurl(
+                channel,
+                str(message["ts"]),
+                attachments=[{"from_url": url, "original_url": url, **step["unfurl"]}],
+            )
 
     async def _react(self, step: Script) -> None:
         channel, ts = self.ts[step["on"]]
@@ -131,12 +140,18 @@ async def run_demo(quiet: bool = False, report: Path = DEMO_REPORT) -> int:
     with tempfile.TemporaryDirectory(prefix="serendip-demo-") as folder:
         async with LocalSlack() as slack:
             _setup_workspace(slack, data)
-            config = load_config({
-                "SLACK_BOT_TOKEN": slack.bot_token, "SLACK_APP_TOKEN": slack.app_token,
-                "SLACK_API_URL": slack.api_url, "SERENDIP_DB": str(Path(folder) / "demo.db"),
-                "SERENDIP_FETCH_LINKS": "off", "SERENDIP_LOG_LEVEL": "WARNING",
-                "SERENDIP_SEND_RATE": "100000",
-            }, dotenv=None)  # fmt: skip
+            config = load_config(
+                {
+                    "SLACK_BOT_TOKEN": slack.bot_token,
+                    "SLACK_APP_TOKEN": slack.app_token,
+                    "SLACK_API_URL": slack.api_url,
+                    "SERENDIP_DB": str(Path(folder) / "demo.db"),
+                    "SERENDIP_FETCH_LINKS": "off",
+                    "SERENDIP_LOG_LEVEL": "WARNING",
+                    "SERENDIP_SEND_RATE": "100000",
+                },
+                dotenv=None,
+            )
             slack.deliver_socket(ack_timeout=3.0)
             web_app = build_server(config, socket_mode=True, scheduler=False)
             runner = web.AppRunner(web_app)
@@ -168,9 +183,12 @@ async def _capture(
 
 
 async def _show(
-    slack: LocalSlack, data: Script, web_app: web.Application, config: Config,
+    slack: LocalSlack,
+    data: Script,
+    web_app: web.Application,
+    config: Config,
     say: Callable[[str], None],
-) -> None:  # fmt: skip
+) -> None:
     """Capture, print what was stored, send and print the digests, then the question."""
     items = await _capture(slack, data, web_app, say)
     channels = {c["id"]: c["name"] for c in data["channels"]}

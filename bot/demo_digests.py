@@ -94,9 +94,13 @@ def framed(heading: str, message: JSON, names: dict[str, str]) -> str:
 
 
 async def show_digests(
-    slack: LocalSlack, store: Store, config: Config, data: JSON,
-    items: list[JSON], say: Callable[[str], None],
-) -> Digests:  # fmt: skip
+    slack: LocalSlack,
+    store: Store,
+    config: Config,
+    data: JSON,
+    items: list[JSON],
+    say: Callable[[str], None],
+) -> Digests:
     """Send the digests, print one channel's and one person's, and return all of them."""
     say("\nThen the digest job runs, as `serendip digest send --now` would.")
     await send_digests(store, config)

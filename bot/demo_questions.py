@@ -18,8 +18,10 @@ JSON = dict[str, Any]
 QUESTION_EVENT = "serendip_question"
 ASKER, EXPERT, SEARCHER, CHANNEL = "U02BO", "U01ANA", "U03CY", "C01ENG"
 QUESTION = "Who can explain how sqlite WAL checkpoints work?"
-ANSWER = ("A checkpoint copies pages from the WAL back into the database file; "
-          "PRAGMA wal_checkpoint(TRUNCATE) forces one and empties the WAL.")  # fmt: skip
+ANSWER = (
+    "A checkpoint copies pages from the WAL back into the database file; "
+    "PRAGMA wal_checkpoint(TRUNCATE) forces one and empties the WAL."
+)
 SEARCH = "wal checkpoint truncate"
 
 
@@ -48,23 +50,34 @@ def _card(slack: LocalSlack) -> JSON | None:
 def _result_lines(body: JSON) -> list[str]:
     """The results of a /find answer, as plain text lines."""
     blocks = body.get("blocks") or []
-    return [readable(b["text"]["text"]).replace("\n", " / ") for b in blocks[1:]
-            if b.get("type") == "section"]  # fmt: skip
+    return [
+        readable(b["text"]["text"]).replace("\n", " / ")
+        for b in blocks[1:]
+        if b.get("type") == "section"
+    ]
 
 
 async def show_question_flow(
-    slack: LocalSlack, store: Store, settle: Callable[[], Any], names: dict[str, str],
+    slack: LocalSlack,
+    store: Store,
+    settle: Callable[[], Any],
+    names: dict[str, str],
     say: Callable[[str], None],
-) -> QuestionFlow:  # fmt: skip
+) -> QuestionFlow:
     """Ask, let the expert answer, mark the best answer, then search for it."""
     say(f"\nA question: {names[ASKER]} in #engineering: /ask {QUESTION}")
     ack = await slack.slash_command(ASKER, CHANNEL, "/ask", QUESTION)
     await settle()
     reply = slack.responses[-1]["text"] if slack.responses else str(ack.body)
     say(f"         (only they see) {readable(reply.replace(f'<#{CHANNEL}>', '#engineering'))}")
-    routed = sorted({str(c.args.get("channel")) for c in slack.calls_of("chat.postMessage")
-                     if str(c.args.get("channel", "")).startswith("U")
-                     and "may know about" in str(c.args.get("text"))})  # fmt: skip
+    routed = sorted(
+        {
+            str(c.args.get("channel"))
+            for c in slack.calls_of("chat.postMessage")
+            if str(c.args.get("channel", "")).startswith("U")
+            and "may know about" in str(c.args.get("text"))
+        }
+    )
     for person in routed:
         say(f"  Serendip sends {names.get(person, person)} a direct message: you may know this")
     card = _card(slack)

@@ -8,8 +8,19 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-CSV_COLUMNS = ("id", "kind", "url", "title", "text", "channel", "user", "shares", "votes",
-               "created_at", "private")  # fmt: skip
+CSV_COLUMNS = (
+    "id",
+    "kind",
+    "url",
+    "title",
+    "text",
+    "channel",
+    "user",
+    "shares",
+    "votes",
+    "created_at",
+    "private",
+)
 
 
 def to_json(items: Iterable[dict[str, Any]]) -> str:
@@ -21,12 +32,18 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
     """One CSV row: the first share's channel and user, counts for shares and votes."""
     first = item["shares"][0] if item["shares"] else {}
     return {
-        "id": item["id"], "kind": item["kind"], "url": item["url"] or "",
-        "title": item["title"] or "", "text": item["text"] or "",
-        "channel": first.get("channel") or "", "user": first.get("user") or "",
-        "shares": len(item["shares"]), "votes": len(item["votes"]),
-        "created_at": item["created_at"], "private": str(item["private"]).lower(),
-    }  # fmt: skip
+        "id": item["id"],
+        "kind": item["kind"],
+        "url": item["url"] or "",
+        "title": item["title"] or "",
+        "text": item["text"] or "",
+        "channel": first.get("channel") or "",
+        "user": first.get("user") or "",
+        "shares": len(item["shares"]),
+        "votes": len(item["votes"]),
+        "created_at": item["created_at"],
+        "private": str(item["private"]).lower(),
+    }
 
 
 def to_csv(items: Iterable[dict[str, Any]]) -> str:

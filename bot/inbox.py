@@ -61,9 +61,12 @@ class InboxWorker:
     """Feeds stored events to the listeners, in order per channel, until stopped."""
 
     def __init__(
-        self, store: Store, dispatch: Dispatch, partitions: int = PARTITIONS,
+        self,
+        store: Store,
+        dispatch: Dispatch,
+        partitions: int = PARTITIONS,
         later: Later | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.store = store
         self.dispatch = dispatch
         self.later = later or Later()

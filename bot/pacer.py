@@ -20,10 +20,12 @@ class Pacer:
     """
 
     def __init__(
-        self, per_minute: int, per_channel: float = 1.0,
+        self,
+        per_minute: int,
+        per_channel: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-    ) -> None:  # fmt: skip
+    ) -> None:
         self.interval = 60.0 / per_minute
         self.per_channel = per_channel
         self.clock, self.sleep = clock, sleep

@@ -23,7 +23,7 @@ from bot.charts import (
     series_alt,
     series_chart,
     week_label,
-)  # fmt: skip
+)
 from bot.stats import LABELS, cell, change, iso
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
@@ -59,10 +59,12 @@ def _svg_uri(svg: bytes) -> str:
 def _table(head: list[str], rows: list[list[str]]) -> str:
     cells = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
     body = "".join(
-        "<tr>" + f"<th scope=\"row\">{escape(row[0])}</th>"
-        + "".join(f"<td>{escape(c)}</td>" for c in row[1:]) + "</tr>"
+        "<tr>"
+        + f'<th scope="row">{escape(row[0])}</th>'
+        + "".join(f"<td>{escape(c)}</td>" for c in row[1:])
+        + "</tr>"
         for row in rows
-    )  # fmt: skip
+    )
     table = f"<table><thead><tr>{cells}</tr></thead><tbody>{body}</tbody></table>"
     return f'<div class="wide">{table}</div>'
 
@@ -71,10 +73,14 @@ def figures_section(stats: dict[str, Any]) -> str:
     """Every figure: previous period, current period, change."""
     days, current, previous = stats["days"], stats["current"], stats["previous"]
     rows = [
-        [label, cell(name, previous[name]), cell(name, current[name]),
-         change(name, previous[name], current[name])]
+        [
+            label,
+            cell(name, previous[name]),
+            cell(name, current[name]),
+            change(name, previous[name], current[name]),
+        ]
         for name, label in LABELS.items()
-    ]  # fmt: skip
+    ]
     head = ["Figure", f"Previous {days} days", f"Last {days} days", "Change"]
     return f"<section><h2>Figures</h2>{_table(head, rows)}</section>"
 
@@ -85,9 +91,14 @@ def gaps_section(stats: dict[str, Any]) -> str:
     if not gaps:
         body = "<p>No search went without a result.</p>"
     else:
-        body = "<ol>" + "".join(
-            f"<li>{escape(g['query'])} <span class=\"note\">({_times(g['count'])})</span></li>"
-            for g in gaps) + "</ol>"  # fmt: skip
+        body = (
+            "<ol>"
+            + "".join(
+                f'<li>{escape(g["query"])} <span class="note">({_times(g["count"])})</span></li>'
+                for g in gaps
+            )
+            + "</ol>"
+        )
     note = '<p class="note">What people searched for with /find and did not find.</p>'
     return f"<section><h2>Knowledge gaps</h2>{note}{body}</section>"
 
@@ -104,8 +115,12 @@ def _figure(title: str, svg: bytes, alt: str, caption: str) -> str:
 
 def series_section(series: list[dict[str, Any]]) -> str:
     """The weekly chart, and its numbers in a table."""
-    chart = _figure(SERIES_TITLE, series_chart(series), series_alt(series),
-                    f"The last {len(series)} weeks, one point per week.")  # fmt: skip
+    chart = _figure(
+        SERIES_TITLE,
+        series_chart(series),
+        series_alt(series),
+        f"The last {len(series)} weeks, one point per week.",
+    )
     head = ["Week starting", *(label for _, label, _ in SERIES)]
     rows = [[week_label(w["start"]), *(str(w[k]) for k, _, _ in SERIES)] for w in series]
     numbers = f"<details><summary>The numbers</summary>{_table(head, rows)}</details>"
@@ -114,13 +129,18 @@ def series_section(series: list[dict[str, Any]]) -> str:
 
 def flows_section(flows: list[dict[str, Any]], weeks: int) -> str:
     """The flows chart, and every flow in a table."""
-    caption = (f"Useful votes over the last {weeks} weeks by people whose home channel (where "
-               "they share most) is another than the item's. Private channels are counted "
-               "together as “private channels”.")  # fmt: skip
+    caption = (
+        f"Useful votes over the last {weeks} weeks by people whose home channel (where "
+        "they share most) is another than the item's. Private channels are counted "
+        "together as “private channels”."
+    )
     chart = _figure(FLOWS_TITLE, flows_chart(flows), flows_alt(flows), caption)
     rows = [[f["from"], f["to"], str(f["votes"])] for f in flows]
-    numbers = (f"<details><summary>Every flow</summary>{_table(['From', 'To', 'Votes'], rows)}"
-               "</details>") if rows else ""  # fmt: skip
+    numbers = (
+        (f"<details><summary>Every flow</summary>{_table(['From', 'To', 'Votes'], rows)}</details>")
+        if rows
+        else ""
+    )
     return f'<section id="flows"><h2>{escape(FLOWS_TITLE)}</h2>{chart}{numbers}</section>'
 
 
@@ -130,13 +150,20 @@ def render_html(data: dict[str, Any], generated: float, scope: str = "all worksp
     current = stats["current"]
     period = f"{current['start'][:10]} to {current['end'][:10]}"
     title = f"Serendip learning report, {period}"
-    intro = (f"The last {stats['days']} days ({current['start']} to {current['end']}, UTC) beside "
-             f"the {stats['days']} days before, for {scope}. Made {iso(generated)}.")  # fmt: skip
-    body = "".join([
-        f"<h1>{escape(title)}</h1>", f'<p class="note">{escape(intro)}</p>',
-        figures_section(stats), gaps_section(stats), series_section(series),
-        flows_section(data["flows"], len(series)),
-    ])  # fmt: skip
+    intro = (
+        f"The last {stats['days']} days ({current['start']} to {current['end']}, UTC) beside "
+        f"the {stats['days']} days before, for {scope}. Made {iso(generated)}."
+    )
+    body = "".join(
+        [
+            f"<h1>{escape(title)}</h1>",
+            f'<p class="note">{escape(intro)}</p>',
+            figures_section(stats),
+            gaps_section(stats),
+            series_section(series),
+            flows_section(data["flows"], len(series)),
+        ]
+    )
     return (
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

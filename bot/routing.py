@@ -43,8 +43,10 @@ def build_expert_dm(
     who = "Someone (anonymously)" if question.anon else escape(asker or "A colleague")
     where = f" in <#{question.channel}>" if question.channel else ""
     quoted = escape(cut(readable(question.text), 1500)).replace("\n", "\n>")
-    text = (f"{who} asked a question{where} that you may know about, judging by what you "
-            f"shared and found useful:\n>{quoted}")  # fmt: skip
+    text = (
+        f"{who} asked a question{where} that you may know about, judging by what you "
+        f"shared and found useful:\n>{quoted}"
+    )
     if link:
         text += f"\n<{safe_url(link)}|Open the question and reply in its thread>"
     note = f"You get at most {cap} of these a week. `/serendip routing off` stops them."
@@ -57,9 +59,13 @@ def build_expert_dm(
 
 
 async def route_question(
-    store: Store, client: AsyncWebClient, config: Config, question: Question, round_: int,
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
+    question: Question,
+    round_: int,
     now: float,
-) -> list[str]:  # fmt: skip
+) -> list[str]:
     """DM up to 3 likely experts (never the asker, the opted-out, those who turned routing off,
     those over the weekly cap, or for a private channel, outsiders); returns who was asked."""
     members = None
@@ -99,8 +105,9 @@ async def remember_post(
     store: Store, team_id: str, answer: Any, credited: str | None, kind: str
 ) -> None:
     """Keep a post the bot just made (chat.postMessage's answer) for forget-me."""
-    await store.record_bot_post(BotPost(team_id, str(answer["channel"]), str(answer["ts"]),
-                                        credited, kind))  # fmt: skip
+    await store.record_bot_post(
+        BotPost(team_id, str(answer["channel"]), str(answer["ts"]), credited, kind)
+    )
 
 
 async def card_permalink(client: AsyncWebClient, question: Question) -> str | None:

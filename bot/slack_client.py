@@ -21,10 +21,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.pacer import PacedClient, Pacer
 
 READ_PREFIXES = (
-    "auth.test", "apps.connections.open", "conversations.history", "conversations.replies",
-    "conversations.info", "conversations.members", "conversations.list", "users.info",
-    "users.list", "team.info", "reactions.get", "chat.getPermalink",
-)  # fmt: skip
+    "auth.test",
+    "apps.connections.open",
+    "conversations.history",
+    "conversations.replies",
+    "conversations.info",
+    "conversations.members",
+    "conversations.list",
+    "users.info",
+    "users.list",
+    "team.info",
+    "reactions.get",
+    "chat.getPermalink",
+)
 
 
 def is_read(request: HttpRequest) -> bool:

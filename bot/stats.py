@@ -17,15 +17,21 @@ DAY = 86400.0
 CHART_WEEKS = 8
 RATES = ("answer_rate", "best_answer_rate")
 LABELS = {
-    "items_shared": "Items shared", "sharers": "People sharing", "learnings": "Learnings",
-    "votes": "Useful votes", "active_learners": "Active learners",
-    "reuse": "Reused across teams", "questions": "Questions asked",
-    "answer_rate": "Answer rate", "best_answer_rate": "Best-answer rate",
+    "items_shared": "Items shared",
+    "sharers": "People sharing",
+    "learnings": "Learnings",
+    "votes": "Useful votes",
+    "active_learners": "Active learners",
+    "reuse": "Reused across teams",
+    "questions": "Questions asked",
+    "answer_rate": "Answer rate",
+    "best_answer_rate": "Best-answer rate",
     "median_first_answer_minutes": "Median time to first answer (min)",
     "median_best_answer_minutes": "Median time to best answer (min)",
-    "minutes_saved": "Minutes saved", "digests_sent": "Digests sent",
+    "minutes_saved": "Minutes saved",
+    "digests_sent": "Digests sent",
     "digest_clicks": "Digest button clicks",
-}  # fmt: skip
+}
 
 
 def iso(seconds: float) -> str:
@@ -51,9 +57,13 @@ def period_figures(
 
 
 def learning_stats(
-    db: Database, team_id: str | None, now: float, days: int, minutes_saved: int,
+    db: Database,
+    team_id: str | None,
+    now: float,
+    days: int,
+    minutes_saved: int,
     people: bool = False,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """The last `days` days beside the `days` before, in the schema of `serendip stats --json`."""
     span = days * DAY
     report: dict[str, Any] = {
@@ -108,10 +118,14 @@ def render_table(report: dict[str, Any]) -> str:
     current, previous = report["current"], report["previous"]
     head = ("", f"previous {report['days']} days", f"last {report['days']} days", "change")
     rows = [head] + [
-        (label, cell(name, previous[name]), cell(name, current[name]),
-         change(name, previous[name], current[name]))
+        (
+            label,
+            cell(name, previous[name]),
+            cell(name, current[name]),
+            change(name, previous[name], current[name]),
+        )
         for name, label in LABELS.items()
-    ]  # fmt: skip
+    ]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
     lines = [
         "  ".join(
@@ -124,9 +138,13 @@ def render_table(report: dict[str, Any]) -> str:
     lines.insert(0, f"Learning figures, {current['start'][:10]} to {current['end'][:10]} (UTC)")
     gaps = current["knowledge_gaps"]
     lines.append("")
-    lines.append("Top knowledge gaps (searches with no result): " + (
-        ", ".join(f"“{g['query']}” ({g['count']})" for g in gaps) if gaps else "none"))  # fmt: skip
+    lines.append(
+        "Top knowledge gaps (searches with no result): "
+        + (", ".join(f"“{g['query']}” ({g['count']})" for g in gaps) if gaps else "none")
+    )
     for person in report.get("people", []):
-        lines.append(f"  {person['user']}: " + ", ".join(
-            f"{k.replace('_', ' ')} {v}" for k, v in person.items() if k != "user"))  # fmt: skip
+        lines.append(
+            f"  {person['user']}: "
+            + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in person.items() if k != "user")
+        )
     return "\n".join(lines)

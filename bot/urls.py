@@ -7,10 +7,19 @@ from urllib.parse import urlsplit, urlunsplit
 
 TRACKING_PARAMS = frozenset(
     {
-        "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid",
-        "igshid", "yclid", "_hsenc", "_hsmi", "ref_src",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "yclid",
+        "_hsenc",
+        "_hsmi",
+        "ref_src",
     }
-)  # fmt: skip
+)
 DEFAULT_PORTS = {"http": 80, "https": 443}
 MAX_URL_LENGTH = 4096
 SPACE = re.compile(r"\s")  # matches exactly what str.isspace() calls whitespace, in C

@@ -63,13 +63,25 @@ def build_question_card(question: Question, asker: str | None) -> dict[str, Any]
 def build_suggestions(question_id: str, results: list[Block]) -> dict[str, Any]:
     """Matches found before posting, and the choice to post anyway."""
     buttons = [
-        {"type": "button", "action_id": "ask_post", "value": question_id, "style": "primary",
-         "text": {"type": "plain_text", "text": "Post my question"}},
-        {"type": "button", "action_id": "ask_cancel", "value": question_id,
-         "text": {"type": "plain_text", "text": "That answers it"}},
-    ]  # fmt: skip
-    blocks = [section("*Maybe this answers it?* The team already has:"), *results,
-              {"type": "actions", "block_id": "ask_choice", "elements": buttons}]  # fmt: skip
+        {
+            "type": "button",
+            "action_id": "ask_post",
+            "value": question_id,
+            "style": "primary",
+            "text": {"type": "plain_text", "text": "Post my question"},
+        },
+        {
+            "type": "button",
+            "action_id": "ask_cancel",
+            "value": question_id,
+            "text": {"type": "plain_text", "text": "That answers it"},
+        },
+    ]
+    blocks = [
+        section("*Maybe this answers it?* The team already has:"),
+        *results,
+        {"type": "actions", "block_id": "ask_choice", "elements": buttons},
+    ]
     return {"response_type": "ephemeral", "text": "Maybe this answers it?", "blocks": blocks}
 
 
@@ -84,11 +96,14 @@ def build_chooser(
 ) -> dict[str, Any]:
     """The anonymous asker's private list of replies, a "Best answer" button on each."""
     shown = replies[-CHOOSER_REPLIES:]
-    blocks = [section(
-        f"Your anonymous question has {len(replies)} repl{'y' if len(replies) == 1 else 'ies'}. "
-        "Choose the best answer here; nobody learns that you asked.\n"
-        f">{inert(question.text, 500)}"
-    )]  # fmt: skip
+    plural = "y" if len(replies) == 1 else "ies"
+    blocks = [
+        section(
+            f"Your anonymous question has {len(replies)} repl{plural}. "
+            "Choose the best answer here; nobody learns that you asked.\n"
+            f">{inert(question.text, 500)}"
+        )
+    ]
     for reply in shown:
         chosen = reply.ts == question.best_ts
         who = escape(names.get(reply.user, "a colleague"))
@@ -98,8 +113,10 @@ def build_chooser(
         if not chosen:
             value = f"{question.id}|{reply.ts}"
             block["accessory"] = {
-                "type": "button", "action_id": "ask_choose_best", "value": value,
+                "type": "button",
+                "action_id": "ask_choose_best",
+                "value": value,
                 "text": {"type": "plain_text", "text": "Best answer"},
-            }  # fmt: skip
+            }
         blocks.append(block)
     return {"text": "Choose the best answer to your anonymous question", "blocks": blocks}

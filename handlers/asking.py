@@ -37,9 +37,10 @@ async def post_question(
         await store.question_unposted(question_id)
         error = exc.response.get("error") if isinstance(exc, SlackApiError) else repr(exc)
         log.info("could not post question in %s: %s", channel, error)
-        return (f"I could not post your question in <#{channel}> (invite me there with "
-                "`/invite @serendip`, or ask elsewhere). Your question was:\n>"
-                + inert(question.text))  # fmt: skip
+        return (
+            f"I could not post your question in <#{channel}> (invite me there with "
+            "`/invite @serendip`, or ask elsewhere). Your question was:\n>" + inert(question.text)
+        )
     info = await channel_info(store, client, question.team_id, channel)
     now = time.time()
     card_ts = str(answer["ts"])
@@ -110,8 +111,9 @@ async def update_chooser(store: Store, client: AsyncWebClient, question: Questio
     message = build_chooser(question, replies, names)
     try:
         if question.chooser_channel and question.chooser_ts:
-            await client.chat_update(channel=question.chooser_channel, ts=question.chooser_ts,
-                                     **message)  # fmt: skip
+            await client.chat_update(
+                channel=question.chooser_channel, ts=question.chooser_ts, **message
+            )
             return
         answer = await client.chat_postMessage(channel=question.asker, **message)
     except SlackApiError as exc:
@@ -137,8 +139,9 @@ async def choose_best(
     answerer = await person_name(store, client, question.team_id, reply.user)
     await refresh_card(store, client, marked)
     try:
-        note = await client.chat_postMessage(channel=reply.channel, thread_ts=reply.thread_ts,
-                                             **build_best_answer_note(answerer))  # fmt: skip
+        note = await client.chat_postMessage(
+            channel=reply.channel, thread_ts=reply.thread_ts, **build_best_answer_note(answerer)
+        )
         await remember_post(store, question.team_id, note, reply.user, "best_answer")
     except SlackApiError as exc:
         log.warning("could not credit the best answer: %s", exc.response.get("error"))
@@ -153,8 +156,9 @@ async def refresh_card(store: Store, client: AsyncWebClient, question: Question)
         return
     card = build_question_card(question, await _asker_name(store, client, question))
     try:
-        await client.chat_update(channel=question.channel, ts=question.ts, text=card["text"],
-                                 blocks=card["blocks"])  # fmt: skip
+        await client.chat_update(
+            channel=question.channel, ts=question.ts, text=card["text"], blocks=card["blocks"]
+        )
     except SlackApiError as exc:
         log.warning("could not update the question card: %s", exc.response.get("error"))
 
@@ -167,9 +171,14 @@ def _seconds(ts: str) -> float:
 
 
 async def answer_reaction(
-    store: Store, client: AsyncWebClient, team_id: str, channel: str, ts: str, user: str,
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    channel: str,
+    ts: str,
+    user: str,
     present: bool,
-) -> None:  # fmt: skip
+) -> None:
     """The asker's answer emoji on a reply marks it best (taking it back unmarks it).
 
     Only stored replies count: every reply in a question's thread is stored as it arrives, so
@@ -189,8 +198,9 @@ async def answer_reaction(
             await refresh_card(store, client, reopened)
 
 
-async def reply_deleted(store: Store, client: AsyncWebClient, team_id: str, channel: str,
-                        ts: str) -> None:  # fmt: skip
+async def reply_deleted(
+    store: Store, client: AsyncWebClient, team_id: str, channel: str, ts: str
+) -> None:
     """A reply was deleted: forget it; a deleted best answer no longer answers the question."""
     question = await store.remove_reply(team_id, channel, ts)
     if question is not None and question.best_ts == ts:

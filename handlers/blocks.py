@@ -87,11 +87,20 @@ def build_forget_confirm() -> dict[str, Any]:
         "your share. You stay opted out, so capture does not start again. This cannot be undone."
     )
     buttons = [
-        {"type": "button", "action_id": "forget_me_confirm", "style": "danger",
-         "text": {"type": "plain_text", "text": "Delete everything"}, "value": "confirm"},
-        {"type": "button", "action_id": "forget_me_cancel",
-         "text": {"type": "plain_text", "text": "Cancel"}, "value": "cancel"},
-    ]  # fmt: skip
+        {
+            "type": "button",
+            "action_id": "forget_me_confirm",
+            "style": "danger",
+            "text": {"type": "plain_text", "text": "Delete everything"},
+            "value": "confirm",
+        },
+        {
+            "type": "button",
+            "action_id": "forget_me_cancel",
+            "text": {"type": "plain_text", "text": "Cancel"},
+            "value": "cancel",
+        },
+    ]
     return {
         "response_type": "ephemeral",
         "text": text,
@@ -104,13 +113,19 @@ def build_forget_confirm() -> dict[str, Any]:
 
 def build_digest_settings(current: str) -> dict[str, Any]:
     """The person's digest cadence, with a button for each choice."""
-    text = (f"Your personal digest is *{current}*. A channel's digest is set with "
-            "`/serendip channel digest weekly|off` by its members.")  # fmt: skip
+    text = (
+        f"Your personal digest is *{current}*. A channel's digest is set with "
+        "`/serendip channel digest weekly|off` by its members."
+    )
     buttons = [
-        {"type": "button", "action_id": f"digest_cadence_{choice}", "value": choice,
-         "text": {"type": "plain_text", "text": label}}
+        {
+            "type": "button",
+            "action_id": f"digest_cadence_{choice}",
+            "value": choice,
+            "text": {"type": "plain_text", "text": label},
+        }
         for choice, label in (("weekly", "Weekly"), ("daily", "Daily"), ("off", "Off"))
         if choice != current
-    ]  # fmt: skip
+    ]
     blocks = [section(text), {"type": "actions", "elements": buttons}]
     return {"text": f"Your personal digest is {current}.", "blocks": blocks}

@@ -32,12 +32,20 @@ from bot.store import Store
 from handlers.lookup import channel_info
 
 log = logging.getLogger(__name__)
-__all__ = ["CAPTURED_SUBTYPES", "capture_message", "excluded", "fetch_time", "is_from_bot",
-           "learning_draft", "message_drafts"]  # fmt: skip
+__all__ = [
+    "CAPTURED_SUBTYPES",
+    "capture_message",
+    "excluded",
+    "fetch_time",
+    "is_from_bot",
+    "learning_draft",
+    "message_drafts",
+]
 
 
-async def _names_learning_channel(store: Store, client: AsyncWebClient, team_id: str,
-                                  parsed: ParsedMessage) -> bool:  # fmt: skip
+async def _names_learning_channel(
+    store: Store, client: AsyncWebClient, team_id: str, parsed: ParsedMessage
+) -> bool:
     names: dict[str, str | None] = {}
     for channel_id in parsed.unnamed_channels:
         names[channel_id] = (await channel_info(store, client, team_id, channel_id)).name
@@ -47,9 +55,13 @@ async def _names_learning_channel(store: Store, client: AsyncWebClient, team_id:
 
 
 async def excluded(
-    store: Store, client: AsyncWebClient, team_id: str, channel_id: str,
-    message: Mapping[str, Any], channel_type: str | None,
-) -> tuple[str | None, ChannelInfo | None]:  # fmt: skip
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    channel_id: str,
+    message: Mapping[str, Any],
+    channel_type: str | None,
+) -> tuple[str | None, ChannelInfo | None]:
     """Why a message must not be captured (None when it may be), and its channel."""
     if channel_type in DM_TYPES or channel_id[:1] == "D":
         return "direct message", None
@@ -73,10 +85,15 @@ def fetch_time(config: Config) -> float | None:
 
 
 async def capture_message(
-    store: Store, client: AsyncWebClient, team_id: str, channel_id: str,
-    message: Mapping[str, Any], channel_type: str | None = None, edited: bool = False,
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    channel_id: str,
+    message: Mapping[str, Any],
+    channel_type: str | None = None,
+    edited: bool = False,
     fetch_at: float | None = None,
-) -> list[str]:  # fmt: skip
+) -> list[str]:
     """Store what a message shares; an edit replaces what it shared before."""
     text = message.get("text") if isinstance(message.get("text"), str) else ""
     ts = str(message.get("ts", ""))

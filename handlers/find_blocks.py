@@ -72,10 +72,20 @@ def build_find_results(query: str, shown: list[Shown], offset: int, total: int) 
         blocks += hit_blocks(one)
     if end < total:
         value = _more_value(query, end)
-        blocks.append({"type": "actions", "block_id": "find_more", "elements": [
-            {"type": "button", "action_id": "find_more", "value": value,
-             "text": {"type": "plain_text", "text": "More results"}},
-        ]})  # fmt: skip
+        blocks.append(
+            {
+                "type": "actions",
+                "block_id": "find_more",
+                "elements": [
+                    {
+                        "type": "button",
+                        "action_id": "find_more",
+                        "value": value,
+                        "text": {"type": "plain_text", "text": "More results"},
+                    },
+                ],
+            }
+        )
     fallback = f"{total} result{'s' if total != 1 else ''} for {escape(cut(query, 200))}"
     return {"response_type": "ephemeral", "text": fallback, "blocks": blocks}
 

@@ -62,9 +62,11 @@ async def gather_home(
 ) -> HomeData:
     """Everything a person's Home shows, private channels' entries kept to their members."""
     members = Membership(client, user_id)
-    settings = Settings(await store.digest_cadence(team_id, user_id),
-                        await store.routing(team_id, user_id),
-                        await store.opted_out(team_id, user_id))  # fmt: skip
+    settings = Settings(
+        await store.digest_cadence(team_id, user_id),
+        await store.routing(team_id, user_id),
+        await store.opted_out(team_id, user_id),
+    )
     mine = await _mine(store, members, team_id, user_id)
     week_ago = time.time() - WEEK
     top = [_shown(item, item.votes) for item in await store.top_items(team_id, week_ago, TOP)]
@@ -74,8 +76,9 @@ async def gather_home(
 
 
 def _shown(item: HomeItem, votes: int, note: str = "", deletable: bool = False) -> ShownItem:
-    return ShownItem(item.item_id, item.kind, item.url, item.title, item.text, votes, note,
-                     deletable)  # fmt: skip
+    return ShownItem(
+        item.item_id, item.kind, item.url, item.title, item.text, votes, note, deletable
+    )
 
 
 async def _mine(store: Store, members: Membership, team_id: str, user_id: str) -> list[ShownItem]:
@@ -92,8 +95,9 @@ async def _mine(store: Store, members: Membership, team_id: str, user_id: str) -
 
 async def _visible_votes(mine: MyItem, members: Membership) -> int:
     """Voters the person may know of: public votes, and votes in their private channels."""
-    return len({voter for voter, channel in mine.voters
-                if not channel or await members.sees(channel)})  # fmt: skip
+    return len(
+        {voter for voter, channel in mine.voters if not channel or await members.sees(channel)}
+    )
 
 
 async def _questions(
@@ -110,6 +114,11 @@ async def _questions(
         if len(found) == QUESTIONS:
             break
     names = await people_names(store, client, team_id, (q.asker for q in found if not q.anon))
-    return [ShownQuestion(q.text, None if q.anon else names.get(q.asker, q.asker),
-                          q.permalink or await card_permalink(client, q))
-            for q in found]  # fmt: skip
+    return [
+        ShownQuestion(
+            q.text,
+            None if q.anon else names.get(q.asker, q.asker),
+            q.permalink or await card_permalink(client, q),
+        )
+        for q in found
+    ]

@@ -90,8 +90,12 @@ def link(url: str | None, label: str) -> str:
 
 def button(action_id: str, label: str, value: str = "", style: str | None = None) -> Block:
     """A button; `style` is primary or danger."""
-    element: Block = {"type": "button", "action_id": action_id, "value": value,
-                      "text": {"type": "plain_text", "text": label}}  # fmt: skip
+    element: Block = {
+        "type": "button",
+        "action_id": action_id,
+        "value": value,
+        "text": {"type": "plain_text", "text": label},
+    }
     if style:
         element["style"] = style
     return element
@@ -115,8 +119,15 @@ def item_text(item: ShownItem, suffix: str = "") -> str:
     lines = [f"*{link(item.url, label)}*"]
     if item.text and clip(item.text, 150) != label:
         lines.append(clip(item.text))
-    facts = [f for f in (item.note, f"shared by {clip(item.sharer, 80)}" if item.sharer else "",
-                         votes_text(item.votes, suffix)) if f]  # fmt: skip
+    facts = [
+        f
+        for f in (
+            item.note,
+            f"shared by {clip(item.sharer, 80)}" if item.sharer else "",
+            votes_text(item.votes, suffix),
+        )
+        if f
+    ]
     lines.append(" · ".join(facts))
     return "\n".join(lines)
 
@@ -124,13 +135,20 @@ def item_text(item: ShownItem, suffix: str = "") -> str:
 def build_settings(settings: Settings) -> list[Block]:
     """Digest cadence and question routing, each with buttons that change it."""
     cadence = [
-        button(f"home_cadence_{choice}", label, choice,
-               "primary" if choice == settings.cadence else None)
+        button(
+            f"home_cadence_{choice}",
+            label,
+            choice,
+            "primary" if choice == settings.cadence else None,
+        )
         for choice, label in CADENCES
-    ]  # fmt: skip
+    ]
     routing = "on" if settings.routing else "off"
-    toggle = button("home_routing", "Turn off" if settings.routing else "Turn on",
-                    "off" if settings.routing else "on")  # fmt: skip
+    toggle = button(
+        "home_routing",
+        "Turn off" if settings.routing else "Turn on",
+        "off" if settings.routing else "on",
+    )
     return [
         header("Your settings"),
         section(f"Your personal digest: *{settings.cadence}*"),
@@ -186,20 +204,33 @@ def plural(count: int, word: str) -> str:
 
 def build_privacy(settings: Settings, counts: PersonCounts) -> list[Block]:
     """What Serendip stores about the person, opt-out or back in, and delete everything."""
-    stored = ", ".join([
-        plural(counts.shares, "share"), plural(counts.saves, "saved item"),
-        plural(counts.votes, "vote"), plural(counts.flags, "flag"),
-        plural(counts.questions, "question"), plural(counts.replies, "reply"),
-    ])  # fmt: skip
+    stored = ", ".join(
+        [
+            plural(counts.shares, "share"),
+            plural(counts.saves, "saved item"),
+            plural(counts.votes, "vote"),
+            plural(counts.flags, "flag"),
+            plural(counts.questions, "question"),
+            plural(counts.replies, "reply"),
+        ]
+    )
     capture = "opted out (nothing is captured from you)" if settings.opted_out else "captured"
-    text = (f"*What Serendip stores about you:* {stored}.\n*Your settings:* digest "
-            f"{settings.cadence}, question routing {'on' if settings.routing else 'off'}, "
-            f"your shares are {capture}.")  # fmt: skip
-    toggle = (button("home_opt", "Opt back in", "in", "primary") if settings.opted_out
-              else button("home_opt", "Opt out", "out"))  # fmt: skip
+    text = (
+        f"*What Serendip stores about you:* {stored}.\n*Your settings:* digest "
+        f"{settings.cadence}, question routing {'on' if settings.routing else 'off'}, "
+        f"your shares are {capture}."
+    )
+    toggle = (
+        button("home_opt", "Opt back in", "in", "primary")
+        if settings.opted_out
+        else button("home_opt", "Opt out", "out")
+    )
     actions = [toggle, button("home_forget", "Delete my data", "forget", "danger")]
-    return [header("Your privacy"), section(text),
-            {"type": "actions", "block_id": "home_privacy", "elements": actions}]  # fmt: skip
+    return [
+        header("Your privacy"),
+        section(text),
+        {"type": "actions", "block_id": "home_privacy", "elements": actions},
+    ]
 
 
 def fit(blocks: list[Block], limit: int = HOME_BLOCKS) -> list[Block]:
@@ -216,18 +247,27 @@ def build_home(data: HomeData) -> dict[str, Any]:
     blocks += build_items("Your saved items and shares", data.mine, NOTHING_YET)
     blocks += build_items("Top this week", data.top, "No votes this week yet.", " this week")
     blocks += build_questions(data.questions)
-    blocks += [header("Search"), {"type": "actions", "block_id": "home_search", "elements": [
-        button("home_search", "Search what the team shared", "search", "primary")]}]  # fmt: skip
+    blocks += [
+        header("Search"),
+        {
+            "type": "actions",
+            "block_id": "home_search",
+            "elements": [button("home_search", "Search what the team shared", "search", "primary")],
+        },
+    ]
     blocks += build_privacy(data.settings, data.counts)
     return {"type": "home", "blocks": fit(blocks)}
 
 
 def modal(callback_id: str, title: str, blocks: list[Block], submit: str | None) -> dict[str, Any]:
     """A modal view (titles and buttons are our own words, within 24 characters)."""
-    view: dict[str, Any] = {"type": "modal", "callback_id": callback_id,
-                            "title": {"type": "plain_text", "text": title[:24]},
-                            "close": {"type": "plain_text", "text": "Close"},
-                            "blocks": fit(blocks)}  # fmt: skip
+    view: dict[str, Any] = {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": {"type": "plain_text", "text": title[:24]},
+        "close": {"type": "plain_text", "text": "Close"},
+        "blocks": fit(blocks),
+    }
     if submit:
         view["submit"] = {"type": "plain_text", "text": submit[:24]}
     return view
@@ -238,8 +278,12 @@ def find_input(query: str = "") -> Block:
     element: Block = {"type": "plain_text_input", "action_id": FIND_ACTION, "max_length": 200}
     if query:
         element["initial_value"] = query[:200]
-    return {"type": "input", "block_id": FIND_BLOCK, "element": element,
-            "label": {"type": "plain_text", "text": "Search for"}}  # fmt: skip
+    return {
+        "type": "input",
+        "block_id": FIND_BLOCK,
+        "element": element,
+        "label": {"type": "plain_text", "text": "Search for"},
+    }
 
 
 def build_find_modal() -> dict[str, Any]:
@@ -254,8 +298,12 @@ def build_find_results(query: str, hits: Sequence[ShownItem]) -> dict[str, Any]:
         blocks.append(context(f"Results for *{clip(query, 200)}*:"))
         blocks += [section(item_text(hit)) for hit in hits]
     else:
-        blocks.append(section(f"Nothing found for *{clip(query, 200)}*. It is noted as something "
-                              "the team may not know yet; sharing it would help."))  # fmt: skip
+        blocks.append(
+            section(
+                f"Nothing found for *{clip(query, 200)}*. It is noted as something "
+                "the team may not know yet; sharing it would help."
+            )
+        )
     return modal("find_modal", "Search Serendip", blocks, "Search")
 
 
@@ -273,6 +321,8 @@ def build_forget_modal() -> dict[str, Any]:
 
 def forgotten_notice(result: ForgetResult, posts_deleted: int) -> str:
     """What "Delete my data" removed, for the top of Home."""
-    return (f"Done. Deleted {plural(result.shares, 'share')}, {plural(result.votes, 'vote')}, "
-            f"{plural(result.flags, 'flag')} and {plural(posts_deleted, 'post')} crediting you. "
-            "You stay opted out; *Opt back in* starts capture again.")  # fmt: skip
+    return (
+        f"Done. Deleted {plural(result.shares, 'share')}, {plural(result.votes, 'vote')}, "
+        f"{plural(result.flags, 'flag')} and {plural(posts_deleted, 'post')} crediting you. "
+        "You stay opted out; *Opt back in* starts capture again."
+    )

@@ -43,9 +43,12 @@ async def fetch_channel(
 
 
 async def channel_info(
-    store: Store, client: AsyncWebClient, team_id: str, channel_id: str,
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    channel_id: str,
     channel_type: str | None = None,
-) -> ChannelInfo:  # fmt: skip
+) -> ChannelInfo:
     """What we know of a channel, asking Slack (and remembering) when it is new to us."""
     known = await store.channel(team_id, channel_id)
     if known is not None and known.name is not None:
@@ -97,8 +100,9 @@ async def is_member(client: AsyncWebClient, channel_id: str, user_id: str) -> bo
     """Whether a person is a member of a channel: from the person's own channels (usually one
     page), not by paging through every member of a big channel. Channels only: group DMs
     would need another scope, and are never read."""
-    return channel_id in (await _channels_of(client, user_id, "public_channel,private_channel")
-                          or [])  # fmt: skip
+    return channel_id in (
+        await _channels_of(client, user_id, "public_channel,private_channel") or []
+    )
 
 
 async def private_channels_of(client: AsyncWebClient, user_id: str) -> list[str]:

@@ -76,14 +76,23 @@ def build_review_buttons(item_id: str) -> Block:
     """ "Restore" and "Remove" for one item; the value is the item's id."""
     value = item_id[:VALUE_LIMIT]
     warning = "It is deleted from Serendip with its shares, votes and flags. No undo."
-    confirm = {"title": _plain("Remove this item?"), "text": _plain(warning),
-               "confirm": _plain("Remove"), "deny": _plain("Cancel")}  # fmt: skip
+    confirm = {
+        "title": _plain("Remove this item?"),
+        "text": _plain(warning),
+        "confirm": _plain("Remove"),
+        "deny": _plain("Cancel"),
+    }
     buttons = [
-        {"type": "button", "action_id": "flags_restore", "value": value,
-         "text": _plain("Restore")},
-        {"type": "button", "action_id": "flags_remove", "value": value, "style": "danger",
-         "text": _plain("Remove"), "confirm": confirm},
-    ]  # fmt: skip
+        {"type": "button", "action_id": "flags_restore", "value": value, "text": _plain("Restore")},
+        {
+            "type": "button",
+            "action_id": "flags_remove",
+            "value": value,
+            "style": "danger",
+            "text": _plain("Remove"),
+            "confirm": confirm,
+        },
+    ]
     return {"type": "actions", "elements": buttons}
 
 
@@ -101,9 +110,11 @@ def _intro(shown: int, total: int, note: str | None) -> str:
 
 
 def build_flag_review(
-    flagged: Sequence[FlaggedItem], total: int, readable: Collection[str] = (),
+    flagged: Sequence[FlaggedItem],
+    total: int,
+    readable: Collection[str] = (),
     note: str | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """The review message: each flagged item with its buttons (at most 41 blocks).
 
     `readable` names the private channels the admin is in; `note` (our own text) says what the

@@ -47,9 +47,15 @@ def _as_message(share: dict[str, Any], ts: str) -> dict[str, Any]:
 
 
 async def save_message_as_learning(
-    store: Store, client: AsyncWebClient, team_id: str, channel: str, ts: str,
-    saver: str, message: Mapping[str, Any] | None = None, saver_votes: bool = False,
-) -> str | None:  # fmt: skip
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    channel: str,
+    ts: str,
+    saver: str,
+    message: Mapping[str, Any] | None = None,
+    saver_votes: bool = False,
+) -> str | None:
     """Save a message as a learning credited to its author; None when it may not be kept."""
     if message is None:
         shares = await store.shares_at(team_id, channel, ts)
@@ -68,9 +74,15 @@ async def save_message_as_learning(
     links = parsed.links
     thread_ts = message.get("thread_ts")
     share = ShareInput(
-        team_id=team_id, channel=channel, ts=ts, user=message.get("user"), text=text,
-        is_private=info.is_private, source="save", saved_by=saver,
+        team_id=team_id,
+        channel=channel,
+        ts=ts,
+        user=message.get("user"),
+        text=text,
+        is_private=info.is_private,
+        source="save",
+        saved_by=saver,
         thread_ts=thread_ts if isinstance(thread_ts, str) and thread_ts != ts else None,
-    )  # fmt: skip
+    )
     draft = learning_draft(channel, ts, text, links[0].url if links else None)
     return await store.save_learning(share, draft, saver if saver_votes else None)

@@ -55,8 +55,15 @@ def candidate(facts: ItemFacts, private_channel: str | None = None) -> Candidate
     voters += [v for v, ch in facts.private_votes if private_channel and ch == private_channel]
     first = shares[0].at if shares else 0.0
     messages = frozenset((s.channel, s.at) for s in shares)
-    return Candidate(facts.item_id, sharers, tuple(dict.fromkeys(voters)), first, facts.domain,
-                     facts.flags, messages)  # fmt: skip
+    return Candidate(
+        facts.item_id,
+        sharers,
+        tuple(dict.fromkeys(voters)),
+        first,
+        facts.domain,
+        facts.flags,
+        messages,
+    )
 
 
 def _in(facts: ItemFacts, period: Period, channel: str) -> bool:
@@ -87,8 +94,10 @@ class Composer:
     @cached_property
     def involved(self) -> dict[str, set[str]]:
         """Everyone who shared or voted on each item, publicly or not."""
-        return {i: {s.user for s in f.shares if s.user} | f.all_voters()
-                for i, f in self.snap.items.items()}  # fmt: skip
+        return {
+            i: {s.user for s in f.shares if s.user} | f.all_voters()
+            for i, f in self.snap.items.items()
+        }
 
     @cached_property
     def pool(self) -> Pool:
@@ -115,8 +124,10 @@ class Composer:
     @cached_property
     def public_times(self) -> dict[str, list[float]]:
         """The times of each item's public shares, sorted."""
-        return {i: sorted(s.at for s in f.shares if not s.is_private)
-                for i, f in self.snap.items.items()}  # fmt: skip
+        return {
+            i: sorted(s.at for s in f.shares if not s.is_private)
+            for i, f in self.snap.items.items()
+        }
 
     def shared_between(self, item_id: str, start: float, end: float) -> bool:
         """Whether an item was shared publicly in [start, end)."""
@@ -173,8 +184,11 @@ def channel_digest(
         return None
     sent = set() if force else snap.sent.get(channel_id, set())
     private = channel_id if info.is_private else None
-    local = [candidate(f, private) for f in comp.by_channel.get(channel_id, ())
-             if _in(f, period, channel_id)]  # fmt: skip
+    local = [
+        candidate(f, private)
+        for f in comp.by_channel.get(channel_id, ())
+        if _in(f, period, channel_id)
+    ]
     now, caps = period.end.timestamp(), Caps()
     learnings = [c for c in local if snap.items[c.item_id].kind == "learning"]
     links = [c for c in local if snap.items[c.item_id].kind != "learning"]
@@ -182,10 +196,16 @@ def channel_digest(
     learned = rank(learnings, now, CHANNEL_LEARNINGS, already_sent=sent, caps=caps)
     start = period.start.timestamp()
     others = comp.pool.top(  # public, endorsed, shared in the period and never in this channel
-        OTHER_TEAMS, lambda c: c.item_id not in sent and bool(c.endorsers)
-        and comp.shared_between(c.item_id, start, now)
-        and all(s.channel != channel_id for s in snap.items[c.item_id].shares), {}, caps=caps,
-    )  # fmt: skip
+        OTHER_TEAMS,
+        lambda c: (
+            c.item_id not in sent
+            and bool(c.endorsers)
+            and comp.shared_between(c.item_id, start, now)
+            and all(s.channel != channel_id for s in snap.items[c.item_id].shares)
+        ),
+        {},
+        caps=caps,
+    )
     name = f"#{info.name}" if info.name else "this channel"
     sections = (
         DigestSection(f"Top in {name}", tuple(comp.item(c, why_this(c)) for c in top)),
@@ -200,8 +220,9 @@ def channel_digest(
 
 def _elsewhere(comp: Composer, c: Candidate) -> str:
     channels = {s.channel for s in comp.snap.items[c.item_id].shares if not s.is_private}
-    names = sorted(f"#{comp.snap.channel_names[ch]}" for ch in channels
-                   if ch in comp.snap.channel_names)  # fmt: skip
+    names = sorted(
+        f"#{comp.snap.channel_names[ch]}" for ch in channels if ch in comp.snap.channel_names
+    )
     where = f" in {', '.join(names[:2])}" if names else " elsewhere"
     return f"{why_this(c)}{where}"
 
@@ -229,9 +250,11 @@ def personal_digest(
     for_you = pool.top(FOR_YOU, keep, trust, less, caps)
     sections: tuple[DigestSection, ...] = (
         DigestSection("For you", tuple(comp.item(c, why_this(c, trust)) for c in for_you)),
-        DigestSection("You might not know you need this",
-                      tuple(comp.item(c, _elsewhere(comp, c)) for c in surprise)),
-    )  # fmt: skip
+        DigestSection(
+            "You might not know you need this",
+            tuple(comp.item(c, _elsewhere(comp, c)) for c in surprise),
+        ),
+    )
     if not for_you and not surprise:
         return None
     sections += _help_wanted(comp, person, start, end)
@@ -247,11 +270,18 @@ def _help_wanted(
     """Open questions of the period that the person may be able to answer, with no reply yet
     (each belongs to one period, so it is never shown twice)."""
     shown = [
-        DigestItem(h.question_id, readable(h.text), h.permalink, None, 0,
-                   f"Asked in #{comp.snap.channel_names.get(h.channel, 'a channel')}, "
-                   "no reply yet: you shared or found useful things about this")
-        for h in comp.snap.help_wanted.get(person, []) if start <= h.posted_at < end
-    ][:HELP_WANTED]  # fmt: skip
+        DigestItem(
+            h.question_id,
+            readable(h.text),
+            h.permalink,
+            None,
+            0,
+            f"Asked in #{comp.snap.channel_names.get(h.channel, 'a channel')}, "
+            "no reply yet: you shared or found useful things about this",
+        )
+        for h in comp.snap.help_wanted.get(person, [])
+        if start <= h.posted_at < end
+    ][:HELP_WANTED]
     return (DigestSection("Can you help?", tuple(shown), buttons=False),) if shown else ()
 
 

@@ -37,11 +37,20 @@ HISTORY_PAGES = 10
 HISTORY_LIMIT = 200  # per page (Slack may give fewer)
 CLOCK_MARGIN = 300.0
 # Answers that do not say whether the post landed: recovery reads history before any retry.
-UNSURE_ERRORS = frozenset({"fatal_error", "internal_error", "service_unavailable",
-                           "request_timeout"})  # fmt: skip
+UNSURE_ERRORS = frozenset(
+    {"fatal_error", "internal_error", "service_unavailable", "request_timeout"}
+)
 # History that cannot be read, now or later: the row cannot be settled, so it fails.
-UNREADABLE = frozenset({"channel_not_found", "not_in_channel", "is_archived", "missing_scope",
-                        "account_inactive", "user_not_found"})  # fmt: skip
+UNREADABLE = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "missing_scope",
+        "account_inactive",
+        "user_not_found",
+    }
+)
 WORKERS = 8
 MAX_RATE_LIMITS = 20  # per run; what is left stays pending for the next tick
 
@@ -60,16 +69,19 @@ class DeliveryReport:
 
 def metadata(row: OutboxRow) -> dict[str, Any]:
     """The message metadata naming an outbox row, found again by `recover`."""
-    return {"event_type": EVENT_TYPE,
-            "event_payload": {"outbox_id": row.id, "period_key": row.period_key}}  # fmt: skip
+    return {
+        "event_type": EVENT_TYPE,
+        "event_payload": {"outbox_id": row.id, "period_key": row.period_key},
+    }
 
 
 def without_rate_limit_retries(client: AsyncWebClient) -> AsyncWebClient:
     """The same client, but a 429 comes back to the caller: the pacer must hear of it, so
     every sender waits, not only the one the SDK would have put to sleep."""
     poster = copy.copy(client)  # the same token, URL, session and settings
-    poster.retry_handlers = [h for h in client.retry_handlers
-                             if not isinstance(h, AsyncRateLimitErrorRetryHandler)]  # fmt: skip
+    poster.retry_handlers = [
+        h for h in client.retry_handlers if not isinstance(h, AsyncRateLimitErrorRetryHandler)
+    ]
     if isinstance(poster, PacedClient):
         poster.pacer = None  # the deliverer waits on the pacer itself, and hears its 429s
     return poster
@@ -90,9 +102,13 @@ class Deliverer:
     """Posts one workspace's pending digests."""
 
     def __init__(
-        self, store: Store, client: AsyncWebClient, pacer: Pacer,
-        clock: Callable[[], float] = time.time, report: DeliveryReport | None = None,
-    ) -> None:  # fmt: skip
+        self,
+        store: Store,
+        client: AsyncWebClient,
+        pacer: Pacer,
+        clock: Callable[[], float] = time.time,
+        report: DeliveryReport | None = None,
+    ) -> None:
         self.store, self.pacer, self.clock = store, pacer, clock
         self.client = without_rate_limit_retries(client)
         self.token = secrets.token_hex(8)  # this sender's claims
@@ -124,9 +140,13 @@ class Deliverer:
             return claimed
         try:
             answer = await self.client.chat_postMessage(
-                channel=target, text=row.payload.get("text", ""), blocks=row.payload.get("blocks"),
-                unfurl_links=False, unfurl_media=False, metadata=metadata(row),
-            )  # fmt: skip
+                channel=target,
+                text=row.payload.get("text", ""),
+                blocks=row.payload.get("blocks"),
+                unfurl_links=False,
+                unfurl_media=False,
+                metadata=metadata(row),
+            )
         except SlackApiError as exc:
             return await self._refused(row, exc)
         except (ClientError, TimeoutError) as exc:
@@ -147,8 +167,9 @@ class Deliverer:
                 log.warning("digest %s credits a forgotten person; delete failed: %s", row.id, exc)
 
     def _unknown(self, row: OutboxRow, why: str) -> str:
-        log.warning("digest %s: no clear answer from Slack (%s); recovery will settle it", row.id,
-                    why)  # fmt: skip
+        log.warning(
+            "digest %s: no clear answer from Slack (%s); recovery will settle it", row.id, why
+        )
         self.report.unknown += 1
         return "unknown"
 
@@ -183,15 +204,17 @@ class Deliverer:
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
             if error in UNREADABLE:
-                await self.store.digest_failed(row.id, self.token, f"unverifiable: {error}",
-                                               self.clock())  # fmt: skip
+                await self.store.digest_failed(
+                    row.id, self.token, f"unverifiable: {error}", self.clock()
+                )
                 self.report.failed += 1
             return  # otherwise try again at a later run
         except (ClientError, TimeoutError, Unsure) as exc:
             if isinstance(exc, Unsure) and (row.expires_at or 0) <= self.clock():
                 # Its period is over and history cannot tell: fail it rather than look forever.
-                await self.store.digest_failed(row.id, self.token, f"unverifiable: {exc}",
-                                               self.clock())  # fmt: skip
+                await self.store.digest_failed(
+                    row.id, self.token, f"unverifiable: {exc}", self.clock()
+                )
                 self.report.failed += 1
                 return
             log.warning("digest %s: cannot settle it yet (%s)", row.id, exc)
@@ -200,8 +223,9 @@ class Deliverer:
             await self._settled(row, *found)
             self.report.recovered += 1
         else:
-            await self.store.release_digest(row.id, self.token, "not found after a crash",
-                                            self.clock())  # fmt: skip
+            await self.store.release_digest(
+                row.id, self.token, "not found after a crash", self.clock()
+            )
 
     async def _find_post(self, row: OutboxRow) -> tuple[str, str] | None:
         """The (channel, ts) of this row's post, None when history proves it never landed."""
@@ -214,9 +238,13 @@ class Deliverer:
         latest = f"{claimed + STALE_SECONDS + CLOCK_MARGIN:.6f}"
         for _ in range(HISTORY_PAGES):
             page = await self.client.conversations_history(
-                channel=channel, include_all_metadata=True, limit=HISTORY_LIMIT, cursor=cursor,
-                oldest=oldest, latest=latest,
-            )  # fmt: skip
+                channel=channel,
+                include_all_metadata=True,
+                limit=HISTORY_LIMIT,
+                cursor=cursor,
+                oldest=oldest,
+                latest=latest,
+            )
             for message in page.get("messages") or []:
                 meta = message.get("metadata") or {}
                 payload = meta.get("event_payload") or {}

@@ -62,11 +62,19 @@ def item_line(item: DigestItem) -> str:
 def item_blocks(item: DigestItem) -> list[Block]:
     """An item's section and its two buttons."""
     buttons = [
-        {"type": "button", "action_id": "digest_useful", "value": item.item_id,
-         "text": {"type": "plain_text", "text": "Useful"}},
-        {"type": "button", "action_id": "digest_less", "value": item.item_id,
-         "text": {"type": "plain_text", "text": "Less like this"}},
-    ]  # fmt: skip
+        {
+            "type": "button",
+            "action_id": "digest_useful",
+            "value": item.item_id,
+            "text": {"type": "plain_text", "text": "Useful"},
+        },
+        {
+            "type": "button",
+            "action_id": "digest_less",
+            "value": item.item_id,
+            "text": {"type": "plain_text", "text": "Less like this"},
+        },
+    ]
     section = {"type": "section", "text": {"type": "mrkdwn", "text": item_line(item)}}
     return [section, {"type": "actions", "elements": buttons}]
 
@@ -82,8 +90,16 @@ def build_digest(view: DigestView) -> dict[str, Any]:
     if view.intro:
         blocks.append(_context(view.intro))
         lines.append(view.intro)
-    settings = {"type": "actions", "elements": [{"type": "button", "action_id": "digest_settings",
-                "text": {"type": "plain_text", "text": "Digest settings"}}]}  # fmt: skip
+    settings = {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": "digest_settings",
+                "text": {"type": "plain_text", "text": "Digest settings"},
+            }
+        ],
+    }
     room = MAX_BLOCKS - len(blocks) - 1 - len(view.footer)
     for section in view.sections:
         if not section.items or room < 3:

@@ -75,9 +75,13 @@ def due_period(
 
 
 def due_list(
-    snap: DigestSnapshot, config: Config, now: datetime, now_mode: bool,
-    planned: dict[tuple[str, str], tuple[int, str]], force: bool,
-) -> list[Due]:  # fmt: skip
+    snap: DigestSnapshot,
+    config: Config,
+    now: datetime,
+    now_mode: bool,
+    planned: dict[tuple[str, str], tuple[int, str]],
+    force: bool,
+) -> list[Due]:
     """Everyone due a digest now and not planned yet (or again, with `force`)."""
     wanted: list[tuple[str, str, ZoneInfo, Cadence]] = []
     for channel in snap.channels.values():
@@ -113,15 +117,20 @@ def plan_rows(snap: DigestSnapshot, dues: list[Due], force: bool) -> list[dict[s
     rows = []
     for due in dues:
         composed = compose_one(comp, due, force)
-        rows.append({
-            "team_id": snap.team_id, "recipient": due.recipient, "kind": due.kind,
-            "period_key": due.period.key, "round": due.round,
-            "status": "pending" if composed else "empty",
-            "payload": build_digest(composed.view) if composed else None,
-            "items": composed.item_ids if composed else (),
-            "credited": composed.credited if composed else (),
-            "expires_at": key_expires(due.period.key, due.tz).timestamp(),
-        })  # fmt: skip
+        rows.append(
+            {
+                "team_id": snap.team_id,
+                "recipient": due.recipient,
+                "kind": due.kind,
+                "period_key": due.period.key,
+                "round": due.round,
+                "status": "pending" if composed else "empty",
+                "payload": build_digest(composed.view) if composed else None,
+                "items": composed.item_ids if composed else (),
+                "credited": composed.credited if composed else (),
+                "expires_at": key_expires(due.period.key, due.tz).timestamp(),
+            }
+        )
     return rows
 
 
@@ -133,9 +142,14 @@ async def load(store: Store, team_id: str, now: datetime, full: bool = True) -> 
 
 
 async def plan_team(
-    store: Store, config: Config, team_id: str, now: datetime, now_mode: bool, force: bool,
+    store: Store,
+    config: Config,
+    team_id: str,
+    now: datetime,
+    now_mode: bool,
+    force: bool,
     stamp: float | None = None,
-) -> tuple[int, int]:  # fmt: skip
+) -> tuple[int, int]:
     """Plan every digest due in one workspace: (pending rows added, empty ones).
 
     `now` decides periods; `stamp` (the wall clock by default) dates the outbox rows, on the
@@ -155,10 +169,16 @@ async def plan_team(
 
 
 async def run_digests(
-    store: Store, client: AsyncWebClient, config: Config, now: datetime, *,
-    now_mode: bool = False, force: bool = False, pacer: Pacer | None = None,
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
+    now: datetime,
+    *,
+    now_mode: bool = False,
+    force: bool = False,
+    pacer: Pacer | None = None,
     clock: Callable[[], float] | None = None,
-) -> RunReport:  # fmt: skip
+) -> RunReport:
     """Plan what is due in every installed workspace, then post it."""
     report = RunReport()
     pacer = pacer or Pacer(config.send_rate)

@@ -49,9 +49,13 @@ def to_page(url: str, result: FetchResult) -> FetchedPage:
         return FetchedPage(result.status, error=result.error)  # a long page's head still counts
     final = canonical_url(result.final_url) if result.final_url else None
     return FetchedPage(
-        "ok", title=page.title, description=page.description, site_name=page.site_name,
-        final_url=final, same_page_urls=same_page_urls(url, result),
-    )  # fmt: skip
+        "ok",
+        title=page.title,
+        description=page.description,
+        site_name=page.site_name,
+        final_url=final,
+        same_page_urls=same_page_urls(url, result),
+    )
 
 
 def retryable(result: FetchResult) -> bool:
@@ -67,9 +71,14 @@ class LinkFetchWorker:
     """Polls the fetch queue and fetches what is due, until stopped."""
 
     def __init__(
-        self, store: Store, fetch: Fetch, clock: Callable[[], float] = time.time,
-        poll: float = 1.0, batch: int = 50, concurrency: int = 4,
-    ) -> None:  # fmt: skip
+        self,
+        store: Store,
+        fetch: Fetch,
+        clock: Callable[[], float] = time.time,
+        poll: float = 1.0,
+        batch: int = 50,
+        concurrency: int = 4,
+    ) -> None:
         self.store = store
         self.fetch = fetch
         self.clock = clock

@@ -42,9 +42,11 @@ class HealthReport:
 
 
 async def check_links(
-    store: Store, fetch: Callable[[str], Awaitable[FetchResult]], now: float,
+    store: Store,
+    fetch: Callable[[str], Awaitable[FetchResult]],
+    now: float,
     concurrency: int = 10,
-) -> HealthReport:  # fmt: skip
+) -> HealthReport:
     """Check every link of the last four weeks' digests that is due; mark the dead."""
     due = await store.links_to_check(now, now - WINDOW_DAYS * 86400)
     slots = asyncio.Semaphore(concurrency)

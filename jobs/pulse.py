@@ -52,9 +52,11 @@ def pulse_text(data: dict[str, Any], period: Period) -> str:
         },
     }
     table = escape(render_table(stats))
-    return (f"*Learning pulse, week {period.key}*: the 7 days to {when} ({period.end.tzname()}) "
-            f"beside the 7 before. The chart shows the last 8 weeks and how knowledge flowed "
-            f"between channels.\n```\n{table}\n```")  # fmt: skip
+    return (
+        f"*Learning pulse, week {period.key}*: the 7 days to {when} ({period.end.tzname()}) "
+        f"beside the 7 before. The chart shows the last 8 weeks and how knowledge flowed "
+        f"between channels.\n```\n{table}\n```"
+    )
 
 
 def render_chart(data: dict[str, Any]) -> tuple[bytes, str]:
@@ -77,8 +79,9 @@ async def upload_png(
     """
     name = title.lower().replace(" ", "-") + ".png"
     try:
-        ticket = await client.files_getUploadURLExternal(filename=name, length=len(png),
-                                                          alt_txt=alt)  # fmt: skip
+        ticket = await client.files_getUploadURLExternal(
+            filename=name, length=len(png), alt_txt=alt
+        )
         timeout = aiohttp.ClientTimeout(total=UPLOAD_TIMEOUT)
         async with (
             aiohttp.ClientSession(timeout=timeout) as http,
@@ -131,8 +134,9 @@ class LearningPulse:
         if period.key in recorded or not await self._can_post(channel, period.key):
             return None
         # Read and draw before claiming: a failure here leaves the week free for the next tick.
-        data = await self.store.report_data(team, period.end.timestamp(), DAYS,
-                                            self.config.minutes_saved)  # fmt: skip
+        data = await self.store.report_data(
+            team, period.end.timestamp(), DAYS, self.config.minutes_saved
+        )
         png, alt = await asyncio.to_thread(render_chart, data)
         if not await self.store.claim_pulse(team, period.key, channel, time.time()):
             return None
@@ -152,8 +156,11 @@ class LearningPulse:
         except SlackApiError as exc:
             error = str(exc.response.get("error"))
         if error is not None:
-            self._warn(week, f"no learning pulse in SERENDIP_REPORT_CHANNEL {channel}: {error}"
-                       " (invite Serendip to it)")  # fmt: skip
+            self._warn(
+                week,
+                f"no learning pulse in SERENDIP_REPORT_CHANNEL {channel}: {error}"
+                " (invite Serendip to it)",
+            )
         return error is None
 
     def _warn(self, week: str, message: str) -> None:

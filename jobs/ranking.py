@@ -141,10 +141,15 @@ def select(ranked: Iterable[Candidate], limit: int, caps: Caps | None = None) ->
 
 
 def rank(
-    items: Iterable[Candidate], now: float, limit: int, recipient: str | None = None,
-    trust: Mapping[str, float] | None = None, already_sent: set[str] | None = None,
-    less: Less = frozenset(), caps: Caps | None = None,
-) -> list[Candidate]:  # fmt: skip
+    items: Iterable[Candidate],
+    now: float,
+    limit: int,
+    recipient: str | None = None,
+    trust: Mapping[str, float] | None = None,
+    already_sent: set[str] | None = None,
+    less: Less = frozenset(),
+    caps: Caps | None = None,
+) -> list[Candidate]:
     """The digest's items, best first, after exclusions and diversity caps."""
     sent = already_sent or set()
     pool = [i for i in items if eligible(i, recipient, sent)]
@@ -173,17 +178,23 @@ class Pool:
     def _exact(self, c: Candidate, trusted: dict[str, float], less: Less) -> float:
         """The item's score for this recipient: `score`'s arithmetic, found faster by asking
         only the (few) trusted people whether they endorsed it."""
-        values = [t for p, t in trusted.items() if p in c.endorsers
-                  for _ in range((p in c.voter_set) + (p in c.resharer_set))]  # fmt: skip
+        values = [
+            t
+            for p, t in trusted.items()
+            if p in c.endorsers
+            for _ in range((p in c.voter_set) + (p in c.resharer_set))
+        ]
         if not values and not less:
             return self.base[c.item_id]
         i = c.item_id
         return _combine(self.endorsements[i], values, self.decay[i], _less_hits(c, less))
 
     def ranked(
-        self, trust: Mapping[str, float], less: Less = frozenset(),
+        self,
+        trust: Mapping[str, float],
+        less: Less = frozenset(),
         keep: Callable[[Candidate], bool] = lambda c: True,
-    ) -> Iterator[Candidate]:  # fmt: skip
+    ) -> Iterator[Candidate]:
         """The kept candidates, best first for a recipient with this trust and dislikes."""
         trusted = {p: _clamp(t) for p, t in trust.items() if t > 0}
         reach = (1.0 + TRUST_BONUS) * (1.0 + 1e-9)  # what trust can make of a base score
@@ -198,9 +209,13 @@ class Pool:
             yield self._by_id[heapq.heappop(heap)[1]]
 
     def top(
-        self, limit: int, keep: Callable[[Candidate], bool], trust: Mapping[str, float],
-        less: Less = frozenset(), caps: Caps | None = None,
-    ) -> list[Candidate]:  # fmt: skip
+        self,
+        limit: int,
+        keep: Callable[[Candidate], bool],
+        trust: Mapping[str, float],
+        less: Less = frozenset(),
+        caps: Caps | None = None,
+    ) -> list[Candidate]:
         """The best `limit` candidates that `keep` accepts, within the diversity caps."""
         return select(self.ranked(trust, less, keep), limit, caps)
 

@@ -44,8 +44,12 @@ async def digest_tick(store: Store, client: AsyncWebClient, config: Config, pace
     """Send whatever digests are due and not sent yet (a missed one goes out here too)."""
     report = await run_digests(store, client, config, datetime.now(UTC), pacer=pacer)
     if report.planned or report.delivery.sent or report.delivery.failed:
-        log.info("digests: %s planned, %s sent, %s failed", report.planned,
-                 report.delivery.sent, report.delivery.failed)  # fmt: skip
+        log.info(
+            "digests: %s planned, %s sent, %s failed",
+            report.planned,
+            report.delivery.sent,
+            report.delivery.failed,
+        )
 
 
 async def people_job(store: Store, client: AsyncWebClient) -> None:
@@ -64,63 +68,116 @@ async def pulse_tick(pulse: LearningPulse) -> None:
 
 
 def build_scheduler(
-    store: Store, config: Config, fetch: Fetch | None = None, client: AsyncWebClient | None = None,
+    store: Store,
+    config: Config,
+    fetch: Fetch | None = None,
+    client: AsyncWebClient | None = None,
     pacer: Pacer | None = None,
-) -> AsyncIOScheduler:  # fmt: skip
+) -> AsyncIOScheduler:
     """A scheduler with Serendip's jobs; started and stopped by the server's cleanup context."""
     tz = ZoneInfo(config.tz)
     scheduler = AsyncIOScheduler(timezone=tz)
     scheduler.add_job(
-        housekeeping_job, "cron", hour=HOUSEKEEPING_HOUR, args=[store, config],
-        id="housekeeping", replace_existing=True, max_instances=1, coalesce=True,
+        housekeeping_job,
+        "cron",
+        hour=HOUSEKEEPING_HOUR,
+        args=[store, config],
+        id="housekeeping",
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
         misfire_grace_time=6 * 3600,
-    )  # fmt: skip
+    )
     # Also once shortly after start, so a bot that is often restarted still cleans up.
     scheduler.add_job(
-        housekeeping_job, "date", run_date=datetime.now(tz) + timedelta(minutes=1),
-        args=[store, config], id="housekeeping-at-start", replace_existing=True,
-    )  # fmt: skip
+        housekeeping_job,
+        "date",
+        run_date=datetime.now(tz) + timedelta(minutes=1),
+        args=[store, config],
+        id="housekeeping-at-start",
+        replace_existing=True,
+    )
     if client is not None:
         _add_digest_jobs(scheduler, store, config, client, tz, pacer or Pacer(config.send_rate))
     if client is not None and config.report_channel:
         # A tick, not a cron job: a pulse missed while the bot was down still goes out that week.
         scheduler.add_job(
-            pulse_tick, "interval", minutes=PULSE_TICK_MINUTES,
-            args=[LearningPulse(store, client, config)], id="learning-pulse",
-            replace_existing=True, max_instances=1, coalesce=True,
+            pulse_tick,
+            "interval",
+            minutes=PULSE_TICK_MINUTES,
+            args=[LearningPulse(store, client, config)],
+            id="learning-pulse",
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
             next_run_time=datetime.now(tz) + timedelta(seconds=60),
             misfire_grace_time=PULSE_TICK_MINUTES * 60,
-        )  # fmt: skip
+        )
     if fetch is not None:
         scheduler.add_job(
-            link_health_job, "cron", hour=LINK_HEALTH_HOUR, args=[store, fetch], id="link-health",
-            replace_existing=True, max_instances=1, coalesce=True, misfire_grace_time=6 * 3600,
-        )  # fmt: skip
+            link_health_job,
+            "cron",
+            hour=LINK_HEALTH_HOUR,
+            args=[store, fetch],
+            id="link-health",
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=6 * 3600,
+        )
     return scheduler
 
 
 def _add_digest_jobs(
-    scheduler: AsyncIOScheduler, store: Store, config: Config, client: AsyncWebClient,
-    tz: ZoneInfo, pacer: Pacer,
-) -> None:  # fmt: skip
+    scheduler: AsyncIOScheduler,
+    store: Store,
+    config: Config,
+    client: AsyncWebClient,
+    tz: ZoneInfo,
+    pacer: Pacer,
+) -> None:
     """People first (time zones decide who is due), then a digest tick every few minutes."""
     start = datetime.now(tz)
     scheduler.add_job(
-        people_job, "cron", hour=PEOPLE_HOUR, args=[store, client], id="people",
-        replace_existing=True, max_instances=1, coalesce=True, misfire_grace_time=6 * 3600,
-    )  # fmt: skip
+        people_job,
+        "cron",
+        hour=PEOPLE_HOUR,
+        args=[store, client],
+        id="people",
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=6 * 3600,
+    )
     scheduler.add_job(
-        people_job, "date", run_date=start + timedelta(seconds=5), args=[store, client],
-        id="people-at-start", replace_existing=True,
-    )  # fmt: skip
+        people_job,
+        "date",
+        run_date=start + timedelta(seconds=5),
+        args=[store, client],
+        id="people-at-start",
+        replace_existing=True,
+    )
     scheduler.add_job(
-        reroute_tick, "interval", minutes=REROUTE_TICK_MINUTES, args=[store, client, config],
-        id="question-reroute", replace_existing=True, max_instances=1, coalesce=True,
+        reroute_tick,
+        "interval",
+        minutes=REROUTE_TICK_MINUTES,
+        args=[store, client, config],
+        id="question-reroute",
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
         misfire_grace_time=REROUTE_TICK_MINUTES * 60,
-    )  # fmt: skip
+    )
     # One pacer for the process: the send rate holds across ticks and kinds of post.
     scheduler.add_job(
-        digest_tick, "interval", minutes=DIGEST_TICK_MINUTES, args=[store, client, config, pacer],
-        id="digest-tick", replace_existing=True, max_instances=1, coalesce=True,
-        next_run_time=start + timedelta(seconds=30), misfire_grace_time=DIGEST_TICK_MINUTES * 60,
-    )  # fmt: skip
+        digest_tick,
+        "interval",
+        minutes=DIGEST_TICK_MINUTES,
+        args=[store, client, config, pacer],
+        id="digest-tick",
+        replace_existing=True,
+        max_instances=1,
+        coalesce=True,
+        next_run_time=start + timedelta(seconds=30),
+        misfire_grace_time=DIGEST_TICK_MINUTES * 60,
+    )

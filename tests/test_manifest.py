@@ -82,9 +82,14 @@ def test_declared_and_registered_match_both_ways(manifest: dict[str, Any], store
 
 def test_scopes_cover_the_declared_events(manifest: dict[str, Any]) -> None:
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    needs = {"message.channels": "channels:history", "message.groups": "groups:history",
-             "message.im": "im:history", "app_mention": "app_mentions:read",
-             "reaction_added": "reactions:read", "user_change": "users:read"}  # fmt: skip
+    needs = {
+        "message.channels": "channels:history",
+        "message.groups": "groups:history",
+        "message.im": "im:history",
+        "app_mention": "app_mentions:read",
+        "reaction_added": "reactions:read",
+        "user_change": "users:read",
+    }
     for event in manifest["settings"]["event_subscriptions"]["bot_events"]:
         if event in needs:
             assert needs[event] in scopes, event

@@ -121,8 +121,9 @@ def _reactions(
                 continue
             if kind == "save" and not any(s.source == "save" for s, _ in kept.shares):
                 saved = ShareInput(**{**share.__dict__, "source": "save", "saved_by": user})
-                kept.shares.append((saved, learning_draft(share.channel, share.ts, share.text,
-                                                          url)))  # fmt: skip
+                kept.shares.append(
+                    (saved, learning_draft(share.channel, share.ts, share.text, url))
+                )
             kept.reactions.append((share.channel, share.ts, user, base, kind))
     if not kept.shares:
         kept.reactions.clear()  # a reaction on nothing captured is not worth keeping

@@ -48,8 +48,10 @@ class Summary:
 
     def counts(self) -> str:
         """The progress bar's counts."""
-        return (f"files {self.files_seen:,}/{self.files_total:,}  messages {self.messages:,}"
-                f"  items {self.items:,}  skipped {sum(self.skipped.values()):,}")  # fmt: skip
+        return (
+            f"files {self.files_seen:,}/{self.files_total:,}  messages {self.messages:,}"
+            f"  items {self.items:,}  skipped {sum(self.skipped.values()):,}"
+        )
 
     def report(self, path: str) -> str:
         """The closing summary: what was imported, and what was skipped and why."""
@@ -58,8 +60,10 @@ class Summary:
             f" in {self.files_read:,} files;"
             f" {self.kept:,} shared something, {self.items:,} new items"
         ]
-        for title, counts in (("skipped messages", self.skipped),
-                              ("skipped files", self.files_skipped)):  # fmt: skip
+        for title, counts in (
+            ("skipped messages", self.skipped),
+            ("skipped files", self.files_skipped),
+        ):
             if counts:
                 lines.append(f"{title}:")
                 lines += [f"  {reason}: {n:,}" for reason, n in counts.most_common()]
@@ -90,9 +94,14 @@ class Importer:
     """One run of `serendip import` over one export."""
 
     def __init__(
-        self, store: Store, config: Config, path: str, team: str | None = None,
-        progress: Progress | None = None, batch_messages: int = BATCH_MESSAGES,
-    ) -> None:  # fmt: skip
+        self,
+        store: Store,
+        config: Config,
+        path: str,
+        team: str | None = None,
+        progress: Progress | None = None,
+        batch_messages: int = BATCH_MESSAGES,
+    ) -> None:
         self.store, self.config = store, config
         self.source = open_export(path)
         self.team = team
@@ -124,11 +133,15 @@ class Importer:
         opted_out, capture, done = self.store.import_context(team)
         channels = workspace.channel_infos(team, capture)
         rules = Rules(
-            team_id=workspace.team_id or team, useful=self.config.useful_emoji,
-            flag=self.config.flag_emoji, save=self.config.save_emoji,
-            opted_out=frozenset(opted_out), bots=workspace.bots, outsiders=workspace.outsiders,
+            team_id=workspace.team_id or team,
+            useful=self.config.useful_emoji,
+            flag=self.config.flag_emoji,
+            save=self.config.save_emoji,
+            opted_out=frozenset(opted_out),
+            bots=workspace.bots,
+            outsiders=workspace.outsiders,
             channel_names={c.id: c.name for c in channels.values()},
-        )  # fmt: skip
+        )
         days = [m for m in members if m.folder]
         self.summary.files_total = len(days)
         self._read_days(days, workspace, channels, rules, done, team)
@@ -136,9 +149,14 @@ class Importer:
         return self.summary
 
     def _read_days(
-        self, days: list[Member], workspace: Workspace, channels: dict[str, ChannelInfo],
-        rules: Rules, done: dict[str, str], team: str,
-    ) -> None:  # fmt: skip
+        self,
+        days: list[Member],
+        workspace: Workspace,
+        channels: dict[str, ChannelInfo],
+        rules: Rules,
+        done: dict[str, str],
+        team: str,
+    ) -> None:
         jobs = []
         for member in days:
             reason = self._file_skip(member, workspace, channels, done)
@@ -155,16 +173,20 @@ class Importer:
             if batch.messages >= self.batch_messages:
                 self._flush(batch)
                 batch = ImportBatch(team)
-            self.progress.show("importing", self.summary.files_seen, len(days),
-                               self.summary.counts())  # fmt: skip
+            self.progress.show(
+                "importing", self.summary.files_seen, len(days), self.summary.counts()
+            )
         self._flush(batch)
         self._wait()
         self.progress.show("importing", len(days), len(days), self.summary.counts(), force=True)
 
     def _file_skip(
-        self, member: Member, workspace: Workspace, channels: dict[str, ChannelInfo],
+        self,
+        member: Member,
+        workspace: Workspace,
+        channels: dict[str, ChannelInfo],
         done: dict[str, str],
-    ) -> str | None:  # fmt: skip
+    ) -> str | None:
         """Why a whole day file is not read (its channel's, or because it was imported)."""
         channel = channels.get(member.folder)
         if member.folder in workspace.direct or (channel and channel.id[:1] == "D"):

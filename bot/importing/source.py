@@ -74,12 +74,16 @@ class ZipExport:
     def members(self) -> list[Member]:
         """Every JSON file under the export's root, sorted by path."""
         found = [
-            Member(info.filename[len(self.prefix):], info.file_size,
-                   f"zip:{info.CRC:08x}:{info.file_size}")
+            Member(
+                info.filename[len(self.prefix) :],
+                info.file_size,
+                f"zip:{info.CRC:08x}:{info.file_size}",
+            )
             for info in self.zip.infolist()
-            if not info.is_dir() and info.filename.startswith(self.prefix)
+            if not info.is_dir()
+            and info.filename.startswith(self.prefix)
             and info.filename.endswith(".json")
-        ]  # fmt: skip
+        ]
         return sorted(found, key=lambda m: m.path)
 
     def read(self, member: Member) -> bytes:
@@ -112,8 +116,9 @@ class FolderExport:
                     full = Path(folder, name)
                     stat = full.stat()
                     path = full.relative_to(self.root).as_posix()
-                    found.append(Member(path, stat.st_size,
-                                        f"file:{stat.st_size}:{stat.st_mtime_ns}"))  # fmt: skip
+                    found.append(
+                        Member(path, stat.st_size, f"file:{stat.st_size}:{stat.st_mtime_ns}")
+                    )
         return sorted(found, key=lambda m: m.path)
 
     def read(self, member: Member) -> bytes:

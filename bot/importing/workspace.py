@@ -36,13 +36,16 @@ class Workspace:
         """Channels by folder, with the capture setting the store has for each."""
         return {
             folder: ChannelInfo(
-                team_id, str(c["id"]), c.get("name") if isinstance(c.get("name"), str) else None,
+                team_id,
+                str(c["id"]),
+                c.get("name") if isinstance(c.get("name"), str) else None,
                 is_private=bool(c.get("is_private") or c.get("_private")),
-                is_archived=bool(c.get("is_archived")), is_member=False,
+                is_archived=bool(c.get("is_archived")),
+                is_member=False,
                 capture=capture.get(str(c["id"])),
             )
             for folder, c in self.channels.items()
-        }  # fmt: skip
+        }
 
 
 def read_workspace(source: ExportSource, members: Iterable[Member]) -> Workspace:

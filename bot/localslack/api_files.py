@@ -82,9 +82,11 @@ def _comment(args: Args) -> tuple[str, object]:
 
 
 def _share(
-    sim: Posting, target: tuple[Channel, str | None, str | None], files: list[StoredFile],
+    sim: Posting,
+    target: tuple[Channel, str | None, str | None],
+    files: list[StoredFile],
     comment: tuple[str, object],
-) -> None:  # fmt: skip
+) -> None:
     """Post the message that shares the files, and emit it as a file_share message event."""
     ch, root, parent_user = target
     ts = sim.clock.next()

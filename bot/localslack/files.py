@@ -51,8 +51,9 @@ class Uploads:
 
     def issue(self, name: str, length: int, user: str, alt_txt: str | None) -> StoredFile:
         """A new file waiting for its bytes at a fresh upload ticket."""
-        stored = StoredFile(new_id("F", 10), name, length, user, secrets.token_urlsafe(24),
-                            alt_txt=alt_txt)  # fmt: skip
+        stored = StoredFile(
+            new_id("F", 10), name, length, user, secrets.token_urlsafe(24), alt_txt=alt_txt
+        )
         self.files[stored.id] = stored
         self._tickets[stored.ticket] = stored.id
         return stored
@@ -128,19 +129,34 @@ def file_object(base_url: str, team_id: str, stored: StoredFile, private: set[st
     mime = mimetypes.guess_type(stored.name)[0] or "application/octet-stream"
     path = f"{team_id}-{stored.id}/{stored.name}"
     obj: JSON = {
-        "id": stored.id, "created": stored.created, "timestamp": stored.created,
-        "name": stored.name, "title": stored.title or stored.name, "mimetype": mime,
-        "filetype": ext, "pretty_type": ext.upper(), "user": stored.user, "user_team": team_id,
-        "editable": False, "size": len(stored.data or b""), "mode": "hosted",
-        "is_external": False, "external_type": "", "is_public": bool(set(stored.shares) - private),
-        "public_url_shared": False, "display_as_bot": False, "username": "",
+        "id": stored.id,
+        "created": stored.created,
+        "timestamp": stored.created,
+        "name": stored.name,
+        "title": stored.title or stored.name,
+        "mimetype": mime,
+        "filetype": ext,
+        "pretty_type": ext.upper(),
+        "user": stored.user,
+        "user_team": team_id,
+        "editable": False,
+        "size": len(stored.data or b""),
+        "mode": "hosted",
+        "is_external": False,
+        "external_type": "",
+        "is_public": bool(set(stored.shares) - private),
+        "public_url_shared": False,
+        "display_as_bot": False,
+        "username": "",
         "url_private": f"{base_url}files-pri/{path}",
         "url_private_download": f"{base_url}files-pri/{path}?download=1",
         "permalink": f"{base_url}files/{stored.user}/{stored.id}/{stored.name}",
         "channels": sorted(c for c in stored.shares if c not in private),
-        "groups": sorted(c for c in stored.shares if c in private), "ims": [],
-        "shares": _shares(stored, private), "file_access": "visible",
-    }  # fmt: skip
+        "groups": sorted(c for c in stored.shares if c in private),
+        "ims": [],
+        "shares": _shares(stored, private),
+        "file_access": "visible",
+    }
     if stored.alt_txt:
         obj["alt_txt"] = stored.alt_txt
     size = _png_size(stored.data)

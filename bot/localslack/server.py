@@ -37,9 +37,11 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
         """Create the workspace; call start() to serve it."""
         super().__init__(team_id, signing_secret, team_name, bot_name)
         methods = {
-            **api_chat.METHODS, **api_conversations.METHODS, **api_misc.METHODS,
+            **api_chat.METHODS,
+            **api_conversations.METHODS,
+            **api_misc.METHODS,
             **api_files.METHODS,
-        }  # fmt: skip
+        }
         self.api = WebApi(self, methods, channel_of=api_chat.channel_id)
         self._runner: web.AppRunner | None = None
 

@@ -20,9 +20,12 @@ class AskActions(Plumbing):
 
     # -- search -----------------------------------------------------------------------------
     async def search(
-        self, team_id: str, text: str, private_channels: Iterable[str] = (),
+        self,
+        team_id: str,
+        text: str,
+        private_channels: Iterable[str] = (),
         now: float | None = None,
-    ) -> list[Hit]:  # fmt: skip
+    ) -> list[Hit]:
         """Items matching every word of `text` that the searcher may see, best first."""
         query = search.parse_query(text)
         if query is None:
@@ -71,12 +74,16 @@ class AskActions(Plumbing):
         return await self._write(questions.claim_post, question_id)
 
     async def question_posted(
-        self, question_id: str, channel: str, ts: str, private: bool, now: float,
+        self,
+        question_id: str,
+        channel: str,
+        ts: str,
+        private: bool,
+        now: float,
         permalink: str | None = None,
-    ) -> None:  # fmt: skip
+    ) -> None:
         """The question's card is posted (at `permalink`, when Slack gave one)."""
-        await self._write(questions.mark_posted, question_id, channel, ts, private, now,
-                          permalink)  # fmt: skip
+        await self._write(questions.mark_posted, question_id, channel, ts, private, now, permalink)
 
     async def question_unposted(self, question_id: str) -> None:
         """The question was not posted (the asker dropped it, or Slack refused)."""
@@ -125,8 +132,16 @@ class AskActions(Plumbing):
         self, question: Question, user_id: str, round_: int, at: float, rules: ExpertRules
     ) -> bool:
         """Count a routing before its DM, if the person is still under the cap."""
-        return await self._write(questions.claim_routing, question.team_id, question.id,
-                                 user_id, round_, at, rules.cap, rules.since)  # fmt: skip
+        return await self._write(
+            questions.claim_routing,
+            question.team_id,
+            question.id,
+            user_id,
+            round_,
+            at,
+            rules.cap,
+            rules.since,
+        )
 
     async def release_routing(self, question: Question, user_id: str) -> None:
         """A routing whose DM failed does not count."""
@@ -170,7 +185,8 @@ def _names_of(db: Database, team_id: str, user_ids: list[str]) -> dict[str, str]
         marks = ", ".join("?" for _ in chunk)
         rows = db.execute(
             f"SELECT id, COALESCE(NULLIF(name, ''), real_name) FROM users"
-            f" WHERE team_id = ? AND id IN ({marks})", [team_id, *chunk],
-        )  # fmt: skip
+            f" WHERE team_id = ? AND id IN ({marks})",
+            [team_id, *chunk],
+        )
         names.update({uid: str(name) for uid, name in rows if name})
     return names

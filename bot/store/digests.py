@@ -17,8 +17,9 @@ def note_activity(db: Database, team_id: str, user_id: str, at: float) -> None:
     """A person used a command or a button: they count as active for digests."""
     db.execute(
         "INSERT INTO activity (team_id, user_id, at) VALUES (?, ?, ?) ON CONFLICT"
-        " (team_id, user_id) DO UPDATE SET at = max(at, excluded.at)", [team_id, user_id, at],
-    )  # fmt: skip
+        " (team_id, user_id) DO UPDATE SET at = max(at, excluded.at)",
+        [team_id, user_id, at],
+    )
 
 
 def set_cadence(db: Database, team_id: str, user_id: str, cadence: str) -> None:
@@ -62,7 +63,7 @@ def button_vote(db: Database, team_id: str, item_id: str, voter: str, where: str
         "INSERT OR IGNORE INTO votes (team_id, item_id, voter, via, is_private, at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
         [team_id, item_id, voter, where, int(private), at],
-    )  # fmt: skip
+    )
     search_index.sync_item(db, team_id, item_id)  # a third voter puts it in the well-voted index
     return "voted"
 
@@ -77,15 +78,17 @@ def less_like(db: Database, team_id: str, user_id: str, item_id: str, at: float)
         return False
     sharer = db.execute(
         "SELECT user FROM shares WHERE item_id = ? AND user IS NOT NULL ORDER BY is_private, at"
-        " LIMIT 1", [item_id],
-    ).fetchone()  # fmt: skip
+        " LIMIT 1",
+        [item_id],
+    ).fetchone()
     prefs = [("domain", domain_of(row[0])), ("sharer", sharer[0] if sharer else None)]
     for kind, value in prefs:
         if value and value != user_id:
             db.execute(
                 "INSERT OR REPLACE INTO less_like (team_id, user_id, kind, value, at)"
-                " VALUES (?, ?, ?, ?, ?)", [team_id, user_id, kind, value, at],
-            )  # fmt: skip
+                " VALUES (?, ?, ?, ?, ?)",
+                [team_id, user_id, kind, value, at],
+            )
     return True
 
 

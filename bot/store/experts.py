@@ -46,8 +46,9 @@ def evidence(
     newest = db.execute("SELECT max(rowid) FROM search_docs").fetchone()[0]
     oldest = db.execute("SELECT min(rowid) FROM search_docs").fetchone()[0]
     for word in query.words if query else ():
-        for item_id, weight in _word_evidence(db, word, scopes, documents, newest or 0,
-                                              oldest or 0):  # fmt: skip
+        for item_id, weight in _word_evidence(
+            db, word, scopes, documents, newest or 0, oldest or 0
+        ):
             weights[item_id] += weight
     for term in terms(text, None):
         row = db.execute(
@@ -58,8 +59,9 @@ def evidence(
         idf = _idf(documents, int(row[0]))
         rows = db.execute(
             "SELECT item_id FROM item_terms WHERE team_id = ? AND term = ?"
-            " ORDER BY rowid DESC LIMIT ?", [team_id, term, TOPIC_ITEMS],
-        )  # fmt: skip
+            " ORDER BY rowid DESC LIMIT ?",
+            [team_id, term, TOPIC_ITEMS],
+        )
         for (item_id,) in rows:
             weights[item_id] += 0.1 * idf
     return dict(weights)
@@ -78,8 +80,9 @@ def _word_evidence(
     rows = db.execute(
         "SELECT d.item_id, m.rowid FROM (SELECT rowid FROM search_fts WHERE search_fts MATCH ?"
         f" AND scope IN ({marks}) ORDER BY rowid DESC LIMIT ?) AS m"
-        " JOIN search_docs d ON d.rowid = m.rowid", [f'"{word}"', *scopes, PER_WORD],
-    ).fetchall()  # fmt: skip
+        " JOIN search_docs d ON d.rowid = m.rowid",
+        [f'"{word}"', *scopes, PER_WORD],
+    ).fetchall()
     if not rows:
         return []
     found = len(rows)
@@ -124,9 +127,14 @@ def score_people(
 
 
 def choose(
-    db: Database, team_id: str, query: Query | None, text: str, scopes: list[str],
-    rules: ExpertRules, limit: int = 3,
-) -> list[str]:  # fmt: skip
+    db: Database,
+    team_id: str,
+    query: Query | None,
+    text: str,
+    scopes: list[str],
+    rules: ExpertRules,
+    limit: int = 3,
+) -> list[str]:
     """Up to `limit` people to ask, best first, within the rules."""
     scores = score_people(db, team_id, evidence(db, team_id, query, text, scopes), scopes)
     chosen: list[str] = []

@@ -78,15 +78,26 @@ def set_face(
     db.execute(
         "UPDATE items SET created_ts = ?, text = ?, title = ?, description = ?, site_name = ?,"
         " topics = ? WHERE id = ?",
-        [shares[0][1], found.text, found.title, found.description, found.site_name, topics,
-         item_id],
-    )  # fmt: skip
+        [
+            shares[0][1],
+            found.text,
+            found.title,
+            found.description,
+            found.site_name,
+            topics,
+            item_id,
+        ],
+    )
 
 
 def item_topics(
-    db: Database, team_id: str, item_id: str, texts: list[str], title: str | None,
+    db: Database,
+    team_id: str,
+    item_id: str,
+    texts: list[str],
+    title: str | None,
     description: str | None,
-) -> list[str]:  # fmt: skip
+) -> list[str]:
     """Hashtags and TF-IDF keywords; document frequencies are kept per workspace and term."""
     counts = terms(title, description)
     _update_terms(db, team_id, item_id, counts)
@@ -106,21 +117,22 @@ def _update_terms(db: Database, team_id: str, item_id: str, counts: Counter[str]
     new = set(counts)
     for term in old - new:
         db.execute("DELETE FROM item_terms WHERE item_id = ? AND term = ?", [item_id, term])
-        db.execute("UPDATE term_df SET df = df - 1 WHERE team_id = ? AND term = ?",
-                   [team_id, term])  # fmt: skip
+        db.execute("UPDATE term_df SET df = df - 1 WHERE team_id = ? AND term = ?", [team_id, term])
     for term in new - old:
-        db.execute("INSERT INTO item_terms (team_id, item_id, term) VALUES (?, ?, ?)",
-                   [team_id, item_id, term])  # fmt: skip
+        db.execute(
+            "INSERT INTO item_terms (team_id, item_id, term) VALUES (?, ?, ?)",
+            [team_id, item_id, term],
+        )
         db.execute(
             "INSERT INTO term_df (team_id, term, df) VALUES (?, ?, 1)"
-            " ON CONFLICT (team_id, term) DO UPDATE SET df = df + 1", [team_id, term],
-        )  # fmt: skip
+            " ON CONFLICT (team_id, term) DO UPDATE SET df = df + 1",
+            [team_id, term],
+        )
 
 
 def forget_terms(db: Database, item_id: str) -> None:
     """An item is going: its terms no longer count."""
     rows = db.execute("SELECT team_id, term FROM item_terms WHERE item_id = ?", [item_id])
     for team_id, term in rows.fetchall():
-        db.execute("UPDATE term_df SET df = df - 1 WHERE team_id = ? AND term = ?",
-                   [team_id, term])  # fmt: skip
+        db.execute("UPDATE term_df SET df = df - 1 WHERE team_id = ? AND term = ?", [team_id, term])
     db.execute("DELETE FROM item_terms WHERE item_id = ?", [item_id])

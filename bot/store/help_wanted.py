@@ -26,8 +26,9 @@ def help_wanted(
     rows = db.execute(
         "SELECT id FROM questions WHERE team_id = ? AND status = 'open' AND is_private = 0"
         " AND first_reply_at IS NULL AND posted_at >= ? AND posted_at < ?"
-        " ORDER BY posted_at DESC LIMIT ?", [team_id, since, until, QUESTIONS],
-    ).fetchall()  # fmt: skip
+        " ORDER BY posted_at DESC LIMIT ?",
+        [team_id, since, until, QUESTIONS],
+    ).fetchall()
     wanted: defaultdict[str, list[HelpWanted]] = defaultdict(list)
     for (question_id,) in rows:
         question = questions.get(db, question_id)
@@ -36,9 +37,13 @@ def help_wanted(
         asked = frozenset({question.asker} | questions.routed_to(db, question_id))
         rules = ExpertRules(asked, None, NO_CAP, 0.0)
         query = parse_query(question.text, any_word=True)
-        shown = HelpWanted(question.id, question.text, question.permalink,
-                           question.channel or "", question.posted_at or 0.0)  # fmt: skip
-        for person in experts.choose(db, team_id, query, question.text, [team_id], rules,
-                                     HELPERS):  # fmt: skip
+        shown = HelpWanted(
+            question.id,
+            question.text,
+            question.permalink,
+            question.channel or "",
+            question.posted_at or 0.0,
+        )
+        for person in experts.choose(db, team_id, query, question.text, [team_id], rules, HELPERS):
             wanted[person].append(shown)
     return dict(wanted)

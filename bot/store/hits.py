@@ -51,9 +51,13 @@ def load_facts(db: Database, ids: list[str], visible: set[str]) -> dict[str, Fac
             f"SELECT id, kind, url, title, text, created_ts FROM items WHERE id IN ({marks})", ids
         )
     }
-    flags = dict(db.execute(
-        f"SELECT item_id, count(DISTINCT flagger) FROM flags WHERE item_id IN ({marks})"
-        " GROUP BY item_id", ids).fetchall())  # fmt: skip
+    flags = dict(
+        db.execute(
+            f"SELECT item_id, count(DISTINCT flagger) FROM flags WHERE item_id IN ({marks})"
+            " GROUP BY item_id",
+            ids,
+        ).fetchall()
+    )
     shares = _visible_shares(db, ids, marks, visible)
     voters = _visible_voters(db, ids, marks, visible)
     answers = {
@@ -65,9 +69,17 @@ def load_facts(db: Database, ids: list[str], visible: set[str]) -> dict[str, Fac
     found = {}
     for item_id, (kind, url, title, text, created_ts) in items.items():
         if item_id in shares:
-            found[item_id] = Facts(kind, url, title, text, created_ts, shares[item_id],
-                                   len(voters[item_id]), int(flags.get(item_id, 0)),
-                                   answers.get(item_id, (None, None)))  # fmt: skip
+            found[item_id] = Facts(
+                kind,
+                url,
+                title,
+                text,
+                created_ts,
+                shares[item_id],
+                len(voters[item_id]),
+                int(flags.get(item_id, 0)),
+                answers.get(item_id, (None, None)),
+            )
     return found
 
 
@@ -78,8 +90,9 @@ def _visible_shares(
     first: dict[str, tuple[Any, ...]] = {}
     for item_id, *share in db.execute(
         f"SELECT item_id, user, channel, ts, is_private, text FROM shares"
-        f" WHERE item_id IN ({marks}) ORDER BY item_id, is_private, at, ts", ids,
-    ):  # fmt: skip
+        f" WHERE item_id IN ({marks}) ORDER BY item_id, is_private, at, ts",
+        ids,
+    ):
         if item_id not in first and (not share[3] or share[1] in visible):
             first[item_id] = tuple(share)
     return first

@@ -86,8 +86,14 @@ def _my_item(db: Database, user_id: str, item_id: str) -> MyItem | None:
         title, text = share_title or title, share_text
     voters = _voters(db, item_id, channel if share_private else "")
     shared = sharer == user_id
-    return MyItem(HomeItem(item_id, kind, url, title, text), channel or "", private, shared,
-                  shared and kind == "learning", voters)  # fmt: skip
+    return MyItem(
+        HomeItem(item_id, kind, url, title, text),
+        channel or "",
+        private,
+        shared,
+        shared and kind == "learning",
+        voters,
+    )
 
 
 def _shown_share(db: Database, item_id: str, user_id: str) -> Any:
@@ -150,11 +156,18 @@ def delete_learning(db: Database, team_id: str, user_id: str, item_id: str) -> b
         # The whole message goes: a link in the learning is a link item too, and its share
         # says the same words.
         message = {"t": team_id, "c": channel, "ts": ts, "u": user_id}
-        touched |= {row[0] for row in db.execute(
-            "SELECT item_id FROM shares WHERE team_id = :t AND channel = :c AND ts = :ts"
-            " AND user = :u", message)}  # fmt: skip
-        db.execute("DELETE FROM shares WHERE team_id = :t AND channel = :c AND ts = :ts"
-                   " AND user = :u", message)  # fmt: skip
+        touched |= {
+            row[0]
+            for row in db.execute(
+                "SELECT item_id FROM shares WHERE team_id = :t AND channel = :c AND ts = :ts"
+                " AND user = :u",
+                message,
+            )
+        }
+        db.execute(
+            "DELETE FROM shares WHERE team_id = :t AND channel = :c AND ts = :ts AND user = :u",
+            message,
+        )
         # Reactions are kept per message; one that now shares nothing has no use for them.
         db.execute(
             "DELETE FROM reactions WHERE team_id = :t AND channel = :c AND ts = :ts AND NOT"

@@ -36,8 +36,11 @@ class ImportActions(Plumbing):
         capture setting, and the day files imported before (path: fingerprint)."""
 
         def read(db: Database) -> tuple[set[str], dict[str, str | None], dict[str, str]]:
-            return (people.opted_out_users(db, team_id), importing.capture_settings(db, team_id),
-                    importing.finished_files(db, team_id))  # fmt: skip
+            return (
+                people.opted_out_users(db, team_id),
+                importing.capture_settings(db, team_id),
+                importing.finished_files(db, team_id),
+            )
 
         return self.read_sync(read)
 

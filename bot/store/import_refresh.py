@@ -18,10 +18,10 @@ from bot.store import items, search_index
 from bot.store.face import Face, compute_face
 from bot.topics import choose_topics, hashtags, idf, rank_by_weight, terms
 
-SHARE_COLUMNS = "s.channel, s.ts, s.user, s.text, s.is_private, s.title, s.description," \
-    " s.site_name"  # fmt: skip
-ITEM_COLUMNS = "fetched_title, fetched_description, fetched_site_name, title, description," \
-    " text, topics, kind"  # fmt: skip
+SHARE_COLUMNS = "s.channel, s.ts, s.user, s.text, s.is_private, s.title, s.description, s.site_name"
+ITEM_COLUMNS = (
+    "fetched_title, fetched_description, fetched_site_name, title, description, text, topics, kind"
+)
 
 
 def refresh_pending(db: Database, team_id: str, names: dict[str, str], limit: int) -> int:
@@ -66,17 +66,30 @@ def _shares(db: Database) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def _write_faces(
-    db: Database, team_id: str, faces: dict[str, Face], shares: dict[str, list[Any]],
+    db: Database,
+    team_id: str,
+    faces: dict[str, Face],
+    shares: dict[str, list[Any]],
     current: dict[str, tuple[Any, ...]],
-) -> None:  # fmt: skip
+) -> None:
     stale = {i: face for i, face in faces.items() if face.topics_stale}
     topics = _topics(db, team_id, stale)
     db.conn.executemany(
         "UPDATE items SET created_ts = ?, text = ?, title = ?, description = ?, site_name = ?,"
         " topics = ? WHERE id = ?",
-        [(shares[i][0][1], f.text, f.title, f.description, f.site_name,
-          topics.get(i, current[i][6]), i) for i, f in faces.items()],
-    )  # fmt: skip
+        [
+            (
+                shares[i][0][1],
+                f.text,
+                f.title,
+                f.description,
+                f.site_name,
+                topics.get(i, current[i][6]),
+                i,
+            )
+            for i, f in faces.items()
+        ],
+    )
     db.conn.executemany(  # an unfurled item has nothing left to fetch
         "DELETE FROM fetch_queue WHERE item_id = ?", [(i,) for i, f in faces.items() if f.unfurled]
     )
@@ -170,9 +183,13 @@ def _sync_marks(db: Database, team_id: str) -> None:
 
 
 def _sync_docs(
-    db: Database, team_id: str, faces: dict[str, Face], shares: dict[str, list[Any]],
-    kinds: dict[str, str], plain: Callable[[str], str],
-) -> None:  # fmt: skip
+    db: Database,
+    team_id: str,
+    faces: dict[str, Face],
+    shares: dict[str, list[Any]],
+    kinds: dict[str, str],
+    plain: Callable[[str], str],
+) -> None:
     """Search documents as `search_index.sync_item` keeps them; new ones are indexed in one go."""
     current: dict[str, dict[str, tuple[int, str, str, int]]] = {}
     for rowid, item_id, scope, title, body, top in db.execute(

@@ -38,16 +38,34 @@ def add_people(db: Database, users: Iterable[UserInfo], channels: Iterable[Chann
         "INSERT OR IGNORE INTO users (team_id, id, name, real_name, tz, is_admin, is_owner,"
         " is_bot, deleted, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
         " (SELECT 1 FROM person_settings WHERE team_id = ? AND user_id = ? AND opted_out = 1)",
-        [(u.team_id, u.id, u.name, u.real_name, u.tz, int(u.is_admin), int(u.is_owner),
-          int(u.is_bot), int(u.deleted), time.time(), u.team_id, u.id) for u in users],
-    )  # fmt: skip
-    rows = [(c.team_id, c.id, c.name, int(c.is_private), int(c.is_archived), int(c.is_dm),
-             time.time()) for c in channels]  # fmt: skip
+        [
+            (
+                u.team_id,
+                u.id,
+                u.name,
+                u.real_name,
+                u.tz,
+                int(u.is_admin),
+                int(u.is_owner),
+                int(u.is_bot),
+                int(u.deleted),
+                time.time(),
+                u.team_id,
+                u.id,
+            )
+            for u in users
+        ],
+    )
+    rows = [
+        (c.team_id, c.id, c.name, int(c.is_private), int(c.is_archived), int(c.is_dm), time.time())
+        for c in channels
+    ]
     # The bot is not a member of a channel it only knows from an export: no channel digest.
     db.conn.executemany(
         "INSERT OR IGNORE INTO channels (team_id, id, name, is_private, is_archived, is_member,"
-        " is_dm, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)", rows,
-    )  # fmt: skip
+        " is_dm, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?)",
+        rows,
+    )
     db.conn.executemany(
         "UPDATE channels SET name = ? WHERE team_id = ? AND id = ? AND name IS NULL",
         [(name, team, cid) for team, cid, name, *_ in rows if name],
@@ -78,17 +96,22 @@ def _leave_out_removed(db: Database, batch: ImportBatch) -> None:
     messages = {(share.channel, share.ts) for share, _ in batch.shares}
     removed: set[tuple[str, str, str]] = set()
     for channel, ts in messages:
-        removed |= {(channel, ts, str(key)) for (key,) in db.execute(
-            "SELECT item_key FROM removed_shares WHERE team_id = ? AND channel = ? AND ts = ?",
-            [batch.team_id, channel, ts])}  # fmt: skip
+        removed |= {
+            (channel, ts, str(key))
+            for (key,) in db.execute(
+                "SELECT item_key FROM removed_shares WHERE team_id = ? AND channel = ? AND ts = ?",
+                [batch.team_id, channel, ts],
+            )
+        }
     if not removed:
         return
     gone = {(c, t) for c, t, key in removed if key == "*"}
     batch.shares = [
-        (share, draft) for share, draft in batch.shares
+        (share, draft)
+        for share, draft in batch.shares
         if (share.channel, share.ts) not in gone
         and (share.channel, share.ts, draft.key) not in removed
-    ]  # fmt: skip
+    ]
     batch.reactions = [r for r in batch.reactions if (r[0], r[1]) not in gone]
 
 
@@ -99,8 +122,9 @@ def write_batch(db: Database, batch: ImportBatch) -> int:
     for channel, ts in batch.removed:
         touched |= items.remove_message(db, team_id, channel, ts)
     _leave_out_removed(db, batch)
-    ids, made = _item_ids(db, team_id, {draft.key: (draft, share.ts)
-                                        for share, draft in batch.shares})  # fmt: skip
+    ids, made = _item_ids(
+        db, team_id, {draft.key: (draft, share.ts) for share, draft in batch.shares}
+    )
     db.conn.executemany(
         items.SHARE_UPSERT,
         [items.share_row(share, ids[draft.key], draft) for share, draft in batch.shares],
@@ -108,8 +132,9 @@ def write_batch(db: Database, batch: ImportBatch) -> int:
     touched |= _replace_edited(db, batch, ids)
     db.conn.executemany(
         "INSERT OR IGNORE INTO reactions (team_id, channel, ts, user, emoji, kind)"
-        " VALUES (?, ?, ?, ?, ?, ?)", [(team_id, *reaction) for reaction in batch.reactions],
-    )  # fmt: skip
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [(team_id, *reaction) for reaction in batch.reactions],
+    )
     touched.update(ids.values())
     for channel, ts in {(r[0], r[1]) for r in batch.reactions}:
         # Every item of a reacted message takes the votes, a learning saved live included.
@@ -121,8 +146,9 @@ def write_batch(db: Database, batch: ImportBatch) -> int:
     now = time.time()
     db.conn.executemany(
         "INSERT OR REPLACE INTO import_files (team_id, path, fingerprint, messages, done_at)"
-        " VALUES (?, ?, ?, ?, ?)", [(team_id, *file, now) for file in batch.files],
-    )  # fmt: skip
+        " VALUES (?, ?, ?, ?, ?)",
+        [(team_id, *file, now) for file in batch.files],
+    )
     return made
 
 
@@ -137,8 +163,9 @@ def _item_ids(
     rows = db.execute(
         "SELECT k.key, COALESCE(i.id, a.item_id) FROM import_keys k"
         " LEFT JOIN items i ON i.team_id = ? AND i.key = k.key"
-        " LEFT JOIN url_aliases a ON a.team_id = ? AND a.key = k.key", [team_id, team_id],
-    )  # fmt: skip
+        " LEFT JOIN url_aliases a ON a.team_id = ? AND a.key = k.key",
+        [team_id, team_id],
+    )
     ids = {str(key): str(item_id) for key, item_id in rows if item_id is not None}
     ms = int(time.time() * 1000)
     new = [(key, draft, ts) for key, (draft, ts) in drafts.items() if key not in ids]
@@ -147,9 +174,11 @@ def _item_ids(
     db.conn.executemany(
         "INSERT INTO items (id, team_id, key, kind, url, title, text, description, site_name,"
         " created_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [(ids[key], team_id, key, d.kind, d.url, d.title, d.text, d.description, d.site_name, ts)
-         for key, d, ts in new],
-    )  # fmt: skip
+        [
+            (ids[key], team_id, key, d.kind, d.url, d.title, d.text, d.description, d.site_name, ts)
+            for key, d, ts in new
+        ],
+    )
     return ids, len(new)
 
 
@@ -172,8 +201,9 @@ def _replace_edited(db: Database, batch: ImportBatch, ids: dict[str, str]) -> se
         for item_id in stale:
             db.execute(
                 "DELETE FROM shares WHERE item_id = ? AND channel = ? AND ts = ?"
-                " AND source = 'message'", [item_id, channel, ts],
-            )  # fmt: skip
+                " AND source = 'message'",
+                [item_id, channel, ts],
+            )
         if (channel, ts) in texts:
             db.execute(
                 "UPDATE shares SET text = ? WHERE team_id = ? AND channel = ? AND ts = ?",

@@ -41,9 +41,19 @@ def upsert_item(db: Database, team_id: str, draft: ItemDraft, ts: str) -> str:
     db.execute(
         "INSERT INTO items (id, team_id, key, kind, url, title, text, description, site_name,"
         " created_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [item_id, team_id, draft.key, draft.kind, draft.url, draft.title, draft.text,
-         draft.description, draft.site_name, ts],
-    )  # fmt: skip
+        [
+            item_id,
+            team_id,
+            draft.key,
+            draft.kind,
+            draft.url,
+            draft.title,
+            draft.text,
+            draft.description,
+            draft.site_name,
+            ts,
+        ],
+    )
     return item_id
 
 
@@ -62,9 +72,22 @@ SHARE_UPSERT = (
 
 def share_row(share: ShareInput, item_id: str, draft: ItemDraft) -> list[object]:
     """The parameters of SHARE_UPSERT for one share."""
-    return [share.team_id, item_id, share.channel, share.ts, ts_seconds(share.ts), share.user,
-            share.text, share.thread_ts, int(share.is_private), share.source, share.saved_by,
-            draft.title, draft.description, draft.site_name]  # fmt: skip
+    return [
+        share.team_id,
+        item_id,
+        share.channel,
+        share.ts,
+        ts_seconds(share.ts),
+        share.user,
+        share.text,
+        share.thread_ts,
+        int(share.is_private),
+        share.source,
+        share.saved_by,
+        draft.title,
+        draft.description,
+        draft.site_name,
+    ]
 
 
 def put_share(db: Database, share: ShareInput, item_id: str, draft: ItemDraft) -> None:
@@ -129,8 +152,11 @@ def remove_message(db: Database, team_id: str, channel: str, ts: str) -> set[str
     touched = items_at(db, team_id, channel, ts)
     args = [team_id, channel, ts]
     # Remembered, so an import of an older export does not bring the message back.
-    db.execute("INSERT OR IGNORE INTO removed_shares (team_id, channel, ts, item_key)"
-               " VALUES (?, ?, ?, '*')", args)  # fmt: skip
+    db.execute(
+        "INSERT OR IGNORE INTO removed_shares (team_id, channel, ts, item_key)"
+        " VALUES (?, ?, ?, '*')",
+        args,
+    )
     db.execute("DELETE FROM shares WHERE team_id = ? AND channel = ? AND ts = ?", args)
     db.execute("DELETE FROM reactions WHERE team_id = ? AND channel = ? AND ts = ?", args)
     refresh_items(db, team_id, touched)
@@ -152,9 +178,15 @@ def save_learning(db: Database, share: ShareInput, draft: ItemDraft, saver: str 
 
 
 def set_reaction(
-    db: Database, team_id: str, channel: str, ts: str, user: str, emoji: str,
-    kind: ReactionKind, present: bool,
-) -> set[str]:  # fmt: skip
+    db: Database,
+    team_id: str,
+    channel: str,
+    ts: str,
+    user: str,
+    emoji: str,
+    kind: ReactionKind,
+    present: bool,
+) -> set[str]:
     """Add or remove one reaction and re-derive the votes and flags of the message's items."""
     args = [team_id, channel, ts, user, emoji]
     touched = items_at(db, team_id, channel, ts)
@@ -163,13 +195,15 @@ def set_reaction(
     if present:
         db.execute(
             "INSERT OR IGNORE INTO reactions (team_id, channel, ts, user, emoji, kind)"
-            " VALUES (?, ?, ?, ?, ?, ?)", [*args, kind],
-        )  # fmt: skip
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [*args, kind],
+        )
     else:
         db.execute(
             "DELETE FROM reactions WHERE team_id = ? AND channel = ? AND ts = ? AND user = ?"
-            " AND emoji = ?", args,
-        )  # fmt: skip
+            " AND emoji = ?",
+            args,
+        )
     refresh_items(db, team_id, touched)
     return touched
 
@@ -179,8 +213,9 @@ def refresh_items(db: Database, team_id: str, item_ids: Iterable[str]) -> None:
     for item_id in item_ids:
         shares = db.execute(
             "SELECT channel, ts, user, text, is_private, title, description, site_name"
-            " FROM shares WHERE item_id = ? ORDER BY at, ts", [item_id],
-        ).fetchall()  # fmt: skip
+            " FROM shares WHERE item_id = ? ORDER BY at, ts",
+            [item_id],
+        ).fetchall()
         if not shares:
             delete_items(db, [item_id])
             continue
@@ -208,9 +243,14 @@ def _sync_marks(db: Database, team_id: str, item_id: str, shares: list[tuple[obj
 
 
 def _apply_marks(
-    db: Database, table: str, who: str, team_id: str, item_id: str,
-    wanted: dict[tuple[str, str], int], sharers: set[str],
-) -> None:  # fmt: skip
+    db: Database,
+    table: str,
+    who: str,
+    team_id: str,
+    item_id: str,
+    wanted: dict[tuple[str, str], int],
+    sharers: set[str],
+) -> None:
     current = {
         (row[0], row[1])
         for row in db.execute(
@@ -218,15 +258,18 @@ def _apply_marks(
         )
     }
     for person, via in current - set(wanted):
-        db.execute(f"DELETE FROM {table} WHERE item_id = ? AND {who} = ? AND via = ?",
-                   [item_id, person, via])  # fmt: skip
+        db.execute(
+            f"DELETE FROM {table} WHERE item_id = ? AND {who} = ? AND via = ?",
+            [item_id, person, via],
+        )
     now = time.time()
     for (person, via), private in wanted.items():
         if (person, via) not in current:
             db.execute(
                 f"INSERT INTO {table} (team_id, item_id, {who}, via, is_private, at)"
-                " VALUES (?, ?, ?, ?, ?, ?)", [team_id, item_id, person, via, private, now],
-            )  # fmt: skip
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                [team_id, item_id, person, via, private, now],
+            )
     for person in sharers:
         db.execute(f"DELETE FROM {table} WHERE item_id = ? AND {who} = ?", [item_id, person])
 

@@ -30,8 +30,9 @@ def due_fetches(db: Database, now: float, limit: int) -> list[tuple[str, str, st
     """(item id, team id, url, attempts so far) of fetches that are due, oldest first."""
     rows = db.execute(
         "SELECT item_id, team_id, url, attempts FROM fetch_queue WHERE due_at <= ?"
-        " ORDER BY due_at LIMIT ?", [now, limit],
-    )  # fmt: skip
+        " ORDER BY due_at LIMIT ?",
+        [now, limit],
+    )
     return [(str(a), str(b), str(c), int(d)) for a, b, c, d in rows]
 
 
@@ -44,8 +45,15 @@ def postpone_fetch(db: Database, item_id: str, due: float, error: str | None) ->
     db.execute("UPDATE items SET fetch_error = ? WHERE id = ?", [error, item_id])
 
 
-FETCHED = ("fetch_status", "fetched_at", "fetch_error", "fetched_title", "fetched_description",
-           "fetched_site_name", "final_url")  # fmt: skip
+FETCHED = (
+    "fetch_status",
+    "fetched_at",
+    "fetch_error",
+    "fetched_title",
+    "fetched_description",
+    "fetched_site_name",
+    "final_url",
+)
 
 
 def record_fetch(db: Database, item_id: str, page: FetchedPage, now: float) -> str | None:
@@ -63,16 +71,25 @@ def record_fetch(db: Database, item_id: str, page: FetchedPage, now: float) -> s
     assignments = ", ".join(f"{column} = ?" for column in FETCHED)
     db.execute(
         f"UPDATE items SET {assignments} WHERE id = ?",
-        [page.status, now, page.error, page.title, page.description, page.site_name,
-         page.final_url, item_id],
-    )  # fmt: skip
+        [
+            page.status,
+            now,
+            page.error,
+            page.title,
+            page.description,
+            page.site_name,
+            page.final_url,
+            item_id,
+        ],
+    )
     kept = item_id
     for url in page.same_page_urls:
         kept = merge_url(db, team_id, kept, url, item_id, redirect=url == page.final_url)
     db.execute(  # the kept item has its page now: no fetch of its own is needed
         "DELETE FROM fetch_queue WHERE item_id = ? AND EXISTS"
-        " (SELECT 1 FROM items WHERE id = ? AND fetch_status IS NOT NULL)", [kept, kept],
-    )  # fmt: skip
+        " (SELECT 1 FROM items WHERE id = ? AND fetch_status IS NOT NULL)",
+        [kept, kept],
+    )
     refresh_items(db, team_id, {kept})
     return kept
 
@@ -118,8 +135,9 @@ def merge_url(
         columns = ", ".join(FETCHED)
         db.execute(
             f"UPDATE items SET ({columns}) = (SELECT {columns} FROM items WHERE id = ?)"
-            " WHERE id = ?", [fetched, keep],
-        )  # fmt: skip
+            " WHERE id = ?",
+            [fetched, keep],
+        )
     _move(db, team_id, keep, drop)
     if keep != named:
         _take_identity(db, team_id, keep, key, keep_page=redirect)
@@ -150,16 +168,20 @@ def _rowid(db: Database, item_id: str) -> int:
 def _move(db: Database, team_id: str, keep: str, drop: str) -> None:
     """Everything of `drop` goes to `keep`; `drop`'s key becomes an alias of `keep`."""
     for table, columns in (
-        ("shares", "team_id, item_id, channel, ts, at, user, text, thread_ts, is_private, source,"
-                   " saved_by, title, description, site_name"),
+        (
+            "shares",
+            "team_id, item_id, channel, ts, at, user, text, thread_ts, is_private, source,"
+            " saved_by, title, description, site_name",
+        ),
         ("votes", "team_id, item_id, voter, via, is_private, at"),
         ("flags", "team_id, item_id, flagger, via, is_private, at"),
-    ):  # fmt: skip
+    ):
         rest = columns.replace("team_id, item_id, ", "")
         db.execute(
             f"INSERT OR IGNORE INTO {table} ({columns}) SELECT team_id, ?, {rest} FROM {table}"
-            " WHERE item_id = ?", [keep, drop],
-        )  # fmt: skip
+            " WHERE item_id = ?",
+            [keep, drop],
+        )
         db.execute(f"DELETE FROM {table} WHERE item_id = ?", [drop])
     key = db.execute("SELECT key FROM items WHERE id = ?", [drop]).fetchone()[0]
     db.execute("UPDATE url_aliases SET item_id = ? WHERE item_id = ?", [keep, drop])
@@ -188,8 +210,9 @@ def links_to_check(db: Database, now: float, since: float, limit: int) -> list[t
         " AND c.at = (SELECT max(at) FROM link_checks WHERE item_id = i.id)"
         " WHERE i.kind = 'link' AND i.url IS NOT NULL AND i.dead = 0"
         " AND EXISTS (SELECT 1 FROM digest_sent d WHERE d.item_id = i.id AND d.at >= ?)"
-        " ORDER BY c.at IS NOT NULL, c.at, i.rowid", [since],
-    )  # fmt: skip
+        " ORDER BY c.at IS NOT NULL, c.at, i.rowid",
+        [since],
+    )
     due = []  # never checked first, then the longest unchecked: nothing starves
     for item_id, url, outcome, at, day in rows:
         weekly = outcome in ("ok", "refused")  # a refused target is not fetched daily

@@ -230,8 +230,12 @@ def _m4_questions_and_search(db: Database) -> None:
     """Questions, their replies and routings, knowledge gaps, and a search index with one
     document per item and visibility (public, or one private channel), replacing items_fts.
     The documents themselves are built when the store opens (see `search_index`)."""
-    for old in ("TRIGGER IF EXISTS items_ai", "TRIGGER IF EXISTS items_ad",
-                "TRIGGER IF EXISTS items_au", "TABLE IF EXISTS items_fts"):  # fmt: skip
+    for old in (
+        "TRIGGER IF EXISTS items_ai",
+        "TRIGGER IF EXISTS items_ad",
+        "TRIGGER IF EXISTS items_au",
+        "TABLE IF EXISTS items_fts",
+    ):
         db.execute(f"DROP {old}")
     for statement in SCHEMA_4.split(";"):
         if statement.strip():
@@ -276,9 +280,13 @@ def _m6_import(db: Database) -> None:
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [
-    _m1_initial, _m2_link_metadata, _m3_digests, _m4_questions_and_search, _m5_learning_pulse,
+    _m1_initial,
+    _m2_link_metadata,
+    _m3_digests,
+    _m4_questions_and_search,
+    _m5_learning_pulse,
     _m6_import,
-]  # fmt: skip
+]
 
 
 def schema_version(db: Database) -> int:

@@ -45,16 +45,35 @@ class OutboxRow:
     expires_at: float | None = None
 
 
-COLUMNS = ("id, team_id, recipient, kind, period_key, round, status, channel, ts, error, payload,"
-           " items, updated_at, claim, created_at, claimed_at, expires_at")  # fmt: skip
+COLUMNS = (
+    "id, team_id, recipient, kind, period_key, round, status, channel, ts, error, payload,"
+    " items, updated_at, claim, created_at, claimed_at, expires_at"
+)
 
 
 def _row(row: tuple[Any, ...]) -> OutboxRow:
     row_id, team, recipient, kind, key, rnd, status, channel, ts, error = row[:10]
     payload, items, updated, claim, created, claimed, expires = row[10:]
     body, chosen = json.loads(payload or "{}"), tuple(json.loads(items or "[]"))
-    return OutboxRow(row_id, team, recipient, kind, key, rnd, status, channel, ts, error, body,
-                     chosen, updated, claim, created, claimed, expires)  # fmt: skip
+    return OutboxRow(
+        row_id,
+        team,
+        recipient,
+        kind,
+        key,
+        rnd,
+        status,
+        channel,
+        ts,
+        error,
+        body,
+        chosen,
+        updated,
+        claim,
+        created,
+        claimed,
+        expires,
+    )
 
 
 def planned_keys(db: Database, team_id: str, now: float) -> dict[tuple[str, str], tuple[int, str]]:
@@ -63,8 +82,9 @@ def planned_keys(db: Database, team_id: str, now: float) -> dict[tuple[str, str]
         "SELECT recipient, period_key, round, status FROM outbox o WHERE team_id = ?"
         " AND created_at >= ? AND round = (SELECT max(round) FROM outbox m"
         " WHERE m.team_id = o.team_id AND m.recipient = o.recipient"
-        " AND m.period_key = o.period_key)", [team_id, now - RECENT_SECONDS],
-    )  # fmt: skip
+        " AND m.period_key = o.period_key)",
+        [team_id, now - RECENT_SECONDS],
+    )
     return {(recipient, key): (rnd, status) for recipient, key, rnd, status in rows}
 
 
@@ -76,11 +96,22 @@ def plan(db: Database, rows: list[dict[str, Any]], now: float) -> int:
             "INSERT OR IGNORE INTO outbox (team_id, recipient, kind, period_key, round, status,"
             " channel, payload, items, credited, expires_at, created_at, updated_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [row["team_id"], row["recipient"], row["kind"], row["period_key"], row["round"],
-             row["status"], row.get("channel"), json.dumps(row.get("payload") or {}),
-             json.dumps(list(row.get("items") or ())), json.dumps(list(row.get("credited") or ())),
-             row.get("expires_at"), now, now],
-        )  # fmt: skip
+            [
+                row["team_id"],
+                row["recipient"],
+                row["kind"],
+                row["period_key"],
+                row["round"],
+                row["status"],
+                row.get("channel"),
+                json.dumps(row.get("payload") or {}),
+                json.dumps(list(row.get("items") or ())),
+                json.dumps(list(row.get("credited") or ())),
+                row.get("expires_at"),
+                now,
+                now,
+            ],
+        )
         added += cursor.rowcount
     return added
 
@@ -116,14 +147,16 @@ def claim(db: Database, row_id: int, token: str, now: float) -> str:
     args = {"id": row_id, "now": now, "token": token}
     dropped = db.execute(
         "UPDATE outbox SET status = 'dropped', payload = NULL, credited = NULL, updated_at = :now"
-        f" WHERE id = :id AND status = 'pending' AND ({UNWANTED})", args,
-    ).rowcount  # fmt: skip
+        f" WHERE id = :id AND status = 'pending' AND ({UNWANTED})",
+        args,
+    ).rowcount
     if dropped:
         return "dropped"
     cursor = db.execute(
         "UPDATE outbox SET status = 'sending', claim = :token, updated_at = :now,"
-        " claimed_at = COALESCE(claimed_at, :now) WHERE id = :id AND status = 'pending'", args,
-    )  # fmt: skip
+        " claimed_at = COALESCE(claimed_at, :now) WHERE id = :id AND status = 'pending'",
+        args,
+    )
     return "claimed" if cursor.rowcount == 1 else "taken"
 
 
@@ -131,8 +164,9 @@ def take_over(db: Database, row_id: int, old: str | None, token: str, now: float
     """A row left in `sending` by a sender that is gone: take its claim, once."""
     cursor = db.execute(
         "UPDATE outbox SET claim = ?, updated_at = ? WHERE id = ? AND status = 'sending'"
-        " AND claim IS ?", [token, now, row_id, old],
-    )  # fmt: skip
+        " AND claim IS ?",
+        [token, now, row_id, old],
+    )
     return cursor.rowcount == 1
 
 
@@ -145,25 +179,29 @@ def mark_sent(db: Database, row_id: int, token: str, channel: str, ts: str, now:
     """
     row = db.execute(
         "SELECT team_id, recipient, kind, items, credited, payload IS NULL FROM outbox"
-        " WHERE id = ? AND status = 'sending' AND claim = ?", [row_id, token],
-    ).fetchone()  # fmt: skip
+        " WHERE id = ? AND status = 'sending' AND claim = ?",
+        [row_id, token],
+    ).fetchone()
     if row is None:
         return "taken"
     team_id, recipient, kind, items, credited, forgotten = row
     db.execute(
         "UPDATE outbox SET status = 'sent', channel = ?, ts = ?, error = NULL, payload = NULL,"
-        " credited = NULL, updated_at = ? WHERE id = ?", [channel, ts, now, row_id],
-    )  # fmt: skip
+        " credited = NULL, updated_at = ? WHERE id = ?",
+        [channel, ts, now, row_id],
+    )
     for item in json.loads(items or "[]"):
         db.execute(
             "INSERT OR IGNORE INTO digest_sent (team_id, recipient, item_id, at)"
-            " VALUES (?, ?, ?, ?)", [team_id, recipient, item, now],
-        )  # fmt: skip
+            " VALUES (?, ?, ?, ?)",
+            [team_id, recipient, item, now],
+        )
     for person in [] if forgotten else json.loads(credited or "[]"):
         db.execute(
             "INSERT OR IGNORE INTO digest_credits (team_id, user_id, channel, ts)"
-            " VALUES (?, ?, ?, ?)", [team_id, person, channel, ts],
-        )  # fmt: skip
+            " VALUES (?, ?, ?, ?)",
+            [team_id, person, channel, ts],
+        )
     if kind == "person" and channel.startswith("D"):
         db.execute(
             "INSERT OR REPLACE INTO dm_channels (team_id, user_id, channel) VALUES (?, ?, ?)",
@@ -178,7 +216,7 @@ def mark_failed(db: Database, row_id: int, token: str, error: str, now: float) -
         "UPDATE outbox SET status = 'failed', error = ?, payload = NULL, credited = NULL,"
         " updated_at = ? WHERE id = ? AND status = 'sending' AND claim = ?",
         [error[:500], now, row_id, token],
-    )  # fmt: skip
+    )
 
 
 def release(db: Database, row_id: int, token: str, error: str | None, now: float) -> None:
@@ -190,8 +228,9 @@ def release(db: Database, row_id: int, token: str, error: str | None, now: float
     )
     db.execute(
         "UPDATE outbox SET status = 'pending', error = ?, claim = NULL, updated_at = ?"
-        " WHERE id = ? AND status = 'sending' AND claim = ?", [error, now, row_id, token],
-    )  # fmt: skip
+        " WHERE id = ? AND status = 'sending' AND claim = ?",
+        [error, now, row_id, token],
+    )
 
 
 def posts_crediting(db: Database, team_id: str, user_id: str) -> list[tuple[str, str]]:
@@ -215,10 +254,14 @@ def forget_recipient(db: Database, team_id: str, user_id: str) -> int:
         f"UPDATE outbox SET payload = NULL WHERE team_id = ? AND status = 'sending' AND {credits}",
         args,
     )
-    for table, column in (("digest_sent", "recipient"), ("dm_channels", "user_id"),
-                          ("digest_credits", "user_id"),
-                          ("activity", "user_id"), ("less_like", "user_id"),
-                          ("digest_clicks", "user_id")):  # fmt: skip
+    for table, column in (
+        ("digest_sent", "recipient"),
+        ("dm_channels", "user_id"),
+        ("digest_credits", "user_id"),
+        ("activity", "user_id"),
+        ("less_like", "user_id"),
+        ("digest_clicks", "user_id"),
+    ):
         db.execute(f"DELETE FROM {table} WHERE team_id = ? AND {column} = ?", args)
     db.execute("DELETE FROM less_like WHERE team_id = ? AND kind = 'sharer' AND value = ?", args)
     return deleted

@@ -22,22 +22,34 @@ def upsert_user(db: Database, user: UserInfo) -> None:
         " tz = COALESCE(excluded.tz, tz), is_admin = excluded.is_admin,"
         " is_owner = excluded.is_owner, is_bot = excluded.is_bot, deleted = excluded.deleted,"
         " updated_at = excluded.updated_at",
-        [user.team_id, user.id, user.name, user.real_name, user.tz, int(user.is_admin),
-         int(user.is_owner), int(user.is_bot), int(user.deleted), time.time()],
-    )  # fmt: skip
+        [
+            user.team_id,
+            user.id,
+            user.name,
+            user.real_name,
+            user.tz,
+            int(user.is_admin),
+            int(user.is_owner),
+            int(user.is_bot),
+            int(user.deleted),
+            time.time(),
+        ],
+    )
 
 
 def get_user(db: Database, team_id: str, user_id: str) -> UserInfo | None:
     """A stored person, or None."""
     row = db.execute(
         "SELECT name, real_name, tz, is_admin, is_owner, is_bot, deleted FROM users"
-        " WHERE team_id = ? AND id = ?", [team_id, user_id],
-    ).fetchone()  # fmt: skip
+        " WHERE team_id = ? AND id = ?",
+        [team_id, user_id],
+    ).fetchone()
     if row is None:
         return None
     name, real_name, tz, admin, owner, bot, deleted = row
-    return UserInfo(team_id, user_id, name, real_name, tz, bool(admin), bool(owner), bool(bot),
-                    bool(deleted))  # fmt: skip
+    return UserInfo(
+        team_id, user_id, name, real_name, tz, bool(admin), bool(owner), bool(bot), bool(deleted)
+    )
 
 
 PERSON_SETTINGS = ("opted_out", "digest", "routing")
@@ -75,22 +87,33 @@ def upsert_channel(db: Database, ch: ChannelInfo) -> None:
         " SET name = COALESCE(excluded.name, name), is_private = excluded.is_private,"
         " is_archived = excluded.is_archived, is_member = excluded.is_member,"
         " is_dm = excluded.is_dm, updated_at = excluded.updated_at",
-        [ch.team_id, ch.id, ch.name, int(ch.is_private), int(ch.is_archived), int(ch.is_member),
-         ch.capture, int(ch.is_dm), time.time()],
-    )  # fmt: skip
+        [
+            ch.team_id,
+            ch.id,
+            ch.name,
+            int(ch.is_private),
+            int(ch.is_archived),
+            int(ch.is_member),
+            ch.capture,
+            int(ch.is_dm),
+            time.time(),
+        ],
+    )
 
 
 def get_channel(db: Database, team_id: str, channel_id: str) -> ChannelInfo | None:
     """A stored channel, or None."""
     row = db.execute(
         "SELECT name, is_private, is_archived, is_member, capture, is_dm FROM channels"
-        " WHERE team_id = ? AND id = ?", [team_id, channel_id],
-    ).fetchone()  # fmt: skip
+        " WHERE team_id = ? AND id = ?",
+        [team_id, channel_id],
+    ).fetchone()
     if row is None:
         return None
     name, private, archived, member, capture, dm = row
-    return ChannelInfo(team_id, channel_id, name, bool(private), bool(archived), bool(member),
-                       capture, bool(dm))  # fmt: skip
+    return ChannelInfo(
+        team_id, channel_id, name, bool(private), bool(archived), bool(member), capture, bool(dm)
+    )
 
 
 def update_channel(db: Database, team_id: str, channel_id: str, **fields: Any) -> None:
@@ -113,24 +136,34 @@ def claim_join_note(db: Database, team_id: str, channel_id: str) -> bool:
     """True exactly once per channel: whoever gets True posts the join note."""
     cursor = db.execute(
         "UPDATE channels SET join_note_at = ? WHERE team_id = ? AND id = ?"
-        " AND join_note_at IS NULL", [time.time(), team_id, channel_id],
-    )  # fmt: skip
+        " AND join_note_at IS NULL",
+        [time.time(), team_id, channel_id],
+    )
     return cursor.rowcount == 1
 
 
 def forget_person(db: Database, team_id: str, user_id: str) -> ForgetResult:
     """Delete everything stored about a person, keeping only their opt-out marker."""
     args = [team_id, user_id]
-    touched = {r[0] for r in db.execute(
-        "SELECT item_id FROM shares WHERE team_id = ? AND (user = ? OR saved_by = ?)",
-        [team_id, user_id, user_id])}  # fmt: skip
-    touched |= {r[0] for r in db.execute(
-        "SELECT item_id FROM votes WHERE team_id = ? AND voter = ?", args)}  # fmt: skip
+    touched = {
+        r[0]
+        for r in db.execute(
+            "SELECT item_id FROM shares WHERE team_id = ? AND (user = ? OR saved_by = ?)",
+            [team_id, user_id, user_id],
+        )
+    }
+    touched |= {
+        r[0] for r in db.execute("SELECT item_id FROM votes WHERE team_id = ? AND voter = ?", args)
+    }
     # Items whose texts name them: refreshed once the name is gone, so no face, document or
     # index keeps it.
-    touched |= {r[0] for r in db.execute(
-        "SELECT item_id FROM shares WHERE team_id = ? AND instr(text, ?) > 0",
-        [team_id, f"<@{user_id}"])}  # fmt: skip
+    touched |= {
+        r[0]
+        for r in db.execute(
+            "SELECT item_id FROM shares WHERE team_id = ? AND instr(text, ?) > 0",
+            [team_id, f"<@{user_id}"],
+        )
+    }
     shares = db.execute("DELETE FROM shares WHERE team_id = ? AND user = ?", args).rowcount
     db.execute("UPDATE shares SET saved_by = NULL WHERE team_id = ? AND saved_by = ?", args)
     db.execute("DELETE FROM reactions WHERE team_id = ? AND user = ?", args)
@@ -141,11 +174,17 @@ def forget_person(db: Database, team_id: str, user_id: str) -> ForgetResult:
     refresh_items(db, team_id, touched)
     questions.forget_person(db, team_id, user_id)
     after = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
-    posts = [BotPost(team_id, ch, ts, credited, kind) for ch, ts, credited, kind in db.execute(
-        "SELECT channel, ts, credited, kind FROM bot_posts WHERE team_id = ? AND credited = ?",
-        args)]  # fmt: skip
-    posts += [BotPost(team_id, ch, ts, user_id, "digest")
-              for ch, ts in outbox.posts_crediting(db, team_id, user_id)]  # fmt: skip
+    posts = [
+        BotPost(team_id, ch, ts, credited, kind)
+        for ch, ts, credited, kind in db.execute(
+            "SELECT channel, ts, credited, kind FROM bot_posts WHERE team_id = ? AND credited = ?",
+            args,
+        )
+    ]
+    posts += [
+        BotPost(team_id, ch, ts, user_id, "digest")
+        for ch, ts in outbox.posts_crediting(db, team_id, user_id)
+    ]
     db.execute("DELETE FROM bot_posts WHERE team_id = ? AND credited = ?", args)
     db.execute("DELETE FROM person_settings WHERE team_id = ? AND user_id = ?", args)
     outbox.forget_recipient(db, team_id, user_id)
@@ -162,12 +201,38 @@ def record_bot_post(db: Database, post: BotPost) -> None:
     )
 
 
-TEAM_TABLES = ("votes", "flags", "shares", "items", "reactions", "users", "person_settings",
-               "channels", "inbox", "bot_posts", "workspaces", "fetch_queue", "url_aliases",
-               "item_terms", "term_df", "outbox", "digest_sent", "dm_channels", "activity",
-               "less_like", "digest_clicks", "digest_credits", "questions", "replies", "routings",
-               "knowledge_gaps", "learning_pulse", "import_files", "import_pending",
-               "removed_shares")  # fmt: skip
+TEAM_TABLES = (
+    "votes",
+    "flags",
+    "shares",
+    "items",
+    "reactions",
+    "users",
+    "person_settings",
+    "channels",
+    "inbox",
+    "bot_posts",
+    "workspaces",
+    "fetch_queue",
+    "url_aliases",
+    "item_terms",
+    "term_df",
+    "outbox",
+    "digest_sent",
+    "dm_channels",
+    "activity",
+    "less_like",
+    "digest_clicks",
+    "digest_credits",
+    "questions",
+    "replies",
+    "routings",
+    "knowledge_gaps",
+    "learning_pulse",
+    "import_files",
+    "import_pending",
+    "removed_shares",
+)
 # link_checks has no team_id: its rows go with their items (delete_items)
 
 
@@ -218,10 +283,16 @@ def teams_with_person(db: Database, user_id: str) -> list[str]:
     """Workspaces with any row about this person."""
     sql = " UNION ".join(
         f"SELECT team_id FROM {table} WHERE {column} = ?"
-        for table, column in (("users", "id"), ("shares", "user"), ("votes", "voter"),
-                              ("flags", "flagger"), ("reactions", "user"),
-                              ("person_settings", "user_id"), ("bot_posts", "credited"))
-    )  # fmt: skip
+        for table, column in (
+            ("users", "id"),
+            ("shares", "user"),
+            ("votes", "voter"),
+            ("flags", "flagger"),
+            ("reactions", "user"),
+            ("person_settings", "user_id"),
+            ("bot_posts", "credited"),
+        )
+    )
     return sorted(row[0] for row in db.execute(sql, [user_id] * 7))
 
 

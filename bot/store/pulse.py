@@ -15,8 +15,9 @@ def claim(db: Database, team_id: str, week: str, channel: str, now: float) -> bo
     """True once per workspace and week: the caller then posts that week's pulse."""
     cursor = db.execute(
         "INSERT OR IGNORE INTO learning_pulse (team_id, week, channel, status, at)"
-        " VALUES (?, ?, ?, 'claimed', ?)", [team_id, week, channel, now],
-    )  # fmt: skip
+        " VALUES (?, ?, ?, 'claimed', ?)",
+        [team_id, week, channel, now],
+    )
     return cursor.rowcount == 1
 
 
@@ -24,8 +25,9 @@ def mark_posted(db: Database, team_id: str, week: str, file_id: str, ts: str | N
     """The week's pulse is in Slack: its file and (when Slack said) its message ts."""
     db.execute(
         "UPDATE learning_pulse SET status = 'posted', file_id = ?, ts = ?"
-        " WHERE team_id = ? AND week = ?", [file_id, ts, team_id, week],
-    )  # fmt: skip
+        " WHERE team_id = ? AND week = ?",
+        [file_id, ts, team_id, week],
+    )
 
 
 def release(db: Database, team_id: str, week: str) -> None:
@@ -40,7 +42,8 @@ def weeks(db: Database, team_id: str) -> list[dict[str, Any]]:
     """Every week recorded for a workspace, oldest first."""
     rows = db.execute(
         "SELECT week, channel, status, file_id, ts FROM learning_pulse WHERE team_id = ?"
-        " ORDER BY week", [team_id],
-    )  # fmt: skip
+        " ORDER BY week",
+        [team_id],
+    )
     keys = ("week", "channel", "status", "file_id", "ts")
     return [dict(zip(keys, row, strict=True)) for row in rows]

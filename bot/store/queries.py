@@ -24,8 +24,9 @@ def export_items(db: Database, team_id: str | None = None) -> Iterator[dict[str,
     items = db.execute(
         "SELECT id, team_id, kind, url, title, description, site_name, created_ts, topics"
         " FROM items"
-        f" {where} ORDER BY CAST(created_ts AS REAL), id", args,
-    ).fetchall()  # fmt: skip
+        f" {where} ORDER BY CAST(created_ts AS REAL), id",
+        args,
+    ).fetchall()
     names: dict[str, dict[str, str]] = {}
     for item_id, team, kind, url, title, description, site, created_ts, topics in items:
         if team not in names:
@@ -33,11 +34,16 @@ def export_items(db: Database, team_id: str | None = None) -> Iterator[dict[str,
         shares = _export_shares(db, item_id, names[team])
         private = [s.pop("_private") for s in shares]
         record: dict[str, Any] = {
-            "id": item_id, "kind": kind, "url": url, "title": title,
+            "id": item_id,
+            "kind": kind,
+            "url": url,
+            "title": title,
             "text": shares[0]["text"] if shares else None,
             "private": all(private),
-            "shares": shares, "votes": _voters(db, item_id), "created_at": iso_utc(created_ts),
-        }  # fmt: skip
+            "shares": shares,
+            "votes": _voters(db, item_id),
+            "created_at": iso_utc(created_ts),
+        }
         record["topics"] = json.loads(topics) if topics else []
         if kind == "question":
             record.update(_answer(db, item_id, names[team]))
@@ -54,10 +60,15 @@ def _export_shares(db: Database, item_id: str, names: dict[str, str]) -> list[di
         [item_id],
     )
     return [
-        {"user": user, "channel": channel or None, "ts": ts,
-         "text": readable(text or "", names.get), "_private": bool(private)}
+        {
+            "user": user,
+            "channel": channel or None,
+            "ts": ts,
+            "text": readable(text or "", names.get),
+            "_private": bool(private),
+        }
         for user, channel, ts, text, private in rows
-    ]  # fmt: skip
+    ]
 
 
 def _answer(db: Database, item_id: str, names: dict[str, str]) -> dict[str, Any]:
@@ -141,8 +152,9 @@ def failed_events(db: Database, limit: int) -> list[dict[str, Any]]:
     """Handled events that ended in an error."""
     rows = db.execute(
         "SELECT seq, team_id, event_id, error, done_at FROM inbox WHERE error IS NOT NULL"
-        " ORDER BY seq LIMIT ?", [limit],
-    )  # fmt: skip
+        " ORDER BY seq LIMIT ?",
+        [limit],
+    )
     keys = ("seq", "team_id", "event_id", "error", "done_at")
     return [dict(zip(keys, row, strict=True)) for row in rows]
 

@@ -77,8 +77,9 @@ def create(
 
 def get(db: Database, question_id: str) -> Question | None:
     """One question by id."""
-    return _question(db.execute(f"SELECT {COLUMNS} FROM questions WHERE id = ?", [question_id])
-                     .fetchone())  # fmt: skip
+    return _question(
+        db.execute(f"SELECT {COLUMNS} FROM questions WHERE id = ?", [question_id]).fetchone()
+    )
 
 
 def at_card(db: Database, team_id: str, channel: str, ts: str) -> Question | None:
@@ -100,14 +101,20 @@ def claim_post(db: Database, question_id: str) -> bool:
 
 
 def mark_posted(
-    db: Database, question_id: str, channel: str, ts: str, private: bool, now: float,
+    db: Database,
+    question_id: str,
+    channel: str,
+    ts: str,
+    private: bool,
+    now: float,
     permalink: str | None = None,
-) -> None:  # fmt: skip
+) -> None:
     """The card is in Slack: the question is open."""
     db.execute(
         "UPDATE questions SET status = 'open', channel = ?, ts = ?, is_private = ?, posted_at = ?,"
-        " permalink = ? WHERE id = ?", [channel, ts, int(private), now, permalink, question_id],
-    )  # fmt: skip
+        " permalink = ? WHERE id = ?",
+        [channel, ts, int(private), now, permalink, question_id],
+    )
 
 
 def mark_unposted(db: Database, question_id: str) -> None:
@@ -125,7 +132,7 @@ def add_reply(db: Database, team_id: str, reply: Reply) -> Question | None:
         " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, channel, ts)"
         " DO UPDATE SET text = excluded.text",
         [team_id, reply.channel, reply.thread_ts, reply.ts, reply.user, reply.text, reply.at],
-    )  # fmt: skip
+    )
     if reply.user != question.asker and question.first_reply_at is None:
         db.execute("UPDATE questions SET first_reply_at = ? WHERE id = ?", [reply.at, question.id])
     if question.best_ts == reply.ts and question.best_text != reply.text:
@@ -141,8 +148,9 @@ def remove_reply(db: Database, team_id: str, channel: str, ts: str) -> Question 
     ).fetchone()
     if row is None:
         return None
-    db.execute("DELETE FROM replies WHERE team_id = ? AND channel = ? AND ts = ?",
-               [team_id, channel, ts])  # fmt: skip
+    db.execute(
+        "DELETE FROM replies WHERE team_id = ? AND channel = ? AND ts = ?", [team_id, channel, ts]
+    )
     question = at_card(db, team_id, channel, row[0])
     if question is not None and question.best_ts == ts:
         unmark_best(db, question.id)
@@ -153,8 +161,9 @@ def reply_at(db: Database, team_id: str, channel: str, ts: str) -> Reply | None:
     """A stored reply by its message."""
     row = db.execute(
         "SELECT channel, thread_ts, ts, user, text, at FROM replies"
-        " WHERE team_id = ? AND channel = ? AND ts = ?", [team_id, channel, ts],
-    ).fetchone()  # fmt: skip
+        " WHERE team_id = ? AND channel = ? AND ts = ?",
+        [team_id, channel, ts],
+    ).fetchone()
     return Reply(*row) if row else None
 
 
@@ -164,7 +173,7 @@ def replies_of(db: Database, question: Question) -> list[Reply]:
         "SELECT channel, thread_ts, ts, user, text, at FROM replies"
         " WHERE team_id = ? AND channel = ? AND thread_ts = ? AND user != ? ORDER BY at, ts",
         [question.team_id, question.channel, question.ts, question.asker],
-    )  # fmt: skip
+    )
     return [Reply(*row) for row in rows]
 
 
@@ -175,8 +184,9 @@ def mark_best(db: Database, question_id: str, reply: Reply, now: float) -> Quest
         return None
     db.execute(
         "UPDATE questions SET status = 'answered', answered_at = COALESCE(answered_at, ?)"
-        " WHERE id = ?", [now, question_id],
-    )  # fmt: skip
+        " WHERE id = ?",
+        [now, question_id],
+    )
     _set_best(db, question, reply)
     return get(db, question_id)
 
@@ -187,10 +197,14 @@ def _set_best(db: Database, question: Question, reply: Reply) -> None:
         [reply.ts, reply.user, reply.text, question.id],
     )
     share = ShareInput(
-        team_id=question.team_id, channel=question.channel or "", ts=question.ts or "",
-        user=None if question.anon else question.asker, text=question.text,
-        is_private=question.is_private, source="ask",
-    )  # fmt: skip
+        team_id=question.team_id,
+        channel=question.channel or "",
+        ts=question.ts or "",
+        user=None if question.anon else question.asker,
+        text=question.text,
+        is_private=question.is_private,
+        source="ask",
+    )
     draft = ItemDraft(kind="question", key=f"question:{question.id}", text=question.text)
     item_id = upsert_item(db, question.team_id, draft, share.ts)
     db.execute("UPDATE questions SET item_id = ? WHERE id = ?", [item_id, question.id])
@@ -205,16 +219,19 @@ def unmark_best(db: Database, question_id: str) -> None:
         return
     db.execute(
         "UPDATE questions SET status = 'open', answered_at = NULL, best_ts = NULL,"
-        " best_user = NULL, best_text = NULL, item_id = NULL WHERE id = ?", [question_id],
-    )  # fmt: skip
+        " best_user = NULL, best_text = NULL, item_id = NULL WHERE id = ?",
+        [question_id],
+    )
     if question.item_id:
         delete_items(db, [question.item_id])
 
 
 def set_chooser(db: Database, question_id: str, channel: str, ts: str) -> None:
     """Where the anonymous asker's private best-answer chooser was posted."""
-    db.execute("UPDATE questions SET chooser_channel = ?, chooser_ts = ? WHERE id = ?",
-               [channel, ts, question_id])  # fmt: skip
+    db.execute(
+        "UPDATE questions SET chooser_channel = ?, chooser_ts = ? WHERE id = ?",
+        [channel, ts, question_id],
+    )
 
 
 def routed_count(db: Database, team_id: str, user_id: str, since: float) -> int:
@@ -233,17 +250,24 @@ def routed_to(db: Database, question_id: str) -> set[str]:
 
 
 def claim_routing(
-    db: Database, team_id: str, question_id: str, user_id: str, round_: int, at: float,
-    cap: int, since: float,
-) -> bool:  # fmt: skip
+    db: Database,
+    team_id: str,
+    question_id: str,
+    user_id: str,
+    round_: int,
+    at: float,
+    cap: int,
+    since: float,
+) -> bool:
     """Count a routing to a person before the DM is sent, if they are under the cap; checked
     and written in one transaction, so two questions at once cannot both slip under it."""
     if routed_count(db, team_id, user_id, since) >= cap:
         return False
     cursor = db.execute(
         "INSERT OR IGNORE INTO routings (team_id, question_id, user_id, round, at)"
-        " VALUES (?, ?, ?, ?, ?)", [team_id, question_id, user_id, round_, at],
-    )  # fmt: skip
+        " VALUES (?, ?, ?, ?, ?)",
+        [team_id, question_id, user_id, round_, at],
+    )
     return cursor.rowcount == 1
 
 
@@ -270,8 +294,9 @@ def open_questions(db: Database, team_id: str, limit: int) -> list[Question]:
     """Open questions, newest first."""
     rows = db.execute(
         f"SELECT {COLUMNS} FROM questions WHERE team_id = ? AND status = 'open'"
-        " ORDER BY posted_at DESC LIMIT ?", [team_id, limit],
-    )  # fmt: skip
+        " ORDER BY posted_at DESC LIMIT ?",
+        [team_id, limit],
+    )
     return [q for q in map(_question, rows) if q is not None]
 
 

@@ -61,8 +61,9 @@ def _private_channel(db: Database, item_id: str) -> str | None:
     """The channel of the item's first share if it has no public share, else None."""
     row = db.execute(
         "SELECT is_private, channel FROM shares WHERE item_id = ? ORDER BY is_private, at, ts"
-        " LIMIT 1", [item_id],
-    ).fetchone()  # fmt: skip
+        " LIMIT 1",
+        [item_id],
+    ).fetchone()
     return str(row[1]) if row and row[0] else None
 
 

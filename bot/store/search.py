@@ -90,9 +90,12 @@ def scopes_for(team_id: str, private_channels: Iterable[str]) -> list[str]:
 
 
 def candidates(
-    db: Database, query: Query, scopes: list[str], limit: int = CANDIDATES,
+    db: Database,
+    query: Query,
+    scopes: list[str],
+    limit: int = CANDIDATES,
     index: str = "search_fts",
-) -> list[tuple[str, float]]:  # fmt: skip
+) -> list[tuple[str, float]]:
     """The newest matching documents in `scopes`: (item id, text relevance), relevance > 0.
 
     Relevance comes from highlight() marks (title hits weigh 4, both saturate, the body is
@@ -122,9 +125,13 @@ def _relevance(title: str, body: str) -> float:
 
 
 def search(
-    db: Database, team_id: str, query: Query, private_channels: Iterable[str], now: float,
+    db: Database,
+    team_id: str,
+    query: Query,
+    private_channels: Iterable[str],
+    now: float,
     limit: int = CANDIDATES,
-) -> list[Hit]:  # fmt: skip
+) -> list[Hit]:
     """Items matching every word, best first: text relevance blended with votes and recency."""
     visible = set(private_channels)
     scopes = scopes_for(team_id, visible)
@@ -155,8 +162,20 @@ def _hit(db: Database, team_id: str, item_id: str, fact: Facts, score: float) ->
     answer, answerer = fact.answer
     if answer:
         answer = readable_text(db, team_id, answer)  # as a person reads it, like the export
-    return Hit(item_id, fact.kind, fact.url, fact.title, text, user, channel, ts, fact.votes,
-               score, answer, answerer)  # fmt: skip
+    return Hit(
+        item_id,
+        fact.kind,
+        fact.url,
+        fact.title,
+        text,
+        user,
+        channel,
+        ts,
+        fact.votes,
+        score,
+        answer,
+        answerer,
+    )
 
 
 def record_gap(db: Database, team_id: str, query: str, at: float | None = None) -> None:

@@ -42,14 +42,19 @@ def desired_docs(db: Database, team_id: str, item_id: str) -> dict[str, Doc]:
     if kind == "question":
         row = db.execute("SELECT best_text FROM questions WHERE item_id = ?", [item_id]).fetchone()
         answer = (row or [""])[0] or ""
-    return docs_for(team_id, title, description, shares, answer,
-                    lambda text: readable_text(db, team_id, text))  # fmt: skip
+    return docs_for(
+        team_id, title, description, shares, answer, lambda text: readable_text(db, team_id, text)
+    )
 
 
 def docs_for(
-    team_id: str, title: str | None, description: str | None, shares: Iterable[Any],
-    answer: str | None, readable: Callable[[str], str],
-) -> dict[str, Doc]:  # fmt: skip
+    team_id: str,
+    title: str | None,
+    description: str | None,
+    shares: Iterable[Any],
+    answer: str | None,
+    readable: Callable[[str], str],
+) -> dict[str, Doc]:
     """An item's documents from its shares (channel, text, is_private), first share first; a
     question's best answer (`answer`, None for other kinds) is in every document."""
     texts: dict[str, list[str]] = {}
@@ -100,8 +105,9 @@ def sync_item(db: Database, team_id: str, item_id: str) -> None:
         rowid = old[0] if old is not None else _new_rowid(db, item_id)
         db.execute(
             "INSERT INTO search_docs (rowid, item_id, team_id, scope, title, body, top)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?)", [rowid, item_id, team_id, scope, *doc, int(top)],
-        )  # fmt: skip
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [rowid, item_id, team_id, scope, *doc, int(top)],
+        )
         _index(db, rowid, doc, scope, top)
 
 
@@ -115,8 +121,10 @@ def _voters(db: Database, item_id: str) -> int:
 
 def _index(db: Database, rowid: int, doc: Doc, scope: str, top: bool) -> None:
     for table in INDEXES if top else INDEXES[:1]:
-        db.execute(f"INSERT INTO {table} (rowid, title, body, scope) VALUES (?, ?, ?, ?)",
-                   [rowid, *doc, scope])  # fmt: skip
+        db.execute(
+            f"INSERT INTO {table} (rowid, title, body, scope) VALUES (?, ?, ?, ?)",
+            [rowid, *doc, scope],
+        )
 
 
 def _unindex(db: Database, rowid: int, doc: Doc, scope: str, top: bool) -> None:
@@ -124,8 +132,9 @@ def _unindex(db: Database, rowid: int, doc: Doc, scope: str, top: bool) -> None:
     for table in INDEXES if top else INDEXES[:1]:
         db.execute(
             f"INSERT INTO {table} ({table}, rowid, title, body, scope)"
-            " VALUES ('delete', ?, ?, ?, ?)", [rowid, *doc, scope],
-        )  # fmt: skip
+            " VALUES ('delete', ?, ?, ?, ?)",
+            [rowid, *doc, scope],
+        )
 
 
 def _new_rowid(db: Database, item_id: str) -> int:
@@ -186,7 +195,7 @@ def well_voted(db: Database, chunk_table: str) -> set[str]:
         f"SELECT v.item_id FROM {chunk_table} c JOIN votes v ON v.item_id = c.item_id"
         " WHERE v.is_private = 0 GROUP BY v.item_id HAVING count(DISTINCT v.voter) >= ?",
         [TOP_VOTES],
-    )  # fmt: skip
+    )
     return {row[0] for row in rows}
 
 
@@ -196,8 +205,9 @@ def drop_docs(db: Database, docs: list[tuple[int, str, str, str, int]]) -> None:
         rows = [d[:4] for d in docs if table == "search_fts" or d[4]]
         db.conn.executemany(
             f"INSERT INTO {table} ({table}, rowid, title, body, scope)"
-            " VALUES ('delete', ?, ?, ?, ?)", rows,
-        )  # fmt: skip
+            " VALUES ('delete', ?, ?, ?, ?)",
+            rows,
+        )
     db.conn.executemany("DELETE FROM search_docs WHERE rowid = ?", [(d[0],) for d in docs])
 
 
@@ -208,8 +218,9 @@ def add_docs(db: Database, docs: list[tuple[int, str, str, str, str, str, int]])
     db.execute("DELETE FROM new_docs")
     db.conn.executemany(
         "INSERT INTO search_docs (rowid, item_id, team_id, scope, title, body, top)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)", docs,
-    )  # fmt: skip
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        docs,
+    )
     db.conn.executemany("INSERT INTO new_docs (rowid) VALUES (?)", [(d[0],) for d in docs])
     for table, where in (("search_fts", ""), ("search_top", " WHERE d.top = 1")):
         db.execute(

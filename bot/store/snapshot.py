@@ -18,7 +18,7 @@ from bot.digest_models import (
     ItemFacts,
     Recipient,
     ShareFact,
-)  # fmt: skip
+)
 from bot.store.help_wanted import help_wanted
 
 WINDOW = "SELECT item_id FROM shares WHERE team_id = :team AND at >= :since AND at < :until"
@@ -46,9 +46,13 @@ def channel_of_vote(via: str) -> str:
 
 
 def load_snapshot(
-    db: Database, team_id: str, since: float, until: float, active_since: float,
+    db: Database,
+    team_id: str,
+    since: float,
+    until: float,
+    active_since: float,
     full: bool = True,
-) -> DigestSnapshot:  # fmt: skip
+) -> DigestSnapshot:
     """Everything one digest run needs, for items shared in [since, until); with `full`
     false, only the recipients and their settings (enough to know who is due)."""
     snap = DigestSnapshot(team_id, since, until)
@@ -65,8 +69,9 @@ def load_snapshot(
     snap.person_topics = _person_topics(db, recent)
     snap.sent = _sent(db, window)
     snap.less_like = _less_like(db, team_id)
-    snap.impact = _impact(db, {"team": team_id, "since": until - IMPACT_DAYS * 86400,
-                               "until": until})  # fmt: skip
+    snap.impact = _impact(
+        db, {"team": team_id, "since": until - IMPACT_DAYS * 86400, "until": until}
+    )
     snap.help_wanted = help_wanted(db, team_id, since, until)
     return snap
 
@@ -75,33 +80,48 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
     shares: dict[str, list[ShareFact]] = defaultdict(list)
     for item_id, channel, at, user, is_private in db.execute(
         f"SELECT item_id, channel, at, user, is_private FROM shares WHERE item_id IN ({WINDOW})"
-        " ORDER BY at, channel", window,
-    ):  # fmt: skip
+        " ORDER BY at, channel",
+        window,
+    ):
         shares[item_id].append(ShareFact(channel, at, user, bool(is_private)))
     public: dict[str, list[str]] = defaultdict(list)
     private: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for item_id, voter, in_private, via in db.execute(
         f"SELECT item_id, voter, is_private, via FROM votes WHERE item_id IN ({WINDOW})"
-        " ORDER BY at, voter", window,
-    ):  # fmt: skip
+        " ORDER BY at, voter",
+        window,
+    ):
         if in_private:
             private[item_id].append((voter, channel_of_vote(via)))
         else:
             public[item_id].append(voter)  # duplicates go below, with dict.fromkeys
-    flags = dict(db.execute(
-        f"SELECT item_id, count(DISTINCT flagger) FROM flags WHERE item_id IN ({WINDOW})"
-        " GROUP BY item_id", window,
-    ).fetchall())  # fmt: skip
+    flags = dict(
+        db.execute(
+            f"SELECT item_id, count(DISTINCT flagger) FROM flags WHERE item_id IN ({WINDOW})"
+            " GROUP BY item_id",
+            window,
+        ).fetchall()
+    )
     found: dict[str, ItemFacts] = {}
     for item_id, kind, title, text, url, topics, dead in db.execute(
         "SELECT id, kind, COALESCE(title, fetched_title), text, COALESCE(final_url, url), topics,"
-        f" dead FROM items WHERE id IN ({WINDOW})", window,
-    ):  # fmt: skip
+        f" dead FROM items WHERE id IN ({WINDOW})",
+        window,
+    ):
         found[item_id] = ItemFacts(
-            item_id, kind, title, text, url, domain_of(url), tuple(json.loads(topics or "[]")),
-            tuple(shares[item_id]), tuple(dict.fromkeys(public[item_id])), tuple(private[item_id]),
-            flags.get(item_id, 0), bool(dead),
-        )  # fmt: skip
+            item_id,
+            kind,
+            title,
+            text,
+            url,
+            domain_of(url),
+            tuple(json.loads(topics or "[]")),
+            tuple(shares[item_id]),
+            tuple(dict.fromkeys(public[item_id])),
+            tuple(private[item_id]),
+            flags.get(item_id, 0),
+            bool(dead),
+        )
     return found
 
 
@@ -118,8 +138,9 @@ def _people(db: Database, recent: dict[str, object]) -> dict[str, Recipient]:
         " LEFT JOIN person_settings ps ON ps.team_id = :team AND ps.user_id = a.id"
         " LEFT JOIN dm_channels dm ON dm.team_id = :team AND dm.user_id = a.id"
         " WHERE COALESCE(ps.opted_out, 0) = 0 AND COALESCE(u.is_bot, 0) = 0"
-        " AND COALESCE(u.deleted, 0) = 0", recent,
-    )  # fmt: skip
+        " AND COALESCE(u.deleted, 0) = 0",
+        recent,
+    )
     return {
         uid: Recipient(uid, cadence or "weekly", tz, dm, bool(had))
         for uid, cadence, tz, dm, had in rows
@@ -131,8 +152,9 @@ def _channels(db: Database, team_id: str) -> tuple[dict[str, ChannelFacts], dict
     names: dict[str, str] = {}
     for cid, name, private, archived, member, dm, digest in db.execute(
         "SELECT id, name, is_private, is_archived, is_member, is_dm, digest FROM channels"
-        " WHERE team_id = ?", [team_id],
-    ):  # fmt: skip
+        " WHERE team_id = ?",
+        [team_id],
+    ):
         if name:
             names[cid] = name
         if member and not archived and not dm:
@@ -146,16 +168,18 @@ def _trust_edges(db: Database, recent: dict[str, object]) -> dict[str, dict[str,
         "SELECT v.voter, s.user, count(*) FROM votes v INDEXED BY votes_at"
         " JOIN shares s ON s.item_id = v.item_id"
         " WHERE v.team_id = :team AND v.at >= :since AND v.is_private = 0 AND s.is_private = 0"
-        " AND s.user IS NOT NULL AND s.user != v.voter GROUP BY v.voter, s.user", recent,
-    ):  # fmt: skip
+        " AND s.user IS NOT NULL AND s.user != v.voter GROUP BY v.voter, s.user",
+        recent,
+    ):
         edges[voter][sharer] += count
     for replier, author in db.execute(
         "SELECT r.user, p.user FROM shares r JOIN shares p ON p.team_id = r.team_id"
         " AND p.channel = r.channel AND p.ts = r.thread_ts WHERE r.team_id = :team"
         " AND r.at >= :since AND r.is_private = 0 AND r.thread_ts IS NOT NULL"
         " AND r.ts != r.thread_ts AND r.user IS NOT NULL AND p.user IS NOT NULL"
-        " AND r.user != p.user", recent,
-    ):  # fmt: skip
+        " AND r.user != p.user",
+        recent,
+    ):
         edges[replier][author] += REPLY_WEIGHT
         edges[author][replier] += REPLY_WEIGHT
     return {person: dict(weights) for person, weights in edges.items()}
@@ -165,8 +189,9 @@ def _person_channels(db: Database, recent: dict[str, object]) -> dict[str, set[s
     found: dict[str, set[str]] = defaultdict(set)
     for user, channel in db.execute(
         "SELECT DISTINCT user, channel FROM shares WHERE team_id = :team AND at >= :since"
-        " AND is_private = 0 AND user IS NOT NULL", recent,
-    ):  # fmt: skip
+        " AND is_private = 0 AND user IS NOT NULL",
+        recent,
+    ):
         found[user].add(channel)
     for voter, via in db.execute(
         "SELECT voter, via FROM votes INDEXED BY votes_at WHERE team_id = :team AND at >= :since"
@@ -188,8 +213,9 @@ def _person_topics(db: Database, recent: dict[str, object]) -> dict[str, set[str
         " UNION ALL SELECT v.voter, i.topics FROM votes v INDEXED BY votes_at"
         " JOIN items i ON i.id = v.item_id"
         " WHERE v.team_id = :team AND v.at >= :since AND v.is_private = 0"
-        " AND i.topics IS NOT NULL AND i.topics != '[]'", recent,
-    ):  # fmt: skip
+        " AND i.topics IS NOT NULL AND i.topics != '[]'",
+        recent,
+    ):
         if topics not in parsed:
             parsed[topics] = json.loads(topics)
         found[user].update(parsed[topics])
@@ -200,8 +226,9 @@ def _sent(db: Database, window: dict[str, object]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = defaultdict(set)
     for recipient, item_id in db.execute(
         "SELECT recipient, item_id FROM digest_sent WHERE team_id = :team"
-        f" AND item_id IN ({WINDOW})", window,
-    ):  # fmt: skip
+        f" AND item_id IN ({WINDOW})",
+        window,
+    ):
         found[recipient].add(item_id)
     return dict(found)
 
@@ -223,8 +250,9 @@ def _impact(db: Database, week: dict[str, object]) -> dict[str, tuple[int, int]]
         " FROM votes v INDEXED BY votes_at JOIN shares s ON s.item_id = v.item_id"
         " AND s.is_private = 0 AND s.user IS NOT NULL WHERE v.team_id = :team"
         " AND v.at >= :since AND v.at < :until AND v.is_private = 0 AND v.voter != s.user"
-        " GROUP BY s.user", week,
-    )  # fmt: skip
+        " GROUP BY s.user",
+        week,
+    )
     return {user: (people, votes) for user, people, votes in rows}
 
 

@@ -27,18 +27,22 @@ def sharing(db: Database, team_id: str | None, window: Window) -> dict[str, int]
         "SELECT count(DISTINCT s.item_id), count(DISTINCT s.user),"
         " count(DISTINCT CASE WHEN i.kind = 'learning' THEN s.item_id END)"
         " FROM shares s JOIN items i ON i.id = s.item_id"
-        f" WHERE s.at >= ? AND s.at < ? AND i.kind != 'question'{where}", [*window, *args],
-    ).fetchone()  # fmt: skip
+        f" WHERE s.at >= ? AND s.at < ? AND i.kind != 'question'{where}",
+        [*window, *args],
+    ).fetchone()
     return {"items_shared": row[0], "sharers": row[1], "learnings": row[2]}
 
 
 def votes(db: Database, team_id: str | None, window: Window) -> int:
     """Useful votes given in the window: one per voter and item."""
     where, args = _team("team_id", team_id)
-    return int(db.execute(
-        f"SELECT count(*) FROM (SELECT DISTINCT item_id, voter FROM votes"
-        f" WHERE at >= ? AND at < ?{where})", [*window, *args],
-    ).fetchone()[0])  # fmt: skip
+    return int(
+        db.execute(
+            f"SELECT count(*) FROM (SELECT DISTINCT item_id, voter FROM votes"
+            f" WHERE at >= ? AND at < ?{where})",
+            [*window, *args],
+        ).fetchone()[0]
+    )
 
 
 def active_learners(db: Database, team_id: str | None, window: Window) -> int:
@@ -62,8 +66,9 @@ def reuse(db: Database, team_id: str | None, window: Window) -> int:
     where, args = _team("v.team_id", team_id)
     voted = db.execute(
         f"SELECT DISTINCT v.team_id, v.item_id, v.voter, v.via FROM votes v"
-        f" WHERE v.at >= ? AND v.at < ?{where}", [*window, *args],
-    ).fetchall()  # fmt: skip
+        f" WHERE v.at >= ? AND v.at < ?{where}",
+        [*window, *args],
+    ).fetchall()
     crossed: set[str] = set()
     places: dict[str, set[str]] = {}
     for team, item_id, voter, via in voted:
@@ -102,8 +107,9 @@ def questions(db: Database, team_id: str | None, window: Window) -> dict[str, An
     where, args = _team("team_id", team_id)
     rows = db.execute(
         "SELECT posted_at, first_reply_at, answered_at FROM questions"
-        f" WHERE posted_at >= ? AND posted_at < ?{where}", [*window, *args],
-    ).fetchall()  # fmt: skip
+        f" WHERE posted_at >= ? AND posted_at < ?{where}",
+        [*window, *args],
+    ).fetchall()
     count = len(rows)
     replied = [(r[1] - r[0]) / 60 for r in rows if r[1] is not None]
     best = [(r[2] - r[0]) / 60 for r in rows if r[2] is not None]
@@ -123,10 +129,12 @@ def _median(values: list[float]) -> float | None:
 def answered(db: Database, team_id: str | None, window: Window) -> int:
     """Questions whose best answer was chosen in the window."""
     where, args = _team("team_id", team_id)
-    return int(db.execute(
-        f"SELECT count(*) FROM questions WHERE answered_at >= ? AND answered_at < ?{where}",
-        [*window, *args],
-    ).fetchone()[0])  # fmt: skip
+    return int(
+        db.execute(
+            f"SELECT count(*) FROM questions WHERE answered_at >= ? AND answered_at < ?{where}",
+            [*window, *args],
+        ).fetchone()[0]
+    )
 
 
 def digests(db: Database, team_id: str | None, window: Window) -> dict[str, int]:
@@ -134,8 +142,9 @@ def digests(db: Database, team_id: str | None, window: Window) -> dict[str, int]
     where, args = _team("team_id", team_id)
     sent = db.execute(
         "SELECT count(*) FROM outbox WHERE status = 'sent' AND updated_at >= ?"
-        f" AND updated_at < ?{where}", [*window, *args],
-    ).fetchone()[0]  # fmt: skip
+        f" AND updated_at < ?{where}",
+        [*window, *args],
+    ).fetchone()[0]
     clicks = db.execute(
         f"SELECT count(*) FROM digest_clicks WHERE at >= ? AND at < ?{where}", [*window, *args]
     ).fetchone()[0]
@@ -149,8 +158,9 @@ def gaps(
     where, args = _team("team_id", team_id)
     rows = db.execute(
         f"SELECT query, count(*) AS n FROM knowledge_gaps WHERE at >= ? AND at < ?{where}"
-        " GROUP BY query ORDER BY n DESC, query LIMIT ?", [*window, *args, limit],
-    )  # fmt: skip
+        " GROUP BY query ORDER BY n DESC, query LIMIT ?",
+        [*window, *args, limit],
+    )
     return [{"query": str(q), "count": int(n)} for q, n in rows]
 
 
@@ -161,14 +171,14 @@ def per_person(db: Database, team_id: str | None, window: Window) -> list[dict[s
     counts: dict[str, dict[str, int]] = {}
     queries = {
         "shares": f"SELECT user, count(*) FROM shares WHERE at >= ? AND at < ?{where}"
-                  " AND user IS NOT NULL GROUP BY user",
+        " AND user IS NOT NULL GROUP BY user",
         "votes_given": f"SELECT voter, count(DISTINCT item_id) FROM votes WHERE at >= ?"
-                       f" AND at < ?{where} GROUP BY voter",
+        f" AND at < ?{where} GROUP BY voter",
         "questions": f"SELECT asker, count(*) FROM questions WHERE posted_at >= ?"
-                     f" AND posted_at < ?{where} AND anon = 0 GROUP BY asker",
+        f" AND posted_at < ?{where} AND anon = 0 GROUP BY asker",
         "best_answers": f"SELECT best_user, count(*) FROM questions WHERE answered_at >= ?"
-                        f" AND answered_at < ?{where} AND best_user IS NOT NULL GROUP BY best_user",
-    }  # fmt: skip
+        f" AND answered_at < ?{where} AND best_user IS NOT NULL GROUP BY best_user",
+    }
     for figure, sql in queries.items():
         for user, n in db.execute(sql, [*window, *args]):
             counts.setdefault(user, {k: 0 for k in queries})[figure] = int(n)
@@ -181,8 +191,15 @@ def weekly_series(db: Database, team_id: str | None, weeks: list[Window]) -> lis
     for window in weeks:
         shared = sharing(db, team_id, window)["items_shared"]
         asked = questions(db, team_id, window)["questions"]
-        series.append({"start": window[0], "shares": shared, "votes": votes(db, team_id, window),
-                       "questions": asked, "answers": answered(db, team_id, window)})  # fmt: skip
+        series.append(
+            {
+                "start": window[0],
+                "shares": shared,
+                "votes": votes(db, team_id, window),
+                "questions": asked,
+                "answers": answered(db, team_id, window),
+            }
+        )
     return series
 
 
@@ -193,8 +210,9 @@ def flows(db: Database, team_id: str | None, window: Window) -> list[dict[str, A
     where, args = _team("v.team_id", team_id)
     rows = db.execute(
         "SELECT v.team_id, v.item_id, v.voter, min(v.via) FROM votes v"
-        f" WHERE v.at >= ? AND v.at < ?{where} GROUP BY v.item_id, v.voter", [*window, *args],
-    ).fetchall()  # fmt: skip
+        f" WHERE v.at >= ? AND v.at < ?{where} GROUP BY v.item_id, v.voter",
+        [*window, *args],
+    ).fetchall()
     homes: dict[tuple[str, str], tuple[str, bool] | None] = {}
     places: dict[str, list[tuple[str, bool]]] = {}
     flow: dict[tuple[str, str], int] = {}
@@ -221,8 +239,9 @@ def _places(db: Database, item_id: str) -> list[tuple[str, bool]]:
     """The channels that shared an item, first share first, with whether each is private."""
     rows = db.execute(
         "SELECT channel, max(is_private) FROM shares WHERE item_id = ? AND channel != ''"
-        " GROUP BY channel ORDER BY min(at)", [item_id],
-    )  # fmt: skip
+        " GROUP BY channel ORDER BY min(at)",
+        [item_id],
+    )
     return [(str(channel), bool(private)) for channel, private in rows]
 
 

@@ -27,7 +27,7 @@ from bot.models import (
     ReactionKind,
     ShareInput,
     UserInfo,
-)  # fmt: skip
+)
 from bot.store import items, links, people, queries, search_index
 from bot.store.ask_actions import AskActions
 from bot.store.digest_actions import DigestActions
@@ -186,12 +186,19 @@ class Store(DigestActions, AskActions, ReviewActions, HomeActions, StatsActions,
         return await self._write(items.save_learning, share, draft, saver)
 
     async def set_reaction(
-        self, team_id: str, channel: str, ts: str, user: str, emoji: str,
-        kind: ReactionKind, present: bool,
-    ) -> set[str]:  # fmt: skip
+        self,
+        team_id: str,
+        channel: str,
+        ts: str,
+        user: str,
+        emoji: str,
+        kind: ReactionKind,
+        present: bool,
+    ) -> set[str]:
         """Record a reaction added or removed; votes and flags follow from it."""
-        return await self._write(items.set_reaction, team_id, channel, ts, user, emoji, kind,
-                                 present)  # fmt: skip
+        return await self._write(
+            items.set_reaction, team_id, channel, ts, user, emoji, kind, present
+        )
 
     async def flag_message(self, team_id: str, channel: str, ts: str, flagger: str) -> bool:
         """Flag what one message shared (the private shortcut); False if it shared nothing."""
@@ -363,8 +370,9 @@ class Store(DigestActions, AskActions, ReviewActions, HomeActions, StatsActions,
 def _shares_at(db: Database, team_id: str, channel: str, ts: str) -> list[dict[str, Any]]:
     rows = db.execute(
         "SELECT item_id, user, text, source, is_private, thread_ts FROM shares"
-        " WHERE team_id = ? AND channel = ? AND ts = ?", [team_id, channel, ts],
-    )  # fmt: skip
+        " WHERE team_id = ? AND channel = ? AND ts = ?",
+        [team_id, channel, ts],
+    )
     keys = ("item_id", "user", "text", "source", "is_private", "thread_ts")
     return [dict(zip(keys, row, strict=True)) for row in rows]
 

@@ -26,17 +26,27 @@ from handlers.actions.shortcuts import (
 )
 
 ACTIONS = {
-    "forget_me_confirm": handle_forget_confirm, "forget_me_cancel": handle_forget_cancel,
-    "digest_useful": handle_digest_useful, "digest_less": handle_digest_less,
-    "digest_settings": handle_digest_settings, "digest_cadence_weekly": handle_digest_cadence,
-    "digest_cadence_daily": handle_digest_cadence, "digest_cadence_off": handle_digest_cadence,
-    "find_more": handle_find_more, "ask_post": handle_ask_post, "ask_cancel": handle_ask_cancel,
+    "forget_me_confirm": handle_forget_confirm,
+    "forget_me_cancel": handle_forget_cancel,
+    "digest_useful": handle_digest_useful,
+    "digest_less": handle_digest_less,
+    "digest_settings": handle_digest_settings,
+    "digest_cadence_weekly": handle_digest_cadence,
+    "digest_cadence_daily": handle_digest_cadence,
+    "digest_cadence_off": handle_digest_cadence,
+    "find_more": handle_find_more,
+    "ask_post": handle_ask_post,
+    "ask_cancel": handle_ask_cancel,
     "ask_choose_best": handle_ask_choose_best,
-    "flags_restore": handle_flags_restore, "flags_remove": handle_flags_remove,
+    "flags_restore": handle_flags_restore,
+    "flags_remove": handle_flags_remove,
     **HOME_ACTIONS,
-}  # fmt: skip
-SHORTCUTS = {"save_to_serendip": handle_save_shortcut, "flag_for_review": handle_flag_shortcut,
-             "mark_best_answer": handle_best_answer_shortcut}  # fmt: skip
+}
+SHORTCUTS = {
+    "save_to_serendip": handle_save_shortcut,
+    "flag_for_review": handle_flag_shortcut,
+    "mark_best_answer": handle_best_answer_shortcut,
+}
 
 
 def register(app: AsyncApp) -> None:

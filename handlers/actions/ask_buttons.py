@@ -27,9 +27,15 @@ async def _own_question(body: dict[str, Any], value: str, store: Store) -> Quest
 
 
 async def handle_ask_post(
-    ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], action: dict[str, Any],
-    store: Store, client: AsyncWebClient, config: Config, later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
+    later: Later,
+) -> None:
     """The asker saw the suggestions and still wants to ask: post and route the question."""
     await ack()
     question = await _own_question(body, str(action.get("value") or ""), store)
@@ -41,9 +47,12 @@ async def handle_ask_post(
 
 
 async def handle_ask_cancel(
-    ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], action: dict[str, Any],
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    action: dict[str, Any],
     store: Store,
-) -> None:  # fmt: skip
+) -> None:
     """A suggestion answered it: the question is not posted."""
     await ack()
     question = await _own_question(body, str(action.get("value") or ""), store)
@@ -56,17 +65,23 @@ async def handle_ask_cancel(
 
 
 async def handle_ask_choose_best(
-    ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], action: dict[str, Any],
-    store: Store, client: AsyncWebClient, later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    later: Later,
+) -> None:
     """The anonymous asker picked the best answer in their private list."""
     await ack()
     question_id, _, reply_ts = str(action.get("value") or "").partition("|")
     question = await _own_question(body, question_id, store)
     reply = (
         await store.reply_at(question.team_id, question.channel or "", reply_ts)
-        if question is not None else None
-    )  # fmt: skip
+        if question is not None
+        else None
+    )
     if question is None or reply is None:
         await respond(response_type="ephemeral", text="That reply or question is gone.")
         return

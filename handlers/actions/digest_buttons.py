@@ -75,8 +75,11 @@ async def handle_digest_less(
     now = time.time()
     found = await store.less_like(team, user, _value(body), now)
     await store.record_click(team, user, _value(body), "less", now)
-    text = ("Got it: you will see less from that site and that person in your digests."
-            if found else "This item is no longer stored.")  # fmt: skip
+    text = (
+        "Got it: you will see less from that site and that person in your digests."
+        if found
+        else "This item is no longer stored."
+    )
     await _tell(respond, text=text)
 
 

@@ -16,9 +16,15 @@ from handlers.replying import reply_when_ready
 
 
 async def handle_find_more(
-    ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], action: dict[str, Any],
-    store: Store, client: AsyncWebClient, context: dict[str, Any], later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    context: dict[str, Any],
+    later: Later,
+) -> None:
     """Show the next page of the same search in place of this one."""
     await ack()
     parsed = parse_more(str(action.get("value") or ""))

@@ -56,9 +56,14 @@ async def _remove(store: Store, team_id: str, item_id: str) -> str:
 
 
 async def _review_press(
-    respond: AsyncRespond, body: dict[str, Any], store: Store, client: AsyncWebClient,
-    config: Config, team_id: str, change: Change,
-) -> None:  # fmt: skip
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
+    team_id: str,
+    change: Change,
+) -> None:
     """An admin's press: make the change, then show the list again under what it did."""
     if (pressed := await _admin_press(respond, body, client, config)) is None:
         return
@@ -69,9 +74,15 @@ async def _review_press(
 
 
 async def handle_flags_restore(
-    ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store,
-    client: AsyncWebClient, config: Config, context: dict[str, Any], later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
+    context: dict[str, Any],
+    later: Later,
+) -> None:
     """ "Restore": clear an item's flags so digests and search show it again."""
     await ack()
     team_id = str(context["team_id"])
@@ -79,9 +90,15 @@ async def handle_flags_restore(
 
 
 async def handle_flags_remove(
-    ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store,
-    client: AsyncWebClient, config: Config, context: dict[str, Any], later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
+    context: dict[str, Any],
+    later: Later,
+) -> None:
     """ "Remove": delete a flagged item with everything hanging off it."""
     await ack()
     team_id = str(context["team_id"])

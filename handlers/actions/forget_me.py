@@ -15,9 +15,15 @@ from bot.store import Store
 
 
 async def handle_forget_confirm(
-    ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store,
-    client: AsyncWebClient, context: dict[str, Any], inbox: InboxWorker, later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    context: dict[str, Any],
+    inbox: InboxWorker,
+    later: Later,
+) -> None:
     """The person confirmed: delete everything about them (one chat.delete per post crediting
     them: after answering Slack) and say what went."""
     await ack()
@@ -26,9 +32,13 @@ async def handle_forget_confirm(
 
 
 async def _forget(
-    respond: AsyncRespond, store: Store, client: AsyncWebClient, inbox: InboxWorker,
-    team_id: str, user_id: str,
-) -> None:  # fmt: skip
+    respond: AsyncRespond,
+    store: Store,
+    client: AsyncWebClient,
+    inbox: InboxWorker,
+    team_id: str,
+    user_id: str,
+) -> None:
     await inbox.catch_up()  # so nothing they shared before is stored after
     result, deleted = await forget(store, client, team_id, user_id)
     await respond(

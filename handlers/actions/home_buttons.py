@@ -42,9 +42,13 @@ async def _may_record(store: Store, team_id: str, user_id: str) -> bool:
 
 
 async def handle_home_cadence(
-    ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
-    context: dict[str, Any], later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    context: dict[str, Any],
+    later: Later,
+) -> None:
     """A digest cadence button: weekly, daily or off."""
     team_id, user_id, cadence = await _pressed(ack, body, context)
     notice = None
@@ -56,9 +60,13 @@ async def handle_home_cadence(
 
 
 async def handle_home_routing(
-    ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
-    context: dict[str, Any], later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    context: dict[str, Any],
+    later: Later,
+) -> None:
     """The question routing switch: on or off."""
     team_id, user_id, wanted = await _pressed(ack, body, context)
     notice = None
@@ -70,18 +78,27 @@ async def handle_home_routing(
 
 
 async def handle_home_opt(
-    ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
-    context: dict[str, Any], inbox: InboxWorker, later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    context: dict[str, Any],
+    inbox: InboxWorker,
+    later: Later,
+) -> None:
     """Opt out, or back in (this one works for people who opted out: it is how they return)."""
     team_id, user_id, wanted = await _pressed(ack, body, context)
     later.run(_opt(store, client, inbox, team_id, user_id, wanted), "home-opt")
 
 
 async def _opt(
-    store: Store, client: AsyncWebClient, inbox: InboxWorker, team_id: str, user_id: str,
+    store: Store,
+    client: AsyncWebClient,
+    inbox: InboxWorker,
+    team_id: str,
+    user_id: str,
     wanted: str,
-) -> None:  # fmt: skip
+) -> None:
     notice = OPT_NOTICES.get(wanted)
     if notice is not None:
         await inbox.catch_up()  # act after the messages sent before the press, like /serendip
@@ -90,9 +107,13 @@ async def _opt(
 
 
 async def handle_home_delete_learning(
-    ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
-    context: dict[str, Any], later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    context: dict[str, Any],
+    later: Later,
+) -> None:
     """Delete one of the presser's own learnings (it removes data, so opted-out people may)."""
     team_id, user_id, item_id = await _pressed(ack, body, context)
     deleted = await store.delete_learning(team_id, user_id, item_id)
@@ -101,9 +122,12 @@ async def handle_home_delete_learning(
 
 
 async def handle_home_search(
-    ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
+    ack: AsyncAck,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
     context: dict[str, Any],
-) -> None:  # fmt: skip
+) -> None:
     """Open the search modal (its submission is handled in handlers/views/find.py)."""
     await _pressed(ack, body, context)
     # One call, and it must come within 3 seconds of the press (the trigger expires).
@@ -111,17 +135,24 @@ async def handle_home_search(
 
 
 async def handle_home_forget(
-    ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
+    ack: AsyncAck,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
     context: dict[str, Any],
-) -> None:  # fmt: skip
+) -> None:
     """ "Delete my data": ask for confirmation in a modal before deleting anything."""
     await _pressed(ack, body, context)
     await client.views_open(trigger_id=body["trigger_id"], view=build_forget_modal())
 
 
 HOME_ACTIONS = {
-    "home_cadence_weekly": handle_home_cadence, "home_cadence_daily": handle_home_cadence,
-    "home_cadence_off": handle_home_cadence, "home_routing": handle_home_routing,
-    "home_opt": handle_home_opt, "home_delete_learning": handle_home_delete_learning,
-    "home_search": handle_home_search, "home_forget": handle_home_forget,
-}  # fmt: skip
+    "home_cadence_weekly": handle_home_cadence,
+    "home_cadence_daily": handle_home_cadence,
+    "home_cadence_off": handle_home_cadence,
+    "home_routing": handle_home_routing,
+    "home_opt": handle_home_opt,
+    "home_delete_learning": handle_home_delete_learning,
+    "home_search": handle_home_search,
+    "home_forget": handle_home_forget,
+}

@@ -24,9 +24,15 @@ def _where(shortcut: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
 
 
 async def handle_save_shortcut(
-    ack: AsyncAck, respond: AsyncRespond, shortcut: dict[str, Any], store: Store,
-    client: AsyncWebClient, context: dict[str, Any], inbox: InboxWorker, later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    shortcut: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    context: dict[str, Any],
+    inbox: InboxWorker,
+    later: Later,
+) -> None:
     """Save any message as a learning credited to its author; the saver's save is a vote."""
     await ack()
     work = _save(respond, shortcut, store, client, context["team_id"], inbox)
@@ -34,9 +40,13 @@ async def handle_save_shortcut(
 
 
 async def _save(
-    respond: AsyncRespond, shortcut: dict[str, Any], store: Store, client: AsyncWebClient,
-    team_id: str, inbox: InboxWorker,
-) -> None:  # fmt: skip
+    respond: AsyncRespond,
+    shortcut: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    inbox: InboxWorker,
+) -> None:
     await inbox.catch_up()  # the message may have arrived a moment ago
     channel, ts, message = _where(shortcut)
     saver = str(shortcut["user"]["id"])
@@ -44,43 +54,65 @@ async def _save(
         await respond(response_type="ephemeral", text="You opted out, so nothing was saved.")
         return
     item = await save_message_as_learning(
-        store, client, team_id, channel, ts, saver=saver, message=message or None,
+        store,
+        client,
+        team_id,
+        channel,
+        ts,
+        saver=saver,
+        message=message or None,
         saver_votes=True,
-    )  # fmt: skip
+    )
     text = (
-        "Saved to Serendip as a learning." if item
+        "Saved to Serendip as a learning."
+        if item
         else "This message can't be saved: its channel, its author or its `!nda` mark keeps it out."
-    )  # fmt: skip
+    )
     await respond(response_type="ephemeral", text=text)
 
 
 async def handle_flag_shortcut(
-    ack: AsyncAck, respond: AsyncRespond, shortcut: dict[str, Any], store: Store,
-    context: dict[str, Any], inbox: InboxWorker, later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    shortcut: dict[str, Any],
+    store: Store,
+    context: dict[str, Any],
+    inbox: InboxWorker,
+    later: Later,
+) -> None:
     """Flag what a message shared, privately: only admins' review sees the flag."""
     await ack()
     later.run(_flag(respond, shortcut, store, context["team_id"], inbox), "flag-shortcut")
 
 
 async def _flag(
-    respond: AsyncRespond, shortcut: dict[str, Any], store: Store, team_id: str,
+    respond: AsyncRespond,
+    shortcut: dict[str, Any],
+    store: Store,
+    team_id: str,
     inbox: InboxWorker,
-) -> None:  # fmt: skip
+) -> None:
     await inbox.catch_up()  # the message may have arrived a moment ago
     channel, ts, _ = _where(shortcut)
     flagged = await store.flag_message(team_id, channel, ts, str(shortcut["user"]["id"]))
     text = (
         "Thanks, flagged for review. Only the admins' review sees it."
-        if flagged else "Serendip has not captured anything from this message."
-    )  # fmt: skip
+        if flagged
+        else "Serendip has not captured anything from this message."
+    )
     await respond(response_type="ephemeral", text=text)
 
 
 async def handle_best_answer_shortcut(
-    ack: AsyncAck, respond: AsyncRespond, shortcut: dict[str, Any], store: Store,
-    client: AsyncWebClient, context: dict[str, Any], inbox: InboxWorker, later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    shortcut: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    context: dict[str, Any],
+    inbox: InboxWorker,
+    later: Later,
+) -> None:
     """The asker marks a reply as the best answer (privately, so anonymous askers may too)."""
     await ack()
     work = _mark_best(respond, shortcut, store, client, context["team_id"], inbox)
@@ -88,16 +120,21 @@ async def handle_best_answer_shortcut(
 
 
 async def _mark_best(
-    respond: AsyncRespond, shortcut: dict[str, Any], store: Store, client: AsyncWebClient,
-    team_id: str, inbox: InboxWorker,
-) -> None:  # fmt: skip
+    respond: AsyncRespond,
+    shortcut: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    inbox: InboxWorker,
+) -> None:
     await inbox.catch_up()  # the reply may have arrived a moment ago
     channel, ts, message = _where(shortcut)
     thread_ts = message.get("thread_ts")
     question = (
         await store.question_at_card(team_id, channel, thread_ts)
-        if isinstance(thread_ts, str) and thread_ts != ts else None
-    )  # fmt: skip
+        if isinstance(thread_ts, str) and thread_ts != ts
+        else None
+    )
     if question is None:
         text = "Use this on a reply in the thread of a question asked with `/ask`."
     elif question.asker != str(shortcut["user"]["id"]):
@@ -108,9 +145,12 @@ async def _mark_best(
 
 
 async def _best_of(
-    store: Store, client: AsyncWebClient, team_id: str, question: Question,
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    question: Question,
     message: dict[str, Any],
-) -> str:  # fmt: skip
+) -> str:
     """Mark the reply a message makes, if it may be kept at all."""
     reply = await store.reply_at(team_id, question.channel or "", str(message["ts"]))
     if reply is None:

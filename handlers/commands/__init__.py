@@ -9,8 +9,12 @@ from handlers.commands.find import handle_find
 from handlers.commands.serendip import handle_serendip
 from handlers.commands.til import handle_til
 
-COMMANDS = {"/serendip": handle_serendip, "/til": handle_til, "/ask": handle_ask,
-            "/find": handle_find}  # fmt: skip
+COMMANDS = {
+    "/serendip": handle_serendip,
+    "/til": handle_til,
+    "/ask": handle_ask,
+    "/find": handle_find,
+}
 
 
 def register(app: AsyncApp) -> None:

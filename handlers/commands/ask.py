@@ -32,9 +32,14 @@ def parse_ask(text: str) -> tuple[str, bool]:
 
 
 async def handle_ask(
-    ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], store: Store,
-    client: AsyncWebClient, config: Config, later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    command: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
+    later: Later,
+) -> None:
     """Keep the question, then suggest what may already answer it, or post and route it."""
     text, anon = parse_ask(str(command.get("text") or ""))
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
@@ -55,9 +60,12 @@ async def handle_ask(
 
 
 async def _suggest_or_post(
-    store: Store, client: AsyncWebClient, config: Config, respond: AsyncRespond,
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
+    respond: AsyncRespond,
     question_id: str,
-) -> None:  # fmt: skip
+) -> None:
     """Show what may already answer the question (it then waits), or post it at once."""
     question = await store.question(question_id)
     if question is None:

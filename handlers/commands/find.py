@@ -19,9 +19,13 @@ USAGE = 'Usage: `/find words` (quote a phrase: `/find "feature flags"`).'
 
 
 async def handle_find(
-    ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], store: Store,
-    client: AsyncWebClient, later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    command: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    later: Later,
+) -> None:
     """Answer privately with the best matches the person may see, five at a time."""
     text = str(command.get("text") or "").strip()
     if not any(ch.isalnum() for ch in text):

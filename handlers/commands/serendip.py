@@ -26,9 +26,15 @@ CHANNEL_REF = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 
 
 async def handle_serendip(
-    ack: AsyncAck, command: dict[str, Any], store: Store, client: AsyncWebClient,
-    config: Config, inbox: InboxWorker, respond: AsyncRespond, later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    command: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
+    inbox: InboxWorker,
+    respond: AsyncRespond,
+    later: Later,
+) -> None:
     """Answer `/serendip [subcommand]` with an ephemeral reply."""
     words = str(command.get("text") or "").split()
     name = words[0].lower() if words else "help"
@@ -95,8 +101,9 @@ async def _routing(store: Store, team_id: str, user: str, args: list[str]) -> di
     choice = args[0].lower() if args else ""
     if choice not in ("on", "off") or len(args) > 1:
         current = "on" if await store.routing(team_id, user) else "off"
-        return build_ephemeral(f"Question routing is *{current}* for you. "
-                               "Usage: `/serendip routing on|off`")  # fmt: skip
+        return build_ephemeral(
+            f"Question routing is *{current}* for you. Usage: `/serendip routing on|off`"
+        )
     await store.set_routing(team_id, user, choice == "on")
     if choice == "off":
         return build_ephemeral("Serendip will no longer send you questions to answer.")
@@ -109,9 +116,13 @@ CHANNEL_SETTINGS = {"capture": ("on", "off"), "digest": ("weekly", "off")}
 
 
 async def _channel_setting(
-    command: dict[str, Any], what: str, args: list[str], store: Store, client: AsyncWebClient,
+    command: dict[str, Any],
+    what: str,
+    args: list[str],
+    store: Store,
+    client: AsyncWebClient,
     config: Config,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     choices = CHANNEL_SETTINGS[what]
     setting = args[0].lower() if args else ""
     if setting not in choices:

@@ -21,8 +21,10 @@ from handlers.capture import fetch_time, message_drafts
 from handlers.lookup import channel_info, person_name
 
 MAX_TIL = 4000
-NOT_POSTED = ("I could not post your learning here (invite me with `/invite @serendip`); it "
-              "is saved all the same.")  # fmt: skip
+NOT_POSTED = (
+    "I could not post your learning here (invite me with `/invite @serendip`); it "
+    "is saved all the same."
+)
 
 
 def til_ts(now: float) -> str:
@@ -31,9 +33,14 @@ def til_ts(now: float) -> str:
 
 
 async def handle_til(
-    ack: AsyncAck, respond: AsyncRespond, command: dict[str, Any], store: Store,
-    client: AsyncWebClient, config: Config, later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    command: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
+    later: Later,
+) -> None:
     """Store the learning (always: it is an explicit act), confirm, then post its card."""
     text = str(command.get("text") or "").strip()
     if not text:
@@ -51,8 +58,15 @@ async def handle_til(
     private = (
         bool(channel_id) and (await channel_info(store, client, team_id, channel_id)).is_private
     )
-    share = ShareInput(team_id, channel_id, til_ts(time.time()), str(command.get("user_id")),
-                       text, private, source="til")  # fmt: skip
+    share = ShareInput(
+        team_id,
+        channel_id,
+        til_ts(time.time()),
+        str(command.get("user_id")),
+        text,
+        private,
+        source="til",
+    )
     # Stored before the acknowledgement: once Slack shows it went through, it is kept.
     drafts = message_drafts(share, parse_message(text), learning=True)
     await store.save_message(share, drafts, fetch_time(config))
@@ -73,8 +87,9 @@ async def _post_card(
     """Post the card; the learning then lives at the card, so reactions on it are votes."""
     name = await person_name(store, client, share.team_id, share.user or "")
     try:
-        answer = await client.chat_postMessage(channel=share.channel,
-                                               **build_til_card(share.text, name))  # fmt: skip
+        answer = await client.chat_postMessage(
+            channel=share.channel, **build_til_card(share.text, name)
+        )
     except SlackApiError:
         await respond(build_ephemeral(NOT_POSTED))
         return

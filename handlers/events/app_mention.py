@@ -12,10 +12,14 @@ from handlers.capture import capture_message, fetch_time
 
 
 async def handle_app_mention(
-    event: dict[str, Any], store: Store, client: AsyncWebClient, config: Config,
+    event: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
     context: dict[str, Any],
-) -> None:  # fmt: skip
+) -> None:
     """Capture a message that mentions the bot, exactly as if it came as `message`."""
     channel = str(event.get("channel", ""))
-    await capture_message(store, client, context["team_id"], channel, event,
-                          fetch_at=fetch_time(config))  # fmt: skip
+    await capture_message(
+        store, client, context["team_id"], channel, event, fetch_at=fetch_time(config)
+    )

@@ -14,17 +14,27 @@ from handlers.capture import CAPTURED_SUBTYPES, capture_message, fetch_time, is_
 
 
 async def handle_message(
-    event: dict[str, Any], store: Store, client: AsyncWebClient, config: Config,
+    event: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
     context: dict[str, Any],
-) -> None:  # fmt: skip
+) -> None:
     """Route a message event by subtype; unknown subtypes are acknowledged and ignored."""
     team_id, channel = context["team_id"], str(event.get("channel", ""))
     subtype = event.get("subtype")
     if event.get("channel_type") == "im":
         await _direct_message(event, client)
     elif subtype in CAPTURED_SUBTYPES:
-        await capture_message(store, client, team_id, channel, event, event.get("channel_type"),
-                              fetch_at=fetch_time(config))  # fmt: skip
+        await capture_message(
+            store,
+            client,
+            team_id,
+            channel,
+            event,
+            event.get("channel_type"),
+            fetch_at=fetch_time(config),
+        )
         await note_reply(store, client, team_id, channel, event)
     elif subtype == "message_changed" and isinstance(event.get("message"), dict):
         await _changed(event, store, client, team_id, channel, fetch_time(config))
@@ -34,9 +44,13 @@ async def handle_message(
 
 
 async def _changed(
-    event: dict[str, Any], store: Store, client: AsyncWebClient, team_id: str, channel: str,
+    event: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    channel: str,
     fetch_at: float | None,
-) -> None:  # fmt: skip
+) -> None:
     message = event["message"]
     previous = event.get("previous_message")
     if not message.get("ts") and isinstance(previous, dict) and previous.get("ts"):
@@ -47,9 +61,15 @@ async def _changed(
         return
     await note_reply(store, client, team_id, channel, message)
     await capture_message(
-        store, client, team_id, channel, message, event.get("channel_type"), edited=True,
+        store,
+        client,
+        team_id,
+        channel,
+        message,
+        event.get("channel_type"),
+        edited=True,
         fetch_at=fetch_at,
-    )  # fmt: skip
+    )
 
 
 async def _direct_message(event: dict[str, Any], client: AsyncWebClient) -> None:

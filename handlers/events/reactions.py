@@ -20,14 +20,25 @@ def reaction_kind(config: Config, emoji: str) -> ReactionKind | None:
 
 
 async def _apply(
-    event: dict[str, Any], store: Store, client: AsyncWebClient, config: Config,
-    team_id: str, present: bool,
-) -> None:  # fmt: skip
+    event: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
+    team_id: str,
+    present: bool,
+) -> None:
     item, user = event.get("item") or {}, event.get("user")
     emoji = str(event.get("reaction", "")).split("::", 1)[0]
     if emoji in config.answer_emoji and item.get("type") == "message" and isinstance(user, str):
-        await answer_reaction(store, client, team_id, str(item.get("channel", "")),
-                              str(item.get("ts", "")), user, present)  # fmt: skip
+        await answer_reaction(
+            store,
+            client,
+            team_id,
+            str(item.get("channel", "")),
+            str(item.get("ts", "")),
+            user,
+            present,
+        )
     kind = reaction_kind(config, str(event.get("reaction", "")))
     if kind is None or item.get("type") != "message" or not isinstance(user, str):
         return
@@ -42,17 +53,23 @@ async def _apply(
 
 
 async def handle_reaction_added(
-    event: dict[str, Any], store: Store, client: AsyncWebClient, config: Config,
+    event: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
     context: dict[str, Any],
-) -> None:  # fmt: skip
+) -> None:
     """A useful reaction votes, a flag flags, a bookmark saves the message as a learning, and
     the asker's answer emoji marks a best answer."""
     await _apply(event, store, client, config, context["team_id"], present=True)
 
 
 async def handle_reaction_removed(
-    event: dict[str, Any], store: Store, client: AsyncWebClient, config: Config,
+    event: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    config: Config,
     context: dict[str, Any],
-) -> None:  # fmt: skip
+) -> None:
     """Taking a reaction back takes back its vote or flag (a saved learning stays)."""
     await _apply(event, store, client, config, context["team_id"], present=False)

@@ -23,9 +23,13 @@ def _query(view: dict[str, Any]) -> str:
 
 
 async def handle_find_submission(
-    ack: AsyncAck, body: dict[str, Any], view: dict[str, Any], store: Store,
-    client: AsyncWebClient, context: dict[str, Any],
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    context: dict[str, Any],
+) -> None:
     """Search, and answer by updating the modal with the results (or saying there are none)."""
     team_id, user_id, text = str(context["team_id"]), str(body["user"]["id"]), _query(view)
     if not any(c.isalnum() for c in text):

@@ -16,14 +16,20 @@ from handlers.home_blocks import forgotten_notice
 
 
 async def handle_forget_submission(
-    ack: AsyncAck, body: dict[str, Any], store: Store, client: AsyncWebClient,
-    context: dict[str, Any], inbox: InboxWorker, later: Later,
-) -> None:  # fmt: skip
+    ack: AsyncAck,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    context: dict[str, Any],
+    inbox: InboxWorker,
+    later: Later,
+) -> None:
     """Confirmed: close the modal, then delete everything about the person (as forget-me
     does: one chat.delete per post crediting them) and show Home with what went."""
     await ack()
-    later.run(_forget(store, client, inbox, str(context["team_id"]), str(body["user"]["id"])),
-              "forget")  # fmt: skip
+    later.run(
+        _forget(store, client, inbox, str(context["team_id"]), str(body["user"]["id"])), "forget"
+    )
 
 
 async def _forget(

@@ -20,9 +20,15 @@ from typing import Any
 import aiohttp
 
 FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-)  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+)
 LISTENING = re.compile(r"DevTools listening on (ws://127\.0\.0\.1:\d+/\S+)")
 START_TIMEOUT = 30.0
 CALL_TIMEOUT = 20.0
@@ -71,8 +77,13 @@ class Page:
         """Load a page in a window of this size, and wait for its load event."""
         self.events.clear()
         self._loaded.clear()
-        await self.call("Emulation.setDeviceMetricsOverride", width=width, height=height,
-                        deviceScaleFactor=1, mobile=mobile)  # fmt: skip
+        await self.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=mobile,
+        )
         await self.call("Page.navigate", url=url)
         await asyncio.wait_for(self._loaded.wait(), CALL_TIMEOUT)
         await asyncio.sleep(0.2)  # late console messages and log entries
@@ -83,7 +94,9 @@ class Page:
         for event in self.events:
             params = event.get("params", {})
             if event.get("method") == "Runtime.consoleAPICalled" and params["type"] in (
-                "error", "assert"):  # fmt: skip
+                "error",
+                "assert",
+            ):
                 found.append(" ".join(str(a.get("value", a)) for a in params["args"]))
             elif event.get("method") == "Runtime.exceptionThrown":
                 found.append(str(params["exceptionDetails"].get("text")))
@@ -98,8 +111,12 @@ class Page:
 
     async def screenshot(self, clip: dict[str, float]) -> bytes:
         """A PNG of one area of the page (document coordinates)."""
-        shot = await self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
-                               clip={**clip, "scale": 1})  # fmt: skip
+        shot = await self.call(
+            "Page.captureScreenshot",
+            format="png",
+            captureBeyondViewport=True,
+            clip={**clip, "scale": 1},
+        )
         return base64.b64decode(shot["data"])
 
 
@@ -107,9 +124,14 @@ class Page:
 async def chromium(executable: str, profile: Path) -> AsyncIterator[Page]:
     """Start Chromium (fresh profile, off the network) and hand out its first tab."""
     proc = await asyncio.create_subprocess_exec(
-        executable, *FLAGS, f"--user-data-dir={profile}", "--remote-debugging-port=0",
-        "about:blank", stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+        executable,
+        *FLAGS,
+        f"--user-data-dir={profile}",
+        "--remote-debugging-port=0",
+        "about:blank",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
     drain: asyncio.Task[None] | None = None
     try:
         browser_url = await asyncio.wait_for(_listening(proc), START_TIMEOUT)

@@ -48,8 +48,9 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_python_dash_m_bot() -> None:
-    result = subprocess.run([sys.executable, "-m", "bot", "--version"], capture_output=True,
-                            text=True, check=True)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "--version"], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == f"serendip {__version__}"
 
 
@@ -70,8 +71,19 @@ def test_export_csv_to_file(db: Path, tmp_path: Path) -> None:
     out = tmp_path / "items.csv"
     assert main(["export", "--format", "csv", "-o", str(out)]) == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text())))
-    assert list(rows[0]) == ["id", "kind", "url", "title", "text", "channel", "user", "shares",
-                             "votes", "created_at", "private"]  # fmt: skip
+    assert list(rows[0]) == [
+        "id",
+        "kind",
+        "url",
+        "title",
+        "text",
+        "channel",
+        "user",
+        "shares",
+        "votes",
+        "created_at",
+        "private",
+    ]
     assert (rows[0]["shares"], rows[0]["votes"], rows[0]["private"]) == ("1", "1", "false")
 
 
@@ -99,18 +111,25 @@ def test_backup(db: Path, tmp_path: Path) -> None:
         (["run", "--http"], {}, "SLACK_BOT_TOKEN"),
         (["run", "--http"], {"SLACK_BOT_TOKEN": "xoxb-1"}, "SLACK_SIGNING_SECRET"),
         (["run"], {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "x"}, "PORT"),
-        (["run", "--port", "99999"], {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"},
-         "--port"),
+        (
+            ["run", "--port", "99999"],
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"},
+            "--port",
+        ),
         (["forget", "robert'); DROP TABLE"], {}, "not a Slack user id"),
         (["backup", "cli.db"], {}, "exists already"),
         (["export"], {"SERENDIP_DB": "/nonexistent/none.db"}, "no database"),
         (["export"], {"SERENDIP_TZ": "Nowhere/City"}, "SERENDIP_TZ"),
     ],
-)  # fmt: skip
+)
 def test_errors_are_one_line(
-    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
-    argv: list[str], env: dict[str, str], needle: str,
-) -> None:  # fmt: skip
+    db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    env: dict[str, str],
+    needle: str,
+) -> None:
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     assert main(argv) == 2
@@ -118,8 +137,9 @@ def test_errors_are_one_line(
     assert needle in err and "\n" not in err and "Traceback" not in err
 
 
-def test_secret_never_printed(db: Path, monkeypatch: pytest.MonkeyPatch,
-                              capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_secret_never_printed(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxp-wrong-kind-secret")
     assert main(["export"]) == 2
     captured = capsys.readouterr()
@@ -138,8 +158,9 @@ def test_unwritable_output_is_one_line(db: Path, capsys: pytest.CaptureFixture[s
     assert "No such file" in err and "\n" not in err
 
 
-def test_not_a_serendip_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_not_a_serendip_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     garbage, other = tmp_path / "garbage.db", tmp_path / "other.db"
     garbage.write_bytes(b"this is not sqlite at all" * 100)
@@ -155,8 +176,9 @@ def test_not_a_serendip_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     conn.close()
 
 
-def test_env_file_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                           capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_env_file_not_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".env").write_bytes(b"PORT=\xff\xfe3000\n")
     assert main(["export"]) == 1
@@ -164,8 +186,9 @@ def test_env_file_not_utf8(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
     assert "not UTF-8" in err and "\n" not in err
 
 
-def test_port_in_use_is_one_line(db: Path, monkeypatch: pytest.MonkeyPatch,
-                                 capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
+def test_port_in_use_is_one_line(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     import socket
 
     with socket.socket() as busy:

@@ -84,8 +84,14 @@ async def test_send_posts_then_sends_nothing_twice(db: Path) -> None:
         for uid in ("U1", "U2", "U3"):
             slack.add_user(uid)
         slack.add_channel("C1", name="general", members=["U1", "U2", "U3"], bot_member=True)
-        config = load_config({"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url,
-                              "SERENDIP_SEND_RATE": "6000"}, dotenv=None)  # fmt: skip
+        config = load_config(
+            {
+                "SLACK_BOT_TOKEN": slack.bot_token,
+                "SLACK_API_URL": slack.api_url,
+                "SERENDIP_SEND_RATE": "6000",
+            },
+            dotenv=None,
+        )
         first = await digest_send(config, str(db), True, False)
         assert first.startswith("planned 4 digests") and "sent 4" in first
         assert "sent 0" in await digest_send(config, str(db), True, False)

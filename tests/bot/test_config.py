@@ -34,17 +34,29 @@ def test_dotenv_read_and_environment_wins(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("PORT", "abc"), ("PORT", "70000"), ("SERENDIP_TZ", "Mars/Olympus"),
-     ("SERENDIP_DIGEST_DAY", "someday"), ("SERENDIP_DIGEST_HOUR", "25"),
-     ("SERENDIP_FETCH_LINKS", "maybe"), ("SERENDIP_ADMINS", "U1,not-an-id"),
-     ("SLACK_BOT_TOKEN", "xoxp-user-token"), ("SLACK_APP_TOKEN", "xoxb-wrong"),
-     ("SLACK_API_URL", "ftp://x"), ("SERENDIP_LOG_LEVEL", "LOUD"),
-     ("SERENDIP_RETENTION_DAYS", "-1"), ("SERENDIP_FETCH_DELAY", "soon"),
-     ("SERENDIP_FETCH_ALLOW", "10.0.0.0/99:notaport"), ("SERENDIP_FETCH_ALLOW", "::::"),
-     ("SERENDIP_FETCH_ALLOW", "intranet:0"), ("SERENDIP_FETCH_ALLOW", "a b"),
-     ("SERENDIP_USEFUL_EMOJI", "thumbs up"), ("SLACK_API_URL", "http://a b/"),
-     ("SLACK_API_URL", "http://[::1/")],
-)  # fmt: skip
+    [
+        ("PORT", "abc"),
+        ("PORT", "70000"),
+        ("SERENDIP_TZ", "Mars/Olympus"),
+        ("SERENDIP_DIGEST_DAY", "someday"),
+        ("SERENDIP_DIGEST_HOUR", "25"),
+        ("SERENDIP_FETCH_LINKS", "maybe"),
+        ("SERENDIP_ADMINS", "U1,not-an-id"),
+        ("SLACK_BOT_TOKEN", "xoxp-user-token"),
+        ("SLACK_APP_TOKEN", "xoxb-wrong"),
+        ("SLACK_API_URL", "ftp://x"),
+        ("SERENDIP_LOG_LEVEL", "LOUD"),
+        ("SERENDIP_RETENTION_DAYS", "-1"),
+        ("SERENDIP_FETCH_DELAY", "soon"),
+        ("SERENDIP_FETCH_ALLOW", "10.0.0.0/99:notaport"),
+        ("SERENDIP_FETCH_ALLOW", "::::"),
+        ("SERENDIP_FETCH_ALLOW", "intranet:0"),
+        ("SERENDIP_FETCH_ALLOW", "a b"),
+        ("SERENDIP_USEFUL_EMOJI", "thumbs up"),
+        ("SLACK_API_URL", "http://a b/"),
+        ("SLACK_API_URL", "http://[::1/"),
+    ],
+)
 def test_malformed_setting_names_itself(name: str, value: str) -> None:
     with pytest.raises(ConfigError) as info:
         load_config({name: value}, dotenv=None)
@@ -54,10 +66,14 @@ def test_malformed_setting_names_itself(name: str, value: str) -> None:
 
 def test_lists_and_switches() -> None:
     config = load_config(
-        {"SERENDIP_ADMINS": "U1, W2", "SERENDIP_USEFUL_EMOJI": ":tada:,rocket",
-         "SERENDIP_FETCH_LINKS": "off", "SLACK_API_URL": "http://127.0.0.1:9/api"},
+        {
+            "SERENDIP_ADMINS": "U1, W2",
+            "SERENDIP_USEFUL_EMOJI": ":tada:,rocket",
+            "SERENDIP_FETCH_LINKS": "off",
+            "SLACK_API_URL": "http://127.0.0.1:9/api",
+        },
         dotenv=None,
-    )  # fmt: skip
+    )
     assert config.admins == {"U1", "W2"}
     assert config.useful_emoji == {"tada", "rocket"}
     assert config.fetch_links is False

@@ -11,16 +11,27 @@ from bot.store import Store
 
 
 def body(event: dict[str, object], event_id: str) -> str:
-    return json.dumps({"type": "event_callback", "team_id": "T1", "event_id": event_id,
-                       "event": event})  # fmt: skip
+    return json.dumps(
+        {"type": "event_callback", "team_id": "T1", "event_id": event_id, "event": event}
+    )
 
 
 def test_partition_keys_follow_the_message() -> None:
     message = {"type": "message", "channel": "C1", "ts": "1.0"}
-    edit = {"type": "message", "subtype": "message_changed", "channel": "C1", "ts": "9.0",
-            "message": {"ts": "1.0"}}  # fmt: skip
-    deletion = {"type": "message", "subtype": "message_deleted", "channel": "C1", "ts": "9.1",
-                "deleted_ts": "1.0"}  # fmt: skip
+    edit = {
+        "type": "message",
+        "subtype": "message_changed",
+        "channel": "C1",
+        "ts": "9.0",
+        "message": {"ts": "1.0"},
+    }
+    deletion = {
+        "type": "message",
+        "subtype": "message_deleted",
+        "channel": "C1",
+        "ts": "9.1",
+        "deleted_ts": "1.0",
+    }
     reaction = {"type": "reaction_added", "user": "U1", "item": {"channel": "C1", "ts": "1.0"}}
     keys = {partition_key(body(e, "E")) for e in (message, edit, deletion, reaction)}
     assert keys == {"C1:1.0"}
@@ -41,8 +52,9 @@ async def test_events_of_one_channel_run_in_order(store: Store) -> None:
 
     for n in range(6):
         for channel in ("C1", "C2"):
-            await store.enqueue_event("T1", f"E{channel}{n}", body({"channel": channel, "n": n},
-                                                                   "x"))  # fmt: skip
+            await store.enqueue_event(
+                "T1", f"E{channel}{n}", body({"channel": channel, "n": n}, "x")
+            )
     worker = InboxWorker(store, dispatch)
     worker.start()
     await worker.drain()

@@ -32,11 +32,17 @@ def _data(store: Store) -> dict[str, object]:
 
 def test_self_contained_responsive_and_escaped(store: Store) -> None:
     store.write_sync(_rows)
-    store.write_sync(lambda db: db.execute(
-        "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
-        [HOSTILE, NOW - 3600]))  # fmt: skip
-    store.write_sync(lambda db: db.execute("UPDATE channels SET name = ? WHERE id = 'C2'",
-                                           ['<img src=x onerror=alert(1)>']))  # fmt: skip
+    store.write_sync(
+        lambda db: db.execute(
+            "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
+            [HOSTILE, NOW - 3600],
+        )
+    )
+    store.write_sync(
+        lambda db: db.execute(
+            "UPDATE channels SET name = ? WHERE id = 'C2'", ["<img src=x onerror=alert(1)>"]
+        )
+    )
     html = render_html(_data(store), NOW)
     assert html.startswith("<!doctype html>") and '<meta name="viewport"' in html
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
@@ -94,7 +100,7 @@ def test_cli_report(
     for args, code, words in (
         (["report", "--html", "x.html", "--days", "0"], 2, "--days must be between 1 and 3650"),
         (["report", "--html", "no/such/folder/x.html"], 1, "No such file or directory"),
-    ):  # fmt: skip
+    ):
         assert main(args) == code
         err = capsys.readouterr().err
         assert err.startswith("serendip: ") and words in err and err.count("\n") == 1

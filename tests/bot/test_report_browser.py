@@ -39,9 +39,12 @@ CHARTS = """JSON.stringify({
 
 def _report(store: Store, folder: Path) -> Path:
     store.write_sync(_rows)
-    store.write_sync(lambda db: db.execute(
-        "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
-        ["<script>console.error('injected')</script>", NOW - 3600]))  # fmt: skip
+    store.write_sync(
+        lambda db: db.execute(
+            "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
+            ["<script>console.error('injected')</script>", NOW - 3600],
+        )
+    )
     data = store.read_sync(report_data, None, NOW, 7, 15)
     path = folder / "report.html"
     path.write_text(render_html(data, NOW), encoding="utf-8")

@@ -41,9 +41,19 @@ def test_many_links_are_capped_not_fatal() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["TIL python has walrus", "til: x", "*TIL* something", "_TIL_ x", "  TIL", "Til — x",
-     "I learned #til today", "note #learned", "see <#C123|til>", "<#C9|LEARNED> yes"],
-)  # fmt: skip
+    [
+        "TIL python has walrus",
+        "til: x",
+        "*TIL* something",
+        "_TIL_ x",
+        "  TIL",
+        "Til — x",
+        "I learned #til today",
+        "note #learned",
+        "see <#C123|til>",
+        "<#C9|LEARNED> yes",
+    ],
+)
 def test_learnings(text: str) -> None:
     assert parse_message(text).learning
 

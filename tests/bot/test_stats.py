@@ -25,30 +25,47 @@ def _rows(db: Database) -> None:
     for uid, name in users:
         db.execute("INSERT INTO users (team_id, id, name) VALUES ('T1', ?, ?)", [uid, name])
     for cid, name, private in (("C1", "eng", 0), ("C2", "data", 0), ("G1", "leads", 1)):
-        db.execute("INSERT INTO channels (team_id, id, name, is_private) VALUES ('T1', ?, ?, ?)",
-                   [cid, name, private])  # fmt: skip
+        db.execute(
+            "INSERT INTO channels (team_id, id, name, is_private) VALUES ('T1', ?, ?, ?)",
+            [cid, name, private],
+        )
     items = [("i1", "link"), ("i2", "learning"), ("i3", "link"), ("iq", "question")]
     for item_id, kind in items:
-        db.execute("INSERT INTO items (id, team_id, key, kind, created_ts) VALUES"
-                   " (?, 'T1', ?, ?, '0')", [item_id, item_id, kind])  # fmt: skip
-    shares = [("i1", "C1", NOW - DAY, "U1", 0), ("i1", "C2", NOW - 2 * DAY, "U2", 0),
-              ("i2", "C1", NOW - 3 * DAY, "U2", 0), ("i3", "C1", NOW - 10 * DAY, "U3", 0),
-              ("iq", "C1", NOW - DAY + 1, "U1", 0),
-              ("i2", "G1", NOW - 3 * DAY, "U1", 1)]  # fmt: skip
+        db.execute(
+            "INSERT INTO items (id, team_id, key, kind, created_ts) VALUES (?, 'T1', ?, ?, '0')",
+            [item_id, item_id, kind],
+        )
+    shares = [
+        ("i1", "C1", NOW - DAY, "U1", 0),
+        ("i1", "C2", NOW - 2 * DAY, "U2", 0),
+        ("i2", "C1", NOW - 3 * DAY, "U2", 0),
+        ("i3", "C1", NOW - 10 * DAY, "U3", 0),
+        ("iq", "C1", NOW - DAY + 1, "U1", 0),
+        ("i2", "G1", NOW - 3 * DAY, "U1", 1),
+    ]
     for item_id, channel, at, user, private in shares:
         db.execute(
             "INSERT INTO shares (team_id, item_id, channel, ts, at, user, is_private, source)"
-            " VALUES ('T1', ?, ?, ?, ?, ?, ?, 'message')", [item_id, channel, f"{at:.6f}", at,
-                                                            user, private],
-        )  # fmt: skip
-    votes = [("i1", "U3", f"m:C1:{NOW - DAY:.6f}", NOW - DAY), ("i2", "U4", "button", NOW - DAY),
-             ("i1", "U4", "button", NOW - DAY), ("i3", "U1", "button", NOW - 9 * DAY),
-             ("i1", "U3", "button", NOW - DAY + 5)]  # fmt: skip
+            " VALUES ('T1', ?, ?, ?, ?, ?, ?, 'message')",
+            [item_id, channel, f"{at:.6f}", at, user, private],
+        )
+    votes = [
+        ("i1", "U3", f"m:C1:{NOW - DAY:.6f}", NOW - DAY),
+        ("i2", "U4", "button", NOW - DAY),
+        ("i1", "U4", "button", NOW - DAY),
+        ("i3", "U1", "button", NOW - 9 * DAY),
+        ("i1", "U3", "button", NOW - DAY + 5),
+    ]
     for item_id, voter, via, at in votes:
-        db.execute("INSERT INTO votes (team_id, item_id, voter, via, at) VALUES ('T1', ?, ?, ?, ?)",
-                   [item_id, voter, via, at])  # fmt: skip
-    db.execute("INSERT INTO reactions (team_id, channel, ts, user, emoji, kind) VALUES"
-               " ('T1', 'C1', ?, 'U3', '+1', 'useful')", [f"{NOW - DAY:.6f}"])  # fmt: skip
+        db.execute(
+            "INSERT INTO votes (team_id, item_id, voter, via, at) VALUES ('T1', ?, ?, ?, ?)",
+            [item_id, voter, via, at],
+        )
+    db.execute(
+        "INSERT INTO reactions (team_id, channel, ts, user, emoji, kind) VALUES"
+        " ('T1', 'C1', ?, 'U3', '+1', 'useful')",
+        [f"{NOW - DAY:.6f}"],
+    )
     _questions(db)
     _digests_and_gaps(db)
     _older_flow(db)
@@ -57,47 +74,81 @@ def _rows(db: Database) -> None:
 def _older_flow(db: Database) -> None:
     """Three weeks ago, outside both periods: cy (at home in #eng) found #data's item useful
     from her own digest. Only the 8-week charts see it."""
-    db.execute("INSERT INTO items (id, team_id, key, kind, created_ts) VALUES"
-               " ('i7', 'T1', 'i7', 'link', '0')")  # fmt: skip
-    db.execute("INSERT INTO shares (team_id, item_id, channel, ts, at, user, source) VALUES"
-               " ('T1', 'i7', 'C2', '7.0', ?, 'U2', 'message')", [NOW - 20 * DAY])  # fmt: skip
-    db.execute("INSERT INTO votes (team_id, item_id, voter, via, at) VALUES"
-               " ('T1', 'i7', 'U3', 'd:D3:1.0', ?)", [NOW - 20 * DAY])  # fmt: skip
+    db.execute(
+        "INSERT INTO items (id, team_id, key, kind, created_ts) VALUES"
+        " ('i7', 'T1', 'i7', 'link', '0')"
+    )
+    db.execute(
+        "INSERT INTO shares (team_id, item_id, channel, ts, at, user, source) VALUES"
+        " ('T1', 'i7', 'C2', '7.0', ?, 'U2', 'message')",
+        [NOW - 20 * DAY],
+    )
+    db.execute(
+        "INSERT INTO votes (team_id, item_id, voter, via, at) VALUES"
+        " ('T1', 'i7', 'U3', 'd:D3:1.0', ?)",
+        [NOW - 20 * DAY],
+    )
 
 
 def _questions(db: Database) -> None:
-    rows = [("q1", "U1", 0, NOW - 2 * DAY, NOW - 2 * DAY + 0.5 * H, NOW - 2 * DAY + H, "U2"),
-            ("q2", "U3", 1, NOW - DAY, None, None, None),
-            ("q3", "U4", 0, NOW - 12 * DAY, None, None, None),
-            ("q4", "U1", 0, NOW - 3 * DAY, NOW - 3 * DAY + 1.5 * H, None, None)]  # fmt: skip
+    rows = [
+        ("q1", "U1", 0, NOW - 2 * DAY, NOW - 2 * DAY + 0.5 * H, NOW - 2 * DAY + H, "U2"),
+        ("q2", "U3", 1, NOW - DAY, None, None, None),
+        ("q3", "U4", 0, NOW - 12 * DAY, None, None, None),
+        ("q4", "U1", 0, NOW - 3 * DAY, NOW - 3 * DAY + 1.5 * H, None, None),
+    ]
     for qid, asker, anon, posted, first, best, best_user in rows:
         db.execute(
             "INSERT INTO questions (id, team_id, asker, anon, text, status, channel, ts, asked_at,"
             " posted_at, first_reply_at, answered_at, best_user) VALUES (?, 'T1', ?, ?, 'q?',"
             " ?, 'C1', ?, ?, ?, ?, ?, ?)",
-            [qid, asker, anon, "answered" if best else "open", str(posted), posted, posted, first,
-             best, best_user],
-        )  # fmt: skip
-    db.execute("INSERT INTO replies (team_id, channel, thread_ts, ts, user, text, at) VALUES"
-               " ('T1', 'C1', 'x', 'y', 'U2', 'answer', ?)", [NOW - 2 * DAY + 0.5 * H])  # fmt: skip
+            [
+                qid,
+                asker,
+                anon,
+                "answered" if best else "open",
+                str(posted),
+                posted,
+                posted,
+                first,
+                best,
+                best_user,
+            ],
+        )
+    db.execute(
+        "INSERT INTO replies (team_id, channel, thread_ts, ts, user, text, at) VALUES"
+        " ('T1', 'C1', 'x', 'y', 'U2', 'answer', ?)",
+        [NOW - 2 * DAY + 0.5 * H],
+    )
 
 
 def _digests_and_gaps(db: Database) -> None:
     for n, at in enumerate((NOW - DAY, NOW - 2 * DAY, NOW - 8 * DAY)):
         db.execute(
             "INSERT INTO outbox (team_id, recipient, kind, period_key, status, created_at,"
-            " updated_at) VALUES ('T1', ?, 'personal', 'k', 'sent', ?, ?)", [f"U{n}", at, at],
-        )  # fmt: skip
-    db.execute("INSERT INTO outbox (team_id, recipient, kind, period_key, status, created_at,"
-               " updated_at) VALUES ('T1', 'U9', 'personal', 'k', 'failed', ?, ?)",
-               [NOW - DAY, NOW - DAY])  # fmt: skip
+            " updated_at) VALUES ('T1', ?, 'personal', 'k', 'sent', ?, ?)",
+            [f"U{n}", at, at],
+        )
+    db.execute(
+        "INSERT INTO outbox (team_id, recipient, kind, period_key, status, created_at,"
+        " updated_at) VALUES ('T1', 'U9', 'personal', 'k', 'failed', ?, ?)",
+        [NOW - DAY, NOW - DAY],
+    )
     for at in (NOW - DAY, NOW - DAY, NOW - 2 * DAY):
-        db.execute("INSERT INTO digest_clicks (team_id, user_id, action, at) VALUES"
-                   " ('T1', 'U1', 'digest_useful', ?)", [at])  # fmt: skip
-    for query, at in (("kubernetes", NOW - DAY), ("kubernetes", NOW - 2 * DAY),
-                      ("vpn", NOW - DAY), ("old", NOW - 10 * DAY)):  # fmt: skip
-        db.execute("INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
-                   [query, at])  # fmt: skip
+        db.execute(
+            "INSERT INTO digest_clicks (team_id, user_id, action, at) VALUES"
+            " ('T1', 'U1', 'digest_useful', ?)",
+            [at],
+        )
+    for query, at in (
+        ("kubernetes", NOW - DAY),
+        ("kubernetes", NOW - 2 * DAY),
+        ("vpn", NOW - DAY),
+        ("old", NOW - 10 * DAY),
+    ):
+        db.execute(
+            "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)", [query, at]
+        )
 
 
 @pytest.fixture
@@ -111,12 +162,22 @@ def test_every_figure_of_both_periods(built: Store) -> None:
     assert report["days"] == 7 and "people" not in report
     current = {k: v for k, v in report["current"].items() if k not in ("start", "end")}
     assert current == {
-        "items_shared": 2, "sharers": 2, "learnings": 1, "votes": 3, "active_learners": 4,
-        "reuse": 2, "questions": 3, "answer_rate": 2 / 3, "best_answer_rate": 1 / 3,
-        "median_first_answer_minutes": 60.0, "median_best_answer_minutes": 60.0,
-        "minutes_saved": 15, "digests_sent": 2, "digest_clicks": 3,
+        "items_shared": 2,
+        "sharers": 2,
+        "learnings": 1,
+        "votes": 3,
+        "active_learners": 4,
+        "reuse": 2,
+        "questions": 3,
+        "answer_rate": 2 / 3,
+        "best_answer_rate": 1 / 3,
+        "median_first_answer_minutes": 60.0,
+        "median_best_answer_minutes": 60.0,
+        "minutes_saved": 15,
+        "digests_sent": 2,
+        "digest_clicks": 3,
         "knowledge_gaps": [{"query": "kubernetes", "count": 2}, {"query": "vpn", "count": 1}],
-    }  # fmt: skip
+    }
     previous = report["previous"]
     assert (previous["items_shared"], previous["sharers"], previous["votes"]) == (1, 1, 1)
     assert previous["active_learners"] == 3 and previous["reuse"] == 0  # U1 shares in #eng
@@ -153,40 +214,59 @@ def test_aggregates_only_unless_people_figures_are_asked_for(built: Store) -> No
 def test_flows_count_each_vote_once_and_name_private_channels_together(built: Store) -> None:
     def more(db: Database) -> None:
         for item_id, channel, private in (("i5", "C2", 0), ("i6", "G1", 1)):
-            db.execute("INSERT INTO items (id, team_id, key, kind, created_ts) VALUES"
-                       " (?, 'T1', ?, 'link', '0')", [item_id, item_id])  # fmt: skip
+            db.execute(
+                "INSERT INTO items (id, team_id, key, kind, created_ts) VALUES"
+                " (?, 'T1', ?, 'link', '0')",
+                [item_id, item_id],
+            )
             db.execute(
                 "INSERT INTO shares (team_id, item_id, channel, ts, at, user, is_private, source)"
                 " VALUES ('T1', ?, ?, '5.0', ?, 'U2', ?, 'message')",
                 [item_id, channel, NOW - 2 * DAY, private],
-            )  # fmt: skip
-            db.execute("INSERT INTO votes (team_id, item_id, voter, via, at) VALUES"
-                       " ('T1', ?, 'U3', 'd:D3:1.0', ?)", [item_id, NOW - DAY])  # fmt: skip
+            )
+            db.execute(
+                "INSERT INTO votes (team_id, item_id, voter, via, at) VALUES"
+                " ('T1', ?, 'U3', 'd:D3:1.0', ?)",
+                [item_id, NOW - DAY],
+            )
 
     built.write_sync(more)
     flows = built.read_sync(sql.flows, None, (NOW - 7 * DAY, NOW))
     # cy (at home in #eng) on i5 (#data) and i6 (#leads, private); not on i1, which #eng shared.
-    assert flows == [{"from": "#data", "to": "#eng", "votes": 1},
-                     {"from": "private channels", "to": "#eng", "votes": 1}]  # fmt: skip
+    assert flows == [
+        {"from": "#data", "to": "#eng", "votes": 1},
+        {"from": "private channels", "to": "#eng", "votes": 1},
+    ]
     series = built.read_sync(sql.weekly_series, None, week_windows(NOW, 2))
     assert [w["shares"] for w in series] == [1, 4] and series[1]["answers"] == 1
 
 
 def test_a_vote_given_in_a_sharing_channel_is_no_reuse(store: Store) -> None:
     def rows(db: Database) -> None:
-        db.execute("INSERT INTO items (id, team_id, key, kind, created_ts) VALUES"
-                   " ('i1', 'T1', 'i1', 'link', '0')")  # fmt: skip
-        db.execute("INSERT INTO shares (team_id, item_id, channel, ts, at, user, source) VALUES"
-                   " ('T1', 'i1', 'C1', '1.0', ?, 'U1', 'message')", [NOW - DAY])  # fmt: skip
+        db.execute(
+            "INSERT INTO items (id, team_id, key, kind, created_ts) VALUES"
+            " ('i1', 'T1', 'i1', 'link', '0')"
+        )
+        db.execute(
+            "INSERT INTO shares (team_id, item_id, channel, ts, at, user, source) VALUES"
+            " ('T1', 'i1', 'C1', '1.0', ?, 'U1', 'message')",
+            [NOW - DAY],
+        )
         for voter, via in (("U2", "d:C1:9.0"), ("U3", "m:C1:1.0")):  # a quiet reader of #eng
-            db.execute("INSERT INTO votes (team_id, item_id, voter, via, at) VALUES"
-                       " ('T1', 'i1', ?, ?, ?)", [voter, via, NOW - DAY])  # fmt: skip
+            db.execute(
+                "INSERT INTO votes (team_id, item_id, voter, via, at) VALUES ('T1', 'i1', ?, ?, ?)",
+                [voter, via, NOW - DAY],
+            )
 
     store.write_sync(rows)
     assert store.read_sync(sql.reuse, None, (NOW - 7 * DAY, NOW)) == 0
-    store.write_sync(lambda db: db.execute(
-        "INSERT INTO votes (team_id, item_id, voter, via, at) VALUES"
-        " ('T1', 'i1', 'U4', 'd:D4:9.0', ?)", [NOW - DAY]))  # fmt: skip
+    store.write_sync(
+        lambda db: db.execute(
+            "INSERT INTO votes (team_id, item_id, voter, via, at) VALUES"
+            " ('T1', 'i1', 'U4', 'd:D4:9.0', ?)",
+            [NOW - DAY],
+        )
+    )
     assert store.read_sync(sql.reuse, None, (NOW - 7 * DAY, NOW)) == 1  # from a personal digest
 
 

@@ -18,24 +18,38 @@ from bot.urls import canonical_url
         ("https://example.com:8443/a", "https://example.com:8443/a"),
         ("https://example.com/a#section", "https://example.com/a"),
         ("https://www.example.com/a/", "https://www.example.com/a/"),
-        ("https://example.com/a?utm_source=x&b=2&utm_medium=y&a=1", "https://example.com/a?b=2&a=1"),
+        (
+            "https://example.com/a?utm_source=x&b=2&utm_medium=y&a=1",
+            "https://example.com/a?b=2&a=1",
+        ),
         ("https://example.com/?fbclid=1&gclid=2&dclid=3&msclkid=4", "https://example.com/"),
-        ("https://example.com/?mc_cid=1&mc_eid=2&igshid=3&yclid=4&_hsenc=5&_hsmi=6&ref_src=7&q=1",
-         "https://example.com/?q=1"),
+        (
+            "https://example.com/?mc_cid=1&mc_eid=2&igshid=3&yclid=4&_hsenc=5&_hsmi=6&ref_src=7&q=1",
+            "https://example.com/?q=1",
+        ),
         ("https://example.com/Path/Case?Q=Keep", "https://example.com/Path/Case?Q=Keep"),
         ("https://user:secret@example.com/x", "https://example.com/x"),
         ("https://[2001:db8::1]:8080/x", "https://[2001:db8::1]:8080/x"),
     ],
-)  # fmt: skip
+)
 def test_canonical_rules(raw: str, expected: str) -> None:
     assert canonical_url(raw) == expected
 
 
 @pytest.mark.parametrize(
     "raw",
-    ["", "ftp://example.com/", "mailto:a@example.com", "https://", "http://[::1", "https://e.com:99999/",
-     "javascript:alert(1)", "https://exa mple.com/", "https://example.com/" + "a" * 5000],
-)  # fmt: skip
+    [
+        "",
+        "ftp://example.com/",
+        "mailto:a@example.com",
+        "https://",
+        "http://[::1",
+        "https://e.com:99999/",
+        "javascript:alert(1)",
+        "https://exa mple.com/",
+        "https://example.com/" + "a" * 5000,
+    ],
+)
 def test_invalid_urls_give_none(raw: str) -> None:
     assert canonical_url(raw) is None
 

@@ -21,15 +21,21 @@ from tests.handlers.conftest import Env, bot_config, populate, start_bot
 
 
 def cards(env: Env, channel: str = "C1") -> list[dict[str, Any]]:
-    return [m for m in env.slack.messages(channel)
-            if (m.get("metadata") or {}).get("event_type") == "serendip_question"]  # fmt: skip
+    return [
+        m
+        for m in env.slack.messages(channel)
+        if (m.get("metadata") or {}).get("event_type") == "serendip_question"
+    ]
 
 
 def routed(env: Env) -> list[str]:
     """Who got a question by DM (chat.postMessage to a user id)."""
-    return sorted(str(c.args.get("channel")) for c in env.slack.calls_of("chat.postMessage")
-                  if str(c.args.get("channel", "")).startswith("U")
-                  and "may know about" in str(c.args.get("text")))  # fmt: skip
+    return sorted(
+        str(c.args.get("channel"))
+        for c in env.slack.calls_of("chat.postMessage")
+        if str(c.args.get("channel", "")).startswith("U")
+        and "may know about" in str(c.args.get("text"))
+    )
 
 
 async def ask(env: Env, user: str, text: str, channel: str = "C1") -> dict[str, Any]:
@@ -44,8 +50,12 @@ async def ask(env: Env, user: str, text: str, channel: str = "C1") -> dict[str, 
 
 
 def buttons(body: dict[str, Any]) -> dict[str, str]:
-    return {e["action_id"]: e["value"] for b in body.get("blocks") or []
-            if b["type"] == "actions" for e in b["elements"]}  # fmt: skip
+    return {
+        e["action_id"]: e["value"]
+        for b in body.get("blocks") or []
+        if b["type"] == "actions"
+        for e in b["elements"]
+    }
 
 
 async def seed_kafka(env: Env) -> None:
@@ -72,8 +82,9 @@ async def test_suggestions_first_then_the_button_posts(env: Env) -> None:
     assert "Maybe this answers it" in body["text"] and "rebalance on join" in json.dumps(body)
     assert cards(env) == [] and routed(env) == []  # the question waits for the choice
     value = buttons(body)["ask_post"]
-    ack = await env.slack.block_action("U2", "ask_post", value, channel="C1",
-                                       container_type="ephemeral")  # fmt: skip
+    ack = await env.slack.block_action(
+        "U2", "ask_post", value, channel="C1", container_type="ephemeral"
+    )
     await env.settle()
     assert ack.status == 200 and cards(env) == []  # only the asker may post it
     await env.slack.block_action("U1", "ask_post", value, channel="C1", container_type="ephemeral")
@@ -83,8 +94,9 @@ async def test_suggestions_first_then_the_button_posts(env: Env) -> None:
     await env.settle()
     assert len(cards(env)) == 1  # a second click posts nothing
     body = await ask(env, "U1", "kafka consumer groups rebalance again?")
-    await env.slack.block_action("U1", "ask_cancel", buttons(body)["ask_cancel"], channel="C1",
-                                 container_type="ephemeral")  # fmt: skip
+    await env.slack.block_action(
+        "U1", "ask_cancel", buttons(body)["ask_cancel"], channel="C1", container_type="ephemeral"
+    )
     await env.settle()
     assert len(cards(env)) == 1 and "Nothing was posted" in env.slack.responses[-1]["text"]
 
@@ -131,8 +143,9 @@ async def test_anonymous_question_hides_the_asker_and_chooses_privately(env: Env
     dms = [m for u in ("U2", "U3") for m in env.slack.messages(env.slack.dm_channel(u))]
     shown = json.dumps(card) + json.dumps(dms)
     assert "U1" not in shown and "ana" not in shown and "anonymously" in shown
-    reply = await env.slack.post_message("U2", "C1", "storms come from slow consumers",
-                                         thread_ts=card["ts"])  # fmt: skip
+    reply = await env.slack.post_message(
+        "U2", "C1", "storms come from slow consumers", thread_ts=card["ts"]
+    )
     await env.settle()
     chooser = env.slack.messages(env.slack.dm_channel("U1"))[-1]
     [button] = [b["accessory"] for b in chooser["blocks"] if "accessory" in b]
@@ -140,8 +153,9 @@ async def test_anonymous_question_hides_the_asker_and_chooses_privately(env: Env
     await env.settle()
     assert (await env.store.question_at_card(env.team, "C1", card["ts"])).status == "open"
     dm = env.slack.dm_channel("U1")
-    await env.slack.block_action("U1", "ask_choose_best", button["value"], channel=dm,
-                                 message_ts=chooser["ts"])  # fmt: skip
+    await env.slack.block_action(
+        "U1", "ask_choose_best", button["value"], channel=dm, message_ts=chooser["ts"]
+    )
     await env.settle()
     [item] = [i for i in await env.items() if i["kind"] == "question"]
     assert item["answered"] is True and item["shares"][0]["user"] is None
@@ -233,24 +247,28 @@ async def test_edits_deletions_and_forgetting(env: Env) -> None:
     await forget(env.store, client, env.team, "U1")
     assert cards(env) == []  # the card credited the asker: deleted from Slack
     assert await env.store.question(question.id) is None
-    assert not any("partition storms" in json.dumps(m)
-                   for m in env.slack.messages(env.slack.dm_channel("U2")))  # fmt: skip
+    assert not any(
+        "partition storms" in json.dumps(m) for m in env.slack.messages(env.slack.dm_channel("U2"))
+    )
 
 
 async def test_acknowledged_before_slack_is_slow(http_env: Env) -> None:
     """A 429 makes the next post wait 4 s: /ask and /til are answered long before that."""
     env = http_env
     await seed_kafka(env)
-    for command, text in (("/ask", "Who can explain kafka partition storms?"),
-                          ("/til", "acks come first")):  # fmt: skip
+    for command, text in (
+        ("/ask", "Who can explain kafka partition storms?"),
+        ("/til", "acks come first"),
+    ):
         env.slack.rate_limit("chat.postMessage", times=1, retry_after=4)
         started = time.perf_counter()
         ack = await env.slack.slash_command("U1", "C1", command, text)
         assert ack.status == 200 and time.perf_counter() - started < 3.0
         await env.settle()
     assert len(cards(env)) == 1  # posted once Slack let it
-    assert any("acks come first" in json.dumps(m) for m in env.slack.messages("C1")
-               if m.get("bot_id"))  # fmt: skip
+    assert any(
+        "acks come first" in json.dumps(m) for m in env.slack.messages("C1") if m.get("bot_id")
+    )
 
 
 async def test_shortcut_keeps_the_capture_rules_for_replies(env: Env) -> None:
@@ -283,8 +301,9 @@ async def test_marking_the_same_best_answer_again_changes_nothing(env: Env) -> N
     await env.slack.message_shortcut("U1", "C1", bo["ts"], "mark_best_answer")
     await env.settle()
     assert "already the best answer" in env.slack.responses[-1]["text"]
-    notes = [m for m in env.slack.messages("C1")
-             if m.get("bot_id") and "chose" in str(m.get("text"))]  # fmt: skip
+    notes = [
+        m for m in env.slack.messages("C1") if m.get("bot_id") and "chose" in str(m.get("text"))
+    ]
     assert len(notes) == 1
 
 
@@ -295,8 +314,13 @@ async def test_the_cap_holds_when_questions_race(env: Env) -> None:
     ]
     questions = [await env.store.question(q) for q in question_ids]
     rules = ExpertRules(frozenset(), None, 2, 0.0)
-    claims = await asyncio.gather(*(env.store.claim_routing(q, "U2", 0, time.time(), rules)
-                                    for q in questions if q is not None))  # fmt: skip
+    claims = await asyncio.gather(
+        *(
+            env.store.claim_routing(q, "U2", 0, time.time(), rules)
+            for q in questions
+            if q is not None
+        )
+    )
     assert sorted(claims) == [False, False, True, True]
 
 
@@ -311,8 +335,9 @@ async def test_digest_asks_the_next_experts_can_you_help(env: Env) -> None:
     await ask(env, "U1", "Who can explain kafka partition storms?")
     assert routed(env) == ["U2", "U4", "U5"]  # by DM; cy, who only voted, is next in line
     client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
-    await run_digests(env.store, client, env.config, datetime.now(UTC), now_mode=True,
-                      pacer=Pacer(60_000))  # fmt: skip
+    await run_digests(
+        env.store, client, env.config, datetime.now(UTC), now_mode=True, pacer=Pacer(60_000)
+    )
     posts = [c.args for c in env.slack.calls_of("chat.postMessage")]
     digests = {m["channel"]: m for m in posts if "serendip_digest" in json.dumps(m)}
     cy = json.dumps(digests["U3"]["blocks"])
@@ -320,5 +345,6 @@ async def test_digest_asks_the_next_experts_can_you_help(env: Env) -> None:
     assert "archives/C1/p" in cy  # a link to the question's card
     for other in ("U1", "U2"):  # the asker, and someone who got it by DM already
         assert "partition storms" not in json.dumps(digests.get(other, {}))
-    assert "digest_useful" not in json.dumps([b for b in digests["U3"]["blocks"]
-                                              if "partition storms" in json.dumps(b)])  # fmt: skip
+    assert "digest_useful" not in json.dumps(
+        [b for b in digests["U3"]["blocks"] if "partition storms" in json.dumps(b)]
+    )

@@ -27,9 +27,27 @@ HOSTILE = (
 
 def question(anon: bool = False) -> Question:
     return Question(
-        "q1", "T1", "U1", anon, HOSTILE, "open", "C1", "1.0", False, 1.0, 1.0, None, None,
-        None, None, None, None, None, None, None,
-    )  # fmt: skip
+        "q1",
+        "T1",
+        "U1",
+        anon,
+        HOSTILE,
+        "open",
+        "C1",
+        "1.0",
+        False,
+        1.0,
+        1.0,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
 
 
 def shown_texts(payload: object) -> list[str]:
@@ -84,8 +102,20 @@ def test_chooser_keeps_to_50_blocks_with_many_replies() -> None:
 
 
 def hit(n: int, kind: str = "link") -> Shown:
-    found = Hit(f"i{n}", kind, f"https://e.example/{n}|<!channel>", HOSTILE, HOSTILE, "U1", "C1",
-                "1.0", n, 1.0, answer=HOSTILE, answerer="U2")  # fmt: skip
+    found = Hit(
+        f"i{n}",
+        kind,
+        f"https://e.example/{n}|<!channel>",
+        HOSTILE,
+        HOSTILE,
+        "U1",
+        "C1",
+        "1.0",
+        n,
+        1.0,
+        answer=HOSTILE,
+        answerer="U2",
+    )
     return Shown(found, "<@U3>", "<!here>", "https://x.slack.com/archives/C1/p1")
 
 
@@ -97,8 +127,12 @@ def test_find_results_pages_and_limits() -> None:
     [more] = [e for b in page["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert len(more["value"]) <= 2000 and parse_more(more["value"]) == (HOSTILE[:1500], 5)
     for odd in ("ü" * 1800, '"\\' * 900, "日本語" * 700):
-        [button] = [e for b in build_find_results(odd, [hit(1)], 0, 9)["blocks"]
-                    if b["type"] == "actions" for e in b["elements"]]  # fmt: skip
+        [button] = [
+            e
+            for b in build_find_results(odd, [hit(1)], 0, 9)["blocks"]
+            if b["type"] == "actions"
+            for e in b["elements"]
+        ]
         assert len(button["value"]) <= 2000 and parse_more(button["value"]) is not None
     last = build_find_results("q", [hit(1)], 10, 11)
     assert not [b for b in last["blocks"] if b["type"] == "actions"]

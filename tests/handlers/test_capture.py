@@ -28,9 +28,19 @@ async def test_two_shares_of_one_url_are_one_item(env: Env) -> None:
 
 async def test_unfurl_attachment_gives_title(env: Env) -> None:
     msg = await env.slack.post_message("U1", "C1", "<https://a.com/post>")
-    await env.slack.unfurl("C1", msg["ts"], attachments=[
-        {"from_url": "https://a.com/post", "original_url": "https://a.com/post",
-         "title": "A post", "text": "About things", "service_name": "A"}])  # fmt: skip
+    await env.slack.unfurl(
+        "C1",
+        msg["ts"],
+        attachments=[
+            {
+                "from_url": "https://a.com/post",
+                "original_url": "https://a.com/post",
+                "title": "A post",
+                "text": "About things",
+                "service_name": "A",
+            }
+        ],
+    )
     [item] = await env.items()
     assert (item["title"], item["site_name"]) == ("A post", "A")
 
@@ -48,12 +58,28 @@ async def test_never_captured(env: Env) -> None:
     await slack.dm_bot("U1", "dm <https://dm.com/>")
     await slack.slash_command("U2", "C2", "/serendip", "optout")
     await slack.post_message("U2", "C2", "opted out <https://optout.com/>")
-    await slack.send_event({"type": "message", "subtype": "bot_message", "bot_id": "B9",
-                            "text": "<https://bot.com/>", "channel": "C1", "ts": "1700000000.1",
-                            "channel_type": "channel"})  # fmt: skip
-    await slack.send_event({"type": "message", "bot_id": "B8", "user": "UB8",
-                            "text": "<https://modernbot.com/>", "channel": "C1",
-                            "ts": "1700000000.2", "channel_type": "channel"})  # fmt: skip
+    await slack.send_event(
+        {
+            "type": "message",
+            "subtype": "bot_message",
+            "bot_id": "B9",
+            "text": "<https://bot.com/>",
+            "channel": "C1",
+            "ts": "1700000000.1",
+            "channel_type": "channel",
+        }
+    )
+    await slack.send_event(
+        {
+            "type": "message",
+            "bot_id": "B8",
+            "user": "UB8",
+            "text": "<https://modernbot.com/>",
+            "channel": "C1",
+            "ts": "1700000000.2",
+            "channel_type": "channel",
+        }
+    )
     assert await env.items() == []
 
 
@@ -90,8 +116,15 @@ async def test_capture_setting_needs_member_or_admin(env: Env) -> None:
 
 async def test_every_form_of_learning(env: Env) -> None:
     slack = env.slack
-    texts = ["TIL tea is old", "*til*: bold", "learned it #til", "note #learned",
-             "see <#CTIL|til>", "see <#CTIL|>", "til"]  # fmt: skip
+    texts = [
+        "TIL tea is old",
+        "*til*: bold",
+        "learned it #til",
+        "note #learned",
+        "see <#CTIL|til>",
+        "see <#CTIL|>",
+        "til",
+    ]
     for text in texts:
         await slack.post_message("U1", "C1", text)
     await slack.post_message("U1", "C1", "TILapia is a fish; see <#C2|random> until later")
@@ -219,8 +252,10 @@ async def test_message_and_app_mention_are_one_share(env: Env) -> None:
     await env.slack.post_message("U1", "C1", f"<@{env.slack.bot_user_id}> see <https://m.com/>")
     [item] = await env.items()
     assert len(item["shares"]) == 1
-    assert {d.payload["event"]["type"] for d in env.slack.deliveries
-            if d.type == "events_api"} >= {"message", "app_mention"}  # fmt: skip
+    assert {d.payload["event"]["type"] for d in env.slack.deliveries if d.type == "events_api"} >= {
+        "message",
+        "app_mention",
+    }
 
 
 async def test_group_dm_never_captured_even_if_asked(env: Env) -> None:

@@ -31,10 +31,14 @@ def start(
 ) -> subprocess.Popen[bytes]:
     """`python -m bot run` against the local Slack, in HTTP mode unless asked otherwise."""
     env = {
-        **os.environ, "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": slack.signing_secret, "SLACK_API_URL": slack.api_url,
-        "SERENDIP_DB": str(db), "SERENDIP_FETCH_LINKS": "off", "SERENDIP_LOG_LEVEL": "WARNING",
-    }  # fmt: skip
+        **os.environ,
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_SIGNING_SECRET": slack.signing_secret,
+        "SLACK_API_URL": slack.api_url,
+        "SERENDIP_DB": str(db),
+        "SERENDIP_FETCH_LINKS": "off",
+        "SERENDIP_LOG_LEVEL": "WARNING",
+    }
     env.pop("SLACK_APP_TOKEN", None)
     if socket_mode:
         env["SLACK_APP_TOKEN"] = slack.app_token
@@ -72,12 +76,15 @@ async def test_sigkill_mid_stream(tmp_path: Path) -> None:
     db, port = tmp_path / "crash.db", free_port()
     async with LocalSlack() as slack:
         populate(slack)
-        slack.deliver_http(f"http://127.0.0.1:{port}/slack/events",
-                           retry_delays=(0.5, 2.0, 6.0), timeout=3.0)  # fmt: skip
+        slack.deliver_http(
+            f"http://127.0.0.1:{port}/slack/events", retry_delays=(0.5, 2.0, 6.0), timeout=3.0
+        )
         bot = start(slack, db, port)
         await wait_healthy(port)
-        posts = [asyncio.create_task(slack.post_message("U1", "C1", f"<https://k.example/{i}>"))
-                 for i in range(EVENTS)]  # fmt: skip
+        posts = [
+            asyncio.create_task(slack.post_message("U1", "C1", f"<https://k.example/{i}>"))
+            for i in range(EVENTS)
+        ]
         while sum(d.acked for d in slack.deliveries) < EVENTS // 3:
             await asyncio.sleep(0.01)
         bot.send_signal(signal.SIGKILL)

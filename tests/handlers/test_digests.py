@@ -16,13 +16,17 @@ from tests.handlers.conftest import Env
 
 async def send_now(env: Env) -> None:
     client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
-    await run_digests(env.store, client, env.config, datetime.now(UTC), now_mode=True,
-                      pacer=Pacer(60_000))  # fmt: skip
+    await run_digests(
+        env.store, client, env.config, datetime.now(UTC), now_mode=True, pacer=Pacer(60_000)
+    )
 
 
 def digest_in(env: Env, where: str) -> dict[str, object]:
-    found = [m for m in env.slack.messages(where)
-             if (m.get("metadata") or {}).get("event_type") == "serendip_digest"]  # fmt: skip
+    found = [
+        m
+        for m in env.slack.messages(where)
+        if (m.get("metadata") or {}).get("event_type") == "serendip_digest"
+    ]
     assert found, f"no digest in {where}"
     return found[-1]
 
@@ -30,8 +34,13 @@ def digest_in(env: Env, where: str) -> dict[str, object]:
 def item_ids(message: dict[str, object]) -> list[str]:
     blocks = message["blocks"]
     assert isinstance(blocks, list)
-    return [e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]
-            if e["action_id"] == "digest_useful"]  # fmt: skip
+    return [
+        e["value"]
+        for b in blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "digest_useful"
+    ]
 
 
 async def test_personal_and_channel_digest_commands(env: Env) -> None:
@@ -91,8 +100,9 @@ async def test_digest_settings_button(env: Env) -> None:
     await env.settle()
     await send_now(env)
     message = digest_in(env, "U1")
-    await env.slack.block_action("U1", "digest_settings", "", env.slack.ws.dm_id("U1"),
-                                 str(message["ts"]))  # fmt: skip
+    await env.slack.block_action(
+        "U1", "digest_settings", "", env.slack.ws.dm_id("U1"), str(message["ts"])
+    )
     await env.settle()
     assert any("personal digest is *weekly*" in str(r) for r in env.slack.responses)
 

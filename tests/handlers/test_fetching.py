@@ -29,8 +29,10 @@ class Pages:
         if request.path.startswith("/r/"):  # a link shortener
             raise web.HTTPFound(f"/p/{request.match_info['name']}?utm_source=short")
         name = request.match_info["name"]
-        html = (f"<html><head><title>Page {name}</title><meta property='og:site_name'"
-                f" content='Pages'></head><body>hello</body></html>")  # fmt: skip
+        html = (
+            f"<html><head><title>Page {name}</title><meta property='og:site_name'"
+            f" content='Pages'></head><body>hello</body></html>"
+        )
         return web.Response(text=html, content_type="text/html")
 
     def url(self, path: str) -> str:
@@ -57,9 +59,14 @@ async def fetch_env(tmp_path: Path, pages: Pages) -> AsyncIterator[Env]:
     """The bot with fetching on, allowed to reach only the page server."""
     async with LocalSlack() as slack:
         populate(slack)
-        config = bot_config(slack, tmp_path / "f.db", "http", SERENDIP_FETCH_LINKS="on",
-                            SERENDIP_FETCH_DELAY="0",
-                            SERENDIP_FETCH_ALLOW=f"127.0.0.1:{pages.port}")  # fmt: skip
+        config = bot_config(
+            slack,
+            tmp_path / "f.db",
+            "http",
+            SERENDIP_FETCH_LINKS="on",
+            SERENDIP_FETCH_DELAY="0",
+            SERENDIP_FETCH_ALLOW=f"127.0.0.1:{pages.port}",
+        )
         runner, store, port, inbox = await start_bot(slack, config, "http")
         try:
             yield Env(slack, store, config, "http", port, inbox)
@@ -89,8 +96,9 @@ async def test_unfurled_link_is_not_fetched_and_later_unfurl_wins(
     fetch_env: Env, pages: Pages
 ) -> None:
     url = pages.url("/p/two")
-    await fetch_env.slack.post_message("U1", "C1", f"<{url}>", attachments=[
-        {"from_url": url, "title": "Slack says"}])  # fmt: skip
+    await fetch_env.slack.post_message(
+        "U1", "C1", f"<{url}>", attachments=[{"from_url": url, "title": "Slack says"}]
+    )
     fetched = await fetch_env.slack.post_message("U2", "C2", f"<{pages.url('/p/three')}>")
 
     async def fetched_once() -> bool:
@@ -99,8 +107,11 @@ async def test_unfurled_link_is_not_fetched_and_later_unfurl_wins(
         )
 
     await until(fetched_once)
-    await fetch_env.slack.unfurl("C2", fetched["ts"], attachments=[
-        {"from_url": pages.url("/p/three"), "title": "Unfurled later"}])  # fmt: skip
+    await fetch_env.slack.unfurl(
+        "C2",
+        fetched["ts"],
+        attachments=[{"from_url": pages.url("/p/three"), "title": "Unfurled later"}],
+    )
     titles = {i["url"]: i["title"] for i in await fetch_env.items()}
     assert titles[url] == "Slack says" and titles[pages.url("/p/three")] == "Unfurled later"
 

@@ -9,9 +9,13 @@ import pytest
 
 from tests.handlers.conftest import Env
 
-UNFURL = {"title": "Kafka partitions explained", "title_link": "https://kafka.example/p",
-          "from_url": "https://kafka.example/p", "text": "How partitions scale consumers",
-          "service_name": "Kafka Blog"}  # fmt: skip
+UNFURL = {
+    "title": "Kafka partitions explained",
+    "title_link": "https://kafka.example/p",
+    "from_url": "https://kafka.example/p",
+    "text": "How partitions scale consumers",
+    "service_name": "Kafka Blog",
+}
 
 
 def last_response(env: Env) -> dict[str, Any]:
@@ -96,15 +100,17 @@ async def test_more_pages_through_results(env: Env) -> None:
     more = [e for b in body["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert more[0]["action_id"] == "find_more"
     env.slack.responses.clear()
-    ack = await env.slack.block_action("U2", "find_more", more[0]["value"], channel="C1",
-                                       container_type="ephemeral")  # fmt: skip
+    ack = await env.slack.block_action(
+        "U2", "find_more", more[0]["value"], channel="C1", container_type="ephemeral"
+    )
     assert ack.status == 200
     await env.settle()
     page = last_response(env)
     assert len(result_texts(page)) == 2 and "Results 6 to 7 of 7" in json.dumps(page)
     assert not [b for b in page["blocks"] if b["type"] == "actions"]
-    await env.slack.block_action("U2", "find_more", "{not json", channel="C1",
-                                 container_type="ephemeral")  # fmt: skip
+    await env.slack.block_action(
+        "U2", "find_more", "{not json", channel="C1", container_type="ephemeral"
+    )
     await env.settle()
     assert "expired" in last_response(env)["text"]
 

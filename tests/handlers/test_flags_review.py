@@ -48,8 +48,9 @@ async def found(env: Env, words: str = "walrus") -> list[str]:
 async def press(env: Env, user: str, action: str, value: str) -> dict[str, Any]:
     """Press a review button on the (ephemeral) list; the bot's answer through response_url."""
     before = len(env.slack.responses)
-    ack = await env.slack.block_action(user, action, value, channel="C1",
-                                       container_type="ephemeral")  # fmt: skip
+    ack = await env.slack.block_action(
+        user, action, value, channel="C1", container_type="ephemeral"
+    )
     assert ack.status == 200
     await env.settle()
     assert len(env.slack.responses) == before + 1

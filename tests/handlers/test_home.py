@@ -202,8 +202,12 @@ async def test_delete_my_data_asks_then_deletes_everything(env: Env) -> None:
     await env.settle()
     counts = await env.store.person_counts(env.team, "U1")
     assert (counts.shares, counts.saves, counts.votes, counts.flags, counts.questions) == (
-        0, 0, 0, 0, 0,
-    )  # fmt: skip
+        0,
+        0,
+        0,
+        0,
+        0,
+    )
     items = await env.items()
     assert [i["url"] for i in items] == ["https://theirs.example/"]
     assert "U1" not in str(items) and await env.store.opted_out(env.team, "U1")
@@ -216,8 +220,9 @@ async def _question(env: Env, asker: str, channel: str, text: str, anon: bool = 
     card = await client.chat_postMessage(channel=channel, text=f"Question: {text}")
     question_id = await env.store.create_question(env.team, asker, anon, text, channel)
     assert await env.store.claim_question_post(question_id)
-    await env.store.question_posted(question_id, channel, str(card["ts"]), channel[0] == "G",
-                                    time.time())  # fmt: skip
+    await env.store.question_posted(
+        question_id, channel, str(card["ts"]), channel[0] == "G", time.time()
+    )
 
 
 async def test_open_questions_hide_anonymous_askers_and_own_questions(env: Env) -> None:

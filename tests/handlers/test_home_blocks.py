@@ -27,14 +27,25 @@ COUNTS = PersonCounts(1, 2, 3, 4, 5, 6)
 
 
 def item(n: int, text: str = "text", **kw: Any) -> ShownItem:
-    fields: dict[str, Any] = {"item_id": f"i{n}", "kind": "learning", "url": None,
-                              "title": None, "text": text, "votes": n}  # fmt: skip
+    fields: dict[str, Any] = {
+        "item_id": f"i{n}",
+        "kind": "learning",
+        "url": None,
+        "title": None,
+        "text": text,
+        "votes": n,
+    }
     return ShownItem(**{**fields, **kw})
 
 
 def data(**kw: Any) -> HomeData:
-    base: dict[str, Any] = {"settings": Settings("daily", False, False), "counts": COUNTS,
-                            "mine": [], "top": [], "questions": []}  # fmt: skip
+    base: dict[str, Any] = {
+        "settings": Settings("daily", False, False),
+        "counts": COUNTS,
+        "mine": [],
+        "top": [],
+        "questions": [],
+    }
     return HomeData(**{**base, **kw})
 
 
@@ -60,11 +71,13 @@ def test_home_within_slacks_limits_however_much_there_is() -> None:
 
 
 def test_user_text_is_escaped_everywhere() -> None:
-    view = build_home(data(
-        mine=[item(1, NASTY, deletable=True)],
-        top=[item(2, NASTY, kind="link", title=NASTY, url="https://ok.example/?a=1&b=2")],
-        questions=[ShownQuestion(NASTY, NASTY, None)],
-    ))  # fmt: skip
+    view = build_home(
+        data(
+            mine=[item(1, NASTY, deletable=True)],
+            top=[item(2, NASTY, kind="link", title=NASTY, url="https://ok.example/?a=1&b=2")],
+            questions=[ShownQuestion(NASTY, NASTY, None)],
+        )
+    )
     texts = "\n".join(mrkdwn(view))
     for raw in ("<!channel>", "<@U9>", "<https://evil", " & "):
         assert raw not in texts
@@ -81,16 +94,20 @@ def test_links_only_for_web_addresses() -> None:
 
 
 def test_anonymous_questions_never_name_the_asker() -> None:
-    view = build_home(data(questions=[ShownQuestion("why?", None, None),
-                                      ShownQuestion("how?", "bo", None)]))  # fmt: skip
+    view = build_home(
+        data(questions=[ShownQuestion("why?", None, None), ShownQuestion("how?", "bo", None)])
+    )
     texts = "\n".join(mrkdwn(view))
     assert "*why?*\nasked anonymously" in texts and "*how?*\nasked by bo" in texts
 
 
 def test_delete_buttons_only_on_deletable_items_and_settings_reflect_state() -> None:
     view = build_home(data(mine=[item(1, deletable=True), item(2)]))
-    deletes = [b["accessory"]["value"] for b in view["blocks"]
-               if b.get("accessory", {}).get("action_id") == "home_delete_learning"]  # fmt: skip
+    deletes = [
+        b["accessory"]["value"]
+        for b in view["blocks"]
+        if b.get("accessory", {}).get("action_id") == "home_delete_learning"
+    ]
     assert deletes == ["i1"]
     dumped = json.dumps(view)
     assert '"action_id": "home_routing", "value": "on"' in dumped  # routing is off: turn it on

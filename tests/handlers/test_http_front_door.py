@@ -11,10 +11,17 @@ from tests.handlers.conftest import Env
 
 
 def envelope(event: dict[str, object], event_id: str = "EvBad1") -> bytes:
-    return json.dumps({
-        "token": "x", "team_id": "T0001", "api_app_id": "ALOCAL", "type": "event_callback",
-        "event_id": event_id, "event_time": int(time.time()), "event": event,
-    }).encode()  # fmt: skip
+    return json.dumps(
+        {
+            "token": "x",
+            "team_id": "T0001",
+            "api_app_id": "ALOCAL",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": event,
+        }
+    ).encode()
 
 
 async def test_signature_checks(http_env: Env) -> None:
@@ -33,8 +40,12 @@ async def test_signature_checks(http_env: Env) -> None:
 
 async def test_malformed_bodies_get_400(http_env: Env) -> None:
     slack = http_env.slack
-    for bad in (b'{"type": "event_callback", "event": ', b"[1, 2]", b"\xff\xfe{",
-                b'{"type": "event_callback", "event": "not an object"}'):  # fmt: skip
+    for bad in (
+        b'{"type": "event_callback", "event": ',
+        b"[1, 2]",
+        b"\xff\xfe{",
+        b'{"type": "event_callback", "event": "not an object"}',
+    ):
         status, _ = await slack.send_signed(bad)
         assert status == 400, bad
     status, _ = await slack.send_signed(
@@ -62,11 +73,25 @@ async def test_huge_and_hostile_messages(env: Env) -> None:
     many = " ".join(f"<https://site{i}.example/p>" for i in range(500))
     await slack.post_message("U1", "C1", many)
     await slack.post_message("U1", "C1", "<http://[::1> <https://> <ftp://x.com> <https://a b/>")
-    await slack.send_event({"type": "message", "channel": "C1", "channel_type": "channel",
-                            "user": "U1", "ts": "1700000000.000009", "text": None,
-                            "attachments": "nope"})  # fmt: skip
-    await slack.send_event({"type": "reaction_added", "user": "U2", "reaction": "+1",
-                            "item": {"type": "file", "file": "F1"}})  # fmt: skip
+    await slack.send_event(
+        {
+            "type": "message",
+            "channel": "C1",
+            "channel_type": "channel",
+            "user": "U1",
+            "ts": "1700000000.000009",
+            "text": None,
+            "attachments": "nope",
+        }
+    )
+    await slack.send_event(
+        {
+            "type": "reaction_added",
+            "user": "U2",
+            "reaction": "+1",
+            "item": {"type": "file", "file": "F1"},
+        }
+    )
     await slack.send_event({"type": "totally_unknown", "payload": [1, 2, 3]})
     await slack.wait_idle()
     assert all(d.acked for d in slack.deliveries)
@@ -78,9 +103,18 @@ async def test_huge_and_hostile_messages(env: Env) -> None:
 
 
 async def test_retries_and_replays_change_nothing(http_env: Env) -> None:
-    body = envelope({"type": "message", "channel": "C1", "channel_type": "channel",
-                     "user": "U1", "ts": "1700000000.000300", "text": "<https://r.com/>",
-                     "event_ts": "1700000000.000300"}, event_id="EvReplay")  # fmt: skip
+    body = envelope(
+        {
+            "type": "message",
+            "channel": "C1",
+            "channel_type": "channel",
+            "user": "U1",
+            "ts": "1700000000.000300",
+            "text": "<https://r.com/>",
+            "event_ts": "1700000000.000300",
+        },
+        event_id="EvReplay",
+    )
     for _ in range(3):
         status, _ = await http_env.slack.send_signed(body)
         assert status == 200

@@ -66,12 +66,27 @@ async def test_user_change_of_opted_out_person_is_not_stored(env: Env) -> None:
 async def test_every_delivery_acknowledged(env: Env) -> None:
     await env.slack.post_message("U1", "C1", "hello")
     await env.slack.send_event({"type": "pin_added", "user": "U1", "channel_id": "C1"})
-    await env.slack.send_event({"type": "message", "subtype": "channel_purpose", "user": "U1",
-                                "channel": "C1", "ts": "1700000001.000001",
-                                "channel_type": "channel", "text": "purpose"})  # fmt: skip
-    await env.slack.send_event({"type": "message", "subtype": "brand_new_subtype", "user": "U1",
-                                "channel": "C1", "ts": "1700000002.000001",
-                                "channel_type": "channel"})  # fmt: skip
+    await env.slack.send_event(
+        {
+            "type": "message",
+            "subtype": "channel_purpose",
+            "user": "U1",
+            "channel": "C1",
+            "ts": "1700000001.000001",
+            "channel_type": "channel",
+            "text": "purpose",
+        }
+    )
+    await env.slack.send_event(
+        {
+            "type": "message",
+            "subtype": "brand_new_subtype",
+            "user": "U1",
+            "channel": "C1",
+            "ts": "1700000002.000001",
+            "channel_type": "channel",
+        }
+    )
     await env.settle()
     await env.slack.wait_idle()
     assert env.slack.deliveries and all(d.acked for d in env.slack.deliveries)
@@ -80,8 +95,9 @@ async def test_every_delivery_acknowledged(env: Env) -> None:
 
 async def test_unknown_interactive_payloads_are_acknowledged(env: Env) -> None:
     msg = await env.slack.post_message("U1", "C1", "hello")
-    action = await env.slack.block_action("U1", action_id="from_an_old_version", value="x",
-                                          channel="C1", message_ts=msg["ts"])  # fmt: skip
+    action = await env.slack.block_action(
+        "U1", action_id="from_an_old_version", value="x", channel="C1", message_ts=msg["ts"]
+    )
     shortcut = await env.slack.message_shortcut("U1", "C1", msg["ts"], "no_such_shortcut")
     command = await env.slack.slash_command("U1", "C1", "/nonsense", "x")
     assert action.status == shortcut.status == command.status == 200

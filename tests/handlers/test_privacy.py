@@ -58,8 +58,13 @@ async def test_forget_me_asks_then_deletes_exactly_their_data(env: Env) -> None:
     await env.settle()
     ack = await slack.slash_command("U1", "C1", "/serendip", "forget-me")
     assert "cannot be undone" in str(ack.body) and len(await env.items()) == 3  # nothing yet
-    await slack.block_action("U1", action_id="forget_me_confirm", value="confirm",
-                             channel="C1", container_type="ephemeral")  # fmt: skip
+    await slack.block_action(
+        "U1",
+        action_id="forget_me_confirm",
+        value="confirm",
+        channel="C1",
+        container_type="ephemeral",
+    )
     items = {i["url"]: i for i in await env.items()}
     assert set(items) == {"https://both.com/", "https://other.com/"}
     assert [s["user"] for s in items["https://both.com/"]["shares"]] == ["U2"]
@@ -76,8 +81,9 @@ async def test_forget_me_asks_then_deletes_exactly_their_data(env: Env) -> None:
 async def test_forget_me_cancel_deletes_nothing(env: Env) -> None:
     await env.slack.post_message("U1", "C1", "<https://mine.com/>")
     await env.slack.slash_command("U1", "C1", "/serendip", "forget-me")
-    await env.slack.block_action("U1", action_id="forget_me_cancel", value="cancel",
-                                 channel="C1", container_type="ephemeral")  # fmt: skip
+    await env.slack.block_action(
+        "U1", action_id="forget_me_cancel", value="cancel", channel="C1", container_type="ephemeral"
+    )
     assert len(await env.items()) == 1 and not await env.store.opted_out(env.team, "U1")
 
 

@@ -14,10 +14,13 @@ NASTY = "<!channel> Tom & Jerry <@U2> <https://evil.example|click> " * 200
 
 def item(n: int = 0, flaggers: int = 1, **fields: Any) -> FlaggedItem:
     base: dict[str, Any] = {
-        "item_id": f"0000000000{n:02d}abcdef01", "kind": "link",
-        "url": f"https://ex.example/{n}", "title": f"Title {n}", "text": f"look at {n}",
+        "item_id": f"0000000000{n:02d}abcdef01",
+        "kind": "link",
+        "url": f"https://ex.example/{n}",
+        "title": f"Title {n}",
+        "text": f"look at {n}",
         "flaggers": flaggers,
-    }  # fmt: skip
+    }
     return FlaggedItem(**{**base, **fields})
 
 
@@ -30,8 +33,10 @@ def buttons(message: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_many_huge_items_stay_within_slacks_limits() -> None:
-    many = [item(n, 30 - n, title=NASTY, text=NASTY, url="https://x.example/" + "|>&" * 900)
-            for n in range(25)]  # fmt: skip
+    many = [
+        item(n, 30 - n, title=NASTY, text=NASTY, url="https://x.example/" + "|>&" * 900)
+        for n in range(25)
+    ]
     message = build_flag_review(many, 25)
     assert check_message(message["text"], message["blocks"], None) is None
     assert len(message["blocks"]) <= 50

@@ -45,8 +45,9 @@ async def test_commands_buttons_shortcuts_and_modals_answer_first(http_env: Env)
                 c,
             ),
         )
-    await answered_fast(env, lambda: slack.block_action("U1", "home_cadence_daily", "daily",
-                                                        container_type="view"))  # fmt: skip
+    await answered_fast(
+        env, lambda: slack.block_action("U1", "home_cadence_daily", "daily", container_type="view")
+    )
     await answered_fast(env, lambda: slack.view_submission("U1", "forget_me_modal"))
     slack.set_latency(0)
     # The work happened after each answer: the card was posted, the search answered, ...

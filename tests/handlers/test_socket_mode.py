@@ -15,8 +15,10 @@ async def test_disconnect_mid_stream_no_loss_no_duplicates(tmp_path: Path) -> No
         config = bot_config(slack, tmp_path / "s.db", "socket")
         runner, store, _, inbox = await start_bot(slack, config, "socket")
         try:
-            posts = [slack.post_message("U1", "C1", f"<https://s.example/{i}>", wait=False)
-                     for i in range(60)]  # fmt: skip
+            posts = [
+                slack.post_message("U1", "C1", f"<https://s.example/{i}>", wait=False)
+                for i in range(60)
+            ]
             first = await asyncio.gather(*posts[:30])
             await slack.disconnect_sockets(reason="refresh_requested")
             rest = await asyncio.gather(*posts[30:])

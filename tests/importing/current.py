@@ -19,10 +19,15 @@ JSON = dict[str, Any]
 def people() -> list[JSON]:
     """Four colleagues, one who opted out, one forgotten, a bot and a Slack Connect guest."""
     return [
-        person(PETER, "pieterceka123"), person(ANA, "ana"), person(BO, "bo"), person(CY, "cy"),
-        person("UOPT", "optout"), person("UGONE", "gone"),
-        person("UBOT", "helper", is_bot=True), person("UEXT", "vendor", team="TOTHER"),
-    ]  # fmt: skip
+        person(PETER, "pieterceka123"),
+        person(ANA, "ana"),
+        person(BO, "bo"),
+        person(CY, "cy"),
+        person("UOPT", "optout"),
+        person("UGONE", "gone"),
+        person("UBOT", "helper", is_bot=True),
+        person("UEXT", "vendor", team="TOTHER"),
+    ]
 
 
 def general() -> list[JSON]:
@@ -38,27 +43,57 @@ def general() -> list[JSON]:
     mentions = shape("message_with_user_mentions.json")
     mentions["text"] += " <https://docs.example.com/guide|the guide>"
     return [
-        links, mentions, *shape("thread_with_broadcast_reply.json"),
+        links,
+        mentions,
+        *shape("thread_with_broadcast_reply.json"),
         message(ANA, "1772200000.000100", "*TIL* sqlite has window functions"),
         message(BO, "1772200001.000100", "learned today in <#CTIL|> about FTS5"),
         message(PETER, "1772200002.000100", "!nda roadmap <https://secret.example.com/>"),
-        {"type": "message", "subtype": "bot_message", "bot_id": "B1", "ts": "1772200003.000100",
-         "text": "<https://bot.example.com/>"},
+        {
+            "type": "message",
+            "subtype": "bot_message",
+            "bot_id": "B1",
+            "ts": "1772200003.000100",
+            "text": "<https://bot.example.com/>",
+        },
         message("UBOT", "1772200004.000100", "<https://helper.example.com/>", bot_id="B2"),
-        message("UEXT", "1772200005.000100", "<https://vendor.example.com/>", team="TOTHER",
-                user_team="TOTHER"),
-        {"type": "message", "user": "UEXT", "ts": "1772200006.000100",
-         "text": "<https://vendor2.example.com/>"},
+        message(
+            "UEXT",
+            "1772200005.000100",
+            "<https://vendor.example.com/>",
+            team="TOTHER",
+            user_team="TOTHER",
+        ),
+        {
+            "type": "message",
+            "user": "UEXT",
+            "ts": "1772200006.000100",
+            "text": "<https://vendor2.example.com/>",
+        },
         message("UOPT", "1772200007.000100", "<https://optout.example.com/>"),
         message("UGONE", "1772200008.000100", "<https://gone.example.com/>"),
-        message(ANA, "1772200009.000100", "<@U074VRHQ11T> has joined the channel",
-                subtype="channel_join"),
-        message(CY, "1772200010.000100", "Always pin your dependencies",
-                reactions=[{"name": "bookmark", "users": [ANA, BO], "count": 2}]),
+        message(
+            ANA,
+            "1772200009.000100",
+            "<@U074VRHQ11T> has joined the channel",
+            subtype="channel_join",
+        ),
+        message(
+            CY,
+            "1772200010.000100",
+            "Always pin your dependencies",
+            reactions=[{"name": "bookmark", "users": [ANA, BO], "count": 2}],
+        ),
         message(ANA, "1772200011.000100", "corrected <https://fixed.example.com/>", edited=EDITED),
-        message(BO, "1772200012.000100", "slides <https://slides.example.com/deck>",
-                subtype="file_share", upload=True, files=[{"id": "F1", "name": "deck.pdf"}]),
-    ]  # fmt: skip
+        message(
+            BO,
+            "1772200012.000100",
+            "slides <https://slides.example.com/deck>",
+            subtype="file_share",
+            upload=True,
+            files=[{"id": "F1", "name": "deck.pdf"}],
+        ),
+    ]
 
 
 def threads() -> list[JSON]:
@@ -76,17 +111,27 @@ def build(folder: Path) -> Path:
     broadcast["text"] += " <https://broadcast.example.com/>"
     messages = [broadcast if m.get("subtype") == "thread_broadcast" else m for m in general()]
     return write_export(
-        folder, people(),
-        {"general": messages, "random": threads(),
-         "quiet": [message(ANA, "1772200020.000100", "<https://quiet.example.com/>")],
-         "secret-on": [message(ANA, "1772200021.000100", "TIL secrets <https://inside.example.com/>")],
-         "secret-off": [message(ANA, "1772200022.000100", "<https://hidden.example.com/>")],
-         "DM1": [message(ANA, "1772200023.000100", "<https://dm.example.com/>")]},
-        public=[channel(GENERAL, "general"), channel(RANDOM, "random"), channel(TIL, "til"),
-                channel(QUIET, "quiet")],
+        folder,
+        people(),
+        {
+            "general": messages,
+            "random": threads(),
+            "quiet": [message(ANA, "1772200020.000100", "<https://quiet.example.com/>")],
+            "secret-on": [
+                message(ANA, "1772200021.000100", "TIL secrets <https://inside.example.com/>")
+            ],
+            "secret-off": [message(ANA, "1772200022.000100", "<https://hidden.example.com/>")],
+            "DM1": [message(ANA, "1772200023.000100", "<https://dm.example.com/>")],
+        },
+        public=[
+            channel(GENERAL, "general"),
+            channel(RANDOM, "random"),
+            channel(TIL, "til"),
+            channel(QUIET, "quiet"),
+        ],
         groups=[channel(SECRET_ON, "secret-on"), channel(SECRET_OFF, "secret-off")],
         dms=[{"id": "DM1", "created": 1555422321, "members": [ANA, BO]}],
-    )  # fmt: skip
+    )
 
 
 def prepare(db: Path) -> None:

@@ -41,23 +41,46 @@ def shape(name: str) -> Any:
 
 def person(uid: str, name: str, team: str = TEAM, **extra: Any) -> JSON:
     """A users.json entry in the current shape."""
-    return {"id": uid, "team_id": team, "name": name, "deleted": False, "real_name": name.title(),
-            "tz": "Europe/Berlin", "is_bot": False,
-            "profile": {"display_name": name, "real_name": name.title(), "team": team},
-            **extra}  # fmt: skip
+    return {
+        "id": uid,
+        "team_id": team,
+        "name": name,
+        "deleted": False,
+        "real_name": name.title(),
+        "tz": "Europe/Berlin",
+        "is_bot": False,
+        "profile": {"display_name": name, "real_name": name.title(), "team": team},
+        **extra,
+    }
 
 
 def channel(cid: str, name: str, members: Iterable[str] = ()) -> JSON:
     """A channels.json (or groups.json) entry."""
-    return {"id": cid, "name": name, "created": 1433558319, "creator": "U06NU4E26M9",
-            "is_archived": False, "is_general": False, "members": list(members),
-            "topic": {"value": ""}, "purpose": {"value": ""}}  # fmt: skip
+    return {
+        "id": cid,
+        "name": name,
+        "created": 1433558319,
+        "creator": "U06NU4E26M9",
+        "is_archived": False,
+        "is_general": False,
+        "members": list(members),
+        "topic": {"value": ""},
+        "purpose": {"value": ""},
+    }
 
 
 def message(user: str, ts: str, text: str, **extra: Any) -> JSON:
     """A current-format message (blocks left out where the test does not need them)."""
-    return {"user": user, "type": "message", "ts": ts, "text": text, "team": TEAM,
-            "user_team": TEAM, "source_team": TEAM, **extra}  # fmt: skip
+    return {
+        "user": user,
+        "type": "message",
+        "ts": ts,
+        "text": text,
+        "team": TEAM,
+        "user_team": TEAM,
+        "source_team": TEAM,
+        **extra,
+    }
 
 
 def day_of(ts: str) -> str:
@@ -66,9 +89,13 @@ def day_of(ts: str) -> str:
 
 
 def write_export(
-    folder: Path, users: list[JSON], channels: dict[str, list[JSON]],
-    groups: list[JSON] = (), public: list[JSON] = (), dms: list[JSON] = (),
-) -> Path:  # fmt: skip
+    folder: Path,
+    users: list[JSON],
+    channels: dict[str, list[JSON]],
+    groups: list[JSON] = (),
+    public: list[JSON] = (),
+    dms: list[JSON] = (),
+) -> Path:
     """An unpacked export: `channels` maps a folder name to its messages, split into days."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "users.json").write_text(json.dumps(users, indent=1))
@@ -129,9 +156,21 @@ def counts(db: Path) -> dict[str, int]:
     """Rows per table that an import writes."""
     store = Store(db).open()
     try:
-        tables = ("items", "shares", "reactions", "votes", "flags", "users", "channels",
-                  "search_docs", "item_terms", "import_pending")  # fmt: skip
-        return {t: store.read_sync(lambda d, t=t: d.execute(f"SELECT count(*) FROM {t}")
-                                   .fetchone()[0]) for t in tables}  # fmt: skip
+        tables = (
+            "items",
+            "shares",
+            "reactions",
+            "votes",
+            "flags",
+            "users",
+            "channels",
+            "search_docs",
+            "item_terms",
+            "import_pending",
+        )
+        return {
+            t: store.read_sync(lambda d, t=t: d.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+            for t in tables
+        }
     finally:
         store.close()

@@ -94,8 +94,9 @@ def test_odd_messages_are_counted_and_the_rest_imported(
 ) -> None:
     users = [{"id": "U1", "team_id": TEAM, "name": "ana"}]
     good = message("U1", "1700000000.000100", "<https://a.example/>")
-    export = write_export(tmp_path / "export", users, {"general": [good]},
-                          public=[{"id": "C1", "name": "general"}])  # fmt: skip
+    export = write_export(
+        tmp_path / "export", users, {"general": [good]}, public=[{"id": "C1", "name": "general"}]
+    )
     day = export / "general" / "2023-11-14.json"
     day.write_text(json.dumps([42, {"type": "message", "text": "no ts"}, good]))
     assert main(["import", "--quiet", str(export)]) == 0
@@ -126,8 +127,9 @@ def test_recent_imports_do_reach_digests(
     users = [{"id": "U1", "team_id": TEAM, "name": "ana"}]
     ts = f"{time.time() - 86400:.6f}"
     day = [message("U1", ts, "worth it <https://recent.example/|Recent>")]
-    export = write_export(tmp_path / "export", users, {"general": day},
-                          public=[{"id": "C1", "name": "general"}])  # fmt: skip
+    export = write_export(
+        tmp_path / "export", users, {"general": day}, public=[{"id": "C1", "name": "general"}]
+    )
     assert main(["import", "--quiet", str(export)]) == 0
     store = Store(cli_db).open()
     asyncio.run(store.update_channel(TEAM, "C1", is_member=True))

@@ -57,16 +57,22 @@ def test_learnings_threads_and_private_capture(imported: tuple[Path, Any, dict[s
     db, _summary, items = imported
     learnings = {i["text"]: i for i in items.values() if i["kind"] == "learning"}
     assert set(learnings) == {
-        "*TIL* sqlite has window functions", "learned today in #CTIL about FTS5",
-        "Always pin your dependencies", "TIL secrets https://inside.example.com/",
-    }  # fmt: skip
+        "*TIL* sqlite has window functions",
+        "learned today in #CTIL about FTS5",
+        "Always pin your dependencies",
+        "TIL secrets https://inside.example.com/",
+    }
     saved = learnings["Always pin your dependencies"]
     assert saved["shares"][0]["user"] == CY and sorted(saved["votes"]) == [BO, ANA]
     secret = learnings["TIL secrets https://inside.example.com/"]
     assert secret["private"] is True and items["https://inside.example.com/"]["private"] is True
     assert secret["shares"][0]["channel"] == SECRET_ON
-    for url in ("https://fixed.example.com/", "https://slides.example.com/deck",
-                "https://broadcast.example.com/", "https://thread.example.com/other"):  # fmt: skip
+    for url in (
+        "https://fixed.example.com/",
+        "https://slides.example.com/deck",
+        "https://broadcast.example.com/",
+        "https://thread.example.com/other",
+    ):
         assert url in items
     store = Store(db).open()
     reply = asyncio.run(store.shares_at(TEAM, RANDOM, "1439868294.000007"))
@@ -78,15 +84,26 @@ def test_learnings_threads_and_private_capture(imported: tuple[Path, Any, dict[s
 
 def test_what_is_never_captured(imported: tuple[Path, Any, dict[str, Any]]) -> None:
     db, summary, items = imported
-    never = ("secret", "bot", "helper", "vendor", "vendor2", "optout", "gone", "quiet",
-             "hidden", "dm")  # fmt: skip
+    never = (
+        "secret",
+        "bot",
+        "helper",
+        "vendor",
+        "vendor2",
+        "optout",
+        "gone",
+        "quiet",
+        "hidden",
+        "dm",
+    )
     assert not [u for u in items if any(f"//{n}.example.com" in u for n in never)]
     assert summary.skipped["!nda"] == 1 and summary.skipped["bot"] == 2
     assert summary.skipped["outsider"] == 2 and summary.skipped["opted out or forgotten"] == 2
     assert summary.files_skipped == {
-        "channel with capture off": 1, "private channel without capture on": 1,
+        "channel with capture off": 1,
+        "private channel without capture on": 1,
         "direct messages (never captured)": 1,
-    }  # fmt: skip
+    }
     store = Store(db).open()
     gone, vendor = (asyncio.run(store.user(TEAM, u)) for u in ("UGONE", "UEXT"))
     ana = asyncio.run(store.user(TEAM, ANA))
@@ -115,20 +132,36 @@ def test_a_newer_export_brings_edits_and_deletions(
     assert later[0]["ts"] == "1539868294.000007"  # the parent that shared thread.example/parent
     edits = [
         message(ANA, "1772200011.000100", "no link any more", edited={"ts": "1772400000.0"}),
-        message(PETER, "1772112471.400529", "!nda <https://docs.example.com/guide>",
-                edited={"ts": "1772400001.0"}),
-    ]  # fmt: skip
-    tombstone = {"type": "message", "subtype": "tombstone", "ts": "1539868294.000007",
-                 "thread_ts": "1539868294.000007", "text": "This message was deleted.",
-                 "user": "USLACKBOT", "hidden": True}  # fmt: skip
-    newer = write_export(tmp_path / "newer", [], {"general": edits, "random": [tombstone]},
-                         public=[{"id": GENERAL, "name": "general"},
-                                 {"id": RANDOM, "name": "random"}])  # fmt: skip
+        message(
+            PETER,
+            "1772112471.400529",
+            "!nda <https://docs.example.com/guide>",
+            edited={"ts": "1772400001.0"},
+        ),
+    ]
+    tombstone = {
+        "type": "message",
+        "subtype": "tombstone",
+        "ts": "1539868294.000007",
+        "thread_ts": "1539868294.000007",
+        "text": "This message was deleted.",
+        "user": "USLACKBOT",
+        "hidden": True,
+    }
+    newer = write_export(
+        tmp_path / "newer",
+        [],
+        {"general": edits, "random": [tombstone]},
+        public=[{"id": GENERAL, "name": "general"}, {"id": RANDOM, "name": "random"}],
+    )
     (newer / "users.json").write_text((tmp_path / "export" / "users.json").read_text())
     run_import(db, newer)
     after = by_name(exported(db))
-    gone = {"https://fixed.example.com/", "https://docs.example.com/guide",
-            "https://thread.example.com/parent"}  # fmt: skip
+    gone = {
+        "https://fixed.example.com/",
+        "https://docs.example.com/guide",
+        "https://thread.example.com/parent",
+    }
     assert set(items) - set(after) == gone and set(after) <= set(items)
     assert counts(db)["search_docs"] == len(after)
 
@@ -142,8 +175,12 @@ def test_imported_well_voted_items_join_the_well_voted_index(tmp_path: Path) -> 
         ),
         message("U1", "1700000100.000100", "TIL <https://quiet.example/> walrus"),
     ]
-    path = write_export(tmp_path / "export", people, {"general": messages},
-                        public=[channel("C1", "general", ["U1", "U2", "U3", "U4"])])  # fmt: skip
+    path = write_export(
+        tmp_path / "export",
+        people,
+        {"general": messages},
+        public=[channel("C1", "general", ["U1", "U2", "U3", "U4"])],
+    )
     db = tmp_path / "v.db"
     run_import(db, path)
     store = Store(db).open()
@@ -172,8 +209,12 @@ def test_an_older_export_never_brings_back_what_was_removed_live(tmp_path: Path)
         message("U1", "1700000100.000100", "TIL <https://kept.example/> and a learning"),
         message("U2", "1700000200.000100", "still here <https://here.example/>"),
     ]
-    path = write_export(tmp_path / "export", people, {"general": messages},
-                        public=[channel("C1", "general", ["U1", "U2"])])  # fmt: skip
+    path = write_export(
+        tmp_path / "export",
+        people,
+        {"general": messages},
+        public=[channel("C1", "general", ["U1", "U2"])],
+    )
     db = tmp_path / "live.db"
     run_import(db, path)
     by_url = {str(i["url"]): i for i in exported(db) if i["kind"] == "link"}
@@ -184,8 +225,12 @@ def test_an_older_export_never_brings_back_what_was_removed_live(tmp_path: Path)
     finally:
         store.close()
     # The same export again, at a new path, so its files are new to the import.
-    again = write_export(tmp_path / "export2", people, {"general": messages},
-                         public=[channel("C1", "general", ["U1", "U2"])])  # fmt: skip
+    again = write_export(
+        tmp_path / "export2",
+        people,
+        {"general": messages},
+        public=[channel("C1", "general", ["U1", "U2"])],
+    )
     run_import(db, again)
     links = sorted(str(i["url"]) for i in exported(db) if i["kind"] == "link")
     assert links == ["https://here.example/"]  # neither the deleted message nor the removed link
@@ -198,16 +243,31 @@ def test_imported_reactions_reach_every_item_of_their_message(tmp_path: Path) ->
     db = tmp_path / "saved.db"
     store = Store(db).open()
     try:  # the message was saved live as a learning (the shortcut), before any reaction
-        share = ShareInput(TEAM, "C1", ts, "U1", "pin your deps <https://deps.example/>", False,
-                           source="save", saved_by="U2")  # fmt: skip
-        asyncio.run(store.save_learning(share, ItemDraft("learning", f"learning:C1:{ts}",
-                                                         text=share.text), None))  # fmt: skip
+        share = ShareInput(
+            TEAM,
+            "C1",
+            ts,
+            "U1",
+            "pin your deps <https://deps.example/>",
+            False,
+            source="save",
+            saved_by="U2",
+        )
+        asyncio.run(
+            store.save_learning(
+                share, ItemDraft("learning", f"learning:C1:{ts}", text=share.text), None
+            )
+        )
     finally:
         store.close()
     reactions = [{"name": "+1", "users": ["U2", "U3", "U4"], "count": 3}]
     messages = [message("U1", ts, "pin your deps <https://deps.example/>", reactions=reactions)]
-    path = write_export(tmp_path / "export", people, {"general": messages},
-                        public=[channel("C1", "general", ["U1", "U2", "U3", "U4"])])  # fmt: skip
+    path = write_export(
+        tmp_path / "export",
+        people,
+        {"general": messages},
+        public=[channel("C1", "general", ["U1", "U2", "U3", "U4"])],
+    )
     run_import(db, path)
     votes = {i["kind"]: sorted(i["votes"]) for i in exported(db)}
     assert votes == {"learning": ["U2", "U3", "U4"], "link": ["U2", "U3", "U4"]}

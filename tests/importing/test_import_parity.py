@@ -46,8 +46,13 @@ async def converse(slack: LocalSlack) -> None:
     await slack.add_reaction("U1", "C2", plain["ts"], "bookmark")
     first = await slack.post_message("U1", "C1", "first <https://first.example/>")
     await slack.edit_message("C1", first["ts"], "changed <https://second.example/>")
-    unfurl = {"from_url": "https://example.com/a", "original_url": "https://example.com/a",
-              "title": "A page", "text": "About it", "service_name": "Example"}  # fmt: skip
+    unfurl = {
+        "from_url": "https://example.com/a",
+        "original_url": "https://example.com/a",
+        "title": "A page",
+        "text": "About it",
+        "service_name": "Example",
+    }
     await slack.unfurl("C1", shared["ts"], attachments=[unfurl])
 
 
@@ -58,8 +63,9 @@ def export_of(slack: LocalSlack, folder: Path) -> Path:
     (folder / "users.json").write_text(json.dumps(users))
     rooms = [c for c in slack.ws.channels.values() if not (c.is_im or c.is_mpim)]
     for name, private in (("channels.json", False), ("groups.json", True)):
-        listed = [channel_object(slack.ident, slack.ws, c) for c in rooms
-                  if c.is_private == private]  # fmt: skip
+        listed = [
+            channel_object(slack.ident, slack.ws, c) for c in rooms if c.is_private == private
+        ]
         (folder / name).write_text(json.dumps(listed))
     for room in rooms:
         days: dict[str, list[Any]] = {}

@@ -30,9 +30,15 @@ async def person(store: Store, uid: str, tz: str = "UTC") -> None:
 
 
 async def share(
-    store: Store, cid: str, user: str, url: str, at: datetime | float, title: str | None = None,
-    private: bool = False, kind: str = "link",
-) -> str:  # fmt: skip
+    store: Store,
+    cid: str,
+    user: str,
+    url: str,
+    at: datetime | float,
+    title: str | None = None,
+    private: bool = False,
+    kind: str = "link",
+) -> str:
     """Share a link (or a learning when kind='learning') in a channel at a moment; its ts.
 
     One channel and moment is one message: sharing again at the same moment replaces it.

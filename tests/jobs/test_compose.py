@@ -146,7 +146,8 @@ async def test_first_digest_line_and_impact(store: Store) -> None:
     digest = personal_digest(comp, "R", WEEK)
     assert digest is not None and digest.view.intro and "/serendip digest off" in digest.view.intro
     assert digest.view.footer == (
-        "Your impact: 2 people found what you shared useful this week (3 votes).",)  # fmt: skip
+        "Your impact: 2 people found what you shared useful this week (3 votes).",
+    )
 
 
 async def test_a_link_shared_in_two_private_channels_shows_only_its_url(store: Store) -> None:

@@ -62,8 +62,9 @@ class World:
         return Pacer(per_minute, clock=self.time, sleep=self.time.sleep)
 
     async def send(self, now: datetime = NOW, **opts: bool) -> object:
-        return await run_digests(self.store, self.client, self.config, now, pacer=self.pacer(),
-                                 clock=self.time, **opts)  # fmt: skip
+        return await run_digests(
+            self.store, self.client, self.config, now, pacer=self.pacer(), clock=self.time, **opts
+        )
 
     def digests(self, where: str) -> list[dict[str, object]]:
         """The digest messages posted in a channel (a user id: that person's DM)."""
@@ -71,8 +72,9 @@ class World:
             messages = self.slack.messages(where)
         except Exception:  # no DM was ever opened with that person
             return []
-        return [m for m in messages
-                if (m.get("metadata") or {}).get("event_type") == "serendip_digest"]  # fmt: skip
+        return [
+            m for m in messages if (m.get("metadata") or {}).get("event_type") == "serendip_digest"
+        ]
 
 
 @pytest.fixture
@@ -83,8 +85,9 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         for cid, name in (("C1", "general"), ("C2", "design")):
             slack.add_channel(cid, name=name, members=list(PEOPLE), bot_member=True)
         store = Store(tmp_path / "s.db").open()
-        config = load_config({"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url},
-                             dotenv=None)  # fmt: skip
+        config = load_config(
+            {"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url}, dotenv=None
+        )
         client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url, retry_handlers=[])
         slack.clock.start_at(NOW.timestamp())  # posts are stamped on the test's clock
         try:
@@ -176,8 +179,9 @@ async def test_the_workspace_rate_is_kept(world: World) -> None:
     await seed(world.store)
     pacer = Pacer(60, clock=world.time, sleep=world.time.sleep)  # one post a second
     started = world.time()
-    await run_digests(world.store, world.client, world.config, NOW, now_mode=True, pacer=pacer,
-                      clock=world.time)  # fmt: skip
+    await run_digests(
+        world.store, world.client, world.config, NOW, now_mode=True, pacer=pacer, clock=world.time
+    )
     posts = len(world.slack.calls_of("chat.postMessage"))
     assert posts >= 4 and world.time() - started >= posts - 1
 
@@ -198,8 +202,14 @@ async def test_mentions_in_titles_reach_slack_inert(world: World) -> None:
 async def test_hundreds_of_items_stay_within_slacks_limits(world: World) -> None:
     await seed(world.store)
     for n in range(300):
-        await share(world.store, "C1", f"S{n % 3 + 1}", f"https://d{n}.example/{'x' * 300}",
-                    T + 10 + n, "A very long title " * 40)  # fmt: skip
+        await share(
+            world.store,
+            "C1",
+            f"S{n % 3 + 1}",
+            f"https://d{n}.example/{'x' * 300}",
+            T + 10 + n,
+            "A very long title " * 40,
+        )
     await world.send(now_mode=True)
     rows = {r.recipient: r for r in await world.store.outbox_rows(None, "T1")}
     assert rows["C1"].status == "sent"
@@ -327,7 +337,8 @@ async def test_an_unsettled_row_fails_once_its_period_is_over(world: World) -> N
         world.time.now += 700
         await late.run("T1")  # history is not exhausted: it stays unsettled
         assert {r.recipient: r.status for r in await world.store.outbox_rows(None, "T1")}[
-            "C1"] == "sending"  # fmt: skip
+            "C1"
+        ] == "sending"
         world.time.now += 8 * 86400
         await late.recover("T1")
     row = {r.recipient: r for r in await world.store.outbox_rows(None, "T1")}["C1"]

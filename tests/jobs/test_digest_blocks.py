@@ -11,8 +11,7 @@ def digest_item(i: int, title: str = "A title", url: str | None = "https://a.com
 
 
 def test_hostile_text_pings_nobody() -> None:
-    line = item_line(digest_item(1, "<!channel> <@U123> <!here> & co",
-                                 "https://x.com/a|b>c"))  # fmt: skip
+    line = item_line(digest_item(1, "<!channel> <@U123> <!here> & co", "https://x.com/a|b>c"))
     assert "<!channel>" not in line and "<@U123>" not in line and "<!here>" not in line
     assert "&lt;!channel&gt;" in line and "&amp; co" in line
     assert "<https://x.com/a%7Cb%3Ec|" in line
@@ -24,8 +23,12 @@ def test_hundreds_of_items_stay_within_limits() -> None:
         DigestSection(f"Section {s} <!channel>", tuple(digest_item(i, huge) for i in range(300)))
         for s in range(3)
     )
-    view = DigestView("Your week " * 40, sections, intro="Why you get this",
-                      footer=("Your shares were useful to 4 people",))  # fmt: skip
+    view = DigestView(
+        "Your week " * 40,
+        sections,
+        intro="Why you get this",
+        footer=("Your shares were useful to 4 people",),
+    )
     message = build_digest(view)
     assert check_message(message["text"], message["blocks"], None) is None
     assert len(message["blocks"]) <= 50

@@ -29,14 +29,23 @@ def person(uid: str, tz: str | None = "UTC", cadence: str = "weekly") -> Recipie
 
 def due_ids(snap: DigestSnapshot, now: datetime, **opts: object) -> dict[str, Due]:
     planned = opts.pop("planned", {})
-    found = due_list(snap, CONFIG, now, bool(opts.get("now_mode")), planned,  # type: ignore[arg-type]
-                     bool(opts.get("force")))  # fmt: skip
+    found = due_list(
+        snap,
+        CONFIG,
+        now,
+        bool(opts.get("now_mode")),
+        planned,  # type: ignore[arg-type]
+        bool(opts.get("force")),
+    )
     return {d.recipient: d for d in found}
 
 
 def test_weekly_digest_follows_each_persons_time_zone() -> None:
-    snap = snapshot(person("UTOKYO", "Asia/Tokyo"), person("ULON", "Europe/London"),
-                    person("UCHI", "America/Chicago"))  # fmt: skip
+    snap = snapshot(
+        person("UTOKYO", "Asia/Tokyo"),
+        person("ULON", "Europe/London"),
+        person("UCHI", "America/Chicago"),
+    )
     # Monday 09:30 in Tokyo is Monday 00:30 in UTC: Tokyo's new digest is due; in Chicago
     # it is still Sunday, so last week's (never sent here) is still current there.
     early = {r: d.period.key for r, d in due_ids(snap, at("2026-11-30 00:30")).items()}

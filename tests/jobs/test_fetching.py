@@ -22,7 +22,8 @@ async def add_link(store: Store, url: str, ts: str, fetch_at: float = 0.0) -> st
 def test_same_page_urls() -> None:
     url = "https://sho.rt/a"
     assert same_page_urls(url, ok("https://site.com/post?utm_source=x")) == (
-        "https://site.com/post",)  # fmt: skip
+        "https://site.com/post",
+    )
     same_site = ok("https://www.site.com/p", canonical="https://blog.site.com/p")
     assert same_page_urls(url, same_site) == ("https://www.site.com/p", "https://blog.site.com/p")
     hostile = ok("https://evil.com/p", canonical="https://victim.com/famous")

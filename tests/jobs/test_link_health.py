@@ -15,8 +15,16 @@ DAY = 86400.0
 async def in_a_digest(store: Store, url: str, at: float) -> str:
     """Send the item of `url` in a digest at `at`; its id."""
     [item] = [i for i in await store.export_items() if i["url"] == url]
-    row = {"team_id": "T1", "recipient": f"U{url}", "kind": "person", "period_key": "k",
-           "round": 0, "status": "pending", "payload": {}, "items": [item["id"]]}  # fmt: skip
+    row = {
+        "team_id": "T1",
+        "recipient": f"U{url}",
+        "kind": "person",
+        "period_key": "k",
+        "round": 0,
+        "status": "pending",
+        "payload": {},
+        "items": [item["id"]],
+    }
     await store.plan_digests([row], at)
     [planned] = [r for r in await store.outbox_rows("pending", "T1") if r.recipient == f"U{url}"]
     await store.claim_digest(planned.id, "sender", at)
@@ -40,8 +48,14 @@ def test_outcomes() -> None:
 
 async def test_dead_after_three_days_gone_and_cadence(store: Store) -> None:
     start = time.time()
-    for i, url in enumerate(("https://gone.example/", "https://fine.example/",
-                             "https://flaky.example/", "https://refused.example/")):  # fmt: skip
+    for i, url in enumerate(
+        (
+            "https://gone.example/",
+            "https://fine.example/",
+            "https://flaky.example/",
+            "https://refused.example/",
+        )
+    ):
         share = ShareInput("T1", "C1", f"{start - 3600 + i:.6f}", "U1", url, False)
         await store.save_message(share, [ItemDraft("link", f"link:{url}", url=url)])
         await in_a_digest(store, url, start - 60)
@@ -52,10 +66,12 @@ async def test_dead_after_three_days_gone_and_cadence(store: Store) -> None:
     share = ShareInput("T1", "C1", f"{start - 400 * DAY:.6f}", "U1", old, False)
     await store.save_message(share, [ItemDraft("link", f"link:{old}", url=old)])
     await in_a_digest(store, old, start - 300 * DAY)
-    answers = {"https://gone.example/": result("http_error", 404),
-               "https://fine.example/": result("ok"),
-               "https://flaky.example/": result("http_error", 503),
-               "https://refused.example/": result("refused")}  # fmt: skip
+    answers = {
+        "https://gone.example/": result("http_error", 404),
+        "https://fine.example/": result("ok"),
+        "https://flaky.example/": result("http_error", 503),
+        "https://refused.example/": result("refused"),
+    }
     fetched: list[str] = []
 
     async def fetch(url: str) -> FetchResult:

@@ -68,9 +68,12 @@ def test_across_daylight_saving_changes(zone: str) -> None:
         assert now - weekly.end < timedelta(days=7, hours=2)
 
 
-@given(st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)),
-       st.sampled_from(["UTC", "Asia/Kolkata", "America/Los_Angeles", "Pacific/Chatham"]),
-       st.sampled_from(["weekly", "daily"]), st.integers(0, 23))  # fmt: skip
+@given(
+    st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1)),
+    st.sampled_from(["UTC", "Asia/Kolkata", "America/Los_Angeles", "Pacific/Chatham"]),
+    st.sampled_from(["weekly", "daily"]),
+    st.integers(0, 23),
+)
 def test_the_current_period_never_ends_in_the_future(
     naive: datetime, zone: str, cadence: str, hour: int
 ) -> None:

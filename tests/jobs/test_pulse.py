@@ -35,8 +35,12 @@ async def slack() -> AsyncIterator[LocalSlack]:
 
 
 def _config(slack: LocalSlack, **extra: str) -> Config:
-    env = {"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url,
-           "SERENDIP_REPORT_CHANNEL": REPORT, **extra}  # fmt: skip
+    env = {
+        "SLACK_BOT_TOKEN": slack.bot_token,
+        "SLACK_API_URL": slack.api_url,
+        "SERENDIP_REPORT_CHANNEL": REPORT,
+        **extra,
+    }
     return load_config(env, dotenv=None)
 
 
@@ -97,8 +101,9 @@ async def test_the_week_is_the_digest_weeks_in_the_report_time_zone(
 async def test_no_channel_no_member_no_post(
     slack: LocalSlack, store: Store, caplog: pytest.LogCaptureFixture
 ) -> None:
-    config = load_config({"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url},
-                         dotenv=None)  # fmt: skip
+    config = load_config(
+        {"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url}, dotenv=None
+    )
     unset = LearningPulse(store, make_client(config.bot_token, config.api_url), config)
     assert await unset.tick(MONDAY) is None and not slack.calls
     outside = _pulse(slack, store, SERENDIP_REPORT_CHANNEL="COFF")
@@ -133,9 +138,12 @@ async def test_a_refusal_frees_the_week_and_a_lost_answer_keeps_it(
 async def test_the_message_escapes_what_people_searched(slack: LocalSlack, store: Store) -> None:
     assert escape("<!channel> & co") == "&lt;!channel&gt; &amp; co"
     for query in ("<!channel> & vpn", "<!channel> & vpn", "searched once"):
-        store.write_sync(lambda db, q=query: db.execute(
-            "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
-            [q, NOW - 86400]))  # fmt: skip
+        store.write_sync(
+            lambda db, q=query: db.execute(
+                "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
+                [q, NOW - 86400],
+            )
+        )
     assert await _pulse(slack, store).tick(MONDAY) == "2026-W39"
     text = str(_shared(slack)[0]["text"])
     assert "&lt;!channel&gt; &amp; vpn" in text and "<!channel>" not in text

@@ -12,9 +12,13 @@ DAY = 86400.0
 
 
 def item(
-    item_id: str, sharers: tuple[str, ...] = ("S1",), voters: tuple[str, ...] = (),
-    age_days: float = 1.0, domain: str | None = None, flags: int = 0,
-) -> Candidate:  # fmt: skip
+    item_id: str,
+    sharers: tuple[str, ...] = ("S1",),
+    voters: tuple[str, ...] = (),
+    age_days: float = 1.0,
+    domain: str | None = None,
+    flags: int = 0,
+) -> Candidate:
     return Candidate(item_id, sharers, voters, NOW - age_days * DAY, domain, flags)
 
 
@@ -55,7 +59,8 @@ def test_at_most_two_per_domain_and_per_sharer() -> None:
 
 def test_why_this() -> None:
     assert why_this(item("a", ("S1", "S2"), ("V1", "V2", "V3")), {"V1": 1.0, "S2": 0.5}) == (
-        "useful to 3 people, shared by 2 people, 2 you work with")  # fmt: skip
+        "useful to 3 people, shared by 2 people, 2 you work with"
+    )
     assert why_this(item("r", ("S1", "S2"))) == "shared by 2 people"
     assert why_this(item("b", voters=("V1",))) == "useful to 1 person"
     assert why_this(item("c")) == "new this week"
@@ -74,11 +79,15 @@ candidates = st.lists(
         lambda n, sharers, voters, age, domain: Candidate(
             f"i{n}", tuple(dict.fromkeys(sharers)), tuple(set(voters)), NOW - age * DAY, domain
         ),
-        st.integers(0, 10_000), st.lists(people, min_size=1, max_size=3),
-        st.lists(people, max_size=4), st.floats(0, 20), st.sampled_from([None, "a.com", "b.com"]),
+        st.integers(0, 10_000),
+        st.lists(people, min_size=1, max_size=3),
+        st.lists(people, max_size=4),
+        st.floats(0, 20),
+        st.sampled_from([None, "a.com", "b.com"]),
     ),
-    max_size=25, unique_by=lambda c: c.item_id,
-)  # fmt: skip
+    max_size=25,
+    unique_by=lambda c: c.item_id,
+)
 
 
 @given(

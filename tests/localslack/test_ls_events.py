@@ -135,8 +135,14 @@ async def test_slack_connect_outsider(
 async def test_membership_events(slack: LocalSlack, http_bot: HttpBot) -> None:
     await slack.bot_joins("C2", inviter="U1")
     joined = events(http_bot)
-    assert joined[0] == {**joined[0], "type": "member_joined_channel", "user": slack.bot_user_id,
-                         "channel": "C2", "channel_type": "C", "inviter": "U1"}  # fmt: skip
+    assert joined[0] == {
+        **joined[0],
+        "type": "member_joined_channel",
+        "user": slack.bot_user_id,
+        "channel": "C2",
+        "channel_type": "C",
+        "inviter": "U1",
+    }
     assert joined[1]["subtype"] == "channel_join"
     await slack.user_joins("U3", "G1")
     assert events(http_bot)[2]["channel_type"] == "G" and events(http_bot)[2]["user"] == "U3"
@@ -170,8 +176,11 @@ async def test_uninstall_and_reinstall(
     await slack.uninstall()
     gone, revoked = events(http_bot)
     assert gone["type"] == "app_uninstalled"
-    assert revoked == {**revoked, "type": "tokens_revoked",
-                       "tokens": {"oauth": [], "bot": [slack.bot_user_id]}}  # fmt: skip
+    assert revoked == {
+        **revoked,
+        "type": "tokens_revoked",
+        "tokens": {"oauth": [], "bot": [slack.bot_user_id]},
+    }
     with pytest.raises(SlackApiError) as err:
         await client.auth_test()
     assert err.value.response["error"] == "token_revoked"

@@ -24,8 +24,12 @@ def _png(width: int = 3, height: int = 2) -> bytes:
 
     rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
-            + chunk(b"IEND", b""))  # fmt: skip
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 async def _error(call: object) -> str:
@@ -39,9 +43,13 @@ async def test_upload_v2_shares_the_file_into_the_channel(
 ) -> None:
     png = _png()
     resp = await client.files_upload_v2(
-        channel="C1", file=png, filename="pulse.png", title="Learning pulse",
-        alt_txt="a chart", initial_comment="This week's figures",
-    )  # fmt: skip
+        channel="C1",
+        file=png,
+        filename="pulse.png",
+        title="Learning pulse",
+        alt_txt="a chart",
+        initial_comment="This week's figures",
+    )
     file = resp["file"]
     assert file["title"] == "Learning pulse" and file["mimetype"] == "image/png"
     assert (file["original_w"], file["original_h"], file["size"]) == (3, 2, len(png))
@@ -74,16 +82,20 @@ async def test_url_private_needs_the_bot_token(slack: LocalSlack, client: AsyncW
 async def test_get_upload_url_refuses_bad_arguments(
     slack: LocalSlack, client: AsyncWebClient
 ) -> None:
-    assert await _error(client.api_call("files.getUploadURLExternal",
-                                        params={"length": 3})) == "invalid_arguments"  # fmt: skip
+    assert (
+        await _error(client.api_call("files.getUploadURLExternal", params={"length": 3}))
+        == "invalid_arguments"
+    )
     assert await _error(client.files_getUploadURLExternal(filename="a", length=0)) == (
         "missing_argument"
     )
     assert await _error(client.files_getUploadURLExternal(filename="a", length=-4)) == (
         "invalid_arguments"
     )
-    assert await _error(client.files_getUploadURLExternal(
-        filename="a", length=3, alt_txt="x" * 1001)) == "alt_txt_too_large"  # fmt: skip
+    assert (
+        await _error(client.files_getUploadURLExternal(filename="a", length=3, alt_txt="x" * 1001))
+        == "alt_txt_too_large"
+    )
     slack.limit_uploads(10)
     assert await _error(client.files_getUploadURLExternal(filename="a", length=11)) == (
         "file_upload_size_restricted"
@@ -105,7 +117,9 @@ async def test_the_upload_url_takes_the_declared_bytes_once(
     assert await _post(url, b"") == (400, "empty upload")
     assert (await _post(url, b"12345"))[0] == 413  # more than declared
     assert await _post(slack.url + "upload/v1/nothing-here", b"1") == (
-        404, "upload url not found or already used")  # fmt: skip
+        404,
+        "upload url not found or already used",
+    )
     assert await _post(url, b"1234") == (200, "OK - 4")
     files = [{"id": ticket["file_id"]}]
     done = await client.files_completeUploadExternal(files=files)  # no channel: kept private
@@ -144,8 +158,9 @@ async def test_a_file_shared_as_a_thread_reply(slack: LocalSlack, client: AsyncW
     reply = slack.messages("C1")[-1]
     assert reply["thread_ts"] == parent["ts"] and reply["files"][0]["id"] == resp["file"]["id"]
     with pytest.raises(SlackApiError) as err:
-        await client.files_upload_v2(channel="C1", content="x", filename="x.txt",
-                                     thread_ts="1.000001")  # fmt: skip
+        await client.files_upload_v2(
+            channel="C1", content="x", filename="x.txt", thread_ts="1.000001"
+        )
     assert err.value.response["error"] == "thread_not_found"
 
 

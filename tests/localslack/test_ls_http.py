@@ -36,8 +36,10 @@ async def test_retries_after_500_with_headers(slack: LocalSlack, http_bot: HttpB
     assert len(http_bot.requests) == 3
     ids = {r.json()["event_id"] for r in http_bot.requests}
     assert len(ids) == 1
-    retry = [(r.headers.get("X-Slack-Retry-Num"), r.headers.get("X-Slack-Retry-Reason"))
-             for r in http_bot.requests]  # fmt: skip
+    retry = [
+        (r.headers.get("X-Slack-Retry-Num"), r.headers.get("X-Slack-Retry-Reason"))
+        for r in http_bot.requests
+    ]
     assert retry == [(None, None), ("1", "http_error"), ("2", "http_error")]
     [d] = slack.deliveries
     assert d.acked and d.attempts == 3 and d.statuses == [500, 503, 200]
@@ -118,21 +120,42 @@ async def test_in_channel_ack_is_posted(slack: LocalSlack, http_bot: HttpBot) ->
 
 
 async def test_interactive_payloads(slack: LocalSlack, http_bot: HttpBot) -> None:
-    blocks = [{"type": "actions", "block_id": "votes", "elements": [
-        {"type": "button", "action_id": "useful", "value": "item-1",
-         "text": {"type": "plain_text", "text": "Useful"}}]}]  # fmt: skip
+    blocks = [
+        {
+            "type": "actions",
+            "block_id": "votes",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "useful",
+                    "value": "item-1",
+                    "text": {"type": "plain_text", "text": "Useful"},
+                }
+            ],
+        }
+    ]
     msg, _ = slack.bot_post(slack.ws.channel("C1"), "card", blocks=blocks)
     await slack.wait_idle()
     http_bot.requests.clear()
-    ack = await slack.block_action("U2", action_id="useful", value="item-1", channel="C1",
-                                   message_ts=msg["ts"], block_id="votes")  # fmt: skip
+    ack = await slack.block_action(
+        "U2",
+        action_id="useful",
+        value="item-1",
+        channel="C1",
+        message_ts=msg["ts"],
+        block_id="votes",
+    )
     assert ack.status == 200 and ack.body is None
     [req] = http_bot.requests
     assert SignatureVerifier(slack.signing_secret).is_valid_request(req.body, req.headers)
     payload = req.payload()
     assert payload["type"] == "block_actions" and payload["user"]["id"] == "U2"
-    assert payload["container"] == {"type": "message", "message_ts": msg["ts"],
-                                    "channel_id": "C1", "is_ephemeral": False}  # fmt: skip
+    assert payload["container"] == {
+        "type": "message",
+        "message_ts": msg["ts"],
+        "channel_id": "C1",
+        "is_ephemeral": False,
+    }
     assert payload["message"]["ts"] == msg["ts"] and payload["channel"]["id"] == "C1"
     action = payload["actions"][0]
     assert action["action_id"] == "useful" and action["value"] == "item-1"

@@ -149,8 +149,12 @@ def _section(text: str) -> dict[str, Any]:
 
 
 def _button(text: str = "ok", value: str = "v", action_id: str = "a") -> dict[str, Any]:
-    return {"type": "button", "text": {"type": "plain_text", "text": text},
-            "value": value, "action_id": action_id}  # fmt: skip
+    return {
+        "type": "button",
+        "text": {"type": "plain_text", "text": text},
+        "value": value,
+        "action_id": action_id,
+    }
 
 
 @pytest.mark.parametrize(

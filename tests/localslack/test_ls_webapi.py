@@ -85,8 +85,11 @@ async def test_hostile_bodies_never_crash(slack: LocalSlack) -> None:
                 answer = await r.json()
                 assert r.status == 200 and answer["ok"] is False
                 assert error is None or answer["error"] == error
-        async with http.get(slack.api_url + "conversations.history", headers=auth,
-                            params={"channel": "C1", "limit": "lots"}) as r:  # fmt: skip
+        async with http.get(
+            slack.api_url + "conversations.history",
+            headers=auth,
+            params={"channel": "C1", "limit": "lots"},
+        ) as r:
             assert (await r.json())["error"] == "invalid_arguments"
     assert slack.server_errors == []
 

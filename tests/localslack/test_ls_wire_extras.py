@@ -52,11 +52,20 @@ async def test_trigger_ids_open_modals_once(slack: LocalSlack, http_bot: HttpBot
     await slack.slash_command("U1", "C1", "/ask", "q")
     trigger = http_bot.requests[0].form()["trigger_id"]
     client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
-    view = {"type": "modal", "callback_id": "ask", "private_metadata": "C1",
-            "title": {"type": "plain_text", "text": "Ask"},
-            "blocks": [{"type": "input", "block_id": "q",
-                        "label": {"type": "plain_text", "text": "Question"},
-                        "element": {"type": "plain_text_input", "action_id": "text"}}]}  # fmt: skip
+    view = {
+        "type": "modal",
+        "callback_id": "ask",
+        "private_metadata": "C1",
+        "title": {"type": "plain_text", "text": "Ask"},
+        "blocks": [
+            {
+                "type": "input",
+                "block_id": "q",
+                "label": {"type": "plain_text", "text": "Question"},
+                "element": {"type": "plain_text_input", "action_id": "text"},
+            }
+        ],
+    }
     opened = await client.views_open(trigger_id=trigger, view=view)
     assert opened["view"]["callback_id"] == "ask" and opened["view"]["id"].startswith("V")
     with pytest.raises(SlackApiError) as err:
@@ -104,8 +113,12 @@ async def test_a_submission_answered_with_update_replaces_the_modal(
 ) -> None:
     await slack.block_action("U1", "open", container_type="view")
     trigger = http_bot.requests[0].payload()["trigger_id"]
-    view = {"type": "modal", "callback_id": "find", "title": {"type": "plain_text", "text": "Find"},
-            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "ask"}}]}  # fmt: skip
+    view = {
+        "type": "modal",
+        "callback_id": "find",
+        "title": {"type": "plain_text", "text": "Find"},
+        "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "ask"}}],
+    }
     opened = (await client.views_open(trigger_id=trigger, view=view))["view"]
     found = {**view, "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "found"}}]}
     http_bot.script = [Reply(200, json.dumps({"response_action": "update", "view": found}))]

@@ -11,8 +11,9 @@ T = "T1"
 NOW = time.time()
 
 
-def share(channel: str, ts: float, user: str, text: str, private: bool = False,
-          **kw: object) -> ShareInput:  # fmt: skip
+def share(
+    channel: str, ts: float, user: str, text: str, private: bool = False, **kw: object
+) -> ShareInput:
     return ShareInput(T, channel, f"{ts:.6f}", user, text, private, **kw)  # type: ignore[arg-type]
 
 
@@ -34,9 +35,10 @@ async def test_my_items_are_shared_or_saved_newest_first(store: Store) -> None:
     [new] = await store.save_message(share("C1", NOW - 100, "U1", "b"), [link("https://b.io/")])
     await store.save_message(share("C1", NOW - 50, "U2", "c"), [link("https://c.io/")])
     saved = await store.save_learning(
-        share("C1", NOW - 200, "U2", "TIL x", source="save", saved_by="U1"), learning("x", "x"),
+        share("C1", NOW - 200, "U2", "TIL x", source="save", saved_by="U1"),
+        learning("x", "x"),
         "U1",
-    )  # fmt: skip
+    )
     mine = await store.my_items(T, "U1")
     assert [m.item.item_id for m in mine] == [saved, new, old]  # the save happened just now
     assert [m.shared for m in mine] == [False, True, True]
@@ -105,8 +107,12 @@ async def test_person_counts(store: Store) -> None:
     await store.create_question(T, "U1", True, "why?", "C1")
     counts = await store.person_counts(T, "U1")
     assert (counts.shares, counts.saves, counts.votes, counts.flags, counts.questions) == (
-        1, 0, 1, 1, 1,
-    )  # fmt: skip
+        1,
+        0,
+        1,
+        1,
+        1,
+    )
     await store.forget_person(T, "U1")
     assert await store.person_counts(T, "U1") == type(counts)(0, 0, 0, 0, 0, 0)
 

@@ -38,8 +38,9 @@ async def test_only_untitled_links_are_queued(store: Store) -> None:
 
 async def test_fetched_face_until_slack_unfurls(store: Store) -> None:
     [item] = await store.save_message(share("1.0"), [link("https://a.com/")], fetch_at=0)
-    page = FetchedPage("ok", title="Fetched", description="About databases and indexes",
-                       site_name="A")  # fmt: skip
+    page = FetchedPage(
+        "ok", title="Fetched", description="About databases and indexes", site_name="A"
+    )
     assert await store.record_fetch(item, page, time.time()) == item
     [record] = await store.export_items()
     assert (record["title"], record["site_name"]) == ("Fetched", "A")
@@ -53,8 +54,12 @@ async def test_same_page_urls_merge_into_the_older_item(store: Store) -> None:
     [short] = await store.save_message(share("1.0"), [link("https://sho.rt/x")], fetch_at=0)
     [full] = await store.save_message(share("2.0", user="U2"), [link("https://site.com/post")])
     await store.save_message(share("3.0", user="U3"), [link("https://site.com/post")])
-    page = FetchedPage("ok", title="Post", final_url="https://site.com/post",
-                       same_page_urls=("https://site.com/post",))  # fmt: skip
+    page = FetchedPage(
+        "ok",
+        title="Post",
+        final_url="https://site.com/post",
+        same_page_urls=("https://site.com/post",),
+    )
     kept = await store.record_fetch(short, page, time.time())
     assert kept == short  # created first, so its id stays
     [record] = await store.export_items()
@@ -67,8 +72,11 @@ async def test_same_page_urls_merge_into_the_older_item(store: Store) -> None:
 async def test_topics_from_hashtags_and_keywords(store: Store) -> None:
     text = "great intro #Databases #til <https://a.com/>"
     [item] = await store.save_message(share("1.0", text=text), [link("https://a.com/")])
-    page = FetchedPage("ok", title="Indexing strategies for Postgres",
-                       description="Partial indexes make Postgres queries fast")  # fmt: skip
+    page = FetchedPage(
+        "ok",
+        title="Indexing strategies for Postgres",
+        description="Partial indexes make Postgres queries fast",
+    )
     await store.record_fetch(item, page, time.time())
     [record] = await store.export_items()
     assert record["topics"][0] == "databases" and "til" not in record["topics"]
@@ -103,8 +111,9 @@ async def test_hostile_canonical_cannot_retitle_another_item(store: Store) -> No
     [victim] = await store.save_message(share("1.0", user="U2"), [link("https://gh.com/famous")])
     await store.record_fetch(victim, page("Famous project", "https://gh.com/famous"), 1.0)
     [evil] = await store.save_message(share("2.0", user="U9"), [link("https://gh.com/evil")])
-    await store.record_fetch(evil, page("FREE CRYPTO", "https://gh.com/evil",
-                                        "https://gh.com/famous"), 2.0)  # fmt: skip
+    await store.record_fetch(
+        evil, page("FREE CRYPTO", "https://gh.com/evil", "https://gh.com/famous"), 2.0
+    )
     [item] = await store.export_items()
     assert item["id"] == victim and item["title"] == "Famous project"
     assert "crypto" not in item["topics"] and item["url"] == "https://gh.com/famous"
@@ -113,8 +122,9 @@ async def test_hostile_canonical_cannot_retitle_another_item(store: Store) -> No
 async def test_older_hostile_item_takes_the_named_identity_not_its_face(store: Store) -> None:
     [evil] = await store.save_message(share("1.0", user="U9"), [link("https://gh.com/evil")])
     await store.save_message(share("2.0", user="U2"), [link("https://gh.com/famous")])
-    await store.record_fetch(evil, page("FREE CRYPTO", "https://gh.com/evil",
-                                        "https://gh.com/famous"), 2.0)  # fmt: skip
+    await store.record_fetch(
+        evil, page("FREE CRYPTO", "https://gh.com/evil", "https://gh.com/famous"), 2.0
+    )
     [item] = await store.export_items()
     assert item["id"] == evil  # the older id, as promised
     assert item["url"] == "https://gh.com/famous" and item["title"] is None  # not the evil face
@@ -125,8 +135,11 @@ async def test_public_and_private_items_never_merge(store: Store) -> None:
     secret = ShareInput(T, "G1", "1.0", "U1", "doc", True)
     [private] = await store.save_message(secret, [link("https://docs.site.com/d?token=SECRET")])
     [public] = await store.save_message(share("2.0", user="U2"), [link("https://docs.site.com/d")])
-    await store.record_fetch(private, page("Q3 layoffs", "https://docs.site.com/d?token=SECRET",
-                                           "https://docs.site.com/d"), 3.0)  # fmt: skip
+    await store.record_fetch(
+        private,
+        page("Q3 layoffs", "https://docs.site.com/d?token=SECRET", "https://docs.site.com/d"),
+        3.0,
+    )
     items = {i["id"]: i for i in await store.export_items()}
     assert set(items) == {private, public}
     assert items[public]["title"] is None and items[public]["private"] is False
@@ -152,14 +165,19 @@ async def test_merges_leave_no_orphans(store: Store) -> None:
     await store.save_message(share("1.0"), [link("https://site.com/p")])
     [short] = await store.save_message(share("2.0", user="U2"), [link("https://sho.rt/p")])
     await store.record_check(short, "gone", 10.0)
-    await store.record_fetch(short, page("P title words", "https://site.com/p",
-                                         "https://site.com/p"), 11.0)  # fmt: skip
+    await store.record_fetch(
+        short, page("P title words", "https://site.com/p", "https://site.com/p"), 11.0
+    )
     await store.remove_message(T, "C1", "1.0")
     await store.remove_message(T, "C1", "2.0")
-    rows = store.read_sync(lambda db: {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                                       for t in ("items", "url_aliases", "item_terms",
-                                                 "fetch_queue", "link_checks")})  # fmt: skip
+    rows = store.read_sync(
+        lambda db: {
+            t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("items", "url_aliases", "item_terms", "fetch_queue", "link_checks")
+        }
+    )
     assert set(rows.values()) == {0}, rows
-    df = store.read_sync(lambda db: db.execute("SELECT coalesce(sum(df), 0) FROM term_df")
-                         .fetchone()[0])  # fmt: skip
+    df = store.read_sync(
+        lambda db: db.execute("SELECT coalesce(sum(df), 0) FROM term_df").fetchone()[0]
+    )
     assert df == 0

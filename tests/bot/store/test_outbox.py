@@ -7,9 +7,15 @@ from bot.store import Store
 
 def row(recipient: str, key: str = "2026-W49", rnd: int = 0) -> dict[str, object]:
     return {
-        "team_id": "T1", "recipient": recipient, "kind": "person", "period_key": key,
-        "round": rnd, "status": "pending", "payload": {"text": "hi"}, "items": ["i1"],
-    }  # fmt: skip
+        "team_id": "T1",
+        "recipient": recipient,
+        "kind": "person",
+        "period_key": key,
+        "round": rnd,
+        "status": "pending",
+        "payload": {"text": "hi"},
+        "items": ["i1"],
+    }
 
 
 async def test_planned_once_claimed_once_sent_with_items(store: Store) -> None:

@@ -15,9 +15,14 @@ async def test_a_week_is_claimed_once_and_released_only_before_it_is_posted(stor
     await store.pulse_posted("T1", "2026-W39", "F1", "5.000001")
     await store.release_pulse("T1", "2026-W39")  # a posted week stays posted
     assert await store.pulse_weeks("T1") == [
-        {"week": "2026-W39", "channel": "CREP", "status": "posted", "file_id": "F1",
-         "ts": "5.000001"},
-    ]  # fmt: skip
+        {
+            "week": "2026-W39",
+            "channel": "CREP",
+            "status": "posted",
+            "file_id": "F1",
+            "ts": "5.000001",
+        },
+    ]
 
 
 async def test_report_data_has_the_figures_the_series_and_the_flows(store: Store) -> None:

@@ -14,9 +14,13 @@ def link(url: str) -> ItemDraft:
 
 
 async def post(
-    store: Store, ts: str, urls: list[str], channel: str = "C1", team: str = T,
+    store: Store,
+    ts: str,
+    urls: list[str],
+    channel: str = "C1",
+    team: str = T,
     private: bool = False,
-) -> list[str]:  # fmt: skip
+) -> list[str]:
     """One message by U1 sharing `urls`; the items' ids."""
     share = ShareInput(team, channel, ts, "U1", " ".join(urls), private)
     return await store.save_message(share, [link(u) for u in urls])
@@ -41,8 +45,10 @@ async def test_flagged_items_are_counted_most_flagged_first(store: Store) -> Non
     await store.flag_message(T, "C1", "2.0", "U2")  # the same person twice counts once
     found, total = await store.flagged_items(T)
     assert total == 2
-    assert [(f.item_id, f.flaggers, f.hidden) for f in found] == [(thrice, 3, True),
-                                                                  (once, 1, False)]  # fmt: skip
+    assert [(f.item_id, f.flaggers, f.hidden) for f in found] == [
+        (thrice, 3, True),
+        (once, 1, False),
+    ]
     assert found[0].title == "Title of https://thrice.example/"
     assert await store.flagged_items("T2") == ([], 0)  # another workspace sees none of it
     limited, total = await store.flagged_items(T, limit=1)

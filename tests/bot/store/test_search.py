@@ -111,8 +111,13 @@ async def test_migration_4_indexes_existing_items(tmp_path: Path) -> None:
 
 async def test_topics_alone_choose_experts(store: Store) -> None:
     share = ShareInput(T, "C1", "1700000000.000100", "U2", "<https://tf.example/>", False)
-    draft = ItemDraft("link", "link:https://tf.example/", url="https://tf.example/",
-                      title="Terraform state locking", description="Remote backends")  # fmt: skip
+    draft = ItemDraft(
+        "link",
+        "link:https://tf.example/",
+        url="https://tf.example/",
+        title="Terraform state locking",
+        description="Remote backends",
+    )
     await store.save_message(share, [draft])
     weights = store.read_sync(evidence, T, None, "terraform locking question", [T])
     assert len(weights) == 1  # found by its topic terms, with no full-text query at all
@@ -140,10 +145,16 @@ def test_any_text_is_a_safe_query(text: str) -> None:
     db = Database(memory=True)
     migrate(db)
     words = "a b c near and or"
-    db.execute("INSERT INTO items (id, team_id, key, kind, text, created_ts) VALUES"
-               " ('i1', 'T1', 'k', 'learning', ?, '1.0')", [words])  # fmt: skip
-    db.execute("INSERT INTO shares (team_id, item_id, channel, ts, at, user, text, source)"
-               " VALUES ('T1', 'i1', 'C1', '1.0', 1.0, 'U1', ?, 'til')", [words])  # fmt: skip
+    db.execute(
+        "INSERT INTO items (id, team_id, key, kind, text, created_ts) VALUES"
+        " ('i1', 'T1', 'k', 'learning', ?, '1.0')",
+        [words],
+    )
+    db.execute(
+        "INSERT INTO shares (team_id, item_id, channel, ts, at, user, text, source)"
+        " VALUES ('T1', 'i1', 'C1', '1.0', 1.0, 'U1', ?, 'til')",
+        [words],
+    )
     sync_item(db, "T1", "i1")
     for any_word in (False, True):
         query = parse_query(text, any_word)
@@ -155,8 +166,10 @@ def test_any_text_is_a_safe_query(text: str) -> None:
 def index_matches(db: Database) -> tuple[set[int], set[int], set[int], set[int]]:
     """What the two FTS indexes hold (from their vocabularies), beside what they should."""
     for name, index in (("fts_rows", "search_fts"), ("top_rows", "search_top")):
-        db.execute(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name}"
-                   f" USING fts5vocab(main, {index}, instance)")  # fmt: skip
+        db.execute(
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{name}"
+            f" USING fts5vocab(main, {index}, instance)"
+        )
     fts = {r[0] for r in db.execute("SELECT DISTINCT doc FROM temp.fts_rows")}
     top = {r[0] for r in db.execute("SELECT DISTINCT doc FROM temp.top_rows")}
     docs = {r[0] for r in db.execute("SELECT rowid FROM search_docs")}
@@ -170,12 +183,19 @@ async def test_the_indexes_follow_merges_buttons_retention_and_forgetting(store:
 
     [short] = await store.save_message(
         ShareInput(T, "C1", "1700000001.0", "U1", "see <https://sho.rt/x> rotkehlchen", False),
-        [link("https://sho.rt/x")], fetch_at=0)  # fmt: skip
+        [link("https://sho.rt/x")],
+        fetch_at=0,
+    )
     await store.save_message(
         ShareInput(T, "C1", "1700000002.0", "U2", "zaunkoenig <https://site.com/post>", False),
-        [link("https://site.com/post")])  # fmt: skip
-    page = FetchedPage("ok", title="Post", final_url="https://site.com/post",
-                       same_page_urls=("https://site.com/post",))  # fmt: skip
+        [link("https://site.com/post")],
+    )
+    page = FetchedPage(
+        "ok",
+        title="Post",
+        final_url="https://site.com/post",
+        same_page_urls=("https://site.com/post",),
+    )
     assert await store.record_fetch(short, page, 1700000100.0) == short
     fts, docs, top, tops = store.read_sync(index_matches)
     assert fts == docs and top == tops  # the merged-away item left no document behind

@@ -95,8 +95,9 @@ async def test_private_share_makes_private_item_until_public_share(store: Store)
 async def test_flags_per_flagger_and_never_by_sharer(store: Store) -> None:
     await store.save_message(share(), [link()])
     for who in ("U2", "U1"):
-        await store.set_reaction(T, "C1", "1700000000.000100", who, "triangular_flag_on_post",
-                                 "flag", True)  # fmt: skip
+        await store.set_reaction(
+            T, "C1", "1700000000.000100", who, "triangular_flag_on_post", "flag", True
+        )
     assert await store.flag_message(T, "C1", "1700000000.000100", "U3")
     assert not await store.flag_message(T, "C1", "9.9", "U3")
     assert sorted({f["flagger"] for f in await store.flags(T)}) == ["U2", "U3"]
@@ -104,8 +105,9 @@ async def test_flags_per_flagger_and_never_by_sharer(store: Store) -> None:
 
 async def test_learning_save_counts_saver_vote(store: Store) -> None:
     draft = ItemDraft("learning", "learning:C1:5.0", text="TIL x")
-    await store.save_learning(share(ts="5.0", text="TIL x", source="save", saved_by="U2"), draft,
-                              "U2")  # fmt: skip
+    await store.save_learning(
+        share(ts="5.0", text="TIL x", source="save", saved_by="U2"), draft, "U2"
+    )
     [record] = await store.export_items()
     assert record["kind"] == "learning" and record["votes"] == ["U2"]
     assert record["shares"][0]["user"] == "U1"
@@ -170,8 +172,10 @@ async def test_purge_takes_questions_gaps_and_search_documents(store: Store) -> 
     def left(db: Database) -> list[int]:
         db.execute("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')")
         tables = ("search_docs", "questions", "knowledge_gaps")
-        return [db.execute(f"SELECT count(*) FROM {t} WHERE team_id = 'T2'").fetchone()[0]
-                for t in tables]  # fmt: skip
+        return [
+            db.execute(f"SELECT count(*) FROM {t} WHERE team_id = 'T2'").fetchone()[0]
+            for t in tables
+        ]
 
     assert store.read_sync(left) == [0, 0, 0]
     assert len(await store.search(T, "walrus")) == 1  # the other workspace's item is still found
@@ -254,10 +258,11 @@ def test_hot_queries_use_their_indexes(store: Store) -> None:
     """Capture looks shares up by message; a plan on the wrong index made it O(table)."""
     plans = {
         "SELECT item_id FROM shares WHERE team_id = ? AND channel = ? AND ts = ?": "shares_message",
-        "SELECT seq, body FROM inbox WHERE done_at IS NULL AND seq > ? ORDER BY seq LIMIT ?":
-            "inbox_pending",
+        (
+            "SELECT seq, body FROM inbox WHERE done_at IS NULL AND seq > ? ORDER BY seq LIMIT ?"
+        ): "inbox_pending",
         "SELECT id FROM items WHERE team_id = ? AND key = ?": "sqlite_autoindex_items_",
-    }  # fmt: skip
+    }
 
     def explain(db: Database, sql: str) -> str:
         rows = db.execute(f"EXPLAIN QUERY PLAN {sql}", [1] * sql.count("?"))
