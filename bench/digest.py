@@ -38,7 +38,6 @@ sys.path.insert(0, str(ROOT))
 from bench.digest_data import TEAM, ZONES, Sizes, ensure_generated, timed_generate  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.digest_models import DigestSnapshot  # noqa: E402
-from bot.localslack import LocalSlack  # noqa: E402
 from bot.pacer import Pacer  # noqa: E402
 from bot.slack_client import make_client  # noqa: E402
 from bot.store import Store  # noqa: E402
@@ -47,6 +46,7 @@ from jobs.delivery import EVENT_TYPE, Deliverer  # noqa: E402
 from jobs.digest_blocks import DigestItem, DigestSection, DigestView, build_digest  # noqa: E402
 from jobs.digests import Due, compose_one, due_list, load  # noqa: E402
 from jobs.periods import key_expires, week_key  # noqa: E402
+from localslack import LocalSlack  # noqa: E402
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)  # a Monday at the default digest time
 SEED = 20260302

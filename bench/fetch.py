@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.ingest import CHANNEL, free_port, stream, wait_up  # noqa: E402
-from bot.localslack import LocalSlack  # noqa: E402
+from localslack import LocalSlack  # noqa: E402
 
 DELAYS = (0.0, 0.05, 0.3, 1.5)
 HOSTS = 25  # pages are spread over 127.0.0.1 … 127.0.0.25: politeness limits each host

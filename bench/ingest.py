@@ -31,7 +31,7 @@ from slack_sdk.signature import SignatureVerifier
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.localslack import LocalSlack  # noqa: E402
+from localslack import LocalSlack  # noqa: E402
 
 CHANNEL = "C0BENCH"
 

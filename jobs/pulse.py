@@ -22,8 +22,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.models import BotPost
+from bot.report.figures import render_table
 from bot.slacktext import escape
-from bot.stats import render_table
 from bot.store import Store
 from jobs.digests import due_period
 from jobs.periods import Period
@@ -62,7 +62,7 @@ def pulse_text(data: dict[str, Any], period: Period) -> str:
 def render_chart(data: dict[str, Any]) -> tuple[bytes, str]:
     """The PNG and its alt text (run in a thread: drawing takes a moment of CPU)."""
     # Imported here, in the worker thread: matplotlib's import is slow and only the pulse needs it.
-    from bot.charts import flows_alt, pulse_chart, series_alt
+    from bot.report.charts import flows_alt, pulse_chart, series_alt
 
     alt = f"{series_alt(data['series'])} {flows_alt(data['flows'])}"
     if len(alt) > MAX_ALT:

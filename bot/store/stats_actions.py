@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import stats as figures  # a module, not a name: bot.stats imports this package
+from bot.report import figures  # a module, not a name: bot.report.figures imports this package
 from bot.store import pulse
 from bot.store.plumbing import Plumbing
 

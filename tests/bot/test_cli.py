@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot import __version__
-from bot.cli import main
+from bot.cli.main import main
 from bot.models import BotPost, ItemDraft, ShareInput
 from bot.store import Store
 from tests.bot.cli_env import point_at_fresh_db

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.digest import digest_send
+from bot.cli.main import main
 from bot.config import load_config
-from bot.digest_cli import digest_send
-from bot.localslack import LocalSlack
 from bot.store import Store
+from localslack import LocalSlack
 from tests.bot.cli_env import point_at_fresh_db
 from tests.jobs.seed import DAY, channel, person, share, vote
 

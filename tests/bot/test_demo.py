@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.demo import run_demo
-from bot.demo_digests import newest_digest
+from bot.demo.digests import newest_digest
+from bot.demo.show import run_demo
 
 
 async def test_demo_shows_what_was_captured(

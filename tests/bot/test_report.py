@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from matplotlib.figure import Figure
 
-from bot.charts import (
+from bot.cli.main import main
+from bot.report.charts import (
     draw_flows,
     flows_alt,
     flows_chart,
@@ -16,9 +17,8 @@ from bot.charts import (
     series_alt,
     series_chart,
 )
-from bot.cli import main
-from bot.report_html import render_html, write_report
-from bot.stats import report_data
+from bot.report.figures import report_data
+from bot.report.html import render_html, write_report
 from bot.store import Store
 from tests.bot.cli_env import point_at_fresh_db
 from tests.bot.test_stats import NOW, _rows

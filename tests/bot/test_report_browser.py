@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from bot.report_html import render_html
-from bot.stats import report_data
+from bot.report.figures import report_data
+from bot.report.html import render_html
 from bot.store import Store
 from tests.bot.chromium import Page, chromium, find_chromium
 from tests.bot.test_stats import NOW, _rows

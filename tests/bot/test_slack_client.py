@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from slack_sdk.errors import SlackApiError
 
-from bot.localslack import LocalSlack
 from bot.pacer import PacedClient, Pacer
 from bot.slack_client import make_client
 from jobs.delivery import without_rate_limit_retries
+from localslack import LocalSlack
 from tests.handlers.conftest import bot_config, populate, start_bot
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from sqlite_utils import Database
 
-from bot.cli import main
-from bot.stats import learning_stats, render_table, week_windows
+from bot.cli.main import main
+from bot.report.figures import learning_stats, render_table, week_windows
 from bot.store import Store
 from bot.store import stats as sql
 from tests.bot.cli_env import point_at_fresh_db

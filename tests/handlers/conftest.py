@@ -11,9 +11,9 @@ from aiohttp import web
 
 from bot.config import Config, load_config
 from bot.inbox import InboxWorker
-from bot.localslack import LocalSlack
 from bot.runner import INBOX, STORE, build_server
 from bot.store import Store
+from localslack import LocalSlack
 
 
 @dataclass

@@ -12,11 +12,11 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.forgetting import forget
-from bot.localslack import LocalSlack
 from bot.pacer import Pacer
 from bot.store.experts import ExpertRules
 from jobs.digests import run_digests
 from jobs.questions import REROUTE_AFTER, reroute_unanswered
+from localslack import LocalSlack
 from tests.handlers.conftest import Env, bot_config, populate, start_bot
 
 

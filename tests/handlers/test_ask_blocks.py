@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from bot.localslack.blockkit import check_blocks, check_message
 from bot.routing import build_expert_dm
 from bot.store.hits import Hit
 from bot.store.questions import Question, Reply
@@ -17,6 +16,7 @@ from handlers.ask_blocks import (
     build_til_card,
 )
 from handlers.find_blocks import PAGE, Shown, build_find_results, hit_blocks, parse_more
+from localslack.blockkit import check_blocks, check_message
 
 # Both forms: Slack's markup, and what a person typing "<!channel>" sends (should_escape).
 HOSTILE = (

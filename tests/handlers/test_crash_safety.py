@@ -14,7 +14,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.localslack import LocalSlack
+from localslack import LocalSlack
 from tests.handlers.conftest import populate
 
 EVENTS = 400

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from aiohttp import web
 
-from bot.localslack import LocalSlack
 from bot.models import ItemDraft, ShareInput
+from localslack import LocalSlack
 from tests.handlers.conftest import Env, bot_config, populate, start_bot
 
 

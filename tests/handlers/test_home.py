@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.localslack.types import Ack
+from localslack.types import Ack
 from tests.handlers.conftest import Env
 
 

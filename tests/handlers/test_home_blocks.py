@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.localslack.blockkit import VIEW_BLOCKS, check_view
 from bot.models import ForgetResult
 from bot.store.home import PersonCounts
 from handlers.home_blocks import (
@@ -21,6 +20,7 @@ from handlers.home_blocks import (
     forgotten_notice,
     link,
 )
+from localslack.blockkit import VIEW_BLOCKS, check_view
 
 NASTY = "<!channel> & <@U9> <https://evil.example|click> *bold*"
 COUNTS = PersonCounts(1, 2, 3, 4, 5, 6)

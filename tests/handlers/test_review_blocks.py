@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.localslack.blockkit import check_message
 from bot.store.review import FlaggedItem
 from handlers.review_blocks import build_flag_review, build_review_buttons, describe_item
+from localslack.blockkit import check_message
 
 NASTY = "<!channel> Tom & Jerry <@U2> <https://evil.example|click> " * 200
 

@@ -6,7 +6,7 @@ import signal
 import sqlite3
 from pathlib import Path
 
-from bot.localslack import LocalSlack
+from localslack import LocalSlack
 from tests.handlers.conftest import populate
 from tests.handlers.test_crash_safety import free_port, start, wait_handled, wait_healthy
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 
-from bot.localslack import Ack
+from localslack import Ack
 from tests.handlers.conftest import Env
 
 LATENCY = 0.4

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.localslack import LocalSlack
+from localslack import LocalSlack
 from tests.handlers.conftest import bot_config, populate, start_bot
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.store import Store
 from tests.bot.cli_env import point_at_fresh_db
 from tests.importing.exports import (

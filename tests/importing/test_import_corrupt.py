@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.models import ChannelInfo
 from bot.store import Store
 from tests.bot.cli_env import point_at_fresh_db

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot.localslack import LocalSlack
-from bot.localslack.objects import channel_object, user_object
+from localslack import LocalSlack
+from localslack.objects import channel_object, user_object
 from tests.handlers.conftest import Env, bot_config, populate, start_bot
 from tests.importing.exports import day_of, exported, run_import, without_ids
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main
+from bot.cli.main import main
 from bot.importing.progress import Progress
 from bot.importing.runner import Importer
 from bot.models import ImportBatch

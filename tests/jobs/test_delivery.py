@@ -14,12 +14,12 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config, load_config
-from bot.localslack import LocalSlack
-from bot.localslack.blockkit import check_message
 from bot.pacer import Pacer
 from bot.store import Store
 from jobs.delivery import Deliverer
 from jobs.digests import plan_team, run_digests
+from localslack import LocalSlack
+from localslack.blockkit import check_message
 from tests.jobs.seed import channel, person, share, vote
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.localslack.blockkit import check_message
 from jobs.digest_blocks import DigestItem, DigestSection, DigestView, build_digest, item_line
+from localslack.blockkit import check_message
 
 
 def digest_item(i: int, title: str = "A title", url: str | None = "https://a.com/") -> DigestItem:

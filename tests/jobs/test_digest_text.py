@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from bot.cli.digest_text import plain, render
 from jobs.digest_blocks import DigestItem, DigestSection, DigestView, build_digest
-from jobs.digest_text import plain, render
 
 
 def test_plain_keeps_underscores_and_unescapes() -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.localslack import LocalSlack
 from bot.store import Store
 from jobs.people_sync import refresh_people
+from localslack import LocalSlack
 
 
 async def test_users_list_fills_time_zones_but_not_for_the_opted_out(store: Store) -> None:

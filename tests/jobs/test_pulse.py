@@ -11,12 +11,12 @@ import pytest
 from PIL import Image
 
 from bot.config import Config, load_config
-from bot.localslack import LocalSlack
 from bot.slack_client import make_client
 from bot.slacktext import escape
 from bot.store import Store
 from jobs.pulse import LearningPulse
 from jobs.scheduler import build_scheduler
+from localslack import LocalSlack
 from tests.bot.test_stats import NOW, _rows
 
 MONDAY = datetime.fromtimestamp(NOW, UTC)  # 2026-09-21 14:13 UTC, after Monday's 09:00

@@ -10,7 +10,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.localslack import LocalSlack
+from localslack import LocalSlack
 
 from .helpers import HttpBot
 

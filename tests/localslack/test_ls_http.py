@@ -10,7 +10,7 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.localslack import LocalSlack
+from localslack import LocalSlack
 
 from .helpers import HttpBot, Reply
 

@@ -8,7 +8,7 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.localslack import LocalSlack, LocalSlackError
+from localslack import LocalSlack, LocalSlackError
 
 
 async def _post_many(slack: LocalSlack, n: int, channel: str = "C1") -> list[str]:

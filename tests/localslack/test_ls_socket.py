@@ -14,7 +14,7 @@ from slack_sdk.socket_mode.request import SocketModeRequest
 from slack_sdk.socket_mode.response import SocketModeResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.localslack import LocalSlack
+from localslack import LocalSlack
 
 Policy = Callable[[SocketModeRequest], Awaitable[dict[str, Any] | bool | None]]
 

@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.localslack import LocalSlack
+from localslack import LocalSlack
 
 
 async def test_auth_test_returns_bot_identity(slack: LocalSlack, client: AsyncWebClient) -> None:

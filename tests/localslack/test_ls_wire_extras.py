@@ -11,7 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
-from bot.localslack import LocalSlack
+from localslack import LocalSlack
 
 from .helpers import HttpBot, Reply
 

@@ -9,9 +9,9 @@ import pytest
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.localslack import LocalSlack
-from bot.localslack.limits import PostLimits
 from bot.slack_client import make_client
+from localslack import LocalSlack
+from localslack.limits import PostLimits
 
 
 class FakeClock:

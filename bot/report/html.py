@@ -14,7 +14,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from bot.charts import (
+from bot.report.charts import (
     FLOWS_TITLE,
     SERIES,
     SERIES_TITLE,
@@ -24,7 +24,7 @@ from bot.charts import (
     series_chart,
     week_label,
 )
-from bot.stats import LABELS, cell, change, iso
+from bot.report.figures import LABELS, cell, change, iso
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """
@@ -145,7 +145,7 @@ def flows_section(flows: list[dict[str, Any]], weeks: int) -> str:
 
 
 def render_html(data: dict[str, Any], generated: float, scope: str = "all workspaces") -> str:
-    """The whole report as one HTML document (`data` as from `bot.stats.report_data`)."""
+    """The whole report as one HTML document (`data` as from `bot.report.figures.report_data`)."""
     stats, series = data["stats"], data["series"]
     current = stats["current"]
     period = f"{current['start'][:10]} to {current['end'][:10]}"

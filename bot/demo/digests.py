@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.cli.digest_text import render
 from bot.config import Config
-from bot.localslack import LocalSlack, LocalSlackError
 from bot.pacer import Pacer
 from bot.slack_client import make_client
 from bot.store import Store
 from jobs.delivery import EVENT_TYPE
-from jobs.digest_text import render
 from jobs.digests import run_digests
 from jobs.people_sync import refresh_people
+from localslack import LocalSlack, LocalSlackError
 
 JSON = dict[str, Any]
 SHOW_CHANNEL = "engineering"  # the channel digest the show prints

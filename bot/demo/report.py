@@ -22,8 +22,8 @@ DEMO_REPORT = Path(tempfile.gettempdir()) / "serendip-demo-report.html"
 async def show_report(store: Store, config: Config, path: Path) -> str:
     """Print the figures of the last 7 days and write the HTML report; returns a summary line."""
     # The report's modules bring matplotlib: imported only when the show gets here.
-    from bot.report_html import render_html, write_report
-    from bot.stats import render_table
+    from bot.report.figures import render_table
+    from bot.report.html import render_html, write_report
 
     now = time.time()
     data = await store.report_data(None, now, 7, config.minutes_saved)

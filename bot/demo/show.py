@@ -20,18 +20,18 @@ from typing import Any
 from aiohttp import web
 
 from bot.config import Config, load_config
-from bot.demo_digests import headline, show_digests
-from bot.demo_questions import show_question_flow
-from bot.demo_report import DEMO_REPORT, show_report
-from bot.localslack import LocalSlack
+from bot.demo.digests import headline, show_digests
+from bot.demo.questions import show_question_flow
+from bot.demo.report import DEMO_REPORT, show_report
 from bot.runner import INBOX, STORE, build_server
+from localslack import LocalSlack
 
 Script = dict[str, Any]
 
 
 def load_conversation() -> Script:
     """The scripted conversation shipped with the package."""
-    text = resources.files("bot").joinpath("demo_data/conversation.json").read_text("utf-8")
+    text = resources.files("bot.demo").joinpath("data/conversation.json").read_text("utf-8")
     data: Script = json.loads(text)
     return data
 

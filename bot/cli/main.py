@@ -13,7 +13,7 @@ from typing import Any
 
 from bot import __version__
 from bot.config import Config, ConfigError, load_config
-from bot.demo_report import DEMO_REPORT
+from bot.demo.report import DEMO_REPORT
 from bot.logs import setup_logging
 
 
@@ -134,7 +134,7 @@ def _existing_db(config: Config) -> str:
 
 
 def _export(config: Config, args: argparse.Namespace) -> int:
-    from bot.export import to_csv, to_json
+    from bot.cli.export import to_csv, to_json
     from bot.store import Store
 
     store = Store(_existing_db(config)).open()
@@ -202,7 +202,7 @@ def _backup(config: Config, args: argparse.Namespace) -> int:
 
 
 def _digest(config: Config, args: argparse.Namespace) -> int:
-    from bot.digest_cli import digest_preview, digest_send
+    from bot.cli.digest import digest_preview, digest_send
 
     if args.action == "send":
         config.require("bot_token")
@@ -224,7 +224,7 @@ def _stats(config: Config, args: argparse.Namespace) -> int:
     import json
     import time
 
-    from bot.stats import learning_stats, render_table
+    from bot.report.figures import learning_stats, render_table
     from bot.store import Store
 
     _check_days(args.days)
@@ -244,8 +244,8 @@ def _stats(config: Config, args: argparse.Namespace) -> int:
 def _report(config: Config, args: argparse.Namespace) -> int:
     import time
 
-    from bot.report_html import render_html, write_report
-    from bot.stats import report_data
+    from bot.report.figures import report_data
+    from bot.report.html import render_html, write_report
     from bot.store import Store
 
     _check_days(args.days)
@@ -261,7 +261,7 @@ def _report(config: Config, args: argparse.Namespace) -> int:
 
 
 def _demo(config: Config, args: argparse.Namespace) -> int:
-    from bot.demo import run_demo
+    from bot.demo.show import run_demo
 
     report = Path(args.report) if args.report else DEMO_REPORT
     return asyncio.run(run_demo(quiet=args.quiet, report=report))

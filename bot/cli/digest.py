@@ -7,10 +7,10 @@ import json
 import re
 from datetime import UTC, datetime
 
+from bot.cli.digest_text import render
 from bot.config import Config
 from bot.slack_client import make_client
 from bot.store import Store
-from jobs.digest_text import render
 from jobs.digests import preview, run_digests
 from jobs.people_sync import refresh_people
 

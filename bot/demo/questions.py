@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.localslack import LocalSlack
 from bot.slacktext import readable
 from bot.store import Store
+from localslack import LocalSlack
 
 JSON = dict[str, Any]
 QUESTION_EVENT = "serendip_question"

@@ -1,0 +1,1 @@
+"""The command line: `serendip run`, `demo`, `export`, `import`, `digest`, `stats`, `report`..."""

@@ -1,0 +1,1 @@
+"""The demo: a scripted week in a local Slack, shown in the terminal (`serendip demo`)."""
