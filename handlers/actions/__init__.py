@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
 
-from handlers.actions.ask_buttons import (
+from handlers.actions.ask import (
     handle_ask_cancel,
     handle_ask_choose_best,
     handle_ask_post,
@@ -15,7 +15,7 @@ from handlers.actions.digest_buttons import (
     handle_digest_settings,
     handle_digest_useful,
 )
-from handlers.actions.find_more import handle_find_more
+from handlers.actions.find import handle_find_more
 from handlers.actions.flag_review import handle_flags_remove, handle_flags_restore
 from handlers.actions.forget_me import handle_forget_cancel, handle_forget_confirm
 from handlers.actions.home_buttons import HOME_ACTIONS

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.models import ForgetResult
 from bot.store.home import PersonCounts
-from handlers.home_blocks import (
+from handlers.blocks.home import (
     HomeData,
     Settings,
     ShownItem,

@@ -13,7 +13,7 @@ from typing import Any
 from bot.models import ForgetResult
 from bot.slacktext import escape
 from bot.store.home import PersonCounts
-from handlers.blocks import Block, context, section
+from handlers.blocks.common import Block, context, section
 
 HOME_BLOCKS = 100
 CLIP = 280  # characters of a person's text per entry: Home is a list, not a reader
