@@ -1,7 +1,7 @@
 """Bolt listeners: Slack -> Bolt AsyncApp (bot/app.py) -> a listener here -> the store.
 
 - `events/`, `commands/`, `actions/`, `views/`: one package per listener kind, each with a
-  `register(app)` that is its routing table and one module per listener.
+  `register(app)` that is its routing table (its catch-all last) and one module per listener.
 - `features/`: the logic those listeners share (ask, find, save, capture, home, ...).
 - `blocks/`: the Block Kit they send, built by pure `build_*` functions.
 """
@@ -11,13 +11,11 @@ from __future__ import annotations
 from slack_bolt.async_app import AsyncApp
 
 from handlers import actions, commands, events, views
-from handlers.actions import unknown as fallbacks
 
 
 def register_all(app: AsyncApp) -> None:
-    """Register every listener; the catch-alls go last."""
+    """Register every listener kind; each routes its own names before its catch-all."""
     commands.register(app)
     actions.register(app)
     views.register(app)
     events.register(app)
-    fallbacks.register(app)

@@ -1,6 +1,12 @@
-"""Interactivity listeners (buttons and shortcuts): their routing table."""
+"""Interactivity listeners (buttons and shortcuts), one module per feature: their routing table.
+
+Buttons are routed by action_id and message shortcuts by callback_id; what nobody listens to
+any more falls to the catch-all in unknown.py, registered last.
+"""
 
 from __future__ import annotations
+
+import re
 
 from slack_bolt.async_app import AsyncApp
 
@@ -24,6 +30,7 @@ from handlers.actions.shortcuts import (
     handle_flag_shortcut,
     handle_save_shortcut,
 )
+from handlers.actions.unknown import ack_unknown_action
 
 ACTIONS = {
     "forget_me_confirm": handle_forget_confirm,
@@ -47,11 +54,14 @@ SHORTCUTS = {
     "flag_for_review": handle_flag_shortcut,
     "mark_best_answer": handle_best_answer_shortcut,
 }
+CATCH_ALL = re.compile(r".*")
 
 
 def register(app: AsyncApp) -> None:
-    """Route buttons by action_id and message shortcuts by callback_id."""
+    """Route buttons by action_id and message shortcuts by callback_id, then catch the rest."""
     for action_id, listener in ACTIONS.items():
         app.action(action_id)(listener)
     for callback_id, listener in SHORTCUTS.items():
         app.shortcut(callback_id)(listener)
+    app.action(CATCH_ALL)(ack_unknown_action)
+    app.shortcut(CATCH_ALL)(ack_unknown_action)

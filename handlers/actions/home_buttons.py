@@ -12,7 +12,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.inbox import InboxWorker
 from bot.later import Later
 from bot.store import Store
-from handlers.blocks.home import OPTED_OUT_NOTICE, build_find_modal, build_forget_modal
+from handlers.blocks.home import OPTED_OUT_NOTICE
+from handlers.blocks.modals import build_find_modal, build_forget_modal
 from handlers.features.home import publish_home
 
 CADENCES = ("weekly", "daily", "off")

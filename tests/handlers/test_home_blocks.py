@@ -12,14 +12,12 @@ from handlers.blocks.home import (
     Settings,
     ShownItem,
     ShownQuestion,
-    build_find_modal,
-    build_find_results,
-    build_forget_modal,
     build_home,
     fit,
     forgotten_notice,
     link,
 )
+from handlers.blocks.modals import build_find_modal, build_find_results, build_forget_modal
 from localslack.blockkit import VIEW_BLOCKS, check_view
 
 NASTY = "<!channel> & <@U9> <https://evil.example|click> *bold*"
