@@ -1,10 +1,16 @@
-"""Interactivity listeners (buttons and shortcuts): their routing table."""
+"""Interactivity listeners (buttons and shortcuts), one module per feature: their routing table.
+
+Buttons are routed by action_id and message shortcuts by callback_id; what nobody listens to
+any more falls to the catch-all in unknown.py, registered last.
+"""
 
 from __future__ import annotations
 
+import re
+
 from slack_bolt.async_app import AsyncApp
 
-from handlers.actions.ask_buttons import (
+from handlers.actions.ask import (
     handle_ask_cancel,
     handle_ask_choose_best,
     handle_ask_post,
@@ -15,7 +21,7 @@ from handlers.actions.digest_buttons import (
     handle_digest_settings,
     handle_digest_useful,
 )
-from handlers.actions.find_more import handle_find_more
+from handlers.actions.find import handle_find_more
 from handlers.actions.flag_review import handle_flags_remove, handle_flags_restore
 from handlers.actions.forget_me import handle_forget_cancel, handle_forget_confirm
 from handlers.actions.home_buttons import HOME_ACTIONS
@@ -24,6 +30,7 @@ from handlers.actions.shortcuts import (
     handle_flag_shortcut,
     handle_save_shortcut,
 )
+from handlers.actions.unknown import ack_unknown_action
 
 ACTIONS = {
     "forget_me_confirm": handle_forget_confirm,
@@ -47,11 +54,14 @@ SHORTCUTS = {
     "flag_for_review": handle_flag_shortcut,
     "mark_best_answer": handle_best_answer_shortcut,
 }
+CATCH_ALL = re.compile(r".*")
 
 
 def register(app: AsyncApp) -> None:
-    """Route buttons by action_id and message shortcuts by callback_id."""
+    """Route buttons by action_id and message shortcuts by callback_id, then catch the rest."""
     for action_id, listener in ACTIONS.items():
         app.action(action_id)(listener)
     for callback_id, listener in SHORTCUTS.items():
         app.shortcut(callback_id)(listener)
+    app.action(CATCH_ALL)(ack_unknown_action)
+    app.shortcut(CATCH_ALL)(ack_unknown_action)

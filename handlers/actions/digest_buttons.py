@@ -9,7 +9,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.store import Store
-from handlers.blocks import build_digest_settings
+from handlers.blocks.common import build_digest_settings
 
 USEFUL_ANSWERS = {
     "voted": "Thanks: your vote counts, and helps others find it.",

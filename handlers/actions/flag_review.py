@@ -13,7 +13,7 @@ from bot.config import Config
 from bot.later import Later
 from bot.store import Store
 from handlers.commands.flags_review import review_message
-from handlers.lookup import is_admin
+from handlers.features.lookup import is_admin
 
 NOT_ADMIN = "Only admins can restore or remove flagged items; nothing was changed."
 UNKNOWN = "That item is not stored (any more), so nothing was changed."

@@ -12,8 +12,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.inbox import InboxWorker
 from bot.later import Later
 from bot.store import Store
-from handlers.home import publish_home
-from handlers.home_blocks import OPTED_OUT_NOTICE, build_find_modal, build_forget_modal
+from handlers.blocks.home import OPTED_OUT_NOTICE
+from handlers.blocks.modals import build_find_modal, build_forget_modal
+from handlers.features.home import publish_home
 
 CADENCES = ("weekly", "daily", "off")
 NOT_DELETED = "Nothing deleted: that learning is not yours, or it is already gone."

@@ -12,8 +12,8 @@ from bot.inbox import InboxWorker
 from bot.later import Later
 from bot.store import Store
 from bot.store.questions import Question
-from handlers.asking import choose_best, keepable_reply
-from handlers.saving import save_message_as_learning
+from handlers.features.ask import choose_best, keepable_reply
+from handlers.features.save import save_message_as_learning
 
 
 def _where(shortcut: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:

@@ -12,11 +12,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Config
 from bot.later import Later
 from bot.store import Store
-from handlers.ask_blocks import build_suggestions
-from handlers.asking import post_question
-from handlers.blocks import build_ephemeral
-from handlers.finding import result_blocks
-from handlers.lookup import private_channels_of
+from handlers.blocks.ask import build_suggestions
+from handlers.blocks.common import build_ephemeral
+from handlers.features.ask import post_question
+from handlers.features.find import result_blocks
+from handlers.features.lookup import private_channels_of
 
 MAX_QUESTION = 3000
 SUGGESTIONS = 3

@@ -11,9 +11,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.later import Later
 from bot.store import Store
-from handlers.blocks import build_ephemeral
-from handlers.finding import find_page
-from handlers.replying import reply_when_ready
+from handlers.blocks.common import build_ephemeral
+from handlers.features.find import find_page
+from handlers.features.replies import reply_when_ready
 
 USAGE = 'Usage: `/find words` (quote a phrase: `/find "feature flags"`).'
 

@@ -9,9 +9,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Config
 from bot.store import Store
 from bot.store.review import FlaggedItem
-from handlers.blocks import build_ephemeral
-from handlers.lookup import is_admin, private_channels_of
-from handlers.review_blocks import build_flag_review
+from handlers.blocks.common import build_ephemeral
+from handlers.blocks.review import build_flag_review
+from handlers.features.lookup import is_admin, private_channels_of
 
 NOT_ADMIN = "Sorry, only admins can review flagged items."
 

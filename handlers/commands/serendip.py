@@ -15,10 +15,10 @@ from bot.config import Config
 from bot.inbox import InboxWorker
 from bot.later import Later
 from bot.store import Store
-from handlers.blocks import build_ephemeral, build_forget_confirm, build_help
+from handlers.blocks.common import build_ephemeral, build_forget_confirm, build_help
 from handlers.commands.flags_review import flags_review
-from handlers.lookup import channel_info, is_admin, is_member
-from handlers.replying import reply_when_ready
+from handlers.features.lookup import channel_info, is_admin, is_member
+from handlers.features.replies import reply_when_ready
 
 CADENCES = ("weekly", "daily", "off")
 CHANGES_CAPTURE = ("optout", "optin", "channel")

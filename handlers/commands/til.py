@@ -15,10 +15,10 @@ from bot.later import Later
 from bot.models import BotPost, ShareInput
 from bot.slacktext import parse_message
 from bot.store import Store
-from handlers.ask_blocks import build_til_card
-from handlers.blocks import build_ephemeral
-from handlers.capture import fetch_time, message_drafts
-from handlers.lookup import channel_info, person_name
+from handlers.blocks.ask import build_til_card
+from handlers.blocks.common import build_ephemeral
+from handlers.features.capture import fetch_time, message_drafts
+from handlers.features.lookup import channel_info, person_name
 
 MAX_TIL = 4000
 NOT_POSTED = (

@@ -7,7 +7,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.store import Store
-from handlers.home import publish_home
+from handlers.features.home import publish_home
 
 
 async def handle_app_home_opened(

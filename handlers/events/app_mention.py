@@ -8,7 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.store import Store
-from handlers.capture import capture_message, fetch_time
+from handlers.features.capture import capture_message, fetch_time
 
 
 async def handle_app_mention(

@@ -10,8 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.models import ChannelInfo
 from bot.store import Store
-from handlers.blocks import build_join_note
-from handlers.lookup import fetch_channel
+from handlers.blocks.common import build_join_note
+from handlers.features.lookup import fetch_channel
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.store import Store
-from handlers.asking import note_reply, reply_deleted
-from handlers.blocks import build_help
-from handlers.capture import CAPTURED_SUBTYPES, capture_message, fetch_time, is_from_bot
+from handlers.blocks.common import build_help
+from handlers.features.ask import note_reply, reply_deleted
+from handlers.features.capture import CAPTURED_SUBTYPES, capture_message, fetch_time, is_from_bot
 
 
 async def handle_message(

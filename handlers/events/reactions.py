@@ -10,8 +10,8 @@ from bot.capture_rules import reaction_kind as emoji_kind
 from bot.config import Config
 from bot.models import ReactionKind
 from bot.store import Store
-from handlers.asking import answer_reaction
-from handlers.saving import save_message_as_learning
+from handlers.features.ask import answer_reaction
+from handlers.features.save import save_message_as_learning
 
 
 def reaction_kind(config: Config, emoji: str) -> ReactionKind | None:

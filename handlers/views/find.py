@@ -9,8 +9,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.store import Store
 from bot.store.hits import Hit
-from handlers.home_blocks import FIND_ACTION, FIND_BLOCK, ShownItem, build_find_results
-from handlers.lookup import people_names, private_channels_of
+from handlers.blocks.home import ShownItem
+from handlers.blocks.modals import FIND_ACTION, FIND_BLOCK, build_find_results
+from handlers.features.lookup import people_names, private_channels_of
 
 RESULTS = 10
 

@@ -11,8 +11,8 @@ from bot.forgetting import forget
 from bot.inbox import InboxWorker
 from bot.later import Later
 from bot.store import Store
-from handlers.home import publish_home
-from handlers.home_blocks import forgotten_notice
+from handlers.blocks.home import forgotten_notice
+from handlers.features.home import publish_home
 
 
 async def handle_forget_submission(

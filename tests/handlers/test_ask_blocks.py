@@ -8,14 +8,14 @@ from dataclasses import replace
 from bot.routing import build_expert_dm
 from bot.store.hits import Hit
 from bot.store.questions import Question, Reply
-from handlers.ask_blocks import (
+from handlers.blocks.ask import (
     build_best_answer_note,
     build_chooser,
     build_question_card,
     build_suggestions,
     build_til_card,
 )
-from handlers.find_blocks import PAGE, Shown, build_find_results, hit_blocks, parse_more
+from handlers.blocks.find import PAGE, Shown, build_find_results, hit_blocks, parse_more
 from localslack.blockkit import check_blocks, check_message
 
 # Both forms: Slack's markup, and what a person typing "<!channel>" sends (should_escape).

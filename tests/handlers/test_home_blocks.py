@@ -7,19 +7,17 @@ from typing import Any
 
 from bot.models import ForgetResult
 from bot.store.home import PersonCounts
-from handlers.home_blocks import (
+from handlers.blocks.home import (
     HomeData,
     Settings,
     ShownItem,
     ShownQuestion,
-    build_find_modal,
-    build_find_results,
-    build_forget_modal,
     build_home,
     fit,
     forgotten_notice,
     link,
 )
+from handlers.blocks.modals import build_find_modal, build_find_results, build_forget_modal
 from localslack.blockkit import VIEW_BLOCKS, check_view
 
 NASTY = "<!channel> & <@U9> <https://evil.example|click> *bold*"

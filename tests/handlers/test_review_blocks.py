@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from bot.store.review import FlaggedItem
-from handlers.review_blocks import build_flag_review, build_review_buttons, describe_item
+from handlers.blocks.review import build_flag_review, build_review_buttons, describe_item
 from localslack.blockkit import check_message
 
 NASTY = "<!channel> Tom & Jerry <@U2> <https://evil.example|click> " * 200

@@ -10,8 +10,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.store import Store
 from bot.store.hits import Hit
-from handlers.find_blocks import PAGE, Shown, build_find_results, build_no_results, hit_blocks
-from handlers.lookup import private_channels_of
+from handlers.blocks.find import PAGE, Shown, build_find_results, build_no_results, hit_blocks
+from handlers.features.lookup import private_channels_of
 
 
 async def find_page(

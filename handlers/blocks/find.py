@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.slacktext import cut, escape, safe_url
 from bot.store.hits import Hit
-from handlers.blocks import SECTION_TEXT
+from handlers.blocks.common import SECTION_TEXT
 
 PAGE = 5
 SNIPPET = 280

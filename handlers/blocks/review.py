@@ -12,7 +12,7 @@ from typing import Any
 from bot.slacktext import escape
 from bot.store.review import REVIEW_LIMIT, FlaggedItem
 from bot.store.search import FLAG_LIMIT
-from handlers.blocks import Block, section
+from handlers.blocks.common import Block, section
 
 HEAD_LIMIT = 120  # characters of title (or URL) before escaping; each is at most 5 after it
 QUOTE_LIMIT = 280  # so a section stays well under 3,000 characters however it escapes

@@ -17,8 +17,8 @@ from bot.routing import card_permalink
 from bot.store import Store
 from bot.store.home import HomeItem, MyItem
 from bot.store.questions import Question
-from handlers.home_blocks import HomeData, Settings, ShownItem, ShownQuestion, build_home
-from handlers.lookup import people_names, private_channels_of
+from handlers.blocks.home import HomeData, Settings, ShownItem, ShownQuestion, build_home
+from handlers.features.lookup import people_names, private_channels_of
 
 log = logging.getLogger(__name__)
 MINE, TOP, QUESTIONS = 10, 5, 5

@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.slacktext import cut, escape, readable
 from bot.store.questions import Question, Reply
-from handlers.blocks import SECTION_TEXT, Block, context, section
+from handlers.blocks.common import SECTION_TEXT, Block, context, section
 
 CHOOSER_REPLIES = 40  # 40 sections and a header stay under Slack's 50 blocks
 QUESTION_EVENT = "serendip_question"

@@ -12,8 +12,8 @@ from bot.config import Config
 from bot.later import Later
 from bot.store import Store
 from bot.store.questions import Question
-from handlers.asking import choose_best, post_question
-from handlers.replying import reply_when_ready
+from handlers.features.ask import choose_best, post_question
+from handlers.features.replies import reply_when_ready
 
 NOT_YOURS = "Only the person who asked can do that."
 

@@ -29,7 +29,7 @@ from bot.config import Config
 from bot.models import ChannelInfo
 from bot.slacktext import ParsedMessage, parse_message
 from bot.store import Store
-from handlers.lookup import channel_info
+from handlers.features.lookup import channel_info
 
 log = logging.getLogger(__name__)
 __all__ = [

@@ -10,9 +10,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.later import Later
 from bot.store import Store
-from handlers.find_blocks import parse_more
-from handlers.finding import find_page
-from handlers.replying import reply_when_ready
+from handlers.blocks.find import parse_more
+from handlers.features.find import find_page
+from handlers.features.replies import reply_when_ready
 
 
 async def handle_find_more(

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.models import ShareInput
 from bot.slacktext import parse_message
 from bot.store import Store
-from handlers.capture import excluded, learning_draft
+from handlers.features.capture import excluded, learning_draft
 
 log = logging.getLogger(__name__)
 

@@ -16,8 +16,8 @@ from bot.routing import card_permalink, remember_post, route_question
 from bot.slacktext import escape, parse_message
 from bot.store import Store
 from bot.store.questions import Question, Reply
-from handlers.ask_blocks import build_best_answer_note, build_chooser, build_question_card, inert
-from handlers.lookup import channel_info, person_name
+from handlers.blocks.ask import build_best_answer_note, build_chooser, build_question_card, inert
+from handlers.features.lookup import channel_info, person_name
 
 log = logging.getLogger(__name__)
 
