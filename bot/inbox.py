@@ -31,6 +31,8 @@ INBOX_SEQ = "inbox_seq"  # context key: the inbox position of the event being ha
 PARTITIONS = 16
 QUIET = 0.05  # seconds without a new event before handling starts
 MAX_LAG = 10.0  # but never hold back longer than this
+DRAIN_SECONDS = 30.0  # drain() gives up then: a test or the demo fails instead of hanging
+CATCH_UP_SECONDS = 1.0  # a command waits this long at most for earlier events
 
 
 def _message_ts(event: dict[str, Any]) -> object:
@@ -97,23 +99,23 @@ class InboxWorker:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
 
-    async def drain(self, timeout: float = 30.0) -> None:
+    async def drain(self) -> None:
         """Wait until every stored event has been handled (tests, the demo, benchmarks)."""
-        async with asyncio.timeout(timeout):
+        async with asyncio.timeout(DRAIN_SECONDS):
             while True:
                 self.wake.set()
                 await asyncio.sleep(0)
                 await self._idle.wait()
                 if not await self.store.pending_events(self._last_seq, 1):
                     await self._idle.wait()
-                    await self.later.drain(timeout)  # what listeners handed off, too
+                    await self.later.drain()  # what listeners handed off, too
                     if self._idle.is_set() and not await self.store.pending_events(
                         self._last_seq, 1
                     ):
                         return
                 await asyncio.sleep(0.005)
 
-    async def catch_up(self, timeout: float = 1.0) -> bool:
+    async def catch_up(self) -> bool:
         """Handle every event delivered so far before going on; False if that took too long.
 
         A command that changes what capture does (opt-out, channel capture, forget-me) must
@@ -125,12 +127,14 @@ class InboxWorker:
         self._urgent += 1
         self.wake.set()
         try:
-            async with asyncio.timeout(timeout):
-                while await self.store.unhandled_before(newest):
+            async with asyncio.timeout(CATCH_UP_SECONDS):
+                # The condition lives in the database (any handler may finish those events),
+                # so it is polled rather than awaited.
+                while await self.store.unhandled_before(newest):  # noqa: ASYNC110
                     await asyncio.sleep(0.01)
             return True
         except TimeoutError:
-            log.warning("went on before the inbox caught up (%.1f s)", timeout)
+            log.warning("went on before the inbox caught up (%.1f s)", CATCH_UP_SECONDS)
             return False
         finally:
             self._urgent -= 1
@@ -143,7 +147,8 @@ class InboxWorker:
     async def _quiet(self) -> None:
         loop = asyncio.get_running_loop()
         started = loop.time()
-        while (
+        # A debounce: waiting for a quiet moment is the point, so it sleeps in a loop.
+        while (  # noqa: ASYNC110
             not self._urgent
             and loop.time() - self.last_accepted < QUIET
             and loop.time() - started < MAX_LAG

@@ -38,8 +38,7 @@ class Later:
         except Exception:
             log.exception("%s failed after it was acknowledged", name)
 
-    async def drain(self, timeout: float = 30.0) -> None:
-        """Wait for everything started so far (and what it started in turn)."""
-        async with asyncio.timeout(timeout):
-            while self._tasks:
-                await asyncio.gather(*list(self._tasks), return_exceptions=True)
+    async def drain(self) -> None:
+        """Wait for everything started so far (and what it started in turn); callers bound it."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)

@@ -45,7 +45,8 @@ def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> w
         yield
         await bolt_app.inbox.stop()
         with contextlib.suppress(TimeoutError):
-            await bolt_app.inbox.later.drain(10.0)  # let acknowledged work finish
+            async with asyncio.timeout(10.0):
+                await bolt_app.inbox.later.drain()  # let acknowledged work finish
 
     fetcher = SafeFetcher(AllowList.parse(config.fetch_allow), SystemResolver())
     fetch = fetcher.fetch if config.fetch_links else None
