@@ -25,5 +25,8 @@ def cadence_of(text: str) -> Cadence | None:
     return None
 
 
+RecipientKind = Literal["person", "channel"]
+"""Who a digest goes to: a person (in a DM) or a channel."""
+
 CheckOutcome = Literal["ok", "refused", "gone", "error"]
 """What a link health check found."""

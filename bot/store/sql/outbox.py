@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.store.results import ClaimResult, SentResult
+from bot.store.results import ClaimResult, RecipientKind, SentResult
 
 RECENT_SECONDS = 15 * 86400  # no period key stays current longer than this
 
@@ -31,7 +31,7 @@ class OutboxRow:
     id: int
     team_id: str
     recipient: str
-    kind: str  # "channel" or "person"
+    kind: RecipientKind
     period_key: str
     round: int
     status: str
