@@ -5,9 +5,9 @@ a year, ~3.5M votes, text from a Zipf vocabulary; see bench/search_data.py) is g
 fresh SQLite file in a child process. Then, on one connection as a reader thread has it:
 
 - 200 /find queries (a third single very common words, a third rare words, a third several
-  words and quoted phrases), each timed through `bot.store.search.search` with the searcher's
+  words and quoted phrases), each timed through `bot.store.sql.search.search` with the searcher's
   private channels, and `candidates` (the FTS5 part) timed on its own;
-- 200 /ask questions, each timed through `bot.store.ask_actions._choose` (`experts.choose`
+- 200 /ask questions, each timed through `bot.store.sql.experts.choose_for` (`experts.choose`
   as the store calls it), with `evidence` and `score_people` timed on their own;
 - for reference, on the most common query word: FTS5 ranking every match (`ORDER BY rank
   LIMIT 20`, which the design avoids), and its newest 400 matches with and without bm25().
@@ -48,11 +48,15 @@ from bench.search_data import (  # noqa: E402
     search_queries,
     timed_generate,
 )
-from bot.store.ask_actions import _choose  # noqa: E402
-from bot.store.experts import ExpertRules, evidence, score_people  # noqa: E402
 from bot.store.migrations import migrate  # noqa: E402
-from bot.store.questions import Question  # noqa: E402
-from bot.store.search import candidates, parse_query, scopes_for, search  # noqa: E402
+from bot.store.sql.experts import (  # noqa: E402
+    ExpertRules,
+    choose_for,
+    evidence,
+    score_people,
+)
+from bot.store.sql.questions import Question  # noqa: E402
+from bot.store.sql.search import candidates, parse_query, scopes_for, search  # noqa: E402
 from bot.store.store import connect  # noqa: E402
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -250,7 +254,7 @@ def question(n: int, asker: str, text: str, channel: str, private: bool, now: fl
 
 
 def run_choices(db: Any, people: People, texts: list[str], now: float) -> Choices:
-    """Time `_choose` for every question; `evidence` and `score_people` on their own."""
+    """Time `choose_for` for every question; `evidence` and `score_people` on their own."""
     rng, out = random.Random(SEED + 1), Choices()
     for n, text in enumerate(texts):
         asker, private = people.searcher(rng)
@@ -264,7 +268,7 @@ def run_choices(db: Any, people: People, texts: list[str], now: float) -> Choice
             ROUTING_CAP,
             now - 7 * 86400,
         )
-        chosen, seconds = timed(_choose, db, asked, rules, 3)
+        chosen, seconds = timed(choose_for, db, asked, rules, 3)
         scopes = scopes_for(TEAM, [channel] if in_private else [])
         query = parse_query(text, any_word=True)
         found, ev = timed(evidence, db, TEAM, query, text, scopes)

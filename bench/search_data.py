@@ -6,8 +6,8 @@ this adds is text: titles, descriptions, share messages, learnings and a few tho
 questions, written from a vocabulary whose word frequencies follow Zipf's law (a few words are
 in most documents, most words in a handful) with English function words and common two-word
 phrases mixed in. The search index (`search_docs`, one document per item and visibility, rowids
-by first-share time as `bot.store.search_index._new_rowid` gives them) is filled with the
-documents `bot.store.search_index.desired_docs` would make, and the FTS5 index is built in one
+by first-share time as `bot.store.sql.search_index._new_rowid` gives them) is filled with the
+documents `bot.store.sql.search_index.desired_docs` would make, and the FTS5 index is built in one
 `rebuild` (then the well-voted items' documents go into `search_top`). Topic
 terms (`item_terms`, `term_df`) follow `bot.topics.terms`. Everything follows one random seed.
 """
@@ -37,7 +37,7 @@ from bench.digest_data import (
 from bench.digest_data import Sizes as WorldSizes
 from bot.slacktext import readable
 from bot.store.migrations import migrate
-from bot.store.search_index import MAX_BODY, TOP_VOTES
+from bot.store.sql.search_index import MAX_BODY, TOP_VOTES
 from bot.store.store import connect
 from bot.topics import terms
 

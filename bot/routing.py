@@ -11,9 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Config
 from bot.models import BotPost
 from bot.slacktext import cut, escape, readable, safe_url
-from bot.store import Store
-from bot.store.experts import ExpertRules
-from bot.store.questions import Question
+from bot.store import ExpertRules, Question, Store
 
 log = logging.getLogger(__name__)
 WEEK = 7 * 86400

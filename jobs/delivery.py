@@ -17,7 +17,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
@@ -25,8 +25,7 @@ from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetry
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.pacer import PacedClient, Pacer
-from bot.store import Store
-from bot.store.outbox import OutboxRow
+from bot.store import OutboxRow, Store
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "serendip_digest"
@@ -94,6 +93,10 @@ def _retry_after(exc: SlackApiError) -> float:
         return 1.0
 
 
+Outcome = Literal["sent", "failed", "again", "unknown", "dropped", "taken"]
+"""What posting one row came to (the last two are the store's `ClaimResult`s)."""
+
+
 class Unsure(Exception):
     """History could not prove either way whether a post landed."""
 
@@ -129,7 +132,7 @@ class Deliverer:
             if await self.post(row) == "again" and self.report.rate_limited < MAX_RATE_LIMITS:
                 queue.put_nowait(row)
 
-    async def post(self, row: OutboxRow) -> str:
+    async def post(self, row: OutboxRow) -> Outcome:
         """Post one row: 'sent', 'failed', 'again' (429), 'unknown' (no answer), 'dropped'
         (no longer wanted) or 'taken' (another sender has it)."""
         target = row.recipient  # a person's user id: Slack posts into the app's DM with them
@@ -166,14 +169,14 @@ class Deliverer:
             except (SlackApiError, ClientError, TimeoutError) as exc:
                 log.warning("digest %s credits a forgotten person; delete failed: %s", row.id, exc)
 
-    def _unknown(self, row: OutboxRow, why: str) -> str:
+    def _unknown(self, row: OutboxRow, why: str) -> Outcome:
         log.warning(
             "digest %s: no clear answer from Slack (%s); recovery will settle it", row.id, why
         )
         self.report.unknown += 1
         return "unknown"
 
-    async def _refused(self, row: OutboxRow, exc: SlackApiError) -> str:
+    async def _refused(self, row: OutboxRow, exc: SlackApiError) -> Outcome:
         status = exc.response.status_code
         error = str(exc.response.get("error") or status)
         if status == 429 or error == "ratelimited":

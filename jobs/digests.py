@@ -21,7 +21,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Config
 from bot.digest_models import DigestSnapshot
 from bot.pacer import Pacer
-from bot.store import Store
+from bot.store import RecipientKind, Store
 from jobs.compose import Composed, Composer, channel_digest, personal_digest
 from jobs.delivery import Deliverer, DeliveryReport
 from jobs.digest_blocks import build_digest
@@ -38,7 +38,7 @@ UTC_ZONE = ZoneInfo("UTC")
 class Due:
     """A recipient whose digest for a period should be planned now."""
 
-    kind: str  # "channel" or "person"
+    kind: RecipientKind
     recipient: str
     period: Period
     round: int = 0
@@ -83,7 +83,7 @@ def due_list(
     force: bool,
 ) -> list[Due]:
     """Everyone due a digest now and not planned yet (or again, with `force`)."""
-    wanted: list[tuple[str, str, ZoneInfo, Cadence]] = []
+    wanted: list[tuple[RecipientKind, str, ZoneInfo, Cadence]] = []
     for channel in snap.channels.values():
         if channel.digest != "off":
             wanted.append(("channel", channel.channel_id, zone(config.tz, "UTC"), "weekly"))
@@ -192,7 +192,7 @@ async def run_digests(
 
 
 async def preview(
-    store: Store, config: Config, kind: str, recipient: str, now: datetime
+    store: Store, config: Config, kind: RecipientKind, recipient: str, now: datetime
 ) -> tuple[dict[str, Any] | None, str]:
     """The digest `recipient` would get now: (payload, why not when None)."""
     for team_id in await store.installed_teams():

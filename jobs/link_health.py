@@ -13,14 +13,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.fetch import FetchResult
-from bot.store import Store
+from bot.store import CheckOutcome, Store
 
 log = logging.getLogger(__name__)
 WINDOW_DAYS = 28
 GONE_STATUSES = (404, 410)
 
 
-def outcome(result: FetchResult) -> str:
+def outcome(result: FetchResult) -> CheckOutcome:
     """What one check says: "ok", "gone", "refused" or "error"."""
     if result.status in ("ok", "too_large", "not_html"):
         return "ok"  # it answered; what it answered is not our business here

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from bot.cli.digest_text import render
 from bot.config import Config
 from bot.slack_client import make_client
-from bot.store import Store
+from bot.store import RecipientKind, Store
 from jobs.digests import preview, run_digests
 from jobs.people_sync import refresh_people
 
@@ -56,7 +56,7 @@ async def digest_preview(config: Config, db_path: str, args: argparse.Namespace)
     )
 
 
-async def _recipient(store: Store, args: argparse.Namespace) -> tuple[str, str]:
+async def _recipient(store: Store, args: argparse.Namespace) -> tuple[RecipientKind, str]:
     if args.user is not None:
         if not USER_ID.match(args.user):
             raise ValueError(f"--user wants a user id like U0123ABCD, got {args.user[:40]!r}")

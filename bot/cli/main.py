@@ -224,7 +224,7 @@ def _stats(config: Config, args: argparse.Namespace) -> int:
     import json
     import time
 
-    from bot.report.figures import learning_stats, render_table
+    from bot.report.figures import render_table
     from bot.store import Store
 
     _check_days(args.days)
@@ -232,8 +232,8 @@ def _stats(config: Config, args: argparse.Namespace) -> int:
         raise CommandError("figures per person need SERENDIP_INDIVIDUAL_STATS=on")
     store = Store(_existing_db(config)).open()
     try:
-        report = store.read_sync(
-            learning_stats, None, time.time(), args.days, config.minutes_saved, args.people
+        report = asyncio.run(
+            store.learning_stats(None, time.time(), args.days, config.minutes_saved, args.people)
         )
     finally:
         store.close()
@@ -244,7 +244,6 @@ def _stats(config: Config, args: argparse.Namespace) -> int:
 def _report(config: Config, args: argparse.Namespace) -> int:
     import time
 
-    from bot.report.figures import report_data
     from bot.report.html import render_html, write_report
     from bot.store import Store
 
@@ -252,7 +251,7 @@ def _report(config: Config, args: argparse.Namespace) -> int:
     now = time.time()
     store = Store(_existing_db(config)).open()
     try:
-        data = store.read_sync(report_data, None, now, args.days, config.minutes_saved)
+        data = asyncio.run(store.report_data(None, now, args.days, config.minutes_saved))
     finally:
         store.close()
     write_report(Path(args.html), render_html(data, now))

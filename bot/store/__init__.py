@@ -1,5 +1,54 @@
-"""The store: the only code that speaks SQL. See `Store`."""
+"""The store: the only code that speaks SQL. See `Store`.
 
+Two floors. `bot/store/sql/<area>.py` holds the SQL: plain functions of a connection and
+their arguments (`now` among them where time matters). `bot/store/<area>.py` holds the verbs
+of that area, async domain actions that `Store` composes and runs on its reader threads or
+its writer, passing its clock down. The areas: capture (items, links, exports), directory
+(people, channels, workspaces, bot posts), inbox, digests, asking (questions, search,
+experts), home, review (flags), figures (stats, pulse) and imports.
+
+Adding a table, a query and its verb means one migration (`migrations.py`), one function in
+`sql/<area>.py` and one verb in `<area>.py`. Callers import only from this package.
+"""
+
+from bot.store.results import (
+    Cadence,
+    CheckOutcome,
+    ClaimResult,
+    RecipientKind,
+    SentResult,
+    VoteResult,
+    cadence_of,
+)
+from bot.store.sql.experts import ExpertRules
+from bot.store.sql.figures import iso
+from bot.store.sql.hits import Hit
+from bot.store.sql.home import HomeItem, MyItem, PersonCounts
+from bot.store.sql.outbox import OutboxRow
+from bot.store.sql.questions import Question, Reply
+from bot.store.sql.review import REVIEW_LIMIT, FlaggedItem
+from bot.store.sql.search import FLAG_LIMIT
 from bot.store.store import Store
 
-__all__ = ["Store"]
+__all__ = [
+    "FLAG_LIMIT",
+    "REVIEW_LIMIT",
+    "Cadence",
+    "CheckOutcome",
+    "ClaimResult",
+    "ExpertRules",
+    "FlaggedItem",
+    "Hit",
+    "HomeItem",
+    "MyItem",
+    "OutboxRow",
+    "PersonCounts",
+    "Question",
+    "RecipientKind",
+    "Reply",
+    "SentResult",
+    "Store",
+    "VoteResult",
+    "cadence_of",
+    "iso",
+]

@@ -1,135 +1,117 @@
-"""SQL for digests: settings, activity, button votes, preferences and the outbox.
-
-The outbox is in `outbox.py`.
-"""
+"""The digests area of `Store`: settings, button actions, snapshots and the outbox."""
 
 from __future__ import annotations
 
-from sqlite_utils import Database
+from typing import Any
 
+from bot.digest_models import DigestSnapshot
 from bot.models import UserInfo
-from bot.store import search_index
-from bot.store.people import is_opted_out, set_person_setting, upsert_user
-from bot.store.snapshot import domain_of
+from bot.store.plumbing import Plumbing
+from bot.store.results import Cadence, ClaimResult, SentResult, VoteResult
+from bot.store.sql import digests, outbox
+from bot.store.sql.outbox import OutboxRow
+from bot.store.sql.snapshot import display_names, load_snapshot
 
 
-def note_activity(db: Database, team_id: str, user_id: str, at: float) -> None:
-    """A person used a command or a button: they count as active for digests."""
-    db.execute(
-        "INSERT INTO activity (team_id, user_id, at) VALUES (?, ?, ?) ON CONFLICT"
-        " (team_id, user_id) DO UPDATE SET at = max(at, excluded.at)",
-        [team_id, user_id, at],
-    )
+class DigestActions(Plumbing):
+    """Domain actions for digests; mixed into `Store`, which provides the plumbing."""
 
+    async def note_person_activity(self, team_id: str, user_id: str, at: float) -> None:
+        """A person used a command or a button (they count as active for digests)."""
+        await self._write(digests.note_activity, team_id, user_id, at)
 
-def set_cadence(db: Database, team_id: str, user_id: str, cadence: str) -> None:
-    """A person's digest cadence: weekly, daily or off."""
-    set_person_setting(db, team_id, user_id, "digest", cadence)
+    async def set_digest_cadence(self, team_id: str, user_id: str, cadence: Cadence) -> None:
+        """A person's digest cadence: weekly, daily or off."""
+        await self._write(digests.set_cadence, team_id, user_id, cadence)
 
+    async def digest_cadence(self, team_id: str, user_id: str) -> Cadence:
+        """A person's digest cadence (weekly by default)."""
+        return await self._read(digests.cadence, team_id, user_id)
 
-def cadence(db: Database, team_id: str, user_id: str) -> str:
-    """A person's digest cadence (weekly unless they chose otherwise)."""
-    row = db.execute(
-        "SELECT digest FROM person_settings WHERE team_id = ? AND user_id = ?", [team_id, user_id]
-    ).fetchone()
-    return str(row[0]) if row and row[0] else "weekly"
+    async def button_vote(
+        self, team_id: str, item_id: str, voter: str, where: str, at: float
+    ) -> VoteResult:
+        """A "Useful" press: 'voted', 'again', 'own', 'gone' or 'optedout'."""
+        return await self._write(digests.button_vote, team_id, item_id, voter, where, at)
 
+    async def less_like(self, team_id: str, user_id: str, item_id: str, at: float) -> bool:
+        """ "Less like this": lower the item's domain and sharer for that person."""
+        return await self._write(digests.less_like, team_id, user_id, item_id, at)
 
-def button_vote(db: Database, team_id: str, item_id: str, voter: str, where: str, at: float) -> str:
-    """The "Useful" button: 'voted', 'again' (already), 'own' (a sharer), 'gone' or
-    'optedout' (nothing is recorded from a person who opted out)."""
-    if is_opted_out(db, team_id, voter):
-        return "optedout"
-    shares = db.execute(
-        "SELECT user, is_private FROM shares WHERE item_id = ? AND team_id = ?",
-        [item_id, team_id],
-    ).fetchall()
-    if not shares:
-        return "gone"
-    if any(user == voter for user, _ in shares):
-        return "own"
-    if db.execute(
-        "SELECT 1 FROM votes WHERE item_id = ? AND voter = ?", [item_id, voter]
-    ).fetchone():
-        return "again"
-    # A vote given in a private channel's digest stays inside that channel, like a reaction
-    # there, even on an item that was also shared publicly.
-    channel = where.split(":")[1] if where.count(":") >= 2 else ""
-    in_private = db.execute(
-        "SELECT 1 FROM channels WHERE team_id = ? AND id = ? AND is_private = 1", [team_id, channel]
-    ).fetchone()
-    private = in_private is not None or all(is_private for _, is_private in shares)
-    db.execute(
-        "INSERT OR IGNORE INTO votes (team_id, item_id, voter, via, is_private, at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [team_id, item_id, voter, where, int(private), at],
-    )
-    search_index.sync_item(db, team_id, item_id)  # a third voter puts it in the well-voted index
-    return "voted"
+    async def record_click(
+        self, team_id: str, user_id: str, item_id: str | None, action: str, at: float
+    ) -> None:
+        """Count a digest button press."""
+        await self._write(digests.record_click, team_id, user_id, item_id, action, at)
 
+    async def digest_snapshot(
+        self, team_id: str, since: float, until: float, active_since: float, full: bool = True
+    ) -> DigestSnapshot:
+        """Everything one digest run reads, for items shared in [since, until) (only who may
+        be due, without `full`)."""
+        return await self._read(load_snapshot, team_id, since, until, active_since, full)
 
-def less_like(db: Database, team_id: str, user_id: str, item_id: str, at: float) -> bool:
-    """ "Less like this": lower the item's domain and first sharer for this person."""
-    row = db.execute(
-        "SELECT COALESCE(final_url, url) FROM items WHERE id = ? AND team_id = ?",
-        [item_id, team_id],
-    ).fetchone()
-    if row is None:
-        return False
-    sharer = db.execute(
-        "SELECT user FROM shares WHERE item_id = ? AND user IS NOT NULL ORDER BY is_private, at"
-        " LIMIT 1",
-        [item_id],
-    ).fetchone()
-    prefs = [("domain", domain_of(row[0])), ("sharer", sharer[0] if sharer else None)]
-    for kind, value in prefs:
-        if value and value != user_id:
-            db.execute(
-                "INSERT OR REPLACE INTO less_like (team_id, user_id, kind, value, at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [team_id, user_id, kind, value, at],
-            )
-    return True
+    async def planned_digests(
+        self, team_id: str, now: float
+    ) -> dict[tuple[str, str], tuple[int, str]]:
+        """(recipient, period key) -> (the highest round planned lately, its status)."""
+        return await self._read(outbox.planned_keys, team_id, now)
 
+    async def plan_digests(self, rows: list[dict[str, Any]], now: float) -> int:
+        """Queue composed digests (or note empty ones); returns how many rows are new."""
+        return await self._write(outbox.plan, rows, now)
 
-def record_click(
-    db: Database, team_id: str, user_id: str, item_id: str | None, action: str, at: float
-) -> None:
-    """Count a digest button press (for the learning figures)."""
-    db.execute(
-        "INSERT INTO digest_clicks (team_id, user_id, item_id, action, at) VALUES (?, ?, ?, ?, ?)",
-        [team_id, user_id, item_id, action, at],
-    )
+    async def outbox_rows(
+        self, status: str | None, team_id: str, limit: int = 100_000
+    ) -> list[OutboxRow]:
+        """A workspace's outbox rows in one status (all when None), oldest first."""
+        if status is None:
+            return await self._read(outbox.all_rows, team_id)
+        return await self._read(outbox.rows_with_status, status, team_id, limit)
 
+    async def claim_digest(self, row_id: int, token: str, now: float) -> ClaimResult:
+        """pending -> sending under `token`: 'claimed', 'dropped' (unwanted now) or 'taken'."""
+        return await self._write(outbox.claim, row_id, token, now)
 
-def learn_dm(db: Database, team_id: str, user_id: str, channel: str) -> None:
-    """Keep the id of the bot's DM with a person (history must be read by it)."""
-    db.execute(
-        "INSERT OR REPLACE INTO dm_channels (team_id, user_id, channel) VALUES (?, ?, ?)",
-        [team_id, user_id, channel],
-    )
+    async def take_over_digest(self, row_id: int, old: str | None, token: str, now: float) -> bool:
+        """Take the claim of a row left in `sending` by a sender that is gone, once."""
+        return await self._write(outbox.take_over, row_id, old, token, now)
 
+    async def digest_sent(
+        self, row_id: int, token: str, channel: str, ts: str, now: float
+    ) -> SentResult:
+        """sending -> sent, with the post's channel and ts: 'sent', 'taken' (not ours any
+        more) or 'forgotten' (someone it credits used forget-me meanwhile: delete the post)."""
+        return await self._write(outbox.mark_sent, row_id, token, channel, ts, now)
 
-def dm_channel(db: Database, team_id: str, user_id: str) -> str | None:
-    """The learned DM channel id of a person, if any."""
-    row = db.execute(
-        "SELECT channel FROM dm_channels WHERE team_id = ? AND user_id = ?", [team_id, user_id]
-    ).fetchone()
-    return str(row[0]) if row else None
+    async def digest_failed(self, row_id: int, token: str, error: str, now: float) -> None:
+        """sending -> failed, with Slack's error."""
+        await self._write(outbox.mark_failed, row_id, token, error, now)
 
+    async def release_digest(self, row_id: int, token: str, error: str | None, now: float) -> None:
+        """sending -> pending: Slack certainly did not post it."""
+        await self._write(outbox.release, row_id, token, error, now)
 
-def channel_by_name(db: Database, name: str) -> str | None:
-    """A channel id by name (the first, if two workspaces share a name)."""
-    row = db.execute("SELECT id FROM channels WHERE name = ? ORDER BY team_id LIMIT 1", [name])
-    found = row.fetchone()
-    return str(found[0]) if found else None
+    async def dm_channel(self, team_id: str, user_id: str) -> str | None:
+        """The learned id of the bot's DM with a person."""
+        return await self._read(digests.dm_channel, team_id, user_id)
 
+    async def learn_dm(self, team_id: str, user_id: str, channel: str) -> None:
+        """Keep the id of the bot's DM with a person."""
+        await self._write(digests.learn_dm, team_id, user_id, channel)
 
-def save_users(db: Database, users: list[UserInfo]) -> int:
-    """Insert or update many people at once (users.list), skipping those who opted out."""
-    saved = 0
-    for user in users:
-        if not is_opted_out(db, user.team_id, user.id):
-            upsert_user(db, user)
-            saved += 1
-    return saved
+    async def user_names(self) -> dict[str, str]:
+        """Display names of everyone stored, by user id (for terminal output)."""
+        return await self._read(display_names, None)
+
+    async def channel_by_name(self, name: str) -> str | None:
+        """The id of a channel by its name, if one is known."""
+        return await self._read(digests.channel_by_name, name)
+
+    async def save_users(self, users: list[UserInfo]) -> int:
+        """Insert or update many people (users.list); opted-out people are skipped."""
+        return await self._write(digests.save_users, users, self._clock())
+
+    async def read_credits(self, team_id: str, user_id: str) -> list[tuple[str, str]]:
+        """(channel, ts) of the digest posts that credit a person."""
+        return await self._read(outbox.posts_crediting, team_id, user_id)

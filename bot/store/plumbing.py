@@ -1,5 +1,6 @@
-"""What every part of `Store` relies on: reads and writes. `Store` provides them; the parts
-(digests, asking, review, Home, stats, import) are mixins that only declare them here."""
+"""What every area of `Store` relies on: reads, writes and the clock. `Store` provides them;
+the areas (capture, directory, inbox, digests, asking, Home, review, figures, imports) are
+mixins that only declare them here."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ T = TypeVar("T")
 
 
 class Plumbing:
-    """The reads and writes `Store` gives its parts."""
+    """The reads, writes and clock `Store` gives its areas."""
+
+    _clock: Callable[[], float]
 
     async def _read(self, fn: Callable[..., T], *args: Any) -> T:
         raise NotImplementedError
@@ -21,11 +24,11 @@ class Plumbing:
     async def _write(self, fn: Callable[..., T], *args: Any) -> T:
         raise NotImplementedError
 
-    def read_sync(self, fn: Callable[..., T], *args: Any) -> T:
+    def _read_sync(self, fn: Callable[..., T], *args: Any) -> T:
         raise NotImplementedError
 
-    def write_sync(self, fn: Callable[..., T], *args: Any) -> T:
+    def _write_sync(self, fn: Callable[..., T], *args: Any) -> T:
         raise NotImplementedError
 
-    def submit_write(self, fn: Callable[[Database], T]) -> Future[T]:
+    def _submit_write(self, fn: Callable[[Database], T]) -> Future[T]:
         raise NotImplementedError

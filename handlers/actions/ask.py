@@ -10,8 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.later import Later
-from bot.store import Store
-from bot.store.questions import Question
+from bot.store import Question, Store
 from handlers.features.ask import choose_best, post_question
 from handlers.features.replies import reply_when_ready
 

@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
-from bot.store import Store
+from bot.store import Store, cadence_of
 from handlers.blocks.common import build_digest_settings
 
 USEFUL_ANSWERS = {
@@ -102,8 +102,7 @@ async def handle_digest_cadence(
     if (clicked := await _clicker(ack, respond, body, store)) is None:
         return
     team, user, _ = clicked
-    cadence = _value(body)
-    if cadence in ("weekly", "daily", "off"):
+    if (cadence := cadence_of(_value(body))) is not None:
         await store.set_digest_cadence(team, user, cadence)
     current = await store.digest_cadence(team, user)
     await respond(replace_original=True, **build_digest_settings(current))

@@ -11,12 +11,11 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.inbox import InboxWorker
 from bot.later import Later
-from bot.store import Store
+from bot.store import Store, cadence_of
 from handlers.blocks.home import OPTED_OUT_NOTICE
 from handlers.blocks.modals import build_find_modal, build_forget_modal
 from handlers.features.home import publish_home
 
-CADENCES = ("weekly", "daily", "off")
 NOT_DELETED = "Nothing deleted: that learning is not yours, or it is already gone."
 OPT_NOTICES = {
     "out": "You are opted out: Serendip no longer captures what you share or sends you "
@@ -55,8 +54,8 @@ async def handle_home_cadence(
     notice = None
     if not await _may_record(store, team_id, user_id):
         notice = OPTED_OUT_NOTICE
-    elif cadence in CADENCES:
-        await store.set_digest_cadence(team_id, user_id, cadence)
+    elif (chosen := cadence_of(cadence)) is not None:
+        await store.set_digest_cadence(team_id, user_id, chosen)
     later.run(publish_home(client, store, team_id, user_id, notice), "home")
 
 

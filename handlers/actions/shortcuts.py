@@ -10,8 +10,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.inbox import InboxWorker
 from bot.later import Later
-from bot.store import Store
-from bot.store.questions import Question
+from bot.store import Question, Store
 from handlers.features.ask import choose_best, keepable_reply
 from handlers.features.save import save_message_as_learning
 

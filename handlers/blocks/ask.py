@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.slacktext import cut, escape, readable
-from bot.store.questions import Question, Reply
+from bot.store import Question, Reply
 from handlers.blocks.common import SECTION_TEXT, Block, context, section
 
 CHOOSER_REPLIES = 40  # 40 sections and a header stay under Slack's 50 blocks

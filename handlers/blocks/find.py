@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.slacktext import cut, escape, safe_url
-from bot.store.hits import Hit
+from bot.store import Hit
 from handlers.blocks.common import SECTION_TEXT
 
 PAGE = 5

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.models import ForgetResult
 from bot.slacktext import escape
-from bot.store.home import PersonCounts
+from bot.store import PersonCounts
 from handlers.blocks.common import Block, context, section
 
 HOME_BLOCKS = 100

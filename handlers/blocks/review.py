@@ -10,8 +10,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from bot.slacktext import escape
-from bot.store.review import REVIEW_LIMIT, FlaggedItem
-from bot.store.search import FLAG_LIMIT
+from bot.store import FLAG_LIMIT, REVIEW_LIMIT, FlaggedItem
 from handlers.blocks.common import Block, section
 
 HEAD_LIMIT = 120  # characters of title (or URL) before escaping; each is at most 5 after it

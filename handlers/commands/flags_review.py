@@ -7,8 +7,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
-from bot.store import Store
-from bot.store.review import FlaggedItem
+from bot.store import FlaggedItem, Store
 from handlers.blocks.common import build_ephemeral
 from handlers.blocks.review import build_flag_review
 from handlers.features.lookup import is_admin, private_channels_of

@@ -14,13 +14,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Config
 from bot.inbox import InboxWorker
 from bot.later import Later
-from bot.store import Store
+from bot.store import Store, cadence_of
 from handlers.blocks.common import build_ephemeral, build_forget_confirm, build_help
 from handlers.commands.flags_review import flags_review
 from handlers.features.lookup import channel_info, is_admin, is_member
 from handlers.features.replies import reply_when_ready
 
-CADENCES = ("weekly", "daily", "off")
 CHANGES_CAPTURE = ("optout", "optin", "channel")
 CHANNEL_REF = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$")
 
@@ -82,8 +81,8 @@ async def _opt(store: Store, team_id: str, user: str, out: bool) -> dict[str, An
 
 
 async def _digest(store: Store, team_id: str, user: str, args: list[str]) -> dict[str, Any]:
-    cadence = args[0].lower() if args else ""
-    if cadence not in CADENCES or len(args) > 1:
+    cadence = cadence_of(args[0].lower()) if len(args) == 1 else None
+    if cadence is None:
         current = await store.digest_cadence(team_id, user)
         return build_ephemeral(
             f"Your digest is *{current}*. Usage: `/serendip digest weekly|daily|off`"

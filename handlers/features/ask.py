@@ -14,8 +14,7 @@ from bot.capture_rules import is_from_bot, is_outsider
 from bot.config import Config
 from bot.routing import card_permalink, remember_post, route_question
 from bot.slacktext import escape, parse_message
-from bot.store import Store
-from bot.store.questions import Question, Reply
+from bot.store import Question, Reply, Store
 from handlers.blocks.ask import build_best_answer_note, build_chooser, build_question_card, inert
 from handlers.features.lookup import channel_info, person_name
 

@@ -8,8 +8,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.store import Store
-from bot.store.hits import Hit
+from bot.store import Hit, Store
 from handlers.blocks.find import PAGE, Shown, build_find_results, build_no_results, hit_blocks
 from handlers.features.lookup import private_channels_of
 

@@ -14,9 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.routing import card_permalink
-from bot.store import Store
-from bot.store.home import HomeItem, MyItem
-from bot.store.questions import Question
+from bot.store import HomeItem, MyItem, Question, Store
 from handlers.blocks.home import HomeData, Settings, ShownItem, ShownQuestion, build_home
 from handlers.features.lookup import people_names, private_channels_of
 

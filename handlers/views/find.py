@@ -7,8 +7,7 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.store import Store
-from bot.store.hits import Hit
+from bot.store import Hit, Store
 from handlers.blocks.home import ShownItem
 from handlers.blocks.modals import FIND_ACTION, FIND_BLOCK, build_find_results
 from handlers.features.lookup import people_names, private_channels_of

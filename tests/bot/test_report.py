@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
 
@@ -17,31 +18,33 @@ from bot.report.charts import (
     series_alt,
     series_chart,
 )
-from bot.report.figures import report_data
 from bot.report.html import render_html, write_report
 from bot.store import Store
 from tests.bot.cli_env import point_at_fresh_db
 from tests.bot.test_stats import NOW, _rows
+from tests.support.rawdb import raw
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'
 
 
 def _data(store: Store) -> dict[str, object]:
-    return store.read_sync(report_data, None, NOW, 7, 15)
+    return asyncio.run(store.report_data(None, NOW, 7, 15))
 
 
 def test_self_contained_responsive_and_escaped(store: Store) -> None:
-    store.write_sync(_rows)
-    store.write_sync(
+    raw(store, _rows)
+    raw(
+        store,
         lambda db: db.execute(
             "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
             [HOSTILE, NOW - 3600],
-        )
+        ),
     )
-    store.write_sync(
+    raw(
+        store,
         lambda db: db.execute(
             "UPDATE channels SET name = ? WHERE id = 'C2'", ["<img src=x onerror=alert(1)>"]
-        )
+        ),
     )
     html = render_html(_data(store), NOW)
     assert html.startswith("<!doctype html>") and '<meta name="viewport"' in html

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from bot.report.figures import report_data
 from bot.report.html import render_html
 from bot.store import Store
 from tests.bot.chromium import Page, chromium, find_chromium
 from tests.bot.test_stats import NOW, _rows
+from tests.support.rawdb import raw
 
 CHROMIUM = find_chromium()
 if CHROMIUM is None and os.environ.get("CI") == "true":
@@ -37,15 +37,16 @@ CHARTS = """JSON.stringify({
 })"""
 
 
-def _report(store: Store, folder: Path) -> Path:
-    store.write_sync(_rows)
-    store.write_sync(
+async def _report(store: Store, folder: Path) -> Path:
+    raw(store, _rows)
+    raw(
+        store,
         lambda db: db.execute(
             "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
             ["<script>console.error('injected')</script>", NOW - 3600],
-        )
+        ),
     )
-    data = store.read_sync(report_data, None, NOW, 7, 15)
+    data = await store.report_data(None, NOW, 7, 15)
     path = folder / "report.html"
     path.write_text(render_html(data, NOW), encoding="utf-8")
     return path
@@ -70,7 +71,7 @@ async def _check(page: Page, width: int, mobile: bool) -> dict[str, Any]:
 
 async def test_the_report_in_headless_chromium(store: Store, tmp_path: Path) -> None:
     assert CHROMIUM is not None
-    url = _report(store, tmp_path).as_uri()
+    url = (await _report(store, tmp_path)).as_uri()
     async with chromium(CHROMIUM, tmp_path / "profile") as page:
         for width, height, mobile in ((390, 844, True), (1280, 900, False)):
             await page.open(url, width, height, mobile)
@@ -88,7 +89,7 @@ async def test_the_report_in_headless_chromium(store: Store, tmp_path: Path) -> 
 async def test_an_empty_report_loads_and_says_no_data(store: Store, tmp_path: Path) -> None:
     assert CHROMIUM is not None
     path = tmp_path / "empty.html"
-    path.write_text(render_html(store.read_sync(report_data, None, NOW, 7, 15), NOW), "utf-8")
+    path.write_text(render_html(await store.report_data(None, NOW, 7, 15), NOW), "utf-8")
     async with chromium(CHROMIUM, tmp_path / "profile") as page:
         await page.open(path.as_uri(), 390, 844, True)
         assert page.errors() == []

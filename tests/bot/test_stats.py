@@ -10,10 +10,12 @@ import pytest
 from sqlite_utils import Database
 
 from bot.cli.main import main
-from bot.report.figures import learning_stats, render_table, week_windows
+from bot.report.figures import render_table
 from bot.store import Store
-from bot.store import stats as sql
+from bot.store.sql import stats as sql
+from bot.store.sql.figures import learning_stats, week_windows
 from tests.bot.cli_env import point_at_fresh_db
+from tests.support.rawdb import raw
 
 NOW = 1_790_000_000.0
 DAY = 86400.0
@@ -153,12 +155,12 @@ def _digests_and_gaps(db: Database) -> None:
 
 @pytest.fixture
 def built(store: Store) -> Store:
-    store.write_sync(_rows)
+    raw(store, _rows)
     return store
 
 
 def test_every_figure_of_both_periods(built: Store) -> None:
-    report = built.read_sync(learning_stats, None, NOW, 7, 15)
+    report = raw(built, learning_stats, None, NOW, 7, 15)
     assert report["days"] == 7 and "people" not in report
     current = {k: v for k, v in report["current"].items() if k not in ("start", "end")}
     assert current == {
@@ -194,7 +196,7 @@ def test_every_figure_of_both_periods(built: Store) -> None:
 
 
 def test_empty_periods_have_nulls_and_no_division_by_zero(store: Store) -> None:
-    report = store.read_sync(learning_stats, None, NOW, 30, 15)
+    report = raw(store, learning_stats, None, NOW, 30, 15)
     for period in (report["current"], report["previous"]):
         assert period["answer_rate"] is None and period["median_best_answer_minutes"] is None
         assert period["items_shared"] == 0 and period["knowledge_gaps"] == []
@@ -203,9 +205,9 @@ def test_empty_periods_have_nulls_and_no_division_by_zero(store: Store) -> None:
 
 
 def test_aggregates_only_unless_people_figures_are_asked_for(built: Store) -> None:
-    report = built.read_sync(learning_stats, None, NOW, 7, 15)
+    report = raw(built, learning_stats, None, NOW, 7, 15)
     assert "U1" not in json.dumps(report) and "ana" not in json.dumps(report)
-    people = built.read_sync(learning_stats, None, NOW, 7, 15, True)["people"]
+    people = raw(built, learning_stats, None, NOW, 7, 15, True)["people"]
     by_user = {p["user"]: p for p in people}
     assert by_user["U1"]["questions"] == 2 and by_user["U2"]["best_answers"] == 1
     assert "U3" not in by_user or by_user["U3"]["questions"] == 0  # q2 was asked anonymously
@@ -230,14 +232,14 @@ def test_flows_count_each_vote_once_and_name_private_channels_together(built: St
                 [item_id, NOW - DAY],
             )
 
-    built.write_sync(more)
-    flows = built.read_sync(sql.flows, None, (NOW - 7 * DAY, NOW))
+    raw(built, more)
+    flows = raw(built, sql.flows, None, (NOW - 7 * DAY, NOW))
     # cy (at home in #eng) on i5 (#data) and i6 (#leads, private); not on i1, which #eng shared.
     assert flows == [
         {"from": "#data", "to": "#eng", "votes": 1},
         {"from": "private channels", "to": "#eng", "votes": 1},
     ]
-    series = built.read_sync(sql.weekly_series, None, week_windows(NOW, 2))
+    series = raw(built, sql.weekly_series, None, week_windows(NOW, 2))
     assert [w["shares"] for w in series] == [1, 4] and series[1]["answers"] == 1
 
 
@@ -258,16 +260,17 @@ def test_a_vote_given_in_a_sharing_channel_is_no_reuse(store: Store) -> None:
                 [voter, via, NOW - DAY],
             )
 
-    store.write_sync(rows)
-    assert store.read_sync(sql.reuse, None, (NOW - 7 * DAY, NOW)) == 0
-    store.write_sync(
+    raw(store, rows)
+    assert raw(store, sql.reuse, None, (NOW - 7 * DAY, NOW)) == 0
+    raw(
+        store,
         lambda db: db.execute(
             "INSERT INTO votes (team_id, item_id, voter, via, at) VALUES"
             " ('T1', 'i1', 'U4', 'd:D4:9.0', ?)",
             [NOW - DAY],
-        )
+        ),
     )
-    assert store.read_sync(sql.reuse, None, (NOW - 7 * DAY, NOW)) == 1  # from a personal digest
+    assert raw(store, sql.reuse, None, (NOW - 7 * DAY, NOW)) == 1  # from a personal digest
 
 
 def _cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

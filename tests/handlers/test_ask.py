@@ -13,7 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.forgetting import forget
 from bot.pacer import Pacer
-from bot.store.experts import ExpertRules
+from bot.store import ExpertRules
 from jobs.digests import run_digests
 from jobs.questions import REROUTE_AFTER, reroute_unanswered
 from localslack import LocalSlack

@@ -6,8 +6,7 @@ import json
 from dataclasses import replace
 
 from bot.routing import build_expert_dm
-from bot.store.hits import Hit
-from bot.store.questions import Question, Reply
+from bot.store import Hit, Question, Reply
 from handlers.blocks.ask import (
     build_best_answer_note,
     build_chooser,

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from bot.models import ForgetResult
-from bot.store.home import PersonCounts
+from bot.store import PersonCounts
 from handlers.blocks.home import (
     HomeData,
     Settings,

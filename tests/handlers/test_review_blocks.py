@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bot.store.review import FlaggedItem
+from bot.store import FlaggedItem
 from handlers.blocks.review import build_flag_review, build_review_buttons, describe_item
 from localslack.blockkit import check_message
 

@@ -16,6 +16,7 @@ from bot.config import Config, load_config
 from bot.importing.progress import Progress
 from bot.importing.runner import Importer, Summary
 from bot.store import Store
+from tests.support.rawdb import raw
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SAMPLES = ROOT.parent / "shared" / "fixtures" / "slack-export-samples"
@@ -169,7 +170,7 @@ def counts(db: Path) -> dict[str, int]:
             "import_pending",
         )
         return {
-            t: store.read_sync(lambda d, t=t: d.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
+            t: raw(store, lambda d, t=t: d.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
             for t in tables
         }
     finally:

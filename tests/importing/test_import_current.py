@@ -11,7 +11,6 @@ import pytest
 
 from bot.models import ItemDraft, ShareInput
 from bot.store import Store
-from bot.store.review import remove
 from tests.importing.current import ANA, BO, CY, GENERAL, PETER, RANDOM, SECRET_ON, build, prepare
 from tests.importing.exports import (
     TEAM,
@@ -23,6 +22,7 @@ from tests.importing.exports import (
     run_import,
     write_export,
 )
+from tests.support.rawdb import raw
 
 
 @pytest.fixture
@@ -195,7 +195,7 @@ def test_imported_well_voted_items_join_the_well_voted_index(tmp_path: Path) -> 
             )
             return {str(url): int(top) for url, top in rows}
 
-        assert store.read_sync(tops) == {"https://voted.example/": 1, "https://quiet.example/": 0}
+        assert raw(store, tops) == {"https://voted.example/": 1, "https://quiet.example/": 0}
         hits = asyncio.run(store.search(TEAM, "walrus"))
         assert hits[0].url == "https://voted.example/" and hits[0].votes == 3
     finally:
@@ -221,7 +221,7 @@ def test_an_older_export_never_brings_back_what_was_removed_live(tmp_path: Path)
     store = Store(db).open()
     try:
         asyncio.run(store.remove_message(TEAM, "C1", "1700000000.000100"))  # deleted in Slack
-        store.write_sync(lambda d: remove(d, TEAM, by_url["https://kept.example/"]["id"]))
+        asyncio.run(store.remove_item(TEAM, by_url["https://kept.example/"]["id"]))
     finally:
         store.close()
     # The same export again, at a new path, so its files are new to the import.

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
+
+import pytest
 
 from bot.store import Store
 from jobs.compose import Composed, Composer, channel_digest, personal_digest
@@ -12,6 +17,15 @@ from tests.jobs.seed import DAY, MONDAY, channel, flag, person, share, vote
 
 WEEK = Period(MONDAY - timedelta(days=7), MONDAY, "2026-W49")
 T = (MONDAY - timedelta(days=2)).timestamp()
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    """A store whose clock stands in the seeded week (a millisecond on at each reading, so
+    item ids keep their order): the votes it stamps count in that week, whatever the day."""
+    opened = Store(tmp_path / "serendip.db", clock=itertools.count(T, 0.001).__next__).open()
+    yield opened
+    opened.close()
 
 
 async def composer(store: Store) -> Composer:

@@ -18,6 +18,7 @@ from jobs.pulse import LearningPulse
 from jobs.scheduler import build_scheduler
 from localslack import LocalSlack
 from tests.bot.test_stats import NOW, _rows
+from tests.support.rawdb import raw
 
 MONDAY = datetime.fromtimestamp(NOW, UTC)  # 2026-09-21 14:13 UTC, after Monday's 09:00
 REPORT = "CREP"
@@ -54,7 +55,7 @@ def _shared(slack: LocalSlack) -> list[dict[str, object]]:
 
 
 async def test_uploads_its_chart_and_posts_once_per_week(slack: LocalSlack, store: Store) -> None:
-    store.write_sync(_rows)
+    raw(store, _rows)
     pulse = _pulse(slack, store)
     assert await pulse.tick(MONDAY) == "2026-W39"
     [message] = _shared(slack)
@@ -138,11 +139,12 @@ async def test_a_refusal_frees_the_week_and_a_lost_answer_keeps_it(
 async def test_the_message_escapes_what_people_searched(slack: LocalSlack, store: Store) -> None:
     assert escape("<!channel> & co") == "&lt;!channel&gt; &amp; co"
     for query in ("<!channel> & vpn", "<!channel> & vpn", "searched once"):
-        store.write_sync(
+        raw(
+            store,
             lambda db, q=query: db.execute(
                 "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
                 [q, NOW - 86400],
-            )
+            ),
         )
     assert await _pulse(slack, store).tick(MONDAY) == "2026-W39"
     text = str(_shared(slack)[0]["text"])

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from bot.models import FetchedPage, ItemDraft, ShareInput
 from bot.store import Store
 from bot.store.migrations import MIGRATIONS, migrate
+from tests.support.rawdb import raw
 
 T = "T1"
 
@@ -170,14 +171,13 @@ async def test_merges_leave_no_orphans(store: Store) -> None:
     )
     await store.remove_message(T, "C1", "1.0")
     await store.remove_message(T, "C1", "2.0")
-    rows = store.read_sync(
+    rows = raw(
+        store,
         lambda db: {
             t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
             for t in ("items", "url_aliases", "item_terms", "fetch_queue", "link_checks")
-        }
+        },
     )
     assert set(rows.values()) == {0}, rows
-    df = store.read_sync(
-        lambda db: db.execute("SELECT coalesce(sum(df), 0) FROM term_df").fetchone()[0]
-    )
+    df = raw(store, lambda db: db.execute("SELECT coalesce(sum(df), 0) FROM term_df").fetchone()[0])
     assert df == 0

@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 from sqlite_utils import Database
 
 from bot.models import FetchedPage, ItemDraft, ShareInput, UserInfo
-from bot.store import Store, search
-from bot.store.experts import ExpertRules, evidence
+from bot.store import ExpertRules, Store
 from bot.store.migrations import MIGRATIONS, migrate
-from bot.store.search import parse_query
-from bot.store.search_index import sync_item
+from bot.store.sql import search
+from bot.store.sql.experts import evidence
+from bot.store.sql.search import parse_query
+from bot.store.sql.search_index import sync_item
+from tests.support.rawdb import raw
 
 T = "T1"
 
@@ -57,13 +59,13 @@ async def test_only_the_newest_matches_are_ranked_and_well_voted_old_ones(store:
                 await store.set_reaction(T, "C1", ts, voter, "+1", "useful", True)
     query = parse_query("common")
     assert query is not None
-    hits = store.read_sync(search.search, T, query, [], 1800000000.0, 2)
+    hits = raw(store, search.search, T, query, [], 1800000000.0, 2)
     texts = sorted(h.text or "" for h in hits)
     # Only the two newest of six matches are ranked, plus the old well-voted one.
     assert texts == ["TIL common thing 0", "TIL common thing 4", "TIL common thing 5"]
     assert hits[0].text == "TIL common thing 0" and hits[0].votes == 3
     await store.set_reaction(T, "C1", "1700000000.000100", "U4", "+1", "useful", False)
-    hits = store.read_sync(search.search, T, query, [], 1800000000.0, 2)
+    hits = raw(store, search.search, T, query, [], 1800000000.0, 2)
     assert len(hits) == 2  # two voters: no longer in the well-voted index
 
 
@@ -80,10 +82,7 @@ async def test_index_follows_edits_deletes_and_flags(store: Store) -> None:
     await store.save_message(edited, [ItemDraft("learning", drafts[0].key, text=edited.text)])
     assert await store.search(T, "otters") == []
     await store.remove_message(T, "C1", share.ts)
-    assert (
-        store.read_sync(lambda db: db.execute("SELECT count(*) FROM search_docs").fetchone()[0])
-        == 0
-    )
+    assert raw(store, lambda db: db.execute("SELECT count(*) FROM search_docs").fetchone()[0]) == 0
 
 
 async def test_migration_4_indexes_existing_items(tmp_path: Path) -> None:
@@ -119,7 +118,7 @@ async def test_topics_alone_choose_experts(store: Store) -> None:
         description="Remote backends",
     )
     await store.save_message(share, [draft])
-    weights = store.read_sync(evidence, T, None, "terraform locking question", [T])
+    weights = raw(store, evidence, T, None, "terraform locking question", [T])
     assert len(weights) == 1  # found by its topic terms, with no full-text query at all
     question_id = await store.create_question(T, "U1", False, "terraform locking?", "C1")
     await store.question_posted(question_id, "C1", "1700000100.000100", False, 1700000100.0)
@@ -197,14 +196,14 @@ async def test_the_indexes_follow_merges_buttons_retention_and_forgetting(store:
         same_page_urls=("https://site.com/post",),
     )
     assert await store.record_fetch(short, page, 1700000100.0) == short
-    fts, docs, top, tops = store.read_sync(index_matches)
+    fts, docs, top, tops = raw(store, index_matches)
     assert fts == docs and top == tops  # the merged-away item left no document behind
     for voter in ("U3", "U4", "U5"):  # Useful buttons in digests: the third makes it well voted
         await store.button_vote(T, short, voter, f"d:D{voter}:1.0", 1700000200.0)
-    fts, docs, top, tops = store.read_sync(index_matches)
+    fts, docs, top, tops = raw(store, index_matches)
     assert top == tops and len(tops) == 1
     await store.apply_retention(1700000000.0 + 400 * 86400, 30)
-    assert store.read_sync(index_matches) == (set(), set(), set(), set())
+    assert raw(store, index_matches) == (set(), set(), set(), set())
 
 
 async def test_forgetting_someone_takes_their_name_out_of_others_items(store: Store) -> None:
@@ -224,7 +223,4 @@ async def test_private_votes_do_not_make_a_public_item_well_voted(store: Store) 
     await store.save_learning(hidden, drafts[0], None)
     for voter in ("U3", "U4", "U5"):
         await store.set_reaction(T, "G1", hidden.ts, voter, "+1", "useful", True)
-    assert (
-        store.read_sync(lambda db: db.execute("SELECT max(top) FROM search_docs").fetchone()[0])
-        == 0
-    )
+    assert raw(store, lambda db: db.execute("SELECT max(top) FROM search_docs").fetchone()[0]) == 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -11,8 +12,10 @@ import pytest
 from sqlite_utils import Database
 
 from bot.models import BotPost, ChannelInfo, ItemDraft, ShareInput, UserInfo
-from bot.store import Store, people
+from bot.store import Store
 from bot.store.migrations import MIGRATIONS
+from bot.store.sql import directory
+from tests.support.rawdb import raw
 
 T = "T1"
 
@@ -177,7 +180,7 @@ async def test_purge_takes_questions_gaps_and_search_documents(store: Store) -> 
             for t in tables
         ]
 
-    assert store.read_sync(left) == [0, 0, 0]
+    assert raw(store, left) == [0, 0, 0]
     assert len(await store.search(T, "walrus")) == 1  # the other workspace's item is still found
 
 
@@ -269,7 +272,7 @@ def test_hot_queries_use_their_indexes(store: Store) -> None:
         return " ".join(str(row[3]) for row in rows)
 
     for sql, index in plans.items():
-        plan = store.read_sync(explain, sql)
+        plan = raw(store, explain, sql)
         assert index in plan and "SCAN" not in plan, plan
 
 
@@ -277,19 +280,22 @@ async def test_channel_cache_never_keeps_a_value_read_during_a_change(
     store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await store.save_channel(ChannelInfo(T, "C1", "general"))
-    real = people.get_channel
+    real = directory.get_channel
+    read, changed = threading.Event(), threading.Event()
 
-    def slow(*args: object) -> object:
+    def held(*args: object) -> object:
         result = real(*args)  # type: ignore[arg-type]
-        time.sleep(0.2)  # the change commits while this read is in flight
+        read.set()
+        changed.wait(5)  # the change commits while this read is in flight
         return result
 
-    monkeypatch.setattr(people, "get_channel", slow)
+    monkeypatch.setattr(directory, "get_channel", held)
     reading = asyncio.create_task(store.channel(T, "C1"))
-    await asyncio.sleep(0.05)
+    await asyncio.to_thread(read.wait, 5)
     await store.update_channel(T, "C1", capture="off")
+    changed.set()
     stale = await reading
-    monkeypatch.setattr(people, "get_channel", real)
+    monkeypatch.setattr(directory, "get_channel", real)
     assert stale is not None and stale.capture is None  # that read may be old...
     fresh = await store.channel(T, "C1")
     assert fresh is not None and fresh.capture == "off"  # ...but it was not cached

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from bot.store import questions
-from bot.store.search import Query
+from bot.store.sql import questions, search
+from bot.store.sql.questions import Question
+from bot.store.sql.search import Query
 from bot.topics import terms
 
 SHARED, ANSWERED, VOTED = 3.0, 4.0, 1.0
@@ -159,3 +160,19 @@ def _may_ask(db: Database, team_id: str, person: str, rules: ExpertRules) -> boo
     if is_bot or deleted or opted_out or routing == "off":
         return False
     return questions.routed_count(db, team_id, person, rules.since) < rules.cap
+
+
+def choose_for(db: Database, question: Question, rules: ExpertRules, limit: int) -> list[str]:
+    """The people most likely to answer `question`, searching only where it was asked."""
+    private = [question.channel] if question.is_private and question.channel else []
+    scopes = search.scopes_for(question.team_id, private)
+    query = search.parse_query(question.text, any_word=True)
+    return choose(db, question.team_id, query, question.text, scopes, rules, limit)
+
+
+def routing_on(db: Database, team_id: str, user_id: str) -> bool:
+    """Whether questions may be routed to a person (on unless they turned it off)."""
+    row = db.execute(
+        "SELECT routing FROM person_settings WHERE team_id = ? AND user_id = ?", [team_id, user_id]
+    ).fetchone()
+    return not (row and row[0] == "off")

@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.store.snapshot import channel_of_vote
+from bot.store.sql.snapshot import channel_of_vote
 
 Window = tuple[float, float]
 

@@ -14,8 +14,8 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.slacktext import readable
-from bot.store import items, search_index
-from bot.store.face import Face, compute_face
+from bot.store.sql import capture, search_index
+from bot.store.sql.face import Face, compute_face
 from bot.topics import choose_topics, hashtags, idf, rank_by_weight, terms
 
 SHARE_COLUMNS = "s.channel, s.ts, s.user, s.text, s.is_private, s.title, s.description, s.site_name"
@@ -40,7 +40,7 @@ def refresh_pending(db: Database, team_id: str, names: dict[str, str], limit: in
         f"SELECT id, {ITEM_COLUMNS} FROM items WHERE id IN (SELECT item_id FROM import_chunk)"
     )
     current = {row[0]: row[1:] for row in rows}
-    items.delete_items(db, [i for i in current if i not in shares])  # their last share went
+    capture.delete_items(db, [i for i in current if i not in shares])  # their last share went
 
     def plain(text: str) -> str:
         return readable(text, names.get) if "<@" in text else readable(text)

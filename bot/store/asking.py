@@ -1,18 +1,15 @@
-"""The asking half of `Store`: search, knowledge gaps, questions, replies and routing."""
+"""The asking area of `Store`: search, knowledge gaps, questions, replies and routing."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 
-from sqlite_utils import Database
-
-from bot.store import experts, questions, search, search_index
-from bot.store.experts import ExpertRules
-from bot.store.hits import Hit
-from bot.store.people import set_person_setting
 from bot.store.plumbing import Plumbing
-from bot.store.questions import Question, Reply
+from bot.store.sql import experts, questions, search, search_index
+from bot.store.sql.directory import set_person_setting
+from bot.store.sql.experts import ExpertRules
+from bot.store.sql.hits import Hit
+from bot.store.sql.questions import Question, Reply
 
 
 class AskActions(Plumbing):
@@ -30,7 +27,7 @@ class AskActions(Plumbing):
         query = search.parse_query(text)
         if query is None:
             return []
-        when = time.time() if now is None else now
+        when = self._clock() if now is None else now
         return await self._read(search.search, team_id, query, list(private_channels), when)
 
     async def record_gap(self, team_id: str, text: str) -> None:
@@ -38,17 +35,13 @@ class AskActions(Plumbing):
         query = search.parse_query(text)
         # The same words in another order are the same gap.
         words = " ".join(sorted(query.words)) if query else text.strip()
-        await self._write(search.record_gap, team_id, words)
+        await self._write(search.record_gap, team_id, words, self._clock())
 
     async def knowledge_gaps(
         self, team_id: str, since: float, until: float | None = None, limit: int = 10
     ) -> list[tuple[str, int]]:
         """Queries that found nothing in a period, most searched first: (query, count)."""
         return await self._read(search.knowledge_gaps, team_id, since, until, limit)
-
-    async def names_of(self, team_id: str, user_ids: Iterable[str | None]) -> dict[str, str]:
-        """Display names of some people (display name, else real name)."""
-        return await self._read(_names_of, team_id, sorted({u for u in user_ids if u}))
 
     async def reindex(self) -> int:
         """Rebuild the search index from the items (operators, after a repair)."""
@@ -59,7 +52,9 @@ class AskActions(Plumbing):
         self, team_id: str, asker: str, anon: bool, text: str, channel: str
     ) -> str:
         """Keep a new question until it is posted in `channel`; returns its id."""
-        return await self._write(questions.create, team_id, asker, anon, text, channel, time.time())
+        return await self._write(
+            questions.create, team_id, asker, anon, text, channel, self._clock()
+        )
 
     async def question(self, question_id: str) -> Question | None:
         """One question."""
@@ -91,7 +86,7 @@ class AskActions(Plumbing):
 
     async def add_reply(self, team_id: str, reply: Reply) -> Question | None:
         """Keep a reply in a question's thread; None if the thread is not a question's."""
-        return await self._write(questions.add_reply, team_id, reply)
+        return await self._write(questions.add_reply, team_id, reply, self._clock())
 
     async def remove_reply(self, team_id: str, channel: str, ts: str) -> Question | None:
         """A reply was deleted; returns its question."""
@@ -126,7 +121,7 @@ class AskActions(Plumbing):
         self, question: Question, rules: ExpertRules, limit: int = 3
     ) -> list[str]:
         """The people most likely to know, within `rules`."""
-        return await self._read(_choose, question, rules, limit)
+        return await self._read(experts.choose_for, question, rules, limit)
 
     async def claim_routing(
         self, question: Question, user_id: str, round_: int, at: float, rules: ExpertRules
@@ -161,32 +156,4 @@ class AskActions(Plumbing):
 
     async def routing(self, team_id: str, user_id: str) -> bool:
         """Whether questions may be routed to a person (on by default)."""
-        return await self._read(_routing, team_id, user_id)
-
-
-def _choose(db: Database, question: Question, rules: ExpertRules, limit: int) -> list[str]:
-    private = [question.channel] if question.is_private and question.channel else []
-    scopes = search.scopes_for(question.team_id, private)
-    query = search.parse_query(question.text, any_word=True)
-    return experts.choose(db, question.team_id, query, question.text, scopes, rules, limit)
-
-
-def _routing(db: Database, team_id: str, user_id: str) -> bool:
-    row = db.execute(
-        "SELECT routing FROM person_settings WHERE team_id = ? AND user_id = ?", [team_id, user_id]
-    ).fetchone()
-    return not (row and row[0] == "off")
-
-
-def _names_of(db: Database, team_id: str, user_ids: list[str]) -> dict[str, str]:
-    names: dict[str, str] = {}
-    for start in range(0, len(user_ids), 400):
-        chunk = user_ids[start : start + 400]
-        marks = ", ".join("?" for _ in chunk)
-        rows = db.execute(
-            f"SELECT id, COALESCE(NULLIF(name, ''), real_name) FROM users"
-            f" WHERE team_id = ? AND id IN ({marks})",
-            [team_id, *chunk],
-        )
-        names.update({uid: str(name) for uid, name in rows if name})
-    return names
+        return await self._read(experts.routing_on, team_id, user_id)

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import secrets
-import time
 from collections.abc import Iterable
 from functools import partial
 
 from sqlite_utils import Database
 
 from bot.models import ItemDraft, ReactionKind, ShareInput
-from bot.store import search_index
-from bot.store.face import forget_terms, set_face
+from bot.store.sql import search_index
+from bot.store.sql.face import forget_terms, set_face
 
 
-def new_item_id() -> str:
-    """A short id that sorts by creation time and never changes."""
-    return f"{int(time.time() * 1000):011x}{secrets.token_hex(4)}"
+def new_item_id(now: float) -> str:
+    """A short id that sorts by creation time (`now`) and never changes."""
+    return f"{int(now * 1000):011x}{secrets.token_hex(4)}"
 
 
 def user_names(db: Database, team_id: str) -> dict[str, str]:
@@ -25,7 +24,7 @@ def user_names(db: Database, team_id: str) -> dict[str, str]:
     return {uid: name for uid, name in rows if name}
 
 
-def upsert_item(db: Database, team_id: str, draft: ItemDraft, ts: str) -> str:
+def upsert_item(db: Database, team_id: str, draft: ItemDraft, ts: str, now: float) -> str:
     """The item for this key, created if new (its face is set by refresh_items)."""
     row = (
         db.execute(
@@ -37,7 +36,7 @@ def upsert_item(db: Database, team_id: str, draft: ItemDraft, ts: str) -> str:
     )  # a URL that turned out to be another item's page (redirect, canonical)
     if row:
         return str(row[0])
-    item_id = new_item_id()
+    item_id = new_item_id(now)
     db.execute(
         "INSERT INTO items (id, team_id, key, kind, url, title, text, description, site_name,"
         " created_ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -116,9 +115,11 @@ def items_at(
     return {row[0] for row in db.execute(sql, args)}
 
 
-def replace_message(db: Database, share: ShareInput, drafts: list[ItemDraft]) -> list[str]:
+def replace_message(
+    db: Database, share: ShareInput, drafts: list[ItemDraft], now: float
+) -> list[str]:
     """Make a message's captured items exactly `drafts` (capture, edit, re-unfurl)."""
-    ids = [upsert_item(db, share.team_id, d, share.ts) for d in drafts]
+    ids = [upsert_item(db, share.team_id, d, share.ts, now) for d in drafts]
     before = items_at(db, share.team_id, share.channel, share.ts, share.source)
     for gone in before - set(ids):
         db.execute(
@@ -132,22 +133,27 @@ def replace_message(db: Database, share: ShareInput, drafts: list[ItemDraft]) ->
         [share.text, share.team_id, share.channel, share.ts],
     )
     refresh_items(
-        db, share.team_id, before | set(ids) | items_at(db, share.team_id, share.channel, share.ts)
+        db,
+        share.team_id,
+        before | set(ids) | items_at(db, share.team_id, share.channel, share.ts),
+        now,
     )
     return ids
 
 
-def move_message(db: Database, team_id: str, channel: str, old_ts: str, new_ts: str) -> None:
+def move_message(
+    db: Database, team_id: str, channel: str, old_ts: str, new_ts: str, now: float
+) -> None:
     """What one message shared now lives at another ts (a /til, once its card is posted)."""
     touched = items_at(db, team_id, channel, old_ts)
     db.execute(
         "UPDATE shares SET ts = ? WHERE team_id = ? AND channel = ? AND ts = ?",
         [new_ts, team_id, channel, old_ts],
     )
-    refresh_items(db, team_id, touched)
+    refresh_items(db, team_id, touched, now)
 
 
-def remove_message(db: Database, team_id: str, channel: str, ts: str) -> set[str]:
+def remove_message(db: Database, team_id: str, channel: str, ts: str, now: float) -> set[str]:
     """Forget a deleted message: its shares, the reactions on it, and items left with no share."""
     touched = items_at(db, team_id, channel, ts)
     args = [team_id, channel, ts]
@@ -159,21 +165,23 @@ def remove_message(db: Database, team_id: str, channel: str, ts: str) -> set[str
     )
     db.execute("DELETE FROM shares WHERE team_id = ? AND channel = ? AND ts = ?", args)
     db.execute("DELETE FROM reactions WHERE team_id = ? AND channel = ? AND ts = ?", args)
-    refresh_items(db, team_id, touched)
+    refresh_items(db, team_id, touched, now)
     return touched
 
 
-def save_learning(db: Database, share: ShareInput, draft: ItemDraft, saver: str | None) -> str:
+def save_learning(
+    db: Database, share: ShareInput, draft: ItemDraft, saver: str | None, now: float
+) -> str:
     """Record a saved or /til learning; a saver other than the author votes for it."""
-    item_id = upsert_item(db, share.team_id, draft, share.ts)
+    item_id = upsert_item(db, share.team_id, draft, share.ts, now)
     put_share(db, share, item_id, draft)
     if saver and saver != share.user:
         db.execute(
             "INSERT OR IGNORE INTO votes (team_id, item_id, voter, via, is_private, at)"
             " VALUES (?, ?, ?, 'save', ?, ?)",
-            [share.team_id, item_id, saver, int(share.is_private), time.time()],
+            [share.team_id, item_id, saver, int(share.is_private), now],
         )
-    refresh_items(db, share.team_id, {item_id})
+    refresh_items(db, share.team_id, {item_id}, now)
     return item_id
 
 
@@ -186,6 +194,7 @@ def set_reaction(
     emoji: str,
     kind: ReactionKind,
     present: bool,
+    now: float,
 ) -> set[str]:
     """Add or remove one reaction and re-derive the votes and flags of the message's items."""
     args = [team_id, channel, ts, user, emoji]
@@ -204,11 +213,11 @@ def set_reaction(
             " AND emoji = ?",
             args,
         )
-    refresh_items(db, team_id, touched)
+    refresh_items(db, team_id, touched, now)
     return touched
 
 
-def refresh_items(db: Database, team_id: str, item_ids: Iterable[str]) -> None:
+def refresh_items(db: Database, team_id: str, item_ids: Iterable[str], now: float) -> None:
     """Bring items in line with their shares: first share, derived marks, or deletion."""
     for item_id in item_ids:
         shares = db.execute(
@@ -220,11 +229,13 @@ def refresh_items(db: Database, team_id: str, item_ids: Iterable[str]) -> None:
             delete_items(db, [item_id])
             continue
         set_face(db, team_id, item_id, shares, partial(search_index.readable_text, db, team_id))
-        _sync_marks(db, team_id, item_id, shares)
+        _sync_marks(db, team_id, item_id, shares, now)
         search_index.sync_item(db, team_id, item_id)
 
 
-def _sync_marks(db: Database, team_id: str, item_id: str, shares: list[tuple[object, ...]]) -> None:
+def _sync_marks(
+    db: Database, team_id: str, item_id: str, shares: list[tuple[object, ...]], now: float
+) -> None:
     """Votes and flags from reactions: one per voter and message, never by a sharer."""
     sharers = {str(s[2]) for s in shares if s[2]}
     wanted: dict[str, dict[tuple[str, str], int]] = {"votes": {}, "flags": {}}
@@ -239,7 +250,7 @@ def _sync_marks(db: Database, team_id: str, item_id: str, shares: list[tuple[obj
                 table = "flags" if kind == "flag" else "votes"
                 wanted[table][(user, via)] = int(private)  # type: ignore[call-overload]
     for table, who in (("votes", "voter"), ("flags", "flagger")):
-        _apply_marks(db, table, who, team_id, item_id, wanted[table], sharers)
+        _apply_marks(db, table, who, team_id, item_id, wanted[table], sharers, now)
 
 
 def _apply_marks(
@@ -250,6 +261,7 @@ def _apply_marks(
     item_id: str,
     wanted: dict[tuple[str, str], int],
     sharers: set[str],
+    now: float,
 ) -> None:
     current = {
         (row[0], row[1])
@@ -262,7 +274,6 @@ def _apply_marks(
             f"DELETE FROM {table} WHERE item_id = ? AND {who} = ? AND via = ?",
             [item_id, person, via],
         )
-    now = time.time()
     for (person, via), private in wanted.items():
         if (person, via) not in current:
             db.execute(
@@ -286,7 +297,9 @@ def delete_items(db: Database, item_ids: Iterable[str]) -> int:
     return count
 
 
-def flag_message(db: Database, team_id: str, channel: str, ts: str, flagger: str) -> bool:
+def flag_message(
+    db: Database, team_id: str, channel: str, ts: str, flagger: str, now: float
+) -> bool:
     """A private flag (the shortcut) on every item a message shared; False if it shared none."""
     touched = items_at(db, team_id, channel, ts)
     for item_id in touched:
@@ -294,7 +307,7 @@ def flag_message(db: Database, team_id: str, channel: str, ts: str, flagger: str
             "INSERT OR IGNORE INTO flags (team_id, item_id, flagger, via, is_private, at)"
             " SELECT ?, ?, ?, 'shortcut', is_private, ? FROM shares"
             " WHERE item_id = ? AND channel = ? AND ts = ? LIMIT 1",
-            [team_id, item_id, flagger, time.time(), item_id, channel, ts],
+            [team_id, item_id, flagger, now, item_id, channel, ts],
         )
-    refresh_items(db, team_id, touched)  # drops the flag again if the flagger shared it
+    refresh_items(db, team_id, touched, now)  # drops the flag again if the flagger shared it
     return bool(touched)

@@ -1,18 +1,17 @@
-"""SQL for people, their settings, channels, workspaces and forgetting."""
+"""SQL for people, their settings, channels, the bot's posts and forgetting."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from sqlite_utils import Database
 
 from bot.models import BotPost, ChannelInfo, ForgetResult, UserInfo
-from bot.store import outbox, questions, search_index
-from bot.store.items import refresh_items
+from bot.store.sql import outbox, questions
+from bot.store.sql.capture import refresh_items
 
 
-def upsert_user(db: Database, user: UserInfo) -> None:
+def upsert_user(db: Database, user: UserInfo, now: float) -> None:
     """Insert or update what we know of a person."""
     db.execute(
         "INSERT INTO users (team_id, id, name, real_name, tz, is_admin, is_owner, is_bot, deleted,"
@@ -32,7 +31,7 @@ def upsert_user(db: Database, user: UserInfo) -> None:
             int(user.is_owner),
             int(user.is_bot),
             int(user.deleted),
-            time.time(),
+            now,
         ],
     )
 
@@ -79,7 +78,7 @@ def opted_out_users(db: Database, team_id: str) -> set[str]:
     return {row[0] for row in rows}
 
 
-def upsert_channel(db: Database, ch: ChannelInfo) -> None:
+def upsert_channel(db: Database, ch: ChannelInfo, now: float) -> None:
     """Insert or update a channel's facts, keeping the settings people chose for it."""
     db.execute(
         "INSERT INTO channels (team_id, id, name, is_private, is_archived, is_member, capture,"
@@ -96,7 +95,7 @@ def upsert_channel(db: Database, ch: ChannelInfo) -> None:
             int(ch.is_member),
             ch.capture,
             int(ch.is_dm),
-            time.time(),
+            now,
         ],
     )
 
@@ -116,33 +115,33 @@ def get_channel(db: Database, team_id: str, channel_id: str) -> ChannelInfo | No
     )
 
 
-def update_channel(db: Database, team_id: str, channel_id: str, **fields: Any) -> None:
+def update_channel(db: Database, team_id: str, channel_id: str, now: float, **fields: Any) -> None:
     """Change some columns of a known channel (name, archive, membership, capture, digest)."""
     allowed = {"name", "is_archived", "is_member", "capture", "is_private", "digest"}
     if not fields or set(fields) - allowed:
         raise ValueError(f"unknown channel fields: {sorted(set(fields) - allowed)}")
     db.execute(
         "INSERT OR IGNORE INTO channels (team_id, id, updated_at) VALUES (?, ?, ?)",
-        [team_id, channel_id, time.time()],
+        [team_id, channel_id, now],
     )
     assignments = ", ".join(f"{name} = ?" for name in fields)
     db.execute(
         f"UPDATE channels SET {assignments}, updated_at = ? WHERE team_id = ? AND id = ?",
-        [*fields.values(), time.time(), team_id, channel_id],
+        [*fields.values(), now, team_id, channel_id],
     )
 
 
-def claim_join_note(db: Database, team_id: str, channel_id: str) -> bool:
+def claim_join_note(db: Database, team_id: str, channel_id: str, now: float) -> bool:
     """True exactly once per channel: whoever gets True posts the join note."""
     cursor = db.execute(
         "UPDATE channels SET join_note_at = ? WHERE team_id = ? AND id = ?"
         " AND join_note_at IS NULL",
-        [time.time(), team_id, channel_id],
+        [now, team_id, channel_id],
     )
     return cursor.rowcount == 1
 
 
-def forget_person(db: Database, team_id: str, user_id: str) -> ForgetResult:
+def forget_person(db: Database, team_id: str, user_id: str, now: float) -> ForgetResult:
     """Delete everything stored about a person, keeping only their opt-out marker."""
     args = [team_id, user_id]
     touched = {
@@ -171,7 +170,7 @@ def forget_person(db: Database, team_id: str, user_id: str) -> ForgetResult:
     flags = db.execute("DELETE FROM flags WHERE team_id = ? AND flagger = ?", args).rowcount
     before = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
     db.execute("DELETE FROM users WHERE team_id = ? AND id = ?", args)  # before the refresh
-    refresh_items(db, team_id, touched)
+    refresh_items(db, team_id, touched, now)
     questions.forget_person(db, team_id, user_id)
     after = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
     posts = [
@@ -192,108 +191,13 @@ def forget_person(db: Database, team_id: str, user_id: str) -> ForgetResult:
     return ForgetResult(shares, votes, flags, before - after, posts)
 
 
-def record_bot_post(db: Database, post: BotPost) -> None:
+def record_bot_post(db: Database, post: BotPost, now: float) -> None:
     """Remember a post of the bot's (for forget-me)."""
     db.execute(
         "INSERT OR REPLACE INTO bot_posts (team_id, channel, ts, credited, kind, at)"
         " VALUES (?, ?, ?, ?, ?, ?)",
-        [post.team_id, post.channel, post.ts, post.credited, post.kind, time.time()],
+        [post.team_id, post.channel, post.ts, post.credited, post.kind, now],
     )
-
-
-TEAM_TABLES = (
-    "votes",
-    "flags",
-    "shares",
-    "items",
-    "reactions",
-    "users",
-    "person_settings",
-    "channels",
-    "inbox",
-    "bot_posts",
-    "workspaces",
-    "fetch_queue",
-    "url_aliases",
-    "item_terms",
-    "term_df",
-    "outbox",
-    "digest_sent",
-    "dm_channels",
-    "activity",
-    "less_like",
-    "digest_clicks",
-    "digest_credits",
-    "questions",
-    "replies",
-    "routings",
-    "knowledge_gaps",
-    "learning_pulse",
-    "import_files",
-    "import_pending",
-    "removed_shares",
-)
-# link_checks has no team_id: its rows go with their items (delete_items)
-
-
-def delete_workspace(db: Database, team_id: str) -> None:
-    """Delete every row of one workspace (after uninstall and its grace period)."""
-    db.execute(
-        "DELETE FROM link_checks WHERE item_id IN (SELECT id FROM items WHERE team_id = ?)",
-        [team_id],
-    )
-    # By the documents' own team: an orphan (whatever left it) goes too. The full-text
-    # indexes forget only what they are told.
-    for (item_id,) in db.execute(
-        "SELECT DISTINCT item_id FROM search_docs WHERE team_id = ?", [team_id]
-    ).fetchall():
-        search_index.drop_item(db, item_id)
-    for table in TEAM_TABLES:
-        db.execute(f"DELETE FROM {table} WHERE team_id = ?", [team_id])
-
-
-def mark_uninstalled(db: Database, team_id: str, at: float | None, seq: int | None) -> None:
-    """Start (a time, and the inbox position of the event) or cancel (None) the grace period."""
-    db.execute(
-        "INSERT INTO workspaces (team_id, uninstalled_at, uninstall_seq) VALUES (?, ?, ?)"
-        " ON CONFLICT (team_id) DO UPDATE SET uninstalled_at = excluded.uninstalled_at,"
-        " uninstall_seq = excluded.uninstall_seq",
-        [team_id, at, seq],
-    )
-
-
-def uninstalled_before(db: Database, cutoff: float) -> list[str]:
-    """Workspaces whose grace period ended before `cutoff`."""
-    rows = db.execute(
-        "SELECT team_id FROM workspaces WHERE uninstalled_at IS NOT NULL AND uninstalled_at < ?",
-        [cutoff],
-    )
-    return [row[0] for row in rows]
-
-
-def uninstalled_teams(db: Database) -> dict[str, int]:
-    """Workspaces in their uninstall grace period, with the inbox position of the uninstall."""
-    rows = db.execute(
-        "SELECT team_id, uninstall_seq FROM workspaces WHERE uninstalled_at IS NOT NULL"
-    )
-    return {team: int(seq or 0) for team, seq in rows}
-
-
-def teams_with_person(db: Database, user_id: str) -> list[str]:
-    """Workspaces with any row about this person."""
-    sql = " UNION ".join(
-        f"SELECT team_id FROM {table} WHERE {column} = ?"
-        for table, column in (
-            ("users", "id"),
-            ("shares", "user"),
-            ("votes", "voter"),
-            ("flags", "flagger"),
-            ("reactions", "user"),
-            ("person_settings", "user_id"),
-            ("bot_posts", "credited"),
-        )
-    )
-    return sorted(row[0] for row in db.execute(sql, [user_id] * 7))
 
 
 def is_opted_out(db: Database, team_id: str, user_id: str) -> bool:
@@ -305,9 +209,16 @@ def is_opted_out(db: Database, team_id: str, user_id: str) -> bool:
     return bool(row and row[0])
 
 
-def known_teams(db: Database) -> list[str]:
-    """Workspaces with any channel, person, item or install record."""
-    sql = " UNION ".join(
-        f"SELECT team_id FROM {table}" for table in ("channels", "users", "items", "workspaces")
-    )
-    return sorted(row[0] for row in db.execute(sql))
+def names_of(db: Database, team_id: str, user_ids: list[str]) -> dict[str, str]:
+    """Display names of some people (display name, else real name), in chunks SQLite takes."""
+    names: dict[str, str] = {}
+    for start in range(0, len(user_ids), 400):
+        chunk = user_ids[start : start + 400]
+        marks = ", ".join("?" for _ in chunk)
+        rows = db.execute(
+            f"SELECT id, COALESCE(NULLIF(name, ''), real_name) FROM users"
+            f" WHERE team_id = ? AND id IN ({marks})",
+            [team_id, *chunk],
+        )
+        names.update({uid: str(name) for uid, name in rows if name})
+    return names

@@ -19,6 +19,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.store.results import ClaimResult, RecipientKind, SentResult
+
 RECENT_SECONDS = 15 * 86400  # no period key stays current longer than this
 
 
@@ -29,7 +31,7 @@ class OutboxRow:
     id: int
     team_id: str
     recipient: str
-    kind: str  # "channel" or "person"
+    kind: RecipientKind
     period_key: str
     round: int
     status: str
@@ -141,7 +143,7 @@ UNWANTED = (
 )
 
 
-def claim(db: Database, row_id: int, token: str, now: float) -> str:
+def claim(db: Database, row_id: int, token: str, now: float) -> ClaimResult:
     """pending -> sending under `token`: 'claimed'; 'dropped' when it is no longer wanted
     (period over, opted out, digests off); 'taken' when another sender has it."""
     args = {"id": row_id, "now": now, "token": token}
@@ -170,7 +172,9 @@ def take_over(db: Database, row_id: int, old: str | None, token: str, now: float
     return cursor.rowcount == 1
 
 
-def mark_sent(db: Database, row_id: int, token: str, channel: str, ts: str, now: float) -> str:
+def mark_sent(
+    db: Database, row_id: int, token: str, channel: str, ts: str, now: float
+) -> SentResult:
     """sending -> sent: 'sent'; 'taken' if `token` no longer holds the row; 'forgotten' when
     someone it credits used forget-me while it was being posted (the caller deletes the post).
 

@@ -1,15 +1,14 @@
-"""The reporting half of `Store`: the learning figures and the learning pulse's weeks."""
+"""The figures area of `Store`: the learning figures and the learning pulse's weeks."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.report import figures  # a module, not a name: bot.report.figures imports this package
-from bot.store import pulse
 from bot.store.plumbing import Plumbing
+from bot.store.sql import figures, pulse
 
 
-class StatsActions(Plumbing):
+class FiguresActions(Plumbing):
     """Domain actions for the report and the weekly pulse; mixed into `Store`."""
 
     async def report_data(
@@ -17,6 +16,13 @@ class StatsActions(Plumbing):
     ) -> dict[str, Any]:
         """The figures, weekly series and channel flows up to `now` (None: every workspace)."""
         return await self._read(figures.report_data, team_id, now, days, minutes_saved)
+
+    async def learning_stats(
+        self, team_id: str | None, now: float, days: int, minutes_saved: int, people: bool = False
+    ) -> dict[str, Any]:
+        """The last `days` days beside the `days` before (`serendip stats`); with `people`,
+        figures per person too."""
+        return await self._read(figures.learning_stats, team_id, now, days, minutes_saved, people)
 
     async def claim_pulse(self, team_id: str, week: str, channel: str, now: float) -> bool:
         """True once per workspace and ISO week: the caller then posts that week's pulse."""

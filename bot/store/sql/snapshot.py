@@ -19,7 +19,7 @@ from bot.digest_models import (
     Recipient,
     ShareFact,
 )
-from bot.store.help_wanted import help_wanted
+from bot.store.sql.help_wanted import help_wanted
 
 WINDOW = "SELECT item_id FROM shares WHERE team_id = :team AND at >= :since AND at < :until"
 # Queries over a time range name the time index: SQLite's planner, without statistics,

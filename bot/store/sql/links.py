@@ -8,9 +8,10 @@ from collections.abc import Iterable
 from sqlite_utils import Database
 
 from bot.models import FetchedPage
-from bot.store import search_index
-from bot.store.face import forget_terms
-from bot.store.items import refresh_items
+from bot.store.results import CheckOutcome
+from bot.store.sql import search_index
+from bot.store.sql.capture import refresh_items
+from bot.store.sql.face import forget_terms
 
 
 def schedule_fetches(db: Database, team_id: str, item_ids: Iterable[str], due: float) -> int:
@@ -84,13 +85,13 @@ def record_fetch(db: Database, item_id: str, page: FetchedPage, now: float) -> s
     )
     kept = item_id
     for url in page.same_page_urls:
-        kept = merge_url(db, team_id, kept, url, item_id, redirect=url == page.final_url)
+        kept = merge_url(db, team_id, kept, url, item_id, url == page.final_url, now)
     db.execute(  # the kept item has its page now: no fetch of its own is needed
         "DELETE FROM fetch_queue WHERE item_id = ? AND EXISTS"
         " (SELECT 1 FROM items WHERE id = ? AND fetch_status IS NOT NULL)",
         [kept, kept],
     )
-    refresh_items(db, team_id, {kept})
+    refresh_items(db, team_id, {kept}, now)
     return kept
 
 
@@ -112,7 +113,7 @@ def _public(db: Database, item_id: str) -> bool:
 
 
 def merge_url(
-    db: Database, team_id: str, item_id: str, url: str, fetched: str, redirect: bool
+    db: Database, team_id: str, item_id: str, url: str, fetched: str, redirect: bool, now: float
 ) -> str:
     """Make `url` another name of the item; an item that already has it is merged in.
 
@@ -140,11 +141,13 @@ def merge_url(
         )
     _move(db, team_id, keep, drop)
     if keep != named:
-        _take_identity(db, team_id, keep, key, keep_page=redirect)
+        _take_identity(db, team_id, keep, key, redirect, now)
     return keep
 
 
-def _take_identity(db: Database, team_id: str, keep: str, key: str, keep_page: bool) -> None:
+def _take_identity(
+    db: Database, team_id: str, keep: str, key: str, keep_page: bool, now: float
+) -> None:
     """The kept row becomes the named item: its key and URL, and the fetched page only when
     that page is the named URL's own (a redirect); otherwise it is fetched for itself."""
     url = key.removeprefix("link:")
@@ -158,7 +161,7 @@ def _take_identity(db: Database, team_id: str, keep: str, key: str, keep_page: b
     if not keep_page:
         nulls = ", ".join(f"{column} = NULL" for column in FETCHED)
         db.execute(f"UPDATE items SET {nulls}, title = NULL WHERE id = ?", [keep])
-        schedule_fetches(db, team_id, [keep], time.time())
+        schedule_fetches(db, team_id, [keep], now)
 
 
 def _rowid(db: Database, item_id: str) -> int:
@@ -221,7 +224,7 @@ def links_to_check(db: Database, now: float, since: float, limit: int) -> list[t
     return due[:limit]
 
 
-def record_check(db: Database, item_id: str, outcome: str, now: float) -> bool:
+def record_check(db: Database, item_id: str, outcome: CheckOutcome, now: float) -> bool:
     """Keep one day's check ("ok", "gone", "error", "refused"); True if the link is now dead:
     gone on three different days."""
     db.execute(

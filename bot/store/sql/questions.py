@@ -9,7 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.models import ItemDraft, ShareInput
-from bot.store.items import delete_items, put_share, refresh_items, upsert_item
+from bot.store.sql.capture import delete_items, put_share, refresh_items, upsert_item
 
 
 @dataclass(frozen=True)
@@ -122,7 +122,7 @@ def mark_unposted(db: Database, question_id: str) -> None:
     db.execute("UPDATE questions SET status = 'unposted' WHERE id = ?", [question_id])
 
 
-def add_reply(db: Database, team_id: str, reply: Reply) -> Question | None:
+def add_reply(db: Database, team_id: str, reply: Reply, now: float) -> Question | None:
     """Keep (or update) a reply in a question's thread; None when the thread is no question's."""
     question = at_card(db, team_id, reply.channel, reply.thread_ts)
     if question is None or question.status not in ("open", "answered"):
@@ -136,7 +136,7 @@ def add_reply(db: Database, team_id: str, reply: Reply) -> Question | None:
     if reply.user != question.asker and question.first_reply_at is None:
         db.execute("UPDATE questions SET first_reply_at = ? WHERE id = ?", [reply.at, question.id])
     if question.best_ts == reply.ts and question.best_text != reply.text:
-        _set_best(db, question, reply)  # the best answer was edited
+        _set_best(db, question, reply, now)  # the best answer was edited
     return get(db, question.id)
 
 
@@ -187,11 +187,11 @@ def mark_best(db: Database, question_id: str, reply: Reply, now: float) -> Quest
         " WHERE id = ?",
         [now, question_id],
     )
-    _set_best(db, question, reply)
+    _set_best(db, question, reply, now)
     return get(db, question_id)
 
 
-def _set_best(db: Database, question: Question, reply: Reply) -> None:
+def _set_best(db: Database, question: Question, reply: Reply, now: float) -> None:
     db.execute(
         "UPDATE questions SET best_ts = ?, best_user = ?, best_text = ? WHERE id = ?",
         [reply.ts, reply.user, reply.text, question.id],
@@ -206,10 +206,10 @@ def _set_best(db: Database, question: Question, reply: Reply) -> None:
         source="ask",
     )
     draft = ItemDraft(kind="question", key=f"question:{question.id}", text=question.text)
-    item_id = upsert_item(db, question.team_id, draft, share.ts)
+    item_id = upsert_item(db, question.team_id, draft, share.ts, now)
     db.execute("UPDATE questions SET item_id = ? WHERE id = ?", [item_id, question.id])
     put_share(db, share, item_id, draft)
-    refresh_items(db, question.team_id, {item_id})
+    refresh_items(db, question.team_id, {item_id}, now)
 
 
 def unmark_best(db: Database, question_id: str) -> None:

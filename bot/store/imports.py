@@ -1,4 +1,5 @@
-"""The import half of `Store`: synchronous, for the `serendip import` command."""
+"""The imports area of `Store`: synchronous, for the `serendip import` command, which reads
+the next files while queued writes commit."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from concurrent.futures import Future
 from sqlite_utils import Database
 
 from bot.models import ChannelInfo, ImportBatch, UserInfo
-from bot.store import import_refresh, importing, people
-from bot.store.items import user_names
 from bot.store.plumbing import Plumbing
+from bot.store.sql import directory, import_refresh, imports, workspaces
+from bot.store.sql.capture import user_names
 
 
 class ImportActions(Plumbing):
@@ -18,16 +19,16 @@ class ImportActions(Plumbing):
 
     def import_teams(self) -> list[str]:
         """Every workspace with data in this database."""
-        return self.read_sync(people.known_teams)
+        return self._read_sync(workspaces.known_teams)
 
     def import_mode(self, cache_mb: int) -> None:
         """Give the writing connection a bigger page cache for a bulk import, so index pages
         stay in memory instead of going through the OS for every insert."""
-        self.write_sync(lambda db: db.execute(f"PRAGMA cache_size = -{int(cache_mb) * 1024}"))
+        self._write_sync(lambda db: db.execute(f"PRAGMA cache_size = -{int(cache_mb) * 1024}"))
 
     def import_people(self, users: Iterable[UserInfo], channels: Iterable[ChannelInfo]) -> None:
         """Add the export's people and channels the store does not know yet."""
-        self.write_sync(importing.add_people, list(users), list(channels))
+        self._write_sync(imports.add_people, list(users), list(channels), self._clock())
 
     def import_context(
         self, team_id: str
@@ -37,20 +38,21 @@ class ImportActions(Plumbing):
 
         def read(db: Database) -> tuple[set[str], dict[str, str | None], dict[str, str]]:
             return (
-                people.opted_out_users(db, team_id),
-                importing.capture_settings(db, team_id),
-                importing.finished_files(db, team_id),
+                directory.opted_out_users(db, team_id),
+                imports.capture_settings(db, team_id),
+                imports.finished_files(db, team_id),
             )
 
-        return self.read_sync(read)
+        return self._read_sync(read)
 
     def import_batch(self, batch: ImportBatch) -> Future[int]:
         """Queue a batch of messages; the future gives the number of new items once committed."""
-        return self.submit_write(lambda db: importing.write_batch(db, batch))
+        now = self._clock()
+        return self._submit_write(lambda db: imports.write_batch(db, batch, now))
 
     def import_pending(self, team_id: str) -> int:
         """How many imported items still wait for their faces, votes and search documents."""
-        return self.read_sync(importing.pending_count, team_id)
+        return self._read_sync(imports.pending_count, team_id)
 
     def refresh_imported_later(self, team_id: str, limit: int = 5000) -> Future[int]:
         """Queue `refresh_imported` behind the writes already queued; the future tells how many."""
@@ -58,12 +60,8 @@ class ImportActions(Plumbing):
         def write(db: Database) -> int:
             return import_refresh.refresh_pending(db, team_id, user_names(db, team_id), limit)
 
-        return self.submit_write(write)
+        return self._submit_write(write)
 
     def refresh_imported(self, team_id: str, limit: int = 5000) -> int:
         """Bring up to `limit` imported items up to date in one transaction; returns how many."""
-
-        def write(db: Database) -> int:
-            return import_refresh.refresh_pending(db, team_id, user_names(db, team_id), limit)
-
-        return self.write_sync(write)
+        return self.refresh_imported_later(team_id, limit).result()

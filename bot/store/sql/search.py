@@ -14,15 +14,14 @@ from __future__ import annotations
 
 import math
 import re
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from bot.store.hits import Facts, Hit, load_facts
-from bot.store.items import ts_seconds
-from bot.store.search_index import readable_text
+from bot.store.sql.capture import ts_seconds
+from bot.store.sql.hits import Facts, Hit, load_facts
+from bot.store.sql.search_index import readable_text
 from bot.topics import STOPWORDS
 
 MAX_WORDS = 16
@@ -178,11 +177,11 @@ def _hit(db: Database, team_id: str, item_id: str, fact: Facts, score: float) ->
     )
 
 
-def record_gap(db: Database, team_id: str, query: str, at: float | None = None) -> None:
+def record_gap(db: Database, team_id: str, query: str, at: float) -> None:
     """A search found nothing: the team may not know this yet."""
     db.execute(
         "INSERT INTO knowledge_gaps (team_id, query, at) VALUES (?, ?, ?)",
-        [team_id, query[:200], time.time() if at is None else at],
+        [team_id, query[:200], at],
     )
 
 

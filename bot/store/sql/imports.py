@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import itertools
 import secrets
-import time
 from collections.abc import Iterable
 
 from sqlite_utils import Database
 
 from bot.models import ChannelInfo, ImportBatch, ItemDraft, UserInfo
-from bot.store import items
+from bot.store.sql import capture
 
 # Ids keep the live format (creation milliseconds, then 8 hex digits) but count instead of
 # drawing at random: a batch makes thousands of ids in one millisecond, where 32 random bits
@@ -28,7 +27,9 @@ def _new_id(ms: int) -> str:
     return f"{ms:011x}{next(_SEQUENCE) & 0xFFFFFFFF:08x}"
 
 
-def add_people(db: Database, users: Iterable[UserInfo], channels: Iterable[ChannelInfo]) -> None:
+def add_people(
+    db: Database, users: Iterable[UserInfo], channels: Iterable[ChannelInfo], now: float
+) -> None:
     """Add the export's people and channels that the store does not know yet.
 
     What the bot learned live is newer than any export, so known rows are left alone, but for
@@ -49,7 +50,7 @@ def add_people(db: Database, users: Iterable[UserInfo], channels: Iterable[Chann
                 int(u.is_owner),
                 int(u.is_bot),
                 int(u.deleted),
-                time.time(),
+                now,
                 u.team_id,
                 u.id,
             )
@@ -57,7 +58,7 @@ def add_people(db: Database, users: Iterable[UserInfo], channels: Iterable[Chann
         ],
     )
     rows = [
-        (c.team_id, c.id, c.name, int(c.is_private), int(c.is_archived), int(c.is_dm), time.time())
+        (c.team_id, c.id, c.name, int(c.is_private), int(c.is_archived), int(c.is_dm), now)
         for c in channels
     ]
     # The bot is not a member of a channel it only knows from an export: no channel digest.
@@ -115,19 +116,18 @@ def _leave_out_removed(db: Database, batch: ImportBatch) -> None:
     batch.reactions = [r for r in batch.reactions if (r[0], r[1]) not in gone]
 
 
-def write_batch(db: Database, batch: ImportBatch) -> int:
+def write_batch(db: Database, batch: ImportBatch, now: float) -> int:
     """Write one batch of messages; returns how many new items it made."""
     team_id = batch.team_id
     touched: set[str] = set()
     for channel, ts in batch.removed:
-        touched |= items.remove_message(db, team_id, channel, ts)
+        touched |= capture.remove_message(db, team_id, channel, ts, now)
     _leave_out_removed(db, batch)
-    ids, made = _item_ids(
-        db, team_id, {draft.key: (draft, share.ts) for share, draft in batch.shares}
-    )
+    drafts = {draft.key: (draft, share.ts) for share, draft in batch.shares}
+    ids, made = _item_ids(db, team_id, drafts, now)
     db.conn.executemany(
-        items.SHARE_UPSERT,
-        [items.share_row(share, ids[draft.key], draft) for share, draft in batch.shares],
+        capture.SHARE_UPSERT,
+        [capture.share_row(share, ids[draft.key], draft) for share, draft in batch.shares],
     )
     touched |= _replace_edited(db, batch, ids)
     db.conn.executemany(
@@ -138,12 +138,11 @@ def write_batch(db: Database, batch: ImportBatch) -> int:
     touched.update(ids.values())
     for channel, ts in {(r[0], r[1]) for r in batch.reactions}:
         # Every item of a reacted message takes the votes, a learning saved live included.
-        touched |= items.items_at(db, team_id, channel, ts)
+        touched |= capture.items_at(db, team_id, channel, ts)
     db.conn.executemany(
         "INSERT OR IGNORE INTO import_pending (item_id, team_id) VALUES (?, ?)",
         [(item_id, team_id) for item_id in touched],
     )
-    now = time.time()
     db.conn.executemany(
         "INSERT OR REPLACE INTO import_files (team_id, path, fingerprint, messages, done_at)"
         " VALUES (?, ?, ?, ?, ?)",
@@ -153,7 +152,7 @@ def write_batch(db: Database, batch: ImportBatch) -> int:
 
 
 def _item_ids(
-    db: Database, team_id: str, drafts: dict[str, tuple[ItemDraft, str]]
+    db: Database, team_id: str, drafts: dict[str, tuple[ItemDraft, str]], now: float
 ) -> tuple[dict[str, str], int]:
     """{key: item id} for every key, making the items that are new; and how many were."""
     db.execute("CREATE TEMP TABLE IF NOT EXISTS import_keys (key TEXT PRIMARY KEY)")
@@ -167,7 +166,7 @@ def _item_ids(
         [team_id, team_id],
     )
     ids = {str(key): str(item_id) for key, item_id in rows if item_id is not None}
-    ms = int(time.time() * 1000)
+    ms = int(now * 1000)
     new = [(key, draft, ts) for key, (draft, ts) in drafts.items() if key not in ids]
     for key, _draft, _ts in new:
         ids[key] = _new_id(ms)
@@ -196,7 +195,7 @@ def _replace_edited(db: Database, batch: ImportBatch, ids: dict[str, str]) -> se
         texts[(share.channel, share.ts)] = share.text
     gone: set[str] = set()
     for channel, ts in batch.replaced:
-        stale = items.items_at(db, team_id, channel, ts, "message")
+        stale = capture.items_at(db, team_id, channel, ts, "message")
         stale -= now_shared.get((channel, ts), set())
         for item_id in stale:
             db.execute(

@@ -9,9 +9,9 @@ from collections import defaultdict
 from sqlite_utils import Database
 
 from bot.digest_models import HelpWanted
-from bot.store import experts, questions
-from bot.store.experts import ExpertRules
-from bot.store.search import parse_query
+from bot.store.sql import experts, questions
+from bot.store.sql.experts import ExpertRules
+from bot.store.sql.search import parse_query
 
 QUESTIONS = 50  # the newest open questions looked at
 HELPERS = 5  # people each one is shown to

@@ -1,4 +1,4 @@
-"""SQL for exports, search, retention and housekeeping."""
+"""SQL for reading captured data back: exports, shares of a message, counts and retention."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.slacktext import readable
-from bot.store.items import delete_items, ts_seconds, user_names
+from bot.store.sql.capture import delete_items, ts_seconds, user_names
 
 
 def iso_utc(ts: str) -> str:
@@ -113,61 +113,19 @@ def delete_older_than(db: Database, cutoff: float) -> int:
     return deleted
 
 
-def prune_inbox(db: Database, cutoff: float) -> int:
-    """Drop handled events older than `cutoff`; Slack stops retrying long before."""
-    return db.execute("DELETE FROM inbox WHERE done_at < ?", [cutoff]).rowcount
-
-
-def enqueue_event(db: Database, team_id: str, event_id: str, body: str, now: float) -> bool:
-    """Keep a delivered event until it is handled; False when it was delivered before."""
-    cursor = db.execute(
-        "INSERT OR IGNORE INTO inbox (team_id, event_id, body, received_at) VALUES (?, ?, ?, ?)",
-        [team_id, event_id, body, now],
-    )
-    return cursor.rowcount == 1
-
-
-def pending_events(db: Database, after: int, limit: int) -> list[tuple[int, str]]:
-    """Events not yet handled, oldest first, after sequence number `after`."""
-    rows = db.execute(
-        "SELECT seq, body FROM inbox WHERE done_at IS NULL AND seq > ? ORDER BY seq LIMIT ?",
-        [after, limit],
-    )
-    return [(int(seq), str(body)) for seq, body in rows]
-
-
-def unhandled_up_to(db: Database, seq: int | None) -> int | None:
-    """The newest inbox position (when `seq` is None), or whether anything up to `seq` is left:
-    returns the first unhandled position at or before `seq`, or None."""
-    if seq is None:
-        row = db.execute("SELECT max(seq) FROM inbox").fetchone()
-        return int(row[0]) if row and row[0] is not None else None
-    row = db.execute(
-        "SELECT seq FROM inbox WHERE done_at IS NULL AND seq <= ? ORDER BY seq LIMIT 1", [seq]
-    ).fetchone()
-    return int(row[0]) if row else None
-
-
-def failed_events(db: Database, limit: int) -> list[dict[str, Any]]:
-    """Handled events that ended in an error."""
-    rows = db.execute(
-        "SELECT seq, team_id, event_id, error, done_at FROM inbox WHERE error IS NOT NULL"
-        " ORDER BY seq LIMIT ?",
-        [limit],
-    )
-    keys = ("seq", "team_id", "event_id", "error", "done_at")
-    return [dict(zip(keys, row, strict=True)) for row in rows]
-
-
-def finish_event(db: Database, seq: int, error: str | None, now: float) -> None:
-    """An event was handled (or given up on): its raw body is no longer kept."""
-    db.execute(
-        "UPDATE inbox SET done_at = ?, error = ?, body = NULL WHERE seq = ?", [now, error, seq]
-    )
-
-
 def count_rows(db: Database, team_id: str | None = None) -> dict[str, int]:
     """Row counts per table (for the demo, health and tests)."""
     tables = ("items", "shares", "votes", "flags", "users", "channels", "reactions")
     where, args = ("WHERE team_id = ?", [team_id]) if team_id else ("", [])
     return {t: db.execute(f"SELECT count(*) FROM {t} {where}", args).fetchone()[0] for t in tables}
+
+
+def shares_at(db: Database, team_id: str, channel: str, ts: str) -> list[dict[str, Any]]:
+    """The shares stored for one message."""
+    rows = db.execute(
+        "SELECT item_id, user, text, source, is_private, thread_ts FROM shares"
+        " WHERE team_id = ? AND channel = ? AND ts = ?",
+        [team_id, channel, ts],
+    )
+    keys = ("item_id", "user", "text", "source", "is_private", "thread_ts")
+    return [dict(zip(keys, row, strict=True)) for row in rows]

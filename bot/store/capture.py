@@ -1,0 +1,107 @@
+"""The capture area of `Store`: messages, learnings, reactions, links and reading them back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.models import FetchedPage, ItemDraft, ReactionKind, ShareInput
+from bot.store.plumbing import Plumbing
+from bot.store.results import CheckOutcome
+from bot.store.sql import capture, export, links
+
+
+class CaptureActions(Plumbing):
+    """Domain actions for what people share; mixed into `Store`, which provides the plumbing."""
+
+    async def save_message(
+        self, share: ShareInput, drafts: Iterable[ItemDraft], fetch_at: float | None = None
+    ) -> list[str]:
+        """Make the items captured from one message exactly `drafts`; returns their ids.
+
+        With `fetch_at`, links that still have no title are queued to be fetched then.
+        """
+        now = self._clock()
+
+        def write(db: Database) -> list[str]:
+            ids = capture.replace_message(db, share, list(drafts), now)
+            if fetch_at is not None:
+                links.schedule_fetches(db, share.team_id, ids, fetch_at)
+            return ids
+
+        return await self._write(write)
+
+    async def move_message(self, team_id: str, channel: str, old_ts: str, new_ts: str) -> None:
+        """What a message shared now lives at `new_ts` (a /til's card, once posted)."""
+        await self._write(capture.move_message, team_id, channel, old_ts, new_ts, self._clock())
+
+    async def remove_message(self, team_id: str, channel: str, ts: str) -> set[str]:
+        """A message was deleted: drop its shares and items left with none."""
+        return await self._write(capture.remove_message, team_id, channel, ts, self._clock())
+
+    async def save_learning(self, share: ShareInput, draft: ItemDraft, saver: str | None) -> str:
+        """Save a learning (/til, bookmark, shortcut); a saver who is not the author votes."""
+        return await self._write(capture.save_learning, share, draft, saver, self._clock())
+
+    async def set_reaction(
+        self,
+        team_id: str,
+        channel: str,
+        ts: str,
+        user: str,
+        emoji: str,
+        kind: ReactionKind,
+        present: bool,
+    ) -> set[str]:
+        """Record a reaction added or removed; votes and flags follow from it."""
+        return await self._write(
+            capture.set_reaction, team_id, channel, ts, user, emoji, kind, present, self._clock()
+        )
+
+    async def flag_message(self, team_id: str, channel: str, ts: str, flagger: str) -> bool:
+        """Flag what one message shared (the private shortcut); False if it shared nothing."""
+        return await self._write(capture.flag_message, team_id, channel, ts, flagger, self._clock())
+
+    async def shares_at(self, team_id: str, channel: str, ts: str) -> list[dict[str, Any]]:
+        """The shares stored for one message."""
+        return await self._read(export.shares_at, team_id, channel, ts)
+
+    # -- link metadata ----------------------------------------------------------------------
+    async def due_fetches(self, now: float, limit: int = 50) -> list[tuple[str, str, str, int]]:
+        """Queued fetches that are due: (item id, team id, url, attempts)."""
+        return await self._read(links.due_fetches, now, limit)
+
+    async def postpone_fetch(self, item_id: str, due: float, error: str | None) -> None:
+        """Try a failed fetch again at `due`."""
+        await self._write(links.postpone_fetch, item_id, due, error)
+
+    async def links_to_check(
+        self, now: float, since: float, limit: int = 500
+    ) -> list[tuple[str, str]]:
+        """Recent live links due a health check: (item id, url)."""
+        return await self._read(links.links_to_check, now, since, limit)
+
+    async def record_check(self, item_id: str, outcome: CheckOutcome, now: float) -> bool:
+        """Keep a health check's outcome; True when the link has just been found dead."""
+        return await self._write(links.record_check, item_id, outcome, now)
+
+    async def record_fetch(self, item_id: str, page: FetchedPage, now: float) -> str | None:
+        """Keep a fetch's result; same-page URLs merge items. Returns the kept item id."""
+        return await self._write(links.record_fetch, item_id, page, now)
+
+    # -- reading back and housekeeping ------------------------------------------------------
+    async def export_items(self, team_id: str | None = None) -> list[dict[str, Any]]:
+        """All items in the export format."""
+        return await self._read(lambda db: list(export.export_items(db, team_id)))
+
+    async def counts(self, team_id: str | None = None) -> dict[str, int]:
+        """Row counts per table."""
+        return await self._read(export.count_rows, team_id)
+
+    async def apply_retention(self, now: float, days: int) -> int:
+        """Delete items whose last share is older than `days`; 0 keeps everything."""
+        if days <= 0:
+            return 0
+        return await self._write(export.delete_older_than, now - days * 86400)

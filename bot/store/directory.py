@@ -1,0 +1,128 @@
+"""The directory area of `Store`: people, channels, workspaces and the bot's own posts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from bot.models import BotPost, ChannelInfo, ForgetResult, UserInfo
+from bot.store.plumbing import Plumbing
+from bot.store.sql import directory, workspaces
+
+
+class DirectoryActions(Plumbing):
+    """Domain actions for who and where; mixed into `Store`, which provides the plumbing and
+    starts the state below."""
+
+    _uninstalled: dict[str, int]  # workspaces in their grace period: inbox position of leaving
+    _activity: dict[str, int]  # the newest inbox position handled, per workspace
+    # Channels change only through this store, so a cache of them stays true; it saves a
+    # read for every captured message.
+    _channels: dict[tuple[str, str], ChannelInfo]
+    _channel_changes: int  # a read that overlapped a change must not fill the cache
+
+    # -- workspaces -------------------------------------------------------------------------
+    async def note_activity(self, team_id: str, seq: int) -> None:
+        """An event (inbox position `seq`) was handled: a workspace that left is back."""
+        self._activity[team_id] = max(self._activity.get(team_id, 0), seq)
+        since = self._uninstalled.get(team_id)
+        if since is not None and seq > since:
+            del self._uninstalled[team_id]
+            await self._write(workspaces.mark_uninstalled, team_id, None, None)
+
+    async def mark_uninstalled(self, team_id: str, at: float, seq: int) -> None:
+        """Start a workspace's uninstall grace period, unless later events show it is back.
+
+        Events are handled side by side, so order is judged by inbox position, not by
+        which listener happened to finish first.
+        """
+        if self._activity.get(team_id, 0) > seq:
+            return
+        self._uninstalled[team_id] = seq
+        await self._write(workspaces.mark_uninstalled, team_id, at, seq)
+
+    async def purge_uninstalled(self, cutoff: float) -> list[str]:
+        """Delete workspaces whose grace period ended before `cutoff`."""
+        teams = await self._read(workspaces.uninstalled_before, cutoff)
+        for team in teams:
+            await self._write(workspaces.delete_workspace, team)
+            self._channel_changes += 1
+            self._channels = {k: v for k, v in self._channels.items() if k[0] != team}
+            self._uninstalled.pop(team, None)
+        return teams
+
+    async def teams(self) -> list[str]:
+        """Every workspace with data in this database."""
+        return await self._read(workspaces.known_teams)
+
+    async def installed_teams(self) -> list[str]:
+        """Workspaces with data whose app is installed (not in an uninstall grace period)."""
+        return [t for t in await self._read(workspaces.known_teams) if t not in self._uninstalled]
+
+    async def teams_with_person(self, user_id: str) -> list[str]:
+        """Workspaces that store anything about a person (for the operator's forget)."""
+        return await self._read(workspaces.teams_with_person, user_id)
+
+    # -- people -----------------------------------------------------------------------------
+    async def save_user(self, user: UserInfo) -> None:
+        """Insert or update a person."""
+        await self._write(directory.upsert_user, user, self._clock())
+
+    async def user(self, team_id: str, user_id: str) -> UserInfo | None:
+        """A stored person."""
+        return await self._read(directory.get_user, team_id, user_id)
+
+    async def set_opt_out(self, team_id: str, user_id: str, opted_out: bool) -> None:
+        """Opt a person out of capture and digests, or back in."""
+        await self._write(directory.set_opt_out, team_id, user_id, opted_out)
+
+    async def opted_out(self, team_id: str, user_id: str) -> bool:
+        """Whether a person opted out."""
+        return await self._read(directory.is_opted_out, team_id, user_id)
+
+    async def forget_person(self, team_id: str, user_id: str) -> ForgetResult:
+        """Delete everything about a person but their opt-out marker."""
+        return await self._write(directory.forget_person, team_id, user_id, self._clock())
+
+    async def names_of(self, team_id: str, user_ids: Iterable[str | None]) -> dict[str, str]:
+        """Display names of some people (display name, else real name)."""
+        return await self._read(directory.names_of, team_id, sorted({u for u in user_ids if u}))
+
+    # -- channels ---------------------------------------------------------------------------
+    async def save_channel(self, channel: ChannelInfo) -> None:
+        """Insert or update a channel's facts."""
+        self._forget_channel(channel.team_id, channel.id)
+        await self._write(directory.upsert_channel, channel, self._clock())
+        self._forget_channel(channel.team_id, channel.id)
+
+    async def channel(self, team_id: str, channel_id: str) -> ChannelInfo | None:
+        """A stored channel."""
+        cached = self._channels.get((team_id, channel_id))
+        if cached is None:
+            changes = self._channel_changes
+            cached = await self._read(directory.get_channel, team_id, channel_id)
+            if cached is not None and changes == self._channel_changes:
+                self._channels[(team_id, channel_id)] = cached
+        return cached
+
+    def _forget_channel(self, team_id: str, channel_id: str) -> None:
+        self._channel_changes += 1
+        self._channels.pop((team_id, channel_id), None)
+
+    async def update_channel(self, team_id: str, channel_id: str, **fields: Any) -> None:
+        """Change a channel's name, archive state, bot membership or capture setting."""
+        self._forget_channel(team_id, channel_id)
+        now = self._clock()
+        await self._write(
+            lambda db: directory.update_channel(db, team_id, channel_id, now, **fields)
+        )
+        self._forget_channel(team_id, channel_id)
+
+    async def claim_join_note(self, team_id: str, channel_id: str) -> bool:
+        """True exactly once per channel; the caller then posts the join note."""
+        return await self._write(directory.claim_join_note, team_id, channel_id, self._clock())
+
+    # -- the bot's posts --------------------------------------------------------------------
+    async def record_bot_post(self, post: BotPost) -> None:
+        """Remember one of the bot's posts."""
+        await self._write(directory.record_bot_post, post, self._clock())

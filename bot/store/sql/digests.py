@@ -1,0 +1,140 @@
+"""SQL for digests: settings, activity, button votes, preferences and the outbox.
+
+The outbox is in `outbox.py`.
+"""
+
+from __future__ import annotations
+
+from typing import cast
+
+from sqlite_utils import Database
+
+from bot.models import UserInfo
+from bot.store.results import Cadence, VoteResult
+from bot.store.sql import search_index
+from bot.store.sql.directory import is_opted_out, set_person_setting, upsert_user
+from bot.store.sql.snapshot import domain_of
+
+
+def note_activity(db: Database, team_id: str, user_id: str, at: float) -> None:
+    """A person used a command or a button: they count as active for digests."""
+    db.execute(
+        "INSERT INTO activity (team_id, user_id, at) VALUES (?, ?, ?) ON CONFLICT"
+        " (team_id, user_id) DO UPDATE SET at = max(at, excluded.at)",
+        [team_id, user_id, at],
+    )
+
+
+def set_cadence(db: Database, team_id: str, user_id: str, cadence: Cadence) -> None:
+    """A person's digest cadence: weekly, daily or off."""
+    set_person_setting(db, team_id, user_id, "digest", cadence)
+
+
+def cadence(db: Database, team_id: str, user_id: str) -> Cadence:
+    """A person's digest cadence (weekly unless they chose otherwise)."""
+    row = db.execute(
+        "SELECT digest FROM person_settings WHERE team_id = ? AND user_id = ?", [team_id, user_id]
+    ).fetchone()
+    return cast(Cadence, row[0]) if row and row[0] else "weekly"
+
+
+def button_vote(
+    db: Database, team_id: str, item_id: str, voter: str, where: str, at: float
+) -> VoteResult:
+    """The "Useful" button: 'voted', 'again' (already), 'own' (a sharer), 'gone' or
+    'optedout' (nothing is recorded from a person who opted out)."""
+    if is_opted_out(db, team_id, voter):
+        return "optedout"
+    shares = db.execute(
+        "SELECT user, is_private FROM shares WHERE item_id = ? AND team_id = ?",
+        [item_id, team_id],
+    ).fetchall()
+    if not shares:
+        return "gone"
+    if any(user == voter for user, _ in shares):
+        return "own"
+    if db.execute(
+        "SELECT 1 FROM votes WHERE item_id = ? AND voter = ?", [item_id, voter]
+    ).fetchone():
+        return "again"
+    # A vote given in a private channel's digest stays inside that channel, like a reaction
+    # there, even on an item that was also shared publicly.
+    channel = where.split(":")[1] if where.count(":") >= 2 else ""
+    in_private = db.execute(
+        "SELECT 1 FROM channels WHERE team_id = ? AND id = ? AND is_private = 1", [team_id, channel]
+    ).fetchone()
+    private = in_private is not None or all(is_private for _, is_private in shares)
+    db.execute(
+        "INSERT OR IGNORE INTO votes (team_id, item_id, voter, via, is_private, at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
+        [team_id, item_id, voter, where, int(private), at],
+    )
+    search_index.sync_item(db, team_id, item_id)  # a third voter puts it in the well-voted index
+    return "voted"
+
+
+def less_like(db: Database, team_id: str, user_id: str, item_id: str, at: float) -> bool:
+    """ "Less like this": lower the item's domain and first sharer for this person."""
+    row = db.execute(
+        "SELECT COALESCE(final_url, url) FROM items WHERE id = ? AND team_id = ?",
+        [item_id, team_id],
+    ).fetchone()
+    if row is None:
+        return False
+    sharer = db.execute(
+        "SELECT user FROM shares WHERE item_id = ? AND user IS NOT NULL ORDER BY is_private, at"
+        " LIMIT 1",
+        [item_id],
+    ).fetchone()
+    prefs = [("domain", domain_of(row[0])), ("sharer", sharer[0] if sharer else None)]
+    for kind, value in prefs:
+        if value and value != user_id:
+            db.execute(
+                "INSERT OR REPLACE INTO less_like (team_id, user_id, kind, value, at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [team_id, user_id, kind, value, at],
+            )
+    return True
+
+
+def record_click(
+    db: Database, team_id: str, user_id: str, item_id: str | None, action: str, at: float
+) -> None:
+    """Count a digest button press (for the learning figures)."""
+    db.execute(
+        "INSERT INTO digest_clicks (team_id, user_id, item_id, action, at) VALUES (?, ?, ?, ?, ?)",
+        [team_id, user_id, item_id, action, at],
+    )
+
+
+def learn_dm(db: Database, team_id: str, user_id: str, channel: str) -> None:
+    """Keep the id of the bot's DM with a person (history must be read by it)."""
+    db.execute(
+        "INSERT OR REPLACE INTO dm_channels (team_id, user_id, channel) VALUES (?, ?, ?)",
+        [team_id, user_id, channel],
+    )
+
+
+def dm_channel(db: Database, team_id: str, user_id: str) -> str | None:
+    """The learned DM channel id of a person, if any."""
+    row = db.execute(
+        "SELECT channel FROM dm_channels WHERE team_id = ? AND user_id = ?", [team_id, user_id]
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def channel_by_name(db: Database, name: str) -> str | None:
+    """A channel id by name (the first, if two workspaces share a name)."""
+    row = db.execute("SELECT id FROM channels WHERE name = ? ORDER BY team_id LIMIT 1", [name])
+    found = row.fetchone()
+    return str(found[0]) if found else None
+
+
+def save_users(db: Database, users: list[UserInfo], now: float) -> int:
+    """Insert or update many people at once (users.list), skipping those who opted out."""
+    saved = 0
+    for user in users:
+        if not is_opted_out(db, user.team_id, user.id):
+            upsert_user(db, user, now)
+            saved += 1
+    return saved

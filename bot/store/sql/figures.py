@@ -1,0 +1,77 @@
+"""The learning figures (`serendip stats`, the report and the learning pulse), computed.
+
+Aggregates only: how much was shared, found useful, asked and answered, and whether knowledge
+crossed team lines. Figures per person exist only when the operator turns them on.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.store.sql import stats as sql
+
+DAY = 86400.0
+CHART_WEEKS = 8
+
+
+def iso(seconds: float) -> str:
+    """Unix seconds as `YYYY-MM-DDTHH:MM:SSZ`."""
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def period_figures(
+    db: Database, team_id: str | None, start: float, end: float, minutes_saved: int
+) -> dict[str, Any]:
+    """Every figure of interface.md's stats schema for one period."""
+    window = (start, end)
+    figures: dict[str, Any] = {"start": iso(start), "end": iso(end)}
+    figures.update(sql.sharing(db, team_id, window))
+    figures["votes"] = sql.votes(db, team_id, window)
+    figures["active_learners"] = sql.active_learners(db, team_id, window)
+    figures["reuse"] = sql.reuse(db, team_id, window)
+    figures.update(sql.questions(db, team_id, window))
+    figures["minutes_saved"] = sql.answered(db, team_id, window) * minutes_saved
+    figures.update(sql.digests(db, team_id, window))
+    figures["knowledge_gaps"] = sql.gaps(db, team_id, window)
+    return figures
+
+
+def learning_stats(
+    db: Database,
+    team_id: str | None,
+    now: float,
+    days: int,
+    minutes_saved: int,
+    people: bool = False,
+) -> dict[str, Any]:
+    """The last `days` days beside the `days` before, in the schema of `serendip stats --json`."""
+    span = days * DAY
+    report: dict[str, Any] = {
+        "days": days,
+        "current": period_figures(db, team_id, now - span, now, minutes_saved),
+        "previous": period_figures(db, team_id, now - 2 * span, now - span, minutes_saved),
+    }
+    if people:
+        report["people"] = sql.per_person(db, team_id, (now - span, now))
+    return report
+
+
+def week_windows(now: float, weeks: int = 8) -> list[tuple[float, float]]:
+    """The last `weeks` seven-day windows ending now, oldest first."""
+    return [(now - (weeks - n) * 7 * DAY, now - (weeks - n - 1) * 7 * DAY) for n in range(weeks)]
+
+
+def report_data(
+    db: Database, team_id: str | None, now: float, days: int, minutes_saved: int
+) -> dict[str, Any]:
+    """What the report and the pulse show: the figures (`stats`), the weekly `series` of the
+    last CHART_WEEKS weeks, and the `flows` between channels over those weeks."""
+    weeks = week_windows(now, CHART_WEEKS)
+    return {
+        "stats": learning_stats(db, team_id, now, days, minutes_saved),
+        "series": sql.weekly_series(db, team_id, weeks),
+        "flows": sql.flows(db, team_id, (weeks[0][0], now)),
+    }

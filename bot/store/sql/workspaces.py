@@ -1,0 +1,110 @@
+"""SQL for workspaces: which are known, which left (the uninstall grace period), and deleting
+one with every row it has."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+from bot.store.sql import search_index
+
+TEAM_TABLES = (
+    "votes",
+    "flags",
+    "shares",
+    "items",
+    "reactions",
+    "users",
+    "person_settings",
+    "channels",
+    "inbox",
+    "bot_posts",
+    "workspaces",
+    "fetch_queue",
+    "url_aliases",
+    "item_terms",
+    "term_df",
+    "outbox",
+    "digest_sent",
+    "dm_channels",
+    "activity",
+    "less_like",
+    "digest_clicks",
+    "digest_credits",
+    "questions",
+    "replies",
+    "routings",
+    "knowledge_gaps",
+    "learning_pulse",
+    "import_files",
+    "import_pending",
+    "removed_shares",
+)
+# link_checks has no team_id: its rows go with their items (delete_items)
+
+
+def delete_workspace(db: Database, team_id: str) -> None:
+    """Delete every row of one workspace (after uninstall and its grace period)."""
+    db.execute(
+        "DELETE FROM link_checks WHERE item_id IN (SELECT id FROM items WHERE team_id = ?)",
+        [team_id],
+    )
+    # By the documents' own team: an orphan (whatever left it) goes too. The full-text
+    # indexes forget only what they are told.
+    for (item_id,) in db.execute(
+        "SELECT DISTINCT item_id FROM search_docs WHERE team_id = ?", [team_id]
+    ).fetchall():
+        search_index.drop_item(db, item_id)
+    for table in TEAM_TABLES:
+        db.execute(f"DELETE FROM {table} WHERE team_id = ?", [team_id])
+
+
+def mark_uninstalled(db: Database, team_id: str, at: float | None, seq: int | None) -> None:
+    """Start (a time, and the inbox position of the event) or cancel (None) the grace period."""
+    db.execute(
+        "INSERT INTO workspaces (team_id, uninstalled_at, uninstall_seq) VALUES (?, ?, ?)"
+        " ON CONFLICT (team_id) DO UPDATE SET uninstalled_at = excluded.uninstalled_at,"
+        " uninstall_seq = excluded.uninstall_seq",
+        [team_id, at, seq],
+    )
+
+
+def uninstalled_before(db: Database, cutoff: float) -> list[str]:
+    """Workspaces whose grace period ended before `cutoff`."""
+    rows = db.execute(
+        "SELECT team_id FROM workspaces WHERE uninstalled_at IS NOT NULL AND uninstalled_at < ?",
+        [cutoff],
+    )
+    return [row[0] for row in rows]
+
+
+def uninstalled_teams(db: Database) -> dict[str, int]:
+    """Workspaces in their uninstall grace period, with the inbox position of the uninstall."""
+    rows = db.execute(
+        "SELECT team_id, uninstall_seq FROM workspaces WHERE uninstalled_at IS NOT NULL"
+    )
+    return {team: int(seq or 0) for team, seq in rows}
+
+
+def teams_with_person(db: Database, user_id: str) -> list[str]:
+    """Workspaces with any row about this person."""
+    sql = " UNION ".join(
+        f"SELECT team_id FROM {table} WHERE {column} = ?"
+        for table, column in (
+            ("users", "id"),
+            ("shares", "user"),
+            ("votes", "voter"),
+            ("flags", "flagger"),
+            ("reactions", "user"),
+            ("person_settings", "user_id"),
+            ("bot_posts", "credited"),
+        )
+    )
+    return sorted(row[0] for row in db.execute(sql, [user_id] * 7))
+
+
+def known_teams(db: Database) -> list[str]:
+    """Workspaces with any channel, person, item or install record."""
+    sql = " UNION ".join(
+        f"SELECT team_id FROM {table}" for table in ("channels", "users", "items", "workspaces")
+    )
+    return sorted(row[0] for row in db.execute(sql))
