@@ -1,4 +1,4 @@
-"""The capture rules of interface.md as pure functions, shared by the live bot and the import.
+"""The capture rules of docs/interface.md as pure functions, shared by the live bot and the import.
 
 Nothing here talks to Slack or to the store: callers look up channels and opt-outs their own
 way (the bot asks the store and Slack, the import reads the export) and pass the answers in,

@@ -27,7 +27,7 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class Config:
-    """Every setting of interface.md, parsed and checked."""
+    """Every setting of docs/interface.md, parsed and checked."""
 
     bot_token: str | None = None
     signing_secret: str | None = None

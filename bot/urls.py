@@ -1,4 +1,4 @@
-"""Canonical URLs, so that two shares of one page become one item (rules in interface.md)."""
+"""Canonical URLs, so that two shares of one page become one item (rules in docs/interface.md)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The digest job: who is due, compose (pure, off the event loop), plan, then deliver.
 
-Every tick sends whatever is due by interface.md's periods and not yet planned, so a digest
+Every tick sends whatever is due by docs/interface.md's periods and not yet planned, so a digest
 missed while the bot was down goes out at the first tick after it is back, while its period
 is still current, and never twice: the outbox remembers every (recipient, period key).
 """

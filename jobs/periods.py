@@ -1,4 +1,4 @@
-"""Digest periods of interface.md, as pure functions of a moment and a time zone.
+"""Digest periods of docs/interface.md, as pure functions of a moment and a time zone.
 
 Weekly: the period ends at the digest time (day and hour) in the recipient's zone and covers
 the 7 days before; its key is the ISO week of that end, in that zone (`2026-W48`). Daily: at

@@ -24,7 +24,7 @@ CSV_COLUMNS = (
 
 
 def to_json(items: Iterable[dict[str, Any]]) -> str:
-    """The export as interface.md's JSON document."""
+    """The export as docs/interface.md's JSON document."""
     return json.dumps({"items": list(items)}, ensure_ascii=False, indent=2) + "\n"
 
 
@@ -47,7 +47,7 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
 
 
 def to_csv(items: Iterable[dict[str, Any]]) -> str:
-    """The export as CSV with interface.md's columns."""
+    """The export as CSV with docs/interface.md's columns."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()

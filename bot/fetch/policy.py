@@ -1,8 +1,8 @@
 """Which addresses and ports the fetcher may reach, and SERENDIP_FETCH_ALLOW entries that lift that.
 
-Rules (interface.md): only public unicast addresses on ports 80 and 443. An allow entry is a host
-name (matched against the URL's host as written), an IP address or CIDR (matched against the
-resolved address, IPv4-mapped IPv6 taken as IPv4), each optionally limited to one `:port`.
+Rules (docs/interface.md): only public unicast addresses on ports 80 and 443. An allow entry is
+a host name (matched against the URL's host as written), an IP address or CIDR (matched against
+the resolved address, IPv4-mapped IPv6 taken as IPv4), each optionally limited to one `:port`.
 """
 
 from __future__ import annotations

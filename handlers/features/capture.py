@@ -1,4 +1,4 @@
-"""Capture rules of interface.md: which messages are kept, and as which items.
+"""Capture rules of docs/interface.md: which messages are kept, and as which items.
 
 Used by the message, app_mention and reaction listeners and by the save shortcut, so every
 path into the store applies the same exclusions.

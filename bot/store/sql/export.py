@@ -19,7 +19,7 @@ def iso_utc(ts: str) -> str:
 
 
 def export_items(db: Database, team_id: str | None = None) -> Iterator[dict[str, Any]]:
-    """Every stored item in the export format of interface.md, oldest first."""
+    """Every stored item in the export format of docs/interface.md, oldest first."""
     where, args = ("WHERE team_id = ?", [team_id]) if team_id else ("", [])
     items = db.execute(
         "SELECT id, team_id, kind, url, title, description, site_name, created_ts, topics"

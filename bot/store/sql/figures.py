@@ -25,7 +25,7 @@ def iso(seconds: float) -> str:
 def period_figures(
     db: Database, team_id: str | None, start: float, end: float, minutes_saved: int
 ) -> dict[str, Any]:
-    """Every figure of interface.md's stats schema for one period."""
+    """Every figure of docs/interface.md's stats schema for one period."""
     window = (start, end)
     figures: dict[str, Any] = {"start": iso(start), "end": iso(end)}
     figures.update(sql.sharing(db, team_id, window))

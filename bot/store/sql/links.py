@@ -117,7 +117,7 @@ def merge_url(
 ) -> str:
     """Make `url` another name of the item; an item that already has it is merged in.
 
-    The older item keeps its id, as interface.md promises. A public and a private item are
+    The older item keeps its id, as docs/interface.md promises. A public and a private item are
     never merged: that would show what was said privately on a public item, or the reverse.
     """
     key = f"link:{url}"
