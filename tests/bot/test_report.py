@@ -20,8 +20,8 @@ from bot.report.charts import (
 from bot.report.figures import report_data
 from bot.report.html import render_html, write_report
 from bot.store import Store
-from tests.bot.cli_env import point_at_fresh_db
-from tests.bot.test_stats import NOW, _rows
+from tests.support.cli import point_at_fresh_db
+from tests.support.figures import NOW, stats_rows
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'
 
@@ -31,7 +31,7 @@ def _data(store: Store) -> dict[str, object]:
 
 
 def test_self_contained_responsive_and_escaped(store: Store) -> None:
-    store.write_sync(_rows)
+    store.write_sync(stats_rows)
     store.write_sync(
         lambda db: db.execute(
             "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",

@@ -15,8 +15,8 @@ from PIL import Image
 from bot.report.figures import report_data
 from bot.report.html import render_html
 from bot.store import Store
-from tests.bot.chromium import Page, chromium, find_chromium
-from tests.bot.test_stats import NOW, _rows
+from tests.support.chromium import Page, chromium, find_chromium
+from tests.support.figures import NOW, stats_rows
 
 CHROMIUM = find_chromium()
 if CHROMIUM is None and os.environ.get("CI") == "true":
@@ -38,7 +38,7 @@ CHARTS = """JSON.stringify({
 
 
 def _report(store: Store, folder: Path) -> Path:
-    store.write_sync(_rows)
+    store.write_sync(stats_rows)
     store.write_sync(
         lambda db: db.execute(
             "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)",
