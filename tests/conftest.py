@@ -1,13 +1,22 @@
-"""Shared fixtures: a fresh store in a temporary file."""
+"""Shared fixtures: a clean environment for every test, and a fresh store in a temporary file."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.store import Store
+from tests.support.environment import is_ours
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No SLACK_* or SERENDIP_* variable from the caller's shell: each test sets its own."""
+    for name in [name for name in os.environ if is_ours(name)]:
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture

@@ -16,8 +16,7 @@ from bot.config import load_config
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
-SCHEMA_DIR = ROOT.parent / "shared" / "fixtures" / "slack-manifest-schema"
-SCHEMA = SCHEMA_DIR / "manifest.schema.1.0.0.json"
+SCHEMA = ROOT / "tests" / "fixtures" / "slack-manifest-schema" / "manifest.schema.1.0.0.json"
 MESSAGE_EVENTS = {"message.channels", "message.groups", "message.im", "message.mpim"}
 
 

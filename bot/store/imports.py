@@ -56,12 +56,12 @@ class ImportActions(Plumbing):
 
     def refresh_imported_later(self, team_id: str, limit: int = 5000) -> Future[int]:
         """Queue `refresh_imported` behind the writes already queued; the future tells how many."""
-
-        def write(db: Database) -> int:
-            return import_refresh.refresh_pending(db, team_id, user_names(db, team_id), limit)
-
-        return self._submit_write(write)
+        return self._submit_write(lambda db: _refresh(db, team_id, limit))
 
     def refresh_imported(self, team_id: str, limit: int = 5000) -> int:
         """Bring up to `limit` imported items up to date in one transaction; returns how many."""
-        return self.refresh_imported_later(team_id, limit).result()
+        return self._write_sync(_refresh, team_id, limit)
+
+
+def _refresh(db: Database, team_id: str, limit: int) -> int:
+    return import_refresh.refresh_pending(db, team_id, user_names(db, team_id), limit)

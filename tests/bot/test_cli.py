@@ -17,7 +17,8 @@ from bot import __version__
 from bot.cli.main import main
 from bot.models import BotPost, ItemDraft, ShareInput
 from bot.store import Store
-from tests.bot.cli_env import point_at_fresh_db
+from tests.support.cli import point_at_fresh_db
+from tests.support.environment import child_env
 
 
 @pytest.fixture
@@ -49,7 +50,11 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_python_dash_m_bot() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "--version"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "bot", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=child_env(),
     )
     assert result.stdout.strip() == f"serendip {__version__}"
 

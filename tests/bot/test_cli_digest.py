@@ -14,8 +14,8 @@ from bot.cli.main import main
 from bot.config import load_config
 from bot.store import Store
 from localslack import LocalSlack
-from tests.bot.cli_env import point_at_fresh_db
-from tests.jobs.seed import DAY, channel, person, share, vote
+from tests.support.cli import point_at_fresh_db
+from tests.support.seed import DAY, channel, person, share, vote
 
 
 @pytest.fixture

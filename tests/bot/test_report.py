@@ -20,8 +20,8 @@ from bot.report.charts import (
 )
 from bot.report.html import render_html, write_report
 from bot.store import Store
-from tests.bot.cli_env import point_at_fresh_db
-from tests.bot.test_stats import NOW, _rows
+from tests.support.cli import point_at_fresh_db
+from tests.support.figures import NOW, stats_rows
 from tests.support.rawdb import raw
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'
@@ -32,7 +32,7 @@ def _data(store: Store) -> dict[str, object]:
 
 
 def test_self_contained_responsive_and_escaped(store: Store) -> None:
-    raw(store, _rows)
+    raw(store, stats_rows)
     raw(
         store,
         lambda db: db.execute(

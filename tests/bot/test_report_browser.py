@@ -14,8 +14,8 @@ from PIL import Image
 
 from bot.report.html import render_html
 from bot.store import Store
-from tests.bot.chromium import Page, chromium, find_chromium
-from tests.bot.test_stats import NOW, _rows
+from tests.support.chromium import Page, chromium, find_chromium
+from tests.support.figures import NOW, stats_rows
 from tests.support.rawdb import raw
 
 CHROMIUM = find_chromium()
@@ -38,7 +38,7 @@ CHARTS = """JSON.stringify({
 
 
 async def _report(store: Store, folder: Path) -> Path:
-    raw(store, _rows)
+    raw(store, stats_rows)
     raw(
         store,
         lambda db: db.execute(

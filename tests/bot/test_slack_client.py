@@ -12,7 +12,7 @@ from bot.pacer import PacedClient, Pacer
 from bot.slack_client import make_client
 from jobs.delivery import without_rate_limit_retries
 from localslack import LocalSlack
-from tests.handlers.conftest import bot_config, populate, start_bot
+from tests.support.bot import bot_config, populate, start_bot
 
 
 async def test_reads_retried_after_429_and_5xx() -> None:

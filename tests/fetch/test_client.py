@@ -8,7 +8,7 @@ import time
 import pytest
 
 from bot.fetch import PageMeta, same_site
-from tests.fetch.conftest import Factory, Guard, PageServer
+from tests.support.fetch import Factory, Guard, PageServer
 
 NEWS = "news.example.com"
 

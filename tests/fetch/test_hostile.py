@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from bot.fetch.parse import TITLE_CAP
-from tests.fetch.conftest import Factory, PageServer
+from tests.support.fetch import Factory, PageServer
 
 
 @pytest.mark.parametrize(

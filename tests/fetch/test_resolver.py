@@ -8,7 +8,7 @@ import pytest
 
 from bot.fetch import FakeResolver, LookupFailed, SystemResolver
 from bot.fetch.resolver import PinnedResolver
-from tests.fetch.conftest import Guard
+from tests.support.fetch import Guard
 
 
 async def test_fake_resolver_answers_from_its_table_only() -> None:

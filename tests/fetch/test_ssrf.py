@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.fetch import AllowList, SafeFetcher
-from tests.fetch.conftest import Factory, Guard, PageServer
+from tests.support.fetch import Factory, Guard, PageServer
 
 REFUSED_ANSWERS = [
     "10.0.0.1",

@@ -3,114 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from aiohttp import web
 
-from bot.config import Config, load_config
-from bot.inbox import InboxWorker
-from bot.runner import INBOX, STORE, build_server
-from bot.store import Store
-from localslack import LocalSlack
-
-
-@dataclass
-class Env:
-    """One running bot and the Slack it talks to."""
-
-    slack: LocalSlack
-    store: Store
-    config: Config
-    mode: str
-    port: int
-    inbox: InboxWorker
-
-    @property
-    def team(self) -> str:
-        return self.slack.team_id
-
-    async def settle(self) -> None:
-        """Wait until Slack delivered everything and the bot handled it."""
-        await self.slack.wait_idle()
-        await self.inbox.drain()
-
-    async def items(self) -> list[dict[str, object]]:
-        await self.settle()
-        return await self.store.export_items()
-
-
-def populate(slack: LocalSlack) -> None:
-    """A small team: three people, an outsider, public and private channels."""
-    slack.add_user("U1", name="ana", real_name="Ana Lima", tz="Europe/Lisbon")
-    slack.add_user("U2", name="bo", real_name="Bo Chen", tz="Asia/Tokyo")
-    slack.add_user("U3", name="cy", real_name="Cy Diaz", tz="America/Chicago", is_admin=True)
-    slack.add_user("X1", name="vendor", team_id="TOTHER")
-    slack.add_channel("C1", name="general", members=["U1", "U2", "U3", "X1"], bot_member=True)
-    slack.add_channel("C2", name="random", members=["U1", "U2"], bot_member=True)
-    slack.add_channel("CTIL", name="til", members=["U1"], bot_member=False)
-    slack.add_channel("G1", name="secret", is_private=True, members=["U1", "U2"], bot_member=True)
-
-
-def bot_config(slack: LocalSlack, db: Path, mode: str, **extra: str) -> Config:
-    """Settings pointing the bot at the local Slack."""
-    env = {
-        "SLACK_BOT_TOKEN": slack.bot_token,
-        "SLACK_SIGNING_SECRET": slack.signing_secret,
-        "SLACK_API_URL": slack.api_url,
-        "SERENDIP_DB": str(db),
-        "SERENDIP_FETCH_LINKS": "off",
-        # A local Slack takes posts as fast as they come; tests of pacing set their own rate.
-        "SERENDIP_SEND_RATE": "100000",
-        **extra,
-    }
-    if mode == "socket":
-        env["SLACK_APP_TOKEN"] = slack.app_token
-    return load_config(env, dotenv=None)
-
-
-async def start_bot(
-    slack: LocalSlack, config: Config, mode: str
-) -> tuple[web.AppRunner, Store, int, InboxWorker]:
-    """Start the whole bot on 127.0.0.1 and point the local Slack's deliveries at it."""
-    if mode == "socket":
-        slack.deliver_socket(ack_timeout=2.0)
-    web_app = build_server(config, socket_mode=mode == "socket", scheduler=False)
-    runner = web.AppRunner(web_app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    if mode == "http":
-        slack.deliver_http(
-            f"http://127.0.0.1:{port}/slack/events", retry_delays=(0.0, 0.05, 0.1), timeout=3.0
-        )
-    return runner, web_app[STORE], port, web_app[INBOX]
+from tests.support.bot import Env, running_bot
 
 
 @pytest.fixture(params=["http", "socket"])
 async def env(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Env]:
     """The bot in each mode, with a fresh database and workspace."""
-    mode = str(request.param)
-    async with LocalSlack() as slack:
-        populate(slack)
-        config = bot_config(slack, tmp_path / "bot.db", mode)
-        runner, store, port, inbox = await start_bot(slack, config, mode)
-        try:
-            yield Env(slack, store, config, mode, port, inbox)
-        finally:
-            await runner.cleanup()
+    async with running_bot(tmp_path / "bot.db", str(request.param)) as running:
+        yield running
 
 
 @pytest.fixture
 async def http_env(tmp_path: Path) -> AsyncIterator[Env]:
     """The bot in HTTP mode only (for tests of the HTTP front door)."""
-    async with LocalSlack() as slack:
-        populate(slack)
-        config = bot_config(slack, tmp_path / "bot.db", "http")
-        runner, store, port, inbox = await start_bot(slack, config, "http")
-        try:
-            yield Env(slack, store, config, "http", port, inbox)
-        finally:
-            await runner.cleanup()
+    async with running_bot(tmp_path / "bot.db", "http") as running:
+        yield running

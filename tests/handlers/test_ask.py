@@ -17,7 +17,7 @@ from bot.store import ExpertRules
 from jobs.digests import run_digests
 from jobs.questions import REROUTE_AFTER, reroute_unanswered
 from localslack import LocalSlack
-from tests.handlers.conftest import Env, bot_config, populate, start_bot
+from tests.support.bot import Env, bot_config, populate, start_bot
 
 
 def cards(env: Env, channel: str = "C1") -> list[dict[str, Any]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.handlers.conftest import Env
+from tests.support.bot import Env
 
 
 def urls(items: list[dict[str, Any]]) -> list[Any]:

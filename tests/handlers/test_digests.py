@@ -5,42 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from slack_sdk.web.async_client import AsyncWebClient
-
-from bot.pacer import Pacer
 from jobs.compose import Composer, personal_digest
-from jobs.digests import load, run_digests
+from jobs.digests import load
 from jobs.periods import now_period
-from tests.handlers.conftest import Env
-
-
-async def send_now(env: Env) -> None:
-    client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
-    await run_digests(
-        env.store, client, env.config, datetime.now(UTC), now_mode=True, pacer=Pacer(60_000)
-    )
-
-
-def digest_in(env: Env, where: str) -> dict[str, object]:
-    found = [
-        m
-        for m in env.slack.messages(where)
-        if (m.get("metadata") or {}).get("event_type") == "serendip_digest"
-    ]
-    assert found, f"no digest in {where}"
-    return found[-1]
-
-
-def item_ids(message: dict[str, object]) -> list[str]:
-    blocks = message["blocks"]
-    assert isinstance(blocks, list)
-    return [
-        e["value"]
-        for b in blocks
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == "digest_useful"
-    ]
+from tests.support.bot import Env
+from tests.support.digests import digest_in, item_ids, send_now
 
 
 async def test_personal_and_channel_digest_commands(env: Env) -> None:

@@ -11,7 +11,7 @@ from aiohttp import web
 
 from bot.models import ItemDraft, ShareInput
 from localslack import LocalSlack
-from tests.handlers.conftest import Env, bot_config, populate, start_bot
+from tests.support.bot import Env, bot_config, populate, start_bot
 
 
 class Pages:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.handlers.conftest import Env
+from tests.support.bot import Env
 
 UNFURL = {
     "title": "Kafka partitions explained",

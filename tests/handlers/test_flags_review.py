@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.handlers.conftest import Env
-from tests.handlers.test_digests import digest_in, item_ids, send_now
+from tests.support.bot import Env
+from tests.support.digests import digest_in, item_ids, send_now
 
 FLAG = "triangular_flag_on_post"
 BAD = "look <https://bad.example/rotten> rotten walrus"

@@ -9,7 +9,7 @@ from typing import Any
 from slack_sdk.web.async_client import AsyncWebClient
 
 from localslack.types import Ack
-from tests.handlers.conftest import Env
+from tests.support.bot import Env
 
 
 def home(env: Env, user: str) -> dict[str, Any]:

@@ -7,7 +7,7 @@ import time
 
 import aiohttp
 
-from tests.handlers.conftest import Env
+from tests.support.bot import Env
 
 
 def envelope(event: dict[str, object], event_id: str = "EvBad1") -> bytes:

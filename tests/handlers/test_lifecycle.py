@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.handlers.conftest import Env
+from tests.support.bot import Env
 
 
 async def test_join_note_posted_once(env: Env) -> None:

@@ -8,7 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.models import BotPost
 from jobs.housekeeping import run_housekeeping
-from tests.handlers.conftest import Env
+from tests.support.bot import Env
 
 
 async def test_help_and_unknown_subcommands(env: Env) -> None:

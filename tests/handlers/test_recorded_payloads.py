@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.handlers.conftest import Env
+from tests.support.bot import Env
 
 PAYLOADS = Path(__file__).resolve().parent.parent / "payloads"
 

@@ -7,8 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from localslack import LocalSlack
-from tests.handlers.conftest import populate
-from tests.handlers.test_crash_safety import free_port, start, wait_handled, wait_healthy
+from tests.support.bot import populate
+from tests.support.processes import free_port, start, wait_handled, wait_healthy
 
 
 async def test_socket_mode_run_captures_and_stops_cleanly(tmp_path: Path) -> None:

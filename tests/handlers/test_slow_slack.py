@@ -10,7 +10,7 @@ import time
 from collections.abc import Awaitable, Callable
 
 from localslack import Ack
-from tests.handlers.conftest import Env
+from tests.support.bot import Env
 
 LATENCY = 0.4
 ANSWER_WITHIN = 0.35

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 
 from localslack import LocalSlack
-from tests.handlers.conftest import bot_config, populate, start_bot
+from tests.support.bot import bot_config, populate, start_bot
 
 
 async def test_disconnect_mid_stream_no_loss_no_duplicates(tmp_path: Path) -> None:

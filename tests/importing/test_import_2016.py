@@ -9,8 +9,8 @@ import pytest
 
 from bot.cli.main import main
 from bot.store import Store
-from tests.bot.cli_env import point_at_fresh_db
-from tests.importing.exports import (
+from tests.support.cli import point_at_fresh_db
+from tests.support.exports import (
     EXPORT_2016,
     counts,
     exported,

@@ -14,8 +14,8 @@ import pytest
 from bot.cli.main import main
 from bot.models import ChannelInfo
 from bot.store import Store
-from tests.bot.cli_env import point_at_fresh_db
-from tests.importing.exports import EXPORT_2016, TEAM, counts, message, write_export, zip_folder
+from tests.support.cli import point_at_fresh_db
+from tests.support.exports import EXPORT_2016, TEAM, counts, message, write_export, zip_folder
 
 BROKEN_DAY = "enrique/2016-02-07.json"  # shares six of the twelve links
 

@@ -11,8 +11,18 @@ import pytest
 
 from bot.models import ItemDraft, ShareInput
 from bot.store import Store
-from tests.importing.current import ANA, BO, CY, GENERAL, PETER, RANDOM, SECRET_ON, build, prepare
-from tests.importing.exports import (
+from tests.support.current_export import (
+    ANA,
+    BO,
+    CY,
+    GENERAL,
+    PETER,
+    RANDOM,
+    SECRET_ON,
+    build,
+    prepare,
+)
+from tests.support.exports import (
     TEAM,
     channel,
     counts,

@@ -13,21 +13,15 @@ import pytest
 
 from localslack import LocalSlack
 from localslack.objects import channel_object, user_object
-from tests.handlers.conftest import Env, bot_config, populate, start_bot
-from tests.importing.exports import day_of, exported, run_import, without_ids
+from tests.support.bot import Env, running_bot
+from tests.support.exports import day_of, exported, run_import, without_ids
 
 
 @pytest.fixture
 async def live(tmp_path: Path) -> AsyncIterator[Env]:
     """The bot in HTTP mode against the local Slack of tests/handlers."""
-    async with LocalSlack() as slack:
-        populate(slack)
-        config = bot_config(slack, tmp_path / "live.db", "http")
-        runner, store, port, inbox = await start_bot(slack, config, "http")
-        try:
-            yield Env(slack, store, config, "http", port, inbox)
-        finally:
-            await runner.cleanup()
+    async with running_bot(tmp_path / "live.db", "http") as running:
+        yield running
 
 
 async def converse(slack: LocalSlack) -> None:

@@ -13,9 +13,9 @@ from bot.importing.progress import Progress
 from bot.importing.runner import Importer
 from bot.models import ImportBatch
 from bot.store import Store
-from tests.bot.cli_env import point_at_fresh_db
-from tests.importing.current import build, prepare
-from tests.importing.exports import EXPORT_2016, config, counts, exported, run_import, without_ids
+from tests.support.cli import point_at_fresh_db
+from tests.support.current_export import build, prepare
+from tests.support.exports import EXPORT_2016, config, counts, exported, run_import, without_ids
 
 ALREADY = "already imported (unchanged since)"
 

@@ -13,7 +13,7 @@ from bot.store import Store
 from jobs.compose import Composed, Composer, channel_digest, personal_digest
 from jobs.digests import load
 from jobs.periods import Period
-from tests.jobs.seed import DAY, MONDAY, channel, flag, person, share, vote
+from tests.support.seed import DAY, MONDAY, channel, flag, person, share, vote
 
 WEEK = Period(MONDAY - timedelta(days=7), MONDAY, "2026-W49")
 T = (MONDAY - timedelta(days=2)).timestamp()

@@ -20,7 +20,7 @@ from jobs.delivery import Deliverer
 from jobs.digests import plan_team, run_digests
 from localslack import LocalSlack
 from localslack.blockkit import check_message
-from tests.jobs.seed import channel, person, share, vote
+from tests.support.seed import channel, person, share, vote
 
 
 def _next_monday() -> datetime:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+from datetime import UTC, datetime
 
 from bot.fetch import FetchResult
 from bot.models import ItemDraft, ShareInput
@@ -10,6 +10,8 @@ from bot.store import Store
 from jobs.link_health import check_links, outcome
 
 DAY = 86400.0
+# Noon UTC: "60 seconds later" is still the same day, whenever the suite runs.
+START = datetime(2026, 11, 30, 12, 0, tzinfo=UTC).timestamp()
 
 
 async def in_a_digest(store: Store, url: str, at: float) -> str:
@@ -47,7 +49,7 @@ def test_outcomes() -> None:
 
 
 async def test_dead_after_three_days_gone_and_cadence(store: Store) -> None:
-    start = time.time()
+    start = START
     for i, url in enumerate(
         (
             "https://gone.example/",
@@ -94,7 +96,7 @@ async def test_dead_after_three_days_gone_and_cadence(store: Store) -> None:
 
 
 async def test_failing_links_do_not_starve_new_ones(store: Store) -> None:
-    start = time.time()
+    start = START
     for i, url in enumerate(("https://a.example/", "https://b.example/")):
         share = ShareInput("T1", "C1", f"{start - 3600 + i:.6f}", "U1", url, False)
         await store.save_message(share, [ItemDraft("link", f"link:{url}", url=url)])

@@ -17,7 +17,7 @@ from bot.store import Store
 from jobs.pulse import LearningPulse
 from jobs.scheduler import build_scheduler
 from localslack import LocalSlack
-from tests.bot.test_stats import NOW, _rows
+from tests.support.figures import NOW, stats_rows
 from tests.support.rawdb import raw
 
 MONDAY = datetime.fromtimestamp(NOW, UTC)  # 2026-09-21 14:13 UTC, after Monday's 09:00
@@ -55,7 +55,7 @@ def _shared(slack: LocalSlack) -> list[dict[str, object]]:
 
 
 async def test_uploads_its_chart_and_posts_once_per_week(slack: LocalSlack, store: Store) -> None:
-    raw(store, _rows)
+    raw(store, stats_rows)
     pulse = _pulse(slack, store)
     assert await pulse.tick(MONDAY) == "2026-W39"
     [message] = _shared(slack)

@@ -8,8 +8,7 @@ import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from localslack import LocalSlack
-
-from .helpers import HttpBot
+from tests.support.localslack import HttpBot
 
 
 @pytest.fixture

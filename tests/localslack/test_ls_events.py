@@ -9,8 +9,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from localslack import LocalSlack
-
-from .helpers import HttpBot
+from tests.support.localslack import HttpBot
 
 
 def events(bot: HttpBot) -> list[dict[str, Any]]:

@@ -11,8 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from localslack import LocalSlack
-
-from .helpers import HttpBot
+from tests.support.localslack import HttpBot
 
 
 def _png(width: int = 3, height: int = 2) -> bytes:

@@ -11,8 +11,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from localslack import LocalSlack
-
-from .helpers import HttpBot, Reply
+from tests.support.localslack import HttpBot, Reply
 
 
 async def test_events_are_signed_json(slack: LocalSlack, http_bot: HttpBot) -> None:

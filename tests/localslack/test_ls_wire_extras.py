@@ -12,8 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from localslack import LocalSlack
-
-from .helpers import HttpBot, Reply
+from tests.support.localslack import HttpBot, Reply
 
 
 async def _ws_url(slack: LocalSlack) -> str:

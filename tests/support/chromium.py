@@ -19,6 +19,8 @@ from typing import Any
 
 import aiohttp
 
+from tests.support.environment import child_env
+
 FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -131,6 +133,7 @@ async def chromium(executable: str, profile: Path) -> AsyncIterator[Page]:
         "about:blank",
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
+        env=child_env(),
     )
     drain: asyncio.Task[None] | None = None
     try:

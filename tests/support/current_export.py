@@ -8,7 +8,7 @@ from typing import Any
 
 from bot.models import ChannelInfo
 from bot.store import Store
-from tests.importing.exports import TEAM, channel, message, person, shape, write_export
+from tests.support.exports import TEAM, channel, message, person, shape, write_export
 
 PETER, ANA, BO, CY = "U06NU4E26M9", "U074VRHQ11T", "U061A5N1G", "U061A1R2R"
 GENERAL, RANDOM, TIL, QUIET, SECRET_ON, SECRET_OFF = "CGEN", "CRND", "CTIL", "COFF", "GON", "GOFF"

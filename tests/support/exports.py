@@ -1,5 +1,5 @@
 """Slack exports for the import tests: the 2016 sample, and current-format exports built from
-the message shapes of Zulip's Slack-import fixtures (see shared/…/SOURCES.md)."""
+the message shapes of Zulip's Slack-import fixtures (see tests/fixtures/SOURCES.md)."""
 
 from __future__ import annotations
 
@@ -18,11 +18,9 @@ from bot.importing.runner import Importer, Summary
 from bot.store import Store
 from tests.support.rawdb import raw
 
-ROOT = Path(__file__).resolve().parent.parent.parent
-SAMPLES = ROOT.parent / "shared" / "fixtures" / "slack-export-samples"
-EXPORT_2016 = SAMPLES / "slack-export-viewer" / "tests" / "testarchive"
-ZULIP = SAMPLES / "zulip" / "zerver" / "tests" / "fixtures" / "slack_fixtures"
-SHAPES = ZULIP / "exported_messages_fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+EXPORT_2016 = FIXTURES / "slack-export-viewer" / "testarchive"
+SHAPES = FIXTURES / "zulip" / "exported_messages_fixtures"
 TEAM = "T06NRA6HM3P"  # the workspace of Zulip's current-format messages
 JSON = dict[str, Any]
 

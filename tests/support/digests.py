@@ -1,0 +1,43 @@
+"""Digests sent by the real bot (tests.support.bot), and finding them in the local Slack."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.pacer import Pacer
+from jobs.digests import run_digests
+from tests.support.bot import Env
+
+
+async def send_now(env: Env) -> None:
+    """Every digest due now, sent at once (no waiting for the schedule or the send rate)."""
+    client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
+    await run_digests(
+        env.store, client, env.config, datetime.now(UTC), now_mode=True, pacer=Pacer(60_000)
+    )
+
+
+def digest_in(env: Env, where: str) -> dict[str, object]:
+    """The latest digest posted in a channel or direct message."""
+    found = [
+        m
+        for m in env.slack.messages(where)
+        if (m.get("metadata") or {}).get("event_type") == "serendip_digest"
+    ]
+    assert found, f"no digest in {where}"
+    return found[-1]
+
+
+def item_ids(message: dict[str, object]) -> list[str]:
+    """The items a digest offers a Useful button for, in order."""
+    blocks = message["blocks"]
+    assert isinstance(blocks, list)
+    return [
+        e["value"]
+        for b in blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "digest_useful"
+    ]
