@@ -15,7 +15,6 @@ import asyncio
 import os
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -128,11 +127,8 @@ async def one_run(
         "SERENDIP_LOG_LEVEL": "WARNING",
     }
     env.pop("SLACK_APP_TOKEN", None)
-    bot = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        cwd=ROOT,
-    )
+    run = ("-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", str(port))
+    bot = await asyncio.create_subprocess_exec(sys.executable, *run, env=env, cwd=ROOT)
     try:
         await wait_up(port, "/slack/events")
         requests = link_stream(
@@ -151,7 +147,7 @@ async def one_run(
         seconds = time.perf_counter() - started
     finally:
         bot.terminate()
-        bot.wait(timeout=20)
+        await asyncio.wait_for(bot.wait(), 20)
     label = "fetching on " if fetching else "fetching off"
     extra = (
         f"  fetched {done} pages in {seconds:.1f} s ({done / seconds:.0f}/s)" if fetching else ""

@@ -18,7 +18,6 @@ import signal
 import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -168,24 +167,10 @@ async def main(events: int, pairs: int, concurrency: int) -> int:
         }
         env.pop("SLACK_APP_TOKEN", None)
         port_a, port_b = free_port(), free_port()
-        bot = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "bot",
-                "run",
-                "--http",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port_a),
-            ],
-            env=env,
-            cwd=ROOT,
-        )
-        bare = subprocess.Popen(
-            [sys.executable, str(ROOT / "bench" / "bare_bolt.py"), str(port_b)], env=env, cwd=ROOT
-        )
+        run = ("-m", "bot", "run", "--http", "--host", "127.0.0.1", "--port", str(port_a))
+        bot = await asyncio.create_subprocess_exec(sys.executable, *run, env=env, cwd=ROOT)
+        bare_bolt = (str(ROOT / "bench" / "bare_bolt.py"), str(port_b))
+        bare = await asyncio.create_subprocess_exec(sys.executable, *bare_bolt, env=env, cwd=ROOT)
         try:
             await wait_up(port_a, "/slack/events")
             await wait_up(port_b, "/slack/events")
@@ -193,7 +178,7 @@ async def main(events: int, pairs: int, concurrency: int) -> int:
         finally:
             for proc in (bot, bare):
                 proc.send_signal(signal.SIGTERM)
-                proc.wait(timeout=20)
+                await asyncio.wait_for(proc.wait(), 20)
 
 
 async def _rounds(

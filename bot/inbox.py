@@ -130,7 +130,7 @@ class InboxWorker:
             async with asyncio.timeout(CATCH_UP_SECONDS):
                 # The condition lives in the database (any handler may finish those events),
                 # so it is polled rather than awaited.
-                while await self.store.unhandled_before(newest):
+                while await self.store.unhandled_before(newest):  # noqa: ASYNC110
                     await asyncio.sleep(0.01)
             return True
         except TimeoutError:
@@ -148,7 +148,7 @@ class InboxWorker:
         loop = asyncio.get_running_loop()
         started = loop.time()
         # A debounce: waiting for a quiet moment is the point, so it sleeps in a loop.
-        while (
+        while (  # noqa: ASYNC110
             not self._urgent
             and loop.time() - self.last_accepted < QUIET
             and loop.time() - started < MAX_LAG

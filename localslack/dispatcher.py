@@ -92,7 +92,8 @@ class Dispatcher:
         """How many deliveries are still running."""
         return len(self._tasks)
 
-    async def wait_idle(self, timeout: float, settle: float) -> None:
+    # The deadline is part of the answer: the error names what is still pending.
+    async def wait_idle(self, timeout: float, settle: float) -> None:  # noqa: ASYNC109
         """Wait until no delivery is running (and none started during settle seconds)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout

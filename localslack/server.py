@@ -170,7 +170,7 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
         """How many live Socket Mode connections there are."""
         return self.hub.connected
 
-    async def wait_connected(self, count: int = 1, timeout: float = 10.0) -> None:
+    async def wait_connected(self, count: int = 1, timeout: float = 10.0) -> None:  # noqa: ASYNC109 (see the hub and dispatcher)
         """Wait until at least count Socket Mode clients are connected."""
         await self.hub.wait_connected(count, timeout)
 
@@ -203,7 +203,7 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
         """Refuse files.getUploadURLExternal for files larger than this (Slack: 1 GB)."""
         self.uploads.max_bytes = max_bytes
 
-    async def wait_idle(self, timeout: float = 10.0, settle: float = 0.0) -> None:
+    async def wait_idle(self, timeout: float = 10.0, settle: float = 0.0) -> None:  # noqa: ASYNC109 (see the hub and dispatcher)
         """Wait until no delivery is pending (optionally none for settle more seconds)."""
         await self.dispatcher.wait_idle(timeout, settle)
 

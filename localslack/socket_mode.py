@@ -117,7 +117,8 @@ class SocketHub:
         """The newest live socket, if any."""
         return next((s for s in reversed(self._sockets) if s.live), None)
 
-    async def _send(self, text: str, timeout: float) -> bool:
+    # The deadline is part of the answer: False when no socket came in time.
+    async def _send(self, text: str, timeout: float) -> bool:  # noqa: ASYNC109
         """Send to a live socket, waiting up to timeout for one; False if none came."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
@@ -196,7 +197,8 @@ class SocketHub:
                 await sock.ws.close(code=aiohttp.WSCloseCode.GOING_AWAY)
         self._update()
 
-    async def wait_connected(self, count: int, timeout: float) -> None:
+    # The deadline is part of the answer: the error says how many sockets came.
+    async def wait_connected(self, count: int, timeout: float) -> None:  # noqa: ASYNC109
         """Wait until at least count live connections exist."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout

@@ -92,7 +92,8 @@ def test_scopes_cover_the_declared_events(manifest: dict[str, Any]) -> None:
     for event in manifest["settings"]["event_subscriptions"]["bot_events"]:
         if event in needs:
             assert needs[event] in scopes, event
-    assert "commands" in scopes and "chat:write" in scopes
+    assert "commands" in scopes
+    assert "chat:write" in scopes
 
 
 def test_readme_documents_every_command_and_setting(manifest: dict[str, Any]) -> None:

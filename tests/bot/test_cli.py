@@ -45,7 +45,8 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
         main(["--version"])
-    assert done.value.code == 0 and __version__ in capsys.readouterr().out
+    assert done.value.code == 0
+    assert __version__ in capsys.readouterr().out
 
 
 def test_python_dash_m_bot() -> None:
@@ -63,13 +64,17 @@ def test_export_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export"]) == 0
     items = json.loads(capsys.readouterr().out)["items"]
     link, learning = items
-    assert link["url"] == "https://a.com/" and link["text"] == "read this"
-    assert link["votes"] == ["U2"] and link["created_at"] == "2025-11-23T09:00:00Z"
+    assert link["url"] == "https://a.com/"
+    assert link["text"] == "read this"
+    assert link["votes"] == ["U2"]
+    assert link["created_at"] == "2025-11-23T09:00:00Z"
     assert link["shares"] == [
         {"user": "U1", "channel": "C1", "ts": "1763888400.000100", "text": "read this"}
     ]
-    assert learning["kind"] == "learning" and learning["text"] == "TIL <tags>"
-    assert learning["shares"][0]["channel"] is None and learning["private"] is False
+    assert learning["kind"] == "learning"
+    assert learning["text"] == "TIL <tags>"
+    assert learning["shares"][0]["channel"] is None
+    assert learning["private"] is False
 
 
 def test_export_csv_to_file(db: Path, tmp_path: Path) -> None:
@@ -95,7 +100,8 @@ def test_export_csv_to_file(db: Path, tmp_path: Path) -> None:
 def test_forget_without_token_leaves_posts(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["forget", "U1"]) == 0
     out = capsys.readouterr().out
-    assert "1 share(s)" in out and "were left (no SLACK_BOT_TOKEN)" in out
+    assert "1 share(s)" in out
+    assert "were left (no SLACK_BOT_TOKEN)" in out
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM shares WHERE user = 'U1'").fetchone()[0] == 0
     assert conn.execute("SELECT opted_out FROM person_settings WHERE user_id = 'U1'").fetchone()[0]
@@ -139,7 +145,9 @@ def test_errors_are_one_line(
         monkeypatch.setenv(key, value)
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
-    assert needle in err and "\n" not in err and "Traceback" not in err
+    assert needle in err
+    assert "\n" not in err
+    assert "Traceback" not in err
 
 
 def test_secret_never_printed(
@@ -154,13 +162,15 @@ def test_secret_never_printed(
 def test_unknown_command_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as done:
         main(["fly"])
-    assert done.value.code == 2 and "invalid choice" in capsys.readouterr().err
+    assert done.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
 
 
 def test_unwritable_output_is_one_line(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "-o", "/nonexistent/dir/out.json"]) == 1
     err = capsys.readouterr().err.strip()
-    assert "No such file" in err and "\n" not in err
+    assert "No such file" in err
+    assert "\n" not in err
 
 
 def test_not_a_serendip_database(
@@ -188,7 +198,8 @@ def test_env_file_not_utf8(
     (tmp_path / ".env").write_bytes(b"PORT=\xff\xfe3000\n")
     assert main(["export"]) == 1
     err = capsys.readouterr().err.strip()
-    assert "not UTF-8" in err and "\n" not in err
+    assert "not UTF-8" in err
+    assert "\n" not in err
 
 
 def test_port_in_use_is_one_line(
@@ -205,7 +216,8 @@ def test_port_in_use_is_one_line(
         monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
         assert main(["run", "--http", "--host", "127.0.0.1", "--port", str(port)]) == 1
     err = capsys.readouterr().err.strip()
-    assert "address" in err.lower() and "Traceback" not in err
+    assert "address" in err.lower()
+    assert "Traceback" not in err
 
 
 def test_forget_someone_with_nothing_stored_opts_them_out(db: Path) -> None:

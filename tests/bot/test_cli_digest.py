@@ -41,18 +41,22 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_preview_a_person_as_text_and_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["digest", "preview", "--user", "U2"]) == 0
     out = capsys.readouterr().out
-    assert "Your Serendip digest" in out and "Beta (https://b.example/)" in out
+    assert "Your Serendip digest" in out
+    assert "Beta (https://b.example/)" in out
     assert "Alpha" not in out  # U2 voted on it
     assert main(["digest", "preview", "--user", "U2", "--json"]) == 0
     payload = json.loads(capsys.readouterr().out)
-    assert set(payload) == {"text", "blocks"} and "Beta" in payload["text"]
+    assert set(payload) == {"text", "blocks"}
+    assert "Beta" in payload["text"]
 
 
 def test_preview_a_channel_by_name_or_id(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for channel_ref in ("#general", "C1"):
         assert main(["digest", "preview", "--channel", channel_ref]) == 0
         out = capsys.readouterr().out
-        assert "#general" in out and "Alpha &lt;!here&gt;" not in out and "Alpha <!here>" in out
+        assert "#general" in out
+        assert "Alpha &lt;!here&gt;" not in out
+        assert "Alpha <!here>" in out
 
 
 @pytest.mark.parametrize("argv", [["--user", "U9"], ["--channel", "C9"]])
@@ -76,7 +80,8 @@ def test_digest_errors_are_one_line(
 ) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
-    assert needle in err and "\n" not in err
+    assert needle in err
+    assert "\n" not in err
 
 
 async def test_send_posts_then_sends_nothing_twice(db: Path) -> None:
@@ -93,6 +98,7 @@ async def test_send_posts_then_sends_nothing_twice(db: Path) -> None:
             dotenv=None,
         )
         first = await digest_send(config, str(db), True, False)
-        assert first.startswith("planned 4 digests") and "sent 4" in first
+        assert first.startswith("planned 4 digests")
+        assert "sent 4" in first
         assert "sent 0" in await digest_send(config, str(db), True, False)
         assert len(slack.calls_of("chat.postMessage")) == 4

@@ -18,9 +18,12 @@ def test_defaults() -> None:
         "mon",
         9,
     )
-    assert "+1" in config.useful_emoji and config.save_emoji == {"bookmark"}
-    assert config.fetch_links is True and config.retention_days == 0
-    assert config.uninstall_grace_days == 7 and config.log_level == "INFO"
+    assert "+1" in config.useful_emoji
+    assert config.save_emoji == {"bookmark"}
+    assert config.fetch_links is True
+    assert config.retention_days == 0
+    assert config.uninstall_grace_days == 7
+    assert config.log_level == "INFO"
 
 
 def test_dotenv_read_and_environment_wins(tmp_path: Path) -> None:
@@ -61,7 +64,8 @@ def test_malformed_setting_names_itself(name: str, value: str) -> None:
     with pytest.raises(ConfigError) as info:
         load_config({name: value}, dotenv=None)
     message = str(info.value)
-    assert name in message and "\n" not in message
+    assert name in message
+    assert "\n" not in message
 
 
 def test_lists_and_switches() -> None:
@@ -85,7 +89,8 @@ def test_secrets_not_in_repr_or_errors() -> None:
         {"SLACK_BOT_TOKEN": "xoxb-sekrit-123", "SLACK_SIGNING_SECRET": "shh-very-secret"},
         dotenv=None,
     )
-    assert "sekrit" not in repr(config) and "very-secret" not in repr(config)
+    assert "sekrit" not in repr(config)
+    assert "very-secret" not in repr(config)
     with pytest.raises(ConfigError) as info:
         load_config({"SLACK_BOT_TOKEN": "xoxp-sekrit-123"}, dotenv=None)
     assert "sekrit" not in str(info.value)

@@ -47,26 +47,38 @@ def test_self_contained_responsive_and_escaped(store: Store) -> None:
         ),
     )
     html = render_html(_data(store), NOW)
-    assert html.startswith("<!doctype html>") and '<meta name="viewport"' in html
-    assert "Content-Security-Policy" in html and "default-src 'none'" in html
-    assert "<script" not in html and "<img src=x" not in html and "<link" not in html
+    assert html.startswith("<!doctype html>")
+    assert '<meta name="viewport"' in html
+    assert "Content-Security-Policy" in html
+    assert "default-src 'none'" in html
+    assert "<script" not in html
+    assert "<img src=x" not in html
+    assert "<link" not in html
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &quot;quotes&quot;" in html
     assert "#&lt;img src=x onerror=alert(1)&gt;" in html  # in the flows' table and alt text
     sources = re.findall(r'(?:src|href)="([^"]*)"', html)
-    assert len(sources) == 2 and all(s.startswith("data:image/svg+xml;base64,") for s in sources)
-    assert "http://" not in html and "https://" not in html and "url(" not in html
+    assert len(sources) == 2
+    assert all(s.startswith("data:image/svg+xml;base64,") for s in sources)
+    assert "http://" not in html
+    assert "https://" not in html
+    assert "url(" not in html
     for label in ("Items shared", "Answer rate", "Previous 7 days", "Last 7 days", "Change"):
         assert label in html
-    assert "+67 pts" in html and "kubernetes" in html and "(2 times)" in html
+    assert "+67 pts" in html
+    assert "kubernetes" in html
+    assert "(2 times)" in html
 
 
 def test_empty_data_renders_with_no_data(store: Store) -> None:
     data = _data(store)
     html = render_html(data, NOW)
-    assert "No search went without a result." in html and "n/a" in html
-    assert "no data" in flows_alt([]) and "No data" in series_alt(data["series"])  # type: ignore[arg-type]
+    assert "No search went without a result." in html
+    assert "n/a" in html
+    assert "no data" in flows_alt([])
+    assert "No data" in series_alt(data["series"])
     for chart in (series_chart(data["series"]), flows_chart([])):  # type: ignore[arg-type]
-        assert chart.startswith(b"<?xml") and b"<text" not in chart  # text drawn as paths
+        assert chart.startswith(b"<?xml")
+        assert b"<text" not in chart
     assert pulse_chart([], []).startswith(b"\x89PNG")
 
 
@@ -79,14 +91,16 @@ def test_charts_take_any_channel_name() -> None:
     ticks = zip(ax.get_yticks(), [t.get_text() for t in ax.get_yticklabels()], strict=True)
     assert len(ax.patches) == 8
     assert max(ticks)[1] == r"#c0\$x\$ → private channels"  # the biggest on top, $ as text
-    assert "#c0$x$ to private channels: 20" in flows_alt(flows) and "#c8" not in flows_alt(flows)
+    assert "#c0$x$ to private channels: 20" in flows_alt(flows)
+    assert "#c8" not in flows_alt(flows)
 
 
 def test_write_report_is_whole_or_nothing(tmp_path: Path) -> None:
     target = tmp_path / "r.html"
     write_report(target, "one")
     write_report(target, "two")
-    assert target.read_text() == "two" and [p.name for p in tmp_path.iterdir()] == ["r.html"]
+    assert target.read_text() == "two"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
     with pytest.raises(FileNotFoundError):
         write_report(tmp_path / "missing" / "r.html", "x")
 
@@ -99,17 +113,21 @@ def test_cli_report(
     assert main(["report", "--html", "out.html", "--days", "30"]) == 0
     assert capsys.readouterr().out == "wrote the learning report to out.html\n"
     html = (tmp_path / "out.html").read_text(encoding="utf-8")
-    assert "Previous 30 days" in html and "for all workspaces" in html
+    assert "Previous 30 days" in html
+    assert "for all workspaces" in html
     for args, code, words in (
         (["report", "--html", "x.html", "--days", "0"], 2, "--days must be between 1 and 3650"),
         (["report", "--html", "no/such/folder/x.html"], 1, "No such file or directory"),
     ):
         assert main(args) == code
         err = capsys.readouterr().err
-        assert err.startswith("serendip: ") and words in err and err.count("\n") == 1
+        assert err.startswith("serendip: ")
+        assert words in err
+        assert err.count("\n") == 1
     monkeypatch.setenv("SERENDIP_DB", str(tmp_path / "none.db"))
     assert main(["report", "--html", "x.html"]) == 2
     assert "no database at" in capsys.readouterr().err
     with pytest.raises(SystemExit) as usage:
         main(["report"])
-    assert usage.value.code == 2 and "--html" in capsys.readouterr().err
+    assert usage.value.code == 2
+    assert "--html" in capsys.readouterr().err

@@ -69,7 +69,8 @@ async def test_every_post_keeps_to_the_shared_send_rate() -> None:
         digests = without_rate_limit_retries(client)
         await digests.chat_postMessage(channel="C1", text="a digest")
         assert waits == [1.0, 1.0]  # the deliverer waits on the pacer itself
-        assert isinstance(client, PacedClient) and client.pacer is pacer
+        assert isinstance(client, PacedClient)
+        assert client.pacer is pacer
 
 
 async def test_listeners_post_through_the_paced_client(tmp_path: Path) -> None:
@@ -84,6 +85,7 @@ async def test_listeners_post_through_the_paced_client(tmp_path: Path) -> None:
                 await slack.slash_command("U1", channel, "/til", f"paced in {channel}")
             await inbox.drain()
             cards = [c for c in slack.calls_of("chat.postMessage") if "paced" in str(c.args)]
-            assert len(cards) == 2 and time.perf_counter() - started >= 0.9
+            assert len(cards) == 2
+            assert time.perf_counter() - started >= 0.9
         finally:
             await runner.cleanup()

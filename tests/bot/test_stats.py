@@ -27,7 +27,8 @@ def built(store: Store) -> Store:
 
 def test_every_figure_of_both_periods(built: Store) -> None:
     report = raw(built, learning_stats, None, NOW, 7, 15)
-    assert report["days"] == 7 and "people" not in report
+    assert report["days"] == 7
+    assert "people" not in report
     current = {k: v for k, v in report["current"].items() if k not in ("start", "end")}
     assert current == {
         "items_shared": 2,
@@ -48,34 +49,41 @@ def test_every_figure_of_both_periods(built: Store) -> None:
     }
     previous = report["previous"]
     assert (previous["items_shared"], previous["sharers"], previous["votes"]) == (1, 1, 1)
-    assert previous["active_learners"] == 3 and previous["reuse"] == 0  # U1 shares in #eng
+    assert previous["active_learners"] == 3
+    assert previous["reuse"] == 0
     assert (previous["questions"], previous["answer_rate"], previous["best_answer_rate"]) == (
         1,
         0,
         0,
     )
-    assert previous["median_first_answer_minutes"] is None and previous["minutes_saved"] == 0
-    assert previous["digests_sent"] == 1 and previous["knowledge_gaps"] == [
-        {"query": "old", "count": 1}
-    ]
+    assert previous["median_first_answer_minutes"] is None
+    assert previous["minutes_saved"] == 0
+    assert previous["digests_sent"] == 1
+    assert previous["knowledge_gaps"] == [{"query": "old", "count": 1}]
     assert report["current"]["end"] == "2026-09-21T14:13:20Z"
 
 
 def test_empty_periods_have_nulls_and_no_division_by_zero(store: Store) -> None:
     report = raw(store, learning_stats, None, NOW, 30, 15)
     for period in (report["current"], report["previous"]):
-        assert period["answer_rate"] is None and period["median_best_answer_minutes"] is None
-        assert period["items_shared"] == 0 and period["knowledge_gaps"] == []
+        assert period["answer_rate"] is None
+        assert period["median_best_answer_minutes"] is None
+        assert period["items_shared"] == 0
+        assert period["knowledge_gaps"] == []
     table = render_table(report)
-    assert "Answer rate" in table and "n/a" in table and "none" in table
+    assert "Answer rate" in table
+    assert "n/a" in table
+    assert "none" in table
 
 
 def test_aggregates_only_unless_people_figures_are_asked_for(built: Store) -> None:
     report = raw(built, learning_stats, None, NOW, 7, 15)
-    assert "U1" not in json.dumps(report) and "ana" not in json.dumps(report)
+    assert "U1" not in json.dumps(report)
+    assert "ana" not in json.dumps(report)
     people = raw(built, learning_stats, None, NOW, 7, 15, True)["people"]
     by_user = {p["user"]: p for p in people}
-    assert by_user["U1"]["questions"] == 2 and by_user["U2"]["best_answers"] == 1
+    assert by_user["U1"]["questions"] == 2
+    assert by_user["U2"]["best_answers"] == 1
     assert "U3" not in by_user or by_user["U3"]["questions"] == 0  # q2 was asked anonymously
 
 
@@ -106,7 +114,8 @@ def test_flows_count_each_vote_once_and_name_private_channels_together(built: St
         {"from": "private channels", "to": "#eng", "votes": 1},
     ]
     series = raw(built, sql.weekly_series, None, week_windows(NOW, 2))
-    assert [w["shares"] for w in series] == [1, 4] and series[1]["answers"] == 1
+    assert [w["shares"] for w in series] == [1, 4]
+    assert series[1]["answers"] == 1
 
 
 def test_a_vote_given_in_a_sharing_channel_is_no_reuse(store: Store) -> None:
@@ -151,14 +160,21 @@ def test_cli_table_json_and_people_switch(
     path = point_at_fresh_db(tmp_path, monkeypatch)
     Store(path).open().close()
     code, out, _ = _cli(["stats"], capsys)
-    assert code == 0 and "Items shared" in out and "previous 7 days" in out
+    assert code == 0
+    assert "Items shared" in out
+    assert "previous 7 days" in out
     code, out, _ = _cli(["stats", "--json", "--days", "30"], capsys)
     data: dict[str, Any] = json.loads(out)
-    assert code == 0 and data["days"] == 30 and set(data) == {"days", "current", "previous"}
+    assert code == 0
+    assert data["days"] == 30
+    assert set(data) == {"days", "current", "previous"}
     code, _, err = _cli(["stats", "--people"], capsys)
-    assert code == 2 and "SERENDIP_INDIVIDUAL_STATS=on" in err
+    assert code == 2
+    assert "SERENDIP_INDIVIDUAL_STATS=on" in err
     code, _, err = _cli(["stats", "--days", "0"], capsys)
-    assert code == 2 and "--days" in err
+    assert code == 2
+    assert "--days" in err
     monkeypatch.setenv("SERENDIP_INDIVIDUAL_STATS", "on")
     code, out, _ = _cli(["stats", "--people", "--json"], capsys)
-    assert code == 0 and json.loads(out)["people"] == []
+    assert code == 0
+    assert json.loads(out)["people"] == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -16,7 +16,7 @@ from tests.support.fetch import Factory, Guard, PageServer, is_loopback, routes
 
 
 @pytest.fixture(autouse=True)
-def guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[Guard]:
+def guard(monkeypatch: pytest.MonkeyPatch) -> Guard:
     """Record connection attempts; refuse any outside 127.0.0.0/8 and ::1, and lookups of names."""
     seen = Guard()
     sock_connect = asyncio.selector_events.BaseSelectorEventLoop.sock_connect
@@ -46,7 +46,7 @@ def guard(monkeypatch: pytest.MonkeyPatch) -> Iterator[Guard]:
     )
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
     monkeypatch.setattr(socket, "getaddrinfo", guarded_getaddrinfo)
-    yield seen
+    return seen
 
 
 @pytest.fixture

@@ -16,8 +16,10 @@ NEWS = "news.example.com"
 async def test_titles_and_og_fields(server: PageServer, make_fetcher: Factory) -> None:
     fetcher, _ = make_fetcher()
     result = await fetcher.fetch(server.url("/page"))
-    assert result.status == "ok" and result.ok
-    assert result.http_status == 200 and result.error is None
+    assert result.status == "ok"
+    assert result.ok
+    assert result.http_status == 200
+    assert result.error is None
     assert result.final_url == server.url("/page")
     assert result.page == PageMeta(
         title="OG title",
@@ -38,7 +40,8 @@ async def test_title_and_description_without_og(server: PageServer, make_fetcher
     result = await fetcher.fetch(server.url("/plain"))
     assert result.page is not None
     assert (result.page.title, result.page.description) == ("Only a title", "Described")
-    assert result.page.site_name is None and result.page.og == {}
+    assert result.page.site_name is None
+    assert result.page.og == {}
 
 
 async def test_a_host_entry_with_a_fake_name(server: PageServer, make_fetcher: Factory) -> None:
@@ -56,7 +59,8 @@ async def test_a_host_entry_limited_to_another_port(
     fetcher, _ = make_fetcher(allow=(f"{NEWS}:1",), names={NEWS: "127.0.0.1"})
     result = await fetcher.fetch(server.url("/page", NEWS))
     assert result.status == "refused"
-    assert server.requests == [] and guard.connects == []
+    assert server.requests == []
+    assert guard.connects == []
 
 
 async def test_an_ip_entry_covers_a_mapped_answer(
@@ -70,14 +74,16 @@ async def test_an_ip_entry_covers_a_mapped_answer(
 async def test_redirects_are_followed_up_to_five(server: PageServer, make_fetcher: Factory) -> None:
     fetcher, _ = make_fetcher()
     result = await fetcher.fetch(server.url("/chain/4"))  # five redirects, then the page
-    assert result.status == "ok" and result.final_url == server.url("/page")
+    assert result.status == "ok"
+    assert result.final_url == server.url("/page")
     assert len(server.requests) == 6
 
 
 async def test_a_sixth_redirect_is_not_followed(server: PageServer, make_fetcher: Factory) -> None:
     fetcher, _ = make_fetcher()
     result = await fetcher.fetch(server.url("/chain/5"))
-    assert result.status == "failed" and "redirects" in (result.error or "")
+    assert result.status == "failed"
+    assert "redirects" in (result.error or "")
     assert len(server.requests) == 6  # the sixth redirect's target was never requested
 
 
@@ -94,7 +100,8 @@ async def test_shortener_reports_the_final_url_and_its_canonical(
     fetcher, _ = make_fetcher(names=names)
     target = server.url("/page", NEWS)
     result = await fetcher.fetch(server.url(f"/to?url={target}", "sho.rt"))
-    assert result.status == "ok" and result.final_url == target
+    assert result.status == "ok"
+    assert result.final_url == target
     assert result.page is not None
     # The relative canonical is resolved against the final URL, not the short one.
     assert result.page.canonical_url == server.url("/canonical/page?x=1", NEWS)
@@ -113,8 +120,10 @@ async def test_a_fragment_is_dropped_from_the_final_url(
 async def test_non_html_is_refused(server: PageServer, make_fetcher: Factory) -> None:
     fetcher, _ = make_fetcher()
     result = await fetcher.fetch(server.url("/json"))
-    assert result.status == "not_html" and result.page is None
-    assert result.http_status == 200 and "application/json" in (result.error or "")
+    assert result.status == "not_html"
+    assert result.page is None
+    assert result.http_status == 200
+    assert "application/json" in (result.error or "")
 
 
 async def test_http_errors_keep_their_status(server: PageServer, make_fetcher: Factory) -> None:
@@ -128,14 +137,17 @@ async def test_an_endless_body_stops_at_two_megabytes(
 ) -> None:
     fetcher, _ = make_fetcher()
     result = await fetcher.fetch(server.url("/endless"))
-    assert result.status == "too_large" and result.http_status == 200
-    assert result.page is not None and result.page.title == "endless"
+    assert result.status == "too_large"
+    assert result.http_status == 200
+    assert result.page is not None
+    assert result.page.title == "endless"
     for _ in range(100):  # the server notices the closed connection on its next writes
         if not server.streaming:
             break
         await asyncio.sleep(0.02)
     # 2 MB read plus what loopback socket buffers held: far from the server's own 20 MB bound.
-    assert not server.streaming and server.streamed < 10_000_000
+    assert not server.streaming
+    assert server.streamed < 10_000_000
 
 
 async def test_a_small_size_cap(server: PageServer, make_fetcher: Factory) -> None:
@@ -151,7 +163,8 @@ async def test_a_gzip_bomb_is_capped_after_decompression(
     fetcher, _ = make_fetcher()
     result = await fetcher.fetch(server.url("/gzip"))
     assert result.status == "too_large"
-    assert result.page is not None and result.page.title == "bomb"
+    assert result.page is not None
+    assert result.page.title == "bomb"
 
 
 @pytest.mark.parametrize("path", ["/slow", "/trickle"])
@@ -161,7 +174,8 @@ async def test_a_slow_server_times_out(
     fetcher, _ = make_fetcher(timeout=0.5)
     started = time.monotonic()
     result = await fetcher.fetch(server.url(path))
-    assert result.status == "timeout" and result.page is None
+    assert result.status == "timeout"
+    assert result.page is None
     assert time.monotonic() - started < 3.0  # generous: the outcome is what matters
 
 
@@ -242,4 +256,6 @@ async def test_a_failed_lookup_is_a_failure(make_fetcher: Factory, guard: Guard)
 async def test_a_closed_port_is_a_failure(make_fetcher: Factory) -> None:
     fetcher, _ = make_fetcher()
     result = await fetcher.fetch("http://127.0.0.1:9/")  # discard port: nothing listens
-    assert result.status == "failed" and result.error and "\n" not in result.error
+    assert result.status == "failed"
+    assert result.error
+    assert "\n" not in result.error

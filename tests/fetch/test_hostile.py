@@ -28,7 +28,8 @@ async def test_hostile_pages_give_bounded_results(
     fetcher, _ = make_fetcher()
     result = await fetcher.fetch(server.url(path))
     assert result.status == status
-    assert result.page is not None and result.page.title == title
+    assert result.page is not None
+    assert result.page.title == title
 
 
 async def test_a_hostile_page_does_not_disturb_the_others(
@@ -38,5 +39,7 @@ async def test_a_hostile_page_does_not_disturb_the_others(
     paths = ["/nested", "/endless", "/huge-title", "/page", "/bad-encoding", "/plain"]
     results = await asyncio.gather(*(fetcher.fetch(server.url(p)) for p in paths))
     by_path = dict(zip(paths, results, strict=True))
-    assert by_path["/page"].page is not None and by_path["/page"].page.title == "OG title"
-    assert by_path["/plain"].page is not None and by_path["/plain"].page.title == "Only a title"
+    assert by_path["/page"].page is not None
+    assert by_path["/page"].page.title == "OG title"
+    assert by_path["/plain"].page is not None
+    assert by_path["/plain"].page.title == "Only a title"

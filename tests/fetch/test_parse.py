@@ -38,7 +38,8 @@ def test_entities_and_control_characters() -> None:
 
 def test_meta_in_body_and_upper_case_tags_count() -> None:
     page = parse_page("<BODY><div><META PROPERTY='OG:TITLE' CONTENT='Loud'></div>", BASE)
-    assert page.title == "Loud" and page.og == {"og:title": "Loud"}
+    assert page.title == "Loud"
+    assert page.og == {"og:title": "Loud"}
 
 
 def test_svg_titles_comments_and_scripts_are_not_the_title() -> None:
@@ -74,8 +75,11 @@ def test_fields_are_capped() -> None:
         + "".join(f"<meta property='og:f{i}' content='v'>" for i in range(200)),
         BASE,
     )
-    assert page.title is not None and len(page.title) == TITLE_CAP and page.title.endswith("…")
-    assert page.description is not None and len(page.description) == DESCRIPTION_CAP
+    assert page.title is not None
+    assert len(page.title) == TITLE_CAP
+    assert page.title.endswith("…")
+    assert page.description is not None
+    assert len(page.description) == DESCRIPTION_CAP
     assert len(page.og) == OG_MAX_FIELDS
 
 

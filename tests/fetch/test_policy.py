@@ -111,7 +111,7 @@ def test_every_spelling_of_an_inside_address_is_refused(
 
 @pytest.mark.parametrize("host", ["1.2.3.4.5", "256.0.0.1", "1.2.3.256", "0x1g.0.0.1", "a.09"])
 def test_malformed_numeric_hosts(host: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^malformed numeric host$"):
         literal_address(host)
 
 
@@ -189,7 +189,7 @@ def test_entries_config_accepts_parse(entry: str) -> None:
 
 @pytest.mark.parametrize("entry", INVALID_ENTRIES)
 def test_malformed_entries_raise(entry: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^malformed fetch allow entry: "):
         AllowList.parse([entry])
 
 

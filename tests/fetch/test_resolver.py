@@ -42,6 +42,6 @@ async def test_pinned_resolver_knows_only_its_host() -> None:
         ("127.0.0.1", 8080, socket.AF_INET),
         ("::1", 8080, socket.AF_INET6),
     ]
-    with pytest.raises(OSError):
+    with pytest.raises(OSError, match=r"^no pinned address for 'other\.example'$"):
         await resolver.resolve("other.example")
     await resolver.close()

@@ -34,10 +34,12 @@ async def test_a_name_resolving_inside_is_refused_before_connecting(
 ) -> None:
     fetcher, resolver = make_fetcher(allow=(), names={"inside.example": answer})
     result = await fetcher.fetch("http://inside.example/admin")
-    assert result.status == "refused" and result.page is None
+    assert result.status == "refused"
+    assert result.page is None
     assert "not public" in (result.error or "")
     assert resolver.lookups == ["inside.example"]
-    assert guard.connects == [] and server.requests == []
+    assert guard.connects == []
+    assert server.requests == []
 
 
 @pytest.mark.parametrize("answer", REFUSED_ANSWERS)
@@ -59,7 +61,8 @@ async def test_a_redirect_to_an_inside_name_is_refused_before_connecting(
         assert result.status == "refused", target
         assert result.final_url == target
     assert resolver.lookups == ["good.example", "evil.example"] * 2
-    assert set(guard.connects) == {"127.0.0.1"} and server.paths() == ["/to", "/to"]
+    assert set(guard.connects) == {"127.0.0.1"}
+    assert server.paths() == ["/to", "/to"]
 
 
 @pytest.mark.parametrize(
@@ -83,7 +86,8 @@ async def test_a_redirect_out_of_an_allowed_host_is_refused(
         server.url(f"/to?url={target.format(port=server.port)}", "good.example")
     )
     assert result.status == "refused"
-    assert server.paths() == ["/to"] and len(guard.connects) == 1
+    assert server.paths() == ["/to"]
+    assert len(guard.connects) == 1
 
 
 @pytest.mark.parametrize("host", ["127.1", "2130706433", "0x7f000001", "0177.0.0.1", "127.0.1"])
@@ -93,7 +97,9 @@ async def test_literal_spellings_on_a_port_not_allowed(
     fetcher, resolver = make_fetcher(allow=("127.0.0.1:1",))
     result = await fetcher.fetch(server.url("/page", host))
     assert result.status == "refused"
-    assert resolver.lookups == [] and guard.connects == [] and server.requests == []
+    assert resolver.lookups == []
+    assert guard.connects == []
+    assert server.requests == []
 
 
 @pytest.mark.parametrize("host", ["127.1", "2130706433", "0x7f000001", "0177.0.0.1"])
@@ -102,8 +108,10 @@ async def test_literal_spellings_on_port_80_without_an_entry(
 ) -> None:
     fetcher, resolver = make_fetcher(allow=())
     result = await fetcher.fetch(f"http://{host}/")
-    assert result.status == "refused" and "127.0.0.1" in (result.error or "")
-    assert resolver.lookups == [] and guard.connects == []
+    assert result.status == "refused"
+    assert "127.0.0.1" in (result.error or "")
+    assert resolver.lookups == []
+    assert guard.connects == []
 
 
 async def test_a_mapped_literal_on_a_port_not_allowed(
@@ -112,7 +120,8 @@ async def test_a_mapped_literal_on_a_port_not_allowed(
     fetcher, _ = make_fetcher(allow=("127.0.0.1:1",))
     result = await fetcher.fetch(f"http://[::ffff:127.0.0.1]:{server.port}/page")
     assert result.status == "refused"
-    assert guard.connects == [] and server.requests == []
+    assert guard.connects == []
+    assert server.requests == []
 
 
 @pytest.mark.parametrize("host", ["127.1", "2130706433", "0x7f000001", "[::ffff:127.0.0.1]"])
@@ -122,7 +131,8 @@ async def test_literal_spellings_are_the_address_they_spell(
     # With 127.0.0.1 allowed, every spelling reaches it, reported in its one canonical form.
     fetcher, _ = make_fetcher(allow=("127.0.0.1",))
     result = await fetcher.fetch(server.url("/plain", host))
-    assert result.status == "ok" and result.final_url == server.url("/plain")
+    assert result.status == "ok"
+    assert result.final_url == server.url("/plain")
 
 
 @pytest.mark.parametrize(
@@ -152,7 +162,8 @@ async def test_malformed_or_forbidden_urls_are_refused(
     fetcher, resolver = make_fetcher(allow=(), names={"example.com": "93.184.216.34"})
     result = await fetcher.fetch(url)
     assert result.status == "refused"
-    assert resolver.lookups == [] and guard.connects == []
+    assert resolver.lookups == []
+    assert guard.connects == []
 
 
 async def test_a_resolver_answer_that_is_no_address_is_refused(
@@ -170,7 +181,8 @@ async def test_an_ip_entry_lifts_only_its_own_port(
     assert (await fetcher.fetch(server.url("/plain", "a.example"))).status == "ok"
     assert (await fetcher.fetch("http://a.example/")).status == "refused"  # port 80, loopback
     assert (await fetcher.fetch(f"http://a.example:{server.port + 1}/")).status == "refused"
-    assert len(server.requests) == 1 and guard.connects == ["127.0.0.1"]
+    assert len(server.requests) == 1
+    assert guard.connects == ["127.0.0.1"]
 
 
 class Rebinding:
@@ -190,7 +202,9 @@ async def test_dns_rebinding_gets_no_second_lookup(server: PageServer, guard: Gu
     url = server.url("/plain", "rebind.example")
     assert (await fetcher.fetch(url)).status == "ok"
     # One lookup for one hop: aiohttp connected to the checked address without asking again.
-    assert resolver.lookups == 1 and guard.lookups == []
+    assert resolver.lookups == 1
+    assert guard.lookups == []
     result = await fetcher.fetch(server.url(f"/to?url={url}", "rebind.example"))
     assert result.status == "refused"  # the redirect hop resolved anew, and was judged anew
-    assert resolver.lookups == 3 and guard.connects == ["127.0.0.1"] * 2
+    assert resolver.lookups == 3
+    assert guard.connects == ["127.0.0.1"] * 2

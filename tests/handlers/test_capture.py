@@ -14,9 +14,11 @@ def urls(items: list[dict[str, Any]]) -> list[Any]:
 async def test_link_in_public_channel_is_captured(env: Env) -> None:
     msg = await env.slack.post_message("U1", "C1", "read <https://Example.com/a?utm_source=x|this>")
     [item] = await env.items()
-    assert item["url"] == "https://example.com/a" and item["kind"] == "link"
+    assert item["url"] == "https://example.com/a"
+    assert item["kind"] == "link"
     assert item["shares"] == [{"user": "U1", "channel": "C1", "ts": msg["ts"], "text": "read this"}]
-    assert item["private"] is False and item["votes"] == []
+    assert item["private"] is False
+    assert item["votes"] == []
 
 
 async def test_two_shares_of_one_url_are_one_item(env: Env) -> None:
@@ -87,7 +89,8 @@ async def test_dm_gets_help_text(env: Env) -> None:
     await env.slack.dm_bot("U1", "hello?")
     await env.settle()
     posts = env.slack.calls_of("chat.postMessage")
-    assert len(posts) == 1 and "/serendip" in str(posts[0].args.get("text"))
+    assert len(posts) == 1
+    assert "/serendip" in str(posts[0].args.get("text"))
     assert str(posts[0].args["channel"]).startswith("D")
 
 
@@ -101,7 +104,8 @@ async def test_capture_off_and_private_capture_on(env: Env) -> None:
     await slack.post_message("U1", "G1", "TIL secret things <https://inside.com/>")
     items = await env.items()
     assert urls(items) == ["https://inside.com/"]
-    assert all(i["private"] is True for i in items) and len(items) == 2
+    assert all(i["private"] is True for i in items)
+    assert len(items) == 2
 
 
 async def test_capture_setting_needs_member_or_admin(env: Env) -> None:
@@ -136,7 +140,8 @@ async def test_learning_with_links_is_also_link_items(env: Env) -> None:
     await env.slack.post_message("U1", "C1", "TIL <https://a.com/> and <https://b.com/>")
     items = await env.items()
     learning = [i for i in items if i["kind"] == "learning"]
-    assert len(learning) == 1 and learning[0]["url"] == "https://a.com/"
+    assert len(learning) == 1
+    assert learning[0]["url"] == "https://a.com/"
     assert urls(items) == ["https://a.com/", "https://b.com/"]
 
 
@@ -171,7 +176,8 @@ async def test_edit_updates_and_delete_removes(env: Env) -> None:
     msg = await slack.post_message("U1", "C1", "<https://a.com/>")
     await slack.edit_message("C1", msg["ts"], "<https://b.com/> instead")
     items = await env.items()
-    assert urls(items) == ["https://b.com/"] and items[0]["text"] == "https://b.com/ instead"
+    assert urls(items) == ["https://b.com/"]
+    assert items[0]["text"] == "https://b.com/ instead"
     await slack.edit_message("C1", msg["ts"], "<https://b.com/> !nda")
     assert await env.items() == []
     other = await slack.post_message("U1", "C1", "<https://c.com/>")
@@ -215,9 +221,8 @@ async def test_bookmark_saves_uncaptured_message_and_thread_reply(env: Env) -> N
     assert items["a wise remark"]["kind"] == "learning"
     assert items["a wise remark"]["shares"][0]["user"] == "U1"  # credited to the author
     assert items["a wise remark"]["votes"] == ["U2"]  # the saver's save is a vote
-    assert items["wise reply"]["shares"][0]["user"] == "U2" and items["wise reply"]["votes"] == [
-        "U1"
-    ]
+    assert items["wise reply"]["shares"][0]["user"] == "U2"
+    assert items["wise reply"]["votes"] == ["U1"]
     await env.settle()
     methods = {c.method for c in slack.calls}
     assert {"conversations.history", "conversations.replies"} <= methods
@@ -234,7 +239,8 @@ async def test_save_shortcut(env: Env) -> None:
     ack = await env.slack.message_shortcut("U2", "C1", msg["ts"], "save_to_serendip")
     assert ack.status == 200
     [item] = await env.items()
-    assert item["kind"] == "learning" and item["votes"] == ["U2"]
+    assert item["kind"] == "learning"
+    assert item["votes"] == ["U2"]
     await env.settle()
     assert any("Saved" in str(r.get("text")) for r in env.slack.responses)
 
@@ -281,10 +287,12 @@ async def test_private_share_never_shapes_the_public_face(env: Env) -> None:
         ],
     )
     [private_item] = await env.items()
-    assert private_item["private"] is True and private_item["title"] == "Project Falcon: reorg plan"
+    assert private_item["private"] is True
+    assert private_item["title"] == "Project Falcon: reorg plan"
     await slack.post_message("U2", "C1", "public doc <https://doc.example/falcon>")
     [item] = await env.items()
-    assert item["private"] is False and item["title"] is None
+    assert item["private"] is False
+    assert item["title"] is None
     assert await env.store.search(env.team, "layoffs") == []
     assert await env.store.search(env.team, "reorg") == []
     assert len(await env.store.search(env.team, "public")) == 1

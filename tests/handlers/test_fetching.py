@@ -74,9 +74,11 @@ async def fetch_env(tmp_path: Path, pages: Pages) -> AsyncIterator[Env]:
             await runner.cleanup()
 
 
-async def until(condition: object, timeout: float = 10.0) -> None:
-    async with asyncio.timeout(timeout):
-        while not await condition():  # type: ignore[operator]
+async def until(condition: object) -> None:
+    """Wait (10 s at most) until the fetch worker has brought about `condition`."""
+    async with asyncio.timeout(10.0):
+        # The worker changes the store on other threads: polling is how it is observed.
+        while not await condition():  # type: ignore[operator]  # noqa: ASYNC110
             await asyncio.sleep(0.05)
 
 
@@ -89,7 +91,8 @@ async def test_untitled_link_is_fetched(fetch_env: Env, pages: Pages) -> None:
 
     await until(titled)
     [item] = await fetch_env.items()
-    assert item["site_name"] == "Pages" and pages.hits == ["/p/one"]
+    assert item["site_name"] == "Pages"
+    assert pages.hits == ["/p/one"]
 
 
 async def test_unfurled_link_is_not_fetched_and_later_unfurl_wins(
@@ -113,7 +116,8 @@ async def test_unfurled_link_is_not_fetched_and_later_unfurl_wins(
         attachments=[{"from_url": pages.url("/p/three"), "title": "Unfurled later"}],
     )
     titles = {i["url"]: i["title"] for i in await fetch_env.items()}
-    assert titles[url] == "Slack says" and titles[pages.url("/p/three")] == "Unfurled later"
+    assert titles[url] == "Slack says"
+    assert titles[pages.url("/p/three")] == "Unfurled later"
 
 
 async def test_events_acknowledged_while_fetches_hang(fetch_env: Env, pages: Pages) -> None:
@@ -149,11 +153,13 @@ async def test_shortener_merges_into_the_older_item_and_fetches_once(
     await slack.post_message("U2", "C2", f"short link <{pages.url('/r/target')}>")
     await until(lambda: fetched("/r/target"))
     [merged] = await fetch_env.items()
-    assert merged["id"] == first["id"] and merged["title"] == "Page target"
+    assert merged["id"] == first["id"]
+    assert merged["title"] == "Page target"
     assert [s["user"] for s in merged["shares"]] == ["U1", "U2"]
     hits = len(pages.hits)
     await slack.post_message("U3", "C1", f"again <{pages.url('/r/target')}>")
     await fetch_env.settle()
     [again] = await fetch_env.items()
-    assert again["id"] == first["id"] and len(again["shares"]) == 3
+    assert again["id"] == first["id"]
+    assert len(again["shares"]) == 3
     assert len(pages.hits) == hits  # known page: nothing fetched again

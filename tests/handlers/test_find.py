@@ -45,11 +45,13 @@ async def test_til_posts_a_card_others_can_vote_on(env: Env) -> None:
     assert "Saved your learning; posting it here" in str(ack.body)  # stored, then acknowledged
     await env.settle()
     [card] = [m for m in env.slack.messages("C1") if m.get("bot_id")]
-    assert "Today I learned" in json.dumps(card["blocks"]) and "ana" in json.dumps(card["blocks"])
+    assert "Today I learned" in json.dumps(card["blocks"])
+    assert "ana" in json.dumps(card["blocks"])
     for live in ("<!channel>", "<!here>"):
         assert live not in json.dumps(card)  # blocks and the notification text are inert
     [item] = await env.items()
-    assert item["shares"][0]["ts"] == card["ts"] and item["shares"][0]["user"] == "U1"
+    assert item["shares"][0]["ts"] == card["ts"]
+    assert item["shares"][0]["user"] == "U1"
     await env.slack.add_reaction("U2", "C1", card["ts"], "+1")
     await env.slack.add_reaction("U1", "C1", card["ts"], "+1")  # the author's own: no vote
     [item] = await env.items()
@@ -88,7 +90,8 @@ async def test_voted_item_ranks_above_unvoted(env: Env) -> None:
     await env.slack.add_reaction("U3", "C1", first["ts"], "star")
     await env.settle()
     texts = result_texts(await find(env, "U2", "flamegraphs"))
-    assert "hot paths" in texts[0] and "symbols" in texts[1]
+    assert "hot paths" in texts[0]
+    assert "symbols" in texts[1]
 
 
 async def test_more_pages_through_results(env: Env) -> None:
@@ -106,7 +109,8 @@ async def test_more_pages_through_results(env: Env) -> None:
     assert ack.status == 200
     await env.settle()
     page = last_response(env)
-    assert len(result_texts(page)) == 2 and "Results 6 to 7 of 7" in json.dumps(page)
+    assert len(result_texts(page)) == 2
+    assert "Results 6 to 7 of 7" in json.dumps(page)
     assert not [b for b in page["blocks"] if b["type"] == "actions"]
     await env.slack.block_action(
         "U2", "find_more", "{not json", channel="C1", container_type="ephemeral"

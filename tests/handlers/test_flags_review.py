@@ -61,7 +61,8 @@ async def review(env: Env, user: str) -> dict[str, Any]:
     """`/serendip flags`: acknowledged at once, the list (or refusal) through response_url."""
     before = len(env.slack.responses)
     ack = await env.slack.slash_command(user, "C1", "/serendip", "flags")
-    assert ack.status == 200 and not (ack.body or {}).get("text")
+    assert ack.status == 200
+    assert not (ack.body or {}).get("text")
     await env.settle()
     assert len(env.slack.responses) == before + 1
     return env.slack.responses[-1]
@@ -94,9 +95,12 @@ async def test_an_admin_lists_flags_without_naming_flaggers(env: Env) -> None:
     assert answer["response_type"] == "ephemeral"
     blocks = answer["blocks"]
     texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
-    assert "https://bad.example/rotten" in texts[1] and "flagged by 3 people" in texts[1]
-    assert "*hidden*" in texts[1] and "still shown" in texts[2]
-    assert "&lt;!channel&gt; cats &amp; dogs" in texts[2] and "<!channel>" not in texts[2]
+    assert "https://bad.example/rotten" in texts[1]
+    assert "flagged by 3 people" in texts[1]
+    assert "*hidden*" in texts[1]
+    assert "still shown" in texts[2]
+    assert "&lt;!channel&gt; cats &amp; dogs" in texts[2]
+    assert "<!channel>" not in texts[2]
     values = [e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
     assert values == [bad, bad, once, once]
     shown = json.dumps(answer)
@@ -111,10 +115,12 @@ async def test_restore_brings_an_item_back_and_it_stays_back(env: Env) -> None:
     assert answer["replace_original"] is True
     assert "Restored: the flags of 3 people" in answer["text"]
     assert "Nothing is flagged." in answer["text"]
-    assert await found(env) == [bad] and await flagger_ids(env, bad) == set()
+    assert await found(env) == [bad]
+    assert await flagger_ids(env, bad) == set()
     await env.slack.add_reaction("U2", "C1", ts, "+1")  # re-derives the item's votes and flags
     await env.settle()
-    assert await flagger_ids(env, bad) == set() and await found(env) == [bad]
+    assert await flagger_ids(env, bad) == set()
+    assert await found(env) == [bad]
     [record] = await env.items()
     assert record["votes"] == ["U2"]
 
@@ -126,7 +132,8 @@ async def test_remove_deletes_the_item_and_lists_what_is_left(env: Env) -> None:
     await env.slack.add_reaction("U2", "C1", other_ts, FLAG)
     await env.settle()
     answer = await press(env, "U3", "flags_remove", bad)
-    assert answer["replace_original"] is True and "Removed" in answer["text"]
+    assert answer["replace_original"] is True
+    assert "Removed" in answer["text"]
     values = [e["value"] for b in answer["blocks"] if b["type"] == "actions" for e in b["elements"]]
     assert values == [other, other]
     assert [i["id"] for i in await env.items()] == [other]
@@ -140,10 +147,12 @@ async def test_non_admins_cannot_list_or_press(env: Env) -> None:
     await flag_thrice(env, ts)
     answer = await review(env, "U2")
     assert "only admins" in answer["text"]
-    assert "bad.example" not in json.dumps(answer) and "blocks" not in answer
+    assert "bad.example" not in json.dumps(answer)
+    assert "blocks" not in answer
     for action in ("flags_restore", "flags_remove"):
         answer = await press(env, "U1", action, bad)  # a forged payload
-        assert "Only admins" in answer["text"] and "nothing was changed" in answer["text"]
+        assert "Only admins" in answer["text"]
+        assert "nothing was changed" in answer["text"]
         assert not answer.get("replace_original")
     assert await flagger_ids(env, bad) == {"U2", "U3", "U4"}
     assert [i["id"] for i in await env.items()] == [bad]
@@ -155,7 +164,8 @@ async def test_odd_values_in_a_forged_press_change_nothing(env: Env) -> None:
     for value in ("", "nope", "'; DROP TABLE items; --", "x" * 5000, bad.upper(), f" {bad}x"):
         for action in ("flags_restore", "flags_remove"):
             answer = await press(env, "U3", action, value)
-            assert "not stored" in answer["text"] and "nothing was changed" in answer["text"]
+            assert "not stored" in answer["text"]
+            assert "nothing was changed" in answer["text"]
             assert "bad.example" in json.dumps(answer["blocks"])  # the list, unchanged
     assert await flagger_ids(env, bad) == {"U2", "U3", "U4"}
     assert [i["id"] for i in await env.items()] == [bad]
@@ -173,7 +183,8 @@ async def test_a_private_item_is_shown_only_to_admins_in_its_channel(env: Env) -
     await env.slack.add_reaction("U2", "G1", ts, FLAG)
     await env.settle()
     answer = await review(env, "U3")
-    assert "secret.example" not in json.dumps(answer) and "hush" not in json.dumps(answer)
+    assert "secret.example" not in json.dumps(answer)
+    assert "hush" not in json.dumps(answer)
     assert "private channel you are not in" in json.dumps(answer)
     await env.slack.user_joins("U3", "G1")
     answer = await review(env, "U3")

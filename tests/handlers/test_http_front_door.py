@@ -64,7 +64,8 @@ async def test_health_check(http_env: Env) -> None:
 async def test_url_verification(http_env: Env) -> None:
     body = json.dumps({"token": "x", "challenge": "abc123", "type": "url_verification"}).encode()
     status, answer = await http_env.slack.send_signed(body)
-    assert status == 200 and "abc123" in str(answer)
+    assert status == 200
+    assert "abc123" in str(answer)
 
 
 async def test_huge_and_hostile_messages(env: Env) -> None:

@@ -12,9 +12,12 @@ async def test_join_note_posted_once(env: Env) -> None:
     await env.slack.bot_joins("C5")
     await env.settle()
     notes = [c for c in env.slack.calls_of("chat.postMessage") if c.args.get("channel") == "C5"]
-    assert len(notes) == 1 and "capture off" in str(notes[0].args["text"])
+    assert len(notes) == 1
+    assert "capture off" in str(notes[0].args["text"])
     channel = await env.store.channel(env.team, "C5")
-    assert channel is not None and channel.is_member and channel.name == "newchan"
+    assert channel is not None
+    assert channel.is_member
+    assert channel.name == "newchan"
 
 
 async def test_join_private_channel_says_capture_is_off(env: Env) -> None:
@@ -24,7 +27,8 @@ async def test_join_private_channel_says_capture_is_off(env: Env) -> None:
     [note] = [c for c in env.slack.calls_of("chat.postMessage") if c.args.get("channel") == "G5"]
     assert "private" in str(note.args["text"])
     channel = await env.store.channel(env.team, "G5")
-    assert channel is not None and channel.is_private
+    assert channel is not None
+    assert channel.is_private
 
 
 async def test_removed_from_channel(env: Env) -> None:
@@ -32,7 +36,8 @@ async def test_removed_from_channel(env: Env) -> None:
     await env.slack.bot_leaves("C2")
     await env.settle()
     channel = await env.store.channel(env.team, "C2")
-    assert channel is not None and not channel.is_member
+    assert channel is not None
+    assert not channel.is_member
     assert len(await env.items()) == 1  # what was captured stays
 
 
@@ -42,18 +47,21 @@ async def test_rename_and_archive(env: Env) -> None:
     await env.slack.archive_channel("C2")
     await env.settle()
     channel = await env.store.channel(env.team, "C2")
-    assert channel is not None and (channel.name, channel.is_archived) == ("watercooler", True)
+    assert channel is not None
+    assert (channel.name, channel.is_archived) == ("watercooler", True)
     await env.slack.unarchive_channel("C2")
     await env.settle()
     channel = await env.store.channel(env.team, "C2")
-    assert channel is not None and not channel.is_archived
+    assert channel is not None
+    assert not channel.is_archived
 
 
 async def test_user_change_keeps_time_zone_and_deactivation(env: Env) -> None:
     await env.slack.change_user("U2", tz="Europe/Berlin", deleted=True)
     await env.settle()
     user = await env.store.user(env.team, "U2")
-    assert user is not None and (user.tz, user.deleted) == ("Europe/Berlin", True)
+    assert user is not None
+    assert (user.tz, user.deleted) == ("Europe/Berlin", True)
 
 
 async def test_user_change_of_opted_out_person_is_not_stored(env: Env) -> None:
@@ -89,7 +97,8 @@ async def test_every_delivery_acknowledged(env: Env) -> None:
     )
     await env.settle()
     await env.slack.wait_idle()
-    assert env.slack.deliveries and all(d.acked for d in env.slack.deliveries)
+    assert env.slack.deliveries
+    assert all(d.acked for d in env.slack.deliveries)
     assert all(d.attempts == 1 for d in env.slack.deliveries)
 
 

@@ -19,7 +19,8 @@ async def test_help_and_unknown_subcommands(env: Env) -> None:
     ack = await env.slack.slash_command("U1", "C1", "/serendip", "explode now")
     assert "don't know" in str(ack.body)
     ack = await env.slack.slash_command("U1", "C1", "/serendip", "routing sideways")
-    assert "Usage" in str(ack.body) and "routing is *on*" in str(ack.body)
+    assert "Usage" in str(ack.body)
+    assert "routing is *on*" in str(ack.body)
     ack = await env.slack.slash_command("U1", "C1", "/serendip", "routing off")
     assert await env.store.routing(env.team, "U1") is False
     ack = await env.slack.slash_command("U1", "C1", "/serendip", "routing on")
@@ -57,7 +58,8 @@ async def test_forget_me_asks_then_deletes_exactly_their_data(env: Env) -> None:
     keep_ts = await _bot_post_crediting(env, "U2")
     await env.settle()
     ack = await slack.slash_command("U1", "C1", "/serendip", "forget-me")
-    assert "cannot be undone" in str(ack.body) and len(await env.items()) == 3  # nothing yet
+    assert "cannot be undone" in str(ack.body)
+    assert len(await env.items()) == 3
     await slack.block_action(
         "U1",
         action_id="forget_me_confirm",
@@ -71,7 +73,8 @@ async def test_forget_me_asks_then_deletes_exactly_their_data(env: Env) -> None:
     assert items["https://other.com/"]["votes"] == []
     await env.settle()
     deletes = [c.args.get("ts") for c in slack.calls_of("chat.delete")]
-    assert deletes == [post_ts] and keep_ts not in deletes
+    assert deletes == [post_ts]
+    assert keep_ts not in deletes
     assert await env.store.opted_out(env.team, "U1")
     await slack.post_message("U1", "C1", "<https://after.com/>")
     assert "https://after.com/" not in {i["url"] for i in await env.items()}
@@ -84,7 +87,8 @@ async def test_forget_me_cancel_deletes_nothing(env: Env) -> None:
     await env.slack.block_action(
         "U1", action_id="forget_me_cancel", value="cancel", channel="C1", container_type="ephemeral"
     )
-    assert len(await env.items()) == 1 and not await env.store.opted_out(env.team, "U1")
+    assert len(await env.items()) == 1
+    assert not await env.store.opted_out(env.team, "U1")
 
 
 async def test_uninstall_deletes_workspace_after_grace_unless_back(env: Env) -> None:
@@ -94,9 +98,11 @@ async def test_uninstall_deletes_workspace_after_grace_unless_back(env: Env) -> 
     await env.settle()
     now = time.time()
     kept = await run_housekeeping(env.store, env.config, now + 6 * 86400)
-    assert kept.workspaces_purged == [] and len(await env.items()) == 1
+    assert kept.workspaces_purged == []
+    assert len(await env.items()) == 1
     gone = await run_housekeeping(env.store, env.config, now + 8 * 86400)
-    assert gone.workspaces_purged == [env.team] and await env.items() == []
+    assert gone.workspaces_purged == [env.team]
+    assert await env.items() == []
 
 
 async def test_events_after_uninstall_cancel_deletion(env: Env) -> None:
@@ -107,7 +113,8 @@ async def test_events_after_uninstall_cancel_deletion(env: Env) -> None:
     await env.slack.post_message("U2", "C1", "<https://b.com/>")
     await env.settle()
     result = await run_housekeeping(env.store, env.config, time.time() + 30 * 86400)
-    assert result.workspaces_purged == [] and len(await env.items()) == 2
+    assert result.workspaces_purged == []
+    assert len(await env.items()) == 2
 
 
 async def test_optout_keeps_what_was_stored_even_when_edited(env: Env) -> None:
@@ -124,6 +131,8 @@ async def test_a_post_that_could_not_be_deleted_is_kept_to_retry(env: Env) -> No
     client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
     env.slack.fail_next("chat.delete", "internal_error", status=500)
     _, deleted = await forget(env.store, client, env.team, "U1")
-    assert deleted == 0 and any(m["ts"] == post_ts for m in env.slack.messages("C2"))
+    assert deleted == 0
+    assert any(m["ts"] == post_ts for m in env.slack.messages("C2"))
     _, deleted = await forget(env.store, client, env.team, "U1")  # forgetting again retries
-    assert deleted == 1 and all(m["ts"] != post_ts for m in env.slack.messages("C2"))
+    assert deleted == 1
+    assert all(m["ts"] != post_ts for m in env.slack.messages("C2"))

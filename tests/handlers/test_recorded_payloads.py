@@ -52,7 +52,8 @@ async def test_thread_broadcast_is_captured_with_its_parent(env: Env) -> None:
     await env.slack.send_event(event)
     [item] = await env.items()
     [share] = await env.store.shares_at(env.team, "C1", event["ts"])
-    assert item["url"] == "https://broadcast.example/" and share["thread_ts"] == event["thread_ts"]
+    assert item["url"] == "https://broadcast.example/"
+    assert share["thread_ts"] == event["thread_ts"]
 
 
 async def test_user_token_revocation_is_not_an_uninstall(env: Env) -> None:

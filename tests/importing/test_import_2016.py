@@ -24,13 +24,16 @@ ENRIQUE, SAILOR = "C0JGLMMNX", "C0JL6CGQ2"
 
 def test_the_2016_export(tmp_path: Path) -> None:
     summary = run_import(tmp_path / "a.db", EXPORT_2016)
-    assert summary.team_id == "T0BMHLSRH" and summary.messages == 158
-    assert summary.files_read == 17 and not summary.malformed
+    assert summary.team_id == "T0BMHLSRH"
+    assert summary.messages == 158
+    assert summary.files_read == 17
+    assert not summary.malformed
     assert summary.skipped["bot"] == 97  # GitHub's posts and the integrations added
     assert summary.skipped["not a message (joins, topic changes, …)"] == 9
     items = exported(tmp_path / "a.db")
     assert len(items) == summary.items == summary.kept == 12
-    assert {i["kind"] for i in items} == {"link"} and not any(i["private"] for i in items)
+    assert {i["kind"] for i in items} == {"link"}
+    assert not any(i["private"] for i in items)
     assert {s["channel"] for i in items for s in i["shares"]} == {ENRIQUE, SAILOR}
     # An old upload announces itself with a link to the file: that is not a share of a link.
     assert not any("slack.com/files" in str(i["url"]) for i in items)
@@ -38,7 +41,8 @@ def test_the_2016_export(tmp_path: Path) -> None:
     tests = by_url["http://docs.python-guide.org/en/latest/writing/tests/"]
     assert tests["created_at"] == "2016-02-08T04:03:14Z"
     assert tests["text"].startswith("@abilinski: http://docs.python-guide.org")  # users.json
-    assert tests["shares"][0]["user"] == "U0BMQB6JE" and tests["votes"] == []
+    assert tests["shares"][0]["user"] == "U0BMQB6JE"
+    assert tests["votes"] == []
 
 
 def test_importing_twice_changes_nothing(tmp_path: Path) -> None:
@@ -47,8 +51,10 @@ def test_importing_twice_changes_nothing(tmp_path: Path) -> None:
     first, rows = exported(db), counts(db)
     again = run_import(db, EXPORT_2016)
     assert again.files_skipped == {"already imported (unchanged since)": 17}
-    assert exported(db) == first and counts(db) == rows
-    assert rows["import_pending"] == 0 and rows["search_docs"] == 12
+    assert exported(db) == first
+    assert counts(db) == rows
+    assert rows["import_pending"] == 0
+    assert rows["search_docs"] == 12
 
 
 def test_a_zip_imports_as_its_folder_does(tmp_path: Path) -> None:
@@ -59,7 +65,8 @@ def test_a_zip_imports_as_its_folder_does(tmp_path: Path) -> None:
         exported(tmp_path / "folder.db")
     )
     again = run_import(tmp_path / "zip.db", archive)
-    assert again.files_read == 0 and again.items == 0
+    assert again.files_read == 0
+    assert again.items == 0
 
 
 def test_imported_history_stays_out_of_the_next_digests(

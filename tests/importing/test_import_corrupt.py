@@ -28,7 +28,8 @@ def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
     err = capsys.readouterr().err.strip()
-    assert err.startswith("serendip: ") and "\n" not in err
+    assert err.startswith("serendip: ")
+    assert "\n" not in err
     return err
 
 
@@ -39,7 +40,8 @@ def test_a_truncated_zip_stops_with_one_line(
     cut = tmp_path / "cut.zip"
     cut.write_bytes(whole[: len(whole) // 2])
     assert main(["import", str(cut)]) == 2
-    assert "truncated" in one_line_error(capsys) and not cli_db.exists()
+    assert "truncated" in one_line_error(capsys)
+    assert not cli_db.exists()
 
 
 def test_a_damaged_zip_member_is_reported_and_skipped(
@@ -73,7 +75,8 @@ def test_a_malformed_day_file_is_skipped_and_taken_once_mended(
     shutil.copy(EXPORT_2016 / BROKEN_DAY, export / BROKEN_DAY)
     assert main(["import", "--quiet", str(export)]) == 1  # 2016-02-08 is still malformed
     out = capsys.readouterr().out
-    assert "already imported (unchanged since): 15" in out and counts(cli_db)["items"] == 12
+    assert "already imported (unchanged since): 15" in out
+    assert counts(cli_db)["items"] == 12
 
 
 @pytest.mark.parametrize("broken", ["missing", "not a list"])
@@ -86,7 +89,8 @@ def test_users_json_is_required(
     else:
         (export / "users.json").write_text('{"members": []}')
     assert main(["import", str(export)]) == 2
-    assert "users.json" in one_line_error(capsys) and counts(cli_db)["items"] == 0
+    assert "users.json" in one_line_error(capsys)
+    assert counts(cli_db)["items"] == 0
 
 
 def test_odd_messages_are_counted_and_the_rest_imported(
@@ -100,7 +104,8 @@ def test_odd_messages_are_counted_and_the_rest_imported(
     day = export / "general" / "2023-11-14.json"
     day.write_text(json.dumps([42, {"type": "message", "text": "no ts"}, good]))
     assert main(["import", "--quiet", str(export)]) == 0
-    assert "malformed message: 2" in capsys.readouterr().out and counts(cli_db)["items"] == 1
+    assert "malformed message: 2" in capsys.readouterr().out
+    assert counts(cli_db)["items"] == 1
 
 
 def test_another_workspace_needs_team(

@@ -53,8 +53,10 @@ def test_links_unfurls_votes_and_flags(imported: tuple[Path, Any, dict[str, Any]
     db, _summary, items = imported
     zulip = items["https://chat.zulip.org/"]
     assert zulip["title"] == "Public view of Zulip Community | Zulip team chat"
-    assert zulip["site_name"] == "Zulip" and zulip["text"].startswith("Text with a link\n*Text")
-    assert sorted(zulip["votes"]) == [BO, ANA] and zulip["created_at"] == "2026-02-25T14:19:48Z"
+    assert zulip["site_name"] == "Zulip"
+    assert zulip["text"].startswith("Text with a link\n*Text")
+    assert sorted(zulip["votes"]) == [BO, ANA]
+    assert zulip["created_at"] == "2026-02-25T14:19:48Z"
     store = Store(db).open()
     flags = asyncio.run(store.flags(TEAM))
     store.close()
@@ -73,9 +75,11 @@ def test_learnings_threads_and_private_capture(imported: tuple[Path, Any, dict[s
         "TIL secrets https://inside.example.com/",
     }
     saved = learnings["Always pin your dependencies"]
-    assert saved["shares"][0]["user"] == CY and sorted(saved["votes"]) == [BO, ANA]
+    assert saved["shares"][0]["user"] == CY
+    assert sorted(saved["votes"]) == [BO, ANA]
     secret = learnings["TIL secrets https://inside.example.com/"]
-    assert secret["private"] is True and items["https://inside.example.com/"]["private"] is True
+    assert secret["private"] is True
+    assert items["https://inside.example.com/"]["private"] is True
     assert secret["shares"][0]["channel"] == SECRET_ON
     for url in (
         "https://fixed.example.com/",
@@ -107,8 +111,10 @@ def test_what_is_never_captured(imported: tuple[Path, Any, dict[str, Any]]) -> N
         "dm",
     )
     assert not [u for u in items if any(f"//{n}.example.com" in u for n in never)]
-    assert summary.skipped["!nda"] == 1 and summary.skipped["bot"] == 2
-    assert summary.skipped["outsider"] == 2 and summary.skipped["opted out or forgotten"] == 2
+    assert summary.skipped["!nda"] == 1
+    assert summary.skipped["bot"] == 2
+    assert summary.skipped["outsider"] == 2
+    assert summary.skipped["opted out or forgotten"] == 2
     assert summary.files_skipped == {
         "channel with capture off": 1,
         "private channel without capture on": 1,
@@ -118,8 +124,11 @@ def test_what_is_never_captured(imported: tuple[Path, Any, dict[str, Any]]) -> N
     gone, vendor = (asyncio.run(store.user(TEAM, u)) for u in ("UGONE", "UEXT"))
     ana = asyncio.run(store.user(TEAM, ANA))
     store.close()
-    assert gone is None and vendor is None  # neither forgotten people nor guests come back
-    assert ana is not None and ana.name == "ana" and ana.tz == "Europe/Berlin"
+    assert gone is None
+    assert vendor is None
+    assert ana is not None
+    assert ana.name == "ana"
+    assert ana.tz == "Europe/Berlin"
 
 
 def test_importing_twice_changes_nothing(
@@ -127,11 +136,14 @@ def test_importing_twice_changes_nothing(
 ) -> None:
     db, summary, _items = imported
     before, rows = exported(db), counts(db)
-    assert len(before) == summary.items == 13 and rows["import_pending"] == 0
+    assert len(before) == summary.items == 13
+    assert rows["import_pending"] == 0
     export = build(tmp_path / "again")  # the same export unpacked anew: every file is read
     again = run_import(db, export)
-    assert again.files_read == summary.files_read and again.items == 0
-    assert exported(db) == before and counts(db) == rows
+    assert again.files_read == summary.files_read
+    assert again.items == 0
+    assert exported(db) == before
+    assert counts(db) == rows
 
 
 def test_a_newer_export_brings_edits_and_deletions(
@@ -172,7 +184,8 @@ def test_a_newer_export_brings_edits_and_deletions(
         "https://docs.example.com/guide",
         "https://thread.example.com/parent",
     }
-    assert set(items) - set(after) == gone and set(after) <= set(items)
+    assert set(items) - set(after) == gone
+    assert set(after) <= set(items)
     assert counts(db)["search_docs"] == len(after)
 
 
@@ -207,7 +220,8 @@ def test_imported_well_voted_items_join_the_well_voted_index(tmp_path: Path) -> 
 
         assert raw(store, tops) == {"https://voted.example/": 1, "https://quiet.example/": 0}
         hits = asyncio.run(store.search(TEAM, "walrus"))
-        assert hits[0].url == "https://voted.example/" and hits[0].votes == 3
+        assert hits[0].url == "https://voted.example/"
+        assert hits[0].votes == 3
     finally:
         store.close()
 

@@ -77,7 +77,8 @@ async def test_live_capture_and_import_agree(live: Env, tmp_path: Path) -> None:
     export = export_of(live.slack, tmp_path / "export")
     db = tmp_path / "imported.db"
     summary = await asyncio.to_thread(run_import, db, export)
-    assert summary.team_id == live.team and not summary.malformed
+    assert summary.team_id == live.team
+    assert not summary.malformed
     imported = await asyncio.to_thread(exported, db)
     assert len(captured) == 6  # example.com/a, b.example + its learning, reply, saved, second
     # Topics rank against the workspace's document frequencies at the time: not compared.

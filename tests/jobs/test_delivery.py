@@ -116,7 +116,8 @@ async def test_send_now_twice_sends_once(world: World) -> None:
     await seed(world.store)
     await world.send(now_mode=True)
     first = recipients(world)
-    assert first["C1"] == first["C2"] == 1 and first["R"] == 1
+    assert first["C1"] == first["C2"] == 1
+    assert first["R"] == 1
     await world.send(now_mode=True)
     await world.send()
     assert recipients(world) == first
@@ -124,14 +125,16 @@ async def test_send_now_twice_sends_once(world: World) -> None:
     rows = await world.store.outbox_rows(None, "T1")
     assert {r.status for r in rows} <= {"sent", "empty"}
     dm = await world.store.dm_channel("T1", "R")
-    assert dm is not None and dm.startswith("D")  # kept from the post's answer
+    assert dm is not None
+    assert dm.startswith("D")
 
 
 async def test_force_sends_again(world: World) -> None:
     await seed(world.store)
     await world.send(now_mode=True)
     await world.send(now_mode=True, force=True)
-    assert len(world.digests("C1")) == 2 and len(world.digests("R")) == 2
+    assert len(world.digests("C1")) == 2
+    assert len(world.digests("R")) == 2
 
 
 async def test_a_killed_run_is_finished_once_each(world: World) -> None:
@@ -144,20 +147,24 @@ async def test_a_killed_run_is_finished_once_each(world: World) -> None:
     assert await world.store.claim_digest(pending[0].id, "a-dead-sender", world.time()) == "claimed"
     world.slack.lose_answer("chat.postMessage", times=100)
     report = await Deliverer(world.store, world.client, world.pacer(), world.time).run("T1")
-    assert report.sent == 0 and report.unknown == len(pending) - 1
+    assert report.sent == 0
+    assert report.unknown == len(pending) - 1
     assert sum(recipients(world).values()) == len(pending) - 1
     world.slack.api.faults.clear()
     # Restarted too soon: a claim younger than STALE_SECONDS may still be answered.
     again = await Deliverer(world.store, world.client, world.pacer(), world.time).run("T1")
-    assert again.recovered == 0 and again.sent == 0
+    assert again.recovered == 0
+    assert again.sent == 0
     world.time.now += 700
     later = await Deliverer(world.store, world.client, world.pacer(), world.time).run("T1")
-    assert later.recovered == len(pending) - 1 and later.sent == 1
+    assert later.recovered == len(pending) - 1
+    assert later.sent == 1
     assert set(recipients(world).values()) <= {0, 1}
     assert sum(recipients(world).values()) == len(pending)
     assert {r.status for r in await world.store.outbox_rows(None, "T1")} <= {"sent", "empty"}
     read = [c.args.get("channel") for c in world.slack.calls_of("conversations.history")]
-    assert read and all(str(ch)[0] in "CD" for ch in read)  # history by channel id, never a user
+    assert read
+    assert all(str(ch)[0] in "CD" for ch in read)
     # The DM ids were never learned (the answers were lost): opened once per person to look.
     assert world.slack.calls_of("conversations.open")
 
@@ -168,7 +175,8 @@ async def test_a_429_storm_delays_but_loses_nothing(world: World) -> None:
     started = world.time()
     await world.send(now_mode=True)
     counts = recipients(world)
-    assert counts["C1"] == counts["C2"] == counts["R"] == 1 and max(counts.values()) == 1
+    assert counts["C1"] == counts["C2"] == counts["R"] == 1
+    assert max(counts.values()) == 1
     assert world.time() - started >= 3 * 12 / 8  # workers waited out Retry-After
     refused = [c for c in world.slack.calls_of("chat.postMessage") if c.error == "ratelimited"]
     assert len(refused) == 12
@@ -183,7 +191,8 @@ async def test_the_workspace_rate_is_kept(world: World) -> None:
         world.store, world.client, world.config, NOW, now_mode=True, pacer=pacer, clock=world.time
     )
     posts = len(world.slack.calls_of("chat.postMessage"))
-    assert posts >= 4 and world.time() - started >= posts - 1
+    assert posts >= 4
+    assert world.time() - started >= posts - 1
 
 
 async def test_mentions_in_titles_reach_slack_inert(world: World) -> None:
@@ -196,7 +205,8 @@ async def test_mentions_in_titles_reach_slack_inert(world: World) -> None:
     raw = json.dumps({"text": message["text"], "blocks": message["blocks"]})
     for ping in ("<!channel>", "<!here>", "<@U123>", "<https://evil"):
         assert ping not in raw
-    assert "&lt;!channel&gt;" in raw and "&amp;" in raw
+    assert "&lt;!channel&gt;" in raw
+    assert "&amp;" in raw
 
 
 async def test_hundreds_of_items_stay_within_slacks_limits(world: World) -> None:
@@ -215,7 +225,8 @@ async def test_hundreds_of_items_stay_within_slacks_limits(world: World) -> None
     assert rows["C1"].status == "sent"
     [posted] = world.digests("C1")
     blocks = posted["blocks"]
-    assert isinstance(blocks, list) and len(blocks) <= 50
+    assert isinstance(blocks, list)
+    assert len(blocks) <= 50
     assert check_message(str(posted["text"]), blocks, None) is None
 
 
@@ -224,7 +235,8 @@ async def test_a_refused_post_fails_once_and_is_not_retried(world: World) -> Non
     await world.slack.archive_channel("C2", wait=False)
     await world.send(now_mode=True)
     rows = {r.recipient: r for r in await world.store.outbox_rows(None, "T1")}
-    assert rows["C2"].status == "failed" and rows["C2"].error == "is_archived"
+    assert rows["C2"].status == "failed"
+    assert rows["C2"].error == "is_archived"
     calls = len(world.slack.calls_of("chat.postMessage"))
     await world.send(now_mode=True)
     assert len(world.slack.calls_of("chat.postMessage")) == calls
@@ -246,7 +258,8 @@ async def test_a_change_of_cadence_in_mid_period_and_a_bot_down_at_the_hour(worl
     await vote(world.store, "C1", new, "X1")
     await world.send(MONDAY + timedelta(days=3, minutes=1))  # Thursday 09:01
     daily = world.digests("R")
-    assert len(daily) == 2 and item_titles(daily[-1]) == ["Gamma"]  # nothing sent twice
+    assert len(daily) == 2
+    assert item_titles(daily[-1]) == ["Gamma"]
     await world.send(MONDAY + timedelta(days=3, minutes=30))
     assert len(world.digests("R")) == 2
 
@@ -258,8 +271,11 @@ async def test_rows_no_longer_wanted_are_dropped_not_sent(world: World) -> None:
     await world.store.update_channel("T1", "C2", digest="off")
     report = await Deliverer(world.store, world.client, world.pacer(), world.time).run("T1")
     rows = {r.recipient: r.status for r in await world.store.outbox_rows(None, "T1")}
-    assert rows["R"] == rows["C2"] == "dropped" and rows["C1"] == "sent"
-    assert report.dropped == 2 and world.digests("R") == [] and world.digests("C2") == []
+    assert rows["R"] == rows["C2"] == "dropped"
+    assert rows["C1"] == "sent"
+    assert report.dropped == 2
+    assert world.digests("R") == []
+    assert world.digests("C2") == []
 
 
 async def test_a_digest_whose_period_ended_is_dropped(world: World) -> None:
@@ -268,7 +284,8 @@ async def test_a_digest_whose_period_ended_is_dropped(world: World) -> None:
     next_week = (NOW + timedelta(days=7)).timestamp()
     late = Deliverer(world.store, world.client, world.pacer(), lambda: next_week)
     report = await late.run("T1")
-    assert report.sent == 0 and report.dropped >= 3
+    assert report.sent == 0
+    assert report.dropped >= 3
     assert not world.slack.calls_of("chat.postMessage")
 
 
@@ -279,7 +296,8 @@ async def test_an_unsure_answer_is_settled_from_history_not_reposted(world: Worl
     await world.send(now_mode=True)
     world.time.now += 700
     await world.send(now_mode=True)
-    assert set(recipients(world).values()) <= {0, 1} and recipients(world)["C1"] == 1
+    assert set(recipients(world).values()) <= {0, 1}
+    assert recipients(world)["C1"] == 1
     assert {r.status for r in await world.store.outbox_rows(None, "T1")} <= {"sent", "empty"}
 
 
@@ -291,7 +309,8 @@ async def test_the_pacer_hears_of_429s_even_with_the_production_client(world: Wo
     world.slack.rate_limit("chat.postMessage", times=2, retry_after=30)
     started = world.time()
     await world.send(now_mode=True)  # the SDK would have slept 30 s twice, for real
-    assert world.time() - started >= 30 and recipients(world)["C1"] == 1
+    assert world.time() - started >= 30
+    assert recipients(world)["C1"] == 1
 
 
 async def test_forget_me_while_a_digest_crediting_them_is_being_posted(world: World) -> None:
@@ -322,7 +341,8 @@ async def test_a_forgotten_row_not_posted_is_composed_again(world: World) -> Non
     await world.send(now_mode=True)
     await world.send(now_mode=True)  # the next tick composes it again
     [message] = world.digests("C1")
-    assert "Gamma" in str(message["text"]) and "Alpha" not in str(message["text"])
+    assert "Gamma" in str(message["text"])
+    assert "Alpha" not in str(message["text"])
 
 
 async def test_an_unsettled_row_fails_once_its_period_is_over(world: World) -> None:
@@ -342,7 +362,8 @@ async def test_an_unsettled_row_fails_once_its_period_is_over(world: World) -> N
         world.time.now += 8 * 86400
         await late.recover("T1")
     row = {r.recipient: r for r in await world.store.outbox_rows(None, "T1")}["C1"]
-    assert row.status == "failed" and (row.error or "").startswith("unverifiable")
+    assert row.status == "failed"
+    assert (row.error or "").startswith("unverifiable")
 
 
 async def test_the_pacer_holds_sleepers_during_a_pause() -> None:
@@ -353,7 +374,8 @@ async def test_the_pacer_holds_sleepers_during_a_pause() -> None:
         clock.now += seconds
 
     pacer = Pacer(60, clock=clock, sleep=sleep)
-    assert pacer.reserve("C1") == 0 and pacer.reserve("C2") == 1.0  # one a second
+    assert pacer.reserve("C1") == 0
+    assert pacer.reserve("C2") == 1.0
     pacer.pause(30)
     await pacer.wait("C3")
     woken.append(clock.now)

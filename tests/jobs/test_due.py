@@ -59,13 +59,15 @@ def test_channels_use_the_workspace_zone() -> None:
     snap = snapshot(channels=("C1",))
     assert due_ids(snap, at("2026-11-30 07:59")) == {}  # 08:59 in Paris
     due = due_ids(snap, at("2026-11-30 08:01"))["C1"]
-    assert due.kind == "channel" and due.period.end == at("2026-11-30 09:00", "Europe/Paris")
+    assert due.kind == "channel"
+    assert due.period.end == at("2026-11-30 09:00", "Europe/Paris")
 
 
 def test_daily_on_monday_covers_the_weekend_and_nothing_on_saturday() -> None:
     snap = snapshot(person("U1", cadence="daily"))
     monday = due_ids(snap, at("2026-11-30 09:05"))["U1"].period
-    assert monday.start == at("2026-11-27 09:00") and monday.key == "2026-11-30"
+    assert monday.start == at("2026-11-27 09:00")
+    assert monday.key == "2026-11-30"
     assert due_ids(snap, at("2026-12-05 10:00")) == {}  # Saturday: Friday's is no longer current
 
 
@@ -83,7 +85,8 @@ def test_a_digest_day_later_in_the_week() -> None:
     tz = ZoneInfo("UTC")
     assert due_period(at("2026-12-01 12:00"), tz, "weekly", config, False) is None  # Tuesday
     period = due_period(at("2026-12-02 17:00"), tz, "weekly", config, False)
-    assert period is not None and period.start == at("2026-11-25 17:00")
+    assert period is not None
+    assert period.start == at("2026-11-25 17:00")
 
 
 def test_planned_keys_are_skipped_unless_forced_after_they_are_done() -> None:
@@ -92,7 +95,8 @@ def test_planned_keys_are_skipped_unless_forced_after_they_are_done() -> None:
     planned = {("U1", "2026-W49"): (0, "sent"), ("U2", "2026-W49"): (0, "sending")}
     assert due_ids(snap, now, planned=planned) == {}
     forced = due_ids(snap, now, planned=planned, force=True)
-    assert set(forced) == {"U1"} and forced["U1"].round == 1  # U2's is still on its way
+    assert set(forced) == {"U1"}
+    assert forced["U1"].round == 1
 
 
 def test_now_mode_and_the_weekly_key() -> None:
@@ -102,7 +106,8 @@ def test_now_mode_and_the_weekly_key() -> None:
     sent = {("U1", "2026-W49"): (0, "sent")}
     assert due_ids(snap, thursday, planned=sent, now_mode=True) == {}  # Monday's went out
     now = due_ids(snap, thursday, now_mode=True)["U1"].period
-    assert now.end == thursday and now.key == "2026-W49"
+    assert now.end == thursday
+    assert now.key == "2026-W49"
 
 
 def test_off_opted_out_unknown_zone_and_cadence_change() -> None:

@@ -81,7 +81,8 @@ async def test_dead_after_three_days_gone_and_cadence(store: Store) -> None:
         return answers[url]
 
     first = await check_links(store, fetch, start)
-    assert first.checked == 4 and first.dead == 0
+    assert first.checked == 4
+    assert first.dead == 0
     again = await check_links(store, fetch, start + 60)  # same day: nothing is due
     assert again.checked == 0
     fetched.clear()
@@ -89,10 +90,12 @@ async def test_dead_after_three_days_gone_and_cadence(store: Store) -> None:
     # fine.example and the refused target wait a week; failing links are checked daily
     assert sorted(fetched) == ["https://flaky.example/", "https://gone.example/"]
     third = await check_links(store, fetch, start + 2 * DAY)
-    assert second.dead == 0 and third.dead == 1
+    assert second.dead == 0
+    assert third.dead == 1
     fetched.clear()
     await check_links(store, fetch, start + 8 * DAY)
-    assert "https://gone.example/" not in fetched and "https://fine.example/" in fetched
+    assert "https://gone.example/" not in fetched
+    assert "https://fine.example/" in fetched
 
 
 async def test_failing_links_do_not_starve_new_ones(store: Store) -> None:

@@ -20,7 +20,8 @@ async def test_users_list_fills_time_zones_but_not_for_the_opted_out(store: Stor
         saved = await refresh_people(store, client)
         assert saved >= 451
         ana = await store.user("T1", "U1")
-        assert ana is not None and ana.tz == "Asia/Tokyo"
+        assert ana is not None
+        assert ana.tz == "Asia/Tokyo"
         assert await store.user("T1", "U2") is None  # opted out: nothing stored about them
         assert (await store.user("T1", "UMANY449")) is not None
         assert len(slack.calls_of("users.list")) >= 3

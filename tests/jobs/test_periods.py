@@ -21,7 +21,8 @@ def at(text: str, zone: str = "UTC") -> datetime:
 def test_weekly_period_ends_at_the_digest_time() -> None:
     now = at("2026-11-25 15:00")  # a Wednesday
     period = scheduled_period(now, UTC_ZONE, "weekly", "mon", 9)
-    assert period.end == at("2026-11-23 09:00") and period.start == at("2026-11-16 09:00")
+    assert period.end == at("2026-11-23 09:00")
+    assert period.start == at("2026-11-16 09:00")
     assert period.key == "2026-W48"
     just_before = scheduled_period(at("2026-11-23 08:59"), UTC_ZONE, "weekly", "mon", 9)
     assert just_before.key == "2026-W47"
@@ -31,13 +32,15 @@ def test_weekly_period_in_the_recipients_zone() -> None:
     tokyo = ZoneInfo("Asia/Tokyo")
     now = at("2026-11-23 01:00")  # Monday 10:00 in Tokyo, still Sunday night in UTC
     period = scheduled_period(now, tokyo, "weekly", "mon", 9)
-    assert period.end == at("2026-11-23 09:00", "Asia/Tokyo") and period.key == "2026-W48"
+    assert period.end == at("2026-11-23 09:00", "Asia/Tokyo")
+    assert period.key == "2026-W48"
     assert scheduled_period(now, UTC_ZONE, "weekly", "mon", 9).key == "2026-W47"
 
 
 def test_daily_monday_covers_the_weekend() -> None:
     monday = scheduled_period(at("2026-11-23 10:00"), UTC_ZONE, "daily", "mon", 9)
-    assert monday.start == at("2026-11-20 09:00") and monday.end == at("2026-11-23 09:00")
+    assert monday.start == at("2026-11-20 09:00")
+    assert monday.end == at("2026-11-23 09:00")
     assert monday.key == "2026-11-23"
     saturday = scheduled_period(at("2026-11-28 12:00"), UTC_ZONE, "daily", "mon", 9)
     assert saturday.key == "2026-11-27"  # Friday's is still the current one
@@ -48,7 +51,8 @@ def test_daily_monday_covers_the_weekend() -> None:
 def test_now_period_keys() -> None:
     now = at("2026-11-25 15:00")
     weekly = now_period(now, UTC_ZONE, "weekly", "mon", 9)
-    assert weekly.key == "2026-W48" and weekly.end == now
+    assert weekly.key == "2026-W48"
+    assert weekly.end == now
     assert now_period(now, UTC_ZONE, "daily", "mon", 9).key == "2026-11-25"
 
 
@@ -64,7 +68,9 @@ def test_across_daylight_saving_changes(zone: str) -> None:
         now = at("2026-01-01 00:00") + timedelta(days=days, hours=days % 24)
         weekly = scheduled_period(now, tz, "weekly", "mon", 9)
         local_end = weekly.end.astimezone(tz)
-        assert local_end.weekday() == 0 and local_end.hour == 9 and weekly.end <= now
+        assert local_end.weekday() == 0
+        assert local_end.hour == 9
+        assert weekly.end <= now
         assert now - weekly.end < timedelta(days=7, hours=2)
 
 

@@ -60,30 +60,37 @@ async def test_uploads_its_chart_and_posts_once_per_week(slack: LocalSlack, stor
     assert await pulse.tick(MONDAY) == "2026-W39"
     [message] = _shared(slack)
     [file] = message["files"]  # type: ignore[misc]
-    assert file["mimetype"] == "image/png" and file["title"] == "Learning pulse 2026-W39"
+    assert file["mimetype"] == "image/png"
+    assert file["title"] == "Learning pulse 2026-W39"
     assert "*Learning pulse, week 2026-W39*" in str(message["text"])
-    assert "Items shared" in str(message["text"]) and "kubernetes" in str(message["text"])
+    assert "Items shared" in str(message["text"])
+    assert "kubernetes" in str(message["text"])
     png = slack.file_content(file["id"])
     assert png is not None
     image = Image.open(io.BytesIO(png)).convert("RGB")
-    assert image.width > 600 and image.height > 500
+    assert image.width > 600
+    assert image.height > 500
     assert len(image.getcolors(1 << 20) or []) > 20  # lines, bars and text: not blank
     [get_url] = slack.calls_of("files.getUploadURLExternal")
     alt = get_url.args["alt_txt"]
     assert get_url.args["filename"] == "learning-pulse-2026-w39.png"
-    assert alt.startswith("Line chart") and "#data to #eng: 1" in alt
-    assert "leads" not in alt + str(message["text"]) and "G1" not in alt  # a private channel
+    assert alt.startswith("Line chart")
+    assert "#data to #eng: 1" in alt
+    assert "leads" not in alt + str(message["text"])
+    assert "G1" not in alt
     for later in (MONDAY, MONDAY + timedelta(days=1), MONDAY + timedelta(days=6, hours=18)):
         assert await pulse.tick(later) is None
     assert await _pulse(slack, store).tick(MONDAY + timedelta(hours=2)) is None  # a restart
-    assert len(_shared(slack)) == 1 and len(slack.calls_of("files.completeUploadExternal")) == 1
+    assert len(_shared(slack)) == 1
+    assert len(slack.calls_of("files.completeUploadExternal")) == 1
     assert await pulse.tick(MONDAY + timedelta(days=7)) == "2026-W40"
     weeks = await store.pulse_weeks("T1")
     assert [(w["week"], w["status"]) for w in weeks] == [
         ("2026-W39", "posted"),
         ("2026-W40", "posted"),
     ]
-    assert weeks[0]["file_id"] == file["id"] and weeks[0]["ts"] == message["ts"]
+    assert weeks[0]["file_id"] == file["id"]
+    assert weeks[0]["ts"] == message["ts"]
 
 
 async def test_the_week_is_the_digest_weeks_in_the_report_time_zone(
@@ -95,7 +102,8 @@ async def test_the_week_is_the_digest_weeks_in_the_report_time_zone(
     assert await pulse.tick(datetime(2026, 9, 21, 13, 59, tzinfo=UTC)) is None
     assert await pulse.tick(datetime(2026, 9, 21, 14, 1, tzinfo=UTC)) == "2026-W39"
     text = str(_shared(slack)[0]["text"])
-    assert "the 7 days to Mon 21 Sep 2026 23:00 (JST)" in text and "n/a" in text  # no data yet
+    assert "the 7 days to Mon 21 Sep 2026 23:00 (JST)" in text
+    assert "n/a" in text
     assert "no data" in slack.calls_of("files.getUploadURLExternal")[0].args["alt_txt"]
 
 
@@ -106,14 +114,17 @@ async def test_no_channel_no_member_no_post(
         {"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url}, dotenv=None
     )
     unset = LearningPulse(store, make_client(config.bot_token, config.api_url), config)
-    assert await unset.tick(MONDAY) is None and not slack.calls
+    assert await unset.tick(MONDAY) is None
+    assert not slack.calls
     outside = _pulse(slack, store, SERENDIP_REPORT_CHANNEL="COFF")
     with caplog.at_level(logging.WARNING, logger="jobs.pulse"):
         assert await outside.tick(MONDAY) is None
         assert await outside.tick(MONDAY + timedelta(minutes=15)) is None
     warnings = [r.getMessage() for r in caplog.records if "COFF" in r.getMessage()]
-    assert len(warnings) == 1 and "invite Serendip" in warnings[0]  # once a week, not a tick
-    assert not slack.calls_of("files.getUploadURLExternal") and await store.pulse_weeks("T1") == []
+    assert len(warnings) == 1
+    assert "invite Serendip" in warnings[0]
+    assert not slack.calls_of("files.getUploadURLExternal")
+    assert await store.pulse_weeks("T1") == []
     await slack.bot_joins("COFF", wait=False)
     assert await outside.tick(MONDAY + timedelta(minutes=30)) == "2026-W39"
 
@@ -123,9 +134,11 @@ async def test_a_refusal_frees_the_week_and_a_lost_answer_keeps_it(
 ) -> None:
     pulse = _pulse(slack, store)
     slack.fail_next("files.completeUploadExternal", "posting_to_channel_denied", status=200)
-    assert await pulse.tick(MONDAY) is None and await store.pulse_weeks("T1") == []
+    assert await pulse.tick(MONDAY) is None
+    assert await store.pulse_weeks("T1") == []
     slack.fail_next("files.getUploadURLExternal", "internal_error", status=500)
-    assert await pulse.tick(MONDAY) is None and await store.pulse_weeks("T1") == []
+    assert await pulse.tick(MONDAY) is None
+    assert await store.pulse_weeks("T1") == []
     assert await pulse.tick(MONDAY) == "2026-W39"  # Slack accepted it at last
     slack.lose_answer("files.completeUploadExternal")  # shared, but the answer was a 500
     assert await pulse.tick(MONDAY + timedelta(days=7)) is None
@@ -148,7 +161,8 @@ async def test_the_message_escapes_what_people_searched(slack: LocalSlack, store
         )
     assert await _pulse(slack, store).tick(MONDAY) == "2026-W39"
     text = str(_shared(slack)[0]["text"])
-    assert "&lt;!channel&gt; &amp; vpn" in text and "<!channel>" not in text
+    assert "&lt;!channel&gt; &amp; vpn" in text
+    assert "<!channel>" not in text
     assert "searched once" not in text  # one person's search is not for a channel
 
 
@@ -159,4 +173,6 @@ async def test_scheduled_only_with_a_client_and_a_channel(slack: LocalSlack, sto
     assert "learning-pulse" not in {j.id for j in build_scheduler(store, _config(slack)).get_jobs()}
     jobs = {j.id: j for j in build_scheduler(store, _config(slack), client=client).get_jobs()}
     job = jobs["learning-pulse"]
-    assert job.max_instances == 1 and job.coalesce and "interval[0:15:00]" in str(job.trigger)
+    assert job.max_instances == 1
+    assert job.coalesce
+    assert "interval[0:15:00]" in str(job.trigger)

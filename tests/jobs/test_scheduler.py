@@ -13,8 +13,11 @@ def test_housekeeping_job(store: Store) -> None:
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert set(jobs) == {"housekeeping", "housekeeping-at-start"}
     daily = jobs["housekeeping"]
-    assert daily.max_instances == 1 and daily.coalesce and daily.misfire_grace_time >= 3600
-    assert str(daily.trigger.timezone) == "Europe/Paris" and "hour='3'" in str(daily.trigger)
+    assert daily.max_instances == 1
+    assert daily.coalesce
+    assert daily.misfire_grace_time >= 3600
+    assert str(daily.trigger.timezone) == "Europe/Paris"
+    assert "hour='3'" in str(daily.trigger)
 
 
 def test_link_health_only_when_fetching(store: Store) -> None:
@@ -39,4 +42,6 @@ def test_digest_tick_and_people_jobs_with_a_client(store: Store) -> None:
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert {"digest-tick", "people", "people-at-start"} <= set(jobs)
     tick = jobs["digest-tick"]
-    assert tick.max_instances == 1 and tick.coalesce and "interval[0:05:00]" in str(tick.trigger)
+    assert tick.max_instances == 1
+    assert tick.coalesce
+    assert "interval[0:05:00]" in str(tick.trigger)

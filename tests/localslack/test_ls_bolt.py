@@ -64,16 +64,20 @@ async def test_bolt_over_http(slack: LocalSlack, bolt_http: Recorder) -> None:
     assert [m["text"] for m in bolt_http.messages] == ["hi <@UBOT0001>"]
     assert len(bolt_http.mentions) == 1
     reply = slack.messages("C1")[-1]
-    assert reply["text"] == "echo: hi <@UBOT0001>" and reply["bot_id"] == slack.bot_id
+    assert reply["text"] == "echo: hi <@UBOT0001>"
+    assert reply["bot_id"] == slack.bot_id
     echo = [d for d in slack.deliveries if d.payload["event"].get("bot_id")]
-    assert len(echo) == 1 and echo[0].acked and echo[0].statuses == [200]
+    assert len(echo) == 1
+    assert echo[0].acked
+    assert echo[0].statuses == [200]
     assert all(d.acked for d in slack.deliveries)
     assert len(slack.calls_of("auth.test")) >= 1
 
 
 async def test_bolt_http_command_and_respond(slack: LocalSlack, bolt_http: Recorder) -> None:
     ack = await slack.slash_command("U1", "C1", "/serendip", "help")
-    assert ack.status == 200 and ack.body == {"text": "ok help"}
+    assert ack.status == 200
+    assert ack.body == {"text": "ok help"}
     await slack.wait_idle(settle=0.2)
     assert [r["text"] for r in slack.responses] == ["later"]
 
@@ -87,7 +91,8 @@ async def test_bolt_http_rejects_bad_signatures(slack: LocalSlack, bolt_http: Re
 
 async def test_bolt_unhandled_events_are_retried(slack: LocalSlack, bolt_http: Recorder) -> None:
     delivery = await slack.send_event({"type": "star_added", "user": "U1"})
-    assert delivery.statuses == [404, 404, 404, 404] and not delivery.acked
+    assert delivery.statuses == [404, 404, 404, 404]
+    assert not delivery.acked
 
 
 async def test_bolt_over_socket_mode(slack: LocalSlack) -> None:

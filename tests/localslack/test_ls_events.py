@@ -20,10 +20,14 @@ def events(bot: HttpBot) -> list[dict[str, Any]]:
 async def test_message_event_shape(slack: LocalSlack, http_bot: HttpBot) -> None:
     msg = await slack.post_message("U1", "C1", "see <https://a.example/x|x> &amp; more")
     [event] = events(http_bot)
-    assert event["type"] == "message" and "subtype" not in event
-    assert event["client_msg_id"] and event["user"] == "U1" and event["ts"] == msg["ts"]
+    assert event["type"] == "message"
+    assert "subtype" not in event
+    assert event["client_msg_id"]
+    assert event["user"] == "U1"
+    assert event["ts"] == msg["ts"]
     assert event["team"] == event["user_team"] == event["source_team"] == "T0001"
-    assert event["channel"] == "C1" and event["channel_type"] == "channel"
+    assert event["channel"] == "C1"
+    assert event["channel_type"] == "channel"
     assert event["event_ts"] == msg["ts"]
     section = event["blocks"][0]["elements"][0]["elements"]
     assert {"type": "link", "url": "https://a.example/x", "text": "x"} in section
@@ -54,8 +58,10 @@ async def test_threads_and_broadcast_events(slack: LocalSlack, http_bot: HttpBot
     await slack.post_message("U2", "C1", "a", thread_ts=parent["ts"])
     await slack.post_message("U2", "C1", "b", thread_ts=parent["ts"], reply_broadcast=True)
     _, reply, broadcast = events(http_bot)
-    assert reply["thread_ts"] == parent["ts"] and reply["parent_user_id"] == "U1"
-    assert broadcast["subtype"] == "thread_broadcast" and broadcast["root"]["reply_count"] == 2
+    assert reply["thread_ts"] == parent["ts"]
+    assert reply["parent_user_id"] == "U1"
+    assert broadcast["subtype"] == "thread_broadcast"
+    assert broadcast["root"]["reply_count"] == 2
 
 
 async def test_bot_posts_are_echoed(
@@ -64,9 +70,12 @@ async def test_bot_posts_are_echoed(
     resp = await client.chat_postMessage(channel="C1", text="from the bot")
     await slack.wait_idle()
     [event] = events(http_bot)
-    assert event["bot_id"] == slack.bot_id and event["user"] == slack.bot_user_id
-    assert event["ts"] == resp["ts"] and "subtype" not in event
-    assert event["bot_profile"]["id"] == slack.bot_id and event["app_id"] == slack.app_id
+    assert event["bot_id"] == slack.bot_id
+    assert event["user"] == slack.bot_user_id
+    assert event["ts"] == resp["ts"]
+    assert "subtype" not in event
+    assert event["bot_profile"]["id"] == slack.bot_id
+    assert event["app_id"] == slack.app_id
 
 
 async def test_edit_unfurl_delete(slack: LocalSlack, http_bot: HttpBot) -> None:
@@ -76,15 +85,16 @@ async def test_edit_unfurl_delete(slack: LocalSlack, http_bot: HttpBot) -> None:
     await slack.unfurl("C1", msg["ts"], attachments=[card])
     await slack.delete_message("C1", msg["ts"])
     _, edited, unfurled, deleted = events(http_bot)
-    assert edited["subtype"] == "message_changed" and edited["hidden"] is True
-    assert edited["message"]["ts"] == msg["ts"] and edited["message"]["text"].startswith("v2")
+    assert edited["subtype"] == "message_changed"
+    assert edited["hidden"] is True
+    assert edited["message"]["ts"] == msg["ts"]
+    assert edited["message"]["text"].startswith("v2")
     assert edited["message"]["edited"]["user"] == "U1"
     assert edited["previous_message"]["text"].startswith("v1")
-    assert (
-        unfurled["message"]["attachments"] == [card]
-        and unfurled["message"]["edited"] == edited["message"]["edited"]
-    )
-    assert deleted["subtype"] == "message_deleted" and deleted["deleted_ts"] == msg["ts"]
+    assert unfurled["message"]["attachments"] == [card]
+    assert unfurled["message"]["edited"] == edited["message"]["edited"]
+    assert deleted["subtype"] == "message_deleted"
+    assert deleted["deleted_ts"] == msg["ts"]
     assert deleted["previous_message"]["text"].startswith("v2")
     assert slack.messages("C1") == []
 
@@ -97,7 +107,8 @@ async def test_deleting_a_parent_with_replies_leaves_a_tombstone(
     await slack.delete_message("C1", parent["ts"])
     stone = events(http_bot)[-1]
     assert stone["subtype"] == "message_changed"
-    assert stone["message"]["subtype"] == "tombstone" and stone["message"]["ts"] == parent["ts"]
+    assert stone["message"]["subtype"] == "tombstone"
+    assert stone["message"]["ts"] == parent["ts"]
     assert stone["previous_message"]["text"] == "parent"
     thread = (await client.conversations_replies(channel="C1", ts=reply["ts"]))["messages"]
     assert [m.get("subtype") for m in thread] == ["tombstone", None]
@@ -112,8 +123,10 @@ async def test_reaction_events(slack: LocalSlack, http_bot: HttpBot) -> None:
     await slack.add_reaction("U2", "C1", msg["ts"], "+1::skin-tone-3")
     await slack.remove_reaction("U2", "C1", msg["ts"], "+1::skin-tone-3")
     _, added, removed = events(http_bot)
-    assert added["type"] == "reaction_added" and removed["type"] == "reaction_removed"
-    assert added["reaction"] == "+1::skin-tone-3" and added["user"] == "U2"
+    assert added["type"] == "reaction_added"
+    assert removed["type"] == "reaction_removed"
+    assert added["reaction"] == "+1::skin-tone-3"
+    assert added["user"] == "U2"
     assert added["item"] == {"type": "message", "channel": "C1", "ts": msg["ts"]}
     assert added["item_user"] == "U1"
 
@@ -125,7 +138,8 @@ async def test_slack_connect_outsider(
     slack.add_channel("C9", name="shared", members=["U1", "U9"])
     await slack.post_message("U9", "C9", "hi from afar")
     body = http_bot.requests[0].json()
-    assert body["is_ext_shared_channel"] is True and body["team_id"] == "T0001"
+    assert body["is_ext_shared_channel"] is True
+    assert body["team_id"] == "T0001"
     assert body["event"]["team"] == body["event"]["user_team"] == "T0999"
     info = (await client.conversations_info(channel="C9"))["channel"]
     assert info["is_ext_shared"] is True
@@ -144,7 +158,8 @@ async def test_membership_events(slack: LocalSlack, http_bot: HttpBot) -> None:
     }
     assert joined[1]["subtype"] == "channel_join"
     await slack.user_joins("U3", "G1")
-    assert events(http_bot)[2]["channel_type"] == "G" and events(http_bot)[2]["user"] == "U3"
+    assert events(http_bot)[2]["channel_type"] == "G"
+    assert events(http_bot)[2]["user"] == "U3"
     await slack.bot_leaves("C2")
     assert events(http_bot)[-1]["type"] == "member_left_channel"
     count = len(http_bot.requests)
@@ -160,12 +175,15 @@ async def test_channel_lifecycle_and_user_change(slack: LocalSlack, http_bot: Ht
     await slack.change_user("U1", tz="Asia/Tokyo", deleted=True)
     rename, archive, unarchive, group_rename, change = events(http_bot)
     assert rename["type"] == "channel_rename"
-    assert rename["channel"]["id"] == "C1" and rename["channel"]["name"] == "town-square"
+    assert rename["channel"]["id"] == "C1"
+    assert rename["channel"]["name"] == "town-square"
     assert archive == {**archive, "type": "channel_archive", "channel": "C1", "user": "U2"}
     assert unarchive["type"] == "channel_unarchive"
     assert group_rename["type"] == "group_rename"
-    assert change["type"] == "user_change" and change["user"]["tz"] == "Asia/Tokyo"
-    assert change["user"]["deleted"] is True and change["user"]["tz_offset"] == 9 * 3600
+    assert change["type"] == "user_change"
+    assert change["user"]["tz"] == "Asia/Tokyo"
+    assert change["user"]["deleted"] is True
+    assert change["user"]["tz_offset"] == 9 * 3600
     assert change["user"]["profile"]["real_name"] == "Ana Lima"
 
 
@@ -191,13 +209,18 @@ async def test_uninstall_and_reinstall(
 
 async def test_send_event_and_home(slack: LocalSlack, http_bot: HttpBot) -> None:
     delivery = await slack.send_event({"type": "link_shared", "links": []}, event_id="Ev1")
-    assert delivery.acked and delivery.event_id == "Ev1"
+    assert delivery.acked
+    assert delivery.event_id == "Ev1"
     body = http_bot.requests[0].json()
-    assert body["event_id"] == "Ev1" and body["event"]["type"] == "link_shared"
-    assert body["token"] and body["event_time"] > 0 and body["authorizations"]
+    assert body["event_id"] == "Ev1"
+    assert body["event"]["type"] == "link_shared"
+    assert body["token"]
+    assert body["event_time"] > 0
+    assert body["authorizations"]
     await slack.open_home("U1")
     home = events(http_bot)[-1]
-    assert home["type"] == "app_home_opened" and home["tab"] == "home"
+    assert home["type"] == "app_home_opened"
+    assert home["tab"] == "home"
     assert home["channel"] == slack.dm_channel("U1")
 
 
@@ -205,7 +228,8 @@ async def test_deliver_off_records_only(slack: LocalSlack) -> None:
     slack.deliver_off()
     await slack.post_message("U1", "C1", "quiet")
     ack = await slack.slash_command("U1", "C1", "/serendip", "help")
-    assert ack.status == 0 and ack.body is None
+    assert ack.status == 0
+    assert ack.body is None
     assert [d.statuses for d in slack.deliveries] == [["off"], ["off"]]
 
 

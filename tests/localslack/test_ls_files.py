@@ -50,30 +50,39 @@ async def test_upload_v2_shares_the_file_into_the_channel(
         initial_comment="This week's figures",
     )
     file = resp["file"]
-    assert file["title"] == "Learning pulse" and file["mimetype"] == "image/png"
+    assert file["title"] == "Learning pulse"
+    assert file["mimetype"] == "image/png"
     assert (file["original_w"], file["original_h"], file["size"]) == (3, 2, len(png))
-    assert file["channels"] == ["C1"] and file["is_public"] and file["alt_txt"] == "a chart"
+    assert file["channels"] == ["C1"]
+    assert file["is_public"]
+    assert file["alt_txt"] == "a chart"
     assert slack.file_content(file["id"]) == png
     [get_url] = slack.calls_of("files.getUploadURLExternal")
-    assert get_url.args["length"] == str(len(png)) and get_url.args["filename"] == "pulse.png"
+    assert get_url.args["length"] == str(len(png))
+    assert get_url.args["filename"] == "pulse.png"
     message = slack.messages("C1")[-1]
-    assert message["text"] == "This week's figures" and message["upload"] is True
+    assert message["text"] == "This week's figures"
+    assert message["upload"] is True
     assert [f["id"] for f in message["files"]] == [file["id"]]
     assert file["shares"]["public"]["C1"] == [{"ts": message["ts"]}]
     await slack.wait_idle()
     event = http_bot.requests[-1].json()["event"]
-    assert event["subtype"] == "file_share" and event["files"][0]["id"] == file["id"]
+    assert event["subtype"] == "file_share"
+    assert event["files"][0]["id"] == file["id"]
     assert event["bot_id"] == slack.bot_id
 
 
 async def test_url_private_needs_the_bot_token(slack: LocalSlack, client: AsyncWebClient) -> None:
     resp = await client.files_upload_v2(channel="G1", content=b"abc", filename="notes.txt")
     file = resp["file"]
-    assert file["groups"] == ["G1"] and file["channels"] == [] and not file["is_public"]
+    assert file["groups"] == ["G1"]
+    assert file["channels"] == []
+    assert not file["is_public"]
     async with aiohttp.ClientSession() as http:
         auth = {"Authorization": f"Bearer {slack.bot_token}"}
         async with http.get(file["url_private"], headers=auth) as r:
-            assert r.status == 200 and await r.read() == b"abc"
+            assert r.status == 200
+            assert await r.read() == b"abc"
         async with http.get(file["url_private"]) as r:
             assert r.status == 403
 
@@ -100,7 +109,8 @@ async def test_get_upload_url_refuses_bad_arguments(
         "file_upload_size_restricted"
     )
     ok = await client.files_getUploadURLExternal(filename="a", length=10)
-    assert ok["upload_url"].startswith(slack.url + "upload/v1/") and ok["file_id"].startswith("F")
+    assert ok["upload_url"].startswith(slack.url + "upload/v1/")
+    assert ok["file_id"].startswith("F")
 
 
 async def _post(url: str, data: bytes) -> tuple[int, str]:
@@ -122,7 +132,8 @@ async def test_the_upload_url_takes_the_declared_bytes_once(
     assert await _post(url, b"1234") == (200, "OK - 4")
     files = [{"id": ticket["file_id"]}]
     done = await client.files_completeUploadExternal(files=files)  # no channel: kept private
-    assert done["files"][0]["channels"] == [] and slack.messages("C1") == []
+    assert done["files"][0]["channels"] == []
+    assert slack.messages("C1") == []
     assert (await _post(url, b"1234"))[0] == 404  # the URL is spent
     assert await _error(client.files_completeUploadExternal(files=files)) == "file_not_found"
 
@@ -146,7 +157,8 @@ async def test_complete_refuses_and_changes_nothing(
         assert await _error(call) == error
     assert slack.messages("C1") == []  # nothing was shared by a refused call
     done = await client.files_completeUploadExternal(files=files, channel_id="C1")
-    assert done["files"][0]["title"] == "A" and slack.messages("C1")[-1]["files"]
+    assert done["files"][0]["title"] == "A"
+    assert slack.messages("C1")[-1]["files"]
 
 
 async def test_a_file_shared_as_a_thread_reply(slack: LocalSlack, client: AsyncWebClient) -> None:
@@ -155,7 +167,8 @@ async def test_a_file_shared_as_a_thread_reply(slack: LocalSlack, client: AsyncW
         channel="C1", content="x", filename="x.txt", thread_ts=parent["ts"]
     )
     reply = slack.messages("C1")[-1]
-    assert reply["thread_ts"] == parent["ts"] and reply["files"][0]["id"] == resp["file"]["id"]
+    assert reply["thread_ts"] == parent["ts"]
+    assert reply["files"][0]["id"] == resp["file"]["id"]
     with pytest.raises(SlackApiError) as err:
         await client.files_upload_v2(
             channel="C1", content="x", filename="x.txt", thread_ts="1.000001"
@@ -170,7 +183,8 @@ async def test_sdk_uploads_refused_before_the_bytes(
     for content, error in (("too long", "file_upload_size_restricted"), ("", "missing_argument")):
         call = client.files_upload_v2(channel="C1", content=content, filename="x.txt")
         assert await _error(call) == error
-    assert not slack.calls_of("files.completeUploadExternal") and slack.messages("C1") == []
+    assert not slack.calls_of("files.completeUploadExternal")
+    assert slack.messages("C1") == []
 
 
 async def test_a_multipart_upload_is_taken_too(slack: LocalSlack, client: AsyncWebClient) -> None:
@@ -179,5 +193,6 @@ async def test_a_multipart_upload_is_taken_too(slack: LocalSlack, client: AsyncW
     form.add_field("filename", "a.txt")
     form.add_field("file", b"abc", filename="a.txt")
     async with aiohttp.ClientSession() as http, http.post(ticket["upload_url"], data=form) as r:
-        assert r.status == 200 and await r.text() == "OK - 3"
+        assert r.status == 200
+        assert await r.text() == "OK - 3"
     assert slack.file_content(ticket["file_id"]) == b"abc"

@@ -23,8 +23,10 @@ async def test_events_are_signed_json(slack: LocalSlack, http_bot: HttpBot) -> N
     assert req.headers["Content-Type"] == "application/json"
     assert abs(int(req.headers["X-Slack-Request-Timestamp"]) - time.time()) < 5
     body = req.json()
-    assert body["type"] == "event_callback" and body["event"]["text"] == "hello"
-    assert body["event_id"].startswith("Ev") and body["api_app_id"] == slack.app_id
+    assert body["type"] == "event_callback"
+    assert body["event"]["text"] == "hello"
+    assert body["event_id"].startswith("Ev")
+    assert body["api_app_id"] == slack.app_id
     assert body["authorizations"][0]["user_id"] == slack.bot_user_id
     assert "X-Slack-Retry-Num" not in req.headers
 
@@ -41,7 +43,9 @@ async def test_retries_after_500_with_headers(slack: LocalSlack, http_bot: HttpB
     ]
     assert retry == [(None, None), ("1", "http_error"), ("2", "http_error")]
     [d] = slack.deliveries
-    assert d.acked and d.attempts == 3 and d.statuses == [500, 503, 200]
+    assert d.acked
+    assert d.attempts == 3
+    assert d.statuses == [500, 503, 200]
     for req in http_bot.requests:
         assert SignatureVerifier(slack.signing_secret).is_valid_request(req.body, req.headers)
 
@@ -50,14 +54,17 @@ async def test_gives_up_after_three_retries(slack: LocalSlack, http_bot: HttpBot
     http_bot.script = [Reply(404)] * 5
     await slack.post_message("U1", "C1", "unhandled")
     [d] = slack.deliveries
-    assert not d.acked and d.attempts == 4 and d.statuses == [404] * 4
+    assert not d.acked
+    assert d.attempts == 4
+    assert d.statuses == [404] * 4
     assert [r.headers.get("X-Slack-Retry-Num") for r in http_bot.requests] == [None, "1", "2", "3"]
 
 
 async def test_no_retry_header_stops_retries(slack: LocalSlack, http_bot: HttpBot) -> None:
     http_bot.script = [Reply(500, headers={"X-Slack-No-Retry": "1"})]
     await slack.post_message("U1", "C1", "stop")
-    assert len(http_bot.requests) == 1 and slack.deliveries[0].statuses == [500]
+    assert len(http_bot.requests) == 1
+    assert slack.deliveries[0].statuses == [500]
 
 
 async def test_timeout_is_a_failure(slack: LocalSlack, http_bot: HttpBot) -> None:
@@ -65,7 +72,8 @@ async def test_timeout_is_a_failure(slack: LocalSlack, http_bot: HttpBot) -> Non
     http_bot.script = [Reply(delay=0.5)]
     await slack.post_message("U1", "C1", "slow")
     [d] = slack.deliveries
-    assert d.statuses == ["http_timeout", 200] and d.acked
+    assert d.statuses == ["http_timeout", 200]
+    assert d.acked
     assert http_bot.requests[1].headers["X-Slack-Retry-Reason"] == "http_timeout"
 
 
@@ -76,28 +84,34 @@ async def test_connection_failed(slack: LocalSlack) -> None:
     slack.deliver_http(dead.url, retry_delays=(0.0, 0.0), timeout=0.5)
     await slack.post_message("U1", "C1", "nobody home")
     [d] = slack.deliveries
-    assert d.statuses == ["connection_failed"] * 3 and not d.acked
+    assert d.statuses == ["connection_failed"] * 3
+    assert not d.acked
 
 
 async def test_only_loopback_targets(slack: LocalSlack) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="only delivers to loopback URLs"):
         slack.deliver_http("http://10.1.2.3/slack/events")
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="only delivers to loopback URLs"):
         slack.deliver_http("https://example.com/slack/events")
 
 
 async def test_slash_command_form_and_ack(slack: LocalSlack, http_bot: HttpBot) -> None:
     http_bot.script = [Reply(200, '{"response_type": "ephemeral", "text": "pong"}')]
     ack = await slack.slash_command("U1", "C1", "/serendip", "help me")
-    assert ack.status == 200 and ack.body == {"response_type": "ephemeral", "text": "pong"}
+    assert ack.status == 200
+    assert ack.body == {"response_type": "ephemeral", "text": "pong"}
     [req] = http_bot.requests
     assert req.headers["Content-Type"] == "application/x-www-form-urlencoded"
     assert SignatureVerifier(slack.signing_secret).is_valid_request(req.body, req.headers)
     form = req.form()
-    assert form["command"] == "/serendip" and form["text"] == "help me"
-    assert form["user_id"] == "U1" and form["channel_id"] == "C1"
+    assert form["command"] == "/serendip"
+    assert form["text"] == "help me"
+    assert form["user_id"] == "U1"
+    assert form["channel_id"] == "C1"
     assert form["channel_name"] == "general"
-    assert form["team_id"] == "T0001" and form["api_app_id"] == "ALOCAL" and form["trigger_id"]
+    assert form["team_id"] == "T0001"
+    assert form["api_app_id"] == "ALOCAL"
+    assert form["trigger_id"]
     assert form["response_url"].startswith(slack.url + "response/")
     assert slack.deliveries[0].type == "slash_commands"
 
@@ -105,7 +119,8 @@ async def test_slash_command_form_and_ack(slack: LocalSlack, http_bot: HttpBot) 
 async def test_slash_command_not_retried_and_text_ack(slack: LocalSlack, http_bot: HttpBot) -> None:
     http_bot.script = [Reply(500)]
     ack = await slack.slash_command("U1", "C1", "/til", "x")
-    assert ack.status == 500 and len(http_bot.requests) == 1
+    assert ack.status == 500
+    assert len(http_bot.requests) == 1
     http_bot.script = [Reply(200, "plain words")]
     ack = await slack.slash_command("U1", "C1", "/til", "x")
     assert ack.body == {"text": "plain words"}
@@ -115,7 +130,8 @@ async def test_in_channel_ack_is_posted(slack: LocalSlack, http_bot: HttpBot) ->
     http_bot.script = [Reply(200, '{"response_type": "in_channel", "text": "for all"}')]
     await slack.slash_command("U1", "C1", "/serendip", "")
     msgs = slack.messages("C1")
-    assert [m["text"] for m in msgs] == ["for all"] and msgs[0]["bot_id"] == slack.bot_id
+    assert [m["text"] for m in msgs] == ["for all"]
+    assert msgs[0]["bot_id"] == slack.bot_id
 
 
 async def test_interactive_payloads(slack: LocalSlack, http_bot: HttpBot) -> None:
@@ -144,32 +160,40 @@ async def test_interactive_payloads(slack: LocalSlack, http_bot: HttpBot) -> Non
         message_ts=msg["ts"],
         block_id="votes",
     )
-    assert ack.status == 200 and ack.body is None
+    assert ack.status == 200
+    assert ack.body is None
     [req] = http_bot.requests
     assert SignatureVerifier(slack.signing_secret).is_valid_request(req.body, req.headers)
     payload = req.payload()
-    assert payload["type"] == "block_actions" and payload["user"]["id"] == "U2"
+    assert payload["type"] == "block_actions"
+    assert payload["user"]["id"] == "U2"
     assert payload["container"] == {
         "type": "message",
         "message_ts": msg["ts"],
         "channel_id": "C1",
         "is_ephemeral": False,
     }
-    assert payload["message"]["ts"] == msg["ts"] and payload["channel"]["id"] == "C1"
+    assert payload["message"]["ts"] == msg["ts"]
+    assert payload["channel"]["id"] == "C1"
     action = payload["actions"][0]
-    assert action["action_id"] == "useful" and action["value"] == "item-1"
-    assert action["block_id"] == "votes" and action["text"]["text"] == "Useful"
+    assert action["action_id"] == "useful"
+    assert action["value"] == "item-1"
+    assert action["block_id"] == "votes"
+    assert action["text"]["text"] == "Useful"
     await slack.block_action("U2", action_id="x", container_type="view")
     assert http_bot.requests[-1].payload()["container"]["type"] == "view"
     await slack.message_shortcut("U1", "C1", msg["ts"], "save_to_serendip")
     shortcut = http_bot.requests[-1].payload()
-    assert shortcut["type"] == "message_action" and shortcut["callback_id"] == "save_to_serendip"
-    assert shortcut["message"]["ts"] == msg["ts"] and shortcut["response_url"]
+    assert shortcut["type"] == "message_action"
+    assert shortcut["callback_id"] == "save_to_serendip"
+    assert shortcut["message"]["ts"] == msg["ts"]
+    assert shortcut["response_url"]
     http_bot.script = [Reply(200, '{"response_action": "errors", "errors": {"b": "bad"}}')]
     ack = await slack.view_submission("U1", callback_id="cb", values={"b": {"a": {"value": "v"}}})
     assert ack.body == {"response_action": "errors", "errors": {"b": "bad"}}
     view = http_bot.requests[-1].payload()["view"]
-    assert view["callback_id"] == "cb" and view["state"]["values"]["b"]["a"]["value"] == "v"
+    assert view["callback_id"] == "cb"
+    assert view["state"]["values"]["b"]["a"]["value"] == "v"
 
 
 async def test_response_url(slack: LocalSlack, http_bot: HttpBot) -> None:
@@ -177,10 +201,12 @@ async def test_response_url(slack: LocalSlack, http_bot: HttpBot) -> None:
     url = http_bot.requests[0].form()["response_url"]
     hook = AsyncWebhookClient(url)
     resp = await hook.send(text="found it", response_type="ephemeral")
-    assert resp.status_code == 200 and resp.body == "ok"
+    assert resp.status_code == 200
+    assert resp.body == "ok"
     assert slack.responses == [{"text": "found it", "response_type": "ephemeral", "_url": url}]
     bad = await hook.send(text="t", blocks=[{"type": "section"}])
-    assert bad.status_code == 400 and bad.body == "invalid_blocks"
+    assert bad.status_code == 400
+    assert bad.body == "invalid_blocks"
     public = await hook.send(text="everyone", response_type="in_channel")
     assert public.status_code == 200
     assert [m["text"] for m in slack.messages("C1")] == ["everyone"]
@@ -193,12 +219,14 @@ async def test_response_url(slack: LocalSlack, http_bot: HttpBot) -> None:
 
 async def test_send_raw_and_send_signed(slack: LocalSlack, http_bot: HttpBot) -> None:
     status, text, _ = await slack.send_raw(b"{}", {"Content-Type": "application/json"})
-    assert status == 200 and text == ""
+    assert status == 200
+    assert text == ""
     assert "X-Slack-Signature" not in http_bot.requests[0].headers
     http_bot.script = [Reply(401, '{"error": "invalid request"}')]
     old = str(int(time.time()) - 301)
     status, text = await slack.send_signed(b'{"a": 1}', timestamp=old, secret="wrong")
-    assert status == 401 and "invalid" in text
+    assert status == 401
+    assert "invalid" in text
     req = http_bot.requests[1]
     assert req.headers["X-Slack-Request-Timestamp"] == old
     assert (

@@ -29,7 +29,9 @@ async def test_ts_are_unique_increasing_strings(slack: LocalSlack) -> None:
     assert stamps == sorted(stamps, key=lambda t: (int(t.split(".")[0]), t.split(".")[1]))
     for ts in stamps:
         whole, frac = ts.split(".")
-        assert whole.isdigit() and len(frac) == 6 and frac.isdigit()
+        assert whole.isdigit()
+        assert len(frac) == 6
+        assert frac.isdigit()
 
 
 async def test_history_newest_first_with_cursor_pagination(
@@ -38,13 +40,15 @@ async def test_history_newest_first_with_cursor_pagination(
     stamps = await _post_many(slack, 7)
     first = await client.conversations_history(channel="C1", limit=3)
     assert [m["text"] for m in first["messages"]] == ["m6", "m5", "m4"]
-    assert first["has_more"] and first["response_metadata"]["next_cursor"]
+    assert first["has_more"]
+    assert first["response_metadata"]["next_cursor"]
     seen = []
     async for page in await client.conversations_history(channel="C1", limit=3):
         seen += [m["ts"] for m in page["messages"]]
         last = page
     assert seen == stamps[::-1]
-    assert last["has_more"] is False and last["response_metadata"]["next_cursor"] == ""
+    assert last["has_more"] is False
+    assert last["response_metadata"]["next_cursor"] == ""
     bad = client.conversations_history(channel="C1", cursor="garbage!")
     assert await _error(bad) == "invalid_cursor"
 
@@ -78,14 +82,18 @@ async def test_threads_bookkeeping_and_history_filter(
     r2 = await slack.post_message(
         "U1", "C1", "thanks", thread_ts=r1["ts"], reply_broadcast=True, wait=False
     )
-    assert r1["parent_user_id"] == "U1" and r1["thread_ts"] == parent["ts"]
-    assert r2["subtype"] == "thread_broadcast" and r2["root"]["ts"] == parent["ts"]
+    assert r1["parent_user_id"] == "U1"
+    assert r1["thread_ts"] == parent["ts"]
+    assert r2["subtype"] == "thread_broadcast"
+    assert r2["root"]["ts"] == parent["ts"]
     history = (await client.conversations_history(channel="C1"))["messages"]
     assert [m["text"] for m in history] == ["thanks", "question"]
     top = history[1]
     assert top["thread_ts"] == top["ts"] == parent["ts"]
-    assert top["reply_count"] == 2 and top["reply_users"] == ["U2", "U1"]
-    assert top["reply_users_count"] == 2 and top["latest_reply"] == r2["ts"]
+    assert top["reply_count"] == 2
+    assert top["reply_users"] == ["U2", "U1"]
+    assert top["reply_users_count"] == 2
+    assert top["latest_reply"] == r2["ts"]
 
 
 async def test_replies_whole_thread_from_any_ts_paginated(
@@ -114,17 +122,21 @@ async def test_replies_whole_thread_from_any_ts_paginated(
 
 async def test_post_to_user_id_opens_dm(slack: LocalSlack, client: AsyncWebClient) -> None:
     resp = await client.chat_postMessage(channel="U1", text="hello you")
-    assert resp["channel"].startswith("D") and resp["channel"] == slack.dm_channel("U1")
+    assert resp["channel"].startswith("D")
+    assert resp["channel"] == slack.dm_channel("U1")
     assert [m["text"] for m in slack.messages("U1")] == ["hello you"]
     info = await client.conversations_info(channel=resp["channel"])
-    assert info["channel"]["is_im"] and info["channel"]["user"] == "U1"
+    assert info["channel"]["is_im"]
+    assert info["channel"]["user"] == "U1"
 
 
 async def test_bot_message_shape_and_metadata(slack: LocalSlack, client: AsyncWebClient) -> None:
     meta = {"event_type": "card", "event_payload": {"id": 7}}
     resp = await client.chat_postMessage(channel="C1", text="hi", metadata=meta)
     msg = resp["message"]
-    assert msg["bot_id"] == "BBOT0001" and msg["user"] == "UBOT0001" and "subtype" not in msg
+    assert msg["bot_id"] == "BBOT0001"
+    assert msg["user"] == "UBOT0001"
+    assert "subtype" not in msg
     assert msg["bot_profile"]["app_id"] == "ALOCAL"
     plain = (await client.conversations_history(channel="C1"))["messages"][0]
     assert "metadata" not in plain
@@ -200,7 +212,8 @@ async def test_update_delete_own_messages_only(slack: LocalSlack, client: AsyncW
     mine = await client.chat_postMessage(channel="C1", text="v1")
     theirs = await slack.post_message("U1", "C1", "human", wait=False)
     updated = await client.chat_update(channel="C1", ts=mine["ts"], text="v2")
-    assert updated["text"] == "v2" and updated["message"]["edited"]["user"] == "UBOT0001"
+    assert updated["text"] == "v2"
+    assert updated["message"]["edited"]["user"] == "UBOT0001"
     bad_update = client.chat_update(channel="C1", ts=theirs["ts"], text="x")
     assert await _error(bad_update) == "cant_update_message"
     bad_delete = client.chat_delete(channel="C1", ts=theirs["ts"])
@@ -249,5 +262,8 @@ async def test_absurd_limits(slack: LocalSlack, client: AsyncWebClient) -> None:
         try:
             await client.conversations_history(channel="C1", limit=limit)
         except SlackApiError as err:
-            assert err.response["error"] == "invalid_arguments"
+            error = err.response["error"]
+        else:
+            error = None  # an absurd limit may also be read as "as many as allowed"
+        assert error in (None, "invalid_arguments")
     assert slack.server_errors == []

@@ -65,13 +65,17 @@ async def test_hello_envelope_and_ack(slack: LocalSlack, bot: Bot) -> None:
     assert bot.messages[0]["type"] == "hello"
     assert bot.messages[0]["connection_info"]["app_id"] == slack.app_id
     [req] = bot.requests
-    assert req.type == "events_api" and req.retry_attempt == 0
+    assert req.type == "events_api"
+    assert req.retry_attempt == 0
     assert req.payload["event"]["text"] == "over the socket"
     assert req.accepts_response_payload is False
     [d] = slack.deliveries
-    assert d.acked and d.statuses == ["acked"] and d.envelope_id == req.envelope_id
+    assert d.acked
+    assert d.statuses == ["acked"]
+    assert d.envelope_id == req.envelope_id
     opened = slack.calls_of("apps.connections.open")
-    assert len(opened) == 1 and opened[0].token == slack.app_token
+    assert len(opened) == 1
+    assert opened[0].token == slack.app_token
 
 
 async def test_unacked_envelope_is_redelivered(slack: LocalSlack) -> None:
@@ -102,7 +106,9 @@ async def test_gives_up_after_three_redeliveries(slack: LocalSlack) -> None:
         await slack.post_message("U1", "C1", "ignored")
         assert [r.retry_attempt for r in b.requests] == [0, 1, 2, 3]
         d = slack.deliveries[0]
-        assert not d.acked and d.attempts == 4 and d.statuses == ["timeout"] * 4
+        assert not d.acked
+        assert d.attempts == 4
+        assert d.statuses == ["timeout"] * 4
     finally:
         await b.client.close()
 
@@ -115,10 +121,13 @@ async def test_slash_command_ack_payload(slack: LocalSlack) -> None:
     await b.client.connect()
     try:
         ack = await slack.slash_command("U1", "C1", "/serendip", "abc")
-        assert ack.status == 200 and ack.body == {"response_type": "ephemeral", "text": "echo abc"}
+        assert ack.status == 200
+        assert ack.body == {"response_type": "ephemeral", "text": "echo abc"}
         [req] = b.requests
-        assert req.type == "slash_commands" and req.accepts_response_payload is True
-        assert req.payload["command"] == "/serendip" and req.payload["user_id"] == "U1"
+        assert req.type == "slash_commands"
+        assert req.accepts_response_payload is True
+        assert req.payload["command"] == "/serendip"
+        assert req.payload["user_id"] == "U1"
     finally:
         await b.client.close()
 
@@ -175,7 +184,8 @@ async def test_disconnect_while_unacked_redelivers_on_new_socket(slack: LocalSla
         await asyncio.sleep(0.05)
         await slack.disconnect_sockets()
         await asyncio.wait_for(pending, 5)
-        assert seen == [0, 1] and slack.deliveries[0].acked
+        assert seen == [0, 1]
+        assert slack.deliveries[0].acked
         assert slack.hub.connections_total == 2
     finally:
         await b.client.close()

@@ -18,10 +18,12 @@ async def test_auth_test_returns_bot_identity(slack: LocalSlack, client: AsyncWe
     resp = await client.auth_test()
     assert resp["bot_id"] == "BBOT0001"
     assert resp["user_id"] == slack.bot_user_id == "UBOT0001"
-    assert resp["team_id"] == "T0001" and resp["app_id"] == "ALOCAL"
+    assert resp["team_id"] == "T0001"
+    assert resp["app_id"] == "ALOCAL"
     assert resp["url"] == slack.url
     assert "chat:write" in resp.headers["X-OAuth-Scopes"]
-    assert slack.url.startswith("http://127.0.0.1:") and slack.api_url == slack.url + "api/"
+    assert slack.url.startswith("http://127.0.0.1:")
+    assert slack.api_url == slack.url + "api/"
 
 
 async def test_bad_tokens(slack: LocalSlack) -> None:
@@ -60,11 +62,13 @@ async def test_arguments_from_query_form_and_json(slack: LocalSlack) -> None:
         async with http.post(
             url + "?channel=C1", json={"text": "j", "team_id": "T0001"}, headers=auth
         ) as r:
-            assert r.status == 200 and (await r.json())["ok"]
+            assert r.status == 200
+            assert (await r.json())["ok"]
     assert [m["text"] for m in slack.messages("C1")] == ["q", "f", "j"]
     last = slack.calls_of("chat.postMessage")[-1]
     assert last.args == {"channel": "C1", "text": "j", "team_id": "T0001"}
-    assert last.token == slack.bot_token and last.ok
+    assert last.token == slack.bot_token
+    assert last.ok
 
 
 async def test_hostile_bodies_never_crash(slack: LocalSlack) -> None:
@@ -83,7 +87,8 @@ async def test_hostile_bodies_never_crash(slack: LocalSlack) -> None:
             headers = {**auth, "Content-Type": ctype}
             async with http.post(url, data=body, headers=headers) as r:
                 answer = await r.json()
-                assert r.status == 200 and answer["ok"] is False
+                assert r.status == 200
+                assert answer["ok"] is False
                 assert error is None or answer["error"] == error
         async with http.get(
             slack.api_url + "conversations.history",
@@ -111,7 +116,8 @@ async def test_rate_limit_retry_handler_recovers(slack: LocalSlack) -> None:
     slack.rate_limit("chat.postMessage", times=2, retry_after=0)
     started = time.monotonic()
     resp = await c.chat_postMessage(channel="C1", text="eventually")
-    assert resp["ok"] and time.monotonic() - started < 5
+    assert resp["ok"]
+    assert time.monotonic() - started < 5
     assert [call.error for call in slack.calls_of("chat.postMessage")] == [
         "ratelimited",
         "ratelimited",
@@ -129,7 +135,8 @@ async def test_fail_next_injects_server_errors(slack: LocalSlack, client: AsyncW
     slack.fail_next("users.info", error="fatal_error", status=200)
     with pytest.raises(SlackApiError) as err:
         await client.users_info(user="U1")
-    assert err.value.response.status_code == 200 and err.value.response["error"] == "fatal_error"
+    assert err.value.response.status_code == 200
+    assert err.value.response["error"] == "fatal_error"
 
 
 async def test_connections_open_needs_app_token(slack: LocalSlack, client: AsyncWebClient) -> None:
@@ -144,8 +151,10 @@ async def test_connections_open_needs_app_token(slack: LocalSlack, client: Async
 
 async def test_users_and_team(slack: LocalSlack, client: AsyncWebClient) -> None:
     ana = (await client.users_info(user="U1"))["user"]
-    assert ana["tz"] == "Europe/Lisbon" and ana["real_name"] == "Ana Lima"
-    assert ana["tz_offset"] in (0, 3600) and ana["profile"]["display_name"] == "ana"
+    assert ana["tz"] == "Europe/Lisbon"
+    assert ana["real_name"] == "Ana Lima"
+    assert ana["tz_offset"] in (0, 3600)
+    assert ana["profile"]["display_name"] == "ana"
     with pytest.raises(SlackApiError) as err:
         await client.users_info(user="U404")
     assert err.value.response["error"] == "user_not_found"
@@ -160,10 +169,15 @@ async def test_users_and_team(slack: LocalSlack, client: AsyncWebClient) -> None
 
 async def test_conversations_info_members_open(slack: LocalSlack, client: AsyncWebClient) -> None:
     info = (await client.conversations_info(channel="G1"))["channel"]
-    assert info["is_private"] and info["is_group"] and not info["is_channel"]
-    assert info["is_member"] and not info["is_archived"] and info["name"] == "secret"
+    assert info["is_private"]
+    assert info["is_group"]
+    assert not info["is_channel"]
+    assert info["is_member"]
+    assert not info["is_archived"]
+    assert info["name"] == "secret"
     public = (await client.conversations_info(channel="C2"))["channel"]
-    assert public["is_channel"] and not public["is_member"]
+    assert public["is_channel"]
+    assert not public["is_member"]
     members = []
     async for page in await client.conversations_members(channel="C1", limit=1):
         members += page["members"]
@@ -172,6 +186,10 @@ async def test_conversations_info_members_open(slack: LocalSlack, client: AsyncW
     assert opened["channel"]["id"].startswith("D")
     assert opened["channel"]["id"] == slack.dm_channel("U3")
     again = await client.conversations_open(users="U3", return_im=True)
-    assert again["already_open"] and again["channel"]["is_im"] and again["channel"]["user"] == "U3"
+    assert again["already_open"]
+    assert again["channel"]["is_im"]
+    assert again["channel"]["user"] == "U3"
     raw = json.dumps((await client.conversations_list(types="public_channel,private_channel")).data)
-    assert '"C1"' in raw and '"G1"' in raw and '"C2"' in raw
+    assert '"C1"' in raw
+    assert '"G1"' in raw
+    assert '"C2"' in raw

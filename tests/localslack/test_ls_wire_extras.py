@@ -28,16 +28,20 @@ async def test_raw_socket_hello_ping_ack_and_bad_tickets(slack: LocalSlack) -> N
     async with aiohttp.ClientSession() as http:
         async with http.ws_connect(url, autoping=False) as ws:
             hello = json.loads((await ws.receive()).data)
-            assert hello["type"] == "hello" and hello["num_connections"] == 1
+            assert hello["type"] == "hello"
+            assert hello["num_connections"] == 1
             await ws.ping(b"sdk-ping-pong:1")
             pong = await ws.receive(timeout=2)
-            assert pong.type == aiohttp.WSMsgType.PONG and pong.data == b"sdk-ping-pong:1"
+            assert pong.type == aiohttp.WSMsgType.PONG
+            assert pong.data == b"sdk-ping-pong:1"
             await ws.send_str("not json")
             await ws.send_str('{"no": "envelope"}')
             task = asyncio.create_task(slack.post_message("U1", "C1", "raw"))
             envelope = json.loads((await ws.receive(timeout=2)).data)
-            assert envelope["type"] == "events_api" and envelope["retry_attempt"] == 0
-            assert envelope["retry_reason"] == "" and envelope["accepts_response_payload"] is False
+            assert envelope["type"] == "events_api"
+            assert envelope["retry_attempt"] == 0
+            assert envelope["retry_reason"] == ""
+            assert envelope["accepts_response_payload"] is False
             await ws.send_str(json.dumps({"envelope_id": envelope["envelope_id"]}))
             await asyncio.wait_for(task, 2)
             assert slack.deliveries[0].acked
@@ -66,7 +70,8 @@ async def test_trigger_ids_open_modals_once(slack: LocalSlack, http_bot: HttpBot
         ],
     }
     opened = await client.views_open(trigger_id=trigger, view=view)
-    assert opened["view"]["callback_id"] == "ask" and opened["view"]["id"].startswith("V")
+    assert opened["view"]["callback_id"] == "ask"
+    assert opened["view"]["id"].startswith("V")
     with pytest.raises(SlackApiError) as err:
         await client.views_open(trigger_id=trigger, view=view)
     assert err.value.response["error"] == "exchanged_trigger_id"
@@ -76,8 +81,10 @@ async def test_trigger_ids_open_modals_once(slack: LocalSlack, http_bot: HttpBot
     values = {"q": {"text": {"type": "plain_text_input", "value": "why?"}}}
     await slack.view_submission("U1", callback_id="ask", values=values)
     submitted = http_bot.requests[-1].payload()["view"]
-    assert submitted["id"] == opened["view"]["id"] and submitted["private_metadata"] == "C1"
-    assert submitted["state"]["values"] == values and submitted["blocks"] == view["blocks"]
+    assert submitted["id"] == opened["view"]["id"]
+    assert submitted["private_metadata"] == "C1"
+    assert submitted["state"]["values"] == values
+    assert submitted["blocks"] == view["blocks"]
     if client.session is not None:
         await client.session.close()
 
@@ -92,7 +99,8 @@ async def test_response_url_replaces_and_deletes_original(
     await slack.wait_idle()
     assert [m["text"] for m in slack.messages("C1")] == ["card v2"]
     changed = http_bot.requests[-1].json()["event"]
-    assert changed["subtype"] == "message_changed" and changed["message"]["text"] == "card v2"
+    assert changed["subtype"] == "message_changed"
+    assert changed["message"]["text"] == "card v2"
     await AsyncWebhookClient(url).send(delete_original=True)
     await slack.wait_idle()
     assert slack.messages("C1") == []
@@ -101,10 +109,12 @@ async def test_response_url_replaces_and_deletes_original(
 async def test_wait_false_and_wait_idle(slack: LocalSlack, http_bot: HttpBot) -> None:
     http_bot.script = [Reply(delay=0.2)]
     msg = await slack.post_message("U1", "C1", "later", wait=False)
-    assert msg["ts"] and slack.deliveries[0].done is False
+    assert msg["ts"]
+    assert slack.deliveries[0].done is False
     assert slack.dispatcher.pending == 1
     await slack.wait_idle(timeout=5)
-    assert slack.dispatcher.pending == 0 and slack.deliveries[0].acked
+    assert slack.dispatcher.pending == 0
+    assert slack.deliveries[0].acked
 
 
 async def test_a_submission_answered_with_update_replaces_the_modal(
@@ -123,7 +133,8 @@ async def test_a_submission_answered_with_update_replaces_the_modal(
     http_bot.script = [Reply(200, json.dumps({"response_action": "update", "view": found}))]
     await slack.view_submission("U1", callback_id="find")
     modal = slack.modal(opened["id"])
-    assert modal is not None and modal["blocks"] == found["blocks"]
+    assert modal is not None
+    assert modal["blocks"] == found["blocks"]
     too_many = {**view, "blocks": found["blocks"] * 101}
     http_bot.script = [Reply(200, json.dumps({"response_action": "update", "view": too_many}))]
     await slack.view_submission("U1", callback_id="find")

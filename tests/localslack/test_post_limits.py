@@ -52,7 +52,8 @@ async def test_per_minute_limit_refuses_then_frees(
     clock.now += 5
     err = await refused(client.chat_postMessage(channel="G1", text="four"))
     assert err.response.status_code == 429
-    assert err.response["error"] == "ratelimited" and err.response["ok"] is False
+    assert err.response["error"] == "ratelimited"
+    assert err.response["ok"] is False
     assert err.response.headers["Retry-After"] == "45"
     assert [m["text"] for m in slack.messages("C1")] == ["one, edited"]
     assert slack.messages("G1") == []
@@ -95,7 +96,8 @@ async def test_per_channel_limit(slack: LocalSlack, client: AsyncWebClient) -> N
     slack.set_post_limits(per_channel_per_second=1, clock=clock)
     await client.chat_postMessage(channel="C1", text="a")
     err = await refused(client.chat_postMessage(channel="C1", text="b"))
-    assert err.response.status_code == 429 and err.response["error"] == "ratelimited"
+    assert err.response.status_code == 429
+    assert err.response["error"] == "ratelimited"
     assert err.response.headers["Retry-After"] == "1"
     await client.chat_postMessage(channel="G1", text="other channel")
     await client.chat_postEphemeral(channel="C1", user="U1", text="ephemeral is not limited")
@@ -124,9 +126,9 @@ async def test_limits_turn_off_and_validate(slack: LocalSlack, client: AsyncWebC
     slack.set_post_limits()
     await client.chat_postMessage(channel="C1", text="three")
     assert slack.rate_limited_count == 1
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^per_minute must be at least 1$"):
         slack.set_post_limits(per_minute=0)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^per_channel_per_second must be positive$"):
         slack.set_post_limits(per_channel_per_second=0)
 
 

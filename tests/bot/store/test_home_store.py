@@ -50,10 +50,13 @@ async def test_a_private_items_votes_carry_their_channel(store: Store) -> None:
     [item] = await store.save_message(share("G1", NOW, "U1", "x", True), [link("https://p.io/")])
     await react(store, "G1", NOW, "U2")
     [mine] = await store.my_items(T, "U1")
-    assert mine.private and mine.channel == "G1" and mine.voters == (("U2", "G1"),)
+    assert mine.private
+    assert mine.channel == "G1"
+    assert mine.voters == (("U2", "G1"),)
     await store.save_message(share("C1", NOW + 1, "U3", "y"), [link("https://p.io/")])
     [mine] = await store.my_items(T, "U1")
-    assert not mine.private and mine.item.item_id == item  # now public: one public share
+    assert not mine.private
+    assert mine.item.item_id == item
 
 
 async def test_top_items_count_public_votes_of_public_items_and_skip_flagged(store: Store) -> None:
@@ -96,7 +99,8 @@ async def test_delete_learning_keeps_an_item_others_shared(store: Store) -> None
     await store.save_learning(share("C2", NOW + 1, "U2", "TIL same"), draft, None)
     assert await store.delete_learning(T, "U1", item)
     [kept] = await store.export_items()
-    assert kept["id"] == item and [s["user"] for s in kept["shares"]] == ["U2"]
+    assert kept["id"] == item
+    assert [s["user"] for s in kept["shares"]] == ["U2"]
 
 
 async def test_person_counts(store: Store) -> None:

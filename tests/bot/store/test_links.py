@@ -48,7 +48,8 @@ async def test_fetched_face_until_slack_unfurls(store: Store) -> None:
     assert await store.due_fetches(time.time() + 1) == []
     await store.save_message(share("1.0"), [link("https://a.com/", "From Slack")])  # unfurl
     [record] = await store.export_items()
-    assert record["title"] == "From Slack" and record.get("site_name") is None  # replaced whole
+    assert record["title"] == "From Slack"
+    assert record.get("site_name") is None
 
 
 async def test_same_page_urls_merge_into_the_older_item(store: Store) -> None:
@@ -64,7 +65,8 @@ async def test_same_page_urls_merge_into_the_older_item(store: Store) -> None:
     kept = await store.record_fetch(short, page, time.time())
     assert kept == short  # created first, so its id stays
     [record] = await store.export_items()
-    assert record["id"] == short and len(record["shares"]) == 3
+    assert record["id"] == short
+    assert len(record["shares"]) == 3
     [again] = await store.save_message(share("4.0", user="U4"), [link("https://site.com/post")])
     assert again == short  # later shares of either URL land on the merged item
     assert full != short
@@ -80,8 +82,10 @@ async def test_topics_from_hashtags_and_keywords(store: Store) -> None:
     )
     await store.record_fetch(item, page, time.time())
     [record] = await store.export_items()
-    assert record["topics"][0] == "databases" and "til" not in record["topics"]
-    assert "postgres" in record["topics"] and "for" not in record["topics"]
+    assert record["topics"][0] == "databases"
+    assert "til" not in record["topics"]
+    assert "postgres" in record["topics"]
+    assert "for" not in record["topics"]
 
 
 async def test_migration_from_version_1_keeps_data(tmp_path: Path) -> None:
@@ -99,7 +103,8 @@ async def test_migration_from_version_1_keeps_data(tmp_path: Path) -> None:
     store = Store(path).open()
     try:
         [record] = await store.export_items()
-        assert record["id"] == "i1" and record["topics"] == []
+        assert record["id"] == "i1"
+        assert record["topics"] == []
     finally:
         store.close()
 
@@ -116,8 +121,10 @@ async def test_hostile_canonical_cannot_retitle_another_item(store: Store) -> No
         evil, page("FREE CRYPTO", "https://gh.com/evil", "https://gh.com/famous"), 2.0
     )
     [item] = await store.export_items()
-    assert item["id"] == victim and item["title"] == "Famous project"
-    assert "crypto" not in item["topics"] and item["url"] == "https://gh.com/famous"
+    assert item["id"] == victim
+    assert item["title"] == "Famous project"
+    assert "crypto" not in item["topics"]
+    assert item["url"] == "https://gh.com/famous"
 
 
 async def test_older_hostile_item_takes_the_named_identity_not_its_face(store: Store) -> None:
@@ -128,7 +135,8 @@ async def test_older_hostile_item_takes_the_named_identity_not_its_face(store: S
     )
     [item] = await store.export_items()
     assert item["id"] == evil  # the older id, as promised
-    assert item["url"] == "https://gh.com/famous" and item["title"] is None  # not the evil face
+    assert item["url"] == "https://gh.com/famous"
+    assert item["title"] is None
     assert [row[2] for row in await store.due_fetches(1e12)] == ["https://gh.com/famous"]
 
 
@@ -143,7 +151,8 @@ async def test_public_and_private_items_never_merge(store: Store) -> None:
     )
     items = {i["id"]: i for i in await store.export_items()}
     assert set(items) == {private, public}
-    assert items[public]["title"] is None and items[public]["private"] is False
+    assert items[public]["title"] is None
+    assert items[public]["private"] is False
     assert await store.search(T, "layoffs") == [] or items[private]["private"] is True
 
 
@@ -153,7 +162,9 @@ async def test_two_shorteners_to_one_page_make_one_item(store: Store) -> None:
     await store.record_fetch(a, page("Post", "https://site.com/post", "https://site.com/post"), 3)
     await store.record_fetch(b, page("Post", "https://site.com/post", "https://site.com/post"), 4)
     [item] = await store.export_items()
-    assert item["id"] == a and len(item["shares"]) == 2 and item["title"] == "Post"
+    assert item["id"] == a
+    assert len(item["shares"]) == 2
+    assert item["title"] == "Post"
 
 
 async def test_unfurl_during_the_delay_cancels_the_fetch(store: Store) -> None:

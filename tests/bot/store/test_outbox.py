@@ -28,9 +28,8 @@ async def test_planned_once_claimed_once_sent_with_items(store: Store) -> None:
     assert await store.digest_sent(first.id, "a", "D1", "123.4", 4.0) == "sent"
     assert await store.dm_channel("T1", "U1") == "D1"
     planned = await store.planned_digests("T1", 5.0)
-    assert (
-        planned[("U1", "2026-W49")] == (0, "sent") and planned[("U2", "2026-W49")][1] == "pending"
-    )
+    assert planned[("U1", "2026-W49")] == (0, "sent")
+    assert planned[("U2", "2026-W49")][1] == "pending"
 
 
 async def test_forget_me_deletes_queued_digests(store: Store) -> None:

@@ -29,6 +29,7 @@ async def test_a_week_is_claimed_once_and_released_only_before_it_is_posted(stor
 async def test_report_data_has_the_figures_the_series_and_the_flows(store: Store) -> None:
     raw(store, stats_rows)
     data = await store.report_data("T1", NOW, 7, 15)
-    assert data["stats"]["current"]["items_shared"] == 2 and len(data["series"]) == 8
+    assert data["stats"]["current"]["items_shared"] == 2
+    assert len(data["series"]) == 8
     assert data["flows"] == [{"from": "#data", "to": "#eng", "votes": 1}]
     assert (await store.report_data("T9", NOW, 7, 15))["flows"] == []

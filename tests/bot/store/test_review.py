@@ -52,7 +52,8 @@ async def test_flagged_items_are_counted_most_flagged_first(store: Store) -> Non
     assert found[0].title == "Title of https://thrice.example/"
     assert await store.flagged_items("T2") == ([], 0)  # another workspace sees none of it
     limited, total = await store.flagged_items(T, limit=1)
-    assert [f.item_id for f in limited] == [thrice] and total == 2
+    assert [f.item_id for f in limited] == [thrice]
+    assert total == 2
 
 
 async def test_a_private_items_channel_is_named_for_the_membership_check(store: Store) -> None:
@@ -101,9 +102,11 @@ async def test_remove_deletes_the_item_and_only_its_own_messages_reactions(store
     await store.set_reaction(T, "C1", "2.0", "U3", "+1", "useful", True)
     assert await store.remove_item(T, alone)
     [left] = await store.export_items()
-    assert left["url"] == "https://ok.example/" and left["votes"] == ["U3"]
+    assert left["url"] == "https://ok.example/"
+    assert left["votes"] == ["U3"]
     counts = await store.counts()
-    assert counts["reactions"] == 1 and counts["flags"] == 0  # the other item's vote stays
+    assert counts["reactions"] == 1
+    assert counts["flags"] == 0
     assert not await store.remove_item(T, alone)
 
 

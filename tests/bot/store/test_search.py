@@ -35,7 +35,8 @@ def test_parse_query_quotes_every_term_and_keeps_phrases() -> None:
     assert parse_query('" * -- ()') is None
     assert parse_query("the and of") is not None  # only common words: they are kept
     anything = parse_query("who knows terraform state locking?", any_word=True)
-    assert anything is not None and anything.match == '"terraform" OR "state" OR "locking"'
+    assert anything is not None
+    assert anything.match == '"terraform" OR "state" OR "locking"'
 
 
 async def test_private_shares_are_found_only_through_their_channel(store: Store) -> None:
@@ -63,7 +64,8 @@ async def test_only_the_newest_matches_are_ranked_and_well_voted_old_ones(store:
     texts = sorted(h.text or "" for h in hits)
     # Only the two newest of six matches are ranked, plus the old well-voted one.
     assert texts == ["TIL common thing 0", "TIL common thing 4", "TIL common thing 5"]
-    assert hits[0].text == "TIL common thing 0" and hits[0].votes == 3
+    assert hits[0].text == "TIL common thing 0"
+    assert hits[0].votes == 3
     await store.set_reaction(T, "C1", "1700000000.000100", "U4", "+1", "useful", False)
     hits = raw(store, search.search, T, query, [], 1800000000.0, 2)
     assert len(hits) == 2  # two voters: no longer in the well-voted index
@@ -197,11 +199,13 @@ async def test_the_indexes_follow_merges_buttons_retention_and_forgetting(store:
     )
     assert await store.record_fetch(short, page, 1700000100.0) == short
     fts, docs, top, tops = raw(store, index_matches)
-    assert fts == docs and top == tops  # the merged-away item left no document behind
+    assert fts == docs
+    assert top == tops
     for voter in ("U3", "U4", "U5"):  # Useful buttons in digests: the third makes it well voted
         await store.button_vote(T, short, voter, f"d:D{voter}:1.0", 1700000200.0)
     fts, docs, top, tops = raw(store, index_matches)
-    assert top == tops and len(tops) == 1
+    assert top == tops
+    assert len(tops) == 1
     await store.apply_retention(1700000000.0 + 400 * 86400, 30)
     assert raw(store, index_matches) == (set(), set(), set(), set())
 
@@ -213,7 +217,8 @@ async def test_forgetting_someone_takes_their_name_out_of_others_items(store: St
     await store.forget_person(T, "U9")
     assert await store.search(T, "anastasia") == []
     [item] = await store.export_items()
-    assert "anastasia" not in str(item) and "@U9" in str(item["text"])
+    assert "anastasia" not in str(item)
+    assert "@U9" in str(item["text"])
 
 
 async def test_private_votes_do_not_make_a_public_item_well_voted(store: Store) -> None:

@@ -56,7 +56,8 @@ async def test_two_shares_one_item_and_votes_exclude_sharers(store: Store) -> No
         await store.set_reaction(T, "C1", "1700000000.000100", voter, "+1", "useful", True)
     await store.set_reaction(T, "C1", "1700000000.000100", "U3", "star", "useful", True)
     [record] = await store.export_items()
-    assert record["id"] == item and len(record["shares"]) == 2
+    assert record["id"] == item
+    assert len(record["shares"]) == 2
     assert record["votes"] == ["U3", "U4"]  # U1 shared it; U3 counted once for two emoji
     await store.set_reaction(T, "C1", "1700000000.000100", "U3", "+1", "useful", False)
     assert (await store.export_items())[0]["votes"] == ["U3", "U4"]  # star still there
@@ -112,7 +113,8 @@ async def test_learning_save_counts_saver_vote(store: Store) -> None:
         share(ts="5.0", text="TIL x", source="save", saved_by="U2"), draft, "U2"
     )
     [record] = await store.export_items()
-    assert record["kind"] == "learning" and record["votes"] == ["U2"]
+    assert record["kind"] == "learning"
+    assert record["votes"] == ["U2"]
     assert record["shares"][0]["user"] == "U1"
 
 
@@ -144,10 +146,13 @@ async def test_forget_person_removes_exactly_their_data(store: Store) -> None:
     assert (result.shares, result.votes, result.items_deleted) == (2, 1, 1)
     assert [p.ts for p in result.posts] == ["10.0"]
     c_item, d_item = await store.export_items()
-    assert c_item["url"] == "https://c.com/" and [s["user"] for s in c_item["shares"]] == ["U2"]
+    assert c_item["url"] == "https://c.com/"
+    assert [s["user"] for s in c_item["shares"]] == ["U2"]
     assert c_item["votes"] == []  # U3 reacted to U1's share, which is gone
-    assert d_item["url"] == "https://d.com/" and d_item["votes"] == []
-    assert await store.user(T, "U1") is None and await store.user(T, "U2") is not None
+    assert d_item["url"] == "https://d.com/"
+    assert d_item["votes"] == []
+    assert await store.user(T, "U1") is None
+    assert await store.user(T, "U2") is not None
     assert await store.opted_out(T, "U1")
 
 
@@ -220,7 +225,8 @@ async def test_inbox_keeps_each_event_once_until_handled(store: Store) -> None:
     assert [body for _, body in await store.pending_events()] == ['{"b": 2}']
     assert await store.event_known(T, "Ev1")
     assert await store.prune_inbox(time.time() + 1) == 1
-    assert not await store.event_known(T, "Ev1") and await store.event_known(T, "Ev2")
+    assert not await store.event_known(T, "Ev1")
+    assert await store.event_known(T, "Ev2")
 
 
 async def test_group_commit_batches_concurrent_writes(store: Store) -> None:
@@ -237,7 +243,8 @@ async def test_failing_write_does_not_sink_its_batch(store: Store) -> None:
     results = await asyncio.gather(
         store._write(boom), store.enqueue_event(T, "EvOk", "{}"), return_exceptions=True
     )
-    assert isinstance(results[0], ValueError) and results[1] is True
+    assert isinstance(results[0], ValueError)
+    assert results[1] is True
     assert await store.event_known(T, "EvOk")
 
 
@@ -273,7 +280,8 @@ def test_hot_queries_use_their_indexes(store: Store) -> None:
 
     for sql, index in plans.items():
         plan = raw(store, explain, sql)
-        assert index in plan and "SCAN" not in plan, plan
+        assert index in plan, plan
+        assert "SCAN" not in plan, plan
 
 
 async def test_channel_cache_never_keeps_a_value_read_during_a_change(
@@ -296,6 +304,8 @@ async def test_channel_cache_never_keeps_a_value_read_during_a_change(
     changed.set()
     stale = await reading
     monkeypatch.setattr(directory, "get_channel", real)
-    assert stale is not None and stale.capture is None  # that read may be old...
+    assert stale is not None
+    assert stale.capture is None
     fresh = await store.channel(T, "C1")
-    assert fresh is not None and fresh.capture == "off"  # ...but it was not cached
+    assert fresh is not None
+    assert fresh.capture == "off"
