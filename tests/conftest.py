@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.store import Store
+from tests.support.clock import ticking
 from tests.support.environment import is_ours
 
 
@@ -21,7 +22,7 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    """A freshly migrated store, closed after the test."""
-    opened = Store(tmp_path / "serendip.db").open()
+    """A freshly migrated store on a fixed clock (tests.support.clock), closed after the test."""
+    opened = Store(tmp_path / "serendip.db", clock=ticking()).open()
     yield opened
     opened.close()

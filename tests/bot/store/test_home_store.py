@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 from bot.models import ItemDraft, ShareInput
 from bot.store import Store
+from tests.support.clock import START
 
 T = "T1"
-NOW = time.time()
+NOW = START  # the store fixture's clock starts here
 
 
 def share(
@@ -73,7 +72,7 @@ async def test_top_items_count_public_votes_of_public_items_and_skip_flagged(sto
     await store.save_message(share("C1", NOW + 3, "U5", "p"), [link("https://p.io/")])
     top = await store.top_items(T, NOW - 7 * 86400)  # public now, but its votes stay private
     assert [(i.item_id, i.votes) for i in top] == [(a, 2), (b, 1)]
-    assert await store.top_items(T, time.time() + 60) == []  # votes older than `since`
+    assert await store.top_items(T, NOW + 3600) == []  # votes older than `since`
     for flagger in ("U5", "U6", "U7"):
         await react(store, "C1", NOW, flagger, "flag")
     assert [i.item_id for i in await store.top_items(T, NOW - 7 * 86400)] == [b]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-import time
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -11,7 +10,10 @@ from sqlite_utils import Database
 from bot.models import FetchedPage, ItemDraft, ShareInput
 from bot.store import Store
 from bot.store.migrations import MIGRATIONS, migrate
+from tests.support.clock import START
 from tests.support.rawdb import raw
+
+LATER = START + 60  # a minute after the store fixture's clock started: after its stamps
 
 T = "T1"
 
@@ -25,7 +27,7 @@ def share(ts: str, text: str = "look", channel: str = "C1", user: str = "U1") ->
 
 
 async def test_only_untitled_links_are_queued(store: Store) -> None:
-    now = time.time()
+    now = LATER
     await store.save_message(share("1.0"), [link("https://a.com/")], fetch_at=now + 30)
     await store.save_message(share("2.0"), [link("https://b.com/", "B")], fetch_at=now + 30)
     await store.save_message(share("3.0"), [ItemDraft("learning", "learning:C1:3.0")], now)
@@ -42,10 +44,10 @@ async def test_fetched_face_until_slack_unfurls(store: Store) -> None:
     page = FetchedPage(
         "ok", title="Fetched", description="About databases and indexes", site_name="A"
     )
-    assert await store.record_fetch(item, page, time.time()) == item
+    assert await store.record_fetch(item, page, LATER) == item
     [record] = await store.export_items()
     assert (record["title"], record["site_name"]) == ("Fetched", "A")
-    assert await store.due_fetches(time.time() + 1) == []
+    assert await store.due_fetches(LATER + 1) == []
     await store.save_message(share("1.0"), [link("https://a.com/", "From Slack")])  # unfurl
     [record] = await store.export_items()
     assert record["title"] == "From Slack"
@@ -62,7 +64,7 @@ async def test_same_page_urls_merge_into_the_older_item(store: Store) -> None:
         final_url="https://site.com/post",
         same_page_urls=("https://site.com/post",),
     )
-    kept = await store.record_fetch(short, page, time.time())
+    kept = await store.record_fetch(short, page, LATER)
     assert kept == short  # created first, so its id stays
     [record] = await store.export_items()
     assert record["id"] == short
@@ -80,7 +82,7 @@ async def test_topics_from_hashtags_and_keywords(store: Store) -> None:
         title="Indexing strategies for Postgres",
         description="Partial indexes make Postgres queries fast",
     )
-    await store.record_fetch(item, page, time.time())
+    await store.record_fetch(item, page, LATER)
     [record] = await store.export_items()
     assert record["topics"][0] == "databases"
     assert "til" not in record["topics"]

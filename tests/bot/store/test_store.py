@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,10 @@ from bot.models import BotPost, ChannelInfo, ItemDraft, ShareInput, UserInfo
 from bot.store import Store
 from bot.store.migrations import MIGRATIONS
 from bot.store.sql import directory
+from tests.support.clock import START
 from tests.support.rawdb import raw
+
+LATER = START + 60  # a minute after the store fixture's clock started: after its stamps
 
 T = "T1"
 
@@ -160,7 +162,7 @@ async def test_uninstall_purges_only_that_workspace_after_grace(store: Store) ->
     await store.save_message(share(), [link()])
     await store.save_message(ShareInput("T2", "C1", "1.0", "U1", "t", False), [link()])
     await store.save_channel(ChannelInfo("T2", "C1", "general"))
-    now = time.time()
+    now = LATER
     await store.mark_uninstalled("T2", now - 3 * 86400, 5)
     assert await store.purge_uninstalled(now - 7 * 86400) == []
     assert await store.purge_uninstalled(now - 86400) == ["T2"]
@@ -174,8 +176,8 @@ async def test_purge_takes_questions_gaps_and_search_documents(store: Store) -> 
     await store.save_message(share(text="TIL walrus too"), [link()])
     await store.create_question("T2", "U1", False, "walrus?", "C1")
     await store.record_gap("T2", "narwhal")
-    await store.mark_uninstalled("T2", time.time() - 30 * 86400, 5)
-    assert await store.purge_uninstalled(time.time()) == ["T2"]
+    await store.mark_uninstalled("T2", LATER - 30 * 86400, 5)
+    assert await store.purge_uninstalled(LATER) == ["T2"]
 
     def left(db: Database) -> list[int]:
         db.execute("INSERT INTO search_fts (search_fts) VALUES ('integrity-check')")
@@ -190,19 +192,19 @@ async def test_purge_takes_questions_gaps_and_search_documents(store: Store) -> 
 
 
 async def test_activity_cancels_uninstall(store: Store) -> None:
-    await store.mark_uninstalled("T2", time.time() - 30 * 86400, 10)
+    await store.mark_uninstalled("T2", LATER - 30 * 86400, 10)
     await store.note_activity("T2", 9)  # delivered before the uninstall: changes nothing
     await store.note_activity("T2", 11)
-    assert await store.purge_uninstalled(time.time()) == []
+    assert await store.purge_uninstalled(LATER) == []
     await store.note_activity("T3", 20)  # handled before an earlier-delivered uninstall
-    await store.mark_uninstalled("T3", time.time() - 30 * 86400, 19)
-    assert await store.purge_uninstalled(time.time()) == []
-    await store.mark_uninstalled("T3", time.time() - 30 * 86400, 21)
-    assert await store.purge_uninstalled(time.time()) == ["T3"]
+    await store.mark_uninstalled("T3", LATER - 30 * 86400, 19)
+    assert await store.purge_uninstalled(LATER) == []
+    await store.mark_uninstalled("T3", LATER - 30 * 86400, 21)
+    assert await store.purge_uninstalled(LATER) == ["T3"]
 
 
 async def test_retention_deletes_items_whose_last_share_is_old(store: Store) -> None:
-    now = time.time()
+    now = LATER
     await store.save_message(share(ts=f"{now - 40 * 86400:.6f}"), [link()])
     await store.save_message(
         share(ts=f"{now - 39 * 86400:.6f}", text="b"), [link("https://b.com/")]
@@ -224,7 +226,7 @@ async def test_inbox_keeps_each_event_once_until_handled(store: Store) -> None:
     await store.finish_event(pending[0][0])
     assert [body for _, body in await store.pending_events()] == ['{"b": 2}']
     assert await store.event_known(T, "Ev1")
-    assert await store.prune_inbox(time.time() + 1) == 1
+    assert await store.prune_inbox(LATER + 1) == 1
     assert not await store.event_known(T, "Ev1")
     assert await store.event_known(T, "Ev2")
 
