@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 import pytest
@@ -36,7 +36,9 @@ def registered(store: Store) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {"events": set(), "commands": set(), "shortcuts": set()}
     for listener in app._async_listeners:
         for matcher in listener.matchers:
-            kind, value = _constraint(matcher.func)
+            # Bolt's concrete matchers (builtin and custom) keep `func`; their base class
+            # does not declare it.
+            kind, value = _constraint(cast(Any, matcher).func)
             if kind in KINDS and isinstance(value, str):
                 found[KINDS[kind]].add(value)
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -89,7 +90,7 @@ async def test_demo_ends_with_the_figures_and_writes_the_html_report(
 
 def test_newest_digest_is_the_latest_bot_post_with_digest_metadata() -> None:
     meta = {"event_type": "serendip_digest", "event_payload": {"outbox_id": 1}}
-    messages = [
+    messages: list[dict[str, Any]] = [
         {"ts": "1.0", "bot_id": "B1", "text": "older", "metadata": meta},
         {"ts": "2.0", "bot_id": "B1", "text": "newer", "metadata": meta},
         {"ts": "3.0", "bot_id": "B1", "text": "a join note"},

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Mapping
 from pathlib import Path
 
 from bot.inbox import InboxWorker, partition_key
 from bot.store import Store
 
 
-def body(event: dict[str, object], event_id: str) -> str:
+def body(event: Mapping[str, object], event_id: str) -> str:
     return json.dumps(
         {"type": "event_callback", "team_id": "T1", "event_id": event_id, "event": event}
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from matplotlib.figure import Figure
@@ -27,7 +28,7 @@ from tests.support.rawdb import raw
 HOSTILE = '<script>alert("x")</script> & "quotes"'
 
 
-def _data(store: Store) -> dict[str, object]:
+def _data(store: Store) -> dict[str, Any]:
     return asyncio.run(store.report_data(None, NOW, 7, 15))
 
 
@@ -76,7 +77,7 @@ def test_empty_data_renders_with_no_data(store: Store) -> None:
     assert "n/a" in html
     assert "no data" in flows_alt([])
     assert "No data" in series_alt(data["series"])
-    for chart in (series_chart(data["series"]), flows_chart([])):  # type: ignore[arg-type]
+    for chart in (series_chart(data["series"]), flows_chart([])):
         assert chart.startswith(b"<?xml")
         assert b"<text" not in chart
     assert pulse_chart([], []).startswith(b"\x89PNG")

@@ -7,13 +7,13 @@ import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.forgetting import forget
 from bot.pacer import Pacer
-from bot.store import ExpertRules
+from bot.store import ExpertRules, Question
 from jobs.digests import run_digests
 from jobs.questions import REROUTE_AFTER, reroute_unanswered
 from localslack import LocalSlack
@@ -161,7 +161,8 @@ async def test_anonymous_question_hides_the_asker_and_chooses_privately(env: Env
     [button] = [b["accessory"] for b in chooser["blocks"] if "accessory" in b]
     await env.slack.add_reaction("U1", "C1", reply["ts"], "white_check_mark")  # would reveal
     await env.settle()
-    assert (await env.store.question_at_card(env.team, "C1", card["ts"])).status == "open"
+    question = cast(Question, await env.store.question_at_card(env.team, "C1", card["ts"]))
+    assert question.status == "open"
     dm = env.slack.dm_channel("U1")
     await env.slack.block_action(
         "U1", "ask_choose_best", button["value"], channel=dm, message_ts=chooser["ts"]

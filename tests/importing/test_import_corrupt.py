@@ -56,8 +56,8 @@ def test_a_damaged_zip_member_is_reported_and_skipped(
     data[at : at + 6] = b"XXXXXX"
     archive.write_bytes(bytes(data))
     assert main(["import", "--quiet", str(archive)]) == 1
-    out = capsys.readouterr().out
-    assert f"{BROKEN_DAY}: damaged in the zip" in out
+    printed = capsys.readouterr().out
+    assert f"{BROKEN_DAY}: damaged in the zip" in printed
     assert counts(cli_db)["items"] == 6
 
 

@@ -34,13 +34,13 @@ def interrupted(db: Path, export: Path, after_batches: int = 0, after_chunks: in
         if flushes[0] == after_batches:
             raise KeyboardInterrupt
 
-    def stop_refresh(team: str, limit: int = 5000) -> int:
+    def stop_refresh(team_id: str, limit: int = 5000) -> int:
         chunks[0] += 1
         if chunks[0] > after_chunks:
             raise KeyboardInterrupt
-        return refresh(team, limit)
+        return refresh(team_id, limit)
 
-    def no_refresh_yet(team: str, limit: int = 5000) -> Future[int]:
+    def no_refresh_yet(team_id: str, limit: int = 5000) -> Future[int]:
         done: Future[int] = Future()  # as if Ctrl-C came before the batches' refreshes
         done.set_result(0)
         return done

@@ -17,6 +17,7 @@ from bot.store import Store
 from jobs.pulse import LearningPulse
 from jobs.scheduler import build_scheduler
 from localslack import LocalSlack
+from localslack.types import JSON
 from tests.support.figures import NOW, stats_rows
 from tests.support.rawdb import raw
 
@@ -50,7 +51,7 @@ def _pulse(slack: LocalSlack, store: Store, **extra: str) -> LearningPulse:
     return LearningPulse(store, make_client(config.bot_token, config.api_url), config)
 
 
-def _shared(slack: LocalSlack) -> list[dict[str, object]]:
+def _shared(slack: LocalSlack) -> list[JSON]:
     return [m for m in slack.messages(REPORT) if m.get("files")]
 
 
@@ -59,7 +60,7 @@ async def test_uploads_its_chart_and_posts_once_per_week(slack: LocalSlack, stor
     pulse = _pulse(slack, store)
     assert await pulse.tick(MONDAY) == "2026-W39"
     [message] = _shared(slack)
-    [file] = message["files"]  # type: ignore[misc]
+    [file] = message["files"]
     assert file["mimetype"] == "image/png"
     assert file["title"] == "Learning pulse 2026-W39"
     assert "*Learning pulse, week 2026-W39*" in str(message["text"])

@@ -99,7 +99,7 @@ async def test_bolt_over_socket_mode(slack: LocalSlack) -> None:
     seen = Recorder()
     app = build_app(slack, seen)
     handler = AsyncSocketModeHandler(app, slack.app_token)
-    await handler.connect_async()
+    await handler.connect_async()  # type: ignore[no-untyped-call]
     try:
         slack.deliver_socket(ack_timeout=0.2, connect_timeout=2.0)
         await slack.post_message("U1", "C1", "socket hello")
@@ -114,4 +114,4 @@ async def test_bolt_over_socket_mode(slack: LocalSlack) -> None:
         unhandled = await slack.send_event({"type": "star_added", "user": "U1"})
         assert unhandled.statuses == ["timeout"] * 4
     finally:
-        await handler.close_async()
+        await handler.close_async()  # type: ignore[no-untyped-call]

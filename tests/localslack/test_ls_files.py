@@ -147,7 +147,7 @@ async def test_complete_refuses_and_changes_nothing(
         "file_not_found"  # not uploaded yet
     )
     assert (await _post(ticket["upload_url"], b"hi"))[0] == 200
-    unknown = [{"id": "FNOPE"}]
+    unknown: list[dict[str, str | None]] = [{"id": "FNOPE"}]
     assert await _error(client.files_completeUploadExternal(files=unknown)) == "file_not_found"
     bad = client.api_call("files.completeUploadExternal", params={"files": "not json"})
     assert await _error(bad) == "invalid_arguments"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from aiohttp import WSMessage
@@ -32,6 +32,14 @@ class Bot:
         self.client.on_message_listeners.append(self._on_message)
         self.client.socket_mode_request_listeners.append(self._on_request)
 
+    async def connect(self) -> None:
+        """Open the socket (slack_sdk leaves `connect` unannotated)."""
+        await self.client.connect()  # type: ignore[no-untyped-call]
+
+    async def close(self) -> None:
+        """Close the socket (slack_sdk leaves `close` unannotated)."""
+        await self.client.close()  # type: ignore[no-untyped-call]
+
     async def _on_message(self, message: WSMessage) -> None:
         self.messages.append(json.loads(message.data))
 
@@ -54,10 +62,10 @@ class Bot:
 async def bot(slack: LocalSlack) -> AsyncIterator[Bot]:
     """A connected Socket Mode bot that acks everything."""
     b = Bot(slack)
-    await b.client.connect()
+    await b.connect()
     await slack.wait_connected(1, timeout=5)
     yield b
-    await b.client.close()
+    await b.close()
 
 
 async def test_hello_envelope_and_ack(slack: LocalSlack, bot: Bot) -> None:
@@ -83,7 +91,7 @@ async def test_unacked_envelope_is_redelivered(slack: LocalSlack) -> None:
         return bool(req.retry_attempt)
 
     b = Bot(slack, ack_retries_only)
-    await b.client.connect()
+    await b.connect()
     try:
         slack.deliver_socket(ack_timeout=0.2)
         await slack.post_message("U1", "C1", "second time lucky")
@@ -92,7 +100,7 @@ async def test_unacked_envelope_is_redelivered(slack: LocalSlack) -> None:
         assert (retry.retry_attempt, retry.retry_reason) == (1, "timeout")
         assert slack.deliveries[0].statuses == ["timeout", "acked"]
     finally:
-        await b.client.close()
+        await b.close()
 
 
 async def test_gives_up_after_three_redeliveries(slack: LocalSlack) -> None:
@@ -100,7 +108,7 @@ async def test_gives_up_after_three_redeliveries(slack: LocalSlack) -> None:
         return False
 
     b = Bot(slack, never)
-    await b.client.connect()
+    await b.connect()
     try:
         slack.deliver_socket(ack_timeout=0.1)
         await slack.post_message("U1", "C1", "ignored")
@@ -110,7 +118,7 @@ async def test_gives_up_after_three_redeliveries(slack: LocalSlack) -> None:
         assert d.attempts == 4
         assert d.statuses == ["timeout"] * 4
     finally:
-        await b.client.close()
+        await b.close()
 
 
 async def test_slash_command_ack_payload(slack: LocalSlack) -> None:
@@ -118,7 +126,7 @@ async def test_slash_command_ack_payload(slack: LocalSlack) -> None:
         return {"response_type": "ephemeral", "text": f"echo {req.payload['text']}"}
 
     b = Bot(slack, answer)
-    await b.client.connect()
+    await b.connect()
     try:
         ack = await slack.slash_command("U1", "C1", "/serendip", "abc")
         assert ack.status == 200
@@ -129,7 +137,7 @@ async def test_slash_command_ack_payload(slack: LocalSlack) -> None:
         assert req.payload["command"] == "/serendip"
         assert req.payload["user_id"] == "U1"
     finally:
-        await b.client.close()
+        await b.close()
 
 
 async def test_envelopes_wait_for_a_socket(slack: LocalSlack) -> None:
@@ -137,13 +145,13 @@ async def test_envelopes_wait_for_a_socket(slack: LocalSlack) -> None:
     await slack.post_message("U1", "C1", "early", wait=False)
     await asyncio.sleep(0.05)
     b = Bot(slack)
-    await b.client.connect()
+    await b.connect()
     try:
         await slack.wait_idle(timeout=5)
         assert [r.payload["event"]["text"] for r in b.requests] == ["early"]
         assert slack.deliveries[0].acked
     finally:
-        await b.client.close()
+        await b.close()
 
 
 async def test_no_socket_finally_fails(slack: LocalSlack) -> None:
@@ -160,7 +168,7 @@ async def test_disconnect_reconnect_loses_and_doubles_nothing(slack: LocalSlack,
             await slack.disconnect_sockets()
     await slack.wait_idle(timeout=10)
     assert any(m["type"] == "disconnect" for m in bot.messages)
-    sent = [d.event_id for d in slack.deliveries]
+    sent = [cast(str, d.event_id) for d in slack.deliveries]  # events: each has an id
     assert sorted(bot.event_ids()) == sorted(sent)
     assert all(d.acked for d in slack.deliveries)
     assert len(slack.calls_of("apps.connections.open")) == 2
@@ -177,7 +185,7 @@ async def test_disconnect_while_unacked_redelivers_on_new_socket(slack: LocalSla
         return bool(req.retry_attempt)
 
     b = Bot(slack, slow_first)
-    await b.client.connect()
+    await b.connect()
     try:
         slack.deliver_socket(ack_timeout=0.3, connect_timeout=5.0)
         pending = asyncio.create_task(slack.post_message("U1", "C1", "in flight"))
@@ -188,4 +196,4 @@ async def test_disconnect_while_unacked_redelivers_on_new_socket(slack: LocalSla
         assert slack.deliveries[0].acked
         assert slack.hub.connections_total == 2
     finally:
-        await b.client.close()
+        await b.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import Any
 
 import aiohttp
 import pytest
@@ -122,7 +123,7 @@ async def test_a_submission_answered_with_update_replaces_the_modal(
 ) -> None:
     await slack.block_action("U1", "open", container_type="view")
     trigger = http_bot.requests[0].payload()["trigger_id"]
-    view = {
+    view: dict[str, Any] = {
         "type": "modal",
         "callback_id": "find",
         "title": {"type": "plain_text", "text": "Find"},

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from aiohttp import web
 
@@ -37,7 +38,7 @@ class Env:
         await self.slack.wait_idle()
         await self.inbox.drain()
 
-    async def items(self) -> list[dict[str, object]]:
+    async def items(self) -> list[dict[str, Any]]:
         await self.settle()
         return await self.store.export_items()
 

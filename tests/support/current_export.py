@@ -98,7 +98,7 @@ def general() -> list[JSON]:
 
 def threads() -> list[JSON]:
     """#random: Zulip's thread shapes, the replies sharing links."""
-    found = shape("normal_thread.json")
+    found: list[JSON] = shape("normal_thread.json")
     found[1]["text"] += " <https://thread.example.com/reply>"
     found[2]["text"] += " <https://thread.example.com/parent>"
     found[3]["text"] += " <https://thread.example.com/other>"

@@ -7,7 +7,7 @@ import asyncio
 import copy
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -91,9 +91,9 @@ def write_export(
     folder: Path,
     users: list[JSON],
     channels: dict[str, list[JSON]],
-    groups: list[JSON] = (),
-    public: list[JSON] = (),
-    dms: list[JSON] = (),
+    groups: Sequence[JSON] = (),
+    public: Sequence[JSON] = (),
+    dms: Sequence[JSON] = (),
 ) -> Path:
     """An unpacked export: `channels` maps a folder name to its messages, split into days."""
     folder.mkdir(parents=True, exist_ok=True)
