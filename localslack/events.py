@@ -197,3 +197,14 @@ def envelope(ident: Identity, event: JSON, event_id: str | None, shared: bool) -
         "is_ext_shared_channel": shared,
         "event_context": f"4-{event.get('type', '')}-{ident.team_id}-{channel or ''}",
     }
+
+
+def rate_limited_body(ident: Identity, minute: int) -> JSON:
+    """The `app_rate_limited` body: an Events API request with no inner event."""
+    return {
+        "token": ident.verification_token,
+        "type": "app_rate_limited",
+        "team_id": ident.team_id,
+        "minute_rate_limited": minute,
+        "api_app_id": ident.app_id,
+    }

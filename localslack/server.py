@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import time
 from collections.abc import Callable
 from types import TracebackType
 
@@ -13,11 +14,11 @@ from . import api_chat, api_conversations, api_files, api_misc
 from .actions_interactive import InteractiveActions
 from .actions_messages import MessageActions
 from .actions_workspace import WorkspaceActions
-from .events import envelope
+from .events import envelope, rate_limited_body
 from .files import handle_upload
 from .http_delivery import signed_headers
 from .responses import handle_response
-from .types import JSON, ApiCall, Delivery
+from .types import JSON, ApiCall, Delivery, LocalSlackError
 from .webapi import Fault, WebApi
 
 MAX_BODY = 8 * 1024 * 1024
@@ -245,6 +246,14 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
         """Wrap any inner event in an event_callback envelope and deliver it."""
         body = envelope(self.ident, copy.deepcopy(event), event_id, False)
         return await self.dispatcher.submit("events_api", body, body["event_id"])
+
+    async def send_app_rate_limited(self, minute: int | None = None) -> Delivery:
+        """Slack, past 30,000 events an hour, POSTs `app_rate_limited` to the Request URL."""
+        # Real Slack drops the events and sends this, naming the minute, with no inner event.
+        if self.dispatcher.mode != "http":
+            raise LocalSlackError("app_rate_limited goes to the Request URL: deliver_http() first")
+        minute = int(time.time()) // 60 * 60 if minute is None else minute
+        return await self.dispatcher.submit("events_api", rate_limited_body(self.ident, minute))
 
     async def send_raw(
         self, body: bytes, headers: dict[str, str]

@@ -15,6 +15,7 @@ from handlers.events.channels import (
 )
 from handlers.events.membership import handle_member_joined, handle_member_left
 from handlers.events.message import handle_message
+from handlers.events.rate_limited import handle_app_rate_limited
 from handlers.events.reactions import handle_reaction_added, handle_reaction_removed
 from handlers.events.uninstall import handle_app_uninstalled, handle_tokens_revoked
 from handlers.events.unknown import handle_unknown_event
@@ -43,6 +44,7 @@ CATCH_ALL = re.compile(r".*")
 
 def register(app: AsyncApp) -> None:
     """Route every event type Serendip subscribes to, then catch everything else."""
+    app.use(handle_app_rate_limited)  # an envelope with no inner event: no listener matches it
     for event_type, listener in ROUTES.items():
         app.event(event_type)(listener)
     app.event(CATCH_ALL)(handle_unknown_event)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
 import time
 
 import aiohttp
+import pytest
 
 from tests.support.bot import Env
 
@@ -52,6 +54,24 @@ async def test_malformed_bodies_get_400(http_env: Env) -> None:
         b"payload=%7Bnot-json", content_type="application/x-www-form-urlencoded"
     )
     assert status == 400
+
+
+async def test_app_rate_limited_is_acknowledged_and_logged(
+    http_env: Env, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    delivery = await http_env.slack.send_app_rate_limited(minute=1518467820)
+    assert delivery.statuses == [200]  # a 404 would count toward Slack turning events off
+    await http_env.settle()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("2018-02-12T20:37:00+00:00" in w for w in warnings), warnings
+    assert await http_env.store.newest_event() is None  # not an event: nothing in the inbox
+    assert await http_env.items() == []
+    for odd in ("soon", None, 10**30, True):
+        body = {"type": "app_rate_limited", "team_id": "T0001", "minute_rate_limited": odd}
+        status, _ = await http_env.slack.send_signed(json.dumps(body).encode())
+        assert status == 200, odd
+    assert "an unknown minute" in caplog.text
 
 
 async def test_health_check(http_env: Env) -> None:
