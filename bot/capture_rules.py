@@ -23,6 +23,9 @@ def is_outsider(team_id: str, message: Mapping[str, Any]) -> bool:
     return bool(author_team) and author_team != team_id
 
 
+SLACKBOT = "USLACKBOT"  # the user id of Slackbot's own messages and system notices
+
+
 def is_from_bot(message: Mapping[str, Any]) -> bool:
     """Bots' messages, the bot's own included, are never captured."""
     return bool(message.get("bot_id") or message.get("bot_profile")) or (

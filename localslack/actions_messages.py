@@ -6,7 +6,7 @@ import copy
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from .events import mention_event, message_event, person_message
+from .events import mention_event, message_event, person_message, slackbot_message
 from .posting import Posting
 from .types import JSON, ApiError, LocalSlackError
 from .util import mentions
@@ -85,6 +85,14 @@ class MessageActions(Posting):
     ) -> JSON:
         """A person writes to the bot in their DM (a message.im event)."""
         return await self.post_message(user, self.dm_channel(user), text, thread_ts, wait=wait)
+
+    async def slackbot_dm(self, user: str, text: str, wait: bool = True) -> JSON:
+        """Slackbot's notice ("archived the channel") in the bot's DM: USLACKBOT, no subtype."""
+        ch = self.ws.dm_with(user)
+        msg = slackbot_message(text, self.clock.next(), self.ident.team_id)
+        self.store(ch, msg)
+        await self.finish([self.emit(message_event(msg, ch), ch)], wait)
+        return copy.deepcopy(msg)
 
     async def edit_message(
         self,

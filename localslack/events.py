@@ -84,6 +84,11 @@ def join_message(user: User, ts: str, inviter: str | None) -> JSON:
     return msg
 
 
+def slackbot_message(text: str, ts: str, team_id: str) -> JSON:
+    """A Slackbot system notice as Slack writes it: USLACKBOT, no subtype nor client_msg_id."""
+    return {"type": "message", "user": "USLACKBOT", "text": text, "ts": ts, "team": team_id}
+
+
 def tombstone(original: JSON) -> JSON:
     """What a deleted thread parent with replies becomes."""
     keep = {k: original[k] for k in ("ts", "thread_ts", *STATE_KEYS[1:]) if k in original}

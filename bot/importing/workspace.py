@@ -8,10 +8,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.capture_rules import SLACKBOT
 from bot.importing.source import ExportError, ExportSource, MalformedFile, Member, load_json
 from bot.models import ChannelInfo, UserInfo, user_from_api
-
-SLACKBOT = "USLACKBOT"
 
 
 @dataclass

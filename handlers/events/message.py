@@ -6,6 +6,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.capture_rules import SLACKBOT
 from bot.config import Config
 from bot.store import Store
 from handlers.blocks.common import build_help
@@ -73,7 +74,11 @@ async def _changed(
 
 
 async def _direct_message(event: dict[str, Any], client: AsyncWebClient) -> None:
-    # Only a person's own new message gets the help text; edits and bots get nothing.
-    if event.get("subtype") is not None or is_from_bot(event) or not event.get("user"):
+    # Only a person's own new message gets the help text; edits, bots and Slackbot's system
+    # notices (user USLACKBOT, no subtype, no client_msg_id) get nothing.
+    user = event.get("user")
+    if event.get("subtype") is not None or is_from_bot(event):
+        return
+    if not isinstance(user, str) or not user or user == SLACKBOT:
         return
     await client.chat_postMessage(channel=event["channel"], **build_help())

@@ -94,6 +94,18 @@ async def test_dm_gets_help_text(env: Env) -> None:
     assert str(posts[0].args["channel"]).startswith("D")
 
 
+async def test_slackbot_notice_in_the_dm_gets_nothing(env: Env) -> None:
+    notice = await env.slack.slackbot_dm("U1", "<@U2> archived the channel <#C2|random>")
+    assert notice["user"] == "USLACKBOT"
+    assert "client_msg_id" not in notice
+    await env.settle()
+    assert env.slack.calls_of("chat.postMessage") == []  # no help text answering Slackbot
+    await env.slack.dm_bot("U1", "and me?")  # the person's own message still gets help
+    await env.settle()
+    assert len(env.slack.calls_of("chat.postMessage")) == 1
+    assert await env.items() == []
+
+
 async def test_capture_off_and_private_capture_on(env: Env) -> None:
     slack = env.slack
     ack = await slack.slash_command("U1", "C2", "/serendip", "channel capture off")
