@@ -16,6 +16,13 @@ def _channel_name(ch: Channel) -> str:
     return "directmessage" if ch.is_im else ch.name
 
 
+def _command_channel_name(ch: Channel) -> str:
+    """A slash command's channel_name: directmessage, mpdm-<names>-1 or privategroup."""
+    if ch.is_private and not ch.is_im and not ch.is_mpim:
+        return "privategroup"
+    return _channel_name(ch)
+
+
 def _user_ref(user: User) -> JSON:
     """The short user object of interactive payloads."""
     return {"id": user.id, "username": user.name, "name": user.name, "team_id": user.team_id}
@@ -42,7 +49,7 @@ def slash_payload(ident: Identity, user: User, ch: Channel, command: str, **ids:
         "team_id": ident.team_id,
         "team_domain": ident.domain,
         "channel_id": ch.id,
-        "channel_name": _channel_name(ch),
+        "channel_name": _command_channel_name(ch),
         "user_id": user.id,
         "user_name": user.name,
         "command": command,

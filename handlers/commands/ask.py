@@ -16,7 +16,7 @@ from handlers.blocks.ask import build_suggestions
 from handlers.blocks.common import build_ephemeral
 from handlers.features.ask import post_question
 from handlers.features.find import result_blocks
-from handlers.features.lookup import private_channels_of
+from handlers.features.lookup import command_in_dm, private_channels_of
 
 MAX_QUESTION = 3000
 SUGGESTIONS = 3
@@ -43,11 +43,9 @@ async def handle_ask(
     """Keep the question, then suggest what may already answer it, or post and route it."""
     text, anon = parse_ask(str(command.get("text") or ""))
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
-    where = config.ask_channel or str(command.get("channel_id") or "")
-    in_group_dm = not config.ask_channel and str(command.get("channel_name", "")).startswith(
-        "mpdm-"
-    )
-    refusal = await _refusal(store, team_id, user, text, "" if in_group_dm else where)
+    here = "" if command_in_dm(command) else str(command.get("channel_id"))
+    where = config.ask_channel or here
+    refusal = await _refusal(store, team_id, user, text, where)
     if refusal:
         await ack(build_ephemeral(refusal))
         return
@@ -84,7 +82,7 @@ async def _refusal(store: Store, team_id: str, user: str, text: str, where: str)
         return USAGE
     if len(text) > MAX_QUESTION:
         return f"That is too long for a question (at most {MAX_QUESTION} characters)."
-    if not where or where[:1] == "D":
+    if not where:
         return (
             "Ask in a channel, so colleagues can answer in the thread: direct messages and "
             "group DMs stay private. (An admin can set `SERENDIP_ASK_CHANNEL` to gather all "

@@ -18,7 +18,7 @@ from bot.store import Store
 from handlers.blocks.ask import build_til_card
 from handlers.blocks.common import build_ephemeral
 from handlers.features.capture import fetch_time, message_drafts
-from handlers.features.lookup import channel_info, person_name
+from handlers.features.lookup import channel_info, command_in_dm, person_name
 
 MAX_TIL = 4000
 NOT_POSTED = (
@@ -51,9 +51,9 @@ async def handle_til(
             build_ephemeral(f"That is too long for a learning (at most {MAX_TIL} characters).")
         )
         return
-    team_id, channel_id = str(command.get("team_id")), str(command.get("channel_id", ""))
-    if channel_id[:1] == "D" or not channel_id:
-        channel_id = ""  # a direct message: the learning belongs to no channel
+    team_id = str(command.get("team_id"))
+    # In a direct message or a group DM, the learning belongs to no channel.
+    channel_id = "" if command_in_dm(command) else str(command.get("channel_id"))
     # Known channels come from the store; a new one costs one conversations.info.
     private = (
         bool(channel_id) and (await channel_info(store, client, team_id, channel_id)).is_private

@@ -17,6 +17,13 @@ log = logging.getLogger(__name__)
 PRIVATE_TYPES = ("group", "G", "mpim")
 
 
+def command_in_dm(command: dict[str, Any]) -> bool:
+    """Whether a slash command was run in a direct message or a group DM, not a channel."""
+    # A group DM may have a C or G id; Slack names it `mpdm-<names>-1` in the payload.
+    channel_id = str(command.get("channel_id") or "")
+    return channel_id[:1] in ("", "D") or str(command.get("channel_name", "")).startswith("mpdm-")
+
+
 def channel_from_api(team_id: str, data: dict[str, Any]) -> ChannelInfo:
     """A ChannelInfo from a conversations.info `channel` object."""
     return ChannelInfo(

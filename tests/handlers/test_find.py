@@ -70,6 +70,18 @@ async def test_til_in_a_dm_or_a_channel_without_the_bot_is_stored_and_private(en
     assert not [m for m in env.slack.messages("CTIL") if m.get("bot_id")]
 
 
+async def test_til_in_a_group_dm_is_stored_and_private(env: Env) -> None:
+    group_dm = env.slack.ws.mpim_with(["U1", "U2"]).id
+    ack = await env.slack.slash_command("U1", group_dm, "/til", "from a group DM")
+    assert "Direct messages stay private" in str(ack.body)  # only the author sees the ack
+    await env.settle()
+    assert not env.slack.calls_of("chat.postMessage")  # no card, in the group DM or elsewhere
+    assert not env.slack.responses  # and no "invite me" afterwards
+    [item] = await env.items()
+    assert item["text"] == "from a group DM"
+    assert item["shares"][0]["channel"] is None
+
+
 async def test_find_by_title_text_and_answer_words(env: Env) -> None:
     msg = await env.slack.post_message("U2", "C1", "worth a read <https://kafka.example/p>")
     await env.slack.unfurl("C1", msg["ts"], [UNFURL])

@@ -116,6 +116,14 @@ async def test_slash_command_form_and_ack(slack: LocalSlack, http_bot: HttpBot) 
     assert slack.deliveries[0].type == "slash_commands"
 
 
+async def test_slash_command_channel_names(slack: LocalSlack, http_bot: HttpBot) -> None:
+    group_dm = slack.ws.mpim_with(["U1", "U2"]).id
+    for channel in (slack.dm_channel("U1"), group_dm, "G1"):
+        await slack.slash_command("U1", channel, "/til", "x")
+    names = [r.form()["channel_name"] for r in http_bot.requests]
+    assert names == ["directmessage", "mpdm-ana--bo--serendip-1", "privategroup"]
+
+
 async def test_slash_command_not_retried_and_text_ack(slack: LocalSlack, http_bot: HttpBot) -> None:
     http_bot.script = [Reply(500)]
     ack = await slack.slash_command("U1", "C1", "/til", "x")
