@@ -51,6 +51,7 @@ class RunReport:
 
     planned: int = 0
     empty: int = 0
+    handled: int = 0  # recipients left out: already planned or sent for the current period
     delivery: DeliveryReport = field(default_factory=DeliveryReport)
 
 
@@ -81,8 +82,10 @@ def due_list(
     now_mode: bool,
     planned: dict[tuple[str, str], tuple[int, str]],
     force: bool,
+    handled: list[Due] | None = None,
 ) -> list[Due]:
-    """Everyone due a digest now and not planned yet (or again, with `force`)."""
+    """Everyone due a digest now and not planned yet (or again, with `force`); those left out
+    because their current period was already planned go to `handled` when it is given."""
     wanted: list[tuple[RecipientKind, str, ZoneInfo, Cadence]] = []
     for channel in snap.channels.values():
         if channel.digest != "off":
@@ -101,6 +104,8 @@ def due_list(
             found.append(Due(kind, recipient, period, 0, tz))
         elif force and before[1] in DONE:
             found.append(Due(kind, recipient, period, before[0] + 1, tz))
+        elif handled is not None:
+            handled.append(Due(kind, recipient, period, before[0], tz))
     return found
 
 
@@ -149,8 +154,9 @@ async def plan_team(
     now_mode: bool,
     force: bool,
     stamp: float | None = None,
-) -> tuple[int, int]:
-    """Plan every digest due in one workspace: (pending rows added, empty ones).
+) -> tuple[int, int, int]:
+    """Plan every digest due in one workspace: (pending rows added, empty ones, recipients
+    left out because their current period was already handled).
 
     `now` decides periods; `stamp` (the wall clock by default) dates the outbox rows, on the
     clock Slack's message timestamps use, so recovery knows where in history to look.
@@ -158,14 +164,16 @@ async def plan_team(
     stamp = time.time() if stamp is None else stamp
     # Who is due is cheap to know; the whole snapshot is read only when somebody is.
     planned = await store.planned_digests(team_id, stamp)
-    if not due_list(await load(store, team_id, now, False), config, now, now_mode, planned, force):
-        return 0, 0
+    light = await load(store, team_id, now, False)
+    handled: list[Due] = []  # told to the person running `digest send`, who may wonder
+    if not due_list(light, config, now, now_mode, planned, force, handled):
+        return 0, 0, len(handled)
     snap = await load(store, team_id, now)
     dues = due_list(snap, config, now, now_mode, planned, force)
     rows = await asyncio.to_thread(plan_rows, snap, dues, force)
     await store.plan_digests(rows, stamp)
     empty = sum(1 for row in rows if row["status"] == "empty")
-    return len(rows) - empty, empty
+    return len(rows) - empty, empty, len(handled)
 
 
 async def run_digests(
@@ -184,9 +192,12 @@ async def run_digests(
     pacer = pacer or Pacer(config.send_rate)
     clock = clock or time.time
     for team_id in await store.installed_teams():
-        added, empty = await plan_team(store, config, team_id, now, now_mode, force, clock())
+        added, empty, handled = await plan_team(
+            store, config, team_id, now, now_mode, force, clock()
+        )
         report.planned += added
         report.empty += empty
+        report.handled += handled
         await Deliverer(store, client, pacer, clock, report.delivery).run(team_id)
     return report
 

@@ -30,7 +30,16 @@ async def digest_send(config: Config, db_path: str, now_mode: bool, force: bool)
     finally:
         store.close()
     d = report.delivery
-    line = f"planned {report.planned} digests ({report.empty} with nothing new); sent {d.sent}"
+    line = f"planned {report.planned} digests"
+    if report.planned or report.empty or not report.handled:
+        line += f" ({report.empty} with nothing new)"
+    if report.handled:
+        # Without this, a run after the scheduler's says "planned 0" and nothing more.
+        whom = "recipient" if report.handled == 1 else "recipients"
+        line += ": " if line.endswith("digests") else "; "
+        line += f"{report.handled} {whom} already handled for this period"
+        line += "" if force else "; --force sends again"
+    line += f"; sent {d.sent}"
     if d.recovered:
         line += f", {d.recovered} found already posted"
     if d.failed:

@@ -100,5 +100,12 @@ async def test_send_posts_then_sends_nothing_twice(db: Path) -> None:
         first = await digest_send(config, str(db), True, False)
         assert first.startswith("planned 4 digests")
         assert "sent 4" in first
-        assert "sent 0" in await digest_send(config, str(db), True, False)
+        again = await digest_send(config, str(db), True, False)
+        assert again == (
+            "planned 0 digests: 4 recipients already handled for this period; "
+            "--force sends again; sent 0"
+        )
         assert len(slack.calls_of("chat.postMessage")) == 4
+        forced = await digest_send(config, str(db), True, True)
+        assert forced.startswith("planned 4 digests (0 with nothing new); sent 4")
+        assert len(slack.calls_of("chat.postMessage")) == 8
