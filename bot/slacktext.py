@@ -13,6 +13,8 @@ TOKEN = re.compile(r"<([^<>]*)>")
 TIL_START = re.compile(r"^til(?![^\W_]|['-])", re.IGNORECASE)
 HASHTAG = re.compile(r"(?<![\w#/&])#(til|learned)(?![\w-])", re.IGNORECASE)
 NDA = re.compile(r"(?<![\w!])!nda(?![\w-])", re.IGNORECASE)
+# "@serendip TIL …": user mentions (the bot's or anyone's) may come before the TIL marker.
+LEADING_MENTIONS = re.compile(r"^(?:\s*<@[UW][A-Z0-9]+(?:\|[^<>]*)?>[\s,:]*)+")
 LEARNING_CHANNELS = frozenset({"til", "learned"})
 MAX_LINKS = 200  # a message with more links than this is a link dump, not a share of each
 
@@ -105,6 +107,7 @@ def find_links(text: str, attachments: Iterable[Mapping[str, Any]] = ()) -> tupl
 
 
 def _starts_with_til(text: str) -> bool:
+    text = LEADING_MENTIONS.sub("", text, count=1)
     return bool(TIL_START.match(text.lstrip().lstrip("*_~`> ").lstrip()))
 
 

@@ -52,6 +52,10 @@ def test_many_links_are_capped_not_fatal() -> None:
         "note #learned",
         "see <#C123|til>",
         "<#C9|LEARNED> yes",
+        "<@UBOT> TIL the bot's mention may come first",
+        "<@UBOT|serendip>: til x",
+        "<@UBOT>, <@W2> *TIL* two mentions",
+        "<@UBOT>TIL",
     ],
 )
 def test_learnings(text: str) -> None:
@@ -67,6 +71,10 @@ def test_learnings(text: str) -> None:
         "<https://x.com/#til>",
         "#tilted",
         "<#C1|general>",
+        "<@UBOT> tilapia",
+        "<@UBOT> thanks, TIL later",
+        "<#C1|general> TIL",
+        "<!here> TIL",
     ],
 )
 def test_not_learnings(text: str) -> None:

@@ -1,0 +1,23 @@
+"""The import applies the live capture rules to the shapes of test_capture_shapes.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.support.exports import TEAM, exported, message, run_import, write_export
+
+USERS = [{"id": "U1", "team_id": TEAM, "name": "ana"}]
+GENERAL = [{"id": "C1", "name": "general"}]
+
+
+def imported(tmp_path: Path, messages: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    export = write_export(tmp_path / "export", USERS, {"general": messages}, public=GENERAL)
+    db = tmp_path / "db.sqlite"
+    run_import(db, export)
+    return sorted((str(i["kind"]), i["url"]) for i in exported(db))
+
+
+def test_a_learning_may_start_with_a_mention(tmp_path: Path) -> None:
+    said = message("U1", "1700000000.000100", "<@U0BOT> TIL imports read mentions")
+    assert imported(tmp_path, [said]) == [("learning", None)]
