@@ -80,6 +80,14 @@ class MessageActions(Posting):
         await self.finish(tasks, wait)
         return copy.deepcopy(msg)
 
+    async def post_blocks(
+        self, user: str, channel: str, blocks: list[JSON], wait: bool = True
+    ) -> JSON:
+        """A person's app or workflow posts through the API with blocks alone: Slack keeps the
+        empty `text` as sent, so the message's links are only `link` elements of its rich_text
+        (sections, lists, quotes, code blocks), as in API and workflow posts of real exports."""
+        return await self.post_message(user, channel, "", blocks=blocks, wait=wait)
+
     async def dm_bot(
         self, user: str, text: str, thread_ts: str | None = None, wait: bool = True
     ) -> JSON:

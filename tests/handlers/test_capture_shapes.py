@@ -21,3 +21,49 @@ async def test_a_learning_may_start_with_the_bots_mention(env: Env) -> None:
     learning = next(i for i in items if i["kind"] == "learning")
     assert learning["shares"][0]["ts"] == msg["ts"]
     assert learning["text"].endswith("TIL sqlite has WAL https://w.com/")
+
+
+def rich(*elements: dict[str, Any]) -> list[dict[str, Any]]:
+    section = {"type": "rich_text_section", "elements": list(elements)}
+    return [{"type": "rich_text", "block_id": "b1", "elements": [section]}]
+
+
+async def test_links_only_in_rich_text_blocks(env: Env) -> None:
+    slack = env.slack
+    quote = {"type": "rich_text_quote", "elements": [{"type": "link", "url": "https://q.com/"}]}
+    blocks = rich({"type": "text", "text": "read "}, {"type": "link", "url": "https://A.com/x"})
+    msg = await slack.post_blocks("U1", "C1", [*blocks, {"type": "rich_text", "elements": [quote]}])
+    # Text and blocks carrying one link, and a TIL and a !nda said only in blocks.
+    await slack.post_message(
+        "U1",
+        "C1",
+        "<https://a.com/x|x>",
+        blocks=rich({"type": "link", "url": "https://a.com/x?utm_medium=y", "text": "x"}),
+    )
+    await slack.post_blocks("U1", "C1", rich({"type": "text", "text": "TIL blocks"}))
+    await slack.post_blocks(
+        "U1",
+        "C1",
+        rich({"type": "text", "text": "!nda "}, {"type": "link", "url": "https://secret.com/"}),
+    )
+    await slack.post_blocks("U1", "C1", rich({"type": "link", "url": 7}, {"type": ["odd"]}))
+    items = await env.items()
+    assert kinds(items) == [
+        ("learning", None),
+        ("link", "https://a.com/x"),
+        ("link", "https://q.com/"),
+    ]
+    link = next(i for i in items if i["url"] == "https://a.com/x")
+    assert [s["ts"] for s in link["shares"]][:1] == [msg["ts"]]
+    assert len(link["shares"]) == 2
+    assert link["shares"][0]["text"] == "read https://A.com/x\nhttps://q.com/"
+
+
+async def test_saving_a_message_said_in_blocks_alone(env: Env) -> None:
+    slack = env.slack
+    said = await slack.post_blocks("U1", "C1", rich({"type": "text", "text": "tea is old"}))
+    secret = await slack.post_blocks("U1", "C1", rich({"type": "text", "text": "!nda plans"}))
+    await slack.add_reaction("U2", "C1", said["ts"], "bookmark")
+    await slack.add_reaction("U2", "C1", secret["ts"], "bookmark")
+    [item] = await env.items()
+    assert (item["kind"], item["text"]) == ("learning", "tea is old")

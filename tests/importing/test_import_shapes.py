@@ -21,3 +21,31 @@ def imported(tmp_path: Path, messages: list[dict[str, Any]]) -> list[tuple[str, 
 def test_a_learning_may_start_with_a_mention(tmp_path: Path) -> None:
     said = message("U1", "1700000000.000100", "<@U0BOT> TIL imports read mentions")
     assert imported(tmp_path, [said]) == [("learning", None)]
+
+
+def test_links_only_in_rich_text_blocks(tmp_path: Path) -> None:
+    def rich(*elements: dict[str, Any]) -> list[dict[str, Any]]:
+        section = {"type": "rich_text_section", "elements": list(elements)}
+        return [{"type": "rich_text", "block_id": "b1", "elements": [section]}]
+
+    posts = [
+        message(
+            "U1", "1700000000.000200", "", blocks=rich({"type": "link", "url": "https://a.com"})
+        ),
+        message(
+            "U1",
+            "1700000000.000300",
+            "<https://a.com/>",
+            blocks=rich({"type": "link", "url": "https://b.com/"}),
+        ),
+        message(
+            "U1",
+            "1700000000.000400",
+            "",
+            blocks=rich(
+                {"type": "text", "text": "!nda"}, {"type": "link", "url": "https://secret.com/"}
+            ),
+        ),
+        message("U1", "1700000000.000500", "", blocks="odd"),
+    ]
+    assert imported(tmp_path, posts) == [("link", "https://a.com/"), ("link", "https://b.com/")]
