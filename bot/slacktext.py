@@ -16,6 +16,8 @@ NDA = re.compile(r"(?<![\w!])!nda(?![\w-])", re.IGNORECASE)
 # "@serendip TIL …": user mentions (the bot's or anyone's) may come before the TIL marker.
 LEADING_MENTIONS = re.compile(r"^(?:\s*<@[UW][A-Z0-9]+(?:\|[^<>]*)?>[\s,:]*)+")
 LEARNING_CHANNELS = frozenset({"til", "learned"})
+# A message's permalink, on any workspace's domain (older exports name the channel, not its id).
+SLACK_PERMALINK = re.compile(r"^https?://(?:[a-z0-9-]+\.)*slack\.com/archives/[^/?#]+/p\d+", re.I)
 RICH_TEXT_PARTS = frozenset(
     {"rich_text_section", "rich_text_list", "rich_text_quote", "rich_text_preformatted"}
 )
@@ -129,10 +131,20 @@ def rich_text_markup(blocks: Iterable[object]) -> str:
     return "".join(_markup(e) for e in rich_text_elements(blocks)).strip()
 
 
+def is_slack_permalink(url: str) -> bool:
+    """A link to a Slack message: it points at another message, it shares nothing itself."""
+    return bool(SLACK_PERMALINK.match(url))
+
+
+def is_message_share(attachment: Mapping[str, Any]) -> bool:
+    """Slack's copy of a shared (forwarded) message, or its unfurl of a message's permalink."""
+    return bool(attachment.get("is_msg_unfurl") or attachment.get("is_share"))
+
+
 def _attachment_links(attachments: Iterable[Mapping[str, Any]]) -> Iterable[Link]:
     for att in attachments:
-        if not isinstance(att, Mapping):
-            continue
+        if not isinstance(att, Mapping) or is_message_share(att):
+            continue  # another message's words are no title or description of a link here
         raw = att.get("from_url") or att.get("original_url") or att.get("title_link")
         if isinstance(raw, str):
             yield Link(
@@ -159,7 +171,7 @@ def find_links(
     candidates += _attachment_links(attachments)
     for link in candidates:
         url = canonical_url(link.url)
-        if url is None:
+        if url is None or is_slack_permalink(url):
             continue
         old = found.get(url)
         found[url] = Link(

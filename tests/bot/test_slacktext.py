@@ -209,3 +209,50 @@ ODD_JSON = st.recursive(
 def test_odd_blocks_never_raise(blocks: Any) -> None:
     found = blocks if isinstance(blocks, list) else [blocks]
     parse_message(rich_text_markup(found), blocks=found)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://acme.slack.com/archives/C0123ABC/p1700000000000100",
+        "https://Acme.Slack.com/archives/C1/p1700000000000100?thread_ts=1700000000.000100&cid=C1",
+        "https://acme.enterprise.slack.com/archives/G1/p1",
+        "https://zerosandbox.slack.com/archives/general/p1473295208000018",
+        "http://slack.com/archives/C1/p1700000000000100",
+    ],
+)
+def test_permalinks_are_no_links(url: str) -> None:
+    assert find_links(f"see <{url}>", [{"from_url": url}], rich(section(link(url)))) == ()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://slack.com/help/articles/220556107",
+        "https://api.slack.com/methods/chat.postMessage",
+        "https://notslack.com/archives/C1/p1700000000000100",
+        "https://a.com/x.slack.com/archives/C1/p1",
+        "https://acme.slack.com/archives/C1",
+    ],
+)
+def test_other_links_to_slack_are_links(url: str) -> None:
+    assert len(find_links(f"<{url}>")) == 1
+
+
+@pytest.mark.parametrize(
+    "flags", [{"is_msg_unfurl": True}, {"is_share": True}, {"is_share": 1, "is_msg_unfurl": False}]
+)
+def test_a_shared_message_is_no_link_and_feeds_no_other_link(flags: dict[str, object]) -> None:
+    shared = {
+        **flags,
+        "from_url": "https://b.com/",
+        "original_url": "https://c.com/",
+        "title_link": "https://d.com/",
+        "title": "Quoted",
+        "text": "another message's words",
+        "service_name": "Someone",
+    }
+    links = find_links("<https://b.com/>", [shared])
+    assert [(lnk.url, lnk.title, lnk.description, lnk.site_name) for lnk in links] == [
+        ("https://b.com/", None, None, None)
+    ]

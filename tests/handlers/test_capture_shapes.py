@@ -67,3 +67,29 @@ async def test_saving_a_message_said_in_blocks_alone(env: Env) -> None:
     await slack.add_reaction("U2", "C1", secret["ts"], "bookmark")
     [item] = await env.items()
     assert (item["kind"], item["text"]) == ("learning", "tea is old")
+
+
+async def test_shared_messages_and_permalinks_are_no_link_items(env: Env) -> None:
+    slack = env.slack
+    original = await slack.post_message("U1", "C1", "read <https://a.com/post>")
+    shared = await slack.share_message("U2", "C2", "C1", original["ts"], "look at this")
+    await slack.share_message("U1", "C2", "C1", original["ts"])
+    [quote] = shared["attachments"]
+    assert (quote["is_share"], quote["channel_id"], quote["ts"]) == (True, "C1", original["ts"])
+    # A pasted permalink, unfurled by Slack, beside a real link with its own unfurl.
+    pasted = await slack.post_message("U2", "C2", f"see <{quote['from_url']}> and <https://b.com/>")
+    await slack.unfurl(
+        "C2",
+        pasted["ts"],
+        [
+            slack.message_unfurl("C1", original["ts"]),
+            {"from_url": "https://b.com/", "title": "B", "service_name": "Bee"},
+        ],
+    )
+    items = await env.items()
+    assert [(i["url"], [s["ts"] for s in i["shares"]]) for i in items] == [
+        ("https://a.com/post", [original["ts"]]),
+        ("https://b.com/", [pasted["ts"]]),
+    ]
+    b = items[1]
+    assert (b["title"], b["site_name"], b.get("description")) == ("B", "Bee", None)

@@ -49,3 +49,24 @@ def test_links_only_in_rich_text_blocks(tmp_path: Path) -> None:
         message("U1", "1700000000.000500", "", blocks="odd"),
     ]
     assert imported(tmp_path, posts) == [("link", "https://a.com/"), ("link", "https://b.com/")]
+
+
+def test_shared_messages_and_permalinks_are_no_link_items(tmp_path: Path) -> None:
+    link = "https://acme.slack.com/archives/C1/p1700000000000100"
+    shared = {
+        "is_msg_unfurl": True,
+        "is_share": True,
+        "from_url": link,
+        "original_url": link,
+        "channel_id": "C1",
+        "ts": "1700000000.000100",
+        "author_id": "U1",
+        "title": "Quoted",
+        "text": "read <https://a.com/post>",
+    }
+    posts = [
+        message("U1", "1700000000.000100", "read <https://a.com/post>"),
+        message("U1", "1700000000.000200", "", attachments=[shared]),
+        message("U1", "1700000000.000300", f"<{link}> <https://b.com/>", attachments=[shared]),
+    ]
+    assert imported(tmp_path, posts) == [("link", "https://a.com/post"), ("link", "https://b.com/")]
