@@ -11,7 +11,13 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from bot.models import ChannelInfo, ItemDraft, ReactionKind, ShareInput
-from bot.slacktext import LEARNING_CHANNELS, ParsedMessage, readable
+from bot.slacktext import (
+    LEARNING_CHANNELS,
+    ParsedMessage,
+    parse_message,
+    readable,
+    rich_text_markup,
+)
 
 DM_TYPES = ("im", "mpim")
 CAPTURED_SUBTYPES = (None, "thread_broadcast", "file_share", "me_message")
@@ -86,6 +92,26 @@ def attachments_of(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return (
         [a for a in attachments if isinstance(a, Mapping)] if isinstance(attachments, list) else []
     )
+
+
+def blocks_of(message: Mapping[str, Any]) -> list[object]:
+    """A message's blocks (a list), or none when they are malformed."""
+    blocks = message.get("blocks")
+    return blocks if isinstance(blocks, list) else []
+
+
+def text_of(message: Mapping[str, Any]) -> str:
+    """A message's text in Slack markup; one posted with blocks alone and an empty `text` (the
+    API, workflows) says it in its rich_text blocks, so its links, TIL and `!nda` still count."""
+    text = message.get("text")
+    if isinstance(text, str) and text.strip():
+        return text
+    return rich_text_markup(blocks_of(message))
+
+
+def parse(message: Mapping[str, Any], text: str) -> ParsedMessage:
+    """Links, learning and `!nda` of a message: its text, rich_text blocks and unfurls."""
+    return parse_message(text, attachments_of(message), blocks_of(message))
 
 
 def share_of(

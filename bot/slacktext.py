@@ -13,7 +13,20 @@ TOKEN = re.compile(r"<([^<>]*)>")
 TIL_START = re.compile(r"^til(?![^\W_]|['-])", re.IGNORECASE)
 HASHTAG = re.compile(r"(?<![\w#/&])#(til|learned)(?![\w-])", re.IGNORECASE)
 NDA = re.compile(r"(?<![\w!])!nda(?![\w-])", re.IGNORECASE)
+# "@serendip TIL …": user mentions (the bot's or anyone's) may come before the TIL marker.
+LEADING_MENTIONS = re.compile(r"^(?:\s*<@[UW][A-Z0-9]+(?:\|[^<>]*)?>[\s,:]*)+")
 LEARNING_CHANNELS = frozenset({"til", "learned"})
+# A message's permalink, on any workspace's domain (older exports name the channel, not its id).
+SLACK_PERMALINK = re.compile(r"^https?://(?:[a-z0-9-]+\.)*slack\.com/archives/[^/?#]+/p\d+", re.I)
+RICH_TEXT_PARTS = frozenset(
+    {"rich_text_section", "rich_text_list", "rich_text_quote", "rich_text_preformatted"}
+)
+RICH_REFS = {  # rich_text elements that stand for a `<…>` reference in text
+    "user": ("@", "user_id"),
+    "channel": ("#", "channel_id"),
+    "usergroup": ("!subteam^", "usergroup_id"),
+    "broadcast": ("!", "range"),
+}
 MAX_LINKS = 200  # a message with more links than this is a link dump, not a share of each
 
 
@@ -64,10 +77,74 @@ def _link_tokens(text: str) -> Iterable[str]:
             yield unescape(target)
 
 
+def _kind(element: Mapping[str, Any]) -> str:
+    kind = element.get("type")
+    return kind if isinstance(kind, str) else ""
+
+
+def _rich_parts(node: Mapping[str, Any], depth: int) -> Iterable[Mapping[str, Any]]:
+    elements = node.get("elements")
+    if not isinstance(elements, list) or depth > 4:
+        return
+    for element in elements:
+        if not isinstance(element, Mapping):
+            continue
+        if _kind(element) in RICH_TEXT_PARTS:
+            yield from _rich_parts(element, depth + 1)
+            yield {"type": "text", "text": "\n"}
+        else:
+            yield element
+
+
+def rich_text_elements(blocks: Iterable[object]) -> Iterable[Mapping[str, Any]]:
+    """The inline elements (text, link, user, …) of a message's rich_text blocks, in order,
+    a line break after each section, list item, quote and code block; odd entries skipped."""
+    for block in blocks:
+        if isinstance(block, Mapping) and block.get("type") == "rich_text":
+            yield from _rich_parts(block, 0)
+
+
+def _rich_links(blocks: Iterable[object]) -> Iterable[Link]:
+    for element in rich_text_elements(blocks):
+        url = element.get("url")
+        if _kind(element) == "link" and isinstance(url, str):
+            yield Link(url=url)
+
+
+def _markup(element: Mapping[str, Any]) -> str:
+    kind, text = _kind(element), element.get("text")
+    if kind == "link" and isinstance(element.get("url"), str):
+        url = escape(element["url"]).replace("|", "%7C")
+        return f"<{url}|{escape(text)}>" if isinstance(text, str) and text else f"<{url}>"
+    if kind in RICH_REFS:
+        prefix, key = RICH_REFS[kind]
+        ref = element.get(key)
+        return f"<{prefix}{ref}>" if isinstance(ref, str) and ref.isalnum() else ""
+    if kind == "emoji" and isinstance(element.get("name"), str):
+        return f":{element['name']}:"
+    found = text if isinstance(text, str) else element.get("fallback")
+    return escape(found) if isinstance(found, str) else ""
+
+
+def rich_text_markup(blocks: Iterable[object]) -> str:
+    """A message's rich_text blocks as Slack markup, the way its `text` would say it."""
+    return "".join(_markup(e) for e in rich_text_elements(blocks)).strip()
+
+
+def is_slack_permalink(url: str) -> bool:
+    """A link to a Slack message: it points at another message, it shares nothing itself."""
+    return bool(SLACK_PERMALINK.match(url))
+
+
+def is_message_share(attachment: Mapping[str, Any]) -> bool:
+    """Slack's copy of a shared (forwarded) message, or its unfurl of a message's permalink."""
+    return bool(attachment.get("is_msg_unfurl") or attachment.get("is_share"))
+
+
 def _attachment_links(attachments: Iterable[Mapping[str, Any]]) -> Iterable[Link]:
     for att in attachments:
-        if not isinstance(att, Mapping):
-            continue
+        if not isinstance(att, Mapping) or is_message_share(att):
+            continue  # another message's words are no title or description of a link here
         raw = att.get("from_url") or att.get("original_url") or att.get("title_link")
         if isinstance(raw, str):
             yield Link(
@@ -84,13 +161,17 @@ def _clean(value: object) -> str | None:
     return None
 
 
-def find_links(text: str, attachments: Iterable[Mapping[str, Any]] = ()) -> tuple[Link, ...]:
-    """Canonical http(s) links of a message, text first, unfurl details merged in."""
+def find_links(
+    text: str, attachments: Iterable[Mapping[str, Any]] = (), blocks: Iterable[object] = ()
+) -> tuple[Link, ...]:
+    """Canonical http(s) links of a message, text first, then its rich_text blocks (an API or
+    workflow post may carry its links there alone), unfurl details merged in."""
     found: dict[str, Link] = {}
-    candidates = [Link(url=u) for u in _link_tokens(text)] + list(_attachment_links(attachments))
+    candidates = [Link(url=u) for u in _link_tokens(text)] + list(_rich_links(blocks))
+    candidates += _attachment_links(attachments)
     for link in candidates:
         url = canonical_url(link.url)
-        if url is None:
+        if url is None or is_slack_permalink(url):
             continue
         old = found.get(url)
         found[url] = Link(
@@ -105,6 +186,7 @@ def find_links(text: str, attachments: Iterable[Mapping[str, Any]] = ()) -> tupl
 
 
 def _starts_with_til(text: str) -> bool:
+    text = LEADING_MENTIONS.sub("", text, count=1)
     return bool(TIL_START.match(text.lstrip().lstrip("*_~`> ").lstrip()))
 
 
@@ -122,13 +204,15 @@ def _channel_refs(text: str) -> tuple[bool, tuple[str, ...]]:
     return named, tuple(unnamed)
 
 
-def parse_message(text: str, attachments: Iterable[Mapping[str, Any]] = ()) -> ParsedMessage:
+def parse_message(
+    text: str, attachments: Iterable[Mapping[str, Any]] = (), blocks: Iterable[object] = ()
+) -> ParsedMessage:
     """Find a message's links and whether it is a learning or marked `!nda`."""
     plain = TOKEN.sub(" ", text)
     named, unnamed = _channel_refs(text)
     learning = _starts_with_til(text) or bool(HASHTAG.search(plain)) or named
     return ParsedMessage(
-        links=find_links(text, attachments),
+        links=find_links(text, attachments, blocks),
         learning=learning,
         nda=bool(NDA.search(plain)),
         unnamed_channels=() if learning else unnamed,

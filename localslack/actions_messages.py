@@ -80,6 +80,62 @@ class MessageActions(Posting):
         await self.finish(tasks, wait)
         return copy.deepcopy(msg)
 
+    async def post_blocks(
+        self, user: str, channel: str, blocks: list[JSON], wait: bool = True
+    ) -> JSON:
+        """A person's app or workflow posts through the API with blocks alone: Slack keeps the
+        empty `text` as sent, so the message's links are only `link` elements of its rich_text
+        (sections, lists, quotes, code blocks), as in API and workflow posts of real exports."""
+        return await self.post_message(user, channel, "", blocks=blocks, wait=wait)
+
+    def message_unfurl(self, channel: str, ts: str, share: bool = False) -> JSON:
+        """Slack's attachment for a message: its unfurl when someone pastes its permalink
+        (`is_msg_unfurl`), or, with share, its copy in a message that shares (forwards) it
+        (`is_share` too). The fields are those of real payloads (`from_url` is the permalink
+        on the workspace's slack.com domain, `channel_id`, `ts`, `author_id`, `text`, and the
+        original's `message_blocks`)."""
+        ch = self.ws.channel(channel)
+        with slack_errors():
+            original = self.message(ch, ts)
+        author = str(original.get("user", ""))
+        link = f"https://{self.ident.domain}.slack.com/archives/{ch.id}/p{ts.replace('.', '')}"
+        text = str(original.get("text", ""))
+        found: JSON = {
+            "id": 1,
+            "ts": ts,
+            "author_id": author,
+            "author_name": author,
+            "channel_id": ch.id,
+            "channel_name": ch.name,
+            "channel_team": self.ident.team_id,
+            "is_msg_unfurl": True,
+            "from_url": link,
+            "original_url": link,
+            "fallback": f"[{ts}] {author}: {text}",
+            "text": text,
+            "footer": f"Posted in #{ch.name}",
+            "mrkdwn_in": ["text"],
+            "message_blocks": [
+                {
+                    "team": self.ident.team_id,
+                    "channel": ch.id,
+                    "ts": ts,
+                    "message": {"blocks": copy.deepcopy(original.get("blocks", []))},
+                }
+            ],
+        }
+        if share:
+            found["is_share"] = True
+        return found
+
+    async def share_message(
+        self, user: str, channel: str, from_channel: str, ts: str, text: str = "", wait: bool = True
+    ) -> JSON:
+        """A person shares (forwards) a message into a channel, with an optional comment: the
+        new message carries Slack's copy of the original as one `is_share` attachment."""
+        found = self.message_unfurl(from_channel, ts, share=True)
+        return await self.post_message(user, channel, text, attachments=[found], wait=wait)
+
     async def dm_bot(
         self, user: str, text: str, thread_ts: str | None = None, wait: bool = True
     ) -> JSON:

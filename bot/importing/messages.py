@@ -13,17 +13,17 @@ from typing import Any
 
 from bot.capture_rules import (
     CAPTURED_SUBTYPES,
-    attachments_of,
     author_exclusion,
     is_from_bot,
     learning_draft,
     message_drafts,
     names_learning_channel,
+    parse,
     reaction_kind,
     share_of,
+    text_of,
 )
 from bot.models import ChannelInfo, ItemDraft, ShareInput
-from bot.slacktext import parse_message
 
 # Reasons a message is skipped, as the summary names them.
 BOT, OUTSIDER, NDA, OPTED_OUT = "bot", "outsider", "!nda", "opted out or forgotten"
@@ -76,7 +76,7 @@ def read_message(message: object, channel: ChannelInfo, rules: Rules) -> Kept | 
     if user in rules.opted_out:
         return OPTED_OUT
     text = _text(message)
-    parsed = parse_message(text, attachments_of(message))
+    parsed = parse(message, text)
     edited = isinstance(message.get("edited"), Mapping)
     if parsed.nda:
         return Kept(removed=True) if edited else NDA
@@ -93,13 +93,12 @@ def read_message(message: object, channel: ChannelInfo, rules: Rules) -> Kept | 
 def _text(message: Mapping[str, Any]) -> str:
     """The words a person wrote. Old exports (before 2019) announce an upload with Slack's own
     text and a link to the file; the person's words are then the file's first comment."""
-    text = message.get("text") if isinstance(message.get("text"), str) else ""
     old_file = message.get("file")
     if message.get("subtype") == "file_share" and isinstance(old_file, Mapping):
         comment = old_file.get("initial_comment")
         said = comment.get("comment") if isinstance(comment, Mapping) else None
         return said if isinstance(said, str) else ""
-    return str(text)
+    return text_of(message)
 
 
 def _reactions(

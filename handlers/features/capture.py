@@ -16,18 +16,19 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.capture_rules import (
     CAPTURED_SUBTYPES,
     DM_TYPES,
-    attachments_of,
     author_exclusion,
     is_from_bot,
     learning_draft,
     may_capture,
     message_drafts,
     names_learning_channel,
+    parse,
     share_of,
+    text_of,
 )
 from bot.config import Config
 from bot.models import ChannelInfo
-from bot.slacktext import ParsedMessage, parse_message
+from bot.slacktext import ParsedMessage
 from bot.store import Store
 from handlers.features.lookup import channel_info
 
@@ -95,9 +96,9 @@ async def capture_message(
     fetch_at: float | None = None,
 ) -> list[str]:
     """Store what a message shares; an edit replaces what it shared before."""
-    text = message.get("text") if isinstance(message.get("text"), str) else ""
+    text = text_of(message)
     ts = str(message.get("ts", ""))
-    parsed = parse_message(text or "", attachments_of(message))
+    parsed = parse(message, text)
     if parsed.nda and edited:
         await store.remove_message(team_id, channel_id, ts)  # marked `!nda` afterwards
         return []
@@ -106,7 +107,7 @@ async def capture_message(
         return []  # an opt-out or a setting changed later leaves what was stored before
     learning = parsed.learning or await _names_learning_channel(store, client, team_id, parsed)
     assert channel is not None
-    share = share_of(team_id, channel, message, text or "")
+    share = share_of(team_id, channel, message, text)
     drafts = message_drafts(share, parsed, learning)
     if not drafts and not edited:
         return []

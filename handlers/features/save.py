@@ -9,8 +9,8 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.capture_rules import parse, text_of
 from bot.models import ShareInput
-from bot.slacktext import parse_message
 from bot.store import Store
 from handlers.features.capture import excluded, learning_draft
 
@@ -66,8 +66,8 @@ async def save_message_as_learning(
     if not message:
         return None
     reason, info = await excluded(store, client, team_id, channel, message, None)
-    text = str(message.get("text") or "")
-    parsed = parse_message(text, message.get("attachments") or [])
+    text = text_of(message)
+    parsed = parse(message, text)
     if reason is not None or info is None or parsed.nda:
         log.info("not saving %s/%s: %s", channel, ts, reason or "!nda")
         return None

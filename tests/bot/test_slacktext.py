@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.slacktext import escape, find_links, mentioned_users, parse_message, readable
+from bot.slacktext import (
+    escape,
+    find_links,
+    mentioned_users,
+    parse_message,
+    readable,
+    rich_text_markup,
+)
 
 
 def test_links_from_text_and_labels() -> None:
@@ -52,6 +61,10 @@ def test_many_links_are_capped_not_fatal() -> None:
         "note #learned",
         "see <#C123|til>",
         "<#C9|LEARNED> yes",
+        "<@UBOT> TIL the bot's mention may come first",
+        "<@UBOT|serendip>: til x",
+        "<@UBOT>, <@W2> *TIL* two mentions",
+        "<@UBOT>TIL",
     ],
 )
 def test_learnings(text: str) -> None:
@@ -67,6 +80,10 @@ def test_learnings(text: str) -> None:
         "<https://x.com/#til>",
         "#tilted",
         "<#C1|general>",
+        "<@UBOT> tilapia",
+        "<@UBOT> thanks, TIL later",
+        "<#C1|general> TIL",
+        "<!here> TIL",
     ],
 )
 def test_not_learnings(text: str) -> None:
@@ -109,3 +126,133 @@ def test_parse_never_raises(text: str) -> None:
     parsed = parse_message(text, [{"from_url": text}])
     assert isinstance(parsed.learning, bool)
     readable(text)
+
+
+def rich(*parts: object) -> list[dict[str, object]]:
+    return [{"type": "rich_text", "block_id": "b1", "elements": list(parts)}]
+
+
+def section(*elements: object) -> dict[str, object]:
+    return {"type": "rich_text_section", "elements": list(elements)}
+
+
+def link(url: str, text: str | None = None) -> dict[str, object]:
+    found: dict[str, object] = {"type": "link", "url": url}
+    return found | ({"text": text} if text else {})
+
+
+def test_links_only_in_rich_text_blocks() -> None:
+    blocks = rich(
+        section({"type": "text", "text": "see "}, link("https://A.com/s?utm_source=x", "s")),
+        {"type": "rich_text_list", "style": "bullet", "elements": [section(link("https://l.com"))]},
+        {"type": "rich_text_quote", "elements": [link("https://q.com/")]},
+        {"type": "rich_text_preformatted", "elements": [link("https://p.com/")]},
+        section(link("mailto:a@b.com"), {"type": "date", "url": "https://d.com/", "fallback": "x"}),
+    )
+    found = [lnk.url for lnk in find_links("", blocks=blocks)]
+    assert found == ["https://a.com/s", "https://l.com/", "https://q.com/", "https://p.com/"]
+
+
+def test_a_link_in_text_and_blocks_is_one_and_keeps_its_unfurl() -> None:
+    unfurl = [{"from_url": "https://a.com/x", "title": "A"}]
+    links = find_links("<https://a.com/x|x>", unfurl, rich(section(link("https://a.com/x#y"))))
+    assert [(lnk.url, lnk.title) for lnk in links] == [("https://a.com/x", "A")]
+
+
+@pytest.mark.parametrize(
+    "blocks",
+    [
+        "not a list",
+        [None, 3, "x", {"type": "rich_text"}, {"type": "rich_text", "elements": "x"}],
+        rich(None, {"type": ["odd"]}, section(None, {"type": "link", "url": 5}, {"type": {}})),
+        rich({"type": "rich_text_list", "elements": [{"type": "rich_text_list"}]}),
+    ],
+)
+def test_malformed_blocks_give_nothing(blocks: Any) -> None:
+    assert find_links("", blocks=blocks if isinstance(blocks, list) else []) == ()
+    assert rich_text_markup(blocks if isinstance(blocks, list) else []) == ""
+
+
+def test_rich_text_as_markup() -> None:
+    blocks = rich(
+        section(
+            {"type": "user", "user_id": "U1"},
+            {"type": "text", "text": " TIL a<b & "},
+            link("https://a.com/?x=1&y=2", "this"),
+            {"type": "channel", "channel_id": "C1"},
+            {"type": "emoji", "name": "tada"},
+            {"type": "broadcast", "range": "here"},
+            {"type": "user", "user_id": "U1|fake"},
+        ),
+        {"type": "rich_text_quote", "elements": [{"type": "text", "text": "!nda"}]},
+    )
+    markup = rich_text_markup(blocks)
+    assert (
+        markup == "<@U1> TIL a&lt;b &amp; <https://a.com/?x=1&amp;y=2|this><#C1>:tada:<!here>\n!nda"
+    )
+    parsed = parse_message(markup, blocks=blocks)
+    assert (parsed.learning, parsed.nda) == (True, True)
+    assert [lnk.url for lnk in parsed.links] == ["https://a.com/?x=1&y=2"]
+
+
+NAMES = ["type", "elements", "url", "text", "user_id", "rich_text", "rich_text_section", "link"]
+ODD_JSON = st.recursive(
+    st.none() | st.integers() | st.sampled_from(NAMES) | st.text(max_size=10),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(NAMES), inner, max_size=4)
+    ),
+    max_leaves=40,
+)
+
+
+@given(ODD_JSON)
+def test_odd_blocks_never_raise(blocks: Any) -> None:
+    found = blocks if isinstance(blocks, list) else [blocks]
+    parse_message(rich_text_markup(found), blocks=found)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://acme.slack.com/archives/C0123ABC/p1700000000000100",
+        "https://Acme.Slack.com/archives/C1/p1700000000000100?thread_ts=1700000000.000100&cid=C1",
+        "https://acme.enterprise.slack.com/archives/G1/p1",
+        "https://zerosandbox.slack.com/archives/general/p1473295208000018",
+        "http://slack.com/archives/C1/p1700000000000100",
+    ],
+)
+def test_permalinks_are_no_links(url: str) -> None:
+    assert find_links(f"see <{url}>", [{"from_url": url}], rich(section(link(url)))) == ()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://slack.com/help/articles/220556107",
+        "https://api.slack.com/methods/chat.postMessage",
+        "https://notslack.com/archives/C1/p1700000000000100",
+        "https://a.com/x.slack.com/archives/C1/p1",
+        "https://acme.slack.com/archives/C1",
+    ],
+)
+def test_other_links_to_slack_are_links(url: str) -> None:
+    assert len(find_links(f"<{url}>")) == 1
+
+
+@pytest.mark.parametrize(
+    "flags", [{"is_msg_unfurl": True}, {"is_share": True}, {"is_share": 1, "is_msg_unfurl": False}]
+)
+def test_a_shared_message_is_no_link_and_feeds_no_other_link(flags: dict[str, object]) -> None:
+    shared = {
+        **flags,
+        "from_url": "https://b.com/",
+        "original_url": "https://c.com/",
+        "title_link": "https://d.com/",
+        "title": "Quoted",
+        "text": "another message's words",
+        "service_name": "Someone",
+    }
+    links = find_links("<https://b.com/>", [shared])
+    assert [(lnk.url, lnk.title, lnk.description, lnk.site_name) for lnk in links] == [
+        ("https://b.com/", None, None, None)
+    ]
