@@ -58,7 +58,9 @@ class WorkspaceActions(Posting):
         members: list[str] | None = None,
         bot_member: bool = True,
     ) -> JSON:
-        """Add a channel ("G…" ids are private) with its members, the bot among them if asked."""
+        """Add a channel with its members, the bot among them if asked: `G…` ids are the
+        private channels made before 2021; since then private channels have `C` ids too
+        (is_private=True), as in the real Slack."""
         people = list(dict.fromkeys(members or []))
         if bot_member:
             people.append(self.ident.bot_user_id)

@@ -135,8 +135,10 @@ def channel_object(ident: Identity, ws: Workspace, ch: Channel) -> JSON:
     base.update(
         name=ch.name,
         name_normalized=ch.name,
-        is_channel=not ch.is_private and not ch.is_mpim,
-        is_group=ch.is_private and not ch.is_mpim,
+        # Private channels made since 2021 have C ids and say is_channel (only is_private
+        # tells them apart); the older G ones say is_group, as conversations.info does.
+        is_channel=not ch.is_mpim and not ch.id.startswith("G"),
+        is_group=ch.is_private and not ch.is_mpim and ch.id.startswith("G"),
         is_im=False,
         is_mpim=ch.is_mpim,
         is_private=ch.is_private,

@@ -18,7 +18,7 @@ from bot.store import Store
 from handlers.blocks.ask import build_til_card
 from handlers.blocks.common import build_ephemeral
 from handlers.features.capture import fetch_time, message_drafts
-from handlers.features.lookup import channel_info, person_name
+from handlers.features.lookup import channel_info, command_channel_type, person_name
 
 MAX_TIL = 4000
 NOT_POSTED = (
@@ -56,7 +56,10 @@ async def handle_til(
         channel_id = ""  # a direct message: the learning belongs to no channel
     # Known channels come from the store; a new one costs one conversations.info.
     private = (
-        bool(channel_id) and (await channel_info(store, client, team_id, channel_id)).is_private
+        bool(channel_id)
+        and (
+            await channel_info(store, client, team_id, channel_id, command_channel_type(command))
+        ).is_private
     )
     share = ShareInput(
         team_id,
