@@ -17,10 +17,37 @@ DM_TYPES = ("im", "mpim")
 CAPTURED_SUBTYPES = (None, "thread_broadcast", "file_share", "me_message")
 
 
+def author_team(message: Mapping[str, Any]) -> str | None:
+    """The workspace of a message's author, as far as the message says: `user_team` on older
+    payloads, only `team` on new messages, and only `files[].user_team` on some file shares."""
+    for key in ("user_team", "team"):
+        if isinstance(message.get(key), str) and message[key]:
+            return str(message[key])
+    files = message.get("files")
+    for file in files if isinstance(files, list) else []:
+        if (
+            isinstance(file, Mapping)
+            and isinstance(file.get("user_team"), str)
+            and file["user_team"]
+        ):
+            return str(file["user_team"])
+    return None
+
+
 def is_outsider(team_id: str, message: Mapping[str, Any]) -> bool:
     """A person from another organisation (Slack Connect) wrote this message."""
-    author_team = message.get("user_team") or message.get("team")
-    return bool(author_team) and author_team != team_id
+    team = author_team(message)
+    return team is not None and team != team_id
+
+
+def person_is_outsider(team_id: str, person: Mapping[str, Any]) -> bool:
+    """Whether a users.info (or users.json) person belongs to another organisation: a Slack
+    Connect stranger, or a person of another workspace. One whose team is not said counts
+    as an outsider: a vote or a share from someone we cannot place is not taken."""
+    if person.get("is_stranger"):
+        return True
+    team = person.get("team_id") or person.get("team")
+    return not (isinstance(team, str) and team == team_id)
 
 
 def is_from_bot(message: Mapping[str, Any]) -> bool:

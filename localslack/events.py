@@ -37,7 +37,9 @@ def person_message(user: User, text: str, ts: str, **opts: Any) -> JSON:
         msg["client_msg_id"] = str(uuid.uuid4())
     blocks = opts.get("blocks")
     msg["blocks"] = copy.deepcopy(blocks) if blocks is not None else rich_text_blocks(text)
-    msg.update(team=user.team_id, user_team=user.team_id, source_team=user.team_id)
+    # New messages carry only `team`, the author's workspace (older ones also had user_team
+    # and source_team); in a Slack Connect channel it is the other organisation's.
+    msg["team"] = user.team_id
     if opts.get("subtype") == "bot_message":
         msg.update(username=user.name, bot_id="B" + user.id[1:])
         msg.pop("user")
@@ -171,13 +173,17 @@ def member_event(kind: str, user: User, ch: Channel, team: str, inviter: str | N
     return event
 
 
-def envelope(ident: Identity, event: JSON, event_id: str | None, shared: bool) -> JSON:
-    """Wrap an inner event in the event_callback envelope."""
+def envelope(
+    ident: Identity, event: JSON, event_id: str | None, shared: bool, origin: str | None = None
+) -> JSON:
+    """Wrap an inner event in the event_callback envelope. `origin`: the team whose member
+    acted; in a Slack Connect channel Slack may put the other organisation's id in the
+    envelope's team_id, while `authorizations` names the installation that sees it."""
     event_id = event_id or new_id("Ev", 10)
     channel = event.get("channel") if isinstance(event.get("channel"), str) else None
     return {
         "token": ident.verification_token,
-        "team_id": ident.team_id,
+        "team_id": origin or ident.team_id,
         "context_team_id": ident.team_id,
         "context_enterprise_id": None,
         "api_app_id": ident.app_id,

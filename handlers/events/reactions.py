@@ -11,6 +11,7 @@ from bot.config import Config
 from bot.models import ReactionKind
 from bot.store import Store
 from handlers.features.ask import answer_reaction
+from handlers.features.lookup import is_outsider_person
 from handlers.features.save import save_message_as_learning
 
 
@@ -44,6 +45,10 @@ async def _apply(
         return
     channel, ts = str(item.get("channel", "")), str(item.get("ts", ""))
     if present and await store.opted_out(team_id, user):
+        return
+    # Reaction events carry no team: in a shared channel, a stranger's vote or flag must not
+    # count, feed trust, or make them a recipient.
+    if await is_outsider_person(store, client, team_id, user):
         return
     base = str(event["reaction"]).split("::", 1)[0]
     if present and kind == "save":

@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.capture_rules import person_is_outsider
 from bot.config import Config
 from bot.models import ChannelInfo, user_from_api
 from bot.store import Store
@@ -92,6 +93,25 @@ def _judged(
     private = dm or channel_type not in ("channel", "C")
     base = known or ChannelInfo(team_id, channel_id)
     return ChannelInfo(**{**base.__dict__, "is_private": private, "is_dm": dm})
+
+
+async def is_outsider_person(
+    store: Store, client: AsyncWebClient, team_id: str, user_id: str
+) -> bool:
+    """Whether a person is of another organisation (Slack Connect), from users.info: events
+    such as reactions do not say. When Slack will not say, the answer is yes (and is asked
+    again next time): a stranger's vote must not count."""
+    known = store.outsider_verdict(team_id, user_id)
+    if known is not None:
+        return known
+    try:
+        person = (await client.users_info(user=user_id))["user"]
+    except SlackApiError as exc:
+        log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
+        return True
+    outsider = person_is_outsider(team_id, person)
+    store.remember_outsider(team_id, user_id, outsider)
+    return outsider
 
 
 async def is_admin(config: Config, client: AsyncWebClient, user_id: str) -> bool:
