@@ -7,7 +7,7 @@ so both paths keep exactly the same messages, as the same items.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from bot.models import ChannelInfo, ItemDraft, ReactionKind, ShareInput
@@ -34,20 +34,34 @@ def author_team(message: Mapping[str, Any]) -> str | None:
     return None
 
 
-def is_outsider(team_id: str, message: Mapping[str, Any]) -> bool:
-    """A person from another organisation (Slack Connect) wrote this message."""
+def is_outsider(team_id: str, message: Mapping[str, Any], org_teams: Collection[str] = ()) -> bool:
+    """A person from another organisation (Slack Connect) wrote this message; `org_teams`
+    are the other workspaces of our Enterprise Grid organisation, whose people are ours."""
     team = author_team(message)
-    return team is not None and team != team_id
+    return team is not None and team != team_id and team not in org_teams
 
 
-def person_is_outsider(team_id: str, person: Mapping[str, Any]) -> bool:
+def person_enterprise(person: Mapping[str, Any]) -> str | None:
+    """The Enterprise Grid organisation of a users.info (or users.json) person, if any."""
+    grid = person.get("enterprise_user")
+    found = grid.get("enterprise_id") if isinstance(grid, Mapping) else None
+    found = found or person.get("enterprise_id")
+    return str(found) if isinstance(found, str) and found else None
+
+
+def person_is_outsider(
+    team_id: str, person: Mapping[str, Any], enterprise_id: str | None = None
+) -> bool:
     """Whether a users.info (or users.json) person belongs to another organisation: a Slack
-    Connect stranger, or a person of another workspace. One whose team is not said counts
-    as an outsider: a vote or a share from someone we cannot place is not taken."""
+    Connect stranger, or a person of another workspace that is not of our Enterprise Grid
+    organisation (`enterprise_id`). One whose team is not said counts as an outsider: a
+    vote or a share from someone we cannot place is not taken."""
     if person.get("is_stranger"):
         return True
     team = person.get("team_id") or person.get("team")
-    return not (isinstance(team, str) and team == team_id)
+    if isinstance(team, str) and team == team_id:
+        return False
+    return not (enterprise_id and person_enterprise(person) == enterprise_id)
 
 
 def is_from_bot(message: Mapping[str, Any]) -> bool:
@@ -57,11 +71,13 @@ def is_from_bot(message: Mapping[str, Any]) -> bool:
     )
 
 
-def author_exclusion(team_id: str, message: Mapping[str, Any]) -> str | None:
+def author_exclusion(
+    team_id: str, message: Mapping[str, Any], org_teams: Collection[str] = ()
+) -> str | None:
     """Why a message's author rules it out ("bot", "outsider"), from the message alone."""
     if not isinstance(message.get("user"), str) or is_from_bot(message):
         return "bot"
-    if is_outsider(team_id, message):
+    if is_outsider(team_id, message, org_teams):
         return "outsider"
     return None
 

@@ -30,8 +30,11 @@ class WorkspaceActions(Posting):
         is_bot: bool = False,
         deleted: bool = False,
         team_id: str | None = None,
+        enterprise_id: str | None = None,
     ) -> JSON:
-        """Add a person (team_id other than the workspace's: a Slack Connect outsider)."""
+        """Add a person (team_id other than the workspace's: a Slack Connect outsider, or with
+        the workspace's `enterprise_id`, a colleague from another workspace of its Grid org).
+        Ids may start with U or W (Enterprise Grid's people)."""
         name = name or user_id.lower()
         user = User(
             user_id,
@@ -43,6 +46,7 @@ class WorkspaceActions(Posting):
             is_owner,
             is_bot,
             deleted,
+            enterprise_id,
         )
         try:
             self.ws.add_user(user)

@@ -181,11 +181,11 @@ def envelope(
     envelope's team_id, while `authorizations` names the installation that sees it."""
     event_id = event_id or new_id("Ev", 10)
     channel = event.get("channel") if isinstance(event.get("channel"), str) else None
-    return {
+    body: JSON = {
         "token": ident.verification_token,
         "team_id": origin or ident.team_id,
         "context_team_id": ident.team_id,
-        "context_enterprise_id": None,
+        "context_enterprise_id": ident.enterprise_id,
         "api_app_id": ident.app_id,
         "event": event,
         "type": "event_callback",
@@ -193,7 +193,7 @@ def envelope(
         "event_time": int(time.time()),
         "authorizations": [
             {
-                "enterprise_id": None,
+                "enterprise_id": ident.enterprise_id,
                 "team_id": ident.team_id,
                 "user_id": ident.bot_user_id,
                 "is_bot": True,
@@ -203,3 +203,6 @@ def envelope(
         "is_ext_shared_channel": shared,
         "event_context": f"4-{event.get('type', '')}-{ident.team_id}-{channel or ''}",
     }
+    if ident.enterprise_id:  # Enterprise Grid envelopes name the org
+        body["enterprise_id"] = ident.enterprise_id
+    return body

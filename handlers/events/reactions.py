@@ -27,6 +27,7 @@ async def _apply(
     config: Config,
     team_id: str,
     present: bool,
+    enterprise_id: str | None = None,
 ) -> None:
     item, user = event.get("item") or {}, event.get("user")
     emoji = str(event.get("reaction", "")).split("::", 1)[0]
@@ -48,7 +49,7 @@ async def _apply(
         return
     # Reaction events carry no team: in a shared channel, a stranger's vote or flag must not
     # count, feed trust, or make them a recipient.
-    if await is_outsider_person(store, client, team_id, user):
+    if await is_outsider_person(store, client, team_id, user, enterprise_id):
         return
     base = str(event["reaction"]).split("::", 1)[0]
     if present and kind == "save":
@@ -66,7 +67,9 @@ async def handle_reaction_added(
 ) -> None:
     """A useful reaction votes, a flag flags, a bookmark saves the message as a learning, and
     the asker's answer emoji marks a best answer."""
-    await _apply(event, store, client, config, context["team_id"], present=True)
+    await _apply(
+        event, store, client, config, context["team_id"], True, context.get("enterprise_id")
+    )
 
 
 async def handle_reaction_removed(
@@ -77,4 +80,6 @@ async def handle_reaction_removed(
     context: dict[str, Any],
 ) -> None:
     """Taking a reaction back takes back its vote or flag (a saved learning stays)."""
-    await _apply(event, store, client, config, context["team_id"], present=False)
+    await _apply(
+        event, store, client, config, context["team_id"], False, context.get("enterprise_id")
+    )

@@ -96,11 +96,16 @@ def _judged(
 
 
 async def is_outsider_person(
-    store: Store, client: AsyncWebClient, team_id: str, user_id: str
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    user_id: str,
+    enterprise_id: str | None = None,
 ) -> bool:
     """Whether a person is of another organisation (Slack Connect), from users.info: events
-    such as reactions do not say. When Slack will not say, the answer is yes (and is asked
-    again next time): a stranger's vote must not count."""
+    such as reactions do not say, and only users.info says whether another workspace is of
+    our Enterprise Grid organisation (`enterprise_id`). When Slack will not say, the answer
+    is yes (and is asked again next time): a stranger's vote must not count."""
     known = store.outsider_verdict(team_id, user_id)
     if known is not None:
         return known
@@ -109,7 +114,7 @@ async def is_outsider_person(
     except SlackApiError as exc:
         log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
         return True
-    outsider = person_is_outsider(team_id, person)
+    outsider = person_is_outsider(team_id, person, enterprise_id)
     store.remember_outsider(team_id, user_id, outsider)
     return outsider
 
