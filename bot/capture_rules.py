@@ -7,7 +7,7 @@ so both paths keep exactly the same messages, as the same items.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from bot.models import ChannelInfo, ItemDraft, ReactionKind, ShareInput
@@ -23,10 +23,51 @@ DM_TYPES = ("im", "mpim")
 CAPTURED_SUBTYPES = (None, "thread_broadcast", "file_share", "me_message")
 
 
-def is_outsider(team_id: str, message: Mapping[str, Any]) -> bool:
-    """A person from another organisation (Slack Connect) wrote this message."""
-    author_team = message.get("user_team") or message.get("team")
-    return bool(author_team) and author_team != team_id
+def author_team(message: Mapping[str, Any]) -> str | None:
+    """The workspace of a message's author, as far as the message says: `user_team` on older
+    payloads, only `team` on new messages, and only `files[].user_team` on some file shares."""
+    for key in ("user_team", "team"):
+        if isinstance(message.get(key), str) and message[key]:
+            return str(message[key])
+    files = message.get("files")
+    for file in files if isinstance(files, list) else []:
+        if (
+            isinstance(file, Mapping)
+            and isinstance(file.get("user_team"), str)
+            and file["user_team"]
+        ):
+            return str(file["user_team"])
+    return None
+
+
+def is_outsider(team_id: str, message: Mapping[str, Any], org_teams: Collection[str] = ()) -> bool:
+    """A person from another organisation (Slack Connect) wrote this message; `org_teams`
+    are the other workspaces of our Enterprise Grid organisation, whose people are ours."""
+    team = author_team(message)
+    return team is not None and team != team_id and team not in org_teams
+
+
+def person_enterprise(person: Mapping[str, Any]) -> str | None:
+    """The Enterprise Grid organisation of a users.info (or users.json) person, if any."""
+    grid = person.get("enterprise_user")
+    found = grid.get("enterprise_id") if isinstance(grid, Mapping) else None
+    found = found or person.get("enterprise_id")
+    return str(found) if isinstance(found, str) and found else None
+
+
+def person_is_outsider(
+    team_id: str, person: Mapping[str, Any], enterprise_id: str | None = None
+) -> bool:
+    """Whether a users.info (or users.json) person belongs to another organisation: a Slack
+    Connect stranger, or a person of another workspace that is not of our Enterprise Grid
+    organisation (`enterprise_id`). One whose team is not said counts as an outsider: a
+    vote or a share from someone we cannot place is not taken."""
+    if person.get("is_stranger"):
+        return True
+    team = person.get("team_id") or person.get("team")
+    if isinstance(team, str) and team == team_id:
+        return False
+    return not (enterprise_id and person_enterprise(person) == enterprise_id)
 
 
 SLACKBOT = "USLACKBOT"  # the user id of Slackbot's own messages and system notices
@@ -39,11 +80,13 @@ def is_from_bot(message: Mapping[str, Any]) -> bool:
     )
 
 
-def author_exclusion(team_id: str, message: Mapping[str, Any]) -> str | None:
+def author_exclusion(
+    team_id: str, message: Mapping[str, Any], org_teams: Collection[str] = ()
+) -> str | None:
     """Why a message's author rules it out ("bot", "outsider"), from the message alone."""
     if not isinstance(message.get("user"), str) or is_from_bot(message):
         return "bot"
-    if is_outsider(team_id, message):
+    if is_outsider(team_id, message, org_teams):
         return "outsider"
     return None
 

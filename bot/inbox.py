@@ -198,10 +198,18 @@ class InboxWorker:
 
 
 def event_body_fields(body: Any) -> tuple[str, str] | None:
-    """(team id, event id) of an Events API callback, None for anything else."""
+    """(team id, event id) of an Events API callback, None for anything else.
+
+    The team is the installation's (`authorizations[0]`, as Bolt's context has it): in a
+    Slack Connect channel the envelope's `team_id` may be the other organisation's.
+    """
     if not isinstance(body, dict) or body.get("type") != "event_callback":
         return None
     event_id, team_id = body.get("event_id"), body.get("team_id")
+    authorizations = body.get("authorizations")
+    if isinstance(authorizations, list) and authorizations and isinstance(authorizations[0], dict):
+        installed = authorizations[0].get("team_id")
+        team_id = installed if isinstance(installed, str) and installed else team_id
     if isinstance(event_id, str) and isinstance(team_id, str) and event_id and team_id:
         return team_id, event_id
     return None

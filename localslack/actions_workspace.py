@@ -30,8 +30,11 @@ class WorkspaceActions(Posting):
         is_bot: bool = False,
         deleted: bool = False,
         team_id: str | None = None,
+        enterprise_id: str | None = None,
     ) -> JSON:
-        """Add a person (team_id other than the workspace's: a Slack Connect outsider)."""
+        """Add a person (team_id other than the workspace's: a Slack Connect outsider, or with
+        the workspace's `enterprise_id`, a colleague from another workspace of its Grid org).
+        Ids may start with U or W (Enterprise Grid's people)."""
         name = name or user_id.lower()
         user = User(
             user_id,
@@ -43,6 +46,7 @@ class WorkspaceActions(Posting):
             is_owner,
             is_bot,
             deleted,
+            enterprise_id,
         )
         try:
             self.ws.add_user(user)
@@ -58,7 +62,9 @@ class WorkspaceActions(Posting):
         members: list[str] | None = None,
         bot_member: bool = True,
     ) -> JSON:
-        """Add a channel ("G…" ids are private) with its members, the bot among them if asked."""
+        """Add a channel with its members, the bot among them if asked: `G…` ids are the
+        private channels made before 2021; since then private channels have `C` ids too
+        (is_private=True), as in the real Slack."""
         people = list(dict.fromkeys(members or []))
         if bot_member:
             people.append(self.ident.bot_user_id)

@@ -95,6 +95,7 @@ def _share(
     text, blocks = comment
     msg = bot_message(sim.ident, text, ts, blocks=blocks, thread_ts=root, parent_user=parent_user)
     msg.update(upload=True, display_as_bot=False, files=[_object(sim, f) for f in files])
+    msg.pop("team", None)  # a file share says its team only in files[].user_team
     sim.store(ch, msg)
     sim.emit({**message_event(msg, ch), "subtype": "file_share"}, ch)
 

@@ -64,7 +64,9 @@ class Core:
         if ch is not None and not self.ws.bot_is_member(ch):
             return None
         shared = ch is not None and self.ws.is_ext_shared(ch)
-        body = envelope(self.ident, event, event_id, shared)
+        actor = self.ws.users.get(event["user"]) if isinstance(event.get("user"), str) else None
+        origin = actor.team_id if shared and actor is not None else None
+        body = envelope(self.ident, event, event_id, shared, origin)
         return self.dispatcher.submit("events_api", body, body["event_id"])
 
     async def finish(self, tasks: list[Task | None], wait: bool) -> list[Delivery]:

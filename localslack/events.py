@@ -37,7 +37,9 @@ def person_message(user: User, text: str, ts: str, **opts: Any) -> JSON:
         msg["client_msg_id"] = str(uuid.uuid4())
     blocks = opts.get("blocks")
     msg["blocks"] = copy.deepcopy(blocks) if blocks is not None else rich_text_blocks(text)
-    msg.update(team=user.team_id, user_team=user.team_id, source_team=user.team_id)
+    # New messages carry only `team`, the author's workspace (older ones also had user_team
+    # and source_team); in a Slack Connect channel it is the other organisation's.
+    msg["team"] = user.team_id
     if opts.get("subtype") == "bot_message":
         msg.update(username=user.name, bot_id="B" + user.id[1:])
         msg.pop("user")
@@ -176,15 +178,19 @@ def member_event(kind: str, user: User, ch: Channel, team: str, inviter: str | N
     return event
 
 
-def envelope(ident: Identity, event: JSON, event_id: str | None, shared: bool) -> JSON:
-    """Wrap an inner event in the event_callback envelope."""
+def envelope(
+    ident: Identity, event: JSON, event_id: str | None, shared: bool, origin: str | None = None
+) -> JSON:
+    """Wrap an inner event in the event_callback envelope. `origin`: the team whose member
+    acted; in a Slack Connect channel Slack may put the other organisation's id in the
+    envelope's team_id, while `authorizations` names the installation that sees it."""
     event_id = event_id or new_id("Ev", 10)
     channel = event.get("channel") if isinstance(event.get("channel"), str) else None
-    return {
+    body: JSON = {
         "token": ident.verification_token,
-        "team_id": ident.team_id,
+        "team_id": origin or ident.team_id,
         "context_team_id": ident.team_id,
-        "context_enterprise_id": None,
+        "context_enterprise_id": ident.enterprise_id,
         "api_app_id": ident.app_id,
         "event": event,
         "type": "event_callback",
@@ -192,7 +198,7 @@ def envelope(ident: Identity, event: JSON, event_id: str | None, shared: bool) -
         "event_time": int(time.time()),
         "authorizations": [
             {
-                "enterprise_id": None,
+                "enterprise_id": ident.enterprise_id,
                 "team_id": ident.team_id,
                 "user_id": ident.bot_user_id,
                 "is_bot": True,
@@ -202,6 +208,9 @@ def envelope(ident: Identity, event: JSON, event_id: str | None, shared: bool) -
         "is_ext_shared_channel": shared,
         "event_context": f"4-{event.get('type', '')}-{ident.team_id}-{channel or ''}",
     }
+    if ident.enterprise_id:  # Enterprise Grid envelopes name the org
+        body["enterprise_id"] = ident.enterprise_id
+    return body
 
 
 def rate_limited_body(ident: Identity, minute: int) -> JSON:

@@ -24,6 +24,7 @@ class Identity:
     verification_token: str = "local-verification-token"
     url: str = "http://127.0.0.1/"
     installed_at: int = field(default_factory=lambda: int(time.time()))
+    enterprise_id: str | None = None  # the Enterprise Grid org the workspace is in, if any
 
     @property
     def domain(self) -> str:
@@ -83,9 +84,10 @@ def _profile(ident: Identity, user: User) -> JSON:
 
 
 def user_object(ident: Identity, user: User) -> JSON:
-    """The users.info object of a user."""
+    """The users.info object of a user; in Enterprise Grid it has `enterprise_user` (its org
+    and workspaces), and people of the org's other workspaces keep their own team_id."""
     offset, label = tz_facts(user.tz)
-    return {
+    obj: JSON = {
         "id": user.id,
         "team_id": user.team_id,
         "name": user.name,
@@ -105,6 +107,19 @@ def user_object(ident: Identity, user: User) -> JSON:
         "is_app_user": False,
         "updated": user.updated,
     }
+    enterprise = user.enterprise_id or (
+        ident.enterprise_id if user.team_id == ident.team_id else None
+    )
+    if enterprise:
+        obj["enterprise_user"] = {
+            "id": user.id,
+            "enterprise_id": enterprise,
+            "enterprise_name": f"Org {enterprise}",
+            "is_admin": user.is_admin,
+            "is_owner": user.is_owner,
+            "teams": [user.team_id],
+        }
+    return obj
 
 
 def _im_object(ident: Identity, ws: Workspace, ch: Channel) -> JSON:
@@ -135,15 +150,17 @@ def channel_object(ident: Identity, ws: Workspace, ch: Channel) -> JSON:
     base.update(
         name=ch.name,
         name_normalized=ch.name,
-        is_channel=not ch.is_private and not ch.is_mpim,
-        is_group=ch.is_private and not ch.is_mpim,
+        # Private channels made since 2021 have C ids and say is_channel (only is_private
+        # tells them apart); the older G ones say is_group, as conversations.info does.
+        is_channel=not ch.is_mpim and not ch.id.startswith("G"),
+        is_group=ch.is_private and not ch.is_mpim and ch.id.startswith("G"),
         is_im=False,
         is_mpim=ch.is_mpim,
         is_private=ch.is_private,
         is_general=ch.name == "general",
         is_shared=shared,
         is_ext_shared=shared,
-        is_org_shared=False,
+        is_org_shared=ws.is_org_shared(ch),
         is_pending_ext_shared=False,
         is_member=ws.bot_is_member(ch),
         creator=ch.creator,

@@ -12,8 +12,11 @@ from .workspace import Channel, User
 
 
 def _channel_name(ch: Channel) -> str:
-    """The channel_name Slack sends: directmessage for DMs."""
-    return "directmessage" if ch.is_im else ch.name
+    """The channel_name Slack sends: directmessage for DMs, privategroup for every private
+    channel (Slack hides its name, whatever the id: `G…` before 2021, `C…` since)."""
+    if ch.is_im:
+        return "directmessage"
+    return "privategroup" if ch.is_private and not ch.is_mpim else ch.name
 
 
 def _command_channel_name(ch: Channel) -> str:

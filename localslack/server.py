@@ -34,9 +34,12 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
         *,
         team_name: str = "Local Workspace",
         bot_name: str = "serendip",
+        enterprise_id: str | None = None,
     ) -> None:
-        """Create the workspace; call start() to serve it."""
+        """Create the workspace (in an Enterprise Grid org if `enterprise_id`); call start()
+        to serve it."""
         super().__init__(team_id, signing_secret, team_name, bot_name)
+        self.ident.enterprise_id = enterprise_id
         methods = {
             **api_chat.METHODS,
             **api_conversations.METHODS,

@@ -24,6 +24,7 @@ class User:
     is_owner: bool = False
     is_bot: bool = False
     deleted: bool = False
+    enterprise_id: str | None = None  # another workspace's person of the same Grid org
     updated: int = field(default_factory=lambda: int(time.time()))
 
 
@@ -132,8 +133,19 @@ class Workspace:
         return mpim
 
     def is_ext_shared(self, channel: Channel) -> bool:
-        """Tell whether a member of the channel belongs to another team."""
-        return any(self.users[m].team_id != self.team_id for m in channel.members)
+        """Tell whether a member of the channel belongs to another organisation (Slack
+        Connect); colleagues of the same Enterprise Grid org make it org-shared instead."""
+        return any(
+            self.users[m].team_id != self.team_id and self.users[m].enterprise_id is None
+            for m in channel.members
+        )
+
+    def is_org_shared(self, channel: Channel) -> bool:
+        """Tell whether a member comes from another workspace of the same Grid org."""
+        return any(
+            self.users[m].team_id != self.team_id and self.users[m].enterprise_id is not None
+            for m in channel.members
+        )
 
     def bot_is_member(self, channel: Channel) -> bool:
         """Tell whether the bot is in the channel (always for its DMs)."""

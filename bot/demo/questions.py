@@ -74,7 +74,7 @@ async def show_question_flow(
         {
             str(c.args.get("channel"))
             for c in slack.calls_of("chat.postMessage")
-            if str(c.args.get("channel", "")).startswith("U")
+            if str(c.args.get("channel", ""))[:1] in ("U", "W")
             and "may know about" in str(c.args.get("text"))
         }
     )

@@ -43,6 +43,7 @@ class Rules:
     opted_out: frozenset[str] = frozenset()
     bots: frozenset[str] = frozenset()
     outsiders: frozenset[str] = frozenset()
+    org_teams: frozenset[str] = frozenset()  # other workspaces of our Enterprise Grid org
     channel_names: Mapping[str, str | None] = field(default_factory=dict)
 
 
@@ -68,7 +69,7 @@ def read_message(message: object, channel: ChannelInfo, rules: Rules) -> Kept | 
         return BOT
     if subtype not in CAPTURED_SUBTYPES:
         return NOT_A_MESSAGE
-    author = author_exclusion(rules.team_id, message)
+    author = author_exclusion(rules.team_id, message, rules.org_teams)
     if author is None and user in rules.outsiders:
         author = OUTSIDER
     if author is not None:

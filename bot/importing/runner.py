@@ -140,6 +140,7 @@ class Importer:
             opted_out=frozenset(opted_out),
             bots=workspace.bots,
             outsiders=workspace.outsiders,
+            org_teams=workspace.org_teams,
             channel_names={c.id: c.name for c in channels.values()},
         )
         days = [m for m in members if m.folder]

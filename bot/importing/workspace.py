@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.capture_rules import SLACKBOT
+from bot.capture_rules import SLACKBOT, person_enterprise, person_is_outsider
 from bot.importing.source import ExportError, ExportSource, MalformedFile, Member, load_json
 from bot.models import ChannelInfo, UserInfo, user_from_api
 
@@ -21,6 +21,7 @@ class Workspace:
     people: list[dict[str, Any]] = field(default_factory=list)  # users.json's own people
     bots: frozenset[str] = frozenset()
     outsiders: frozenset[str] = frozenset()  # people of other organisations (Slack Connect)
+    org_teams: frozenset[str] = frozenset()  # other workspaces of our Enterprise Grid org
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)  # by folder name
     direct: frozenset[str] = frozenset()  # folders of direct messages and group DMs
     problems: list[str] = field(default_factory=list)  # optional files that were unreadable
@@ -55,14 +56,18 @@ def read_workspace(source: ExportSource, members: Iterable[Member]) -> Workspace
             raise ExportError(f"the export has no {required}: is it a Slack workspace export?")
     people = _records(source, top["users.json"])
     team = _own_team(people)
+    enterprise = _own_enterprise(people, team)
     ws = Workspace(team_id=team)
     for person in people:
         uid = str(person["id"])
+        home = _team_of(person)
         if person.get("is_bot") or uid == SLACKBOT:
             ws.bots |= {uid}
-        elif person.get("is_stranger") or (team and _team_of(person) not in (None, team)):
-            ws.outsiders |= {uid}
-            continue  # another organisation's people are not kept
+        elif person.get("is_stranger") or (team and home not in (None, team)):
+            if person_is_outsider(team or "", person, enterprise):
+                ws.outsiders |= {uid}
+                continue  # another organisation's people are not kept
+            ws.org_teams |= {str(home)}  # another workspace of our Enterprise Grid org
         ws.people.append(person)
     _add_channels(ws, _records(source, top["channels.json"]), private=False)
     ws.direct = frozenset(_optional(ws, source, top))
@@ -116,6 +121,12 @@ def _own_team(people: list[dict[str, Any]]) -> str | None:
     """The workspace most of the export's people belong to (None if users.json never says)."""
     teams = Counter(t for p in people if (t := _team_of(p)) and not p.get("is_stranger"))
     return teams.most_common(1)[0][0] if teams else None
+
+
+def _own_enterprise(people: list[dict[str, Any]], team: str | None) -> str | None:
+    """The Enterprise Grid organisation of the export's own workspace, if it is in one."""
+    orgs = Counter(e for p in people if _team_of(p) == team and (e := person_enterprise(p)))
+    return orgs.most_common(1)[0][0] if team and orgs else None
 
 
 def _add_channels(ws: Workspace, records: list[dict[str, Any]], private: bool) -> None:

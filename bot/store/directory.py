@@ -20,6 +20,9 @@ class DirectoryActions(Plumbing):
     # read for every captured message.
     _channels: dict[tuple[str, str], ChannelInfo]
     _channel_changes: int  # a read that overlapped a change must not fill the cache
+    # Whether a person is of another organisation, as Slack told us: a person never changes
+    # organisation, so this saves a users.info for every reaction.
+    _outsiders: dict[tuple[str, str], bool]
 
     # -- workspaces -------------------------------------------------------------------------
     async def note_activity(self, team_id: str, seq: int) -> None:
@@ -71,6 +74,14 @@ class DirectoryActions(Plumbing):
     async def user(self, team_id: str, user_id: str) -> UserInfo | None:
         """A stored person."""
         return await self._read(directory.get_user, team_id, user_id)
+
+    def outsider_verdict(self, team_id: str, user_id: str) -> bool | None:
+        """Whether a person is of another organisation, if Slack told us this run."""
+        return self._outsiders.get((team_id, user_id))
+
+    def remember_outsider(self, team_id: str, user_id: str, outsider: bool) -> None:
+        """Remember what Slack told us of a person's organisation."""
+        self._outsiders[(team_id, user_id)] = outsider
 
     async def set_opt_out(self, team_id: str, user_id: str, opted_out: bool) -> None:
         """Opt a person out of capture and digests, or back in."""

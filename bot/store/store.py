@@ -77,6 +77,7 @@ class Store(
         self._activity: dict[str, int] = {}
         self._channels: dict[tuple[str, str], ChannelInfo] = {}
         self._channel_changes = 0
+        self._outsiders: dict[tuple[str, str], bool] = {}
         self.opened = False
 
     def _connect_and_migrate(self) -> Database:

@@ -17,7 +17,7 @@ from bot.later import Later
 from bot.store import Store, cadence_of
 from handlers.blocks.common import build_ephemeral, build_forget_confirm, build_help
 from handlers.commands.flags_review import flags_review
-from handlers.features.lookup import channel_info, is_admin, is_member
+from handlers.features.lookup import channel_info, command_channel_type, is_admin, is_member
 from handlers.features.replies import reply_when_ready
 
 CHANGES_CAPTURE = ("optout", "optin", "channel")
@@ -135,7 +135,9 @@ async def _channel_setting(
     if channel_id[:1] == "D":
         return build_ephemeral("Channel settings are for channels; direct messages are never read.")
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
-    info = await channel_info(store, client, team_id, channel_id)
+    info = await channel_info(
+        store, client, team_id, channel_id, command_channel_type(command) if len(args) < 2 else None
+    )
     if info.is_dm:  # a group DM: before membership, which is asked of channels only
         return build_ephemeral("Channel settings are for channels; direct messages are never read.")
     if not (await is_member(client, channel_id, user) or await is_admin(config, client, user)):

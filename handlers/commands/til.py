@@ -18,7 +18,12 @@ from bot.store import Store
 from handlers.blocks.ask import build_til_card
 from handlers.blocks.common import build_ephemeral
 from handlers.features.capture import fetch_time, message_drafts
-from handlers.features.lookup import channel_info, command_in_dm, person_name
+from handlers.features.lookup import (
+    channel_info,
+    command_channel_type,
+    command_in_dm,
+    person_name,
+)
 
 MAX_TIL = 4000
 NOT_POSTED = (
@@ -56,7 +61,10 @@ async def handle_til(
     channel_id = "" if command_in_dm(command) else str(command.get("channel_id"))
     # Known channels come from the store; a new one costs one conversations.info.
     private = (
-        bool(channel_id) and (await channel_info(store, client, team_id, channel_id)).is_private
+        bool(channel_id)
+        and (
+            await channel_info(store, client, team_id, channel_id, command_channel_type(command))
+        ).is_private
     )
     share = ShareInput(
         team_id,

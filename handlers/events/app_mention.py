@@ -21,5 +21,11 @@ async def handle_app_mention(
     """Capture a message that mentions the bot, exactly as if it came as `message`."""
     channel = str(event.get("channel", ""))
     await capture_message(
-        store, client, context["team_id"], channel, event, fetch_at=fetch_time(config)
+        store,
+        client,
+        context["team_id"],
+        channel,
+        event,
+        fetch_at=fetch_time(config),
+        enterprise_id=context.get("enterprise_id"),
     )

@@ -35,10 +35,11 @@ async def handle_message(
             event,
             event.get("channel_type"),
             fetch_at=fetch_time(config),
+            enterprise_id=context.get("enterprise_id"),
         )
         await note_reply(store, client, team_id, channel, event)
     elif subtype == "message_changed" and isinstance(event.get("message"), dict):
-        await _changed(event, store, client, team_id, channel, fetch_time(config))
+        await _changed(event, store, client, context, fetch_time(config))
     elif subtype == "message_deleted":
         await store.remove_message(team_id, channel, str(event.get("deleted_ts", "")))
         await reply_deleted(store, client, team_id, channel, str(event.get("deleted_ts", "")))
@@ -48,10 +49,10 @@ async def _changed(
     event: dict[str, Any],
     store: Store,
     client: AsyncWebClient,
-    team_id: str,
-    channel: str,
+    context: dict[str, Any],
     fetch_at: float | None,
 ) -> None:
+    team_id, channel = context["team_id"], str(event.get("channel", ""))
     message = event["message"]
     previous = event.get("previous_message")
     if not message.get("ts") and isinstance(previous, dict) and previous.get("ts"):
@@ -70,6 +71,7 @@ async def _changed(
         event.get("channel_type"),
         edited=True,
         fetch_at=fetch_at,
+        enterprise_id=context.get("enterprise_id"),
     )
 
 

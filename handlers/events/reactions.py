@@ -11,6 +11,7 @@ from bot.config import Config
 from bot.models import ReactionKind
 from bot.store import Store
 from handlers.features.ask import answer_reaction
+from handlers.features.lookup import is_outsider_person
 from handlers.features.save import save_message_as_learning
 
 
@@ -26,6 +27,7 @@ async def _apply(
     config: Config,
     team_id: str,
     present: bool,
+    enterprise_id: str | None = None,
 ) -> None:
     item, user = event.get("item") or {}, event.get("user")
     emoji = str(event.get("reaction", "")).split("::", 1)[0]
@@ -45,6 +47,10 @@ async def _apply(
     channel, ts = str(item.get("channel", "")), str(item.get("ts", ""))
     if present and await store.opted_out(team_id, user):
         return
+    # Reaction events carry no team: in a shared channel, a stranger's vote or flag must not
+    # count, feed trust, or make them a recipient.
+    if await is_outsider_person(store, client, team_id, user, enterprise_id):
+        return
     base = str(event["reaction"]).split("::", 1)[0]
     if present and kind == "save":
         # Saved first, so the bookmark is kept only when there is something to vote for.
@@ -61,7 +67,9 @@ async def handle_reaction_added(
 ) -> None:
     """A useful reaction votes, a flag flags, a bookmark saves the message as a learning, and
     the asker's answer emoji marks a best answer."""
-    await _apply(event, store, client, config, context["team_id"], present=True)
+    await _apply(
+        event, store, client, config, context["team_id"], True, context.get("enterprise_id")
+    )
 
 
 async def handle_reaction_removed(
@@ -72,4 +80,6 @@ async def handle_reaction_removed(
     context: dict[str, Any],
 ) -> None:
     """Taking a reaction back takes back its vote or flag (a saved learning stays)."""
-    await _apply(event, store, client, config, context["team_id"], present=False)
+    await _apply(
+        event, store, client, config, context["team_id"], False, context.get("enterprise_id")
+    )

@@ -30,7 +30,7 @@ from bot.config import Config
 from bot.models import ChannelInfo
 from bot.slacktext import ParsedMessage
 from bot.store import Store
-from handlers.features.lookup import channel_info
+from handlers.features.lookup import channel_info, is_outsider_person
 
 log = logging.getLogger(__name__)
 __all__ = [
@@ -62,11 +62,17 @@ async def excluded(
     channel_id: str,
     message: Mapping[str, Any],
     channel_type: str | None,
+    enterprise_id: str | None = None,
 ) -> tuple[str | None, ChannelInfo | None]:
     """Why a message must not be captured (None when it may be), and its channel."""
     if channel_type in DM_TYPES or channel_id[:1] == "D":
         return "direct message", None
     author = author_exclusion(team_id, message)
+    if author == "outsider" and enterprise_id:
+        # Another workspace: in Enterprise Grid it may be of our own organisation.
+        user_id = str(message["user"])
+        if not await is_outsider_person(store, client, team_id, user_id, enterprise_id):
+            author = None
     if author is not None:
         return author, None
     user = str(message["user"])
@@ -94,6 +100,7 @@ async def capture_message(
     channel_type: str | None = None,
     edited: bool = False,
     fetch_at: float | None = None,
+    enterprise_id: str | None = None,
 ) -> list[str]:
     """Store what a message shares; an edit replaces what it shared before."""
     text = text_of(message)
@@ -102,7 +109,9 @@ async def capture_message(
     if parsed.nda and edited:
         await store.remove_message(team_id, channel_id, ts)  # marked `!nda` afterwards
         return []
-    reason, channel = await excluded(store, client, team_id, channel_id, message, channel_type)
+    reason, channel = await excluded(
+        store, client, team_id, channel_id, message, channel_type, enterprise_id
+    )
     if reason is not None or parsed.nda:
         return []  # an opt-out or a setting changed later leaves what was stored before
     learning = parsed.learning or await _names_learning_channel(store, client, team_id, parsed)

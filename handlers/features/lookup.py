@@ -9,6 +9,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.capture_rules import person_is_outsider
 from bot.config import Config
 from bot.models import ChannelInfo, user_from_api
 from bot.store import Store
@@ -37,6 +38,17 @@ def channel_from_api(team_id: str, data: dict[str, Any]) -> ChannelInfo:
     )
 
 
+def command_channel_type(command: dict[str, Any]) -> str | None:
+    """The channel_type a slash command's `channel_name` implies: Slack names every private
+    channel `privategroup` (its real name is secret) and every DM `directmessage`."""
+    name = str(command.get("channel_name") or "")
+    if name == "privategroup":
+        return "group"
+    if name == "directmessage":
+        return "im"
+    return "mpim" if name.startswith("mpdm-") else None
+
+
 async def fetch_channel(
     client: AsyncWebClient, team_id: str, channel_id: str
 ) -> ChannelInfo | None:
@@ -56,20 +68,62 @@ async def channel_info(
     channel_id: str,
     channel_type: str | None = None,
 ) -> ChannelInfo:
-    """What we know of a channel, asking Slack (and remembering) when it is new to us."""
+    """What we know of a channel, asking Slack (and remembering) when it is new to us, or
+    when the event's `channel_type` contradicts what we stored (a channel made private)."""
     known = await store.channel(team_id, channel_id)
-    if known is not None and known.name is not None:
+    if known is not None and known.name is not None and not _contradicts(known, channel_type):
         return known
     fetched = await fetch_channel(client, team_id, channel_id)
     if fetched is None:
-        # Slack would not say: judge by what the event told us; unknown means private.
-        private = channel_type in PRIVATE_TYPES or channel_type is None or channel_id[:1] == "G"
-        dm = channel_type in ("im", "mpim") or channel_id[:1] == "D"
-        return known or ChannelInfo(team_id, channel_id, None, is_private=private, is_dm=dm)
+        return _judged(team_id, channel_id, channel_type, known)
     if known is not None:
         fetched = ChannelInfo(**{**fetched.__dict__, "capture": known.capture})
     await store.save_channel(fetched)
     return fetched
+
+
+def _contradicts(known: ChannelInfo, channel_type: str | None) -> bool:
+    """Whether an event's channel_type (`channel` public, `group` private) disagrees with the
+    stored privacy; other types (DMs, none at all) say nothing about it."""
+    if channel_type in ("group", "G"):
+        return not known.is_private
+    return channel_type in ("channel", "C") and known.is_private and not known.is_dm
+
+
+def _judged(
+    team_id: str, channel_id: str, channel_type: str | None, known: ChannelInfo | None
+) -> ChannelInfo:
+    """Slack would not say: judge by what the event told us; unknown means private (a `C` id
+    says nothing, private channels have had `C` ids since 2021). Not remembered, so the next
+    event asks Slack again."""
+    dm = channel_type in ("im", "mpim") or channel_id[:1] == "D" or bool(known and known.is_dm)
+    private = dm or channel_type not in ("channel", "C")
+    base = known or ChannelInfo(team_id, channel_id)
+    return ChannelInfo(**{**base.__dict__, "is_private": private, "is_dm": dm})
+
+
+async def is_outsider_person(
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    user_id: str,
+    enterprise_id: str | None = None,
+) -> bool:
+    """Whether a person is of another organisation (Slack Connect), from users.info: events
+    such as reactions do not say, and only users.info says whether another workspace is of
+    our Enterprise Grid organisation (`enterprise_id`). When Slack will not say, the answer
+    is yes (and is asked again next time): a stranger's vote must not count."""
+    known = store.outsider_verdict(team_id, user_id)
+    if known is not None:
+        return known
+    try:
+        person = (await client.users_info(user=user_id))["user"]
+    except SlackApiError as exc:
+        log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
+        return True
+    outsider = person_is_outsider(team_id, person, enterprise_id)
+    store.remember_outsider(team_id, user_id, outsider)
+    return outsider
 
 
 async def is_admin(config: Config, client: AsyncWebClient, user_id: str) -> bool:

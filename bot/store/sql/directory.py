@@ -116,14 +116,21 @@ def get_channel(db: Database, team_id: str, channel_id: str) -> ChannelInfo | No
 
 
 def update_channel(db: Database, team_id: str, channel_id: str, now: float, **fields: Any) -> None:
-    """Change some columns of a known channel (name, archive, membership, capture, digest)."""
+    """Change some columns of a channel (name, archive, membership, capture, digest).
+
+    A channel not seen before gets a nameless row that says private (unknown is private), so
+    its facts are still asked of Slack; a name alone is no reason to remember a channel, since
+    a named row counts as known.
+    """
     allowed = {"name", "is_archived", "is_member", "capture", "is_private", "digest"}
     if not fields or set(fields) - allowed:
         raise ValueError(f"unknown channel fields: {sorted(set(fields) - allowed)}")
-    db.execute(
-        "INSERT OR IGNORE INTO channels (team_id, id, updated_at) VALUES (?, ?, ?)",
-        [team_id, channel_id, now],
-    )
+    if "name" not in fields:
+        db.execute(
+            "INSERT OR IGNORE INTO channels (team_id, id, is_private, updated_at)"
+            " VALUES (?, ?, 1, ?)",
+            [team_id, channel_id, now],
+        )
     assignments = ", ".join(f"{name} = ?" for name in fields)
     db.execute(
         f"UPDATE channels SET {assignments}, updated_at = ? WHERE team_id = ? AND id = ?",
