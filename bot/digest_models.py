@@ -76,6 +76,7 @@ class HelpWanted:
     permalink: str | None
     channel: str
     posted_at: float
+    asker: str | None = None  # forget-me takes their question out of a sent digest
 
 
 @dataclass

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+from typing import Literal
 
 from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
@@ -13,6 +15,7 @@ from bot.config import Config
 from bot.models import BotPost, ForgetResult
 from bot.slack_client import make_client
 from bot.store import Store
+from jobs.digest_blocks import build_digest, view_from_json, view_to_json, without_person
 
 log = logging.getLogger(__name__)
 USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
@@ -20,20 +23,60 @@ USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 
 async def forget(
     store: Store, client: AsyncWebClient | None, team_id: str, user_id: str
-) -> tuple[ForgetResult, int]:
-    """Delete what is stored about a person, then the posts crediting them (with a client).
+) -> tuple[ForgetResult, int, int]:
+    """Delete what is stored about a person, then (with a client) their own posts, and take
+    them out of the digests that name them.
 
-    Returns the store's result and how many posts are gone from Slack.
+    Returns the store's result, how many of their posts are gone from Slack and how many
+    digests were updated without them. A digest is everyone's: it is updated, not deleted,
+    unless nothing is left in it once their items are out.
     """
     result = await store.forget_person(team_id, user_id)
-    deleted = 0
+    deleted = updated = 0
     for post in result.posts if client is not None else []:
-        if await _delete(client, post):  # type: ignore[arg-type]
+        if post.kind == "digest" and post.view is not None:
+            outcome = await _rerender(store, client, post, user_id)  # type: ignore[arg-type]
+            deleted += outcome == "deleted"
+            updated += outcome == "updated"
+            if outcome == "failed":
+                # Still naming them: forgetting the person again retries it.
+                await store.credit_digest(team_id, user_id, post.channel, post.ts)
+        elif await _delete(client, post):  # type: ignore[arg-type]
             deleted += 1
         else:
             # Kept as a post to delete: forgetting the person again retries it.
             await store.record_bot_post(post)
-    return result, deleted
+    return result, deleted, updated
+
+
+async def _rerender(
+    store: Store, client: AsyncWebClient, post: BotPost, user_id: str
+) -> Literal["updated", "deleted", "failed"]:
+    """The same digest without the person's items and name (chat.update); deleted only when
+    nothing of it is left."""
+    view = without_person(view_from_json(json.loads(post.view or "{}")), user_id)
+    if view is None:
+        if not await _delete(client, post):
+            return "failed"
+        await store.digest_view_changed(post.team_id, post.channel, post.ts, None)
+        return "deleted"
+    message = build_digest(view)
+    try:
+        await client.chat_update(
+            channel=post.channel, ts=post.ts, text=message["text"], blocks=message["blocks"]
+        )
+    except SlackApiError as exc:
+        if exc.response.get("error") == "message_not_found":
+            await store.digest_view_changed(post.team_id, post.channel, post.ts, None)
+            return "deleted"  # already gone
+        log.warning("could not update digest %s/%s: %s", post.channel, post.ts, exc)
+        return "failed"
+    except (ClientError, TimeoutError) as exc:
+        log.warning("could not update digest %s/%s: %r", post.channel, post.ts, exc)
+        return "failed"
+    kept = json.dumps(view_to_json(view))
+    await store.digest_view_changed(post.team_id, post.channel, post.ts, kept)
+    return "updated"
 
 
 async def _delete(client: AsyncWebClient, post: BotPost) -> bool:
@@ -65,11 +108,15 @@ async def forget_from_cli(config: Config, db_path: str, user_id: str) -> str:
         results = [await forget(store, client, team, user_id) for team in teams]
     finally:
         store.close()
-    shares = sum(r.shares for r, _ in results)
-    votes = sum(r.votes for r, _ in results)
-    posts = sum(len(r.posts) for r, _ in results)
-    deleted = sum(d for _, d in results)
+    shares = sum(r.shares for r, _, _ in results)
+    votes = sum(r.votes for r, _, _ in results)
+    posts = sum(len(r.posts) for r, _, _ in results)
+    deleted = sum(d for _, d, _ in results)
+    updated = sum(u for _, _, u in results)
     line = f"forgot {user_id}: {shares} share(s), {votes} vote(s) deleted; opted out"
     if client is None and posts:
-        return f"{line}; {posts} Slack post(s) crediting them were left (no SLACK_BOT_TOKEN)"
-    return f"{line}; {deleted} of {posts} Slack post(s) crediting them deleted"
+        return f"{line}; {posts} Slack post(s) naming them were left (no SLACK_BOT_TOKEN)"
+    return (
+        f"{line}; {deleted} Slack post(s) deleted and {updated} digest(s) updated without them,"
+        f" of {posts} naming them"
+    )

@@ -93,6 +93,7 @@ class BotPost:
     ts: str
     credited: str | None
     kind: str
+    view: str | None = None  # a digest's view (JSON): re-rendered without the person, not deleted
 
 
 @dataclass(frozen=True)

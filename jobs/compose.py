@@ -17,7 +17,7 @@ from functools import cached_property
 
 from bot.digest_models import DigestSnapshot, ItemFacts
 from bot.slacktext import readable
-from jobs.digest_blocks import DigestItem, DigestSection, DigestView
+from jobs.digest_blocks import DigestItem, DigestSection, DigestView, view_people
 from jobs.periods import Period
 from jobs.ranking import FLAG_LIMIT, Candidate, Caps, Less, Pool, rank, why_this
 
@@ -44,7 +44,7 @@ class Composed:
 
     view: DigestView
     item_ids: tuple[str, ...]
-    credited: tuple[str, ...] = ()  # the sharers it names (forget-me deletes the post)
+    credited: tuple[str, ...] = ()  # whom it names or quotes (forget-me re-renders the post)
 
 
 def candidate(facts: ItemFacts, private_channel: str | None = None) -> Candidate:
@@ -166,12 +166,12 @@ class Composer:
             # Its face may come from another private channel: show only the link itself.
             title = facts.url or "(a link)"
         sharer = self.snap.names.get(c.first_sharer, "a colleague") if c.first_sharer else None
-        return DigestItem(c.item_id, title, facts.url, sharer, len(c.voters), why)
+        people = (c.first_sharer,) if c.first_sharer else ()
+        return DigestItem(c.item_id, title, facts.url, sharer, len(c.voters), why, people)
 
 
 def _composed(view: DigestView, chosen: list[Candidate]) -> Composed:
-    credited = tuple(dict.fromkeys(c.first_sharer for c in chosen if c.first_sharer))
-    return Composed(view, tuple(c.item_id for c in chosen), credited)
+    return Composed(view, tuple(c.item_id for c in chosen), view_people(view))
 
 
 def channel_digest(
@@ -278,6 +278,7 @@ def _help_wanted(
             0,
             f"Asked in #{comp.snap.channel_names.get(h.channel, 'a channel')}, "
             "no reply yet: you shared or found useful things about this",
+            (h.asker,) if h.asker else (),
         )
         for h in comp.snap.help_wanted.get(person, [])
         if start <= h.posted_at < end

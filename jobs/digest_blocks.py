@@ -7,7 +7,7 @@ All user-supplied and fetched text is escaped (`&`, `<`, `>`), so a title carryi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from bot.slacktext import cut, escape, safe_url
@@ -29,6 +29,7 @@ class DigestItem:
     sharer: str | None  # a display name, as text: a mention would notify them in a channel
     votes: int
     why: str
+    people: tuple[str, ...] = ()  # the user ids it shows the name or words of (forget-me)
 
 
 @dataclass(frozen=True)
@@ -122,3 +123,39 @@ def build_digest(view: DigestView) -> dict[str, Any]:
 
 def _context(text: str) -> Block:
     return {"type": "context", "elements": [{"type": "mrkdwn", "text": cut(text, 3000)}]}
+
+
+def view_to_json(view: DigestView) -> dict[str, Any]:
+    """A digest view as plain JSON, kept with a sent digest so forget-me can re-render it."""
+    return asdict(view)
+
+
+def view_from_json(data: dict[str, Any]) -> DigestView:
+    """The digest view `view_to_json` kept."""
+    sections = tuple(
+        DigestSection(
+            str(s["heading"]),
+            tuple(DigestItem(**{**i, "people": tuple(i.get("people") or ())}) for i in s["items"]),
+            bool(s.get("buttons", True)),
+        )
+        for s in data["sections"]
+    )
+    return DigestView(
+        str(data["title"]), sections, data.get("intro"), tuple(data.get("footer") or ())
+    )
+
+
+def view_people(view: DigestView) -> tuple[str, ...]:
+    """Everyone a digest view names or quotes, in order (forget-me finds the post by them)."""
+    return tuple(dict.fromkeys(p for s in view.sections for i in s.items for p in i.people))
+
+
+def without_person(view: DigestView, user_id: str) -> DigestView | None:
+    """The same digest without the items that name or quote a person; None when none is left."""
+    sections = tuple(
+        replace(s, items=tuple(i for i in s.items if user_id not in i.people))
+        for s in view.sections
+    )
+    if not any(s.items for s in sections):
+        return None
+    return replace(view, sections=sections)

@@ -24,7 +24,7 @@ from bot.pacer import Pacer
 from bot.store import RecipientKind, Store
 from jobs.compose import Composed, Composer, channel_digest, personal_digest
 from jobs.delivery import Deliverer, DeliveryReport
-from jobs.digest_blocks import build_digest
+from jobs.digest_blocks import build_digest, view_to_json
 from jobs.periods import Cadence, Period, key_expires, now_period, scheduled_period, week_key
 
 log = logging.getLogger(__name__)
@@ -130,13 +130,19 @@ def plan_rows(snap: DigestSnapshot, dues: list[Due], force: bool) -> list[dict[s
                 "period_key": due.period.key,
                 "round": due.round,
                 "status": "pending" if composed else "empty",
-                "payload": build_digest(composed.view) if composed else None,
+                "payload": _payload(composed) if composed else None,
                 "items": composed.item_ids if composed else (),
                 "credited": composed.credited if composed else (),
                 "expires_at": key_expires(due.period.key, due.tz).timestamp(),
             }
         )
     return rows
+
+
+def _payload(composed: Composed) -> dict[str, Any]:
+    """The message to post, and the view it was built from: kept once sent, so forget-me can
+    take one person out of it (`chat.update`) instead of deleting everyone's digest."""
+    return {**build_digest(composed.view), "view": view_to_json(composed.view)}
 
 
 async def load(store: Store, team_id: str, now: datetime, full: bool = True) -> DigestSnapshot:

@@ -112,6 +112,19 @@ class DigestActions(Plumbing):
         """Insert or update many people (users.list); opted-out people are skipped."""
         return await self._write(digests.save_users, users, self._clock())
 
-    async def read_credits(self, team_id: str, user_id: str) -> list[tuple[str, str]]:
-        """(channel, ts) of the digest posts that credit a person."""
+    async def read_credits(self, team_id: str, user_id: str) -> list[tuple[str, str, str | None]]:
+        """(channel, ts, kept view) of the digest posts that name a person."""
         return await self._read(outbox.posts_crediting, team_id, user_id)
+
+    async def digest_view_changed(
+        self, team_id: str, channel: str, ts: str, view: str | None
+    ) -> None:
+        """A digest post now shows `view` (JSON), or is gone (None)."""
+        if view is None:
+            await self._write(outbox.drop_view, team_id, channel, ts)
+        else:
+            await self._write(outbox.set_view, team_id, channel, ts, view)
+
+    async def credit_digest(self, team_id: str, user_id: str, channel: str, ts: str) -> None:
+        """Note again that a digest post names a person (forget-me could not change it)."""
+        await self._write(outbox.credit, team_id, user_id, channel, ts)

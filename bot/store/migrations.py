@@ -279,6 +279,16 @@ def _m6_import(db: Database) -> None:
             db.execute(statement)
 
 
+def _m7_digest_views(db: Database) -> None:
+    """What each sent digest that names someone showed (its view, as JSON), so forget-me can
+    post the same digest without that person (`chat.update`) instead of deleting it."""
+    db.execute(
+        "CREATE TABLE digest_views ("
+        " team_id TEXT NOT NULL, channel TEXT NOT NULL, ts TEXT NOT NULL, view TEXT NOT NULL,"
+        " PRIMARY KEY (team_id, channel, ts))"
+    )
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _m1_initial,
     _m2_link_metadata,
@@ -286,6 +296,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _m4_questions_and_search,
     _m5_learning_pulse,
     _m6_import,
+    _m7_digest_views,
 ]
 
 

@@ -24,8 +24,8 @@ async def handle_forget_confirm(
     inbox: InboxWorker,
     later: Later,
 ) -> None:
-    """The person confirmed: delete everything about them (one chat.delete per post crediting
-    them: after answering Slack) and say what went."""
+    """The person confirmed: delete everything about them (their own posts deleted, the digests
+    naming them updated without them: after answering Slack) and say what went."""
     await ack()
     work = _forget(respond, store, client, inbox, context["team_id"], str(body["user"]["id"]))
     later.run(work, "forget-me")
@@ -40,13 +40,13 @@ async def _forget(
     user_id: str,
 ) -> None:
     await inbox.catch_up()  # so nothing they shared before is stored after
-    result, deleted = await forget(store, client, team_id, user_id)
+    result, deleted, updated = await forget(store, client, team_id, user_id)
     await respond(
         replace_original=True,
         text=(
             f"Done. Deleted {result.shares} share(s), {result.votes} vote(s), {result.flags} "
-            f"flag(s) and {deleted} post(s) crediting you. You stay opted out; "
-            "`/serendip optin` starts capture again."
+            f"flag(s) and {deleted} post(s) of yours, and took your items and name out of "
+            f"{updated} digest(s). You stay opted out; `/serendip optin` starts capture again."
         ),
     )
 

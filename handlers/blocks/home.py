@@ -258,10 +258,11 @@ def build_home(data: HomeData) -> dict[str, Any]:
     return {"type": "home", "blocks": fit(blocks)}
 
 
-def forgotten_notice(result: ForgetResult, posts_deleted: int) -> str:
+def forgotten_notice(result: ForgetResult, posts_deleted: int, digests_updated: int = 0) -> str:
     """What "Delete my data" removed, for the top of Home."""
     return (
         f"Done. Deleted {plural(result.shares, 'share')}, {plural(result.votes, 'vote')}, "
-        f"{plural(result.flags, 'flag')} and {plural(posts_deleted, 'post')} crediting you. "
+        f"{plural(result.flags, 'flag')} and {plural(posts_deleted, 'post')} of yours, and "
+        f"took your items and name out of {plural(digests_updated, 'digest')}. "
         "You stay opted out; *Opt back in* starts capture again."
     )

@@ -25,7 +25,7 @@ async def handle_forget_submission(
     later: Later,
 ) -> None:
     """Confirmed: close the modal, then delete everything about the person (as forget-me
-    does: one chat.delete per post crediting them) and show Home with what went."""
+    does: their own posts deleted, digests naming them updated) and show Home with what went."""
     await ack()
     later.run(
         _forget(store, client, inbox, str(context["team_id"]), str(body["user"]["id"])), "forget"
@@ -36,5 +36,6 @@ async def _forget(
     store: Store, client: AsyncWebClient, inbox: InboxWorker, team_id: str, user_id: str
 ) -> None:
     await inbox.catch_up()  # so nothing they shared before is stored after
-    result, deleted = await forget(store, client, team_id, user_id)
-    await publish_home(client, store, team_id, user_id, forgotten_notice(result, deleted))
+    result, deleted, updated = await forget(store, client, team_id, user_id)
+    notice = forgotten_notice(result, deleted, updated)
+    await publish_home(client, store, team_id, user_id, notice)

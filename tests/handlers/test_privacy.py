@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.models import BotPost
 from jobs.housekeeping import run_housekeeping
 from tests.support.bot import Env
+from tests.support.digests import digest_in, item_ids, send_now
 
 
 async def test_help_and_unknown_subcommands(env: Env) -> None:
@@ -45,6 +46,17 @@ async def _bot_post_crediting(env: Env, user: str) -> str:
     return str(posted["ts"])
 
 
+async def _confirm_forget(env: Env, user: str = "U1") -> None:
+    """Press forget-me's confirmation button."""
+    await env.slack.block_action(
+        user,
+        action_id="forget_me_confirm",
+        value="confirm",
+        channel="C1",
+        container_type="ephemeral",
+    )
+
+
 async def test_forget_me_asks_then_deletes_exactly_their_data(env: Env) -> None:
     slack = env.slack
     mine = await slack.post_message("U1", "C1", "<https://mine.com/>")
@@ -60,13 +72,7 @@ async def test_forget_me_asks_then_deletes_exactly_their_data(env: Env) -> None:
     ack = await slack.slash_command("U1", "C1", "/serendip", "forget-me")
     assert "cannot be undone" in str(ack.body)
     assert len(await env.items()) == 3
-    await slack.block_action(
-        "U1",
-        action_id="forget_me_confirm",
-        value="confirm",
-        channel="C1",
-        container_type="ephemeral",
-    )
+    await _confirm_forget(env)
     items = {i["url"]: i for i in await env.items()}
     assert set(items) == {"https://both.com/", "https://other.com/"}
     assert [s["user"] for s in items["https://both.com/"]["shares"]] == ["U2"]
@@ -130,9 +136,54 @@ async def test_a_post_that_could_not_be_deleted_is_kept_to_retry(env: Env) -> No
     post_ts = await _bot_post_crediting(env, "U1")
     client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
     env.slack.fail_next("chat.delete", "internal_error", status=500)
-    _, deleted = await forget(env.store, client, env.team, "U1")
+    _, deleted, _ = await forget(env.store, client, env.team, "U1")
     assert deleted == 0
     assert any(m["ts"] == post_ts for m in env.slack.messages("C2"))
-    _, deleted = await forget(env.store, client, env.team, "U1")  # forgetting again retries
+    _, deleted, _ = await forget(env.store, client, env.team, "U1")  # forgetting again retries
     assert deleted == 1
     assert all(m["ts"] != post_ts for m in env.slack.messages("C2"))
+
+
+async def test_forget_me_updates_everyones_digests_and_deletes_only_their_own_posts(
+    env: Env,
+) -> None:
+    slack = env.slack
+    await slack.slash_command("U1", "C1", "/til", "a lesson learned the hard way")
+    await slack.post_message("U1", "C1", "mine <https://ana.example/a>")
+    await slack.post_message("U2", "C1", "theirs <https://bo.example/b>")
+    await slack.post_message("U3", "C1", "also <https://cy.example/c>")
+    await slack.post_message("U2", "C2", "random <https://bo.example/r>")
+    await env.settle()
+    card = next(m for m in slack.messages("C1") if "a lesson learned" in str(m.get("blocks")))
+    await send_now(env)
+    digests = {where: digest_in(env, where) for where in ("C1", "U2", "U3")}
+    for where, message in digests.items():
+        assert "shared by ana" in str(message["blocks"]), where
+        assert "bo.example" in str(message["blocks"]) or where == "U2", where
+    before = {where: item_ids(m) for where, m in digests.items()}
+    ana_items = {i["id"] for i in await env.items() if i["shares"][0]["user"] == "U1"}
+    survivors = {
+        (where, str(m["ts"]))
+        for where in ("C1", "C2", "U1", "U2", "U3")
+        for m in slack.messages(where)
+        if m.get("bot_id") and m["ts"] != card["ts"]
+    }
+    await _confirm_forget(env)
+    await env.settle()
+    assert [c.args.get("ts") for c in slack.calls_of("chat.delete")] == [card["ts"]]
+    assert {c.args.get("ts") for c in slack.calls_of("chat.update")} == {
+        str(m["ts"]) for m in digests.values()
+    }
+    for where, message in digests.items():
+        now = digest_in(env, where)
+        assert now["ts"] == message["ts"]  # the same post, updated
+        assert "shared by ana" not in str(now), where
+        assert "ana.example" not in str(now), where
+        assert "a lesson learned" not in str(now), where
+        assert item_ids(now) == [i for i in before[where] if i not in ana_items], where
+        assert item_ids(now), where
+    assert "bo.example" in str(digest_in(env, "C1")["blocks"])
+    left = {(w, str(m["ts"])) for w in ("C1", "C2", "U1", "U2", "U3") for m in slack.messages(w)}
+    assert survivors <= left
+    assert not any("a lesson learned" in str(m) for m in slack.messages("C1"))
+    assert any("name out of 3 digest(s)" in str(r) for r in slack.responses)

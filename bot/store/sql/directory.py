@@ -188,8 +188,8 @@ def forget_person(db: Database, team_id: str, user_id: str, now: float) -> Forge
         )
     ]
     posts += [
-        BotPost(team_id, ch, ts, user_id, "digest")
-        for ch, ts in outbox.posts_crediting(db, team_id, user_id)
+        BotPost(team_id, ch, ts, user_id, "digest", view)
+        for ch, ts, view in outbox.posts_crediting(db, team_id, user_id)
     ]
     db.execute("DELETE FROM bot_posts WHERE team_id = ? AND credited = ?", args)
     db.execute("DELETE FROM person_settings WHERE team_id = ? AND user_id = ?", args)

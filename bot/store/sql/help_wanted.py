@@ -43,6 +43,7 @@ def help_wanted(
             question.permalink,
             question.channel or "",
             question.posted_at or 0.0,
+            question.asker,
         )
         for person in experts.choose(db, team_id, query, question.text, [team_id], rules, HELPERS):
             wanted[person].append(shown)

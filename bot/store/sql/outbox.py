@@ -182,13 +182,14 @@ def mark_sent(
     the post deleted by forget-me.
     """
     row = db.execute(
-        "SELECT team_id, recipient, kind, items, credited, payload IS NULL FROM outbox"
+        "SELECT team_id, recipient, kind, items, credited, payload IS NULL,"
+        " json_extract(payload, '$.view') FROM outbox"
         " WHERE id = ? AND status = 'sending' AND claim = ?",
         [row_id, token],
     ).fetchone()
     if row is None:
         return "taken"
-    team_id, recipient, kind, items, credited, forgotten = row
+    team_id, recipient, kind, items, credited, forgotten, view = row
     db.execute(
         "UPDATE outbox SET status = 'sent', channel = ?, ts = ?, error = NULL, payload = NULL,"
         " credited = NULL, updated_at = ? WHERE id = ?",
@@ -200,12 +201,11 @@ def mark_sent(
             " VALUES (?, ?, ?, ?)",
             [team_id, recipient, item, now],
         )
-    for person in [] if forgotten else json.loads(credited or "[]"):
-        db.execute(
-            "INSERT OR IGNORE INTO digest_credits (team_id, user_id, channel, ts)"
-            " VALUES (?, ?, ?, ?)",
-            [team_id, person, channel, ts],
-        )
+    people = [] if forgotten else json.loads(credited or "[]")
+    for person in people:
+        credit(db, team_id, person, channel, ts)
+    if people and view:
+        set_view(db, team_id, channel, ts, view)
     if kind == "person" and channel.startswith("D"):
         db.execute(
             "INSERT OR REPLACE INTO dm_channels (team_id, user_id, channel) VALUES (?, ?, ?)",
@@ -237,13 +237,39 @@ def release(db: Database, row_id: int, token: str, error: str | None, now: float
     )
 
 
-def posts_crediting(db: Database, team_id: str, user_id: str) -> list[tuple[str, str]]:
-    """(channel, ts) of the digest posts that credit a person (forget-me deletes them)."""
+def credit(db: Database, team_id: str, user_id: str, channel: str, ts: str) -> None:
+    """Note that a digest post names or quotes a person (forget-me finds it)."""
+    db.execute(
+        "INSERT OR IGNORE INTO digest_credits (team_id, user_id, channel, ts) VALUES (?, ?, ?, ?)",
+        [team_id, user_id, channel, ts],
+    )
+
+
+def set_view(db: Database, team_id: str, channel: str, ts: str, view: str) -> None:
+    """Keep what a sent digest shows (JSON), so forget-me can re-render it without someone."""
+    db.execute(
+        "INSERT OR REPLACE INTO digest_views (team_id, channel, ts, view) VALUES (?, ?, ?, ?)",
+        [team_id, channel, ts, view],
+    )
+
+
+def drop_view(db: Database, team_id: str, channel: str, ts: str) -> None:
+    """Forget what a digest post showed (the post is gone)."""
+    db.execute(
+        "DELETE FROM digest_views WHERE team_id = ? AND channel = ? AND ts = ?",
+        [team_id, channel, ts],
+    )
+
+
+def posts_crediting(db: Database, team_id: str, user_id: str) -> list[tuple[str, str, str | None]]:
+    """(channel, ts, the view it showed or None) of the digest posts that name a person."""
     rows = db.execute(
-        "SELECT channel, ts FROM digest_credits WHERE team_id = ? AND user_id = ?",
+        "SELECT c.channel, c.ts, v.view FROM digest_credits c LEFT JOIN digest_views v"
+        " ON v.team_id = c.team_id AND v.channel = c.channel AND v.ts = c.ts"
+        " WHERE c.team_id = ? AND c.user_id = ?",
         [team_id, user_id],
     )
-    return [(str(channel), str(ts)) for channel, ts in rows]
+    return [(str(channel), str(ts), view) for channel, ts, view in rows]
 
 
 def forget_recipient(db: Database, team_id: str, user_id: str) -> int:

@@ -30,6 +30,7 @@ TEAM_TABLES = (
     "less_like",
     "digest_clicks",
     "digest_credits",
+    "digest_views",
     "questions",
     "replies",
     "routings",
