@@ -7,7 +7,7 @@ from typing import Any
 from bot.digest_models import DigestSnapshot
 from bot.models import UserInfo
 from bot.store.plumbing import Plumbing
-from bot.store.results import Cadence, ClaimResult, SentResult, VoteResult
+from bot.store.results import Cadence, ClaimResult, LessKind, SentResult, VoteResult
 from bot.store.sql import digests, outbox
 from bot.store.sql.outbox import OutboxRow
 from bot.store.sql.snapshot import display_names, load_snapshot
@@ -34,9 +34,23 @@ class DigestActions(Plumbing):
         """A "Useful" press: 'voted', 'again', 'own', 'gone' or 'optedout'."""
         return await self._write(digests.button_vote, team_id, item_id, voter, where, at)
 
-    async def less_like(self, team_id: str, user_id: str, item_id: str, at: float) -> bool:
-        """ "Less like this": lower the item's domain and sharer for that person."""
-        return await self._write(digests.less_like, team_id, user_id, item_id, at)
+    async def less_like_targets(self, team_id: str, item_id: str) -> tuple[str, str | None] | None:
+        """(domain, first sharer) "Less like this" may lower for an item; None when gone."""
+        return await self._read(digests.less_like_targets, team_id, item_id)
+
+    async def less_like(
+        self, team_id: str, user_id: str, item_id: str, kind: LessKind, at: float
+    ) -> str | None:
+        """ "Less like this" on the item's site or sharer: the value lowered, or None."""
+        return await self._write(digests.less_like, team_id, user_id, item_id, kind, at)
+
+    async def less_liked(self, team_id: str, user_id: str) -> list[tuple[str, str]]:
+        """(kind, value) a person asked to see less of, newest first."""
+        return await self._read(digests.less_liked, team_id, user_id)
+
+    async def undo_less_like(self, team_id: str, user_id: str, kind: str, value: str) -> bool:
+        """Take back one "Less like this"; True when there was one."""
+        return await self._write(digests.undo_less_like, team_id, user_id, kind, value)
 
     async def record_click(
         self, team_id: str, user_id: str, item_id: str | None, action: str, at: float

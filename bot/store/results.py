@@ -14,6 +14,7 @@ VoteResult = Literal["voted", "again", "own", "gone", "optedout"]
 """What a "Useful" press did."""
 
 Cadence = Literal["weekly", "daily", "off"]
+LessKind = Literal["domain", "sharer"]  # what "Less like this" lowers: a site or a person
 """How often a person gets their digest."""
 
 

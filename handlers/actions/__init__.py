@@ -18,8 +18,10 @@ from handlers.actions.ask import (
 from handlers.actions.digest_buttons import (
     handle_digest_cadence,
     handle_digest_less,
+    handle_digest_less_choice,
     handle_digest_settings,
     handle_digest_useful,
+    handle_less_like_undo,
 )
 from handlers.actions.find import handle_find_more
 from handlers.actions.flag_review import handle_flags_remove, handle_flags_restore
@@ -37,6 +39,9 @@ ACTIONS = {
     "forget_me_cancel": handle_forget_cancel,
     "digest_useful": handle_digest_useful,
     "digest_less": handle_digest_less,
+    "digest_less_site": handle_digest_less_choice,
+    "digest_less_person": handle_digest_less_choice,
+    "less_like_undo": handle_less_like_undo,
     "digest_settings": handle_digest_settings,
     "digest_cadence_weekly": handle_digest_cadence,
     "digest_cadence_daily": handle_digest_cadence,

@@ -1,4 +1,5 @@
-"""The buttons on digests: "Useful", "Less like this" and "Digest settings"."""
+"""The buttons on digests: "Useful", "Less like this" (site or person, undoable) and "Digest
+settings"."""
 
 from __future__ import annotations
 
@@ -7,9 +8,18 @@ from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.store import Store, cadence_of
-from handlers.blocks.common import build_digest_settings
+from bot.later import Later
+from bot.store import LessKind, Store, cadence_of
+from handlers.blocks.common import (
+    build_digest_settings,
+    build_less_choice,
+    build_less_done,
+    less_target,
+)
+from handlers.features.home import less_label, publish_home
+from handlers.features.lookup import people_names
 
 USEFUL_ANSWERS = {
     "voted": "Thanks: your vote counts, and helps others find it.",
@@ -66,21 +76,72 @@ async def handle_digest_useful(
 
 
 async def handle_digest_less(
-    ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
 ) -> None:
-    """ "Less like this": that domain and sharer count less in the clicker's next digests."""
+    """ "Less like this": ask whether the clicker wants less from the item's site or from
+    the colleague who shared it; nothing is lowered until they choose."""
     if (clicked := await _clicker(ack, respond, body, store)) is None:
         return
     team, user, _ = clicked
-    now = time.time()
-    found = await store.less_like(team, user, _value(body), now)
-    await store.record_click(team, user, _value(body), "less", now)
-    text = (
-        "Got it: you will see less from that site and that person in your digests."
-        if found
-        else "This item is no longer stored."
-    )
-    await _tell(respond, text=text)
+    item_id = _value(body)
+    await store.record_click(team, user, item_id, "less", time.time())
+    targets = await store.less_like_targets(team, item_id)
+    if targets is None:
+        await _tell(respond, text="This item is no longer stored.")
+        return
+    domain, sharer = targets
+    sharer = sharer if sharer != user else None  # nobody is asked to see less of themselves
+    name = (await people_names(store, client, team, [sharer])).get(sharer or "", "")
+    await _tell(respond, **build_less_choice(item_id, domain, name if sharer else None))
+
+
+async def handle_digest_less_choice(
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+) -> None:
+    """The clicker chose this site or this person: lower only that (a quarter of the weight)
+    in their next digests, say what was done, and offer to undo it."""
+    if (clicked := await _clicker(ack, respond, body, store)) is None:
+        return
+    team, user, _ = clicked
+    action = str((body.get("actions") or [{}])[0].get("action_id"))
+    kind: LessKind = "sharer" if action == "digest_less_person" else "domain"
+    value = await store.less_like(team, user, _value(body), kind, time.time())
+    if value is None:
+        await respond(replace_original=True, text="This item is no longer stored.")
+        return
+    label = await less_label(store, client, team, kind, value)
+    await respond(replace_original=True, **build_less_done(kind, value, label))
+
+
+async def handle_less_like_undo(
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    context: dict[str, Any],
+    later: Later,
+) -> None:
+    """Undo one "Less like this", from its confirmation or from Home."""
+    await ack()
+    team, user = str(context["team_id"]), str(body["user"]["id"])
+    kind, _, value = str((body.get("actions") or [{}])[0].get("value") or "").partition(":")
+    undone = await store.undo_less_like(team, user, kind, value)
+    label = await less_label(store, client, team, kind, value)
+    text = f"Undone: {less_target(kind, label)} counts as before in your digests."
+    text = text if undone else "Already undone."
+    if (body.get("container") or {}).get("type") == "view":
+        later.run(publish_home(client, store, team, user, text), "home")
+    else:
+        await respond(replace_original=True, text=text)
 
 
 async def handle_digest_settings(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.slacktext import escape
+
 Block = dict[str, Any]
 
 HELP_TEXT = (
@@ -129,3 +131,49 @@ def build_digest_settings(current: str) -> dict[str, Any]:
     ]
     blocks = [section(text), {"type": "actions", "elements": buttons}]
     return {"text": f"Your personal digest is {current}.", "blocks": blocks}
+
+
+def less_undo_button(kind: str, value: str) -> Block:
+    """The button that takes back one "Less like this" (in its confirmation and on Home)."""
+    return {
+        "type": "button",
+        "action_id": "less_like_undo",
+        "value": f"{kind}:{value}"[:2000],
+        "text": {"type": "plain_text", "text": "Undo"},
+    }
+
+
+def less_target(kind: str, label: str) -> str:
+    """How a "Less like this" target reads: the site example.com, or the person ana."""
+    return f"the site *{escape(label)}*" if kind == "domain" else f"*{escape(label)}*"
+
+
+def build_less_choice(item_id: str, domain: str, sharer: str | None) -> dict[str, Any]:
+    """ "Less like this" asks: less from this site, or from the colleague who shared it?"""
+    buttons = []
+    if domain:
+        buttons.append(("digest_less_site", f"This site ({domain})"))
+    if sharer:
+        buttons.append(("digest_less_person", f"This person ({sharer})"))
+    if not buttons:
+        return build_ephemeral("There is no site or colleague to see less of for this item.")
+    elements = [
+        {
+            "type": "button",
+            "action_id": action_id,
+            "value": item_id,
+            "text": {"type": "plain_text", "text": label[:75]},
+        }
+        for action_id, label in buttons
+    ]
+    text = "See less of what in your digests? Only what you choose counts less."
+    return {"text": text, "blocks": [section(text), {"type": "actions", "elements": elements}]}
+
+
+def build_less_done(kind: str, value: str, label: str) -> dict[str, Any]:
+    """What "Less like this" did, with a button to undo it."""
+    text = (
+        f"Done: {less_target(kind, label)} counts for a quarter as much in your digests. "
+        "Home lists what you asked to see less of; undo it there or here."
+    )
+    return {"text": text, "blocks": [section(text, less_undo_button(kind, value))]}

@@ -13,7 +13,7 @@ from typing import Any
 from bot.models import ForgetResult
 from bot.slacktext import escape
 from bot.store import PersonCounts
-from handlers.blocks.common import Block, context, section
+from handlers.blocks.common import Block, context, less_target, less_undo_button, section
 
 HOME_BLOCKS = 100
 CLIP = 280  # characters of a person's text per entry: Home is a list, not a reader
@@ -59,6 +59,15 @@ class ShownQuestion:
 
 
 @dataclass(frozen=True)
+class ShownLess:
+    """One "Less like this" of the person's: a site or a colleague, with its undo button."""
+
+    kind: str  # "domain" or "sharer"
+    value: str
+    label: str  # the site, or the colleague's display name
+
+
+@dataclass(frozen=True)
 class HomeData:
     """Everything one person's Home shows."""
 
@@ -68,6 +77,7 @@ class HomeData:
     top: Sequence[ShownItem]
     questions: Sequence[ShownQuestion]
     notice: str | None = None
+    less: Sequence[ShownLess] = ()
 
 
 def clip(text: str | None, limit: int = CLIP) -> str:
@@ -255,7 +265,16 @@ def build_home(data: HomeData) -> dict[str, Any]:
         },
     ]
     blocks += build_privacy(data.settings, data.counts)
+    blocks += build_less_like(data.less)
     return {"type": "home", "blocks": fit(blocks)}
+
+
+def build_less_like(less: Sequence[ShownLess]) -> list[Block]:
+    """What the person asked to see less of in digests, each with an Undo button."""
+    if not less:
+        return []
+    rows = [section(less_target(x.kind, x.label), less_undo_button(x.kind, x.value)) for x in less]
+    return [header("You asked to see less of"), *rows]
 
 
 def forgotten_notice(result: ForgetResult, posts_deleted: int, digests_updated: int = 0) -> str:

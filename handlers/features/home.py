@@ -15,7 +15,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.routing import card_permalink
 from bot.store import HomeItem, MyItem, Question, Store
-from handlers.blocks.home import HomeData, Settings, ShownItem, ShownQuestion, build_home
+from handlers.blocks.home import (
+    HomeData,
+    Settings,
+    ShownItem,
+    ShownLess,
+    ShownQuestion,
+    build_home,
+)
 from handlers.features.lookup import people_names, private_channels_of
 
 log = logging.getLogger(__name__)
@@ -70,7 +77,27 @@ async def gather_home(
     top = [_shown(item, item.votes) for item in await store.top_items(team_id, week_ago, TOP)]
     questions = await _questions(client, store, members, team_id, user_id)
     counts = await store.person_counts(team_id, user_id)
-    return HomeData(settings, counts, mine, top, questions, notice)
+    less = await _less_liked(client, store, team_id, user_id)
+    return HomeData(settings, counts, mine, top, questions, notice, less)
+
+
+async def less_label(
+    store: Store, client: AsyncWebClient, team_id: str, kind: str, value: str
+) -> str:
+    """What one "Less like this" lowers, as people read it: a site, or a colleague's name."""
+    if kind != "sharer":
+        return value
+    return (await people_names(store, client, team_id, [value])).get(value, "a colleague")
+
+
+async def _less_liked(
+    client: AsyncWebClient, store: Store, team_id: str, user_id: str
+) -> list[ShownLess]:
+    """What the person asked to see less of, newest first, each named."""
+    return [
+        ShownLess(kind, value, await less_label(store, client, team_id, kind, value))
+        for kind, value in await store.less_liked(team_id, user_id)
+    ]
 
 
 def _shown(item: HomeItem, votes: int, note: str = "", deletable: bool = False) -> ShownItem:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
-from jobs.compose import Composer, personal_digest
+from jobs.compose import Composer, candidate, personal_digest
 from jobs.digests import load
 from jobs.periods import now_period
+from jobs.ranking import score
+from tests.handlers.test_home import buttons, open_home, press
 from tests.support.bot import Env
 from tests.support.digests import digest_in, item_ids, send_now
 
@@ -35,13 +39,18 @@ async def test_personal_and_channel_digest_commands(env: Env) -> None:
     assert "U1" not in rows  # digests off for U1
 
 
-async def test_useful_and_less_like_this_buttons(env: Env) -> None:
+async def _two_items_for_u1(env: Env) -> dict[str, object]:
+    """U1's digest, listing two links U2 shared on two sites."""
     await env.slack.post_message("U2", "C1", "one <https://one.example/a>")
     await env.slack.post_message("U2", "C1", "two <https://two.example/b>")
     await env.slack.post_message("U1", "C2", "mine <https://mine.example/>")
     await env.settle()
     await send_now(env)
-    message = digest_in(env, "U1")
+    return digest_in(env, "U1")
+
+
+async def test_useful_and_less_like_this_buttons(env: Env) -> None:
+    message = await _two_items_for_u1(env)
     ids = item_ids(message)
     assert len(ids) == 2
     dm = env.slack.ws.dm_id("U1")
@@ -53,6 +62,7 @@ async def test_useful_and_less_like_this_buttons(env: Env) -> None:
     assert any("your vote counts" in str(r.get("text")) for r in env.slack.responses)
     # "Less like this" on the other item: it sinks below an equal one in U1's next digest.
     await env.slack.block_action("U1", "digest_less", ids[1], dm, str(message["ts"]))
+    await env.slack.block_action("U1", "digest_less_site", ids[1], dm, container_type="ephemeral")
     await env.slack.post_message("U3", "C1", "three <https://three.example/c>")
     await env.settle()
     snap = await load(env.store, env.team, datetime.now(UTC))
@@ -110,3 +120,46 @@ async def test_an_opted_out_click_records_nothing(env: Env) -> None:
     exported = {i["id"]: i for i in await env.items()}
     assert "U1" not in str(exported[item_ids(message)[0]]["votes"])
     assert any("You opted out" in str(r.get("text")) for r in env.slack.responses)
+
+
+async def test_less_like_this_asks_site_or_person_says_what_and_undoes(env: Env) -> None:
+    message = await _two_items_for_u1(env)
+    item, other = item_ids(message)
+    domain = str(urlsplit({i["id"]: i["url"] for i in await env.items()}[item]).hostname)
+    dm = env.slack.ws.dm_id("U1")
+    choices = (
+        ("digest_less_site", "domain", domain, domain),
+        ("digest_less_person", "sharer", "U2", "bo"),
+    )
+    for action, kind, value, named in choices:
+        await env.slack.block_action("U1", "digest_less", item, dm, str(message["ts"]))
+        asked = str(env.slack.responses[-1])
+        assert f"This site ({domain})" in asked
+        assert "This person (bo)" in asked
+        assert await env.store.less_liked(env.team, "U1") == []  # nothing until they choose
+        await env.slack.block_action("U1", action, item, dm, container_type="ephemeral")
+        done = str(env.slack.responses[-1])
+        assert named in done
+        assert "a quarter" in done
+        snap = await load(env.store, env.team, datetime.now(UTC))
+        less = frozenset(snap.less_like["U1"])
+        assert less == {(kind, value)}
+        now = time.time()
+        chosen, same_sharer = candidate(snap.items[item]), candidate(snap.items[other])
+        assert score(chosen, now, less=less) == score(chosen, now) / 4
+        # The other item is the same colleague's on another site: lowered only for "person".
+        assert (score(same_sharer, now, less=less) < score(same_sharer, now)) == (kind == "sharer")
+        home = await open_home(env, "U1")
+        assert "You asked to see less of" in home
+        assert named in home
+        assert buttons(env, "U1", "less_like_undo") == [f"{kind}:{value}"]
+        if kind == "domain":  # undone from Home
+            home = await press(env, "U1", "less_like_undo", f"{kind}:{value}")
+            assert "You asked to see less of" not in home
+            assert "Undone" in home
+        else:  # undone from the confirmation
+            await env.slack.block_action(
+                "U1", "less_like_undo", f"{kind}:{value}", dm, container_type="ephemeral"
+            )
+            assert "Undone: *bo* counts as before" in str(env.slack.responses[-1])
+        assert await env.store.less_liked(env.team, "U1") == []

@@ -10,7 +10,7 @@ from typing import cast
 from sqlite_utils import Database
 
 from bot.models import UserInfo
-from bot.store.results import Cadence, VoteResult
+from bot.store.results import Cadence, LessKind, VoteResult
 from bot.store.sql import search_index
 from bot.store.sql.directory import is_opted_out, set_person_setting, upsert_user
 from bot.store.sql.snapshot import domain_of
@@ -73,28 +73,60 @@ def button_vote(
     return "voted"
 
 
-def less_like(db: Database, team_id: str, user_id: str, item_id: str, at: float) -> bool:
-    """ "Less like this": lower the item's domain and first sharer for this person."""
+def less_like_targets(db: Database, team_id: str, item_id: str) -> tuple[str, str | None] | None:
+    """(domain, first sharer) that "Less like this" may lower for an item; None when gone."""
     row = db.execute(
         "SELECT COALESCE(final_url, url) FROM items WHERE id = ? AND team_id = ?",
         [item_id, team_id],
     ).fetchone()
     if row is None:
-        return False
+        return None
     sharer = db.execute(
         "SELECT user FROM shares WHERE item_id = ? AND user IS NOT NULL ORDER BY is_private, at"
         " LIMIT 1",
         [item_id],
     ).fetchone()
-    prefs = [("domain", domain_of(row[0])), ("sharer", sharer[0] if sharer else None)]
-    for kind, value in prefs:
-        if value and value != user_id:
-            db.execute(
-                "INSERT OR REPLACE INTO less_like (team_id, user_id, kind, value, at)"
-                " VALUES (?, ?, ?, ?, ?)",
-                [team_id, user_id, kind, value, at],
-            )
-    return True
+    return domain_of(row[0]) or "", sharer[0] if sharer else None
+
+
+def less_like(
+    db: Database, team_id: str, user_id: str, item_id: str, kind: LessKind, at: float
+) -> str | None:
+    """ "Less like this" on the item's site or its first sharer, as the person chose: the
+    value lowered, or None (item gone, nothing of that kind, or themselves)."""
+    targets = less_like_targets(db, team_id, item_id)
+    if targets is None:
+        return None
+    value = targets[0] if kind == "domain" else targets[1]
+    if not value or value == user_id:
+        return None
+    db.execute(
+        "INSERT OR REPLACE INTO less_like (team_id, user_id, kind, value, at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [team_id, user_id, kind, value, at],
+    )
+    return value
+
+
+def less_liked(db: Database, team_id: str, user_id: str) -> list[tuple[str, str]]:
+    """(kind, value) a person asked to see less of, newest first."""
+    rows = db.execute(
+        "SELECT kind, value FROM less_like WHERE team_id = ? AND user_id = ?"
+        " ORDER BY at DESC, kind, value",
+        [team_id, user_id],
+    )
+    return [(str(kind), str(value)) for kind, value in rows]
+
+
+def undo_less_like(db: Database, team_id: str, user_id: str, kind: str, value: str) -> bool:
+    """Take back one "Less like this"; True when there was one."""
+    return (
+        db.execute(
+            "DELETE FROM less_like WHERE team_id = ? AND user_id = ? AND kind = ? AND value = ?",
+            [team_id, user_id, kind, value],
+        ).rowcount
+        > 0
+    )
 
 
 def record_click(
