@@ -11,9 +11,9 @@ from jobs.compose import Composer, candidate, personal_digest
 from jobs.digests import load
 from jobs.periods import now_period
 from jobs.ranking import score
-from tests.handlers.test_home import buttons, open_home, press
 from tests.support.bot import Env
 from tests.support.digests import digest_in, item_ids, send_now
+from tests.support.home import buttons, open_home, press
 
 
 async def test_personal_and_channel_digest_commands(env: Env) -> None:
