@@ -28,6 +28,7 @@ from bot.store.sql.outbox import OutboxRow
 from bot.store.sql.questions import Question, Reply
 from bot.store.sql.review import REVIEW_LIMIT, FlaggedItem
 from bot.store.sql.search import FLAG_LIMIT
+from bot.store.sql.search_index import personal_channel
 from bot.store.store import Store
 
 __all__ = [
@@ -51,4 +52,5 @@ __all__ = [
     "VoteResult",
     "cadence_of",
     "iso",
+    "personal_channel",
 ]

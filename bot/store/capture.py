@@ -45,6 +45,11 @@ class CaptureActions(Plumbing):
         """Save a learning (/til, bookmark, shortcut); a saver who is not the author votes."""
         return await self._write(capture.save_learning, share, draft, saver, self._clock())
 
+    async def share_note(self, team_id: str, user: str, item_id: str) -> bool:
+        """The author shares a personal note (a DM /til) with the team; False if none."""
+        touched = await self._write(capture.share_note, team_id, user, item_id, self._clock())
+        return bool(touched)
+
     async def set_reaction(
         self,
         team_id: str,

@@ -47,6 +47,7 @@ class ShownItem:
     note: str = ""  # e.g. "you shared this"
     deletable: bool = False
     sharer: str | None = None  # a display name, never a mention
+    shareable: bool = False  # a personal note (a DM /til) its author may share with the team
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,9 @@ def build_items(
         blocks.append(
             section(item_text(item, suffix), delete_button(item) if item.deletable else None)
         )
+        if item.shareable:
+            share = button("home_share_note", "Share with the team", item.item_id, "primary")
+            blocks.append({"type": "actions", "elements": [share]})
     if not items:
         blocks.append(context(empty))
     return blocks

@@ -8,7 +8,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.store import Hit, Store
+from bot.store import Hit, Store, personal_channel
 from handlers.blocks.find import PAGE, Shown, build_find_results, build_no_results, hit_blocks
 from handlers.features.lookup import private_channels_of
 
@@ -17,7 +17,8 @@ async def find_page(
     store: Store, client: AsyncWebClient, team_id: str, user_id: str, query: str, offset: int
 ) -> dict[str, Any]:
     """The results page at `offset` for a person; an empty first page records a knowledge gap."""
-    private = await private_channels_of(client, user_id)
+    # Their private channels, and their own personal notes (DM /tils not shared yet).
+    private = [*await private_channels_of(client, user_id), personal_channel(user_id)]
     hits = await store.search(team_id, query, private)
     if not hits:
         if offset == 0:

@@ -73,9 +73,19 @@ async def gather_home(
     return HomeData(settings, counts, mine, top, questions, notice)
 
 
-def _shown(item: HomeItem, votes: int, note: str = "", deletable: bool = False) -> ShownItem:
+def _shown(
+    item: HomeItem, votes: int, note: str = "", deletable: bool = False, shareable: bool = False
+) -> ShownItem:
     return ShownItem(
-        item.item_id, item.kind, item.url, item.title, item.text, votes, note, deletable
+        item.item_id,
+        item.kind,
+        item.url,
+        item.title,
+        item.text,
+        votes,
+        note,
+        deletable,
+        shareable=shareable,
     )
 
 
@@ -83,11 +93,15 @@ async def _mine(store: Store, members: Membership, team_id: str, user_id: str) -
     """Their items they may still see (a private one: while in its channel), newest first."""
     shown = []
     for mine in await store.my_items(team_id, user_id, MINE * 2):
-        if mine.private and not await members.sees(mine.channel):
+        # A private share with no channel is a personal note (a DM /til): its author's own.
+        note_of_theirs = mine.private and not mine.channel and mine.shared
+        if mine.private and not note_of_theirs and not await members.sees(mine.channel):
             continue
         votes = await _visible_votes(mine, members)
         note = "you shared this" if mine.shared else "you saved this"
-        shown.append(_shown(mine.item, votes, note, mine.deletable))
+        if note_of_theirs:
+            note = "your personal note: only you see it"
+        shown.append(_shown(mine.item, votes, note, mine.deletable, note_of_theirs))
     return shown[:MINE]
 
 

@@ -170,7 +170,7 @@ async def test_til_command_in_channel_private_channel_and_dm(env: Env) -> None:
     assert learnings["indexes matter https://db.com/"]["shares"][0]["channel"] == "C1"
     assert learnings["private lesson"]["private"] is True
     assert learnings["from a DM"]["shares"][0]["channel"] is None
-    assert learnings["from a DM"]["private"] is False
+    assert learnings["from a DM"]["private"] is True  # a personal note until shared
     assert "https://db.com/" in urls(await env.items())
 
 
