@@ -20,6 +20,7 @@ from bot.store.results import (
     VoteResult,
     cadence_of,
 )
+from bot.store.sql.bookmarks import Bookmark
 from bot.store.sql.experts import ExpertRules
 from bot.store.sql.figures import iso
 from bot.store.sql.hits import Hit
@@ -34,6 +35,7 @@ from bot.store.store import Store
 __all__ = [
     "FLAG_LIMIT",
     "REVIEW_LIMIT",
+    "Bookmark",
     "Cadence",
     "CheckOutcome",
     "ClaimResult",

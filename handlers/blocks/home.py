@@ -60,6 +60,15 @@ class ShownQuestion:
 
 
 @dataclass(frozen=True)
+class ShownSaved:
+    """A message the person bookmarked: only they see it."""
+
+    text: str  # as a person reads it (no markup)
+    author: str | None  # a display name, never a mention
+    link: str | None
+
+
+@dataclass(frozen=True)
 class HomeData:
     """Everything one person's Home shows."""
 
@@ -69,6 +78,7 @@ class HomeData:
     top: Sequence[ShownItem]
     questions: Sequence[ShownQuestion]
     notice: str | None = None
+    saved: Sequence[ShownSaved] = ()
 
 
 def clip(text: str | None, limit: int = CLIP) -> str:
@@ -186,6 +196,19 @@ def build_items(
     return blocks
 
 
+def build_saved(saved: Sequence[ShownSaved]) -> list[Block]:
+    """Messages the person bookmarked, kept for them alone."""
+    blocks = [header("Saved")]
+    for one in saved:
+        by = f"by {clip(one.author, 80)}" if one.author else ""
+        where = link(one.link, "open the message") if one.link else ""
+        facts = " · ".join(f for f in (by, where, "only you see this") if f)
+        blocks.append(section(f"{clip(one.text)}\n{facts}"))
+    if not saved:
+        blocks.append(context("React with the bookmark emoji to keep a message here for you."))
+    return blocks
+
+
 def build_questions(questions: Sequence[ShownQuestion]) -> list[Block]:
     """Open questions the person might answer: never who asked an anonymous one."""
     blocks = [header("Open questions you might answer")]
@@ -248,6 +271,7 @@ def build_home(data: HomeData) -> dict[str, Any]:
     blocks = [section(data.notice)] if data.notice else []
     blocks += build_settings(data.settings)
     blocks += build_items("Your saved items and shares", data.mine, NOTHING_YET)
+    blocks += build_saved(data.saved)
     blocks += build_items("Top this week", data.top, "No votes this week yet.", " this week")
     blocks += build_questions(data.questions)
     blocks += [

@@ -14,12 +14,20 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.routing import card_permalink
+from bot.slacktext import readable
 from bot.store import HomeItem, MyItem, Question, Store
-from handlers.blocks.home import HomeData, Settings, ShownItem, ShownQuestion, build_home
+from handlers.blocks.home import (
+    HomeData,
+    Settings,
+    ShownItem,
+    ShownQuestion,
+    ShownSaved,
+    build_home,
+)
 from handlers.features.lookup import people_names, private_channels_of
 
 log = logging.getLogger(__name__)
-MINE, TOP, QUESTIONS = 10, 5, 5
+MINE, TOP, QUESTIONS, SAVED = 10, 5, 5, 10
 WEEK = 7 * 86400
 # Open questions read to find five the person may answer (their own and hidden ones skipped).
 QUESTIONS_READ = 40
@@ -70,7 +78,20 @@ async def gather_home(
     top = [_shown(item, item.votes) for item in await store.top_items(team_id, week_ago, TOP)]
     questions = await _questions(client, store, members, team_id, user_id)
     counts = await store.person_counts(team_id, user_id)
-    return HomeData(settings, counts, mine, top, questions, notice)
+    saved = await _saved(client, store, team_id, user_id)
+    return HomeData(settings, counts, mine, top, questions, notice, saved)
+
+
+async def _saved(
+    client: AsyncWebClient, store: Store, team_id: str, user_id: str
+) -> list[ShownSaved]:
+    """Their bookmarks (theirs alone), newest first."""
+    marks = await store.bookmarks(team_id, user_id, limit=SAVED)
+    names = await people_names(store, client, team_id, (m.author for m in marks if m.author))
+    return [
+        ShownSaved(readable(m.text), names.get(m.author) if m.author else None, m.link)
+        for m in marks
+    ]
 
 
 def _shown(

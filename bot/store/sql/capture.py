@@ -9,7 +9,7 @@ from functools import partial
 from sqlite_utils import Database
 
 from bot.models import ItemDraft, ReactionKind, ShareInput
-from bot.store.sql import search_index
+from bot.store.sql import bookmarks, search_index
 from bot.store.sql.face import forget_terms, set_face
 
 
@@ -188,6 +188,7 @@ def remove_message(db: Database, team_id: str, channel: str, ts: str, now: float
     )
     db.execute("DELETE FROM shares WHERE team_id = ? AND channel = ? AND ts = ?", args)
     db.execute("DELETE FROM reactions WHERE team_id = ? AND channel = ? AND ts = ?", args)
+    bookmarks.forget_message(db, team_id, channel, ts)
     refresh_items(db, team_id, touched, now)
     return touched
 
