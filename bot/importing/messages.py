@@ -15,7 +15,6 @@ from bot.capture_rules import (
     CAPTURED_SUBTYPES,
     author_exclusion,
     is_from_bot,
-    learning_draft,
     message_drafts,
     names_learning_channel,
     parse,
@@ -85,7 +84,7 @@ def read_message(message: object, channel: ChannelInfo, rules: Rules) -> Kept | 
     share = share_of(channel.team_id, channel, message, text)
     kept = Kept(shares=[(share, d) for d in message_drafts(share, parsed, learning)])
     kept.replaced = edited
-    _reactions(message, share, parsed.links[0].url if parsed.links else None, rules, kept)
+    _reactions(message, share, rules, kept)
     if not kept.shares and not edited:
         return NOTHING
     return kept
@@ -102,11 +101,10 @@ def _text(message: Mapping[str, Any]) -> str:
     return text_of(message)
 
 
-def _reactions(
-    message: Mapping[str, Any], share: ShareInput, url: str | None, rules: Rules, kept: Kept
-) -> None:
+def _reactions(message: Mapping[str, Any], share: ShareInput, rules: Rules, kept: Kept) -> None:
     """Useful, flag and save reactions, as if each had been added live; opted-out people's
-    reactions are not kept. The first saver saves the message as a learning."""
+    reactions are not kept. A bookmark is its reactor's vote on what the message shared; it
+    never makes a learning (nor, from an export, a private bookmark)."""
     found = message.get("reactions")
     for reaction in found if isinstance(found, list) else []:
         if not isinstance(reaction, Mapping) or not isinstance(reaction.get("name"), str):
@@ -119,11 +117,6 @@ def _reactions(
         for user in users:
             if not isinstance(user, str) or user in rules.opted_out:
                 continue
-            if kind == "save" and not any(s.source == "save" for s, _ in kept.shares):
-                saved = ShareInput(**{**share.__dict__, "source": "save", "saved_by": user})
-                kept.shares.append(
-                    (saved, learning_draft(share.channel, share.ts, share.text, url))
-                )
             kept.reactions.append((share.channel, share.ts, user, base, kind))
     if not kept.shares:
         kept.reactions.clear()  # a reaction on nothing captured is not worth keeping

@@ -21,6 +21,7 @@ from bot.store.results import (
     VoteResult,
     cadence_of,
 )
+from bot.store.sql.bookmarks import Bookmark
 from bot.store.sql.experts import ExpertRules
 from bot.store.sql.figures import iso
 from bot.store.sql.hits import Hit
@@ -29,11 +30,13 @@ from bot.store.sql.outbox import OutboxRow
 from bot.store.sql.questions import Question, Reply
 from bot.store.sql.review import REVIEW_LIMIT, FlaggedItem
 from bot.store.sql.search import FLAG_LIMIT
+from bot.store.sql.search_index import personal_channel
 from bot.store.store import Store
 
 __all__ = [
     "FLAG_LIMIT",
     "REVIEW_LIMIT",
+    "Bookmark",
     "Cadence",
     "CheckOutcome",
     "ClaimResult",
@@ -53,4 +56,5 @@ __all__ = [
     "VoteResult",
     "cadence_of",
     "iso",
+    "personal_channel",
 ]

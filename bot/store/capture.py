@@ -10,7 +10,8 @@ from sqlite_utils import Database
 from bot.models import FetchedPage, ItemDraft, ReactionKind, ShareInput
 from bot.store.plumbing import Plumbing
 from bot.store.results import CheckOutcome
-from bot.store.sql import capture, export, links
+from bot.store.sql import bookmarks, capture, export, links, search
+from bot.store.sql.bookmarks import Bookmark
 
 
 class CaptureActions(Plumbing):
@@ -44,6 +45,32 @@ class CaptureActions(Plumbing):
     async def save_learning(self, share: ShareInput, draft: ItemDraft, saver: str | None) -> str:
         """Save a learning (/til, bookmark, shortcut); a saver who is not the author votes."""
         return await self._write(capture.save_learning, share, draft, saver, self._clock())
+
+    async def share_note(self, team_id: str, user: str, item_id: str) -> bool:
+        """The author shares a personal note (a DM /til) with the team; False if none."""
+        touched = await self._write(capture.share_note, team_id, user, item_id, self._clock())
+        return bool(touched)
+
+    async def add_bookmark(self, team_id: str, user: str, mark: Bookmark) -> None:
+        """Keep a message privately for the person who bookmarked it."""
+        await self._write(bookmarks.add_bookmark, team_id, user, mark, self._clock())
+
+    async def remove_bookmark(self, team_id: str, user: str, channel: str, ts: str) -> None:
+        """The person took their bookmark back."""
+        await self._write(bookmarks.remove_bookmark, team_id, user, channel, ts)
+
+    async def bookmarks(
+        self, team_id: str, user: str, words: tuple[str, ...] = (), limit: int = 10
+    ) -> list[Bookmark]:
+        """A person's own bookmarks, newest first; with `words`, those with every word."""
+        return await self._read(bookmarks.bookmarks, team_id, user, words, limit)
+
+    async def find_bookmarks(self, team_id: str, user: str, text: str) -> list[Bookmark]:
+        """A person's own bookmarks with every word of a /find query, newest first."""
+        query = search.parse_query(text)
+        if query is None:
+            return []
+        return await self._read(bookmarks.bookmarks, team_id, user, query.words, 3)
 
     async def set_reaction(
         self,

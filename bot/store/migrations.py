@@ -289,6 +289,18 @@ def _m7_digest_views(db: Database) -> None:
     )
 
 
+def _m8_bookmarks(db: Database) -> None:
+    """Bookmarks: a message one person saved for themselves (the bookmark reaction), private
+    to them; the link is the message's permalink, fetched when it was saved."""
+    db.execute(
+        "CREATE TABLE bookmarks (team_id TEXT NOT NULL, user TEXT NOT NULL,"
+        " channel TEXT NOT NULL, ts TEXT NOT NULL, author TEXT, text TEXT NOT NULL, link TEXT,"
+        " at REAL NOT NULL, PRIMARY KEY (team_id, user, channel, ts))"
+    )
+    db.execute("CREATE INDEX bookmarks_message ON bookmarks (team_id, channel, ts)")
+    db.execute("CREATE INDEX bookmarks_author ON bookmarks (team_id, author)")
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _m1_initial,
     _m2_link_metadata,
@@ -297,6 +309,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _m5_learning_pulse,
     _m6_import,
     _m7_digest_views,
+    _m8_bookmarks,
 ]
 
 

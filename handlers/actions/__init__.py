@@ -27,6 +27,7 @@ from handlers.actions.find import handle_find_more
 from handlers.actions.flag_review import handle_flags_remove, handle_flags_restore
 from handlers.actions.forget_me import handle_forget_cancel, handle_forget_confirm
 from handlers.actions.home_buttons import HOME_ACTIONS
+from handlers.actions.save_requests import handle_save_request
 from handlers.actions.shortcuts import (
     handle_best_answer_shortcut,
     handle_flag_shortcut,
@@ -52,6 +53,8 @@ ACTIONS = {
     "ask_choose_best": handle_ask_choose_best,
     "flags_restore": handle_flags_restore,
     "flags_remove": handle_flags_remove,
+    "save_request_share": handle_save_request,
+    "save_request_decline": handle_save_request,
     **HOME_ACTIONS,
 }
 SHORTCUTS = {

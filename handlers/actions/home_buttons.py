@@ -7,15 +7,18 @@ import time
 from typing import Any
 
 from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.inbox import InboxWorker
 from bot.later import Later
 from bot.store import Store, cadence_of
+from handlers.blocks.common import NOTE_SHARED
 from handlers.blocks.home import OPTED_OUT_NOTICE
 from handlers.blocks.modals import build_find_modal, build_forget_modal
 from handlers.features.home import publish_home
 
+NOT_SHARED = "Nothing shared: that note is not yours, or it is already shared."
 NOT_DELETED = "Nothing deleted: that learning is not yours, or it is already gone."
 OPT_NOTICES = {
     "out": "You are opted out: Serendip no longer captures what you share or sends you "
@@ -121,6 +124,34 @@ async def handle_home_delete_learning(
     later.run(publish_home(client, store, team_id, user_id, notice), "home")
 
 
+async def handle_home_share_note(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    context: dict[str, Any],
+    later: Later,
+) -> None:
+    """Share one of the presser's personal notes (a DM /til) with the team."""
+    team_id, user_id, item_id = await _pressed(ack, body, context)
+    shared = await store.share_note(team_id, user_id, item_id)
+    notice = NOTE_SHARED if shared else NOT_SHARED
+    later.run(publish_home(client, store, team_id, user_id, notice), "home")
+
+
+async def handle_note_share(
+    ack: AsyncAck,
+    body: dict[str, Any],
+    respond: AsyncRespond,
+    store: Store,
+    context: dict[str, Any],
+) -> None:
+    """ "Share with the team" on the confirmation of a DM /til."""
+    team_id, user_id, item_id = await _pressed(ack, body, context)
+    shared = await store.share_note(team_id, user_id, item_id)
+    await respond(replace_original=True, text=NOTE_SHARED if shared else NOT_SHARED)
+
+
 async def handle_home_search(
     ack: AsyncAck,
     body: dict[str, Any],
@@ -154,5 +185,7 @@ HOME_ACTIONS = {
     "home_opt": handle_home_opt,
     "home_delete_learning": handle_home_delete_learning,
     "home_search": handle_home_search,
+    "home_share_note": handle_home_share_note,
+    "note_share": handle_note_share,
     "home_forget": handle_home_forget,
 }

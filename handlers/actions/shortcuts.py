@@ -12,7 +12,7 @@ from bot.inbox import InboxWorker
 from bot.later import Later
 from bot.store import Question, Store
 from handlers.features.ask import choose_best, keepable_reply
-from handlers.features.save import save_message_as_learning
+from handlers.features.save import CANNOT_SAVE, SAVED, ask_author, save_message_as_learning
 
 
 def _where(shortcut: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
@@ -52,6 +52,12 @@ async def _save(
     if await store.opted_out(team_id, saver):
         await respond(response_type="ephemeral", text="You opted out, so nothing was saved.")
         return
+    author = message.get("user")
+    if message and author != saver:
+        # Someone else's message: its author decides; nothing is recorded until they agree.
+        text = await ask_author(store, client, team_id, channel, ts, saver, message)
+        await respond(response_type="ephemeral", text=text)
+        return
     item = await save_message_as_learning(
         store,
         client,
@@ -62,12 +68,7 @@ async def _save(
         message=message or None,
         saver_votes=True,
     )
-    text = (
-        "Saved to Serendip as a learning."
-        if item
-        else "This message can't be saved: its channel, its author or its `!nda` mark keeps it out."
-    )
-    await respond(response_type="ephemeral", text=text)
+    await respond(response_type="ephemeral", text=SAVED if item else CANNOT_SAVE)
 
 
 async def handle_flag_shortcut(

@@ -81,6 +81,31 @@ def build_ephemeral(text: str) -> dict[str, Any]:
     return {"response_type": "ephemeral", "text": text}
 
 
+NOTE_SAVED = (
+    "Saved as a personal note: only you see it (your Home, your own `/find`). "
+    "Direct messages stay private, so it was not posted anywhere."
+)
+NOTE_SHARED = "Shared with the team: your learning is now found by everyone."
+
+
+def build_note_saved(item_id: str) -> dict[str, Any]:
+    """The confirmation of a DM /til, with the button that shares the note with the team."""
+    share = {
+        "type": "button",
+        "action_id": "note_share",
+        "value": item_id,
+        "text": {"type": "plain_text", "text": "Share with the team"},
+    }
+    return {
+        "response_type": "ephemeral",
+        "text": NOTE_SAVED,
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": NOTE_SAVED}},
+            {"type": "actions", "block_id": "note_share", "elements": [share]},
+        ],
+    }
+
+
 def build_forget_confirm() -> dict[str, Any]:
     """The question forget-me asks before deleting anything."""
     text = (

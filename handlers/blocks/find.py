@@ -90,6 +90,23 @@ def build_find_results(query: str, shown: list[Shown], offset: int, total: int) 
     return {"response_type": "ephemeral", "text": fallback, "blocks": blocks}
 
 
+def saved_blocks(saved: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
+    """The person's own bookmarks that match, (readable text, permalink): theirs alone."""
+    if not saved:
+        return []
+    lines = []
+    for text, url in saved:
+        flat = escape(cut(" ".join(text.split()), 200))
+        lines.append(f"• <{url}|{flat}>" if url and url.startswith("https://") else f"• {flat}")
+    head = "*From your saved messages* (only you see these)"
+    return [
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": cut("\n".join([head, *lines]), SECTION_TEXT)},
+        }
+    ]
+
+
 def build_no_results(query: str) -> dict[str, Any]:
     """Nothing found: say so, and point to /ask."""
     text = (

@@ -47,6 +47,7 @@ class ShownItem:
     note: str = ""  # e.g. "you shared this"
     deletable: bool = False
     sharer: str | None = None  # a display name, never a mention
+    shareable: bool = False  # a personal note (a DM /til) its author may share with the team
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,15 @@ class ShownLess:
 
 
 @dataclass(frozen=True)
+class ShownSaved:
+    """A message the person bookmarked: only they see it."""
+
+    text: str  # as a person reads it (no markup)
+    author: str | None  # a display name, never a mention
+    link: str | None
+
+
+@dataclass(frozen=True)
 class HomeData:
     """Everything one person's Home shows."""
 
@@ -78,6 +88,7 @@ class HomeData:
     questions: Sequence[ShownQuestion]
     notice: str | None = None
     less: Sequence[ShownLess] = ()
+    saved: Sequence[ShownSaved] = ()
 
 
 def clip(text: str | None, limit: int = CLIP) -> str:
@@ -187,8 +198,24 @@ def build_items(
         blocks.append(
             section(item_text(item, suffix), delete_button(item) if item.deletable else None)
         )
+        if item.shareable:
+            share = button("home_share_note", "Share with the team", item.item_id, "primary")
+            blocks.append({"type": "actions", "elements": [share]})
     if not items:
         blocks.append(context(empty))
+    return blocks
+
+
+def build_saved(saved: Sequence[ShownSaved]) -> list[Block]:
+    """Messages the person bookmarked, kept for them alone."""
+    blocks = [header("Saved")]
+    for one in saved:
+        by = f"by {clip(one.author, 80)}" if one.author else ""
+        where = link(one.link, "open the message") if one.link else ""
+        facts = " · ".join(f for f in (by, where, "only you see this") if f)
+        blocks.append(section(f"{clip(one.text)}\n{facts}"))
+    if not saved:
+        blocks.append(context("React with the bookmark emoji to keep a message here for you."))
     return blocks
 
 
@@ -254,6 +281,7 @@ def build_home(data: HomeData) -> dict[str, Any]:
     blocks = [section(data.notice)] if data.notice else []
     blocks += build_settings(data.settings)
     blocks += build_items("Your saved items and shares", data.mine, NOTHING_YET)
+    blocks += build_saved(data.saved)
     blocks += build_items("Top this week", data.top, "No votes this week yet.", " this week")
     blocks += build_questions(data.questions)
     blocks += [

@@ -16,7 +16,7 @@ from bot.models import BotPost, ShareInput
 from bot.slacktext import parse_message
 from bot.store import Store
 from handlers.blocks.ask import build_til_card
-from handlers.blocks.common import build_ephemeral
+from handlers.blocks.common import NOTE_SAVED, build_ephemeral, build_note_saved
 from handlers.features.capture import fetch_time, message_drafts
 from handlers.features.lookup import (
     channel_info,
@@ -60,9 +60,10 @@ async def handle_til(
     # In a direct message or a group DM, the learning belongs to no channel.
     channel_id = "" if command_in_dm(command) else str(command.get("channel_id"))
     # Known channels come from the store; a new one costs one conversations.info.
+    # A direct message's learning is a personal note: private to its author until shared.
     private = (
-        bool(channel_id)
-        and (
+        not channel_id
+        or (
             await channel_info(store, client, team_id, channel_id, command_channel_type(command))
         ).is_private
     )
@@ -77,13 +78,9 @@ async def handle_til(
     )
     # Stored before the acknowledgement: once Slack shows it went through, it is kept.
     drafts = message_drafts(share, parse_message(text), learning=True)
-    await store.save_message(share, drafts, fetch_time(config))
+    ids = await store.save_message(share, drafts, fetch_time(config))
     if not channel_id:
-        await ack(
-            build_ephemeral(
-                "Saved your learning. Direct messages stay private, so it was not posted anywhere."
-            )
-        )
+        await ack(build_note_saved(ids[0]) if ids else build_ephemeral(NOTE_SAVED))
         return
     await ack(build_ephemeral("Saved your learning; posting it here so others can mark it useful."))
     later.run(_post_card(store, client, respond, share), "til-card")

@@ -12,7 +12,7 @@ from bot.models import ReactionKind
 from bot.store import Store
 from handlers.features.ask import answer_reaction
 from handlers.features.lookup import is_outsider_person
-from handlers.features.save import save_message_as_learning
+from handlers.features.save import bookmark_message
 
 
 def reaction_kind(config: Config, emoji: str) -> ReactionKind | None:
@@ -52,9 +52,13 @@ async def _apply(
     if await is_outsider_person(store, client, team_id, user, enterprise_id):
         return
     base = str(event["reaction"]).split("::", 1)[0]
-    if present and kind == "save":
-        # Saved first, so the bookmark is kept only when there is something to vote for.
-        await save_message_as_learning(store, client, team_id, channel, ts, saver=user)
+    if kind == "save":
+        # A bookmark keeps the message for this person alone; on what the message already
+        # shared, it is their useful vote (below). It never makes a learning.
+        if present:
+            await bookmark_message(store, client, team_id, channel, ts, user)
+        else:
+            await store.remove_bookmark(team_id, user, channel, ts)
     await store.set_reaction(team_id, channel, ts, user, base, kind, present)
 
 
@@ -65,8 +69,8 @@ async def handle_reaction_added(
     config: Config,
     context: dict[str, Any],
 ) -> None:
-    """A useful reaction votes, a flag flags, a bookmark saves the message as a learning, and
-    the asker's answer emoji marks a best answer."""
+    """A useful reaction votes, a flag flags, a bookmark keeps the message for the reactor (and
+    votes), and the asker's answer emoji marks a best answer."""
     await _apply(
         event, store, client, config, context["team_id"], True, context.get("enterprise_id")
     )
@@ -79,7 +83,7 @@ async def handle_reaction_removed(
     config: Config,
     context: dict[str, Any],
 ) -> None:
-    """Taking a reaction back takes back its vote or flag (a saved learning stays)."""
+    """Taking a reaction back takes back its vote, flag or bookmark."""
     await _apply(
         event, store, client, config, context["team_id"], False, context.get("enterprise_id")
     )

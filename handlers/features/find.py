@@ -8,8 +8,16 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.store import Hit, Store
-from handlers.blocks.find import PAGE, Shown, build_find_results, build_no_results, hit_blocks
+from bot.slacktext import readable
+from bot.store import Hit, Store, personal_channel
+from handlers.blocks.find import (
+    PAGE,
+    Shown,
+    build_find_results,
+    build_no_results,
+    hit_blocks,
+    saved_blocks,
+)
 from handlers.features.lookup import private_channels_of
 
 
@@ -17,15 +25,29 @@ async def find_page(
     store: Store, client: AsyncWebClient, team_id: str, user_id: str, query: str, offset: int
 ) -> dict[str, Any]:
     """The results page at `offset` for a person; an empty first page records a knowledge gap."""
-    private = await private_channels_of(client, user_id)
+    # Their private channels, and their own personal notes (DM /tils not shared yet).
+    private = [*await private_channels_of(client, user_id), personal_channel(user_id)]
     hits = await store.search(team_id, query, private)
+    saved = await _saved(store, team_id, user_id, query) if offset == 0 else []
     if not hits:
         if offset == 0:
             await store.record_gap(team_id, query)
-        return build_no_results(query)
+        page = build_no_results(query)
+        if saved:
+            text = {"type": "section", "text": {"type": "mrkdwn", "text": page["text"]}}
+            page["blocks"] = [text, *saved]
+        return page
     offset = min(offset, (len(hits) - 1) // PAGE * PAGE)
     shown = await show(store, client, team_id, hits[offset : offset + PAGE])
-    return build_find_results(query, shown, offset, len(hits))
+    page = build_find_results(query, shown, offset, len(hits))
+    page["blocks"] += saved
+    return page
+
+
+async def _saved(store: Store, team_id: str, user_id: str, query: str) -> list[dict[str, Any]]:
+    """Their own bookmarks that match, as blocks (on the first page only)."""
+    marks = await store.find_bookmarks(team_id, user_id, query)
+    return saved_blocks([(readable(m.text), m.link) for m in marks])
 
 
 async def show(store: Store, client: AsyncWebClient, team_id: str, hits: list[Hit]) -> list[Shown]:

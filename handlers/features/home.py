@@ -14,6 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.routing import card_permalink
+from bot.slacktext import readable
 from bot.store import HomeItem, MyItem, Question, Store
 from handlers.blocks.home import (
     HomeData,
@@ -21,12 +22,13 @@ from handlers.blocks.home import (
     ShownItem,
     ShownLess,
     ShownQuestion,
+    ShownSaved,
     build_home,
 )
 from handlers.features.lookup import people_names, private_channels_of
 
 log = logging.getLogger(__name__)
-MINE, TOP, QUESTIONS = 10, 5, 5
+MINE, TOP, QUESTIONS, SAVED = 10, 5, 5, 10
 WEEK = 7 * 86400
 # Open questions read to find five the person may answer (their own and hidden ones skipped).
 QUESTIONS_READ = 40
@@ -78,7 +80,8 @@ async def gather_home(
     questions = await _questions(client, store, members, team_id, user_id)
     counts = await store.person_counts(team_id, user_id)
     less = await _less_liked(client, store, team_id, user_id)
-    return HomeData(settings, counts, mine, top, questions, notice, less)
+    saved = await _saved(client, store, team_id, user_id)
+    return HomeData(settings, counts, mine, top, questions, notice, less=less, saved=saved)
 
 
 async def less_label(
@@ -100,9 +103,31 @@ async def _less_liked(
     ]
 
 
-def _shown(item: HomeItem, votes: int, note: str = "", deletable: bool = False) -> ShownItem:
+async def _saved(
+    client: AsyncWebClient, store: Store, team_id: str, user_id: str
+) -> list[ShownSaved]:
+    """Their bookmarks (theirs alone), newest first."""
+    marks = await store.bookmarks(team_id, user_id, limit=SAVED)
+    names = await people_names(store, client, team_id, (m.author for m in marks if m.author))
+    return [
+        ShownSaved(readable(m.text), names.get(m.author) if m.author else None, m.link)
+        for m in marks
+    ]
+
+
+def _shown(
+    item: HomeItem, votes: int, note: str = "", deletable: bool = False, shareable: bool = False
+) -> ShownItem:
     return ShownItem(
-        item.item_id, item.kind, item.url, item.title, item.text, votes, note, deletable
+        item.item_id,
+        item.kind,
+        item.url,
+        item.title,
+        item.text,
+        votes,
+        note,
+        deletable,
+        shareable=shareable,
     )
 
 
@@ -110,11 +135,15 @@ async def _mine(store: Store, members: Membership, team_id: str, user_id: str) -
     """Their items they may still see (a private one: while in its channel), newest first."""
     shown = []
     for mine in await store.my_items(team_id, user_id, MINE * 2):
-        if mine.private and not await members.sees(mine.channel):
+        # A private share with no channel is a personal note (a DM /til): its author's own.
+        note_of_theirs = mine.private and not mine.channel and mine.shared
+        if mine.private and not note_of_theirs and not await members.sees(mine.channel):
             continue
         votes = await _visible_votes(mine, members)
         note = "you shared this" if mine.shared else "you saved this"
-        shown.append(_shown(mine.item, votes, note, mine.deletable))
+        if note_of_theirs:
+            note = "your personal note: only you see it"
+        shown.append(_shown(mine.item, votes, note, mine.deletable, note_of_theirs))
     return shown[:MINE]
 
 

@@ -1,4 +1,5 @@
-"""Saving someone's message as a learning (the bookmark reaction and the message shortcut)."""
+"""Keeping a message: privately with the bookmark reaction, or as a learning with the message
+shortcut (at once for your own message; for someone else's, once its author agrees)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,17 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.capture_rules import parse, text_of
 from bot.models import ShareInput
-from bot.store import Store
+from bot.slacktext import escape, readable
+from bot.store import Bookmark, Store
+from handlers.blocks.save import build_save_request, parse_request, request_value
 from handlers.features.capture import excluded, learning_draft
+from handlers.features.lookup import person_name
 
 log = logging.getLogger(__name__)
+SAVED = "Saved to Serendip as a learning."
+CANNOT_SAVE = (
+    "This message can't be saved: its channel, its author or its `!nda` mark keeps it out."
+)
 
 
 async def fetch_message(client: AsyncWebClient, channel: str, ts: str) -> dict[str, Any] | None:
@@ -44,6 +52,124 @@ def _with_ts(messages: object, ts: str) -> dict[str, Any] | None:
 def _as_message(share: dict[str, Any], ts: str) -> dict[str, Any]:
     """A stored share, shaped like the Slack message it came from."""
     return {"ts": ts, "user": share["user"], "text": share["text"], "thread_ts": share["thread_ts"]}
+
+
+async def keepable(
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    channel: str,
+    message: Mapping[str, Any],
+) -> bool:
+    """Whether the capture rules let Serendip keep this message at all (`!nda` included)."""
+    reason, info = await excluded(store, client, team_id, channel, message, None)
+    return reason is None and info is not None and not parse(message, text_of(message)).nda
+
+
+async def stored_or_fetched(
+    store: Store, client: AsyncWebClient, team_id: str, channel: str, ts: str
+) -> dict[str, Any] | None:
+    """A message as captured already, else as Slack has it."""
+    shares = await store.shares_at(team_id, channel, ts)
+    return _as_message(shares[0], ts) if shares else await fetch_message(client, channel, ts)
+
+
+async def bookmark_message(
+    store: Store, client: AsyncWebClient, team_id: str, channel: str, ts: str, user: str
+) -> bool:
+    """Keep a message privately for the person who bookmarked it (never a learning)."""
+    message = await stored_or_fetched(store, client, team_id, channel, ts)
+    if not message or not await keepable(store, client, team_id, channel, message):
+        return False
+    try:
+        link = (await client.chat_getPermalink(channel=channel, message_ts=ts)).get("permalink")
+    except SlackApiError:
+        link = None
+    author = message.get("user")
+    mark = Bookmark(
+        channel,
+        ts,
+        author if isinstance(author, str) else None,
+        text_of(message),
+        link if isinstance(link, str) else None,
+    )
+    await store.add_bookmark(team_id, user, mark)
+    return True
+
+
+async def ask_author(
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    channel: str,
+    ts: str,
+    saver: str,
+    message: Mapping[str, Any],
+) -> str:
+    """Ask the author, in a DM, whether their message may be kept; what to tell the saver."""
+    author = str(message.get("user") or "")
+    if not author or not await keepable(store, client, team_id, channel, message):
+        return CANNOT_SAVE
+    saver_name = await person_name(store, client, team_id, saver)
+    request = build_save_request(
+        saver_name, readable(text_of(message)), request_value(channel, ts, saver)
+    )
+    try:
+        await client.chat_postMessage(channel=author, **request)
+    except SlackApiError as exc:
+        log.warning(
+            "could not ask %s about %s/%s: %s", author, channel, ts, exc.response.get("error")
+        )
+        return "I could not reach the author to ask them, so nothing was saved."
+    name = await person_name(store, client, team_id, author)
+    return (
+        f"I asked {escape(name)} whether their message may be kept as a learning for the team; "
+        "I will tell you what they decide. Nothing is saved until they agree."
+    )
+
+
+async def answer_request(
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    author: str,
+    value: str,
+    agreed: bool,
+) -> str:
+    """The author's answer: Share it saves the learning credited to them (the saver's vote
+    included), No thanks keeps nothing; the saver is told either way. What the author sees."""
+    request = parse_request(value)
+    if request is None:
+        return "That request is no longer valid."
+    channel, ts, saver = request
+    name = await person_name(store, client, team_id, author)
+    if not agreed:
+        await _tell(
+            client,
+            saver,
+            f"{escape(name)} prefers not to keep that message as a learning, so nothing was "
+            "saved. No need to do anything.",
+        )
+        return "OK, nothing was kept. Thanks for letting me know."
+    message = await stored_or_fetched(store, client, team_id, channel, ts)
+    if not message or message.get("user") != author:
+        return "I could not find that message any more, so nothing was saved."
+    item = await save_message_as_learning(
+        store, client, team_id, channel, ts, saver=saver, message=message, saver_votes=True
+    )
+    if item is None:
+        return "That message can no longer be kept (its channel or an `!nda` mark keeps it out)."
+    await _tell(
+        client, saver, f"{escape(name)} agreed: their message is saved as a learning for the team."
+    )
+    return "Thanks: your message is saved as a learning for the team, credited to you."
+
+
+async def _tell(client: AsyncWebClient, user: str, text: str) -> None:
+    try:
+        await client.chat_postMessage(channel=user, text=text)
+    except SlackApiError as exc:
+        log.warning("could not tell %s: %s", user, exc.response.get("error"))
 
 
 async def save_message_as_learning(

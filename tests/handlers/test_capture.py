@@ -170,7 +170,7 @@ async def test_til_command_in_channel_private_channel_and_dm(env: Env) -> None:
     assert learnings["indexes matter https://db.com/"]["shares"][0]["channel"] == "C1"
     assert learnings["private lesson"]["private"] is True
     assert learnings["from a DM"]["shares"][0]["channel"] is None
-    assert learnings["from a DM"]["private"] is False
+    assert learnings["from a DM"]["private"] is True  # a personal note until shared
     assert "https://db.com/" in urls(await env.items())
 
 
@@ -222,39 +222,52 @@ async def test_votes_skin_tones_exclusions_and_flags(env: Env) -> None:
     assert [f["flagger"] for f in await env.store.flags(env.team)] == ["U3"]
 
 
-async def test_bookmark_saves_uncaptured_message_and_thread_reply(env: Env) -> None:
+async def test_bookmark_keeps_a_message_privately_and_never_makes_a_learning(env: Env) -> None:
     slack = env.slack
     plain = await slack.post_message("U1", "C1", "a wise remark")
     parent = await slack.post_message("U1", "C1", "thread start")
     reply = await slack.post_message("U2", "C1", "wise reply", thread_ts=parent["ts"])
     await slack.add_reaction("U2", "C1", plain["ts"], "bookmark")
     await slack.add_reaction("U1", "C1", reply["ts"], "bookmark")
-    items = {i["text"]: i for i in await env.items()}
-    assert items["a wise remark"]["kind"] == "learning"
-    assert items["a wise remark"]["shares"][0]["user"] == "U1"  # credited to the author
-    assert items["a wise remark"]["votes"] == ["U2"]  # the saver's save is a vote
-    assert items["wise reply"]["shares"][0]["user"] == "U2"
-    assert items["wise reply"]["votes"] == ["U1"]
-    await env.settle()
+    assert await env.items() == []  # nothing published
+    [mine] = await env.store.bookmarks(env.team, "U2")
+    assert (mine.text, mine.author) == ("a wise remark", "U1")
+    assert mine.link  # its permalink
+    [theirs] = await env.store.bookmarks(env.team, "U1")
+    assert theirs.text == "wise reply"
     methods = {c.method for c in slack.calls}
     assert {"conversations.history", "conversations.replies"} <= methods
+    await slack.remove_reaction("U2", "C1", plain["ts"], "bookmark")
+    await env.settle()
+    assert await env.store.bookmarks(env.team, "U2") == []
+
+
+async def test_bookmark_is_a_vote_on_what_the_message_shared(env: Env) -> None:
+    msg = await env.slack.post_message("U1", "C1", "read <https://kept.example/>")
+    await env.slack.add_reaction("U2", "C1", msg["ts"], "bookmark")
+    [item] = await env.items()
+    assert item["kind"] == "link"  # no learning beside it
+    assert item["votes"] == ["U2"]
+    assert len(await env.store.bookmarks(env.team, "U2")) == 1
 
 
 async def test_bookmark_respects_exclusions(env: Env) -> None:
     nda = await env.slack.post_message("U1", "C1", "secret !nda")
     await env.slack.add_reaction("U2", "C1", nda["ts"], "bookmark")
     assert await env.items() == []
+    assert await env.store.bookmarks(env.team, "U2") == []
 
 
-async def test_save_shortcut(env: Env) -> None:
+async def test_save_shortcut_on_your_own_message_saves_it_at_once(env: Env) -> None:
     msg = await env.slack.post_message("U1", "C1", "good point about caching")
-    ack = await env.slack.message_shortcut("U2", "C1", msg["ts"], "save_to_serendip")
+    ack = await env.slack.message_shortcut("U1", "C1", msg["ts"], "save_to_serendip")
     assert ack.status == 200
     [item] = await env.items()
     assert item["kind"] == "learning"
-    assert item["votes"] == ["U2"]
+    assert item["shares"][0]["user"] == "U1"
     await env.settle()
     assert any("Saved" in str(r.get("text")) for r in env.slack.responses)
+    assert not env.slack.calls_of("chat.postMessage")  # nobody to ask
 
 
 async def test_flag_shortcut_is_private(env: Env) -> None:

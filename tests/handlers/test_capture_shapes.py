@@ -65,8 +65,9 @@ async def test_saving_a_message_said_in_blocks_alone(env: Env) -> None:
     secret = await slack.post_blocks("U1", "C1", rich({"type": "text", "text": "!nda plans"}))
     await slack.add_reaction("U2", "C1", said["ts"], "bookmark")
     await slack.add_reaction("U2", "C1", secret["ts"], "bookmark")
-    [item] = await env.items()
-    assert (item["kind"], item["text"]) == ("learning", "tea is old")
+    await env.settle()
+    [kept] = await env.store.bookmarks(env.team, "U2")  # privately, and not the !nda one
+    assert kept.text == "tea is old"
 
 
 async def test_shared_messages_and_permalinks_are_no_link_items(env: Env) -> None:

@@ -90,7 +90,14 @@ async def test_delete_learning_only_for_its_author(env: Env) -> None:
     mine = await til(env, "U1", "C1", "TIL sqlite has WAL mode")
     await env.slack.post_message("U1", "C1", "a link <https://link.example/>")
     theirs = await env.slack.post_message("U2", "C1", "pagers are loud")
-    await env.slack.add_reaction("U1", "C1", str(theirs["ts"]), "bookmark")  # U1 saves it
+    await env.slack.message_shortcut("U1", "C1", str(theirs["ts"]), "save_to_serendip")
+    await env.settle()
+    dm = env.slack.dm_channel("U2")
+    [ask] = [m for m in env.slack.messages(dm) if m.get("bot_id")]
+    value = ask["blocks"][1]["elements"][0]["value"]
+    await env.slack.block_action(  # U2 agrees: U1 saved it
+        "U2", "save_request_share", value, channel=dm, message_ts=ask["ts"]
+    )
     await env.settle()
     text = await open_home(env, "U1")
     assert "pagers are loud" in text

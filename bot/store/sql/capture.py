@@ -9,7 +9,7 @@ from functools import partial
 from sqlite_utils import Database
 
 from bot.models import ItemDraft, ReactionKind, ShareInput
-from bot.store.sql import search_index
+from bot.store.sql import bookmarks, search_index
 from bot.store.sql.face import forget_terms, set_face
 
 
@@ -141,6 +141,29 @@ def replace_message(
     return ids
 
 
+# A personal note: a /til sent in a direct message and not shared yet (only its author sees it).
+PERSONAL = "(is_private = 1 AND channel = '')"
+PERSONAL_S = "(s.is_private = 1 AND s.channel = '')"
+
+
+def share_note(db: Database, team_id: str, user: str, item_id: str, now: float) -> set[str]:
+    """The author shares their personal note with the team: the ids of the items it made."""
+    row = db.execute(
+        f"SELECT ts FROM shares WHERE item_id = ? AND team_id = ? AND user = ? AND {PERSONAL}",
+        [item_id, team_id, user],
+    ).fetchone()
+    if row is None:
+        return set()
+    touched = items_at(db, team_id, "", row[0])
+    db.execute(
+        f"UPDATE shares SET is_private = 0 WHERE team_id = ? AND ts = ? AND user = ?"
+        f" AND {PERSONAL}",
+        [team_id, row[0], user],
+    )
+    refresh_items(db, team_id, touched, now)
+    return touched
+
+
 def move_message(
     db: Database, team_id: str, channel: str, old_ts: str, new_ts: str, now: float
 ) -> None:
@@ -165,6 +188,7 @@ def remove_message(db: Database, team_id: str, channel: str, ts: str, now: float
     )
     db.execute("DELETE FROM shares WHERE team_id = ? AND channel = ? AND ts = ?", args)
     db.execute("DELETE FROM reactions WHERE team_id = ? AND channel = ? AND ts = ?", args)
+    bookmarks.forget_message(db, team_id, channel, ts)
     refresh_items(db, team_id, touched, now)
     return touched
 

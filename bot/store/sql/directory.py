@@ -7,7 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.models import BotPost, ChannelInfo, ForgetResult, UserInfo
-from bot.store.sql import outbox, questions
+from bot.store.sql import bookmarks, outbox, questions
 from bot.store.sql.capture import refresh_items
 
 
@@ -179,6 +179,7 @@ def forget_person(db: Database, team_id: str, user_id: str, now: float) -> Forge
     db.execute("DELETE FROM users WHERE team_id = ? AND id = ?", args)  # before the refresh
     refresh_items(db, team_id, touched, now)
     questions.forget_person(db, team_id, user_id)
+    bookmarks.forget_person(db, team_id, user_id)
     after = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
     posts = [
         BotPost(team_id, ch, ts, credited, kind)

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.store.sql.search_index import personal_channel
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -93,7 +95,8 @@ def _visible_shares(
         f" WHERE item_id IN ({marks}) ORDER BY item_id, is_private, at, ts",
         ids,
     ):
-        if item_id not in first and (not share[3] or share[1] in visible):
+        place = share[1] or personal_channel(share[0])  # a personal note: its author's
+        if item_id not in first and (not share[3] or place in visible):
             first[item_id] = tuple(share)
     return first
 

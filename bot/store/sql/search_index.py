@@ -27,6 +27,11 @@ MENTION = re.compile(r"<@([UW][A-Z0-9]+)")
 Doc = tuple[str, str]  # title, body
 
 
+def personal_channel(user: str | None) -> str:
+    """The place a personal note (a DM /til not yet shared) is visible in: its author's own."""
+    return f"@{user or ''}"
+
+
 def desired_docs(db: Database, team_id: str, item_id: str) -> dict[str, Doc]:
     """The documents an item should have: {scope: (title, body)}."""
     item = db.execute(
@@ -36,7 +41,8 @@ def desired_docs(db: Database, team_id: str, item_id: str) -> dict[str, Doc]:
         return {}
     title, description, kind = item
     shares = db.execute(
-        "SELECT channel, text, is_private FROM shares WHERE item_id = ? ORDER BY at, ts", [item_id]
+        "SELECT channel, text, is_private, user FROM shares WHERE item_id = ? ORDER BY at, ts",
+        [item_id],
     ).fetchall()
     answer = None
     if kind == "question":
@@ -55,11 +61,13 @@ def docs_for(
     answer: str | None,
     readable: Callable[[str], str],
 ) -> dict[str, Doc]:
-    """An item's documents from its shares (channel, text, is_private), first share first; a
-    question's best answer (`answer`, None for other kinds) is in every document."""
+    """An item's documents from its shares (channel, text, is_private[, user]), first share
+    first; a question's best answer (`answer`, None for other kinds) is in every document.
+    A personal note (private, no channel) is in its author's own scope."""
     texts: dict[str, list[str]] = {}
-    for channel, text, private in shares:
-        scope = f"{team_id}/{channel}" if private else team_id
+    for channel, text, private, *user in shares:
+        place = channel or personal_channel(user[0] if user else "")
+        scope = f"{team_id}/{place}" if private else team_id
         texts.setdefault(scope, []).append(readable(text or ""))
     if answer is not None:
         for parts in texts.values():

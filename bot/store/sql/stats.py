@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.store.sql.capture import PERSONAL, PERSONAL_S
 from bot.store.sql.snapshot import channel_of_vote
 
 Window = tuple[float, float]
@@ -27,7 +28,7 @@ def sharing(db: Database, team_id: str | None, window: Window) -> dict[str, int]
         "SELECT count(DISTINCT s.item_id), count(DISTINCT s.user),"
         " count(DISTINCT CASE WHEN i.kind = 'learning' THEN s.item_id END)"
         " FROM shares s JOIN items i ON i.id = s.item_id"
-        f" WHERE s.at >= ? AND s.at < ? AND i.kind != 'question'{where}",
+        f" WHERE s.at >= ? AND s.at < ? AND i.kind != 'question' AND NOT {PERSONAL_S}{where}",
         [*window, *args],
     ).fetchone()
     return {"items_shared": row[0], "sharers": row[1], "learnings": row[2]}
@@ -49,7 +50,8 @@ def active_learners(db: Database, team_id: str | None, window: Window) -> int:
     """People who shared, voted, asked or answered in the window."""
     t_shares, a1 = _team("team_id", team_id)
     rows = db.execute(
-        f"SELECT user FROM shares WHERE at >= ? AND at < ? AND user IS NOT NULL{t_shares}"
+        f"SELECT user FROM shares WHERE at >= ? AND at < ? AND user IS NOT NULL"
+        f" AND NOT {PERSONAL}{t_shares}"
         f" UNION SELECT voter FROM votes WHERE at >= ? AND at < ?{t_shares}"
         f" UNION SELECT asker FROM questions WHERE posted_at >= ? AND posted_at < ?{t_shares}"
         f" UNION SELECT user FROM replies WHERE at >= ? AND at < ?{t_shares}",
@@ -171,7 +173,7 @@ def per_person(db: Database, team_id: str | None, window: Window) -> list[dict[s
     counts: dict[str, dict[str, int]] = {}
     queries = {
         "shares": f"SELECT user, count(*) FROM shares WHERE at >= ? AND at < ?{where}"
-        " AND user IS NOT NULL GROUP BY user",
+        f" AND user IS NOT NULL AND NOT {PERSONAL} GROUP BY user",
         "votes_given": f"SELECT voter, count(DISTINCT item_id) FROM votes WHERE at >= ?"
         f" AND at < ?{where} GROUP BY voter",
         "questions": f"SELECT asker, count(*) FROM questions WHERE posted_at >= ?"

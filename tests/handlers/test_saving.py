@@ -1,0 +1,105 @@
+"""Keeping someone's message: a private bookmark, or a learning once its author agrees."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.bot import Env
+from tests.support.find import find, result_texts
+from tests.support.home import open_home
+
+
+def bot_messages(env: Env, user: str) -> list[dict[str, Any]]:
+    return [m for m in env.slack.messages(env.slack.dm_channel(user)) if m.get("bot_id")]
+
+
+async def ask_to_save(env: Env, saver: str, author: str, text: str) -> dict[str, Any]:
+    """`saver` uses Save to Serendip on `author`'s message; returns the DM asking the author."""
+    msg = await env.slack.post_message(author, "C1", text)
+    await env.slack.message_shortcut(saver, "C1", msg["ts"], "save_to_serendip")
+    await env.settle()
+    [ask] = bot_messages(env, author)
+    return ask
+
+
+async def answer(env: Env, user: str, ask: dict[str, Any], action_id: str) -> None:
+    value = ask["blocks"][1]["elements"][0]["value"]
+    await env.slack.block_action(
+        user, action_id, value, channel=env.slack.dm_channel(user), message_ts=ask["ts"]
+    )
+    await env.settle()
+
+
+async def test_saving_someone_elses_message_asks_them_and_share_it_saves(env: Env) -> None:
+    ask = await ask_to_save(env, "U2", "U1", "retries need &lt;jitter&gt; &amp; backoff")
+    assert ask["text"] == "bo wants to keep your message as a learning for the team"
+    assert "&lt;jitter&gt; &amp; backoff" in str(ask["blocks"][0])
+    labels = [e["text"]["text"] for e in ask["blocks"][1]["elements"]]
+    assert labels == ["Share it", "No thanks"]
+    assert await env.items() == []  # nothing recorded before the author agrees
+    assert "I asked" in env.slack.responses[-1]["text"]
+    value = ask["blocks"][1]["elements"][0]["value"]  # replayed by someone else: nothing
+    dm = env.slack.dm_channel("U3")
+    await env.slack.block_action(
+        "U3", "save_request_share", value, channel=dm, container_type="ephemeral"
+    )
+    await env.settle()
+    assert await env.items() == []
+    await answer(env, "U1", ask, "save_request_share")
+    [item] = await env.items()
+    assert item["kind"] == "learning"
+    assert item["shares"][0]["user"] == "U1"  # credited to the author
+    assert item["votes"] == ["U2"]  # the saver's save is their vote
+    assert "saved as a learning" in env.slack.responses[-1]["text"]  # the author's DM
+    [told] = bot_messages(env, "U2")
+    assert "agreed" in told["text"]
+
+
+async def test_no_thanks_keeps_nothing_and_tells_the_saver_gently(env: Env) -> None:
+    ask = await ask_to_save(env, "U2", "U1", "a half-formed thought")
+    await answer(env, "U1", ask, "save_request_decline")
+    assert await env.items() == []
+    assert "nothing was kept" in env.slack.responses[-1]["text"].lower()
+    [told] = bot_messages(env, "U2")
+    assert "prefers not to" in told["text"]
+    assert "No need to do anything" in told["text"]
+
+
+async def test_a_message_that_may_not_be_kept_asks_nobody(env: Env) -> None:
+    msg = await env.slack.post_message("U1", "C1", "plans !nda")
+    await env.slack.message_shortcut("U2", "C1", msg["ts"], "save_to_serendip")
+    await env.settle()
+    assert not bot_messages(env, "U1")
+    assert "can't be saved" in env.slack.responses[-1]["text"]
+
+
+async def test_bookmarks_show_in_saved_on_home_and_in_own_find_only(env: Env) -> None:
+    msg = await env.slack.post_message("U1", "C1", "the zebra deploy trick")
+    await env.slack.add_reaction("U2", "C1", msg["ts"], "bookmark")
+    await env.settle()
+    home = await open_home(env, "U2")
+    assert "Saved" in home
+    assert "the zebra deploy trick" in home
+    assert "by ana" in home
+    assert "the zebra deploy trick" not in await open_home(env, "U3")
+    mine = await find(env, "U2", "zebra")
+    assert "From your saved messages" in str(mine)
+    assert "zebra deploy trick" in str(mine)
+    theirs = await find(env, "U3", "zebra")
+    assert "zebra" not in str(theirs.get("blocks"))
+    assert not result_texts(theirs)
+
+
+async def test_bookmarks_go_with_forget_me_and_with_the_deleted_message(env: Env) -> None:
+    kept = await env.slack.post_message("U1", "C1", "kept for a while")
+    gone = await env.slack.post_message("U3", "C1", "said and deleted")
+    for msg in (kept, gone):
+        await env.slack.add_reaction("U2", "C1", msg["ts"], "bookmark")
+    await env.settle()
+    assert len(await env.store.bookmarks(env.team, "U2")) == 2
+    await env.slack.delete_message("C1", gone["ts"])
+    await env.settle()
+    [left] = await env.store.bookmarks(env.team, "U2")
+    assert left.text == "kept for a while"
+    await env.store.forget_person(env.team, "U1")  # the author's messages leave others' saves
+    assert await env.store.bookmarks(env.team, "U2") == []
