@@ -11,23 +11,24 @@ from handlers.blocks.common import context, section
 QUOTE = 500  # characters of the message quoted back to its author
 
 
-def request_value(channel: str, ts: str, saver: str) -> str:
-    """What the author's buttons carry: nothing is stored until they answer."""
-    return json.dumps({"c": channel, "t": ts, "s": saver})
+def request_value(channel: str, ts: str, saver: str, seal: str) -> str:
+    """What the author's buttons carry (nothing is stored until they answer), sealed so that a
+    forged value cannot name another saver or message."""
+    return json.dumps({"c": channel, "t": ts, "s": saver, "m": seal})
 
 
-def parse_request(value: str) -> tuple[str, str, str] | None:
-    """(channel, ts, saver) from a button's value; None when it is not ours."""
+def parse_request(value: str) -> tuple[str, str, str, str] | None:
+    """(channel, ts, saver, seal) from a button's value; None when it is not ours."""
     try:
         data = json.loads(value)
     except ValueError:
         return None
     if not isinstance(data, dict):
         return None
-    parts = (data.get("c"), data.get("t"), data.get("s"))
+    parts = (data.get("c"), data.get("t"), data.get("s"), data.get("m"))
     if not all(isinstance(p, str) and p and len(p) <= 64 for p in parts):
         return None
-    return str(parts[0]), str(parts[1]), str(parts[2])
+    return str(parts[0]), str(parts[1]), str(parts[2]), str(parts[3])
 
 
 def build_save_request(saver_name: str, text: str, value: str) -> dict[str, Any]:

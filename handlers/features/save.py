@@ -3,6 +3,8 @@ shortcut (at once for your own message; for someone else's, once its author agre
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Mapping
 from typing import Any
@@ -111,8 +113,9 @@ async def ask_author(
     if not author or not await keepable(store, client, team_id, channel, message):
         return CANNOT_SAVE
     saver_name = await person_name(store, client, team_id, saver)
+    seal = _seal(client, team_id, author, channel, ts, saver)
     request = build_save_request(
-        saver_name, readable(text_of(message)), request_value(channel, ts, saver)
+        saver_name, readable(text_of(message)), request_value(channel, ts, saver, seal)
     )
     try:
         await client.chat_postMessage(channel=author, **request)
@@ -139,9 +142,11 @@ async def answer_request(
     """The author's answer: Share it saves the learning credited to them (the saver's vote
     included), No thanks keeps nothing; the saver is told either way. What the author sees."""
     request = parse_request(value)
-    if request is None:
+    if request is None or not hmac.compare_digest(
+        request[3], _seal(client, team_id, author, *request[:3])
+    ):
         return "That request is no longer valid."
-    channel, ts, saver = request
+    channel, ts, saver, _ = request
     name = await person_name(store, client, team_id, author)
     if not agreed:
         await _tell(
@@ -163,6 +168,16 @@ async def answer_request(
         client, saver, f"{escape(name)} agreed: their message is saved as a learning for the team."
     )
     return "Thanks: your message is saved as a learning for the team, credited to you."
+
+
+def _seal(
+    client: AsyncWebClient, team_id: str, author: str, channel: str, ts: str, saver: str
+) -> str:
+    """A MAC over one request, keyed by the bot's token: the buttons travel through Slack, and
+    a forged value must not credit a vote to someone who never saved the message."""
+    key = (client.token or "").encode()
+    facts = "|".join((team_id, author, channel, ts, saver)).encode()
+    return hmac.new(key, facts, hashlib.sha256).hexdigest()[:32]
 
 
 async def _tell(client: AsyncWebClient, user: str, text: str) -> None:

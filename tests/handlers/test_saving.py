@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tests.support.bot import Env
@@ -53,6 +54,25 @@ async def test_saving_someone_elses_message_asks_them_and_share_it_saves(env: En
     assert "saved as a learning" in env.slack.responses[-1]["text"]  # the author's DM
     [told] = bot_messages(env, "U2")
     assert "agreed" in told["text"]
+
+
+async def test_a_forged_request_credits_nobody(env: Env) -> None:
+    """The author edits the button's value to name another saver (a fake endorsement)."""
+    ask = await ask_to_save(env, "U2", "U1", "deploys go out on tuesdays")
+    value = json.loads(ask["blocks"][1]["elements"][0]["value"])
+    for forged in ({**value, "s": "U3"}, {**value, "m": "0" * 32}, {k: value[k] for k in "cts"}):
+        await env.slack.block_action(
+            "U1",
+            "save_request_share",
+            json.dumps(forged),
+            channel=env.slack.dm_channel("U1"),
+            message_ts=ask["ts"],
+        )
+        await env.settle()
+        assert "no longer valid" in env.slack.responses[-1]["text"]
+    assert await env.items() == []
+    assert bot_messages(env, "U3") == []
+    assert bot_messages(env, "U2") == []
 
 
 async def test_no_thanks_keeps_nothing_and_tells_the_saver_gently(env: Env) -> None:
