@@ -20,6 +20,7 @@ from handlers.blocks.common import (
 )
 from handlers.features.home import less_label, publish_home
 from handlers.features.lookup import people_names
+from handlers.features.replies import reply_when_ready
 
 USEFUL_ANSWERS = {
     "voted": "Thanks: your vote counts, and helps others find it.",
@@ -81,6 +82,7 @@ async def handle_digest_less(
     body: dict[str, Any],
     store: Store,
     client: AsyncWebClient,
+    later: Later,
 ) -> None:
     """ "Less like this": ask whether the clicker wants less from the item's site or from
     the colleague who shared it; nothing is lowered until they choose."""
@@ -89,14 +91,18 @@ async def handle_digest_less(
     team, user, _ = clicked
     item_id = _value(body)
     await store.record_click(team, user, item_id, "less", time.time())
-    targets = await store.less_like_targets(team, item_id)
-    if targets is None:
-        await _tell(respond, text="This item is no longer stored.")
-        return
-    domain, sharer = targets
-    sharer = sharer if sharer != user else None  # nobody is asked to see less of themselves
-    name = (await people_names(store, client, team, [sharer])).get(sharer or "", "")
-    await _tell(respond, **build_less_choice(item_id, domain, name if sharer else None))
+
+    async def choice() -> dict[str, Any]:
+        targets = await store.less_like_targets(team, item_id)
+        if targets is None:
+            return {"text": "This item is no longer stored."}
+        domain, sharer = targets
+        sharer = sharer if sharer != user else None  # nobody is asked to see less of themselves
+        name = (await people_names(store, client, team, [sharer])).get(sharer or "", "")
+        return build_less_choice(item_id, domain, name if sharer else None)
+
+    # A name may cost a users.info call: Slack gets its answer first.
+    later.run(reply_when_ready(respond, choice(), replace_original=False), "less-like")
 
 
 async def handle_digest_less_choice(
@@ -105,6 +111,7 @@ async def handle_digest_less_choice(
     body: dict[str, Any],
     store: Store,
     client: AsyncWebClient,
+    later: Later,
 ) -> None:
     """The clicker chose this site or this person: lower only that (a quarter of the weight)
     in their next digests, say what was done, and offer to undo it."""
@@ -117,8 +124,11 @@ async def handle_digest_less_choice(
     if value is None:
         await respond(replace_original=True, text="This item is no longer stored.")
         return
-    label = await less_label(store, client, team, kind, value)
-    await respond(replace_original=True, **build_less_done(kind, value, label))
+
+    async def done(value: str) -> dict[str, Any]:
+        return build_less_done(kind, value, await less_label(store, client, team, kind, value))
+
+    later.run(reply_when_ready(respond, done(value), replace_original=True), "less-like")
 
 
 async def handle_less_like_undo(
@@ -135,13 +145,18 @@ async def handle_less_like_undo(
     team, user = str(context["team_id"]), str(body["user"]["id"])
     kind, _, value = str((body.get("actions") or [{}])[0].get("value") or "").partition(":")
     undone = await store.undo_less_like(team, user, kind, value)
-    label = await less_label(store, client, team, kind, value)
-    text = f"Undone: {less_target(kind, label)} counts as before in your digests."
-    text = text if undone else "Already undone."
-    if (body.get("container") or {}).get("type") == "view":
-        later.run(publish_home(client, store, team, user, text), "home")
-    else:
-        await respond(replace_original=True, text=text)
+
+    async def answer() -> None:
+        label = await less_label(store, client, team, kind, value)
+        text = f"Undone: {less_target(kind, label)} counts as before in your digests."
+        text = text if undone else "Already undone."
+        if (body.get("container") or {}).get("type") == "view":
+            await publish_home(client, store, team, user, text)
+        else:
+            await respond(replace_original=True, text=text)
+
+    # A name may cost a users.info call: Slack gets its answer first.
+    later.run(answer(), "less-like-undo")
 
 
 async def handle_digest_settings(

@@ -133,11 +133,13 @@ async def test_less_like_this_asks_site_or_person_says_what_and_undoes(env: Env)
     )
     for action, kind, value, named in choices:
         await env.slack.block_action("U1", "digest_less", item, dm, str(message["ts"]))
+        await env.settle()  # the answer comes after Slack's acknowledgement
         asked = str(env.slack.responses[-1])
         assert f"This site ({domain})" in asked
         assert "This person (bo)" in asked
         assert await env.store.less_liked(env.team, "U1") == []  # nothing until they choose
         await env.slack.block_action("U1", action, item, dm, container_type="ephemeral")
+        await env.settle()
         done = str(env.slack.responses[-1])
         assert named in done
         assert "a quarter" in done
@@ -161,5 +163,6 @@ async def test_less_like_this_asks_site_or_person_says_what_and_undoes(env: Env)
             await env.slack.block_action(
                 "U1", "less_like_undo", f"{kind}:{value}", dm, container_type="ephemeral"
             )
+            await env.settle()
             assert "Undone: *bo* counts as before" in str(env.slack.responses[-1])
         assert await env.store.less_liked(env.team, "U1") == []
