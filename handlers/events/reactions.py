@@ -51,7 +51,6 @@ async def _apply(
     # count, feed trust, or make them a recipient.
     if await is_outsider_person(store, client, team_id, user, enterprise_id):
         return
-    base = str(event["reaction"]).split("::", 1)[0]
     if kind == "save":
         # A bookmark keeps the message for this person alone; on what the message already
         # shared, it is their useful vote (below). It never makes a learning.
@@ -59,7 +58,7 @@ async def _apply(
             await bookmark_message(store, client, team_id, channel, ts, user)
         else:
             await store.remove_bookmark(team_id, user, channel, ts)
-    await store.set_reaction(team_id, channel, ts, user, base, kind, present)
+    await store.set_reaction(team_id, channel, ts, user, emoji, kind, present)
 
 
 async def handle_reaction_added(
