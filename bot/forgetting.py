@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Awaitable
 from typing import Literal
 
 from aiohttp import ClientError
@@ -61,37 +62,42 @@ async def _rerender(
         await store.digest_view_changed(post.team_id, post.channel, post.ts, None)
         return "deleted"
     message = build_digest(view)
-    try:
-        await client.chat_update(
-            channel=post.channel, ts=post.ts, text=message["text"], blocks=message["blocks"]
-        )
-    except SlackApiError as exc:
-        if exc.response.get("error") == "message_not_found":
-            await store.digest_view_changed(post.team_id, post.channel, post.ts, None)
-            return "deleted"  # already gone
-        log.warning("could not update digest %s/%s: %s", post.channel, post.ts, exc)
+    update = client.chat_update(
+        channel=post.channel, ts=post.ts, text=message["text"], blocks=message["blocks"]
+    )
+    outcome = await _on_post(update, post, "update")
+    if outcome == "failed":
         return "failed"
-    except (ClientError, TimeoutError) as exc:
-        log.warning("could not update digest %s/%s: %r", post.channel, post.ts, exc)
-        return "failed"
+    if outcome == "gone":
+        await store.digest_view_changed(post.team_id, post.channel, post.ts, None)
+        return "deleted"  # already gone
     kept = json.dumps(view_to_json(view))
     await store.digest_view_changed(post.team_id, post.channel, post.ts, kept)
     return "updated"
 
 
 async def _delete(client: AsyncWebClient, post: BotPost) -> bool:
-    """Delete one post from Slack; True when it is gone."""
+    """Delete one post from Slack; True when it is gone (already gone is what we wanted)."""
+    deletion = client.chat_delete(channel=post.channel, ts=post.ts)
+    return await _on_post(deletion, post, "delete") != "failed"
+
+
+async def _on_post(
+    call: Awaitable[object], post: BotPost, what: str
+) -> Literal["done", "gone", "failed"]:
+    """One Slack call on a post of ours: done, gone (the post no longer exists), or failed
+    (logged; the caller keeps the post to try again)."""
     try:
-        await client.chat_delete(channel=post.channel, ts=post.ts)
-        return True
+        await call
+        return "done"
     except SlackApiError as exc:
         if exc.response.get("error") == "message_not_found":
-            return True  # already gone, which is what we wanted
+            return "gone"
         why = str(exc.response.get("error"))
     except (ClientError, TimeoutError) as exc:
         why = str(exc) or type(exc).__name__
-    log.warning("could not delete post %s/%s: %s", post.channel, post.ts, why)
-    return False
+    log.warning("could not %s post %s/%s: %s", what, post.channel, post.ts, why)
+    return "failed"
 
 
 async def forget_from_cli(config: Config, db_path: str, user_id: str) -> str:
