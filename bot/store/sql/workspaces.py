@@ -39,6 +39,7 @@ TEAM_TABLES = (
     "import_files",
     "import_pending",
     "removed_shares",
+    "bookmarks",
 )
 # link_checks has no team_id: its rows go with their items (delete_items)
 

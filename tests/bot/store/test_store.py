@@ -14,6 +14,7 @@ from bot.models import BotPost, ChannelInfo, ItemDraft, ShareInput, UserInfo
 from bot.store import Store
 from bot.store.migrations import MIGRATIONS
 from bot.store.sql import directory
+from bot.store.sql.workspaces import TEAM_TABLES
 from tests.support.clock import START
 from tests.support.rawdb import raw
 
@@ -168,6 +169,19 @@ async def test_uninstall_purges_only_that_workspace_after_grace(store: Store) ->
     assert await store.purge_uninstalled(now - 86400) == ["T2"]
     assert (await store.counts("T2")) == dict.fromkeys((await store.counts("T2")), 0)
     assert (await store.counts(T))["items"] == 1
+
+
+def test_a_workspace_purge_reaches_every_table_that_names_a_workspace(store: Store) -> None:
+    """A new table with a team_id column must be purged with its workspace (the search
+    documents go through the search index, which also cleans its full-text tables)."""
+
+    def tables_with_team(db: Database) -> set[str]:
+        names = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        return {
+            n for n in names if "team_id" in [r[1] for r in db.execute(f"PRAGMA table_info({n})")]
+        }
+
+    assert raw(store, tables_with_team) - set(TEAM_TABLES) == {"search_docs"}
 
 
 async def test_purge_takes_questions_gaps_and_search_documents(store: Store) -> None:
