@@ -24,7 +24,7 @@ class ImportActions(Plumbing):
     def import_mode(self, cache_mb: int) -> None:
         """Give the writing connection a bigger page cache for a bulk import, so index pages
         stay in memory instead of going through the OS for every insert."""
-        self._write_sync(lambda db: db.execute(f"PRAGMA cache_size = -{int(cache_mb) * 1024}"))
+        self._write_sync(imports.set_cache_size, cache_mb)
 
     def import_people(self, users: Iterable[UserInfo], channels: Iterable[ChannelInfo]) -> None:
         """Add the export's people and channels the store does not know yet."""

@@ -210,3 +210,8 @@ def _replace_edited(db: Database, batch: ImportBatch, ids: dict[str, str]) -> se
             )
         gone |= stale
     return gone
+
+
+def set_cache_size(db: Database, cache_mb: int) -> None:
+    """This connection's page cache, in MB (SQLite counts negative sizes in KiB)."""
+    db.execute(f"PRAGMA cache_size = -{int(cache_mb) * 1024}")
