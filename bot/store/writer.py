@@ -4,6 +4,11 @@ Every write is a function of the database, queued from the event loop and awaite
 The thread takes all queued writes, runs each inside its own savepoint of one
 `BEGIN IMMEDIATE` transaction, commits once, and only then resolves the waiting futures:
 a caller that got its answer knows its write is on disk.
+
+The writer is also where the store knows whether it can write at all: `failure` holds why the
+last write failed for want of storage (a full disk, a read-only file, an I/O error), until a
+write succeeds again. While it fails and nothing else is written, a probe retries with
+back-off, so the store notices when space comes back.
 """
 
 from __future__ import annotations
@@ -25,7 +30,38 @@ WriteFn = Callable[[Database], Any]
 AnyFuture = Future[Any] | asyncio.Future[Any]
 Outcome = tuple[AnyFuture, Any, BaseException | None]
 MAX_BATCH = 500
+PROBE_FIRST, PROBE_MAX = 1.0, 30.0  # seconds between probes while writes fail
+# SQLite's primary result codes for "the storage cannot take this write now": BUSY, LOCKED,
+# READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB. Not a bug in the statement that hit them.
+STORAGE_CODES = frozenset({5, 6, 8, 10, 11, 13, 14, 26})
 log = logging.getLogger(__name__)
+
+
+def storage_error(exc: BaseException | None) -> sqlite3.Error | None:
+    """The storage failure behind `exc` (itself or what it was raised from), if any."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        code = getattr(exc, "sqlite_errorcode", None)
+        if (
+            isinstance(exc, sqlite3.Error)
+            and isinstance(code, int)
+            and code & 0xFF in STORAGE_CODES
+        ):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def is_storage_error(exc: BaseException | None) -> bool:
+    """Whether `exc` comes from the storage (disk full, read-only, I/O), not from a bug."""
+    return storage_error(exc) is not None
+
+
+def _touch(db: Database) -> None:
+    """The smallest write that must reach the disk: the schema version, set to itself."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    db.execute(f"PRAGMA user_version = {version}")
 
 
 class WriterClosed(RuntimeError):
@@ -42,6 +78,8 @@ class Writer:
         self._ready: Future[None] = Future()
         self._closed = False
         self.commits = 0
+        self.failure: str | None = None  # why the last write failed for want of storage
+        self._probe_delay = PROBE_FIRST
 
     def start(self) -> None:
         """Open the connection in the writer thread and wait until it is ready."""
@@ -78,6 +116,8 @@ class Writer:
         except BaseException as exc:  # reported to start(), which re-raises it
             self._ready.set_exception(exc)
             return
+        # A read-only or full database opens and reads fine: one write tells, before any work.
+        self._commit(db, [(_touch, Future())])
         self._ready.set_result(None)
         try:
             while (batch := self._take()) is not None:
@@ -88,7 +128,12 @@ class Writer:
             db.close()
 
     def _take(self) -> list[tuple[WriteFn, AnyFuture]] | None:
-        first = self._queue.get()
+        try:
+            # While writes fail, an idle writer probes now and then (with back-off).
+            first = self._queue.get(timeout=self._probe_delay if self.failure else None)
+        except queue.Empty:
+            self._probe_delay = min(self._probe_delay * 2, PROBE_MAX)
+            return [(_touch, Future())]
         if first is None:
             return None
         batch = [first]
@@ -109,14 +154,36 @@ class Writer:
             db.conn.execute("BEGIN IMMEDIATE")
             for fn, future in batch:
                 results.append(self._apply(db, fn, future))
+                if not db.conn.in_transaction:
+                    # A full disk or an I/O error makes SQLite roll back the whole
+                    # transaction: the writes before it are gone, the rest must not run
+                    # outside it.
+                    raise storage_error(results[-1][2]) or sqlite3.OperationalError(
+                        "the transaction was rolled back"
+                    )
             db.conn.execute("COMMIT")
             self.commits += 1
         except sqlite3.Error as exc:
-            log.error("write batch failed: %s", exc)
+            # Once the storage is known to fail, each retry failing too is no news.
+            again = self.failure is not None and is_storage_error(exc)
+            log.log(logging.DEBUG if again else logging.ERROR, "write batch failed: %s", exc)
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
             results = [(future, None, exc) for _, future in batch]
+        self._note(results)
         _resolve(results)
+
+    def _note(self, results: list[Outcome]) -> None:
+        """Remember whether the storage took these writes, and say so when that changes."""
+        failed = next((e for _, _, e in results if is_storage_error(e)), None)
+        if failed is not None:
+            if self.failure is None:
+                log.error("the database cannot be written: %s", storage_error(failed))
+            self.failure = str(storage_error(failed))
+        elif self.failure is not None:
+            log.warning("the database can be written again (it failed with: %s)", self.failure)
+            self.failure = None
+            self._probe_delay = PROBE_FIRST
 
     @staticmethod
     def _apply(db: Database, fn: WriteFn, future: AnyFuture) -> Outcome:

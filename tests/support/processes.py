@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 
@@ -23,9 +24,10 @@ def free_port() -> int:
 
 
 def start(
-    slack: LocalSlack, db: Path, port: int, socket_mode: bool = False
+    slack: LocalSlack, db: Path, port: int, socket_mode: bool = False, **popen: Any
 ) -> subprocess.Popen[bytes]:
-    """`python -m bot run` against the local Slack, in HTTP mode unless asked otherwise."""
+    """`python -m bot run` against the local Slack, in HTTP mode unless asked otherwise;
+    `popen` goes to subprocess.Popen (stderr, preexec_fn, ...)."""
     env = child_env(
         SLACK_BOT_TOKEN=slack.bot_token,
         SLACK_SIGNING_SECRET=slack.signing_secret,
@@ -38,7 +40,7 @@ def start(
         env["SLACK_APP_TOKEN"] = slack.app_token
     command = [sys.executable, "-m", "bot", "run", "--host", "127.0.0.1", "--port", str(port)]
     command += [] if socket_mode else ["--http"]
-    return subprocess.Popen(command, env=env, cwd=db.parent)
+    return subprocess.Popen(command, env=env, cwd=db.parent, **popen)
 
 
 async def wait_healthy(port: int) -> None:
