@@ -16,6 +16,7 @@ from bot.store import Store
 from localslack import LocalSlack
 from tests.support.cli import point_at_fresh_db
 from tests.support.seed import DAY, channel, person, share, vote
+from tests.support.storefaults import cli_on_full_disk
 
 
 @pytest.fixture
@@ -109,3 +110,20 @@ async def test_send_posts_then_sends_nothing_twice(db: Path) -> None:
         forced = await digest_send(config, str(db), True, True)
         assert forced.startswith("planned 4 digests (0 with nothing new); sent 4")
         assert len(slack.calls_of("chat.postMessage")) == 8
+
+
+async def test_send_on_a_full_disk_says_why_and_sends_nothing(db: Path) -> None:
+    async with LocalSlack(team_id="T1") as slack:
+        slack.add_user("U1")
+        slack.add_channel("C1", name="general", members=["U1"], bot_member=True)
+        status, err = await cli_on_full_disk(
+            db,
+            ["digest", "send", "--now"],
+            SLACK_BOT_TOKEN=slack.bot_token,
+            SLACK_API_URL=slack.api_url,
+        )
+        assert status == 1
+        assert err.strip().endswith(
+            f"serendip: the database {db} cannot be written (disk I/O error); no digest was sent"
+        )
+        assert slack.calls_of("chat.postMessage") == []

@@ -8,10 +8,17 @@ the bot.
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
 import aiohttp
 from sqlite_utils import Database
 
 from bot.store import Store
+from tests.support.environment import child_env
 
 ROOMY = 1_073_741_823  # SQLite's default max_page_count
 
@@ -52,3 +59,37 @@ async def health(port: int) -> tuple[int, dict[str, object]]:
 def long_message(url: str, words: int = 800) -> str:
     """A message whose capture needs new pages (its text, its index entries)."""
     return f"<{url}> " + " ".join(f"lesson{i}x{url[-3:]}" for i in range(words))
+
+
+# The CLI in a child process whose every file write fails once it has started (RLIMIT_FSIZE
+# 0; Python ignores SIGXFSZ, so writes fail with EFBIG). Its imports come first: they write.
+FULL_DISK_CLI = (
+    "import resource, sys\n"
+    "from bot.cli.main import main\n"
+    "resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+async def cli_on_full_disk(db: Path, argv: list[str], **settings: str) -> tuple[int, str]:
+    """`serendip ARGV` on `db` with a full disk: (exit status, what it printed to stderr).
+
+    A connection held open meanwhile keeps SQLite's shared-memory file at its size, so the
+    child can still open and read the database; only its writes fail.
+    """
+    reader = sqlite3.connect(db)
+    try:
+        reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        child = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-c",
+            FULL_DISK_CLI,
+            *argv,
+            env=child_env(SERENDIP_DB=str(db), **settings),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        _, err = await child.communicate()
+    finally:
+        reader.close()
+    return int(child.returncode or 0), err.decode()
