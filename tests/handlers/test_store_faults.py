@@ -7,7 +7,13 @@ import asyncio
 
 from handlers.commands.errors import STORE_FAILED
 from tests.support.bot import Env
-from tests.support.storefaults import fill_disk, health, long_message, make_room
+from tests.support.storefaults import (
+    fill_disk,
+    health,
+    long_message,
+    make_read_only,
+    make_room,
+)
 
 
 async def wait_for_status(env: Env, status: int) -> dict[str, object]:
@@ -66,3 +72,15 @@ async def test_til_answers_with_a_sentence_when_the_disk_is_full(env: Env) -> No
     ack = await env.slack.slash_command("U1", "C1", "/til", "a lesson that fits")
     assert ack.body is not None
     assert "Saved your learning" in str(ack.body["text"])
+
+
+async def test_a_read_only_database_fails_health_and_commands_say_why(env: Env) -> None:
+    assert (await health(env.port))[0] == 200
+    await make_read_only(env.store)
+    ack = await env.slack.slash_command("U1", "C1", "/til", "a lesson")
+    assert ack.status == 200
+    assert ack.body is not None
+    assert ack.body["text"] == STORE_FAILED
+    body = await wait_for_status(env, 503)
+    assert body["ok"] is False
+    assert body["reason"] == "the database cannot be written: attempt to write a readonly database"

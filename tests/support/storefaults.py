@@ -93,3 +93,16 @@ async def cli_on_full_disk(db: Path, argv: list[str], **settings: str) -> tuple[
     finally:
         reader.close()
     return int(child.returncode or 0), err.decode()
+
+
+def full_disk_error() -> sqlite3.OperationalError:
+    """The exception SQLite raises when the disk is full (SQLITE_FULL)."""
+    error = sqlite3.OperationalError("database or disk is full")
+    error.sqlite_errorcode = 13
+    error.sqlite_errorname = "SQLITE_FULL"
+    return error
+
+
+async def make_read_only(store: Store) -> None:
+    """From now on every write fails as on a read-only file (SQLITE_READONLY); for good."""
+    await store._write(lambda db: db.execute("PRAGMA query_only = 1"))
