@@ -127,3 +127,11 @@ async def test_send_on_a_full_disk_says_why_and_sends_nothing(db: Path) -> None:
             f"serendip: the database {db} cannot be written (disk I/O error); no digest was sent"
         )
         assert slack.calls_of("chat.postMessage") == []
+
+
+async def test_a_disk_too_full_to_open_the_database_is_said_so(db: Path) -> None:
+    status, err = await cli_on_full_disk(
+        db, ["digest", "send", "--now"], readable=False, SLACK_BOT_TOKEN="xoxb-unused"
+    )
+    assert status == 2
+    assert err.strip() == f"serendip: cannot read {db} (SERENDIP_DB): disk I/O error"

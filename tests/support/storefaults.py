@@ -71,15 +71,18 @@ FULL_DISK_CLI = (
 )
 
 
-async def cli_on_full_disk(db: Path, argv: list[str], **settings: str) -> tuple[int, str]:
+async def cli_on_full_disk(
+    db: Path, argv: list[str], readable: bool = True, **settings: str
+) -> tuple[int, str]:
     """`serendip ARGV` on `db` with a full disk: (exit status, what it printed to stderr).
 
-    A connection held open meanwhile keeps SQLite's shared-memory file at its size, so the
-    child can still open and read the database; only its writes fail.
+    When `readable`, a connection held open meanwhile keeps SQLite's shared-memory file at
+    its size, so the child can still open and read the database; only its writes fail.
     """
     reader = sqlite3.connect(db)
     try:
-        reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        if readable:
+            reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
         child = await asyncio.create_subprocess_exec(
             sys.executable,
             "-c",
