@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Mapping
 from pathlib import Path
+
+import pytest
 
 from bot.inbox import InboxWorker, partition_key
 from bot.store import Store
@@ -176,3 +179,23 @@ async def test_an_unrecorded_outcome_is_recorded_later_not_run_again(tmp_path: P
     store.close()
     assert calls == [1, 2]
     assert store.lost
+
+
+async def test_refused_events_are_logged_once_a_minute(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def dispatch(seq: int, raw: str) -> int:
+        return 200
+
+    worker = InboxWorker(store, dispatch)
+    assert worker.refusal() is None  # the store writes: nothing is refused
+    with caplog.at_level(logging.ERROR, logger="bot.inbox"):
+        for _ in range(5):
+            assert worker.refused("database or disk is full") == (
+                "the database cannot be written: database or disk is full"
+            )
+    lines = [r.getMessage() for r in caplog.records if "refusing new events" in r.getMessage()]
+    assert lines == [
+        "refusing new events (503, Slack retries them) while the database cannot be written: "
+        "database or disk is full; 1 refused since the last such line"
+    ]
