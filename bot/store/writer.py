@@ -59,9 +59,13 @@ def is_storage_error(exc: BaseException | None) -> bool:
 
 
 def _touch(db: Database) -> None:
-    """The smallest write that must reach the disk: the schema version, set to itself."""
+    """The smallest writes that need room: a new page (undone) and the schema version."""
+    db.execute("SAVEPOINT serendip_probe")
+    db.execute("CREATE TABLE serendip_probe (x)")  # a page from the free list or the file
+    db.execute("ROLLBACK TO serendip_probe")
+    db.execute("RELEASE serendip_probe")
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
-    db.execute(f"PRAGMA user_version = {version}")
+    db.execute(f"PRAGMA user_version = {version}")  # one page that must reach the disk
 
 
 class WriterClosed(RuntimeError):
@@ -179,6 +183,8 @@ class Writer:
         if failed is not None:
             if self.failure is None:
                 log.error("the database cannot be written: %s", storage_error(failed))
+            else:
+                log.debug("the database still cannot be written: %s", storage_error(failed))
             self.failure = str(storage_error(failed))
         elif self.failure is not None:
             log.warning("the database can be written again (it failed with: %s)", self.failure)

@@ -4,6 +4,8 @@ is reported until a write succeeds, and a probe notices when room comes back."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import sqlite3
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -70,11 +72,29 @@ async def test_failure_is_reported_until_a_write_succeeds(store: Store) -> None:
     await store._write(insert(200_000, 0))
 
 
-async def test_an_idle_writer_probes_until_writes_succeed(store: Store) -> None:
+async def test_an_idle_writer_probes_until_there_is_room(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    await fill_disk(store)
+    await make_room(store)
+    await store._write(insert(100_000, 0))  # room that will come back later
     await fill_disk(store)
     with pytest.raises(Exception, match="database or disk is full"):
         await store._write(insert(200_000, 0))
-    # Nothing else is written: the writer's own probe finds that a write succeeds again.
-    async with asyncio.timeout(10):
-        while store.write_failure is not None:  # noqa: ASYNC110 (the writer thread's timer)
-            await asyncio.sleep(0.02)
+    caplog.clear()
+    with caplog.at_level(logging.DEBUG, logger="bot.store.writer"):
+        # Nothing else is written: the writer's own probe finds the disk still full...
+        async with asyncio.timeout(10):
+            while not any("still cannot" in r.getMessage() for r in caplog.records):
+                assert store.write_failure is not None
+                await asyncio.sleep(0.02)
+        assert store.write_failure == "database or disk is full"
+        # ...and, once pages are freed (here by another connection), that it has room again.
+        other = sqlite3.connect(store.path)
+        other.execute("DELETE FROM test_filler WHERE length(b) = 100000")
+        other.commit()
+        other.close()
+        async with asyncio.timeout(10):
+            while store.write_failure is not None:  # noqa: ASYNC110 (the writer thread's timer)
+                await asyncio.sleep(0.02)
+    await store._write(insert(50_000, 0))
