@@ -1,20 +1,25 @@
 """`serendip run` on a full disk: acknowledged events wait and are handled once space comes
 back, without a restart; new events are refused meanwhile, and `/healthz` says why.
 
-The disk fills through RLIMIT_FSIZE, set on the running bot from outside (prlimit needs no
-privilege on one's own processes): past the limit every write fails with EFBIG, which SQLite
-reports as "disk I/O error". Python ignores SIGXFSZ, so the bot gets the error, not the
-signal. Raising the limit again is space coming back.
+Two disks. The first needs no privilege and always runs: RLIMIT_FSIZE, set on the running
+bot from outside (prlimit works on one's own processes). Past the limit every write fails
+with EFBIG, which SQLite reports as "disk I/O error"; Python ignores SIGXFSZ, so the bot gets
+the error, not the signal. Raising the limit again is space coming back. The second is a
+small tmpfs filled by a file (ENOSPC: "database or disk is full", the real error); mounting
+it needs privileges, so it is skipped without them (CI runs as root).
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
+import os
 import resource
 import signal
 import sqlite3
 import subprocess
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -26,7 +31,71 @@ from tests.support.processes import free_port, start, wait_handled, wait_healthy
 from tests.support.storefaults import health
 
 EVENTS = 6
-pytestmark = pytest.mark.skipif(not hasattr(resource, "prlimit"), reason="prlimit(2) is Linux only")
+
+
+class RlimitDisk:
+    """The bot's file size limit (RLIMIT_FSIZE): 0 is a full disk."""
+
+    error = "disk I/O error"
+
+    def __init__(self, tmp_path: Path) -> None:
+        if not hasattr(resource, "prlimit"):
+            pytest.skip("prlimit(2) is Linux only")
+        self.folder, self.pid = tmp_path, 0
+
+    def fill(self) -> None:
+        set_file_limit(self.pid, 0)
+
+    def free(self) -> None:
+        set_file_limit(self.pid, resource.RLIM_INFINITY)
+
+    def close(self) -> None:
+        """Nothing to undo: the limit ends with the process."""
+
+
+class TmpfsDisk:
+    """A 16 MB tmpfs holding the database, filled to the last page by a file."""
+
+    error = "database or disk is full"
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.folder, self.pid = tmp_path / "disk", 0
+        self.folder.mkdir()
+        command = ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(self.folder)]
+        try:
+            mounted = subprocess.run(command, capture_output=True, text=True, check=False)
+        except OSError as exc:
+            pytest.skip(f"no mount command: {exc}")
+        if mounted.returncode:
+            pytest.skip(f"mounting a tmpfs needs privileges: {mounted.stderr.strip()}")
+
+    def fill(self) -> None:
+        fd = os.open(self.folder / "filler", os.O_WRONLY | os.O_CREAT)
+        try:
+            while True:
+                os.write(fd, bytes(4096))
+        except OSError as exc:
+            if exc.errno != errno.ENOSPC:
+                raise
+        finally:
+            os.close(fd)
+
+    def free(self) -> None:
+        (self.folder / "filler").unlink()
+
+    def close(self) -> None:
+        subprocess.run(["umount", "-l", str(self.folder)], check=False)
+
+
+Disk = RlimitDisk | TmpfsDisk
+
+
+@pytest.fixture(params=[RlimitDisk, TmpfsDisk])
+def disk(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Disk]:
+    """A disk for the bot's database that the test fills and frees."""
+    made: Disk = request.param(tmp_path)
+    yield made
+    made.close()
 
 
 def set_file_limit(pid: int, limit: int) -> None:
@@ -67,8 +136,8 @@ def collect(stream: IO[bytes] | None, lines: list[str]) -> threading.Thread:
     return thread
 
 
-async def test_a_full_disk_loses_no_acknowledged_event(tmp_path: Path) -> None:
-    db, port = tmp_path / "full.db", free_port()
+async def test_a_full_disk_loses_no_acknowledged_event(disk: Disk) -> None:
+    db, port = disk.folder / "full.db", free_port()
     log: list[str] = []
     async with LocalSlack() as slack:
         populate(slack)
@@ -77,6 +146,7 @@ async def test_a_full_disk_loses_no_acknowledged_event(tmp_path: Path) -> None:
             f"http://127.0.0.1:{port}/slack/events", retry_delays=(1.0, 5.0, 20.0), timeout=3.0
         )
         bot = start(slack, db, port, stderr=subprocess.PIPE)
+        disk.pid = bot.pid
         reader = collect(bot.stderr, log)
         try:
             await wait_healthy(port)
@@ -91,9 +161,9 @@ async def test_a_full_disk_loses_no_acknowledged_event(tmp_path: Path) -> None:
             async with asyncio.timeout(10):
                 while sum(d.acked for d in slack.deliveries) < EVENTS:  # noqa: ASYNC110
                     await asyncio.sleep(0.01)
-            set_file_limit(bot.pid, 0)  # the disk is full
+            disk.fill()
             body = await until_health(port, 503)
-            assert "disk I/O error" in str(body["reason"])
+            assert body["reason"] == f"the database cannot be written: {disk.error}"
             pending, failed = inbox_rows(db)
             assert pending == EVENTS  # acknowledged, kept, not given up on
             assert failed == 0
@@ -105,7 +175,7 @@ async def test_a_full_disk_loses_no_acknowledged_event(tmp_path: Path) -> None:
                     await asyncio.sleep(0.01)
             assert slack.deliveries[EVENTS].statuses[0] == 503
 
-            set_file_limit(bot.pid, resource.RLIM_INFINITY)  # space comes back
+            disk.free()  # space comes back
             await late
             await slack.wait_idle(timeout=40)
             await wait_handled(db)
