@@ -135,3 +135,22 @@ async def test_a_disk_too_full_to_open_the_database_is_said_so(db: Path) -> None
     )
     assert status == 2
     assert err.strip() == f"serendip: cannot read {db} (SERENDIP_DB): disk I/O error"
+
+
+async def test_a_disk_that_fills_during_send_stops_it_with_the_cause(db: Path) -> None:
+    async with LocalSlack(team_id="T1") as slack:
+        slack.add_user("U1")
+        slack.add_channel("C1", name="general", members=["U1"], bot_member=True)
+        status, err = await cli_on_full_disk(
+            db,
+            ["digest", "send", "--now"],
+            room=17_000,  # the check at open (4 pages of log) fits; storing the people does not
+            SLACK_BOT_TOKEN=slack.bot_token,
+            SLACK_API_URL=slack.api_url,
+        )
+        assert status == 1
+        assert err.strip().endswith(
+            f"serendip: the database {db} cannot be written (disk I/O error); sending stopped, "
+            "and a digest posted but not recorded is found on the next run"
+        )
+        assert slack.calls_of("users.list")  # it had started

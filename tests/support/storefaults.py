@@ -66,18 +66,19 @@ def long_message(url: str, words: int = 800) -> str:
 FULL_DISK_CLI = (
     "import resource, sys\n"
     "from bot.cli.main import main\n"
-    "resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.RLIM_INFINITY))\n"
-    "sys.exit(main(sys.argv[1:]))\n"
+    "resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[1]), resource.RLIM_INFINITY))\n"
+    "sys.exit(main(sys.argv[2:]))\n"
 )
 
 
 async def cli_on_full_disk(
-    db: Path, argv: list[str], readable: bool = True, **settings: str
+    db: Path, argv: list[str], readable: bool = True, room: int = 0, **settings: str
 ) -> tuple[int, str]:
     """`serendip ARGV` on `db` with a full disk: (exit status, what it printed to stderr).
 
     When `readable`, a connection held open meanwhile keeps SQLite's shared-memory file at
-    its size, so the child can still open and read the database; only its writes fail.
+    its size, so the child can still open and read the database; only its writes fail. With
+    `room`, the files may still grow to that many bytes (the write-ahead log starts empty).
     """
     reader = sqlite3.connect(db)
     try:
@@ -87,6 +88,7 @@ async def cli_on_full_disk(
             sys.executable,
             "-c",
             FULL_DISK_CLI,
+            str(room),
             *argv,
             env=child_env(SERENDIP_DB=str(db), **settings),
             stdout=subprocess.PIPE,
