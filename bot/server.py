@@ -72,8 +72,9 @@ class EventsEndpoint:
         if key is not None:
             # The hot path: an event only needs to reach the inbox before the answer.
             refused = await self.app.accept_event(*key, text)
-            # 503 while the store cannot write: Slack delivers the event again later.
-            return _error(503, refused) if refused else web.Response(status=200)
+            if refused:  # 503 while the store cannot write: Slack delivers the event again later
+                return _error(503, refused)
+            return web.Response(status=200)
         bolt_request = AsyncBoltRequest(
             body=text, query=request.query_string, headers=dict(request.headers)
         )

@@ -123,17 +123,19 @@ async def until_health(port: int, status: int) -> dict[str, object]:
             await asyncio.sleep(0.05)
 
 
-def collect(stream: IO[bytes] | None, lines: list[str]) -> threading.Thread:
-    """Read the bot's log as it comes (a pipe: the file size limit does not apply to it)."""
+def log_pipe(lines: list[str]) -> tuple[IO[bytes], threading.Thread]:
+    """A pipe for the bot's log, read as it comes (the file size limit does not apply to a
+    pipe); returns its writing end, for the child, and the reading thread."""
+    read_fd, write_fd = os.pipe()
 
     def read() -> None:
-        assert stream is not None
-        for raw in stream:
-            lines.append(raw.decode("utf-8", "replace"))
+        with os.fdopen(read_fd, "rb") as stream:
+            for raw in stream:
+                lines.append(raw.decode("utf-8", "replace"))
 
     thread = threading.Thread(target=read, daemon=True)
     thread.start()
-    return thread
+    return os.fdopen(write_fd, "wb"), thread
 
 
 async def test_a_full_disk_loses_no_acknowledged_event(disk: Disk) -> None:
@@ -145,9 +147,10 @@ async def test_a_full_disk_loses_no_acknowledged_event(disk: Disk) -> None:
         slack.deliver_http(
             f"http://127.0.0.1:{port}/slack/events", retry_delays=(1.0, 5.0, 20.0), timeout=3.0
         )
-        bot = start(slack, db, port, stderr=subprocess.PIPE)
+        child_log, reader = log_pipe(log)
+        with child_log:
+            bot = start(slack, db, port, stderr=child_log)
         disk.pid = bot.pid
-        reader = collect(bot.stderr, log)
         try:
             await wait_healthy(port)
             # The listeners first ask Slack about the channel and are told to wait two
