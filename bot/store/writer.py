@@ -84,11 +84,15 @@ class Writer:
         self.commits = 0
         self.failure: str | None = None  # why the last write failed for want of storage
         self._probe_delay = PROBE_FIRST
+        self._probe: threading.Timer | None = None
+        self._probe_pending = False  # a probe is scheduled and not submitted yet
 
     def start(self) -> None:
         """Open the connection in the writer thread and wait until it is ready."""
         self._thread.start()
         self._ready.result()
+        # A read-only or full database opens and reads fine: one write tells, before any work.
+        self.submit(_touch).exception()
 
     def submit(self, fn: Callable[[Database], T]) -> Future[T]:
         """Queue a write; the future resolves after its batch committed."""
@@ -111,6 +115,8 @@ class Writer:
         if self._closed:
             return
         self._closed = True
+        if self._probe is not None:
+            self._probe.cancel()
         self._queue.put(None)
         self._thread.join()
 
@@ -120,8 +126,6 @@ class Writer:
         except BaseException as exc:  # reported to start(), which re-raises it
             self._ready.set_exception(exc)
             return
-        # A read-only or full database opens and reads fine: one write tells, before any work.
-        self._commit(db, [(_touch, Future())])
         self._ready.set_result(None)
         try:
             while (batch := self._take()) is not None:
@@ -132,12 +136,7 @@ class Writer:
             db.close()
 
     def _take(self) -> list[tuple[WriteFn, AnyFuture]] | None:
-        try:
-            # While writes fail, an idle writer probes now and then (with back-off).
-            first = self._queue.get(timeout=self._probe_delay if self.failure else None)
-        except queue.Empty:
-            self._probe_delay = min(self._probe_delay * 2, PROBE_MAX)
-            return [(_touch, Future())]
+        first = self._queue.get()
         if first is None:
             return None
         batch = [first]
@@ -186,10 +185,28 @@ class Writer:
             else:
                 log.debug("the database still cannot be written: %s", storage_error(failed))
             self.failure = str(storage_error(failed))
+            self._probe_later()
         elif self.failure is not None:
             log.warning("the database can be written again (it failed with: %s)", self.failure)
             self.failure = None
             self._probe_delay = PROBE_FIRST
+
+    def _probe_later(self) -> None:
+        """While writes fail, try one now and then (with back-off), so that room coming back
+        is noticed even when nothing else is written."""
+        if self._closed or self._probe_pending:
+            return
+        self._probe_pending = True
+        self._probe = threading.Timer(self._probe_delay, self._submit_probe)
+        self._probe.daemon = True
+        self._probe.start()
+        self._probe_delay = min(self._probe_delay * 2, PROBE_MAX)
+
+    def _submit_probe(self) -> None:
+        self._probe_pending = False
+        if self.failure is not None:
+            with contextlib.suppress(WriterClosed):
+                self.submit(_touch)
 
     @staticmethod
     def _apply(db: Database, fn: WriteFn, future: AnyFuture) -> Outcome:
