@@ -1,14 +1,14 @@
 """One writer thread with group commit, so the event loop never waits on SQLite or fsync.
 
+The writer is also where the store knows whether it can write at all: `failure` holds why the
+last write failed for want of storage (a full disk, a read-only file, an I/O error), until a
+write succeeds again. While it fails, a probe retries now and then, with back-off, so the
+store notices when space comes back even if nothing else is written.
+
 Every write is a function of the database, queued from the event loop and awaited there.
 The thread takes all queued writes, runs each inside its own savepoint of one
 `BEGIN IMMEDIATE` transaction, commits once, and only then resolves the waiting futures:
 a caller that got its answer knows its write is on disk.
-
-The writer is also where the store knows whether it can write at all: `failure` holds why the
-last write failed for want of storage (a full disk, a read-only file, an I/O error), until a
-write succeeds again. While it fails and nothing else is written, a probe retries with
-back-off, so the store notices when space comes back.
 """
 
 from __future__ import annotations
@@ -166,19 +166,20 @@ class Writer:
                     )
             db.conn.execute("COMMIT")
             self.commits += 1
+            self._note([error for _, _, error in results])
         except sqlite3.Error as exc:
             # Once the storage is known to fail, each retry failing too is no news.
             again = self.failure is not None and is_storage_error(exc)
             log.log(logging.DEBUG if again else logging.ERROR, "write batch failed: %s", exc)
+            self._note([exc])
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
             results = [(future, None, exc) for _, future in batch]
-        self._note(results)
         _resolve(results)
 
-    def _note(self, results: list[Outcome]) -> None:
+    def _note(self, errors: list[BaseException | None]) -> None:
         """Remember whether the storage took these writes, and say so when that changes."""
-        failed = next((e for _, _, e in results if is_storage_error(e)), None)
+        failed = next((e for e in errors if is_storage_error(e)), None)
         if failed is not None:
             if self.failure is None:
                 log.error("the database cannot be written: %s", storage_error(failed))
