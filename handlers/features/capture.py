@@ -17,6 +17,7 @@ from bot.capture_rules import (
     CAPTURED_SUBTYPES,
     DM_TYPES,
     author_exclusion,
+    forwarded_messages,
     is_from_bot,
     learning_draft,
     may_capture,
@@ -25,9 +26,10 @@ from bot.capture_rules import (
     parse,
     share_of,
     text_of,
+    with_forwarded,
 )
 from bot.config import Config
-from bot.models import ChannelInfo
+from bot.models import ChannelInfo, ItemDraft
 from bot.slacktext import ParsedMessage
 from bot.store import Store
 from handlers.features.lookup import channel_info, is_outsider_person
@@ -86,6 +88,15 @@ async def excluded(
     return None, channel
 
 
+async def _forwarded(store: Store, team_id: str, message: Mapping[str, Any]) -> list[ItemDraft]:
+    """The public items of the messages this one forwards: forwarding is sharing them again,
+    here, with this channel's privacy; nothing private is made public this way."""
+    found: list[ItemDraft] = []
+    for channel, ts in forwarded_messages(team_id, message):
+        found += await store.forwarded_items(team_id, channel, ts)
+    return found
+
+
 def fetch_time(config: Config) -> float | None:
     """When links captured now should be fetched (None: fetching is off)."""
     return time.time() + config.fetch_delay if config.fetch_links else None
@@ -117,7 +128,9 @@ async def capture_message(
     learning = parsed.learning or await _names_learning_channel(store, client, team_id, parsed)
     assert channel is not None
     share = share_of(team_id, channel, message, text)
-    drafts = message_drafts(share, parsed, learning)
+    drafts = with_forwarded(
+        message_drafts(share, parsed, learning), await _forwarded(store, team_id, message)
+    )
     if not drafts and not edited:
         return []
     log.debug("capturing %d item(s) from %s/%s", len(drafts), channel_id, ts)
