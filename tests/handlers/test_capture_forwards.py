@@ -73,3 +73,18 @@ async def test_a_forward_into_a_private_channel_is_a_private_share(env: Env) -> 
     assert item["private"] is False  # its first share is public
     stored = await env.store.shares_at(env.team, "G1", forward["ts"])
     assert [bool(s["is_private"]) for s in stored] == [True]
+
+
+async def test_editing_to_nda_drops_bookmarks_of_the_message(env: Env) -> None:
+    slack = env.slack
+    plain = await slack.post_message("U1", "C1", "a plain remark")
+    linked = await slack.post_message("U1", "C1", "see <https://x.example/>")
+    await slack.add_reaction("U2", "C1", plain["ts"], "bookmark")
+    await slack.add_reaction("U2", "C1", linked["ts"], "bookmark")
+    await env.settle()
+    assert len(await env.store.bookmarks(env.team, "U2")) == 2
+    await slack.edit_message("C1", plain["ts"], "a plain remark !nda")
+    await slack.edit_message("C1", linked["ts"], "see <https://x.example/> !nda")
+    await env.settle()
+    assert await env.store.bookmarks(env.team, "U2") == []
+    assert await env.items() == []
