@@ -65,8 +65,10 @@ async def excluded(
     message: Mapping[str, Any],
     channel_type: str | None,
     enterprise_id: str | None = None,
+    delivered: bool = False,
 ) -> tuple[str | None, ChannelInfo | None]:
-    """Why a message must not be captured (None when it may be), and its channel."""
+    """Why a message must not be captured (None when it may be), and its channel; `delivered`:
+    Slack delivered the message as an event, which it does only where the bot is a member."""
     if channel_type in DM_TYPES or channel_id[:1] == "D":
         return "direct message", None
     author = author_exclusion(team_id, message)
@@ -78,7 +80,7 @@ async def excluded(
     if author is not None:
         return author, None
     user = str(message["user"])
-    channel = await channel_info(store, client, team_id, channel_id, channel_type)
+    channel = await channel_info(store, client, team_id, channel_id, channel_type, delivered)
     if channel.is_dm:
         return "direct message", None
     if not may_capture(channel):
@@ -121,7 +123,7 @@ async def capture_message(
         await store.remove_message(team_id, channel_id, ts)  # marked `!nda` afterwards
         return []
     reason, channel = await excluded(
-        store, client, team_id, channel_id, message, channel_type, enterprise_id
+        store, client, team_id, channel_id, message, channel_type, enterprise_id, delivered=True
     )
     if reason is not None or parsed.nda:
         return []  # an opt-out or a setting changed later leaves what was stored before
