@@ -301,7 +301,16 @@ def _m8_bookmarks(db: Database) -> None:
     db.execute("CREATE INDEX bookmarks_author ON bookmarks (team_id, author)")
 
 
-def _m9_dm_tils_are_personal_notes(db: Database) -> None:
+def _m9_personal_notes_and_home_teams(db: Database) -> None:
+    """Old DM /tils become personal notes; people keep their own workspace (below)."""
+    _dm_tils_are_personal_notes(db)
+    # A person's own workspace and Enterprise Grid organisation (users.list, users.info,
+    # user_change say them), so whether a reacting person is one of us is read, not asked.
+    db.execute("ALTER TABLE users ADD COLUMN home_team TEXT")
+    db.execute("ALTER TABLE users ADD COLUMN enterprise TEXT")
+
+
+def _dm_tils_are_personal_notes(db: Database) -> None:
     """A /til sent in a direct message or group DM before it became a personal note was stored
     as a public share with no channel (or, before group DMs were recognised, a private share
     in the group DM's own channel, which nobody could see): both become what such a /til is
@@ -338,7 +347,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _m6_import,
     _m7_digest_views,
     _m8_bookmarks,
-    _m9_dm_tils_are_personal_notes,
+    _m9_personal_notes_and_home_teams,
 ]
 
 

@@ -126,18 +126,26 @@ async def is_outsider_person(
     user_id: str,
     enterprise_id: str | None = None,
 ) -> bool:
-    """Whether a person is of another organisation (Slack Connect), from users.info: events
-    such as reactions do not say, and only users.info says whether another workspace is of
-    our Enterprise Grid organisation (`enterprise_id`). When Slack will not say, the answer
-    is yes (and is asked again next time): a stranger's vote must not count."""
+    """Whether a person is of another organisation (Slack Connect): events such as reactions
+    do not say. The directory says it for people whose workspace (and Grid organisation) we
+    stored; for others, users.info, the only one that also says whether another workspace is
+    of our Enterprise Grid organisation (`enterprise_id`). When Slack will not say, the
+    answer is yes (and is asked again next time): a stranger's vote must not count."""
     known = store.outsider_verdict(team_id, user_id)
     if known is not None:
         return known
-    try:
-        person = (await client.users_info(user=user_id))["user"]
-    except SlackApiError as exc:
-        log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
-        return True
+    stored = await store.user(team_id, user_id)
+    if stored is not None and stored.home_team:
+        # A person never changes workspace: what users.list or users.info said once holds.
+        person: dict[str, Any] = {"team_id": stored.home_team, "enterprise_id": stored.enterprise}
+    else:
+        try:
+            person = (await client.users_info(user=user_id))["user"]
+        except SlackApiError as exc:
+            log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
+            return True
+        if not await store.opted_out(team_id, user_id):  # kept, so no restart asks again
+            await store.save_user(user_from_api(team_id, person))
     outsider = person_is_outsider(team_id, person, enterprise_id)
     store.remember_outsider(team_id, user_id, outsider)
     return outsider

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -9,8 +10,9 @@ from sqlite_utils import Database
 from bot.capture_rules import learning_draft
 from bot.models import ChannelInfo, ShareInput
 from bot.store import Store, personal_channel
-from tests.support.clock import ticking
-from tests.support.rawdb import raw
+from bot.store.migrations import MIGRATIONS
+from bot.store.sql import capture, directory
+from tests.support.clock import START, ticking
 
 T = "T1"
 
@@ -19,26 +21,32 @@ def til(channel: str, ts: str, text: str, private: bool) -> ShareInput:
     return ShareInput(T, channel, ts, "U1", text, private, source="til")
 
 
-def back_to_version_8(db: Database) -> None:
-    db.execute("PRAGMA user_version = 8")
+def version_8(path: Path) -> Database:
+    """A database as Serendip left it at schema version 8."""
+    db = Database(sqlite3.connect(path))
+    for number, step in enumerate(MIGRATIONS[:8], start=1):
+        step(db)
+        db.execute(f"PRAGMA user_version = {number}")
+    return db
 
 
 async def test_m9_old_dm_tils_become_personal_notes(tmp_path: Path) -> None:
     path = tmp_path / "serendip.db"
-    old = Store(path, clock=ticking()).open()
+    old = version_8(path)
     # As the code before personal notes stored them: a DM /til public with no channel, a
     # group-DM /til (before group DMs were recognised) private in the group DM's channel.
     dm = til("", "1700000000.000100", "TIL zebras purr", private=False)
     group = til("C7", "1700000001.000100", "TIL otters juggle", private=True)
     public = til("C1", "1700000002.000100", "TIL lemurs sing", private=False)
-    await old.save_channel(ChannelInfo(T, "C7", "mpdm-ana--bo-1", is_private=True, is_dm=True))
-    await old.save_channel(ChannelInfo(T, "C1", "general"))
+    mpim = ChannelInfo(T, "C7", "mpdm-ana--bo-1", is_private=True, is_dm=True)
+    directory.upsert_channel(old, mpim, START)
+    directory.upsert_channel(old, ChannelInfo(T, "C1", "general"), START)
     for share in (dm, group, public):
         draft = learning_draft(share.channel, share.ts, share.text, None)
-        await old.save_message(share, [draft])
-    assert len(await old.search(T, "zebras")) == 1  # what colleagues could find
-    raw(old, back_to_version_8)
-    old.close()
+        capture.replace_message(old, share, [draft], START)
+    old.execute("INSERT INTO users (team_id, id, name) VALUES (?, 'U1', 'ana')", [T])
+    old.conn.commit()
+    old.conn.close()
 
     store = Store(path, clock=ticking()).open()
     try:
@@ -54,5 +62,8 @@ async def test_m9_old_dm_tils_become_personal_notes(tmp_path: Path) -> None:
         assert len(await store.search(T, "lemurs")) == 1
         notes = await store.shares_at(T, "", dm.ts)
         assert [bool(n["is_private"]) for n in notes] == [True]
+        person = await store.user(T, "U1")  # people gain their workspace, unknown until said
+        assert person is not None
+        assert (person.name, person.home_team, person.enterprise) == ("ana", None, None)
     finally:
         store.close()
