@@ -156,11 +156,11 @@ def forwarded_messages(team_id: str, message: Mapping[str, Any]) -> list[tuple[s
     return found
 
 
-def with_forwarded(drafts: list[ItemDraft], forwarded: Iterable[ItemDraft]) -> list[ItemDraft]:
-    """A message's own drafts, then the forwarded items it does not already share itself."""
-    kept = {d.key: d for d in drafts}
-    for draft in forwarded:
-        kept.setdefault(draft.key, draft)
+def forwarded_only(drafts: Iterable[ItemDraft], forwarded: Iterable[ItemDraft]) -> list[ItemDraft]:
+    """The forwarded items a message does not already share itself, each once."""
+    kept = {d.key: d for d in forwarded}
+    for draft in drafts:
+        kept.pop(draft.key, None)
     return list(kept.values())
 
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 ItemKind = Literal["link", "learning", "question"]
 ReactionKind = Literal["useful", "flag", "save"]
-ShareSource = Literal["message", "save", "til", "import", "ask"]
+ShareSource = Literal["message", "save", "til", "import", "ask", "forward"]
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -18,6 +19,7 @@ from bot.capture_rules import (
     DM_TYPES,
     author_exclusion,
     forwarded_messages,
+    forwarded_only,
     is_from_bot,
     learning_draft,
     may_capture,
@@ -26,7 +28,6 @@ from bot.capture_rules import (
     parse,
     share_of,
     text_of,
-    with_forwarded,
 )
 from bot.config import Config
 from bot.models import ChannelInfo, ItemDraft
@@ -130,10 +131,15 @@ async def capture_message(
     learning = parsed.learning or await _names_learning_channel(store, client, team_id, parsed)
     assert channel is not None
     share = share_of(team_id, channel, message, text)
-    drafts = with_forwarded(
-        message_drafts(share, parsed, learning), await _forwarded(store, team_id, message)
-    )
-    if not drafts and not edited:
-        return []
-    log.debug("capturing %d item(s) from %s/%s", len(drafts), channel_id, ts)
-    return await store.save_message(share, drafts, fetch_at)
+    drafts = message_drafts(share, parsed, learning)
+    forwarded = forwarded_only(drafts, await _forwarded(store, team_id, message))
+    ids: list[str] = []
+    if forwarded or edited:
+        # Kept apart (source "forward"): a forward's share lasts only while the item has a
+        # share of its own, so an original deleted, marked `!nda` or forgotten takes it along.
+        forward = replace(share, source="forward")
+        ids += await store.save_message(forward, forwarded, fetch_at)
+    if drafts or edited:
+        log.debug("capturing %d item(s) from %s/%s", len(drafts), channel_id, ts)
+        ids += await store.save_message(share, drafts, fetch_at)
+    return ids

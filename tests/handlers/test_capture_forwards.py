@@ -88,3 +88,22 @@ async def test_editing_to_nda_drops_bookmarks_of_the_message(env: Env) -> None:
     await env.settle()
     assert await env.store.bookmarks(env.team, "U2") == []
     assert await env.items() == []
+
+
+async def test_a_forward_lasts_only_while_its_original_does(env: Env) -> None:
+    slack = env.slack
+    marked = await slack.post_message("U1", "C1", "<https://later-nda.example/>")
+    deleted = await slack.post_message("U1", "C1", "<https://deleted.example/>")
+    forgotten = await slack.post_message("U3", "C1", "<https://forgotten.example/>")
+    await env.settle()
+    for original in (marked, deleted, forgotten):
+        await slack.share_message("U2", "C2", "C1", original["ts"], "see <https://own.example/>")
+    assert len(await env.items()) == 4
+    await slack.edit_message("C1", marked["ts"], "<https://later-nda.example/> !nda")
+    await slack.delete_message("C1", deleted["ts"])
+    await env.settle()
+    await env.store.forget_person(env.team, "U3")
+    # The forwards' own link stays; what they re-shared went with its original.
+    [own] = await env.items()
+    assert own["url"] == "https://own.example/"
+    assert [s["user"] for s in own["shares"]] == ["U2", "U2", "U2"]
