@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from bot.models import FetchedPage, ItemDraft, ReactionKind, ShareInput
 from bot.store.plumbing import Plumbing
 from bot.store.results import CheckOutcome
-from bot.store.sql import bookmarks, capture, export, links, search
+from bot.store.sql import bookmarks, capture, export, forwards, links, search
 from bot.store.sql.bookmarks import Bookmark
 
 
@@ -41,6 +41,10 @@ class CaptureActions(Plumbing):
     async def remove_message(self, team_id: str, channel: str, ts: str) -> set[str]:
         """A message was deleted: drop its shares and items left with none."""
         return await self._write(capture.remove_message, team_id, channel, ts, self._clock())
+
+    async def forwarded_items(self, team_id: str, channel: str, ts: str) -> list[ItemDraft]:
+        """What a forward of this message re-shares: the items it shared publicly."""
+        return await self._read(forwards.public_items_at, team_id, channel, ts)
 
     async def save_learning(self, share: ShareInput, draft: ItemDraft, saver: str | None) -> str:
         """Save a learning (/til, bookmark, shortcut); a saver who is not the author votes."""

@@ -15,7 +15,10 @@ def upsert_user(db: Database, user: UserInfo, now: float) -> None:
     """Insert or update what we know of a person."""
     db.execute(
         "INSERT INTO users (team_id, id, name, real_name, tz, is_admin, is_owner, is_bot, deleted,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, id) DO UPDATE SET"
+        " updated_at, home_team, enterprise) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (team_id, id) DO UPDATE SET"
+        " home_team = COALESCE(excluded.home_team, home_team),"
+        " enterprise = COALESCE(excluded.enterprise, enterprise),"
         " name = COALESCE(excluded.name, name),"
         " real_name = COALESCE(excluded.real_name, real_name),"
         " tz = COALESCE(excluded.tz, tz), is_admin = excluded.is_admin,"
@@ -32,6 +35,8 @@ def upsert_user(db: Database, user: UserInfo, now: float) -> None:
             int(user.is_bot),
             int(user.deleted),
             now,
+            user.home_team,
+            user.enterprise,
         ],
     )
 
@@ -39,15 +44,25 @@ def upsert_user(db: Database, user: UserInfo, now: float) -> None:
 def get_user(db: Database, team_id: str, user_id: str) -> UserInfo | None:
     """A stored person, or None."""
     row = db.execute(
-        "SELECT name, real_name, tz, is_admin, is_owner, is_bot, deleted FROM users"
-        " WHERE team_id = ? AND id = ?",
+        "SELECT name, real_name, tz, is_admin, is_owner, is_bot, deleted, home_team, enterprise"
+        " FROM users WHERE team_id = ? AND id = ?",
         [team_id, user_id],
     ).fetchone()
     if row is None:
         return None
-    name, real_name, tz, admin, owner, bot, deleted = row
+    name, real_name, tz, admin, owner, bot, deleted, home, grid = row
     return UserInfo(
-        team_id, user_id, name, real_name, tz, bool(admin), bool(owner), bool(bot), bool(deleted)
+        team_id,
+        user_id,
+        name,
+        real_name,
+        tz,
+        bool(admin),
+        bool(owner),
+        bool(bot),
+        bool(deleted),
+        home,
+        grid,
     )
 
 
