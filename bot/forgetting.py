@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Iterable
 from typing import Literal
 
 from aiohttp import ClientError
@@ -16,7 +16,13 @@ from bot.config import Config
 from bot.models import BotPost, ForgetResult
 from bot.slack_client import make_client
 from bot.store import Store
-from jobs.digest_blocks import build_digest, view_from_json, view_to_json, without_person
+from jobs.digest_blocks import (
+    build_digest,
+    view_from_json,
+    view_to_json,
+    with_fewer_votes,
+    without_person,
+)
 
 log = logging.getLogger(__name__)
 USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
@@ -34,9 +40,10 @@ async def forget(
     """
     result = await store.forget_person(team_id, user_id)
     deleted = updated = 0
+    cast = result.votes_cast
     for post in result.posts if client is not None else []:
         if post.kind == "digest" and post.view is not None:
-            outcome = await _rerender(store, client, post, user_id)  # type: ignore[arg-type]
+            outcome = await _rerender(store, client, post, user_id, cast)  # type: ignore[arg-type]
             deleted += outcome == "deleted"
             updated += outcome == "updated"
             if outcome == "failed":
@@ -51,29 +58,45 @@ async def forget(
 
 
 async def _rerender(
-    store: Store, client: AsyncWebClient, post: BotPost, user_id: str
+    store: Store,
+    client: AsyncWebClient,
+    post: BotPost,
+    user_id: str,
+    votes_cast: Iterable[tuple[str, float, str | None]],
 ) -> Literal["updated", "deleted", "failed"]:
-    """The same digest without the person's items and name (chat.update); deleted only when
-    nothing of it is left."""
+    """The same digest without the person's items, name and votes (chat.update); deleted only
+    when nothing of it is left."""
     view = without_person(view_from_json(json.loads(post.view or "{}")), user_id)
     if view is None:
         if not await _delete(client, post):
             return "failed"
         await store.digest_view_changed(post.team_id, post.channel, post.ts, None)
         return "deleted"
+    view = with_fewer_votes(view, _counted_votes(post, votes_cast))
+    kept = json.dumps(view_to_json(view))
     message = build_digest(view)
     update = client.chat_update(
         channel=post.channel, ts=post.ts, text=message["text"], blocks=message["blocks"]
     )
     outcome = await _on_post(update, post, "update")
-    if outcome == "failed":
-        return "failed"
     if outcome == "gone":
         await store.digest_view_changed(post.team_id, post.channel, post.ts, None)
         return "deleted"  # already gone
-    kept = json.dumps(view_to_json(view))
+    # Kept even when the update failed: the retry has no votes of theirs left to subtract.
     await store.digest_view_changed(post.team_id, post.channel, post.ts, kept)
-    return "updated"
+    return "failed" if outcome == "failed" else "updated"
+
+
+def _counted_votes(post: BotPost, votes_cast: Iterable[tuple[str, float, str | None]]) -> set[str]:
+    """The items whose count in this digest included the person's vote: one given before it
+    was posted, in public or in the private channel it was posted in (as jobs/compose counts).
+
+    Subtracting these, rather than recounting from the store, keeps the digest as it was sent
+    but for the person: others' votes since then were not in it and stay out of it."""
+    sent = float(post.ts)
+    return {
+        item for item, at, private in votes_cast if at <= sent and private in (None, post.channel)
+    }
 
 
 async def _delete(client: AsyncWebClient, post: BotPost) -> bool:
