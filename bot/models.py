@@ -108,6 +108,9 @@ class ForgetResult:
     # Their votes as they were: (item id, when, the private channel it was given in or None
     # if public), so the digests updated without them can count without them too.
     votes_cast: tuple[tuple[str, float, str | None], ...] = ()
+    # The items they shared, so a digest that kept no copy of what it showed can still be
+    # cleared of theirs (read back from Slack).
+    items_shared: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlite_utils import Database
 
 from bot.models import BotPost
 from jobs.housekeeping import run_housekeeping
 from tests.support.bot import Env
 from tests.support.digests import digest_in, item_ids, send_now
+from tests.support.rawdb import raw
 
 
 async def test_help_and_unknown_subcommands(env: Env) -> None:
@@ -249,3 +251,35 @@ async def test_a_digest_update_retried_still_counts_without_them(env: Env) -> No
     assert "ana.example" not in str(now["blocks"])
     assert ":+1: 1" in _line(now, "bo.example")
     assert _line(now, "cy.example") == _line(sent, "cy.example")
+
+
+def _as_before_views_were_kept(db: Database) -> None:
+    """Digests sent before migration 7 kept no copy of what they showed."""
+    db.execute("DELETE FROM digest_views")
+
+
+async def test_a_digest_that_kept_no_copy_is_read_back_and_updated(env: Env) -> None:
+    sent = await _digest_with_ana_and_her_votes(env)
+    raw(env.store, _as_before_views_were_kept)
+    await _confirm_forget(env)
+    await env.settle()
+    assert env.slack.calls_of("conversations.history")
+    assert sent["ts"] not in {c.args.get("ts") for c in env.slack.calls_of("chat.delete")}
+    now = digest_in(env, "C1")
+    assert now["ts"] == sent["ts"]
+    assert "ana.example" not in str(now)  # neither in the blocks nor in the text
+    assert item_ids(now) == [i for i in item_ids(sent) if i in item_ids(now)]
+    assert len(item_ids(now)) == len(item_ids(sent)) - 1
+    assert ":+1: 1" in _line(now, "bo.example")  # U3's vote; U1's is gone
+    assert "useful to 1 person" in _line(now, "bo.example")
+    assert _line(now, "cy.example") == _line(sent, "cy.example")
+    assert "bo.example" in str(now["text"])
+
+
+async def test_a_digest_that_kept_no_copy_and_cannot_be_read_is_deleted(env: Env) -> None:
+    sent = await _digest_with_ana_and_her_votes(env)
+    raw(env.store, _as_before_views_were_kept)
+    env.slack.fail_next("conversations.history", "missing_scope", status=200, times=10)
+    await _confirm_forget(env)
+    await env.settle()
+    assert all(m["ts"] != sent["ts"] for m in env.slack.messages("C1"))

@@ -171,6 +171,12 @@ def forget_person(db: Database, team_id: str, user_id: str, now: float) -> Forge
             [team_id, f"<@{user_id}"],
         )
     }
+    shared = tuple(
+        str(r[0])
+        for r in db.execute(
+            "SELECT DISTINCT item_id FROM shares WHERE team_id = ? AND user = ?", args
+        )
+    )
     shares = db.execute("DELETE FROM shares WHERE team_id = ? AND user = ?", args).rowcount
     db.execute("UPDATE shares SET saved_by = NULL WHERE team_id = ? AND saved_by = ?", args)
     db.execute("DELETE FROM reactions WHERE team_id = ? AND user = ?", args)
@@ -203,7 +209,7 @@ def forget_person(db: Database, team_id: str, user_id: str, now: float) -> Forge
     db.execute("DELETE FROM person_settings WHERE team_id = ? AND user_id = ?", args)
     outbox.forget_recipient(db, team_id, user_id)
     set_opt_out(db, team_id, user_id, True)
-    return ForgetResult(shares, votes, flags, before - after, posts, cast)
+    return ForgetResult(shares, votes, flags, before - after, posts, cast, shared)
 
 
 def record_bot_post(db: Database, post: BotPost, now: float) -> None:
