@@ -117,6 +117,12 @@ class ForgetResult:
     flags: int
     items_deleted: int
     posts: list[BotPost] = field(default_factory=list)
+    # Their votes as they were: (item id, when, the private channel it was given in or None
+    # if public), so the digests updated without them can count without them too.
+    votes_cast: tuple[tuple[str, float, str | None], ...] = ()
+    # The items they shared, so a digest that kept no copy of what it showed can still be
+    # cleared of theirs (read back from Slack).
+    items_shared: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

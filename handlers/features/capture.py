@@ -38,6 +38,7 @@ from handlers.features.lookup import channel_info, is_outsider_person
 log = logging.getLogger(__name__)
 __all__ = [
     "CAPTURED_SUBTYPES",
+    "author_excluded",
     "capture_message",
     "excluded",
     "fetch_time",
@@ -58,6 +59,24 @@ async def _names_learning_channel(
     return False
 
 
+async def author_excluded(
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    message: Mapping[str, Any],
+    enterprise_id: str | None = None,
+) -> str | None:
+    """Why a message's author rules it out ("bot", "outsider"), or None. Every path that keeps
+    what a person wrote (capture, question replies, saves, bookmarks) judges authors here."""
+    author = author_exclusion(team_id, message)
+    if author == "outsider" and enterprise_id:
+        # Another workspace: in Enterprise Grid it may be of our own organisation.
+        user_id = str(message["user"])
+        if not await is_outsider_person(store, client, team_id, user_id, enterprise_id):
+            return None
+    return author
+
+
 async def excluded(
     store: Store,
     client: AsyncWebClient,
@@ -72,12 +91,7 @@ async def excluded(
     Slack delivered the message as an event, which it does only where the bot is a member."""
     if channel_type in DM_TYPES or channel_id[:1] == "D":
         return "direct message", None
-    author = author_exclusion(team_id, message)
-    if author == "outsider" and enterprise_id:
-        # Another workspace: in Enterprise Grid it may be of our own organisation.
-        user_id = str(message["user"])
-        if not await is_outsider_person(store, client, team_id, user_id, enterprise_id):
-            author = None
+    author = await author_excluded(store, client, team_id, message, enterprise_id)
     if author is not None:
         return author, None
     user = str(message["user"])

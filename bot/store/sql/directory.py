@@ -9,6 +9,7 @@ from sqlite_utils import Database
 from bot.models import BotPost, ChannelInfo, ForgetResult, UserInfo
 from bot.store.sql import bookmarks, outbox, questions
 from bot.store.sql.capture import refresh_items
+from bot.store.sql.snapshot import channel_of_vote
 
 
 def upsert_user(db: Database, user: UserInfo, now: float) -> None:
@@ -185,9 +186,21 @@ def forget_person(db: Database, team_id: str, user_id: str, now: float) -> Forge
             [team_id, f"<@{user_id}"],
         )
     }
+    shared = tuple(
+        str(r[0])
+        for r in db.execute(
+            "SELECT DISTINCT item_id FROM shares WHERE team_id = ? AND user = ?", args
+        )
+    )
     shares = db.execute("DELETE FROM shares WHERE team_id = ? AND user = ?", args).rowcount
     db.execute("UPDATE shares SET saved_by = NULL WHERE team_id = ? AND saved_by = ?", args)
     db.execute("DELETE FROM reactions WHERE team_id = ? AND user = ?", args)
+    cast = tuple(
+        (str(item), float(at), channel_of_vote(via) if private else None)
+        for item, at, via, private in db.execute(
+            "SELECT item_id, at, via, is_private FROM votes WHERE team_id = ? AND voter = ?", args
+        )
+    )
     votes = db.execute("DELETE FROM votes WHERE team_id = ? AND voter = ?", args).rowcount
     flags = db.execute("DELETE FROM flags WHERE team_id = ? AND flagger = ?", args).rowcount
     before = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
@@ -211,7 +224,7 @@ def forget_person(db: Database, team_id: str, user_id: str, now: float) -> Forge
     db.execute("DELETE FROM person_settings WHERE team_id = ? AND user_id = ?", args)
     outbox.forget_recipient(db, team_id, user_id)
     set_opt_out(db, team_id, user_id, True)
-    return ForgetResult(shares, votes, flags, before - after, posts)
+    return ForgetResult(shares, votes, flags, before - after, posts, cast, shared)
 
 
 def record_bot_post(db: Database, post: BotPost, now: float) -> None:
