@@ -1,0 +1,247 @@
+"""Each privacy promise of the README, kept through the real bot and the local Slack's real
+shapes: a secret planted through the shape the promise is about shows in no output (digests,
+`/find`, Home, export, stats, the report, the pulse), while a control word shared normally in the
+same test shows where it should, so each test can fail.
+
+What reaches Slack does not depend on the transport (tests/handlers/test_socket_mode.py keeps
+the two alike), so these run over HTTP only: each gathers every output, which takes seconds."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from jobs.housekeeping import run_housekeeping
+from tests.support.bot import Env
+from tests.support.privacy import Outputs, gather, make_active, running_grid_bot
+
+CONTROL = "zebracontrol"
+CONTROL_MSG = f"{CONTROL} notes <https://{CONTROL}.example/guide>"
+COLLEAGUES = ["U2", "U3"]
+
+
+def planted(word: str) -> str:
+    """A message carrying a secret word and a link named after it."""
+    return f"{word} plans <https://{word}.example/doc>"
+
+
+async def share_control(env: Env, voter: str = "U1") -> str:
+    """U2 shares the control word in #general, with one useful vote (Home's top items need
+    one); its message's ts."""
+    posted = await env.slack.post_message("U2", "C1", CONTROL_MSG)
+    await env.slack.add_reaction(voter, "C1", posted["ts"], "+1")
+    return str(posted["ts"])
+
+
+def control_shown(outputs: Outputs, *where: str) -> None:
+    """The control share is in #general's digest, a colleague's digest, Home, search, export."""
+    outputs.assert_in(
+        CONTROL,
+        "digest C1",
+        "digest U3",
+        "home U3",
+        f"find U3 {CONTROL}",
+        "export json",
+        "export csv",
+        "database",
+        *where,
+    )
+
+
+def only_in(outputs: Outputs, word: str, allowed: set[str], required: set[str]) -> None:
+    """A word kept private: it shows in the required outputs and in no other than allowed."""
+    outputs.assert_in(word, *sorted(required))
+    assert set(outputs.having(word)) <= allowed | required, outputs.having(word)
+
+
+async def test_nda_messages_show_nowhere(http_env: Env) -> None:
+    env = http_env
+    await make_active(env, "U3")
+    await share_control(env)
+    await env.slack.post_message("U1", "C1", "!nda " + planted("okapisecret"))
+    edited = await env.slack.post_message("U1", "C1", planted("tapirsecret"))
+    await env.slack.add_reaction("U3", "C1", edited["ts"], "+1")
+    await env.slack.edit_message("C1", edited["ts"], planted("tapirsecret") + " !nda")
+    outputs = await gather(
+        env, COLLEAGUES, [("U3", CONTROL), ("U3", "okapisecret"), ("U2", "tapirsecret")]
+    )
+    control_shown(outputs)
+    outputs.assert_nowhere("okapisecret", "tapirsecret")
+    assert outputs.figure("items_shared") == 1
+    assert outputs.figure("votes") == 1
+
+
+async def test_private_channels_only_with_consent_and_only_inside(http_env: Env) -> None:
+    env = http_env
+    # Slack's private channels since 2021: a `C` id, is_private; commands say privategroup.
+    env.slack.add_channel("CPRIV1", name="hush", is_private=True, members=["U1", "U2"])
+    await make_active(env, "U2", "U3")
+    await share_control(env)
+    before = await env.slack.post_message("U1", "CPRIV1", planted("lynxsecret"))
+    await env.slack.add_reaction("U2", "CPRIV1", before["ts"], "+1")
+    ack = await env.slack.slash_command("U1", "CPRIV1", "/serendip", "channel capture on")
+    assert ack.status == 200
+    after = await env.slack.post_message("U1", "CPRIV1", planted("ibexinside"))
+    await env.slack.add_reaction("U2", "CPRIV1", after["ts"], "+1")
+    searches = [("U3", CONTROL), ("U2", "ibexinside"), ("U3", "ibexinside"), ("U2", "lynxsecret")]
+    outputs = await gather(env, ["U1", "U2", "U3"], searches)
+    control_shown(outputs)
+    outputs.assert_nowhere("lynxsecret")
+    # After consent: the channel's own digest, its members' search, the admin's export.
+    required = {"digest CPRIV1", "find U2 ibexinside", "export json", "export csv", "database"}
+    only_in(outputs, "ibexinside", {"home U1", "home U2"}, required)
+    only_in(outputs, "hush", {"home U1", "home U2", "digest CPRIV1"}, {"database"})
+    assert outputs.figure("items_shared") == 2
+
+
+async def test_direct_messages_and_group_dms_are_never_read(http_env: Env) -> None:
+    env = http_env
+    await make_active(env, "U1", "U2", "U3")
+    await share_control(env)
+    dm = await env.slack.dm_bot("U1", planted("marmotdm"))
+    group = env.slack.ws.mpim_with(["U1", "U2"]).id
+    ack = await env.slack.slash_command("U1", group, "/serendip", "channel capture on")
+    assert "never read" in str(ack.body)
+    said = await env.slack.post_message("U1", group, planted("quokkagroup"))
+    await env.slack.add_reaction("U2", group, said["ts"], "+1")
+    await env.slack.add_reaction("U2", group, said["ts"], "bookmark")
+    await env.slack.message_shortcut("U2", group, said["ts"], "save_to_serendip")
+    # An explicit `/til` in a direct message is a personal note: its author's alone.
+    await env.slack.slash_command("U1", env.slack.dm_channel("U1"), "/til", planted("wombatnote"))
+    searches = [("U3", CONTROL), ("U1", "wombatnote"), ("U2", "wombatnote")]
+    searches += [(user, word) for user in ("U1", "U2") for word in ("marmotdm", "quokkagroup")]
+    outputs = await gather(env, ["U1", "U2", "U3"], searches)
+    control_shown(outputs)
+    outputs.assert_nowhere("marmotdm", "quokkagroup")
+    required = {"find U1 wombatnote", "home U1", "export json", "export csv", "database"}
+    only_in(outputs, "wombatnote", set(), required)
+    assert dm["ts"]  # the direct message reached the bot (it answered with help)
+    assert outputs.figure("items_shared") == 1
+
+
+@pytest.fixture
+async def grid(tmp_path: Path) -> AsyncIterator[Env]:
+    """The team in an Enterprise Grid org, with a Slack Connect outsider (X1) in its channels."""
+    async with running_grid_bot(tmp_path / "bot.db", "http", "E0GRID") as running:
+        yield running
+
+
+async def test_slack_connect_outsiders_count_nowhere_grid_colleagues_do(grid: Env) -> None:
+    env = grid
+    await make_active(env, "U3")
+    control = await share_control(env)
+    # #general holds X1: Slack delivers it as shared, X1's envelope with X1's organisation.
+    await env.slack.post_message("X1", "C1", planted("narwhaloutside"))
+    for emoji in ("+1", "triangular_flag_on_post", "bookmark"):
+        await env.slack.add_reaction("X1", "C1", control, emoji)
+    # A file share says its team only in files[].user_team.
+    await env.slack.send_event(
+        {
+            "type": "message",
+            "subtype": "file_share",
+            "text": planted("belugafile"),
+            "files": [{"id": "F0OUT", "user": "X1", "user_team": "TOTHER", "name": "a.pdf"}],
+            "upload": True,
+            "user": "X1",
+            "display_as_bot": False,
+            "ts": "1780000000.000100",
+            "channel": "C1",
+            "event_ts": "1780000000.000100",
+            "channel_type": "channel",
+        }
+    )
+    colleague = await env.slack.post_message("W2", "CORG", planted("orcagrid"))
+    await env.slack.add_reaction("X1", "CORG", colleague["ts"], "+1")
+    await env.slack.add_reaction("W1", "CORG", colleague["ts"], "+1")
+    delivered = [d.payload for d in env.slack.deliveries if d.type == "events_api"]
+    assert {"TOTHER", env.team} <= {d["team_id"] for d in delivered}
+    searches = [("U3", CONTROL), ("U3", "orcagrid"), ("U3", "narwhaloutside"), ("U3", "belugafile")]
+    outputs = await gather(env, ["U2", "U3"], searches)
+    control_shown(outputs)
+    outputs.assert_in("orcagrid", "digest CORG", "find U3 orcagrid", "export json", "database")
+    outputs.assert_nowhere("narwhaloutside", "belugafile")
+    assert outputs.figure("votes") == 2  # U1 on the control, W1 on W2's share; never X1
+    assert "X1" not in outputs.texts["stats json"] + outputs.texts["export json"]
+    assert not [name for name in outputs.texts if "X1" in name]  # no digest for X1
+    assert await env.store.flags(env.team) == []
+
+
+async def test_an_opted_out_person_is_captured_nowhere(env: Env) -> None:
+    await make_active(env, "U1", "U3")
+    await share_control(env)  # U1's vote, given before opting out, stays
+    await env.slack.slash_command("U1", "C1", "/serendip", "optout")
+    await env.slack.post_message("U1", "C1", planted("pandaoptout"))
+    await env.slack.post_message("U1", "C1", "TIL " + planted("slothoptout"))
+    other = await env.slack.post_message("U3", "C1", planted("yakcontrol"))
+    for emoji in ("+1", "triangular_flag_on_post", "bookmark"):
+        await env.slack.add_reaction("U1", "C1", other["ts"], emoji)
+    searches = [("U3", CONTROL), ("U2", "yakcontrol"), ("U3", "pandaoptout"), ("U1", "slothoptout")]
+    outputs = await gather(env, ["U1", "U2", "U3"], searches)
+    control_shown(outputs)
+    outputs.assert_in("yakcontrol", "digest C1", "find U2 yakcontrol", "export json")
+    outputs.assert_nowhere("pandaoptout", "slothoptout")
+    assert "digest U1" not in outputs.texts  # opting out stops their digests
+    assert outputs.figure("votes") == 1
+    assert outputs.figure("items_shared") == 2
+    assert await env.store.flags(env.team) == []
+
+
+async def test_forget_me_leaves_nothing_of_them_in_any_output(env: Env) -> None:
+    env.slack.add_user("U4", name="di", real_name="Di Eze")
+    await env.slack.user_joins("U4", "C1")
+    await make_active(env, "U1", "U3")
+    control = await share_control(env, voter="U4")
+    await env.slack.add_reaction("U1", "C1", control, "+1")
+    mine = await env.slack.post_message("U1", "C1", planted("koalaforget"))
+    await env.slack.add_reaction("U3", "C1", mine["ts"], "+1")
+    await env.slack.slash_command("U1", "C1", "/til", planted("wallabyforget"))
+    await env.slack.dm_bot("U1", "hello")
+    # Before: their shares show, so the look afterwards could see them.
+    seen = await gather(env, ["U2", "U3"], [("U3", "koalaforget"), ("U2", "wallabyforget")])
+    seen.assert_in("koalaforget", "digest C1", "find U3 koalaforget", "export json", "database")
+    seen.assert_in("wallabyforget", "digest U3", "find U2 wallabyforget", "export csv")
+    seen.assert_in("U1", "stats json")
+    await env.slack.slash_command("U1", "C1", "/serendip", "forget-me")
+    await env.slack.block_action(
+        "U1", "forget_me_confirm", "confirm", channel="C1", container_type="ephemeral"
+    )
+    await env.settle()
+    searches = [("U3", CONTROL), ("U3", "koalaforget"), ("U2", "wallabyforget")]
+    outputs = await gather(env, ["U2", "U3"], searches)
+    control_shown(outputs)
+    outputs.assert_nowhere("koalaforget", "wallabyforget", "shared by ana", "Ana Lima", "<@U1>")
+    for name in ("export json", "stats json", "report html", "pulse"):
+        assert '"U1"' not in outputs.texts[name], name
+    assert outputs.figure("votes") == 1  # their vote on the control went with them
+
+
+async def test_an_uninstalled_workspace_is_deleted_after_the_grace_and_stays_gone(
+    env: Env,
+) -> None:
+    secret = await env.slack.post_message("U1", "C1", planted("dingouninstall"))
+    await env.slack.add_reaction("U2", "C1", secret["ts"], "+1")
+    await env.slack.slash_command("U1", "C1", "/til", planted("emuuninstall"))
+    await env.settle()
+    await env.slack.uninstall()
+    await env.settle()
+    now = time.time()
+    await run_housekeeping(env.store, env.config, now + 6 * 86400)
+    kept = await gather(env, [], [], slack=False)  # no token: only what reads the database
+    kept.assert_in("dingouninstall", "export json", "export csv", "database")
+    assert kept.figure("items_shared") == 3  # the learning, and the link in it
+    await run_housekeeping(env.store, env.config, now + 8 * 86400)
+    gone = await gather(env, [], [], slack=False)
+    gone.assert_nowhere("dingouninstall", "emuuninstall", "Ana Lima", env.team)
+    assert gone.figure("items_shared") == 0
+    # Installed again later: what was deleted never comes back, in any output.
+    await env.slack.reinstall()
+    await make_active(env, "U3")
+    await share_control(env)
+    searches = [("U3", CONTROL), ("U3", "dingouninstall"), ("U2", "emuuninstall")]
+    outputs = await gather(env, ["U1", "U2", "U3"], searches)
+    control_shown(outputs)
+    outputs.assert_nowhere("dingouninstall", "emuuninstall")
+    assert outputs.figure("items_shared") == 1
