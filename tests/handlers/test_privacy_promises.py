@@ -1,13 +1,11 @@
 """Each privacy promise of the README, kept through the real bot and the local Slack's real
 shapes: a secret planted through the shape the promise is about shows in no output (digests,
 `/find`, Home, export, stats, the report, the pulse), while a control word shared normally in the
-same test shows where it should, so each test can fail.
-
-What reaches Slack does not depend on the transport (tests/handlers/test_socket_mode.py keeps
-the two alike), so these run over HTTP only: each gathers every output, which takes seconds."""
+same test shows where it should, so each test can fail."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +14,7 @@ import pytest
 
 from jobs.housekeeping import run_housekeeping
 from tests.support.bot import Env
+from tests.support.find import find
 from tests.support.privacy import Outputs, gather, make_active, running_grid_bot
 
 CONTROL = "zebracontrol"
@@ -34,6 +33,12 @@ async def share_control(env: Env, voter: str = "U1") -> str:
     posted = await env.slack.post_message("U2", "C1", CONTROL_MSG)
     await env.slack.add_reaction(voter, "C1", posted["ts"], "+1")
     return str(posted["ts"])
+
+
+async def fourth_person(env: Env) -> None:
+    """U4, in #general: a voter who is neither the sharer, the viewer nor the one tested."""
+    env.slack.add_user("U4", name="di", real_name="Di Eze")
+    await env.slack.user_joins("U4", "C1")
 
 
 def control_shown(outputs: Outputs, *where: str) -> None:
@@ -57,8 +62,7 @@ def only_in(outputs: Outputs, word: str, allowed: set[str], required: set[str]) 
     assert set(outputs.having(word)) <= allowed | required, outputs.having(word)
 
 
-async def test_nda_messages_show_nowhere(http_env: Env) -> None:
-    env = http_env
+async def test_nda_messages_show_nowhere(env: Env) -> None:
     await make_active(env, "U3")
     await share_control(env)
     await env.slack.post_message("U1", "C1", "!nda " + planted("okapisecret"))
@@ -74,33 +78,40 @@ async def test_nda_messages_show_nowhere(http_env: Env) -> None:
     assert outputs.figure("votes") == 1
 
 
-async def test_private_channels_only_with_consent_and_only_inside(http_env: Env) -> None:
-    env = http_env
+async def test_private_channels_only_with_consent_and_only_inside(env: Env) -> None:
     # Slack's private channels since 2021: a `C` id, is_private; commands say privategroup.
     env.slack.add_channel("CPRIV1", name="hush", is_private=True, members=["U1", "U2"])
     await make_active(env, "U2", "U3")
     await share_control(env)
     before = await env.slack.post_message("U1", "CPRIV1", planted("lynxsecret"))
-    await env.slack.add_reaction("U2", "CPRIV1", before["ts"], "+1")
+    for emoji in ("+1", "bookmark"):
+        await env.slack.add_reaction("U2", "CPRIV1", before["ts"], emoji)
+    # `/til` is an explicit act, recorded even before consent, but it stays in the channel.
+    await env.slack.slash_command("U1", "CPRIV1", "/til", planted("ferretinside"))
     ack = await env.slack.slash_command("U1", "CPRIV1", "/serendip", "channel capture on")
     assert ack.status == 200
     after = await env.slack.post_message("U1", "CPRIV1", planted("ibexinside"))
     await env.slack.add_reaction("U2", "CPRIV1", after["ts"], "+1")
-    searches = [("U3", CONTROL), ("U2", "ibexinside"), ("U3", "ibexinside"), ("U2", "lynxsecret")]
+    searches = [(user, word) for user in COLLEAGUES for word in ("ibexinside", "ferretinside")]
+    searches += [("U3", CONTROL), ("U2", "lynxsecret")]
     outputs = await gather(env, ["U1", "U2", "U3"], searches)
     control_shown(outputs)
     outputs.assert_nowhere("lynxsecret")
     # After consent: the channel's own digest, its members' search, the admin's export.
-    required = {"digest CPRIV1", "find U2 ibexinside", "export json", "export csv", "database"}
-    only_in(outputs, "ibexinside", {"home U1", "home U2"}, required)
+    for word in ("ibexinside", "ferretinside"):
+        required = {"digest CPRIV1", f"find U2 {word}", "export json", "export csv", "database"}
+        only_in(outputs, word, {"home U1", "home U2"}, required)
     only_in(outputs, "hush", {"home U1", "home U2", "digest CPRIV1"}, {"database"})
-    assert outputs.figure("items_shared") == 2
+    assert outputs.figure("items_shared") == 4  # the control, ibexinside, the learning, its link
 
 
-async def test_direct_messages_and_group_dms_are_never_read(http_env: Env) -> None:
-    env = http_env
+async def test_direct_messages_and_group_dms_are_never_read(env: Env) -> None:
     await make_active(env, "U1", "U2", "U3")
     await share_control(env)
+    ack = await env.slack.slash_command(
+        "U1", env.slack.dm_channel("U1"), "/serendip", "channel capture on"
+    )
+    assert "never read" in str(ack.body)
     dm = await env.slack.dm_bot("U1", planted("marmotdm"))
     group = env.slack.ws.mpim_with(["U1", "U2"]).id
     ack = await env.slack.slash_command("U1", group, "/serendip", "channel capture on")
@@ -122,10 +133,11 @@ async def test_direct_messages_and_group_dms_are_never_read(http_env: Env) -> No
     assert outputs.figure("items_shared") == 1
 
 
-@pytest.fixture
-async def grid(tmp_path: Path) -> AsyncIterator[Env]:
+@pytest.fixture(params=["http", "socket"])
+async def grid(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Env]:
     """The team in an Enterprise Grid org, with a Slack Connect outsider (X1) in its channels."""
-    async with running_grid_bot(tmp_path / "bot.db", "http", "E0GRID") as running:
+    mode = str(request.param)
+    async with running_grid_bot(tmp_path / "bot.db", mode, "E0GRID") as running:
         yield running
 
 
@@ -190,8 +202,7 @@ async def test_an_opted_out_person_is_captured_nowhere(env: Env) -> None:
 
 
 async def test_forget_me_leaves_nothing_of_them_in_any_output(env: Env) -> None:
-    env.slack.add_user("U4", name="di", real_name="Di Eze")
-    await env.slack.user_joins("U4", "C1")
+    await fourth_person(env)
     await make_active(env, "U1", "U3")
     control = await share_control(env, voter="U4")
     await env.slack.add_reaction("U1", "C1", control, "+1")
@@ -245,3 +256,70 @@ async def test_an_uninstalled_workspace_is_deleted_after_the_grace_and_stays_gon
     control_shown(outputs)
     outputs.assert_nowhere("dingouninstall", "emuuninstall")
     assert outputs.figure("items_shared") == 1
+
+
+PRIVATE_FACE = ("ibexface", "ibextitle", "ibexsite", "ibextopic")
+
+
+async def _private_share_of_the_control(env: Env) -> Outputs:
+    """The control's link shared first in a private `C` channel with consent (its text, a
+    hashtag and Slack's unfurl carrying private words), then publicly in #general."""
+    env.slack.add_channel("CPRIV2", name="board", is_private=True, members=["U1", "U2"])
+    await env.slack.slash_command("U1", "CPRIV2", "/serendip", "channel capture on")
+    url = f"https://{CONTROL}.example/guide"
+    inside = await env.slack.post_message("U1", "CPRIV2", f"ibexface layoffs #ibextopic <{url}>")
+    unfurl = {"from_url": url, "title": "ibextitle reorg", "service_name": "ibexsite"}
+    await env.slack.unfurl("CPRIV2", inside["ts"], attachments=[unfurl])
+    await env.slack.add_reaction("U2", "CPRIV2", inside["ts"], "+1")
+    await make_active(env, "U2", "U3")
+    await fourth_person(env)
+    await share_control(env, voter="U4")  # U1 shared it too: their vote would not count
+    searches = [("U3", CONTROL), ("U2", "ibexface")]
+    searches += [("U3", word) for word in PRIVATE_FACE]
+    return await gather(env, ["U1", "U2", "U3"], searches)
+
+
+async def test_a_private_share_never_shapes_a_public_items_face(env: Env) -> None:
+    outputs = await _private_share_of_the_control(env)
+    control_shown(outputs)
+    inside = {"digest CPRIV2", "find U2 ibexface", "home U1", "home U2", "database"}
+    # The export lists every share (README); what it shows as the item's face is below.
+    for word in PRIVATE_FACE:
+        only_in(outputs, word, inside | {"export json", "export csv"}, set())
+    outputs.assert_in("ibexface", "export json", "database")  # captured, with consent
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="LEAK (export faces, another change's area): a public item's export `text`, and "
+    "its CSV row's text, channel and user, come from its first share even when that share is "
+    "in a private channel",
+)
+async def test_the_export_shows_a_public_item_with_its_public_face(env: Env) -> None:
+    outputs = await _private_share_of_the_control(env)
+    export = json.loads(outputs.texts["export json"])
+    [item] = export["items"]
+    assert item["private"] is False
+    face = {k: v for k, v in item.items() if k not in ("shares", "votes")}
+    assert "ibex" not in json.dumps(face), face
+    assert "ibex" not in outputs.texts["export csv"]
+    assert "CPRIV2" not in outputs.texts["export csv"]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="LEAK (knowledge gaps, another change's area): a search run in a private channel "
+    "or a direct message that finds nothing is kept as a gap, and its words show in stats, "
+    "the report and the pulse",
+)
+async def test_searches_in_private_places_are_no_public_gaps(env: Env) -> None:
+    env.slack.add_channel("CPRIV3", name="quiet", is_private=True, members=["U1", "U2"])
+    await share_control(env)
+    for _ in range(2):  # the pulse shows only gaps searched at least twice
+        await find(env, "U3", "gapcontrol", channel="C1")
+        await find(env, "U2", "lynxgap", channel="CPRIV3")
+        await find(env, "U1", "marmotgap", channel=env.slack.dm_channel("U1"))
+    outputs = await gather(env, ["U2"], [])
+    outputs.assert_in("gapcontrol", "stats json", "stats table", "report html", "pulse")
+    for word in ("lynxgap", "marmotgap"):  # how a fix keeps them inside is its own choice
+        assert set(outputs.having(word)) <= {"database"}, outputs.having(word)
