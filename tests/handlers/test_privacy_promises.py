@@ -323,3 +323,22 @@ async def test_searches_in_private_places_are_no_public_gaps(env: Env) -> None:
     outputs.assert_in("gapcontrol", "stats json", "stats table", "report html", "pulse")
     for word in ("lynxgap", "marmotgap"):  # how a fix keeps them inside is its own choice
         assert set(outputs.having(word)) <= {"database"}, outputs.having(word)
+
+
+async def test_a_question_in_a_private_channel_stays_inside(env: Env) -> None:
+    env.slack.add_channel("CPRIV4", name="cabal", is_private=True, members=["U1", "U2"])
+    # U2 and U3 both know about kafkatopic: each is an expert /ask could choose.
+    for user in ("U2", "U3"):
+        await env.slack.post_message(user, "C1", f"kafkatopic tips <https://k{user}.example/>")
+    await make_active(env, "U3")
+    await share_control(env)
+    ack = await env.slack.slash_command("U1", "CPRIV4", "/ask", "kafkatopic capybarasecret how?")
+    assert ack.status == 200
+    await env.settle()
+    card = [m for m in env.slack.messages("CPRIV4") if "capybarasecret" in str(m)]
+    assert card, "the question was not posted in its channel"
+    searches = [("U3", CONTROL), ("U3", "capybarasecret"), ("U3", "kafkatopic")]
+    outputs = await gather(env, ["U2", "U3"], searches)
+    control_shown(outputs)
+    # Its members: U2, an expert, is asked and sees it in Home; U3, an expert outside, never.
+    only_in(outputs, "capybarasecret", {"digest CPRIV4"}, {"dm U2", "home U2", "database"})

@@ -81,6 +81,16 @@ def digests(env: Env, outputs: Outputs) -> None:
                 outputs.add(f"digest {where}", json.dumps(message, ensure_ascii=False))
 
 
+def direct_messages(env: Env, viewers: list[str], outputs: Outputs) -> None:
+    """Everything the bot posted in each viewer's direct message (digests, experts' questions,
+    answers to what they wrote), by viewer."""
+    for user in viewers:
+        dm = env.slack.ws.dm_id(user)
+        for message in env.slack.messages(dm) if dm else []:
+            if message.get("bot_id"):
+                outputs.add(f"dm {user}", json.dumps(message, ensure_ascii=False))
+
+
 async def homes(env: Env, viewers: list[str], outputs: Outputs) -> None:
     """Each viewer opens Home; the view the bot published, whole."""
     for user in viewers:
@@ -158,15 +168,16 @@ async def finds(env: Env, searches: list[tuple[str, str]], outputs: Outputs) -> 
 async def gather(
     env: Env, viewers: list[str], searches: list[tuple[str, str]], *, slack: bool = True
 ) -> Outputs:
-    """Every output: digests due now (sent first), Home of each viewer, export, stats, the
-    report, the pulse and the searches. `slack=False` (an app no longer installed): only what
-    reads the database."""
+    """Every output: digests due now (sent first), the bot's posts in each viewer's direct
+    message, Home of each viewer, export, stats, the report, the pulse and the searches.
+    `slack=False` (an app no longer installed): only what reads the database."""
     outputs = Outputs()
     if slack:
         await env.settle()
         await send_now(env)
         await env.settle()
         digests(env, outputs)
+        direct_messages(env, viewers, outputs)
         await homes(env, viewers, outputs)
     await figures(env, outputs)
     if slack:
