@@ -342,3 +342,28 @@ async def test_a_question_in_a_private_channel_stays_inside(env: Env) -> None:
     control_shown(outputs)
     # Its members: U2, an expert, is asked and sees it in Home; U3, an expert outside, never.
     only_in(outputs, "capybarasecret", {"digest CPRIV4"}, {"dm U2", "home U2", "database"})
+
+
+async def test_an_anonymous_asker_shows_in_no_output(env: Env) -> None:
+    await make_active(env, "U3")
+    await share_control(env, voter="U3")
+    ack = await env.slack.slash_command("U1", "C1", "/ask", "--anon who knows gnuanonq storms?")
+    assert ack.status == 200
+    await env.settle()
+    [card] = [m for m in env.slack.messages("C1") if "gnuanonq" in str(m.get("blocks"))]
+    reply = "gnuanonq storms come from slow consumers"
+    await env.slack.post_message("U2", "C1", reply, thread_ts=card["ts"])
+    await env.settle()
+    chooser = env.slack.messages(env.slack.dm_channel("U1"))[-1]
+    [button] = [b["accessory"] for b in chooser["blocks"] if "accessory" in b]
+    dm = env.slack.dm_channel("U1")
+    await env.slack.block_action(
+        "U1", "ask_choose_best", button["value"], channel=dm, message_ts=chooser["ts"]
+    )
+    outputs = await gather(env, ["U2", "U3"], [("U3", "gnuanonq"), ("U2", CONTROL)])
+    outputs.assert_in("gnuanonq", "find U3 gnuanonq", "export json", "export csv", "digest C1")
+    assert outputs.figure("questions") == 1
+    for name, text in outputs.texts.items():
+        if name != "database":
+            for asker in ("Ana Lima", "<@U1>", '"U1"', "by ana", "ana asked"):
+                assert asker not in text, (name, asker)
