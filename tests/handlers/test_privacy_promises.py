@@ -65,7 +65,8 @@ def only_in(outputs: Outputs, word: str, allowed: set[str], required: set[str]) 
 async def test_nda_messages_show_nowhere(env: Env) -> None:
     await make_active(env, "U3")
     await share_control(env)
-    await env.slack.post_message("U1", "C1", "!nda " + planted("okapisecret"))
+    nda = await env.slack.post_message("U1", "C1", "!nda " + planted("okapisecret"))
+    await env.slack.add_reaction("U2", "C1", nda["ts"], "bookmark")  # nor kept for U2 alone
     edited = await env.slack.post_message("U1", "C1", planted("tapirsecret"))
     await env.slack.add_reaction("U3", "C1", edited["ts"], "+1")
     await env.slack.edit_message("C1", edited["ts"], planted("tapirsecret") + " !nda")
@@ -101,6 +102,8 @@ async def test_private_channels_only_with_consent_and_only_inside(env: Env) -> N
     for word in ("ibexinside", "ferretinside"):
         required = {"digest CPRIV1", f"find U2 {word}", "export json", "export csv", "database"}
         only_in(outputs, word, {"home U1", "home U2"}, required)
+    # U2's vote there is a flow from #general, which the pulse's chart names together.
+    assert "private channels" in outputs.texts["pulse"]
     only_in(outputs, "hush", {"home U1", "home U2", "digest CPRIV1"}, {"database"})
     assert outputs.figure("items_shared") == 4  # the control, ibexinside, the learning, its link
 
