@@ -67,13 +67,16 @@ async def test_nda_messages_show_nowhere(env: Env) -> None:
     await share_control(env)
     nda = await env.slack.post_message("U1", "C1", "!nda " + planted("okapisecret"))
     await env.slack.add_reaction("U2", "C1", nda["ts"], "bookmark")  # nor kept for U2 alone
+    saved = await env.slack.post_message("U1", "C1", "gerbilsaved thoughts, no link")
+    await env.slack.add_reaction("U2", "C1", saved["ts"], "bookmark")  # kept for U2 alone
     edited = await env.slack.post_message("U1", "C1", planted("tapirsecret"))
     await env.slack.add_reaction("U3", "C1", edited["ts"], "+1")
     await env.slack.edit_message("C1", edited["ts"], planted("tapirsecret") + " !nda")
-    outputs = await gather(
-        env, COLLEAGUES, [("U3", CONTROL), ("U3", "okapisecret"), ("U2", "tapirsecret")]
-    )
+    searches = [("U3", CONTROL), ("U3", "okapisecret"), ("U2", "okapisecret")]
+    searches += [("U2", "tapirsecret"), ("U2", "gerbilsaved"), ("U3", "gerbilsaved")]
+    outputs = await gather(env, COLLEAGUES, searches)
     control_shown(outputs)
+    only_in(outputs, "gerbilsaved", set(), {"home U2", "find U2 gerbilsaved", "database"})
     outputs.assert_nowhere("okapisecret", "tapirsecret")
     assert outputs.figure("items_shared") == 1
     assert outputs.figure("votes") == 1
