@@ -193,14 +193,18 @@ async def test_an_opted_out_person_is_captured_nowhere(env: Env) -> None:
     await env.slack.slash_command("U1", "C1", "/serendip", "optout")
     await env.slack.post_message("U1", "C1", planted("pandaoptout"))
     await env.slack.post_message("U1", "C1", "TIL " + planted("slothoptout"))
+    # Home tells them "Serendip records nothing from you", and /ask refuses them: /til too.
+    ack = await env.slack.slash_command("U1", "C1", "/til", planted("civetoptout"))
+    assert "opted out" in str(ack.body)
     other = await env.slack.post_message("U3", "C1", planted("yakcontrol"))
     for emoji in ("+1", "triangular_flag_on_post", "bookmark"):
         await env.slack.add_reaction("U1", "C1", other["ts"], emoji)
     searches = [("U3", CONTROL), ("U2", "yakcontrol"), ("U3", "pandaoptout"), ("U1", "slothoptout")]
+    searches.append(("U3", "civetoptout"))
     outputs = await gather(env, ["U1", "U2", "U3"], searches)
     control_shown(outputs)
     outputs.assert_in("yakcontrol", "digest C1", "find U2 yakcontrol", "export json")
-    outputs.assert_nowhere("pandaoptout", "slothoptout")
+    outputs.assert_nowhere("pandaoptout", "slothoptout", "civetoptout")
     assert "digest U1" not in outputs.texts  # opting out stops their digests
     assert outputs.figure("votes") == 1
     assert outputs.figure("items_shared") == 2
