@@ -220,11 +220,17 @@ async def test_forget_me_leaves_nothing_of_them_in_any_output(env: Env) -> None:
     await env.slack.add_reaction("U3", "C1", mine["ts"], "+1")
     await env.slack.slash_command("U1", "C1", "/til", planted("wallabyforget"))
     await env.slack.dm_bot("U1", "hello")
+    # Their personal note, and a message of U2's kept for them alone with a bookmark.
+    await env.slack.slash_command("U1", env.slack.dm_channel("U1"), "/til", planted("numbatnote"))
+    kept = await env.slack.post_message("U2", "C2", "jerboamark thoughts, no link")
+    await env.slack.add_reaction("U1", "C2", kept["ts"], "bookmark")
     # Before: their shares show, so the look afterwards could see them.
     seen = await gather(env, ["U2", "U3"], [("U3", "koalaforget"), ("U2", "wallabyforget")])
     seen.assert_in("koalaforget", "digest C1", "find U3 koalaforget", "export json", "database")
     seen.assert_in("wallabyforget", "digest U3", "find U2 wallabyforget", "export csv")
     seen.assert_in("U1", "stats json")
+    seen.assert_in("numbatnote", "export json", "database")
+    seen.assert_in("jerboamark", "database")
     await env.slack.slash_command("U1", "C1", "/serendip", "forget-me")
     await env.slack.block_action(
         "U1", "forget_me_confirm", "confirm", channel="C1", container_type="ephemeral"
@@ -233,7 +239,8 @@ async def test_forget_me_leaves_nothing_of_them_in_any_output(env: Env) -> None:
     searches = [("U3", CONTROL), ("U3", "koalaforget"), ("U2", "wallabyforget")]
     outputs = await gather(env, ["U2", "U3"], searches)
     control_shown(outputs)
-    outputs.assert_nowhere("koalaforget", "wallabyforget", "shared by ana", "Ana Lima", "<@U1>")
+    outputs.assert_nowhere("koalaforget", "wallabyforget", "numbatnote", "jerboamark")
+    outputs.assert_nowhere("shared by ana", "Ana Lima", "<@U1>")
     for name in ("export json", "stats json", "report html", "pulse"):
         assert '"U1"' not in outputs.texts[name], name
     assert outputs.figure("votes") == 1  # their vote on the control went with them
