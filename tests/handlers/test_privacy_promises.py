@@ -96,8 +96,18 @@ async def test_private_channels_only_with_consent_and_only_inside(env: Env) -> N
     assert ack.status == 200
     after = await env.slack.post_message("U1", "CPRIV1", planted("ibexinside"))
     await env.slack.add_reaction("U2", "CPRIV1", after["ts"], "+1")
+    # Another private channel with consent, where U3 is: neither sees the other's items.
+    env.slack.add_channel("CPRIV5", name="other", is_private=True, members=["U2", "U3"])
+    await env.slack.slash_command("U3", "CPRIV5", "/serendip", "channel capture on")
+    elsewhere = await env.slack.post_message("U3", "CPRIV5", planted("alpacaother"))
+    await env.slack.add_reaction("U2", "CPRIV5", elsewhere["ts"], "+1")
     searches = [(user, word) for user in COLLEAGUES for word in ("ibexinside", "ferretinside")]
-    searches += [("U3", CONTROL), ("U2", "lynxsecret")]
+    searches += [
+        ("U3", CONTROL),
+        ("U2", "lynxsecret"),
+        ("U1", "alpacaother"),
+        ("U3", "alpacaother"),
+    ]
     outputs = await gather(env, ["U1", "U2", "U3"], searches)
     control_shown(outputs)
     outputs.assert_nowhere("lynxsecret")
@@ -108,7 +118,9 @@ async def test_private_channels_only_with_consent_and_only_inside(env: Env) -> N
     # U2's vote there is a flow from #general, which the pulse's chart names together.
     assert "private channels" in outputs.texts["pulse"]
     only_in(outputs, "hush", {"home U1", "home U2", "digest CPRIV1"}, {"database"})
-    assert outputs.figure("items_shared") == 4  # the control, ibexinside, the learning, its link
+    required = {"digest CPRIV5", "find U3 alpacaother", "export json", "database"}
+    only_in(outputs, "alpacaother", {"home U2", "home U3", "export csv"}, required)
+    assert outputs.figure("items_shared") == 5  # control, ibexinside, learning, its link, alpaca
 
 
 async def test_direct_messages_and_group_dms_are_never_read(env: Env) -> None:
