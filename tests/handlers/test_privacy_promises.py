@@ -1,7 +1,10 @@
 """Each privacy promise of the README, kept through the real bot and the local Slack's real
-shapes: a secret planted through the shape the promise is about shows in no output (digests,
-`/find`, Home, export, stats, the report, the pulse), while a control word shared normally in the
-same test shows where it should, so each test can fail."""
+shapes: a secret planted through the shape the promise is about shows in no output
+(tests/support/privacy.py: digests and the bot's direct messages, `/find`, Home, the export in
+JSON and CSV, `serendip stats`, the HTML report, the pulse, and the database itself), while a
+control word shared normally in the same test shows where it should, so each test can fail.
+
+The two tests marked xfail(strict=True) are leaks found here that belong to other changes."""
 
 from __future__ import annotations
 
@@ -41,7 +44,7 @@ async def fourth_person(env: Env) -> None:
     await env.slack.user_joins("U4", "C1")
 
 
-def control_shown(outputs: Outputs, *where: str) -> None:
+def control_shown(outputs: Outputs) -> None:
     """The control share is in #general's digest, a colleague's digest, Home, search, export."""
     outputs.assert_in(
         CONTROL,
@@ -52,7 +55,6 @@ def control_shown(outputs: Outputs, *where: str) -> None:
         "export json",
         "export csv",
         "database",
-        *where,
     )
 
 
@@ -130,7 +132,10 @@ async def test_direct_messages_and_group_dms_are_never_read(env: Env) -> None:
         "U1", env.slack.dm_channel("U1"), "/serendip", "channel capture on"
     )
     assert "never read" in str(ack.body)
-    dm = await env.slack.dm_bot("U1", planted("marmotdm"))
+    await env.slack.dm_bot("U1", planted("marmotdm"))
+    await env.settle()
+    answers = [m for m in env.slack.messages("U1") if m.get("bot_id")]
+    assert answers, "the direct message never reached the bot (it answers with help)"
     group = env.slack.ws.mpim_with(["U1", "U2"]).id
     ack = await env.slack.slash_command("U1", group, "/serendip", "channel capture on")
     assert "never read" in str(ack.body)
@@ -147,7 +152,6 @@ async def test_direct_messages_and_group_dms_are_never_read(env: Env) -> None:
     outputs.assert_nowhere("marmotdm", "quokkagroup")
     required = {"find U1 wombatnote", "home U1", "export json", "export csv", "database"}
     only_in(outputs, "wombatnote", set(), required)
-    assert dm["ts"]  # the direct message reached the bot (it answered with help)
     assert outputs.figure("items_shared") == 1
 
 
@@ -271,7 +275,7 @@ async def test_an_uninstalled_workspace_is_deleted_after_the_grace_and_stays_gon
     await run_housekeeping(env.store, env.config, now + 6 * 86400)
     kept = await gather(env, [], [], slack=False)  # no token: only what reads the database
     kept.assert_in("dingouninstall", "export json", "export csv", "database")
-    assert kept.figure("items_shared") == 3  # the learning, and the link in it
+    assert kept.figure("items_shared") == 3  # the link, the learning and the link in it
     await run_housekeeping(env.store, env.config, now + 8 * 86400)
     gone = await gather(env, [], [], slack=False)
     gone.assert_nowhere("dingouninstall", "emuuninstall", "Ana Lima", env.team)
