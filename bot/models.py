@@ -105,6 +105,7 @@ class ForgetResult:
     flags: int
     items_deleted: int
     posts: list[BotPost] = field(default_factory=list)
+    erased: bool = False  # no trace of it is left readable in the database file or its WAL
 
 
 @dataclass(frozen=True)
