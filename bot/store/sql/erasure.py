@@ -8,6 +8,8 @@ is checkpointed. With `secure_delete` on (store.connect) freed space is zeroed a
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
 
 from bot.store.sql.search_index import INDEXES
@@ -31,5 +33,9 @@ def flush_log(db: Database) -> bool:
 def rebuild_and_flush(db: Database) -> bool:
     """Rewrite the whole file without its free pages (VACUUM), then flush the WAL: after a
     whole workspace went (outside a transaction)."""
-    db.execute("VACUUM")
-    return flush_log(db)
+    try:
+        db.execute("VACUUM")
+        rebuilt = True
+    except sqlite3.OperationalError:  # another process held the database: the WAL still goes
+        rebuilt = False
+    return flush_log(db) and rebuilt
