@@ -6,6 +6,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Iterable
+from dataclasses import replace
 from typing import Any, Literal
 
 from aiohttp import ClientError
@@ -60,6 +61,8 @@ async def forget(
         else:
             # Kept as a post to delete: forgetting the person again retries it.
             await store.record_bot_post(post)
+    # Last: the digests' kept views changed above, and their old words must go too.
+    result = replace(result, erased=await store.erase_traces())
     return result, deleted, updated
 
 
@@ -185,8 +188,20 @@ async def forget_from_cli(config: Config, db_path: str, user_id: str) -> str:
     updated = sum(u for _, _, u in results)
     line = f"forgot {user_id}: {shares} share(s), {votes} vote(s) deleted; opted out"
     if client is None and posts:
-        return f"{line}; {posts} Slack post(s) naming them were left (no SLACK_BOT_TOKEN)"
+        line += f"; {posts} Slack post(s) naming them were left (no SLACK_BOT_TOKEN)"
+    else:
+        line += (
+            f"; {deleted} Slack post(s) deleted and {updated} digest(s) updated without them,"
+            f" of {posts} naming them"
+        )
+    return line + _erasure(results)
+
+
+def _erasure(results: list[tuple[ForgetResult, int, int]]) -> str:
+    """The report's last line: whether what was deleted is gone from the database file."""
+    if all(r.erased for r, _, _ in results):
+        return "\ndone: their deleted data is erased from the database file and its WAL"
     return (
-        f"{line}; {deleted} Slack post(s) deleted and {updated} digest(s) updated without them,"
-        f" of {posts} naming them"
+        "\nnot done yet: the database was busy, so old copies of their deleted data may remain"
+        " in its WAL; run this command again to erase them"
     )

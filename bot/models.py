@@ -123,6 +123,7 @@ class ForgetResult:
     # The items they shared, so a digest that kept no copy of what it showed can still be
     # cleared of theirs (read back from Slack).
     items_shared: tuple[str, ...] = ()
+    erased: bool = False  # no trace of it is left readable in the database file or its WAL
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,9 @@ Every write is a function of the database, queued from the event loop and awaite
 The thread takes all queued writes, runs each inside its own savepoint of one
 `BEGIN IMMEDIATE` transaction, commits once, and only then resolves the waiting futures:
 a caller that got its answer knows its write is on disk.
+
+A few jobs cannot run inside a transaction (VACUUM, a checkpoint that truncates the WAL): they
+run alone, between two batches, so they too are the one writer's.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from sqlite_utils import Database
 T = TypeVar("T")
 WriteFn = Callable[[Database], Any]
 AnyFuture = Future[Any] | asyncio.Future[Any]
+Job = tuple[WriteFn, AnyFuture, bool]  # the write, its future, whether it runs alone
 Outcome = tuple[AnyFuture, Any, BaseException | None]
 MAX_BATCH = 500
 log = logging.getLogger(__name__)
@@ -37,7 +41,8 @@ class Writer:
 
     def __init__(self, connect: Callable[[], Database]) -> None:
         self._connect = connect
-        self._queue: queue.SimpleQueue[tuple[WriteFn, AnyFuture] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._held: Job | None = None  # a job that runs alone, met while filling a batch
         self._thread = threading.Thread(target=self._run, name="serendip-writer", daemon=True)
         self._ready: Future[None] = Future()
         self._closed = False
@@ -53,15 +58,16 @@ class Writer:
         if self._closed:
             raise WriterClosed("the store is closed")
         future: Future[T] = Future()
-        self._queue.put((fn, future))
+        self._queue.put((fn, future, False))
         return future
 
-    async def run(self, fn: Callable[[Database], T]) -> T:
-        """Queue a write and await its commit without blocking the loop."""
+    async def run(self, fn: Callable[[Database], T], alone: bool = False) -> T:
+        """Queue a write and await its commit without blocking the loop; `alone`: run it
+        outside any transaction, after the writes queued before it committed."""
         if self._closed:
             raise WriterClosed("the store is closed")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.put((fn, future))
+        self._queue.put((fn, future, alone))
         return await future
 
     def close(self) -> None:
@@ -81,18 +87,21 @@ class Writer:
         self._ready.set_result(None)
         try:
             while (batch := self._take()) is not None:
-                self._commit(db, batch)
+                if batch[0][2]:
+                    self._alone(db, batch[0])
+                else:
+                    self._commit(db, batch)
         finally:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("PRAGMA optimize")  # keeps the planner's statistics fresh
             db.close()
 
-    def _take(self) -> list[tuple[WriteFn, AnyFuture]] | None:
-        first = self._queue.get()
+    def _take(self) -> list[Job] | None:
+        first, self._held = self._held or self._queue.get(), None
         if first is None:
             return None
         batch = [first]
-        while len(batch) < MAX_BATCH:
+        while not first[2] and len(batch) < MAX_BATCH:
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
@@ -100,14 +109,17 @@ class Writer:
             if item is None:
                 self._queue.put(None)  # stop after this batch
                 break
+            if item[2]:
+                self._held = item  # after this batch, in its turn
+                break
             batch.append(item)
         return batch
 
-    def _commit(self, db: Database, batch: list[tuple[WriteFn, AnyFuture]]) -> None:
+    def _commit(self, db: Database, batch: list[Job]) -> None:
         results: list[Outcome] = []
         try:
             db.conn.execute("BEGIN IMMEDIATE")
-            for fn, future in batch:
+            for fn, future, _ in batch:
                 results.append(self._apply(db, fn, future))
             db.conn.execute("COMMIT")
             self.commits += 1
@@ -115,8 +127,21 @@ class Writer:
             log.error("write batch failed: %s", exc)
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
-            results = [(future, None, exc) for _, future in batch]
+            results = [(future, None, exc) for _, future, _ in batch]
         _resolve(results)
+
+    @staticmethod
+    def _alone(db: Database, job: Job) -> None:
+        fn, future, _ = job
+        try:
+            outcome: Outcome = (future, fn(db), None)
+            if db.conn.in_transaction:  # the module opened one for a data change
+                db.conn.execute("COMMIT")
+        except Exception as exc:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            outcome = (future, None, exc)
+        _resolve([outcome])
 
     @staticmethod
     def _apply(db: Database, fn: WriteFn, future: AnyFuture) -> Outcome:
