@@ -10,9 +10,10 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.capture_rules import parse, text_of
 from bot.config import Config
 from bot.routing import card_permalink, remember_post, route_question
-from bot.slacktext import escape, parse_message
+from bot.slacktext import escape
 from bot.store import Question, Reply, Store
 from handlers.blocks.ask import build_best_answer_note, build_chooser, build_question_card, inert
 from handlers.features.capture import author_excluded
@@ -104,8 +105,8 @@ async def keepable_reply(
     thread_ts, ts, user = message.get("thread_ts"), message.get("ts"), message.get("user")
     if not (isinstance(thread_ts, str) and isinstance(ts, str) and isinstance(user, str)):
         return None
-    text = str(message.get("text") or "")
-    if parse_message(text).nda:
+    text = text_of(message)
+    if parse(message, text).nda:  # said in blocks only counts too, as for capture
         return None
     if await author_excluded(store, client, team_id, message, enterprise_id) is not None:
         return None

@@ -2,9 +2,7 @@
 shapes: a secret planted through the shape the promise is about shows in no output
 (tests/support/privacy.py: digests and the bot's direct messages, `/find`, Home, the export in
 JSON and CSV, `serendip stats`, the HTML report, the pulse, and the database itself), while a
-control word shared normally in the same test shows where it should, so each test can fail.
-
-The two tests marked xfail(strict=True) are leaks found here that belong to other changes."""
+control word shared normally in the same test shows where it should, so each test can fail."""
 
 from __future__ import annotations
 
@@ -322,12 +320,6 @@ async def test_a_private_share_never_shapes_a_public_items_face(env: Env) -> Non
     outputs.assert_in("ibexface", "export json", "database")  # captured, with consent
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LEAK (export faces, another change's area): a public item's export `text`, and "
-    "its CSV row's text, channel and user, come from its first share even when that share is "
-    "in a private channel",
-)
 async def test_the_export_shows_a_public_item_with_its_public_face(env: Env) -> None:
     outputs = await _private_share_of_the_control(env)
     export = json.loads(outputs.texts["export json"])
@@ -339,12 +331,6 @@ async def test_the_export_shows_a_public_item_with_its_public_face(env: Env) -> 
     assert "CPRIV2" not in outputs.texts["export csv"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="LEAK (knowledge gaps, another change's area): a search run in a private channel "
-    "or a direct message that finds nothing is kept as a gap, and its words show in stats, "
-    "the report and the pulse",
-)
 async def test_searches_in_private_places_are_no_public_gaps(env: Env) -> None:
     env.slack.add_channel("CPRIV3", name="quiet", is_private=True, members=["U1", "U2"])
     await share_control(env)
