@@ -14,6 +14,7 @@ from bot.models import ChannelInfo, ItemDraft, ReactionKind, ShareInput
 from bot.slacktext import (
     LEARNING_CHANNELS,
     ParsedMessage,
+    is_message_share,
     parse_message,
     readable,
     rich_text_markup,
@@ -74,9 +75,12 @@ SLACKBOT = "USLACKBOT"  # the user id of Slackbot's own messages and system noti
 
 
 def is_from_bot(message: Mapping[str, Any]) -> bool:
-    """Bots' messages, the bot's own included, are never captured."""
-    return bool(message.get("bot_id") or message.get("bot_profile")) or (
-        message.get("subtype") == "bot_message"
+    """Bots' messages, the bot's own included, are never captured. Slackbot's (reminders,
+    its custom responses) carry no bot_id in Slack: only its user id, USLACKBOT, says so."""
+    return (
+        bool(message.get("bot_id") or message.get("bot_profile"))
+        or message.get("subtype") == "bot_message"
+        or message.get("user") == SLACKBOT
     )
 
 
@@ -135,6 +139,29 @@ def attachments_of(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return (
         [a for a in attachments if isinstance(a, Mapping)] if isinstance(attachments, list) else []
     )
+
+
+def forwarded_messages(team_id: str, message: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The (channel, ts) of the messages this one shares: Slack's copy of a forwarded message
+    (`is_share`) or its unfurl of a pasted permalink (`is_msg_unfurl`), both naming the
+    original's `channel_id` and `ts`; one from another organisation's workspace
+    (`channel_team`) is none of ours."""
+    found: list[tuple[str, str]] = []
+    for att in attachments_of(message):
+        if not is_message_share(att) or att.get("channel_team") not in (None, team_id):
+            continue
+        channel, ts = att.get("channel_id"), att.get("ts")
+        if isinstance(channel, str) and isinstance(ts, str) and (channel, ts) not in found:
+            found.append((channel, ts))
+    return found
+
+
+def forwarded_only(drafts: Iterable[ItemDraft], forwarded: Iterable[ItemDraft]) -> list[ItemDraft]:
+    """The forwarded items a message does not already share itself, each once."""
+    kept = {d.key: d for d in forwarded}
+    for draft in drafts:
+        kept.pop(draft.key, None)
+    return list(kept.values())
 
 
 def blocks_of(message: Mapping[str, Any]) -> list[object]:

@@ -73,21 +73,41 @@ class Config:
                 raise ConfigError(f"{env_names[name]} is required for this command")
 
 
+_DOTENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_SETTING_NAME = re.compile(r"^(?:SLACK_|SERENDIP_)[A-Z0-9_]+$|^PORT$")
+
+
 def read_dotenv(path: Path) -> dict[str, str]:
-    """Parse a simple `.env` file: KEY=VALUE lines, `#` comments, optional quotes."""
+    """Parse a simple `.env` file: NAME=VALUE lines, `#` comments, optional quotes. A line that
+    is none of these stops with one line naming the file and the line (never its value)."""
     values: dict[str, str] = {}
     if not path.is_file():
         return values
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    for number, raw in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
         line = raw.strip()
-        if not line or line.startswith("#") or "=" not in line:
+        if not line or line.startswith("#"):
             continue
-        key, _, value = line.removeprefix("export ").partition("=")
-        value = value.strip()
+        key, equals, value = line.removeprefix("export ").partition("=")
+        key, value = key.strip(), value.strip()
+        if not equals or not _DOTENV_NAME.match(key):
+            raise ConfigError(f"{path} line {number}: {_not_a_setting(key, equals)}")
         if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
             value = value[1:-1]
-        values[key.strip()] = value
+        elif value[:1] in ("'", '"'):
+            raise ConfigError(
+                f"{path} line {number}: the value of {key} opens a quote that it does not close"
+            )
+        values[key] = value
     return values
+
+
+def _not_a_setting(key: str, equals: str) -> str:
+    """Why a `.env` line is no setting, naming the setting only when the line plainly starts
+    with one's name: the rest of the line may be a secret, and is never repeated."""
+    first = key.split(maxsplit=1)[0] if key.split() else ""
+    if _SETTING_NAME.match(first):
+        return f"{first} is not followed by '=' (write {first}=value)"
+    return "not a NAME=value setting" if equals else "not a NAME=value setting (no '=')"
 
 
 def load_config(

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 ItemKind = Literal["link", "learning", "question"]
 ReactionKind = Literal["useful", "flag", "save"]
-ShareSource = Literal["message", "save", "til", "import", "ask"]
+ShareSource = Literal["message", "save", "til", "import", "ask", "forward"]
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,18 @@ class UserInfo:
     is_owner: bool = False
     is_bot: bool = False
     deleted: bool = False
+    # The person's own workspace and Enterprise Grid organisation, as Slack says them: whether
+    # they are one of us (Slack Connect, Grid) is then known without asking again.
+    home_team: str | None = None
+    enterprise: str | None = None
 
 
 def user_from_api(team_id: str, data: dict[str, Any]) -> UserInfo:
     """A UserInfo from a users.info / users.list / user_change `user` object."""
     raw_profile = data.get("profile")
     profile: dict[str, Any] = raw_profile if isinstance(raw_profile, dict) else {}
+    raw_grid = data.get("enterprise_user")
+    grid: dict[str, Any] = raw_grid if isinstance(raw_grid, dict) else {}
     return UserInfo(
         team_id=team_id,
         id=str(data["id"]),
@@ -81,7 +87,13 @@ def user_from_api(team_id: str, data: dict[str, Any]) -> UserInfo:
         is_owner=bool(data.get("is_owner")),
         is_bot=bool(data.get("is_bot")),
         deleted=bool(data.get("deleted")),
+        home_team=_text(data.get("team_id") or data.get("team")),
+        enterprise=_text(grid.get("enterprise_id") or data.get("enterprise_id")),
     )
+
+
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,13 @@ class ForgetResult:
     flags: int
     items_deleted: int
     posts: list[BotPost] = field(default_factory=list)
+    # Their votes as they were: (item id, when, the private channel it was given in or None
+    # if public), so the digests updated without them can count without them too.
+    votes_cast: tuple[tuple[str, float, str | None], ...] = ()
+    # The items they shared, so a digest that kept no copy of what it showed can still be
+    # cleared of theirs (read back from Slack).
+    items_shared: tuple[str, ...] = ()
+    erased: bool = False  # no trace of it is left readable in the database file or its WAL
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,7 +13,12 @@ from bot.urls import canonical_url
 TOKEN = re.compile(r"<([^<>]*)>")
 TIL_START = re.compile(r"^til(?![^\W_]|['-])", re.IGNORECASE)
 HASHTAG = re.compile(r"(?<![\w#/&])#(til|learned)(?![\w-])", re.IGNORECASE)
-NDA = re.compile(r"(?<![\w!])!nda(?![\w-])", re.IGNORECASE)
+# `!nda` as a word of its own, in text already folded by `marks_nda`: no letter or digit just
+# before it (`agenda!nda` is not the mark), none just after (`!ndafoo`), nor a hyphen (`!nda-free`).
+NDA = re.compile(r"(?<![^\W_])!nda(?![^\W_]|-)")
+EMPHASIS = "*_~`"  # mrkdwn's bold, italic, strike and code marks
+# Characters that show nothing: soft hyphen, zero-width space, joiners, word joiner, BOM.
+INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 # "@serendip TIL …": user mentions (the bot's or anyone's) may come before the TIL marker.
 LEADING_MENTIONS = re.compile(r"^(?:\s*<@[UW][A-Z0-9]+(?:\|[^<>]*)?>[\s,:]*)+")
 LEARNING_CHANNELS = frozenset({"til", "learned"})
@@ -214,9 +220,49 @@ def parse_message(
     return ParsedMessage(
         links=find_links(text, attachments, blocks),
         learning=learning,
-        nda=bool(NDA.search(plain)),
+        nda=marks_nda(text) or marks_nda(_block_words(blocks)),
         unnamed_channels=() if learning else unnamed,
     )
+
+
+def marks_nda(text: str) -> bool:
+    """Whether a person reading this markup sees the word `!nda`: in any case, in mrkdwn
+    emphasis (`_!nda_`, `*~!nda~*`, `` `!nda` ``, also `!_nda_`), in a link's label, in
+    fullwidth or other compatibility letters (NFKC), with invisible characters inside.
+    A link's target is not read: `<https://x.com/!nda>` is not the mark."""
+    shown = unicodedata.normalize("NFKC", unescape(TOKEN.sub(_label, text)))
+    shown = shown.translate(INVISIBLE).casefold()
+    # Emphasis marks around the word are no letters (`_!nda_`); inside it they join (`!_nda_`).
+    spaced = shown.translate(dict.fromkeys(map(ord, EMPHASIS), " "))
+    joined = shown.translate(dict.fromkeys(map(ord, EMPHASIS)))
+    return bool(NDA.search(spaced) or NDA.search(joined))
+
+
+def _label(match: re.Match[str]) -> str:
+    """What a `<…>` token shows that its author wrote: a link's label; a mention's or a
+    channel's name is not the author's word."""
+    target, _, label = match.group(1).partition("|")
+    return " " if target[:1] in ("@", "#", "!") else f" {label} "
+
+
+def _block_words(blocks: Iterable[object]) -> str:
+    """The words a message's blocks show: its rich text as markup, and the text objects of
+    other blocks (a section's mrkdwn, a header), one per line."""
+    return "\n".join([rich_text_markup(blocks), *_text_objects(blocks, 0)])
+
+
+def _text_objects(node: object, depth: int) -> Iterable[str]:
+    if depth > 6:
+        return
+    if isinstance(node, Mapping):
+        if node.get("type") in ("mrkdwn", "plain_text") and isinstance(node.get("text"), str):
+            yield node["text"]
+            return
+        for value in node.values():
+            yield from _text_objects(value, depth + 1)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _text_objects(value, depth + 1)
 
 
 def readable(text: str, user_name: Callable[[str], str | None] = lambda _: None) -> str:

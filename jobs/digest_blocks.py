@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from bot.slacktext import cut, escape, safe_url
+from jobs.ranking import why_with_one_vote_fewer
 
 Block = dict[str, Any]
 MAX_BLOCKS = 50
@@ -158,4 +159,21 @@ def without_person(view: DigestView, user_id: str) -> DigestView | None:
     )
     if not any(s.items for s in sections):
         return None
+    return replace(view, sections=sections)
+
+
+def with_fewer_votes(view: DigestView, item_ids: set[str]) -> DigestView:
+    """The same digest with one vote fewer on each of `item_ids` (a forgotten voter's)."""
+    sections = tuple(
+        replace(
+            s,
+            items=tuple(
+                replace(i, votes=max(0, i.votes - 1), why=why_with_one_vote_fewer(i.why))
+                if i.item_id in item_ids
+                else i
+                for i in s.items
+            ),
+        )
+        for s in view.sections
+    )
     return replace(view, sections=sections)

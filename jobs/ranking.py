@@ -236,3 +236,15 @@ def why_this(item: Candidate, trust: Mapping[str, float] | None = None) -> str:
     endorsers = item.endorsers
     close = sum(1 for p, t in (trust or {}).items() if t > 0 and p in endorsers)
     return ", ".join(parts + ([f"{close} you work with"] if close else []))
+
+
+def why_with_one_vote_fewer(why: str) -> str:
+    """A `why_this` line once one voter is forgotten: "useful to" counts one fewer, and the
+    "you work with" part, which may have counted them, is left out."""
+    parts = why.split(", ")
+    if not parts[0].startswith("useful to "):
+        return why
+    votes = int(parts[0].split()[2]) - 1
+    kept = [f"useful to {_people(votes)}"] if votes > 0 else []
+    kept += [p for p in parts[1:] if not p.endswith(" you work with")]
+    return ", ".join(kept) or "new this week"

@@ -150,6 +150,15 @@ class MessageActions(Posting):
         await self.finish([self.emit(message_event(msg, ch), ch)], wait)
         return copy.deepcopy(msg)
 
+    async def slackbot_post(self, channel: str, text: str, wait: bool = True) -> JSON:
+        """Slackbot posts in a channel, as a reminder ("Reminder: …") or a custom Slackbot
+        response does in Slack: user USLACKBOT, no subtype, no bot_id nor bot_profile."""
+        ch = self.ws.channel(channel)
+        msg = slackbot_message(text, self.clock.next(), self.ident.team_id)
+        self.store(ch, msg)
+        await self.finish([self.emit(message_event(msg, ch), ch)], wait)
+        return copy.deepcopy(msg)
+
     async def edit_message(
         self,
         channel: str,

@@ -104,15 +104,20 @@ class WorkspaceActions(Posting):
         return [self.emit(event, ch if ch.is_private else None)]
 
     async def rename_channel(self, channel: str, name: str, wait: bool = True) -> None:
-        """A channel is renamed: channel_rename (group_rename if private)."""
+        """A channel is renamed: channel_rename (group_rename if private). Its channel object
+        says what conversations.info says of it: a private channel with a C id (made since
+        2021) is_channel and is_private, an older G one is_group."""
         ch = self.ws.channel(channel)
         ch.name = name
+        legacy = ch.id.startswith("G")
         info = {
             "id": ch.id,
             "name": name,
             "name_normalized": name,
             "created": ch.created,
-            "is_channel": not ch.is_private,
+            "is_channel": not ch.is_mpim and not legacy,
+            "is_group": ch.is_private and not ch.is_mpim and legacy,
+            "is_private": ch.is_private,
             "is_mpim": ch.is_mpim,
         }
         await self.finish(

@@ -31,23 +31,37 @@ def _user_ref(user: User) -> JSON:
     return {"id": user.id, "username": user.name, "name": user.name, "team_id": user.team_id}
 
 
+def _org_name(ident: Identity) -> str:
+    """The Grid organisation's name, as users.info's `enterprise_user` gives it."""
+    return f"Org {ident.enterprise_id}"
+
+
 def _common(ident: Identity, user: User, kind: str, trigger_id: str) -> JSON:
-    """Fields every interactive payload shares."""
+    """Fields every interactive payload shares. In an Enterprise Grid workspace Slack names
+    the organisation twice: `enterprise` {id, name}, and `team`'s enterprise_id and
+    enterprise_name; elsewhere `enterprise` is null."""
+    team: JSON = {"id": ident.team_id, "domain": ident.domain}
+    enterprise: JSON | None = None
+    if ident.enterprise_id:
+        team.update(enterprise_id=ident.enterprise_id, enterprise_name=_org_name(ident))
+        enterprise = {"id": ident.enterprise_id, "name": _org_name(ident)}
     return {
         "type": kind,
         "user": _user_ref(user),
         "api_app_id": ident.app_id,
         "token": ident.verification_token,
         "trigger_id": trigger_id,
-        "team": {"id": ident.team_id, "domain": ident.domain},
-        "enterprise": None,
+        "team": team,
+        "enterprise": enterprise,
         "is_enterprise_install": False,
     }
 
 
 def slash_payload(ident: Identity, user: User, ch: Channel, command: str, **ids: str) -> JSON:
-    """The form fields of a slash command (ids: text, response_url, trigger_id)."""
-    return {
+    """The form fields of a slash command (ids: text, response_url, trigger_id); in an
+    Enterprise Grid workspace Slack adds enterprise_id and enterprise_name."""
+    org = {"enterprise_id": ident.enterprise_id, "enterprise_name": _org_name(ident)}
+    return (org if ident.enterprise_id else {}) | {
         "token": ident.verification_token,
         "team_id": ident.team_id,
         "team_domain": ident.domain,

@@ -23,14 +23,21 @@ CSV_COLUMNS = (
 )
 
 
+# A cell starting with one of these is a formula (or starts one) in Excel, LibreOffice and
+# Google Sheets: a shared message like `=HYPERLINK(...)` must stay text (OWASP's advice).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def to_json(items: Iterable[dict[str, Any]]) -> str:
     """The export as docs/interface.md's JSON document."""
     return json.dumps({"items": list(items)}, ensure_ascii=False, indent=2) + "\n"
 
 
 def csv_row(item: dict[str, Any]) -> dict[str, Any]:
-    """One CSV row: the first share's channel and user, counts for shares and votes."""
-    first = item["shares"][0] if item["shares"] else {}
+    """One CSV row: the channel and user of the first share the item shows (a public item's
+    first public share), counts for shares and votes."""
+    shares = item["shares"]
+    first = next((s for s in shares if not s.get("private")), shares[0] if shares else {})
     return {
         "id": item["id"],
         "kind": item["kind"],
@@ -46,11 +53,20 @@ def csv_row(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def inert(cell: Any) -> Any:
+    """A cell a spreadsheet shows as text: one starting like a formula gets a leading `'`."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return f"'{cell}"
+    return cell
+
+
 def to_csv(items: Iterable[dict[str, Any]]) -> str:
-    """The export as CSV with docs/interface.md's columns."""
+    """The export as CSV with docs/interface.md's columns, no cell a formula."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    # RFC 4180's CRLF: the writer quotes a cell holding any character of the line terminator,
+    # so a carriage return inside a message can no longer end a row early.
+    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for item in items:
-        writer.writerow(csv_row(item))
+        writer.writerow({key: inert(value) for key, value in csv_row(item).items()})
     return out.getvalue()

@@ -150,7 +150,7 @@ def _export(config: Config, args: argparse.Namespace) -> int:
         store.close()
     text = to_csv(records) if args.format == "csv" else to_json(records)
     if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
+        Path(args.output).write_text(text, encoding="utf-8", newline="")
     else:
         sys.stdout.write(text)
     return 0

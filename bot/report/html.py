@@ -99,7 +99,10 @@ def gaps_section(stats: dict[str, Any]) -> str:
             )
             + "</ol>"
         )
-    note = '<p class="note">What people searched for with /find and did not find.</p>'
+    note = (
+        '<p class="note">What people searched for with /find in public channels'
+        " and did not find.</p>"
+    )
     return f"<section><h2>Knowledge gaps</h2>{note}{body}</section>"
 
 

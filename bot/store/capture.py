@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from bot.models import FetchedPage, ItemDraft, ReactionKind, ShareInput
 from bot.store.plumbing import Plumbing
 from bot.store.results import CheckOutcome
-from bot.store.sql import bookmarks, capture, export, links, search
+from bot.store.sql import bookmarks, capture, digests, export, forwards, links, search
 from bot.store.sql.bookmarks import Bookmark
 
 
@@ -41,6 +41,10 @@ class CaptureActions(Plumbing):
     async def remove_message(self, team_id: str, channel: str, ts: str) -> set[str]:
         """A message was deleted: drop its shares and items left with none."""
         return await self._write(capture.remove_message, team_id, channel, ts, self._clock())
+
+    async def forwarded_items(self, team_id: str, channel: str, ts: str) -> list[ItemDraft]:
+        """What a forward of this message re-shares: the items it shared publicly."""
+        return await self._read(forwards.public_items_at, team_id, channel, ts)
 
     async def save_learning(self, share: ShareInput, draft: ItemDraft, saver: str | None) -> str:
         """Save a learning (/til, bookmark, shortcut); a saver who is not the author votes."""
@@ -128,7 +132,15 @@ class CaptureActions(Plumbing):
         return await self._read(export.count_rows, team_id)
 
     async def apply_retention(self, now: float, days: int) -> int:
-        """Delete items whose last share is older than `days`; 0 keeps everything."""
+        """Delete items whose last share is older than `days`, with bookmarks of older messages
+        and the kept views of older digests; 0 keeps everything. Returns the items deleted."""
         if days <= 0:
             return 0
-        return await self._write(export.delete_older_than, now - days * 86400)
+        cutoff = now - days * 86400
+
+        def write(db: Database) -> int:
+            bookmarks.delete_older_than(db, cutoff)
+            digests.delete_views_older_than(db, cutoff)
+            return export.delete_older_than(db, cutoff)
+
+        return await self._write(write)

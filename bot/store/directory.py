@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Any
 
 from bot.models import BotPost, ChannelInfo, ForgetResult, UserInfo
 from bot.store.plumbing import Plumbing
-from bot.store.sql import directory, workspaces
+from bot.store.sql import directory, erasure, workspaces
+
+log = logging.getLogger(__name__)
 
 
 class DirectoryActions(Plumbing):
@@ -52,7 +55,17 @@ class DirectoryActions(Plumbing):
             self._channel_changes += 1
             self._channels = {k: v for k, v in self._channels.items() if k[0] != team}
             self._uninstalled.pop(team, None)
+        if teams and not await self.erase_traces(whole_workspace=True):
+            log.warning("purged %s; the WAL still holds old pages (a reader was busy)", teams)
         return teams
+
+    async def erase_traces(self, whole_workspace: bool = False) -> bool:
+        """Leave no readable trace of deleted data in the database file or its WAL (after
+        forget-me; `whole_workspace` also compacts the file). False when a busy reader kept
+        the WAL from being emptied: the next erase finishes it."""
+        await self._write(erasure.merge_indexes)
+        flush = erasure.rebuild_and_flush if whole_workspace else erasure.flush_log
+        return await self._write_alone(flush)
 
     async def teams(self) -> list[str]:
         """Every workspace with data in this database."""

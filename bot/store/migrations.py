@@ -301,6 +301,43 @@ def _m8_bookmarks(db: Database) -> None:
     db.execute("CREATE INDEX bookmarks_author ON bookmarks (team_id, author)")
 
 
+def _m9_personal_notes_and_home_teams(db: Database) -> None:
+    """Old DM /tils become personal notes; people keep their own workspace (below)."""
+    _dm_tils_are_personal_notes(db)
+    # A person's own workspace and Enterprise Grid organisation (users.list, users.info,
+    # user_change say them), so whether a reacting person is one of us is read, not asked.
+    db.execute("ALTER TABLE users ADD COLUMN home_team TEXT")
+    db.execute("ALTER TABLE users ADD COLUMN enterprise TEXT")
+
+
+def _dm_tils_are_personal_notes(db: Database) -> None:
+    """A /til sent in a direct message or group DM before it became a personal note was stored
+    as a public share with no channel (or, before group DMs were recognised, a private share
+    in the group DM's own channel, which nobody could see): both become what such a /til is
+    now, a personal note (private, no channel) its author may share from Home. The
+    personal-note code and this migration ship together, so no note was shared yet."""
+    from bot.store.sql.capture import refresh_items  # the items' face, marks and search
+
+    dm_channels = "SELECT id FROM channels WHERE channels.team_id = shares.team_id AND is_dm = 1"
+    touched = db.execute(
+        "SELECT DISTINCT team_id, item_id FROM shares WHERE source = 'til'"
+        " AND ((channel = '' AND is_private = 0) OR channel LIKE 'D%'"
+        f" OR channel IN ({dm_channels}))"
+    ).fetchall()
+    db.execute(
+        "UPDATE shares SET is_private = 1 WHERE source = 'til' AND channel = '' AND is_private = 0"
+    )
+    db.execute(
+        "UPDATE OR IGNORE shares SET channel = '', is_private = 1 WHERE source = 'til'"
+        f" AND (channel LIKE 'D%' OR channel IN ({dm_channels}))"
+    )
+    # A migration has no clock: no vote or flag is new here (nobody could react to a DM /til),
+    # so the newest share's time stands in for `now`.
+    now = db.execute("SELECT coalesce(max(at), 0) FROM shares").fetchone()[0]
+    for team_id, item_id in touched:
+        refresh_items(db, team_id, [item_id], float(now))
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [
     _m1_initial,
     _m2_link_metadata,
@@ -310,6 +347,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     _m6_import,
     _m7_digest_views,
     _m8_bookmarks,
+    _m9_personal_notes_and_home_teams,
 ]
 
 

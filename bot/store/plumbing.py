@@ -24,6 +24,9 @@ class Plumbing:
     async def _write(self, fn: Callable[..., T], *args: Any) -> T:
         raise NotImplementedError
 
+    async def _write_alone(self, fn: Callable[..., T], *args: Any) -> T:
+        raise NotImplementedError
+
     def _read_sync(self, fn: Callable[..., T], *args: Any) -> T:
         raise NotImplementedError
 

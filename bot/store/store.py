@@ -47,6 +47,9 @@ def connect(path: str) -> Database:
     db.execute("PRAGMA synchronous = FULL")
     db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
+    # Deleted rows are overwritten with zeros, not merely unlinked: what forget-me and a
+    # workspace purge delete must not stay readable in free space (some builds default to off).
+    db.execute("PRAGMA secure_delete = ON")
     return db
 
 
@@ -146,6 +149,10 @@ class Store(
 
     async def _write(self, fn: Callable[..., T], *args: Any) -> T:
         return await self._writer.run(lambda db: fn(db, *args))
+
+    async def _write_alone(self, fn: Callable[..., T], *args: Any) -> T:
+        """A write outside any transaction (VACUUM, checkpoints), still the one writer's."""
+        return await self._writer.run(lambda db: fn(db, *args), alone=True)
 
     def _write_sync(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a write and wait for its commit (start-up and the import)."""

@@ -9,6 +9,9 @@ Every write is a function of the database, queued from the event loop and awaite
 The thread takes all queued writes, runs each inside its own savepoint of one
 `BEGIN IMMEDIATE` transaction, commits once, and only then resolves the waiting futures:
 a caller that got its answer knows its write is on disk.
+
+A few jobs cannot run inside a transaction (VACUUM, a checkpoint that truncates the WAL): they
+run alone, between two batches, so they too are the one writer's.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from sqlite_utils import Database
 T = TypeVar("T")
 WriteFn = Callable[[Database], Any]
 AnyFuture = Future[Any] | asyncio.Future[Any]
+Job = tuple[WriteFn, AnyFuture, bool]  # the write, its future, whether it runs alone
 Outcome = tuple[AnyFuture, Any, BaseException | None]
 MAX_BATCH = 500
 PROBE_FIRST, PROBE_MAX = 1.0, 30.0  # seconds between probes while writes fail
@@ -77,7 +81,8 @@ class Writer:
 
     def __init__(self, connect: Callable[[], Database]) -> None:
         self._connect = connect
-        self._queue: queue.SimpleQueue[tuple[WriteFn, AnyFuture] | None] = queue.SimpleQueue()
+        self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
+        self._held: Job | None = None  # a job that runs alone, met while filling a batch
         self._thread = threading.Thread(target=self._run, name="serendip-writer", daemon=True)
         self._ready: Future[None] = Future()
         self._closed = False
@@ -99,15 +104,16 @@ class Writer:
         if self._closed:
             raise WriterClosed("the store is closed")
         future: Future[T] = Future()
-        self._queue.put((fn, future))
+        self._queue.put((fn, future, False))
         return future
 
-    async def run(self, fn: Callable[[Database], T]) -> T:
-        """Queue a write and await its commit without blocking the loop."""
+    async def run(self, fn: Callable[[Database], T], alone: bool = False) -> T:
+        """Queue a write and await its commit without blocking the loop; `alone`: run it
+        outside any transaction, after the writes queued before it committed."""
         if self._closed:
             raise WriterClosed("the store is closed")
         future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
-        self._queue.put((fn, future))
+        self._queue.put((fn, future, alone))
         return await future
 
     def close(self) -> None:
@@ -129,18 +135,21 @@ class Writer:
         self._ready.set_result(None)
         try:
             while (batch := self._take()) is not None:
-                self._commit(db, batch)
+                if batch[0][2]:
+                    self._alone(db, batch[0])
+                else:
+                    self._commit(db, batch)
         finally:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("PRAGMA optimize")  # keeps the planner's statistics fresh
             db.close()
 
-    def _take(self) -> list[tuple[WriteFn, AnyFuture]] | None:
-        first = self._queue.get()
+    def _take(self) -> list[Job] | None:
+        first, self._held = self._held or self._queue.get(), None
         if first is None:
             return None
         batch = [first]
-        while len(batch) < MAX_BATCH:
+        while not first[2] and len(batch) < MAX_BATCH:
             try:
                 item = self._queue.get_nowait()
             except queue.Empty:
@@ -148,14 +157,17 @@ class Writer:
             if item is None:
                 self._queue.put(None)  # stop after this batch
                 break
+            if item[2]:
+                self._held = item  # after this batch, in its turn
+                break
             batch.append(item)
         return batch
 
-    def _commit(self, db: Database, batch: list[tuple[WriteFn, AnyFuture]]) -> None:
+    def _commit(self, db: Database, batch: list[Job]) -> None:
         results: list[Outcome] = []
         try:
             db.conn.execute("BEGIN IMMEDIATE")
-            for fn, future in batch:
+            for fn, future, _ in batch:
                 results.append(self._apply(db, fn, future))
                 if not db.conn.in_transaction:
                     # A full disk or an I/O error makes SQLite roll back the whole
@@ -174,7 +186,7 @@ class Writer:
             self._note([exc])
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
-            results = [(future, None, exc) for _, future in batch]
+            results = [(future, None, exc) for _, future, _ in batch]
         _resolve(results)
 
     def _note(self, errors: list[BaseException | None]) -> None:
@@ -208,6 +220,19 @@ class Writer:
         if self.failure is not None:
             with contextlib.suppress(WriterClosed):
                 self.submit(_touch)
+
+    @staticmethod
+    def _alone(db: Database, job: Job) -> None:
+        fn, future, _ = job
+        try:
+            outcome: Outcome = (future, fn(db), None)
+            if db.conn.in_transaction:  # the module opened one for a data change
+                db.conn.execute("COMMIT")
+        except Exception as exc:
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            outcome = (future, None, exc)
+        _resolve([outcome])
 
     @staticmethod
     def _apply(db: Database, fn: WriteFn, future: AnyFuture) -> Outcome:

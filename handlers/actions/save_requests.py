@@ -29,7 +29,9 @@ async def handle_save_request(
     author, value = str(body["user"]["id"]), str(action.get("value") or "")[:400]
 
     async def answer() -> None:
-        text = await answer_request(store, client, context["team_id"], author, value, agreed)
+        text = await answer_request(
+            store, client, context["team_id"], author, value, agreed, context.get("enterprise_id")
+        )
         await respond(replace_original=True, text=text)
 
     later.run(answer(), "save-request")

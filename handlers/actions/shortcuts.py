@@ -34,7 +34,8 @@ async def handle_save_shortcut(
 ) -> None:
     """Save any message as a learning credited to its author; the saver's save is a vote."""
     await ack()
-    work = _save(respond, shortcut, store, client, context["team_id"], inbox)
+    where = (context["team_id"], context.get("enterprise_id"))
+    work = _save(respond, shortcut, store, client, where, inbox)
     later.run(work, "save-shortcut")
 
 
@@ -43,10 +44,11 @@ async def _save(
     shortcut: dict[str, Any],
     store: Store,
     client: AsyncWebClient,
-    team_id: str,
+    where: tuple[str, str | None],
     inbox: InboxWorker,
 ) -> None:
     await inbox.catch_up()  # the message may have arrived a moment ago
+    team_id, enterprise_id = where  # the Grid organisation, whose people are ours
     channel, ts, message = _where(shortcut)
     saver = str(shortcut["user"]["id"])
     if await store.opted_out(team_id, saver):
@@ -55,7 +57,7 @@ async def _save(
     author = message.get("user")
     if message and author != saver:
         # Someone else's message: its author decides; nothing is recorded until they agree.
-        text = await ask_author(store, client, team_id, channel, ts, saver, message)
+        text = await ask_author(store, client, team_id, channel, ts, saver, message, enterprise_id)
         await respond(response_type="ephemeral", text=text)
         return
     item = await save_message_as_learning(
@@ -67,6 +69,7 @@ async def _save(
         saver=saver,
         message=message or None,
         saver_votes=True,
+        enterprise_id=enterprise_id,
     )
     await respond(response_type="ephemeral", text=SAVED if item else CANNOT_SAVE)
 
@@ -115,7 +118,8 @@ async def handle_best_answer_shortcut(
 ) -> None:
     """The asker marks a reply as the best answer (privately, so anonymous askers may too)."""
     await ack()
-    work = _mark_best(respond, shortcut, store, client, context["team_id"], inbox)
+    where = (context["team_id"], context.get("enterprise_id"))
+    work = _mark_best(respond, shortcut, store, client, where, inbox)
     later.run(work, "best-answer-shortcut")
 
 
@@ -124,10 +128,11 @@ async def _mark_best(
     shortcut: dict[str, Any],
     store: Store,
     client: AsyncWebClient,
-    team_id: str,
+    where: tuple[str, str | None],
     inbox: InboxWorker,
 ) -> None:
     await inbox.catch_up()  # the reply may have arrived a moment ago
+    team_id, enterprise_id = where
     channel, ts, message = _where(shortcut)
     thread_ts = message.get("thread_ts")
     question = (
@@ -140,21 +145,24 @@ async def _mark_best(
     elif question.asker != str(shortcut["user"]["id"]):
         text = "Only the person who asked can choose the best answer."
     else:
-        text = await _best_of(store, client, team_id, question, {**message, "ts": ts})
+        reply = {**message, "ts": ts}
+        text = await _best_of(store, client, (team_id, enterprise_id), question, reply)
     await respond(response_type="ephemeral", text=text)
 
 
 async def _best_of(
     store: Store,
     client: AsyncWebClient,
-    team_id: str,
+    where: tuple[str, str | None],
     question: Question,
     message: dict[str, Any],
 ) -> str:
     """Mark the reply a message makes, if it may be kept at all."""
+    team_id, enterprise_id = where
     reply = await store.reply_at(team_id, question.channel or "", str(message["ts"]))
     if reply is None:
-        reply = await keepable_reply(store, team_id, question.channel or "", message)
+        channel = question.channel or ""
+        reply = await keepable_reply(store, client, team_id, channel, message, enterprise_id)
         if reply is None or await store.add_reply(team_id, reply) is None:
             return "That reply cannot be kept (a bot's, an outsider's, opted out or `!nda`)."
     return await choose_best(store, client, question, reply)

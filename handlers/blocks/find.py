@@ -107,12 +107,12 @@ def saved_blocks(saved: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
     ]
 
 
-def build_no_results(query: str) -> dict[str, Any]:
-    """Nothing found: say so, and point to /ask."""
-    text = (
-        f"Nothing the team shared matches “{escape(cut(query, 200))}” yet. I noted it as a "
-        "knowledge gap; `/ask` your colleagues and the answer will be found next time."
-    )
+def build_no_results(query: str, noted: bool = False) -> dict[str, Any]:
+    """Nothing found: say so (and whether the words were noted as a knowledge gap), and
+    point to /ask."""
+    said = f"Nothing the team shared matches “{escape(cut(query, 200))}” yet."
+    ask = "`/ask` your colleagues and the answer will be found next time."
+    text = f"{said} I noted it as a knowledge gap; {ask}" if noted else f"{said} {ask}"
     return {"response_type": "ephemeral", "text": text}
 
 

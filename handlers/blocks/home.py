@@ -244,6 +244,7 @@ def build_privacy(settings: Settings, counts: PersonCounts) -> list[Block]:
         [
             plural(counts.shares, "share"),
             plural(counts.saves, "saved item"),
+            plural(counts.bookmarks, "bookmarked message"),
             plural(counts.votes, "vote"),
             plural(counts.flags, "flag"),
             plural(counts.questions, "question"),

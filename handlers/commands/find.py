@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.later import Later
 from bot.store import Store
 from handlers.blocks.common import build_ephemeral
-from handlers.features.find import find_page
+from handlers.features.find import first_page
 from handlers.features.replies import reply_when_ready
 
 USAGE = 'Usage: `/find words` (quote a phrase: `/find "feature flags"`).'
@@ -33,6 +33,9 @@ async def handle_find(
         return
     await ack()
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
-    if not await store.opted_out(team_id, user):
+    opted_out = await store.opted_out(team_id, user)
+    if not opted_out:
         await store.note_person_activity(team_id, user, time.time())  # active: due a digest
-    later.run(reply_when_ready(respond, find_page(store, client, team_id, user, text, 0)), "find")
+    # An opted-out person's searches leave no trace, not even anonymous knowledge gaps.
+    page = first_page(store, client, command, may_keep_gap=not opted_out)
+    later.run(reply_when_ready(respond, page), "find")

@@ -26,6 +26,7 @@ from handlers.features.lookup import (
 )
 
 MAX_TIL = 4000
+OPTED_OUT = "You opted out, so Serendip keeps nothing of yours. `/serendip optin` to record it."
 NOT_POSTED = (
     "I could not post your learning here (invite me with `/invite @serendip`); it "
     "is saved all the same."
@@ -46,7 +47,8 @@ async def handle_til(
     config: Config,
     later: Later,
 ) -> None:
-    """Store the learning (always: it is an explicit act), confirm, then post its card."""
+    """Store the learning (an explicit act: wherever it is typed, unless its author opted
+    out), confirm, then post its card."""
     text = str(command.get("text") or "").strip()
     if not text:
         await ack(build_ephemeral("Usage: `/til what you learned` (links welcome)."))
@@ -57,6 +59,9 @@ async def handle_til(
         )
         return
     team_id = str(command.get("team_id"))
+    if await store.opted_out(team_id, str(command.get("user_id"))):
+        await ack(build_ephemeral(OPTED_OUT))  # "anything by a user who opted out": never
+        return
     # In a direct message or a group DM, the learning belongs to no channel.
     channel_id = "" if command_in_dm(command) else str(command.get("channel_id"))
     # Known channels come from the store; a new one costs one conversations.info.

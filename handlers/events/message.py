@@ -37,7 +37,7 @@ async def handle_message(
             fetch_at=fetch_time(config),
             enterprise_id=context.get("enterprise_id"),
         )
-        await note_reply(store, client, team_id, channel, event)
+        await note_reply(store, client, team_id, channel, event, context.get("enterprise_id"))
     elif subtype == "message_changed" and isinstance(event.get("message"), dict):
         await _changed(event, store, client, context, fetch_time(config))
     elif subtype == "message_deleted":
@@ -61,7 +61,7 @@ async def _changed(
         # A thread parent deleted while it has replies: Slack keeps a tombstone.
         await store.remove_message(team_id, channel, str(message.get("ts", "")))
         return
-    await note_reply(store, client, team_id, channel, message)
+    await note_reply(store, client, team_id, channel, message, context.get("enterprise_id"))
     await capture_message(
         store,
         client,

@@ -55,7 +55,7 @@ async def _apply(
         # A bookmark keeps the message for this person alone; on what the message already
         # shared, it is their useful vote (below). It never makes a learning.
         if present:
-            await bookmark_message(store, client, team_id, channel, ts, user)
+            await bookmark_message(store, client, team_id, channel, ts, user, enterprise_id)
         else:
             await store.remove_bookmark(team_id, user, channel, ts)
     await store.set_reaction(team_id, channel, ts, user, emoji, kind, present)

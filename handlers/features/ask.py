@@ -10,12 +10,13 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.capture_rules import is_from_bot, is_outsider
+from bot.capture_rules import parse, text_of
 from bot.config import Config
 from bot.routing import card_permalink, remember_post, route_question
-from bot.slacktext import escape, parse_message
+from bot.slacktext import escape
 from bot.store import Question, Reply, Store
 from handlers.blocks.ask import build_best_answer_note, build_chooser, build_question_card, inert
+from handlers.features.capture import author_excluded
 from handlers.features.lookup import channel_info, person_name
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,12 @@ async def _asker_name(store: Store, client: AsyncWebClient, question: Question) 
 
 
 async def note_reply(
-    store: Store, client: AsyncWebClient, team_id: str, channel: str, message: dict[str, Any]
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    channel: str,
+    message: dict[str, Any],
+    enterprise_id: str | None = None,
 ) -> None:
     """A message in a thread: if the thread is a question's, keep the reply (an edit that made
     it one we may not keep takes it back)."""
@@ -76,7 +82,7 @@ async def note_reply(
     question = await store.question_at_card(team_id, channel, thread_ts)
     if question is None:
         return
-    reply = await keepable_reply(store, team_id, channel, message)
+    reply = await keepable_reply(store, client, team_id, channel, message, enterprise_id)
     if reply is None:
         await reply_deleted(store, client, team_id, channel, ts)  # e.g. edited to `!nda`
         return
@@ -86,15 +92,23 @@ async def note_reply(
 
 
 async def keepable_reply(
-    store: Store, team_id: str, channel: str, message: dict[str, Any]
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    channel: str,
+    message: dict[str, Any],
+    enterprise_id: str | None = None,
 ) -> Reply | None:
     """The reply a thread message makes, unless capture rules keep it out: bots, people from
-    other organisations, people who opted out, and `!nda` messages are never kept."""
+    other organisations (not Grid colleagues: capture's judgement), people who opted out,
+    and `!nda` messages are never kept."""
     thread_ts, ts, user = message.get("thread_ts"), message.get("ts"), message.get("user")
     if not (isinstance(thread_ts, str) and isinstance(ts, str) and isinstance(user, str)):
         return None
-    text = str(message.get("text") or "")
-    if is_from_bot(message) or is_outsider(team_id, message) or parse_message(text).nda:
+    text = text_of(message)
+    if parse(message, text).nda:  # said in blocks only counts too, as for capture
+        return None
+    if await author_excluded(store, client, team_id, message, enterprise_id) is not None:
         return None
     if await store.opted_out(team_id, user):
         return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
@@ -17,6 +18,8 @@ from bot.capture_rules import (
     CAPTURED_SUBTYPES,
     DM_TYPES,
     author_exclusion,
+    forwarded_messages,
+    forwarded_only,
     is_from_bot,
     learning_draft,
     may_capture,
@@ -27,7 +30,7 @@ from bot.capture_rules import (
     text_of,
 )
 from bot.config import Config
-from bot.models import ChannelInfo
+from bot.models import ChannelInfo, ItemDraft
 from bot.slacktext import ParsedMessage
 from bot.store import Store
 from handlers.features.lookup import channel_info, is_outsider_person
@@ -35,6 +38,7 @@ from handlers.features.lookup import channel_info, is_outsider_person
 log = logging.getLogger(__name__)
 __all__ = [
     "CAPTURED_SUBTYPES",
+    "author_excluded",
     "capture_message",
     "excluded",
     "fetch_time",
@@ -55,6 +59,24 @@ async def _names_learning_channel(
     return False
 
 
+async def author_excluded(
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    message: Mapping[str, Any],
+    enterprise_id: str | None = None,
+) -> str | None:
+    """Why a message's author rules it out ("bot", "outsider"), or None. Every path that keeps
+    what a person wrote (capture, question replies, saves, bookmarks) judges authors here."""
+    author = author_exclusion(team_id, message)
+    if author == "outsider" and enterprise_id:
+        # Another workspace: in Enterprise Grid it may be of our own organisation.
+        user_id = str(message["user"])
+        if not await is_outsider_person(store, client, team_id, user_id, enterprise_id):
+            return None
+    return author
+
+
 async def excluded(
     store: Store,
     client: AsyncWebClient,
@@ -63,20 +85,17 @@ async def excluded(
     message: Mapping[str, Any],
     channel_type: str | None,
     enterprise_id: str | None = None,
+    delivered: bool = False,
 ) -> tuple[str | None, ChannelInfo | None]:
-    """Why a message must not be captured (None when it may be), and its channel."""
+    """Why a message must not be captured (None when it may be), and its channel; `delivered`:
+    Slack delivered the message as an event, which it does only where the bot is a member."""
     if channel_type in DM_TYPES or channel_id[:1] == "D":
         return "direct message", None
-    author = author_exclusion(team_id, message)
-    if author == "outsider" and enterprise_id:
-        # Another workspace: in Enterprise Grid it may be of our own organisation.
-        user_id = str(message["user"])
-        if not await is_outsider_person(store, client, team_id, user_id, enterprise_id):
-            author = None
+    author = await author_excluded(store, client, team_id, message, enterprise_id)
     if author is not None:
         return author, None
     user = str(message["user"])
-    channel = await channel_info(store, client, team_id, channel_id, channel_type)
+    channel = await channel_info(store, client, team_id, channel_id, channel_type, delivered)
     if channel.is_dm:
         return "direct message", None
     if not may_capture(channel):
@@ -84,6 +103,15 @@ async def excluded(
     if await store.opted_out(team_id, user):
         return "opted out", channel
     return None, channel
+
+
+async def _forwarded(store: Store, team_id: str, message: Mapping[str, Any]) -> list[ItemDraft]:
+    """The public items of the messages this one forwards: forwarding is sharing them again,
+    here, with this channel's privacy; nothing private is made public this way."""
+    found: list[ItemDraft] = []
+    for channel, ts in forwarded_messages(team_id, message):
+        found += await store.forwarded_items(team_id, channel, ts)
+    return found
 
 
 def fetch_time(config: Config) -> float | None:
@@ -110,7 +138,7 @@ async def capture_message(
         await store.remove_message(team_id, channel_id, ts)  # marked `!nda` afterwards
         return []
     reason, channel = await excluded(
-        store, client, team_id, channel_id, message, channel_type, enterprise_id
+        store, client, team_id, channel_id, message, channel_type, enterprise_id, delivered=True
     )
     if reason is not None or parsed.nda:
         return []  # an opt-out or a setting changed later leaves what was stored before
@@ -118,7 +146,14 @@ async def capture_message(
     assert channel is not None
     share = share_of(team_id, channel, message, text)
     drafts = message_drafts(share, parsed, learning)
-    if not drafts and not edited:
-        return []
-    log.debug("capturing %d item(s) from %s/%s", len(drafts), channel_id, ts)
-    return await store.save_message(share, drafts, fetch_at)
+    forwarded = forwarded_only(drafts, await _forwarded(store, team_id, message))
+    ids: list[str] = []
+    if forwarded or edited:
+        # Kept apart (source "forward"): a forward's share lasts only while the item has a
+        # share of its own, so an original deleted, marked `!nda` or forgotten takes it along.
+        forward = replace(share, source="forward")
+        ids += await store.save_message(forward, forwarded, fetch_at)
+    if drafts or edited:
+        log.debug("capturing %d item(s) from %s/%s", len(drafts), channel_id, ts)
+        ids += await store.save_message(share, drafts, fetch_at)
+    return ids

@@ -18,21 +18,59 @@ from handlers.blocks.find import (
     hit_blocks,
     saved_blocks,
 )
-from handlers.features.lookup import private_channels_of
+from handlers.features.lookup import (
+    channel_info,
+    command_channel_type,
+    command_in_dm,
+    private_channels_of,
+)
+
+
+async def in_public_channel(
+    store: Store, client: AsyncWebClient, team_id: str, command: dict[str, Any]
+) -> bool:
+    """Whether a slash command was run in a public channel. Slack names every private channel
+    `privategroup` and DMs `directmessage` or `mpdm-…`; otherwise the channel's stored (or,
+    when new, Slack's) privacy decides, and a channel Slack will not describe counts as private."""
+    channel_id = str(command.get("channel_id") or "")
+    if not channel_id or command_in_dm(command) or command_channel_type(command) is not None:
+        return False
+    channel = await channel_info(store, client, team_id, channel_id)
+    return not channel.is_private and not channel.is_dm
+
+
+async def first_page(
+    store: Store, client: AsyncWebClient, command: dict[str, Any], may_keep_gap: bool
+) -> dict[str, Any]:
+    """/find's first page. Finding nothing records a knowledge gap only for a search made in a
+    public channel: words searched in a private channel or a DM must not reach the workspace's
+    figures (stats, report, pulse)."""
+    team_id, user_id = str(command.get("team_id")), str(command.get("user_id"))
+    query = str(command.get("text") or "").strip()
+    gap = may_keep_gap and await in_public_channel(store, client, team_id, command)
+    return await find_page(store, client, team_id, user_id, query, 0, gap=gap)
 
 
 async def find_page(
-    store: Store, client: AsyncWebClient, team_id: str, user_id: str, query: str, offset: int
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    user_id: str,
+    query: str,
+    offset: int,
+    gap: bool = False,
 ) -> dict[str, Any]:
-    """The results page at `offset` for a person; an empty first page records a knowledge gap."""
+    """The results page at `offset` for a person; with `gap`, finding nothing on the first page
+    records a knowledge gap (the words, never who searched)."""
     # Their private channels, and their own personal notes (DM /tils not shared yet).
     private = [*await private_channels_of(client, user_id), personal_channel(user_id)]
     hits = await store.search(team_id, query, private)
     saved = await _saved(store, team_id, user_id, query) if offset == 0 else []
     if not hits:
-        if offset == 0:
+        noted = gap and offset == 0
+        if noted:
             await store.record_gap(team_id, query)
-        page = build_no_results(query)
+        page = build_no_results(query, noted)
         if saved:
             text = {"type": "section", "text": {"type": "mrkdwn", "text": page["text"]}}
             page["blocks"] = [text, *saved]

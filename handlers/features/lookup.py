@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -67,19 +68,35 @@ async def channel_info(
     team_id: str,
     channel_id: str,
     channel_type: str | None = None,
+    member: bool = False,
 ) -> ChannelInfo:
-    """What we know of a channel, asking Slack (and remembering) when it is new to us, or
-    when the event's `channel_type` contradicts what we stored (a channel made private)."""
+    """What we know of a channel, asking Slack (and remembering) when it is new to us, when
+    the event's `channel_type` contradicts what we stored (a channel made private), or when
+    the caller knows the bot is a member (`member`: Slack delivered a message from there) but
+    the stored row says it is not."""
     known = await store.channel(team_id, channel_id)
-    if known is not None and known.name is not None and not _contradicts(known, channel_type):
+    if _trusted(known, channel_type, member):
+        assert known is not None
         return known
     fetched = await fetch_channel(client, team_id, channel_id)
     if fetched is None:
         return _judged(team_id, channel_id, channel_type, known)
     if known is not None:
-        fetched = ChannelInfo(**{**fetched.__dict__, "capture": known.capture})
+        fetched = replace(fetched, capture=known.capture)
     await store.save_channel(fetched)
     return fetched
+
+
+def _trusted(known: ChannelInfo | None, channel_type: str | None, member: bool) -> bool:
+    """Whether the stored row may answer without asking Slack."""
+    if known is None or known.name is None or _contradicts(known, channel_type):
+        return False
+    # A member channel stored as not one is a row nobody confirmed: older versions kept a
+    # rename of a channel they had not seen as a public non-member row, so its privacy is a
+    # guess. Asking once is the cheapest repair: the fresh row says member, so later events
+    # trust it again, and rows of channels the bot is really not in are never asked about (only
+    # a message handled after the bot left, whose answer then rightly says not a member).
+    return not (member and not known.is_member)
 
 
 def _contradicts(known: ChannelInfo, channel_type: str | None) -> bool:
@@ -109,18 +126,26 @@ async def is_outsider_person(
     user_id: str,
     enterprise_id: str | None = None,
 ) -> bool:
-    """Whether a person is of another organisation (Slack Connect), from users.info: events
-    such as reactions do not say, and only users.info says whether another workspace is of
-    our Enterprise Grid organisation (`enterprise_id`). When Slack will not say, the answer
-    is yes (and is asked again next time): a stranger's vote must not count."""
+    """Whether a person is of another organisation (Slack Connect): events such as reactions
+    do not say. The directory says it for people whose workspace (and Grid organisation) we
+    stored; for others, users.info, the only one that also says whether another workspace is
+    of our Enterprise Grid organisation (`enterprise_id`). When Slack will not say, the
+    answer is yes (and is asked again next time): a stranger's vote must not count."""
     known = store.outsider_verdict(team_id, user_id)
     if known is not None:
         return known
-    try:
-        person = (await client.users_info(user=user_id))["user"]
-    except SlackApiError as exc:
-        log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
-        return True
+    stored = await store.user(team_id, user_id)
+    if stored is not None and stored.home_team:
+        # A person never changes workspace: what users.list or users.info said once holds.
+        person: dict[str, Any] = {"team_id": stored.home_team, "enterprise_id": stored.enterprise}
+    else:
+        try:
+            person = (await client.users_info(user=user_id))["user"]
+        except SlackApiError as exc:
+            log.warning("users.info %s failed: %s", user_id, exc.response.get("error"))
+            return True
+        if not await store.opted_out(team_id, user_id):  # kept, so no restart asks again
+            await store.save_user(user_from_api(team_id, person))
     outsider = person_is_outsider(team_id, person, enterprise_id)
     store.remember_outsider(team_id, user_id, outsider)
     return outsider

@@ -62,9 +62,10 @@ async def keepable(
     team_id: str,
     channel: str,
     message: Mapping[str, Any],
+    enterprise_id: str | None = None,
 ) -> bool:
     """Whether the capture rules let Serendip keep this message at all (`!nda` included)."""
-    reason, info = await excluded(store, client, team_id, channel, message, None)
+    reason, info = await excluded(store, client, team_id, channel, message, None, enterprise_id)
     return reason is None and info is not None and not parse(message, text_of(message)).nda
 
 
@@ -77,11 +78,17 @@ async def stored_or_fetched(
 
 
 async def bookmark_message(
-    store: Store, client: AsyncWebClient, team_id: str, channel: str, ts: str, user: str
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    channel: str,
+    ts: str,
+    user: str,
+    enterprise_id: str | None = None,
 ) -> bool:
     """Keep a message privately for the person who bookmarked it (never a learning)."""
     message = await stored_or_fetched(store, client, team_id, channel, ts)
-    if not message or not await keepable(store, client, team_id, channel, message):
+    if not message or not await keepable(store, client, team_id, channel, message, enterprise_id):
         return False
     try:
         link = (await client.chat_getPermalink(channel=channel, message_ts=ts)).get("permalink")
@@ -107,10 +114,11 @@ async def ask_author(
     ts: str,
     saver: str,
     message: Mapping[str, Any],
+    enterprise_id: str | None = None,
 ) -> str:
     """Ask the author, in a DM, whether their message may be kept; what to tell the saver."""
     author = str(message.get("user") or "")
-    if not author or not await keepable(store, client, team_id, channel, message):
+    if not author or not await keepable(store, client, team_id, channel, message, enterprise_id):
         return CANNOT_SAVE
     saver_name = await person_name(store, client, team_id, saver)
     seal = _seal(client, team_id, author, channel, ts, saver)
@@ -138,6 +146,7 @@ async def answer_request(
     author: str,
     value: str,
     agreed: bool,
+    enterprise_id: str | None = None,
 ) -> str:
     """The author's answer: Share it saves the learning credited to them (the saver's vote
     included), No thanks keeps nothing; the saver is told either way. What the author sees."""
@@ -160,7 +169,15 @@ async def answer_request(
     if not message or message.get("user") != author:
         return "I could not find that message any more, so nothing was saved."
     item = await save_message_as_learning(
-        store, client, team_id, channel, ts, saver=saver, message=message, saver_votes=True
+        store,
+        client,
+        team_id,
+        channel,
+        ts,
+        saver=saver,
+        message=message,
+        saver_votes=True,
+        enterprise_id=enterprise_id,
     )
     if item is None:
         return "That message can no longer be kept (its channel or an `!nda` mark keeps it out)."
@@ -196,6 +213,7 @@ async def save_message_as_learning(
     saver: str,
     message: Mapping[str, Any] | None = None,
     saver_votes: bool = False,
+    enterprise_id: str | None = None,
 ) -> str | None:
     """Save a message as a learning credited to its author; None when it may not be kept."""
     if message is None:
@@ -206,7 +224,7 @@ async def save_message_as_learning(
         message = _as_message(shares[0], ts) if shares else await fetch_message(client, channel, ts)
     if not message:
         return None
-    reason, info = await excluded(store, client, team_id, channel, message, None)
+    reason, info = await excluded(store, client, team_id, channel, message, None, enterprise_id)
     text = text_of(message)
     parsed = parse(message, text)
     if reason is not None or info is None or parsed.nda:

@@ -40,9 +40,9 @@ async def handle_find_submission(
     # Public items, and those of the private channels the person shares with the bot (one
     # users.conversations call), as /find shows them.
     private = await private_channels_of(client, user_id)
+    # Finding nothing here records no knowledge gap: Home is no public channel, and only
+    # searches made in public channels reach the workspace's figures (see /find).
     hits = (await store.search(team_id, text, private))[:RESULTS]
-    if not hits and not await store.opted_out(team_id, user_id):
-        await store.record_gap(team_id, text)  # the query only, never who searched
     # Names come from the store (people are refreshed daily); Slack is asked only for someone
     # new, which keeps this within Slack's 3 seconds.
     names = await people_names(store, client, team_id, (h.user for h in hits))

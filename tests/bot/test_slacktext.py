@@ -11,11 +11,13 @@ from hypothesis import strategies as st
 from bot.slacktext import (
     escape,
     find_links,
+    marks_nda,
     mentioned_users,
     parse_message,
     readable,
     rich_text_markup,
 )
+from tests.support.nda import MARKED_BLOCKS, MARKED_TEXTS, UNMARKED_TEXTS, text_element
 
 
 def test_links_from_text_and_labels() -> None:
@@ -96,13 +98,43 @@ def test_unnamed_channel_reference_is_reported_for_lookup() -> None:
     assert parsed.unnamed_channels == ("C42", "C43")
 
 
-@pytest.mark.parametrize("text", ["!nda draft <https://x.com>", "internal (!NDA)", "!nda"])
+@pytest.mark.parametrize("text", ["!nda draft <https://x.com>", *MARKED_TEXTS])
 def test_nda(text: str) -> None:
+    assert marks_nda(text)
     assert parse_message(text).nda
+    assert parse_message(f"before {text} after").nda
 
 
-def test_not_nda() -> None:
-    assert not parse_message("!ndafoo <https://x.com/!nda>").nda
+@pytest.mark.parametrize("text", ["!ndafoo <https://x.com/!nda>", *UNMARKED_TEXTS])
+def test_not_nda(text: str) -> None:
+    assert not marks_nda(text)
+    assert not parse_message(text).nda
+
+
+@pytest.mark.parametrize("blocks", MARKED_BLOCKS)
+def test_nda_said_in_blocks(blocks: list[dict[str, Any]]) -> None:
+    assert parse_message("", blocks=blocks).nda
+    assert parse_message("a fallback text without the mark", blocks=blocks).nda
+    assert parse_message(rich_text_markup(blocks), blocks=blocks).nda
+
+
+def test_blocks_without_the_mark() -> None:
+    blocks = [
+        {
+            "type": "rich_text",
+            "elements": [
+                {
+                    "type": "rich_text_section",
+                    "elements": [
+                        text_element("the agenda"),
+                        {"type": "link", "url": "https://x.com/!nda"},
+                    ],
+                }
+            ],
+        },
+        {"type": "section", "text": {"type": "mrkdwn", "text": "!ndafoo"}},
+    ]
+    assert not parse_message("", blocks=blocks).nda
 
 
 def test_readable_text() -> None:

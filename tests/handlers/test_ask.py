@@ -18,6 +18,7 @@ from jobs.digests import run_digests
 from jobs.questions import REROUTE_AFTER, reroute_unanswered
 from localslack import LocalSlack
 from tests.support.bot import Env, bot_config, populate, start_bot
+from tests.support.nda import MARKED_BLOCKS
 
 
 def cards(env: Env, channel: str = "C1") -> list[dict[str, Any]]:
@@ -295,11 +296,14 @@ async def test_shortcut_keeps_the_capture_rules_for_replies(env: Env) -> None:
     await ask(env, "U1", "Who can explain kafka partition storms?")
     [card] = cards(env)
     nda = await env.slack.post_message("U2", "C1", "!nda the acme contract", thread_ts=card["ts"])
+    marked_in_blocks = await env.slack.post_message(  # an API post: empty text, blocks say it
+        "U2", "C1", "", thread_ts=card["ts"], blocks=MARKED_BLOCKS[0]
+    )
     vendor = await env.slack.post_message("X1", "C1", "buy our tool", thread_ts=card["ts"])
     await env.slack.slash_command("U3", "C1", "/serendip", "optout")
     quiet = await env.slack.post_message("U3", "C1", "slow consumers", thread_ts=card["ts"])
     await env.settle()
-    for reply in (nda, vendor, quiet):
+    for reply in (nda, marked_in_blocks, vendor, quiet):
         await env.slack.message_shortcut("U2", "C1", reply["ts"], "mark_best_answer")
         await env.settle()
         assert "Only the person who asked" in env.slack.responses[-1]["text"]

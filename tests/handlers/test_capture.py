@@ -321,7 +321,12 @@ async def test_private_share_never_shapes_the_public_face(env: Env) -> None:
     assert await env.store.search(env.team, "layoffs") == []
     assert await env.store.search(env.team, "reorg") == []
     assert len(await env.store.search(env.team, "public")) == 1
-    assert item["text"] == "layoffs planned https://doc.example/falcon"  # exports keep all
+    assert item["text"] == "public doc https://doc.example/falcon"  # its face, as everywhere
+    # The admin's export still lists the private share, marked private.
+    assert [(s["text"], s.get("private")) for s in item["shares"]] == [
+        ("layoffs planned https://doc.example/falcon", True),
+        ("public doc https://doc.example/falcon", None),
+    ]
 
 
 async def test_nda_added_later_removes_even_after_optout(env: Env) -> None:

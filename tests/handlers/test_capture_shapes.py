@@ -73,8 +73,9 @@ async def test_saving_a_message_said_in_blocks_alone(env: Env) -> None:
 async def test_shared_messages_and_permalinks_are_no_link_items(env: Env) -> None:
     slack = env.slack
     original = await slack.post_message("U1", "C1", "read <https://a.com/post>")
+    await env.settle()
     shared = await slack.share_message("U2", "C2", "C1", original["ts"], "look at this")
-    await slack.share_message("U1", "C2", "C1", original["ts"])
+    again = await slack.share_message("U1", "C2", "C1", original["ts"])
     [quote] = shared["attachments"]
     assert (quote["is_share"], quote["channel_id"], quote["ts"]) == (True, "C1", original["ts"])
     # A pasted permalink, unfurled by Slack, beside a real link with its own unfurl.
@@ -88,8 +89,10 @@ async def test_shared_messages_and_permalinks_are_no_link_items(env: Env) -> Non
         ],
     )
     items = await env.items()
+    # Forwarding, or pasting the permalink of, a message shares its link again (no new item).
+    forwards = [original["ts"], shared["ts"], again["ts"], pasted["ts"]]
     assert [(i["url"], [s["ts"] for s in i["shares"]]) for i in items] == [
-        ("https://a.com/post", [original["ts"]]),
+        ("https://a.com/post", forwards),
         ("https://b.com/", [pasted["ts"]]),
     ]
     b = items[1]

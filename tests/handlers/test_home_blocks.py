@@ -21,7 +21,7 @@ from handlers.blocks.modals import build_find_modal, build_find_results, build_f
 from localslack.blockkit import VIEW_BLOCKS, check_view
 
 NASTY = "<!channel> & <@U9> <https://evil.example|click> *bold*"
-COUNTS = PersonCounts(1, 2, 3, 4, 5, 6)
+COUNTS = PersonCounts(1, 2, 3, 4, 5, 6, 7)
 
 
 def item(n: int, text: str = "text", **kw: Any) -> ShownItem:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 
 from slack_sdk.web.async_client import AsyncWebClient
+from sqlite_utils import Database
 
 from bot.models import BotPost
 from jobs.housekeeping import run_housekeeping
 from tests.support.bot import Env
 from tests.support.digests import digest_in, item_ids, send_now
+from tests.support.rawdb import raw
 
 
 async def test_help_and_unknown_subcommands(env: Env) -> None:
@@ -187,3 +189,97 @@ async def test_forget_me_updates_everyones_digests_and_deletes_only_their_own_po
     assert survivors <= left
     assert not any("a lesson learned" in str(m) for m in slack.messages("C1"))
     assert any("name out of 3 digest(s)" in str(r) for r in slack.responses)
+
+
+def _line(message: dict[str, object], url: str) -> str:
+    """The text of the digest section that links `url`."""
+    blocks = message["blocks"]
+    assert isinstance(blocks, list)
+    [text] = [
+        b["text"]["text"] for b in blocks if b["type"] == "section" and url in str(b.get("text"))
+    ]
+    return str(text)
+
+
+async def _digest_with_ana_and_her_votes(env: Env) -> dict[str, object]:
+    """#general's digest shows ana's item, bo's (ana's and cy's votes) and cy's (bo's vote);
+    ana then votes for cy's item too, after the digest was posted."""
+    slack = env.slack
+    ana = await slack.post_message("U1", "C1", "mine <https://ana.example/a>")
+    bo = await slack.post_message("U2", "C1", "theirs <https://bo.example/b>")
+    cy = await slack.post_message("U3", "C1", "also <https://cy.example/c>")
+    await slack.add_reaction("U3", "C1", ana["ts"], "+1")
+    for voter in ("U1", "U3"):
+        await slack.add_reaction(voter, "C1", bo["ts"], "+1")
+    await slack.add_reaction("U2", "C1", cy["ts"], "+1")
+    await env.settle()
+    await send_now(env)
+    sent = digest_in(env, "C1")
+    assert "ana.example" in str(sent["blocks"])
+    assert ":+1: 2" in _line(sent, "bo.example")
+    assert ":+1: 1" in _line(sent, "cy.example")
+    await slack.add_reaction("U1", "C1", cy["ts"], "+1")  # after the digest: never in its count
+    await env.settle()
+    return sent
+
+
+async def test_forget_me_takes_their_votes_out_of_the_counts_digests_show(env: Env) -> None:
+    sent = await _digest_with_ana_and_her_votes(env)
+    await _confirm_forget(env)
+    await env.settle()
+    now = digest_in(env, "C1")
+    assert now["ts"] == sent["ts"]
+    assert "ana.example" not in str(now["blocks"])
+    assert ":+1: 1" in _line(now, "bo.example")  # U3's vote; U1's is gone
+    assert "useful to 1 person" in _line(now, "bo.example")
+    assert _line(now, "cy.example") == _line(sent, "cy.example")  # as it was sent
+
+
+async def test_a_digest_update_retried_still_counts_without_them(env: Env) -> None:
+    from bot.forgetting import forget
+
+    sent = await _digest_with_ana_and_her_votes(env)
+    client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
+    env.slack.fail_next("chat.update", "internal_error", status=500, times=10)
+    _, _, updated = await forget(env.store, client, env.team, "U1")
+    assert updated == 0
+    assert digest_in(env, "C1") == sent
+    env.slack.api.faults.clear()
+    _, _, updated = await forget(env.store, client, env.team, "U1")  # the votes are gone by now
+    assert updated >= 1
+    now = digest_in(env, "C1")
+    assert "ana.example" not in str(now["blocks"])
+    assert ":+1: 1" in _line(now, "bo.example")
+    assert _line(now, "cy.example") == _line(sent, "cy.example")
+
+
+def _as_before_views_were_kept(db: Database) -> None:
+    """Digests sent before migration 7 kept no copy of what they showed."""
+    db.execute("DELETE FROM digest_views")
+
+
+async def test_a_digest_that_kept_no_copy_is_read_back_and_updated(env: Env) -> None:
+    sent = await _digest_with_ana_and_her_votes(env)
+    raw(env.store, _as_before_views_were_kept)
+    await _confirm_forget(env)
+    await env.settle()
+    assert env.slack.calls_of("conversations.history")
+    assert sent["ts"] not in {c.args.get("ts") for c in env.slack.calls_of("chat.delete")}
+    now = digest_in(env, "C1")
+    assert now["ts"] == sent["ts"]
+    assert "ana.example" not in str(now)  # neither in the blocks nor in the text
+    assert item_ids(now) == [i for i in item_ids(sent) if i in item_ids(now)]
+    assert len(item_ids(now)) == len(item_ids(sent)) - 1
+    assert ":+1: 1" in _line(now, "bo.example")  # U3's vote; U1's is gone
+    assert "useful to 1 person" in _line(now, "bo.example")
+    assert _line(now, "cy.example") == _line(sent, "cy.example")
+    assert "bo.example" in str(now["text"])
+
+
+async def test_a_digest_that_kept_no_copy_and_cannot_be_read_is_deleted(env: Env) -> None:
+    sent = await _digest_with_ana_and_her_votes(env)
+    raw(env.store, _as_before_views_were_kept)
+    env.slack.fail_next("conversations.history", "missing_scope", status=200, times=10)
+    await _confirm_forget(env)
+    await env.settle()
+    assert all(m["ts"] != sent["ts"] for m in env.slack.messages("C1"))

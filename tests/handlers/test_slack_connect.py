@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlite_utils import Database
 
+from bot.models import UserInfo
 from tests.support.bot import Env
 from tests.support.rawdb import raw
 
@@ -19,6 +20,21 @@ async def test_an_outsiders_reaction_is_no_vote_flag_or_bookmark(env: Env) -> No
     assert [s["user"] for s in item["shares"]] == ["U1"]
     # Asked once per person, then remembered.
     assert sorted(c.args["user"] for c in env.slack.calls_of("users.info")) == ["U2", "X1"]
+
+
+async def test_a_known_colleagues_reaction_asks_slack_nothing(env: Env) -> None:
+    # As users.list (the daily people sync) stores them: with their own workspace.
+    await env.store.save_user(UserInfo(env.team, "U2", "bo", home_team=env.team))
+    await env.store.save_user(UserInfo(env.team, "U3", "cy"))  # stored before m9: unplaced
+    posted = await env.slack.post_message("U1", "C1", "<https://known.example/>")
+    await env.slack.add_reaction("U2", "C1", posted["ts"], "+1")
+    await env.slack.add_reaction("U3", "C1", posted["ts"], "+1")
+    await env.slack.add_reaction("X1", "C1", posted["ts"], "+1")
+    assert (await env.items())[0]["votes"] == ["U2", "U3"]
+    assert sorted(c.args["user"] for c in env.slack.calls_of("users.info")) == ["U3", "X1"]
+    # What Slack said is kept in the directory, so no restart asks again.
+    stored = [await env.store.user(env.team, uid) for uid in ("U3", "X1")]
+    assert [u.home_team if u else None for u in stored] == [env.team, "TOTHER"]
 
 
 async def test_a_reaction_from_someone_slack_will_not_place_does_not_count(env: Env) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobs.ranking import Candidate, Pool, eligible, rank, score, why_this
+from jobs.ranking import Candidate, Pool, eligible, rank, score, why_this, why_with_one_vote_fewer
 
 NOW = 1_800_000_000.0
 DAY = 86400.0
@@ -112,3 +112,15 @@ def test_a_learning_and_its_own_link_are_one_story() -> None:
     link = Candidate("k", ("S1",), ("V1", "V2"), NOW, "a.com", 0, message)
     other = Candidate("o", ("S2",), (), NOW, "b.com", 0, frozenset({("C1", 2.5)}))
     assert [c.item_id for c in rank([learning, link, other], NOW, 5)] == ["k", "o"]
+
+
+def test_a_why_line_with_one_vote_fewer() -> None:
+    fewer = why_with_one_vote_fewer
+    assert fewer("useful to 2 people") == "useful to 1 person"
+    assert fewer("useful to 4 people, shared by 2 people, 2 you work with") == (
+        "useful to 3 people, shared by 2 people"
+    )
+    assert fewer("useful to 1 person, shared by 2 people") == "shared by 2 people"
+    assert fewer("useful to 1 person, 1 you work with") == "new this week"
+    assert fewer("shared by 2 people") == "shared by 2 people"
+    assert fewer("new this week") == "new this week"

@@ -175,14 +175,30 @@ async def test_channel_lifecycle_and_user_change(slack: LocalSlack, http_bot: Ht
     await slack.archive_channel("C1", user="U2")
     await slack.unarchive_channel("C1")
     await slack.rename_channel("G1", "hush")
+    slack.add_channel("C9", name="quiet", is_private=True, members=["U1"], bot_member=True)
+    await slack.rename_channel("C9", "hushed")
     await slack.change_user("U1", tz="Asia/Tokyo", deleted=True)
-    rename, archive, unarchive, group_rename, change = events(http_bot)
+    rename, archive, unarchive, group_rename, c_rename, change = events(http_bot)
     assert rename["type"] == "channel_rename"
     assert rename["channel"]["id"] == "C1"
     assert rename["channel"]["name"] == "town-square"
+    assert (rename["channel"]["is_channel"], rename["channel"]["is_private"]) == (True, False)
+    # As conversations.info says: a G private channel is_group, a C one is_channel too.
+    flags = ("type", "is_channel", "is_group", "is_private")
+    assert [group_rename["type"], *(group_rename["channel"][k] for k in flags[1:])] == [
+        "group_rename",
+        False,
+        True,
+        True,
+    ]
+    assert [c_rename["type"], *(c_rename["channel"][k] for k in flags[1:])] == [
+        "group_rename",
+        True,
+        False,
+        True,
+    ]
     assert archive == {**archive, "type": "channel_archive", "channel": "C1", "user": "U2"}
     assert unarchive["type"] == "channel_unarchive"
-    assert group_rename["type"] == "group_rename"
     assert change["type"] == "user_change"
     assert change["user"]["tz"] == "Asia/Tokyo"
     assert change["user"]["deleted"] is True

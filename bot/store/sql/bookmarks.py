@@ -71,3 +71,9 @@ def bookmarks(
         [team_id, user, *(w.lower() for w in words), limit],
     )
     return [Bookmark(*row) for row in rows]
+
+
+def delete_older_than(db: Database, cutoff: float) -> int:
+    """Retention: bookmarks of messages posted before `cutoff` (Unix seconds, the message's ts,
+    as an item's age is its last share's)."""
+    return int(db.execute("DELETE FROM bookmarks WHERE CAST(ts AS REAL) < ?", [cutoff]).rowcount)

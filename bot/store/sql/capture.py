@@ -244,6 +244,7 @@ def set_reaction(
 def refresh_items(db: Database, team_id: str, item_ids: Iterable[str], now: float) -> None:
     """Bring items in line with their shares: first share, derived marks, or deletion."""
     for item_id in item_ids:
+        drop_orphan_forwards(db, item_id)
         shares = db.execute(
             "SELECT channel, ts, user, text, is_private, title, description, site_name"
             " FROM shares WHERE item_id = ? ORDER BY at, ts",
@@ -255,6 +256,16 @@ def refresh_items(db: Database, team_id: str, item_ids: Iterable[str], now: floa
         set_face(db, team_id, item_id, shares, partial(search_index.readable_text, db, team_id))
         _sync_marks(db, team_id, item_id, shares, now)
         search_index.sync_item(db, team_id, item_id)
+
+
+def drop_orphan_forwards(db: Database, item_id: str) -> None:
+    """A forward re-shares what an original shared: with no other share of the item left (the
+    original deleted, marked `!nda`, forgotten), its forwards go too."""
+    db.execute(
+        "DELETE FROM shares WHERE item_id = ? AND source = 'forward' AND NOT EXISTS"
+        " (SELECT 1 FROM shares o WHERE o.item_id = ? AND o.source != 'forward')",
+        [item_id, item_id],
+    )
 
 
 def _sync_marks(

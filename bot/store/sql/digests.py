@@ -170,3 +170,10 @@ def save_users(db: Database, users: list[UserInfo], now: float) -> int:
             upsert_user(db, user, now)
             saved += 1
     return saved
+
+
+def delete_views_older_than(db: Database, cutoff: float) -> int:
+    """Retention: the kept views of digests posted before `cutoff` (Unix seconds, the post's
+    ts). Their credits stay: forget-me still finds such a digest, and reads it back from Slack
+    as it does one sent before views were kept, rather than leave a name in Slack."""
+    return int(db.execute("DELETE FROM digest_views WHERE CAST(ts AS REAL) < ?", [cutoff]).rowcount)

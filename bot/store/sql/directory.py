@@ -9,13 +9,17 @@ from sqlite_utils import Database
 from bot.models import BotPost, ChannelInfo, ForgetResult, UserInfo
 from bot.store.sql import bookmarks, outbox, questions
 from bot.store.sql.capture import refresh_items
+from bot.store.sql.snapshot import channel_of_vote
 
 
 def upsert_user(db: Database, user: UserInfo, now: float) -> None:
     """Insert or update what we know of a person."""
     db.execute(
         "INSERT INTO users (team_id, id, name, real_name, tz, is_admin, is_owner, is_bot, deleted,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, id) DO UPDATE SET"
+        " updated_at, home_team, enterprise) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (team_id, id) DO UPDATE SET"
+        " home_team = COALESCE(excluded.home_team, home_team),"
+        " enterprise = COALESCE(excluded.enterprise, enterprise),"
         " name = COALESCE(excluded.name, name),"
         " real_name = COALESCE(excluded.real_name, real_name),"
         " tz = COALESCE(excluded.tz, tz), is_admin = excluded.is_admin,"
@@ -32,6 +36,8 @@ def upsert_user(db: Database, user: UserInfo, now: float) -> None:
             int(user.is_bot),
             int(user.deleted),
             now,
+            user.home_team,
+            user.enterprise,
         ],
     )
 
@@ -39,15 +45,25 @@ def upsert_user(db: Database, user: UserInfo, now: float) -> None:
 def get_user(db: Database, team_id: str, user_id: str) -> UserInfo | None:
     """A stored person, or None."""
     row = db.execute(
-        "SELECT name, real_name, tz, is_admin, is_owner, is_bot, deleted FROM users"
-        " WHERE team_id = ? AND id = ?",
+        "SELECT name, real_name, tz, is_admin, is_owner, is_bot, deleted, home_team, enterprise"
+        " FROM users WHERE team_id = ? AND id = ?",
         [team_id, user_id],
     ).fetchone()
     if row is None:
         return None
-    name, real_name, tz, admin, owner, bot, deleted = row
+    name, real_name, tz, admin, owner, bot, deleted, home, grid = row
     return UserInfo(
-        team_id, user_id, name, real_name, tz, bool(admin), bool(owner), bool(bot), bool(deleted)
+        team_id,
+        user_id,
+        name,
+        real_name,
+        tz,
+        bool(admin),
+        bool(owner),
+        bool(bot),
+        bool(deleted),
+        home,
+        grid,
     )
 
 
@@ -170,9 +186,21 @@ def forget_person(db: Database, team_id: str, user_id: str, now: float) -> Forge
             [team_id, f"<@{user_id}"],
         )
     }
+    shared = tuple(
+        str(r[0])
+        for r in db.execute(
+            "SELECT DISTINCT item_id FROM shares WHERE team_id = ? AND user = ?", args
+        )
+    )
     shares = db.execute("DELETE FROM shares WHERE team_id = ? AND user = ?", args).rowcount
     db.execute("UPDATE shares SET saved_by = NULL WHERE team_id = ? AND saved_by = ?", args)
     db.execute("DELETE FROM reactions WHERE team_id = ? AND user = ?", args)
+    cast = tuple(
+        (str(item), float(at), channel_of_vote(via) if private else None)
+        for item, at, via, private in db.execute(
+            "SELECT item_id, at, via, is_private FROM votes WHERE team_id = ? AND voter = ?", args
+        )
+    )
     votes = db.execute("DELETE FROM votes WHERE team_id = ? AND voter = ?", args).rowcount
     flags = db.execute("DELETE FROM flags WHERE team_id = ? AND flagger = ?", args).rowcount
     before = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
@@ -196,7 +224,7 @@ def forget_person(db: Database, team_id: str, user_id: str, now: float) -> Forge
     db.execute("DELETE FROM person_settings WHERE team_id = ? AND user_id = ?", args)
     outbox.forget_recipient(db, team_id, user_id)
     set_opt_out(db, team_id, user_id, True)
-    return ForgetResult(shares, votes, flags, before - after, posts)
+    return ForgetResult(shares, votes, flags, before - after, posts, cast, shared)
 
 
 def record_bot_post(db: Database, post: BotPost, now: float) -> None:

@@ -32,14 +32,14 @@ def export_items(db: Database, team_id: str | None = None) -> Iterator[dict[str,
         if team not in names:
             names[team] = user_names(db, team)
         shares = _export_shares(db, item_id, names[team])
-        private = [s.pop("_private") for s in shares]
+        shown = _face(shares)
         record: dict[str, Any] = {
             "id": item_id,
             "kind": kind,
             "url": url,
             "title": title,
-            "text": shares[0]["text"] if shares else None,
-            "private": all(private),
+            "text": shown[0]["text"] if shown else None,
+            "private": all(s.get("private") for s in shares),
             "shares": shares,
             "votes": _voters(db, item_id),
             "created_at": iso_utc(created_ts),
@@ -59,16 +59,24 @@ def _export_shares(db: Database, item_id: str, names: dict[str, str]) -> list[di
         "SELECT user, channel, ts, text, is_private FROM shares WHERE item_id = ? ORDER BY at, ts",
         [item_id],
     )
-    return [
-        {
+    shares = []
+    for user, channel, ts, text, private in rows:
+        share = {
             "user": user,
             "channel": channel or None,
             "ts": ts,
             "text": readable(text or "", names.get),
-            "_private": bool(private),
         }
-        for user, channel, ts, text, private in rows
-    ]
+        if private:  # marked only when private: a public share keeps the documented shape
+            share["private"] = True
+        shares.append(share)
+    return shares
+
+
+def _face(shares: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The shares an exported item shows (face.face's rule): its public shares, or, for an
+    item with none, its private ones."""
+    return [s for s in shares if not s.get("private")] or shares
 
 
 def _answer(db: Database, item_id: str, names: dict[str, str]) -> dict[str, Any]:

@@ -50,6 +50,7 @@ class PersonCounts:
     flags: int
     questions: int
     replies: int
+    bookmarks: int  # messages they keep for themselves (the bookmark reaction)
 
 
 # saved_by has no index: that part reads the workspace's shares (as forget-me does); an index
@@ -187,7 +188,8 @@ SELECT
   (SELECT count(DISTINCT item_id) FROM votes WHERE team_id = :team AND voter = :user),
   (SELECT count(DISTINCT item_id) FROM flags WHERE team_id = :team AND flagger = :user),
   (SELECT count(*) FROM questions WHERE team_id = :team AND asker = :user),
-  (SELECT count(*) FROM replies WHERE team_id = :team AND user = :user)
+  (SELECT count(*) FROM replies WHERE team_id = :team AND user = :user),
+  (SELECT count(*) FROM bookmarks WHERE team_id = :team AND user = :user)
 """
 
 

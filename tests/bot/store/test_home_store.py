@@ -117,7 +117,7 @@ async def test_person_counts(store: Store) -> None:
         1,
     )
     await store.forget_person(T, "U1")
-    assert await store.person_counts(T, "U1") == type(counts)(0, 0, 0, 0, 0, 0)
+    assert await store.person_counts(T, "U1") == type(counts)(0, 0, 0, 0, 0, 0, 0)
 
 
 async def test_deleting_a_learning_drops_the_reactions_on_its_message(store: Store) -> None:

@@ -11,7 +11,7 @@ import pytest
 from sqlite_utils import Database
 
 from bot.models import BotPost, ChannelInfo, ItemDraft, ShareInput, UserInfo
-from bot.store import Store
+from bot.store import Bookmark, Store
 from bot.store.migrations import MIGRATIONS
 from bot.store.sql import directory
 from bot.store.sql.workspaces import TEAM_TABLES
@@ -325,3 +325,18 @@ async def test_channel_cache_never_keeps_a_value_read_during_a_change(
     fresh = await store.channel(T, "C1")
     assert fresh is not None
     assert fresh.capture == "off"
+
+
+async def test_retention_deletes_old_bookmarks_and_old_digest_views(store: Store) -> None:
+    now = LATER
+    old, recent = f"{now - 40 * 86400:.6f}", f"{now - 1 * 86400:.6f}"
+    for ts in (old, recent):
+        await store.add_bookmark(T, "U2", Bookmark("C1", ts, "U1", f"said at {ts}", None))
+        await store.digest_view_changed(T, "C9", ts, '{"title": "t", "sections": []}')
+        await store.credit_digest(T, "U1", "C9", ts)
+    assert await store.apply_retention(now, 0) == 0
+    assert len(await store.bookmarks(T, "U2")) == 2
+    await store.apply_retention(now, 30)
+    assert [b.ts for b in await store.bookmarks(T, "U2")] == [recent]
+    views = {ts: view is not None for _, ts, view in await store.read_credits(T, "U1")}
+    assert views == {old: False, recent: True}  # the old digest is still found, without a view

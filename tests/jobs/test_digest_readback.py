@@ -1,0 +1,73 @@
+"""Clearing a person out of a digest read back from Slack (sent before views were kept)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jobs.digest_blocks import DigestItem, DigestSection, DigestView, build_digest
+from jobs.digest_readback import item_id, without_person_blocks
+
+ANA = DigestItem("i-ana", "ana's find", "https://ana.example/", "ana", 2, "useful to 2 people")
+BO = DigestItem("i-bo", "bo's find", "https://bo.example/", "bo", 2, "useful to 2 people")
+CY = DigestItem("i-cy", "cy's find", "https://cy.example/", "cy", 0, "new this week")
+ANA_AGAIN = DigestItem("i-ana2", "ana's other", "https://ana2.example/", "ana", 0, "new")
+ANAIS = DigestItem("i-anais", "anais's find", "https://anais.example/", "anais", 1, "useful")
+
+
+def sent(*sections: DigestSection) -> dict[str, Any]:
+    """A digest message as conversations.history returns it (ts and the rest left out)."""
+    return build_digest(DigestView("Serendip digest for #general", sections, "intro"))
+
+
+def ids(message: dict[str, Any]) -> list[str]:
+    return [i for b in message["blocks"] if (i := item_id(b))]
+
+
+def test_their_items_go_by_id_or_by_name_and_empty_headings_with_them() -> None:
+    message = sent(
+        DigestSection("Top this week", (ANA, BO)),
+        DigestSection("From other teams", (ANA_AGAIN,)),
+        DigestSection("Learned", (CY, ANAIS)),
+    )
+    cleared = without_person_blocks(message, "U1", "ana", {"i-ana"}, set())
+    assert cleared is not None
+    assert ids(cleared) == ["i-bo", "i-cy", "i-anais"]  # anais is not ana
+    assert "ana's" not in str(cleared)
+    assert "From other teams" not in str(cleared["blocks"])
+    assert "*Top this week*" in str(cleared["blocks"])
+    assert cleared["text"].splitlines() == [
+        "Serendip digest for #general",
+        "intro",
+        "• bo's find https://bo.example/",
+        "• cy's find https://cy.example/",
+        "• anais's find https://anais.example/",
+    ]
+    assert cleared["blocks"][-1]["elements"][0]["action_id"] == "digest_settings"
+
+
+def test_one_vote_fewer_on_the_items_they_had_voted_for() -> None:
+    message = sent(DigestSection("Top", (ANA, BO, CY)))
+    cleared = without_person_blocks(message, "U1", None, {"i-ana"}, {"i-bo", "i-cy"})
+    assert cleared is not None
+    lines = [b["text"]["text"] for b in cleared["blocks"] if b["type"] == "section"]
+    assert lines[0].endswith("shared by bo · :+1: 1\n_useful to 1 person_")
+    assert lines[1].endswith("shared by cy\n_new this week_")  # no count to lower
+
+
+def test_left_to_delete_when_it_cannot_be_done_safely() -> None:
+    question = DigestItem("q1", "how do we deploy?", None, None, 0, "no reply yet", ("U1",))
+    with_question = sent(
+        DigestSection("Top", (ANA, BO)), DigestSection("Can you help?", (question,), buttons=False)
+    )
+    mentions = sent(
+        DigestSection("Top", (ANA, DigestItem("i-x", "thanks <@U1>", None, "bo", 0, "new")))
+    )
+    cases = [
+        (with_question, {"i-ana"}),  # a section that cannot be attributed
+        (sent(DigestSection("Top", (BO, CY))), {"i-ana"}),  # nothing of theirs found
+        (sent(DigestSection("Top", (ANA, ANA_AGAIN))), {"i-ana"}),  # nothing else left
+        (mentions, {"i-ana"}),  # they would still show
+        ({"text": "no blocks"}, {"i-ana"}),
+    ]
+    for message, theirs in cases:
+        assert without_person_blocks(message, "U1", "ana", theirs, set()) is None
