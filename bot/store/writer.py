@@ -22,6 +22,7 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
@@ -89,7 +90,6 @@ class Writer:
         self.commits = 0
         self.failure: str | None = None  # why the last write failed for want of storage
         self._probe_delay = PROBE_FIRST
-        self._probe: threading.Timer | None = None
         self._probe_pending = False  # a probe is scheduled and not submitted yet
 
     def start(self) -> None:
@@ -121,8 +121,6 @@ class Writer:
         if self._closed:
             return
         self._closed = True
-        if self._probe is not None:
-            self._probe.cancel()
         self._queue.put(None)
         self._thread.join()
 
@@ -210,12 +208,14 @@ class Writer:
         if self._closed or self._probe_pending:
             return
         self._probe_pending = True
-        self._probe = threading.Timer(self._probe_delay, self._submit_probe)
-        self._probe.daemon = True
-        self._probe.start()
-        self._probe_delay = min(self._probe_delay * 2, PROBE_MAX)
+        # A sleeping thread, not threading.Timer: a condition variable's timed wait reads the
+        # wall clock's absolute time, which faketime (the tests' date shift) moves.
+        delay = self._probe_delay
+        threading.Thread(target=self._probe_after, args=(delay,), daemon=True).start()
+        self._probe_delay = min(delay * 2, PROBE_MAX)
 
-    def _submit_probe(self) -> None:
+    def _probe_after(self, delay: float) -> None:
+        time.sleep(delay)
         self._probe_pending = False
         if self.failure is not None:
             with contextlib.suppress(WriterClosed):
