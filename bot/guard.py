@@ -11,7 +11,8 @@ server then cannot accept Slack's deliveries or `/healthz`, and asyncio logs eve
 - at most `cap` connections are open: past it, the oldest connection that is not being
   answered (idle, or still sending its request) is closed to make room; when every one is
   being answered, the new connection gets a 503 at once;
-- resource problems are logged at most once a minute, however often they happen.
+- resource problems, and the requests too malformed for aiohttp to parse (a header over 8 KB,
+  a broken request line), are logged at most once a minute, however often they happen.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 
 log = logging.getLogger(__name__)
@@ -167,3 +169,27 @@ class QuietLoopErrors:
                 self.throttle.held_back,
             )
             self.throttle.held_back = 0
+
+
+class QuietBadRequests(logging.Filter):
+    """For aiohttp's "Error handling request" log: a traceback for every unparsable request it
+    answers 400 lets anyone fill the log. Those are kept to one line a minute, without the
+    traceback; errors of our own code pass untouched."""
+
+    def __init__(self, clock: Callable[[], float]) -> None:
+        super().__init__()
+        self.throttle = Throttle(clock)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Drop or shorten a malformed-request record; keep anything else."""
+        exc = record.exc_info[1] if record.exc_info else None
+        if not isinstance(exc, HttpProcessingError):
+            return True
+        if not self.throttle.due():
+            return False
+        said = record.getMessage()
+        record.msg = "%s: %s (said at most once a minute; %d more since the last time)"
+        record.args = (said, type(exc).__name__, self.throttle.held_back)
+        record.exc_info = record.exc_text = None
+        self.throttle.held_back = 0
+        return True

@@ -15,7 +15,13 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from bot.app import build_app
 from bot.config import Config
 from bot.fetch import AllowList, SafeFetcher, SystemResolver
-from bot.guard import ConnectionGuard, GuardedSite, QuietLoopErrors, connection_cap
+from bot.guard import (
+    ConnectionGuard,
+    GuardedSite,
+    QuietBadRequests,
+    QuietLoopErrors,
+    connection_cap,
+)
 from bot.inbox import InboxWorker
 from bot.pacer import Pacer
 from bot.server import build_web_app
@@ -100,6 +106,8 @@ async def serve(config: Config, socket_mode: bool, host: str, port: int) -> None
     access_log = logging.getLogger("aiohttp.access") if config.log_level == "DEBUG" else None
     loop = asyncio.get_running_loop()
     loop.set_exception_handler(QuietLoopErrors(time.monotonic))
+    quiet = QuietBadRequests(time.monotonic)
+    logging.getLogger("aiohttp.server").addFilter(quiet)
     # aiohttp's keep-alive timer runs from the connection's start too: it bounds the headers.
     runner = web.AppRunner(
         web_app,
@@ -118,3 +126,4 @@ async def serve(config: Config, socket_mode: bool, host: str, port: int) -> None
         await stop.wait()
     finally:
         await runner.cleanup()
+        logging.getLogger("aiohttp.server").removeFilter(quiet)

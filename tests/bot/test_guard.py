@@ -8,9 +8,10 @@ import logging
 import resource
 
 import pytest
+from aiohttp.http_exceptions import BadHttpMessage, LineTooLong
 
 from bot.config import ConfigError, load_config
-from bot.guard import QuietLoopErrors, Throttle, connection_cap
+from bot.guard import QuietBadRequests, QuietLoopErrors, Throttle, connection_cap
 from tests.support.clock import START
 
 
@@ -80,3 +81,33 @@ async def test_resource_errors_are_logged_once_a_minute(
     caplog.clear()
     quiet(loop, {"message": "something else broke", "exception": ValueError("x")})
     assert "something else broke" in caplog.text  # anything else goes to asyncio, as before
+
+
+def aiohttp_error_record(exc: BaseException) -> logging.LogRecord:
+    """The record aiohttp logs when it answers a request it could not handle."""
+    return logging.LogRecord(
+        "aiohttp.server",
+        logging.ERROR,
+        "web_protocol.py",
+        1,
+        "Error handling request from %s",
+        ("127.0.0.1",),
+        (type(exc), exc, None),
+    )
+
+
+def test_unparsable_requests_are_one_short_line_a_minute() -> None:
+    clock = Clock()
+    quiet = QuietBadRequests(clock)
+    too_long = LineTooLong("x" * 100, "8190", "9000")
+    passed = [r for r in (aiohttp_error_record(too_long) for _ in range(500)) if quiet.filter(r)]
+    clock.now += 60
+    again = aiohttp_error_record(BadHttpMessage("bad request line"))
+    assert quiet.filter(again)
+    assert len(passed) == 1
+    assert passed[0].exc_info is None  # no traceback
+    assert passed[0].getMessage().startswith("Error handling request from 127.0.0.1: LineTooLong")
+    assert "499 more" in again.getMessage()
+    ours = aiohttp_error_record(KeyError("type"))
+    assert quiet.filter(ours)
+    assert ours.exc_info is not None  # a bug of ours keeps its traceback

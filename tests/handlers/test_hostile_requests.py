@@ -235,6 +235,9 @@ async def test_slow_clients_do_not_take_the_bot_down(tmp_path: Path) -> None:
                 assert await healthz(port) == 200
                 await slack.post_message("U1", "C1", "still here <https://up.example/>")
                 assert slack.deliveries[-1].statuses == [200]
+                unparsable = b"GET /healthz HTTP/1.1\r\nX-Big: " + b"x" * 10_000 + b"\r\n\r\n"
+                answers = await asyncio.gather(*open_slow(port, 50, unparsable))
+                assert all(a.split(b" ")[1:2] == [b"400"] for a in answers), answers[0][:40]
                 dropped = await asyncio.wait_for(asyncio.gather(*slow), timeout=20)
                 assert len(dropped) == 400  # every slow connection was closed by the bot
                 assert await healthz(port) == 200
@@ -244,6 +247,7 @@ async def test_slow_clients_do_not_take_the_bot_down(tmp_path: Path) -> None:
     text = log.read_text(errors="replace")
     assert text.count("out of system resource") <= 1, text[:2000]
     assert text.count("slow or idle ones") <= 1, text[:2000]
+    assert text.count("LineTooLong") <= 1, text[:2000]
     assert "Traceback" not in text, text[:2000]
     conn = sqlite3.connect(db)
     urls = [row[0] for row in conn.execute("SELECT url FROM items")]
