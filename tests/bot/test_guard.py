@@ -1,4 +1,5 @@
-"""Request limits: their settings, and resource problems logged at most once a minute."""
+"""Request limits: their settings, the connection cap, and resource problems logged at most
+once a minute."""
 
 from __future__ import annotations
 
@@ -8,11 +9,20 @@ import logging
 import resource
 
 import pytest
+from aiohttp import web
 from aiohttp.http_exceptions import BadHttpMessage, LineTooLong
 
 from bot.config import ConfigError, load_config
-from bot.guard import QuietBadRequests, QuietLoopErrors, Throttle, connection_cap
+from bot.guard import (
+    ConnectionGuard,
+    GuardedSite,
+    QuietBadRequests,
+    QuietLoopErrors,
+    Throttle,
+    connection_cap,
+)
 from tests.support.clock import START
+from tests.support.processes import free_port
 
 
 class Clock:
@@ -111,3 +121,43 @@ def test_unparsable_requests_are_one_short_line_a_minute() -> None:
     ours = aiohttp_error_record(KeyError("type"))
     assert quiet.filter(ours)
     assert ours.exc_info is not None  # a bug of ours keeps its traceback
+
+
+async def guarded_server(
+    cap: int, release: asyncio.Event
+) -> tuple[web.AppRunner, int, ConnectionGuard]:
+    """A small aiohttp app behind a ConnectionGuard: `/wait` answers once `release` is set."""
+
+    async def wait(_: web.Request) -> web.Response:
+        await release.wait()
+        return web.Response(text="done")
+
+    guard = ConnectionGuard(cap, read_timeout=5.0, clock=Clock())
+    app = web.Application(middlewares=[guard.middleware])
+    app.router.add_get("/wait", wait)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await GuardedSite(runner, "127.0.0.1", port, guard).start()
+    return runner, port, guard
+
+
+async def test_past_the_cap_the_oldest_idle_goes_and_busy_ones_stay() -> None:
+    release = asyncio.Event()
+    runner, port, guard = await guarded_server(2, release)
+    try:
+        idle_reader, _ = await asyncio.open_connection("127.0.0.1", port)
+        busy = [await asyncio.open_connection("127.0.0.1", port) for _ in range(2)]
+        assert await asyncio.wait_for(idle_reader.read(), 5) == b""  # closed to make room
+        for _, writer in busy:
+            writer.write(b"GET /wait HTTP/1.1\r\nHost: x\r\n\r\n")
+        while len(guard.busy) < 2:  # noqa: ASYNC110 (the server's state is polled)
+            await asyncio.sleep(0.01)
+        reader, _ = await asyncio.open_connection("127.0.0.1", port)
+        refused = await asyncio.wait_for(reader.read(), 5)
+        assert refused.startswith(b"HTTP/1.1 503")  # every connection is busy: refused at once
+        release.set()
+        for reader, _ in busy:
+            assert (await asyncio.wait_for(reader.read(200), 5)).startswith(b"HTTP/1.1 200")
+    finally:
+        await runner.cleanup()

@@ -181,19 +181,23 @@ async def test_a_replayed_button_press_is_acted_on_once(http_env: Env) -> None:
 SLOW_BODY = b"POST /slack/events HTTP/1.1\r\nHost: x\r\nContent-Length: 999\r\n\r\nhello"
 
 
-def open_slow(port: int, count: int, request: bytes) -> list[asyncio.Task[bytes]]:
-    """`count` connections that send `request` and then nothing: each task ends with what the
-    server answered when it closed the connection."""
+async def open_slow(port: int, count: int, request: bytes) -> list[asyncio.Task[bytes]]:
+    """`count` connections, once all are open, that send `request` and then nothing: each task
+    ends with what the server answered when it closed the connection."""
+    opened = await asyncio.gather(
+        *(asyncio.open_connection("127.0.0.1", port) for _ in range(count))
+    )
 
-    async def slow() -> bytes:
+    async def slow(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> bytes:
         try:
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
             writer.write(request)
             return await reader.read()
         except OSError:
             return b"closed"
+        finally:
+            writer.close()
 
-    return [asyncio.create_task(slow()) for _ in range(count)]
+    return [asyncio.create_task(slow(*pair)) for pair in opened]
 
 
 def stop(bot: subprocess.Popen[bytes]) -> None:
@@ -229,14 +233,13 @@ async def test_slow_clients_do_not_take_the_bot_down(tmp_path: Path) -> None:
             )
             try:
                 await wait_healthy(port)
-                slow = open_slow(port, 200, SLOW_BODY)
-                slow += open_slow(port, 200, b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
-                await asyncio.sleep(0.5)  # let them all connect
+                slow = await open_slow(port, 200, SLOW_BODY)
+                slow += await open_slow(port, 200, b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
                 assert await healthz(port) == 200
                 await slack.post_message("U1", "C1", "still here <https://up.example/>")
                 assert slack.deliveries[-1].statuses == [200]
                 unparsable = b"GET /healthz HTTP/1.1\r\nX-Big: " + b"x" * 10_000 + b"\r\n\r\n"
-                answers = await asyncio.gather(*open_slow(port, 50, unparsable))
+                answers = await asyncio.gather(*await open_slow(port, 50, unparsable))
                 assert all(a.split(b" ")[1:2] == [b"400"] for a in answers), answers[0][:40]
                 dropped = await asyncio.wait_for(asyncio.gather(*slow), timeout=20)
                 assert len(dropped) == 400  # every slow connection was closed by the bot
