@@ -90,7 +90,11 @@ class ConnectionGuard:
             self.timed_out += 1
             request.protocol.force_close()  # no answer: the client is too slow to want one
             raise web.HTTPRequestTimeout() from None
-        except ConnectionError:  # closed to make room (see admit), or by the client
+        except (ConnectionError, RuntimeError):
+            if request.transport is not None:
+                raise
+            # Closed to make room (see admit) or by the client: aiohttp says ConnectionResetError,
+            # or RuntimeError when it was closed before the read began. Nobody is listening.
             raise web.HTTPRequestTimeout() from None
         self.busy.add(request.protocol)
         try:
