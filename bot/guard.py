@@ -78,7 +78,7 @@ class ConnectionGuard:
         self.read_timeout = read_timeout
         self.busy: set[RequestHandler] = set()  # connections whose request is being answered
         self.throttle = Throttle(clock)
-        self.closed = self.refused = self.timed_out = 0
+        self.closed = self.refused = 0
 
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -87,7 +87,6 @@ class ConnectionGuard:
             async with asyncio.timeout(self.read_timeout):
                 await request.read()  # kept by aiohttp: the handler's read() costs nothing
         except TimeoutError:
-            self.timed_out += 1
             request.protocol.force_close()  # no answer: the client is too slow to want one
             raise web.HTTPRequestTimeout() from None
         except (ConnectionError, RuntimeError):
@@ -103,7 +102,10 @@ class ConnectionGuard:
             self.busy.discard(request.protocol)
 
     def admit(self, server: web.Server) -> asyncio.BaseProtocol:
-        """The protocol for a new connection: aiohttp's, after making room under the cap."""
+        """The protocol for a new connection: aiohttp's, after making room under the cap.
+
+        A burst accepted in one go may pass the cap until those connections are counted; the
+        next ones then make room again."""
         handlers = server.connections
         if len(handlers) >= self.cap:
             open_now = [h for h in handlers if h.transport is not None]
