@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import resource
 import socket
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
 
 import aiohttp
 
@@ -22,10 +25,26 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def open_files_limit(limit: int) -> Callable[[], None]:
+    """A `preexec_fn` giving the child at most `limit` open files (as a small server has)."""
+
+    def lower() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+    return lower
+
+
 def start(
-    slack: LocalSlack, db: Path, port: int, socket_mode: bool = False
+    slack: LocalSlack,
+    db: Path,
+    port: int,
+    socket_mode: bool = False,
+    settings: dict[str, str] | None = None,
+    preexec_fn: Callable[[], None] | None = None,
+    stderr: IO[bytes] | None = None,
 ) -> subprocess.Popen[bytes]:
-    """`python -m bot run` against the local Slack, in HTTP mode unless asked otherwise."""
+    """`python -m bot run` against the local Slack, in HTTP mode unless asked otherwise;
+    `settings` add to (or override) the usual ones, `stderr` takes its log."""
     env = child_env(
         SLACK_BOT_TOKEN=slack.bot_token,
         SLACK_SIGNING_SECRET=slack.signing_secret,
@@ -34,11 +53,12 @@ def start(
         SERENDIP_FETCH_LINKS="off",
         SERENDIP_LOG_LEVEL="WARNING",
     )
+    env.update(settings or {})
     if socket_mode:
         env["SLACK_APP_TOKEN"] = slack.app_token
     command = [sys.executable, "-m", "bot", "run", "--host", "127.0.0.1", "--port", str(port)]
     command += [] if socket_mode else ["--http"]
-    return subprocess.Popen(command, env=env, cwd=db.parent)
+    return subprocess.Popen(command, env=env, cwd=db.parent, preexec_fn=preexec_fn, stderr=stderr)
 
 
 async def wait_healthy(port: int) -> None:
