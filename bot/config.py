@@ -15,6 +15,8 @@ DEFAULT_API_URL = "https://slack.com/api/"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_USEFUL = ("+1", "thumbsup", "bulb", "star", "heart", "raised_hands", "100")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+DEFAULT_CAP = 500  # open HTTP connections
+DEFAULT_READ_TIMEOUT = 10.0  # seconds to send a request's headers, and again its body
 _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]+$")
 _EMOJI = re.compile(r"^[a-z0-9_+'-]+$")
@@ -55,6 +57,8 @@ class Config:
     retention_days: int = 0
     uninstall_grace_days: int = 7
     log_level: str = "INFO"
+    http_max_connections: int = DEFAULT_CAP
+    http_read_timeout: float = DEFAULT_READ_TIMEOUT
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
     def __repr__(self) -> str:
@@ -257,6 +261,13 @@ def _token(reader: _Reader, name: str, prefix: str) -> str | None:
     return value
 
 
+def _read_timeout(reader: _Reader) -> float:
+    value = reader.number("SERENDIP_HTTP_READ_TIMEOUT", DEFAULT_READ_TIMEOUT)
+    if value <= 0:
+        raise ConfigError("SERENDIP_HTTP_READ_TIMEOUT must be more than 0 seconds")
+    return value
+
+
 def _parse(r: _Reader) -> Config:
     bot_token = _token(r, "SLACK_BOT_TOKEN", "xoxb-")
     app_token = _token(r, "SLACK_APP_TOKEN", "xapp-")
@@ -288,5 +299,7 @@ def _parse(r: _Reader) -> Config:
         retention_days=r.integer("SERENDIP_RETENTION_DAYS", 0, 0, 100_000),
         uninstall_grace_days=r.integer("SERENDIP_UNINSTALL_GRACE_DAYS", 7, 0, 100_000),
         log_level=r.choice("SERENDIP_LOG_LEVEL", "INFO", LOG_LEVELS),
+        http_max_connections=r.integer("SERENDIP_HTTP_MAX_CONNECTIONS", DEFAULT_CAP, 1, 100_000),
+        http_read_timeout=_read_timeout(r),
         secrets=tuple(s for s in (bot_token, app_token, signing_secret) if s),
     )

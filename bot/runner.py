@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections.abc import AsyncIterator
 
 from aiohttp import web
@@ -14,6 +15,13 @@ from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from bot.app import build_app
 from bot.config import Config
 from bot.fetch import AllowList, SafeFetcher, SystemResolver
+from bot.guard import (
+    ConnectionGuard,
+    GuardedSite,
+    QuietBadRequests,
+    QuietLoopErrors,
+    connection_cap,
+)
 from bot.inbox import InboxWorker
 from bot.pacer import Pacer
 from bot.server import build_web_app
@@ -25,6 +33,7 @@ from jobs.scheduler import build_scheduler
 log = logging.getLogger(__name__)
 STORE = web.AppKey("store", Store)
 INBOX = web.AppKey("inbox", InboxWorker)
+GUARD = web.AppKey("guard", ConnectionGuard)
 
 
 def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> web.Application:
@@ -33,7 +42,11 @@ def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> w
     pacer = Pacer(config.send_rate)  # one send rate for the process: every kind of post
     bolt_app = build_app(config, store, socket_mode=socket_mode, pacer=pacer)
     mode = "socket" if socket_mode else "http"
-    web_app = build_web_app(store, mode, None if socket_mode else bolt_app, config.signing_secret)
+    cap = connection_cap(config.http_max_connections)
+    guard = ConnectionGuard(cap, config.http_read_timeout, time.monotonic)
+    web_app = build_web_app(
+        store, mode, None if socket_mode else bolt_app, config.signing_secret, guard
+    )
 
     async def store_ctx(_: web.Application) -> AsyncIterator[None]:
         await asyncio.to_thread(store.open)
@@ -82,6 +95,7 @@ def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> w
         web_app.cleanup_ctx.append(socket_ctx)
     web_app[STORE] = store
     web_app[INBOX] = bolt_app.inbox
+    web_app[GUARD] = guard
     return web_app
 
 
@@ -90,16 +104,26 @@ async def serve(config: Config, socket_mode: bool, host: str, port: int) -> None
     web_app = build_server(config, socket_mode)
     # An access-log line per Slack delivery costs more than storing the event: DEBUG only.
     access_log = logging.getLogger("aiohttp.access") if config.log_level == "DEBUG" else None
-    runner = web.AppRunner(web_app, handle_signals=False, access_log=access_log)
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(QuietLoopErrors(time.monotonic))
+    quiet = QuietBadRequests(time.monotonic)
+    logging.getLogger("aiohttp.server").addFilter(quiet)
+    # aiohttp's keep-alive timer runs from the connection's start too: it bounds the headers.
+    runner = web.AppRunner(
+        web_app,
+        handle_signals=False,
+        access_log=access_log,
+        keepalive_timeout=config.http_read_timeout,
+    )
     await runner.setup()
-    site = web.TCPSite(runner, host, port)
+    site = GuardedSite(runner, host, port, web_app[GUARD])
     await site.start()
     log.info("serving on %s:%s (%s mode)", host, port, "socket" if socket_mode else "http")
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     try:
         await stop.wait()
     finally:
         await runner.cleanup()
+        logging.getLogger("aiohttp.server").removeFilter(quiet)

@@ -1,23 +1,30 @@
 """The HTTP side: `POST /slack/events` behind a guard, and `GET /healthz`.
 
 Bolt answers 500 to a non-numeric timestamp and to a body that is not JSON; the guard
-answers 401 and 400 first, as Slack's own servers would expect.
+answers 401 and 400 first, as Slack's own servers would expect. A signed request seen before
+(a replay: Slack's signature has no nonce) gets an empty 200 and nothing is done again.
+Every request is read within a time limit (bot/guard.py).
 """
 
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request.async_request import AsyncBoltRequest
-from slack_sdk.signature import SignatureVerifier
 
 from bot import __version__
 from bot.app import SerendipApp
+from bot.config import DEFAULT_CAP, DEFAULT_READ_TIMEOUT
+from bot.guard import ConnectionGuard
 from bot.inbox import event_body_fields
+from bot.shapes import well_formed
+from bot.signing import ReplayCache, Verifier
 from bot.store import Store
 
 EVENTS_PATH = "/slack/events"
@@ -36,37 +43,32 @@ def parse_body(text: str, content_type: str) -> dict[str, Any] | None:
         else:
             form = dict(parse_qsl(text, keep_blank_values=True))
             data = json.loads(form["payload"]) if "payload" in form else form
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested thousands of levels deep
         return None
     return data if isinstance(data, dict) else None
-
-
-def _well_formed(data: dict[str, Any]) -> bool:
-    if data.get("type") != "event_callback":
-        return True
-    event = data.get("event")
-    return isinstance(event, dict) and isinstance(event.get("type"), str)
 
 
 class EventsEndpoint:
     """Checks a request the way Slack signs it, then hands it to Bolt."""
 
-    def __init__(self, app: SerendipApp, signing_secret: str) -> None:
+    def __init__(self, app: SerendipApp, signing_secret: str, clock: Callable[[], float]) -> None:
         self.app = app
-        self.verifier = SignatureVerifier(signing_secret)
+        self.verifier = Verifier(signing_secret, clock)
+        self.seen = ReplayCache(clock)
 
     async def handle(self, request: web.Request) -> web.StreamResponse:
         """Answer 401, 400 or whatever Bolt answers."""
-        try:
-            text = (await request.read()).decode("utf-8")
-        except UnicodeDecodeError:
-            return _error(400, "body is not UTF-8")
+        raw = await request.read()
         timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
         signature = request.headers.get("X-Slack-Signature", "")
-        if not timestamp.isdigit() or not self.verifier.is_valid(text, timestamp, signature):
+        if not self.verifier.valid(raw, timestamp, signature):
             return _error(401, "invalid request")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return _error(400, "body is not UTF-8")
         data = parse_body(text, request.content_type)
-        if data is None or not _well_formed(data):
+        if data is None or not well_formed(data):
             return _error(400, "malformed body")
         key = event_body_fields(data)
         if key is not None:
@@ -75,6 +77,10 @@ class EventsEndpoint:
             if refused:  # 503 while the store cannot write: Slack delivers the event again later
                 return _error(503, refused)
             return web.Response(status=200)
+        # Events are kept once per event id by the inbox, which also lets Slack's retries of an
+        # event that failed through; everything else is kept from acting twice here.
+        if not self.seen.first_time(signature, timestamp):
+            return web.Response(status=200)
         bolt_request = AsyncBoltRequest(
             body=text, query=request.query_string, headers=dict(request.headers)
         )
@@ -82,10 +88,17 @@ class EventsEndpoint:
 
 
 def build_web_app(
-    store: Store, mode: str, bolt_app: SerendipApp | None = None, signing_secret: str | None = None
+    store: Store,
+    mode: str,
+    bolt_app: SerendipApp | None = None,
+    signing_secret: str | None = None,
+    guard: ConnectionGuard | None = None,
+    clock: Callable[[], float] = time.time,
 ) -> web.Application:
-    """The aiohttp application: the events endpoint (HTTP mode) and the health check."""
-    web_app = web.Application(client_max_size=MAX_BODY)
+    """The aiohttp application: the events endpoint (HTTP mode) and the health check, every
+    request read within the guard's time limit."""
+    guard = guard or ConnectionGuard(DEFAULT_CAP, DEFAULT_READ_TIMEOUT, time.monotonic)
+    web_app = web.Application(client_max_size=MAX_BODY, middlewares=[guard.middleware])
 
     async def healthz(_: web.Request) -> web.Response:
         failure = store.write_failure
@@ -99,5 +112,6 @@ def build_web_app(
 
     web_app.router.add_get("/healthz", healthz)
     if bolt_app is not None and signing_secret:
-        web_app.router.add_post(EVENTS_PATH, EventsEndpoint(bolt_app, signing_secret).handle)
+        endpoint = EventsEndpoint(bolt_app, signing_secret, clock)
+        web_app.router.add_post(EVENTS_PATH, endpoint.handle)
     return web_app

@@ -9,6 +9,7 @@ from bot.store.sql import search_index
 
 TEAM_TABLES = (
     "votes",
+    "interactions",
     "flags",
     "shares",
     "items",

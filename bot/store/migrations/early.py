@@ -1,11 +1,7 @@
-"""Versioned schema migrations, tracked in `PRAGMA user_version`.
-
-Append a new function to MIGRATIONS for every change; never edit one that has shipped.
-"""
+"""The first six migrations: the schema as Serendip first shipped it, and what the first
+releases added to it (link metadata, digests, questions and search, the pulse, the import)."""
 
 from __future__ import annotations
-
-from collections.abc import Callable
 
 from sqlite_utils import Database
 
@@ -78,7 +74,7 @@ CREATE INDEX bot_posts_credited ON bot_posts (team_id, credited);
 """
 
 
-def _m1_initial(db: Database) -> None:
+def m1_initial(db: Database) -> None:
     for statement in SCHEMA_1.split(";"):
         if statement.strip():
             db.execute(statement)
@@ -122,7 +118,7 @@ CREATE TABLE term_df (
 """
 
 
-def _m2_link_metadata(db: Database) -> None:
+def m2_link_metadata(db: Database) -> None:
     """Fetched page metadata, the fetch queue, URL aliases (merged items), topic terms, and
     link health checks."""
     for statement in SCHEMA_2.split(";"):
@@ -173,7 +169,7 @@ CREATE INDEX shares_at ON shares (team_id, at);
 """
 
 
-def _m3_digests(db: Database) -> None:
+def m3_digests(db: Database) -> None:
     """The digest outbox, items sent per recipient, the people each digest post credits,
     learned DM channels, recent activity, "less like this" preferences and button clicks."""
     for statement in SCHEMA_3.split(";"):
@@ -226,7 +222,7 @@ CREATE INDEX shares_saved_by ON shares (team_id, saved_by);
 """
 
 
-def _m4_questions_and_search(db: Database) -> None:
+def m4_questions_and_search(db: Database) -> None:
     """Questions, their replies and routings, knowledge gaps, and a search index with one
     document per item and visibility (public, or one private channel), replacing items_fts.
     The documents themselves are built when the store opens (see `search_index`)."""
@@ -242,7 +238,7 @@ def _m4_questions_and_search(db: Database) -> None:
             db.execute(statement)
 
 
-def _m5_learning_pulse(db: Database) -> None:
+def m5_learning_pulse(db: Database) -> None:
     """The weeks whose learning pulse was claimed or posted, one row per workspace and week, so
     a restart or a second tick never posts a week twice."""
     db.execute(
@@ -268,7 +264,7 @@ CREATE TABLE removed_shares (
 """
 
 
-def _m6_import(db: Database) -> None:
+def m6_import(db: Database) -> None:
     """`serendip import`: the day files of an export already imported (by path and
     fingerprint, so a resumed or repeated import skips them), the items it touched whose
     face, votes and search documents are still to be brought up to date, and what was removed
@@ -277,95 +273,3 @@ def _m6_import(db: Database) -> None:
     for statement in SCHEMA_6.split(";"):
         if statement.strip():
             db.execute(statement)
-
-
-def _m7_digest_views(db: Database) -> None:
-    """What each sent digest that names someone showed (its view, as JSON), so forget-me can
-    post the same digest without that person (`chat.update`) instead of deleting it."""
-    db.execute(
-        "CREATE TABLE digest_views ("
-        " team_id TEXT NOT NULL, channel TEXT NOT NULL, ts TEXT NOT NULL, view TEXT NOT NULL,"
-        " PRIMARY KEY (team_id, channel, ts))"
-    )
-
-
-def _m8_bookmarks(db: Database) -> None:
-    """Bookmarks: a message one person saved for themselves (the bookmark reaction), private
-    to them; the link is the message's permalink, fetched when it was saved."""
-    db.execute(
-        "CREATE TABLE bookmarks (team_id TEXT NOT NULL, user TEXT NOT NULL,"
-        " channel TEXT NOT NULL, ts TEXT NOT NULL, author TEXT, text TEXT NOT NULL, link TEXT,"
-        " at REAL NOT NULL, PRIMARY KEY (team_id, user, channel, ts))"
-    )
-    db.execute("CREATE INDEX bookmarks_message ON bookmarks (team_id, channel, ts)")
-    db.execute("CREATE INDEX bookmarks_author ON bookmarks (team_id, author)")
-
-
-def _m9_personal_notes_and_home_teams(db: Database) -> None:
-    """Old DM /tils become personal notes; people keep their own workspace (below)."""
-    _dm_tils_are_personal_notes(db)
-    # A person's own workspace and Enterprise Grid organisation (users.list, users.info,
-    # user_change say them), so whether a reacting person is one of us is read, not asked.
-    db.execute("ALTER TABLE users ADD COLUMN home_team TEXT")
-    db.execute("ALTER TABLE users ADD COLUMN enterprise TEXT")
-
-
-def _dm_tils_are_personal_notes(db: Database) -> None:
-    """A /til sent in a direct message or group DM before it became a personal note was stored
-    as a public share with no channel (or, before group DMs were recognised, a private share
-    in the group DM's own channel, which nobody could see): both become what such a /til is
-    now, a personal note (private, no channel) its author may share from Home. The
-    personal-note code and this migration ship together, so no note was shared yet."""
-    from bot.store.sql.capture import refresh_items  # the items' face, marks and search
-
-    dm_channels = "SELECT id FROM channels WHERE channels.team_id = shares.team_id AND is_dm = 1"
-    touched = db.execute(
-        "SELECT DISTINCT team_id, item_id FROM shares WHERE source = 'til'"
-        " AND ((channel = '' AND is_private = 0) OR channel LIKE 'D%'"
-        f" OR channel IN ({dm_channels}))"
-    ).fetchall()
-    db.execute(
-        "UPDATE shares SET is_private = 1 WHERE source = 'til' AND channel = '' AND is_private = 0"
-    )
-    db.execute(
-        "UPDATE OR IGNORE shares SET channel = '', is_private = 1 WHERE source = 'til'"
-        f" AND (channel LIKE 'D%' OR channel IN ({dm_channels}))"
-    )
-    # A migration has no clock: no vote or flag is new here (nobody could react to a DM /til),
-    # so the newest share's time stands in for `now`.
-    now = db.execute("SELECT coalesce(max(at), 0) FROM shares").fetchone()[0]
-    for team_id, item_id in touched:
-        refresh_items(db, team_id, [item_id], float(now))
-
-
-MIGRATIONS: list[Callable[[Database], None]] = [
-    _m1_initial,
-    _m2_link_metadata,
-    _m3_digests,
-    _m4_questions_and_search,
-    _m5_learning_pulse,
-    _m6_import,
-    _m7_digest_views,
-    _m8_bookmarks,
-    _m9_personal_notes_and_home_teams,
-]
-
-
-def schema_version(db: Database) -> int:
-    """The number of migrations applied to this database."""
-    return int(db.execute("PRAGMA user_version").fetchone()[0])
-
-
-def migrate(db: Database) -> int:
-    """Apply every pending migration, each in its own transaction; return the new version."""
-    version = schema_version(db)
-    if version > len(MIGRATIONS):
-        raise RuntimeError(
-            f"the database is at schema version {version}, newer than this Serendip "
-            f"({len(MIGRATIONS)}); upgrade Serendip"
-        )
-    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
-        with db.atomic():
-            step(db)
-            db.execute(f"PRAGMA user_version = {number}")
-    return len(MIGRATIONS)

@@ -1,0 +1,46 @@
+"""Versioned schema migrations, tracked in `PRAGMA user_version`.
+
+Append a new function to MIGRATIONS for every change (in `later.py`); never edit one that
+has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlite_utils import Database
+
+from bot.store.migrations import early, later
+
+MIGRATIONS: list[Callable[[Database], None]] = [
+    early.m1_initial,
+    early.m2_link_metadata,
+    early.m3_digests,
+    early.m4_questions_and_search,
+    early.m5_learning_pulse,
+    early.m6_import,
+    later.m7_digest_views,
+    later.m8_bookmarks,
+    later.m9_personal_notes_and_home_teams,
+    later.m10_interactions,
+]
+
+
+def schema_version(db: Database) -> int:
+    """The number of migrations applied to this database."""
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(db: Database) -> int:
+    """Apply every pending migration, each in its own transaction; return the new version."""
+    version = schema_version(db)
+    if version > len(MIGRATIONS):
+        raise RuntimeError(
+            f"the database is at schema version {version}, newer than this Serendip "
+            f"({len(MIGRATIONS)}); upgrade Serendip"
+        )
+    for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db.atomic():
+            step(db)
+            db.execute(f"PRAGMA user_version = {number}")
+    return len(MIGRATIONS)

@@ -1,0 +1,82 @@
+"""Migrations 7 on: kept copies of digests, bookmarks, personal notes, the interaction graph."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+
+
+def m7_digest_views(db: Database) -> None:
+    """What each sent digest that names someone showed (its view, as JSON), so forget-me can
+    post the same digest without that person (`chat.update`) instead of deleting it."""
+    db.execute(
+        "CREATE TABLE digest_views ("
+        " team_id TEXT NOT NULL, channel TEXT NOT NULL, ts TEXT NOT NULL, view TEXT NOT NULL,"
+        " PRIMARY KEY (team_id, channel, ts))"
+    )
+
+
+def m8_bookmarks(db: Database) -> None:
+    """Bookmarks: a message one person saved for themselves (the bookmark reaction), private
+    to them; the link is the message's permalink, fetched when it was saved."""
+    db.execute(
+        "CREATE TABLE bookmarks (team_id TEXT NOT NULL, user TEXT NOT NULL,"
+        " channel TEXT NOT NULL, ts TEXT NOT NULL, author TEXT, text TEXT NOT NULL, link TEXT,"
+        " at REAL NOT NULL, PRIMARY KEY (team_id, user, channel, ts))"
+    )
+    db.execute("CREATE INDEX bookmarks_message ON bookmarks (team_id, channel, ts)")
+    db.execute("CREATE INDEX bookmarks_author ON bookmarks (team_id, author)")
+
+
+def m9_personal_notes_and_home_teams(db: Database) -> None:
+    """Old DM /tils become personal notes; people keep their own workspace (below)."""
+    _dm_tils_are_personal_notes(db)
+    # A person's own workspace and Enterprise Grid organisation (users.list, users.info,
+    # user_change say them), so whether a reacting person is one of us is read, not asked.
+    db.execute("ALTER TABLE users ADD COLUMN home_team TEXT")
+    db.execute("ALTER TABLE users ADD COLUMN enterprise TEXT")
+
+
+def _dm_tils_are_personal_notes(db: Database) -> None:
+    """A /til sent in a direct message or group DM before it became a personal note was stored
+    as a public share with no channel (or, before group DMs were recognised, a private share
+    in the group DM's own channel, which nobody could see): both become what such a /til is
+    now, a personal note (private, no channel) its author may share from Home. The
+    personal-note code and this migration ship together, so no note was shared yet."""
+    from bot.store.sql.capture import refresh_items  # the items' face, marks and search
+
+    dm_channels = "SELECT id FROM channels WHERE channels.team_id = shares.team_id AND is_dm = 1"
+    touched = db.execute(
+        "SELECT DISTINCT team_id, item_id FROM shares WHERE source = 'til'"
+        " AND ((channel = '' AND is_private = 0) OR channel LIKE 'D%'"
+        f" OR channel IN ({dm_channels}))"
+    ).fetchall()
+    db.execute(
+        "UPDATE shares SET is_private = 1 WHERE source = 'til' AND channel = '' AND is_private = 0"
+    )
+    db.execute(
+        "UPDATE OR IGNORE shares SET channel = '', is_private = 1 WHERE source = 'til'"
+        f" AND (channel LIKE 'D%' OR channel IN ({dm_channels}))"
+    )
+    # A migration has no clock: no vote or flag is new here (nobody could react to a DM /til),
+    # so the newest share's time stands in for `now`.
+    now = db.execute("SELECT coalesce(max(at), 0) FROM shares").fetchone()[0]
+    for team_id, item_id in touched:
+        refresh_items(db, team_id, [item_id], float(now))
+
+
+def m10_interactions(db: Database) -> None:
+    """The interaction graph.
+
+    `interactions` counts who interacted with whom, per pair, kind and week, and nothing else
+    (no text, emoji or message ids): `actor` reacted to, replied under or mentioned `target`.
+    `week` is the Monday (UTC) of the week, as YYYY-MM-DD. `scope` is '' for public channels,
+    or the id of a private channel with capture on, whose counts only its own digest may use.
+    """
+    db.execute(
+        "CREATE TABLE interactions (team_id TEXT NOT NULL, week TEXT NOT NULL,"
+        " scope TEXT NOT NULL, actor TEXT NOT NULL, target TEXT NOT NULL, kind TEXT NOT NULL,"
+        " n INTEGER NOT NULL,"
+        " PRIMARY KEY (team_id, actor, target, week, scope, kind)) WITHOUT ROWID"
+    )
+    db.execute("CREATE INDEX interactions_target ON interactions (team_id, target)")
+    db.execute("CREATE INDEX interactions_week ON interactions (team_id, week)")
