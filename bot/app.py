@@ -15,11 +15,13 @@ from bot.config import Config
 from bot.inbox import INBOX_SEQ, InboxWorker, event_body_fields
 from bot.pacer import Pacer
 from bot.slack_client import make_client
-from bot.store import Store
+from bot.store import Store, is_storage_error
 from handlers import register_all
+from handlers.commands.errors import command_error_answer
 
 log = logging.getLogger(__name__)
 FROM_INBOX = "serendip_from_inbox"
+STORE_FAILURE = "serendip_store_failure"  # context key: the store error a listener hit
 UNINSTALL_EVENTS = ("app_uninstalled", "tokens_revoked")
 
 
@@ -44,13 +46,24 @@ class SerendipApp(AsyncApp):
         if key is None or req.context.get(FROM_INBOX):
             return await super().async_dispatch(req)
         # Socket Mode hands Bolt a parsed body; HTTP mode keeps the raw one.
-        await self.accept_event(*key, req.raw_body or json.dumps(req.body))
-        return BoltResponse(status=200, body="")
+        refused = await self.accept_event(*key, req.raw_body or json.dumps(req.body))
+        # Not acknowledged (Socket Mode acknowledges 200 only): Slack delivers it again.
+        return BoltResponse(status=503, body=refused) if refused else BoltResponse(status=200)
 
-    async def accept_event(self, team_id: str, event_id: str, raw: str) -> None:
-        """Store a delivered event in the inbox (once per id) and wake the worker."""
-        if await self.store.enqueue_event(team_id, event_id, raw):
-            self.inbox.accepted()
+    async def accept_event(self, team_id: str, event_id: str, raw: str) -> str | None:
+        """Store a delivered event in the inbox (once per id) and wake the worker; returns
+        why it was refused instead (the store cannot write), or None."""
+        refused = self.inbox.refusal()
+        if refused is not None:
+            return refused
+        try:
+            if await self.store.enqueue_event(team_id, event_id, raw):
+                self.inbox.accepted()
+        except Exception as exc:
+            if not is_storage_error(exc):
+                raise
+            return self.inbox.refused(str(exc))
+        return None
 
     async def dispatch_stored(self, seq: int, body: str) -> int:
         """Run the listeners on an event taken from the inbox; returns Bolt's status."""
@@ -60,7 +73,11 @@ class SerendipApp(AsyncApp):
         key = event_body_fields(request.body)
         if key and request.body["event"].get("type") not in UNINSTALL_EVENTS:
             await self.store.note_activity(key[0], seq)  # the workspace is (still, or again) here
-        return (await super().async_dispatch(request)).status
+        status = (await super().async_dispatch(request)).status
+        failure = request.context.get(STORE_FAILURE)
+        if isinstance(failure, Exception):
+            raise failure  # not the listener's fault: the inbox keeps the event for a retry
+        return status
 
 
 def build_app(
@@ -99,6 +116,14 @@ def build_app(
     return app
 
 
-async def _log_error(error: Exception, body: dict[str, Any]) -> None:
+async def _log_error(
+    error: Exception, body: dict[str, Any], context: dict[str, Any]
+) -> BoltResponse | None:
     kind = body.get("type") if isinstance(body, dict) else None
-    log.error("listener failed on a %s request: %r", kind, error, exc_info=error)
+    if is_storage_error(error):
+        context[STORE_FAILURE] = error
+        log.warning("a %s request could not be stored: %s", kind or "command", error)
+    else:
+        log.error("listener failed on a %s request: %r", kind, error, exc_info=error)
+    # A slash command's person gets a sentence, not Slack's bare "failed with 500".
+    return command_error_answer(error) if isinstance(body, dict) and "command" in body else None

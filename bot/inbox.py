@@ -10,6 +10,11 @@ message, a reaction after what it reacts to); other events proceed side by side.
 Acknowledgements come first: while events keep arriving, the worker holds back (never more
 than MAX_LAG seconds), because Slack's 3-second deadline is a hard failure and a learning
 stored a few seconds later is not.
+
+A store that cannot write (a full disk, a read-only file) is not a listener bug: the event
+stays pending, the worker pauses and takes up the oldest pending event again after a back-off,
+until writes succeed. Only a listener's own exception marks an event as failed. Meanwhile new
+events are refused (503), so Slack delivers them again later.
 """
 
 from __future__ import annotations
@@ -23,7 +28,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot.later import Later
-from bot.store import Store
+from bot.store import Store, is_storage_error
 
 log = logging.getLogger(__name__)
 Dispatch = Callable[[int, str], Awaitable[int]]
@@ -33,6 +38,8 @@ QUIET = 0.05  # seconds without a new event before handling starts
 MAX_LAG = 10.0  # but never hold back longer than this
 DRAIN_SECONDS = 30.0  # drain() gives up then: a test or the demo fails instead of hanging
 CATCH_UP_SECONDS = 1.0  # a command waits this long at most for earlier events
+RETRY_FIRST, RETRY_MAX = 1.0, 30.0  # back-off while the store cannot write
+REFUSAL_LOG_EVERY = 60.0  # seconds between log lines about refused events
 
 
 def _message_ts(event: dict[str, Any]) -> object:
@@ -68,12 +75,13 @@ class InboxWorker:
         dispatch: Dispatch,
         partitions: int = PARTITIONS,
         later: Later | None = None,
+        retry: tuple[float, float] = (RETRY_FIRST, RETRY_MAX),
     ) -> None:
         self.store = store
         self.dispatch = dispatch
         self.later = later or Later()
         self.wake = asyncio.Event()
-        self._queues: list[asyncio.Queue[tuple[int, str]]] = [
+        self._queues: list[asyncio.Queue[tuple[int, int, str]]] = [
             asyncio.Queue() for _ in range(partitions)
         ]
         self._tasks: list[asyncio.Task[None]] = []
@@ -83,6 +91,13 @@ class InboxWorker:
         self._idle.set()
         self.last_accepted = 0.0
         self._urgent = 0
+        self._retry = retry
+        self._delay = retry[0]
+        self._held = False  # the store failed: pause, then take up pending events again
+        self._epoch = 0  # queued events of an older epoch are fetched again after a pause
+        self._unrecorded: dict[int, str | None] = {}  # handled, but the outcome not stored
+        self._refused = 0
+        self._refusal_logged = -REFUSAL_LOG_EVERY
 
     def start(self) -> None:
         """Start the fetcher and one handler task per partition."""
@@ -106,11 +121,13 @@ class InboxWorker:
                 self.wake.set()
                 await asyncio.sleep(0)
                 await self._idle.wait()
-                if not await self.store.pending_events(self._last_seq, 1):
+                if not self._held and not await self.store.pending_events(self._last_seq, 1):
                     await self._idle.wait()
                     await self.later.drain()  # what listeners handed off, too
-                    if self._idle.is_set() and not await self.store.pending_events(
-                        self._last_seq, 1
+                    if (
+                        self._idle.is_set()
+                        and not self._held
+                        and not await self.store.pending_events(self._last_seq, 1)
                     ):
                         return
                 await asyncio.sleep(0.005)
@@ -139,6 +156,25 @@ class InboxWorker:
         finally:
             self._urgent -= 1
 
+    def refusal(self) -> str | None:
+        """Why a new event must be refused now (the store cannot write), or None."""
+        failure = self.store.write_failure
+        return None if failure is None else self.refused(failure)
+
+    def refused(self, failure: str) -> str:
+        """Count a refused event and say so in the log, once a minute at most."""
+        self._refused += 1
+        now = asyncio.get_running_loop().time()
+        if now - self._refusal_logged >= REFUSAL_LOG_EVERY:
+            log.error(
+                "refusing new events (503, Slack retries them) while the database cannot be "
+                "written: %s; %d refused since the last such line",
+                failure,
+                self._refused,
+            )
+            self._refusal_logged, self._refused = now, 0
+        return f"the database cannot be written: {failure}"
+
     def accepted(self) -> None:
         """A new event is in the inbox: note the time, and wake the fetcher."""
         self.last_accepted = asyncio.get_running_loop().time()
@@ -157,39 +193,94 @@ class InboxWorker:
 
     async def _fetch(self) -> None:
         while True:
+            if self._held:
+                await self._recover()
+                continue
             await self._quiet()
-            rows = await self.store.pending_events(self._last_seq, 500)
+            try:
+                rows = await self.store.pending_events(self._last_seq, 500)
+            except Exception as exc:
+                if not is_storage_error(exc):
+                    raise
+                self._hold(exc)
+                continue
             if not rows:
                 self.wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), timeout=1.0)
                 continue
             for seq, body in rows:
+                self._last_seq = seq
+                if seq in self._unrecorded:
+                    continue  # handled already; only its outcome waits to be stored
                 self._in_flight += 1
                 self._idle.clear()
                 index = zlib.crc32(partition_key(body).encode()) % len(self._queues)
-                self._queues[index].put_nowait((seq, body))
-                self._last_seq = seq
+                self._queues[index].put_nowait((self._epoch, seq, body))
 
-    async def _handle(self, queue: asyncio.Queue[tuple[int, str]]) -> None:
-        while True:
-            seq, body = await queue.get()
+    def _hold(self, exc: BaseException) -> None:
+        """The store could not write: pause, and take up the pending events after a while."""
+        if not self._held:
+            log.warning("the store cannot write (%s): events wait for a retry", exc)
+            self._held = True
+            self._epoch += 1  # what is queued now is fetched again, in order, after the pause
+
+    async def _recover(self) -> None:
+        """Wait out the back-off, store outcomes that could not be stored, then resume."""
+        await self._idle.wait()  # what was running has finished; what was queued is dropped
+        log.info("retrying pending events in %.1f s", self._delay)
+        await asyncio.sleep(self._delay)
+        self._delay = min(self._delay * 2, self._retry[1])
+        for seq, outcome in list(self._unrecorded.items()):
             try:
-                await self.store.finish_event(seq, await self._attempt(seq, body))
-            except Exception:  # the store itself failed: the event stays for the next start
+                await self.store.finish_event(seq, outcome)
+            except Exception as exc:
+                if is_storage_error(exc):
+                    return  # still failing: wait again
                 log.exception("could not record the outcome of event %s", seq)
+            del self._unrecorded[seq]
+        self._held = False
+        self._last_seq = 0  # from the oldest pending event on, in order again
+
+    async def _handle(self, queue: asyncio.Queue[tuple[int, int, str]]) -> None:
+        while True:
+            epoch, seq, body = await queue.get()
+            try:
+                if epoch == self._epoch:
+                    await self._handle_one(seq, body)
             finally:
                 self._in_flight -= 1
                 if self._in_flight == 0:
                     self._idle.set()
 
+    async def _handle_one(self, seq: int, body: str) -> None:
+        try:
+            outcome = await self._attempt(seq, body)
+        except Exception as exc:  # only a store that cannot write gets here
+            self._hold(exc)
+            return
+        try:
+            await self.store.finish_event(seq, outcome)
+        except Exception as exc:
+            if not is_storage_error(exc):
+                log.exception("could not record the outcome of event %s", seq)
+                return
+            # The listener ran: store its outcome later rather than run it twice.
+            self._unrecorded[seq] = outcome
+            self._hold(exc)
+            return
+        self._delay = self._retry[0]  # the store writes again
+
     async def _attempt(self, seq: int, body: str) -> str | None:
         # Once only: a listener that failed may already have posted, and posting twice is
         # worse than a failure that is recorded (reads and 429s are retried by the client).
+        # A store that cannot write is the exception: nothing could be kept, so it runs again.
         try:
             status = await self.dispatch(seq, body)
-        except Exception as exc:  # a listener bug must not stop the inbox
-            log.exception("event %s failed", seq)
+        except Exception as exc:
+            if is_storage_error(exc):
+                raise
+            log.exception("event %s failed", seq)  # a listener bug must not stop the inbox
             return repr(exc)
         if status != 200:
             log.error("event %s failed with status %s", seq, status)

@@ -73,7 +73,9 @@ class EventsEndpoint:
         key = event_body_fields(data)
         if key is not None:
             # The hot path: an event only needs to reach the inbox before the answer.
-            await self.app.accept_event(*key, text)
+            refused = await self.app.accept_event(*key, text)
+            if refused:  # 503 while the store cannot write: Slack delivers the event again later
+                return _error(503, refused)
             return web.Response(status=200)
         # Events are kept once per event id by the inbox, which also lets Slack's retries of an
         # event that failed through; everything else is kept from acting twice here.
@@ -99,10 +101,14 @@ def build_web_app(
     web_app = web.Application(client_max_size=MAX_BODY, middlewares=[guard.middleware])
 
     async def healthz(_: web.Request) -> web.Response:
-        status = 200 if store.opened else 503
-        return web.json_response(
-            {"ok": store.opened, "mode": mode, "version": __version__}, status=status
-        )
+        failure = store.write_failure
+        ok = store.opened and failure is None
+        answer: dict[str, Any] = {"ok": ok, "mode": mode, "version": __version__}
+        if not store.opened:
+            answer["reason"] = "the database is not open"
+        elif failure is not None:  # the last write failed, or the database is read-only
+            answer["reason"] = f"the database cannot be written: {failure}"
+        return web.json_response(answer, status=200 if ok else 503)
 
     web_app.router.add_get("/healthz", healthz)
     if bolt_app is not None and signing_secret:

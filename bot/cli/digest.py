@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from bot.cli.digest_text import render
 from bot.config import Config
 from bot.slack_client import make_client
-from bot.store import RecipientKind, Store
+from bot.store import RecipientKind, Store, is_storage_error
 from jobs.digests import preview, run_digests
 from jobs.people_sync import refresh_people
 
@@ -18,15 +18,33 @@ CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{1,20}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")
 
 
+class StoreUnwritable(RuntimeError):
+    """The database cannot be written (full, read-only, I/O error): sending stops."""
+
+
 async def digest_send(config: Config, db_path: str, now_mode: bool, force: bool) -> str:
     """Plan and post what is due; one line saying what happened."""
     store = Store(db_path).open()
     try:
+        if store.write_failure is not None:
+            # A digest posted but not recorded would go out twice: post none.
+            raise StoreUnwritable(
+                f"the database {db_path} cannot be written ({store.write_failure}); "
+                "no digest was sent"
+            )
         client = make_client(config.bot_token, config.api_url)
-        await refresh_people(store, client)  # time zones decide who is due
-        report = await run_digests(
-            store, client, config, datetime.now(UTC), now_mode=now_mode, force=force
-        )
+        try:
+            await refresh_people(store, client)  # time zones decide who is due
+            report = await run_digests(
+                store, client, config, datetime.now(UTC), now_mode=now_mode, force=force
+            )
+        except Exception as exc:
+            if not is_storage_error(exc):
+                raise
+            raise StoreUnwritable(
+                f"the database {db_path} cannot be written ({store.write_failure or exc}); "
+                "sending stopped, and a digest posted but not recorded is found on the next run"
+            ) from exc
     finally:
         store.close()
     d = report.delivery

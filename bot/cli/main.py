@@ -16,6 +16,8 @@ from bot.config import Config, ConfigError, load_config
 from bot.demo.report import DEMO_REPORT
 from bot.logs import setup_logging
 
+SQLITE_NOTADB = 26
+
 
 class CommandError(Exception):
     """A command failed for a reason the person can fix; the message says which."""
@@ -126,7 +128,11 @@ def _existing_db(config: Config) -> str:
             tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         finally:
             conn.close()
-    except sqlite3.DatabaseError:
+    except sqlite3.DatabaseError as exc:
+        if getattr(exc, "sqlite_errorcode", None) != SQLITE_NOTADB:
+            # A full disk cannot even make SQLite's shared-memory file: say that, not "not
+            # a database".
+            raise CommandError(f"cannot read {config.db_path} (SERENDIP_DB): {exc}") from None
         raise CommandError(f"{config.db_path} is not a SQLite database (SERENDIP_DB)") from None
     if version == 0 and tables:
         raise CommandError(f"{config.db_path} is not a Serendip database (SERENDIP_DB)")

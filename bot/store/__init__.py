@@ -32,6 +32,7 @@ from bot.store.sql.review import REVIEW_LIMIT, FlaggedItem
 from bot.store.sql.search import FLAG_LIMIT
 from bot.store.sql.search_index import personal_channel
 from bot.store.store import Store
+from bot.store.writer import is_storage_error
 
 __all__ = [
     "FLAG_LIMIT",
@@ -55,6 +56,7 @@ __all__ = [
     "Store",
     "VoteResult",
     "cadence_of",
+    "is_storage_error",
     "iso",
     "personal_channel",
 ]

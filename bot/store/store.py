@@ -119,6 +119,12 @@ class Store(
             source.close()
 
     @property
+    def write_failure(self) -> str | None:
+        """Why the last write failed for want of storage (full, read-only, I/O); None once
+        one succeeds again."""
+        return self._writer.failure
+
+    @property
     def commits(self) -> int:
         """How many transactions the writer committed (for benchmarks and tests)."""
         return self._writer.commits

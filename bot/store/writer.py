@@ -1,5 +1,10 @@
 """One writer thread with group commit, so the event loop never waits on SQLite or fsync.
 
+The writer is also where the store knows whether it can write at all: `failure` holds why the
+last write failed for want of storage (a full disk, a read-only file, an I/O error), until a
+write succeeds again. While it fails, a probe retries now and then, with back-off, so the
+store notices when space comes back even if nothing else is written.
+
 Every write is a function of the database, queued from the event loop and awaited there.
 The thread takes all queued writes, runs each inside its own savepoint of one
 `BEGIN IMMEDIATE` transaction, commits once, and only then resolves the waiting futures:
@@ -17,6 +22,7 @@ import logging
 import queue
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future
 from typing import Any, TypeVar
@@ -29,7 +35,42 @@ AnyFuture = Future[Any] | asyncio.Future[Any]
 Job = tuple[WriteFn, AnyFuture, bool]  # the write, its future, whether it runs alone
 Outcome = tuple[AnyFuture, Any, BaseException | None]
 MAX_BATCH = 500
+PROBE_FIRST, PROBE_MAX = 1.0, 30.0  # seconds between probes while writes fail
+# SQLite's primary result codes for "the storage cannot take this write now": BUSY, LOCKED,
+# READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB. Not a bug in the statement that hit them.
+STORAGE_CODES = frozenset({5, 6, 8, 10, 11, 13, 14, 26})
 log = logging.getLogger(__name__)
+
+
+def storage_error(exc: BaseException | None) -> sqlite3.Error | None:
+    """The storage failure behind `exc` (itself or what it was raised from), if any."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        code = getattr(exc, "sqlite_errorcode", None)
+        if (
+            isinstance(exc, sqlite3.Error)
+            and isinstance(code, int)
+            and code & 0xFF in STORAGE_CODES
+        ):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def is_storage_error(exc: BaseException | None) -> bool:
+    """Whether `exc` comes from the storage (disk full, read-only, I/O), not from a bug."""
+    return storage_error(exc) is not None
+
+
+def _touch(db: Database) -> None:
+    """The smallest writes that need room: a new page (undone) and the schema version."""
+    db.execute("SAVEPOINT serendip_probe")
+    db.execute("CREATE TABLE serendip_probe (x)")  # a page from the free list or the file
+    db.execute("ROLLBACK TO serendip_probe")
+    db.execute("RELEASE serendip_probe")
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    db.execute(f"PRAGMA user_version = {version}")  # one page that must reach the disk
 
 
 class WriterClosed(RuntimeError):
@@ -47,11 +88,16 @@ class Writer:
         self._ready: Future[None] = Future()
         self._closed = False
         self.commits = 0
+        self.failure: str | None = None  # why the last write failed for want of storage
+        self._probe_delay = PROBE_FIRST
+        self._probe_pending = False  # a probe is scheduled and not submitted yet
 
     def start(self) -> None:
         """Open the connection in the writer thread and wait until it is ready."""
         self._thread.start()
         self._ready.result()
+        # A read-only or full database opens and reads fine: one write tells, before any work.
+        self.submit(_touch).exception()
 
     def submit(self, fn: Callable[[Database], T]) -> Future[T]:
         """Queue a write; the future resolves after its batch committed."""
@@ -121,14 +167,59 @@ class Writer:
             db.conn.execute("BEGIN IMMEDIATE")
             for fn, future, _ in batch:
                 results.append(self._apply(db, fn, future))
+                if not db.conn.in_transaction:
+                    # A full disk or an I/O error makes SQLite roll back the whole
+                    # transaction: the writes before it are gone, the rest must not run
+                    # outside it.
+                    raise storage_error(results[-1][2]) or sqlite3.OperationalError(
+                        "the transaction was rolled back"
+                    )
             db.conn.execute("COMMIT")
             self.commits += 1
+            self._note([error for _, _, error in results])
         except sqlite3.Error as exc:
-            log.error("write batch failed: %s", exc)
+            # Once the storage is known to fail, each retry failing too is no news.
+            again = self.failure is not None and is_storage_error(exc)
+            log.log(logging.DEBUG if again else logging.ERROR, "write batch failed: %s", exc)
+            self._note([exc])
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
             results = [(future, None, exc) for _, future, _ in batch]
         _resolve(results)
+
+    def _note(self, errors: list[BaseException | None]) -> None:
+        """Remember whether the storage took these writes, and say so when that changes."""
+        failed = next((e for e in errors if is_storage_error(e)), None)
+        if failed is not None:
+            if self.failure is None:
+                log.error("the database cannot be written: %s", storage_error(failed))
+            else:
+                log.debug("the database still cannot be written: %s", storage_error(failed))
+            self.failure = str(storage_error(failed))
+            self._probe_later()
+        elif self.failure is not None:
+            log.warning("the database can be written again (it failed with: %s)", self.failure)
+            self.failure = None
+            self._probe_delay = PROBE_FIRST
+
+    def _probe_later(self) -> None:
+        """While writes fail, try one now and then (with back-off), so that room coming back
+        is noticed even when nothing else is written."""
+        if self._closed or self._probe_pending:
+            return
+        self._probe_pending = True
+        # A sleeping thread, not threading.Timer: a condition variable's timed wait reads the
+        # wall clock's absolute time, which faketime (the tests' date shift) moves.
+        delay = self._probe_delay
+        threading.Thread(target=self._probe_after, args=(delay,), daemon=True).start()
+        self._probe_delay = min(delay * 2, PROBE_MAX)
+
+    def _probe_after(self, delay: float) -> None:
+        time.sleep(delay)
+        self._probe_pending = False
+        if self.failure is not None:
+            with contextlib.suppress(WriterClosed):
+                self.submit(_touch)
 
     @staticmethod
     def _alone(db: Database, job: Job) -> None:

@@ -16,6 +16,7 @@ from bot.store import Store
 from localslack import LocalSlack
 from tests.support.cli import point_at_fresh_db
 from tests.support.seed import DAY, channel, person, share, vote
+from tests.support.storefaults import cli_on_full_disk
 
 
 @pytest.fixture
@@ -109,3 +110,47 @@ async def test_send_posts_then_sends_nothing_twice(db: Path) -> None:
         forced = await digest_send(config, str(db), True, True)
         assert forced.startswith("planned 4 digests (0 with nothing new); sent 4")
         assert len(slack.calls_of("chat.postMessage")) == 8
+
+
+async def test_send_on_a_full_disk_says_why_and_sends_nothing(db: Path) -> None:
+    async with LocalSlack(team_id="T1") as slack:
+        slack.add_user("U1")
+        slack.add_channel("C1", name="general", members=["U1"], bot_member=True)
+        status, err = await cli_on_full_disk(
+            db,
+            ["digest", "send", "--now"],
+            SLACK_BOT_TOKEN=slack.bot_token,
+            SLACK_API_URL=slack.api_url,
+        )
+        assert status == 1
+        assert err.strip().endswith(
+            f"serendip: the database {db} cannot be written (disk I/O error); no digest was sent"
+        )
+        assert slack.calls_of("chat.postMessage") == []
+
+
+async def test_a_disk_too_full_to_open_the_database_is_said_so(db: Path) -> None:
+    status, err = await cli_on_full_disk(
+        db, ["digest", "send", "--now"], readable=False, SLACK_BOT_TOKEN="xoxb-unused"
+    )
+    assert status == 2
+    assert err.strip() == f"serendip: cannot read {db} (SERENDIP_DB): disk I/O error"
+
+
+async def test_a_disk_that_fills_during_send_stops_it_with_the_cause(db: Path) -> None:
+    async with LocalSlack(team_id="T1") as slack:
+        slack.add_user("U1")
+        slack.add_channel("C1", name="general", members=["U1"], bot_member=True)
+        status, err = await cli_on_full_disk(
+            db,
+            ["digest", "send", "--now"],
+            room=17_000,  # the check at open (4 pages of log) fits; storing the people does not
+            SLACK_BOT_TOKEN=slack.bot_token,
+            SLACK_API_URL=slack.api_url,
+        )
+        assert status == 1
+        assert err.strip().endswith(
+            f"serendip: the database {db} cannot be written (disk I/O error); sending stopped, "
+            "and a digest posted but not recorded is found on the next run"
+        )
+        assert slack.calls_of("users.list")  # it had started

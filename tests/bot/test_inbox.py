@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Mapping
 from pathlib import Path
 
+import pytest
+
 from bot.inbox import InboxWorker, partition_key
 from bot.store import Store
+from tests.support.storefaults import fill_disk, full_disk_error, make_room
 
 
 def body(event: Mapping[str, object], event_id: str) -> str:
@@ -106,3 +110,92 @@ async def test_unhandled_events_resume_after_restart(tmp_path: Path) -> None:
     await worker.stop()
     second.close()
     assert handled == [1]
+
+
+async def test_a_full_disk_holds_events_until_writes_succeed(store: Store) -> None:
+    calls: list[str] = []
+
+    async def dispatch(seq: int, raw: str) -> int:
+        event_id = json.loads(raw)["event_id"]
+        if event_id.startswith("kept"):
+            return 200
+        calls.append(event_id)
+        if event_id == "E2":
+            raise RuntimeError("listener bug")  # still recorded as failed, never repeated
+        # What a listener stores: here, one large row (it needs new pages).
+        kept = f"kept-{event_id}-{len(calls)}"
+        await store.enqueue_event("T1", kept, body({"pad": "x" * 50_000}, kept))
+        return 200
+
+    for event_id in ("E1", "E2", "E3"):
+        await store.enqueue_event("T1", event_id, body({"channel": "C1"}, event_id))
+    await fill_disk(store)
+    worker = InboxWorker(store, dispatch, retry=(0.01, 0.05))
+    worker.start()
+    async with asyncio.timeout(10):
+        while calls.count("E1") < 3:  # noqa: ASYNC110 (retried on the worker's own timer)
+            await asyncio.sleep(0.005)
+    assert store.write_failure == "database or disk is full"
+    assert await store.failed_events() == []  # a full disk is not a listener bug
+    assert [seq for seq, _ in await store.pending_events()] == [1, 2, 3]
+    assert "E2" not in calls  # in order: nothing after the held event ran meanwhile
+    await make_room(store)
+    await worker.drain()
+    await worker.stop()
+    assert calls.count("E2") == 1
+    assert calls.count("E3") == 1
+    assert [o["event_id"] for o in await store.failed_events()] == ["E2"]
+    assert await store.pending_events() == []
+    assert store.write_failure is None
+
+
+class OutcomeLostOnce(Store):
+    """A store whose first attempt to record an event's outcome finds the disk full."""
+
+    lost = False
+
+    async def finish_event(self, seq: int, error: str | None = None) -> None:
+        if not self.lost:
+            self.lost = True
+            raise full_disk_error()
+        await super().finish_event(seq, error)
+
+
+async def test_an_unrecorded_outcome_is_recorded_later_not_run_again(tmp_path: Path) -> None:
+    store = OutcomeLostOnce(tmp_path / "o.db")
+    store.open()
+    calls: list[int] = []
+
+    async def dispatch(seq: int, raw: str) -> int:
+        calls.append(seq)  # a listener that posted: running it twice would post twice
+        return 200
+
+    await store.enqueue_event("T1", "E1", body({"channel": "C1"}, "E1"))
+    await store.enqueue_event("T1", "E2", body({"channel": "C1"}, "E2"))
+    worker = InboxWorker(store, dispatch, retry=(0.01, 0.05))
+    worker.start()
+    await worker.drain()
+    await worker.stop()
+    store.close()
+    assert calls == [1, 2]
+    assert store.lost
+
+
+async def test_refused_events_are_logged_once_a_minute(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def dispatch(seq: int, raw: str) -> int:
+        return 200
+
+    worker = InboxWorker(store, dispatch)
+    assert worker.refusal() is None  # the store writes: nothing is refused
+    with caplog.at_level(logging.ERROR, logger="bot.inbox"):
+        for _ in range(5):
+            assert worker.refused("database or disk is full") == (
+                "the database cannot be written: database or disk is full"
+            )
+    lines = [r.getMessage() for r in caplog.records if "refusing new events" in r.getMessage()]
+    assert lines == [
+        "refusing new events (503, Slack retries them) while the database cannot be written: "
+        "database or disk is full; 1 refused since the last such line"
+    ]
