@@ -245,3 +245,16 @@ async def preview(
         return build_digest(composed.view), ""
     what = "no such channel with the bot in it" if kind == "channel" else _not_due(config)
     return None, f"{recipient} would get no digest now: {what} (or opted out)"
+
+
+async def person_preview(
+    store: Store, config: Config, team_id: str, user_id: str, now: datetime
+) -> Composed | None:
+    """The personal digest `user_id` would get now, whether or not they are a recipient yet
+    (Home's welcome shows it before they choose); None when it would be empty."""
+    snap = await load(store, team_id, now, True, config.personal_digests)
+    period = now_period(
+        now, zone(config.tz, "UTC"), "weekly", config.digest_day, config.digest_hour
+    )
+    due = Due("person", user_id, period)
+    return await asyncio.to_thread(compose_one, Composer(snap), due, False)
