@@ -39,7 +39,7 @@ JOIN_NOTE = (
     "Hello! I'm *Serendip*. What you get here first: a weekly digest of the links and "
     "learnings (`TIL …`, `#til`) people share in this channel, the most useful first, and "
     "`/find` to search them. I never read direct messages. Members and admins can turn "
-    "capture off here."
+    "capture off here; anyone can opt out with `/serendip optout`."
 )
 
 PRIVATE_JOIN_NOTE = (
