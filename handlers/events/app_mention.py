@@ -15,6 +15,7 @@ from handlers.features.mention import answer_mention
 
 async def handle_app_mention(
     event: dict[str, Any],
+    body: dict[str, Any],
     store: Store,
     client: AsyncWebClient,
     config: Config,
@@ -33,4 +34,5 @@ async def handle_app_mention(
         enterprise_id=context.get("enterprise_id"),
     )
     if channel:
-        await answer_mention(store, client, context["team_id"], channel, event)
+        shared = bool(body.get("is_ext_shared_channel"))
+        await answer_mention(store, client, context["team_id"], channel, event, shared)

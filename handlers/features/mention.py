@@ -28,18 +28,23 @@ def mention_words(text: str) -> str:
 
 
 async def answer_mention(
-    store: Store, client: AsyncWebClient, team_id: str, channel: str, event: dict[str, Any]
+    store: Store,
+    client: AsyncWebClient,
+    team_id: str,
+    channel: str,
+    event: dict[str, Any],
+    shared: bool = False,
 ) -> None:
-    """Reply in the mention's thread: up to three matches and **Ask the team**, or the help."""
+    """Reply in the mention's thread: up to three matches and **Ask the team**, or the help;
+    `shared`: a Slack Connect channel (the envelope's `is_ext_shared_channel`)."""
     text = text_of(event)
     parsed = parse(event, text)
     if is_from_bot(event) or parsed.links or parsed.learning or parsed.nda:
         return  # a share (captured as such), a private word, or a bot: not a question to us
     words = mention_words(text)
     if any(c.isalnum() for c in words):
-        message = build_mention_answer(
-            words, await _matches(store, client, team_id, channel, words)
-        )
+        found = await _matches(store, client, team_id, channel, words, shared)
+        message = build_mention_answer(words, found)
     else:
         message = build_mention_help()
     thread = event.get("thread_ts") or event.get("ts")
@@ -50,11 +55,14 @@ async def answer_mention(
 
 
 async def _matches(
-    store: Store, client: AsyncWebClient, team_id: str, channel: str, words: str
+    store: Store, client: AsyncWebClient, team_id: str, channel: str, words: str, shared: bool
 ) -> list[dict[str, Any]]:
     """Results everybody in the channel may see: public items, and in a private channel that
-    channel's own; never another private channel's, a personal note or a bookmark."""
+    channel's own; never another private channel's, a personal note or a bookmark. People of
+    another organisation in a Slack Connect channel see only what was shared in it."""
     info = await channel_info(store, client, team_id, channel)
     scope = [channel] if info.is_private and not info.is_dm else []
-    hits = (await store.search(team_id, words, scope))[:MATCHES]
-    return await result_blocks(store, client, team_id, hits)
+    hits = await store.search(team_id, words, scope)
+    if shared:
+        hits = [hit for hit in hits if hit.channel == channel]
+    return await result_blocks(store, client, team_id, hits[:MATCHES])

@@ -18,10 +18,12 @@ def _replies_to(env: Env, channel: str, ts: str) -> list[dict[str, Any]]:
 
 
 async def _kube_everywhere(env: Env) -> None:
-    """Four public items about kubernetes, one in private G1, and U1's own personal note."""
+    """Four public items about kubernetes in #random and one in #general (shared with another
+    organisation), one in private G1, and U1's own personal note."""
     await env.slack.slash_command("U1", "G1", "/serendip", "channel capture on")
     for n in range(4):
-        await env.slack.post_message("U2", "C1", f"kubernetes tip {n} <https://k{n}.example/>")
+        await env.slack.post_message("U2", "C2", f"kubernetes tip {n} <https://k{n}.example/>")
+    await env.slack.post_message("U2", "C1", "kubernetes in general <https://kg.example/>")
     await env.slack.post_message("U2", "G1", "kubernetes secret plan <https://hush.example/>")
     dm = env.slack.ws.dm_with("U1").id
     await env.slack.slash_command("U1", dm, "/til", "kubernetes note of mine")
@@ -30,9 +32,9 @@ async def _kube_everywhere(env: Env) -> None:
 
 async def test_mention_with_words_answers_three_public_matches(env: Env) -> None:
     await _kube_everywhere(env)
-    said = await env.slack.post_message("U1", "C1", f"<@{env.slack.bot_user_id}> kubernetes")
+    said = await env.slack.post_message("U1", "C2", f"<@{env.slack.bot_user_id}> kubernetes")
     await env.settle()
-    [reply] = _replies_to(env, "C1", str(said["ts"]))
+    [reply] = _replies_to(env, "C2", str(said["ts"]))
     blocks = reply["blocks"]
     shown = texts(blocks)
     assert sum(1 for b in blocks if b["type"] == "context") == 3  # one per match
@@ -109,3 +111,15 @@ async def test_join_note_buttons(env: Env) -> None:
     assert channel.capture == "off"
     await env.slack.post_message("U1", "C5", "not kept <https://off.example/>")
     assert await env.items() == []
+
+
+async def test_mention_in_a_slack_connect_channel_shows_only_its_own_items(env: Env) -> None:
+    await _kube_everywhere(env)
+    # #general has a member of another organisation (X1): the rest of the workspace's public
+    # items are not theirs to see.
+    said = await env.slack.post_message("U1", "C1", f"<@{env.slack.bot_user_id}> kubernetes")
+    await env.settle()
+    [reply] = _replies_to(env, "C1", str(said["ts"]))
+    shown = texts(reply["blocks"])
+    assert "kubernetes in general" in shown
+    assert "kubernetes tip" not in shown
