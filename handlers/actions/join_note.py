@@ -13,7 +13,7 @@ from bot.inbox import InboxWorker
 from bot.later import Later
 from bot.store import Store
 from handlers.blocks.common import PRIVACY_TEXT
-from handlers.features.lookup import channel_info, is_admin, is_member
+from handlers.features.lookup import channel_info, is_admin, is_member, is_outsider_person
 from handlers.features.replies import reply_when_ready
 
 REFUSED = "Only members of this channel and admins can turn its capture off."
@@ -40,7 +40,8 @@ async def handle_join_capture_off(
     await ack()
     channel = str((body.get("channel") or {}).get("id") or "")
     user = str(body["user"]["id"])
-    work = _capture_off(store, client, config, inbox, str(context["team_id"]), channel, user)
+    where = (str(context["team_id"]), channel, context.get("enterprise_id"))
+    work = _capture_off(store, client, config, inbox, where, user)
     later.run(reply_when_ready(respond, work, replace_original=False), "join-capture-off")
 
 
@@ -49,11 +50,13 @@ async def _capture_off(
     client: AsyncWebClient,
     config: Config,
     inbox: InboxWorker,
-    team_id: str,
-    channel: str,
+    where: tuple[str, str, str | None],
     user: str,
 ) -> str:
-    if not channel:
+    team_id, channel, enterprise_id = where
+    # A person of another organisation in a Slack Connect channel is a member, yet not one of
+    # ours: the setting is our workspace's to change.
+    if not channel or await is_outsider_person(store, client, team_id, user, enterprise_id):
         return REFUSED
     if not (await is_member(client, channel, user) or await is_admin(config, client, user)):
         return REFUSED

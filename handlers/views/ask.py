@@ -16,6 +16,9 @@ from bot.store import Store
 from handlers.blocks.welcome import ASK_ACTION, ASK_BLOCK
 from handlers.commands.ask import refusal
 from handlers.features.ask import post_question
+from handlers.features.lookup import is_outsider_person
+
+OUTSIDER = "Only people of this workspace can ask its colleagues here."
 
 
 def _question(view: dict[str, Any]) -> str:
@@ -41,6 +44,8 @@ async def handle_ask_submission(
     text, here = _question(view), str(view.get("private_metadata") or "")
     where = config.ask_channel or here
     why_not = await refusal(store, team_id, user, text, where)
+    if await is_outsider_person(store, client, team_id, user, context.get("enterprise_id")):
+        why_not = OUTSIDER  # a Slack Connect guest: questions are routed to our people only
     if why_not:
         await ack(response_action="errors", errors={ASK_BLOCK: why_not[:150]})
         return

@@ -123,3 +123,25 @@ async def test_mention_in_a_slack_connect_channel_shows_only_its_own_items(env: 
     shown = texts(reply["blocks"])
     assert "kubernetes in general" in shown
     assert "kubernetes tip" not in shown
+
+
+async def test_turn_off_capture_is_refused_to_another_organisation(env: Env) -> None:
+    # X1 is a member of #general, but of another organisation (Slack Connect).
+    env.slack.add_channel("C6", name="partners", members=["U1", "X1"], bot_member=False)
+    await env.slack.bot_joins("C6")
+    await env.settle()
+    [note] = [m for m in env.slack.messages("C6") if "Serendip" in str(m.get("text"))]
+    await env.slack.block_action("X1", "join_capture_off", "off", "C6", str(note["ts"]))
+    await env.settle()
+    assert "Only members" in str(env.slack.responses[-1].get("text"))
+    channel = await env.store.channel(env.team, "C6")
+    assert channel is not None
+    assert channel.capture is None
+
+
+async def test_ask_the_team_is_refused_to_another_organisation(env: Env) -> None:
+    values = {"ask_question": {"text": {"type": "plain_text_input", "value": "who runs CI?"}}}
+    ack = await env.slack.view_submission("X1", "ask_modal", values, private_metadata="C1")
+    assert "Only people of this workspace" in str(ack.body)
+    await env.settle()
+    assert await env.store.open_questions(env.team, 10) == []
