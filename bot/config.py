@@ -17,6 +17,7 @@ DEFAULT_USEFUL = ("+1", "thumbsup", "bulb", "star", "heart", "raised_hands", "10
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_CAP = 500  # open HTTP connections
 DEFAULT_READ_TIMEOUT = 10.0  # seconds to send a request's headers, and again its body
+PERSONAL_DIGESTS = ("active", "optin")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]+$")
 _EMOJI = re.compile(r"^[a-z0-9_+'-]+$")
@@ -47,6 +48,7 @@ class Config:
     report_channel: str | None = None
     minutes_saved: int = 15
     individual_stats: bool = False
+    personal_digests: str = "active"  # who gets one: active people, or only those who asked
     useful_emoji: frozenset[str] = frozenset(DEFAULT_USEFUL)
     save_emoji: frozenset[str] = frozenset({"bookmark"})
     answer_emoji: frozenset[str] = frozenset({"white_check_mark"})
@@ -289,6 +291,7 @@ def _parse(r: _Reader) -> Config:
         report_channel=r.one_id("SERENDIP_REPORT_CHANNEL", _CHANNEL_ID),
         minutes_saved=r.integer("SERENDIP_MINUTES_SAVED", 15, 0, 10_000),
         individual_stats=r.switch("SERENDIP_INDIVIDUAL_STATS", False),
+        personal_digests=r.choice("SERENDIP_PERSONAL_DIGESTS", "active", PERSONAL_DIGESTS),
         useful_emoji=r.names("SERENDIP_USEFUL_EMOJI", frozenset(DEFAULT_USEFUL)),
         save_emoji=r.names("SERENDIP_SAVE_EMOJI", frozenset({"bookmark"})),
         answer_emoji=r.names("SERENDIP_ANSWER_EMOJI", frozenset({"white_check_mark"})),

@@ -55,6 +55,7 @@ class Recipient:
     tz: str | None
     dm_channel: str | None
     had_digest: bool  # a personal digest was sent to them before
+    asked: bool = False  # they chose a cadence themselves (Home, /serendip digest, a button)
 
 
 @dataclass(frozen=True)

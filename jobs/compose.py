@@ -33,8 +33,12 @@ TRUSTED_PEOPLE = 20
 CROWD = 200  # a channel this busy says little about who works with whom
 CHANNEL_WEIGHT = 0.5
 FIRST_DIGEST = (
-    "You get this digest because you shared, voted or used Serendip in the last 4 weeks."
-    " `/serendip digest daily` makes it daily, `/serendip digest off` stops it."
+    "You get this digest because you were active in channels Serendip is in during the last"
+    " 4 weeks. `/serendip digest off` (or Home) stops it; `/serendip digest daily` makes it daily."
+)
+FIRST_ASKED = (
+    "You get this digest because you asked for it."
+    " `/serendip digest off` (or Home) stops it; `/serendip digest daily` makes it daily."
 )
 
 
@@ -260,6 +264,7 @@ def personal_digest(
     sections += _help_wanted(comp, person, start, end)
     footer = tuple(x for x in (_impact_line(comp, person),) if x)
     intro = None if recipient is not None and recipient.had_digest else FIRST_DIGEST
+    intro = FIRST_ASKED if intro and recipient is not None and recipient.asked else intro
     title = f"Your Serendip digest, {period.key}"
     return _composed(DigestView(title, sections, intro, footer), [*surprise, *for_you])
 

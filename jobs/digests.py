@@ -145,11 +145,16 @@ def _payload(composed: Composed) -> dict[str, Any]:
     return {**build_digest(composed.view), "view": view_to_json(composed.view)}
 
 
-async def load(store: Store, team_id: str, now: datetime, full: bool = True) -> DigestSnapshot:
-    """The snapshot a run at `now` needs (only recipients and settings unless `full`)."""
+async def load(
+    store: Store, team_id: str, now: datetime, full: bool = True, mode: str = "active"
+) -> DigestSnapshot:
+    """The snapshot a run at `now` needs (only recipients and settings unless `full`); `mode`
+    is `SERENDIP_PERSONAL_DIGESTS`: active people (active in the 28 days before `now`) and
+    those who asked, or only those who asked."""
     until = now.timestamp()
     since = until - WINDOW_DAYS * 86400
-    return await store.digest_snapshot(team_id, since, until, until - ACTIVE_DAYS * 86400, full)
+    active_since = until - ACTIVE_DAYS * 86400
+    return await store.digest_snapshot(team_id, since, until, active_since, full, mode)
 
 
 async def plan_team(
@@ -170,11 +175,11 @@ async def plan_team(
     stamp = time.time() if stamp is None else stamp
     # Who is due is cheap to know; the whole snapshot is read only when somebody is.
     planned = await store.planned_digests(team_id, stamp)
-    light = await load(store, team_id, now, False)
+    light = await load(store, team_id, now, False, config.personal_digests)
     handled: list[Due] = []  # told to the person running `digest send`, who may wonder
     if not due_list(light, config, now, now_mode, planned, force, handled):
         return 0, 0, len(handled)
-    snap = await load(store, team_id, now)
+    snap = await load(store, team_id, now, True, config.personal_digests)
     dues = due_list(snap, config, now, now_mode, planned, force)
     rows = await asyncio.to_thread(plan_rows, snap, dues, force)
     await store.plan_digests(rows, stamp)
@@ -208,12 +213,19 @@ async def run_digests(
     return report
 
 
+def _not_due(config: Config) -> str:
+    """Why a person gets no digest at all, as `SERENDIP_PERSONAL_DIGESTS` decides it."""
+    if config.personal_digests == "optin":
+        return "they did not ask for one (SERENDIP_PERSONAL_DIGESTS=optin)"
+    return f"not active in the last {ACTIVE_DAYS} days, and did not ask for one"
+
+
 async def preview(
     store: Store, config: Config, kind: RecipientKind, recipient: str, now: datetime
 ) -> tuple[dict[str, Any] | None, str]:
     """The digest `recipient` would get now: (payload, why not when None)."""
     for team_id in await store.installed_teams():
-        snap = await load(store, team_id, now)
+        snap = await load(store, team_id, now, True, config.personal_digests)
         if kind == "channel" and recipient in snap.channels:
             if snap.channels[recipient].digest == "off":
                 return None, f"{recipient} turned its channel digest off"
@@ -231,5 +243,18 @@ async def preview(
         if composed is None:
             return None, f"{recipient} would get no digest now: nothing new for them"
         return build_digest(composed.view), ""
-    what = "no such channel with the bot in it" if kind == "channel" else "not an active person"
+    what = "no such channel with the bot in it" if kind == "channel" else _not_due(config)
     return None, f"{recipient} would get no digest now: {what} (or opted out)"
+
+
+async def person_preview(
+    store: Store, config: Config, team_id: str, user_id: str, now: datetime
+) -> Composed | None:
+    """The personal digest `user_id` would get now, whether or not they are a recipient yet
+    (Home's welcome shows it before they choose); None when it would be empty."""
+    snap = await load(store, team_id, now, True, config.personal_digests)
+    period = now_period(
+        now, zone(config.tz, "UTC"), "weekly", config.digest_day, config.digest_hour
+    )
+    due = Due("person", user_id, period)
+    return await asyncio.to_thread(compose_one, Composer(snap), due, False)

@@ -10,7 +10,7 @@ from bot.store.plumbing import Plumbing
 from bot.store.results import Cadence, ClaimResult, LessKind, SentResult, VoteResult
 from bot.store.sql import digests, outbox
 from bot.store.sql.outbox import OutboxRow
-from bot.store.sql.snapshot import display_names, load_snapshot
+from bot.store.sql.snapshot import display_names
 
 
 class DigestActions(Plumbing):
@@ -59,11 +59,19 @@ class DigestActions(Plumbing):
         await self._write(digests.record_click, team_id, user_id, item_id, action, at)
 
     async def digest_snapshot(
-        self, team_id: str, since: float, until: float, active_since: float, full: bool = True
+        self,
+        team_id: str,
+        since: float,
+        until: float,
+        active_since: float,
+        full: bool = True,
+        mode: str = "active",
     ) -> DigestSnapshot:
         """Everything one digest run reads, for items shared in [since, until) (only who may
-        be due, without `full`)."""
-        return await self._read(load_snapshot, team_id, since, until, active_since, full)
+        be due, without `full`); `mode` is `SERENDIP_PERSONAL_DIGESTS` (active or optin)."""
+        return await self._read(
+            digests.digest_snapshot, team_id, since, until, active_since, full, mode
+        )
 
     async def planned_digests(
         self, team_id: str, now: float

@@ -25,3 +25,19 @@ class HomeActions(Plumbing):
     async def person_counts(self, team_id: str, user_id: str) -> PersonCounts:
         """How many shares, saves, votes, flags, questions and replies are stored on a person."""
         return await self._read(home.person_counts, team_id, user_id)
+
+    async def claim_welcome(self, team_id: str, user_id: str) -> bool:
+        """True once: the first time a person opens Home (never for someone opted out)."""
+        return await self._write(home.claim_welcome, team_id, user_id, self._clock())
+
+    async def digest_standing(
+        self, team_id: str, user_id: str, since: float
+    ) -> tuple[str | None, bool]:
+        """(the digest cadence a person chose, or None; whether they were active since)."""
+        return await self._read(home.digest_standing, team_id, user_id, since)
+
+    async def learning_network(
+        self, team_id: str, user_id: str, limit: int = 5
+    ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+        """(whose public shares the person voted useful, who voted theirs), with counts."""
+        return await self._read(home.learning_network, team_id, user_id, limit)

@@ -27,6 +27,8 @@ from handlers.actions.find import handle_find_more
 from handlers.actions.flag_review import handle_flags_remove, handle_flags_restore
 from handlers.actions.forget_me import handle_forget_cancel, handle_forget_confirm
 from handlers.actions.home_buttons import HOME_ACTIONS
+from handlers.actions.join_note import handle_join_capture_off, handle_join_privacy
+from handlers.actions.mention_ask import handle_mention_ask
 from handlers.actions.save_requests import handle_save_request
 from handlers.actions.shortcuts import (
     handle_best_answer_shortcut,
@@ -55,6 +57,9 @@ ACTIONS = {
     "flags_remove": handle_flags_remove,
     "save_request_share": handle_save_request,
     "save_request_decline": handle_save_request,
+    "mention_ask": handle_mention_ask,
+    "join_privacy": handle_join_privacy,
+    "join_capture_off": handle_join_capture_off,
     **HOME_ACTIONS,
 }
 SHORTCUTS = {

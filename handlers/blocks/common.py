@@ -36,16 +36,24 @@ HELP_TEXT = (
 )
 
 JOIN_NOTE = (
-    "Hello! I'm *Serendip*. In this channel I keep the links and learnings (`TIL …`, `#til`) "
-    "that people share, so the team can find them again and see what others found useful. "
-    "I never read direct messages. Members can turn this off with "
-    "`/serendip channel capture off`; anyone can opt out with `/serendip optout` or delete "
-    "what I stored about them with `/serendip forget-me`."
+    "Hello! I'm *Serendip*. What you get here first: a weekly digest of the links and "
+    "learnings (`TIL …`, `#til`) people share in this channel, the most useful first, and "
+    "`/find` to search them. I never read direct messages. Members and admins can turn "
+    "capture off here; anyone can opt out with `/serendip optout`."
 )
 
 PRIVATE_JOIN_NOTE = (
     "Hello! I'm *Serendip*. This channel is private, so I capture nothing here unless a member "
-    "turns it on with `/serendip channel capture on`. What is learned here then stays here."
+    "turns it on with `/serendip channel capture on`. What is learned here then stays here: "
+    "you get this channel's weekly digest and `/find` over it."
+)
+
+PRIVACY_TEXT = (
+    "*How privacy works.* I keep links and learnings shared in public channels I am in, and in "
+    "private channels only where members turned capture on (what is learned there stays there). "
+    "Never: direct messages, messages marked `!nda`, bots, and people who opted out. "
+    "`/serendip optout` stops capturing what you share, `/serendip forget-me` deletes what I "
+    "stored about you, and your Home tab shows all of it."
 )
 
 
@@ -71,9 +79,23 @@ def build_help() -> dict[str, Any]:
 
 
 def build_join_note(private: bool) -> dict[str, Any]:
-    """The one short note the bot posts when it joins a channel."""
+    """The one short note the bot posts when it joins a channel, with **How privacy works**
+    and (where capture is on by default) **Turn off capture here**."""
     text = PRIVATE_JOIN_NOTE if private else JOIN_NOTE
-    return {"text": text, "blocks": [section(text)]}
+    buttons = [_button("join_privacy", "How privacy works", "privacy")]
+    if not private:  # a private channel's capture is already off until its members say
+        buttons.append(_button("join_capture_off", "Turn off capture here", "off"))
+    actions = {"type": "actions", "block_id": "join_note", "elements": buttons}
+    return {"text": text, "blocks": [section(text), actions]}
+
+
+def _button(action_id: str, label: str, value: str) -> Block:
+    return {
+        "type": "button",
+        "action_id": action_id,
+        "value": value,
+        "text": {"type": "plain_text", "text": label},
+    }
 
 
 def build_ephemeral(text: str) -> dict[str, Any]:

@@ -89,6 +89,8 @@ class HomeData:
     notice: str | None = None
     less: Sequence[ShownLess] = ()
     saved: Sequence[ShownSaved] = ()
+    lead: Sequence[Block] = ()  # shown first: the welcome, on a person's first visit
+    network: Sequence[Block] = ()  # "Your learning network"
 
 
 def clip(text: str | None, limit: int = CLIP) -> str:
@@ -279,12 +281,13 @@ def fit(blocks: list[Block], limit: int = HOME_BLOCKS) -> list[Block]:
 
 def build_home(data: HomeData) -> dict[str, Any]:
     """The person's Home view (views.publish)."""
-    blocks = [section(data.notice)] if data.notice else []
+    blocks = [*data.lead, *([section(data.notice)] if data.notice else [])]
     blocks += build_settings(data.settings)
     blocks += build_items("Your saved items and shares", data.mine, NOTHING_YET)
     blocks += build_saved(data.saved)
     blocks += build_items("Top this week", data.top, "No votes this week yet.", " this week")
     blocks += build_questions(data.questions)
+    blocks += data.network
     blocks += [
         header("Search"),
         {

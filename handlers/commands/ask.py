@@ -45,9 +45,9 @@ async def handle_ask(
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
     here = "" if command_in_dm(command) else str(command.get("channel_id"))
     where = config.ask_channel or here
-    refusal = await _refusal(store, team_id, user, text, where)
-    if refusal:
-        await ack(build_ephemeral(refusal))
+    why_not = await refusal(store, team_id, user, text, where)
+    if why_not:
+        await ack(build_ephemeral(why_not))
         return
     # Kept before the acknowledgement: once Slack shows the command went through, it is stored.
     question_id = await store.create_question(team_id, user, anon, text, where)
@@ -77,7 +77,8 @@ async def _suggest_or_post(
     await respond(build_ephemeral(await post_question(store, client, config, question_id)))
 
 
-async def _refusal(store: Store, team_id: str, user: str, text: str, where: str) -> str | None:
+async def refusal(store: Store, team_id: str, user: str, text: str, where: str) -> str | None:
+    """Why a question may not be asked (also from the "Ask the team" modal), or None."""
     if not any(ch.isalnum() for ch in text):
         return USAGE
     if len(text) > MAX_QUESTION:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Sequence
+from dataclasses import replace
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -16,6 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.routing import card_permalink
 from bot.slacktext import readable
 from bot.store import HomeItem, MyItem, Question, Store
+from handlers.blocks.common import Block
 from handlers.blocks.home import (
     HomeData,
     Settings,
@@ -25,6 +28,7 @@ from handlers.blocks.home import (
     ShownSaved,
     build_home,
 )
+from handlers.blocks.welcome import build_network
 from handlers.features.lookup import people_names, private_channels_of
 
 log = logging.getLogger(__name__)
@@ -52,10 +56,16 @@ class Membership:
 
 
 async def publish_home(
-    client: AsyncWebClient, store: Store, team_id: str, user_id: str, notice: str | None = None
+    client: AsyncWebClient,
+    store: Store,
+    team_id: str,
+    user_id: str,
+    notice: str | None = None,
+    lead: Sequence[Block] = (),
 ) -> bool:
-    """Build a person's Home from what is stored now and publish it; False if Slack refused."""
-    data = await gather_home(client, store, team_id, user_id, notice)
+    """Build a person's Home from what is stored now and publish it, `lead` (the welcome)
+    first; False if Slack refused."""
+    data = replace(await gather_home(client, store, team_id, user_id, notice), lead=lead)
     try:
         await client.views_publish(user_id=user_id, view=build_home(data))
     except SlackApiError as exc:
@@ -81,7 +91,22 @@ async def gather_home(
     counts = await store.person_counts(team_id, user_id)
     less = await _less_liked(client, store, team_id, user_id)
     saved = await _saved(client, store, team_id, user_id)
-    return HomeData(settings, counts, mine, top, questions, notice, less=less, saved=saved)
+    network = await _network(client, store, team_id, user_id)
+    return HomeData(
+        settings, counts, mine, top, questions, notice, less=less, saved=saved, network=network
+    )
+
+
+async def _network(client: AsyncWebClient, store: Store, team_id: str, user_id: str) -> list[Block]:
+    """ "Your learning network", named: whose shares they found useful, and who found theirs."""
+    found_useful, found_yours = await store.learning_network(team_id, user_id)
+    ids = [uid for uid, _ in [*found_useful, *found_yours]]
+    names = await people_names(store, client, team_id, ids) if ids else {}
+
+    def named(people: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        return [(names.get(uid, "a colleague"), n) for uid, n in people]
+
+    return build_network(named(found_useful), named(found_yours))
 
 
 async def less_label(

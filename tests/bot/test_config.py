@@ -24,6 +24,8 @@ def test_defaults() -> None:
     assert config.retention_days == 0
     assert config.uninstall_grace_days == 7
     assert config.log_level == "INFO"
+    assert config.personal_digests == "active"
+    assert load_config({"SERENDIP_PERSONAL_DIGESTS": "optin"}, None).personal_digests == "optin"
 
 
 def test_dotenv_read_and_environment_wins(tmp_path: Path) -> None:
@@ -49,6 +51,7 @@ def test_dotenv_read_and_environment_wins(tmp_path: Path) -> None:
         ("SLACK_APP_TOKEN", "xoxb-wrong"),
         ("SLACK_API_URL", "ftp://x"),
         ("SERENDIP_LOG_LEVEL", "LOUD"),
+        ("SERENDIP_PERSONAL_DIGESTS", "everyone"),
         ("SERENDIP_RETENTION_DAYS", "-1"),
         ("SERENDIP_FETCH_DELAY", "soon"),
         ("SERENDIP_FETCH_ALLOW", "10.0.0.0/99:notaport"),

@@ -6,16 +6,23 @@ from datetime import UTC, datetime
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import Config
 from bot.pacer import Pacer
 from jobs.digests import run_digests
 from tests.support.bot import Env
 
 
-async def send_now(env: Env) -> None:
-    """Every digest due now, sent at once (no waiting for the schedule or the send rate)."""
+async def send_now(env: Env, config: Config | None = None) -> None:
+    """Every digest due now, sent at once (no waiting for the schedule or the send rate);
+    `config` replaces the bot's settings for this run (e.g. SERENDIP_PERSONAL_DIGESTS)."""
     client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
     await run_digests(
-        env.store, client, env.config, datetime.now(UTC), now_mode=True, pacer=Pacer(60_000)
+        env.store,
+        client,
+        config or env.config,
+        datetime.now(UTC),
+        now_mode=True,
+        pacer=Pacer(60_000),
     )
 
 

@@ -1,4 +1,5 @@
-"""Migrations 7 on: kept copies of digests, bookmarks, personal notes, the interaction graph."""
+"""Migrations 7 on: kept copies of digests, bookmarks, personal notes, the interaction graph,
+Home's welcome."""
 
 from __future__ import annotations
 
@@ -80,3 +81,9 @@ def m10_interactions(db: Database) -> None:
     )
     db.execute("CREATE INDEX interactions_target ON interactions (team_id, target)")
     db.execute("CREATE INDEX interactions_week ON interactions (team_id, week)")
+
+
+def m11_welcomed(db: Database) -> None:
+    """When a person was first shown Home's welcome view (NULL: not yet). A column of their
+    settings, so forget-me deletes it with them."""
+    db.execute("ALTER TABLE person_settings ADD COLUMN welcomed_at REAL")

@@ -9,11 +9,57 @@ from typing import cast
 
 from sqlite_utils import Database
 
+from bot.digest_models import DigestSnapshot, Recipient
 from bot.models import UserInfo
 from bot.store.results import Cadence, LessKind, VoteResult
 from bot.store.sql import search_index
 from bot.store.sql.directory import is_opted_out, set_person_setting, upsert_user
-from bot.store.sql.snapshot import domain_of
+from bot.store.sql.snapshot import domain_of, load_snapshot
+
+# Who may get a personal digest: in `active` mode, whoever was active since :since (shared,
+# voted, or did anything `note_activity` notes: posted, reacted, replied, asked, answered, used
+# a command or a button), and in either mode whoever asked for one (chose a cadence themselves).
+RECIPIENTS = """
+WITH active AS (
+ SELECT user AS id FROM shares WHERE team_id = :team AND at >= :since AND user IS NOT NULL
+   AND :active
+ UNION SELECT voter FROM votes INDEXED BY votes_at WHERE team_id = :team AND at >= :since
+   AND :active
+ UNION SELECT user_id FROM activity WHERE team_id = :team AND at >= :since AND :active
+ UNION SELECT user_id FROM person_settings WHERE team_id = :team AND digest IN ('weekly', 'daily'))
+SELECT a.id, ps.digest, u.tz, dm.channel, EXISTS (SELECT 1 FROM outbox o
+  WHERE o.team_id = :team AND o.recipient = a.id AND o.status = 'sent')
+FROM active a
+LEFT JOIN users u ON u.team_id = :team AND u.id = a.id
+LEFT JOIN person_settings ps ON ps.team_id = :team AND ps.user_id = a.id
+LEFT JOIN dm_channels dm ON dm.team_id = :team AND dm.user_id = a.id
+WHERE COALESCE(ps.opted_out, 0) = 0 AND COALESCE(u.is_bot, 0) = 0 AND COALESCE(u.deleted, 0) = 0
+"""
+
+
+def recipients(db: Database, team_id: str, since: float, mode: str) -> dict[str, Recipient]:
+    """Everyone who may get a personal digest (`SERENDIP_PERSONAL_DIGESTS`: `active` or
+    `optin`), with their settings; those who turned it off are here with cadence 'off'."""
+    rows = db.execute(RECIPIENTS, {"team": team_id, "since": since, "active": mode != "optin"})
+    return {
+        uid: Recipient(uid, cadence or "weekly", tz, dm, bool(had), cadence in ("weekly", "daily"))
+        for uid, cadence, tz, dm, had in rows
+    }
+
+
+def digest_snapshot(
+    db: Database,
+    team_id: str,
+    since: float,
+    until: float,
+    active_since: float,
+    full: bool,
+    mode: str,
+) -> DigestSnapshot:
+    """The snapshot of one digest run, its people chosen as `SERENDIP_PERSONAL_DIGESTS` says."""
+    snap = load_snapshot(db, team_id, since, until, active_since, full)
+    snap.people = recipients(db, team_id, active_since, mode)
+    return snap
 
 
 def note_activity(db: Database, team_id: str, user_id: str, at: float) -> None:

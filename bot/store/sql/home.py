@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.store.sql.capture import refresh_items
+from bot.store.sql.directory import is_opted_out
 from bot.store.sql.search import FLAG_LIMIT
 from bot.store.sql.snapshot import channel_of_vote
 
@@ -197,3 +198,66 @@ def person_counts(db: Database, team_id: str, user_id: str) -> PersonCounts:
     """Counts of what is stored about a person (Home's privacy block)."""
     row = db.execute(PERSON_COUNTS, {"team": team_id, "user": user_id}).fetchone()
     return PersonCounts(*(int(n) for n in row))
+
+
+def claim_welcome(db: Database, team_id: str, user_id: str, now: float) -> bool:
+    """True the first time a person opens Home (the welcome is then shown), once; never for
+    someone who opted out: nothing is recorded from them."""
+    if is_opted_out(db, team_id, user_id):
+        return False
+    changed = db.execute(
+        "INSERT INTO person_settings (team_id, user_id, welcomed_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (team_id, user_id) DO UPDATE SET welcomed_at = excluded.welcomed_at"
+        " WHERE welcomed_at IS NULL",
+        [team_id, user_id, now],
+    ).rowcount
+    return changed > 0
+
+
+DIGEST_STANDING = """
+SELECT
+  (SELECT digest FROM person_settings WHERE team_id = :team AND user_id = :user),
+  EXISTS (SELECT 1 FROM shares WHERE team_id = :team AND user = :user AND at >= :since)
+  OR EXISTS (SELECT 1 FROM votes WHERE team_id = :team AND voter = :user AND at >= :since)
+  OR EXISTS (SELECT 1 FROM activity WHERE team_id = :team AND user_id = :user AND at >= :since)
+"""
+
+
+def digest_standing(
+    db: Database, team_id: str, user_id: str, since: float
+) -> tuple[str | None, bool]:
+    """(the digest cadence the person chose, None if never; whether they were active since
+    `since`), as the digest job's recipients query reads them."""
+    chosen, active = db.execute(
+        DIGEST_STANDING, {"team": team_id, "user": user_id, "since": since}
+    ).fetchone()
+    return (str(chosen) if chosen else None), bool(active)
+
+
+# The learning network: public votes on public shares only, so it says nothing of what
+# happened in private channels.
+FOUND_USEFUL_BY_ME = """
+SELECT s.user, count(DISTINCT v.item_id) AS n FROM votes v
+JOIN shares s ON s.team_id = v.team_id AND s.item_id = v.item_id
+WHERE v.team_id = :team AND v.voter = :user AND v.is_private = 0 AND s.is_private = 0
+  AND s.user IS NOT NULL AND s.user != :user
+GROUP BY s.user ORDER BY n DESC, s.user LIMIT :limit
+"""
+FOUND_MINE_USEFUL = """
+SELECT v.voter, count(DISTINCT v.item_id) AS n FROM shares s
+JOIN votes v ON v.team_id = s.team_id AND v.item_id = s.item_id
+WHERE s.team_id = :team AND s.user = :user AND s.is_private = 0 AND v.is_private = 0
+  AND v.voter != :user
+GROUP BY v.voter ORDER BY n DESC, v.voter LIMIT :limit
+"""
+
+
+def learning_network(
+    db: Database, team_id: str, user_id: str, limit: int
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(people whose shares the person found useful, people who found the person's shares
+    useful), each with how many items, most first."""
+    args = {"team": team_id, "user": user_id, "limit": limit}
+    mine = [(str(u), int(n)) for u, n in db.execute(FOUND_USEFUL_BY_ME, args)]
+    theirs = [(str(u), int(n)) for u, n in db.execute(FOUND_MINE_USEFUL, args)]
+    return mine, theirs
