@@ -97,8 +97,9 @@ def build_mention_answer(words: str, results: list[Block]) -> dict[str, Any]:
     return {"text": head, "blocks": blocks}
 
 
-def build_ask_modal(words: str, channel: str) -> dict[str, Any]:
-    """/ask as a modal: the question (the mention's words to start with), asked in `channel`."""
+def build_ask_modal(words: str, channel: str, ask_channel: str | None = None) -> dict[str, Any]:
+    """/ask as a modal: the question (the mention's words to start with), asked in `channel`,
+    or in the workspace's ask channel when one is set (as /ask does): the note says which."""
     element: Block = {
         "type": "plain_text_input",
         "action_id": ASK_ACTION,
@@ -113,7 +114,8 @@ def build_ask_modal(words: str, channel: str) -> dict[str, Any]:
         "element": element,
         "label": {"type": "plain_text", "text": "Your question"},
     }
-    note = context("Posted in this channel; up to 3 colleagues likely to know are asked too.")
+    where = f"Posted in <#{ask_channel}>" if ask_channel else "Posted in this channel"
+    note = context(f"{where}; up to 3 colleagues likely to know are asked too.")
     view = modal("ask_modal", "Ask the team", [question, note], "Ask")
     view["private_metadata"] = channel
     return view
