@@ -5,7 +5,9 @@ from __future__ import annotations
 import time
 
 from tests.support.bot import Env
+from tests.support.digests import send_now
 from tests.support.home import buttons, open_home, press
+from tests.support.rawdb import raw
 
 
 async def test_welcome_on_first_open_only_with_preview_and_send_button(env: Env) -> None:
@@ -50,13 +52,23 @@ async def test_learning_network_counts_public_votes_both_ways(env: Env) -> None:
         await env.slack.add_reaction("U1", channel, str(shared["ts"]), "+1")
     await env.slack.add_reaction("U2", "C1", str(mine["ts"]), "bulb")
     await env.settle()
+    [mine_id] = [i["id"] for i in await env.items() if i["url"] == "https://net.example/d"]
+    # A Useful press in cy's own digest DM: nobody saw it in Slack, so it names nobody.
+    await send_now(env)
+    dm = env.slack.dm_channel("U3")
+    [digest] = env.slack.messages(dm)
+    await env.slack.block_action("U3", "digest_useful", mine_id, dm, str(digest["ts"]))
+    await env.settle()
+    votes = "SELECT voter, is_private FROM votes WHERE item_id = ? AND via NOT LIKE 'm:%'"
+    assert raw(env.store, lambda db: db.execute(votes, [mine_id]).fetchall()) == [("U3", 0)]
     assert len(await env.items()) == 5  # G1's share is captured (private to G1)
     await open_home(env, "U1")  # the first visit: the welcome
     text = await open_home(env, "U1")
     assert "Your learning network" in text
     # U2's private-channel share (voted in G1) is not counted: 2, not 3.
     assert "Whose shares you found useful:* bo (2), cy (1)" in text
-    assert "Who found your shares useful:* bo (1)" in text
+    [found_mine] = [line for line in text.splitlines() if "Who found your shares" in line]
+    assert found_mine.endswith("Who found your shares useful:* bo (1)")  # not cy's button
     others = await open_home(env, "U3")
     assert "bo (2)" not in others  # U1's network is U1's alone
     assert "Who found your shares useful:* ana (1)" in others

@@ -235,7 +235,8 @@ def digest_standing(
 
 
 # The learning network: public votes on public shares only, so it says nothing of what
-# happened in private channels.
+# happened in private channels. Who found yours useful names only people whose reaction
+# everyone in the channel already saw: a Useful press in a digest was seen by nobody.
 FOUND_USEFUL_BY_ME = """
 SELECT s.user, count(DISTINCT v.item_id) AS n FROM votes v
 JOIN shares s ON s.team_id = v.team_id AND s.item_id = v.item_id
@@ -247,7 +248,7 @@ FOUND_MINE_USEFUL = """
 SELECT v.voter, count(DISTINCT v.item_id) AS n FROM shares s
 JOIN votes v ON v.team_id = s.team_id AND v.item_id = s.item_id
 WHERE s.team_id = :team AND s.user = :user AND s.is_private = 0 AND v.is_private = 0
-  AND v.voter != :user
+  AND v.voter != :user AND v.via LIKE 'm:%'
 GROUP BY v.voter ORDER BY n DESC, v.voter LIMIT :limit
 """
 
