@@ -17,8 +17,9 @@ HASHTAG = re.compile(r"(?<![\w#/&])#(til|learned)(?![\w-])", re.IGNORECASE)
 # before it (`agenda!nda` is not the mark), none just after (`!ndafoo`), nor a hyphen (`!nda-free`).
 NDA = re.compile(r"(?<![^\W_])!nda(?![^\W_]|-)")
 EMPHASIS = "*_~`"  # mrkdwn's bold, italic, strike and code marks
-# Characters that show nothing: soft hyphen, zero-width space, joiners, word joiner, BOM.
-INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+# Format characters (Unicode category Cf: soft hyphen, zero-width joiners, invisible times and
+# separators, BOM, …) and the combining grapheme joiner show nothing where they sit.
+INVISIBLE_TOO = "\u034f"
 # "@serendip TIL …": user mentions (the bot's or anyone's) may come before the TIL marker.
 LEADING_MENTIONS = re.compile(r"^(?:\s*<@[UW][A-Z0-9]+(?:\|[^<>]*)?>[\s,:]*)+")
 LEARNING_CHANNELS = frozenset({"til", "learned"})
@@ -231,11 +232,16 @@ def marks_nda(text: str) -> bool:
     fullwidth or other compatibility letters (NFKC), with invisible characters inside.
     A link's target is not read: `<https://x.com/!nda>` is not the mark."""
     shown = unicodedata.normalize("NFKC", unescape(TOKEN.sub(_label, text)))
-    shown = shown.translate(INVISIBLE).casefold()
+    shown = _visible(shown).casefold()
     # Emphasis marks around the word are no letters (`_!nda_`); inside it they join (`!_nda_`).
     spaced = shown.translate(dict.fromkeys(map(ord, EMPHASIS), " "))
     joined = shown.translate(dict.fromkeys(map(ord, EMPHASIS)))
     return bool(NDA.search(spaced) or NDA.search(joined))
+
+
+def _visible(text: str) -> str:
+    """The text without the characters that show nothing."""
+    return "".join(c for c in text if c != INVISIBLE_TOO and unicodedata.category(c) != "Cf")
 
 
 def _label(match: re.Match[str]) -> str:

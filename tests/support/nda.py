@@ -28,6 +28,9 @@ MARKED_TEXTS = [
     "!\U0001d427\U0001d41d\U0001d41a secret",  # mathematical bold letters
     "!\u200bnda secret",  # a zero-width space inside
     "!n\u00adda secret",  # a soft hyphen inside
+    "!\u2063nda secret",  # an invisible separator
+    "!\u2062nda secret",  # an invisible times
+    "!n\u034fda secret",  # a combining grapheme joiner
     "!!nda secret",
     "&gt; !nda quoted",
     "secret:!nda",
