@@ -66,7 +66,7 @@ def without_person_blocks(
         position += 1
     kept = _without_empty_headings(kept)
     shown = json.dumps(kept, ensure_ascii=False)
-    if not dropped or position == len(dropped) or user_id in shown or _names(shown, by):
+    if not dropped or position == len(dropped) or user_id in shown or _named(shown, name):
         return None
     return {"text": _text(message, kept, dropped, position), "blocks": kept}
 
@@ -75,6 +75,15 @@ def _names(text: str, by: str | None) -> bool:
     """Whether a text shows the person as a sharer (`item_line`: the name, then " ·" or the
     line's end; in JSON, the end is an escaped newline)."""
     return by is not None and any(by + end in text for end in (" ·", "\n", "\\n"))
+
+
+def _named(shown: str, name: str | None) -> bool:
+    """Whether the person's name still shows anywhere, as a word: in another person's title
+    ("@Alice explains …") too. Deleting such a digest says less than keeping their name."""
+    if not name:
+        return False
+    word = re.escape(escape(name))
+    return re.search(rf"(?<!\w){word}(?!\w)", shown, re.IGNORECASE) is not None
 
 
 def _fewer(block: Block, text: str) -> Block:

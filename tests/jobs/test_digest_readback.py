@@ -71,3 +71,13 @@ def test_left_to_delete_when_it_cannot_be_done_safely() -> None:
     ]
     for message, theirs in cases:
         assert without_person_blocks(message, "U1", "ana", theirs, set()) is None
+
+
+def test_left_to_delete_when_their_name_shows_in_another_persons_item() -> None:
+    quoting = DigestItem("i-q", "Ana explains retries", "https://q.example/", "bo", 1, "useful")
+    message = sent(DigestSection("Top", (ANA, quoting, CY)))
+    assert without_person_blocks(message, "U1", "ana", {"i-ana"}, set()) is None
+    # Without a name to look for, only what they shared can be told, and it goes.
+    cleared = without_person_blocks(message, "U1", None, {"i-ana"}, set())
+    assert cleared is not None
+    assert ids(cleared) == ["i-q", "i-cy"]
