@@ -80,3 +80,14 @@ def m10_interactions(db: Database) -> None:
     )
     db.execute("CREATE INDEX interactions_target ON interactions (team_id, target)")
     db.execute("CREATE INDEX interactions_week ON interactions (team_id, week)")
+
+
+def m_one_item_per_thing(db: Database) -> None:
+    """One item per thing: link items whose hosts differ only by a leading `www.` become one
+    (the oldest), and a learning that shared links is one item, not a learning and its links."""
+    from bot.store.sql.merging import one_item_per_host, one_story_per_learning
+
+    # A migration has no clock: the newest share's time stands in for `now` (as in m9).
+    now = float(db.execute("SELECT coalesce(max(at), 0) FROM shares").fetchone()[0])
+    one_item_per_host(db, now)
+    one_story_per_learning(db, now)
