@@ -31,6 +31,11 @@ from handlers.features.lookup import (
 PHRASE = re.compile(r'"[^"]*\w[^"]*"')
 WORD = re.compile(r"\w+")
 OPERATORS = frozenset({"and", "or", "not", "near"})  # what search boxes read as syntax
+# Short words that say nothing of a subject; STOPWORDS leaves them out, being too short for
+# topics. Other short words (`ai`, `go`, `ux`) are subjects and are searched.
+SHORT_COMMON = frozenset(
+    "a an i of to in on at is it be by as if so do we me my no up us he am or".split()
+)
 
 
 async def in_public_channel(
@@ -68,7 +73,7 @@ def vague(query: str) -> bool | None:
     words = WORD.findall(query.lower())
     if not words or all(w in OPERATORS for w in words):
         return True
-    common = all(w in OPERATORS or w in STOPWORDS or len(w) <= 2 for w in words)
+    common = all(w in OPERATORS or w in STOPWORDS or w in SHORT_COMMON for w in words)
     return False if common else None
 
 
