@@ -87,9 +87,11 @@ def test_link_keys_ignore_a_leading_www(url: str, key: str) -> None:
 
 
 def test_www_and_bare_spellings_share_one_key() -> None:
-    www, bare = canonical_url("https://WWW.Talks.example/v?utm_source=x&id=1#t"), canonical_url(
-        "https://talks.example/v?id=1"
+    www, bare = (
+        canonical_url("https://WWW.Talks.example/v?utm_source=x&id=1#t"),
+        canonical_url("https://talks.example/v?id=1"),
     )
     assert www == "https://www.talks.example/v?id=1"  # the URL keeps its spelling
-    assert www is not None and bare is not None
+    assert www is not None
+    assert bare is not None
     assert link_key(www) == link_key(bare)
