@@ -34,7 +34,33 @@ OPERATORS = frozenset({"and", "or", "not", "near"})  # what search boxes read as
 # Short words that say nothing of a subject; STOPWORDS leaves them out, being too short for
 # topics. Other short words (`ai`, `go`, `ux`) are subjects and are searched.
 SHORT_COMMON = frozenset(
-    "a an i of to in on at is it be by as if so do we me my no up us he am or".split()
+    [
+        "a",
+        "an",
+        "i",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "is",
+        "it",
+        "be",
+        "by",
+        "as",
+        "if",
+        "so",
+        "do",
+        "we",
+        "me",
+        "my",
+        "no",
+        "up",
+        "us",
+        "he",
+        "am",
+        "or",
+    ]
 )
 
 
