@@ -87,6 +87,13 @@ def one_item_per_host(db: Database, now: float) -> None:
     URL is the first spelling seen); every link key, alias and removal drops its `www.`."""
     for keep, drops in _host_groups(db).items():
         for team, drop in drops:
+            # Joined through an alias, the dropped item's own URL may be another page's
+            # spelling: it stays a name of the kept item.
+            key = db.execute("SELECT key FROM items WHERE id = ?", [drop]).fetchone()[0]
+            db.execute(
+                "INSERT OR IGNORE INTO url_aliases (team_id, key, item_id) VALUES (?, ?, ?)",
+                [team, _new_key(key), keep],
+            )
             merge_into(db, team, keep, drop, now)
     for item, key in db.execute("SELECT id, key FROM items WHERE key LIKE 'link:%'").fetchall():
         db.execute("UPDATE items SET key = ? WHERE id = ?", [_new_key(key), item])

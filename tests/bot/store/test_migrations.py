@@ -158,3 +158,28 @@ async def test_one_item_per_thing_merges_what_older_versions_kept_twice(tmp_path
         assert await store.save_message(share("1700000003.0", "U3", "again"), [again]) == [www_id]
     finally:
         store.close()
+
+
+async def test_one_item_per_host_follows_url_aliases(tmp_path: Path) -> None:
+    path = tmp_path / "serendip.db"
+    old = before_one_item_per_thing(path)
+    directory.upsert_channel(old, ChannelInfo(T, "C1", "general"), START)
+    bare = share("1700000000.000100", "U1", "the page")
+    short = share("1700000001.000100", "U2", "a short link to it")
+    [page] = capture.replace_message(old, bare, [old_link("https://a.example/")], START)
+    [link] = capture.replace_message(old, short, [old_link("https://go.example/1")], START)
+    # The short link was fetched: it redirects to the page's www. spelling.
+    old.execute("INSERT INTO url_aliases VALUES (?, 'link:https://www.a.example/', ?)", [T, link])
+    old.conn.commit()
+    old.conn.close()
+
+    store = Store(path, clock=ticking()).open()
+    try:
+        [item] = await store.export_items(T)
+        assert (item["id"], item["url"]) == (page, "https://a.example/")
+        assert [s["user"] for s in item["shares"]] == ["U1", "U2"]
+        again = share("1700000002.000100", "U3", "the short link again")
+        drafts = [ItemDraft(kind="link", key=link_key("https://go.example/1"), url="x")]
+        assert await store.save_message(again, drafts) == [page]  # its old name still leads
+    finally:
+        store.close()
