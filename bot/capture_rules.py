@@ -19,6 +19,7 @@ from bot.slacktext import (
     readable,
     rich_text_markup,
 )
+from bot.urls import link_key
 
 DM_TYPES = ("im", "mpim")
 CAPTURED_SUBTYPES = (None, "thread_broadcast", "file_share", "me_message")
@@ -113,12 +114,16 @@ def learning_draft(channel: str, ts: str, text: str, url: str | None) -> ItemDra
 
 
 def message_drafts(share: ShareInput, parsed: ParsedMessage, learning: bool) -> list[ItemDraft]:
-    """A learning (if it is one) and one link item per link."""
+    """A learning is one item, carrying its first link; any other message, one link item per
+    link. A learning and its links would be one story told twice (search, Home, digests)."""
+    if learning:
+        first_url = parsed.links[0].url if parsed.links else None
+        return [learning_draft(share.channel, share.ts, share.text, first_url)]
     text = readable(share.text) if parsed.links else ""
-    drafts = [
+    return [
         ItemDraft(
             kind="link",
-            key=f"link:{link.url}",
+            key=link_key(link.url),
             url=link.url,
             title=link.title,
             text=text,
@@ -127,10 +132,6 @@ def message_drafts(share: ShareInput, parsed: ParsedMessage, learning: bool) -> 
         )
         for link in parsed.links
     ]
-    if learning:
-        first_url = parsed.links[0].url if parsed.links else None
-        drafts.insert(0, learning_draft(share.channel, share.ts, share.text, first_url))
-    return drafts
 
 
 def attachments_of(message: Mapping[str, Any]) -> list[Mapping[str, Any]]:

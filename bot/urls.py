@@ -55,3 +55,13 @@ def canonical_url(raw: str) -> str | None:
 def domain_of(url: str) -> str:
     """The host of a canonical URL, for display and per-domain caps."""
     return urlsplit(url).hostname or ""
+
+
+def link_key(url: str) -> str:
+    """The key of the link item of a canonical URL: hosts that differ only by a leading `www.`
+    are one page, so the key drops it (the item's `url` keeps the spelling first seen)."""
+    parts = urlsplit(url)
+    host = parts.netloc
+    if host.startswith("www.") and "." in host[4:]:
+        return "link:" + urlunsplit(parts._replace(netloc=host[4:]))
+    return f"link:{url}"

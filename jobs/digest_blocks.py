@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from bot.slacktext import cut, escape, safe_url
+from bot.titles import clean_title
 from jobs.ranking import why_with_one_vote_fewer
 
 Block = dict[str, Any]
@@ -54,7 +55,7 @@ class DigestView:
 
 def item_line(item: DigestItem) -> str:
     """The mrkdwn of one item: link, who shared it, votes, why."""
-    title = escape(cut(" ".join(item.title.split()), TITLE_LIMIT)) or "(untitled)"
+    title = escape(cut(clean_title(item.title), TITLE_LIMIT)) or "(untitled)"
     head = f"*<{safe_url(item.url)}|{title}>*" if item.url else f"*{title}*"
     by = f" · shared by {escape(item.sharer)}" if item.sharer else ""
     votes = f" · :+1: {item.votes}" if item.votes else ""
@@ -114,7 +115,7 @@ def build_digest(view: DigestView) -> dict[str, Any]:
                 break
             blocks += shown
             room -= len(shown)
-            title = escape(cut(" ".join(item.title.split()), TITLE_LIMIT))
+            title = escape(cut(clean_title(item.title), TITLE_LIMIT))
             lines.append(f"• {title} {safe_url(item.url)}".rstrip())
     blocks += [_context(escape(line)) for line in view.footer]
     lines += [escape(line) for line in view.footer]

@@ -24,6 +24,7 @@ from handlers.actions.digest_buttons import (
     handle_less_like_undo,
 )
 from handlers.actions.find import handle_find_more
+from handlers.actions.find_ask import handle_find_ask_team
 from handlers.actions.flag_review import handle_flags_remove, handle_flags_restore
 from handlers.actions.forget_me import handle_forget_cancel, handle_forget_confirm
 from handlers.actions.home_buttons import HOME_ACTIONS
@@ -50,6 +51,7 @@ ACTIONS = {
     "digest_cadence_daily": handle_digest_cadence,
     "digest_cadence_off": handle_digest_cadence,
     "find_more": handle_find_more,
+    "find_ask_team": handle_find_ask_team,
     "ask_post": handle_ask_post,
     "ask_cancel": handle_ask_cancel,
     "ask_choose_best": handle_ask_choose_best,

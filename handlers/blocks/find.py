@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from bot.slacktext import cut, escape, safe_url
 from bot.store import Hit
+from bot.titles import clean_title, site_of
 from handlers.blocks.common import SECTION_TEXT
+from handlers.blocks.modals import modal
 
 PAGE = 5
 SNIPPET = 280
+FIND_ASK_TEAM = "find_ask_team"
+# The ask modal's ids: the same modal the "Ask the team" under an @mention answer opens.
+ASK_MODAL, ASK_BLOCK, ASK_ACTION = "ask_modal", "ask_question", "text"
+MAX_QUESTION = 2000  # a button's value, and so the words it carries to the modal
 KIND_LABEL = {"link": "Link", "learning": "Learning", "question": "Answered question"}
 
 
@@ -31,24 +38,38 @@ class Shown:
 def hit_text(shown: Shown) -> str:
     """The mrkdwn of one result: title or link, what was said, and for a question its answer."""
     hit = shown.hit
-    title = escape(cut(" ".join((hit.title or "").split()), 200))
-    text = escape(cut(" ".join((hit.text or "").split()), SNIPPET))
+    said = clean_title(hit.text)
+    text = escape(cut(said, SNIPPET))
     if hit.kind == "question":
         answer = escape(cut(" ".join((hit.answer or "").split()), SNIPPET))
         by = f" ({escape(shown.answerer)})" if shown.answerer else ""
         return cut(f"*Q: {text}*\n*Best answer*{by}: {answer}", SECTION_TEXT)
-    label = title or escape(cut(hit.url or "", 200)) or text
+    # A link is named by its page's title (or its site), a learning by its words.
+    named = clean_title(hit.title) if hit.kind == "link" else said or clean_title(hit.title)
+    label = escape(cut(named or site_of(hit.url or "") or said, 200))
     head = f"*<{safe_url(hit.url)}|{label}>*" if hit.url else f"*{label}*"
-    body = f"\n{text}" if text and text != label else ""
+    body = f"\n{text}" if text and escape(cut(said, 200)) != label else ""
     return cut(f"{head}{body}", SECTION_TEXT)
 
 
+def shared_on(ts: str) -> str:
+    """The date of a share, in the reader's own time zone (Slack formats it), with the UTC
+    date for clients that cannot."""
+    try:
+        when = datetime.fromtimestamp(float(ts), UTC)
+    except (ValueError, OverflowError, OSError):
+        return ""
+    return f"<!date^{int(when.timestamp())}^{{date_short_pretty}}|{when:%Y-%m-%d}>"
+
+
 def hit_context(shown: Shown) -> str:
-    """Kind, who shared it, votes and where it was said."""
+    """Kind, who shared it and when, votes and where it was said."""
     hit = shown.hit
     parts = [KIND_LABEL.get(hit.kind, hit.kind)]
     if shown.sharer:
         parts.append(f"{'asked' if hit.kind == 'question' else 'shared'} by {escape(shown.sharer)}")
+    if when := shared_on(hit.ts):
+        parts.append(when)
     parts.append(f"{hit.votes} useful vote{'s' if hit.votes != 1 else ''}")
     if shown.permalink:
         parts.append(f"<{safe_url(shown.permalink)}|original message>")
@@ -108,12 +129,63 @@ def saved_blocks(saved: list[tuple[str, str | None]]) -> list[dict[str, Any]]:
 
 
 def build_no_results(query: str, noted: bool = False) -> dict[str, Any]:
-    """Nothing found: say so (and whether the words were noted as a knowledge gap), and
-    point to /ask."""
+    """Nothing found: say so (and whether the words were noted as a knowledge gap), and offer
+    to ask the team with the same words."""
     said = f"Nothing the team shared matches “{escape(cut(query, 200))}” yet."
-    ask = "`/ask` your colleagues and the answer will be found next time."
-    text = f"{said} I noted it as a knowledge gap; {ask}" if noted else f"{said} {ask}"
+    ask = "Ask your colleagues and the answer will be found next time."
+    text = f"{said} I noted it as a knowledge gap. {ask}" if noted else f"{said} {ask}"
+    button = {
+        "type": "button",
+        "action_id": FIND_ASK_TEAM,
+        "value": query[:MAX_QUESTION],  # Slack allows 2,000 characters in a button's value
+        "text": {"type": "plain_text", "text": "Ask the team"},
+        "style": "primary",
+    }
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+        {"type": "actions", "block_id": FIND_ASK_TEAM, "elements": [button]},
+    ]
+    return {"response_type": "ephemeral", "text": text, "blocks": blocks}
+
+
+def build_vague_query(query: str, operators_only: bool) -> dict[str, Any]:
+    """A query that names nothing (common words, or only AND/OR/NOT) searches for nothing."""
+    what = "only search operators" if operators_only else "only common words"
+    text = (
+        f"“{escape(cut(query, 200))}” has {what}, so there is nothing to look for. Add a word "
+        'that says what it is about (quote a phrase to find it as is: `/find "to be or not"`).'
+    )
     return {"response_type": "ephemeral", "text": text}
+
+
+def build_ask_modal(words: str, channel: str) -> dict[str, Any]:
+    """/ask as a modal: the question (the searched words to start with), asked in `channel`."""
+    element: dict[str, Any] = {
+        "type": "plain_text_input",
+        "action_id": ASK_ACTION,
+        "multiline": True,
+        "max_length": 3000,
+    }
+    if words.strip():
+        element["initial_value"] = words[:MAX_QUESTION]
+    question = {
+        "type": "input",
+        "block_id": ASK_BLOCK,
+        "element": element,
+        "label": {"type": "plain_text", "text": "Your question"},
+    }
+    note = {
+        "type": "context",
+        "elements": [
+            {
+                "type": "mrkdwn",
+                "text": "Posted in this channel; up to 3 colleagues likely to know are asked too.",
+            }
+        ],
+    }
+    view = modal(ASK_MODAL, "Ask the team", [question, note], "Ask")
+    view["private_metadata"] = channel[:3000]
+    return view
 
 
 def _more_value(query: str, offset: int) -> str:

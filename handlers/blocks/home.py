@@ -13,6 +13,7 @@ from typing import Any
 from bot.models import ForgetResult
 from bot.slacktext import escape
 from bot.store import PersonCounts
+from bot.titles import clean_title, site_of
 from handlers.blocks.common import Block, context, less_target, less_undo_button, section
 
 HOME_BLOCKS = 100
@@ -136,11 +137,12 @@ def votes_text(count: int, suffix: str = "") -> str:
 def item_text(item: ShownItem, suffix: str = "") -> str:
     """An item's entry: its title as a link, what was said, who shared it and its votes."""
     # A link is named by its page's title (or address), a learning or question by its words.
-    name = item.title or item.url if item.kind == "link" else item.text or item.title
-    label = clip(name or item.url or "(untitled)", 150)
+    name = item.title if item.kind == "link" else clean_title(item.text) or item.title
+    label = clip(clean_title(name) or site_of(item.url or "") or "(untitled)", 150)
     lines = [f"*{link(item.url, label)}*"]
-    if item.text and clip(item.text, 150) != label:
-        lines.append(clip(item.text))
+    said = clean_title(item.text)  # mrkdwn emphasis of the message never nests in ours
+    if said and clip(said, 150) != label:
+        lines.append(clip(said))
     facts = [
         f
         for f in (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -10,11 +11,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slacktext import readable
 from bot.store import Hit, Store, personal_channel
+from bot.topics import STOPWORDS
 from handlers.blocks.find import (
     PAGE,
     Shown,
     build_find_results,
     build_no_results,
+    build_vague_query,
     hit_blocks,
     saved_blocks,
 )
@@ -23,6 +26,41 @@ from handlers.features.lookup import (
     command_channel_type,
     command_in_dm,
     private_channels_of,
+)
+
+PHRASE = re.compile(r'"[^"]*\w[^"]*"')
+WORD = re.compile(r"\w+")
+OPERATORS = frozenset({"and", "or", "not", "near"})  # what search boxes read as syntax
+# Short words that say nothing of a subject; STOPWORDS leaves them out, being too short for
+# topics. Other short words (`ai`, `go`, `ux`) are subjects and are searched.
+SHORT_COMMON = frozenset(
+    [
+        "a",
+        "an",
+        "i",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "is",
+        "it",
+        "be",
+        "by",
+        "as",
+        "if",
+        "so",
+        "do",
+        "we",
+        "me",
+        "my",
+        "no",
+        "up",
+        "us",
+        "he",
+        "am",
+        "or",
+    ]
 )
 
 
@@ -47,8 +85,22 @@ async def first_page(
     figures (stats, report, pulse)."""
     team_id, user_id = str(command.get("team_id")), str(command.get("user_id"))
     query = str(command.get("text") or "").strip()
+    if (operators_only := vague(query)) is not None:
+        return build_vague_query(query, operators_only)  # searched for nothing: no gap either
     gap = may_keep_gap and await in_public_channel(store, client, team_id, command)
     return await find_page(store, client, team_id, user_id, query, 0, gap=gap)
+
+
+def vague(query: str) -> bool | None:
+    """Whether a query names nothing: None when it has a word worth searching for (or a quoted
+    phrase); else True when its words are only search operators, False when only common words."""
+    if PHRASE.search(query):
+        return None
+    words = WORD.findall(query.lower())
+    if not words or all(w in OPERATORS for w in words):
+        return True
+    common = all(w in OPERATORS or w in STOPWORDS or w in SHORT_COMMON for w in words)
+    return False if common else None
 
 
 async def find_page(
@@ -71,9 +123,7 @@ async def find_page(
         if noted:
             await store.record_gap(team_id, query)
         page = build_no_results(query, noted)
-        if saved:
-            text = {"type": "section", "text": {"type": "mrkdwn", "text": page["text"]}}
-            page["blocks"] = [text, *saved]
+        page["blocks"] += saved
         return page
     offset = min(offset, (len(hits) - 1) // PAGE * PAGE)
     shown = await show(store, client, team_id, hits[offset : offset + PAGE])

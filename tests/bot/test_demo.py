@@ -16,7 +16,7 @@ async def test_demo_shows_what_was_captured(
 ) -> None:
     assert await run_demo(quiet=False, report=tmp_path / "report.html") == 0
     out = capsys.readouterr().out
-    assert "Captured 8 item(s)" in out
+    assert "Captured 6 item(s)" in out
     assert "Write-Ahead Logging" in out
     assert "ana in #engineering, dee in #data" in out
     assert "git worktree" in out
@@ -51,7 +51,7 @@ async def test_quiet_demo_prints_only_the_summary(
 ) -> None:
     assert await run_demo(quiet=True, report=tmp_path / "report.html") == 0
     out = capsys.readouterr().out
-    assert "Captured 8 item(s)" in out
+    assert "Captured 6 item(s)" in out
     assert "Digests: 3 channel" in out
     assert "Question: routed to ana, cy, answered" in out
     for chatter in ("reacts", "Channel digest for", "Personal digest for", "Your Serendip"):

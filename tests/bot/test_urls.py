@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.urls import canonical_url
+from bot.urls import canonical_url, link_key
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,32 @@ def test_never_raises_and_is_idempotent(raw: str) -> None:
     if once is not None:
         assert canonical_url(once) == once
     canonical_url(raw)
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://www.youtube.com/watch?v=1", "link:https://youtube.com/watch?v=1"),
+        ("https://youtube.com/watch?v=1", "link:https://youtube.com/watch?v=1"),
+        ("https://www.example.com:8443/a", "link:https://example.com:8443/a"),
+        ("http://www.example.com/", "link:http://example.com/"),
+        ("https://www2.example.com/", "link:https://www2.example.com/"),  # only `www.` itself
+        ("https://wwwexample.com/", "link:https://wwwexample.com/"),
+        ("https://www.com/", "link:https://www.com/"),  # no host left without it: kept
+        ("https://sub.www.example.com/", "link:https://sub.www.example.com/"),
+        ("https://[::1]/a", "link:https://[::1]/a"),
+    ],
+)
+def test_link_keys_ignore_a_leading_www(url: str, key: str) -> None:
+    assert link_key(url) == key
+
+
+def test_www_and_bare_spellings_share_one_key() -> None:
+    www, bare = (
+        canonical_url("https://WWW.Talks.example/v?utm_source=x&id=1#t"),
+        canonical_url("https://talks.example/v?id=1"),
+    )
+    assert www == "https://www.talks.example/v?id=1"  # the URL keeps its spelling
+    assert www is not None
+    assert bare is not None
+    assert link_key(www) == link_key(bare)

@@ -17,7 +17,7 @@ async def test_a_learning_may_start_with_the_bots_mention(env: Env) -> None:
     # Arrives twice (as `message` and as `app_mention`): still one learning.
     msg = await env.slack.post_message("U1", "C1", f"<@{bot}> TIL sqlite has WAL <https://w.com/>")
     items = await env.items()
-    assert kinds(items) == [("learning", "https://w.com/"), ("link", "https://w.com/")]
+    assert kinds(items) == [("learning", "https://w.com/")]  # one item, carrying its link
     learning = next(i for i in items if i["kind"] == "learning")
     assert learning["shares"][0]["ts"] == msg["ts"]
     assert learning["text"].endswith("TIL sqlite has WAL https://w.com/")

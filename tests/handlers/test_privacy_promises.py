@@ -120,7 +120,7 @@ async def test_private_channels_only_with_consent_and_only_inside(env: Env) -> N
     only_in(outputs, "hush", {"home U1", "home U2", "digest CPRIV1"}, {"database"})
     required = {"digest CPRIV5", "find U3 alpacaother", "export json", "database"}
     only_in(outputs, "alpacaother", {"home U2", "home U3", "export csv"}, required)
-    assert outputs.figure("items_shared") == 5  # control, ibexinside, learning, its link, alpaca
+    assert outputs.figure("items_shared") == 4  # control, ibexinside, the learning, alpaca
 
 
 async def test_direct_messages_and_group_dms_are_never_read(env: Env) -> None:
@@ -273,7 +273,7 @@ async def test_an_uninstalled_workspace_is_deleted_after_the_grace_and_stays_gon
     await run_housekeeping(env.store, env.config, now + 6 * 86400)
     kept = await gather(env, [], [], slack=False)  # no token: only what reads the database
     kept.assert_in("dingouninstall", "export json", "export csv", "database")
-    assert kept.figure("items_shared") == 3  # the link, the learning and the link in it
+    assert kept.figure("items_shared") == 2  # the link, and the learning carrying its link
     await run_housekeeping(env.store, env.config, now + 8 * 86400)
     gone = await gather(env, [], [], slack=False)
     gone.assert_nowhere("dingouninstall", "emuuninstall", "Ana Lima", env.team)

@@ -24,6 +24,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m9_personal_notes_and_home_teams,
     later.m10_interactions,
     later.m11_welcomed,
+    later.m12_one_item_per_thing,
 ]
 
 

@@ -87,3 +87,14 @@ def m11_welcomed(db: Database) -> None:
     """When a person was first shown Home's welcome view (NULL: not yet). A column of their
     settings, so forget-me deletes it with them."""
     db.execute("ALTER TABLE person_settings ADD COLUMN welcomed_at REAL")
+
+
+def m12_one_item_per_thing(db: Database) -> None:
+    """One item per thing: link items whose hosts differ only by a leading `www.` become one
+    (the oldest), and a learning that shared links is one item, not a learning and its links."""
+    from bot.store.sql.merging import one_item_per_host, one_story_per_learning
+
+    # A migration has no clock: the newest share's time stands in for `now` (as in m9).
+    now = float(db.execute("SELECT coalesce(max(at), 0) FROM shares").fetchone()[0])
+    one_item_per_host(db, now)
+    one_story_per_learning(db, now)

@@ -12,6 +12,7 @@ from bot.store.results import CheckOutcome
 from bot.store.sql import search_index
 from bot.store.sql.capture import refresh_items
 from bot.store.sql.face import forget_terms
+from bot.urls import link_key
 
 
 def schedule_fetches(db: Database, team_id: str, item_ids: Iterable[str], due: float) -> int:
@@ -120,7 +121,7 @@ def merge_url(
     The older item keeps its id, as docs/interface.md promises. A public and a private item are
     never merged: that would show what was said privately on a public item, or the reverse.
     """
-    key = f"link:{url}"
+    key = link_key(url)
     other = _item_for(db, team_id, key)
     if other is None:
         db.execute(
@@ -141,16 +142,16 @@ def merge_url(
         )
     _move(db, team_id, keep, drop)
     if keep != named:
-        _take_identity(db, team_id, keep, key, redirect, now)
+        _take_identity(db, team_id, keep, url, redirect, now)
     return keep
 
 
 def _take_identity(
-    db: Database, team_id: str, keep: str, key: str, keep_page: bool, now: float
+    db: Database, team_id: str, keep: str, url: str, keep_page: bool, now: float
 ) -> None:
     """The kept row becomes the named item: its key and URL, and the fetched page only when
     that page is the named URL's own (a redirect); otherwise it is fetched for itself."""
-    url = key.removeprefix("link:")
+    key = link_key(url)
     db.execute("DELETE FROM url_aliases WHERE team_id = ? AND key = ?", [team_id, key])
     old_key = db.execute("SELECT key FROM items WHERE id = ?", [keep]).fetchone()[0]
     db.execute("UPDATE items SET key = ?, url = ? WHERE id = ?", [key, url, keep])

@@ -8,11 +8,13 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.capture_rules import learning_draft
-from bot.models import ChannelInfo, ShareInput
+from bot.models import ChannelInfo, ItemDraft, ShareInput
 from bot.store import Store, personal_channel
-from bot.store.migrations import MIGRATIONS
+from bot.store.migrations import MIGRATIONS, later
 from bot.store.sql import capture, directory
+from bot.urls import link_key
 from tests.support.clock import START, ticking
+from tests.support.rawdb import raw
 
 T = "T1"
 
@@ -65,5 +67,119 @@ async def test_m9_old_dm_tils_become_personal_notes(tmp_path: Path) -> None:
         person = await store.user(T, "U1")  # people gain their workspace, unknown until said
         assert person is not None
         assert (person.name, person.home_team, person.enterprise) == ("ana", None, None)
+    finally:
+        store.close()
+
+
+MINE = MIGRATIONS.index(later.m12_one_item_per_thing)
+
+
+def before_one_item_per_thing(path: Path) -> Database:
+    """A database as Serendip left it before one item per thing."""
+    db = Database(sqlite3.connect(path))
+    for number, step in enumerate(MIGRATIONS[:MINE], start=1):
+        step(db)
+        db.execute(f"PRAGMA user_version = {number}")
+    return db
+
+
+def old_link(url: str) -> ItemDraft:
+    """A link item as the code before kept it: keyed by its URL exactly as spelled."""
+    return ItemDraft(kind="link", key=f"link:{url}", url=url)
+
+
+def share(ts: str, user: str, text: str) -> ShareInput:
+    return ShareInput(T, "C1", ts, user, text, False)
+
+
+def mark(db: Database, table: str, item_id: str, who: str, via: str) -> None:
+    db.execute(f"INSERT INTO {table} VALUES (?, ?, ?, ?, 0, ?)", [T, item_id, who, via, START])
+
+
+async def test_one_item_per_thing_merges_what_older_versions_kept_twice(tmp_path: Path) -> None:
+    path = tmp_path / "serendip.db"
+    old = before_one_item_per_thing(path)
+    directory.upsert_channel(old, ChannelInfo(T, "C1", "general"), START)
+    www, bare = "https://www.tube.example/v?id=1", "https://tube.example/v?id=1"
+    first, second = share("1700000000.000100", "U1", "talk"), share("1700000001.0", "U2", "also")
+    [www_id] = capture.replace_message(old, first, [old_link(www)], START)
+    [bare_id] = capture.replace_message(old, second, [old_link(bare)], START)
+    capture.set_reaction(old, T, "C1", second.ts, "U3", "+1", "useful", True, START)
+    mark(old, "votes", bare_id, "U4", "digest")  # a digest's Useful button
+    mark(old, "flags", bare_id, "U5", "shortcut")
+    old.execute("INSERT INTO digest_sent VALUES (?, 'U6', ?, ?)", [T, bare_id, START])
+    old.execute(
+        "INSERT INTO url_aliases VALUES (?, 'link:https://www.tube.example/old', ?)", [T, bare_id]
+    )
+    til = share("1700000002.000100", "U1", "TIL walrus tusks grow <https://tusks.example/>")
+    learning = learning_draft("C1", til.ts, til.text, "https://tusks.example/")
+    [til_id, link_id] = capture.replace_message(
+        old, til, [learning, old_link("https://tusks.example/")], START
+    )
+    mark(old, "votes", link_id, "U4", "digest")
+    mark(old, "flags", link_id, "U5", "shortcut")
+    capture.set_reaction(old, T, "C1", til.ts, "U2", "+1", "useful", True, START)
+    old.conn.commit()
+    old.conn.close()
+
+    store = Store(path, clock=ticking()).open()
+    try:
+        records = {r["id"]: r for r in await store.export_items(T)}
+        assert sorted(records) == sorted([www_id, til_id])  # the older of each pair survives
+        talk = records[www_id]
+        assert talk["url"] == www  # the first spelling seen
+        assert [s["user"] for s in talk["shares"]] == ["U1", "U2"]
+        assert sorted(talk["votes"]) == ["U3", "U4"]
+        story = records[til_id]
+        assert (story["kind"], story["url"]) == ("learning", "https://tusks.example/")
+        assert sorted(story["votes"]) == ["U2", "U4"]  # both items' votes
+        flags = sorted((f["item_id"], f["flagger"]) for f in await store.flags(T))
+        assert flags == sorted([(www_id, "U5"), (til_id, "U5")])
+        assert [h.item_id for h in await store.search(T, "also")] == [www_id]
+        assert [h.item_id for h in await store.search(T, "walrus")] == [til_id]
+
+        def rows(db: Database) -> tuple[object, ...]:
+            return (
+                db.execute("SELECT recipient, item_id FROM digest_sent").fetchall(),
+                db.execute("SELECT key FROM items WHERE id = ?", [www_id]).fetchall(),
+                db.execute("SELECT key, item_id FROM url_aliases").fetchall(),
+                db.execute(
+                    "SELECT count(*) FROM search_docs WHERE item_id IN (?, ?)", [bare_id, link_id]
+                ).fetchall(),
+            )
+
+        sent, key, aliases, orphans = raw(store, rows)
+        assert sent == [("U6", www_id)]
+        assert key == [("link:https://tube.example/v?id=1",)]
+        assert aliases == [("link:https://tube.example/old", www_id)]
+        assert orphans == [(0,)]
+        # A new share in either spelling joins the surviving item.
+        again = ItemDraft(kind="link", key=link_key(bare), url=bare)
+        assert await store.save_message(share("1700000003.0", "U3", "again"), [again]) == [www_id]
+    finally:
+        store.close()
+
+
+async def test_one_item_per_host_follows_url_aliases(tmp_path: Path) -> None:
+    path = tmp_path / "serendip.db"
+    old = before_one_item_per_thing(path)
+    directory.upsert_channel(old, ChannelInfo(T, "C1", "general"), START)
+    bare = share("1700000000.000100", "U1", "the page")
+    short = share("1700000001.000100", "U2", "a short link to it")
+    [page] = capture.replace_message(old, bare, [old_link("https://a.example/")], START)
+    [link] = capture.replace_message(old, short, [old_link("https://go.example/1")], START)
+    # The short link was fetched: it redirects to the page's www. spelling.
+    old.execute("INSERT INTO url_aliases VALUES (?, 'link:https://www.a.example/', ?)", [T, link])
+    old.conn.commit()
+    old.conn.close()
+
+    store = Store(path, clock=ticking()).open()
+    try:
+        [item] = await store.export_items(T)
+        assert (item["id"], item["url"]) == (page, "https://a.example/")
+        assert [s["user"] for s in item["shares"]] == ["U1", "U2"]
+        again = share("1700000002.000100", "U3", "the short link again")
+        drafts = [ItemDraft(kind="link", key=link_key("https://go.example/1"), url="x")]
+        assert await store.save_message(again, drafts) == [page]  # its old name still leads
     finally:
         store.close()

@@ -1,0 +1,21 @@
+"""**Ask the team** under a /find that found nothing: /ask as a modal, with the words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_sdk.web.async_client import AsyncWebClient
+
+from handlers.blocks.find import build_ask_modal
+
+
+async def handle_find_ask_team(
+    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+) -> None:
+    """Open the ask modal with the searched words, to ask in the channel of the search."""
+    await ack()
+    channel = str((body.get("channel") or {}).get("id") or "")
+    words = str(action.get("value") or "")
+    # One call, and it must come within 3 seconds of the press (the trigger expires).
+    await client.views_open(trigger_id=body["trigger_id"], view=build_ask_modal(words, channel))
