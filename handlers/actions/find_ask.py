@@ -7,15 +7,21 @@ from typing import Any
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_sdk.web.async_client import AsyncWebClient
 
-from handlers.blocks.find import build_ask_modal
+from bot.config import Config
+from handlers.blocks.welcome import build_ask_modal
 
 
 async def handle_find_ask_team(
-    ack: AsyncAck, body: dict[str, Any], action: dict[str, Any], client: AsyncWebClient
+    ack: AsyncAck,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    client: AsyncWebClient,
+    config: Config,
 ) -> None:
     """Open the ask modal with the searched words, to ask in the channel of the search."""
     await ack()
     channel = str((body.get("channel") or {}).get("id") or "")
     words = str(action.get("value") or "")
     # One call, and it must come within 3 seconds of the press (the trigger expires).
-    await client.views_open(trigger_id=body["trigger_id"], view=build_ask_modal(words, channel))
+    view = build_ask_modal(words, channel, config.ask_channel)
+    await client.views_open(trigger_id=body["trigger_id"], view=view)

@@ -14,7 +14,6 @@ from bot.slacktext import cut, escape, safe_url
 from bot.store import Hit
 from bot.titles import clean_title, site_of
 from handlers.blocks.common import SECTION_TEXT
-from handlers.blocks.modals import modal
 
 PAGE = 5
 SNIPPET = 280
@@ -156,36 +155,6 @@ def build_vague_query(query: str, operators_only: bool) -> dict[str, Any]:
         'that says what it is about (quote a phrase to find it as is: `/find "to be or not"`).'
     )
     return {"response_type": "ephemeral", "text": text}
-
-
-def build_ask_modal(words: str, channel: str) -> dict[str, Any]:
-    """/ask as a modal: the question (the searched words to start with), asked in `channel`."""
-    element: dict[str, Any] = {
-        "type": "plain_text_input",
-        "action_id": ASK_ACTION,
-        "multiline": True,
-        "max_length": 3000,
-    }
-    if words.strip():
-        element["initial_value"] = words[:MAX_QUESTION]
-    question = {
-        "type": "input",
-        "block_id": ASK_BLOCK,
-        "element": element,
-        "label": {"type": "plain_text", "text": "Your question"},
-    }
-    note = {
-        "type": "context",
-        "elements": [
-            {
-                "type": "mrkdwn",
-                "text": "Posted in this channel; up to 3 colleagues likely to know are asked too.",
-            }
-        ],
-    }
-    view = modal(ASK_MODAL, "Ask the team", [question, note], "Ask")
-    view["private_metadata"] = channel[:3000]
-    return view
 
 
 def _more_value(query: str, offset: int) -> str:
