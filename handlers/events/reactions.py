@@ -1,4 +1,4 @@
-"""`reaction_added` and `reaction_removed`: votes, flags and bookmarks."""
+"""`reaction_added` and `reaction_removed`: the interaction graph, votes, flags and bookmarks."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.config import Config
 from bot.models import ReactionKind
 from bot.store import Store
 from handlers.features.ask import answer_reaction
+from handlers.features.interactions import record_reaction
 from handlers.features.lookup import is_outsider_person
 from handlers.features.save import bookmark_message
 
@@ -30,6 +31,8 @@ async def _apply(
     enterprise_id: str | None = None,
 ) -> None:
     item, user = event.get("item") or {}, event.get("user")
+    if present:
+        await record_reaction(store, client, team_id, event, enterprise_id)
     emoji = str(event.get("reaction", "")).split("::", 1)[0]
     if emoji in config.answer_emoji and item.get("type") == "message" and isinstance(user, str):
         await answer_reaction(
@@ -68,8 +71,9 @@ async def handle_reaction_added(
     config: Config,
     context: dict[str, Any],
 ) -> None:
-    """A useful reaction votes, a flag flags, a bookmark keeps the message for the reactor (and
-    votes), and the asker's answer emoji marks a best answer."""
+    """Any reaction counts in the interaction graph; a useful one votes, a flag flags, a
+    bookmark keeps the message for the reactor (and votes), and the asker's answer emoji marks
+    a best answer."""
     await _apply(
         event, store, client, config, context["team_id"], True, context.get("enterprise_id")
     )
