@@ -141,6 +141,7 @@ class Importer:
             bots=workspace.bots,
             outsiders=workspace.outsiders,
             org_teams=workspace.org_teams,
+            people=frozenset(str(p["id"]) for p in workspace.people),
             channel_names={c.id: c.name for c in channels.values()},
         )
         days = [m for m in members if m.folder]
@@ -217,6 +218,7 @@ class Importer:
         batch.reactions += day.reactions
         batch.replaced += day.replaced
         batch.removed += day.removed
+        batch.interactions += day.interactions
         batch.files.append((day.member.path, day.member.fingerprint, day.messages))
 
     def _flush(self, batch: ImportBatch) -> None:

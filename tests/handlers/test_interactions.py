@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from bot.store import week_of
 from tests.support.bot import Env
 from tests.support.graph import active_people, involving, pairs
 
@@ -25,7 +28,8 @@ async def test_reaction_reply_reply_back_and_mention_count_in_a_public_channel(e
         ("", "U3", "U2", "mention", 1),
     ]
     [week] = {c.week for c in await env.store.interaction_counts(env.team)}
-    assert week <= "9999" and len(week) == 10  # a Monday as YYYY-MM-DD
+    assert week == week_of(float(parent["ts"]))
+    assert date.fromisoformat(week).weekday() == 0  # a Monday
     assert active_people(env.store, env.team) >= {"U1", "U2", "U3"}
 
 
