@@ -20,6 +20,7 @@ from bot.capture_rules import (
     interaction_targets,
     is_from_bot,
     parse,
+    thread_parent,
 )
 from bot.importing.messages import Rules, message_text
 from bot.models import ChannelInfo, ImportedInteraction
@@ -86,12 +87,12 @@ def _thread_targets(
     targets: list[tuple[str, str]],
     threads: Threads,
 ) -> list[tuple[str, str]]:
-    """A reply's targets: none of its thread's under an `!nda` parent; a starter's reply back
-    answers whoever replied since they last spoke."""
+    """A reply's targets: none under an `!nda` parent; a starter's reply back answers whoever
+    replied since they last spoke."""
     if thread in threads.nda:
-        return [(t, k) for t, k in targets if k != "reply"]
+        return []  # nothing under an `!nda` message counts, not even its mentions
     waiting = threads.waiting.setdefault(thread, [])
-    if message.get("parent_user_id") == author:
+    if thread_parent(message) == author:
         answered = list(dict.fromkeys(waiting))
         waiting.clear()
         return targets + [(person, "reply") for person in answered]

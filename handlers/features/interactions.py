@@ -24,6 +24,7 @@ from bot.capture_rules import (
     may_capture,
     parse,
     text_of,
+    thread_parent,
 )
 from bot.models import ChannelInfo
 from bot.slacktext import ParsedMessage
@@ -106,8 +107,8 @@ async def _message_counts(
     thread_ts = str(message.get("thread_ts") or "")
     if thread_ts and thread_ts != ts:
         if store.is_nda(team_id, channel.id, thread_ts):
-            targets = [(t, k) for t, k in targets if k != "reply"]  # nothing under an !nda
-        elif message.get("parent_user_id") == author:
+            return []  # nothing under an `!nda` message counts, not even its mentions
+        elif thread_parent(message) == author:
             answered = await _answered(client, channel.id, thread_ts, ts, author)
             targets += [(person, "reply") for person in answered]
     week = week_of(_seconds(ts, time.time()))

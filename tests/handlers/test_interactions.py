@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
+
+import pytest
 
 from bot.store import week_of
-from tests.support.bot import Env
+from tests.support.bot import Env, running_grid_bot
 from tests.support.graph import active_people, involving, pairs
 
 
@@ -95,7 +98,7 @@ async def test_nothing_from_or_to_outsiders_bots_dms_or_nda_messages(env: Env) -
     secret = await slack.post_message("U1", "C1", "!nda the plan, ask <@U2>")
     await env.settle()  # a person's reply comes after the bot saw the message (see README)
     await slack.add_reaction("U2", "C1", secret["ts"], "eyes")
-    await slack.post_message("U2", "C1", "about the plan", thread_ts=secret["ts"])
+    await slack.post_message("U2", "C1", "about the plan <@U3>", thread_ts=secret["ts"])
     await slack.post_message("U3", "C1", "!nda reply", thread_ts=mine["ts"])
     await env.settle()
     assert await pairs(env.store, env.team) == []
@@ -138,3 +141,22 @@ async def test_public_channel_with_capture_off_counts_nothing(env: Env) -> None:
     await slack.add_reaction("U2", "C2", msg["ts"], "wave")
     await env.settle()
     assert await pairs(env.store, env.team) == []
+
+
+@pytest.mark.parametrize("mode", ["http", "socket"])
+async def test_a_grid_colleague_counts_a_connect_outsider_does_not(
+    mode: str, tmp_path: Path
+) -> None:
+    async with running_grid_bot(tmp_path / "grid.db", mode) as grid:
+        slack = grid.slack
+        mine = await slack.post_message("U1", "CORG", "hello <@W2> and <@X1>")
+        await slack.add_reaction("W2", "CORG", mine["ts"], "wave")
+        await slack.add_reaction("X1", "CORG", mine["ts"], "wave")
+        await slack.post_message("W2", "CORG", "hi", thread_ts=mine["ts"])
+        await slack.post_message("X1", "CORG", "hi", thread_ts=mine["ts"])
+        await grid.settle()
+        assert await pairs(grid.store, grid.team) == [
+            ("", "U1", "W2", "mention", 1),
+            ("", "W2", "U1", "reaction", 1),
+            ("", "W2", "U1", "reply", 1),
+        ]
