@@ -160,3 +160,19 @@ async def test_a_grid_colleague_counts_a_connect_outsider_does_not(
             ("", "W2", "U1", "reaction", 1),
             ("", "W2", "U1", "reply", 1),
         ]
+
+
+async def test_commands_posts_and_reactions_note_activity_but_not_for_outsiders(
+    env: Env,
+) -> None:
+    slack = env.slack
+    await slack.slash_command("U1", "C1", "/til", "tea brews best below boiling")
+    await slack.post_message("U2", "C2", "plain words")
+    await env.settle()
+    assert active_people(env.store, env.team) == {"U1", "U2"}  # a command, a post
+    msg = await slack.post_message("U1", "C1", "more words")
+    await slack.add_reaction("U3", "C1", msg["ts"], "eyes")
+    await slack.post_message("X1", "C1", "outside words")
+    await slack.add_reaction("X1", "C1", msg["ts"], "eyes")
+    await env.settle()
+    assert active_people(env.store, env.team) == {"U1", "U2", "U3"}
