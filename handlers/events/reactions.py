@@ -31,8 +31,6 @@ async def _apply(
     enterprise_id: str | None = None,
 ) -> None:
     item, user = event.get("item") or {}, event.get("user")
-    if present:
-        await record_reaction(store, client, team_id, event, enterprise_id)
     emoji = str(event.get("reaction", "")).split("::", 1)[0]
     if emoji in config.answer_emoji and item.get("type") == "message" and isinstance(user, str):
         await answer_reaction(
@@ -74,9 +72,9 @@ async def handle_reaction_added(
     """Any reaction counts in the interaction graph; a useful one votes, a flag flags, a
     bookmark keeps the message for the reactor (and votes), and the asker's answer emoji marks
     a best answer."""
-    await _apply(
-        event, store, client, config, context["team_id"], True, context.get("enterprise_id")
-    )
+    team_id, enterprise_id = context["team_id"], context.get("enterprise_id")
+    await _apply(event, store, client, config, team_id, True, enterprise_id)
+    await record_reaction(store, client, team_id, event, enterprise_id)
 
 
 async def handle_reaction_removed(

@@ -19,6 +19,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.capture_rules import (
     SLACKBOT,
+    author_team,
     interaction_targets,
     is_from_bot,
     may_capture,
@@ -50,8 +51,10 @@ async def counts_person(
         return False
     if await is_outsider_person(store, client, team_id, user_id, enterprise_id):
         return False
-    person = await store.user(team_id, user_id)  # the outsider check stored who they are
-    return person is not None and not person.is_bot
+    # Whoever Slack described (users.info) is stored; one known only from their own message
+    # (below) is a person, since bots' messages never get that far.
+    person = await store.user(team_id, user_id)
+    return person is None or not person.is_bot
 
 
 def _seconds(ts: object, fallback: float) -> float:
@@ -75,6 +78,10 @@ async def note_seen(
     replies to or mentions. `reason` and `channel` are capture's verdict on it."""
     if channel is None or channel.is_dm:
         return
+    if reason in (None, "channel") and author_team(message) == team_id:
+        # The message says its author is of this workspace: reactions to them and mentions
+        # of them need not ask Slack who they are.
+        store.remember_outsider(team_id, str(message["user"]), False)
     ts = str(message.get("ts", ""))
     if parsed.nda:
         store.remember_nda(team_id, channel.id, ts)
