@@ -169,3 +169,17 @@ def test_opted_out_people_count_on_neither_side(tmp_path: Path) -> None:
         ("", "U06B", "U06A", "reaction", 1),
         ("", "U06B", "U06A", "reply", 1),
     ]
+
+
+def test_a_newer_export_does_not_count_a_day_twice(tmp_path: Path) -> None:
+    users = [{"id": u, "team_id": TEAM, "name": u.lower()} for u in ("U06A", "U06B")]
+    first = [message("U06A", "1700000000.000100", "hi <@U06B>")]
+    later = [*first, message("U06B", "1700000100.000100", "hi <@U06A>")]
+    general = [{"id": "C1", "name": "general"}]
+    db = tmp_path / "db.sqlite"
+    older = write_export(tmp_path / "older", users, {"general": first}, public=general)
+    run_import(db, older, clock=lambda: 1700000000.0)
+    newer = write_export(tmp_path / "newer", users, {"general": later}, public=general)
+    summary = run_import(db, newer, clock=lambda: 1700000000.0)
+    assert summary.files_read == 1  # the day file changed, so it was read again
+    assert imported_pairs(db, TEAM) == [("", "U06A", "U06B", "mention", 1)]
