@@ -15,6 +15,7 @@ from bot.slacktext import (
     LEARNING_CHANNELS,
     ParsedMessage,
     is_message_share,
+    mentioned_users,
     parse_message,
     readable,
     rich_text_markup,
@@ -200,6 +201,31 @@ def share_of(
         is_private=channel.is_private,
         thread_ts=thread_ts if isinstance(thread_ts, str) and thread_ts != ts else None,
     )
+
+
+def thread_parent(message: Mapping[str, Any]) -> str | None:
+    """The author of the message a thread reply answers: `parent_user_id` on a reply, or the
+    `root` message's user on a reply also sent to the channel; None for any other message."""
+    thread_ts, ts = message.get("thread_ts"), message.get("ts")
+    if not isinstance(thread_ts, str) or thread_ts == ts:
+        return None
+    parent = message.get("parent_user_id")
+    root = message.get("root")
+    if not isinstance(parent, str) and isinstance(root, Mapping):
+        parent = root.get("user")
+    return parent if isinstance(parent, str) and parent else None
+
+
+def interaction_targets(message: Mapping[str, Any], text: str) -> list[tuple[str, str]]:
+    """Whom a message interacts with, before anyone is checked: the thread parent's author
+    ("reply") and each person it mentions ("mention"), each once; never its own author."""
+    author = message.get("user")
+    found: list[tuple[str, str]] = []
+    parent = thread_parent(message)
+    if parent is not None:
+        found.append((parent, "reply"))
+    found += [(user, "mention") for user in mentioned_users(text)]
+    return [(target, kind) for target, kind in found if target != author]
 
 
 def reaction_kind(

@@ -139,6 +139,10 @@ class FetchedPage:
     error: str | None = None
 
 
+# One count of the interaction graph an export adds: (week, scope, actor, target, kind).
+ImportedInteraction = tuple[str, str, str, str, str]
+
+
 @dataclass
 class ImportBatch:
     """What whole day files of a Slack export add, written in one transaction."""
@@ -150,6 +154,7 @@ class ImportBatch:
     replaced: list[tuple[str, str]] = field(default_factory=list)  # edited: (channel, ts)
     removed: list[tuple[str, str]] = field(default_factory=list)  # deleted or `!nda` since
     files: list[tuple[str, str, int]] = field(default_factory=list)  # path, fingerprint, messages
+    interactions: list[ImportedInteraction] = field(default_factory=list)
     messages: int = 0
 
     def __len__(self) -> int:

@@ -1,4 +1,4 @@
-"""Daily housekeeping: retention, uninstall purges, and forgetting old event ids."""
+"""Daily housekeeping: retention, uninstall purges, old graph counts and old event ids."""
 
 from __future__ import annotations
 
@@ -20,13 +20,16 @@ class HousekeepingResult:
     items_expired: int
     workspaces_purged: list[str]
     events_forgotten: int
+    interactions_dropped: int = 0  # counts past the graph's 26 weeks
 
 
 async def run_housekeeping(store: Store, config: Config, now: float) -> HousekeepingResult:
-    """Apply SERENDIP_RETENTION_DAYS and SERENDIP_UNINSTALL_GRACE_DAYS as of `now`."""
+    """Apply SERENDIP_RETENTION_DAYS, SERENDIP_UNINSTALL_GRACE_DAYS and the interaction graph's
+    26 weeks as of `now`."""
     expired = await store.apply_retention(now, config.retention_days)
     purged = await store.purge_uninstalled(now - config.uninstall_grace_days * DAY)
     forgotten = await store.prune_inbox(now - SEEN_EVENTS_DAYS * DAY)
-    result = HousekeepingResult(expired, purged, forgotten)
+    dropped = await store.prune_interactions(now)
+    result = HousekeepingResult(expired, purged, forgotten, dropped)
     log.info("housekeeping: %s", result)
     return result

@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 
+from bot.importing.graph import Threads, message_interactions
 from bot.importing.messages import NOTHING, Rules, read_message
 from bot.importing.source import ExportSource, MalformedFile, Member, load_json, open_export
-from bot.models import ChannelInfo, ItemDraft, ShareInput
+from bot.models import ChannelInfo, ImportedInteraction, ItemDraft, ShareInput
 
 CHUNK = 32  # day files per task handed to the worker
 WINDOW = 4  # tasks in flight
@@ -35,11 +36,20 @@ class Day:
     reactions: list[tuple[str, str, str, str, str]] = field(default_factory=list)
     replaced: list[tuple[str, str]] = field(default_factory=list)
     removed: list[tuple[str, str]] = field(default_factory=list)
+    interactions: list[ImportedInteraction] = field(default_factory=list)
     malformed: str | None = None
 
 
-def read_day(source: ExportSource, member: Member, channel: ChannelInfo, rules: Rules) -> Day:
-    """Every message of one day file through the capture rules."""
+def read_day(
+    source: ExportSource,
+    member: Member,
+    channel: ChannelInfo,
+    rules: Rules,
+    threads: Threads | None = None,
+) -> Day:
+    """Every message of one day file through the capture rules and the interaction graph's;
+    `threads` carries what the graph remembers of threads from one day file to the next."""
+    threads = threads if threads is not None else Threads()
     day = Day(member)
     try:
         messages = load_json(source, member)
@@ -50,6 +60,7 @@ def read_day(source: ExportSource, member: Member, channel: ChannelInfo, rules: 
         return day
     day.messages = len(messages)
     for message in messages:
+        day.interactions += message_interactions(message, channel, rules, threads)
         kept = read_message(message, channel, rules)
         if isinstance(kept, str):
             day.skipped[kept] += 1
@@ -71,19 +82,19 @@ def read_day(source: ExportSource, member: Member, channel: ChannelInfo, rules: 
 
 
 Job = tuple[Member, ChannelInfo]
-_worker: tuple[ExportSource, Rules] | None = None
+_worker: tuple[ExportSource, Rules, Threads] | None = None
 
 
 def _start_worker(path: str, rules: Rules) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    _worker = (open_export(path), rules)
+    _worker = (open_export(path), rules, Threads())  # one worker reads every file, in order
 
 
 def _read_chunk(jobs: list[Job]) -> list[Day]:
     assert _worker is not None
-    source, rules = _worker
-    return [read_day(source, member, channel, rules) for member, channel in jobs]
+    source, rules, threads = _worker
+    return [read_day(source, member, channel, rules, threads) for member, channel in jobs]
 
 
 def read_days(
@@ -91,8 +102,9 @@ def read_days(
 ) -> Iterator[Day]:
     """Each job's Day, in order: read here, or by one worker process."""
     if not worker:
+        threads = Threads()
         for member, channel in jobs:
-            yield read_day(source, member, channel, rules)
+            yield read_day(source, member, channel, rules, threads)
         return
     chunks = iter([jobs[i : i + CHUNK] for i in range(0, len(jobs), CHUNK)])
     context = multiprocessing.get_context("spawn")  # no fork of a process with threads

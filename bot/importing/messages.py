@@ -43,6 +43,7 @@ class Rules:
     bots: frozenset[str] = frozenset()
     outsiders: frozenset[str] = frozenset()
     org_teams: frozenset[str] = frozenset()  # other workspaces of our Enterprise Grid org
+    people: frozenset[str] = frozenset()  # users.json's own people (empty: not known)
     channel_names: Mapping[str, str | None] = field(default_factory=dict)
 
 
@@ -75,7 +76,7 @@ def read_message(message: object, channel: ChannelInfo, rules: Rules) -> Kept | 
         return author
     if user in rules.opted_out:
         return OPTED_OUT
-    text = _text(message)
+    text = message_text(message)
     parsed = parse(message, text)
     edited = isinstance(message.get("edited"), Mapping)
     if parsed.nda:
@@ -90,7 +91,7 @@ def read_message(message: object, channel: ChannelInfo, rules: Rules) -> Kept | 
     return kept
 
 
-def _text(message: Mapping[str, Any]) -> str:
+def message_text(message: Mapping[str, Any]) -> str:
     """The words a person wrote. Old exports (before 2019) announce an upload with Slack's own
     text and a link to the file; the person's words are then the file's first comment."""
     old_file = message.get("file")

@@ -141,6 +141,7 @@ class Importer:
             bots=workspace.bots,
             outsiders=workspace.outsiders,
             org_teams=workspace.org_teams,
+            people=frozenset(str(p["id"]) for p in workspace.people),
             channel_names={c.id: c.name for c in channels.values()},
         )
         days = [m for m in members if m.folder]
@@ -170,7 +171,7 @@ class Importer:
         worker = self.use_worker if self.use_worker is not None else size >= WORKER_BYTES
         batch = ImportBatch(team)
         for day in read_days(self.source, self.path, jobs, rules, worker):
-            self._add(day, batch)
+            self._add(day, batch, again=day.member.path in done)
             if batch.messages >= self.batch_messages:
                 self._flush(batch)
                 batch = ImportBatch(team)
@@ -202,8 +203,10 @@ class Importer:
             return ALREADY
         return None
 
-    def _add(self, day: Day, batch: ImportBatch) -> None:
-        """Count one day file and put what it adds into the batch."""
+    def _add(self, day: Day, batch: ImportBatch, again: bool = False) -> None:
+        """Count one day file and put what it adds into the batch; `again`: a changed file
+        imported before, whose interactions were counted then (counts cannot tell which
+        messages they came from, so a newer copy adds none rather than twice as many)."""
         self.summary.files_seen += 1
         if day.malformed is not None:
             self.summary.malformed.append(day.malformed)
@@ -217,6 +220,8 @@ class Importer:
         batch.reactions += day.reactions
         batch.replaced += day.replaced
         batch.removed += day.removed
+        if not again:
+            batch.interactions += day.interactions
         batch.files.append((day.member.path, day.member.fingerprint, day.messages))
 
     def _flush(self, batch: ImportBatch) -> None:

@@ -5,7 +5,7 @@ their arguments (`now` among them where time matters). `bot/store/<area>.py` hol
 of that area, async domain actions that `Store` composes and runs on its reader threads or
 its writer, passing its clock down. The areas: capture (items, links, exports), directory
 (people, channels, workspaces, bot posts), inbox, digests, asking (questions, search,
-experts), home, review (flags), figures (stats, pulse) and imports.
+experts), home, review (flags), figures (stats, pulse), imports and the interaction graph.
 
 Adding a table, a query and its verb means one migration (`migrations.py`), one function in
 `sql/<area>.py` and one verb in `<area>.py`. Callers import only from this package.
@@ -26,6 +26,7 @@ from bot.store.sql.experts import ExpertRules
 from bot.store.sql.figures import iso
 from bot.store.sql.hits import Hit
 from bot.store.sql.home import HomeItem, MyItem, PersonCounts
+from bot.store.sql.interactions import Interaction, InteractionKind, week_of
 from bot.store.sql.outbox import OutboxRow
 from bot.store.sql.questions import Question, Reply
 from bot.store.sql.review import REVIEW_LIMIT, FlaggedItem
@@ -45,6 +46,8 @@ __all__ = [
     "FlaggedItem",
     "Hit",
     "HomeItem",
+    "Interaction",
+    "InteractionKind",
     "LessKind",
     "MyItem",
     "OutboxRow",
@@ -59,4 +62,5 @@ __all__ = [
     "is_storage_error",
     "iso",
     "personal_channel",
+    "week_of",
 ]

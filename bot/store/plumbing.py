@@ -1,5 +1,5 @@
 """What every area of `Store` relies on: reads, writes and the clock. `Store` provides them;
-the areas (capture, directory, inbox, digests, asking, Home, review, figures, imports) are
+the areas (capture, directory, inbox, digests, asking, Home, review, figures, imports, graph) are
 mixins that only declare them here."""
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import asyncio
 import sqlite3
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -25,6 +26,7 @@ from bot.store.capture import CaptureActions
 from bot.store.digests import DigestActions
 from bot.store.directory import DirectoryActions
 from bot.store.figures import FiguresActions
+from bot.store.graph import GraphActions
 from bot.store.home import HomeActions
 from bot.store.imports import ImportActions
 from bot.store.inbox import InboxActions
@@ -63,6 +65,7 @@ class Store(
     ReviewActions,
     FiguresActions,
     ImportActions,
+    GraphActions,
 ):
     """Serendip's data, named after what the bot does with it."""
 
@@ -81,6 +84,8 @@ class Store(
         self._channels: dict[tuple[str, str], ChannelInfo] = {}
         self._channel_changes = 0
         self._outsiders: dict[tuple[str, str], bool] = {}
+        self._noted: dict[tuple[str, str], float] = {}
+        self._nda: OrderedDict[tuple[str, str, str], None] = OrderedDict()
         self.opened = False
 
     def _connect_and_migrate(self) -> Database:

@@ -88,6 +88,7 @@ async def handle_til(
         await ack(build_note_saved(ids[0]) if ids else build_ephemeral(NOTE_SAVED))
         return
     await ack(build_ephemeral("Saved your learning; posting it here so others can mark it useful."))
+    await store.note_person_activity(team_id, share.user or "", time.time())  # a command used
     later.run(_post_card(store, client, respond, share), "til-card")
 
 

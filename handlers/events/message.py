@@ -36,6 +36,7 @@ async def handle_message(
             event.get("channel_type"),
             fetch_at=fetch_time(config),
             enterprise_id=context.get("enterprise_id"),
+            seen=True,
         )
         await note_reply(store, client, team_id, channel, event, context.get("enterprise_id"))
     elif subtype == "message_changed" and isinstance(event.get("message"), dict):

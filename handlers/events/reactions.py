@@ -1,4 +1,4 @@
-"""`reaction_added` and `reaction_removed`: votes, flags and bookmarks."""
+"""`reaction_added` and `reaction_removed`: the interaction graph, votes, flags and bookmarks."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from bot.config import Config
 from bot.models import ReactionKind
 from bot.store import Store
 from handlers.features.ask import answer_reaction
+from handlers.features.interactions import record_reaction
 from handlers.features.lookup import is_outsider_person
 from handlers.features.save import bookmark_message
 
@@ -68,11 +69,12 @@ async def handle_reaction_added(
     config: Config,
     context: dict[str, Any],
 ) -> None:
-    """A useful reaction votes, a flag flags, a bookmark keeps the message for the reactor (and
-    votes), and the asker's answer emoji marks a best answer."""
-    await _apply(
-        event, store, client, config, context["team_id"], True, context.get("enterprise_id")
-    )
+    """Any reaction counts in the interaction graph; a useful one votes, a flag flags, a
+    bookmark keeps the message for the reactor (and votes), and the asker's answer emoji marks
+    a best answer."""
+    team_id, enterprise_id = context["team_id"], context.get("enterprise_id")
+    await _apply(event, store, client, config, team_id, True, enterprise_id)
+    await record_reaction(store, client, team_id, event, enterprise_id)
 
 
 async def handle_reaction_removed(

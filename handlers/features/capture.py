@@ -33,6 +33,7 @@ from bot.config import Config
 from bot.models import ChannelInfo, ItemDraft
 from bot.slacktext import ParsedMessage
 from bot.store import Store
+from handlers.features.interactions import note_seen
 from handlers.features.lookup import channel_info, is_outsider_person
 
 log = logging.getLogger(__name__)
@@ -129,8 +130,10 @@ async def capture_message(
     edited: bool = False,
     fetch_at: float | None = None,
     enterprise_id: str | None = None,
+    seen: bool = False,
 ) -> list[str]:
-    """Store what a message shares; an edit replaces what it shared before."""
+    """Store what a message shares; an edit replaces what it shared before. `seen`: a new
+    message delivered as `message`, which also feeds activity and the interaction graph."""
     text = text_of(message)
     ts = str(message.get("ts", ""))
     parsed = parse(message, text)
@@ -140,6 +143,8 @@ async def capture_message(
     reason, channel = await excluded(
         store, client, team_id, channel_id, message, channel_type, enterprise_id, delivered=True
     )
+    if seen:
+        await note_seen(store, client, team_id, message, reason, channel, parsed, enterprise_id)
     if reason is not None or parsed.nda:
         return []  # an opt-out or a setting changed later leaves what was stored before
     learning = parsed.learning or await _names_learning_channel(store, client, team_id, parsed)

@@ -4,17 +4,14 @@ make of it, ends as the same items, shares and votes."""
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from localslack import LocalSlack
-from localslack.objects import channel_object, user_object
 from tests.support.bot import Env, running_bot
-from tests.support.exports import day_of, exported, run_import, without_ids
+from tests.support.exports import export_of, exported, run_import, without_ids
 
 
 @pytest.fixture
@@ -48,27 +45,6 @@ async def converse(slack: LocalSlack) -> None:
         "service_name": "Example",
     }
     await slack.unfurl("C1", shared["ts"], attachments=[unfurl])
-
-
-def export_of(slack: LocalSlack, folder: Path) -> Path:
-    """What Slack's workspace export of the local Slack would hold."""
-    folder.mkdir()
-    users = [user_object(slack.ident, u) for u in slack.ws.users.values()]
-    (folder / "users.json").write_text(json.dumps(users))
-    rooms = [c for c in slack.ws.channels.values() if not (c.is_im or c.is_mpim)]
-    for name, private in (("channels.json", False), ("groups.json", True)):
-        listed = [
-            channel_object(slack.ident, slack.ws, c) for c in rooms if c.is_private == private
-        ]
-        (folder / name).write_text(json.dumps(listed))
-    for room in rooms:
-        days: dict[str, list[Any]] = {}
-        for message in room.log.all():
-            days.setdefault(day_of(message["ts"]), []).append(message)
-        for day, messages in days.items():
-            (folder / room.name).mkdir(exist_ok=True)
-            (folder / room.name / f"{day}.json").write_text(json.dumps(messages))
-    return folder
 
 
 async def test_live_capture_and_import_agree(live: Env, tmp_path: Path) -> None:

@@ -102,3 +102,22 @@ async def running_bot(db: Path, mode: str) -> AsyncIterator[Env]:
             yield Env(slack, store, config, mode, port, inbox)
         finally:
             await runner.cleanup()
+
+
+GRID_ORG = "E0GRID"
+
+
+@asynccontextmanager
+async def running_grid_bot(db: Path, mode: str) -> AsyncIterator[Env]:
+    """The small team in an Enterprise Grid organisation, with a colleague of the org's other
+    workspace (W2) and the Slack Connect outsider (X1) in #org-wide."""
+    async with LocalSlack(enterprise_id=GRID_ORG) as slack:
+        populate(slack)
+        slack.add_user("W2", name="wen", team_id="T0SISTER", enterprise_id=GRID_ORG)
+        slack.add_channel("CORG", name="org-wide", members=["U1", "U2", "W2", "X1"])
+        config = bot_config(slack, db, mode)
+        runner, store, port, inbox = await start_bot(slack, config, mode)
+        try:
+            yield Env(slack, store, config, mode, port, inbox)
+        finally:
+            await runner.cleanup()

@@ -7,7 +7,7 @@ import asyncio
 import copy
 import json
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,8 @@ from bot.config import Config, load_config
 from bot.importing.progress import Progress
 from bot.importing.runner import Importer, Summary
 from bot.store import Store
+from localslack import LocalSlack
+from localslack.objects import channel_object, user_object
 from tests.support.rawdb import raw
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -121,9 +123,15 @@ def zip_folder(folder: Path, target: Path, wrap: str = "") -> Path:
     return target
 
 
-def run_import(db: Path, path: Path, team: str | None = None, **options: Any) -> Summary:
-    """Import with the real Importer into the store at `db`."""
-    store = Store(db).open()
+def run_import(
+    db: Path,
+    path: Path,
+    team: str | None = None,
+    clock: Callable[[], float] | None = None,
+    **options: Any,
+) -> Summary:
+    """Import with the real Importer into the store at `db` (its clock: `clock`, if given)."""
+    store = (Store(db, clock=clock) if clock else Store(db)).open()
     try:
         importer = Importer(store, config(), str(path), team, Progress(None))
         for name, value in options.items():
@@ -173,3 +181,24 @@ def counts(db: Path) -> dict[str, int]:
         }
     finally:
         store.close()
+
+
+def export_of(slack: LocalSlack, folder: Path) -> Path:
+    """What Slack's workspace export of the local Slack would hold."""
+    folder.mkdir()
+    users = [user_object(slack.ident, u) for u in slack.ws.users.values()]
+    (folder / "users.json").write_text(json.dumps(users))
+    rooms = [c for c in slack.ws.channels.values() if not (c.is_im or c.is_mpim)]
+    for name, private in (("channels.json", False), ("groups.json", True)):
+        listed = [
+            channel_object(slack.ident, slack.ws, c) for c in rooms if c.is_private == private
+        ]
+        (folder / name).write_text(json.dumps(listed))
+    for room in rooms:
+        days: dict[str, list[Any]] = {}
+        for message in room.log.all():
+            days.setdefault(day_of(message["ts"]), []).append(message)
+        for day, messages in days.items():
+            (folder / room.name).mkdir(exist_ok=True)
+            (folder / room.name / f"{day}.json").write_text(json.dumps(messages))
+    return folder

@@ -7,7 +7,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.models import BotPost, ChannelInfo, ForgetResult, UserInfo
-from bot.store.sql import bookmarks, outbox, questions
+from bot.store.sql import bookmarks, interactions, outbox, questions
 from bot.store.sql.capture import refresh_items
 from bot.store.sql.snapshot import channel_of_vote
 
@@ -208,6 +208,7 @@ def forget_person(db: Database, team_id: str, user_id: str, now: float) -> Forge
     refresh_items(db, team_id, touched, now)
     questions.forget_person(db, team_id, user_id)
     bookmarks.forget_person(db, team_id, user_id)
+    interactions.forget_interactions(db, team_id, user_id)  # either side of a pair
     after = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
     posts = [
         BotPost(team_id, ch, ts, credited, kind)

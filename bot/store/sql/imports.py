@@ -11,11 +11,13 @@ from __future__ import annotations
 import itertools
 import secrets
 from collections.abc import Iterable
+from typing import cast
 
 from sqlite_utils import Database
 
 from bot.models import ChannelInfo, ImportBatch, ItemDraft, UserInfo
-from bot.store.sql import capture
+from bot.store.sql import capture, interactions
+from bot.store.sql.interactions import InteractionKind
 
 # Ids keep the live format (creation milliseconds, then 8 hex digits) but count instead of
 # drawing at random: a batch makes thousands of ids in one millisecond, where 32 random bits
@@ -143,12 +145,27 @@ def write_batch(db: Database, batch: ImportBatch, now: float) -> int:
         "INSERT OR IGNORE INTO import_pending (item_id, team_id) VALUES (?, ?)",
         [(item_id, team_id) for item_id in touched],
     )
+    _add_interactions(db, batch, now)
     db.conn.executemany(
         "INSERT OR REPLACE INTO import_files (team_id, path, fingerprint, messages, done_at)"
         " VALUES (?, ?, ?, ?, ?)",
         [(team_id, *file, now) for file in batch.files],
     )
     return made
+
+
+def _add_interactions(db: Database, batch: ImportBatch, now: float) -> None:
+    """The batch's interaction counts, but none of weeks already past the graph's retention."""
+    oldest = interactions.oldest_kept_week(now)
+    interactions.add_interactions(
+        db,
+        batch.team_id,
+        [
+            interactions.Interaction(week, scope, actor, target, cast(InteractionKind, kind))
+            for week, scope, actor, target, kind in batch.interactions
+            if week >= oldest
+        ],
+    )
 
 
 def _item_ids(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from datetime import UTC, datetime, timedelta
+from typing import Literal, cast
 
 from sqlite_utils import Database
 
@@ -31,3 +32,41 @@ def add_interactions(db: Database, team_id: str, counts: Iterable[Interaction]) 
         " ON CONFLICT (team_id, actor, target, week, scope, kind) DO UPDATE SET n = n + excluded.n",
         [(team_id, c.week, c.scope, c.actor, c.target, c.kind, c.n) for c in counts],
     )
+
+
+WEEK = 7 * 86400
+KEPT_WEEKS = 26  # counts older than this many weeks are dropped
+
+
+def week_of(at: float) -> str:
+    """The Monday (UTC) of the week holding `at`, as YYYY-MM-DD."""
+    day = datetime.fromtimestamp(at, tz=UTC).date()
+    return (day - timedelta(days=day.weekday())).isoformat()
+
+
+def oldest_kept_week(now: float) -> str:
+    """The first week still kept at `now`: 26 weeks back, counted in whole weeks."""
+    return week_of(now - KEPT_WEEKS * WEEK)
+
+
+def forget_interactions(db: Database, team_id: str, user_id: str) -> int:
+    """Delete every count a person is part of, on either side."""
+    return db.execute(
+        "DELETE FROM interactions WHERE team_id = ? AND (actor = ? OR target = ?)",
+        [team_id, user_id, user_id],
+    ).rowcount
+
+
+def prune_interactions(db: Database, before_week: str) -> int:
+    """Delete the counts of weeks before `before_week` (every workspace)."""
+    return db.execute("DELETE FROM interactions WHERE week < ?", [before_week]).rowcount
+
+
+def interaction_counts(db: Database, team_id: str) -> list[Interaction]:
+    """Every count of a workspace (tests and operators), in a stable order."""
+    rows = db.execute(
+        "SELECT week, scope, actor, target, kind, n FROM interactions WHERE team_id = ?"
+        " ORDER BY week, scope, actor, target, kind",
+        [team_id],
+    ).fetchall()
+    return [Interaction(w, s, a, t, cast(InteractionKind, k), n) for w, s, a, t, k, n in rows]
