@@ -133,11 +133,11 @@ async def _other_reads(store: Store) -> float:
 
 def _print_snapshot(snap: DigestSnapshot) -> None:
     votes = sum(len(f.public_voters) + len(f.private_votes) for f in snap.items.values())
-    edges = sum(len(w) for w in snap.trust_edges.values())
+    edges = sum(len(w) for w in snap.networks.values())
     print(
         f"snapshot: {len(snap.items):,} items in the window ({votes:,} votes on them), "
         f"{len(snap.people):,} active people, {len(snap.channels)} channels, "
-        f"{edges:,} trust edges"
+        f"{edges:,} network ties"
     )
 
 

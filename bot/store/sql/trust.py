@@ -1,0 +1,97 @@
+"""SQL for the network of trust: bot/network.py's ties, aggregated in the database.
+
+Only public counts feed a network: interactions of scope '' (public channels) and useful votes
+given publicly on public shares. A private channel's counts never reach a network, so they
+cannot move a personal or public digest, nor the choice of experts.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from typing import Any
+
+from sqlite_utils import Database
+
+from bot.network import KIND_WEIGHTS, NETWORK_SIZE, Network, strongest, week_factors, window_start
+
+# The Monday (UTC) of a vote's week, as the graph's `week` column spells it.
+VOTE_WEEK = "date(v.at, 'unixepoch', '-6 days', 'weekday 1')"
+
+
+def _case(column: str, values: Mapping[str, float]) -> tuple[str, list[Any]]:
+    """A CASE expression mapping a column's values to weights (0 for any other value)."""
+    whens = " ".join("WHEN ? THEN ?" for _ in values)
+    return f"CASE {column} {whens} ELSE 0.0 END", [x for kv in values.items() for x in kv]
+
+
+def _counts(team_id: str, now: float, where: str, args: list[Any]) -> tuple[str, list[Any]]:
+    """(actor, target, weight) rows of the window's public interactions, one per pair, with
+    `where` narrowing them (e.g. to one actor)."""
+    factors = week_factors(now)
+    kind, kind_args = _case("kind", KIND_WEIGHTS)
+    week, week_args = _case("week", factors)
+    sql = (
+        f"SELECT actor, target, sum(n * {kind} * {week}) FROM interactions"
+        " WHERE team_id = ? AND scope = '' AND week >= ? AND week <= ? AND actor != target"
+        f"{where} GROUP BY actor, target"
+    )
+    return sql, [*kind_args, *week_args, team_id, min(factors), max(factors), *args]
+
+
+def _votes(team_id: str, now: float, where: str, args: list[Any]) -> tuple[str, list[Any]]:
+    """(voter, sharer, weight) rows of the window's public useful votes, one per pair; each
+    vote on an item counts once per sharer, in the week it was first given."""
+    week, week_args = _case("wk", week_factors(now))
+    vote = KIND_WEIGHTS["vote"]
+    sql = (
+        f"SELECT voter, sharer, sum({vote} * {week}) FROM ("
+        f" SELECT v.voter AS voter, s.user AS sharer, min({VOTE_WEEK}) AS wk"
+        " FROM votes v JOIN shares s ON s.item_id = v.item_id"
+        " WHERE v.team_id = ? AND v.at >= ? AND v.at < ? AND v.is_private = 0"
+        " AND s.is_private = 0 AND s.user IS NOT NULL AND s.user != v.voter"
+        f"{where} GROUP BY v.item_id, v.voter, s.user) GROUP BY voter, sharer"
+    )
+    return sql, [*week_args, team_id, window_start(now), now, *args]
+
+
+def all_networks(
+    db: Database, team_id: str, now: float, size: int = NETWORK_SIZE
+) -> dict[str, dict[str, float]]:
+    """Every person's network at `now`: person -> the `size` strongest ties.
+
+    The database sums each pair's counts (both directions) and keeps each person's strongest
+    with a window function, so only size x people rows ever reach Python.
+    """
+    counts, c_args = _counts(team_id, now, "", [])
+    votes, v_args = _votes(team_id, now, "", [])
+    rows = db.execute(
+        f"WITH d(a, b, s) AS MATERIALIZED ({counts} UNION ALL {votes}),"
+        " t(a, b, s) AS (SELECT a, b, sum(s) FROM"
+        " (SELECT a, b, s FROM d UNION ALL SELECT b, a, s FROM d) GROUP BY a, b)"
+        " SELECT a, b, s FROM (SELECT a, b, s,"
+        " row_number() OVER (PARTITION BY a ORDER BY s DESC, b) AS k FROM t WHERE s > 0)"
+        " WHERE k <= ?",
+        [*c_args, *v_args, size],
+    )
+    found: dict[str, dict[str, float]] = defaultdict(dict)
+    for a, b, s in rows:
+        found[a][b] = s
+    return dict(found)
+
+
+def network_of(
+    db: Database, team_id: str, person: str, now: float, size: int = NETWORK_SIZE
+) -> Network:
+    """One person's network at `now` (the same as `all_networks` gives for them)."""
+    tied: dict[str, float] = defaultdict(float)
+    for column, other in (("actor", "target"), ("target", "actor")):
+        sql, args = _counts(team_id, now, f" AND {column} = ?", [person])
+        for actor, target, weight in db.execute(sql, args):
+            tied[target if other == "target" else actor] += weight
+    for column in ("v.voter", "s.user"):
+        sql, args = _votes(team_id, now, f" AND {column} = ?", [person])
+        for voter, sharer, weight in db.execute(sql, args):
+            tied[sharer if voter == person else voter] += weight
+    tied.pop(person, None)
+    return strongest(tied, size)
