@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlite_utils import Database
 
 from bot.network import monday_of, networks, ties
 from bot.store import Store
@@ -45,6 +46,15 @@ def random_counts(seed: int) -> list[Interaction]:
     ]
 
 
+def older_vote(db: Database) -> None:
+    """U04 found U01's share useful nine weeks ago (a button in an old digest)."""
+    item = db.execute("SELECT item_id FROM shares WHERE user = 'U01'").fetchone()[0]
+    db.execute(
+        "INSERT INTO votes (team_id, item_id, voter, via, at) VALUES ('T1', ?, 'U04', 'b', ?)",
+        [item, NOW - 63 * DAY],
+    )
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 async def test_sql_networks_match_the_definition(store: Store, seed: int) -> None:
     counts = random_counts(seed)
@@ -54,11 +64,13 @@ async def test_sql_networks_match_the_definition(store: Store, seed: int) -> Non
     ts = await share(store, "C1", "U01", "https://one.example/", NOW - 3 * DAY)
     await vote(store, "C1", ts, "U02")
     await vote(store, "C1", ts, "U03")
+    raw(store, older_vote)
     public: list[tuple[str, str, str, str, int]] = [
         (c.week, c.actor, c.target, c.kind, c.n) for c in counts if c.scope == ""
     ]
     voted = monday_of(NOW - 2 * DAY).isoformat()
     public += [(voted, "U02", "U01", "vote", 1), (voted, "U03", "U01", "vote", 1)]
+    public.append((monday_of(NOW - 63 * DAY).isoformat(), "U04", "U01", "vote", 1))
     expected = networks(ties(public, NOW), 5)
     got = raw(store, all_networks, "T1", NOW, 5)
     assert got.keys() == expected.keys()
