@@ -24,14 +24,16 @@ def _case(column: str, values: Mapping[str, float] | Mapping[int, float]) -> tup
     return f"CASE {column} {whens} ELSE 0.0 END", [x for kv in values.items() for x in kv]
 
 
-def _counts(team_id: str, now: float, where: str, args: list[Any]) -> tuple[str, list[Any]]:
+def _counts(
+    team_id: str, now: float, where: str, args: list[Any], index: str = ""
+) -> tuple[str, list[Any]]:
     """(actor, target, weight) rows of the window's public interactions, one per pair, with
-    `where` narrowing them (e.g. to one actor)."""
+    `where` narrowing them (e.g. to one actor, read through `index`)."""
     factors = week_factors(now)
     kind, kind_args = _case("kind", KIND_WEIGHTS)
     week, week_args = _case("week", factors)
     sql = (
-        f"SELECT actor, target, sum(n * {kind} * {week}) FROM interactions"
+        f"SELECT actor, target, sum(n * {kind} * {week}) FROM interactions{index}"
         " WHERE team_id = ? AND scope = '' AND week >= ? AND week <= ? AND actor != target"
         f"{where} GROUP BY actor, target"
     )
@@ -88,12 +90,16 @@ def network_of(
 ) -> Network:
     """One person's network at `now` (the same as `all_networks` gives for them)."""
     tied: dict[str, float] = defaultdict(float)
-    for column, other in (("actor", "target"), ("target", "actor")):
-        sql, args = _counts(team_id, now, f" AND {column} = ?", [person])
+    # Without statistics SQLite would scan the workspace's graph for one target: name the index.
+    for where, index in (
+        (" AND actor = ?", ""),
+        (" AND target = ?", " INDEXED BY interactions_target"),
+    ):
+        sql, args = _counts(team_id, now, where, [person], index)
         for actor, target, weight in db.execute(sql, args):
-            tied[target if other == "target" else actor] += weight
-    for column in ("v.voter", "s.user"):
-        sql, args = _votes(team_id, now, f" AND {column} = ?", [person])
+            tied[target if actor == person else actor] += weight
+    for where in (" AND v.voter = ?", " AND s.team_id = v.team_id AND s.user = ?"):
+        sql, args = _votes(team_id, now, where, [person])
         for voter, sharer, weight in db.execute(sql, args):
             tied[sharer if voter == person else voter] += weight
     tied.pop(person, None)
