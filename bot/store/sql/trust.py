@@ -7,8 +7,11 @@ cannot move a personal or public digest, nor the choice of experts.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Mapping
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
@@ -65,24 +68,23 @@ def all_networks(
 ) -> dict[str, dict[str, float]]:
     """Every person's network at `now`: person -> the `size` strongest ties.
 
-    The database sums each pair's counts (both directions) and keeps each person's strongest
-    with a window function, so only size x people rows ever reach Python.
+    The database sums each pair's counts (both directions) and hands the sums over person by
+    person; only each person's strongest are kept, so memory holds size x people ties.
     """
     counts, c_args = _counts(team_id, now, "", [])
     votes, v_args = _votes(team_id, now, "", [])
     rows = db.execute(
-        f"WITH d(a, b, s) AS MATERIALIZED ({counts} UNION ALL {votes}),"
-        " t(a, b, s) AS (SELECT a, b, sum(s) FROM"
-        " (SELECT a, b, s FROM d UNION ALL SELECT b, a, s FROM d) GROUP BY a, b)"
-        " SELECT a, b, s FROM (SELECT a, b, s,"
-        " row_number() OVER (PARTITION BY a ORDER BY s DESC, b) AS k FROM t WHERE s > 0)"
-        " WHERE k <= ?",
-        [*c_args, *v_args, size],
+        f"WITH d(a, b, s) AS MATERIALIZED ({counts} UNION ALL {votes})"
+        " SELECT a, b, sum(s) FROM (SELECT a, b, s FROM d UNION ALL SELECT b, a, s FROM d)"
+        " GROUP BY a, b ORDER BY a",
+        [*c_args, *v_args],
     )
-    found: dict[str, dict[str, float]] = defaultdict(dict)
-    for a, b, s in rows:
-        found[a][b] = s
-    return dict(found)
+    found: dict[str, dict[str, float]] = {}
+    for person, ties in groupby(rows, key=itemgetter(0)):
+        kept = heapq.nsmallest(size, ((-s, b) for _, b, s in ties if s > 0))
+        if kept:
+            found[person] = {b: -s for s, b in kept}
+    return found
 
 
 def network_of(
