@@ -11,9 +11,12 @@ these functions are its reference and serve what is small (one person, the tests
 from __future__ import annotations
 
 import heapq
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
+
+import numpy as np
 
 KIND_WEIGHTS = {"reaction": 1.0, "mention": 1.0, "reply": 2.0, "vote": 1.0}
 HALF_LIFE_WEEKS = 8.0
@@ -91,3 +94,45 @@ def steps(a: str, b: str, network_of: Callable[[str], Network]) -> int | None:
     if b in mine or a in theirs:
         return 1
     return None if mine.keys().isdisjoint(theirs.keys()) else 2
+
+
+def networks_from_pairs(
+    rows: Iterable[tuple[str, str, float]], size: int = NETWORK_SIZE
+) -> dict[str, dict[str, float]]:
+    """Every person's network from (actor, target, weight) rows, summed both ways.
+
+    Millions of rows: people become small integers and the sums and the ranking are numpy
+    sorts, so memory holds a few arrays rather than a dictionary per pair.
+    """
+    index: dict[str, int] = {}
+    actors: array[int] = array("l")
+    targets: array[int] = array("l")
+    weights: array[float] = array("d")
+    for actor, target, weight in rows:
+        if actor != target and weight > 0:
+            actors.append(index.setdefault(actor, len(index)))
+            targets.append(index.setdefault(target, len(index)))
+            weights.append(weight)
+    if not weights:
+        return {}
+    names = sorted(index)  # ids in order, so equal ties keep the smaller id, as `strongest`
+    rank = np.empty(len(index), dtype=np.int64)
+    rank[[index[n] for n in names]] = np.arange(len(names))
+    a = rank[np.frombuffer(actors, dtype=np.int64)]
+    b = rank[np.frombuffer(targets, dtype=np.int64)]
+    w = np.frombuffer(weights, dtype=np.float64)
+    keys, where = np.unique(
+        np.concatenate([a * len(index) + b, b * len(index) + a]), return_inverse=True
+    )
+    sums = np.bincount(where, weights=np.concatenate([w, w]))
+    first, second = keys // len(index), keys % len(index)
+    order = np.lexsort((second, -sums, first))  # by person, strongest first, then by id
+    first, second, sums = first[order], second[order], sums[order]
+    starts = np.searchsorted(first, first, side="left")
+    keep = (np.arange(len(first)) - starts) < size
+    found: dict[str, dict[str, float]] = defaultdict(dict)
+    for p, q, s in zip(
+        first[keep].tolist(), second[keep].tolist(), sums[keep].tolist(), strict=True
+    ):
+        found[names[p]][names[q]] = s
+    return dict(found)

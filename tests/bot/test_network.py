@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime
 
 from bot.network import (
     NETWORK_SIZE,
     monday_of,
     networks,
+    networks_from_pairs,
     steps,
     strongest,
     tie_weight,
@@ -69,3 +71,20 @@ def test_steps_one_two_or_far() -> None:
     assert steps("ann", "dan", of) is None
     assert steps("dan", "ann", of) is None
     assert steps("ann", "ann", of) == 0
+
+
+def test_the_numpy_ranking_equals_the_definition() -> None:
+    rng = random.Random(7)
+    people = [f"U{n}" for n in range(15)]
+    rows = [
+        (rng.choice(people), rng.choice(people), float(rng.randint(0, 3)) / 2) for _ in range(300)
+    ]
+    tied: dict[str, dict[str, float]] = {}
+    for a, b, w in rows:
+        if a != b and w > 0:
+            tied.setdefault(a, {}).setdefault(b, 0.0)
+            tied.setdefault(b, {}).setdefault(a, 0.0)
+            tied[a][b] += w
+            tied[b][a] += w
+    assert networks_from_pairs(rows, 4) == networks(tied, 4)  # equal ties: smaller id first
+    assert networks_from_pairs([], 4) == {}

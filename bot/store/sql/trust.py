@@ -7,16 +7,21 @@ cannot move a personal or public digest, nor the choice of experts.
 
 from __future__ import annotations
 
-import heapq
 from collections import defaultdict
 from collections.abc import Mapping
-from itertools import groupby
-from operator import itemgetter
 from typing import Any
 
 from sqlite_utils import Database
 
-from bot.network import KIND_WEIGHTS, NETWORK_SIZE, Network, strongest, week_factors, window_start
+from bot.network import (
+    KIND_WEIGHTS,
+    NETWORK_SIZE,
+    Network,
+    networks_from_pairs,
+    strongest,
+    week_factors,
+    window_start,
+)
 
 WEEK_SECONDS = 7 * 86400
 
@@ -43,24 +48,21 @@ def _counts(
     return sql, [*kind_args, *week_args, team_id, min(factors), max(factors), *args]
 
 
-def _votes(team_id: str, now: float, where: str, args: list[Any]) -> tuple[str, list[Any]]:
-    """(voter, sharer, weight) rows of the window's public useful votes, one per pair; each
-    vote on an item counts once per sharer, in the week it was first given."""
+def _vote_pairs(team_id: str, now: float, where: str, args: list[Any]) -> tuple[str, list[Any]]:
+    """(voter, sharer, weight) rows of the window's public useful votes: each vote on an item
+    once per sharer, in the week it was first given."""
     # Weeks by their number since the window's first Monday: cheaper than dates per vote.
     factors = {n: f for n, (_, f) in enumerate(sorted(week_factors(now).items()))}
-    week, week_args = _case("wk", factors)
-    vote = KIND_WEIGHTS["vote"]
+    week, week_args = _case(f"CAST((min(v.at) - ?) / {WEEK_SECONDS} AS INTEGER)", factors)
     sql = (
-        f"SELECT voter, sharer, sum({vote} * {week}) FROM ("
-        " SELECT v.voter AS voter, s.user AS sharer,"
-        f" CAST((min(v.at) - ?) / {WEEK_SECONDS} AS INTEGER) AS wk"
+        f"SELECT v.voter, s.user, {KIND_WEIGHTS['vote']} * {week}"
         " FROM votes v JOIN shares s ON s.item_id = v.item_id"
         " WHERE v.team_id = ? AND v.at >= ? AND v.at < ? AND v.is_private = 0"
         " AND s.is_private = 0 AND s.user IS NOT NULL AND s.user != v.voter"
-        f"{where} GROUP BY v.item_id, v.voter, s.user) GROUP BY voter, sharer"
+        f"{where} GROUP BY v.item_id, v.voter, s.user"
     )
     start = window_start(now)
-    return sql, [*week_args, start, team_id, start, now, *args]
+    return sql, [start, *week_args, team_id, start, now, *args]
 
 
 def all_networks(
@@ -68,23 +70,13 @@ def all_networks(
 ) -> dict[str, dict[str, float]]:
     """Every person's network at `now`: person -> the `size` strongest ties.
 
-    The database sums each pair's counts (both directions) and hands the sums over person by
-    person; only each person's strongest are kept, so memory holds size x people ties.
+    The database sums each ordered pair's interactions (in the key's order, with no sort) and
+    weighs each vote; `networks_from_pairs` adds both directions up and ranks them.
     """
     counts, c_args = _counts(team_id, now, "", [])
-    votes, v_args = _votes(team_id, now, "", [])
-    rows = db.execute(
-        f"WITH d(a, b, s) AS MATERIALIZED ({counts} UNION ALL {votes})"
-        " SELECT a, b, sum(s) FROM (SELECT a, b, s FROM d UNION ALL SELECT b, a, s FROM d)"
-        " GROUP BY a, b ORDER BY a",
-        [*c_args, *v_args],
-    )
-    found: dict[str, dict[str, float]] = {}
-    for person, ties in groupby(rows, key=itemgetter(0)):
-        kept = heapq.nsmallest(size, ((-s, b) for _, b, s in ties if s > 0))
-        if kept:
-            found[person] = {b: -s for s, b in kept}
-    return found
+    votes, v_args = _vote_pairs(team_id, now, "", [])
+    rows = db.execute(f"{counts} UNION ALL {votes}", [*c_args, *v_args])
+    return networks_from_pairs(rows, size)
 
 
 def network_of(
@@ -101,7 +93,7 @@ def network_of(
         for actor, target, weight in db.execute(sql, args):
             tied[target if actor == person else actor] += weight
     for where in (" AND v.voter = ?", " AND s.team_id = v.team_id AND s.user = ?"):
-        sql, args = _votes(team_id, now, where, [person])
+        sql, args = _vote_pairs(team_id, now, where, [person])
         for voter, sharer, weight in db.execute(sql, args):
             tied[sharer if voter == person else voter] += weight
     tied.pop(person, None)
