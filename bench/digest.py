@@ -1,8 +1,9 @@
 """Weekly digest benchmark: compose every digest of a big workspace, then send 10,000 of them.
 
 Part 1 (compute): a synthetic workspace (10,000 people, 300 channels, 1M items over a year, 4M
-votes; see bench/digest_data.py) is generated into a fresh SQLite file in a child process, so
-its memory does not count. Then, as `plan_rows` would, the snapshot is loaded, the due list
+votes, 20M interaction counts unless `--no-graph`; see bench/digest_data.py and
+bench/graph_data.py) is generated into a fresh SQLite file in a child process, so its memory
+does not count. Then, as `plan_rows` would, the snapshot is loaded, the due list
 built and every due digest composed with one `Composer` (each `compose_one` and `build_digest`
 timed). Prints load, compose and total seconds, per-digest p50/p99 and peak memory against the
 targets (total < 60 s, peak < 1 GB).
@@ -12,7 +13,8 @@ Part 2 (send): a LocalSlack on 127.0.0.1 with 10,000 people and a 3,000 posts/mi
 `Pacer(3000)`. Prints posts/minute against the limit (target >= 90%), 429s, duplicates and
 losses. About 200 s at full size.
 
-    .venv/bin/python bench/digest.py [--scale 0.1] [--db PATH] [--skip-send | --send-only]
+    .venv/bin/python bench/digest.py [--scale 0.1] [--no-graph] [--db PATH]
+        [--skip-send | --send-only]
 """
 
 from __future__ import annotations
@@ -67,9 +69,9 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-def ensure_db(db: Path, scale: float, seed: int) -> None:
+def ensure_db(db: Path, scale: float, seed: int, graph: bool) -> None:
     """Generate the workspace into `db` in a child process, unless the file exists."""
-    ensure_generated(__file__, db, scale, seed)
+    ensure_generated(__file__, db, scale, seed, graph)
 
 
 # -- part 1: compute -------------------------------------------------------------------------
@@ -133,11 +135,11 @@ async def _other_reads(store: Store) -> float:
 
 def _print_snapshot(snap: DigestSnapshot) -> None:
     votes = sum(len(f.public_voters) + len(f.private_votes) for f in snap.items.values())
-    edges = sum(len(w) for w in snap.trust_edges.values())
+    edges = sum(len(w) for w in snap.networks.values())
     print(
         f"snapshot: {len(snap.items):,} items in the window ({votes:,} votes on them), "
         f"{len(snap.people):,} active people, {len(snap.channels)} channels, "
-        f"{edges:,} trust edges"
+        f"{edges:,} network ties"
     )
 
 
@@ -284,7 +286,7 @@ async def main(args: argparse.Namespace) -> int:
     if not args.send_only:
         with tempfile.TemporaryDirectory(prefix="serendip-digest-") as folder:
             db = Path(args.db) if args.db else Path(folder) / "digest.db"
-            ensure_db(db, args.scale, args.seed)
+            ensure_db(db, args.scale, args.seed, not args.no_graph)
             ok = await compute(db) and ok
     if not args.skip_send:
         ok = await send(args.scale) and ok
@@ -296,6 +298,9 @@ if __name__ == "__main__":
     parser.add_argument("--scale", type=float, default=1.0, help="shrink everything, e.g. 0.1")
     parser.add_argument("--db", help="the generated database; generated there if missing")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument(
+        "--no-graph", action="store_true", help="no interaction counts (the workspace before them)"
+    )
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--skip-send", action="store_true", help="part 1 only")
     which.add_argument("--send-only", action="store_true", help="part 2 only")
@@ -304,7 +309,10 @@ if __name__ == "__main__":
     logging.basicConfig(level=logging.WARNING)
     if arguments.generate_only:
         timed_generate(
-            Path(arguments.db), Sizes.scaled(arguments.scale), NOW.timestamp(), arguments.seed
+            Path(arguments.db),
+            Sizes.scaled(arguments.scale, not arguments.no_graph),
+            NOW.timestamp(),
+            arguments.seed,
         )
         raise SystemExit(0)
     raise SystemExit(asyncio.run(main(arguments)))

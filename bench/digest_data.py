@@ -25,6 +25,8 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from bench.graph_data import INSERT as INTERACTIONS
+from bench.graph_data import interaction_rows
 from bot.store import Store
 from jobs.periods import week_key
 
@@ -69,15 +71,18 @@ class Sizes:
     channels: int
     items: int
     votes: int
+    interactions: int = 0  # rows of the interaction graph (bench/graph_data.py)
 
     @classmethod
-    def scaled(cls, scale: float) -> Sizes:
-        """10,000 people, 300 channels, 1M items and 4M votes, times `scale`."""
+    def scaled(cls, scale: float, graph: bool = True) -> Sizes:
+        """10,000 people, 300 channels, 1M items, 4M votes and (with `graph`) 20M interaction
+        counts, times `scale`."""
         return cls(
             max(50, round(10_000 * scale)),
             max(12, round(300 * scale)),
             round(1_000_000 * scale),
             round(4_000_000 * scale),
+            round(20_000_000 * scale) if graph else 0,
         )
 
 
@@ -382,6 +387,7 @@ INSERTS = {
     " ts, items, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9, ?9)",
     "digest_sent": "INSERT INTO digest_sent (team_id, recipient, item_id, at) VALUES (?, ?, ?, ?)",
     "dm_channels": "INSERT INTO dm_channels (team_id, user_id, channel) VALUES (?, ?, ?)",
+    "interactions": INTERACTIONS,
 }
 
 
@@ -429,6 +435,20 @@ def generate(path: Path, sizes: Sizes, now: float, seed: int) -> dict[str, int]:
     written["votes"] = insert(conn, "votes", vote_rows(world, items, counts))
     for table, rows in history_rows(world, items, counts).items():
         written[table] = insert(conn, table, rows)
+    if sizes.interactions:
+        w = world
+        graph = interaction_rows(
+            TEAM,
+            w.people,
+            w.channels,
+            w.private,
+            w.members,
+            w.joined,
+            now,
+            sizes.interactions,
+            seed,
+        )
+        written["interactions"] = insert(conn, "interactions", graph)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
     return written
@@ -455,7 +475,7 @@ def run_timed(path: Path, make: Callable[[Path], dict[str, int]]) -> None:
     )
 
 
-def ensure_generated(script: str, db: Path, scale: float, seed: int) -> None:
+def ensure_generated(script: str, db: Path, scale: float, seed: int, graph: bool = True) -> None:
     """Have `script --generate-only` build `db` in a child process, unless the file exists
     (the child's memory is not the benchmark's)."""
     if db.exists():
@@ -471,5 +491,6 @@ def ensure_generated(script: str, db: Path, scale: float, seed: int) -> None:
         str(scale),
         "--seed",
         str(seed),
+        *([] if graph else ["--no-graph"]),
     ]
     subprocess.run(command, check=True)

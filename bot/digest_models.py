@@ -78,6 +78,7 @@ class HelpWanted:
     channel: str
     posted_at: float
     asker: str | None = None  # forget-me takes their question out of a sent digest
+    anon: bool = False  # asked anonymously: the asker's ties are never used for it
 
 
 @dataclass
@@ -90,7 +91,7 @@ class DigestSnapshot:
     items: dict[str, ItemFacts] = field(default_factory=dict)
     people: dict[str, Recipient] = field(default_factory=dict)
     channels: dict[str, ChannelFacts] = field(default_factory=dict)
-    trust_edges: dict[str, dict[str, float]] = field(default_factory=dict)
+    networks: dict[str, dict[str, float]] = field(default_factory=dict)  # person -> ties
     person_channels: dict[str, set[str]] = field(default_factory=dict)
     person_topics: dict[str, set[str]] = field(default_factory=dict)
     sent: dict[str, set[str]] = field(default_factory=dict)  # recipient -> item ids sent

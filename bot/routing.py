@@ -72,7 +72,7 @@ async def route_question(
         if members is None:
             return []  # nobody can be shown to be inside: ask nobody
     exclude = frozenset({question.asker} | await store.routed_to(question.id))
-    rules = ExpertRules(exclude, members, config.routing_cap, now - WEEK)
+    rules = ExpertRules(exclude, members, config.routing_cap, now - WEEK, now)
     experts = await store.choose_experts(question, rules)
     if not experts:
         return []

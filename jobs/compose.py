@@ -1,21 +1,22 @@
 """What goes into each digest, as pure functions of a snapshot (issue 3).
 
 A channel digest: the period's top items of that channel, new learnings, and "from other
-teams". A personal digest: "for you" (weighted by the person's network of trust), "you might
-not know you need this" (highly endorsed, from outside their channels and topics) and "your
-impact". Private items appear only in their own channel's digest.
+teams". A personal digest: "for you" (weighted by the person's network of trust, bot/network.py),
+"you might not know you need this" (highly endorsed, from outside their channels, topics and
+network), "can you help?" (questions they may answer, those of people near them first) and
+"your impact". Private items appear only in their own channel's digest.
 """
 
 from __future__ import annotations
 
-import heapq
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
-from bot.digest_models import DigestSnapshot, ItemFacts
+from bot.digest_models import DigestSnapshot, HelpWanted, ItemFacts
+from bot.network import Network, steps, trust_of
 from bot.slacktext import readable
 from jobs.digest_blocks import DigestItem, DigestSection, DigestView, view_people
 from jobs.periods import Period
@@ -29,9 +30,6 @@ SERENDIPITY = 2
 HELP_WANTED = 2  # open questions in a "Can you help?" section
 SERENDIPITY_MIN_ENDORSERS = 2
 SERENDIPITY_SCAN = 150  # how far down the order to look for something from elsewhere
-TRUSTED_PEOPLE = 20
-CROWD = 200  # a channel this busy says little about who works with whom
-CHANNEL_WEIGHT = 0.5
 FIRST_DIGEST = (
     "You get this digest because you were active in channels Serendip is in during the last"
     " 4 weeks. `/serendip digest off` (or Home) stops it; `/serendip digest daily` makes it daily."
@@ -87,15 +85,6 @@ class Composer:
         self.snap = snap
 
     @cached_property
-    def channel_people(self) -> dict[str, set[str]]:
-        """Who was active (publicly) in each channel lately."""
-        found: dict[str, set[str]] = defaultdict(set)
-        for person, channels in self.snap.person_channels.items():
-            for channel in channels:
-                found[channel].add(person)
-        return found
-
-    @cached_property
     def involved(self) -> dict[str, set[str]]:
         """Everyone who shared or voted on each item, publicly or not."""
         return {
@@ -139,18 +128,13 @@ class Composer:
         at = bisect_left(times, start)
         return at < len(times) and times[at] < end
 
+    def network(self, person: str) -> Network:
+        """The person's network of trust: their strongest ties from everyday work."""
+        return self.snap.networks.get(person, {})
+
     def trust(self, person: str) -> dict[str, float]:
-        """How much `person` trusts each colleague, 0..1: votes and replies, then shared
-        channels; only the TRUSTED_PEOPLE strongest count."""
-        strength: dict[str, float] = defaultdict(float, self.snap.trust_edges.get(person, {}))
-        for channel in self.snap.person_channels.get(person, ()):
-            mates = self.channel_people.get(channel, set())
-            if len(mates) <= CROWD:
-                for mate in mates:
-                    strength[mate] += CHANNEL_WEIGHT
-        strength.pop(person, None)
-        strongest = heapq.nlargest(TRUSTED_PEOPLE, strength.items(), key=lambda kv: (kv[1], kv[0]))
-        return {who: s / (s + 1.0) for who, s in strongest}
+        """How much `person` trusts each colleague of their network, 0..1."""
+        return trust_of(self.network(person))
 
     @cached_property
     def by_channel(self) -> dict[str, list[ItemFacts]]:
@@ -285,16 +269,28 @@ def _help_wanted(
             "no reply yet: you shared or found useful things about this",
             (h.asker,) if h.asker else (),
         )
-        for h in comp.snap.help_wanted.get(person, [])
+        for h in _near_first(comp, person, comp.snap.help_wanted.get(person, []))
         if start <= h.posted_at < end
     ][:HELP_WANTED]
     return (DigestSection("Can you help?", tuple(shown), buttons=False),) if shown else ()
 
 
+def _near_first(comp: Composer, person: str, wanted: list[HelpWanted]) -> list[HelpWanted]:
+    """The questions of people one or two steps from the person first (newest first within
+    each); an anonymous question never by its asker's ties."""
+
+    def far(h: HelpWanted) -> bool:
+        return h.anon or not h.asker or steps(person, h.asker, comp.network) is None
+
+    return sorted(wanted, key=far)
+
+
 def _serendipity(
     comp: Composer, person: str, keep: Callable[[Candidate], bool], caps: Caps
 ) -> list[Candidate]:
-    """Highly endorsed items from outside the person's usual channels and topics."""
+    """Highly endorsed items from outside the person's usual channels, topics and network
+    (what their network shared or endorsed is theirs to see in "for you")."""
+    network = comp.network(person).keys()
     usual = comp.snap.person_channels.get(person, set())
     usual = usual | {f"#{t}" for t in comp.snap.person_topics.get(person, ())}
     found: list[Candidate] = []
@@ -306,6 +302,8 @@ def _serendipity(
         if looked > SERENDIPITY_SCAN:
             break
         if not usual.isdisjoint(marks) or not caps.allows(c):
+            continue
+        if not network.isdisjoint(c.sharers) or not network.isdisjoint(c.endorsers):
             continue
         caps.take(c)
         found.append(c)

@@ -27,6 +27,7 @@ LABELS = {
     "minutes_saved": "Minutes saved",
     "digests_sent": "Digests sent",
     "digest_clicks": "Digest button clicks",
+    "cross_team_ties": "Cross-team ties",
 }
 
 

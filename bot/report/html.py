@@ -130,6 +130,24 @@ def series_section(series: list[dict[str, Any]]) -> str:
     return f'<section id="activity"><h2>{escape(SERIES_TITLE)}</h2>{chart}{numbers}</section>'
 
 
+def ties_section(series: list[dict[str, Any]]) -> str:
+    """Cross-team ties per week: how many pairs from different home channels worked together."""
+    counts = [w.get("cross_team_ties", 0) for w in series]
+    note = (
+        '<p class="note">Pairs of people whose home channels (where they share most) differ'
+        " and who exchanged useful votes or replies, week by week. A count, never who.</p>"
+    )
+    if not counts:
+        trend = "No weeks to show."
+    else:
+        trend = f"{counts[-1]} in the last week, {counts[0]} {len(counts) - 1} weeks before"
+        trend += f" ({change('cross_team_ties', counts[0], counts[-1])})."
+    rows = [[week_label(w["start"]), str(n)] for w, n in zip(series, counts, strict=True)]
+    table = _table(["Week starting", "Cross-team ties"], rows) if rows else ""
+    body = f"{note}<p>{escape(trend)}</p>{table}"
+    return f'<section id="ties"><h2>Cross-team ties over {len(series)} weeks</h2>{body}</section>'
+
+
 def flows_section(flows: list[dict[str, Any]], weeks: int) -> str:
     """The flows chart, and every flow in a table."""
     caption = (
@@ -164,6 +182,7 @@ def render_html(data: dict[str, Any], generated: float, scope: str = "all worksp
             figures_section(stats),
             gaps_section(stats),
             series_section(series),
+            ties_section(series),
             flows_section(data["flows"], len(series)),
         ]
     )

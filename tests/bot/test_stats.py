@@ -45,6 +45,7 @@ def test_every_figure_of_both_periods(built: Store) -> None:
         "minutes_saved": 15,
         "digests_sent": 2,
         "digest_clicks": 3,
+        "cross_team_ties": 1,  # cy (home #eng) found bo's share useful (home #data)
         "knowledge_gaps": [{"query": "kubernetes", "count": 2}, {"query": "vpn", "count": 1}],
     }
     previous = report["previous"]

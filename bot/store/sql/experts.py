@@ -5,17 +5,21 @@ newest matches first, so a common word costs no more than a rare one, weighted b
 the word is) and by its topics (the terms of
 item titles and descriptions, weighted by how rare they are in the workspace). A person scores
 for sharing such an item, more for having given a best answer about it, less for voting on it.
+Between people of similar evidence, those near the asker in the network of trust (one or two
+steps away, bot/network.py) come first: they are likelier to answer a colleague.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from bot.store.sql import questions, search
+from bot.network import Network, steps
+from bot.store.sql import questions, search, trust
 from bot.store.sql.questions import Question
 from bot.store.sql.search import Query
 from bot.topics import terms
@@ -25,6 +29,8 @@ PER_WORD = 60
 TOPIC_ITEMS = 100
 EVIDENCE = 200  # the best-matching items whose people are scored
 COMMON_FROM = 50  # below this many items, no word is too common to tell
+NEAR_BONUS = 1.25  # a near expert goes before one with up to a quarter more evidence
+Near = Callable[[str], int | None]  # a candidate's steps from the asker, None when far
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,7 @@ class ExpertRules:
     members: frozenset[str] | None
     cap: int
     since: float
+    now: float | None = None  # when given, near experts go first (the network of trust at now)
 
 
 def evidence(
@@ -135,16 +142,36 @@ def choose(
     scopes: list[str],
     rules: ExpertRules,
     limit: int = 3,
+    near: Near | None = None,
 ) -> list[str]:
-    """Up to `limit` people to ask, best first, within the rules."""
+    """Up to `limit` people to ask, best first, within the rules; with `near`, evidence of
+    people one or two steps from the asker counts NEAR_BONUS times."""
     scores = score_people(db, team_id, evidence(db, team_id, query, text, scopes), scopes)
-    chosen: list[str] = []
-    for person, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
-        if len(chosen) == limit:
-            break
-        if _may_ask(db, team_id, person, rules):
-            chosen.append(person)
-    return chosen
+    chosen: list[tuple[float, int, str]] = []  # (-adjusted score, steps, person)
+    for person, score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+        if len(chosen) >= limit and score * (NEAR_BONUS if near else 1.0) < -chosen[limit - 1][0]:
+            break  # nobody further down can reach the chosen any more
+        if not _may_ask(db, team_id, person, rules):
+            continue
+        step = near(person) if near else None
+        bonus = NEAR_BONUS if step is not None and step <= 2 else 1.0
+        chosen.append((-score * bonus, 3 if step is None else step, person))
+        chosen.sort()
+    return [person for _, _, person in chosen[:limit]]
+
+
+def near_asker(asker: str | None, network_of: Callable[[str], Network]) -> Near | None:
+    """How many steps each candidate is from the asker (networks read once each)."""
+    if not asker:
+        return None
+    known: dict[str, Network] = {}
+
+    def cached(person: str) -> Network:
+        if person not in known:
+            known[person] = network_of(person)
+        return known[person]
+
+    return lambda person: steps(asker, person, cached)
 
 
 def _may_ask(db: Database, team_id: str, person: str, rules: ExpertRules) -> bool:
@@ -167,7 +194,11 @@ def choose_for(db: Database, question: Question, rules: ExpertRules, limit: int)
     private = [question.channel] if question.is_private and question.channel else []
     scopes = search.scopes_for(question.team_id, private)
     query = search.parse_query(question.text, any_word=True)
-    return choose(db, question.team_id, query, question.text, scopes, rules, limit)
+    near = None
+    if rules.now is not None and not question.anon:  # an anonymous asker's ties stay unused
+        now, team = rules.now, question.team_id
+        near = near_asker(question.asker, lambda p: trust.network_of(db, team, p, now))
+    return choose(db, question.team_id, query, question.text, scopes, rules, limit, near)
 
 
 def routing_on(db: Database, team_id: str, user_id: str) -> bool:

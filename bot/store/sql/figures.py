@@ -12,6 +12,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.store.sql import stats as sql
+from bot.store.sql.ties import cross_team_ties
 
 DAY = 86400.0
 CHART_WEEKS = 8
@@ -35,6 +36,7 @@ def period_figures(
     figures.update(sql.questions(db, team_id, window))
     figures["minutes_saved"] = sql.answered(db, team_id, window) * minutes_saved
     figures.update(sql.digests(db, team_id, window))
+    figures["cross_team_ties"] = cross_team_ties(db, team_id, window)
     figures["knowledge_gaps"] = sql.gaps(db, team_id, window)
     return figures
 
@@ -68,10 +70,14 @@ def report_data(
     db: Database, team_id: str | None, now: float, days: int, minutes_saved: int
 ) -> dict[str, Any]:
     """What the report and the pulse show: the figures (`stats`), the weekly `series` of the
-    last CHART_WEEKS weeks, and the `flows` between channels over those weeks."""
+    last CHART_WEEKS weeks (with each week's cross-team ties), and the `flows` between
+    channels over those weeks."""
     weeks = week_windows(now, CHART_WEEKS)
+    series = sql.weekly_series(db, team_id, weeks)
+    for week, window in zip(series, weeks, strict=True):
+        week["cross_team_ties"] = cross_team_ties(db, team_id, window)
     return {
         "stats": learning_stats(db, team_id, now, days, minutes_saved),
-        "series": sql.weekly_series(db, team_id, weeks),
+        "series": series,
         "flows": sql.flows(db, team_id, (weeks[0][0], now)),
     }

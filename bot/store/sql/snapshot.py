@@ -1,7 +1,8 @@
 """SQL that reads one workspace for a digest run, in a few bulk queries (`load_snapshot`).
 
-Only public shares and votes feed the trust network, usual channels and topics: what is
-learned in a private channel stays inside it, even as a ranking weight.
+Only public activity feeds the network of trust (public interactions and votes, see
+bot/store/sql/trust.py), usual channels and topics: what is learned in a private channel stays
+inside it, even as a ranking weight.
 """
 
 from __future__ import annotations
@@ -20,12 +21,12 @@ from bot.digest_models import (
     ShareFact,
 )
 from bot.store.sql.help_wanted import help_wanted
+from bot.store.sql.trust import all_networks
 
 WINDOW = "SELECT item_id FROM shares WHERE team_id = :team AND at >= :since AND at < :until"
 # Queries over a time range name the time index: SQLite's planner, without statistics,
 # prefers the (team, person) indexes and reads every vote of the workspace (10x slower).
 IMPACT_DAYS = 7
-REPLY_WEIGHT = 2.0  # a reply says more about working together than one vote
 
 
 def domain_of(url: str | None) -> str | None:
@@ -64,7 +65,7 @@ def load_snapshot(
         return snap
     snap.items = _items(db, window)
     snap.names = display_names(db, team_id)
-    snap.trust_edges = _trust_edges(db, recent)
+    snap.networks = all_networks(db, team_id, until)
     snap.person_channels = _person_channels(db, recent)
     snap.person_topics = _person_topics(db, recent)
     snap.sent = _sent(db, window)
@@ -72,7 +73,7 @@ def load_snapshot(
     snap.impact = _impact(
         db, {"team": team_id, "since": until - IMPACT_DAYS * 86400, "until": until}
     )
-    snap.help_wanted = help_wanted(db, team_id, since, until)
+    snap.help_wanted = help_wanted(db, team_id, since, until, snap.networks)
     return snap
 
 
@@ -160,29 +161,6 @@ def _channels(db: Database, team_id: str) -> tuple[dict[str, ChannelFacts], dict
         if member and not archived and not dm:
             found[cid] = ChannelFacts(cid, name, bool(private), digest or "weekly")
     return found, names
-
-
-def _trust_edges(db: Database, recent: dict[str, object]) -> dict[str, dict[str, float]]:
-    edges: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for voter, sharer, count in db.execute(
-        "SELECT v.voter, s.user, count(*) FROM votes v INDEXED BY votes_at"
-        " JOIN shares s ON s.item_id = v.item_id"
-        " WHERE v.team_id = :team AND v.at >= :since AND v.is_private = 0 AND s.is_private = 0"
-        " AND s.user IS NOT NULL AND s.user != v.voter GROUP BY v.voter, s.user",
-        recent,
-    ):
-        edges[voter][sharer] += count
-    for replier, author in db.execute(
-        "SELECT r.user, p.user FROM shares r JOIN shares p ON p.team_id = r.team_id"
-        " AND p.channel = r.channel AND p.ts = r.thread_ts WHERE r.team_id = :team"
-        " AND r.at >= :since AND r.is_private = 0 AND r.thread_ts IS NOT NULL"
-        " AND r.ts != r.thread_ts AND r.user IS NOT NULL AND p.user IS NOT NULL"
-        " AND r.user != p.user",
-        recent,
-    ):
-        edges[replier][author] += REPLY_WEIGHT
-        edges[author][replier] += REPLY_WEIGHT
-    return {person: dict(weights) for person, weights in edges.items()}
 
 
 def _person_channels(db: Database, recent: dict[str, object]) -> dict[str, set[str]]:
