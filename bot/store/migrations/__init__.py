@@ -23,6 +23,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m8_bookmarks,
     later.m9_personal_notes_and_home_teams,
     later.m10_interactions,
+    later.m_question_loop,
 ]
 
 

@@ -80,3 +80,12 @@ def m10_interactions(db: Database) -> None:
     )
     db.execute("CREATE INDEX interactions_target ON interactions (team_id, target)")
     db.execute("CREATE INDEX interactions_week ON interactions (team_id, week)")
+
+
+def m_question_loop(db: Database) -> None:
+    """Closing the question loop: the best-answer note to edit when the best answer changes,
+    the replies whose authors were thanked (once each), and what an expert said to a routed
+    question ('claimed': I'll answer, 'declined': Not me)."""
+    db.execute("ALTER TABLE questions ADD COLUMN note_ts TEXT")
+    db.execute("ALTER TABLE replies ADD COLUMN thanked_at REAL")
+    db.execute("ALTER TABLE routings ADD COLUMN response TEXT")

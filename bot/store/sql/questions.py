@@ -37,6 +37,7 @@ class Question:
     chooser_channel: str | None
     chooser_ts: str | None
     permalink: str | None = None
+    note_ts: str | None = None  # the thread note crediting the best answer
 
 
 @dataclass(frozen=True)
@@ -258,10 +259,14 @@ def claim_routing(
     at: float,
     cap: int,
     since: float,
+    day_since: float | None = None,
 ) -> bool:
-    """Count a routing to a person before the DM is sent, if they are under the cap; checked
-    and written in one transaction, so two questions at once cannot both slip under it."""
+    """Count a routing to a person before the DM is sent, if they are under the cap (and, with
+    `day_since`, got none since then); checked and written in one transaction, so two
+    questions at once cannot both slip under it."""
     if routed_count(db, team_id, user_id, since) >= cap:
+        return False
+    if day_since is not None and routed_count(db, team_id, user_id, day_since) > 0:
         return False
     cursor = db.execute(
         "INSERT OR IGNORE INTO routings (team_id, question_id, user_id, round, at)"
