@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.models import ANSWER_BLOCK
 from bot.slacktext import cut, escape, readable, safe_url
 from bot.store import Question, Reply
 from handlers.blocks.common import SECTION_TEXT, Block, context, section
 
 CHOOSER_REPLIES = 40  # 40 sections and a header stay under Slack's 50 blocks
 QUESTION_EVENT = "serendip_question"
-BEST_ANSWER_BLOCK = "best_answer"
 ANSWER_LINES, ANSWER_CHARS = 3, 500
 
 
@@ -76,7 +76,7 @@ def _best_answer_block(question: Question, answerer: str | None) -> Block:
     quoted = first_lines(question.best_text or "").replace("\n", "\n>")
     text = f":white_check_mark: *Answered* by {who}, the best answer in the thread:\n>{quoted}"
     block = section(text)
-    block["block_id"] = BEST_ANSWER_BLOCK
+    block["block_id"] = ANSWER_BLOCK
     return block
 
 

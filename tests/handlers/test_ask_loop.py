@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.forgetting import forget
 from bot.routing import DAY, route_question
 from tests.support.ask import ask, cards, routed, seed_kafka
 from tests.support.bot import Env
@@ -233,3 +234,20 @@ async def test_one_question_a_day_the_second_goes_to_someone_else(env: Env) -> N
     [question] = [q for q in await env.store.open_questions(env.team) if "checkpoint" in q.text]
     await route_question(env.store, client, env.config, question, 0, now + DAY + 60)
     assert routed(env) == ["U2", "U2", "U3", "U3"]  # a day later, both may be asked again
+
+
+async def test_the_answerers_forget_me_takes_their_answer_off_the_card(env: Env) -> None:
+    await seed_kafka(env)
+    await ask(env, "U1", "Who can explain kafka partition storms?")
+    [card] = cards(env)
+    bo = await env.slack.post_message("U2", "C1", "slow consumers", thread_ts=card["ts"])
+    await env.slack.add_reaction("U1", "C1", bo["ts"], "white_check_mark")
+    await env.settle()
+    assert "*Answered* by bo" in json.dumps(card_now(env, card["ts"])["blocks"])
+    client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
+    await forget(env.store, client, env.team, "U2")
+    shown = json.dumps(card_now(env, card["ts"]))  # the asker's card stays, without the answer
+    assert "partition storms" in shown
+    assert "slow consumers" not in shown
+    assert "by bo" not in shown
+    assert thread_notes(env, card, "chose") == []

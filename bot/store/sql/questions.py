@@ -305,17 +305,23 @@ def open_questions(db: Database, team_id: str, limit: int) -> list[Question]:
     return [q for q in map(_question, rows) if q is not None]
 
 
-def forget_person(db: Database, team_id: str, user_id: str) -> None:
-    """forget-me: a person's questions, replies and routings go; answers of theirs stop counting."""
+def forget_person(db: Database, team_id: str, user_id: str) -> list[tuple[str, str]]:
+    """forget-me: a person's questions, replies and routings go; answers of theirs stop counting.
+    Returns the cards (channel, ts) of others' questions that showed their best answer."""
     for (question_id,) in db.execute(
         "SELECT id FROM questions WHERE team_id = ? AND asker = ?", [team_id, user_id]
     ).fetchall():
         unmark_best(db, question_id)
         db.execute("DELETE FROM questions WHERE id = ?", [question_id])
         db.execute("DELETE FROM routings WHERE question_id = ?", [question_id])
-    for (question_id,) in db.execute(
-        "SELECT id FROM questions WHERE team_id = ? AND best_user = ?", [team_id, user_id]
+    cards = []
+    for question_id, channel, ts in db.execute(
+        "SELECT id, channel, ts FROM questions WHERE team_id = ? AND best_user = ?",
+        [team_id, user_id],
     ).fetchall():
         unmark_best(db, question_id)
+        if channel and ts:
+            cards.append((str(channel), str(ts)))
     db.execute("DELETE FROM replies WHERE team_id = ? AND user = ?", [team_id, user_id])
     db.execute("DELETE FROM routings WHERE team_id = ? AND user_id = ?", [team_id, user_id])
+    return cards
