@@ -14,7 +14,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
-from bot.models import BotPost, ForgetResult
+from bot.models import ANSWER_BLOCK, ANSWERED_CARD, BotPost, ForgetResult
 from bot.slack_client import make_client
 from bot.store import Store
 from jobs.digest_blocks import (
@@ -56,6 +56,10 @@ async def forget(
             if outcome == "failed":
                 # Still naming them: forgetting the person again retries it.
                 await store.credit_digest(team_id, user_id, post.channel, post.ts)
+        elif post.kind == ANSWERED_CARD:
+            # The card is the asker's: only the block showing their answer goes. Not kept to
+            # retry, as the card's own record (crediting the asker) shares its place.
+            updated += await _without_answer(client, post)  # type: ignore[arg-type]
         elif await _delete(client, post):  # type: ignore[arg-type]
             deleted += 1
         else:
@@ -123,6 +127,20 @@ async def _read_back(
     update = client.chat_update(channel=post.channel, ts=post.ts, **cleared)
     outcome = await _on_post(update, post, "update")
     return "updated" if outcome == "done" else "deleted" if outcome == "gone" else "failed"
+
+
+async def _without_answer(client: AsyncWebClient, post: BotPost) -> bool:
+    """A question card updated without the block showing the person's best answer."""
+    message = await _posted(client, post)
+    blocks = (message or {}).get("blocks")
+    if not isinstance(blocks, list):
+        return False
+    kept = [b for b in blocks if not (isinstance(b, dict) and b.get("block_id") == ANSWER_BLOCK)]
+    if len(kept) == len(blocks):
+        return False
+    text = str((message or {}).get("text") or "Question")
+    update = client.chat_update(channel=post.channel, ts=post.ts, text=text, blocks=kept)
+    return await _on_post(update, post, "update") == "done"
 
 
 async def _posted(client: AsyncWebClient, post: BotPost) -> dict[str, Any] | None:

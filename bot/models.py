@@ -108,6 +108,12 @@ class BotPost:
     view: str | None = None  # a digest's view (JSON): re-rendered without the person, not deleted
 
 
+# A question card showing someone's best answer (block ANSWER_BLOCK): their forget-me updates
+# the card without that block, since the card itself is the asker's.
+ANSWERED_CARD = "answered_card"
+ANSWER_BLOCK = "best_answer"
+
+
 @dataclass(frozen=True)
 class ForgetResult:
     """What forget-me removed, and the bot posts left to delete in Slack."""

@@ -47,6 +47,15 @@ def _card(slack: LocalSlack) -> JSON | None:
     return None
 
 
+def _button(body: JSON, action_id: str) -> str | None:
+    """The value of a button in a message, if it has one."""
+    for block in body.get("blocks") or []:
+        for element in block.get("elements") or [] if block.get("type") == "actions" else []:
+            if element.get("action_id") == action_id:
+                return str(element.get("value"))
+    return None
+
+
 def _result_lines(body: JSON) -> list[str]:
     """The results of a /find answer, as plain text lines."""
     blocks = body.get("blocks") or []
@@ -68,7 +77,19 @@ async def show_question_flow(
     say(f"\nA question: {names[ASKER]} in #engineering: /ask {QUESTION}")
     ack = await slack.slash_command(ASKER, CHANNEL, "/ask", QUESTION)
     await settle()
-    reply = slack.responses[-1]["text"] if slack.responses else str(ack.body)
+    answer = slack.responses[-1] if slack.responses else (ack.body or {})
+    post = _button(answer, "ask_post")
+    if post:  # the team's WAL article matches most of its words: suggested first
+        say(f"         (only they see) {readable(str(answer.get('text')))}")
+        for line in _result_lines(answer):
+            say(f"         {line[:150]}")
+        say(f"  {names[ASKER]:>6} wants to know about checkpoints: presses Post my question")
+        await slack.block_action(
+            ASKER, "ask_post", post, channel=CHANNEL, container_type="ephemeral"
+        )
+        await settle()
+        answer = slack.responses[-1]
+    reply = str(answer.get("text"))
     say(f"         (only they see) {readable(reply.replace(f'<#{CHANNEL}>', '#engineering'))}")
     routed = sorted(
         {

@@ -22,6 +22,7 @@ from bot.store.results import (
     cadence_of,
 )
 from bot.store.sql.bookmarks import Bookmark
+from bot.store.sql.expert_reasons import Reason
 from bot.store.sql.experts import ExpertRules
 from bot.store.sql.figures import iso
 from bot.store.sql.hits import Hit
@@ -53,6 +54,7 @@ __all__ = [
     "OutboxRow",
     "PersonCounts",
     "Question",
+    "Reason",
     "RecipientKind",
     "Reply",
     "SentResult",

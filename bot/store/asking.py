@@ -5,8 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from bot.store.plumbing import Plumbing
-from bot.store.sql import experts, questions, search, search_index
+from bot.store.sql import (
+    expert_reasons,
+    experts,
+    question_loop,
+    questions,
+    search,
+    search_index,
+    suggest,
+)
 from bot.store.sql.directory import set_person_setting
+from bot.store.sql.expert_reasons import Reason
 from bot.store.sql.experts import ExpertRules
 from bot.store.sql.hits import Hit
 from bot.store.sql.questions import Question, Reply
@@ -29,6 +38,16 @@ class AskActions(Plumbing):
             return []
         when = self._clock() if now is None else now
         return await self._read(search.search, team_id, query, list(private_channels), when)
+
+    async def suggest(
+        self, team_id: str, text: str, private_channels: Iterable[str] = (), limit: int = 3
+    ) -> list[Hit]:
+        """What may already answer a question: items matching at least half of its meaningful
+        words that the asker may see, most words matched first, then most votes."""
+        query = search.parse_query(text)
+        if query is None:
+            return []
+        return await self._read(suggest.suggest, team_id, query, list(private_channels), limit)
 
     async def record_gap(self, team_id: str, text: str) -> None:
         """A search found nothing: keep the query (never who searched) as a knowledge gap."""
@@ -108,6 +127,16 @@ class AskActions(Plumbing):
         """The asker took back their choice."""
         await self._write(questions.unmark_best, question_id)
 
+    async def set_best_note(self, question_id: str, ts: str | None) -> None:
+        """Remember the thread note crediting the best answer (None: it is gone)."""
+        await self._write(question_loop.set_note, question_id, ts)
+
+    async def claim_thanks(self, team_id: str, reply: Reply) -> bool:
+        """True once per reply: its author is thanked for it as a best answer."""
+        return await self._write(
+            question_loop.claim_thanks, team_id, reply.channel, reply.ts, self._clock()
+        )
+
     async def set_chooser(self, question_id: str, channel: str, ts: str) -> None:
         """Remember the anonymous asker's private best-answer chooser message."""
         await self._write(questions.set_chooser, question_id, channel, ts)
@@ -124,9 +153,16 @@ class AskActions(Plumbing):
         return await self._read(experts.choose_for, question, rules, limit)
 
     async def claim_routing(
-        self, question: Question, user_id: str, round_: int, at: float, rules: ExpertRules
+        self,
+        question: Question,
+        user_id: str,
+        round_: int,
+        at: float,
+        rules: ExpertRules,
+        day_since: float | None = None,
     ) -> bool:
-        """Count a routing before its DM, if the person is still under the cap."""
+        """Count a routing before its DM, if the person is still under the cap (and, with
+        `day_since`, got no question since then)."""
         return await self._write(
             questions.claim_routing,
             question.team_id,
@@ -136,7 +172,26 @@ class AskActions(Plumbing):
             at,
             rules.cap,
             rules.since,
+            day_since,
         )
+
+    async def expert_reason(self, question: Question, person: str) -> Reason | None:
+        """Why `person` was likely to know: the evidence that weighed most, if it can be shown
+        where the question was asked."""
+        return await self._read(expert_reasons.reason_for, question, person)
+
+    async def routed_since(self, team_id: str, since: float) -> set[str]:
+        """Everyone who got a question routed to them since `since`."""
+        return await self._read(question_loop.routed_since, team_id, since)
+
+    async def answer_routing(self, question_id: str, user_id: str, response: str) -> str | None:
+        """A routed person said 'claimed' (I'll answer) or 'declined' (Not me); kept once.
+        Returns None when kept, else what they said before ('not routed': never asked)."""
+        return await self._write(question_loop.respond, question_id, user_id, response)
+
+    async def routing_round(self, question_id: str, user_id: str) -> int:
+        """The routing round that reached a person."""
+        return await self._read(question_loop.round_of, question_id, user_id)
 
     async def release_routing(self, question: Question, user_id: str) -> None:
         """A routing whose DM failed does not count."""

@@ -15,6 +15,8 @@ from handlers.actions.ask import (
     handle_ask_choose_best,
     handle_ask_post,
 )
+from handlers.actions.ask_claim import handle_ask_claim
+from handlers.actions.ask_decline import handle_ask_decline
 from handlers.actions.digest_buttons import (
     handle_digest_cadence,
     handle_digest_less,
@@ -55,6 +57,8 @@ ACTIONS = {
     "ask_post": handle_ask_post,
     "ask_cancel": handle_ask_cancel,
     "ask_choose_best": handle_ask_choose_best,
+    "ask_claim": handle_ask_claim,
+    "ask_decline": handle_ask_decline,
     "flags_restore": handle_flags_restore,
     "flags_remove": handle_flags_remove,
     "save_request_share": handle_save_request,

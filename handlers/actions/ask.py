@@ -70,6 +70,7 @@ async def handle_ask_choose_best(
     action: dict[str, Any],
     store: Store,
     client: AsyncWebClient,
+    config: Config,
     later: Later,
 ) -> None:
     """The anonymous asker picked the best answer in their private list."""
@@ -84,4 +85,5 @@ async def handle_ask_choose_best(
     if question is None or reply is None:
         await respond(response_type="ephemeral", text="That reply or question is gone.")
         return
-    later.run(reply_when_ready(respond, choose_best(store, client, question, reply)), "choose-best")
+    choosing = choose_best(store, client, config, question, reply)
+    later.run(reply_when_ready(respond, choosing), "choose-best")

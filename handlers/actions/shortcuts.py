@@ -8,6 +8,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import Config
 from bot.inbox import InboxWorker
 from bot.later import Later
 from bot.store import Question, Store
@@ -112,6 +113,7 @@ async def handle_best_answer_shortcut(
     shortcut: dict[str, Any],
     store: Store,
     client: AsyncWebClient,
+    config: Config,
     context: dict[str, Any],
     inbox: InboxWorker,
     later: Later,
@@ -119,7 +121,7 @@ async def handle_best_answer_shortcut(
     """The asker marks a reply as the best answer (privately, so anonymous askers may too)."""
     await ack()
     where = (context["team_id"], context.get("enterprise_id"))
-    work = _mark_best(respond, shortcut, store, client, where, inbox)
+    work = _mark_best(respond, shortcut, store, client, config, where, inbox)
     later.run(work, "best-answer-shortcut")
 
 
@@ -128,6 +130,7 @@ async def _mark_best(
     shortcut: dict[str, Any],
     store: Store,
     client: AsyncWebClient,
+    config: Config,
     where: tuple[str, str | None],
     inbox: InboxWorker,
 ) -> None:
@@ -146,13 +149,14 @@ async def _mark_best(
         text = "Only the person who asked can choose the best answer."
     else:
         reply = {**message, "ts": ts}
-        text = await _best_of(store, client, (team_id, enterprise_id), question, reply)
+        text = await _best_of(store, client, config, (team_id, enterprise_id), question, reply)
     await respond(response_type="ephemeral", text=text)
 
 
 async def _best_of(
     store: Store,
     client: AsyncWebClient,
+    config: Config,
     where: tuple[str, str | None],
     question: Question,
     message: dict[str, Any],
@@ -165,4 +169,4 @@ async def _best_of(
         reply = await keepable_reply(store, client, team_id, channel, message, enterprise_id)
         if reply is None or await store.add_reply(team_id, reply) is None:
             return "That reply cannot be kept (a bot's, an outsider's, opted out or `!nda`)."
-    return await choose_best(store, client, question, reply)
+    return await choose_best(store, client, config, question, reply)

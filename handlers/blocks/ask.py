@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.slacktext import cut, escape, readable
+from bot.models import ANSWER_BLOCK
+from bot.slacktext import cut, escape, readable, safe_url
 from bot.store import Question, Reply
 from handlers.blocks.common import SECTION_TEXT, Block, context, section
 
 CHOOSER_REPLIES = 40  # 40 sections and a header stay under Slack's 50 blocks
 QUESTION_EVENT = "serendip_question"
+ANSWER_LINES, ANSWER_CHARS = 3, 500
 
 
 def inert(text: str, limit: int = SECTION_TEXT) -> str:
@@ -37,10 +39,12 @@ def asker_label(question: Question, name: str | None) -> str:
     return escape(name or "a colleague")
 
 
-def build_question_card(question: Question, asker: str | None) -> dict[str, Any]:
-    """The question as posted (answers go in its thread), and whether it was answered. The
-    answerer is credited by a note in the thread, which their forget-me deletes; the card,
-    credited to the asker, never names them."""
+def build_question_card(
+    question: Question, asker: str | None, answerer: str | None = None
+) -> dict[str, Any]:
+    """The question as posted (answers go in its thread), and once answered, the best
+    answer's first lines and who gave it (a block of its own, which the answerer's forget-me
+    takes off the card)."""
     how = (
         "The asker picks the best answer privately."
         if question.anon
@@ -52,12 +56,28 @@ def build_question_card(question: Question, asker: str | None) -> dict[str, Any]
         context(f"Know the answer, or who might? Reply in the thread. {how}"),
     ]
     if question.status == "answered":
-        blocks.append(
-            section(":white_check_mark: *Answered*: the best answer is marked in the thread.")
-        )
+        blocks.append(_best_answer_block(question, answerer))
     metadata = {"event_type": QUESTION_EVENT, "event_payload": {"question_id": question.id}}
     text = f"Question: {inert(question.text, 2900)}"
     return {"text": text, "blocks": blocks, "metadata": metadata}
+
+
+def first_lines(text: str, lines: int = ANSWER_LINES, limit: int = ANSWER_CHARS) -> str:
+    """The first few non-empty lines of what someone wrote, readable and inert."""
+    every = [line for line in readable(text).splitlines() if line.strip()]
+    shown = cut("\n".join(every[:lines]), limit)
+    if len(every) > lines and not shown.endswith("…"):
+        shown += "…"
+    return escape(shown)
+
+
+def _best_answer_block(question: Question, answerer: str | None) -> Block:
+    who = escape(answerer or "a colleague")
+    quoted = first_lines(question.best_text or "").replace("\n", "\n>")
+    text = f":white_check_mark: *Answered* by {who}, the best answer in the thread:\n>{quoted}"
+    block = section(text)
+    block["block_id"] = ANSWER_BLOCK
+    return block
 
 
 def build_suggestions(question_id: str, results: list[Block]) -> dict[str, Any]:
@@ -88,6 +108,23 @@ def build_suggestions(question_id: str, results: list[Block]) -> dict[str, Any]:
 def build_best_answer_note(answerer: str) -> dict[str, Any]:
     """The thread note crediting the best answer."""
     text = f":white_check_mark: The asker chose {escape(answerer)}'s reply as the best answer."
+    return {"text": text, "blocks": [section(text)]}
+
+
+def build_answer_thanks(asker: str | None, minutes: int, link: str | None) -> dict[str, Any]:
+    """The direct message telling someone their reply was chosen as the best answer."""
+    who = escape(asker) if asker else "someone"
+    text = f":tada: Your answer helped {who}"
+    text += f": about {minutes} minutes saved." if minutes > 0 else "."
+    blocks = [section(text)]
+    if link:
+        blocks.append(context(f"<{safe_url(link)}|See the question>"))
+    return {"text": text, "blocks": blocks}
+
+
+def build_claim_note(expert: str) -> dict[str, Any]:
+    """The thread note saying an expert will answer."""
+    text = f":raising_hand: {escape(expert)} is on it."
     return {"text": text, "blocks": [section(text)]}
 
 

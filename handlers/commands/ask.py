@@ -69,7 +69,7 @@ async def _suggest_or_post(
     if question is None:
         return
     private = await private_channels_of(client, question.asker)
-    hits = (await store.search(question.team_id, question.text, private))[:SUGGESTIONS]
+    hits = await store.suggest(question.team_id, question.text, private, SUGGESTIONS)
     if hits:
         blocks = await result_blocks(store, client, question.team_id, hits)
         await respond(build_suggestions(question_id, blocks))

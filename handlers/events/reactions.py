@@ -36,6 +36,7 @@ async def _apply(
         await answer_reaction(
             store,
             client,
+            config,
             team_id,
             str(item.get("channel", "")),
             str(item.get("ts", "")),

@@ -15,7 +15,8 @@ from bot.config import Config
 from bot.routing import card_permalink, remember_post, route_question
 from bot.slacktext import escape
 from bot.store import Question, Reply, Store
-from handlers.blocks.ask import build_best_answer_note, build_chooser, build_question_card, inert
+from handlers.blocks.ask import build_chooser, build_question_card, inert
+from handlers.features.ask_loop import credit_in_thread, drop_note, thank_answerer
 from handlers.features.capture import author_excluded
 from handlers.features.lookup import channel_info, person_name
 
@@ -137,9 +138,10 @@ async def update_chooser(store: Store, client: AsyncWebClient, question: Questio
 
 
 async def choose_best(
-    store: Store, client: AsyncWebClient, question: Question, reply: Reply
+    store: Store, client: AsyncWebClient, config: Config, question: Question, reply: Reply
 ) -> str:
-    """The asker chose `reply`: mark it, update the card, credit the answerer; returns a note."""
+    """The asker chose `reply`: mark it, show it on the card, credit the answerer in the
+    thread and thank them; returns a note. Every caller runs this after Slack's ack."""
     if reply.thread_ts != question.ts or reply.channel != question.channel:
         return "That reply belongs to another thread."
     if reply.user == question.asker:
@@ -151,29 +153,37 @@ async def choose_best(
         return "This question is no longer open."
     answerer = await person_name(store, client, question.team_id, reply.user)
     await refresh_card(store, client, marked)
-    try:
-        note = await client.chat_postMessage(
-            channel=reply.channel, thread_ts=reply.thread_ts, **build_best_answer_note(answerer)
-        )
-        await remember_post(store, question.team_id, note, reply.user, "best_answer")
-    except SlackApiError as exc:
-        log.warning("could not credit the best answer: %s", exc.response.get("error"))
+    await credit_in_thread(store, client, marked, reply, answerer)
+    await thank_answerer(store, client, config, marked, reply)
     if marked.anon:
         await update_chooser(store, client, marked)
     return f"Marked {escape(answerer)}'s reply as the best answer. Thanks for closing the loop!"
 
 
 async def refresh_card(store: Store, client: AsyncWebClient, question: Question) -> None:
-    """Show on the card whether the question was answered."""
+    """Show on the card whether the question was answered, and by whom."""
     if not question.channel or not question.ts:
         return
-    card = build_question_card(question, await _asker_name(store, client, question))
+    answerer = (
+        await person_name(store, client, question.team_id, question.best_user)
+        if question.status == "answered" and question.best_user
+        else None
+    )
+    card = build_question_card(question, await _asker_name(store, client, question), answerer)
     try:
         await client.chat_update(
             channel=question.channel, ts=question.ts, text=card["text"], blocks=card["blocks"]
         )
     except SlackApiError as exc:
         log.warning("could not update the question card: %s", exc.response.get("error"))
+
+
+async def _reopened(store: Store, client: AsyncWebClient, question_id: str) -> None:
+    """The best answer was taken back or deleted: the card shows it open, the note goes."""
+    reopened = await store.question(question_id)
+    if reopened is not None:
+        await refresh_card(store, client, reopened)
+        await drop_note(store, client, reopened)
 
 
 def _seconds(ts: str) -> float:
@@ -186,6 +196,7 @@ def _seconds(ts: str) -> float:
 async def answer_reaction(
     store: Store,
     client: AsyncWebClient,
+    config: Config,
     team_id: str,
     channel: str,
     ts: str,
@@ -203,12 +214,10 @@ async def answer_reaction(
     if reply is None or question is None or question.anon or question.asker != user:
         return
     if present:
-        await choose_best(store, client, question, reply)
+        await choose_best(store, client, config, question, reply)
     elif question.best_ts == ts:
         await store.unmark_best_answer(question.id)
-        reopened = await store.question(question.id)
-        if reopened is not None:
-            await refresh_card(store, client, reopened)
+        await _reopened(store, client, question.id)
 
 
 async def reply_deleted(
@@ -217,6 +226,4 @@ async def reply_deleted(
     """A reply was deleted: forget it; a deleted best answer no longer answers the question."""
     question = await store.remove_reply(team_id, channel, ts)
     if question is not None and question.best_ts == ts:
-        reopened = await store.question(question.id)
-        if reopened is not None:
-            await refresh_card(store, client, reopened)
+        await _reopened(store, client, question.id)

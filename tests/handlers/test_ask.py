@@ -7,63 +7,20 @@ import json
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import cast
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.forgetting import forget
 from bot.pacer import Pacer
+from bot.routing import DAY, route_question
 from bot.store import ExpertRules, Question
 from jobs.digests import run_digests
 from jobs.questions import REROUTE_AFTER, reroute_unanswered
 from localslack import LocalSlack
+from tests.support.ask import ask, buttons, cards, routed, seed_kafka
 from tests.support.bot import Env, bot_config, populate, start_bot
 from tests.support.nda import MARKED_BLOCKS
-
-
-def cards(env: Env, channel: str = "C1") -> list[dict[str, Any]]:
-    return [
-        m
-        for m in env.slack.messages(channel)
-        if (m.get("metadata") or {}).get("event_type") == "serendip_question"
-    ]
-
-
-def routed(env: Env) -> list[str]:
-    """Who got a question by DM (chat.postMessage to a user id)."""
-    return sorted(
-        str(c.args.get("channel"))
-        for c in env.slack.calls_of("chat.postMessage")
-        if str(c.args.get("channel", "")).startswith("U")
-        and "may know about" in str(c.args.get("text"))
-    )
-
-
-async def ask(env: Env, user: str, text: str, channel: str = "C1") -> dict[str, Any]:
-    before = len(env.slack.responses)
-    ack = await env.slack.slash_command(user, channel, "/ask", text)
-    assert ack.status == 200
-    await env.settle()
-    if ack.body and ack.body.get("text"):
-        return ack.body
-    assert len(env.slack.responses) > before, "no answer to /ask"
-    return env.slack.responses[-1]
-
-
-def buttons(body: dict[str, Any]) -> dict[str, str]:
-    return {
-        e["action_id"]: e["value"]
-        for b in body.get("blocks") or []
-        if b["type"] == "actions"
-        for e in b["elements"]
-    }
-
-
-async def seed_kafka(env: Env) -> None:
-    """bo shared about kafka; cy found it useful."""
-    msg = await env.slack.post_message("U2", "C1", "TIL kafka consumer groups rebalance on join")
-    await env.slack.add_reaction("U3", "C1", msg["ts"], "+1")
-    await env.settle()
 
 
 async def test_posts_at_once_without_matches_and_routes_to_experts(env: Env) -> None:
@@ -130,8 +87,14 @@ async def test_never_routed_opted_out_routing_off_or_capped(env: Env) -> None:
     await ask(env, "U1", "Who can explain kafka partition storms?")
     assert routed(env) == []
     await env.slack.slash_command("U3", "C1", "/serendip", "optin")
+    now = time.time()
     for n in range(5):
         await ask(env, "U1", f"kafka question number {n} about offsets?")
+    assert routed(env) == ["U3"]  # one a day
+    client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
+    waiting = sorted(await env.store.open_questions(env.team), key=lambda q: q.asked_at)[2:]
+    for day, question in enumerate(waiting, start=1):  # a day later each (an injected clock)
+        await route_question(env.store, client, env.config, question, 0, now + day * DAY + 60)
     assert routed(env) == ["U3"] * env.config.routing_cap  # the cap holds for 7 days
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-from bot.routing import build_expert_dm
-from bot.store import Hit, Question, Reply
+from bot.routing import build_expert_dm, why_line
+from bot.store import Hit, Question, Reason, Reply
 from handlers.blocks.ask import (
+    build_answer_thanks,
     build_best_answer_note,
     build_chooser,
+    build_claim_note,
     build_question_card,
     build_suggestions,
     build_til_card,
@@ -77,11 +79,35 @@ def test_cards_and_dms_are_inert_and_within_limits() -> None:
         build_question_card(question(), HOSTILE),
         build_question_card(replace(question(True), status="answered"), None),
         build_expert_dm(question(), HOSTILE, "https://x.slack.com/p1|x>", 3),
+        build_expert_dm(question(), HOSTILE, None, 3, why_line(Reason("shared", HOSTILE))),
         build_best_answer_note("<!everyone>"),
+        build_question_card(replace(question(), status="answered", best_text=HOSTILE), HOSTILE),
+        build_question_card(
+            replace(question(), status="answered", best_text=HOSTILE), HOSTILE, HOSTILE
+        ),
+        build_answer_thanks(HOSTILE, 15, "https://x.slack.com/p1|x>"),
+        build_claim_note(HOSTILE),
     ]
     for message in messages:
         assert_valid(message)
         assert_inert(message["blocks"])
+
+
+def test_answered_card_shows_the_first_lines_and_who() -> None:
+    answered = replace(question(), status="answered", best_text="one\n\ntwo\nthree\nfour")
+    [*_, block] = build_question_card(answered, "ana", "bo")["blocks"]
+    assert block["text"]["text"].endswith(
+        "*Answered* by bo, the best answer in the thread:\n>one\n>two\n>three\u2026"
+    )
+
+
+def test_why_lines() -> None:
+    assert why_line(Reason("shared", "PostgreSQL: Using *EXPLAIN*")) == (
+        "you shared *PostgreSQL: Using EXPLAIN*"
+    )
+    assert why_line(Reason("answered", "WAL")) == "you answered a question about WAL"
+    assert why_line(Reason("voted", "a   long\nline")) == "you found *a long line* useful"
+    assert why_line(None) is None
 
 
 def test_anonymous_card_names_nobody() -> None:

@@ -351,7 +351,10 @@ async def test_a_question_in_a_private_channel_stays_inside(env: Env) -> None:
         await env.slack.post_message(user, "C1", f"kafkatopic tips <https://k{user}.example/>")
     await make_active(env, "U3")
     await share_control(env)
-    ack = await env.slack.slash_command("U1", "CPRIV4", "/ask", "kafkatopic capybarasecret how?")
+    # Three words: the kafkatopic tips match one, under half, so it is posted at once.
+    ack = await env.slack.slash_command(
+        "U1", "CPRIV4", "/ask", "kafkatopic capybarasecret storms how?"
+    )
     assert ack.status == 200
     await env.settle()
     card = [m for m in env.slack.messages("CPRIV4") if "capybarasecret" in str(m)]

@@ -25,6 +25,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m10_interactions,
     later.m11_welcomed,
     later.m12_one_item_per_thing,
+    later.m13_question_loop,
 ]
 
 

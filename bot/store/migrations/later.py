@@ -98,3 +98,12 @@ def m12_one_item_per_thing(db: Database) -> None:
     now = float(db.execute("SELECT coalesce(max(at), 0) FROM shares").fetchone()[0])
     one_item_per_host(db, now)
     one_story_per_learning(db, now)
+
+
+def m13_question_loop(db: Database) -> None:
+    """Closing the question loop: the best-answer note to edit when the best answer changes,
+    the replies whose authors were thanked (once each), and what an expert said to a routed
+    question ('claimed': I'll answer, 'declined': Not me)."""
+    db.execute("ALTER TABLE questions ADD COLUMN note_ts TEXT")
+    db.execute("ALTER TABLE replies ADD COLUMN thanked_at REAL")
+    db.execute("ALTER TABLE routings ADD COLUMN response TEXT")

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from bot.models import BotPost, ChannelInfo, ForgetResult, UserInfo
+from bot.models import ANSWERED_CARD, BotPost, ChannelInfo, ForgetResult, UserInfo
 from bot.store.sql import bookmarks, interactions, outbox, questions
 from bot.store.sql.capture import refresh_items
 from bot.store.sql.snapshot import channel_of_vote
@@ -206,7 +206,7 @@ def forget_person(db: Database, team_id: str, user_id: str, now: float) -> Forge
     before = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
     db.execute("DELETE FROM users WHERE team_id = ? AND id = ?", args)  # before the refresh
     refresh_items(db, team_id, touched, now)
-    questions.forget_person(db, team_id, user_id)
+    answered = questions.forget_person(db, team_id, user_id)
     bookmarks.forget_person(db, team_id, user_id)
     interactions.forget_interactions(db, team_id, user_id)  # either side of a pair
     after = db.execute("SELECT count(*) FROM items WHERE team_id = ?", [team_id]).fetchone()[0]
@@ -217,6 +217,8 @@ def forget_person(db: Database, team_id: str, user_id: str, now: float) -> Forge
             args,
         )
     ]
+    # Cards of others' questions show their best answer: updated without it, not deleted.
+    posts += [BotPost(team_id, ch, ts, user_id, ANSWERED_CARD) for ch, ts in answered]
     posts += [
         BotPost(team_id, ch, ts, user_id, "digest", view)
         for ch, ts, view in outbox.posts_crediting(db, team_id, user_id)

@@ -37,6 +37,7 @@ class Question:
     chooser_channel: str | None
     chooser_ts: str | None
     permalink: str | None = None
+    note_ts: str | None = None  # the thread note crediting the best answer
 
 
 @dataclass(frozen=True)
@@ -258,10 +259,14 @@ def claim_routing(
     at: float,
     cap: int,
     since: float,
+    day_since: float | None = None,
 ) -> bool:
-    """Count a routing to a person before the DM is sent, if they are under the cap; checked
-    and written in one transaction, so two questions at once cannot both slip under it."""
+    """Count a routing to a person before the DM is sent, if they are under the cap (and, with
+    `day_since`, got none since then); checked and written in one transaction, so two
+    questions at once cannot both slip under it."""
     if routed_count(db, team_id, user_id, since) >= cap:
+        return False
+    if day_since is not None and routed_count(db, team_id, user_id, day_since) > 0:
         return False
     cursor = db.execute(
         "INSERT OR IGNORE INTO routings (team_id, question_id, user_id, round, at)"
@@ -300,17 +305,23 @@ def open_questions(db: Database, team_id: str, limit: int) -> list[Question]:
     return [q for q in map(_question, rows) if q is not None]
 
 
-def forget_person(db: Database, team_id: str, user_id: str) -> None:
-    """forget-me: a person's questions, replies and routings go; answers of theirs stop counting."""
+def forget_person(db: Database, team_id: str, user_id: str) -> list[tuple[str, str]]:
+    """forget-me: a person's questions, replies and routings go; answers of theirs stop counting.
+    Returns the cards (channel, ts) of others' questions that showed their best answer."""
     for (question_id,) in db.execute(
         "SELECT id FROM questions WHERE team_id = ? AND asker = ?", [team_id, user_id]
     ).fetchall():
         unmark_best(db, question_id)
         db.execute("DELETE FROM questions WHERE id = ?", [question_id])
         db.execute("DELETE FROM routings WHERE question_id = ?", [question_id])
-    for (question_id,) in db.execute(
-        "SELECT id FROM questions WHERE team_id = ? AND best_user = ?", [team_id, user_id]
+    cards = []
+    for question_id, channel, ts in db.execute(
+        "SELECT id, channel, ts FROM questions WHERE team_id = ? AND best_user = ?",
+        [team_id, user_id],
     ).fetchall():
         unmark_best(db, question_id)
+        if channel and ts:
+            cards.append((str(channel), str(ts)))
     db.execute("DELETE FROM replies WHERE team_id = ? AND user = ?", [team_id, user_id])
     db.execute("DELETE FROM routings WHERE team_id = ? AND user_id = ?", [team_id, user_id])
+    return cards
