@@ -13,8 +13,10 @@ stored a few seconds later is not.
 
 A store that cannot write (a full disk, a read-only file) is not a listener bug: the event
 stays pending, the worker pauses and takes up the oldest pending event again after a back-off,
-until writes succeed. Only a listener's own exception marks an event as failed. Meanwhile new
-events are refused (503), so Slack delivers them again later.
+or as soon as the store writes again, until writes succeed. Meanwhile new events are refused
+(503), so Slack delivers them again later. Any other failure marks the event as failed: a
+listener's own exception, or a storage error while the store still writes (a read that fails),
+once a few retries did not help.
 """
 
 from __future__ import annotations
@@ -39,6 +41,8 @@ MAX_LAG = 10.0  # but never hold back longer than this
 DRAIN_SECONDS = 30.0  # drain() gives up then: a test or the demo fails instead of hanging
 CATCH_UP_SECONDS = 1.0  # a command waits this long at most for earlier events
 RETRY_FIRST, RETRY_MAX = 1.0, 30.0  # back-off while the store cannot write
+WAKE_EVERY = 0.05  # seconds between looks, during a back-off, at whether the store writes again
+STORAGE_TRIES = 3  # attempts of one event that meets storage errors while the store writes
 REFUSAL_LOG_EVERY = 60.0  # seconds between log lines about refused events
 
 
@@ -94,6 +98,8 @@ class InboxWorker:
         self._retry = retry
         self._delay = retry[0]
         self._held = False  # the store failed: pause, then take up pending events again
+        self._held_for_writes = False  # ... because the store said it cannot write
+        self._tries: dict[int, int] = {}  # storage errors per event while the store writes
         self._epoch = 0  # queued events of an older epoch are fetched again after a pause
         self._unrecorded: dict[int, str | None] = {}  # handled, but the outcome not stored
         self._refused = 0
@@ -132,8 +138,14 @@ class InboxWorker:
                         return
                 await asyncio.sleep(0.005)
 
+    @property
+    def held(self) -> bool:
+        """Whether handling is paused because the store failed (events wait for a retry)."""
+        return self._held
+
     async def catch_up(self) -> bool:
-        """Handle every event delivered so far before going on; False if that took too long.
+        """Handle every event delivered so far before going on; False if that took too long,
+        or if the inbox is held (the store failed), which `held` then says.
 
         A command that changes what capture does (opt-out, channel capture, forget-me) must
         act after the messages sent before it, not before them.
@@ -147,7 +159,7 @@ class InboxWorker:
             async with asyncio.timeout(CATCH_UP_SECONDS):
                 # The condition lives in the database (any handler may finish those events),
                 # so it is polled rather than awaited.
-                while await self.store.unhandled_before(newest):  # noqa: ASYNC110
+                while self._held or await self.store.unhandled_before(newest):  # noqa: ASYNC110
                     await asyncio.sleep(0.01)
             return True
         except TimeoutError:
@@ -197,6 +209,7 @@ class InboxWorker:
                 await self._recover()
                 continue
             await self._quiet()
+            epoch = self._epoch  # as it is before the read: a hold meanwhile voids the rows
             try:
                 rows = await self.store.pending_events(self._last_seq, 500)
             except Exception as exc:
@@ -209,6 +222,10 @@ class InboxWorker:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), timeout=1.0)
                 continue
+            if self._held or epoch != self._epoch:
+                # A handler failed while the read was in flight: these rows come after its
+                # event and must not run ahead of it; they are fetched again after the pause.
+                continue
             for seq, body in rows:
                 self._last_seq = seq
                 if seq in self._unrecorded:
@@ -216,31 +233,45 @@ class InboxWorker:
                 self._in_flight += 1
                 self._idle.clear()
                 index = zlib.crc32(partition_key(body).encode()) % len(self._queues)
-                self._queues[index].put_nowait((self._epoch, seq, body))
+                self._queues[index].put_nowait((epoch, seq, body))
 
     def _hold(self, exc: BaseException) -> None:
-        """The store could not write: pause, and take up the pending events after a while."""
+        """The store failed: pause, and take up the pending events after a while."""
         if not self._held:
-            log.warning("the store cannot write (%s): events wait for a retry", exc)
-            self._held = True
+            log.warning("the store failed (%s): events wait for a retry", exc)
+            self._held, self._held_for_writes = True, False
             self._epoch += 1  # what is queued now is fetched again, in order, after the pause
+        self._held_for_writes |= self.store.write_failure is not None
 
     async def _recover(self) -> None:
         """Wait out the back-off, store outcomes that could not be stored, then resume."""
         await self._idle.wait()  # what was running has finished; what was queued is dropped
-        log.info("retrying pending events in %.1f s", self._delay)
-        await asyncio.sleep(self._delay)
+        log.info("retrying pending events in %.1f s at most", self._delay)
+        await self._back_off()
         self._delay = min(self._delay * 2, self._retry[1])
         for seq, outcome in list(self._unrecorded.items()):
             try:
                 await self.store.finish_event(seq, outcome)
             except Exception as exc:
                 if is_storage_error(exc):
-                    return  # still failing: wait again
+                    self._hold(exc)  # still failing: wait again
+                    return
+                # Kept: the event is skipped when fetched again, and recorded at a later try.
                 log.exception("could not record the outcome of event %s", seq)
+                continue
             del self._unrecorded[seq]
         self._held = False
         self._last_seq = 0  # from the oldest pending event on, in order again
+
+    async def _back_off(self) -> None:
+        """Sleep the back-off, but no longer than the store keeps failing to write: commands
+        wait (catch_up) for the held events, and must not wait out 30 s of nothing."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._delay
+        while (left := deadline - loop.time()) > 0:
+            if self._held_for_writes and self.store.write_failure is None:
+                return  # a write (the writer's probe, say) succeeded: try again now
+            await asyncio.sleep(min(WAKE_EVERY, left))
 
     async def _handle(self, queue: asyncio.Queue[tuple[int, int, str]]) -> None:
         while True:
@@ -256,20 +287,42 @@ class InboxWorker:
     async def _handle_one(self, seq: int, body: str) -> None:
         try:
             outcome = await self._attempt(seq, body)
-        except Exception as exc:  # only a store that cannot write gets here
-            self._hold(exc)
-            return
+        except Exception as exc:  # only a storage error gets here
+            outcome = self._storage_outcome(seq, exc)
+            if outcome is None:
+                self._hold(exc)
+                return
+        self._tries.pop(seq, None)
         try:
             await self.store.finish_event(seq, outcome)
         except Exception as exc:
+            # The listener ran: store its outcome later rather than run it twice (kept in
+            # `_unrecorded`, the event is skipped when fetched again).
+            self._unrecorded[seq] = outcome
             if not is_storage_error(exc):
                 log.exception("could not record the outcome of event %s", seq)
                 return
-            # The listener ran: store its outcome later rather than run it twice.
-            self._unrecorded[seq] = outcome
             self._hold(exc)
             return
         self._delay = self._retry[0]  # the store writes again
+
+    def _storage_outcome(self, seq: int, exc: Exception) -> str | None:
+        """None to hold the event for a retry, else the failure to record it with.
+
+        While the writer says writes fail (`write_failure`, which /healthz and the intake
+        show), the event waits as long as that lasts. A storage error while it says writes
+        work (a read from a corrupt file, an I/O error, or a write failure another write has
+        already cleared) gets a few tries with back-off, then is recorded as the event's
+        failure: retried forever, it would stall every event behind it while /healthz said
+        all was well.
+        """
+        if self.store.write_failure is not None:
+            return None
+        tries = self._tries[seq] = self._tries.get(seq, 0) + 1
+        if tries < STORAGE_TRIES:
+            return None
+        log.error("event %s failed %d times on a storage error: %s", seq, tries, exc)
+        return repr(exc)
 
     async def _attempt(self, seq: int, body: str) -> str | None:
         # Once only: a listener that failed may already have posted, and posting twice is

@@ -13,6 +13,11 @@ STORE_FAILED = (
     "Sorry, I cannot save anything right now: my database is full or read-only, so nothing "
     "was kept. Please try again later; whoever runs Serendip sees why in its log."
 )
+INBOX_HELD = (
+    "Sorry, not yet: messages sent before this are still waiting to be handled (my database "
+    "could not be written a moment ago), and this change must come after them. Please try "
+    "again in a moment."
+)
 BUG = (
     "Sorry, that did not work: something went wrong on my side. Please try again later; "
     "whoever runs Serendip sees what in its log."

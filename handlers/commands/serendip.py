@@ -16,6 +16,7 @@ from bot.inbox import InboxWorker
 from bot.later import Later
 from bot.store import Store, cadence_of
 from handlers.blocks.common import build_ephemeral, build_forget_confirm, build_help
+from handlers.commands.errors import INBOX_HELD
 from handlers.commands.flags_review import flags_review
 from handlers.features.lookup import channel_info, command_channel_type, is_admin, is_member
 from handlers.features.replies import reply_when_ready
@@ -37,8 +38,11 @@ async def handle_serendip(
     """Answer `/serendip [subcommand]` with an ephemeral reply."""
     words = str(command.get("text") or "").split()
     name = words[0].lower() if words else "help"
-    if name in CHANGES_CAPTURE:
-        await inbox.catch_up()  # act after the messages sent before the command
+    if name in CHANGES_CAPTURE and not await inbox.catch_up() and inbox.held:
+        # Messages sent before the command wait out a storage failure: acting now would apply
+        # the new setting to them (capture what was sent while opted out, say).
+        await ack(build_ephemeral(INBOX_HELD))
+        return
     team_id, user = str(command.get("team_id")), str(command.get("user_id"))
     if name not in ("optout", "forget-me") and not await store.opted_out(team_id, user):
         await store.note_person_activity(team_id, user, time.time())
