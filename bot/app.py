@@ -12,7 +12,8 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
-from bot.inbox import INBOX_SEQ, InboxWorker, event_body_fields
+from bot.envelopes import event_body_fields
+from bot.inbox import INBOX_SEQ, InboxWorker
 from bot.pacer import Pacer
 from bot.slack_client import make_client
 from bot.store import Store, is_storage_error

@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import zlib
 from collections.abc import Awaitable, Callable
-from typing import Any
 
+from bot.envelopes import partition_key
 from bot.later import Later
 from bot.store import Store, is_storage_error
 
@@ -44,30 +43,6 @@ RETRY_FIRST, RETRY_MAX = 1.0, 30.0  # back-off while the store cannot write
 WAKE_EVERY = 0.05  # seconds between looks, during a back-off, at whether the store writes again
 STORAGE_TRIES = 3  # attempts of one event that meets storage errors while the store writes
 REFUSAL_LOG_EVERY = 60.0  # seconds between log lines about refused events
-
-
-def _message_ts(event: dict[str, Any]) -> object:
-    for holder in (event.get("message"), event.get("item")):
-        if isinstance(holder, dict) and holder.get("ts"):
-            return holder["ts"]
-    return event.get("deleted_ts") or event.get("ts")
-
-
-def partition_key(body: str) -> str:
-    """What orders events: the message they are about, else their channel (or nothing)."""
-    try:
-        event = json.loads(body).get("event") or {}
-        item, channel = event.get("item"), event.get("channel")
-    except (ValueError, AttributeError):
-        return ""
-    if isinstance(channel, dict):
-        channel = channel.get("id")
-    if not channel and isinstance(item, dict):
-        channel = item.get("channel")
-    if not isinstance(channel, str):
-        return ""
-    ts = _message_ts(event)
-    return f"{channel}:{ts}" if isinstance(ts, str) else channel
 
 
 class InboxWorker:
@@ -339,21 +314,3 @@ class InboxWorker:
             log.error("event %s failed with status %s", seq, status)
             return f"status {status}"
         return None
-
-
-def event_body_fields(body: Any) -> tuple[str, str] | None:
-    """(team id, event id) of an Events API callback, None for anything else.
-
-    The team is the installation's (`authorizations[0]`, as Bolt's context has it): in a
-    Slack Connect channel the envelope's `team_id` may be the other organisation's.
-    """
-    if not isinstance(body, dict) or body.get("type") != "event_callback":
-        return None
-    event_id, team_id = body.get("event_id"), body.get("team_id")
-    authorizations = body.get("authorizations")
-    if isinstance(authorizations, list) and authorizations and isinstance(authorizations[0], dict):
-        installed = authorizations[0].get("team_id")
-        team_id = installed if isinstance(installed, str) and installed else team_id
-    if isinstance(event_id, str) and isinstance(team_id, str) and event_id and team_id:
-        return team_id, event_id
-    return None

@@ -21,8 +21,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from bot import __version__
 from bot.app import SerendipApp
 from bot.config import DEFAULT_CAP, DEFAULT_READ_TIMEOUT
+from bot.envelopes import event_body_fields
 from bot.guard import ConnectionGuard
-from bot.inbox import event_body_fields
 from bot.shapes import well_formed
 from bot.signing import ReplayCache, Verifier
 from bot.store import Store

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.inbox import STORAGE_TRIES, InboxWorker, partition_key
+from bot.envelopes import partition_key
+from bot.inbox import STORAGE_TRIES, InboxWorker
 from bot.store import Store
 from handlers.commands.errors import INBOX_HELD
 from tests.support.bot import running_bot

@@ -1,0 +1,48 @@
+"""What the inbox reads from an event's envelope: who it is for, and what orders it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+
+def _message_ts(event: dict[str, Any]) -> object:
+    for holder in (event.get("message"), event.get("item")):
+        if isinstance(holder, dict) and holder.get("ts"):
+            return holder["ts"]
+    return event.get("deleted_ts") or event.get("ts")
+
+
+def partition_key(body: str) -> str:
+    """What orders events: the message they are about, else their channel (or nothing)."""
+    try:
+        event = json.loads(body).get("event") or {}
+        item, channel = event.get("item"), event.get("channel")
+    except (ValueError, AttributeError):
+        return ""
+    if isinstance(channel, dict):
+        channel = channel.get("id")
+    if not channel and isinstance(item, dict):
+        channel = item.get("channel")
+    if not isinstance(channel, str):
+        return ""
+    ts = _message_ts(event)
+    return f"{channel}:{ts}" if isinstance(ts, str) else channel
+
+
+def event_body_fields(body: Any) -> tuple[str, str] | None:
+    """(team id, event id) of an Events API callback, None for anything else.
+
+    The team is the installation's (`authorizations[0]`, as Bolt's context has it): in a
+    Slack Connect channel the envelope's `team_id` may be the other organisation's.
+    """
+    if not isinstance(body, dict) or body.get("type") != "event_callback":
+        return None
+    event_id, team_id = body.get("event_id"), body.get("team_id")
+    authorizations = body.get("authorizations")
+    if isinstance(authorizations, list) and authorizations and isinstance(authorizations[0], dict):
+        installed = authorizations[0].get("team_id")
+        team_id = installed if isinstance(installed, str) and installed else team_id
+    if isinstance(event_id, str) and isinstance(team_id, str) and event_id and team_id:
+        return team_id, event_id
+    return None
