@@ -12,9 +12,10 @@ from jobs.digests import run_digests
 from tests.support.bot import Env
 
 
-async def send_now(env: Env, config: Config | None = None) -> None:
+async def send_now(env: Env, config: Config | None = None, force: bool = False) -> None:
     """Every digest due now, sent at once (no waiting for the schedule or the send rate);
-    `config` replaces the bot's settings for this run (e.g. SERENDIP_PERSONAL_DIGESTS)."""
+    `config` replaces the bot's settings for this run (e.g. SERENDIP_PERSONAL_DIGESTS);
+    `force` sends again what was sent for the current period (`digest send --force`)."""
     client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
     await run_digests(
         env.store,
@@ -22,6 +23,7 @@ async def send_now(env: Env, config: Config | None = None) -> None:
         config or env.config,
         datetime.now(UTC),
         now_mode=True,
+        force=force,
         pacer=Pacer(60_000),
     )
 
