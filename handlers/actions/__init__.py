@@ -17,6 +17,7 @@ from handlers.actions.ask import (
 )
 from handlers.actions.ask_claim import handle_ask_claim
 from handlers.actions.ask_decline import handle_ask_decline
+from handlers.actions.ask_team import handle_ask_team
 from handlers.actions.digest_buttons import (
     handle_digest_cadence,
     handle_digest_less,
@@ -26,12 +27,10 @@ from handlers.actions.digest_buttons import (
     handle_less_like_undo,
 )
 from handlers.actions.find import handle_find_more
-from handlers.actions.find_ask import handle_find_ask_team
 from handlers.actions.flag_review import handle_flags_remove, handle_flags_restore
 from handlers.actions.forget_me import handle_forget_cancel, handle_forget_confirm
 from handlers.actions.home_buttons import HOME_ACTIONS
 from handlers.actions.join_note import handle_join_capture_off, handle_join_privacy
-from handlers.actions.mention_ask import handle_mention_ask
 from handlers.actions.save_requests import handle_save_request
 from handlers.actions.shortcuts import (
     handle_best_answer_shortcut,
@@ -53,7 +52,7 @@ ACTIONS = {
     "digest_cadence_daily": handle_digest_cadence,
     "digest_cadence_off": handle_digest_cadence,
     "find_more": handle_find_more,
-    "find_ask_team": handle_find_ask_team,
+    "find_ask_team": handle_ask_team,
     "ask_post": handle_ask_post,
     "ask_cancel": handle_ask_cancel,
     "ask_choose_best": handle_ask_choose_best,
@@ -63,7 +62,7 @@ ACTIONS = {
     "flags_remove": handle_flags_remove,
     "save_request_share": handle_save_request,
     "save_request_decline": handle_save_request,
-    "mention_ask": handle_mention_ask,
+    "mention_ask": handle_ask_team,
     "join_privacy": handle_join_privacy,
     "join_capture_off": handle_join_capture_off,
     **HOME_ACTIONS,

@@ -1,4 +1,5 @@
-"""**Ask the team** under the answer to an @mention: /ask as a modal, with the words."""
+"""**Ask the team**, under an @mention's answer or a /find that found nothing: /ask as a modal,
+with the words."""
 
 from __future__ import annotations
 
@@ -11,14 +12,14 @@ from bot.config import Config
 from handlers.blocks.welcome import build_ask_modal
 
 
-async def handle_mention_ask(
+async def handle_ask_team(
     ack: AsyncAck,
     body: dict[str, Any],
     action: dict[str, Any],
     client: AsyncWebClient,
     config: Config,
 ) -> None:
-    """Open the ask modal with the mention's words, to post the question in that channel."""
+    """Open the ask modal with the words, to post the question in the channel they came from."""
     await ack()
     channel = str((body.get("channel") or {}).get("id") or "")
     words = str(action.get("value") or "")
