@@ -8,7 +8,7 @@ event loop goes on. Text is drawn as paths in SVG, so the charts need no fonts f
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Literal
 
 from matplotlib.axes import Axes
@@ -30,9 +30,10 @@ TOP_FLOWS = 8
 MAX_LABEL = 42
 
 
-def week_label(start: float) -> str:
-    """A week's label on the chart: the day it starts, e.g. `16 Nov`."""
-    return datetime.fromtimestamp(start, UTC).strftime("%d %b")
+def week_label(start: float, tz: tzinfo = UTC) -> str:
+    """A week's label on the chart: the day it starts in `tz`, e.g. `16 Nov` (the pulse gives
+    SERENDIP_TZ, so its chart and its text name the same days)."""
+    return datetime.fromtimestamp(start, tz).strftime("%d %b")
 
 
 def flow_label(flow: dict[str, Any]) -> str:
@@ -46,11 +47,12 @@ def _plain(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def series_alt(series: list[dict[str, Any]]) -> str:
+def series_alt(series: list[dict[str, Any]], tz: tzinfo = UTC) -> str:
     """The weekly chart in words, for screen readers and when images are off."""
     if not series:
         return f"{SERIES_TITLE}: no data."
-    span = f"weeks starting {week_label(series[0]['start'])} to {week_label(series[-1]['start'])}"
+    first, last = week_label(series[0]["start"], tz), week_label(series[-1]["start"], tz)
+    span = f"weeks starting {first} to {last}"
     lines = "; ".join(
         f"{label}: {', '.join(str(week[key]) for week in series)}" for key, label, _ in SERIES
     )
@@ -83,7 +85,9 @@ def _no_data(ax: Axes) -> None:
     )
 
 
-def draw_series(ax: Axes, series: list[dict[str, Any]], title: bool = True) -> None:
+def draw_series(
+    ax: Axes, series: list[dict[str, Any]], title: bool = True, tz: tzinfo = UTC
+) -> None:
     """Four lines, one point per week; `no data` over empty axes."""
     x = list(range(len(series)))
     for (key, label, color), (marker, line) in zip(SERIES, STYLES, strict=True):
@@ -95,7 +99,7 @@ def draw_series(ax: Axes, series: list[dict[str, Any]], title: bool = True) -> N
             label=label,
             color=color,
         )
-    ax.set_xticks(x, [week_label(week["start"]) for week in series])
+    ax.set_xticks(x, [week_label(week["start"], tz) for week in series])
     ax.set_xlabel("week starting")
     ax.set_ylim(bottom=0, top=max([4] + [week[k] for week in series for k, _, _ in SERIES]) * 1.15)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
@@ -149,11 +153,13 @@ def flows_chart(flows: list[dict[str, Any]], fmt: Format = "svg") -> bytes:
     return _render(fig, fmt)
 
 
-def pulse_chart(series: list[dict[str, Any]], flows: list[dict[str, Any]]) -> bytes:
+def pulse_chart(
+    series: list[dict[str, Any]], flows: list[dict[str, Any]], tz: tzinfo = UTC
+) -> bytes:
     """Both charts in one PNG (the learning pulse's single image)."""
     rows = min(len(flows), TOP_FLOWS)
     fig = Figure(figsize=(9, 5.6 + 0.45 * max(rows, 2)), layout="constrained")
     top, bottom = fig.subplots(2, 1, height_ratios=[3.8, 1.6 + 0.45 * max(rows, 2)])
-    draw_series(top, series)
+    draw_series(top, series, tz=tz)
     draw_flows(bottom, flows)
     return _render(fig, "png")
