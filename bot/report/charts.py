@@ -118,8 +118,14 @@ def draw_series(
         ax.set_title(SERIES_TITLE, loc="left", fontsize=font + 2)
     ax.grid(axis="y", color="#dddddd")
     # Untitled (the report), the legend goes above: below, it would meet the turned labels.
-    place = ("upper center", (0.5, -0.2)) if title else ("lower center", (0.5, 1.0))
-    ax.legend(loc=place[0], bbox_to_anchor=place[1], ncols=2, frameon=False, fontsize=font)
+    if title:
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False, fontsize=font
+        )
+    else:
+        ax.legend(
+            loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=font
+        )
     if not any(week[key] for week in series for key, _, _ in SERIES):
         _no_data(ax, font)
 

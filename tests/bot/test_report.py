@@ -22,8 +22,8 @@ from bot.report.charts import (
 )
 from bot.report.html import render_html, write_report
 from bot.store import Store
-from tests.support.cli import point_at_fresh_db
 from tests.support import figures
+from tests.support.cli import point_at_fresh_db
 from tests.support.figures import NOW, highlight_rows, stats_rows
 from tests.support.rawdb import raw
 
