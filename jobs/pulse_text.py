@@ -22,6 +22,7 @@ TOP = 3
 MAX_QUOTE = 180  # a quote is a teaser: the channel has the whole message
 MAX_FLOWS = 3
 PRIVATE = "private channels"
+MAX_COMMENT = 3900  # Slack advises a message text under 4,000 characters (cuts at 40,000)
 
 
 def _quote(text: str) -> str:
@@ -96,7 +97,7 @@ def pulse_text(data: dict[str, Any], period: Period, tz: tzinfo) -> str:
         *questions_lines(data.get("open_questions", [])),
         "",
         "*Knowledge gaps* (searched more than once, found nothing): "
-        + (", ".join(f"“{escape(g['query'])}” ({g['count']})" for g in gaps) if gaps else "none"),
+        + (", ".join(f"“{_quote(g['query'])}” ({g['count']})" for g in gaps) if gaps else "none"),
     ]
     flows = data["flows"][:MAX_FLOWS]
     if flows:
@@ -107,4 +108,7 @@ def pulse_text(data: dict[str, Any], period: Period, tz: tzinfo) -> str:
         f"The chart: the last {len(series)} weeks, each labelled by the day it starts "
         f"(the last is the week starting {start}), and the flows between channels.",
     ]
-    return "\n".join(lines)
+    text = "\n".join(lines)
+    if len(text) > MAX_COMMENT:  # long quotes: keep whole lines, the headlines first
+        text = text[: text.rfind("\n", 0, MAX_COMMENT - 1)] + "\n…"
+    return text

@@ -14,7 +14,9 @@ from bot.config import Config, load_config
 from bot.slack_client import make_client
 from bot.slacktext import escape
 from bot.store import Store
+from jobs.periods import Period
 from jobs.pulse import LearningPulse
+from jobs.pulse_text import pulse_text
 from jobs.scheduler import build_scheduler
 from localslack import LocalSlack
 from localslack.types import JSON
@@ -236,3 +238,26 @@ async def test_names_the_chart_weeks_by_their_day_in_the_report_time_zone(
     assert "the week starting 14 Sep, to Mon 21 Sep 2026 01:00 (JST)" in text
     assert "weeks starting 27 Jul to 14 Sep." in alt  # the chart's axis, in words
     assert "13 Sep" not in text + alt
+
+
+def test_long_quotes_keep_the_message_within_slacks_limit() -> None:
+    end = datetime(2026, 9, 21, 9, tzinfo=UTC)
+    long = "<&> " * 400
+    week = {"start": end.timestamp() - 7 * 86400, "shares": 0}
+    figures_ = {"items_shared": 1, "votes": 1, "active_learners": 1}
+    data = {
+        "stats": {
+            "current": {**figures_, "knowledge_gaps": [{"query": long, "count": 3}] * 10},
+            "previous": figures_,
+        },
+        "series": [week],
+        "flows": [{"from": "#a", "to": "#b", "votes": 2}] * 3,
+        "learnings": [{"text": long, "votes": 2, "channel": "#eng"}] * 3,
+        "open_questions": [{"text": long, "permalink": "https://x.slack.com/p1", "channel": "#e"}]
+        * 5,
+    }
+    text = pulse_text(data, Period(end - timedelta(days=7), end, "2026-W39"), UTC)
+    assert len(text) <= 4000
+    assert text.startswith("*Learning pulse, week 2026-W39*")
+    assert "*1* items shared" in text
+    assert "<&>" not in text
