@@ -1,4 +1,5 @@
-"""The learning pulse: once a week, the figures and a chart posted to SERENDIP_REPORT_CHANNEL.
+"""The learning pulse: once a week, the headlines (jobs.pulse_text) and a chart posted to
+SERENDIP_REPORT_CHANNEL.
 
 The week is the ISO week, in SERENDIP_TZ, of the weekly digest time (the channel digests' period
 of jobs.periods), so the pulse goes out with them, and a missed one while its week is current.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,11 +23,10 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.models import BotPost
-from bot.report.figures import render_table
-from bot.slacktext import escape
 from bot.store import Store
 from jobs.digests import due_period
 from jobs.periods import Period
+from jobs.pulse_text import pulse_text
 
 log = logging.getLogger(__name__)
 DAYS = 7
@@ -38,36 +38,15 @@ class Refused(Exception):
     """Slack refused the pulse before sharing anything, so the week may be tried again."""
 
 
-def pulse_text(data: dict[str, Any], period: Period) -> str:
-    """The message beside the chart: every figure against the week before, and the gaps."""
-    when = period.end.strftime("%a %d %b %Y %H:%M")
-    # A channel is not the place for what one person searched once: only repeated gaps.
-    stats = {
-        **data["stats"],
-        "current": {
-            **data["stats"]["current"],
-            "knowledge_gaps": [
-                gap for gap in data["stats"]["current"]["knowledge_gaps"] if gap["count"] >= 2
-            ],
-        },
-    }
-    table = escape(render_table(stats))
-    return (
-        f"*Learning pulse, week {period.key}*: the 7 days to {when} ({period.end.tzname()}) "
-        f"beside the 7 before. The chart shows the last 8 weeks and how knowledge flowed "
-        f"between channels.\n```\n{table}\n```"
-    )
-
-
-def render_chart(data: dict[str, Any]) -> tuple[bytes, str]:
+def render_chart(data: dict[str, Any], tz: tzinfo = UTC) -> tuple[bytes, str]:
     """The PNG and its alt text (run in a thread: drawing takes a moment of CPU)."""
     # Imported here, in the worker thread: matplotlib's import is slow and only the pulse needs it.
     from bot.report.charts import flows_alt, pulse_chart, series_alt
 
-    alt = f"{series_alt(data['series'])} {flows_alt(data['flows'])}"
+    alt = f"{series_alt(data['series'], tz)} {flows_alt(data['flows'])}"
     if len(alt) > MAX_ALT:
         alt = alt[: MAX_ALT - 1] + "…"
-    return pulse_chart(data["series"], data["flows"]), alt
+    return pulse_chart(data["series"], data["flows"], tz), alt
 
 
 async def upload_png(
@@ -126,7 +105,8 @@ class LearningPulse:
     async def tick(self, now: datetime) -> str | None:
         """Post the current week's pulse unless it was; returns the week key when posted."""
         channel = self.config.report_channel
-        period = due_period(now, ZoneInfo(self.config.tz), "weekly", self.config, False)
+        tz = ZoneInfo(self.config.tz)
+        period = due_period(now, tz, "weekly", self.config, False)
         if not channel or period is None:
             return None
         team = await self.team()
@@ -137,10 +117,10 @@ class LearningPulse:
         data = await self.store.report_data(
             team, period.end.timestamp(), DAYS, self.config.minutes_saved
         )
-        png, alt = await asyncio.to_thread(render_chart, data)
+        png, alt = await asyncio.to_thread(render_chart, data, tz)
         if not await self.store.claim_pulse(team, period.key, channel, time.time()):
             return None
-        return await self._post(team, channel, period, png, alt, pulse_text(data, period))
+        return await self._post(team, channel, period, png, alt, pulse_text(data, period, tz))
 
     async def team(self) -> str:
         """The workspace of the bot token (asked once: the token does not change)."""

@@ -8,7 +8,7 @@ event loop goes on. Text is drawn as paths in SVG, so the charts need no fonts f
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any, Literal
 
 from matplotlib.axes import Axes
@@ -27,12 +27,17 @@ STYLES = (("o", "-"), ("s", "--"), ("^", "-."), ("D", ":"))
 SERIES_TITLE = "Shares, votes, questions and answers per week"
 FLOWS_TITLE = "How knowledge flowed between channels"
 TOP_FLOWS = 8
+# The report's charts: 4.4 in wide with 11 pt text, so on a 390 px phone (the chart about 350 px
+# wide) the smallest text is still 12 px. The pulse's PNG is viewed larger and keeps 10 pt.
+REPORT_WIDTH = 4.4
+REPORT_FONT = 11.0
 MAX_LABEL = 42
 
 
-def week_label(start: float) -> str:
-    """A week's label on the chart: the day it starts, e.g. `16 Nov`."""
-    return datetime.fromtimestamp(start, UTC).strftime("%d %b")
+def week_label(start: float, tz: tzinfo = UTC) -> str:
+    """A week's label on the chart: the day it starts in `tz`, e.g. `16 Nov` (the pulse gives
+    SERENDIP_TZ, so its chart and its text name the same days)."""
+    return datetime.fromtimestamp(start, tz).strftime("%d %b")
 
 
 def flow_label(flow: dict[str, Any]) -> str:
@@ -46,11 +51,12 @@ def _plain(text: str) -> str:
     return text.replace("$", r"\$")
 
 
-def series_alt(series: list[dict[str, Any]]) -> str:
+def series_alt(series: list[dict[str, Any]], tz: tzinfo = UTC) -> str:
     """The weekly chart in words, for screen readers and when images are off."""
     if not series:
         return f"{SERIES_TITLE}: no data."
-    span = f"weeks starting {week_label(series[0]['start'])} to {week_label(series[-1]['start'])}"
+    first, last = week_label(series[0]["start"], tz), week_label(series[-1]["start"], tz)
+    span = f"weeks starting {first} to {last}"
     lines = "; ".join(
         f"{label}: {', '.join(str(week[key]) for week in series)}" for key, label, _ in SERIES
     )
@@ -70,7 +76,7 @@ def flows_alt(flows: list[dict[str, Any]]) -> str:
     return f"Bar chart of the largest flows of useful votes between channels. {top}."
 
 
-def _no_data(ax: Axes) -> None:
+def _no_data(ax: Axes, font: float) -> None:
     ax.text(
         0.5,
         0.5,
@@ -78,12 +84,18 @@ def _no_data(ax: Axes) -> None:
         transform=ax.transAxes,
         ha="center",
         va="center",
-        fontsize=14,
+        fontsize=max(14.0, font + 2),
         color="#666666",
     )
 
 
-def draw_series(ax: Axes, series: list[dict[str, Any]], title: bool = True) -> None:
+def draw_series(
+    ax: Axes,
+    series: list[dict[str, Any]],
+    title: bool = True,
+    tz: tzinfo = UTC,
+    font: float = 10.0,
+) -> None:
     """Four lines, one point per week; `no data` over empty axes."""
     x = list(range(len(series)))
     for (key, label, color), (marker, line) in zip(SERIES, STYLES, strict=True):
@@ -95,33 +107,47 @@ def draw_series(ax: Axes, series: list[dict[str, Any]], title: bool = True) -> N
             label=label,
             color=color,
         )
-    ax.set_xticks(x, [week_label(week["start"]) for week in series])
-    ax.set_xlabel("week starting")
+    ax.set_xticks(x, [week_label(week["start"], tz) for week in series])
+    ax.set_xlabel("week starting", fontsize=font)
+    ax.tick_params(labelsize=font)
+    if len(series) > 6 and font > 10:
+        ax.tick_params(axis="x", labelrotation=45)
     ax.set_ylim(bottom=0, top=max([4] + [week[k] for week in series for k, _, _ in SERIES]) * 1.15)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if title:
-        ax.set_title(SERIES_TITLE, loc="left")
+        ax.set_title(SERIES_TITLE, loc="left", fontsize=font + 2)
     ax.grid(axis="y", color="#dddddd")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False)
+    # Untitled (the report), the legend goes above: below, it would meet the turned labels.
+    if title:
+        ax.legend(
+            loc="upper center", bbox_to_anchor=(0.5, -0.2), ncols=2, frameon=False, fontsize=font
+        )
+    else:
+        ax.legend(
+            loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False, fontsize=font
+        )
     if not any(week[key] for week in series for key, _, _ in SERIES):
-        _no_data(ax)
+        _no_data(ax, font)
 
 
-def draw_flows(ax: Axes, flows: list[dict[str, Any]], title: bool = True) -> None:
+def draw_flows(
+    ax: Axes, flows: list[dict[str, Any]], title: bool = True, font: float = 10.0
+) -> None:
     """Horizontal bars of the top flows, the biggest on top; `no data` when there are none."""
     if title:
-        ax.set_title(FLOWS_TITLE, loc="left")
+        ax.set_title(FLOWS_TITLE, loc="left", fontsize=font + 2)
     top = flows[:TOP_FLOWS]
     if not top:
         ax.set_xticks([])
         ax.set_yticks([])
-        _no_data(ax)
+        _no_data(ax, font)
         return
     y = list(range(len(top)))[::-1]
     ax.barh(y, [flow["votes"] for flow in top], height=0.6, color="#2f6db5")
     ax.set_yticks(y, [_plain(flow_label(flow)) for flow in top])
     ax.set_ylim(min(-0.5, len(top) - 3.5), len(top) - 0.5)  # a lone bar stays a bar
-    ax.set_xlabel("useful votes")  # short: long channel names leave the axes narrow
+    ax.set_xlabel("useful votes", fontsize=font)  # short: long channel names narrow the axes
+    ax.tick_params(labelsize=font)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(axis="x", color="#dddddd")
 
@@ -134,26 +160,28 @@ def _render(fig: Figure, fmt: Format) -> bytes:
     return out.getvalue()
 
 
-def series_chart(series: list[dict[str, Any]], fmt: Format = "svg") -> bytes:
+def series_chart(series: list[dict[str, Any]], fmt: Format = "svg", tz: tzinfo = UTC) -> bytes:
     """The weekly series alone, untitled (the page around it has the title)."""
-    fig = Figure(figsize=(5.2, 3.6), layout="constrained")
-    draw_series(fig.add_subplot(), series, title=False)
+    fig = Figure(figsize=(REPORT_WIDTH, 3.6), layout="constrained")
+    draw_series(fig.add_subplot(), series, title=False, tz=tz, font=REPORT_FONT)
     return _render(fig, fmt)
 
 
 def flows_chart(flows: list[dict[str, Any]], fmt: Format = "svg") -> bytes:
     """The flows between channels alone, untitled."""
     rows = min(len(flows), TOP_FLOWS)
-    fig = Figure(figsize=(5.2, 1.2 + 0.4 * max(rows, 2)), layout="constrained")
-    draw_flows(fig.add_subplot(), flows, title=False)
+    fig = Figure(figsize=(REPORT_WIDTH, 1.2 + 0.45 * max(rows, 2)), layout="constrained")
+    draw_flows(fig.add_subplot(), flows, title=False, font=REPORT_FONT)
     return _render(fig, fmt)
 
 
-def pulse_chart(series: list[dict[str, Any]], flows: list[dict[str, Any]]) -> bytes:
+def pulse_chart(
+    series: list[dict[str, Any]], flows: list[dict[str, Any]], tz: tzinfo = UTC
+) -> bytes:
     """Both charts in one PNG (the learning pulse's single image)."""
     rows = min(len(flows), TOP_FLOWS)
     fig = Figure(figsize=(9, 5.6 + 0.45 * max(rows, 2)), layout="constrained")
     top, bottom = fig.subplots(2, 1, height_ratios=[3.8, 1.6 + 0.45 * max(rows, 2)])
-    draw_series(top, series)
+    draw_series(top, series, tz=tz)
     draw_flows(bottom, flows)
     return _render(fig, "png")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import os
 import tempfile
+from datetime import UTC, datetime
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ from bot.report.charts import (
     series_chart,
     week_label,
 )
-from bot.report.figures import LABELS, cell, change, iso
+from bot.report.figures import LABELS, cell, change
 
 CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 STYLE = """
@@ -43,13 +44,56 @@ th, td { padding: .35rem .5rem; border-bottom: 1px solid #e6e6e6; text-align: ri
 th:first-child, td:first-child { text-align: left; }
 figure { margin: 0 0 .5rem; }
 .chart { overflow-x: auto; }
-.chart img { display: block; width: 100%; max-width: 44rem; height: auto; }
+.chart img { display: block; width: 100%; max-width: 36rem; height: auto; }
+.quotes li { margin: 0 0 .4rem; }
 figcaption, summary { color: #555; font-size: .9rem; }
 @media (max-width: 480px) {
   body { font-size: 15px; } main { padding: .5rem; } section { padding: .75rem; }
   th, td { padding: .3rem .25rem; }
 }
 """
+
+
+def date_text(moment: str | float, time: bool = False) -> str:
+    """A date as people read it, `Mon 21 Sep 2026` (with `14:13 UTC` when `time`)."""
+    when = (
+        datetime.fromtimestamp(moment, UTC)
+        if isinstance(moment, float | int)
+        else datetime.fromisoformat(moment)
+    )
+    return when.strftime("%a %d %b %Y %H:%M UTC" if time else "%a %d %b %Y")
+
+
+def learnings_section(learnings: list[dict[str, Any]]) -> str:
+    """The period's most useful learnings shared in public channels."""
+    note = (
+        '<p class="note">Learnings first shared in a public channel in the period, the most'
+        " useful votes first. Never from private channels, personal notes or people who opted"
+        " out.</p>"
+    )
+    items = "".join(
+        f'<li>{escape(item["text"])} <span class="note">({escape(item["channel"] or "")}'
+        f"{', ' if item['channel'] else ''}{_votes(item['votes'])})</span></li>"
+        for item in learnings
+    )
+    body = f'<ol class="quotes">{items}</ol>' if items else "<p>No learning shared in public.</p>"
+    return f'<section id="learnings"><h2>Top learnings</h2>{note}{body}</section>'
+
+
+def questions_section(questions: list[dict[str, Any]]) -> str:
+    """Questions asked in public channels in the period that still have no best answer."""
+    note = '<p class="note">Asked in a public channel in the period; no best answer yet.</p>'
+    items = "".join(
+        f'<li>{escape(q["text"])} <span class="note">({escape(q["channel"] or "a channel")},'
+        f" asked {escape(date_text(q['posted_at']))})</span></li>"
+        for q in questions
+    )
+    body = f'<ul class="quotes">{items}</ul>' if items else "<p>Every question has an answer.</p>"
+    return f'<section id="questions"><h2>Unanswered questions</h2>{note}{body}</section>'
+
+
+def _votes(n: int) -> str:
+    return "1 useful vote" if n == 1 else f"{n} useful votes"
 
 
 def _svg_uri(svg: bytes) -> str:
@@ -169,17 +213,20 @@ def render_html(data: dict[str, Any], generated: float, scope: str = "all worksp
     """The whole report as one HTML document (`data` as from `bot.report.figures.report_data`)."""
     stats, series = data["stats"], data["series"]
     current = stats["current"]
-    period = f"{current['start'][:10]} to {current['end'][:10]}"
+    period = f"{date_text(current['start'])} to {date_text(current['end'])}"
     title = f"Serendip learning report, {period}"
     intro = (
-        f"The last {stats['days']} days ({current['start']} to {current['end']}, UTC) beside "
-        f"the {stats['days']} days before, for {scope}. Made {iso(generated)}."
+        f"The last {stats['days']} days ({date_text(current['start'], True)} to "
+        f"{date_text(current['end'], True)}) beside the {stats['days']} days before, for "
+        f"{scope}. Made {date_text(generated, True)}."
     )
     body = "".join(
         [
             f"<h1>{escape(title)}</h1>",
             f'<p class="note">{escape(intro)}</p>',
             figures_section(stats),
+            learnings_section(data.get("learnings", [])),
+            questions_section(data.get("open_questions", [])),
             gaps_section(stats),
             series_section(series),
             ties_section(series),

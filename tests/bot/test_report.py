@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 
 from bot.cli.main import main
 from bot.report.charts import (
+    REPORT_WIDTH,
     draw_flows,
     flows_alt,
     flows_chart,
@@ -21,8 +22,9 @@ from bot.report.charts import (
 )
 from bot.report.html import render_html, write_report
 from bot.store import Store
+from tests.support import figures
 from tests.support.cli import point_at_fresh_db
-from tests.support.figures import NOW, stats_rows
+from tests.support.figures import NOW, highlight_rows, stats_rows
 from tests.support.rawdb import raw
 
 HOSTILE = '<script>alert("x")</script> & "quotes"'
@@ -132,3 +134,51 @@ def test_cli_report(
         main(["report"])
     assert usage.value.code == 2
     assert "--html" in capsys.readouterr().err
+
+
+def test_learnings_and_unanswered_questions_public_only(store: Store) -> None:
+    raw(store, stats_rows)
+    raw(store, highlight_rows)
+    html = render_html(_data(store), NOW)
+    learnings = html.index("<h2>Top learnings</h2>")
+    questions = html.index("<h2>Unanswered questions</h2>")
+    assert html.index("<h2>Figures</h2>") < learnings < questions
+    assert html.index(figures.PUBLIC_LEARNING) < html.index(figures.SECOND_LEARNING) < questions
+    assert "(#eng, 2 useful votes)" in html
+    assert figures.PUBLIC_QUESTION in html[questions:]
+    assert "asked Sun 20 Sep 2026" in html
+    for secret in (
+        figures.PRIVATE_LEARNING,
+        figures.NOTE_LEARNING,
+        figures.PRIVATE_QUESTION,
+        figures.OPTED_OUT_QUESTION,
+    ):
+        assert secret not in html
+    assert "ties" in html  # the cross-team ties section stays
+
+
+def test_dates_read_as_dates(store: Store) -> None:
+    html = render_html(_data(store), NOW)
+    title = re.findall(r"<title>(.*)</title>", html)[0]
+    assert title == "Serendip learning report, Mon 14 Sep 2026 to Mon 21 Sep 2026"
+    assert "(Mon 14 Sep 2026 14:13 UTC to Mon 21 Sep 2026 14:13 UTC)" in html
+    assert "Made Mon 21 Sep 2026 14:13 UTC." in html
+    assert not re.search(r"\d{4}-\d\d-\d\dT", html)  # no machine timestamps
+
+
+def _smallest_text(svg: bytes) -> float:
+    """The smallest text of a chart in px when it is drawn 350 px wide (a 390 px phone less the
+    page's padding). Text is drawn as paths: matplotlib scales each glyph by size/100."""
+    text = svg.decode()
+    width = float(re.findall(r'<svg[^>]* width="([0-9.]+)pt"', text)[0])
+    sizes = [float(s) * 100 for s in re.findall(r"scale\(([0-9.]+) -", text)]
+    return min(sizes) * 350 / width
+
+
+def test_chart_text_is_readable_on_a_phone() -> None:
+    week = {"shares": 3, "votes": 2, "questions": 1, "answers": 1}
+    series = [{"start": NOW - (8 - n) * 7 * 86400, **week} for n in range(8)]
+    flows = [{"from": "#data", "to": "#eng", "votes": 4}]
+    for svg in (series_chart(series), flows_chart(flows), series_chart([]), flows_chart([])):
+        assert _smallest_text(svg) >= 12
+    assert REPORT_WIDTH * 96 <= 450  # drawn at most a little wider than a phone shows it

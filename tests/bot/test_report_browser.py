@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
+from bot.report.charts import REPORT_FONT
 from bot.report.html import render_html
 from bot.store import Store
 from tests.support.chromium import Page, chromium, find_chromium
@@ -30,7 +31,8 @@ CHARTS = """JSON.stringify({
   charts: [...document.querySelectorAll('.chart img')].map(img => {
     const box = img.getBoundingClientRect();
     return {alt: img.alt, ready: img.complete && img.naturalWidth > 0, x: box.left + scrollX,
-            y: box.top + scrollY, width: box.width, height: box.height};
+            y: box.top + scrollY, width: box.width, height: box.height,
+            natural: img.naturalWidth};
   }),
   gaps: [...document.querySelectorAll('ol li')].map(li => li.textContent),
   scripts: document.scripts.length,
@@ -67,6 +69,8 @@ async def _check(page: Page, width: int, mobile: bool) -> dict[str, Any]:
         assert chart["alt"], chart
         assert chart["width"] >= min(width - 60, 300), (mobile, chart)
         assert chart["height"] >= 100, (mobile, chart)
+        # The charts' smallest text (REPORT_FONT pt, in px at the drawn scale) stays readable.
+        assert REPORT_FONT * 4 / 3 * chart["width"] / chart["natural"] >= 12, (width, chart)
         clip = {k: chart[k] for k in ("x", "y", "width", "height")}
         assert not _blank(await page.screenshot(clip)), (mobile, chart["alt"][:40])
     return facts

@@ -13,7 +13,7 @@ import pytest
 
 from bot.cli.main import main
 from jobs.periods import Period
-from jobs.pulse import pulse_text
+from jobs.pulse_text import pulse_text
 from tests.support.bot import Env
 from tests.support.find import find
 
@@ -55,7 +55,7 @@ async def test_only_public_channel_searches_become_gaps(
     html = html_file.read_text()
     data = await env.store.report_data(env.team, time.time() + 1, 7, 15)
     end = datetime.now(UTC) + timedelta(seconds=1)
-    pulse = pulse_text(data, Period(end - timedelta(days=7), end, "2026-W01"))
+    pulse = pulse_text(data, Period(end - timedelta(days=7), end, "2026-W01"), UTC)
     for shown in (stats, html, pulse):
         assert PUBLIC in shown
         for words in (HUSHED, IN_DM, IN_GROUP_DM):

@@ -14,11 +14,14 @@ from bot.config import Config, load_config
 from bot.slack_client import make_client
 from bot.slacktext import escape
 from bot.store import Store
+from jobs.periods import Period
 from jobs.pulse import LearningPulse
+from jobs.pulse_text import pulse_text
 from jobs.scheduler import build_scheduler
 from localslack import LocalSlack
 from localslack.types import JSON
-from tests.support.figures import NOW, stats_rows
+from tests.support import figures
+from tests.support.figures import NOW, highlight_rows, stats_rows
 from tests.support.rawdb import raw
 
 MONDAY = datetime.fromtimestamp(NOW, UTC)  # 2026-09-21 14:13 UTC, after Monday's 09:00
@@ -64,7 +67,7 @@ async def test_uploads_its_chart_and_posts_once_per_week(slack: LocalSlack, stor
     assert file["mimetype"] == "image/png"
     assert file["title"] == "Learning pulse 2026-W39"
     assert "*Learning pulse, week 2026-W39*" in str(message["text"])
-    assert "Items shared" in str(message["text"])
+    assert "*2* items shared" in str(message["text"])
     assert "kubernetes" in str(message["text"])
     png = slack.file_content(file["id"])
     assert png is not None
@@ -103,8 +106,9 @@ async def test_the_week_is_the_digest_weeks_in_the_report_time_zone(
     assert await pulse.tick(datetime(2026, 9, 21, 13, 59, tzinfo=UTC)) is None
     assert await pulse.tick(datetime(2026, 9, 21, 14, 1, tzinfo=UTC)) == "2026-W39"
     text = str(_shared(slack)[0]["text"])
-    assert "the 7 days to Mon 21 Sep 2026 23:00 (JST)" in text
-    assert "n/a" in text
+    assert "the week starting 14 Sep, to Mon 21 Sep 2026 23:00 (JST)" in text
+    assert "*0* items shared · *0* useful votes · *0* active learners" in text
+    assert "*Top learnings*: none shared in a public channel this week." in text
     assert "no data" in slack.calls_of("files.getUploadURLExternal")[0].args["alt_txt"]
 
 
@@ -177,3 +181,83 @@ async def test_scheduled_only_with_a_client_and_a_channel(slack: LocalSlack, sto
     assert job.max_instances == 1
     assert job.coalesce
     assert "interval[0:15:00]" in str(job.trigger)
+
+
+async def test_leads_with_headlines_then_learnings_and_questions(
+    slack: LocalSlack, store: Store
+) -> None:
+    raw(store, stats_rows)
+    raw(store, highlight_rows)
+    assert await _pulse(slack, store).tick(MONDAY) == "2026-W39"
+    text = str(_shared(slack)[0]["text"])
+    lines = text.split("\n")
+    assert lines[0].startswith("*Learning pulse, week 2026-W39*")
+    headline = lines[1]
+    assert headline.count("*") == 6  # three numbers, each in bold, before anything else
+    for figure in ("items shared", "useful votes", "active learners"):
+        assert figure in headline
+    assert "```" not in text
+    learnings = text.index("*Top learnings*")
+    questions = text.index("*Open questions*")
+    assert learnings < questions < text.index("*Knowledge gaps*")
+    assert f"1. {figures.PUBLIC_LEARNING} (#eng, 2 useful votes)" in text
+    assert f"2. {figures.SECOND_LEARNING} (#data, 1 useful vote)" in text
+    assert "3. " not in text[learnings:questions]  # only two learnings are public
+    assert figures.PUBLIC_QUESTION in text[questions:]
+    assert "<https://example.slack.com/archives/C1/ph1|in #eng>" in text
+    assert "• #data → #eng: 1 useful vote by #eng people on #data's items" in text
+
+
+async def test_never_quotes_private_notes_or_opted_out_people(
+    slack: LocalSlack, store: Store
+) -> None:
+    raw(store, stats_rows)
+    raw(store, highlight_rows)
+    assert await _pulse(slack, store).tick(MONDAY) == "2026-W39"
+    text = str(_shared(slack)[0]["text"])
+    alt = slack.calls_of("files.getUploadURLExternal")[0].args["alt_txt"]
+    for secret in (
+        figures.PRIVATE_LEARNING,
+        figures.NOTE_LEARNING,
+        figures.PRIVATE_QUESTION,
+        figures.OPTED_OUT_QUESTION,
+    ):
+        assert secret not in text + alt
+    assert "#leads" not in text + alt
+
+
+async def test_names_the_chart_weeks_by_their_day_in_the_report_time_zone(
+    slack: LocalSlack, store: Store
+) -> None:
+    raw(store, stats_rows)
+    pulse = _pulse(slack, store, SERENDIP_TZ="Asia/Tokyo", SERENDIP_DIGEST_HOUR="1")
+    # Monday 01:00 in Tokyo is Sunday 16:00 UTC: in UTC the week would start on the 13th.
+    assert await pulse.tick(datetime(2026, 9, 20, 16, 1, tzinfo=UTC)) == "2026-W39"
+    text = str(_shared(slack)[0]["text"])
+    alt = slack.calls_of("files.getUploadURLExternal")[0].args["alt_txt"]
+    assert "the week starting 14 Sep, to Mon 21 Sep 2026 01:00 (JST)" in text
+    assert "weeks starting 27 Jul to 14 Sep." in alt  # the chart's axis, in words
+    assert "13 Sep" not in text + alt
+
+
+def test_long_quotes_keep_the_message_within_slacks_limit() -> None:
+    end = datetime(2026, 9, 21, 9, tzinfo=UTC)
+    long = "<&> " * 400
+    week = {"start": end.timestamp() - 7 * 86400, "shares": 0}
+    figures_ = {"items_shared": 1, "votes": 1, "active_learners": 1}
+    data = {
+        "stats": {
+            "current": {**figures_, "knowledge_gaps": [{"query": long, "count": 3}] * 10},
+            "previous": figures_,
+        },
+        "series": [week],
+        "flows": [{"from": "#a", "to": "#b", "votes": 2}] * 3,
+        "learnings": [{"text": long, "votes": 2, "channel": "#eng"}] * 3,
+        "open_questions": [{"text": long, "permalink": "https://x.slack.com/p1", "channel": "#e"}]
+        * 5,
+    }
+    text = pulse_text(data, Period(end - timedelta(days=7), end, "2026-W39"), UTC)
+    assert len(text) <= 4000
+    assert text.startswith("*Learning pulse, week 2026-W39*")
+    assert "*1* items shared" in text
+    assert "<&>" not in text

@@ -141,3 +141,63 @@ def _digests_and_gaps(db: Database) -> None:
         db.execute(
             "INSERT INTO knowledge_gaps (team_id, query, at) VALUES ('T1', ?, ?)", [query, at]
         )
+
+
+PUBLIC_LEARNING = "Pin your base images by digest"
+SECOND_LEARNING = "Feature flags beat long-lived branches"
+PRIVATE_LEARNING = "The reorg plan lands in March"
+PUBLIC_QUESTION = "Who knows how to rotate the VPN certificate?"
+PRIVATE_QUESTION = "Is the salary review moved?"
+OPTED_OUT_QUESTION = "Where is the style guide?"
+NOTE_LEARNING = "My own note about the budget"
+
+
+def highlight_rows(db: Database) -> None:
+    """What the pulse and the report may quote, beside what they never may: learnings and open
+    questions of the current week in public #eng, private #leads, a personal note, and one from
+    ana, who opted out."""
+    learnings = [
+        ("l1", PUBLIC_LEARNING, "C1", 0, "U2", ("U1", "U3")),
+        ("l2", SECOND_LEARNING, "C2", 0, "U3", ("U4",)),
+        ("l3", PRIVATE_LEARNING, "G1", 1, "U1", ("U2", "U3", "U4")),
+        ("l4", NOTE_LEARNING, "", 1, "U4", ("U1", "U2", "U3")),
+    ]
+    for item_id, text, channel, private, user, voters in learnings:
+        db.execute(
+            "INSERT INTO items (id, team_id, key, kind, text, created_ts)"
+            " VALUES (?, 'T1', ?, 'learning', ?, '0')",
+            [item_id, item_id, text],
+        )
+        db.execute(
+            "INSERT INTO shares (team_id, item_id, channel, ts, at, user, is_private, source)"
+            " VALUES ('T1', ?, ?, ?, ?, ?, ?, 'message')",
+            [item_id, channel, f"{item_id}.1", NOW - 2 * DAY, user, private],
+        )
+        for voter in voters:
+            db.execute(
+                "INSERT INTO votes (team_id, item_id, voter, via, at)"
+                " VALUES ('T1', ?, ?, 'button', ?)",
+                [item_id, voter, NOW - DAY],
+            )
+    questions = [
+        ("h1", "U2", PUBLIC_QUESTION, "C1", 0),
+        ("h2", "U3", PRIVATE_QUESTION, "G1", 1),
+        ("h3", "U1", OPTED_OUT_QUESTION, "C1", 0),
+    ]
+    for qid, asker, text, channel, private in questions:
+        db.execute(
+            "INSERT INTO questions (id, team_id, asker, text, status, channel, ts, is_private,"
+            " asked_at, posted_at, permalink) VALUES (?, 'T1', ?, ?, 'open', ?, ?, ?, ?, ?, ?)",
+            [
+                qid,
+                asker,
+                text,
+                channel,
+                qid,
+                private,
+                NOW - DAY,
+                NOW - DAY,
+                f"https://example.slack.com/archives/{channel}/p{qid}",
+            ],
+        )
+    db.execute("INSERT INTO person_settings (team_id, user_id, opted_out) VALUES ('T1', 'U1', 1)")

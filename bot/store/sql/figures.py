@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.store.sql import highlights
 from bot.store.sql import stats as sql
 from bot.store.sql.ties import cross_team_ties
 
@@ -71,8 +72,10 @@ def report_data(
 ) -> dict[str, Any]:
     """What the report and the pulse show: the figures (`stats`), the weekly `series` of the
     last CHART_WEEKS weeks (with each week's cross-team ties), and the `flows` between
-    channels over those weeks."""
+    channels over those weeks, and what the period's public channels learned (`learnings`) and
+    still ask (`open_questions`)."""
     weeks = week_windows(now, CHART_WEEKS)
+    period = (now - days * DAY, now)
     series = sql.weekly_series(db, team_id, weeks)
     for week, window in zip(series, weeks, strict=True):
         week["cross_team_ties"] = cross_team_ties(db, team_id, window)
@@ -80,4 +83,6 @@ def report_data(
         "stats": learning_stats(db, team_id, now, days, minutes_saved),
         "series": series,
         "flows": sql.flows(db, team_id, (weeks[0][0], now)),
+        "learnings": highlights.top_learnings(db, team_id, period),
+        "open_questions": highlights.open_questions(db, team_id, period),
     }
