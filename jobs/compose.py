@@ -19,14 +19,15 @@ from bot.digest_models import DigestSnapshot, HelpWanted, ItemFacts
 from bot.network import Network, steps, trust_of
 from bot.slacktext import readable
 from jobs.digest_blocks import DigestItem, DigestSection, DigestView, view_people
-from jobs.periods import Period
+from jobs.periods import Period, period_label
 from jobs.ranking import FLAG_LIMIT, Candidate, Caps, Less, Pool, rank, why_this
 
-CHANNEL_TOP = 7
-CHANNEL_LEARNINGS = 5
-OTHER_TEAMS = 3
+CHANNEL_ITEMS = 5  # links, learnings and other teams' items of a channel digest, all told
+CHANNEL_LEARNINGS = 2  # the learnings kept when links alone would fill the digest
+OTHER_TEAMS = 2
 FOR_YOU = 5
-SERENDIPITY = 2
+SERENDIPITY = 1
+MORE = "More in Serendip's Home tab."
 HELP_WANTED = 2  # open questions in a "Can you help?" section
 SERENDIPITY_MIN_ENDORSERS = 2
 SERENDIPITY_SCAN = 150  # how far down the order to look for something from elsewhere
@@ -180,11 +181,14 @@ def channel_digest(
     now, caps = period.end.timestamp(), Caps()
     learnings = [c for c in local if snap.items[c.item_id].kind == "learning"]
     links = [c for c in local if snap.items[c.item_id].kind != "learning"]
-    top = rank(links, now, CHANNEL_TOP, already_sent=sent, caps=caps)
-    learned = rank(learnings, now, CHANNEL_LEARNINGS, already_sent=sent, caps=caps)
+    top = rank(links, now, CHANNEL_ITEMS, already_sent=sent, caps=caps)
+    learned = rank(learnings, now, CHANNEL_ITEMS, already_sent=sent, caps=caps)
+    # At most CHANNEL_ITEMS in all: links first, but a few learnings keep their place.
+    learned = learned[: max(CHANNEL_LEARNINGS, CHANNEL_ITEMS - len(top))]
+    top = top[: CHANNEL_ITEMS - len(learned)]
     start = period.start.timestamp()
     others = comp.pool.top(  # public, endorsed, shared in the period and never in this channel
-        OTHER_TEAMS,
+        min(OTHER_TEAMS, CHANNEL_ITEMS - len(top) - len(learned)),
         lambda c: (
             c.item_id not in sent
             and bool(c.endorsers)
@@ -202,8 +206,9 @@ def channel_digest(
     )
     if not top and not learned:
         return None  # nothing captured here in the period: no digest of other teams' items
-    title = f"Serendip digest for {name}, {period.key}"
-    return _composed(DigestView(title, sections), [*top, *learned, *others])
+    title = f"Serendip digest for {name}: {period_label(period)}"
+    view = DigestView(title, sections, footer=(MORE,))
+    return _composed(view, [*top, *learned, *others])
 
 
 def _elsewhere(comp: Composer, c: Candidate) -> str:
@@ -246,11 +251,12 @@ def personal_digest(
     if not for_you and not surprise:
         return None
     sections += _help_wanted(comp, person, start, end)
-    footer = tuple(x for x in (_impact_line(comp, person),) if x)
+    lead = tuple(x for x in (_impact_line(comp, person),) if x)  # their impact comes first
     intro = None if recipient is not None and recipient.had_digest else FIRST_DIGEST
     intro = FIRST_ASKED if intro and recipient is not None and recipient.asked else intro
-    title = f"Your Serendip digest, {period.key}"
-    return _composed(DigestView(title, sections, intro, footer), [*surprise, *for_you])
+    title = f"Your Serendip digest: {period_label(period)}"
+    view = DigestView(title, sections, intro, (MORE,), lead)
+    return _composed(view, [*surprise, *for_you])
 
 
 def _help_wanted(

@@ -51,6 +51,7 @@ class DigestView:
     sections: tuple[DigestSection, ...]
     intro: str | None = None  # e.g. the first digest's "why you get this, how to stop"
     footer: tuple[str, ...] = field(default=())
+    lead: tuple[str, ...] = field(default=())  # first, under the title: the reader's impact
 
 
 def item_line(item: DigestItem) -> str:
@@ -90,6 +91,9 @@ def build_digest(view: DigestView) -> dict[str, Any]:
     }
     blocks: list[Block] = [header]
     lines = [escape(view.title)]
+    for line in view.lead:
+        blocks.append(_context(escape(line)))
+        lines.append(escape(line))
     if view.intro:
         blocks.append(_context(view.intro))
         lines.append(view.intro)
@@ -107,7 +111,7 @@ def build_digest(view: DigestView) -> dict[str, Any]:
     for section in view.sections:
         if not section.items or room < 3:
             continue
-        blocks.append(_context(f"*{escape(section.heading)}*"))
+        blocks.append(_section(f"*{escape(section.heading)}*"))  # a heading to read, not grey
         room -= 1
         for item in section.items:
             shown = item_blocks(item) if section.buttons else item_blocks(item)[:1]
@@ -121,6 +125,10 @@ def build_digest(view: DigestView) -> dict[str, Any]:
     lines += [escape(line) for line in view.footer]
     blocks.append(settings)
     return {"text": cut("\n".join(lines), 3000), "blocks": blocks}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_LIMIT)}}
 
 
 def _context(text: str) -> Block:
@@ -143,7 +151,11 @@ def view_from_json(data: dict[str, Any]) -> DigestView:
         for s in data["sections"]
     )
     return DigestView(
-        str(data["title"]), sections, data.get("intro"), tuple(data.get("footer") or ())
+        str(data["title"]),
+        sections,
+        data.get("intro"),
+        tuple(data.get("footer") or ()),
+        tuple(data.get("lead") or ()),  # views kept before issue 15 have none
     )
 
 

@@ -78,10 +78,12 @@ def shown(message: dict[str, object]) -> dict[str, tuple[str, str]]:
     found: dict[str, tuple[str, str]] = {}
     heading = ""
     for block in blocks:
-        if block["type"] == "context":
-            heading = str(block["elements"][0]["text"]).strip("*")
-        elif block["type"] == "section":
-            text = str(block["text"]["text"])
+        if block["type"] != "section":
+            continue
+        text = str(block["text"]["text"])
+        if "\n" not in text:  # a section's heading (issue 15: a bold section, not grey)
+            heading = text.strip("*")
+        else:
             match = LINK.search(text)
             assert match, text
             found[match.group(1)] = (heading, text.rsplit("\n", 1)[-1].strip("_"))

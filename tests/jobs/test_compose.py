@@ -163,7 +163,7 @@ async def test_first_digest_line_and_impact(store: Store) -> None:
     assert digest is not None
     assert digest.view.intro
     assert "/serendip digest off" in digest.view.intro
-    assert digest.view.footer == (
+    assert digest.view.lead == (
         "Your impact: 2 people found what you shared useful this week (3 votes).",
     )
 
