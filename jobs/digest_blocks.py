@@ -83,6 +83,25 @@ def item_blocks(item: DigestItem) -> list[Block]:
     return [section, {"type": "actions", "elements": buttons}]
 
 
+def with_useful_state(blocks: list[Block], item_id: str, voted: bool) -> list[Block]:
+    """A digest's blocks with one item's "Useful" button showing whether the reader voted
+    (a personal digest is one reader's, so its message can show their vote)."""
+    label = "Useful ✓" if voted else "Useful"
+
+    def marked(element: Block) -> Block:
+        if element.get("action_id") != "digest_useful" or element.get("value") != item_id:
+            return element
+        button = {**element, "text": {"type": "plain_text", "text": label}}
+        if voted:
+            return {**button, "style": "primary"}
+        return {k: v for k, v in button.items() if k != "style"}
+
+    return [
+        {**b, "elements": [marked(e) for e in b["elements"]]} if b.get("type") == "actions" else b
+        for b in blocks
+    ]
+
+
 def build_digest(view: DigestView) -> dict[str, Any]:
     """The `text` and `blocks` of a digest message, within Slack's limits."""
     header = {
