@@ -20,7 +20,17 @@ from bot.network import Network, steps, trust_of
 from bot.slacktext import readable
 from jobs.digest_blocks import DigestItem, DigestSection, DigestView, view_people
 from jobs.periods import Period, period_label
-from jobs.ranking import FLAG_LIMIT, Candidate, Caps, Less, Pool, rank, why_this
+from jobs.ranking import (
+    FLAG_LIMIT,
+    Candidate,
+    Caps,
+    Less,
+    Pool,
+    known_voters,
+    rank,
+    why_named,
+    why_this,
+)
 
 CHANNEL_ITEMS = 5  # links, learnings and other teams' items of a channel digest, all told
 CHANNEL_LEARNINGS = 2  # the learnings kept when links alone would fill the digest
@@ -147,7 +157,16 @@ class Composer:
                     found[channel].append(facts)
         return found
 
-    def item(self, c: Candidate, why: str) -> DigestItem:
+    def for_reader(self, c: Candidate, trust: dict[str, float]) -> DigestItem:
+        """An item of a personal digest, its why line naming up to two voters the reader works
+        with (whom forget-me then finds in it)."""
+        known = [p for p in known_voters(c, trust) if p in self.snap.names]
+        if not known:
+            return self.item(c, why_this(c, trust))
+        why = why_named(c, [self.snap.names[p] for p in known])
+        return self.item(c, why, tuple(known))
+
+    def item(self, c: Candidate, why: str, named: tuple[str, ...] = ()) -> DigestItem:
         """How a digest shows one candidate (the sharer by name: no mention, no ping)."""
         facts = self.snap.items[c.item_id]
         title = facts.title or facts.text or facts.url or "(untitled)"
@@ -155,7 +174,7 @@ class Composer:
             # Its face may come from another private channel: show only the link itself.
             title = facts.url or "(a link)"
         sharer = self.snap.names.get(c.first_sharer, "a colleague") if c.first_sharer else None
-        people = (c.first_sharer,) if c.first_sharer else ()
+        people = ((c.first_sharer,) if c.first_sharer else ()) + named
         return DigestItem(c.item_id, title, facts.url, sharer, len(c.voters), why, people)
 
 
@@ -242,7 +261,7 @@ def personal_digest(
     surprise = _serendipity(comp, person, keep, caps)
     for_you = pool.top(FOR_YOU, keep, trust, less, caps)
     sections: tuple[DigestSection, ...] = (
-        DigestSection("For you", tuple(comp.item(c, why_this(c, trust)) for c in for_you)),
+        DigestSection("For you", tuple(comp.for_reader(c, trust) for c in for_you)),
         DigestSection(
             "You might not know you need this",
             tuple(comp.item(c, _elsewhere(comp, c)) for c in surprise),
