@@ -12,7 +12,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from bot.digest_models import DigestSnapshot, HelpWanted, ItemFacts
@@ -163,10 +163,10 @@ class Composer:
         known = [p for p in known_voters(c, trust) if p in self.snap.names]
         if not known:
             return self.item(c, why_this(c, trust))
-        why = why_named(c, [self.snap.names[p] for p in known])
-        return self.item(c, why, tuple(known))
+        item = self.item(c, why_named(c, [self.snap.names[p] for p in known]))
+        return replace(item, named=tuple(known))
 
-    def item(self, c: Candidate, why: str, named: tuple[str, ...] = ()) -> DigestItem:
+    def item(self, c: Candidate, why: str) -> DigestItem:
         """How a digest shows one candidate (the sharer by name: no mention, no ping)."""
         facts = self.snap.items[c.item_id]
         title = facts.title or facts.text or facts.url or "(untitled)"
@@ -174,7 +174,7 @@ class Composer:
             # Its face may come from another private channel: show only the link itself.
             title = facts.url or "(a link)"
         sharer = self.snap.names.get(c.first_sharer, "a colleague") if c.first_sharer else None
-        people = ((c.first_sharer,) if c.first_sharer else ()) + named
+        people = (c.first_sharer,) if c.first_sharer else ()
         return DigestItem(c.item_id, title, facts.url, sharer, len(c.voters), why, people)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.slacktext import cut, escape, safe_url
 from bot.titles import clean_title
-from jobs.ranking import why_with_one_vote_fewer
+from jobs.ranking import why_counted, why_with_one_vote_fewer
 
 Block = dict[str, Any]
 MAX_BLOCKS = 50
@@ -32,6 +32,7 @@ class DigestItem:
     votes: int
     why: str
     people: tuple[str, ...] = ()  # the user ids it shows the name or words of (forget-me)
+    named: tuple[str, ...] = ()  # the voters its why line names (forget-me rewrites the line)
 
 
 @dataclass(frozen=True)
@@ -164,7 +165,16 @@ def view_from_json(data: dict[str, Any]) -> DigestView:
     sections = tuple(
         DigestSection(
             str(s["heading"]),
-            tuple(DigestItem(**{**i, "people": tuple(i.get("people") or ())}) for i in s["items"]),
+            tuple(
+                DigestItem(
+                    **{
+                        **i,
+                        "people": tuple(i.get("people") or ()),
+                        "named": tuple(i.get("named") or ()),  # none before issue 15
+                    }
+                )
+                for i in s["items"]
+            ),
             bool(s.get("buttons", True)),
         )
         for s in data["sections"]
@@ -180,13 +190,23 @@ def view_from_json(data: dict[str, Any]) -> DigestView:
 
 def view_people(view: DigestView) -> tuple[str, ...]:
     """Everyone a digest view names or quotes, in order (forget-me finds the post by them)."""
-    return tuple(dict.fromkeys(p for s in view.sections for i in s.items for p in i.people))
+    return tuple(
+        dict.fromkeys(p for s in view.sections for i in s.items for p in (*i.people, *i.named))
+    )
 
 
 def without_person(view: DigestView, user_id: str) -> DigestView | None:
-    """The same digest without the items that name or quote a person; None when none is left."""
+    """The same digest without the items that name or quote a person, and without their name
+    in a why line (it then counts the voters); None when no item is left."""
     sections = tuple(
-        replace(s, items=tuple(i for i in s.items if user_id not in i.people))
+        replace(
+            s,
+            items=tuple(
+                replace(i, why=why_counted(i.why, i.votes), named=()) if user_id in i.named else i
+                for i in s.items
+                if user_id not in i.people
+            ),
+        )
         for s in view.sections
     )
     if not any(s.items for s in sections):

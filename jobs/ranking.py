@@ -272,6 +272,15 @@ def why_with_one_vote_fewer(why: str) -> str:
     return ", ".join(kept) or "new this week"
 
 
+def why_counted(why: str, votes: int) -> str:
+    """A `why_named` line without its names: "useful to 4 people, shared by 2 people"."""
+    parts = why.split(", ")
+    if not parts[0].endswith(" found this useful"):
+        return why
+    kept = [p for p in parts[1:] if not p.startswith("and ")]
+    return ", ".join([f"useful to {_people(votes)}", *kept])
+
+
 def _one_other_fewer(parts: list[str]) -> str:
     if len(parts) < 2 or not parts[1].startswith("and "):
         return ", ".join(parts)

@@ -11,7 +11,17 @@ import pytest
 
 from bot.store import Store
 from jobs.compose import Composed, Composer, channel_digest, personal_digest
-from jobs.digest_blocks import build_digest
+from jobs.digest_blocks import (
+    DigestItem,
+    DigestSection,
+    DigestView,
+    build_digest,
+    view_from_json,
+    view_people,
+    view_to_json,
+    with_fewer_votes,
+    without_person,
+)
 from jobs.digests import load
 from jobs.periods import Period, period_label
 from localslack.blockkit import check_message
@@ -113,3 +123,26 @@ def test_headers_name_the_week_or_the_day() -> None:
     assert period_label(WEEK) == "Week of 23 Nov"
     day = Period(MONDAY - timedelta(days=3), MONDAY, "2026-11-30")
     assert period_label(day) == "Mon 30 Nov"
+
+
+def test_forgetting_a_named_voter_keeps_the_item_and_drops_the_name() -> None:
+    named = DigestItem(
+        "i1",
+        "Tips",
+        "https://t.example/",
+        "cy",
+        3,
+        "ana and bo found this useful, and 1 other",
+        ("U3",),
+        ("U1", "U2"),
+    )
+    view = view_from_json(view_to_json(DigestView("Week", (DigestSection("For you", (named,)),))))
+    assert view_people(view) == ("U3", "U1", "U2")  # forget-me finds the digest by them
+    left = without_person(view, "U1")
+    assert left is not None
+    left = with_fewer_votes(left, {"i1"})  # ana's vote was counted in it
+    [item] = left.sections[0].items
+    assert item.why == "useful to 2 people"
+    assert item.votes == 2
+    assert "ana" not in str(build_digest(left))
+    assert without_person(view, "U3") is None  # the sharer's item goes, as before
