@@ -12,21 +12,32 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from bot.digest_models import DigestSnapshot, HelpWanted, ItemFacts
 from bot.network import Network, steps, trust_of
 from bot.slacktext import readable
 from jobs.digest_blocks import DigestItem, DigestSection, DigestView, view_people
-from jobs.periods import Period
-from jobs.ranking import FLAG_LIMIT, Candidate, Caps, Less, Pool, rank, why_this
+from jobs.periods import Period, period_label
+from jobs.ranking import (
+    FLAG_LIMIT,
+    Candidate,
+    Caps,
+    Less,
+    Pool,
+    known_voters,
+    rank,
+    why_named,
+    why_this,
+)
 
-CHANNEL_TOP = 7
-CHANNEL_LEARNINGS = 5
-OTHER_TEAMS = 3
+CHANNEL_ITEMS = 5  # links, learnings and other teams' items of a channel digest, all told
+CHANNEL_LEARNINGS = 2  # the learnings kept when links alone would fill the digest
+OTHER_TEAMS = 2
 FOR_YOU = 5
-SERENDIPITY = 2
+SERENDIPITY = 1
+MORE = "More in Serendip's Home tab."
 HELP_WANTED = 2  # open questions in a "Can you help?" section
 SERENDIPITY_MIN_ENDORSERS = 2
 SERENDIPITY_SCAN = 150  # how far down the order to look for something from elsewhere
@@ -146,6 +157,15 @@ class Composer:
                     found[channel].append(facts)
         return found
 
+    def for_reader(self, c: Candidate, trust: dict[str, float]) -> DigestItem:
+        """An item of a personal digest, its why line naming up to two voters the reader works
+        with (whom forget-me then finds in it)."""
+        known = [p for p in known_voters(c, trust) if p in self.snap.names]
+        if not known:
+            return self.item(c, why_this(c, trust))
+        item = self.item(c, why_named(c, [self.snap.names[p] for p in known]))
+        return replace(item, named=tuple(known))
+
     def item(self, c: Candidate, why: str) -> DigestItem:
         """How a digest shows one candidate (the sharer by name: no mention, no ping)."""
         facts = self.snap.items[c.item_id]
@@ -180,11 +200,14 @@ def channel_digest(
     now, caps = period.end.timestamp(), Caps()
     learnings = [c for c in local if snap.items[c.item_id].kind == "learning"]
     links = [c for c in local if snap.items[c.item_id].kind != "learning"]
-    top = rank(links, now, CHANNEL_TOP, already_sent=sent, caps=caps)
-    learned = rank(learnings, now, CHANNEL_LEARNINGS, already_sent=sent, caps=caps)
+    top = rank(links, now, CHANNEL_ITEMS, already_sent=sent, caps=caps)
+    learned = rank(learnings, now, CHANNEL_ITEMS, already_sent=sent, caps=caps)
+    # At most CHANNEL_ITEMS in all: links first, but a few learnings keep their place.
+    learned = learned[: max(CHANNEL_LEARNINGS, CHANNEL_ITEMS - len(top))]
+    top = top[: CHANNEL_ITEMS - len(learned)]
     start = period.start.timestamp()
     others = comp.pool.top(  # public, endorsed, shared in the period and never in this channel
-        OTHER_TEAMS,
+        min(OTHER_TEAMS, CHANNEL_ITEMS - len(top) - len(learned)),
         lambda c: (
             c.item_id not in sent
             and bool(c.endorsers)
@@ -202,8 +225,9 @@ def channel_digest(
     )
     if not top and not learned:
         return None  # nothing captured here in the period: no digest of other teams' items
-    title = f"Serendip digest for {name}, {period.key}"
-    return _composed(DigestView(title, sections), [*top, *learned, *others])
+    title = f"Serendip digest for {name}: {period_label(period)}"
+    view = DigestView(title, sections, footer=(MORE,))
+    return _composed(view, [*top, *learned, *others])
 
 
 def _elsewhere(comp: Composer, c: Candidate) -> str:
@@ -237,7 +261,7 @@ def personal_digest(
     surprise = _serendipity(comp, person, keep, caps)
     for_you = pool.top(FOR_YOU, keep, trust, less, caps)
     sections: tuple[DigestSection, ...] = (
-        DigestSection("For you", tuple(comp.item(c, why_this(c, trust)) for c in for_you)),
+        DigestSection("For you", tuple(comp.for_reader(c, trust) for c in for_you)),
         DigestSection(
             "You might not know you need this",
             tuple(comp.item(c, _elsewhere(comp, c)) for c in surprise),
@@ -246,11 +270,12 @@ def personal_digest(
     if not for_you and not surprise:
         return None
     sections += _help_wanted(comp, person, start, end)
-    footer = tuple(x for x in (_impact_line(comp, person),) if x)
+    lead = tuple(x for x in (_impact_line(comp, person),) if x)  # their impact comes first
     intro = None if recipient is not None and recipient.had_digest else FIRST_DIGEST
     intro = FIRST_ASKED if intro and recipient is not None and recipient.asked else intro
-    title = f"Your Serendip digest, {period.key}"
-    return _composed(DigestView(title, sections, intro, footer), [*surprise, *for_you])
+    title = f"Your Serendip digest: {period_label(period)}"
+    view = DigestView(title, sections, intro, (MORE,), lead)
+    return _composed(view, [*surprise, *for_you])
 
 
 def _help_wanted(

@@ -12,7 +12,7 @@ from typing import Any
 
 from bot.slacktext import cut, escape, safe_url
 from bot.titles import clean_title
-from jobs.ranking import why_with_one_vote_fewer
+from jobs.ranking import why_counted, why_with_one_vote_fewer
 
 Block = dict[str, Any]
 MAX_BLOCKS = 50
@@ -32,6 +32,7 @@ class DigestItem:
     votes: int
     why: str
     people: tuple[str, ...] = ()  # the user ids it shows the name or words of (forget-me)
+    named: tuple[str, ...] = ()  # the voters its why line names (forget-me rewrites the line)
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class DigestView:
     sections: tuple[DigestSection, ...]
     intro: str | None = None  # e.g. the first digest's "why you get this, how to stop"
     footer: tuple[str, ...] = field(default=())
+    lead: tuple[str, ...] = field(default=())  # first, under the title: the reader's impact
 
 
 def item_line(item: DigestItem) -> str:
@@ -82,6 +84,25 @@ def item_blocks(item: DigestItem) -> list[Block]:
     return [section, {"type": "actions", "elements": buttons}]
 
 
+def with_useful_state(blocks: list[Block], item_id: str, voted: bool) -> list[Block]:
+    """A digest's blocks with one item's "Useful" button showing whether the reader voted
+    (a personal digest is one reader's, so its message can show their vote)."""
+    label = "Useful ✓" if voted else "Useful"
+
+    def marked(element: Block) -> Block:
+        if element.get("action_id") != "digest_useful" or element.get("value") != item_id:
+            return element
+        button = {**element, "text": {"type": "plain_text", "text": label}}
+        if voted:
+            return {**button, "style": "primary"}
+        return {k: v for k, v in button.items() if k != "style"}
+
+    return [
+        {**b, "elements": [marked(e) for e in b["elements"]]} if b.get("type") == "actions" else b
+        for b in blocks
+    ]
+
+
 def build_digest(view: DigestView) -> dict[str, Any]:
     """The `text` and `blocks` of a digest message, within Slack's limits."""
     header = {
@@ -90,6 +111,9 @@ def build_digest(view: DigestView) -> dict[str, Any]:
     }
     blocks: list[Block] = [header]
     lines = [escape(view.title)]
+    for line in view.lead:
+        blocks.append(_context(escape(line)))
+        lines.append(escape(line))
     if view.intro:
         blocks.append(_context(view.intro))
         lines.append(view.intro)
@@ -107,7 +131,7 @@ def build_digest(view: DigestView) -> dict[str, Any]:
     for section in view.sections:
         if not section.items or room < 3:
             continue
-        blocks.append(_context(f"*{escape(section.heading)}*"))
+        blocks.append(_section(f"*{escape(section.heading)}*"))  # a heading to read, not grey
         room -= 1
         for item in section.items:
             shown = item_blocks(item) if section.buttons else item_blocks(item)[:1]
@@ -121,6 +145,10 @@ def build_digest(view: DigestView) -> dict[str, Any]:
     lines += [escape(line) for line in view.footer]
     blocks.append(settings)
     return {"text": cut("\n".join(lines), 3000), "blocks": blocks}
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SECTION_LIMIT)}}
 
 
 def _context(text: str) -> Block:
@@ -137,25 +165,48 @@ def view_from_json(data: dict[str, Any]) -> DigestView:
     sections = tuple(
         DigestSection(
             str(s["heading"]),
-            tuple(DigestItem(**{**i, "people": tuple(i.get("people") or ())}) for i in s["items"]),
+            tuple(
+                DigestItem(
+                    **{
+                        **i,
+                        "people": tuple(i.get("people") or ()),
+                        "named": tuple(i.get("named") or ()),  # none before issue 15
+                    }
+                )
+                for i in s["items"]
+            ),
             bool(s.get("buttons", True)),
         )
         for s in data["sections"]
     )
     return DigestView(
-        str(data["title"]), sections, data.get("intro"), tuple(data.get("footer") or ())
+        str(data["title"]),
+        sections,
+        data.get("intro"),
+        tuple(data.get("footer") or ()),
+        tuple(data.get("lead") or ()),  # views kept before issue 15 have none
     )
 
 
 def view_people(view: DigestView) -> tuple[str, ...]:
     """Everyone a digest view names or quotes, in order (forget-me finds the post by them)."""
-    return tuple(dict.fromkeys(p for s in view.sections for i in s.items for p in i.people))
+    return tuple(
+        dict.fromkeys(p for s in view.sections for i in s.items for p in (*i.people, *i.named))
+    )
 
 
 def without_person(view: DigestView, user_id: str) -> DigestView | None:
-    """The same digest without the items that name or quote a person; None when none is left."""
+    """The same digest without the items that name or quote a person, and without their name
+    in a why line (it then counts the voters); None when no item is left."""
     sections = tuple(
-        replace(s, items=tuple(i for i in s.items if user_id not in i.people))
+        replace(
+            s,
+            items=tuple(
+                replace(i, why=why_counted(i.why, i.votes), named=()) if user_id in i.named else i
+                for i in s.items
+                if user_id not in i.people
+            ),
+        )
         for s in view.sections
     )
     if not any(s.items for s in sections):

@@ -51,7 +51,7 @@ def without_person_blocks(
     dropped: list[int] = []  # the positions, among the items, of those taken out
     position = 0
     for index, block in enumerate(blocks):
-        if block.get("type") != "section":
+        if block.get("type") != "section" or _is_heading(block):
             if item_id(block) is None or not dropped or dropped[-1] != position - 1:
                 kept.append(block)
             continue
@@ -101,22 +101,30 @@ def _fewer(block: Block, text: str) -> Block:
 
 
 def _without_empty_headings(blocks: list[Block]) -> list[Block]:
-    """Drop a section heading (a bold context) left with no item under it."""
+    """Drop a section heading left with no item under it."""
     kept: list[Block] = []
     for index, block in enumerate(blocks):
         after = blocks[index + 1] if index + 1 < len(blocks) else None
-        if _is_heading(block) and (after is None or after.get("type") != "section"):
+        if _is_heading(block) and (after is None or not _is_item(after)):
             continue
         kept.append(block)
     return kept
 
 
+def _is_item(block: Block) -> bool:
+    return block.get("type") == "section" and not _is_heading(block)
+
+
 def _is_heading(block: Block) -> bool:
-    elements = block.get("elements") if block.get("type") == "context" else None
-    if not isinstance(elements, list) or len(elements) != 1 or not isinstance(elements[0], dict):
-        return False
-    text = str(elements[0].get("text") or "")
-    return len(text) > 2 and text.startswith("*") and text.endswith("*")
+    """A section heading: one bold line, in a section (issue 15) or a context (before it)."""
+    if block.get("type") == "section":
+        text = str((block.get("text") or {}).get("text") or "")
+    else:
+        elements = block.get("elements") if block.get("type") == "context" else None
+        if not isinstance(elements, list) or len(elements) != 1:
+            return False
+        text = str(elements[0].get("text") or "") if isinstance(elements[0], dict) else ""
+    return len(text) > 2 and text.startswith("*") and text.endswith("*") and "\n" not in text
 
 
 def _text(message: Mapping[str, Any], kept: list[Block], dropped: list[int], items: int) -> str:

@@ -27,6 +27,16 @@ class Period:
     key: str
 
 
+def period_label(period: Period) -> str:
+    """How a digest names its period: "Week of 30 Nov" (weekly, by its first day) or
+    "Thu 3 Dec" (daily, by its day), never the key, which is for the outbox."""
+    if "-W" in period.key:
+        start = period.start.date()
+        return f"Week of {start.day} {start:%b}"
+    day = date.fromisoformat(period.key)
+    return f"{day:%a} {day.day} {day:%b}"
+
+
 def week_key(moment: datetime) -> str:
     """The ISO week of a (local) moment, as `YYYY-Www`."""
     year, week, _ = moment.isocalendar()

@@ -238,13 +238,52 @@ def why_this(item: Candidate, trust: Mapping[str, float] | None = None) -> str:
     return ", ".join(parts + ([f"{close} you work with"] if close else []))
 
 
+def known_voters(item: Candidate, trust: Mapping[str, float], limit: int = 2) -> list[str]:
+    """Up to `limit` of the item's voters in the reader's network, most trusted first (the
+    candidate's voters: public ones only in a personal digest)."""
+    known = [p for p in item.voters if trust.get(p, 0.0) > 0]
+    return sorted(known, key=lambda p: (-trust[p], p))[:limit]
+
+
+def why_named(item: Candidate, names: Sequence[str]) -> str:
+    """A why line naming the known voters: "Ana and Bo found this useful, and 2 others"."""
+    shown = [n.replace(",", " ") for n in names]  # a comma would split the line's parts
+    parts = [f"{' and '.join(shown)} found this useful"]
+    others = len(item.voters) - len(shown)
+    if others > 0:
+        parts.append(f"and {others} other{'s' if others > 1 else ''}")
+    if len(item.sharers) > 1:
+        parts.append(f"shared by {_people(len(item.sharers))}")
+    return ", ".join(parts)
+
+
 def why_with_one_vote_fewer(why: str) -> str:
     """A `why_this` line once one voter is forgotten: "useful to" counts one fewer, and the
-    "you work with" part, which may have counted them, is left out."""
+    "you work with" part, which may have counted them, is left out. In a `why_named` line the
+    forgotten voter is one of the others (a named one takes the whole item with them)."""
     parts = why.split(", ")
+    if parts[0].endswith(" found this useful"):
+        return _one_other_fewer(parts)
     if not parts[0].startswith("useful to "):
         return why
     votes = int(parts[0].split()[2]) - 1
     kept = [f"useful to {_people(votes)}"] if votes > 0 else []
     kept += [p for p in parts[1:] if not p.endswith(" you work with")]
     return ", ".join(kept) or "new this week"
+
+
+def why_counted(why: str, votes: int) -> str:
+    """A `why_named` line without its names: "useful to 4 people, shared by 2 people"."""
+    parts = why.split(", ")
+    if not parts[0].endswith(" found this useful"):
+        return why
+    kept = [p for p in parts[1:] if not p.startswith("and ")]
+    return ", ".join([f"useful to {_people(votes)}", *kept])
+
+
+def _one_other_fewer(parts: list[str]) -> str:
+    if len(parts) < 2 or not parts[1].startswith("and "):
+        return ", ".join(parts)
+    others = int(parts[1].split()[1]) - 1
+    rest = [f"and {others} other{'s' if others > 1 else ''}"] if others > 0 else []
+    return ", ".join([parts[0], *rest, *parts[2:]])

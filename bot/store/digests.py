@@ -34,6 +34,10 @@ class DigestActions(Plumbing):
         """A "Useful" press: 'voted', 'again', 'own', 'gone' or 'optedout'."""
         return await self._write(digests.button_vote, team_id, item_id, voter, where, at)
 
+    async def button_unvote(self, team_id: str, item_id: str, voter: str) -> bool:
+        """A second "Useful" press: the button's vote taken back; False when there was none."""
+        return await self._write(digests.button_unvote, team_id, item_id, voter)
+
     async def less_like_targets(self, team_id: str, item_id: str) -> tuple[str, str | None] | None:
         """(domain, first sharer) "Less like this" may lower for an item; None when gone."""
         return await self._read(digests.less_like_targets, team_id, item_id)

@@ -21,10 +21,13 @@ from handlers.blocks.common import (
 from handlers.features.home import less_label, publish_home
 from handlers.features.lookup import people_names
 from handlers.features.replies import reply_when_ready
+from jobs.digest_blocks import with_useful_state
 
 USEFUL_ANSWERS = {
-    "voted": "Thanks: your vote counts, and helps others find it.",
-    "again": "You had already marked this useful.",
+    "voted": "Thanks: your vote counts, and helps others find it. Press Useful again to undo.",
+    "again": "You had already marked this useful (with a reaction or by saving it): take that"
+    " back to undo it.",
+    "undone": "Undone: your vote on this is taken back.",
     "own": "You shared this one, so your vote does not count for it.",
     "gone": "This item is no longer stored.",
     "optedout": "You opted out, so Serendip records nothing from you. `/serendip optin` undoes it.",
@@ -65,14 +68,24 @@ def _value(body: dict[str, Any]) -> str:
 async def handle_digest_useful(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store
 ) -> None:
-    """ "Useful" on a digest item: the clicker's vote."""
+    """ "Useful" on a digest item: the clicker's vote, or, pressed again, its undoing; a
+    personal digest shows on its button whether they voted."""
     if (clicked := await _clicker(ack, respond, body, store)) is None:
         return
     team, user, where = clicked
-    now = time.time()
-    outcome = await store.button_vote(team, _value(body), user, where, now)
-    await store.record_click(team, user, _value(body), "useful", now)
+    now, item_id = time.time(), _value(body)
+    outcome: str = await store.button_vote(team, item_id, user, where, now)
+    if outcome == "again" and await store.button_unvote(team, item_id, user):
+        outcome = "undone"
+    await store.record_click(team, user, item_id, "useful", now)
     await store.note_person_activity(team, user, now)
+    message = body.get("message") or {}
+    blocks = message.get("blocks")
+    if outcome in ("voted", "undone") and where.startswith("d:D") and isinstance(blocks, list):
+        # Their own direct message: the button itself says what they did.
+        shown = with_useful_state(blocks, item_id, outcome == "voted")
+        await respond(replace_original=True, text=str(message.get("text") or ""), blocks=shown)
+        return
     await _tell(respond, text=USEFUL_ANSWERS[outcome])
 
 

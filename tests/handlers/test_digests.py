@@ -59,7 +59,7 @@ async def test_useful_and_less_like_this_buttons(env: Env) -> None:
     await env.settle()
     exported = {i["id"]: i for i in await env.items()}
     assert "U1" in str(exported[ids[0]]["votes"])
-    assert any("your vote counts" in str(r.get("text")) for r in env.slack.responses)
+    assert "Useful ✓" in str(digest_in(env, "U1")["blocks"])  # their DM shows their vote
     # "Less like this" on the other item: it sinks below an equal one in U1's next digest.
     await env.slack.block_action("U1", "digest_less", ids[1], dm, str(message["ts"]))
     await env.slack.block_action("U1", "digest_less_site", ids[1], dm, container_type="ephemeral")

@@ -74,6 +74,6 @@ async def test_anns_network_lifts_what_it_endorsed(env: Env) -> None:
     assert shown.index(team) < shown.index(crowd)  # endorsed by bob and cat: above strangers
     assert ops in shown  # well endorsed in a channel she is not in: it reaches her
     text = str(digest_in(env, ANN)["blocks"])
-    assert "useful to 2 people, 2 you work with" in text
+    assert "bo and cy found this useful" in text  # named: both are in her network
     general = item_ids(digest_in(env, "C1"))  # a public digest knows no network
     assert general.index(crowd) < general.index(team)

@@ -65,7 +65,8 @@ async def test_trusted_endorsements_lift_an_item(store: Store) -> None:
     assert digest is not None
     assert section(digest, "For you")[:2] == ["Friend liked", "Stranger liked"]
     lines = [i.why for s in digest.view.sections for i in s.items]
-    assert "useful to 1 person, 1 you work with" in lines
+    assert "f found this useful" in lines  # named: F is in R's network
+    assert "F" in digest.credited  # so forgetting F takes the line that names them
     assert "Mine" not in titles(digest)
     assert "By F" not in titles(digest)
 
@@ -163,7 +164,7 @@ async def test_first_digest_line_and_impact(store: Store) -> None:
     assert digest is not None
     assert digest.view.intro
     assert "/serendip digest off" in digest.view.intro
-    assert digest.view.footer == (
+    assert digest.view.lead == (
         "Your impact: 2 people found what you shared useful this week (3 votes).",
     )
 

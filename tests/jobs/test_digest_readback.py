@@ -49,7 +49,8 @@ def test_one_vote_fewer_on_the_items_they_had_voted_for() -> None:
     message = sent(DigestSection("Top", (ANA, BO, CY)))
     cleared = without_person_blocks(message, "U1", None, {"i-ana"}, {"i-bo", "i-cy"})
     assert cleared is not None
-    lines = [b["text"]["text"] for b in cleared["blocks"] if b["type"] == "section"]
+    sections = [b["text"]["text"] for b in cleared["blocks"] if b["type"] == "section"]
+    lines = [s for s in sections if "\n" in s]  # the items, not their heading
     assert lines[0].endswith("shared by bo · :+1: 1\n_useful to 1 person_")
     assert lines[1].endswith("shared by cy\n_new this week_")  # no count to lower
 
@@ -81,3 +82,18 @@ def test_left_to_delete_when_their_name_shows_in_another_persons_item() -> None:
     cleared = without_person_blocks(message, "U1", None, {"i-ana"}, set())
     assert cleared is not None
     assert ids(cleared) == ["i-q", "i-cy"]
+
+
+def test_digests_with_grey_headings_from_before_issue_15_still_clear() -> None:
+    message = sent(DigestSection("Top this week", (ANA,)), DigestSection("Learned", (BO,)))
+    message["blocks"] = [  # headings were bold context lines then
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": b["text"]["text"]}]}
+        if b["type"] == "section" and "\n" not in b["text"]["text"]
+        else b
+        for b in message["blocks"]
+    ]
+    cleared = without_person_blocks(message, "U1", "ana", {"i-ana"}, set())
+    assert cleared is not None
+    assert ids(cleared) == ["i-bo"]
+    assert "Top this week" not in str(cleared["blocks"])
+    assert "*Learned*" in str(cleared["blocks"])

@@ -75,7 +75,7 @@ async def test_with_equal_votes_the_networks_endorsement_ranks_first(store: Stor
     assert section(composed, "For you")[:2] == ["F liked", "Stranger liked"]
     assert composed is not None
     whys = [i.why for s in composed.view.sections for i in s.items if i.title == "F liked"]
-    assert whys == ["useful to 1 person, 1 you work with"]
+    assert whys == ["f found this useful"]
 
 
 async def test_a_private_channels_ties_move_no_personal_digest(store: Store) -> None:

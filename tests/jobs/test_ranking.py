@@ -5,7 +5,17 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jobs.ranking import Candidate, Pool, eligible, rank, score, why_this, why_with_one_vote_fewer
+from jobs.ranking import (
+    Candidate,
+    Pool,
+    eligible,
+    known_voters,
+    rank,
+    score,
+    why_named,
+    why_this,
+    why_with_one_vote_fewer,
+)
 
 NOW = 1_800_000_000.0
 DAY = 86400.0
@@ -124,3 +134,18 @@ def test_a_why_line_with_one_vote_fewer() -> None:
     assert fewer("useful to 1 person, 1 you work with") == "new this week"
     assert fewer("shared by 2 people") == "shared by 2 people"
     assert fewer("new this week") == "new this week"
+
+
+def test_a_why_line_names_two_endorsers_the_reader_knows() -> None:
+    item = Candidate("i", ("S1", "S2"), ("V1", "V2", "V3", "V4"), NOW)
+    trust = {"V3": 0.9, "V1": 0.5, "V2": 0.2, "S2": 0.9}  # S2 re-shared: not a vote to name
+    assert known_voters(item, trust) == ["V3", "V1"]  # the most trusted two
+    line = why_named(item, ["Ana", "Bo"])
+    assert line == "Ana and Bo found this useful, and 2 others, shared by 2 people"
+    assert why_with_one_vote_fewer(line) == (
+        "Ana and Bo found this useful, and 1 other, shared by 2 people"
+    )
+    assert why_with_one_vote_fewer("Ana found this useful, and 1 other") == "Ana found this useful"
+    assert why_named(Candidate("j", ("S1",), ("V1",), NOW), ["Li, Wei"]) == (
+        "Li  Wei found this useful"
+    )

@@ -119,6 +119,18 @@ def button_vote(
     return "voted"
 
 
+def button_unvote(db: Database, team_id: str, item_id: str, voter: str) -> bool:
+    """Take back a "Useful" press (a vote given with a digest button, `via` 'd:…'); a vote
+    by reaction or by saving is the reaction's or the save's to take back. True when one went."""
+    gone = db.execute(
+        "DELETE FROM votes WHERE team_id = ? AND item_id = ? AND voter = ? AND via LIKE 'd:%'",
+        [team_id, item_id, voter],
+    ).rowcount
+    if gone:
+        search_index.sync_item(db, team_id, item_id)  # it may leave the well-voted index
+    return bool(gone)
+
+
 def less_like_targets(db: Database, team_id: str, item_id: str) -> tuple[str, str | None] | None:
     """(domain, first sharer) that "Less like this" may lower for an item; None when gone."""
     row = db.execute(
