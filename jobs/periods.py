@@ -28,11 +28,11 @@ class Period:
 
 
 def period_label(period: Period) -> str:
-    """How a digest names its period: "Week of 30 Nov" (weekly, by its first day) or
-    "Thu 3 Dec" (daily, by its day), never the key, which is for the outbox."""
+    """How a digest names its period: "Week of 30 Nov" (weekly: the Monday of the week it is
+    sent in, which its key names) or "Thu 3 Dec" (daily, by its day), never the key itself."""
     if "-W" in period.key:
-        start = period.start.date()
-        return f"Week of {start.day} {start:%b}"
+        monday = date.fromisoformat(f"{period.key}-1")
+        return f"Week of {monday.day} {monday:%b}"
     day = date.fromisoformat(period.key)
     return f"{day:%a} {day.day} {day:%b}"
 

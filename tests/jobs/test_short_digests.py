@@ -79,7 +79,7 @@ async def test_a_busy_channel_digest_is_short_and_says_where_more_is(store: Stor
     digest = channel_digest(Composer(await load(store, "T1", MONDAY)), "C1", WEEK)
     assert digest is not None
     assert items(digest) == 5
-    assert digest.view.title == "Serendip digest for #general: Week of 23 Nov"
+    assert digest.view.title == "Serendip digest for #general: Week of 30 Nov"
     learnings = [s for s in digest.view.sections if s.heading == "New learnings"]
     assert len(learnings) == 1
     assert len(learnings[0].items) == 2  # links do not crowd learnings out
@@ -103,7 +103,7 @@ async def test_a_busy_personal_digest_puts_impact_first(store: Store) -> None:
     assert check_message(message["text"], message["blocks"], None) is None
     first = message["blocks"][1]["elements"][0]["text"]
     assert first.startswith("Your impact: 2 people")
-    assert message["blocks"][0]["text"]["text"] == "Your Serendip digest: Week of 23 Nov"
+    assert message["blocks"][0]["text"]["text"] == "Your Serendip digest: Week of 30 Nov"
     assert MORE in block_texts(message)
 
 
@@ -120,7 +120,7 @@ async def test_a_quiet_week_is_shorter_still(store: Store) -> None:
 
 
 def test_headers_name_the_week_or_the_day() -> None:
-    assert period_label(WEEK) == "Week of 23 Nov"
+    assert period_label(WEEK) == "Week of 30 Nov"
     day = Period(MONDAY - timedelta(days=3), MONDAY, "2026-11-30")
     assert period_label(day) == "Mon 30 Nov"
 
