@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Config
 from bot.pacer import Pacer
 from jobs.digests import run_digests
+from jobs.people_sync import refresh_people
 from tests.support.bot import Env
 
 
@@ -26,6 +27,13 @@ async def send_now(env: Env, config: Config | None = None, force: bool = False) 
         force=force,
         pacer=Pacer(60_000),
     )
+
+
+async def sync_people(env: Env) -> None:
+    """The people sync the bot runs at start (users.list), done now: names are then known to
+    digests for sure, instead of racing the first one."""
+    client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
+    await refresh_people(env.store, client)
 
 
 def digest_in(env: Env, where: str) -> dict[str, object]:
