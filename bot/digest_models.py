@@ -35,6 +35,9 @@ class ItemFacts:
     private_votes: tuple[tuple[str, str], ...]  # (voter, channel) of votes in private channels
     flags: int = 0
     dead: bool = False
+    # Public voters whose useful reaction the channel saw (not a Useful press in their own
+    # digest, which nobody saw): the only ones a why line may name.
+    seen_voters: frozenset[str] = frozenset()
 
     @property
     def is_public(self) -> bool:

@@ -76,6 +76,7 @@ def candidate(facts: ItemFacts, private_channel: str | None = None) -> Candidate
         facts.domain,
         facts.flags,
         messages,
+        facts.seen_voters,
     )
 
 

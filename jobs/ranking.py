@@ -34,6 +34,7 @@ class Candidate:
     domain: str | None = None
     flags: int = 0
     messages: frozenset[tuple[str, float]] = frozenset()  # (channel, ts) of its shares
+    seen_voters: frozenset[str] = frozenset()  # voters whose reaction the channel saw
 
     @cached_property
     def voter_set(self) -> frozenset[str]:
@@ -240,8 +241,9 @@ def why_this(item: Candidate, trust: Mapping[str, float] | None = None) -> str:
 
 def known_voters(item: Candidate, trust: Mapping[str, float], limit: int = 2) -> list[str]:
     """Up to `limit` of the item's voters in the reader's network, most trusted first (the
-    candidate's voters: public ones only in a personal digest)."""
-    known = [p for p in item.voters if trust.get(p, 0.0) > 0]
+    candidate's voters: public ones only in a personal digest), and only those whose useful
+    reaction was seen in the channel: a Useful press in a person's own digest names nobody."""
+    known = [p for p in item.voters if trust.get(p, 0.0) > 0 and p in item.seen_voters]
     return sorted(known, key=lambda p: (-trust[p], p))[:limit]
 
 

@@ -137,9 +137,13 @@ def test_a_why_line_with_one_vote_fewer() -> None:
 
 
 def test_a_why_line_names_two_endorsers_the_reader_knows() -> None:
-    item = Candidate("i", ("S1", "S2"), ("V1", "V2", "V3", "V4"), NOW)
+    seen = frozenset({"V1", "V2", "V3", "V4"})
+    item = Candidate("i", ("S1", "S2"), ("V1", "V2", "V3", "V4"), NOW, seen_voters=seen)
     trust = {"V3": 0.9, "V1": 0.5, "V2": 0.2, "S2": 0.9}  # S2 re-shared: not a vote to name
     assert known_voters(item, trust) == ["V3", "V1"]  # the most trusted two
+    # V3 pressed Useful in their own digest: nobody saw it, so V3 is counted, never named.
+    unseen = Candidate("i", ("S1",), ("V1", "V2", "V3"), NOW, seen_voters=frozenset({"V1", "V2"}))
+    assert known_voters(unseen, trust) == ["V1", "V2"]
     line = why_named(item, ["Ana", "Bo"])
     assert line == "Ana and Bo found this useful, and 2 others, shared by 2 people"
     assert why_with_one_vote_fewer(line) == (

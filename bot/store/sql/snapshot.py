@@ -86,6 +86,7 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
     ):
         shares[item_id].append(ShareFact(channel, at, user, bool(is_private)))
     public: dict[str, list[str]] = defaultdict(list)
+    seen: dict[str, set[str]] = defaultdict(set)
     private: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for item_id, voter, in_private, via in db.execute(
         f"SELECT item_id, voter, is_private, via FROM votes WHERE item_id IN ({WINDOW})"
@@ -96,6 +97,8 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
             private[item_id].append((voter, channel_of_vote(via)))
         else:
             public[item_id].append(voter)  # duplicates go below, with dict.fromkeys
+            if str(via).startswith("m:"):  # a reaction on a message, which others saw
+                seen[item_id].add(voter)
     flags = dict(
         db.execute(
             f"SELECT item_id, count(DISTINCT flagger) FROM flags WHERE item_id IN ({WINDOW})"
@@ -122,6 +125,7 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
             tuple(private[item_id]),
             flags.get(item_id, 0),
             bool(dead),
+            frozenset(seen[item_id]),
         )
     return found
 
