@@ -17,6 +17,17 @@ class ShareFact:
     at: float
     user: str | None
     is_private: bool
+    ts: str = ""  # the message, which a digest links to (learnings, questions)
+    thread_ts: str | None = None  # its thread's root, for a reply
+
+
+@dataclass(frozen=True)
+class BestAnswer:
+    """An answered question's best answer, as a digest shows it."""
+
+    text: str
+    user: str
+    permalink: str | None = None  # the question's thread, as Slack gave it when it was posted
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,7 @@ class ItemFacts:
     # Public voters whose useful reaction the channel saw (not a Useful press in their own
     # digest, which nobody saw): the only ones a why line may name.
     seen_voters: frozenset[str] = frozenset()
+    answer: BestAnswer | None = None  # a question's
 
     @property
     def is_public(self) -> bool:
@@ -103,3 +115,4 @@ class DigestSnapshot:
     channel_names: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # display names by user id
     help_wanted: dict[str, list[HelpWanted]] = field(default_factory=dict)  # person -> questions
+    workspace_url: str | None = None  # auth.test's `url`: message links are built from it

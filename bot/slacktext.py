@@ -72,6 +72,25 @@ def cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+SLACK_ID = re.compile(r"[A-Z0-9]{2,32}")
+SLACK_TS = re.compile(r"\d{1,12}\.\d{1,8}")
+
+
+def message_link(
+    workspace_url: str | None, channel: str, ts: str, thread_ts: str | None = None
+) -> str | None:
+    """A message's permalink, built as Slack builds it from the workspace's address (auth.test's
+    `url`): no API call per message. None when the address or the message is not known."""
+    if not workspace_url or not workspace_url.startswith(("https://", "http://")):
+        return None
+    if not SLACK_ID.fullmatch(channel) or not SLACK_TS.fullmatch(ts):
+        return None
+    link = f"{workspace_url.rstrip('/')}/archives/{channel}/p{ts.replace('.', '')}"
+    if thread_ts and thread_ts != ts and SLACK_TS.fullmatch(thread_ts):
+        link += f"?thread_ts={thread_ts}&cid={channel}"
+    return link
+
+
 def safe_url(url: str | None) -> str:
     """A URL that cannot close Slack's `<url|label>` markup early."""
     return (url or "").replace("|", "%7C").replace(">", "%3E").replace("<", "%3C")

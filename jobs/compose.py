@@ -17,7 +17,7 @@ from functools import cached_property
 
 from bot.digest_models import DigestSnapshot, HelpWanted, ItemFacts
 from bot.network import Network, steps, trust_of
-from bot.slacktext import readable
+from bot.slacktext import message_link, readable
 from jobs.digest_blocks import DigestItem, DigestSection, DigestView, view_people
 from jobs.periods import Period, period_label
 from jobs.ranking import (
@@ -176,7 +176,38 @@ class Composer:
             title = facts.url or "(a link)"
         sharer = self.snap.names.get(c.first_sharer, "a colleague") if c.first_sharer else None
         people = (c.first_sharer,) if c.first_sharer else ()
-        return DigestItem(c.item_id, title, facts.url, sharer, len(c.voters), why, people)
+        item = DigestItem(c.item_id, title, facts.url, sharer, len(c.voters), why, people)
+        return self.with_message(item, facts, c)
+
+    def with_message(self, item: DigestItem, facts: ItemFacts, c: Candidate) -> DigestItem:
+        """A learning linked to its message, a question to its thread with its best answer:
+        only a message the candidate's readers may see (its public shares, or the private
+        channel whose digest this is), built from the workspace's address, no call per item."""
+        if facts.kind not in ("learning", "question"):
+            return item
+        seen = [s for s in facts.shares if (s.channel, s.at) in c.messages]
+        link = next(
+            (
+                found
+                for s in seen
+                if (found := message_link(self.snap.workspace_url, s.channel, s.ts, s.thread_ts))
+            ),
+            None,
+        )
+        answer = facts.answer
+        if answer is None:
+            return replace(item, kind=facts.kind, link=link)
+        link = link or (answer.permalink if seen else None)
+        answerer = self.snap.names.get(answer.user, "a colleague")
+        people = tuple(dict.fromkeys((*item.people, answer.user)))  # forget-me finds them too
+        return replace(
+            item,
+            kind=facts.kind,
+            link=link,
+            answer=answer.text,
+            answerer=answerer,
+            people=people,
+        )
 
 
 def _composed(view: DigestView, chosen: list[Candidate]) -> Composed:

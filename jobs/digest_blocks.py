@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from bot.slacktext import cut, escape, safe_url
-from bot.titles import clean_title
+from bot.slacktext import cut, escape, readable, safe_url
+from bot.titles import clean_title, site_of
 from jobs.ranking import why_counted, why_with_one_vote_fewer
 
 Block = dict[str, Any]
@@ -19,6 +19,11 @@ MAX_BLOCKS = 50
 SECTION_LIMIT = 3000
 HEADER_LIMIT = 150
 TITLE_LIMIT = 200
+ANSWER_LIMIT = 200  # a best answer's first line: a teaser, the thread has the rest
+OPTION_VALUE_LIMIT = 150
+ITEM_MENU = "digest_item"
+MENU_ACTIONS = ("useful", "less")
+VOTED = " · ✓ you found this useful"  # on the first line of an item its reader voted for
 
 
 @dataclass(frozen=True)
@@ -33,6 +38,10 @@ class DigestItem:
     why: str
     people: tuple[str, ...] = ()  # the user ids it shows the name or words of (forget-me)
     named: tuple[str, ...] = ()  # the voters its why line names (forget-me rewrites the line)
+    kind: str = "link"  # link, learning or question
+    link: str | None = None  # the message of a learning, the thread of a question
+    answer: str | None = None  # a question's best answer
+    answerer: str | None = None  # who gave it (a display name)
 
 
 @dataclass(frozen=True)
@@ -56,37 +65,83 @@ class DigestView:
 
 
 def item_line(item: DigestItem) -> str:
-    """The mrkdwn of one item: link, who shared it, votes, why."""
+    """The mrkdwn of one item: its linked title (a link's page; a learning's message; a
+    question's thread), who shared or asked it, votes, a question's best answer, why."""
     title = escape(cut(clean_title(item.title), TITLE_LIMIT)) or "(untitled)"
-    head = f"*<{safe_url(item.url)}|{title}>*" if item.url else f"*{title}*"
-    by = f" · shared by {escape(item.sharer)}" if item.sharer else ""
+    target = item.link or item.url
+    head = f"*<{safe_url(target)}|{title}>*" if target else f"*{title}*"
+    if item.link and item.url and item.kind != "question":  # the learning's own link, small
+        head += f" · <{safe_url(item.url)}|{escape(cut(site_of(item.url), 60))}>"
+    verb = "asked" if item.kind == "question" else "shared"
+    by = f" · {verb} by {escape(item.sharer)}" if item.sharer else ""
     votes = f" · :+1: {item.votes}" if item.votes else ""
-    return cut(f"{head}{by}{votes}\n_{escape(item.why)}_", SECTION_LIMIT)
+    answer = ""
+    if item.answer is not None:
+        who = f" ({escape(item.answerer)})" if item.answerer else ""
+        answer = f"\n*Best answer*{who}: {escape(first_line(item.answer))}"
+    return cut(f"{head}{by}{votes}{answer}\n_{escape(item.why)}_", SECTION_LIMIT - len(VOTED))
 
 
-def item_blocks(item: DigestItem) -> list[Block]:
-    """An item's section and its two buttons."""
-    buttons = [
-        {
-            "type": "button",
-            "action_id": "digest_useful",
-            "value": item.item_id,
-            "text": {"type": "plain_text", "text": "Useful"},
-        },
-        {
-            "type": "button",
-            "action_id": "digest_less",
-            "value": item.item_id,
-            "text": {"type": "plain_text", "text": "Less like this"},
-        },
-    ]
-    section = {"type": "section", "text": {"type": "mrkdwn", "text": item_line(item)}}
-    return [section, {"type": "actions", "elements": buttons}]
+def first_line(text: str) -> str:
+    """The first non-empty line of a message as people read it, cut short."""
+    lines = (" ".join(line.split()) for line in readable(text).splitlines())
+    return cut(next((line for line in lines if line), ""), ANSWER_LIMIT)
+
+
+def menu_value(action: str, item_id: str) -> str:
+    """An item menu option's value: what it does and to which item (at most 150 characters,
+    Slack's limit for an option's value; item ids are far shorter)."""
+    return f"{action}:{item_id}"[:OPTION_VALUE_LIMIT]
+
+
+def parse_menu_value(value: str) -> tuple[str, str] | None:
+    """(action, item id) of an item menu option's value; None when it is not one."""
+    action, _, item_id = value.partition(":")
+    return (action, item_id) if action in MENU_ACTIONS and item_id else None
+
+
+def item_menu(item_id: str, voted: bool = False) -> Block:
+    """Useful (or, once voted, its undoing) and Less like this, in one overflow menu: the
+    item's two actions take no row of their own."""
+    useful = "Undo Useful ✓" if voted else "Useful"
+    return {
+        "type": "overflow",
+        "action_id": ITEM_MENU,
+        "options": [
+            _option(useful, menu_value("useful", item_id)),
+            _option("Less like this", menu_value("less", item_id)),
+        ],
+    }
+
+
+def _option(text: str, value: str) -> Block:
+    return {"text": {"type": "plain_text", "text": text}, "value": value}
+
+
+def item_blocks(item: DigestItem, actions: bool = True) -> list[Block]:
+    """An item's one section, with its menu beside it (not for an open question)."""
+    section: Block = {"type": "section", "text": {"type": "mrkdwn", "text": item_line(item)}}
+    if actions:
+        section["accessory"] = item_menu(item.item_id)
+    return [section]
+
+
+def menu_item_id(block: Block) -> str | None:
+    """The item id of an item's section, from its menu (the Useful option's value)."""
+    menu = block.get("accessory") if block.get("type") == "section" else None
+    if not isinstance(menu, dict) or menu.get("action_id") != ITEM_MENU:
+        return None
+    for option in menu.get("options") or []:
+        parsed = parse_menu_value(str((option or {}).get("value") or ""))
+        if parsed is not None:
+            return parsed[1]
+    return None
 
 
 def with_useful_state(blocks: list[Block], item_id: str, voted: bool) -> list[Block]:
-    """A digest's blocks with one item's "Useful" button showing whether the reader voted
-    (a personal digest is one reader's, so its message can show their vote)."""
+    """A digest's blocks with one item showing whether the reader found it useful (a personal
+    digest is one reader's, so its message can show their vote): a mark on the item's first
+    line and "Undo Useful" in its menu. Digests sent with buttons get their button marked."""
     label = "Useful ✓" if voted else "Useful"
 
     def marked(element: Block) -> Block:
@@ -97,10 +152,21 @@ def with_useful_state(blocks: list[Block], item_id: str, voted: bool) -> list[Bl
             return {**button, "style": "primary"}
         return {k: v for k, v in button.items() if k != "style"}
 
-    return [
-        {**b, "elements": [marked(e) for e in b["elements"]]} if b.get("type") == "actions" else b
-        for b in blocks
-    ]
+    def shown(block: Block) -> Block:
+        if block.get("type") == "actions":
+            return {**block, "elements": [marked(e) for e in block["elements"]]}
+        if menu_item_id(block) != item_id:
+            return block
+        text = str(block["text"]["text"])
+        first, newline, rest = text.partition("\n")
+        first = first.removesuffix(VOTED) + (VOTED if voted else "")
+        return {
+            **block,
+            "text": {**block["text"], "text": first + newline + rest},
+            "accessory": item_menu(item_id, voted),
+        }
+
+    return [shown(b) for b in blocks]
 
 
 def build_digest(view: DigestView) -> dict[str, Any]:
@@ -134,13 +200,13 @@ def build_digest(view: DigestView) -> dict[str, Any]:
         blocks.append(_section(f"*{escape(section.heading)}*"))  # a heading to read, not grey
         room -= 1
         for item in section.items:
-            shown = item_blocks(item) if section.buttons else item_blocks(item)[:1]
+            shown = item_blocks(item, section.buttons)
             if room < len(shown):
                 break
             blocks += shown
             room -= len(shown)
             title = escape(cut(clean_title(item.title), TITLE_LIMIT))
-            lines.append(f"• {title} {safe_url(item.url)}".rstrip())
+            lines.append(f"• {title} {safe_url(item.link or item.url)}".rstrip())
     blocks += [_context(escape(line)) for line in view.footer]
     lines += [escape(line) for line in view.footer]
     blocks.append(settings)

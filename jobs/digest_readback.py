@@ -1,8 +1,9 @@
 """Digests sent before their views were kept (migration 7): the message as Slack returns it,
 without one person's items, for forget-me. Pure functions over `build_digest`'s blocks.
 
-An item is a section followed by its actions block, whose "Useful" button carries the item id;
-a section with no such button (an open question in "Can you help?") cannot be told apart, so
+An item is a section whose menu carries the item id (or, in digests sent before issue 15's
+menu, a section followed by its actions block, whose "Useful" button carries it); a section
+with neither (an open question in "Can you help?") cannot be told apart, so
 a digest holding one is left to the caller to delete, as are digests where nothing of the
 person is found or where their name would still show.
 """
@@ -15,7 +16,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from bot.slacktext import escape
-from jobs.digest_blocks import Block
+from jobs.digest_blocks import Block, menu_item_id
 from jobs.ranking import why_with_one_vote_fewer
 
 USEFUL = "digest_useful"
@@ -24,7 +25,10 @@ BULLET = "• "  # how build_digest lists each item in the plain-text fallback
 
 
 def item_id(block: Block) -> str | None:
-    """The item id of an item's actions block (its Useful button), if it is one."""
+    """The item id of an item's section (its menu), or of the actions block under an item
+    of a digest sent with buttons (its Useful button); None for any other block."""
+    if (found := menu_item_id(block)) is not None:
+        return found
     elements = block.get("elements") if block.get("type") == "actions" else None
     for element in elements if isinstance(elements, list) else []:
         if isinstance(element, dict) and element.get("action_id") == USEFUL:
@@ -46,7 +50,7 @@ def without_person_blocks(
     blocks = message.get("blocks")
     if not isinstance(blocks, list) or not all(isinstance(b, dict) for b in blocks):
         return None
-    by = f"shared by {escape(name)}" if name else None
+    by = [f"{verb} by {escape(name)}" for verb in ("shared", "asked")] if name else []
     kept: list[Block] = []
     dropped: list[int] = []  # the positions, among the items, of those taken out
     position = 0
@@ -55,7 +59,9 @@ def without_person_blocks(
             if item_id(block) is None or not dropped or dropped[-1] != position - 1:
                 kept.append(block)
             continue
-        found = item_id(blocks[index + 1]) if index + 1 < len(blocks) else None
+        found = item_id(block)
+        if found is None and index + 1 < len(blocks):
+            found = item_id(blocks[index + 1])
         if found is None:
             return None  # not an item with buttons: whose it is cannot be told
         text = str((block.get("text") or {}).get("text") or "")
@@ -71,10 +77,10 @@ def without_person_blocks(
     return {"text": _text(message, kept, dropped, position), "blocks": kept}
 
 
-def _names(text: str, by: str | None) -> bool:
-    """Whether a text shows the person as a sharer (`item_line`: the name, then " ·" or the
-    line's end; in JSON, the end is an escaped newline)."""
-    return by is not None and any(by + end in text for end in (" ·", "\n", "\\n"))
+def _names(text: str, by: list[str]) -> bool:
+    """Whether a text shows the person as a sharer or asker (`item_line`: the name, then " ·"
+    or the line's end; in JSON, the end is an escaped newline)."""
+    return any(who + end in text for who in by for end in (" ·", "\n", "\\n"))
 
 
 def _named(shown: str, name: str | None) -> bool:

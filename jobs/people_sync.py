@@ -18,9 +18,14 @@ PAGE = 200
 
 
 async def refresh_people(store: Store, client: AsyncWebClient) -> int:
-    """Store everyone `users.list` returns (names, time zones, status); returns how many."""
+    """Store everyone `users.list` returns (names, time zones, status) and the workspace's
+    address; returns how many people."""
     try:
-        team_id = str((await client.auth_test())["team_id"])
+        me = await client.auth_test()
+        team_id = str(me["team_id"])
+        if isinstance(url := me.get("url"), str) and url.startswith(("https://", "http://")):
+            # Digests build message links from it; asked here, where auth.test is asked anyway.
+            await store.remember_workspace_url(team_id, url)
         people: list[UserInfo] = []
         cursor: str | None = None
         while True:

@@ -115,7 +115,7 @@ class LearningPulse:
             return None
         # Read and draw before claiming: a failure here leaves the week free for the next tick.
         data = await self.store.report_data(
-            team, period.end.timestamp(), DAYS, self.config.minutes_saved
+            team, period.end.timestamp(), DAYS, self.config.minutes_saved, self.config.tz
         )
         png, alt = await asyncio.to_thread(render_chart, data, tz)
         if not await self.store.claim_pulse(team, period.key, channel, time.time()):

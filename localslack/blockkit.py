@@ -57,6 +57,23 @@ def _check_element(element: Any) -> None:
             raise BlockError("button text longer than 75")
         _max_len(element.get("value"), 2000, "button value")
         _max_len(element.get("url"), 3000, "button url")
+    elif element["type"] == "overflow":
+        options = element.get("options")
+        if not isinstance(options, list) or not 2 <= len(options) <= 5:
+            raise BlockError("overflow: 2..5 options")
+        for option in options:
+            _check_option(option)
+
+
+def _check_option(option: Any) -> None:
+    """Check one option object (overflow, selects): text up to 75, value up to 150."""
+    if not isinstance(option, dict):
+        raise BlockError("option is not an object")
+    if len(_text_of(option.get("text"), "option text")) > 75:
+        raise BlockError("option text longer than 75")
+    if not isinstance(option.get("value"), str) or not option["value"]:
+        raise BlockError("option without value")
+    _max_len(option["value"], 150, "option value")
 
 
 def _check_section(block: dict[str, Any]) -> None:

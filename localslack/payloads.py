@@ -111,6 +111,14 @@ def action_object(action_id: str, value: str, block_id: str, found: JSON | None)
         action.update(type=found.get("type", "button"), block_id=found["block_id"] or block_id)
         if "text" in found:
             action["text"] = copy.deepcopy(found["text"])
+    if action["type"] == "overflow":
+        # A menu sends the option chosen (by its value), never a value or text of its own.
+        options = (found or {}).get("options") or []
+        chosen = next((o for o in options if o.get("value") == value), None)
+        text = (chosen or {}).get("text") or {"type": "plain_text", "text": value}
+        action["selected_option"] = {"text": {**text, "emoji": True}, "value": value}
+        action["action_ts"] = f"{time.time():.6f}"
+        return action
     action.setdefault("text", {"type": "plain_text", "text": "Button", "emoji": True})
     action.update(value=value, action_ts=f"{time.time():.6f}")
     return action

@@ -22,7 +22,8 @@ def plain(mrkdwn: str, names: dict[str, str] | None = None) -> str:
 
 
 def render(payload: dict[str, Any], names: dict[str, str] | None = None) -> str:
-    """The blocks of a digest, one paragraph per block, buttons as [labels]."""
+    """The blocks of a digest, one paragraph per block, buttons as [labels], an item's menu
+    as [choice | choice]."""
     out: list[str] = []
     for block in payload.get("blocks") or []:
         kind = block.get("type")
@@ -31,6 +32,10 @@ def render(payload: dict[str, Any], names: dict[str, str] | None = None) -> str:
             out += [title, "=" * len(title)]
         elif kind == "section":
             out += ["", *("  " + line for line in plain(block["text"]["text"], names).splitlines())]
+            menu = block.get("accessory") or {}
+            if menu.get("type") == "overflow":  # an item's menu: its choices, as one control
+                choices = [str(o["text"]["text"]) for o in menu.get("options") or []]
+                out.append("  [" + " | ".join(choices) + "]")
         elif kind == "context":
             out += ["", plain(" ".join(e.get("text", "") for e in block["elements"]), names)]
         elif kind == "actions":

@@ -249,6 +249,7 @@ def _stats(config: Config, args: argparse.Namespace) -> int:
 
 def _report(config: Config, args: argparse.Namespace) -> int:
     import time
+    from zoneinfo import ZoneInfo
 
     from bot.report.html import render_html, write_report
     from bot.store import Store
@@ -257,10 +258,11 @@ def _report(config: Config, args: argparse.Namespace) -> int:
     now = time.time()
     store = Store(_existing_db(config)).open()
     try:
-        data = asyncio.run(store.report_data(None, now, args.days, config.minutes_saved))
+        data = asyncio.run(store.report_data(None, now, args.days, config.minutes_saved, config.tz))
     finally:
         store.close()
-    write_report(Path(args.html), render_html(data, now))
+    zone = ZoneInfo(config.tz)  # the pulse's zone: the report names the same days
+    write_report(Path(args.html), render_html(data, now, tz=zone))
     print(f"wrote the learning report to {args.html}")
     return 0
 

@@ -1,5 +1,8 @@
 """`serendip report --html`: one self-contained HTML file with the figures and the charts.
 
+Dates and weeks read in one time zone (SERENDIP_TZ, as the pulse's): each week is labelled by
+the day it starts there, and the last week ends where the text's period does.
+
 Nothing is loaded from anywhere: the styles are inline, the charts are SVG data URIs whose text
 is drawn as paths, and a Content-Security-Policy forbids every other source. Every text that
 comes from the data (a knowledge gap's query, a channel's name) is escaped, so it stays text.
@@ -10,7 +13,7 @@ from __future__ import annotations
 import base64
 import os
 import tempfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -54,14 +57,14 @@ figcaption, summary { color: #555; font-size: .9rem; }
 """
 
 
-def date_text(moment: str | float, time: bool = False) -> str:
-    """A date as people read it, `Mon 21 Sep 2026` (with `14:13 UTC` when `time`)."""
+def date_text(moment: str | float, time: bool = False, tz: tzinfo = UTC) -> str:
+    """A date as people read it in `tz`, `Mon 21 Sep 2026` (with `14:13 UTC` when `time`)."""
     when = (
         datetime.fromtimestamp(moment, UTC)
         if isinstance(moment, float | int)
         else datetime.fromisoformat(moment)
-    )
-    return when.strftime("%a %d %b %Y %H:%M UTC" if time else "%a %d %b %Y")
+    ).astimezone(tz)
+    return when.strftime("%a %d %b %Y %H:%M %Z" if time else "%a %d %b %Y")
 
 
 def learnings_section(learnings: list[dict[str, Any]]) -> str:
@@ -80,12 +83,12 @@ def learnings_section(learnings: list[dict[str, Any]]) -> str:
     return f'<section id="learnings"><h2>Top learnings</h2>{note}{body}</section>'
 
 
-def questions_section(questions: list[dict[str, Any]]) -> str:
+def questions_section(questions: list[dict[str, Any]], tz: tzinfo = UTC) -> str:
     """Questions asked in public channels in the period that still have no best answer."""
     note = '<p class="note">Asked in a public channel in the period; no best answer yet.</p>'
     items = "".join(
         f'<li>{escape(q["text"])} <span class="note">({escape(q["channel"] or "a channel")},'
-        f" asked {escape(date_text(q['posted_at']))})</span></li>"
+        f" asked {escape(date_text(q['posted_at'], tz=tz))})</span></li>"
         for q in questions
     )
     body = f'<ul class="quotes">{items}</ul>' if items else "<p>Every question has an answer.</p>"
@@ -160,21 +163,21 @@ def _figure(title: str, svg: bytes, alt: str, caption: str) -> str:
     return f'<figure><div class="chart">{image}</div>{caption}</figure>'
 
 
-def series_section(series: list[dict[str, Any]]) -> str:
-    """The weekly chart, and its numbers in a table."""
+def series_section(series: list[dict[str, Any]], tz: tzinfo = UTC) -> str:
+    """The weekly chart, and its numbers in a table, each week named by its first day in `tz`."""
     chart = _figure(
         SERIES_TITLE,
-        series_chart(series),
-        series_alt(series),
+        series_chart(series, tz=tz),
+        series_alt(series, tz),
         f"The last {len(series)} weeks, one point per week.",
     )
     head = ["Week starting", *(label for _, label, _ in SERIES)]
-    rows = [[week_label(w["start"]), *(str(w[k]) for k, _, _ in SERIES)] for w in series]
+    rows = [[week_label(w["start"], tz), *(str(w[k]) for k, _, _ in SERIES)] for w in series]
     numbers = f"<details><summary>The numbers</summary>{_table(head, rows)}</details>"
     return f'<section id="activity"><h2>{escape(SERIES_TITLE)}</h2>{chart}{numbers}</section>'
 
 
-def ties_section(series: list[dict[str, Any]]) -> str:
+def ties_section(series: list[dict[str, Any]], tz: tzinfo = UTC) -> str:
     """Cross-team ties per week: how many pairs from different home channels worked together."""
     counts = [w.get("cross_team_ties", 0) for w in series]
     note = (
@@ -186,7 +189,7 @@ def ties_section(series: list[dict[str, Any]]) -> str:
     else:
         trend = f"{counts[-1]} in the last week, {counts[0]} {len(counts) - 1} weeks before"
         trend += f" ({change('cross_team_ties', counts[0], counts[-1])})."
-    rows = [[week_label(w["start"]), str(n)] for w, n in zip(series, counts, strict=True)]
+    rows = [[week_label(w["start"], tz), str(n)] for w, n in zip(series, counts, strict=True)]
     table = _table(["Week starting", "Cross-team ties"], rows) if rows else ""
     body = f"{note}<p>{escape(trend)}</p>{table}"
     return f'<section id="ties"><h2>Cross-team ties over {len(series)} weeks</h2>{body}</section>'
@@ -209,16 +212,20 @@ def flows_section(flows: list[dict[str, Any]], weeks: int) -> str:
     return f'<section id="flows"><h2>{escape(FLOWS_TITLE)}</h2>{chart}{numbers}</section>'
 
 
-def render_html(data: dict[str, Any], generated: float, scope: str = "all workspaces") -> str:
-    """The whole report as one HTML document (`data` as from `bot.report.figures.report_data`)."""
+def render_html(
+    data: dict[str, Any], generated: float, scope: str = "all workspaces", tz: tzinfo = UTC
+) -> str:
+    """The whole report as one HTML document (`data` as from `bot.report.figures.report_data`),
+    its dates and weeks in `tz` (SERENDIP_TZ)."""
     stats, series = data["stats"], data["series"]
     current = stats["current"]
-    period = f"{date_text(current['start'])} to {date_text(current['end'])}"
+    period = f"{date_text(current['start'], tz=tz)} to {date_text(current['end'], tz=tz)}"
     title = f"Serendip learning report, {period}"
     intro = (
-        f"The last {stats['days']} days ({date_text(current['start'], True)} to "
-        f"{date_text(current['end'], True)}) beside the {stats['days']} days before, for "
-        f"{scope}. Made {date_text(generated, True)}."
+        f"The last {stats['days']} days ({date_text(current['start'], True, tz)} to "
+        f"{date_text(current['end'], True, tz)}) beside the {stats['days']} days before, for "
+        f"{scope}. Made {date_text(generated, True, tz)}. Weeks are named by the day they "
+        f"start, the last ending with this period."
     )
     body = "".join(
         [
@@ -226,10 +233,10 @@ def render_html(data: dict[str, Any], generated: float, scope: str = "all worksp
             f'<p class="note">{escape(intro)}</p>',
             figures_section(stats),
             learnings_section(data.get("learnings", [])),
-            questions_section(data.get("open_questions", [])),
+            questions_section(data.get("open_questions", []), tz),
             gaps_section(stats),
-            series_section(series),
-            ties_section(series),
+            series_section(series, tz),
+            ties_section(series, tz),
             flows_section(data["flows"], len(series)),
         ]
     )

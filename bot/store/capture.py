@@ -10,7 +10,7 @@ from sqlite_utils import Database
 from bot.models import FetchedPage, ItemDraft, ReactionKind, ShareInput
 from bot.store.plumbing import Plumbing
 from bot.store.results import CheckOutcome
-from bot.store.sql import bookmarks, capture, digests, export, forwards, links, search
+from bot.store.sql import bookmarks, capture, digests, export, forwards, links, saves, search
 from bot.store.sql.bookmarks import Bookmark
 
 
@@ -47,8 +47,10 @@ class CaptureActions(Plumbing):
         return await self._read(forwards.public_items_at, team_id, channel, ts)
 
     async def save_learning(self, share: ShareInput, draft: ItemDraft, saver: str | None) -> str:
-        """Save a learning (/til, bookmark, shortcut); a saver who is not the author votes."""
-        return await self._write(capture.save_learning, share, draft, saver, self._clock())
+        """Save a learning (/til, shortcut); a saver who is not the author votes. A message
+        saved after it was captured keeps its item, marked saved (one item per thing)."""
+        write = saves.save_message if share.source == "save" else capture.save_learning
+        return await self._write(write, share, draft, saver, self._clock())
 
     async def share_note(self, team_id: str, user: str, item_id: str) -> bool:
         """The author shares a personal note (a DM /til) with the team; False if none."""

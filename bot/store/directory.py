@@ -71,6 +71,10 @@ class DirectoryActions(Plumbing):
         """Every workspace with data in this database."""
         return await self._read(workspaces.known_teams)
 
+    async def remember_workspace_url(self, team_id: str, url: str) -> None:
+        """The workspace's address (auth.test's `url`), from which digests link messages."""
+        await self._write(workspaces.set_url, team_id, url)
+
     async def installed_teams(self) -> list[str]:
         """Workspaces with data whose app is installed (not in an uninstall grace period)."""
         return [t for t in await self._read(workspaces.known_teams) if t not in self._uninstalled]

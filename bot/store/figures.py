@@ -12,10 +12,11 @@ class FiguresActions(Plumbing):
     """Domain actions for the report and the weekly pulse; mixed into `Store`."""
 
     async def report_data(
-        self, team_id: str | None, now: float, days: int, minutes_saved: int
+        self, team_id: str | None, now: float, days: int, minutes_saved: int, tz: str = "UTC"
     ) -> dict[str, Any]:
-        """The figures, weekly series and channel flows up to `now` (None: every workspace)."""
-        return await self._read(figures.report_data, team_id, now, days, minutes_saved)
+        """The figures, weekly series and channel flows up to `now` (None: every workspace),
+        its weeks in `tz` (SERENDIP_TZ)."""
+        return await self._read(figures.report_data, team_id, now, days, minutes_saved, tz)
 
     async def learning_stats(
         self, team_id: str | None, now: float, days: int, minutes_saved: int, people: bool = False

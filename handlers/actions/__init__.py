@@ -20,6 +20,7 @@ from handlers.actions.ask_decline import handle_ask_decline
 from handlers.actions.ask_team import handle_ask_team
 from handlers.actions.digest_buttons import (
     handle_digest_cadence,
+    handle_digest_item_menu,
     handle_digest_less,
     handle_digest_less_choice,
     handle_digest_settings,
@@ -42,6 +43,7 @@ from handlers.actions.unknown import ack_unknown_action
 ACTIONS = {
     "forget_me_confirm": handle_forget_confirm,
     "forget_me_cancel": handle_forget_cancel,
+    "digest_item": handle_digest_item_menu,
     "digest_useful": handle_digest_useful,
     "digest_less": handle_digest_less,
     "digest_less_site": handle_digest_less_choice,

@@ -1,5 +1,5 @@
-"""The buttons on digests: "Useful", "Less like this" (site or person, undoable) and "Digest
-settings"."""
+"""The controls on digests: each item's menu ("Useful", undoable, and "Less like this": site
+or person, undoable), the buttons of digests sent before the menu, and "Digest settings"."""
 
 from __future__ import annotations
 
@@ -21,10 +21,10 @@ from handlers.blocks.common import (
 from handlers.features.home import less_label, publish_home
 from handlers.features.lookup import people_names
 from handlers.features.replies import reply_when_ready
-from jobs.digest_blocks import with_useful_state
+from jobs.digest_blocks import parse_menu_value, with_useful_state
 
 USEFUL_ANSWERS = {
-    "voted": "Thanks: your vote counts, and helps others find it. Press Useful again to undo.",
+    "voted": "Thanks: your vote counts, and helps others find it. Choose Useful again to undo.",
     "again": "You had already marked this useful (with a reaction or by saving it): take that"
     " back to undo it.",
     "undone": "Undone: your vote on this is taken back.",
@@ -65,15 +65,56 @@ def _value(body: dict[str, Any]) -> str:
     return str(actions[0].get("value") or "")[:64]
 
 
+def _chosen(body: dict[str, Any]) -> tuple[str, str] | None:
+    """(action, item id) of the option chosen in an item's menu; None when it is not one."""
+    actions = body.get("actions") or [{}]
+    option = actions[0].get("selected_option") if isinstance(actions[0], dict) else None
+    value = str(option.get("value") or "") if isinstance(option, dict) else ""
+    parsed = parse_menu_value(value[:150])
+    return (parsed[0], parsed[1][:64]) if parsed else None
+
+
+async def handle_digest_item_menu(
+    ack: AsyncAck,
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    store: Store,
+    client: AsyncWebClient,
+    later: Later,
+) -> None:
+    """An item's menu on a digest: "Useful" (chosen again, undone) or "Less like this"."""
+    if (clicked := await _clicker(ack, respond, body, store)) is None:
+        return
+    chosen = _chosen(body)
+    if chosen is None:
+        return  # a forged or foreign value: nothing to do
+    action, item_id = chosen
+    if action == "useful":
+        await _useful(respond, body, store, clicked, item_id)
+    else:
+        await _less(respond, store, client, later, clicked, item_id)
+
+
 async def handle_digest_useful(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store
 ) -> None:
-    """ "Useful" on a digest item: the clicker's vote, or, pressed again, its undoing; a
-    personal digest shows on its button whether they voted."""
+    """ "Useful" on a digest sent with buttons: the clicker's vote, or, pressed again, its
+    undoing; a personal digest shows on its button whether they voted."""
     if (clicked := await _clicker(ack, respond, body, store)) is None:
         return
+    await _useful(respond, body, store, clicked, _value(body))
+
+
+async def _useful(
+    respond: AsyncRespond,
+    body: dict[str, Any],
+    store: Store,
+    clicked: tuple[str, str, str],
+    item_id: str,
+) -> None:
+    """Vote, or undo the vote; in the reader's own digest, the item shows which."""
     team, user, where = clicked
-    now, item_id = time.time(), _value(body)
+    now = time.time()
     outcome: str = await store.button_vote(team, item_id, user, where, now)
     if outcome == "again" and await store.button_unvote(team, item_id, user):
         outcome = "undone"
@@ -82,7 +123,7 @@ async def handle_digest_useful(
     message = body.get("message") or {}
     blocks = message.get("blocks")
     if outcome in ("voted", "undone") and where.startswith("d:D") and isinstance(blocks, list):
-        # Their own direct message: the button itself says what they did.
+        # Their own direct message: the item itself says what they did.
         shown = with_useful_state(blocks, item_id, outcome == "voted")
         await respond(replace_original=True, text=str(message.get("text") or ""), blocks=shown)
         return
@@ -97,12 +138,23 @@ async def handle_digest_less(
     client: AsyncWebClient,
     later: Later,
 ) -> None:
-    """ "Less like this": ask whether the clicker wants less from the item's site or from
-    the colleague who shared it; nothing is lowered until they choose."""
+    """ "Less like this" on a digest sent with buttons (see `_less`)."""
     if (clicked := await _clicker(ack, respond, body, store)) is None:
         return
+    await _less(respond, store, client, later, clicked, _value(body))
+
+
+async def _less(
+    respond: AsyncRespond,
+    store: Store,
+    client: AsyncWebClient,
+    later: Later,
+    clicked: tuple[str, str, str],
+    item_id: str,
+) -> None:
+    """Ask whether the clicker wants less from the item's site or from the colleague who
+    shared it; nothing is lowered until they choose."""
     team, user, _ = clicked
-    item_id = _value(body)
     await store.record_click(team, user, item_id, "less", time.time())
 
     async def choice() -> dict[str, Any]:

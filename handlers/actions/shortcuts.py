@@ -13,7 +13,14 @@ from bot.inbox import InboxWorker
 from bot.later import Later
 from bot.store import Question, Store
 from handlers.features.ask import choose_best, keepable_reply
-from handlers.features.save import CANNOT_SAVE, SAVED, ask_author, save_message_as_learning
+from handlers.features.save import (
+    ALREADY,
+    ALREADY_YOURS,
+    CANNOT_SAVE,
+    SAVED,
+    ask_author,
+    save_message_as_learning,
+)
 
 
 def _where(shortcut: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
@@ -56,8 +63,10 @@ async def _save(
         await respond(response_type="ephemeral", text="You opted out, so nothing was saved.")
         return
     author = message.get("user")
-    if message and author != saver:
+    captured = bool(await store.shares_at(team_id, channel, ts))
+    if message and author != saver and not captured:
         # Someone else's message: its author decides; nothing is recorded until they agree.
+        # One captured already is the team's: saving it is a vote, as a bookmark on it is.
         text = await ask_author(store, client, team_id, channel, ts, saver, message, enterprise_id)
         await respond(response_type="ephemeral", text=text)
         return
@@ -72,7 +81,13 @@ async def _save(
         saver_votes=True,
         enterprise_id=enterprise_id,
     )
-    await respond(response_type="ephemeral", text=SAVED if item else CANNOT_SAVE)
+    if item is None:
+        text = CANNOT_SAVE
+    elif captured:
+        text = ALREADY_YOURS if author == saver else ALREADY
+    else:
+        text = SAVED
+    await respond(response_type="ephemeral", text=text)
 
 
 async def handle_flag_shortcut(

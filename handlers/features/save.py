@@ -22,6 +22,14 @@ from handlers.features.lookup import person_name
 
 log = logging.getLogger(__name__)
 SAVED = "Saved to Serendip as a learning."
+ALREADY_YOURS = (
+    "Already in Serendip: it was captured when you posted it, so it stays one item, now marked"
+    " as saved."
+)
+ALREADY = (
+    "Already in Serendip: it was captured when it was posted, so it stays one item; your save"
+    " counts as your useful vote."
+)
 CANNOT_SAVE = (
     "This message can't be saved: its channel, its author or its `!nda` mark keeps it out."
 )

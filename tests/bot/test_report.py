@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from matplotlib.figure import Figure
@@ -22,6 +24,8 @@ from bot.report.charts import (
 )
 from bot.report.html import render_html, write_report
 from bot.store import Store
+from jobs.periods import Period
+from jobs.pulse_text import pulse_text
 from tests.support import figures
 from tests.support.cli import point_at_fresh_db
 from tests.support.figures import NOW, highlight_rows, stats_rows
@@ -182,3 +186,37 @@ def test_chart_text_is_readable_on_a_phone() -> None:
     for svg in (series_chart(series), flows_chart(flows), series_chart([]), flows_chart([])):
         assert _smallest_text(svg) >= 12
     assert REPORT_WIDTH * 96 <= 450  # drawn at most a little wider than a phone shows it
+
+
+def test_weeks_and_dates_in_serendip_tz_a_second_before_midnight(store: Store) -> None:
+    """In Los Angeles, Sunday 29 Nov 23:59:59 is Monday in UTC: the report names the days of
+    SERENDIP_TZ, the same week the pulse's text names for the same moment."""
+    zone = ZoneInfo("America/Los_Angeles")
+    end = datetime(2026, 11, 29, 23, 59, 59, tzinfo=zone)
+    now = end.timestamp()
+    data = asyncio.run(store.report_data(None, now, 7, 15, "America/Los_Angeles"))
+    html = render_html(data, now, tz=zone)
+    assert "(Sun 22 Nov 2026 23:59 PST to Sun 29 Nov 2026 23:59 PST)" in html
+    assert "Serendip learning report, Sun 22 Nov 2026 to Sun 29 Nov 2026" in html
+    weeks = re.findall(r'<tr><th scope="row">(\d\d \w{3})</th>', html)
+    assert weeks[:8] == [f"{d:02d} {m}" for d, m in WEEKS_LA]  # the activity table
+    assert "23 Nov" not in weeks
+    assert "30 Nov" not in weeks
+    period = Period(end - timedelta(days=7), end, "2026-W48")
+    text = pulse_text(data, period, zone)
+    assert f"the week starting {weeks[7]}," in text  # the pulse's week is the report's last
+
+
+# Sundays at 23:59:59, on both sides of 1 Nov, when Los Angeles left summer time.
+WEEKS_LA = [(4, "Oct"), (11, "Oct"), (18, "Oct"), (25, "Oct"), (1, "Nov"), (8, "Nov"), (15, "Nov")]
+WEEKS_LA += [(22, "Nov")]
+
+
+def test_cli_report_reads_serendip_tz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = point_at_fresh_db(tmp_path, monkeypatch)
+    Store(path).open().close()
+    monkeypatch.setenv("SERENDIP_TZ", "America/Los_Angeles")
+    assert main(["report", "--html", "out.html"]) == 0
+    html = (tmp_path / "out.html").read_text(encoding="utf-8")
+    assert re.search(r"Made \w{3} \d\d \w{3} \d{4} \d\d:\d\d P[SD]T\.", html)
+    assert " UTC" not in html

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from sqlite_utils import Database
+
 from tests.support.bot import Env
 from tests.support.find import find, result_texts
 from tests.support.home import open_home
+from tests.support.rawdb import raw
 
 
 def bot_messages(env: Env, user: str) -> list[dict[str, Any]]:
@@ -124,3 +127,70 @@ async def test_bookmarks_go_with_forget_me_and_with_the_deleted_message(env: Env
     assert left.text == "kept for a while"
     await env.store.forget_person(env.team, "U1")  # the author's messages leave others' saves
     assert await env.store.bookmarks(env.team, "U2") == []
+
+
+async def saved_by(env: Env, item_id: str) -> list[str | None]:
+    """Who saved each share of an item (read from the database itself)."""
+
+    def read(db: Database) -> list[str | None]:
+        sql = "SELECT saved_by FROM shares WHERE item_id = ? ORDER BY rowid"
+        return [row[0] for row in db.execute(sql, [item_id]).fetchall()]
+
+    return raw(env.store, read)
+
+
+async def test_saving_a_captured_link_keeps_one_item_and_counts_as_a_vote(env: Env) -> None:
+    """Issue 15: one item per thing. A link shared in a channel, saved later, stays the link
+    item: no second (learning) item, no question to its author, and the save is a vote."""
+    msg = await env.slack.post_message("U2", "C1", "read this <https://wal.example/>")
+    [link] = await env.items()
+    for _ in range(2):  # a careless second save changes nothing
+        await env.slack.message_shortcut("U1", "C1", msg["ts"], "save_to_serendip")
+        await env.settle()
+    [item] = await env.items()
+    assert (item["id"], item["kind"]) == (link["id"], "link")
+    assert item["votes"] == ["U1"]
+    assert await saved_by(env, item["id"]) == ["U1"]
+    assert bot_messages(env, "U2") == []  # its author is not asked: it is the team's already
+    assert "Already in Serendip" in env.slack.responses[-1]["text"]
+    assert "counts as your useful vote" in env.slack.responses[-1]["text"]
+    assert "you saved this" in await open_home(env, "U1")
+
+
+async def test_saving_your_own_captured_message_marks_it_without_a_vote(env: Env) -> None:
+    til = await env.slack.post_message("U1", "C1", "TIL sqlite has WAL mode")
+    link = await env.slack.post_message("U1", "C1", "two <https://a.example/> <https://b.example/>")
+    before = await env.items()
+    for msg in (til, link):
+        await env.slack.message_shortcut("U1", "C1", msg["ts"], "save_to_serendip")
+        await env.settle()
+        assert "captured when you posted it" in env.slack.responses[-1]["text"]
+    after = await env.items()
+    assert [(i["id"], i["kind"], i["votes"]) for i in after] == [
+        (i["id"], i["kind"], []) for i in before
+    ]
+    assert len(after) == 3  # the learning and the message's two links: nothing new
+    for item in after:
+        assert await saved_by(env, item["id"]) == ["U1"]
+
+
+async def test_a_message_captured_before_its_author_agrees_stays_one_item(env: Env) -> None:
+    ask = await ask_to_save(env, "U2", "U1", "pagers are loud")
+    assert await env.items() == []
+    [msg] = [m for m in env.slack.messages("C1") if m.get("user") == "U1"]
+    await env.slack.edit_message("C1", msg["ts"], "pagers are loud <https://pager.example/>")
+    [link] = await env.items()  # the edit shared a link: captured
+    await answer(env, "U1", ask, "save_request_share")
+    [item] = await env.items()
+    assert (item["id"], item["kind"]) == (link["id"], "link")
+    assert item["votes"] == ["U2"]
+    assert await saved_by(env, item["id"]) == ["U2"]
+
+
+async def test_saving_a_message_not_captured_still_makes_the_learning(env: Env) -> None:
+    msg = await env.slack.post_message("U1", "C1", "good point about caching")
+    await env.slack.message_shortcut("U1", "C1", msg["ts"], "save_to_serendip")
+    await env.settle()
+    [item] = await env.items()
+    assert item["kind"] == "learning"
+    assert env.slack.responses[-1]["text"] == "Saved to Serendip as a learning."

@@ -97,3 +97,32 @@ def test_digests_with_grey_headings_from_before_issue_15_still_clear() -> None:
     assert ids(cleared) == ["i-bo"]
     assert "Top this week" not in str(cleared["blocks"])
     assert "*Learned*" in str(cleared["blocks"])
+
+
+def with_buttons(message: dict[str, Any]) -> dict[str, Any]:
+    """The same digest as sent before issue 15's item menu: under each item an actions block
+    with its Useful and Less like this buttons."""
+    blocks: list[dict[str, Any]] = []
+    for block in message["blocks"]:
+        menu = block.get("accessory")
+        if menu is None:
+            blocks.append(block)
+            continue
+        found = item_id(block)
+        blocks.append({k: v for k, v in block.items() if k != "accessory"})
+        buttons = [
+            {"type": "button", "action_id": action, "value": found, "text": text}
+            for action, text in (("digest_useful", "Useful"), ("digest_less", "Less like this"))
+        ]
+        blocks.append({"type": "actions", "elements": buttons})
+    return {**message, "blocks": blocks}
+
+
+def test_digests_sent_with_buttons_still_clear() -> None:
+    message = with_buttons(sent(DigestSection("Top", (ANA, BO)), DigestSection("New", (CY,))))
+    assert [b["type"] for b in message["blocks"]].count("actions") == 4  # 3 items, settings
+    cleared = without_person_blocks(message, "U1", "ana", {"i-ana"}, {"i-bo"})
+    assert cleared is not None
+    assert ids(cleared) == ["i-bo", "i-cy"]
+    assert [b["type"] for b in cleared["blocks"]].count("actions") == 3  # ana's went with her
+    assert "shared by bo · :+1: 1\n" in str(cleared["blocks"][3]["text"]["text"])

@@ -19,5 +19,5 @@ def test_render_a_digest() -> None:
     text = render(build_digest(view), {"U1": "ana"})
     assert text.splitlines()[:2] == ["Digest, 2026-W49", "================"]
     assert "A <b> title (https://x.example/) · shared by ana · :+1: 2" in text
-    assert "[Useful]  [Less like this]" in text
+    assert "[Useful | Less like this]" in text
     assert "[Digest settings]" in text

@@ -5,8 +5,10 @@ from __future__ import annotations
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.store import Store
+from bot.store.sql.workspaces import url_of
 from jobs.people_sync import refresh_people
 from localslack import LocalSlack
+from tests.support.rawdb import raw
 
 
 async def test_users_list_fills_time_zones_but_not_for_the_opted_out(store: Store) -> None:
@@ -32,3 +34,15 @@ async def test_a_failing_users_list_changes_nothing(store: Store) -> None:
         slack.fail_next("users.list", "internal_error", status=200)
         client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
         assert await refresh_people(store, client) == 0
+
+
+async def test_the_workspace_address_is_kept_for_message_links(store: Store) -> None:
+    async with LocalSlack(team_id="T1") as slack:
+        client = AsyncWebClient(token=slack.bot_token, base_url=slack.api_url)
+        assert raw(store, url_of, "T1") is None
+        await refresh_people(store, client)
+        assert raw(store, url_of, "T1") == slack.ident.url  # auth.test's, asked anyway
+        assert len(slack.calls_of("auth.test")) == 1
+        assert await store.installed_teams() == ["T1"]
+        snap = await store.digest_snapshot("T1", 0, 1, 0)
+        assert snap.workspace_url == slack.ident.url

@@ -8,6 +8,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.pacer import Pacer
+from jobs.digest_blocks import ITEM_MENU, menu_item_id
 from jobs.digests import run_digests
 from jobs.people_sync import refresh_people
 from tests.support.bot import Env
@@ -48,13 +49,15 @@ def digest_in(env: Env, where: str) -> dict[str, object]:
 
 
 def item_ids(message: dict[str, object]) -> list[str]:
-    """The items a digest offers a Useful button for, in order."""
+    """The items a digest offers a menu (Useful, Less like this) for, in order."""
     blocks = message["blocks"]
     assert isinstance(blocks, list)
-    return [
-        e["value"]
-        for b in blocks
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == "digest_useful"
-    ]
+    return [found for b in blocks if (found := menu_item_id(b)) is not None]
+
+
+async def choose(env: Env, user: str, where: str, message: dict[str, object], value: str) -> None:
+    """`user` chooses an option (`useful:<item id>`, `less:<item id>`) of an item's menu in the
+    digest `message`, posted in `where` (a channel, or a person's id for their DM)."""
+    channel = env.slack.ws.dm_id(where) if where.startswith(("U", "W")) else where
+    await env.slack.block_action(user, ITEM_MENU, value, channel, str(message["ts"]))
+    await env.settle()

@@ -107,3 +107,10 @@ def m13_question_loop(db: Database) -> None:
     db.execute("ALTER TABLE questions ADD COLUMN note_ts TEXT")
     db.execute("ALTER TABLE replies ADD COLUMN thanked_at REAL")
     db.execute("ALTER TABLE routings ADD COLUMN response TEXT")
+
+
+def m14_workspace_address(db: Database) -> None:
+    """Each workspace's address (`https://acme.slack.com/`, auth.test's `url`), so a digest
+    links a learning to its message and a question to its thread without asking Slack for a
+    permalink per item."""
+    db.execute("ALTER TABLE workspaces ADD COLUMN url TEXT")

@@ -6,8 +6,10 @@ crossed team lines. Figures per person exist only when the operator turns them o
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, tzinfo
+from itertools import pairwise
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlite_utils import Database
 
@@ -62,19 +64,40 @@ def learning_stats(
     return report
 
 
-def week_windows(now: float, weeks: int = 8) -> list[tuple[float, float]]:
-    """The last `weeks` seven-day windows ending now, oldest first."""
-    return [(now - (weeks - n) * 7 * DAY, now - (weeks - n - 1) * 7 * DAY) for n in range(weeks)]
+def week_windows(now: float, weeks: int = 8, tz: str = "UTC") -> list[tuple[float, float]]:
+    """The last `weeks` weeks ending now, oldest first: each starts at the same wall-clock time
+    in `tz` (SERENDIP_TZ) as the next, so a week keeps its day across a DST change."""
+    zone = _zone(tz)
+    end = datetime.fromtimestamp(now, zone).replace(tzinfo=None)
+
+    def moment(k: int) -> float:
+        # A wall-clock time a DST change skipped or doubled resolves as zoneinfo's fold=0 does.
+        return (end - timedelta(days=7 * k)).replace(tzinfo=zone).timestamp()
+
+    bounds = [moment(k) for k in range(weeks, 0, -1)] + [now]
+    return list(pairwise(bounds))
+
+
+def _zone(name: str) -> tzinfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC
 
 
 def report_data(
-    db: Database, team_id: str | None, now: float, days: int, minutes_saved: int
+    db: Database,
+    team_id: str | None,
+    now: float,
+    days: int,
+    minutes_saved: int,
+    tz: str = "UTC",
 ) -> dict[str, Any]:
     """What the report and the pulse show: the figures (`stats`), the weekly `series` of the
     last CHART_WEEKS weeks (with each week's cross-team ties), and the `flows` between
     channels over those weeks, and what the period's public channels learned (`learnings`) and
-    still ask (`open_questions`)."""
-    weeks = week_windows(now, CHART_WEEKS)
+    still ask (`open_questions`). Weeks keep their wall-clock start in `tz` (SERENDIP_TZ)."""
+    weeks = week_windows(now, CHART_WEEKS, tz)
     period = (now - days * DAY, now)
     series = sql.weekly_series(db, team_id, weeks)
     for week, window in zip(series, weeks, strict=True):

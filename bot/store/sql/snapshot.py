@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from sqlite_utils import Database
 
 from bot.digest_models import (
+    BestAnswer,
     ChannelFacts,
     DigestSnapshot,
     ItemFacts,
@@ -22,6 +23,7 @@ from bot.digest_models import (
 )
 from bot.store.sql.help_wanted import help_wanted
 from bot.store.sql.trust import all_networks
+from bot.store.sql.workspaces import url_of
 
 WINDOW = "SELECT item_id FROM shares WHERE team_id = :team AND at >= :since AND at < :until"
 # Queries over a time range name the time index: SQLite's planner, without statistics,
@@ -64,6 +66,7 @@ def load_snapshot(
     if not full:
         return snap
     snap.items = _items(db, window)
+    snap.workspace_url = url_of(db, team_id)
     snap.names = display_names(db, team_id)
     snap.networks = all_networks(db, team_id, until)
     snap.person_channels = _person_channels(db, recent)
@@ -79,12 +82,12 @@ def load_snapshot(
 
 def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
     shares: dict[str, list[ShareFact]] = defaultdict(list)
-    for item_id, channel, at, user, is_private in db.execute(
-        f"SELECT item_id, channel, at, user, is_private FROM shares WHERE item_id IN ({WINDOW})"
-        " ORDER BY at, channel",
+    for item_id, channel, at, user, is_private, ts, thread_ts in db.execute(
+        "SELECT item_id, channel, at, user, is_private, ts, thread_ts FROM shares"
+        f" WHERE item_id IN ({WINDOW}) ORDER BY at, channel",
         window,
     ):
-        shares[item_id].append(ShareFact(channel, at, user, bool(is_private)))
+        shares[item_id].append(ShareFact(channel, at, user, bool(is_private), ts, thread_ts))
     public: dict[str, list[str]] = defaultdict(list)
     seen: dict[str, set[str]] = defaultdict(set)
     private: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -106,6 +109,7 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
             window,
         ).fetchall()
     )
+    answers = _answers(db, window)
     found: dict[str, ItemFacts] = {}
     for item_id, kind, title, text, url, topics, dead in db.execute(
         "SELECT id, kind, COALESCE(title, fetched_title), text, COALESCE(final_url, url), topics,"
@@ -126,8 +130,19 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
             flags.get(item_id, 0),
             bool(dead),
             frozenset(seen[item_id]),
+            answers.get(item_id),
         )
     return found
+
+
+def _answers(db: Database, window: dict[str, object]) -> dict[str, BestAnswer]:
+    """The best answers of the answered questions among the window's items."""
+    rows = db.execute(
+        "SELECT item_id, best_text, best_user, permalink FROM questions"
+        f" WHERE item_id IN ({WINDOW}) AND best_user IS NOT NULL",
+        window,
+    )
+    return {item: BestAnswer(text or "", user, link) for item, text, user, link in rows}
 
 
 def _people(db: Database, recent: dict[str, object]) -> dict[str, Recipient]:

@@ -71,6 +71,21 @@ def mark_uninstalled(db: Database, team_id: str, at: float | None, seq: int | No
     )
 
 
+def set_url(db: Database, team_id: str, url: str) -> None:
+    """The workspace's address, as auth.test says it (its domain may be renamed)."""
+    db.execute(
+        "INSERT INTO workspaces (team_id, url) VALUES (?, ?)"
+        " ON CONFLICT (team_id) DO UPDATE SET url = excluded.url",
+        [team_id, url],
+    )
+
+
+def url_of(db: Database, team_id: str) -> str | None:
+    """The workspace's address, or None before auth.test was asked."""
+    row = db.execute("SELECT url FROM workspaces WHERE team_id = ?", [team_id]).fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
 def uninstalled_before(db: Database, cutoff: float) -> list[str]:
     """Workspaces whose grace period ended before `cutoff`."""
     rows = db.execute(
