@@ -15,7 +15,7 @@ import pkgutil
 from collections.abc import Callable
 from functools import cache
 from types import ModuleType
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 import bot.store.sql
 
@@ -38,12 +38,18 @@ def is_floor_function(fn: object) -> bool:
 def twin(fn: F, backend: Backend) -> F:
     """The backend's function for the SQLite-floor function `fn`; anything else is itself."""
     if backend == "sqlite" or not is_floor_function(fn):
-        return fn
+        return fn  # a verb's own closure (made afresh each call: never cached)
+    return cast(F, _pg_twin(fn))  # checked against `fn` by missing_twins()
+
+
+@cache
+def _pg_twin(fn: Callable[..., Any]) -> Callable[..., Any]:
     area = fn.__module__.removeprefix(SQLITE_FLOOR + ".")
-    found = getattr(_pg_module(area), fn.__name__, None) if _pg_module(area) else None
+    module = _pg_module(area)
+    found: Callable[..., Any] | None = getattr(module, fn.__name__, None) if module else None
     if found is None:
         raise NotPorted(f"{area}.{fn.__name__} has no PostgreSQL twin yet")
-    return found  # type: ignore[no-any-return]  # checked against `fn` by missing_twins()
+    return found
 
 
 def areas() -> list[str]:
@@ -95,8 +101,8 @@ def _same(ours: inspect.Signature, theirs: inspect.Signature | None) -> bool:
 
 
 def _takes_db(fn: Callable[..., Any]) -> bool:
-    params = list(inspect.signature(fn).parameters)
-    return bool(params) and params[0] == "db"
+    code = getattr(fn, "__code__", None)  # cheaper than a signature, on every read and write
+    return code is not None and code.co_argcount > 0 and code.co_varnames[0] == "db"
 
 
 @cache
