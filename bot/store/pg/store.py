@@ -61,7 +61,12 @@ class PostgresStore(Store):
         if missing and not self._partial:
             raise NotReady(missing)
         self._writer_conn = connect(self._url)  # one clear line if it cannot
-        migrate(self._writer_conn, migrating=self._migrate)
+        try:
+            migrate(self._writer_conn, migrating=self._migrate)
+        except BaseException:
+            self._writer_conn.close()
+            self._writer_conn = None
+            raise
         self._pool = ConnectionPool(
             self._url,
             min_size=1,
