@@ -8,8 +8,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.dburl import password_of, redact
 
 DEFAULT_API_URL = "https://slack.com/api/"
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -65,7 +67,8 @@ class Config:
 
     def __repr__(self) -> str:
         """Never show secrets, even by accident in a traceback."""
-        return f"Config(db_path={self.db_path!r}, api_url={self.api_url!r}, port={self.port})"
+        db = redact(self.db_path)  # a postgresql:// URL may carry a password
+        return f"Config(db_path={db!r}, api_url={self.api_url!r}, port={self.port})"
 
     def require(self, *names: str) -> None:
         """Raise ConfigError naming the first required setting that is missing."""
@@ -274,12 +277,14 @@ def _parse(r: _Reader) -> Config:
     bot_token = _token(r, "SLACK_BOT_TOKEN", "xoxb-")
     app_token = _token(r, "SLACK_APP_TOKEN", "xapp-")
     signing_secret = r.text("SLACK_SIGNING_SECRET")
+    db = r.text("SERENDIP_DB") or "./serendip.db"
+    password = password_of(db)
     return Config(
         bot_token=bot_token,
         signing_secret=signing_secret,
         app_token=app_token,
         api_url=_api_url(r),
-        db_path=r.text("SERENDIP_DB") or "./serendip.db",
+        db_path=db,
         port=r.integer("PORT", 3000, 0, 65535),
         tz=_timezone(r),
         digest_day=r.choice("SERENDIP_DIGEST_DAY", "mon", DAYS),
@@ -304,5 +309,9 @@ def _parse(r: _Reader) -> Config:
         log_level=r.choice("SERENDIP_LOG_LEVEL", "INFO", LOG_LEVELS),
         http_max_connections=r.integer("SERENDIP_HTTP_MAX_CONNECTIONS", DEFAULT_CAP, 1, 100_000),
         http_read_timeout=_read_timeout(r),
-        secrets=tuple(s for s in (bot_token, app_token, signing_secret) if s),
+        secrets=tuple(
+            s
+            for s in (bot_token, app_token, signing_secret, password, unquote(password or ""))
+            if s
+        ),
     )

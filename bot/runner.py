@@ -36,9 +36,12 @@ INBOX = web.AppKey("inbox", InboxWorker)
 GUARD = web.AppKey("guard", ConnectionGuard)
 
 
-def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> web.Application:
-    """The whole bot as an aiohttp application; `cleanup_ctx` starts and stops each part."""
-    store = Store(config.db_path)
+def build_server(
+    config: Config, socket_mode: bool, scheduler: bool = True, migrate: bool = True
+) -> web.Application:
+    """The whole bot as an aiohttp application; `cleanup_ctx` starts and stops each part;
+    without `migrate`, a database of an older schema stops the start."""
+    store = Store(config.db_path, migrate=migrate)
     pacer = Pacer(config.send_rate)  # one send rate for the process: every kind of post
     bolt_app = build_app(config, store, socket_mode=socket_mode, pacer=pacer)
     mode = "socket" if socket_mode else "http"
@@ -99,9 +102,11 @@ def build_server(config: Config, socket_mode: bool, scheduler: bool = True) -> w
     return web_app
 
 
-async def serve(config: Config, socket_mode: bool, host: str, port: int) -> None:
+async def serve(
+    config: Config, socket_mode: bool, host: str, port: int, migrate: bool = True
+) -> None:
     """Run until SIGINT or SIGTERM, then stop cleanly."""
-    web_app = build_server(config, socket_mode)
+    web_app = build_server(config, socket_mode, migrate=migrate)
     # An access-log line per Slack delivery costs more than storing the event: DEBUG only.
     access_log = logging.getLogger("aiohttp.access") if config.log_level == "DEBUG" else None
     loop = asyncio.get_running_loop()

@@ -1,4 +1,5 @@
-"""Shared fixtures: a clean environment for every test, and a fresh store in a temporary file."""
+"""Shared fixtures: a clean environment for every test, a fresh store in a temporary file, and
+a fresh PostgreSQL database for the tests that use one."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from bot.store import Store
 from tests.support.clock import ticking
 from tests.support.environment import is_ours
+from tests.support.postgres import fresh_database
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +28,11 @@ def store(tmp_path: Path) -> Iterator[Store]:
     opened = Store(tmp_path / "serendip.db", clock=ticking()).open()
     yield opened
     opened.close()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped after the test (tests.support.postgres:
+    skipped without a server, failed without one under CI=true)."""
+    with fresh_database() as url:
+        yield url

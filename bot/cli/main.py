@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from bot import __version__
+from bot.cli.migrate import migrate_database
 from bot.config import Config, ConfigError, load_config
+from bot.dburl import is_postgres_url
 from bot.demo.report import DEMO_REPORT
 from bot.logs import setup_logging
 
@@ -31,6 +33,12 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--http", action="store_true", help="HTTP mode even if SLACK_APP_TOKEN is set")
     run.add_argument("--port", type=int, help="HTTP port (default: PORT or 3000)")
     run.add_argument("--host", default="0.0.0.0", help="address to listen on (default: all)")
+    run.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="refuse to start on an older schema instead of migrating it",
+    )
+    sub.add_parser("migrate", help="bring the database's schema up to this version")
     export = sub.add_parser("export", help="export all stored items")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("-o", "--output", help="write to this file instead of stdout")
@@ -94,6 +102,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+def _print(line: str) -> int:
+    print(line)
+    return 0
+
+
 def _one_line(exc: BaseException) -> str:
     detail = " ".join(str(exc).split()) or type(exc).__name__
     if isinstance(exc, UnicodeError):
@@ -113,11 +126,13 @@ def _run(config: Config, args: argparse.Namespace) -> int:
     port = config.port if args.port is None else args.port
     if not 0 <= port <= 65535:
         raise CommandError(f"--port must be between 0 and 65535, got {port}")
-    asyncio.run(serve(config, socket_mode, args.host, port))
+    asyncio.run(serve(config, socket_mode, args.host, port, migrate=not args.no_migrate))
     return 0
 
 
 def _existing_db(config: Config) -> str:
+    if is_postgres_url(config.db_path):
+        return config.db_path  # the store says in one line if it cannot be used
     path = Path(config.db_path)
     if not path.is_file():
         raise CommandError(f"no database at {config.db_path} (SERENDIP_DB)")
@@ -284,4 +299,5 @@ COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {
     "stats": _stats,
     "report": _report,
     "import": _import,
+    "migrate": lambda config, _: _print(migrate_database(config.db_path)),
 }

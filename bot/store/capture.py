@@ -27,9 +27,9 @@ class CaptureActions(Plumbing):
         now = self._clock()
 
         def write(db: Database) -> list[str]:
-            ids = capture.replace_message(db, share, list(drafts), now)
+            ids = self._sql(capture.replace_message)(db, share, list(drafts), now)
             if fetch_at is not None:
-                links.schedule_fetches(db, share.team_id, ids, fetch_at)
+                self._sql(links.schedule_fetches)(db, share.team_id, ids, fetch_at)
             return ids
 
         return await self._write(write)
@@ -127,7 +127,7 @@ class CaptureActions(Plumbing):
     # -- reading back and housekeeping ------------------------------------------------------
     async def export_items(self, team_id: str | None = None) -> list[dict[str, Any]]:
         """All items in the export format."""
-        return await self._read(lambda db: list(export.export_items(db, team_id)))
+        return await self._read(lambda db: list(self._sql(export.export_items)(db, team_id)))
 
     async def counts(self, team_id: str | None = None) -> dict[str, int]:
         """Row counts per table."""
@@ -141,8 +141,8 @@ class CaptureActions(Plumbing):
         cutoff = now - days * 86400
 
         def write(db: Database) -> int:
-            bookmarks.delete_older_than(db, cutoff)
-            digests.delete_views_older_than(db, cutoff)
-            return export.delete_older_than(db, cutoff)
+            self._sql(bookmarks.delete_older_than)(db, cutoff)
+            self._sql(digests.delete_views_older_than)(db, cutoff)
+            return self._sql(export.delete_older_than)(db, cutoff)
 
         return await self._write(write)

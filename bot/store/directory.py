@@ -142,7 +142,7 @@ class DirectoryActions(Plumbing):
         self._forget_channel(team_id, channel_id)
         now = self._clock()
         await self._write(
-            lambda db: directory.update_channel(db, team_id, channel_id, now, **fields)
+            lambda db: self._sql(directory.update_channel)(db, team_id, channel_id, now, **fields)
         )
         self._forget_channel(team_id, channel_id)
 

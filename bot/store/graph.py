@@ -41,9 +41,9 @@ class GraphActions(Plumbing):
             return
 
         def write(db: Database) -> None:
-            interactions.add_interactions(db, team_id, kept)
+            self._sql(interactions.add_interactions)(db, team_id, kept)
             for person in people:
-                digests.note_activity(db, team_id, person, now)
+                self._sql(digests.note_activity)(db, team_id, person, now)
 
         await self._write(write)
 

@@ -38,9 +38,9 @@ class ImportActions(Plumbing):
 
         def read(db: Database) -> tuple[set[str], dict[str, str | None], dict[str, str]]:
             return (
-                directory.opted_out_users(db, team_id),
-                imports.capture_settings(db, team_id),
-                imports.finished_files(db, team_id),
+                self._sql(directory.opted_out_users)(db, team_id),
+                self._sql(imports.capture_settings)(db, team_id),
+                self._sql(imports.finished_files)(db, team_id),
             )
 
         return self._read_sync(read)
@@ -48,7 +48,7 @@ class ImportActions(Plumbing):
     def import_batch(self, batch: ImportBatch) -> Future[int]:
         """Queue a batch of messages; the future gives the number of new items once committed."""
         now = self._clock()
-        return self._submit_write(lambda db: imports.write_batch(db, batch, now))
+        return self._submit_write(lambda db: self._sql(imports.write_batch)(db, batch, now))
 
     def import_pending(self, team_id: str) -> int:
         """How many imported items still wait for their faces, votes and search documents."""
@@ -56,12 +56,12 @@ class ImportActions(Plumbing):
 
     def refresh_imported_later(self, team_id: str, limit: int = 5000) -> Future[int]:
         """Queue `refresh_imported` behind the writes already queued; the future tells how many."""
-        return self._submit_write(lambda db: _refresh(db, team_id, limit))
+        return self._submit_write(lambda db: self._refresh(db, team_id, limit))
 
     def refresh_imported(self, team_id: str, limit: int = 5000) -> int:
         """Bring up to `limit` imported items up to date in one transaction; returns how many."""
-        return self._write_sync(_refresh, team_id, limit)
+        return self._write_sync(self._refresh, team_id, limit)
 
-
-def _refresh(db: Database, team_id: str, limit: int) -> int:
-    return import_refresh.refresh_pending(db, team_id, user_names(db, team_id), limit)
+    def _refresh(self, db: Database, team_id: str, limit: int) -> int:
+        names = self._sql(user_names)(db, team_id)
+        return self._sql(import_refresh.refresh_pending)(db, team_id, names, limit)

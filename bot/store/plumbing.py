@@ -10,13 +10,22 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from bot.store.twins import Backend, twin
+
 T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class Plumbing:
     """The reads, writes and clock `Store` gives its areas."""
 
     _clock: Callable[[], float]
+    _backend: Backend = "sqlite"
+
+    def _sql(self, fn: F) -> F:
+        """This store's twin of a SQLite-floor function. `_read` and `_write` apply it to the
+        function they are given; a verb's own closure applies it to each function it calls."""
+        return twin(fn, self._backend)
 
     async def _read(self, fn: Callable[..., T], *args: Any) -> T:
         raise NotImplementedError

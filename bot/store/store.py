@@ -1,7 +1,8 @@
 """`Store`: domain actions over SQLite, async for the bot and sync-friendly for the import.
 
-SQLite details stay in this package: callers see domain methods only, so a PostgreSQL
-store can later offer the same interface. Writes go through one writer thread with
+SQLite details stay in this package: callers see domain methods only. `Store(url)` with a
+postgresql:// URL makes a `PostgresStore` (`bot/store/pg/store.py`), which offers the same
+interface. Writes go through one writer thread with
 group commit; reads run on a small pool of reader threads, each with its own connection.
 This module holds only that plumbing; the verbs live in one module per area.
 """
@@ -20,6 +21,7 @@ from typing import Any, TypeVar
 
 from sqlite_utils import Database
 
+from bot.dburl import is_postgres_url
 from bot.models import ChannelInfo
 from bot.store.asking import AskActions
 from bot.store.capture import CaptureActions
@@ -30,7 +32,7 @@ from bot.store.graph import GraphActions
 from bot.store.home import HomeActions
 from bot.store.imports import ImportActions
 from bot.store.inbox import InboxActions
-from bot.store.migrations import migrate
+from bot.store.migrations import check_version, migrate, schema_version
 from bot.store.review import ReviewActions
 from bot.store.sql import search_index, workspaces
 from bot.store.writer import Writer
@@ -69,11 +71,24 @@ class Store(
 ):
     """Serendip's data, named after what the bot does with it."""
 
+    def __new__(cls, path: str | Path, *args: Any, **kwargs: Any) -> Store:
+        """A postgresql:// URL makes a PostgresStore; a file path (or anything else) SQLite."""
+        if cls is Store and isinstance(path, str) and is_postgres_url(path):
+            from bot.store.pg.store import PostgresStore  # psycopg only when it is chosen
+
+            return super().__new__(PostgresStore)
+        return super().__new__(cls)
+
     def __init__(
-        self, path: str | Path, readers: int = 2, clock: Callable[[], float] = time.time
+        self,
+        path: str | Path,
+        readers: int = 2,
+        clock: Callable[[], float] = time.time,
+        migrate: bool = True,
     ) -> None:
         self.path = str(path)
         self._clock = clock  # every time the store stamps comes from here
+        self._migrate = migrate  # False: refuse an older schema instead of migrating it
         self._writer = Writer(self._connect_and_migrate)
         self._local = threading.local()
         self._connections: list[Database] = []
@@ -91,7 +106,10 @@ class Store(
     def _connect_and_migrate(self) -> Database:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         db = connect(self.path)
-        migrate(db)
+        if self._migrate:
+            migrate(db)
+        else:
+            check_version(schema_version(db), migrating=False)
         return db
 
     def open(self) -> Store:

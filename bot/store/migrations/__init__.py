@@ -1,7 +1,8 @@
 """Versioned schema migrations, tracked in `PRAGMA user_version`.
 
 Append a new function to MIGRATIONS for every change (in `later.py`); never edit one that
-has shipped.
+has shipped. MIGRATIONS is the one ordered list for both backends: PostgreSQL runs, for each
+step, the function of the same name in `bot/store/pg/schema.py` (see `bot.store.pg.migrate`).
 """
 
 from __future__ import annotations
@@ -30,6 +31,25 @@ MIGRATIONS: list[Callable[[Database], None]] = [
 ]
 
 
+class SchemaMismatch(RuntimeError):
+    """The database's schema is newer than this Serendip, or older and not to be migrated."""
+
+
+def check_version(version: int, migrating: bool = True) -> None:
+    """Raise SchemaMismatch when a database at `version` cannot be used as it is: newer than
+    this Serendip, or (when not `migrating`) older."""
+    if version > len(MIGRATIONS):
+        raise SchemaMismatch(
+            f"the database is at schema version {version}, newer than this Serendip "
+            f"({len(MIGRATIONS)}); upgrade Serendip"
+        )
+    if version < len(MIGRATIONS) and not migrating:
+        raise SchemaMismatch(
+            f"the database is at schema version {version}, older than this Serendip "
+            f"({len(MIGRATIONS)}); run `serendip migrate` first"
+        )
+
+
 def schema_version(db: Database) -> int:
     """The number of migrations applied to this database."""
     return int(db.execute("PRAGMA user_version").fetchone()[0])
@@ -38,11 +58,7 @@ def schema_version(db: Database) -> int:
 def migrate(db: Database) -> int:
     """Apply every pending migration, each in its own transaction; return the new version."""
     version = schema_version(db)
-    if version > len(MIGRATIONS):
-        raise RuntimeError(
-            f"the database is at schema version {version}, newer than this Serendip "
-            f"({len(MIGRATIONS)}); upgrade Serendip"
-        )
+    check_version(version)
     for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
         with db.atomic():
             step(db)

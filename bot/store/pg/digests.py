@@ -1,0 +1,151 @@
+"""PostgreSQL twins of `bot/store/sql/digests.py`: digest settings, activity, preferences and
+DM channels. Not yet here: the recipients and the snapshot (the snapshot area), and the Useful
+button (it keeps the search index in step)."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from psycopg import Connection
+
+from bot.models import UserInfo
+from bot.store.pg.directory import is_opted_out, set_person_setting, upsert_user
+from bot.store.results import Cadence, LessKind
+from bot.store.sql.snapshot import domain_of
+
+Conn = Connection[Any]
+
+
+def note_activity(db: Conn, team_id: str, user_id: str, at: float) -> None:
+    """A person used a command or a button: they count as active for digests."""
+    db.execute(
+        "INSERT INTO activity AS a (team_id, user_id, at) VALUES (%s, %s, %s) ON CONFLICT"
+        " (team_id, user_id) DO UPDATE SET at = GREATEST(a.at, excluded.at)",
+        [team_id, user_id, at],
+    )
+
+
+def set_cadence(db: Conn, team_id: str, user_id: str, cadence: Cadence) -> None:
+    """A person's digest cadence: weekly, daily or off."""
+    set_person_setting(db, team_id, user_id, "digest", cadence)
+
+
+def cadence(db: Conn, team_id: str, user_id: str) -> Cadence:
+    """A person's digest cadence (weekly unless they chose otherwise)."""
+    row = db.execute(
+        "SELECT digest FROM person_settings WHERE team_id = %s AND user_id = %s",
+        [team_id, user_id],
+    ).fetchone()
+    return cast(Cadence, row[0]) if row and row[0] else "weekly"
+
+
+def less_like_targets(db: Conn, team_id: str, item_id: str) -> tuple[str, str | None] | None:
+    """(domain, first sharer) that "Less like this" may lower for an item; None when gone."""
+    row = db.execute(
+        "SELECT COALESCE(final_url, url) FROM items WHERE id = %s AND team_id = %s",
+        [item_id, team_id],
+    ).fetchone()
+    if row is None:
+        return None
+    sharer = db.execute(
+        'SELECT "user" FROM shares WHERE item_id = %s AND "user" IS NOT NULL'
+        " ORDER BY is_private, at LIMIT 1",
+        [item_id],
+    ).fetchone()
+    return domain_of(row[0]) or "", sharer[0] if sharer else None
+
+
+def less_like(
+    db: Conn, team_id: str, user_id: str, item_id: str, kind: LessKind, at: float
+) -> str | None:
+    """ "Less like this" on the item's site or its first sharer, as the person chose: the
+    value lowered, or None (item gone, nothing of that kind, or themselves)."""
+    targets = less_like_targets(db, team_id, item_id)
+    if targets is None:
+        return None
+    value = targets[0] if kind == "domain" else targets[1]
+    if not value or value == user_id:
+        return None
+    db.execute(
+        "INSERT INTO less_like (team_id, user_id, kind, value, at) VALUES (%s, %s, %s, %s, %s)"
+        " ON CONFLICT (team_id, user_id, kind, value) DO UPDATE SET at = excluded.at",
+        [team_id, user_id, kind, value, at],
+    )
+    return value
+
+
+def less_liked(db: Conn, team_id: str, user_id: str) -> list[tuple[str, str]]:
+    """(kind, value) a person asked to see less of, newest first."""
+    rows = db.execute(
+        "SELECT kind, value FROM less_like WHERE team_id = %s AND user_id = %s"
+        " ORDER BY at DESC, kind, value",
+        [team_id, user_id],
+    ).fetchall()
+    return [(str(kind), str(value)) for kind, value in rows]
+
+
+def undo_less_like(db: Conn, team_id: str, user_id: str, kind: str, value: str) -> bool:
+    """Take back one "Less like this"; True when there was one."""
+    return (
+        db.execute(
+            "DELETE FROM less_like WHERE team_id = %s AND user_id = %s AND kind = %s"
+            " AND value = %s",
+            [team_id, user_id, kind, value],
+        ).rowcount
+        > 0
+    )
+
+
+def record_click(
+    db: Conn, team_id: str, user_id: str, item_id: str | None, action: str, at: float
+) -> None:
+    """Count a digest button press (for the learning figures)."""
+    db.execute(
+        "INSERT INTO digest_clicks (team_id, user_id, item_id, action, at)"
+        " VALUES (%s, %s, %s, %s, %s)",
+        [team_id, user_id, item_id, action, at],
+    )
+
+
+def learn_dm(db: Conn, team_id: str, user_id: str, channel: str) -> None:
+    """Keep the id of the bot's DM with a person (history must be read by it)."""
+    db.execute(
+        "INSERT INTO dm_channels (team_id, user_id, channel) VALUES (%s, %s, %s)"
+        " ON CONFLICT (team_id, user_id) DO UPDATE SET channel = excluded.channel",
+        [team_id, user_id, channel],
+    )
+
+
+def dm_channel(db: Conn, team_id: str, user_id: str) -> str | None:
+    """The learned DM channel id of a person, if any."""
+    row = db.execute(
+        "SELECT channel FROM dm_channels WHERE team_id = %s AND user_id = %s", [team_id, user_id]
+    ).fetchone()
+    return str(row[0]) if row else None
+
+
+def channel_by_name(db: Conn, name: str) -> str | None:
+    """A channel id by name (the first, if two workspaces share a name)."""
+    found = db.execute(
+        "SELECT id FROM channels WHERE name = %s ORDER BY team_id LIMIT 1", [name]
+    ).fetchone()
+    return str(found[0]) if found else None
+
+
+def save_users(db: Conn, users: list[UserInfo], now: float) -> int:
+    """Insert or update many people at once (users.list), skipping those who opted out."""
+    saved = 0
+    for user in users:
+        if not is_opted_out(db, user.team_id, user.id):
+            upsert_user(db, user, now)
+            saved += 1
+    return saved
+
+
+def delete_views_older_than(db: Conn, cutoff: float) -> int:
+    """Retention: the kept views of digests posted before `cutoff` (see the SQLite floor)."""
+    return int(
+        db.execute(
+            "DELETE FROM digest_views WHERE CAST(ts AS DOUBLE PRECISION) < %s", [cutoff]
+        ).rowcount
+    )

@@ -1,0 +1,71 @@
+"""PostgreSQL twins of `bot/store/sql/inbox.py`: delivered events kept until handled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psycopg import Connection
+
+Conn = Connection[Any]
+
+
+def prune_inbox(db: Conn, cutoff: float) -> int:
+    """Drop handled events older than `cutoff`; Slack stops retrying long before."""
+    return db.execute("DELETE FROM inbox WHERE done_at < %s", [cutoff]).rowcount
+
+
+def enqueue_event(db: Conn, team_id: str, event_id: str, body: str, now: float) -> bool:
+    """Keep a delivered event until it is handled; False when it was delivered before."""
+    cursor = db.execute(
+        "INSERT INTO inbox (team_id, event_id, body, received_at) VALUES (%s, %s, %s, %s)"
+        " ON CONFLICT (team_id, event_id) DO NOTHING",
+        [team_id, event_id, body, now],
+    )
+    return cursor.rowcount == 1
+
+
+def pending_events(db: Conn, after: int, limit: int) -> list[tuple[int, str]]:
+    """Events not yet handled, oldest first, after sequence number `after`."""
+    rows = db.execute(
+        "SELECT seq, body FROM inbox WHERE done_at IS NULL AND seq > %s ORDER BY seq LIMIT %s",
+        [after, limit],
+    ).fetchall()
+    return [(int(seq), str(body)) for seq, body in rows]
+
+
+def unhandled_up_to(db: Conn, seq: int | None) -> int | None:
+    """The newest inbox position (when `seq` is None), or whether anything up to `seq` is left:
+    returns the first unhandled position at or before `seq`, or None."""
+    if seq is None:
+        row = db.execute("SELECT max(seq) FROM inbox").fetchone()
+        return int(row[0]) if row and row[0] is not None else None
+    row = db.execute(
+        "SELECT seq FROM inbox WHERE done_at IS NULL AND seq <= %s ORDER BY seq LIMIT 1", [seq]
+    ).fetchone()
+    return int(row[0]) if row else None
+
+
+def failed_events(db: Conn, limit: int) -> list[dict[str, Any]]:
+    """Handled events that ended in an error."""
+    rows = db.execute(
+        "SELECT seq, team_id, event_id, error, done_at FROM inbox WHERE error IS NOT NULL"
+        " ORDER BY seq LIMIT %s",
+        [limit],
+    ).fetchall()
+    keys = ("seq", "team_id", "event_id", "error", "done_at")
+    return [dict(zip(keys, row, strict=True)) for row in rows]
+
+
+def finish_event(db: Conn, seq: int, error: str | None, now: float) -> None:
+    """An event was handled (or given up on): its raw body is no longer kept."""
+    db.execute(
+        "UPDATE inbox SET done_at = %s, error = %s, body = NULL WHERE seq = %s", [now, error, seq]
+    )
+
+
+def event_known(db: Conn, team_id: str, event_id: str) -> bool:
+    """Whether this event id was delivered before (handled or not)."""
+    row = db.execute(
+        "SELECT 1 FROM inbox WHERE team_id = %s AND event_id = %s", [team_id, event_id]
+    ).fetchone()
+    return row is not None
