@@ -300,3 +300,7 @@ def m13_question_loop(conn: Conn) -> None:
     conn.execute("ALTER TABLE questions ADD COLUMN note_ts TEXT")
     conn.execute("ALTER TABLE replies ADD COLUMN thanked_at DOUBLE PRECISION")
     conn.execute("ALTER TABLE routings ADD COLUMN response TEXT")
+
+
+def m14_workspace_address(conn: Conn) -> None:
+    conn.execute("ALTER TABLE workspaces ADD COLUMN url TEXT")

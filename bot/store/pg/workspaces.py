@@ -34,6 +34,21 @@ def mark_uninstalled(db: Conn, team_id: str, at: float | None, seq: int | None) 
     )
 
 
+def set_url(db: Conn, team_id: str, url: str) -> None:
+    """The workspace's address, as auth.test says it (its domain may be renamed)."""
+    db.execute(
+        "INSERT INTO workspaces (team_id, url) VALUES (%s, %s)"
+        " ON CONFLICT (team_id) DO UPDATE SET url = excluded.url",
+        [team_id, url],
+    )
+
+
+def url_of(db: Conn, team_id: str) -> str | None:
+    """The workspace's address, or None before auth.test was asked."""
+    row = db.execute("SELECT url FROM workspaces WHERE team_id = %s", [team_id]).fetchone()
+    return str(row[0]) if row and row[0] else None
+
+
 def uninstalled_before(db: Conn, cutoff: float) -> list[str]:
     """Workspaces whose grace period ended before `cutoff`."""
     rows = db.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.store import Store
+from bot.store.sql.workspaces import url_of
 
 
 async def test_uninstall_grace_period_and_return(any_store: Store) -> None:
@@ -36,3 +37,11 @@ async def test_purge_deletes_every_row_of_the_workspace_only(any_store: Store) -
 async def test_teams_with_person(any_store: Store) -> None:
     assert await any_store.teams_with_person("U1") == []
     assert await any_store.teams_with_person("'; --") == []
+
+
+async def test_the_workspace_address_is_kept_and_renamed(any_store: Store) -> None:
+    await any_store.remember_workspace_url("T1", "https://acme.slack.com/")
+    await any_store.remember_workspace_url("T1", "https://acme-corp.slack.com/")
+    await any_store.mark_uninstalled("T1", at=100.0, seq=1)  # the row keeps its address
+    assert await any_store._read(url_of, "T1") == "https://acme-corp.slack.com/"
+    assert await any_store._read(url_of, "T2") is None
