@@ -26,6 +26,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m11_welcomed,
     later.m12_one_item_per_thing,
     later.m13_question_loop,
+    later.m14_digest_fatigue,
 ]
 
 

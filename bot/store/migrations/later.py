@@ -1,5 +1,5 @@
 """Migrations 7 on: kept copies of digests, bookmarks, personal notes, the interaction graph,
-Home's welcome."""
+Home's welcome, digest fatigue."""
 
 from __future__ import annotations
 
@@ -107,3 +107,12 @@ def m13_question_loop(db: Database) -> None:
     db.execute("ALTER TABLE questions ADD COLUMN note_ts TEXT")
     db.execute("ALTER TABLE replies ADD COLUMN thanked_at REAL")
     db.execute("ALTER TABLE routings ADD COLUMN response TEXT")
+
+
+def m14_digest_fatigue(db: Database) -> None:
+    """Digest fatigue: when a person last chose their cadence themselves (their digests count
+    towards fatigue only from then), and when Serendip moved them to monthly because they used
+    none of their last digests (NULL: they were not moved; only a moved person goes back to
+    weekly by pressing a digest button). Columns of their settings: forget-me deletes them."""
+    db.execute("ALTER TABLE person_settings ADD COLUMN digest_set_at REAL")
+    db.execute("ALTER TABLE person_settings ADD COLUMN digest_moved_at REAL")

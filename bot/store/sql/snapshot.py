@@ -77,10 +77,10 @@ def load_snapshot(
     return snap
 
 
-def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
+def _items(db: Database, window: dict[str, object], within: str = WINDOW) -> dict[str, ItemFacts]:
     shares: dict[str, list[ShareFact]] = defaultdict(list)
     for item_id, channel, at, user, is_private in db.execute(
-        f"SELECT item_id, channel, at, user, is_private FROM shares WHERE item_id IN ({WINDOW})"
+        f"SELECT item_id, channel, at, user, is_private FROM shares WHERE item_id IN ({within})"
         " ORDER BY at, channel",
         window,
     ):
@@ -89,7 +89,7 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
     seen: dict[str, set[str]] = defaultdict(set)
     private: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for item_id, voter, in_private, via in db.execute(
-        f"SELECT item_id, voter, is_private, via FROM votes WHERE item_id IN ({WINDOW})"
+        f"SELECT item_id, voter, is_private, via FROM votes WHERE item_id IN ({within})"
         " ORDER BY at, voter",
         window,
     ):
@@ -101,7 +101,7 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
                 seen[item_id].add(voter)
     flags = dict(
         db.execute(
-            f"SELECT item_id, count(DISTINCT flagger) FROM flags WHERE item_id IN ({WINDOW})"
+            f"SELECT item_id, count(DISTINCT flagger) FROM flags WHERE item_id IN ({within})"
             " GROUP BY item_id",
             window,
         ).fetchall()
@@ -109,7 +109,7 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
     found: dict[str, ItemFacts] = {}
     for item_id, kind, title, text, url, topics, dead in db.execute(
         "SELECT id, kind, COALESCE(title, fetched_title), text, COALESCE(final_url, url), topics,"
-        f" dead FROM items WHERE id IN ({WINDOW})",
+        f" dead FROM items WHERE id IN ({within})",
         window,
     ):
         found[item_id] = ItemFacts(
@@ -128,6 +128,11 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
             frozenset(seen[item_id]),
         )
     return found
+
+
+def item_facts(db: Database, args: dict[str, object], within: str) -> dict[str, ItemFacts]:
+    """The digest facts of the items `within` (a query of item ids over `args`) selects."""
+    return _items(db, args, within)
 
 
 def _people(db: Database, recent: dict[str, object]) -> dict[str, Recipient]:
