@@ -23,17 +23,17 @@ ARCHIVE_MAX_DAYS = 365
 ARCHIVE_CANDIDATES = 300
 
 ARCHIVE_IDS = """
-SELECT o.item_id FROM (SELECT DISTINCT item_id FROM shares INDEXED BY shares_at
- WHERE team_id = :team AND at >= :since AND at < :until AND is_private = 0) o
-JOIN items i ON i.id = o.item_id
+WITH old AS (SELECT DISTINCT item_id FROM shares INDEXED BY shares_at
+ WHERE team_id = :team AND at >= :since AND at < :until AND is_private = 0),
+voted AS (SELECT v.item_id, count(DISTINCT v.voter) AS n FROM old
+ JOIN votes v ON v.item_id = old.item_id WHERE v.is_private = 0
+ GROUP BY v.item_id HAVING n >= :votes)
+SELECT voted.item_id FROM voted JOIN items i ON i.id = voted.item_id
 WHERE COALESCE(i.dead, 0) = 0
- AND NOT EXISTS (SELECT 1 FROM shares s WHERE s.item_id = o.item_id
+ AND NOT EXISTS (SELECT 1 FROM shares s WHERE s.item_id = voted.item_id
    AND (s.at < :since OR s.at >= :until))
- AND NOT EXISTS (SELECT 1 FROM flags f WHERE f.item_id = o.item_id)
- AND (SELECT count(DISTINCT voter) FROM votes v WHERE v.item_id = o.item_id
-   AND v.is_private = 0) >= :votes
-ORDER BY (SELECT count(DISTINCT voter) FROM votes v WHERE v.item_id = o.item_id
-   AND v.is_private = 0) DESC, o.item_id
+ AND NOT EXISTS (SELECT 1 FROM flags f WHERE f.item_id = voted.item_id)
+ORDER BY voted.n DESC, voted.item_id
 LIMIT :limit
 """
 
