@@ -59,7 +59,7 @@ class Recipient:
     dm_channel: str | None
     had_digest: bool  # a personal digest was sent to them before
     asked: bool = False  # they chose a cadence themselves (Home, /serendip digest, a button)
-    last_digest_at: float | None = None  # when their newest personal digest was planned
+    last_digest_at: float | None = None  # their newest personal digest's planning, 28 days back
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ from bot.digest_models import DigestSnapshot, ItemFacts
 from jobs.periods import Period
 from jobs.ranking import Candidate, why_this
 
-Ranked = tuple[int, Candidate, ItemFacts]  # (place in the most-voted order, the item, facts)
+# (place in the most-voted order, the item, everyone who shared or voted on it)
+Ranked = tuple[int, Candidate, frozenset[str]]
 
 
 class ArchivePicker:
@@ -33,28 +34,27 @@ class ArchivePicker:
         )
         self.by_topic: dict[str, list[Ranked]] = defaultdict(list)
         for place, (c, facts) in enumerate(ranked):
+            involved = frozenset(c.sharers) | facts.all_voters()
             for topic in dict.fromkeys(facts.topics):
-                self.by_topic[topic].append((place, c, facts))
+                self.by_topic[topic].append((place, c, involved))
 
     def pick(self, person: str, taken: set[str]) -> Candidate | None:
         """The person's archive item, or None (`taken`: the items already in their digest)."""
         best: Ranked | None = None
-        for topic in sorted(self.snap.person_topics.get(person, ())):
+        sent = self.snap.archive_sent.get(person, set())
+        less = self.snap.less_like.get(person, set())
+        for topic in self.snap.person_topics.get(person, ()):
             for ranked in self.by_topic.get(topic, ()):
                 if best is not None and ranked[0] >= best[0]:
                     break  # what follows is voted less than what was found
-                if self._fits(person, ranked[1], ranked[2], taken):
-                    best = ranked
-                    break
+                _, c, involved = ranked
+                if c.item_id in taken or c.item_id in sent or person in involved:
+                    continue
+                if ("domain", c.domain or "") in less or ("sharer", c.first_sharer) in less:
+                    continue
+                best = ranked
+                break
         return best[1] if best else None
-
-    def _fits(self, person: str, c: Candidate, facts: ItemFacts, taken: set[str]) -> bool:
-        if c.item_id in taken or c.item_id in self.snap.archive_sent.get(person, ()):
-            return False
-        if person in c.sharers or person in facts.all_voters():
-            return False
-        less = self.snap.less_like.get(person, set())
-        return ("domain", c.domain or "") not in less and ("sharer", c.first_sharer) not in less
 
 
 def archive_why(c: Candidate, facts: ItemFacts, period: Period) -> str:

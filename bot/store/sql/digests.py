@@ -27,13 +27,15 @@ WITH active AS (
    AND :active
  UNION SELECT user_id FROM activity WHERE team_id = :team AND at >= :since AND :active
  UNION SELECT user_id FROM person_settings WHERE team_id = :team
-   AND digest IN ('weekly', 'daily', 'monthly') AND digest_moved_at IS NULL)
+   AND digest IN ('weekly', 'daily', 'monthly') AND digest_moved_at IS NULL),
+last AS (SELECT recipient, max(created_at) AS at FROM outbox WHERE team_id = :team
+  AND created_at >= :since AND kind = 'person' AND status IN ('pending', 'sending', 'sent')
+  GROUP BY recipient)
 SELECT a.id, ps.digest, u.tz, dm.channel, EXISTS (SELECT 1 FROM outbox o
   WHERE o.team_id = :team AND o.recipient = a.id AND o.status = 'sent'),
- ps.digest_moved_at IS NULL, (SELECT max(o.created_at) FROM outbox o
-  WHERE o.team_id = :team AND o.recipient = a.id AND o.kind = 'person'
-  AND o.status IN ('pending', 'sending', 'sent'))
+ ps.digest_moved_at IS NULL, last.at
 FROM active a
+LEFT JOIN last ON last.recipient = a.id
 LEFT JOIN users u ON u.team_id = :team AND u.id = a.id
 LEFT JOIN person_settings ps ON ps.team_id = :team AND ps.user_id = a.id
 LEFT JOIN dm_channels dm ON dm.team_id = :team AND dm.user_id = a.id
