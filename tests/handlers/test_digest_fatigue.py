@@ -23,9 +23,11 @@ async def _something_new(env: Env, n: int) -> None:
 
 
 async def _u1_digests(env: Env) -> list[dict[str, object]]:
+    dm = env.slack.ws.dm_id("U1")
+    assert dm is not None
     return [
         m
-        for m in env.slack.messages(env.slack.ws.dm_id("U1"))
+        for m in env.slack.messages(dm)
         if (m.get("metadata") or {}).get("event_type") == "serendip_digest"
     ]
 
