@@ -66,11 +66,12 @@ class Recipient:
     """A person who may get a personal digest."""
 
     user_id: str
-    cadence: str  # "weekly", "daily" or "off"
+    cadence: str  # "weekly", "daily", "monthly" or "off"
     tz: str | None
     dm_channel: str | None
     had_digest: bool  # a personal digest was sent to them before
     asked: bool = False  # they chose a cadence themselves (Home, /serendip digest, a button)
+    last_digest_at: float | None = None  # their newest personal digest's planning, 28 days back
 
 
 @dataclass(frozen=True)
@@ -116,3 +117,6 @@ class DigestSnapshot:
     names: dict[str, str] = field(default_factory=dict)  # display names by user id
     help_wanted: dict[str, list[HelpWanted]] = field(default_factory=dict)  # person -> questions
     workspace_url: str | None = None  # auth.test's `url`: message links are built from it
+    fatigued: set[str] = field(default_factory=set)  # weekly people who used no recent digest
+    archive: dict[str, ItemFacts] = field(default_factory=dict)  # well-voted, 3-12 months old
+    archive_sent: dict[str, set[str]] = field(default_factory=dict)  # recipient -> archive ids

@@ -4,7 +4,8 @@ A channel digest: the period's top items of that channel, new learnings, and "fr
 teams". A personal digest: "for you" (weighted by the person's network of trust, bot/network.py),
 "you might not know you need this" (highly endorsed, from outside their channels, topics and
 network), "can you help?" (questions they may answer, those of people near them first) and
-"your impact". Private items appear only in their own channel's digest.
+"your impact", and perhaps one item "from the archive" (jobs/archive_pick.py). Private items
+appear only in their own channel's digest.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from functools import cached_property
 from bot.digest_models import DigestSnapshot, HelpWanted, ItemFacts
 from bot.network import Network, steps, trust_of
 from bot.slacktext import message_link, readable
+from jobs.archive_pick import ArchivePicker, archive_why
 from jobs.digest_blocks import DigestItem, DigestSection, DigestView, view_people
 from jobs.periods import Period, period_label
 from jobs.ranking import (
@@ -45,6 +47,10 @@ FIRST_DIGEST = (
     "You get this digest because you were active in channels Serendip is in during the last"
     " 4 weeks. `/serendip digest off` (or Home) stops it; `/serendip digest daily` makes it daily."
 )
+TIRED_LINE = (
+    "You haven't used your last four digests, so we'll send this monthly from now on."
+    " Pressing any button in a digest makes it weekly again."
+)
 FIRST_ASKED = (
     "You get this digest because you asked for it."
     " `/serendip digest off` (or Home) stops it; `/serendip digest daily` makes it daily."
@@ -58,6 +64,7 @@ class Composed:
     view: DigestView
     item_ids: tuple[str, ...]
     credited: tuple[str, ...] = ()  # whom it names or quotes (forget-me re-renders the post)
+    to_monthly: bool = False  # it tells its reader they move to monthly (digest fatigue)
 
 
 def candidate(facts: ItemFacts, private_channel: str | None = None) -> Candidate:
@@ -158,6 +165,11 @@ class Composer:
                     found[channel].append(facts)
         return found
 
+    @cached_property
+    def archive(self) -> ArchivePicker:
+        """The archive candidates, indexed once for every person."""
+        return ArchivePicker(self.snap, lambda f: candidate(f) if _showable(f) else None)
+
     def for_reader(self, c: Candidate, trust: dict[str, float]) -> DigestItem:
         """An item of a personal digest, its why line naming up to two voters the reader works
         with (whom forget-me then finds in it)."""
@@ -169,7 +181,7 @@ class Composer:
 
     def item(self, c: Candidate, why: str) -> DigestItem:
         """How a digest shows one candidate (the sharer by name: no mention, no ping)."""
-        facts = self.snap.items[c.item_id]
+        facts = self.snap.items.get(c.item_id) or self.snap.archive[c.item_id]
         title = facts.title or facts.text or facts.url or "(untitled)"
         if not facts.is_public and len({s.channel for s in facts.shares}) > 1:
             # Its face may come from another private channel: show only the link itself.
@@ -272,9 +284,10 @@ def _elsewhere(comp: Composer, c: Candidate) -> str:
 
 
 def personal_digest(
-    comp: Composer, person: str, period: Period, force: bool = False
+    comp: Composer, person: str, period: Period, force: bool = False, tired: bool = False
 ) -> Composed | None:
-    """A person's digest for a period, or None when it would be empty."""
+    """A person's digest for a period, or None when it would be empty; a `tired` one says in
+    one line that they move to monthly (digest fatigue), with a button to keep it weekly."""
     snap = comp.snap
     recipient = snap.people.get(person)
     sent = set() if force else snap.sent.get(person, set())
@@ -301,13 +314,19 @@ def personal_digest(
     )
     if not for_you and not surprise:
         return None
+    old = comp.archive.pick(person, {c.item_id for c in (*for_you, *surprise)})
+    if old is not None:
+        item = comp.item(old, archive_why(old, comp.snap.archive[old.item_id], period))
+        sections += (DigestSection("From the archive", (item,)),)
     sections += _help_wanted(comp, person, start, end)
     lead = tuple(x for x in (_impact_line(comp, person),) if x)  # their impact comes first
     intro = None if recipient is not None and recipient.had_digest else FIRST_DIGEST
     intro = FIRST_ASKED if intro and recipient is not None and recipient.asked else intro
     title = f"Your Serendip digest: {period_label(period)}"
-    view = DigestView(title, sections, intro, (MORE,), lead)
-    return _composed(view, [*surprise, *for_you])
+    view = DigestView(title, sections, intro, (MORE,), lead, TIRED_LINE if tired else None)
+    return replace(
+        _composed(view, [*surprise, *for_you, *([old] if old else [])]), to_monthly=tired
+    )
 
 
 def _help_wanted(

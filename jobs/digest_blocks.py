@@ -62,6 +62,7 @@ class DigestView:
     intro: str | None = None  # e.g. the first digest's "why you get this, how to stop"
     footer: tuple[str, ...] = field(default=())
     lead: tuple[str, ...] = field(default=())  # first, under the title: the reader's impact
+    notice: str | None = None  # digest fatigue: "monthly from now on", with "Keep it weekly"
 
 
 def item_line(item: DigestItem) -> str:
@@ -177,6 +178,9 @@ def build_digest(view: DigestView) -> dict[str, Any]:
     }
     blocks: list[Block] = [header]
     lines = [escape(view.title)]
+    if view.notice:
+        blocks.append(notice_block(view.notice))
+        lines.append(escape(view.notice))
     for line in view.lead:
         blocks.append(_context(escape(line)))
         lines.append(escape(line))
@@ -211,6 +215,31 @@ def build_digest(view: DigestView) -> dict[str, Any]:
     lines += [escape(line) for line in view.footer]
     blocks.append(settings)
     return {"text": cut("\n".join(lines), 3000), "blocks": blocks}
+
+
+KEEP_WEEKLY = "digest_keep_weekly"
+NOTICE_BLOCK = "digest_notice"
+
+
+def notice_block(text: str) -> Block:
+    """The digest fatigue line, with its "Keep it weekly" button beside it."""
+    return {
+        "type": "section",
+        "block_id": NOTICE_BLOCK,
+        "text": {"type": "mrkdwn", "text": cut(escape(text), SECTION_LIMIT)},
+        "accessory": {
+            "type": "button",
+            "action_id": KEEP_WEEKLY,
+            "value": "weekly",
+            "style": "primary",
+            "text": {"type": "plain_text", "text": "Keep it weekly"},
+        },
+    }
+
+
+def without_notice(blocks: list[Block], said: str) -> list[Block]:
+    """A digest's blocks with the fatigue line (and its button) replaced by `said`."""
+    return [_context(escape(said)) if b.get("block_id") == NOTICE_BLOCK else b for b in blocks]
 
 
 def _section(text: str) -> Block:
@@ -251,6 +280,7 @@ def view_from_json(data: dict[str, Any]) -> DigestView:
         data.get("intro"),
         tuple(data.get("footer") or ()),
         tuple(data.get("lead") or ()),  # views kept before issue 15 have none
+        data.get("notice"),
     )
 
 

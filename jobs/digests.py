@@ -25,11 +25,22 @@ from bot.store import RecipientKind, Store
 from jobs.compose import Composed, Composer, channel_digest, personal_digest
 from jobs.delivery import Deliverer, DeliveryReport
 from jobs.digest_blocks import build_digest, view_to_json
-from jobs.periods import Cadence, Period, key_expires, now_period, scheduled_period, week_key
+from jobs.periods import (
+    Cadence,
+    Period,
+    current_key,
+    is_month_key,
+    key_expires,
+    now_period,
+    scheduled_period,
+    week_key,
+)
 
 log = logging.getLogger(__name__)
 ACTIVE_DAYS = 28
 WINDOW_DAYS = 15  # `--now` may cover a missed week and the days since
+MONTH_WINDOW_DAYS = 36  # a monthly period is 4 or 5 weeks, and `--now` may run late in it
+MONTHLY_REST_DAYS = 6  # a monthly digest waits when any digest reached the person this recently
 DONE = ("sent", "empty", "failed", "dropped")
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -71,8 +82,23 @@ def due_period(
         return now_period(now, tz, cadence, config.digest_day, config.digest_hour)
     period = scheduled_period(now, tz, cadence, config.digest_day, config.digest_hour)
     local = now.astimezone(tz)
-    current = week_key(local) if cadence == "weekly" else local.date().isoformat()
-    return period if period.key == current else None  # a missed digest is dropped after
+    if cadence == "monthly" and week_key(period.end) != week_key(local):
+        return None  # a missed monthly digest is dropped after its week, as a weekly one
+    # A missed digest is dropped after its week (or day).
+    return period if period.key == current_key(local, cadence) else None
+
+
+def person_cadence(text: str) -> Cadence:
+    """The period cadence of a person's setting ('weekly' for anything unknown)."""
+    return "daily" if text == "daily" else "monthly" if text == "monthly" else "weekly"
+
+
+def rested(snap: DigestSnapshot, person: str, now: datetime) -> bool:
+    """Whether a monthly digest may go to `person` now: no digest reached them in the last
+    days (someone just moved to monthly has had this week's digest)."""
+    recipient = snap.people.get(person)
+    last = recipient.last_digest_at if recipient else None
+    return last is None or now.timestamp() - last >= MONTHLY_REST_DAYS * 86400
 
 
 def due_list(
@@ -91,8 +117,8 @@ def due_list(
         if channel.digest != "off":
             wanted.append(("channel", channel.channel_id, zone(config.tz, "UTC"), "weekly"))
     for person in snap.people.values():
-        if person.cadence in ("weekly", "daily"):
-            cadence: Cadence = "daily" if person.cadence == "daily" else "weekly"
+        if person.cadence in ("weekly", "daily", "monthly"):
+            cadence = person_cadence(person.cadence)
             wanted.append(("person", person.user_id, zone(person.tz, config.tz), cadence))
     found: list[Due] = []
     for kind, recipient, tz, cadence in wanted:
@@ -100,6 +126,8 @@ def due_list(
         if period is None:
             continue
         before = planned.get((recipient, period.key))
+        if before is None and cadence == "monthly" and not rested(snap, recipient, now):
+            continue
         if before is None:
             found.append(Due(kind, recipient, period, 0, tz))
         elif force and before[1] in DONE:
@@ -109,11 +137,18 @@ def due_list(
     return found
 
 
-def compose_one(comp: Composer, due: Due, force: bool) -> Composed | None:
-    """The digest of one due recipient, or None when it would be empty."""
+def compose_one(comp: Composer, due: Due, force: bool, planning: bool = False) -> Composed | None:
+    """The digest of one due recipient, or None when it would be empty; when `planning` it,
+    a weekly one of someone who has not used their last digests moves them to monthly."""
     if due.kind == "channel":
         return channel_digest(comp, due.recipient, due.period, force)
-    return personal_digest(comp, due.recipient, due.period, force)
+    tired = planning and is_tired(comp.snap, due)
+    return personal_digest(comp, due.recipient, due.period, force, tired)
+
+
+def is_tired(snap: DigestSnapshot, due: Due) -> bool:
+    """Digest fatigue: a weekly digest for someone who pressed nothing in their last ones."""
+    return due.kind == "person" and "-W" in due.period.key and due.recipient in snap.fatigued
 
 
 def plan_rows(snap: DigestSnapshot, dues: list[Due], force: bool) -> list[dict[str, Any]]:
@@ -121,7 +156,7 @@ def plan_rows(snap: DigestSnapshot, dues: list[Due], force: bool) -> list[dict[s
     comp = Composer(snap)
     rows = []
     for due in dues:
-        composed = compose_one(comp, due, force)
+        composed = compose_one(comp, due, force, planning=True)
         rows.append(
             {
                 "team_id": snap.team_id,
@@ -134,6 +169,7 @@ def plan_rows(snap: DigestSnapshot, dues: list[Due], force: bool) -> list[dict[s
                 "items": composed.item_ids if composed else (),
                 "credited": composed.credited if composed else (),
                 "expires_at": key_expires(due.period.key, due.tz).timestamp(),
+                "to_monthly": bool(composed and composed.to_monthly),
             }
         )
     return rows
@@ -146,13 +182,18 @@ def _payload(composed: Composed) -> dict[str, Any]:
 
 
 async def load(
-    store: Store, team_id: str, now: datetime, full: bool = True, mode: str = "active"
+    store: Store,
+    team_id: str,
+    now: datetime,
+    full: bool = True,
+    mode: str = "active",
+    days: int = WINDOW_DAYS,
 ) -> DigestSnapshot:
     """The snapshot a run at `now` needs (only recipients and settings unless `full`); `mode`
     is `SERENDIP_PERSONAL_DIGESTS`: active people (active in the 28 days before `now`) and
-    those who asked, or only those who asked."""
+    those who asked, or only those who asked; items of the `days` before `now`."""
     until = now.timestamp()
-    since = until - WINDOW_DAYS * 86400
+    since = until - days * 86400
     active_since = until - ACTIVE_DAYS * 86400
     return await store.digest_snapshot(team_id, since, until, active_since, full, mode)
 
@@ -177,14 +218,20 @@ async def plan_team(
     planned = await store.planned_digests(team_id, stamp)
     light = await load(store, team_id, now, False, config.personal_digests)
     handled: list[Due] = []  # told to the person running `digest send`, who may wonder
-    if not due_list(light, config, now, now_mode, planned, force, handled):
+    if not (due := due_list(light, config, now, now_mode, planned, force, handled)):
         return 0, 0, len(handled)
-    snap = await load(store, team_id, now, True, config.personal_digests)
+    days = window_days(due)
+    snap = await load(store, team_id, now, True, config.personal_digests, days)
     dues = due_list(snap, config, now, now_mode, planned, force)
     rows = await asyncio.to_thread(plan_rows, snap, dues, force)
     await store.plan_digests(rows, stamp)
     empty = sum(1 for row in rows if row["status"] == "empty")
     return len(rows) - empty, empty, len(handled)
+
+
+def window_days(dues: list[Due]) -> int:
+    """How far back a run reads items: further only when a monthly digest is due."""
+    return MONTH_WINDOW_DAYS if any(is_month_key(d.period.key) for d in dues) else WINDOW_DAYS
 
 
 async def run_digests(
@@ -234,11 +281,13 @@ async def preview(
             person = snap.people[recipient]
             if person.cadence == "off":
                 return None, f"{recipient} turned digests off"
-            cadence: Cadence = "daily" if person.cadence == "daily" else "weekly"
+            cadence = person_cadence(person.cadence)
             period = due_period(now, zone(person.tz, config.tz), cadence, config, True)
         else:
             continue
         assert period is not None  # `--now` always has a period
+        if is_month_key(period.key):
+            snap = await load(store, team_id, now, True, config.personal_digests, MONTH_WINDOW_DAYS)
         composed = compose_one(Composer(snap), Due(kind, recipient, period), False)
         if composed is None:
             return None, f"{recipient} would get no digest now: nothing new for them"

@@ -8,7 +8,7 @@ from bot.digest_models import DigestSnapshot
 from bot.models import UserInfo
 from bot.store.plumbing import Plumbing
 from bot.store.results import Cadence, ClaimResult, LessKind, SentResult, VoteResult
-from bot.store.sql import digests, outbox
+from bot.store.sql import digests, fatigue, outbox
 from bot.store.sql.outbox import OutboxRow
 from bot.store.sql.snapshot import display_names
 
@@ -21,8 +21,8 @@ class DigestActions(Plumbing):
         await self._write(digests.note_activity, team_id, user_id, at)
 
     async def set_digest_cadence(self, team_id: str, user_id: str, cadence: Cadence) -> None:
-        """A person's digest cadence: weekly, daily or off."""
-        await self._write(digests.set_cadence, team_id, user_id, cadence)
+        """A person's digest cadence, their own choice: weekly, daily, monthly or off."""
+        await self._write(digests.set_cadence, team_id, user_id, cadence, self._clock())
 
     async def digest_cadence(self, team_id: str, user_id: str) -> Cadence:
         """A person's digest cadence (weekly by default)."""
@@ -84,8 +84,9 @@ class DigestActions(Plumbing):
         return await self._read(outbox.planned_keys, team_id, now)
 
     async def plan_digests(self, rows: list[dict[str, Any]], now: float) -> int:
-        """Queue composed digests (or note empty ones); returns how many rows are new."""
-        return await self._write(outbox.plan, rows, now)
+        """Queue composed digests (or note empty ones); returns how many rows are new. A row
+        marked `to_monthly` moves its recipient to monthly (digest fatigue)."""
+        return await self._write(fatigue.plan_with_moves, rows, now)
 
     async def outbox_rows(
         self, status: str | None, team_id: str, limit: int = 100_000

@@ -13,9 +13,9 @@ SentResult = Literal["sent", "taken", "forgotten"]
 VoteResult = Literal["voted", "again", "own", "gone", "optedout"]
 """What a "Useful" press did."""
 
-Cadence = Literal["weekly", "daily", "off"]
-LessKind = Literal["domain", "sharer"]  # what "Less like this" lowers: a site or a person
+Cadence = Literal["weekly", "daily", "monthly", "off"]
 """How often a person gets their digest."""
+LessKind = Literal["domain", "sharer"]  # what "Less like this" lowers: a site or a person
 
 
 def cadence_of(text: str) -> Cadence | None:

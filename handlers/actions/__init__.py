@@ -32,6 +32,7 @@ from handlers.actions.flag_review import handle_flags_remove, handle_flags_resto
 from handlers.actions.forget_me import handle_forget_cancel, handle_forget_confirm
 from handlers.actions.home_buttons import HOME_ACTIONS
 from handlers.actions.join_note import handle_join_capture_off, handle_join_privacy
+from handlers.actions.keep_weekly import handle_keep_weekly
 from handlers.actions.save_requests import handle_save_request
 from handlers.actions.shortcuts import (
     handle_best_answer_shortcut,
@@ -52,7 +53,9 @@ ACTIONS = {
     "digest_settings": handle_digest_settings,
     "digest_cadence_weekly": handle_digest_cadence,
     "digest_cadence_daily": handle_digest_cadence,
+    "digest_cadence_monthly": handle_digest_cadence,
     "digest_cadence_off": handle_digest_cadence,
+    "digest_keep_weekly": handle_keep_weekly,
     "find_more": handle_find_more,
     "find_ask_team": handle_ask_team,
     "ask_post": handle_ask_post,

@@ -52,7 +52,7 @@ async def handle_home_cadence(
     context: dict[str, Any],
     later: Later,
 ) -> None:
-    """A digest cadence button: weekly, daily or off."""
+    """A digest cadence button: weekly, daily, monthly or off."""
     team_id, user_id, cadence = await _pressed(ack, body, context)
     notice = None
     if not await _may_record(store, team_id, user_id):
@@ -180,6 +180,7 @@ async def handle_home_forget(
 HOME_ACTIONS = {
     "home_cadence_weekly": handle_home_cadence,
     "home_cadence_daily": handle_home_cadence,
+    "home_cadence_monthly": handle_home_cadence,
     "home_cadence_off": handle_home_cadence,
     "home_routing": handle_home_routing,
     "home_opt": handle_home_opt,

@@ -25,7 +25,7 @@ HELP_TEXT = (
     "`/serendip help` this help\n"
     "`/serendip optout` stop capturing what you share · `/serendip optin` start again\n"
     "`/serendip forget-me` delete everything Serendip stored about you\n"
-    "`/serendip digest weekly|daily|off` how often you get your personal digest\n"
+    "`/serendip digest weekly|daily|monthly|off` how often you get your personal digest\n"
     "`/serendip routing on|off` whether I may send you questions you are likely to know about\n"
     "`/serendip channel capture on|off` turn capture on or off in this channel "
     "(its members and admins)\n"
@@ -173,7 +173,12 @@ def build_digest_settings(current: str) -> dict[str, Any]:
             "value": choice,
             "text": {"type": "plain_text", "text": label},
         }
-        for choice, label in (("weekly", "Weekly"), ("daily", "Daily"), ("off", "Off"))
+        for choice, label in (
+            ("weekly", "Weekly"),
+            ("daily", "Daily"),
+            ("monthly", "Monthly"),
+            ("off", "Off"),
+        )
         if choice != current
     ]
     blocks = [section(text), {"type": "actions", "elements": buttons}]

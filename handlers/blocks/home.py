@@ -18,7 +18,7 @@ from handlers.blocks.common import Block, context, less_target, less_undo_button
 
 HOME_BLOCKS = 100
 CLIP = 280  # characters of a person's text per entry: Home is a list, not a reader
-CADENCES = (("weekly", "Weekly"), ("daily", "Daily"), ("off", "Off"))
+CADENCES = (("weekly", "Weekly"), ("daily", "Daily"), ("monthly", "Monthly"), ("off", "Off"))
 NOTHING_YET = "Nothing yet: share a link or a learning (`/til …`), or save a message."
 OPTED_OUT_NOTICE = (
     "You opted out, so Serendip records nothing from you and that button did nothing. "

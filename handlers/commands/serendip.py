@@ -89,14 +89,14 @@ async def _digest(store: Store, team_id: str, user: str, args: list[str]) -> dic
     if cadence is None:
         current = await store.digest_cadence(team_id, user)
         return build_ephemeral(
-            f"Your digest is *{current}*. Usage: `/serendip digest weekly|daily|off`"
+            f"Your digest is *{current}*. Usage: `/serendip digest weekly|daily|monthly|off`"
         )
     await store.set_digest_cadence(team_id, user, cadence)
     if cadence == "off":
         return build_ephemeral(
             "No more digests for you. `/serendip digest weekly` brings them back."
         )
-    when = "every weekday" if cadence == "daily" else "once a week"
+    when = {"daily": "every weekday", "monthly": "once a month"}.get(cadence, "once a week")
     return build_ephemeral(f"You will get your digest {when}, when there is something new.")
 
 

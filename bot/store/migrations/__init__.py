@@ -28,6 +28,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m12_one_item_per_thing,
     later.m13_question_loop,
     later.m14_workspace_address,
+    later.m15_digest_fatigue,
 ]
 
 

@@ -1,5 +1,5 @@
 """Migrations 7 on: kept copies of digests, bookmarks, personal notes, the interaction graph,
-Home's welcome."""
+Home's welcome, digest fatigue."""
 
 from __future__ import annotations
 
@@ -114,3 +114,12 @@ def m14_workspace_address(db: Database) -> None:
     links a learning to its message and a question to its thread without asking Slack for a
     permalink per item."""
     db.execute("ALTER TABLE workspaces ADD COLUMN url TEXT")
+
+
+def m15_digest_fatigue(db: Database) -> None:
+    """Digest fatigue: when a person last chose their cadence themselves (their digests count
+    towards fatigue only from then), and when Serendip moved them to monthly because they used
+    none of their last digests (NULL: they were not moved; only a moved person goes back to
+    weekly by pressing a digest button). Columns of their settings: forget-me deletes them."""
+    db.execute("ALTER TABLE person_settings ADD COLUMN digest_set_at REAL")
+    db.execute("ALTER TABLE person_settings ADD COLUMN digest_moved_at REAL")

@@ -9,7 +9,8 @@ from typing import Any, cast
 from psycopg import Connection
 
 from bot.models import UserInfo
-from bot.store.pg.directory import is_opted_out, set_person_setting, upsert_user
+from bot.store.pg import fatigue
+from bot.store.pg.directory import is_opted_out, upsert_user
 from bot.store.results import Cadence, LessKind
 from bot.store.sql.snapshot import domain_of
 
@@ -25,9 +26,16 @@ def note_activity(db: Conn, team_id: str, user_id: str, at: float) -> None:
     )
 
 
-def set_cadence(db: Conn, team_id: str, user_id: str, cadence: Cadence) -> None:
-    """A person's digest cadence: weekly, daily or off."""
-    set_person_setting(db, team_id, user_id, "digest", cadence)
+def set_cadence(db: Conn, team_id: str, user_id: str, cadence: Cadence, at: float) -> None:
+    """A person's digest cadence, chosen by them: weekly, daily, monthly or off (their chosen
+    monthly stays monthly whatever they press; their digests count towards fatigue from now)."""
+    db.execute(
+        "INSERT INTO person_settings (team_id, user_id, digest, digest_set_at)"
+        " VALUES (%s, %s, %s, %s) ON CONFLICT (team_id, user_id) DO UPDATE SET"
+        " digest = excluded.digest, digest_set_at = excluded.digest_set_at,"
+        " digest_moved_at = NULL",
+        [team_id, user_id, cadence, at],
+    )
 
 
 def cadence(db: Conn, team_id: str, user_id: str) -> Cadence:
@@ -99,12 +107,14 @@ def undo_less_like(db: Conn, team_id: str, user_id: str, kind: str, value: str) 
 def record_click(
     db: Conn, team_id: str, user_id: str, item_id: str | None, action: str, at: float
 ) -> None:
-    """Count a digest button press (for the learning figures)."""
+    """Count a digest button press (for the learning figures); someone fatigue moved to
+    monthly uses their digest again, so it is weekly again."""
     db.execute(
         "INSERT INTO digest_clicks (team_id, user_id, item_id, action, at)"
         " VALUES (%s, %s, %s, %s, %s)",
         [team_id, user_id, item_id, action, at],
     )
+    fatigue.back_to_weekly(db, team_id, user_id)
 
 
 def learn_dm(db: Conn, team_id: str, user_id: str, channel: str) -> None:

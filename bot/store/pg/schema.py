@@ -304,3 +304,8 @@ def m13_question_loop(conn: Conn) -> None:
 
 def m14_workspace_address(conn: Conn) -> None:
     conn.execute("ALTER TABLE workspaces ADD COLUMN url TEXT")
+
+
+def m15_digest_fatigue(conn: Conn) -> None:
+    conn.execute("ALTER TABLE person_settings ADD COLUMN digest_set_at DOUBLE PRECISION")
+    conn.execute("ALTER TABLE person_settings ADD COLUMN digest_moved_at DOUBLE PRECISION")

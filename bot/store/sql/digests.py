@@ -12,8 +12,8 @@ from sqlite_utils import Database
 from bot.digest_models import DigestSnapshot, Recipient
 from bot.models import UserInfo
 from bot.store.results import Cadence, LessKind, VoteResult
-from bot.store.sql import search_index
-from bot.store.sql.directory import is_opted_out, set_person_setting, upsert_user
+from bot.store.sql import archive, fatigue, search_index
+from bot.store.sql.directory import is_opted_out, upsert_user
 from bot.store.sql.snapshot import domain_of, load_snapshot
 
 # Who may get a personal digest: in `active` mode, whoever was active since :since (shared,
@@ -26,10 +26,16 @@ WITH active AS (
  UNION SELECT voter FROM votes INDEXED BY votes_at WHERE team_id = :team AND at >= :since
    AND :active
  UNION SELECT user_id FROM activity WHERE team_id = :team AND at >= :since AND :active
- UNION SELECT user_id FROM person_settings WHERE team_id = :team AND digest IN ('weekly', 'daily'))
+ UNION SELECT user_id FROM person_settings WHERE team_id = :team
+   AND digest IN ('weekly', 'daily', 'monthly') AND digest_moved_at IS NULL),
+last AS (SELECT recipient, max(created_at) AS at FROM outbox WHERE team_id = :team
+  AND created_at >= :since AND kind = 'person' AND status IN ('pending', 'sending', 'sent')
+  GROUP BY recipient)
 SELECT a.id, ps.digest, u.tz, dm.channel, EXISTS (SELECT 1 FROM outbox o
-  WHERE o.team_id = :team AND o.recipient = a.id AND o.status = 'sent')
+  WHERE o.team_id = :team AND o.recipient = a.id AND o.status = 'sent'),
+ ps.digest_moved_at IS NULL, last.at
 FROM active a
+LEFT JOIN last ON last.recipient = a.id
 LEFT JOIN users u ON u.team_id = :team AND u.id = a.id
 LEFT JOIN person_settings ps ON ps.team_id = :team AND ps.user_id = a.id
 LEFT JOIN dm_channels dm ON dm.team_id = :team AND dm.user_id = a.id
@@ -39,11 +45,20 @@ WHERE COALESCE(ps.opted_out, 0) = 0 AND COALESCE(u.is_bot, 0) = 0 AND COALESCE(u
 
 def recipients(db: Database, team_id: str, since: float, mode: str) -> dict[str, Recipient]:
     """Everyone who may get a personal digest (`SERENDIP_PERSONAL_DIGESTS`: `active` or
-    `optin`), with their settings; those who turned it off are here with cadence 'off'."""
+    `optin`), with their settings; those who turned it off are here with cadence 'off'.
+    Someone fatigue moved to monthly did not ask for it: they are here while active."""
     rows = db.execute(RECIPIENTS, {"team": team_id, "since": since, "active": mode != "optin"})
     return {
-        uid: Recipient(uid, cadence or "weekly", tz, dm, bool(had), cadence in ("weekly", "daily"))
-        for uid, cadence, tz, dm, had in rows
+        uid: Recipient(
+            uid,
+            cadence or "weekly",
+            tz,
+            dm,
+            bool(had),
+            cadence in ("weekly", "daily", "monthly") and bool(chose),
+            last,
+        )
+        for uid, cadence, tz, dm, had, chose, last in rows
     }
 
 
@@ -59,6 +74,10 @@ def digest_snapshot(
     """The snapshot of one digest run, its people chosen as `SERENDIP_PERSONAL_DIGESTS` says."""
     snap = load_snapshot(db, team_id, since, until, active_since, full)
     snap.people = recipients(db, team_id, active_since, mode)
+    if full:  # one query each for the whole workspace, never one per person
+        snap.fatigued = fatigue.tired(db, team_id, until)
+        snap.archive = archive.archive_items(db, team_id, until)
+        snap.archive_sent = archive.archive_sent(db, team_id, list(snap.archive))
     return snap
 
 
@@ -71,9 +90,15 @@ def note_activity(db: Database, team_id: str, user_id: str, at: float) -> None:
     )
 
 
-def set_cadence(db: Database, team_id: str, user_id: str, cadence: Cadence) -> None:
-    """A person's digest cadence: weekly, daily or off."""
-    set_person_setting(db, team_id, user_id, "digest", cadence)
+def set_cadence(db: Database, team_id: str, user_id: str, cadence: Cadence, at: float) -> None:
+    """A person's digest cadence, chosen by them: weekly, daily, monthly or off (their chosen
+    monthly stays monthly whatever they press; their digests count towards fatigue from now)."""
+    db.execute(
+        "INSERT INTO person_settings (team_id, user_id, digest, digest_set_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (team_id, user_id) DO UPDATE SET digest = excluded.digest,"
+        " digest_set_at = excluded.digest_set_at, digest_moved_at = NULL",
+        [team_id, user_id, cadence, at],
+    )
 
 
 def cadence(db: Database, team_id: str, user_id: str) -> Cadence:
@@ -190,11 +215,13 @@ def undo_less_like(db: Database, team_id: str, user_id: str, kind: str, value: s
 def record_click(
     db: Database, team_id: str, user_id: str, item_id: str | None, action: str, at: float
 ) -> None:
-    """Count a digest button press (for the learning figures)."""
+    """Count a digest button press (for the learning figures); someone fatigue moved to
+    monthly uses their digest again, so it is weekly again."""
     db.execute(
         "INSERT INTO digest_clicks (team_id, user_id, item_id, action, at) VALUES (?, ?, ?, ?, ?)",
         [team_id, user_id, item_id, action, at],
     )
+    fatigue.back_to_weekly(db, team_id, user_id)
 
 
 def learn_dm(db: Database, team_id: str, user_id: str, channel: str) -> None:

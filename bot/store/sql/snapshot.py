@@ -80,11 +80,11 @@ def load_snapshot(
     return snap
 
 
-def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
+def _items(db: Database, window: dict[str, object], within: str = WINDOW) -> dict[str, ItemFacts]:
     shares: dict[str, list[ShareFact]] = defaultdict(list)
     for item_id, channel, at, user, is_private, ts, thread_ts in db.execute(
         "SELECT item_id, channel, at, user, is_private, ts, thread_ts FROM shares"
-        f" WHERE item_id IN ({WINDOW}) ORDER BY at, channel",
+        f" WHERE item_id IN ({within}) ORDER BY at, channel",
         window,
     ):
         shares[item_id].append(ShareFact(channel, at, user, bool(is_private), ts, thread_ts))
@@ -92,7 +92,7 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
     seen: dict[str, set[str]] = defaultdict(set)
     private: dict[str, list[tuple[str, str]]] = defaultdict(list)
     for item_id, voter, in_private, via in db.execute(
-        f"SELECT item_id, voter, is_private, via FROM votes WHERE item_id IN ({WINDOW})"
+        f"SELECT item_id, voter, is_private, via FROM votes WHERE item_id IN ({within})"
         " ORDER BY at, voter",
         window,
     ):
@@ -104,16 +104,16 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
                 seen[item_id].add(voter)
     flags = dict(
         db.execute(
-            f"SELECT item_id, count(DISTINCT flagger) FROM flags WHERE item_id IN ({WINDOW})"
+            f"SELECT item_id, count(DISTINCT flagger) FROM flags WHERE item_id IN ({within})"
             " GROUP BY item_id",
             window,
         ).fetchall()
     )
-    answers = _answers(db, window)
+    answers = _answers(db, window, within)
     found: dict[str, ItemFacts] = {}
     for item_id, kind, title, text, url, topics, dead in db.execute(
         "SELECT id, kind, COALESCE(title, fetched_title), text, COALESCE(final_url, url), topics,"
-        f" dead FROM items WHERE id IN ({WINDOW})",
+        f" dead FROM items WHERE id IN ({within})",
         window,
     ):
         found[item_id] = ItemFacts(
@@ -135,14 +135,19 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
     return found
 
 
-def _answers(db: Database, window: dict[str, object]) -> dict[str, BestAnswer]:
-    """The best answers of the answered questions among the window's items."""
+def _answers(db: Database, window: dict[str, object], within: str) -> dict[str, BestAnswer]:
+    """The best answers of the answered questions among the items `within` selects."""
     rows = db.execute(
         "SELECT item_id, best_text, best_user, permalink FROM questions"
-        f" WHERE item_id IN ({WINDOW}) AND best_user IS NOT NULL",
+        f" WHERE item_id IN ({within}) AND best_user IS NOT NULL",
         window,
     )
     return {item: BestAnswer(text or "", user, link) for item, text, user, link in rows}
+
+
+def item_facts(db: Database, args: dict[str, object], within: str) -> dict[str, ItemFacts]:
+    """The digest facts of the items `within` (a query of item ids over `args`) selects."""
+    return _items(db, args, within)
 
 
 def _people(db: Database, recent: dict[str, object]) -> dict[str, Recipient]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.models import ChannelInfo, UserInfo
 from bot.store import Store
+from bot.store.sql import fatigue
 
 
 def row(recipient: str, rnd: int = 0, **extra: Any) -> dict[str, Any]:
@@ -111,3 +112,24 @@ async def test_digest_settings_and_people(any_store: Store) -> None:
     await any_store.note_person_activity("T1", "U1", 5.0)
     await any_store.note_person_activity("T1", "U1", 3.0)  # older: the newest stays
     await any_store.record_click("T1", "U1", None, "open", 5.0)
+
+
+async def test_fatigue_moves_to_monthly_and_a_press_moves_back(any_store: Store) -> None:
+    """Four unpressed digests make a weekly person tired; a planned digest marked `to_monthly`
+    moves them; any press brings a moved person back; a chosen monthly stays."""
+    for week in range(4):
+        await any_store.plan_digests([row("U1", period_key=f"2026-W{40 + week}")], 10.0 + week)
+        await any_store.plan_digests([row("U2", period_key=f"2026-W{40 + week}")], 10.0 + week)
+    for n, pending in enumerate(await any_store.outbox_rows("pending", "T1")):
+        assert await any_store.claim_digest(pending.id, "a", 20.0) == "claimed"
+        await any_store.digest_sent(pending.id, "a", "D1", f"1.{n}", 21.0)
+    await any_store.record_click("T1", "U2", None, "settings", 22.0)
+    assert await any_store._read(fatigue.tired, "T1", 30.0) == {"U1"}
+    await any_store.plan_digests([row("U1", period_key="2026-W44", to_monthly=True)], 30.0)
+    assert await any_store.digest_cadence("T1", "U1") == "monthly"
+    assert await any_store._read(fatigue.tired, "T1", 31.0) == set()  # monthly now
+    await any_store.record_click("T1", "U1", "i1", "useful", 32.0)
+    assert await any_store.digest_cadence("T1", "U1") == "weekly"
+    await any_store.set_digest_cadence("T1", "U2", "monthly")
+    await any_store.record_click("T1", "U2", "i1", "useful", 33.0)
+    assert await any_store.digest_cadence("T1", "U2") == "monthly"  # their own choice stays

@@ -1,0 +1,154 @@
+"""Digest fatigue with the real bot (issue 15): four unused digests move a person to monthly,
+with one line and a "Keep it weekly" button; a press on a digest moves them back; a monthly
+chosen with `/serendip digest monthly` stays monthly."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from jobs.compose import TIRED_LINE
+from jobs.periods import month_key
+from tests.support.bot import Env
+from tests.support.digests import digest_in, item_ids, send_now
+
+NOTICE = "monthly from now on"
+
+
+async def _something_new(env: Env, n: int) -> None:
+    """U2 shares a link for the others; U1 stays active (they shared too)."""
+    await env.slack.post_message("U2", "C1", f"news <https://news{n}.example/>")
+    await env.slack.post_message("U1", "C2", f"mine <https://mine{n}.example/>")
+    await env.settle()
+
+
+async def _u1_digests(env: Env) -> list[dict[str, object]]:
+    dm = env.slack.ws.dm_id("U1")
+    assert dm is not None
+    return [
+        m
+        for m in env.slack.messages(dm)
+        if (m.get("metadata") or {}).get("event_type") == "serendip_digest"
+    ]
+
+
+async def _four_unused(env: Env) -> None:
+    """Four digests sent to U1, none of them pressed (again for the same week: --force)."""
+    for n in range(4):
+        await _something_new(env, n)
+        await send_now(env, force=n > 0)
+    assert len(await _u1_digests(env)) == 4
+    assert all(NOTICE not in str(m["blocks"]) for m in await _u1_digests(env))
+
+
+def _notice_button(message: dict[str, object]) -> list[str]:
+    blocks = message["blocks"]
+    assert isinstance(blocks, list)
+    return [
+        str(b["accessory"]["action_id"])
+        for b in blocks
+        if b.get("block_id") == "digest_notice" and "accessory" in b
+    ]
+
+
+async def test_four_unused_digests_move_to_monthly_and_a_press_moves_back(env: Env) -> None:
+    await _four_unused(env)
+    await _something_new(env, 4)
+    await send_now(env, force=True)
+    fifth = digest_in(env, "U1")
+    assert TIRED_LINE in str(fifth["text"])
+    assert _notice_button(fifth) == ["digest_keep_weekly"]
+    assert await env.store.digest_cadence(env.team, "U1") == "monthly"
+    # Just moved: no monthly digest on top of this week's, whatever the day of the month.
+    before = len(await _u1_digests(env))
+    await send_now(env)
+    assert len(await _u1_digests(env)) == before
+    keys = {r.period_key for r in await env.store.outbox_rows(None, env.team)}
+    assert month_key(datetime.now(ZoneInfo("Europe/Lisbon"))) not in keys
+    # Any press on a digest is a use of it: weekly again.
+    dm = env.slack.ws.dm_id("U1")
+    await env.slack.block_action("U1", "digest_useful", item_ids(fifth)[0], dm, str(fifth["ts"]))
+    await env.settle()
+    assert await env.store.digest_cadence(env.team, "U1") == "weekly"
+    # And the press counts: the next weekly digest says nothing of monthly.
+    await _something_new(env, 5)
+    await send_now(env, force=True)
+    assert NOTICE not in str(digest_in(env, "U1")["blocks"])
+    assert await env.store.digest_cadence(env.team, "U1") == "weekly"
+
+
+async def test_keep_it_weekly(env: Env) -> None:
+    await _four_unused(env)
+    await _something_new(env, 4)
+    await send_now(env, force=True)
+    fifth = digest_in(env, "U1")
+    dm = env.slack.ws.dm_id("U1")
+    ack = await env.slack.block_action(
+        "U1", "digest_keep_weekly", "weekly", dm, str(fifth["ts"]), block_id="digest_notice"
+    )
+    assert ack.status == 200
+    await env.settle()
+    assert await env.store.digest_cadence(env.team, "U1") == "weekly"
+    shown = digest_in(env, "U1")
+    assert shown["ts"] == fifth["ts"]
+    assert _notice_button(shown) == []  # the button is gone, and the line says so
+    assert "stays weekly" in str(shown["blocks"])
+    assert item_ids(shown) == item_ids(fifth)  # the rest of the digest is as it was
+    # Their choice counts from now: four more digests before fatigue could move them again.
+    for n in range(5, 8):
+        await _something_new(env, n)
+        await send_now(env, force=True)
+        assert NOTICE not in str(digest_in(env, "U1")["blocks"])
+    assert await env.store.digest_cadence(env.team, "U1") == "weekly"
+
+
+async def test_a_chosen_monthly_stays_monthly_and_gets_a_monthly_digest(env: Env) -> None:
+    ack = await env.slack.slash_command("U1", "C1", "/serendip", "digest monthly")
+    assert "once a month" in str(ack.body)
+    assert await env.store.digest_cadence(env.team, "U1") == "monthly"
+    lisbon = ZoneInfo("Europe/Lisbon")
+    months = {f"{datetime.now(lisbon):%B}"}
+    await _something_new(env, 0)
+    await send_now(env)
+    months.add(f"{datetime.now(lisbon):%B}")  # a run at midnight at the end of a month
+    message = digest_in(env, "U1")
+    assert any(f"Your Serendip digest: Month of {m}" in str(message["text"]) for m in months)
+    rows = [r for r in await env.store.outbox_rows(None, env.team) if r.recipient == "U1"]
+    assert [len(r.period_key) for r in rows] == [7]  # keyed by its month: `2026-12`
+    dm = env.slack.ws.dm_id("U1")
+    await env.slack.block_action(
+        "U1", "digest_useful", item_ids(message)[0], dm, str(message["ts"])
+    )
+    await env.settle()
+    assert await env.store.digest_cadence(env.team, "U1") == "monthly"  # their choice stays
+    ack = await env.slack.slash_command("U1", "C1", "/serendip", "digest")
+    assert "weekly|daily|monthly|off" in str(ack.body)
+
+
+async def test_keep_it_weekly_careless_presses(env: Env) -> None:
+    # Pressed by someone never moved, from no message at all, or twice: they are weekly, by
+    # their own choice, and nothing breaks.
+    dm3 = "C1"  # an ephemeral message in a channel: no digest at all
+    ack = await env.slack.block_action(
+        "U3", "digest_keep_weekly", "whatever", dm3, container_type="ephemeral"
+    )
+    assert ack.status == 200
+    await env.settle()
+    assert await env.store.digest_cadence(env.team, "U3") == "weekly"
+    await env.slack.slash_command("U2", "C1", "/serendip", "optout")
+    dm2 = "C1"
+    await env.slack.block_action(
+        "U2", "digest_keep_weekly", "weekly", dm2, container_type="ephemeral"
+    )
+    await env.settle()
+    assert any("You opted out" in str(r.get("text")) for r in env.slack.responses)
+
+
+async def test_choosing_weekly_again_restarts_the_count(env: Env) -> None:
+    await _four_unused(env)
+    ack = await env.slack.slash_command("U1", "C1", "/serendip", "digest weekly")
+    assert "once a week" in str(ack.body)
+    await _something_new(env, 4)
+    await send_now(env, force=True)
+    assert NOTICE not in str(digest_in(env, "U1")["blocks"])
+    assert await env.store.digest_cadence(env.team, "U1") == "weekly"

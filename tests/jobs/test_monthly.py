@@ -1,0 +1,97 @@
+"""The monthly cadence (issue 15): its period, label, expiry and when it is due."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from bot.config import load_config
+from bot.digest_models import DigestSnapshot, Recipient
+from jobs.digests import due_list, due_period, person_cadence, window_days
+from jobs.periods import (
+    is_month_key,
+    key_expires,
+    now_period,
+    period_label,
+    scheduled_period,
+)
+
+UTC_ZONE = ZoneInfo("UTC")
+CONFIG = load_config({"SERENDIP_TZ": "UTC"}, dotenv=None)  # Monday 09:00 digests
+
+
+def at(text: str, zone: str = "UTC") -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone))
+
+
+def test_monthly_period_runs_between_first_digest_days() -> None:
+    # 2026-12-07 is December's first Monday; 2026-11-02 November's.
+    period = scheduled_period(at("2026-12-09 12:00"), UTC_ZONE, "monthly", "mon", 9)
+    assert (period.start, period.end) == (at("2026-11-02 09:00"), at("2026-12-07 09:00"))
+    assert period.key == "2026-12"
+    assert period_label(period) == "Month of December"
+    # Before December's first Monday at 09:00, November's is the current one.
+    early = scheduled_period(at("2026-12-07 08:59"), UTC_ZONE, "monthly", "mon", 9)
+    assert early.key == "2026-11"
+    assert early.start == at("2026-10-05 09:00")
+
+
+def test_monthly_period_across_the_new_year_and_in_a_zone() -> None:
+    period = scheduled_period(at("2027-01-05 10:00"), UTC_ZONE, "monthly", "mon", 9)
+    assert period.key == "2027-01"
+    assert period.start == at("2026-12-07 09:00")
+    assert period_label(period) == "Month of January"
+    tokyo = ZoneInfo("Asia/Tokyo")
+    # Monday 7 Dec 10:00 in Tokyo is still Monday 01:00 in UTC.
+    assert scheduled_period(at("2026-12-07 01:00"), tokyo, "monthly", "mon", 9).key == "2026-12"
+    assert scheduled_period(at("2026-12-07 01:00"), UTC_ZONE, "monthly", "mon", 9).key == "2026-11"
+
+
+def test_month_keys_expire_at_the_next_month() -> None:
+    assert is_month_key("2026-12")
+    assert not is_month_key("2026-W49")
+    assert not is_month_key("2026-12-07")
+    assert key_expires("2026-12", UTC_ZONE) == at("2027-01-01 00:00")
+    assert key_expires("2026-02", UTC_ZONE) == at("2026-03-01 00:00")
+
+
+def test_now_period_of_a_monthly_digest_is_keyed_by_the_month_of_now() -> None:
+    period = now_period(at("2026-12-31 23:59:59"), UTC_ZONE, "monthly", "mon", 9)
+    assert period.key == "2026-12"
+    assert period.end == at("2026-12-31 23:59:59")
+    assert period.start == at("2026-11-02 09:00")
+
+
+def test_a_missed_monthly_digest_is_dropped_after_its_week() -> None:
+    assert due_period(at("2026-12-07 09:30"), UTC_ZONE, "monthly", CONFIG, False) is not None
+    assert due_period(at("2026-12-13 23:00"), UTC_ZONE, "monthly", CONFIG, False) is not None
+    assert due_period(at("2026-12-14 09:30"), UTC_ZONE, "monthly", CONFIG, False) is None
+    assert due_period(at("2026-12-30 09:30"), UTC_ZONE, "monthly", CONFIG, False) is None
+
+
+def _snap(*people: Recipient) -> DigestSnapshot:
+    snap = DigestSnapshot("T1", 0.0, 0.0)
+    snap.people = {p.user_id: p for p in people}
+    return snap
+
+
+def test_a_monthly_digest_waits_for_someone_who_just_had_one() -> None:
+    now = at("2026-12-07 10:00")
+    just = now.timestamp() - 3600  # moved to monthly by this morning's weekly digest
+    snap = _snap(
+        Recipient("UNEW", "monthly", "UTC", None, False),
+        Recipient("UJUST", "monthly", "UTC", None, True, last_digest_at=just),
+        Recipient("UOLD", "monthly", "UTC", None, True, last_digest_at=just - 8 * 86400),
+        Recipient("UWEEK", "weekly", "UTC", None, True, last_digest_at=just),
+    )
+    due = {d.recipient: d for d in due_list(snap, CONFIG, now, False, {}, False)}
+    assert set(due) == {"UNEW", "UOLD", "UWEEK"}
+    assert due["UNEW"].period.key == "2026-12"
+    assert due["UWEEK"].period.key == "2026-W50"
+    assert window_days(list(due.values())) > window_days([due["UWEEK"]])
+
+
+def test_unknown_cadences_are_weekly() -> None:
+    assert person_cadence("monthly") == "monthly"
+    assert person_cadence("daily") == "daily"
+    assert person_cadence("sometimes") == "weekly"
