@@ -3,12 +3,17 @@ tests whose areas are seeded by verbs of areas not ported yet (capture, question
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import re
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
+import psycopg
 import pytest
 
 from bot.store import Store, twins
+from tests.support.postgres import require_server, with_database
 
 
 async def insert(store: Store, table: str, rows: Iterable[Mapping[str, Any]]) -> None:
@@ -33,3 +38,52 @@ def skip_unported(store: Store, *areas: str) -> None:
     missing = sorted(set(areas) & set(twins.missing_twins()))
     if missing:
         pytest.skip(f"PostgreSQL twins of {', '.join(missing)} are not here yet")
+
+
+class _AsPostgres:
+    """Runs a SQLite seeding function's statements on PostgreSQL: outside quoted literals, `?`
+    marks become `%s` and the column `user` is quoted; `%` in a literal is doubled."""
+
+    def __init__(self, conn: Any) -> None:
+        self._conn = conn
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        parts = sql.split("'")  # even parts are outside literals ('' escapes land in odd ones)
+        for n, part in enumerate(parts):
+            if n % 2:
+                parts[n] = part.replace("%", "%%")
+            else:
+                part = re.sub(r"(?<![\w\"])user(?![\w\"])", '"user"', part)
+                parts[n] = part.replace("?", "%s")
+        return self._conn.execute("'".join(parts), params)
+
+
+async def seed(store: Store, fn: Callable[..., None], *args: Any) -> None:
+    """Run a seeding function written for SQLite (`fn(db, *args)`, db.execute only) on either
+    backend, in one write."""
+
+    def write(db: Any) -> None:
+        fn(_AsPostgres(db) if store._backend == "postgresql" else db, *args)
+
+    await store._write(write)
+
+
+@contextmanager
+def database_sorting_by_language() -> Iterator[str]:
+    """A fresh PostgreSQL database whose default collation sorts by language (ICU's root
+    locale: 'a' before 'B'), as a server set up in the field may; where ICU is missing, the
+    server's default. SQLite compares text as bytes: a query must say COLLATE "C" to agree."""
+    admin = require_server()
+    name = f"serendip_test_{secrets.token_hex(6)}"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        try:
+            conn.execute(
+                f"CREATE DATABASE {name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'und'"
+            )
+        except psycopg.Error:
+            conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield with_database(admin, name)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
