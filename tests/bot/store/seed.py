@@ -87,3 +87,14 @@ def database_sorting_by_language() -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def select(store: Store, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """The rows of a plain SELECT written for SQLite, read on either backend (for tests that
+    look at tables no ported verb reads yet)."""
+
+    def read(db: Any) -> list[tuple[Any, ...]]:
+        conn = _AsPostgres(db) if store._backend == "postgresql" else db
+        return [tuple(row) for row in conn.execute(sql, list(params)).fetchall()]
+
+    return store._read_sync(read)

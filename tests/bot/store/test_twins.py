@@ -27,6 +27,7 @@ PORTED = {
     "home",
     "stats",
     "figures",
+    "imports",
 }
 
 
