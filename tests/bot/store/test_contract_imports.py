@@ -203,3 +203,46 @@ async def test_an_edited_message_shares_only_its_last_version(any_store: Store) 
     removed = ImportBatch(T, removed=[("C1", "5.0")])
     any_store.import_batch(removed).result()
     assert shares(any_store) == []
+
+
+async def test_the_refresh_gives_imported_items_faces_votes_and_documents(
+    any_store: Store,
+) -> None:
+    skip_unported(any_store, "capture", "search_index")  # items_at, well_voted, add_docs
+    alice = UserInfo(T, "U1", "alice")
+    any_store.import_people([alice], [ChannelInfo(T, "C1", "general")])
+    batch = ImportBatch(
+        T,
+        shares=[
+            (
+                share("C1", "10.0", "U1", "<@U1> says #postgres tuning"),
+                link("https://a.io/", "Tuning"),
+            ),
+            (share("C1", "20.0", "U2", "'; -- 100%"), link("https://a.io/", "Later title")),
+            (share("C2", "30.0", "U3", "ünïcödé"), ItemDraft("learning", "learning:u", text="u")),
+        ],
+        reactions=[
+            ("C1", "10.0", "U4", "+1", "useful"),
+            ("C1", "10.0", "U4", "heart", "useful"),  # one vote per person and message
+            ("C1", "10.0", "U2", "+1", "useful"),  # a sharer's own: no vote
+            ("C1", "20.0", "U5", "triangular_flag_on_post", "flag"),
+        ],
+    )
+    assert any_store.import_batch(batch).result() == 2
+    assert any_store.import_pending(T) == 2
+    assert any_store.refresh_imported(T, limit=1) == 1
+    assert any_store.refresh_imported(T) == 1
+    assert any_store.refresh_imported(T) == 0
+    faces = select(any_store, "SELECT key, created_ts, title, text, topics FROM items ORDER BY key")
+    assert [f[:4] for f in faces] == [
+        ("learning:u", "30.0", None, "ünïcödé"),
+        ("link:https://a.io/", "10.0", "Tuning", "@alice says #postgres tuning"),
+    ]
+    assert "postgres" in faces[1][4]
+    marks = "SELECT voter, via, at FROM votes UNION ALL SELECT flagger, via, at FROM flags"
+    assert sorted(select(any_store, marks)) == [
+        ("U4", "m:C1:10.0", 10.0),
+        ("U5", "m:C1:20.0", 20.0),
+    ]
+    docs = select(any_store, "SELECT scope, top FROM search_docs ORDER BY rowid")
+    assert docs == [(T, 0), (T, 0)]  # public documents: the workspace is their scope

@@ -28,6 +28,7 @@ PORTED = {
     "stats",
     "figures",
     "imports",
+    "import_refresh",
 }
 
 
