@@ -16,7 +16,20 @@ from bot.store.pg import schema
 from bot.store.sql import inbox
 
 PG_PLUMBING = {"connect", "migrate", "schema", "store"}  # modules of bot/store/pg, not areas
-PORTED = {"inbox", "workspaces", "erasure", "bookmarks", "interactions", "pulse", "outbox"}
+PORTED = {
+    "inbox",
+    "workspaces",
+    "erasure",
+    "bookmarks",
+    "interactions",
+    "pulse",
+    "outbox",
+    "home",
+    "stats",
+    "figures",
+    "imports",
+    "import_refresh",
+}
 
 
 def pg_areas() -> list[str]:
