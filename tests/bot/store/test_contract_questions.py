@@ -285,7 +285,7 @@ async def test_forget_me_unmarks_their_best_answers_and_names_the_cards(any_stor
 
 
 async def test_help_wanted_offers_reply_less_public_questions(any_store: Store) -> None:
-    needs_twins(any_store, "capture", "face", "experts", "search_index", "saves")
+    needs_twins(any_store, "capture", "face", "search_index", "search", "experts")
     from bot.models import ItemDraft, ShareInput
 
     share = ShareInput(T, "C1", "1780315000.000100", "U2", "TIL terraform state locking", False)

@@ -17,7 +17,7 @@ from bot.store.sql import inbox
 
 PG_PLUMBING = {"connect", "migrate", "schema", "store"}  # modules of bot/store/pg, not areas
 PORTED = {"inbox", "workspaces", "erasure", "bookmarks", "interactions", "pulse", "outbox"}
-PORTED |= {"questions", "question_loop", "help_wanted"}  # wt-pgq
+PORTED |= {"questions", "question_loop", "help_wanted", "review"}  # wt-pgq
 
 
 def pg_areas() -> list[str]:
