@@ -134,7 +134,7 @@ async def test_replies_elsewhere_are_not_kept(any_store: Store) -> None:
 
 
 async def test_a_best_answer_answers_the_question_until_taken_back(any_store: Store) -> None:
-    needs_twins(any_store, "capture")
+    needs_twins(any_store, "capture", "face", "search_index", "export")
     question = await posted(any_store, HOSTILE)
     best = reply("1780315320.0", "U2", "use a lock table", START + 120)
     await any_store.add_reply(T, best)
@@ -147,6 +147,8 @@ async def test_a_best_answer_answers_the_question_until_taken_back(any_store: St
         "use a lock table",
     )
     assert answered.item_id is not None
+    assert (await any_store.counts(T))["items"] == 1  # the question, searchable
+    assert (await any_store.counts(T))["shares"] == 1
     again = await any_store.mark_best_answer(question.id, best, START + 140)
     assert again is not None
     assert (again.answered_at, again.item_id) == (START + 130, answered.item_id)
@@ -162,12 +164,14 @@ async def test_a_best_answer_answers_the_question_until_taken_back(any_store: St
         None,
         None,
     )
+    assert (await any_store.counts(T))["items"] == 0  # no longer an item
     await any_store.mark_best_answer(question.id, best, START + 150)
     gone = await any_store.remove_reply(T, "C1", best.ts)  # a deleted best answer is no more
     assert gone is not None
     reopened = await any_store.question(question.id)
     assert reopened is not None
     assert (reopened.status, reopened.best_user, reopened.item_id) == ("open", None, None)
+    assert (await any_store.counts(T))["items"] == 0
     await any_store.unmark_best_answer("nope")  # nothing to take back
 
 
@@ -269,14 +273,16 @@ async def test_forget_me_takes_a_persons_questions_replies_and_routings(any_stor
 
 
 async def test_forget_me_unmarks_their_best_answers_and_names_the_cards(any_store: Store) -> None:
-    needs_twins(any_store, "capture")
+    needs_twins(any_store, "capture", "face", "search_index", "export")
     first = await posted(any_store, "first?", "1.0", asker="U1")
     second = await posted(any_store, "second?", "2.0", asker="U1")
     for question, ts in ((second, "2.5"), (first, "1.5")):
         answer = reply(ts, "U9", "mine", START + 5, thread=question.ts or "")
         await any_store.add_reply(T, answer)
         await any_store.mark_best_answer(question.id, answer, START + 6)
+    assert (await any_store.counts(T))["items"] == 2
     cards = await any_store._write(questions.forget_person, T, "U9")
+    assert (await any_store.counts(T))["items"] == 0
     assert cards == [("C1", "1.0"), ("C1", "2.0")]  # in the order they were asked
     for question in (first, second):
         now = await any_store.question(question.id)
