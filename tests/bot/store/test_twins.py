@@ -30,6 +30,7 @@ PORTED = {
     "imports",
     "import_refresh",
 }
+PORTED |= {"questions", "question_loop", "help_wanted", "review"}
 
 
 def pg_areas() -> list[str]:
