@@ -17,7 +17,6 @@ from bot.digest_models import (
     ChannelFacts,
     DigestSnapshot,
     ItemFacts,
-    Recipient,
     ShareFact,
 )
 from bot.store.sql.help_wanted import help_wanted
@@ -53,19 +52,21 @@ def load_snapshot(
     until: float,
     active_since: float,
     full: bool = True,
+    ties: bool = True,
 ) -> DigestSnapshot:
-    """Everything one digest run needs, for items shared in [since, until); with `full`
-    false, only the recipients and their settings (enough to know who is due)."""
+    """Everything one digest run needs, for items shared in [since, until), but its people
+    (the caller reads them, as `SERENDIP_PERSONAL_DIGESTS` says); with `full` false, only the
+    channels and their settings (with the people, enough to know who is due). Without `ties`,
+    no networks nor the help wanted that ranks by them: `with_ties` adds them (the caller may
+    compute the networks meanwhile, on another connection)."""
     snap = DigestSnapshot(team_id, since, until)
     window = {"team": team_id, "since": since, "until": until}
     recent = {"team": team_id, "since": active_since}
-    snap.people = _people(db, recent)
     snap.channels, snap.channel_names = _channels(db, team_id)
     if not full:
         return snap
     snap.items = _items(db, window)
     snap.names = display_names(db, team_id)
-    snap.networks = all_networks(db, team_id, until)
     snap.person_channels = _person_channels(db, recent)
     snap.person_topics = _person_topics(db, recent)
     snap.sent = _sent(db, window)
@@ -73,7 +74,15 @@ def load_snapshot(
     snap.impact = _impact(
         db, {"team": team_id, "since": until - IMPACT_DAYS * 86400, "until": until}
     )
-    snap.help_wanted = help_wanted(db, team_id, since, until, snap.networks)
+    return with_ties(db, snap, all_networks(db, team_id, until)) if ties else snap
+
+
+def with_ties(
+    db: Database, snap: DigestSnapshot, networks: dict[str, dict[str, float]]
+) -> DigestSnapshot:
+    """The snapshot with everyone's networks, and the open questions ranked by them."""
+    snap.networks = networks
+    snap.help_wanted = help_wanted(db, snap.team_id, snap.since, snap.until, networks)
     return snap
 
 
@@ -128,28 +137,6 @@ def _items(db: Database, window: dict[str, object]) -> dict[str, ItemFacts]:
             frozenset(seen[item_id]),
         )
     return found
-
-
-def _people(db: Database, recent: dict[str, object]) -> dict[str, Recipient]:
-    rows = db.execute(
-        "WITH active AS ("
-        " SELECT user AS id FROM shares WHERE team_id = :team AND at >= :since AND user IS NOT NULL"
-        " UNION SELECT voter FROM votes INDEXED BY votes_at WHERE team_id = :team AND at >= :since"
-        " UNION SELECT user_id FROM activity WHERE team_id = :team AND at >= :since)"
-        " SELECT a.id, ps.digest, u.tz, dm.channel, EXISTS (SELECT 1 FROM outbox o"
-        "   WHERE o.team_id = :team AND o.recipient = a.id AND o.status = 'sent')"
-        " FROM active a"
-        " LEFT JOIN users u ON u.team_id = :team AND u.id = a.id"
-        " LEFT JOIN person_settings ps ON ps.team_id = :team AND ps.user_id = a.id"
-        " LEFT JOIN dm_channels dm ON dm.team_id = :team AND dm.user_id = a.id"
-        " WHERE COALESCE(ps.opted_out, 0) = 0 AND COALESCE(u.is_bot, 0) = 0"
-        " AND COALESCE(u.deleted, 0) = 0",
-        recent,
-    )
-    return {
-        uid: Recipient(uid, cadence or "weekly", tz, dm, bool(had))
-        for uid, cadence, tz, dm, had in rows
-    }
 
 
 def _channels(db: Database, team_id: str) -> tuple[dict[str, ChannelFacts], dict[str, str]]:
