@@ -35,6 +35,7 @@ from jobs.ranking import (
 CHANNEL_ITEMS = 5  # links, learnings and other teams' items of a channel digest, all told
 CHANNEL_LEARNINGS = 2  # the learnings kept when links alone would fill the digest
 OTHER_TEAMS = 2
+Marks = frozenset[str]  # an item's channels and #topics
 FOR_YOU = 5
 SERENDIPITY = 1
 MORE = "More in Serendip's Home tab."
@@ -95,6 +96,7 @@ class Composer:
 
     def __init__(self, snap: DigestSnapshot) -> None:
         self.snap = snap
+        self._periods: dict[tuple[float, float], tuple[Pool, list[tuple[Candidate, Marks]]]] = {}
 
     @cached_property
     def involved(self) -> dict[str, set[str]]:
@@ -115,7 +117,7 @@ class Composer:
         return Pool(items, self.snap.until)
 
     @cached_property
-    def well_endorsed(self) -> list[tuple[Candidate, frozenset[str]]]:
+    def well_endorsed(self) -> list[tuple[Candidate, Marks]]:
         """The pool's order, only items endorsed by enough people for serendipity, each with
         the channels and topics it belongs to."""
         found = []
@@ -133,6 +135,17 @@ class Composer:
             i: sorted(s.at for s in f.shares if not s.is_private)
             for i, f in self.snap.items.items()
         }
+
+    def in_period(self, start: float, end: float) -> tuple[Pool, list[tuple[Candidate, Marks]]]:
+        """The pool and the well endorsed, only what was shared publicly in [start, end):
+        made once per period (recipients in one time zone share it), so that a recipient's
+        walk does not step over the rest of the window."""
+        if (start, end) not in self._periods:
+            pool = self.pool.only(lambda c: self.shared_between(c.item_id, start, end))
+            kept = {c.item_id for c in pool.order}
+            endorsed = [(c, marks) for c, marks in self.well_endorsed if c.item_id in kept]
+            self._periods[(start, end)] = (pool, endorsed)
+        return self._periods[(start, end)]
 
     def shared_between(self, item_id: str, start: float, end: float) -> bool:
         """Whether an item was shared publicly in [start, end)."""
@@ -249,8 +262,9 @@ def personal_digest(
     sent = set() if force else snap.sent.get(person, set())
     trust = comp.trust(person)
     less: Less = frozenset(snap.less_like.get(person, set()))
-    caps, pool = Caps(), comp.pool
+    caps = Caps()
     start, end = period.start.timestamp(), period.end.timestamp()
+    pool, endorsed = comp.in_period(start, end)
 
     def keep(c: Candidate) -> bool:
         if c.item_id in sent or person in comp.involved[c.item_id]:
@@ -259,7 +273,7 @@ def personal_digest(
 
     # Serendipity first: the best item from elsewhere belongs in its own section, not lost in
     # "for you", where it would crowd out what the person's network endorsed.
-    surprise = _serendipity(comp, person, keep, caps)
+    surprise = _serendipity(comp, person, keep, caps, endorsed)
     for_you = pool.top(FOR_YOU, keep, trust, less, caps)
     sections: tuple[DigestSection, ...] = (
         DigestSection("For you", tuple(comp.for_reader(c, trust) for c in for_you)),
@@ -312,7 +326,11 @@ def _near_first(comp: Composer, person: str, wanted: list[HelpWanted]) -> list[H
 
 
 def _serendipity(
-    comp: Composer, person: str, keep: Callable[[Candidate], bool], caps: Caps
+    comp: Composer,
+    person: str,
+    keep: Callable[[Candidate], bool],
+    caps: Caps,
+    endorsed: list[tuple[Candidate, Marks]],
 ) -> list[Candidate]:
     """Highly endorsed items from outside the person's usual channels, topics and network
     (what their network shared or endorsed is theirs to see in "for you")."""
@@ -321,7 +339,7 @@ def _serendipity(
     usual = usual | {f"#{t}" for t in comp.snap.person_topics.get(person, ())}
     found: list[Candidate] = []
     looked = 0
-    for c, marks in comp.well_endorsed:
+    for c, marks in endorsed:
         if not keep(c):
             continue
         looked += 1
