@@ -15,6 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+import numpy as np
+import numpy.typing as npt
+
 from bot.digest_models import DigestSnapshot, HelpWanted, ItemFacts
 from bot.network import Network, steps, trust_of
 from bot.slacktext import readable
@@ -96,7 +99,7 @@ class Composer:
 
     def __init__(self, snap: DigestSnapshot) -> None:
         self.snap = snap
-        self._periods: dict[tuple[float, float], tuple[Pool, list[tuple[Candidate, Marks]]]] = {}
+        self._periods: dict[tuple[float, float], tuple[Pool, list[Candidate]]] = {}
 
     @cached_property
     def involved(self) -> dict[str, set[str]]:
@@ -136,16 +139,31 @@ class Composer:
             for i, f in self.snap.items.items()
         }
 
-    def in_period(self, start: float, end: float) -> tuple[Pool, list[tuple[Candidate, Marks]]]:
+    def in_period(self, start: float, end: float) -> tuple[Pool, list[Candidate]]:
         """The pool and the well endorsed, only what was shared publicly in [start, end):
         made once per period (recipients in one time zone share it), so that a recipient's
         walk does not step over the rest of the window."""
         if (start, end) not in self._periods:
-            pool = self.pool.only(lambda c: self.shared_between(c.item_id, start, end))
-            kept = {c.item_id for c in pool.order}
-            endorsed = [(c, marks) for c, marks in self.well_endorsed if c.item_id in kept]
+            where, times = self._public_shares
+            inside = np.unique(where[(times >= start) & (times < end)]).tolist()
+            ids = {self.pool.order[n].item_id for n in inside}
+            pool = self.pool.only(lambda c: c.item_id in ids)
+            endorsed = [c for c in pool.order if c.item_id in self.marks]
             self._periods[(start, end)] = (pool, endorsed)
         return self._periods[(start, end)]
+
+    @cached_property
+    def _public_shares(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """(place in the pool's order, time) of each public share of the pool's items: which
+        items a period holds is then one comparison of arrays, not a search per item."""
+        where = [n for n, c in enumerate(self.pool.order) for _ in self.public_times[c.item_id]]
+        times = [t for c in self.pool.order for t in self.public_times[c.item_id]]
+        return np.array(where, dtype=np.int64), np.array(times, dtype=np.float64)
+
+    @cached_property
+    def marks(self) -> dict[str, Marks]:
+        """The channels and topics of each well-endorsed item."""
+        return {c.item_id: marks for c, marks in self.well_endorsed}
 
     def shared_between(self, item_id: str, start: float, end: float) -> bool:
         """Whether an item was shared publicly in [start, end)."""
@@ -266,10 +284,8 @@ def personal_digest(
     start, end = period.start.timestamp(), period.end.timestamp()
     pool, endorsed = comp.in_period(start, end)
 
-    def keep(c: Candidate) -> bool:
-        if c.item_id in sent or person in comp.involved[c.item_id]:
-            return False
-        return comp.shared_between(c.item_id, start, end)
+    def keep(c: Candidate) -> bool:  # the period's pool holds only what it shared
+        return c.item_id not in sent and person not in comp.involved[c.item_id]
 
     # Serendipity first: the best item from elsewhere belongs in its own section, not lost in
     # "for you", where it would crowd out what the person's network endorsed.
@@ -330,7 +346,7 @@ def _serendipity(
     person: str,
     keep: Callable[[Candidate], bool],
     caps: Caps,
-    endorsed: list[tuple[Candidate, Marks]],
+    endorsed: list[Candidate],
 ) -> list[Candidate]:
     """Highly endorsed items from outside the person's usual channels, topics and network
     (what their network shared or endorsed is theirs to see in "for you")."""
@@ -339,13 +355,13 @@ def _serendipity(
     usual = usual | {f"#{t}" for t in comp.snap.person_topics.get(person, ())}
     found: list[Candidate] = []
     looked = 0
-    for c, marks in endorsed:
+    for c in endorsed:
         if not keep(c):
             continue
         looked += 1
         if looked > SERENDIPITY_SCAN:
             break
-        if not usual.isdisjoint(marks) or not caps.allows(c):
+        if not usual.isdisjoint(comp.marks[c.item_id]) or not caps.allows(c):
             continue
         if not network.isdisjoint(c.sharers) or not network.isdisjoint(c.endorsers):
             continue
