@@ -46,7 +46,7 @@ from bot.store import Store  # noqa: E402
 from jobs.compose import Composer  # noqa: E402
 from jobs.delivery import EVENT_TYPE, Deliverer  # noqa: E402
 from jobs.digest_blocks import DigestItem, DigestSection, DigestView, build_digest  # noqa: E402
-from jobs.digests import Due, compose_one, due_list, load  # noqa: E402
+from jobs.digests import Due, collector_paused, compose_one, due_list, load  # noqa: E402
 from jobs.periods import key_expires, week_key  # noqa: E402
 from localslack import LocalSlack  # noqa: E402
 
@@ -88,17 +88,19 @@ class Composing:
 
 def compose_all(snap: DigestSnapshot, dues: list[Due]) -> Composing:
     """Compose every due digest with one Composer, timing each compose_one + build_digest
-    (the total is the sum of those times, without this loop's bookkeeping)."""
+    (the total is the sum of those times, without this loop's bookkeeping), with the
+    garbage collector paused as `plan_rows` pauses it."""
     out, comp = Composing(), Composer(snap)
-    for due in dues:
-        begun = time.perf_counter()
-        composed = compose_one(comp, due, False)
-        payload = build_digest(composed.view) if composed else None
-        out.times.append(time.perf_counter() - begun)
-        out.due[due.kind] += 1
-        if payload is not None:
-            out.full[due.kind] += 1
-            out.payload_bytes += len(json.dumps(payload))
+    with collector_paused():
+        for due in dues:
+            begun = time.perf_counter()
+            composed = compose_one(comp, due, False)
+            payload = build_digest(composed.view) if composed else None
+            out.times.append(time.perf_counter() - begun)
+            out.due[due.kind] += 1
+            if payload is not None:
+                out.full[due.kind] += 1
+                out.payload_bytes += len(json.dumps(payload))
     out.seconds = sum(out.times)
     return out
 

@@ -16,6 +16,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+import numpy as np
+import numpy.typing as npt
+
 from bot.digest_models import DigestSnapshot, HelpWanted, ItemFacts
 from bot.network import Network, steps, trust_of
 from bot.slacktext import message_link, readable
@@ -37,6 +40,7 @@ from jobs.ranking import (
 CHANNEL_ITEMS = 5  # links, learnings and other teams' items of a channel digest, all told
 CHANNEL_LEARNINGS = 2  # the learnings kept when links alone would fill the digest
 OTHER_TEAMS = 2
+Marks = frozenset[str]  # an item's channels and #topics
 FOR_YOU = 5
 SERENDIPITY = 1
 MORE = "More in Serendip's Home tab."
@@ -102,6 +106,7 @@ class Composer:
 
     def __init__(self, snap: DigestSnapshot) -> None:
         self.snap = snap
+        self._periods: dict[tuple[float, float], tuple[Pool, list[Candidate]]] = {}
 
     @cached_property
     def involved(self) -> dict[str, set[str]]:
@@ -122,7 +127,7 @@ class Composer:
         return Pool(items, self.snap.until)
 
     @cached_property
-    def well_endorsed(self) -> list[tuple[Candidate, frozenset[str]]]:
+    def well_endorsed(self) -> list[tuple[Candidate, Marks]]:
         """The pool's order, only items endorsed by enough people for serendipity, each with
         the channels and topics it belongs to."""
         found = []
@@ -140,6 +145,32 @@ class Composer:
             i: sorted(s.at for s in f.shares if not s.is_private)
             for i, f in self.snap.items.items()
         }
+
+    def in_period(self, start: float, end: float) -> tuple[Pool, list[Candidate]]:
+        """The pool and the well endorsed, only what was shared publicly in [start, end):
+        made once per period (recipients in one time zone share it), so that a recipient's
+        walk does not step over the rest of the window."""
+        if (start, end) not in self._periods:
+            where, times = self._public_shares
+            inside = np.unique(where[(times >= start) & (times < end)]).tolist()
+            ids = {self.pool.order[n].item_id for n in inside}
+            pool = self.pool.only(lambda c: c.item_id in ids)
+            endorsed = [c for c in pool.order if c.item_id in self.marks]
+            self._periods[(start, end)] = (pool, endorsed)
+        return self._periods[(start, end)]
+
+    @cached_property
+    def _public_shares(self) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """(place in the pool's order, time) of each public share of the pool's items: which
+        items a period holds is then one comparison of arrays, not a search per item."""
+        where = [n for n, c in enumerate(self.pool.order) for _ in self.public_times[c.item_id]]
+        times = [t for c in self.pool.order for t in self.public_times[c.item_id]]
+        return np.array(where, dtype=np.int64), np.array(times, dtype=np.float64)
+
+    @cached_property
+    def marks(self) -> dict[str, Marks]:
+        """The channels and topics of each well-endorsed item."""
+        return {c.item_id: marks for c, marks in self.well_endorsed}
 
     def shared_between(self, item_id: str, start: float, end: float) -> bool:
         """Whether an item was shared publicly in [start, end)."""
@@ -293,17 +324,16 @@ def personal_digest(
     sent = set() if force else snap.sent.get(person, set())
     trust = comp.trust(person)
     less: Less = frozenset(snap.less_like.get(person, set()))
-    caps, pool = Caps(), comp.pool
+    caps = Caps()
     start, end = period.start.timestamp(), period.end.timestamp()
+    pool, endorsed = comp.in_period(start, end)
 
-    def keep(c: Candidate) -> bool:
-        if c.item_id in sent or person in comp.involved[c.item_id]:
-            return False
-        return comp.shared_between(c.item_id, start, end)
+    def keep(c: Candidate) -> bool:  # the period's pool holds only what it shared
+        return c.item_id not in sent and person not in comp.involved[c.item_id]
 
     # Serendipity first: the best item from elsewhere belongs in its own section, not lost in
     # "for you", where it would crowd out what the person's network endorsed.
-    surprise = _serendipity(comp, person, keep, caps)
+    surprise = _serendipity(comp, person, keep, caps, endorsed)
     for_you = pool.top(FOR_YOU, keep, trust, less, caps)
     sections: tuple[DigestSection, ...] = (
         DigestSection("For you", tuple(comp.for_reader(c, trust) for c in for_you)),
@@ -362,7 +392,11 @@ def _near_first(comp: Composer, person: str, wanted: list[HelpWanted]) -> list[H
 
 
 def _serendipity(
-    comp: Composer, person: str, keep: Callable[[Candidate], bool], caps: Caps
+    comp: Composer,
+    person: str,
+    keep: Callable[[Candidate], bool],
+    caps: Caps,
+    endorsed: list[Candidate],
 ) -> list[Candidate]:
     """Highly endorsed items from outside the person's usual channels, topics and network
     (what their network shared or endorsed is theirs to see in "for you")."""
@@ -371,13 +405,13 @@ def _serendipity(
     usual = usual | {f"#{t}" for t in comp.snap.person_topics.get(person, ())}
     found: list[Candidate] = []
     looked = 0
-    for c, marks in comp.well_endorsed:
+    for c in endorsed:
         if not keep(c):
             continue
         looked += 1
         if looked > SERENDIPITY_SCAN:
             break
-        if not usual.isdisjoint(marks) or not caps.allows(c):
+        if not usual.isdisjoint(comp.marks[c.item_id]) or not caps.allows(c):
             continue
         if not network.isdisjoint(c.sharers) or not network.isdisjoint(c.endorsers):
             continue

@@ -8,9 +8,11 @@ is still current, and never twice: the outbox remembers every (recipient, period
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -151,27 +153,43 @@ def is_tired(snap: DigestSnapshot, due: Due) -> bool:
     return due.kind == "person" and "-W" in due.period.key and due.recipient in snap.fatigued
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector paused: composing allocates millions of small objects
+    beside a snapshot of millions more, and each full collection walks them all (a quarter
+    of the compose time at 10,000 people) to find hardly any cycle. Reference counting still
+    frees what is dropped; what cycles there are wait for the end."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def plan_rows(snap: DigestSnapshot, dues: list[Due], force: bool) -> list[dict[str, Any]]:
     """Compose every due digest into an outbox row (pure, and heavy: run it off the loop)."""
-    comp = Composer(snap)
-    rows = []
-    for due in dues:
-        composed = compose_one(comp, due, force, planning=True)
-        rows.append(
-            {
-                "team_id": snap.team_id,
-                "recipient": due.recipient,
-                "kind": due.kind,
-                "period_key": due.period.key,
-                "round": due.round,
-                "status": "pending" if composed else "empty",
-                "payload": _payload(composed) if composed else None,
-                "items": composed.item_ids if composed else (),
-                "credited": composed.credited if composed else (),
-                "expires_at": key_expires(due.period.key, due.tz).timestamp(),
-                "to_monthly": bool(composed and composed.to_monthly),
-            }
-        )
+    with collector_paused():
+        comp = Composer(snap)
+        rows = []
+        for due in dues:
+            composed = compose_one(comp, due, force, planning=True)
+            rows.append(
+                {
+                    "team_id": snap.team_id,
+                    "recipient": due.recipient,
+                    "kind": due.kind,
+                    "period_key": due.period.key,
+                    "round": due.round,
+                    "status": "pending" if composed else "empty",
+                    "payload": _payload(composed) if composed else None,
+                    "items": composed.item_ids if composed else (),
+                    "credited": composed.credited if composed else (),
+                    "expires_at": key_expires(due.period.key, due.tz).timestamp(),
+                    "to_monthly": bool(composed and composed.to_monthly),
+                }
+            )
     return rows
 
 

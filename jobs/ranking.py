@@ -7,6 +7,7 @@ digest, endorsements by people in the recipient's network of trust count more.
 
 from __future__ import annotations
 
+import copy
 import heapq
 import math
 from collections import Counter
@@ -176,13 +177,20 @@ class Pool:
         self._by_id = {c.item_id: c for c in items}
         self.order = sorted(items, key=lambda c: (-self.base[c.item_id], c.item_id))
 
+    def only(self, wanted: Callable[[Candidate], bool]) -> Pool:
+        """The same pool (same scores, same order) holding only the candidates `wanted`
+        accepts: a walk that would skip the others anyway is shorter."""
+        part = copy.copy(self)
+        part.order = [c for c in self.order if wanted(c)]
+        return part
+
     def _exact(self, c: Candidate, trusted: dict[str, float], less: Less) -> float:
         """The item's score for this recipient: `score`'s arithmetic, found faster by asking
         only the (few) trusted people whether they endorsed it."""
+        # The trusted endorsers, found by a set intersection (their sum is order-free).
         values = [
-            t
-            for p, t in trusted.items()
-            if p in c.endorsers
+            trusted[p]
+            for p in c.endorsers.intersection(trusted)
             for _ in range((p in c.voter_set) + (p in c.resharer_set))
         ]
         if not values and not less:
@@ -243,7 +251,9 @@ def known_voters(item: Candidate, trust: Mapping[str, float], limit: int = 2) ->
     """Up to `limit` of the item's voters in the reader's network, most trusted first (the
     candidate's voters: public ones only in a personal digest), and only those whose useful
     reaction was seen in the channel: a Useful press in a person's own digest names nobody."""
-    known = [p for p in item.voters if trust.get(p, 0.0) > 0 and p in item.seen_voters]
+    # A set intersection finds them (the order comes from the sort).
+    seen = item.seen_voters.intersection(trust)
+    known = [p for p in seen if p in item.voter_set and trust.get(p, 0.0) > 0]
     return sorted(known, key=lambda p: (-trust[p], p))[:limit]
 
 

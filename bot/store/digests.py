@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from bot.digest_models import DigestSnapshot
@@ -10,7 +11,8 @@ from bot.store.plumbing import Plumbing
 from bot.store.results import Cadence, ClaimResult, LessKind, SentResult, VoteResult
 from bot.store.sql import digests, fatigue, outbox
 from bot.store.sql.outbox import OutboxRow
-from bot.store.sql.snapshot import display_names
+from bot.store.sql.snapshot import display_names, with_ties
+from bot.store.sql.trust import all_networks
 
 
 class DigestActions(Plumbing):
@@ -73,9 +75,19 @@ class DigestActions(Plumbing):
     ) -> DigestSnapshot:
         """Everything one digest run reads, for items shared in [since, until) (only who may
         be due, without `full`); `mode` is `SERENDIP_PERSONAL_DIGESTS` (active or optin)."""
-        return await self._read(
-            digests.digest_snapshot, team_id, since, until, active_since, full, mode
+        if not full:
+            return await self._read(
+                digests.digest_snapshot, team_id, since, until, active_since, full, mode
+            )
+        # The networks of trust are the heaviest read, mostly inside SQLite (which lets go of
+        # the GIL): a second reader computes them while the first reads everything else.
+        snap, networks = await asyncio.gather(
+            self._read(
+                digests.digest_snapshot, team_id, since, until, active_since, full, mode, False
+            ),
+            self._read(all_networks, team_id, until),
         )
+        return await self._read(with_ties, snap, networks)
 
     async def planned_digests(
         self, team_id: str, now: float

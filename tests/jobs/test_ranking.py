@@ -153,3 +153,35 @@ def test_a_why_line_names_two_endorsers_the_reader_knows() -> None:
     assert why_named(Candidate("j", ("S1",), ("V1",), NOW), ["Li, Wei"]) == (
         "Li  Wei found this useful"
     )
+
+
+@given(
+    candidates,
+    st.dictionaries(people, st.floats(0, 1), max_size=4),
+    st.sets(st.integers(0, 10_000).map(lambda n: f"i{n}")),
+    st.integers(1, 8),
+)
+def test_part_of_the_pool_ranks_like_rank_over_that_part(
+    items: list[Candidate], trust: dict[str, float], wanted: set[str], limit: int
+) -> None:
+    """A pool kept to some items (one period's) gives what ranking only those items gives."""
+    inside = [c for c in items if c.item_id in wanted or c.item_id.endswith("7")]
+    expected = rank(inside, NOW, limit, "R", trust)
+    part = Pool(items, NOW).only(lambda c: c in inside)
+    by_score = sorted(inside, key=lambda c: (-score(c, NOW), c.item_id))
+    assert [c.item_id for c in part.order] == [c.item_id for c in by_score]
+    got = part.top(limit, lambda c: eligible(c, "R", set()), trust)
+    assert [c.item_id for c in got] == [c.item_id for c in expected]
+
+
+@given(
+    st.lists(people, max_size=6, unique=True),
+    st.sets(people),
+    st.dictionaries(people, st.sampled_from([0.0, 0.2, 0.5, 0.9, -1.0]), max_size=6),
+)
+def test_known_voters_are_the_most_trusted_seen_voters(
+    voters: list[str], seen: set[str], trust: dict[str, float]
+) -> None:
+    item = Candidate("i", ("S1",), tuple(voters), NOW, seen_voters=frozenset(seen))
+    known = [p for p in voters if trust.get(p, 0.0) > 0 and p in seen]
+    assert known_voters(item, trust) == sorted(known, key=lambda p: (-trust[p], p))[:2]

@@ -70,9 +70,11 @@ def digest_snapshot(
     active_since: float,
     full: bool,
     mode: str,
+    ties: bool = True,
 ) -> DigestSnapshot:
-    """The snapshot of one digest run, its people chosen as `SERENDIP_PERSONAL_DIGESTS` says."""
-    snap = load_snapshot(db, team_id, since, until, active_since, full)
+    """The snapshot of one digest run, its people chosen as `SERENDIP_PERSONAL_DIGESTS` says
+    (without `ties`, no networks: see `load_snapshot`)."""
+    snap = load_snapshot(db, team_id, since, until, active_since, full, ties)
     snap.people = recipients(db, team_id, active_since, mode)
     if full:  # one query each for the whole workspace, never one per person
         snap.fatigued = fatigue.tired(db, team_id, until)

@@ -18,7 +18,6 @@ from bot.digest_models import (
     ChannelFacts,
     DigestSnapshot,
     ItemFacts,
-    Recipient,
     ShareFact,
 )
 from bot.store.sql.help_wanted import help_wanted
@@ -29,6 +28,7 @@ WINDOW = "SELECT item_id FROM shares WHERE team_id = :team AND at >= :since AND 
 # Queries over a time range name the time index: SQLite's planner, without statistics,
 # prefers the (team, person) indexes and reads every vote of the workspace (10x slower).
 IMPACT_DAYS = 7
+RECENT_VOTES = "team_id = :team AND at >= :since AND is_private = 0"
 
 
 def domain_of(url: str | None) -> str | None:
@@ -55,20 +55,22 @@ def load_snapshot(
     until: float,
     active_since: float,
     full: bool = True,
+    ties: bool = True,
 ) -> DigestSnapshot:
-    """Everything one digest run needs, for items shared in [since, until); with `full`
-    false, only the recipients and their settings (enough to know who is due)."""
+    """Everything one digest run needs, for items shared in [since, until), but its people
+    (the caller reads them, as `SERENDIP_PERSONAL_DIGESTS` says); with `full` false, only the
+    channels and their settings (with the people, enough to know who is due). Without `ties`,
+    no networks nor the help wanted that ranks by them: `with_ties` adds them (the caller may
+    compute the networks meanwhile, on another connection)."""
     snap = DigestSnapshot(team_id, since, until)
     window = {"team": team_id, "since": since, "until": until}
     recent = {"team": team_id, "since": active_since}
-    snap.people = _people(db, recent)
     snap.channels, snap.channel_names = _channels(db, team_id)
     if not full:
         return snap
     snap.items = _items(db, window)
     snap.workspace_url = url_of(db, team_id)
     snap.names = display_names(db, team_id)
-    snap.networks = all_networks(db, team_id, until)
     snap.person_channels = _person_channels(db, recent)
     snap.person_topics = _person_topics(db, recent)
     snap.sent = _sent(db, window)
@@ -76,7 +78,15 @@ def load_snapshot(
     snap.impact = _impact(
         db, {"team": team_id, "since": until - IMPACT_DAYS * 86400, "until": until}
     )
-    snap.help_wanted = help_wanted(db, team_id, since, until, snap.networks)
+    return with_ties(db, snap, all_networks(db, team_id, until)) if ties else snap
+
+
+def with_ties(
+    db: Database, snap: DigestSnapshot, networks: dict[str, dict[str, float]]
+) -> DigestSnapshot:
+    """The snapshot with everyone's networks, and the open questions ranked by them."""
+    snap.networks = networks
+    snap.help_wanted = help_wanted(db, snap.team_id, snap.since, snap.until, networks)
     return snap
 
 
@@ -150,28 +160,6 @@ def item_facts(db: Database, args: dict[str, object], within: str) -> dict[str, 
     return _items(db, args, within)
 
 
-def _people(db: Database, recent: dict[str, object]) -> dict[str, Recipient]:
-    rows = db.execute(
-        "WITH active AS ("
-        " SELECT user AS id FROM shares WHERE team_id = :team AND at >= :since AND user IS NOT NULL"
-        " UNION SELECT voter FROM votes INDEXED BY votes_at WHERE team_id = :team AND at >= :since"
-        " UNION SELECT user_id FROM activity WHERE team_id = :team AND at >= :since)"
-        " SELECT a.id, ps.digest, u.tz, dm.channel, EXISTS (SELECT 1 FROM outbox o"
-        "   WHERE o.team_id = :team AND o.recipient = a.id AND o.status = 'sent')"
-        " FROM active a"
-        " LEFT JOIN users u ON u.team_id = :team AND u.id = a.id"
-        " LEFT JOIN person_settings ps ON ps.team_id = :team AND ps.user_id = a.id"
-        " LEFT JOIN dm_channels dm ON dm.team_id = :team AND dm.user_id = a.id"
-        " WHERE COALESCE(ps.opted_out, 0) = 0 AND COALESCE(u.is_bot, 0) = 0"
-        " AND COALESCE(u.deleted, 0) = 0",
-        recent,
-    )
-    return {
-        uid: Recipient(uid, cadence or "weekly", tz, dm, bool(had))
-        for uid, cadence, tz, dm, had in rows
-    }
-
-
 def _channels(db: Database, team_id: str) -> tuple[dict[str, ChannelFacts], dict[str, str]]:
     found: dict[str, ChannelFacts] = {}
     names: dict[str, str] = {}
@@ -195,12 +183,14 @@ def _person_channels(db: Database, recent: dict[str, object]) -> dict[str, set[s
         recent,
     ):
         found[user].add(channel)
-    for voter, via in db.execute(
-        "SELECT voter, via FROM votes INDEXED BY votes_at WHERE team_id = :team AND at >= :since"
-        " AND is_private = 0",
+    # `channel_of_vote` in SQL, so that only distinct (voter, channel) pairs reach Python.
+    for voter, channel in db.execute(
+        "SELECT DISTINCT voter, substr(via, 3, instr(substr(via, 3), ':') - 1)"
+        " FROM votes INDEXED BY votes_at WHERE team_id = :team AND at >= :since"
+        " AND is_private = 0 AND (via GLOB 'm:*:*' OR via GLOB 'd:*:*')",
         recent,
     ):
-        if channel := channel_of_vote(via):
+        if channel:
             found[voter].add(channel)
     return dict(found)
 
@@ -211,16 +201,28 @@ def _person_topics(db: Database, recent: dict[str, object]) -> dict[str, set[str
     for user, topics in db.execute(
         "SELECT s.user, i.topics FROM shares s JOIN items i ON i.id = s.item_id"
         " WHERE s.team_id = :team AND s.at >= :since AND s.is_private = 0 AND s.user IS NOT NULL"
-        " AND i.topics IS NOT NULL AND i.topics != '[]'"
-        " UNION ALL SELECT v.voter, i.topics FROM votes v INDEXED BY votes_at"
-        " JOIN items i ON i.id = v.item_id"
-        " WHERE v.team_id = :team AND v.at >= :since AND v.is_private = 0"
         " AND i.topics IS NOT NULL AND i.topics != '[]'",
         recent,
     ):
         if topics not in parsed:
             parsed[topics] = json.loads(topics)
         found[user].update(parsed[topics])
+    # Votes are many and on fewer items: each item's topics are read once, not per vote.
+    voted = f"SELECT item_id FROM votes INDEXED BY votes_at WHERE {RECENT_VOTES}"
+    topics_of = dict(
+        db.execute(
+            f"SELECT id, topics FROM items WHERE id IN ({voted})"
+            " AND topics IS NOT NULL AND topics != '[]'",
+            recent,
+        ).fetchall()
+    )
+    for voter, item_id in db.execute(
+        f"SELECT voter, item_id FROM votes INDEXED BY votes_at WHERE {RECENT_VOTES}", recent
+    ):
+        if (topics := topics_of.get(item_id)) is not None:
+            if topics not in parsed:
+                parsed[topics] = json.loads(topics)
+            found[voter].update(parsed[topics])
     return dict(found)
 
 
