@@ -14,7 +14,8 @@ from bot.dburl import password_of
 from bot.store.migrations import MIGRATIONS
 from bot.store.pg.connect import PgUnavailable, connect
 from tests.support.cli import point_at_fresh_db
-from tests.support.postgres import with_database, with_password
+from tests.support.fake_postgres import password_refusing_server
+from tests.support.postgres import with_database
 
 LATEST = len(MIGRATIONS)
 SECRET = "hunter2-not-printed"
@@ -119,17 +120,18 @@ def test_missing_postgresql_database_is_one_line(
 
 
 def test_wrong_password_is_one_line_without_it(
-    pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = with_password(pg_url, SECRET)
-    try:
-        connect(url).close()
-        pytest.skip("this PostgreSQL accepts any password (trust authentication)")
-    except PgUnavailable:
-        pass
-    monkeypatch.setenv("SERENDIP_DB", url)
-    assert main(["migrate"]) == 1
-    assert "password" in one_line(capsys)
+    with password_refusing_server() as port:
+        url = f"postgresql://serendip:{SECRET}@127.0.0.1:{port}/serendip"
+        with pytest.raises(PgUnavailable):
+            connect(url).close()
+        monkeypatch.setenv("SERENDIP_DB", url)
+        assert main(["migrate"]) == 1
+    err = one_line(capsys)
+    assert 'password authentication failed for user "serendip"' in err
+    assert f"127.0.0.1:{port}/serendip" in err
+    assert SECRET not in err
 
 
 def test_migrate_postgresql_then_run_refuses_until_ported(

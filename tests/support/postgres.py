@@ -59,14 +59,6 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
 
 
-def with_password(url: str, password: str) -> str:
-    """The same URL with another password (for a test of a wrong one)."""
-    parts = urlsplit(url)
-    netloc = f"{parts.username or 'postgres'}:{password}@{parts.hostname}"
-    netloc += f":{parts.port}" if parts.port else ""
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
-
-
 @contextmanager
 def fresh_database() -> Iterator[str]:
     """A new, empty database for one test (its URL), dropped afterwards."""
