@@ -4,10 +4,13 @@ chosen with `/serendip digest monthly` stays monthly."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from bot.config import Config
 from jobs.compose import TIRED_LINE
+from jobs.digests import load
 from jobs.periods import month_key
 from tests.support.bot import Env
 from tests.support.digests import digest_in, item_ids, send_now
@@ -32,11 +35,11 @@ async def _u1_digests(env: Env) -> list[dict[str, object]]:
     ]
 
 
-async def _four_unused(env: Env) -> None:
+async def _four_unused(env: Env, config: Config | None = None) -> None:
     """Four digests sent to U1, none of them pressed (again for the same week: --force)."""
     for n in range(4):
         await _something_new(env, n)
-        await send_now(env, force=n > 0)
+        await send_now(env, config, force=n > 0)
     assert len(await _u1_digests(env)) == 4
     assert all(NOTICE not in str(m["blocks"]) for m in await _u1_digests(env))
 
@@ -152,3 +155,19 @@ async def test_choosing_weekly_again_restarts_the_count(env: Env) -> None:
     await send_now(env, force=True)
     assert NOTICE not in str(digest_in(env, "U1")["blocks"])
     assert await env.store.digest_cadence(env.team, "U1") == "weekly"
+
+
+async def test_a_moved_person_who_had_asked_still_gets_digests_in_optin_mode(env: Env) -> None:
+    # SERENDIP_PERSONAL_DIGESTS=optin: only those who asked get one. U1 asked; fatigue moving
+    # them to monthly does not take them off the list (they would never hear from us again).
+    optin = replace(env.config, personal_digests="optin")
+    await env.slack.slash_command("U1", "C1", "/serendip", "digest weekly")
+    await _four_unused(env, optin)
+    await _something_new(env, 4)
+    await send_now(env, optin, force=True)
+    assert TIRED_LINE in str(digest_in(env, "U1")["text"])
+    assert await env.store.digest_cadence(env.team, "U1") == "monthly"
+    snap = await load(env.store, env.team, datetime.now(UTC), False, "optin")
+    assert "U1" in snap.people
+    assert (snap.people["U1"].cadence, snap.people["U1"].asked) == ("monthly", True)
+    assert "U2" not in snap.people  # never asked: no digest in optin mode

@@ -45,11 +45,15 @@ def plan_with_moves(db: Conn, rows: list[dict[str, Any]], now: float) -> int:
 
 
 def move_to_monthly(db: Conn, team_id: str, user_id: str, at: float) -> None:
-    """Fatigue: a weekly person becomes monthly, marked as moved (not their choice)."""
+    """Fatigue: a weekly person becomes monthly, marked as moved (not their choice). A weekly
+    they had chosen keeps a choice time (0 when chosen before times were recorded): they
+    still asked for digests, and moving back makes them weekly by choice again."""
     db.execute(
         "INSERT INTO person_settings (team_id, user_id, digest, digest_moved_at)"
         " VALUES (%s, %s, 'monthly', %s) ON CONFLICT (team_id, user_id) DO UPDATE SET"
-        " digest = 'monthly', digest_moved_at = excluded.digest_moved_at"
+        " digest = 'monthly', digest_moved_at = excluded.digest_moved_at,"
+        " digest_set_at = CASE WHEN person_settings.digest = 'weekly'"
+        " THEN COALESCE(person_settings.digest_set_at, 0) END"
         " WHERE COALESCE(person_settings.digest, 'weekly') = 'weekly'",
         [team_id, user_id, at],
     )
