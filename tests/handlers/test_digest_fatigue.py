@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.config import Config
+from bot.store.sql.directory import set_person_setting
 from jobs.compose import TIRED_LINE
 from jobs.digests import load
 from jobs.periods import month_key
@@ -73,6 +74,8 @@ async def test_four_unused_digests_move_to_monthly_and_a_press_moves_back(env: E
     await env.slack.block_action("U1", "digest_useful", item_ids(fifth)[0], dm, str(fifth["ts"]))
     await env.settle()
     assert await env.store.digest_cadence(env.team, "U1") == "weekly"
+    # Weekly as before: U1 never chose, so moving back does not make them one who asked.
+    assert "U1" not in (await load(env.store, env.team, datetime.now(UTC), False, "optin")).people
     # And the press counts: the next weekly digest says nothing of monthly.
     await _something_new(env, 5)
     await send_now(env, force=True)
@@ -171,3 +174,30 @@ async def test_a_moved_person_who_had_asked_still_gets_digests_in_optin_mode(env
     assert "U1" in snap.people
     assert (snap.people["U1"].cadence, snap.people["U1"].asked) == ("monthly", True)
     assert "U2" not in snap.people  # never asked: no digest in optin mode
+
+
+async def test_a_weekly_chosen_before_choice_times_were_kept_stays_chosen(env: Env) -> None:
+    # A weekly chosen before the fatigue migration has no choice time: the move keeps it as a
+    # choice (time 0), so moving back makes them weekly by choice again, and in optin mode
+    # they get digests throughout.
+    await env.store._write(set_person_setting, env.team, "U1", "digest", "weekly")
+    await env.store.plan_digests([_tired_row(env.team, "2026-W40")], 10.0)
+    assert await env.store.digest_cadence(env.team, "U1") == "monthly"
+    assert "U1" in (await load(env.store, env.team, datetime.now(UTC), False, "optin")).people
+    await env.store.record_click(env.team, "U1", None, "useful", 20.0)
+    assert await env.store.digest_cadence(env.team, "U1") == "weekly"
+    snap = await load(env.store, env.team, datetime.now(UTC), False, "optin")
+    assert snap.people["U1"].asked
+
+
+def _tired_row(team: str, key: str) -> dict[str, object]:
+    """An outbox row whose digest tells U1 they move to monthly."""
+    return {
+        "team_id": team,
+        "recipient": "U1",
+        "kind": "person",
+        "period_key": key,
+        "round": 0,
+        "status": "pending",
+        "to_monthly": True,
+    }

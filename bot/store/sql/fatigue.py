@@ -65,10 +65,12 @@ def move_to_monthly(db: Database, team_id: str, user_id: str, at: float) -> None
 
 def back_to_weekly(db: Database, team_id: str, user_id: str) -> bool:
     """A press on a digest by someone fatigue moved to monthly: weekly again (someone who
-    chose monthly themselves stays monthly). True when they moved."""
+    chose monthly themselves stays monthly), by choice only if they had chosen before: one
+    who never chose is back to no setting, not opted in. True when they moved."""
     return (
         db.execute(
-            "UPDATE person_settings SET digest = 'weekly', digest_moved_at = NULL"
+            "UPDATE person_settings SET digest_moved_at = NULL,"
+            " digest = CASE WHEN digest_set_at IS NULL THEN NULL ELSE 'weekly' END"
             " WHERE team_id = ? AND user_id = ? AND digest = 'monthly'"
             " AND digest_moved_at IS NOT NULL",
             [team_id, user_id],
