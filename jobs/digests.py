@@ -40,7 +40,10 @@ log = logging.getLogger(__name__)
 ACTIVE_DAYS = 28
 WINDOW_DAYS = 15  # `--now` may cover a missed week and the days since
 MONTH_WINDOW_DAYS = 36  # a monthly period is 4 or 5 weeks, and `--now` may run late in it
-MONTHLY_REST_DAYS = 6  # a monthly digest waits when any digest reached the person this recently
+# A monthly digest waits when any digest reached the person this recently: it stays due all the
+# week of its scheduled time, so a week's rest keeps it from following (on the Sunday) the
+# weekly digest that moved someone to monthly that Monday: not a second digest that week.
+MONTHLY_REST_DAYS = 7
 DONE = ("sent", "empty", "failed", "dropped")
 UTC_ZONE = ZoneInfo("UTC")
 

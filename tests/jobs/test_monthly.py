@@ -91,6 +91,19 @@ def test_a_monthly_digest_waits_for_someone_who_just_had_one() -> None:
     assert window_days(list(due.values())) > window_days([due["UWEEK"]])
 
 
+def test_no_monthly_digest_the_same_week_as_the_weekly_one_that_moved_them() -> None:
+    # Moved by Monday's weekly digest (the month's first Monday): December's monthly digest
+    # stays due until Sunday night, and must not reach them on the Sunday either.
+    moved = at("2026-12-07 09:00:05").timestamp()
+    snap = _snap(Recipient("UJUST", "monthly", "UTC", None, True, last_digest_at=moved))
+    for when in ("2026-12-07 09:30", "2026-12-12 12:00", "2026-12-13 09:00", "2026-12-13 23:59"):
+        assert due_list(snap, CONFIG, at(when), False, {}, False) == [], when
+    # The next Monday the week is over: December's is dropped, and January's is theirs.
+    assert due_list(snap, CONFIG, at("2026-12-14 09:30"), False, {}, False) == []
+    [january] = due_list(snap, CONFIG, at("2027-01-04 09:30"), False, {}, False)
+    assert january.period.key == "2027-01"
+
+
 def test_unknown_cadences_are_weekly() -> None:
     assert person_cadence("monthly") == "monthly"
     assert person_cadence("daily") == "daily"
