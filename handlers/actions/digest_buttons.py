@@ -227,12 +227,13 @@ async def handle_less_like_undo(
 async def handle_digest_settings(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store
 ) -> None:
-    """ "Digest settings": the clicker's cadence, with buttons to change it."""
+    """ "Digest settings": the clicker's cadence, with buttons to change it (opening them moves
+    nobody fatigue made monthly back to weekly: the buttons are theirs to choose)."""
     if (clicked := await _clicker(ack, respond, body, store)) is None:
         return
     team, user, _ = clicked
-    current = await store.digest_cadence(team, user)
     await store.record_click(team, user, None, "settings", time.time())
+    current = await store.digest_cadence(team, user)  # as it is after the press
     await _tell(respond, **build_digest_settings(current))
 
 

@@ -201,3 +201,28 @@ def _tired_row(team: str, key: str) -> dict[str, object]:
         "status": "pending",
         "to_monthly": True,
     }
+
+
+async def test_digest_settings_show_the_monthly_they_were_moved_to(env: Env) -> None:
+    # Opening "Digest settings" moves nobody back: it shows monthly as it is, with Weekly to
+    # choose (and no Monthly button, as that is their setting).
+    await _four_unused(env)
+    await _something_new(env, 4)
+    await send_now(env, force=True)
+    fifth = digest_in(env, "U1")
+    dm = env.slack.ws.dm_id("U1")
+    await env.slack.block_action("U1", "digest_settings", "", dm, str(fifth["ts"]))
+    await env.settle()
+    shown = env.slack.responses[-1]
+    assert "Your personal digest is monthly" in str(shown["text"])
+    assert await env.store.digest_cadence(env.team, "U1") == "monthly"
+    buttons = [
+        e["action_id"] for b in shown["blocks"] if b["type"] == "actions" for e in b["elements"]
+    ]
+    assert "digest_cadence_weekly" in buttons
+    assert "digest_cadence_monthly" not in buttons
+    await env.slack.block_action(
+        "U1", "digest_cadence_weekly", "weekly", dm, container_type="ephemeral"
+    )
+    await env.settle()
+    assert await env.store.digest_cadence(env.team, "U1") == "weekly"

@@ -220,12 +220,14 @@ def record_click(
     db: Database, team_id: str, user_id: str, item_id: str | None, action: str, at: float
 ) -> None:
     """Count a digest button press (for the learning figures); someone fatigue moved to
-    monthly uses their digest again, so it is weekly again."""
+    monthly uses their digest again, so it is weekly again, unless the press only opened
+    "Digest settings": those show their cadence and let them choose it themselves."""
     db.execute(
         "INSERT INTO digest_clicks (team_id, user_id, item_id, action, at) VALUES (?, ?, ?, ?, ?)",
         [team_id, user_id, item_id, action, at],
     )
-    fatigue.back_to_weekly(db, team_id, user_id)
+    if action != fatigue.SETTINGS_CLICK:
+        fatigue.back_to_weekly(db, team_id, user_id)
 
 
 def learn_dm(db: Database, team_id: str, user_id: str, channel: str) -> None:

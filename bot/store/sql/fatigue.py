@@ -15,6 +15,9 @@ from sqlite_utils import Database
 from bot.store.sql import outbox
 
 TIRED_AFTER = 4  # sent personal digests in a row without a press
+# Opening "Digest settings" is a use of the digest, but moves nobody back to weekly: the
+# settings show the cadence as it is, and choosing one there is the person's own choice.
+SETTINGS_CLICK = "settings"
 LOOK_BACK_DAYS = 120  # only this many days of digests and presses are read (a cheap, bounded scan)
 
 TIRED = """

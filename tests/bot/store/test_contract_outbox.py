@@ -128,6 +128,8 @@ async def test_fatigue_moves_to_monthly_and_a_press_moves_back(any_store: Store)
     await any_store.plan_digests([row("U1", period_key="2026-W44", to_monthly=True)], 30.0)
     assert await any_store.digest_cadence("T1", "U1") == "monthly"
     assert await any_store._read(fatigue.tired, "T1", 31.0) == set()  # monthly now
+    await any_store.record_click("T1", "U1", None, "settings", 31.5)  # only opens settings
+    assert await any_store.digest_cadence("T1", "U1") == "monthly"
     await any_store.record_click("T1", "U1", "i1", "useful", 32.0)
     assert await any_store.digest_cadence("T1", "U1") == "weekly"
     await any_store.set_digest_cadence("T1", "U2", "monthly")
