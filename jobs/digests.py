@@ -30,8 +30,8 @@ from jobs.periods import (
     Period,
     current_key,
     is_month_key,
-    key_expires,
     now_period,
+    period_expires,
     scheduled_period,
     week_key,
 )
@@ -171,7 +171,7 @@ def plan_rows(snap: DigestSnapshot, dues: list[Due], force: bool) -> list[dict[s
                 "payload": _payload(composed) if composed else None,
                 "items": composed.item_ids if composed else (),
                 "credited": composed.credited if composed else (),
-                "expires_at": key_expires(due.period.key, due.tz).timestamp(),
+                "expires_at": period_expires(due.period, due.tz).timestamp(),
                 "to_monthly": bool(composed and composed.to_monthly),
             }
         )

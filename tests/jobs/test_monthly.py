@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 
 from bot.config import load_config
 from bot.digest_models import DigestSnapshot, Recipient
-from jobs.digests import due_list, due_period, person_cadence, window_days
+from jobs.digests import Due, due_list, due_period, person_cadence, plan_rows, window_days
 from jobs.periods import (
     is_month_key,
     key_expires,
     now_period,
+    period_expires,
     period_label,
     scheduled_period,
 )
@@ -53,6 +54,28 @@ def test_month_keys_expire_at_the_next_month() -> None:
     assert not is_month_key("2026-12-07")
     assert key_expires("2026-12", UTC_ZONE) == at("2027-01-01 00:00")
     assert key_expires("2026-02", UTC_ZONE) == at("2026-03-01 00:00")
+
+
+def test_a_pending_monthly_digest_expires_after_the_week_of_its_scheduled_time() -> None:
+    # December's is scheduled on Monday 7 Dec: not sent by the end of that week, it is dropped
+    # (not three weeks later at the next month), as a due one is no longer due then.
+    period = scheduled_period(at("2026-12-07 09:30"), UTC_ZONE, "monthly", "mon", 9)
+    assert period_expires(period, UTC_ZONE) == at("2026-12-14 00:00")
+    assert due_period(at("2026-12-13 23:59"), UTC_ZONE, "monthly", CONFIG, False) is not None
+    assert due_period(at("2026-12-14 00:00"), UTC_ZONE, "monthly", CONFIG, False) is None
+    # Scheduled on a Sunday (January's first), in Tokyo: that Sunday is the whole week left.
+    tokyo = ZoneInfo("Asia/Tokyo")
+    sunday = scheduled_period(at("2027-01-03 12:00", "Asia/Tokyo"), tokyo, "monthly", "sun", 9)
+    assert period_expires(sunday, tokyo) == at("2027-01-04 00:00", "Asia/Tokyo")
+    # `--now` late in a month: dropped after this week too. Weekly keys are as before.
+    late = now_period(at("2026-12-31 23:59:59"), UTC_ZONE, "monthly", "mon", 9)
+    assert period_expires(late, UTC_ZONE) == at("2027-01-04 00:00")
+    week = scheduled_period(at("2026-12-09 12:00"), UTC_ZONE, "weekly", "mon", 9)
+    assert period_expires(week, UTC_ZONE) == key_expires("2026-W50", UTC_ZONE)
+    # The outbox row planned for it carries that expiry.
+    snap = DigestSnapshot("T1", 0.0, 0.0)
+    [row] = plan_rows(snap, [Due("person", "U1", period, 0, UTC_ZONE)], False)
+    assert row["expires_at"] == at("2026-12-14 00:00").timestamp()
 
 
 def test_now_period_of_a_monthly_digest_is_keyed_by_the_month_of_now() -> None:
