@@ -14,7 +14,7 @@ from jobs.compose import TIRED_LINE
 from jobs.digests import load
 from jobs.periods import month_key
 from tests.support.bot import Env
-from tests.support.digests import digest_in, item_ids, send_now
+from tests.support.digests import choose, digest_in, item_ids, send_now
 
 NOTICE = "monthly from now on"
 
@@ -65,15 +65,20 @@ async def test_four_unused_digests_move_to_monthly_and_a_press_moves_back(env: E
     assert await env.store.digest_cadence(env.team, "U1") == "monthly"
     # Just moved: no monthly digest on top of this week's, whatever the day of the month.
     before = len(await _u1_digests(env))
-    await send_now(env)
+    now = datetime.now(UTC)  # the run's moment, given to it: the month is the run's month
+    await send_now(env, now=now)
     assert len(await _u1_digests(env)) == before
     keys = {r.period_key for r in await env.store.outbox_rows(None, env.team)}
-    assert month_key(datetime.now(ZoneInfo("Europe/Lisbon"))) not in keys
-    # Any press on a digest is a use of it: weekly again.
-    dm = env.slack.ws.dm_id("U1")
-    await env.slack.block_action("U1", "digest_useful", item_ids(fifth)[0], dm, str(fifth["ts"]))
-    await env.settle()
+    assert month_key(now.astimezone(ZoneInfo("Europe/Lisbon"))) not in keys
+    # Any press on a digest is a use of it (Useful, in the item's menu): weekly again, and
+    # the digest no longer says it goes monthly, nor offers Keep it weekly.
+    await choose(env, "U1", "U1", fifth, f"useful:{item_ids(fifth)[0]}")
     assert await env.store.digest_cadence(env.team, "U1") == "weekly"
+    pressed = digest_in(env, "U1")
+    assert pressed["ts"] == fifth["ts"]
+    assert "you found this useful" in str(pressed["blocks"])
+    assert _notice_button(pressed) == [] and NOTICE not in str(pressed["blocks"])
+    assert "stays weekly" in str(pressed["blocks"])
     # Weekly as before: U1 never chose, so moving back does not make them one who asked.
     assert "U1" not in (await load(env.store, env.team, datetime.now(UTC), False, "optin")).people
     # And the press counts: the next weekly digest says nothing of monthly.
@@ -112,20 +117,15 @@ async def test_a_chosen_monthly_stays_monthly_and_gets_a_monthly_digest(env: Env
     ack = await env.slack.slash_command("U1", "C1", "/serendip", "digest monthly")
     assert "once a month" in str(ack.body)
     assert await env.store.digest_cadence(env.team, "U1") == "monthly"
-    lisbon = ZoneInfo("Europe/Lisbon")
-    months = {f"{datetime.now(lisbon):%B}"}
     await _something_new(env, 0)
-    await send_now(env)
-    months.add(f"{datetime.now(lisbon):%B}")  # a run at midnight at the end of a month
+    now = datetime.now(UTC)  # the run's moment, given to it
+    await send_now(env, now=now)
+    month = f"{now.astimezone(ZoneInfo('Europe/Lisbon')):%B}"
     message = digest_in(env, "U1")
-    assert any(f"Your Serendip digest: Month of {m}" in str(message["text"]) for m in months)
+    assert f"Your Serendip digest: Month of {month}" in str(message["text"])
     rows = [r for r in await env.store.outbox_rows(None, env.team) if r.recipient == "U1"]
     assert [len(r.period_key) for r in rows] == [7]  # keyed by its month: `2026-12`
-    dm = env.slack.ws.dm_id("U1")
-    await env.slack.block_action(
-        "U1", "digest_useful", item_ids(message)[0], dm, str(message["ts"])
-    )
-    await env.settle()
+    await choose(env, "U1", "U1", message, f"useful:{item_ids(message)[0]}")
     assert await env.store.digest_cadence(env.team, "U1") == "monthly"  # their choice stays
     ack = await env.slack.slash_command("U1", "C1", "/serendip", "digest")
     assert "weekly|daily|monthly|off" in str(ack.body)
