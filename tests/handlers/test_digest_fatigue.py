@@ -77,7 +77,8 @@ async def test_four_unused_digests_move_to_monthly_and_a_press_moves_back(env: E
     pressed = digest_in(env, "U1")
     assert pressed["ts"] == fifth["ts"]
     assert "you found this useful" in str(pressed["blocks"])
-    assert _notice_button(pressed) == [] and NOTICE not in str(pressed["blocks"])
+    assert _notice_button(pressed) == []
+    assert NOTICE not in str(pressed["blocks"])
     assert "stays weekly" in str(pressed["blocks"])
     # Weekly as before: U1 never chose, so moving back does not make them one who asked.
     assert "U1" not in (await load(env.store, env.team, datetime.now(UTC), False, "optin")).people
