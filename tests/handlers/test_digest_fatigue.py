@@ -133,8 +133,8 @@ async def test_a_chosen_monthly_stays_monthly_and_gets_a_monthly_digest(env: Env
 
 
 async def test_keep_it_weekly_careless_presses(env: Env) -> None:
-    # Pressed by someone never moved, from no message at all, or twice: they are weekly, by
-    # their own choice, and nothing breaks.
+    # Pressed by someone never moved, from no message at all: nothing changes (they did not
+    # ask for digests by it), and nothing breaks.
     dm3 = "C1"  # an ephemeral message in a channel: no digest at all
     ack = await env.slack.block_action(
         "U3", "digest_keep_weekly", "whatever", dm3, container_type="ephemeral"
@@ -142,6 +142,7 @@ async def test_keep_it_weekly_careless_presses(env: Env) -> None:
     assert ack.status == 200
     await env.settle()
     assert await env.store.digest_cadence(env.team, "U3") == "weekly"
+    assert "U3" not in (await load(env.store, env.team, datetime.now(UTC), False, "optin")).people
     await env.slack.slash_command("U2", "C1", "/serendip", "optout")
     dm2 = "C1"
     await env.slack.block_action(
@@ -224,6 +225,32 @@ async def test_digest_settings_show_the_monthly_they_were_moved_to(env: Env) -> 
     assert "digest_cadence_monthly" not in buttons
     await env.slack.block_action(
         "U1", "digest_cadence_weekly", "weekly", dm, container_type="ephemeral"
+    )
+    await env.settle()
+    assert await env.store.digest_cadence(env.team, "U1") == "weekly"
+
+
+async def test_an_old_keep_it_weekly_after_choosing_changes_nothing(env: Env) -> None:
+    # Moved, then U1 chose daily elsewhere: the Keep it weekly of the old digest, pressed
+    # later, leaves daily as it is and says so in place of the line.
+    await _four_unused(env)
+    await _something_new(env, 4)
+    await send_now(env, force=True)
+    fifth = digest_in(env, "U1")
+    await env.slack.slash_command("U1", "C1", "/serendip", "digest daily")
+    dm = env.slack.ws.dm_id("U1")
+    await env.slack.block_action(
+        "U1", "digest_keep_weekly", "weekly", dm, str(fifth["ts"]), block_id="digest_notice"
+    )
+    await env.settle()
+    assert await env.store.digest_cadence(env.team, "U1") == "daily"
+    shown = digest_in(env, "U1")
+    assert _notice_button(shown) == []
+    assert "your digest is daily" in str(shown["blocks"])
+    # Twice: the second press finds them weekly by their choice, and says so.
+    await env.slack.slash_command("U1", "C1", "/serendip", "digest weekly")
+    await env.slack.block_action(
+        "U1", "digest_keep_weekly", "weekly", dm, str(fifth["ts"]), block_id="digest_notice"
     )
     await env.settle()
     assert await env.store.digest_cadence(env.team, "U1") == "weekly"

@@ -80,3 +80,16 @@ def back_to_weekly(db: Database, team_id: str, user_id: str) -> bool:
         ).rowcount
         > 0
     )
+
+
+def keep_weekly(db: Database, team_id: str, user_id: str, at: float) -> bool:
+    """ "Keep it weekly" pressed by someone fatigue moved to monthly, and still so: weekly, by
+    their choice. A press after they chose (daily, off, monthly) or moved back changes nothing.
+    True when it was done."""
+    cursor = db.execute(
+        "UPDATE person_settings SET digest = 'weekly', digest_set_at = ?, digest_moved_at = NULL"
+        " WHERE team_id = ? AND user_id = ? AND digest = 'monthly'"
+        " AND digest_moved_at IS NOT NULL",
+        [at, team_id, user_id],
+    )
+    return cursor.rowcount > 0

@@ -132,6 +132,10 @@ async def test_fatigue_moves_to_monthly_and_a_press_moves_back(any_store: Store)
     assert await any_store.digest_cadence("T1", "U1") == "monthly"
     await any_store.record_click("T1", "U1", "i1", "useful", 32.0)
     assert await any_store.digest_cadence("T1", "U1") == "weekly"
+    assert not await any_store.keep_weekly("T1", "U1")  # moved back already: nothing to keep
+    await any_store.plan_digests([row("U1", period_key="2026-W45", to_monthly=True)], 40.0)
+    assert await any_store.keep_weekly("T1", "U1")
+    assert await any_store.digest_cadence("T1", "U1") == "weekly"
     await any_store.set_digest_cadence("T1", "U2", "monthly")
     await any_store.record_click("T1", "U2", "i1", "useful", 33.0)
     assert await any_store.digest_cadence("T1", "U2") == "monthly"  # their own choice stays
