@@ -173,6 +173,7 @@ def plan_rows(snap: DigestSnapshot, dues: list[Due], force: bool) -> list[dict[s
                 "credited": composed.credited if composed else (),
                 "expires_at": period_expires(due.period, due.tz).timestamp(),
                 "to_monthly": bool(composed and composed.to_monthly),
+                "tired_as_of": snap.until,  # a press or a choice after this keeps them weekly
             }
         )
     return rows
