@@ -201,3 +201,18 @@ def test_candidates_read_the_well_voted_documents_of_their_window(tmp_path: Path
         opened.close()
     assert "SEARCH d USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in plan, plan
     assert "shares" not in plan
+
+
+async def test_the_month_shown_is_the_first_public_share(store: Store) -> None:
+    # First shared in #secret in July, then in #general in August: the reader is told August,
+    # the month they could have seen it (and nothing of the private channel's July).
+    await base(store)
+    secret = await tagged(
+        store, "G1", "S1", "https://good.example/", OLD - 20 * DAY, "kubernetes", True
+    )
+    public = await tagged(store, "C1", "S1", "https://good.example/", OLD, "kubernetes")
+    await voted(store, "C1", public, VOTERS[:3])
+    await voted(store, "G1", secret, ("S2",))
+    assert archive(await digest(store)) == [
+        ("https://good.example/", "useful to 3 people, from August")
+    ]
