@@ -34,11 +34,14 @@ USEFUL_ANSWERS = {
 }
 
 
+NO_TEAM = "Serendip could not tell which workspace this came from, so nothing was recorded."
+
+
 def _where(body: dict[str, Any]) -> tuple[str, str, str]:
     """(team id, clicker, `d:channel:ts` naming the digest message)."""
     channel = str((body.get("channel") or {}).get("id") or "")
     ts = str((body.get("container") or {}).get("message_ts") or "")
-    team = str((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id"))
+    team = str((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or "")
     return team, str(body["user"]["id"]), f"d:{channel}:{ts}"
 
 
@@ -54,6 +57,9 @@ async def _clicker(
     that nothing is recorded from them."""
     await ack()
     team, user, where = _where(body)
+    if not team:  # nothing can be recorded for a workspace that is not named
+        await _tell(respond, text=NO_TEAM)
+        return None
     if await store.opted_out(team, user):
         await _tell(respond, text=USEFUL_ANSWERS["optedout"])
         return None

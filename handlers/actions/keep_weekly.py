@@ -9,6 +9,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 
 from bot.store import Store
+from handlers.actions.digest_buttons import NO_TEAM
 from jobs.digest_blocks import without_notice
 
 KEPT = "Your digest stays weekly. `/serendip digest monthly` makes it monthly whenever you like."
@@ -23,8 +24,11 @@ async def handle_keep_weekly(
     moved them and they chose nothing since; the line in the digest says how it is instead of
     offering the button."""
     await ack()
-    team = str((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id"))
+    team = str((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or "")
     user = str((body.get("user") or {}).get("id") or "")
+    if not team:  # nothing can be recorded for a workspace that is not named
+        await respond(response_type="ephemeral", replace_original=False, text=NO_TEAM)
+        return
     if not user or await store.opted_out(team, user):
         await respond(response_type="ephemeral", replace_original=False, text=OPTED_OUT)
         return

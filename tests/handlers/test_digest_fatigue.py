@@ -4,6 +4,7 @@ chosen with `/serendip digest monthly` stays monthly."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -13,8 +14,10 @@ from bot.store.sql.directory import set_person_setting
 from jobs.compose import TIRED_LINE
 from jobs.digests import load
 from jobs.periods import month_key
+from localslack.http_delivery import encode_body
 from tests.support.bot import Env
 from tests.support.digests import choose, digest_in, item_ids, send_now
+from tests.support.rawdb import raw
 
 NOTICE = "monthly from now on"
 
@@ -254,3 +257,24 @@ async def test_an_old_keep_it_weekly_after_choosing_changes_nothing(env: Env) ->
     )
     await env.settle()
     assert await env.store.digest_cadence(env.team, "U1") == "weekly"
+
+
+async def test_a_press_naming_no_workspace_records_nothing(http_env: Env) -> None:
+    # A signed press whose workspace is an empty string (and the person names none): refused
+    # in words, not recorded for a workspace called "None".
+    slack = http_env.slack
+    for action in ("digest_keep_weekly", "digest_settings"):
+        await slack.block_action("U1", action, "weekly", "C1", container_type="ephemeral")
+        await http_env.settle()
+        payload = copy.deepcopy(slack.deliveries[-1].payload)
+        payload["team"]["id"] = ""
+        payload["user"].pop("team_id", None)
+        status, _ = await slack.send_signed(*encode_body("interactive", payload))
+        assert status == 200
+        await http_env.settle()
+        assert "could not tell which workspace" in str(slack.responses[-1].get("text"))
+    clicks = raw(
+        http_env.store, lambda db: db.execute("SELECT team_id FROM digest_clicks").fetchall()
+    )
+    assert ("None",) not in clicks
+    assert ("",) not in clicks
