@@ -23,6 +23,7 @@ WHERE o.team_id = %(team)s AND o.kind = 'person' AND o.status = 'sent'
  AND o.created_at >= %(since)s
  AND COALESCE(ps.digest, 'weekly') = 'weekly'
  AND o.created_at > COALESCE(ps.digest_set_at, 0) AND o.created_at > COALESCE(p.at, 0)
+ AND o.created_at > COALESCE((SELECT at FROM fatigue_start WHERE team_id = %(team)s), 0)
 GROUP BY o.recipient HAVING count(*) >= %(tired)s
 """
 

@@ -32,6 +32,7 @@ LEFT JOIN pressed p ON p.user_id = o.recipient
 WHERE o.team_id = :team AND o.kind = 'person' AND o.status = 'sent' AND o.created_at >= :since
  AND COALESCE(ps.digest, 'weekly') = 'weekly'
  AND o.created_at > COALESCE(ps.digest_set_at, 0) AND o.created_at > COALESCE(p.at, 0)
+ AND o.created_at > COALESCE((SELECT at FROM fatigue_start WHERE team_id = :team), 0)
 GROUP BY o.recipient HAVING count(*) >= :tired
 """
 
