@@ -111,7 +111,23 @@ def test_a_monthly_digest_waits_for_someone_who_just_had_one() -> None:
     assert set(due) == {"UNEW", "UOLD", "UWEEK"}
     assert due["UNEW"].period.key == "2026-12"
     assert due["UWEEK"].period.key == "2026-W50"
-    assert window_days(list(due.values())) > window_days([due["UWEEK"]])
+    assert window_days(list(due.values()), now) > window_days([due["UWEEK"]], now)
+
+
+def test_a_run_reads_items_from_the_start_of_its_earliest_period() -> None:
+    # `--now` on 31 December: December's monthly digest runs from 2 November, 59 days back
+    # (a fixed 36 days left out its first three weeks); a scheduled one on the Sunday of a
+    # 5-week period's week, 41 days back. Weekly runs read the usual 15 days.
+    late = at("2026-12-31 23:00")
+    month = now_period(late, UTC_ZONE, "monthly", "mon", 9)
+    assert window_days([Due("person", "U1", month)], late) >= 60
+    sunday = at("2026-12-13 20:00")  # December's period: 2 November to 7 December, 5 weeks
+    december = scheduled_period(sunday, UTC_ZONE, "monthly", "mon", 9)
+    assert december.start == at("2026-11-02 09:00")
+    assert window_days([Due("person", "U1", december)], sunday) >= 42
+    week = scheduled_period(late, UTC_ZONE, "weekly", "mon", 9)
+    assert window_days([Due("person", "U1", week)], late) == 15
+    assert window_days([], late) == 15
 
 
 def test_no_monthly_digest_the_same_week_as_the_weekly_one_that_moved_them() -> None:
