@@ -370,6 +370,28 @@ def history_rows(world: World, items: Items, counts: list[int]) -> dict[str, lis
     return rows
 
 
+FATIGUE_WEEKS = 17  # more than digest fatigue's 120-day look-back
+
+
+def fatigue_history_rows(world: World) -> dict[str, list[Any]]:
+    """The weekly digests before last week's (so fatigue's query has months of outbox to skip
+    past), and presses on some of them: about a third of people pressed one in the last month."""
+    rng, rows = random.Random(world.now), {"outbox": [], "digest_clicks": []}
+    for weeks in range(2, FATIGUE_WEEKS + 1):
+        at = world.now - weeks * 7 * DAY
+        key = week_key(datetime.fromtimestamp(at, UTC))
+        for person, uid in enumerate(world.people):
+            if not world.dormant[person] and person % 10 != weeks % 10:
+                dm = f"D{person:09d}"
+                rows["outbox"].append((TEAM, uid, "person", key, "sent", dm, f"{at:.6f}", "[]", at))
+    for uid in world.people:
+        if rng.random() < 0.33:
+            rows["digest_clicks"].append(
+                (TEAM, uid, None, "useful", world.now - rng.random() * 28 * DAY)
+            )
+    return rows
+
+
 INSERTS = {
     "users": "INSERT INTO users (team_id, id, name, real_name, tz, updated_at)"
     " VALUES (?, ?, ?, ?, ?, ?)",
@@ -387,6 +409,8 @@ INSERTS = {
     " ts, items, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9, ?9)",
     "digest_sent": "INSERT INTO digest_sent (team_id, recipient, item_id, at) VALUES (?, ?, ?, ?)",
     "dm_channels": "INSERT INTO dm_channels (team_id, user_id, channel) VALUES (?, ?, ?)",
+    "digest_clicks": "INSERT INTO digest_clicks (team_id, user_id, item_id, action, at)"
+    " VALUES (?, ?, ?, ?, ?)",
     "interactions": INTERACTIONS,
 }
 
@@ -435,6 +459,8 @@ def generate(path: Path, sizes: Sizes, now: float, seed: int) -> dict[str, int]:
     written["votes"] = insert(conn, "votes", vote_rows(world, items, counts))
     for table, rows in history_rows(world, items, counts).items():
         written[table] = insert(conn, table, rows)
+    for table, rows in fatigue_history_rows(world).items():
+        written[table] = written.get(table, 0) + insert(conn, table, rows)
     if sizes.interactions:
         w = world
         graph = interaction_rows(

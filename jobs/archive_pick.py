@@ -60,7 +60,10 @@ class ArchivePicker:
 def archive_why(c: Candidate, facts: ItemFacts, period: Period) -> str:
     """The why line of an archive item, with its age: "useful to 5 people, from March" (and
     the year when it is not this year's)."""
-    first = facts.shares[0].at if facts.shares else c.first_shared
+    # The month everyone could see it: a private share first (in a channel this reader may not
+    # be in) says nothing to them.
+    public = [s.at for s in facts.shares if not s.is_private]
+    first = public[0] if public else c.first_shared
     shared = datetime.fromtimestamp(first, period.end.tzinfo)
     month = f"{shared:%B}" if shared.year == period.end.year else f"{shared:%B} {shared.year}"
     return f"{why_this(c)}, from {month}"

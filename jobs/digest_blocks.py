@@ -142,7 +142,8 @@ def menu_item_id(block: Block) -> str | None:
 def with_useful_state(blocks: list[Block], item_id: str, voted: bool) -> list[Block]:
     """A digest's blocks with one item showing whether the reader found it useful (a personal
     digest is one reader's, so its message can show their vote): a mark on the item's first
-    line and "Undo Useful" in its menu. Digests sent with buttons get their button marked."""
+    line and "Undo Useful" in its menu. Digests sent with buttons get their button marked.
+    A fatigue line loses its "Keep it weekly": the press moved them back to weekly."""
     label = "Useful ✓" if voted else "Useful"
 
     def marked(element: Block) -> Block:
@@ -167,7 +168,8 @@ def with_useful_state(blocks: list[Block], item_id: str, voted: bool) -> list[Bl
             "accessory": item_menu(item_id, voted),
         }
 
-    return [shown(b) for b in blocks]
+    # The reader used their digest: the fatigue line ("monthly from now on") is no longer true.
+    return without_notice([shown(b) for b in blocks], STAYS_WEEKLY)
 
 
 def build_digest(view: DigestView) -> dict[str, Any]:
@@ -219,6 +221,7 @@ def build_digest(view: DigestView) -> dict[str, Any]:
 
 KEEP_WEEKLY = "digest_keep_weekly"
 NOTICE_BLOCK = "digest_notice"
+STAYS_WEEKLY = "You use your digest, so it stays weekly."
 
 
 def notice_block(text: str) -> Block:
@@ -293,7 +296,8 @@ def view_people(view: DigestView) -> tuple[str, ...]:
 
 def without_person(view: DigestView, user_id: str) -> DigestView | None:
     """The same digest without the items that name or quote a person, and without their name
-    in a why line (it then counts the voters); None when no item is left."""
+    in a why line (it then counts the voters), and without a fatigue line; None when no item
+    is left."""
     sections = tuple(
         replace(
             s,
@@ -307,7 +311,9 @@ def without_person(view: DigestView, user_id: str) -> DigestView | None:
     )
     if not any(s.items for s in sections):
         return None
-    return replace(view, sections=sections)
+    # The fatigue line was true when sent; since then the reader may have kept it weekly,
+    # pressed, or chosen: a digest updated later does not say it again.
+    return replace(view, sections=sections, notice=None)
 
 
 def with_fewer_votes(view: DigestView, item_ids: set[str]) -> DigestView:

@@ -16,7 +16,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from bot.slacktext import escape
-from jobs.digest_blocks import Block, menu_item_id
+from jobs.digest_blocks import NOTICE_BLOCK, Block, menu_item_id
 from jobs.ranking import why_with_one_vote_fewer
 
 USEFUL = "digest_useful"
@@ -55,7 +55,7 @@ def without_person_blocks(
     dropped: list[int] = []  # the positions, among the items, of those taken out
     position = 0
     for index, block in enumerate(blocks):
-        if block.get("type") != "section" or _is_heading(block):
+        if block.get("type") != "section" or _is_heading(block) or _is_notice(block):
             if item_id(block) is None or not dropped or dropped[-1] != position - 1:
                 kept.append(block)
             continue
@@ -75,6 +75,12 @@ def without_person_blocks(
     if not dropped or position == len(dropped) or user_id in shown or _named(shown, name):
         return None
     return {"text": _text(message, kept, dropped, position), "blocks": kept}
+
+
+def _is_notice(block: Block) -> bool:
+    """The fatigue line ("monthly from now on", Keep it weekly): not an item; kept as Slack
+    shows it (Keep it weekly has already replaced it there when pressed)."""
+    return block.get("block_id") == NOTICE_BLOCK
 
 
 def _names(text: str, by: list[str]) -> bool:

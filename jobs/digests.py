@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
+import math
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,9 +32,8 @@ from jobs.periods import (
     Cadence,
     Period,
     current_key,
-    is_month_key,
-    key_expires,
     now_period,
+    period_expires,
     scheduled_period,
     week_key,
 )
@@ -41,8 +41,10 @@ from jobs.periods import (
 log = logging.getLogger(__name__)
 ACTIVE_DAYS = 28
 WINDOW_DAYS = 15  # `--now` may cover a missed week and the days since
-MONTH_WINDOW_DAYS = 36  # a monthly period is 4 or 5 weeks, and `--now` may run late in it
-MONTHLY_REST_DAYS = 6  # a monthly digest waits when any digest reached the person this recently
+# A monthly digest waits when any digest reached the person this recently: it stays due all the
+# week of its scheduled time, so a week's rest keeps it from following (on the Sunday) the
+# weekly digest that moved someone to monthly that Monday: not a second digest that week.
+MONTHLY_REST_DAYS = 7
 DONE = ("sent", "empty", "failed", "dropped")
 UTC_ZONE = ZoneInfo("UTC")
 
@@ -186,8 +188,9 @@ def plan_rows(snap: DigestSnapshot, dues: list[Due], force: bool) -> list[dict[s
                     "payload": _payload(composed) if composed else None,
                     "items": composed.item_ids if composed else (),
                     "credited": composed.credited if composed else (),
-                    "expires_at": key_expires(due.period.key, due.tz).timestamp(),
+                    "expires_at": period_expires(due.period, due.tz).timestamp(),
                     "to_monthly": bool(composed and composed.to_monthly),
+                    "tired_as_of": snap.until,  # a press or a choice after this keeps them weekly
                 }
             )
     return rows
@@ -238,7 +241,7 @@ async def plan_team(
     handled: list[Due] = []  # told to the person running `digest send`, who may wonder
     if not (due := due_list(light, config, now, now_mode, planned, force, handled)):
         return 0, 0, len(handled)
-    days = window_days(due)
+    days = window_days(due, now)
     snap = await load(store, team_id, now, True, config.personal_digests, days)
     dues = due_list(snap, config, now, now_mode, planned, force)
     rows = await asyncio.to_thread(plan_rows, snap, dues, force)
@@ -247,9 +250,13 @@ async def plan_team(
     return len(rows) - empty, empty, len(handled)
 
 
-def window_days(dues: list[Due]) -> int:
-    """How far back a run reads items: further only when a monthly digest is due."""
-    return MONTH_WINDOW_DAYS if any(is_month_key(d.period.key) for d in dues) else WINDOW_DAYS
+def window_days(dues: list[Due], now: datetime) -> int:
+    """How far back a run reads items: to the start of the earliest period due (a monthly one
+    is 4 or 5 weeks, and may be sent late in its week, or with `--now` late in its month)."""
+    starts = [d.period.start for d in dues]
+    if not starts:
+        return WINDOW_DAYS
+    return max(WINDOW_DAYS, math.ceil((now - min(starts)).total_seconds() / 86400) + 1)
 
 
 async def run_digests(
@@ -304,9 +311,10 @@ async def preview(
         else:
             continue
         assert period is not None  # `--now` always has a period
-        if is_month_key(period.key):
-            snap = await load(store, team_id, now, True, config.personal_digests, MONTH_WINDOW_DAYS)
-        composed = compose_one(Composer(snap), Due(kind, recipient, period), False)
+        due = Due(kind, recipient, period)
+        if (days := window_days([due], now)) > WINDOW_DAYS:
+            snap = await load(store, team_id, now, True, config.personal_digests, days)
+        composed = compose_one(Composer(snap), due, False)
         if composed is None:
             return None, f"{recipient} would get no digest now: nothing new for them"
         return build_digest(composed.view), ""

@@ -147,7 +147,8 @@ def current_key(local: datetime, cadence: Cadence) -> str:
 
 def key_expires(key: str, zone: ZoneInfo) -> datetime:
     """When a period key stops being the key of now: the next local week (weekly keys), month
-    (monthly keys) or day (daily keys), in `zone`. A digest not sent by then is dropped."""
+    (monthly keys) or day (daily keys), in `zone`. A weekly or daily digest not sent by then
+    is dropped; a monthly one sooner (`period_expires`)."""
     if is_month_key(key):
         month = date.fromisoformat(f"{key}-01")
         first = (
@@ -161,3 +162,13 @@ def key_expires(key: str, zone: ZoneInfo) -> datetime:
     else:
         first = date.fromisoformat(key) + timedelta(days=1)
     return datetime.combine(first, time(0), tzinfo=zone)
+
+
+def period_expires(period: Period, zone: ZoneInfo) -> datetime:
+    """When a planned digest for `period` not sent yet is dropped: a weekly or daily one when its
+    key stops being the key of now (`key_expires`), a monthly one after the week of its
+    scheduled time (the local Monday after the end of `period`), as docs/interface.md says."""
+    if not is_month_key(period.key):
+        return key_expires(period.key, zone)
+    end = period.end.astimezone(zone).date()
+    return datetime.combine(end + timedelta(days=7 - end.weekday()), time(0), tzinfo=zone)

@@ -26,6 +26,11 @@ class DigestActions(Plumbing):
         """A person's digest cadence, their own choice: weekly, daily, monthly or off."""
         await self._write(digests.set_cadence, team_id, user_id, cadence, self._clock())
 
+    async def keep_weekly(self, team_id: str, user_id: str) -> bool:
+        """ "Keep it weekly": weekly by choice, only for someone fatigue moved to monthly (and
+        still so); True when it was done."""
+        return await self._write(fatigue.keep_weekly, team_id, user_id, self._clock())
+
     async def digest_cadence(self, team_id: str, user_id: str) -> Cadence:
         """A person's digest cadence (weekly by default)."""
         return await self._read(digests.cadence, team_id, user_id)

@@ -34,11 +34,14 @@ USEFUL_ANSWERS = {
 }
 
 
+NO_TEAM = "Serendip could not tell which workspace this came from, so nothing was recorded."
+
+
 def _where(body: dict[str, Any]) -> tuple[str, str, str]:
     """(team id, clicker, `d:channel:ts` naming the digest message)."""
     channel = str((body.get("channel") or {}).get("id") or "")
     ts = str((body.get("container") or {}).get("message_ts") or "")
-    team = str((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id"))
+    team = str((body.get("team") or {}).get("id") or (body.get("user") or {}).get("team_id") or "")
     return team, str(body["user"]["id"]), f"d:{channel}:{ts}"
 
 
@@ -54,6 +57,9 @@ async def _clicker(
     that nothing is recorded from them."""
     await ack()
     team, user, where = _where(body)
+    if not team:  # nothing can be recorded for a workspace that is not named
+        await _tell(respond, text=NO_TEAM)
+        return None
     if await store.opted_out(team, user):
         await _tell(respond, text=USEFUL_ANSWERS["optedout"])
         return None
@@ -227,12 +233,13 @@ async def handle_less_like_undo(
 async def handle_digest_settings(
     ack: AsyncAck, respond: AsyncRespond, body: dict[str, Any], store: Store
 ) -> None:
-    """ "Digest settings": the clicker's cadence, with buttons to change it."""
+    """ "Digest settings": the clicker's cadence, with buttons to change it (opening them moves
+    nobody fatigue made monthly back to weekly: the buttons are theirs to choose)."""
     if (clicked := await _clicker(ack, respond, body, store)) is None:
         return
     team, user, _ = clicked
-    current = await store.digest_cadence(team, user)
     await store.record_click(team, user, None, "settings", time.time())
+    current = await store.digest_cadence(team, user)  # as it is after the press
     await _tell(respond, **build_digest_settings(current))
 
 

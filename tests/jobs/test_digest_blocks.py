@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from jobs.digest_blocks import DigestItem, DigestSection, DigestView, build_digest, item_line
+from dataclasses import replace
+
+from jobs.digest_blocks import (
+    KEEP_WEEKLY,
+    NOTICE_BLOCK,
+    STAYS_WEEKLY,
+    DigestItem,
+    DigestSection,
+    DigestView,
+    build_digest,
+    item_line,
+    with_useful_state,
+    without_person,
+)
 from localslack.blockkit import check_message
 
 
@@ -47,3 +60,22 @@ def test_empty_sections_are_left_out() -> None:
     assert "Nothing" not in texts
     assert "Top" in texts
     assert "A title" in message["text"]
+
+
+def test_the_fatigue_line_goes_once_the_reader_pressed_or_the_digest_is_updated() -> None:
+    item = DigestItem("i1", "a find", "https://a.example/", "bo", 0, "new this week")
+    view = DigestView("Your digest", (DigestSection("For you", (item,)),), notice="Monthly now.")
+    blocks = build_digest(view)["blocks"]
+    assert [b.get("block_id") for b in blocks].count(NOTICE_BLOCK) == 1
+    # Useful pressed (which moves them back to weekly): the line says so, without its button.
+    pressed = with_useful_state(blocks, "i1", True)
+    assert NOTICE_BLOCK not in str(pressed)
+    assert KEEP_WEEKLY not in str(pressed)
+    assert STAYS_WEEKLY in str(pressed)
+    # Forget-me updates the digest from its kept view: the line, perhaps stale, is not shown.
+    other = replace(item, item_id="i2", people=("U9",))
+    kept = DigestView("Your digest", (DigestSection("For you", (item, other)),), notice="Monthly.")
+    updated = without_person(kept, "U9")
+    assert updated is not None
+    assert updated.notice is None
+    assert NOTICE_BLOCK not in str(build_digest(updated))

@@ -126,3 +126,17 @@ def test_digests_sent_with_buttons_still_clear() -> None:
     assert ids(cleared) == ["i-bo", "i-cy"]
     assert [b["type"] for b in cleared["blocks"]].count("actions") == 3  # ana's went with her
     assert "shared by bo · :+1: 1\n" in str(cleared["blocks"][3]["text"]["text"])
+
+
+def test_a_digest_with_the_fatigue_line_still_clears() -> None:
+    # The "monthly from now on" line is a section with a button but no item: read back, it is
+    # neither an item nor a reason to delete the whole digest.
+    view = DigestView(
+        "Your Serendip digest",
+        (DigestSection("For you", (ANA, BO)),),
+        notice="We'll send this monthly from now on.",
+    )
+    cleared = without_person_blocks(build_digest(view), "U1", "ana", {"i-ana"}, set())
+    assert cleared is not None
+    assert ids(cleared) == ["i-bo"]
+    assert [b.get("block_id") for b in cleared["blocks"]].count("digest_notice") == 1

@@ -7,11 +7,12 @@ from zoneinfo import ZoneInfo
 
 from bot.config import load_config
 from bot.digest_models import DigestSnapshot, Recipient
-from jobs.digests import due_list, due_period, person_cadence, window_days
+from jobs.digests import Due, due_list, due_period, person_cadence, plan_rows, window_days
 from jobs.periods import (
     is_month_key,
     key_expires,
     now_period,
+    period_expires,
     period_label,
     scheduled_period,
 )
@@ -55,6 +56,28 @@ def test_month_keys_expire_at_the_next_month() -> None:
     assert key_expires("2026-02", UTC_ZONE) == at("2026-03-01 00:00")
 
 
+def test_a_pending_monthly_digest_expires_after_the_week_of_its_scheduled_time() -> None:
+    # December's is scheduled on Monday 7 Dec: not sent by the end of that week, it is dropped
+    # (not three weeks later at the next month), as a due one is no longer due then.
+    period = scheduled_period(at("2026-12-07 09:30"), UTC_ZONE, "monthly", "mon", 9)
+    assert period_expires(period, UTC_ZONE) == at("2026-12-14 00:00")
+    assert due_period(at("2026-12-13 23:59"), UTC_ZONE, "monthly", CONFIG, False) is not None
+    assert due_period(at("2026-12-14 00:00"), UTC_ZONE, "monthly", CONFIG, False) is None
+    # Scheduled on a Sunday (January's first), in Tokyo: that Sunday is the whole week left.
+    tokyo = ZoneInfo("Asia/Tokyo")
+    sunday = scheduled_period(at("2027-01-03 12:00", "Asia/Tokyo"), tokyo, "monthly", "sun", 9)
+    assert period_expires(sunday, tokyo) == at("2027-01-04 00:00", "Asia/Tokyo")
+    # `--now` late in a month: dropped after this week too. Weekly keys are as before.
+    late = now_period(at("2026-12-31 23:59:59"), UTC_ZONE, "monthly", "mon", 9)
+    assert period_expires(late, UTC_ZONE) == at("2027-01-04 00:00")
+    week = scheduled_period(at("2026-12-09 12:00"), UTC_ZONE, "weekly", "mon", 9)
+    assert period_expires(week, UTC_ZONE) == key_expires("2026-W50", UTC_ZONE)
+    # The outbox row planned for it carries that expiry.
+    snap = DigestSnapshot("T1", 0.0, 0.0)
+    [row] = plan_rows(snap, [Due("person", "U1", period, 0, UTC_ZONE)], False)
+    assert row["expires_at"] == at("2026-12-14 00:00").timestamp()
+
+
 def test_now_period_of_a_monthly_digest_is_keyed_by_the_month_of_now() -> None:
     period = now_period(at("2026-12-31 23:59:59"), UTC_ZONE, "monthly", "mon", 9)
     assert period.key == "2026-12"
@@ -88,7 +111,36 @@ def test_a_monthly_digest_waits_for_someone_who_just_had_one() -> None:
     assert set(due) == {"UNEW", "UOLD", "UWEEK"}
     assert due["UNEW"].period.key == "2026-12"
     assert due["UWEEK"].period.key == "2026-W50"
-    assert window_days(list(due.values())) > window_days([due["UWEEK"]])
+    assert window_days(list(due.values()), now) > window_days([due["UWEEK"]], now)
+
+
+def test_a_run_reads_items_from_the_start_of_its_earliest_period() -> None:
+    # `--now` on 31 December: December's monthly digest runs from 2 November, 59 days back
+    # (a fixed 36 days left out its first three weeks); a scheduled one on the Sunday of a
+    # 5-week period's week, 41 days back. Weekly runs read the usual 15 days.
+    late = at("2026-12-31 23:00")
+    month = now_period(late, UTC_ZONE, "monthly", "mon", 9)
+    assert window_days([Due("person", "U1", month)], late) >= 60
+    sunday = at("2026-12-13 20:00")  # December's period: 2 November to 7 December, 5 weeks
+    december = scheduled_period(sunday, UTC_ZONE, "monthly", "mon", 9)
+    assert december.start == at("2026-11-02 09:00")
+    assert window_days([Due("person", "U1", december)], sunday) >= 42
+    week = scheduled_period(late, UTC_ZONE, "weekly", "mon", 9)
+    assert window_days([Due("person", "U1", week)], late) == 15
+    assert window_days([], late) == 15
+
+
+def test_no_monthly_digest_the_same_week_as_the_weekly_one_that_moved_them() -> None:
+    # Moved by Monday's weekly digest (the month's first Monday): December's monthly digest
+    # stays due until Sunday night, and must not reach them on the Sunday either.
+    moved = at("2026-12-07 09:00:05").timestamp()
+    snap = _snap(Recipient("UJUST", "monthly", "UTC", None, True, last_digest_at=moved))
+    for when in ("2026-12-07 09:30", "2026-12-12 12:00", "2026-12-13 09:00", "2026-12-13 23:59"):
+        assert due_list(snap, CONFIG, at(when), False, {}, False) == [], when
+    # The next Monday the week is over: December's is dropped, and January's is theirs.
+    assert due_list(snap, CONFIG, at("2026-12-14 09:30"), False, {}, False) == []
+    [january] = due_list(snap, CONFIG, at("2027-01-04 09:30"), False, {}, False)
+    assert january.period.key == "2027-01"
 
 
 def test_unknown_cadences_are_weekly() -> None:

@@ -14,16 +14,19 @@ from jobs.people_sync import refresh_people
 from tests.support.bot import Env
 
 
-async def send_now(env: Env, config: Config | None = None, force: bool = False) -> None:
+async def send_now(
+    env: Env, config: Config | None = None, force: bool = False, now: datetime | None = None
+) -> None:
     """Every digest due now, sent at once (no waiting for the schedule or the send rate);
     `config` replaces the bot's settings for this run (e.g. SERENDIP_PERSONAL_DIGESTS);
-    `force` sends again what was sent for the current period (`digest send --force`)."""
+    `force` sends again what was sent for the current period (`digest send --force`); `now`
+    is the run's moment (the wall clock unless given, as the bot's own ticks)."""
     client = AsyncWebClient(token=env.slack.bot_token, base_url=env.slack.api_url)
     await run_digests(
         env.store,
         client,
         config or env.config,
-        datetime.now(UTC),
+        now or datetime.now(UTC),
         now_mode=True,
         force=force,
         pacer=Pacer(60_000),

@@ -29,6 +29,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m13_question_loop,
     later.m14_workspace_address,
     later.m15_digest_fatigue,
+    later.m16_fatigue_counts_from_upgrade,
 ]
 
 

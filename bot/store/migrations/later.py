@@ -123,3 +123,14 @@ def m15_digest_fatigue(db: Database) -> None:
     weekly by pressing a digest button). Columns of their settings: forget-me deletes them."""
     db.execute("ALTER TABLE person_settings ADD COLUMN digest_set_at REAL")
     db.execute("ALTER TABLE person_settings ADD COLUMN digest_moved_at REAL")
+
+
+def m16_fatigue_counts_from_upgrade(db: Database) -> None:
+    """Digest fatigue counts the digests planned after this upgrade only: each workspace's
+    newest digest at upgrade, at or before which the outbox is not read for fatigue (the history
+    before, with nobody's choice time recorded, would move most people to monthly at once)."""
+    db.execute("CREATE TABLE fatigue_start (team_id TEXT PRIMARY KEY, at REAL NOT NULL)")
+    db.execute(
+        "INSERT INTO fatigue_start (team_id, at) SELECT team_id, max(created_at) FROM outbox"
+        " GROUP BY team_id"
+    )

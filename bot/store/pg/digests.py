@@ -12,6 +12,7 @@ from bot.models import UserInfo
 from bot.store.pg import fatigue
 from bot.store.pg.directory import is_opted_out, upsert_user
 from bot.store.results import Cadence, LessKind
+from bot.store.sql.fatigue import SETTINGS_CLICK
 from bot.store.sql.snapshot import domain_of
 
 Conn = Connection[Any]
@@ -108,13 +109,15 @@ def record_click(
     db: Conn, team_id: str, user_id: str, item_id: str | None, action: str, at: float
 ) -> None:
     """Count a digest button press (for the learning figures); someone fatigue moved to
-    monthly uses their digest again, so it is weekly again."""
+    monthly uses their digest again, so it is weekly again, unless the press only opened
+    "Digest settings": those show their cadence and let them choose it themselves."""
     db.execute(
         "INSERT INTO digest_clicks (team_id, user_id, item_id, action, at)"
         " VALUES (%s, %s, %s, %s, %s)",
         [team_id, user_id, item_id, action, at],
     )
-    fatigue.back_to_weekly(db, team_id, user_id)
+    if action != SETTINGS_CLICK:
+        fatigue.back_to_weekly(db, team_id, user_id)
 
 
 def learn_dm(db: Conn, team_id: str, user_id: str, channel: str) -> None:

@@ -309,3 +309,13 @@ def m14_workspace_address(conn: Conn) -> None:
 def m15_digest_fatigue(conn: Conn) -> None:
     conn.execute("ALTER TABLE person_settings ADD COLUMN digest_set_at DOUBLE PRECISION")
     conn.execute("ALTER TABLE person_settings ADD COLUMN digest_moved_at DOUBLE PRECISION")
+
+
+def m16_fatigue_counts_from_upgrade(conn: Conn) -> None:
+    conn.execute(
+        "CREATE TABLE fatigue_start (team_id TEXT PRIMARY KEY, at DOUBLE PRECISION NOT NULL)"
+    )
+    conn.execute(
+        "INSERT INTO fatigue_start (team_id, at) SELECT team_id, max(created_at) FROM outbox"
+        " GROUP BY team_id"
+    )

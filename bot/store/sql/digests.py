@@ -19,6 +19,8 @@ from bot.store.sql.snapshot import domain_of, load_snapshot
 # Who may get a personal digest: in `active` mode, whoever was active since :since (shared,
 # voted, or did anything `note_activity` notes: posted, reacted, replied, asked, answered, used
 # a command or a button), and in either mode whoever asked for one (chose a cadence themselves).
+# Fatigue moving someone to monthly keeps them asking if they had chosen before (their choice
+# has a time then; `move_to_monthly` keeps one for a choice made before it was recorded).
 RECIPIENTS = """
 WITH active AS (
  SELECT user AS id FROM shares WHERE team_id = :team AND at >= :since AND user IS NOT NULL
@@ -27,13 +29,14 @@ WITH active AS (
    AND :active
  UNION SELECT user_id FROM activity WHERE team_id = :team AND at >= :since AND :active
  UNION SELECT user_id FROM person_settings WHERE team_id = :team
-   AND digest IN ('weekly', 'daily', 'monthly') AND digest_moved_at IS NULL),
+   AND digest IN ('weekly', 'daily', 'monthly')
+   AND (digest_moved_at IS NULL OR digest_set_at IS NOT NULL)),
 last AS (SELECT recipient, max(created_at) AS at FROM outbox WHERE team_id = :team
   AND created_at >= :since AND kind = 'person' AND status IN ('pending', 'sending', 'sent')
   GROUP BY recipient)
 SELECT a.id, ps.digest, u.tz, dm.channel, EXISTS (SELECT 1 FROM outbox o
   WHERE o.team_id = :team AND o.recipient = a.id AND o.status = 'sent'),
- ps.digest_moved_at IS NULL, last.at
+ ps.digest_moved_at IS NULL OR ps.digest_set_at IS NOT NULL, last.at
 FROM active a
 LEFT JOIN last ON last.recipient = a.id
 LEFT JOIN users u ON u.team_id = :team AND u.id = a.id
@@ -46,7 +49,8 @@ WHERE COALESCE(ps.opted_out, 0) = 0 AND COALESCE(u.is_bot, 0) = 0 AND COALESCE(u
 def recipients(db: Database, team_id: str, since: float, mode: str) -> dict[str, Recipient]:
     """Everyone who may get a personal digest (`SERENDIP_PERSONAL_DIGESTS`: `active` or
     `optin`), with their settings; those who turned it off are here with cadence 'off'.
-    Someone fatigue moved to monthly did not ask for it: they are here while active."""
+    Someone fatigue moved to monthly who never chose a cadence is here while active; one who
+    had chosen (or opted in) still asked."""
     rows = db.execute(RECIPIENTS, {"team": team_id, "since": since, "active": mode != "optin"})
     return {
         uid: Recipient(
@@ -218,12 +222,14 @@ def record_click(
     db: Database, team_id: str, user_id: str, item_id: str | None, action: str, at: float
 ) -> None:
     """Count a digest button press (for the learning figures); someone fatigue moved to
-    monthly uses their digest again, so it is weekly again."""
+    monthly uses their digest again, so it is weekly again, unless the press only opened
+    "Digest settings": those show their cadence and let them choose it themselves."""
     db.execute(
         "INSERT INTO digest_clicks (team_id, user_id, item_id, action, at) VALUES (?, ?, ?, ?, ?)",
         [team_id, user_id, item_id, action, at],
     )
-    fatigue.back_to_weekly(db, team_id, user_id)
+    if action != fatigue.SETTINGS_CLICK:
+        fatigue.back_to_weekly(db, team_id, user_id)
 
 
 def learn_dm(db: Database, team_id: str, user_id: str, channel: str) -> None:

@@ -30,6 +30,7 @@ TEAM_TABLES = (
     "activity",
     "less_like",
     "digest_clicks",
+    "fatigue_start",
     "digest_credits",
     "digest_views",
     "questions",

@@ -128,8 +128,37 @@ async def test_fatigue_moves_to_monthly_and_a_press_moves_back(any_store: Store)
     await any_store.plan_digests([row("U1", period_key="2026-W44", to_monthly=True)], 30.0)
     assert await any_store.digest_cadence("T1", "U1") == "monthly"
     assert await any_store._read(fatigue.tired, "T1", 31.0) == set()  # monthly now
+    await any_store.record_click("T1", "U1", None, "settings", 31.5)  # only opens settings
+    assert await any_store.digest_cadence("T1", "U1") == "monthly"
     await any_store.record_click("T1", "U1", "i1", "useful", 32.0)
+    assert await any_store.digest_cadence("T1", "U1") == "weekly"
+    assert not await any_store.keep_weekly("T1", "U1")  # moved back already: nothing to keep
+    await any_store.plan_digests([row("U1", period_key="2026-W45", to_monthly=True)], 40.0)
+    assert await any_store.keep_weekly("T1", "U1")
     assert await any_store.digest_cadence("T1", "U1") == "weekly"
     await any_store.set_digest_cadence("T1", "U2", "monthly")
     await any_store.record_click("T1", "U2", "i1", "useful", 33.0)
     assert await any_store.digest_cadence("T1", "U2") == "monthly"  # their own choice stays
+
+
+async def test_fatigue_moves_only_with_a_digest_planned_now_and_unused_since(
+    any_store: Store,
+) -> None:
+    """A digest that says "monthly from now on" moves its reader only when its row is planned
+    by this run (not one planned before for the same key) and the reader pressed or chose
+    nothing after it was composed."""
+    await any_store.plan_digests([row("U1", period_key="2026-W46")], 10.0)
+    tired = row("U1", period_key="2026-W46", to_monthly=True, tired_as_of=11.0)
+    assert await any_store.plan_digests([tired], 12.0) == 0  # planned before: left alone
+    assert await any_store.digest_cadence("T1", "U1") == "weekly"
+    await any_store.record_click("T1", "U1", "i1", "useful", 20.5)  # after it was composed
+    tired = row("U1", period_key="2026-W47", to_monthly=True, tired_as_of=20.0)
+    assert await any_store.plan_digests([tired], 21.0) == 1
+    assert await any_store.digest_cadence("T1", "U1") == "weekly"
+    await any_store.set_digest_cadence("T1", "U2", "weekly")  # chosen at the store's clock
+    tired = row("U2", period_key="2026-W47", to_monthly=True, tired_as_of=0.5)
+    assert await any_store.plan_digests([tired], 21.0) == 1
+    assert await any_store.digest_cadence("T1", "U2") == "weekly"
+    tired = row("U1", period_key="2026-W48", to_monthly=True, tired_as_of=30.0)
+    assert await any_store.plan_digests([tired], 31.0) == 1
+    assert await any_store.digest_cadence("T1", "U1") == "monthly"

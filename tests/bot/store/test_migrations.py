@@ -11,7 +11,7 @@ from bot.capture_rules import learning_draft
 from bot.models import ChannelInfo, ItemDraft, ShareInput
 from bot.store import Store, personal_channel
 from bot.store.migrations import MIGRATIONS, later
-from bot.store.sql import capture, directory
+from bot.store.sql import capture, directory, fatigue
 from bot.urls import link_key
 from tests.support.clock import START, ticking
 from tests.support.rawdb import raw
@@ -181,5 +181,37 @@ async def test_one_item_per_host_follows_url_aliases(tmp_path: Path) -> None:
         again = share("1700000002.000100", "U3", "the short link again")
         drafts = [ItemDraft(kind="link", key=link_key("https://go.example/1"), url="x")]
         assert await store.save_message(again, drafts) == [page]  # its old name still leads
+    finally:
+        store.close()
+
+
+def sent_digest(db: Database, recipient: str, key: str, at: float) -> None:
+    """A weekly personal digest sent (as the outbox keeps one) to `recipient`."""
+    db.execute(
+        "INSERT INTO outbox (team_id, recipient, kind, period_key, round, status, created_at,"
+        " updated_at) VALUES (?, ?, 'person', ?, 0, 'sent', ?, ?)",
+        [T, recipient, key, at, at],
+    )
+
+
+async def test_fatigue_counts_only_digests_after_the_upgrade(tmp_path: Path) -> None:
+    # Four digests sent before fatigue existed move nobody on the first run after upgrading;
+    # four sent after it do.
+    path = tmp_path / "serendip.db"
+    fatigue_at = MIGRATIONS.index(later.m16_fatigue_counts_from_upgrade)
+    db = Database(sqlite3.connect(path))
+    for number, step in enumerate(MIGRATIONS[:fatigue_at], start=1):
+        step(db)
+        db.execute(f"PRAGMA user_version = {number}")
+    for week in range(4):
+        sent_digest(db, "U1", f"2026-W{10 + week}", START - (40 - 7 * week) * 86400)
+    db.conn.commit()
+    db.conn.close()
+    store = Store(path, clock=ticking()).open()
+    try:
+        assert await store._read(fatigue.tired, T, START) == set()
+        for week in range(4):
+            raw(store, sent_digest, "U1", f"2026-W{20 + week}", START + week)
+        assert await store._read(fatigue.tired, T, START + 10) == {"U1"}
     finally:
         store.close()

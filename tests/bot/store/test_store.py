@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from bot.models import BotPost, ChannelInfo, ItemDraft, ShareInput, UserInfo
 from bot.store import Bookmark, Store
 from bot.store.migrations import MIGRATIONS
-from bot.store.sql import directory
+from bot.store.sql import directory, fatigue
 from bot.store.sql.workspaces import TEAM_TABLES
 from tests.support.clock import START
 from tests.support.rawdb import raw
@@ -298,6 +298,20 @@ def test_hot_queries_use_their_indexes(store: Store) -> None:
         plan = raw(store, explain, sql)
         assert index in plan, plan
         assert "SCAN" not in plan, plan
+
+
+def test_fatigue_reads_only_its_window_of_the_outbox(store: Store) -> None:
+    """Who is tired reads LOOK_BACK_DAYS of digests by their time, not every recipient's whole
+    history by recipient (the planner's own choice)."""
+
+    def explain(db: Database) -> str:
+        args = {"team": T, "since": 0.0, "tired": fatigue.TIRED_AFTER}
+        return " ".join(
+            str(row[3]) for row in db.execute(f"EXPLAIN QUERY PLAN {fatigue.TIRED}", args)
+        )
+
+    plan = raw(store, explain)
+    assert "SEARCH o USING INDEX outbox_created (team_id=? AND created_at>?)" in plan, plan
 
 
 async def test_channel_cache_never_keeps_a_value_read_during_a_change(
