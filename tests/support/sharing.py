@@ -36,3 +36,8 @@ def learning(key: str, text: str) -> ItemDraft:
 async def rows(store: Store, sql: str) -> list[tuple[Any, ...]]:
     """The rows of a query without parameters, on either backend (`"user"` is quoted on both)."""
     return await store._read(lambda db: [tuple(r) for r in db.execute(sql).fetchall()])
+
+
+async def execute(store: Store, sql: str) -> None:
+    """Run one statement without parameters through the store's writer, on either backend."""
+    await store._write(lambda db: db.execute(sql))

@@ -22,7 +22,7 @@ LATEST = len(MIGRATIONS)
 # SQLite's full-text tables and their shadow tables: PostgreSQL's search is a later port.
 FTS = ("search_fts", "search_top")
 # SQLite's implicit rowid, which PostgreSQL declares where SQL reads it (bot/store/pg/schema.py).
-DECLARED_ROWID = ("items", "shares")
+DECLARED_ROWID = ("items", "shares", "fetch_queue")
 
 
 def test_migrate_applies_every_step_once(pg_url: str) -> None:
