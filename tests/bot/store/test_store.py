@@ -52,17 +52,6 @@ async def test_migrations_from_empty_and_reopen(tmp_path: Path) -> None:
     again.close()
 
 
-async def test_learning_save_counts_saver_vote(store: Store) -> None:
-    draft = ItemDraft("learning", "learning:C1:5.0", text="TIL x")
-    await store.save_learning(
-        share(ts="5.0", text="TIL x", source="save", saved_by="U2"), draft, "U2"
-    )
-    [record] = await store.export_items()
-    assert record["kind"] == "learning"
-    assert record["votes"] == ["U2"]
-    assert record["shares"][0]["user"] == "U1"
-
-
 async def test_fts_follows_edits_and_deletes(store: Store) -> None:
     draft = ItemDraft("learning", "learning:C1:7.0", text="TIL about walruses")
     await store.save_message(share(ts="7.0", text="TIL about walruses"), [draft])
