@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from bot.models import BotPost, ChannelInfo, ItemDraft, ShareInput, UserInfo
+from bot.models import ChannelInfo, ItemDraft, ShareInput
 from bot.store import Bookmark, Store
 from bot.store.migrations import MIGRATIONS
 from bot.store.sql import directory
@@ -63,31 +63,6 @@ async def test_fts_follows_edits_and_deletes(store: Store) -> None:
     await store.remove_message(T, "C1", "7.0")
     assert await store.search(T, "otters") == []
     assert await store.search(T, '"; DROP TABLE items; --') == []
-
-
-async def test_forget_person_removes_exactly_their_data(store: Store) -> None:
-    await store.save_user(UserInfo(T, "U1", "ana", tz="Europe/Lisbon"))
-    await store.save_user(UserInfo(T, "U2", "bo"))
-    await store.save_message(share(), [link()])  # U1 alone
-    await store.save_message(share(ts="8.0", user="U2", text="x"), [link("https://c.com/")])
-    await store.save_message(share(ts="9.0", user="U1", text="y"), [link("https://c.com/")])
-    await store.save_message(share(ts="12.0", user="U2", text="z"), [link("https://d.com/")])
-    await store.set_reaction(T, "C1", "12.0", "U1", "+1", "useful", True)
-    await store.set_reaction(T, "C1", "9.0", "U3", "+1", "useful", True)
-    await store.record_bot_post(BotPost(T, "C1", "10.0", "U1", "card"))
-    await store.record_bot_post(BotPost(T, "C1", "11.0", "U2", "card"))
-    result = await store.forget_person(T, "U1")
-    assert (result.shares, result.votes, result.items_deleted) == (2, 1, 1)
-    assert [p.ts for p in result.posts] == ["10.0"]
-    c_item, d_item = await store.export_items()
-    assert c_item["url"] == "https://c.com/"
-    assert [s["user"] for s in c_item["shares"]] == ["U2"]
-    assert c_item["votes"] == []  # U3 reacted to U1's share, which is gone
-    assert d_item["url"] == "https://d.com/"
-    assert d_item["votes"] == []
-    assert await store.user(T, "U1") is None
-    assert await store.user(T, "U2") is not None
-    assert await store.opted_out(T, "U1")
 
 
 async def test_uninstall_purges_only_that_workspace_after_grace(store: Store) -> None:

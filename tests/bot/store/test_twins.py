@@ -17,7 +17,7 @@ from bot.store.sql import inbox
 
 PG_PLUMBING = {"connect", "migrate", "schema", "store"}  # modules of bot/store/pg, not areas
 PORTED = {"inbox", "workspaces", "erasure", "bookmarks", "interactions", "pulse", "outbox"}
-PORTED |= {"capture", "face", "export", "links", "forwards", "saves", "merging"}
+PORTED |= {"capture", "face", "export", "links", "forwards", "saves", "merging", "directory"}
 
 
 def pg_areas() -> list[str]:
