@@ -144,6 +144,18 @@ async def test_hostile_text_keys_and_timestamps_are_kept_as_given(any_store: Sto
     assert (await any_store.counts())["items"] == 2
 
 
+async def test_a_ts_that_is_no_time_sorts_first(any_store: Store) -> None:
+    await any_store.save_message(share(ts="5.0"), [link("https://b.com/")])
+    await any_store.save_message(share(ts="nan"), [link("https://a.com/")])
+    first, second = await any_store.export_items()
+    assert (first["url"], first["created_at"]) == ("https://a.com/", "1970-01-01T00:00:00Z")
+    assert second["url"] == "https://b.com/"
+    assert sorted(await rows(any_store, "SELECT ts, at FROM shares")) == [
+        ("5.0", 5.0),
+        ("nan", 0.0),
+    ]
+
+
 async def test_items_export_oldest_first_and_count_per_workspace(any_store: Store) -> None:
     await any_store.save_message(share(ts="1700000300.000000"), [link("https://c.com/")])
     await any_store.save_message(share(ts="1700000100.000000"), [link("https://a.com/")])
