@@ -1,15 +1,20 @@
-"""PostgreSQL twins of `bot/store/sql/directory.py`: people, their settings, channels and the
-bot's posts. Not yet here: `forget_person`, which waits for the capture, questions, bookmarks,
-interactions and outbox areas it reaches into."""
+"""PostgreSQL twins of `bot/store/sql/directory.py`: people, their settings, channels, the
+bot's posts, and forget-me."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from psycopg import Connection
 
-from bot.models import BotPost, ChannelInfo, UserInfo
+from bot.models import ANSWERED_CARD, BotPost, ChannelInfo, ForgetResult, UserInfo
+from bot.store.pg import bookmarks, interactions, outbox
+from bot.store.pg.capture import refresh_items
+from bot.store.sql import questions
 from bot.store.sql.directory import PERSON_SETTINGS
+from bot.store.sql.snapshot import channel_of_vote
+from bot.store.twins import twin
 
 Conn = Connection[Any]
 CHANNEL_FIELDS = {"name", "is_archived", "is_member", "capture", "is_private", "digest"}
@@ -191,3 +196,78 @@ def names_of(db: Conn, team_id: str, user_ids: list[str]) -> dict[str, str]:
         [team_id, list(user_ids)],
     ).fetchall()
     return {uid: str(name) for uid, name in rows if name}
+
+
+def forget_person(db: Conn, team_id: str, user_id: str, now: float) -> ForgetResult:
+    """Delete everything stored about a person, keeping only their opt-out marker."""
+    args = [team_id, user_id]
+    touched = _items_touched_by(db, team_id, user_id)
+    shared = tuple(
+        sorted(  # in one order, whichever PostgreSQL finds them in
+            str(r[0])
+            for r in db.execute(
+                'SELECT DISTINCT item_id FROM shares WHERE team_id = %s AND "user" = %s', args
+            )
+        )
+    )
+    shares = db.execute('DELETE FROM shares WHERE team_id = %s AND "user" = %s', args).rowcount
+    db.execute("UPDATE shares SET saved_by = NULL WHERE team_id = %s AND saved_by = %s", args)
+    db.execute('DELETE FROM reactions WHERE team_id = %s AND "user" = %s', args)
+    cast = tuple(
+        (str(item), float(at), channel_of_vote(via) if private else None)
+        for item, at, via, private in db.execute(
+            "SELECT item_id, at, via, is_private FROM votes WHERE team_id = %s AND voter = %s"
+            ' ORDER BY at, item_id COLLATE "C", via COLLATE "C"',
+            args,
+        )
+    )
+    votes = db.execute("DELETE FROM votes WHERE team_id = %s AND voter = %s", args).rowcount
+    flags = db.execute("DELETE FROM flags WHERE team_id = %s AND flagger = %s", args).rowcount
+    before = _count_items(db, team_id)
+    db.execute("DELETE FROM users WHERE team_id = %s AND id = %s", args)  # before the refresh
+    refresh_items(db, team_id, touched, now)
+    # TODO(issue 16, questions area): its twin comes from wt-pgq; reached through the seam, it
+    # raises NotPorted until then. Once merged, `from bot.store.pg import questions` will do.
+    forget_questions: Callable[..., list[tuple[str, str]]] = twin(
+        questions.forget_person, "postgresql"
+    )
+    answered = forget_questions(db, team_id, user_id)
+    bookmarks.forget_person(db, team_id, user_id)
+    interactions.forget_interactions(db, team_id, user_id)  # either side of a pair
+    after = _count_items(db, team_id)
+    posts = [
+        BotPost(team_id, str(ch), str(ts), credited, kind)
+        for ch, ts, credited, kind in db.execute(
+            "SELECT channel, ts, credited, kind FROM bot_posts WHERE team_id = %s"
+            ' AND credited = %s ORDER BY at, channel COLLATE "C", ts COLLATE "C"',
+            args,
+        )
+    ]
+    # Cards of others' questions show their best answer: updated without it, not deleted.
+    posts += [BotPost(team_id, ch, ts, user_id, ANSWERED_CARD) for ch, ts in answered]
+    posts += [
+        BotPost(team_id, ch, ts, user_id, "digest", view)
+        for ch, ts, view in outbox.posts_crediting(db, team_id, user_id)
+    ]
+    db.execute("DELETE FROM bot_posts WHERE team_id = %s AND credited = %s", args)
+    db.execute("DELETE FROM person_settings WHERE team_id = %s AND user_id = %s", args)
+    outbox.forget_recipient(db, team_id, user_id)
+    set_opt_out(db, team_id, user_id, True)
+    return ForgetResult(shares, votes, flags, before - after, posts, cast, shared)
+
+
+def _items_touched_by(db: Conn, team_id: str, user_id: str) -> set[str]:
+    """Items a person shared, saved or voted for, and items whose texts name them: refreshed
+    once the name is gone, so no face, document or index keeps it."""
+    rows = db.execute(
+        'SELECT item_id FROM shares WHERE team_id = %s AND ("user" = %s OR saved_by = %s'
+        " OR strpos(text, %s) > 0)"
+        " UNION SELECT item_id FROM votes WHERE team_id = %s AND voter = %s",
+        [team_id, user_id, user_id, f"<@{user_id}", team_id, user_id],
+    )
+    return {str(row[0]) for row in rows}
+
+
+def _count_items(db: Conn, team_id: str) -> int:
+    row = db.execute("SELECT count(*) FROM items WHERE team_id = %s", [team_id]).fetchone()
+    return int(row[0]) if row else 0

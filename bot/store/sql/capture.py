@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import secrets
 from collections.abc import Iterable
 from functools import partial
@@ -96,11 +97,13 @@ def put_share(db: Database, share: ShareInput, item_id: str, draft: ItemDraft) -
 
 
 def ts_seconds(ts: str) -> float:
-    """A Slack ts as Unix seconds (0 for garbage, which sorts it first rather than failing)."""
+    """A Slack ts as Unix seconds (0 for garbage, which sorts it first rather than failing;
+    'nan' and 'inf' are garbage too: no time is either)."""
     try:
-        return float(ts)
+        seconds = float(ts)
     except ValueError:
         return 0.0
+    return seconds if math.isfinite(seconds) else 0.0
 
 
 def items_at(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlite_utils import Database
 
-from bot.models import BotPost, ChannelInfo, ItemDraft, ShareInput, UserInfo
+from bot.models import ChannelInfo, ItemDraft, ShareInput
 from bot.store import Bookmark, Store
 from bot.store.migrations import MIGRATIONS
 from bot.store.sql import directory, fatigue
@@ -52,75 +52,6 @@ async def test_migrations_from_empty_and_reopen(tmp_path: Path) -> None:
     again.close()
 
 
-async def test_two_shares_one_item_and_votes_exclude_sharers(store: Store) -> None:
-    [item] = await store.save_message(share(), [link()])
-    await store.save_message(share(ts="1700000001.000100", user="U2"), [link()])
-    for voter in ("U3", "U1", "U4"):
-        await store.set_reaction(T, "C1", "1700000000.000100", voter, "+1", "useful", True)
-    await store.set_reaction(T, "C1", "1700000000.000100", "U3", "star", "useful", True)
-    [record] = await store.export_items()
-    assert record["id"] == item
-    assert len(record["shares"]) == 2
-    assert record["votes"] == ["U3", "U4"]  # U1 shared it; U3 counted once for two emoji
-    await store.set_reaction(T, "C1", "1700000000.000100", "U3", "+1", "useful", False)
-    assert (await store.export_items())[0]["votes"] == ["U3", "U4"]  # star still there
-    await store.set_reaction(T, "C1", "1700000000.000100", "U3", "star", "useful", False)
-    assert (await store.export_items())[0]["votes"] == ["U4"]
-
-
-async def test_voter_who_shares_later_loses_vote(store: Store) -> None:
-    await store.save_message(share(), [link()])
-    await store.set_reaction(T, "C1", "1700000000.000100", "U2", "+1", "useful", True)
-    await store.save_message(share(ts="1700000005.000000", user="U2"), [link()])
-    assert (await store.export_items())[0]["votes"] == []
-
-
-async def test_edit_replaces_items_and_last_share_deletes_item(store: Store) -> None:
-    await store.save_message(share(), [link(), link("https://b.com/")])
-    await store.set_reaction(T, "C1", "1700000000.000100", "U2", "+1", "useful", True)
-    await store.save_message(share(text="<https://b.com/>"), [link("https://b.com/")])
-    records = await store.export_items()
-    assert [r["url"] for r in records] == ["https://b.com/"]
-    assert records[0]["votes"] == ["U2"]
-    await store.remove_message(T, "C1", "1700000000.000100")
-    counts = await store.counts()
-    assert counts["items"] == counts["votes"] == counts["shares"] == counts["reactions"] == 0
-
-
-async def test_reaction_on_uncaptured_message_is_not_kept(store: Store) -> None:
-    await store.set_reaction(T, "C9", "1.000001", "U2", "+1", "useful", True)
-    assert (await store.counts())["reactions"] == 0
-
-
-async def test_private_share_makes_private_item_until_public_share(store: Store) -> None:
-    await store.save_message(share(channel="G1", private=True), [link()])
-    assert (await store.export_items())[0]["private"] is True
-    await store.save_message(share(channel="C2", ts="1700000009.000000"), [link()])
-    assert (await store.export_items())[0]["private"] is False
-
-
-async def test_flags_per_flagger_and_never_by_sharer(store: Store) -> None:
-    await store.save_message(share(), [link()])
-    for who in ("U2", "U1"):
-        await store.set_reaction(
-            T, "C1", "1700000000.000100", who, "triangular_flag_on_post", "flag", True
-        )
-    assert await store.flag_message(T, "C1", "1700000000.000100", "U3")
-    assert not await store.flag_message(T, "C1", "9.9", "U3")
-    assert sorted({f["flagger"] for f in await store.flags(T)}) == ["U2", "U3"]
-
-
-async def test_learning_save_counts_saver_vote(store: Store) -> None:
-    draft = ItemDraft("learning", "learning:C1:5.0", text="TIL x")
-    await store.save_learning(
-        share(ts="5.0", text="TIL x", source="save", saved_by="U2"), draft, "U2"
-    )
-    [record] = await store.export_items()
-    assert record["kind"] == "learning"
-    assert record["votes"] == ["U2"]
-    assert record["shares"][0]["user"] == "U1"
-
-
 async def test_fts_follows_edits_and_deletes(store: Store) -> None:
     draft = ItemDraft("learning", "learning:C1:7.0", text="TIL about walruses")
     await store.save_message(share(ts="7.0", text="TIL about walruses"), [draft])
@@ -132,31 +63,6 @@ async def test_fts_follows_edits_and_deletes(store: Store) -> None:
     await store.remove_message(T, "C1", "7.0")
     assert await store.search(T, "otters") == []
     assert await store.search(T, '"; DROP TABLE items; --') == []
-
-
-async def test_forget_person_removes_exactly_their_data(store: Store) -> None:
-    await store.save_user(UserInfo(T, "U1", "ana", tz="Europe/Lisbon"))
-    await store.save_user(UserInfo(T, "U2", "bo"))
-    await store.save_message(share(), [link()])  # U1 alone
-    await store.save_message(share(ts="8.0", user="U2", text="x"), [link("https://c.com/")])
-    await store.save_message(share(ts="9.0", user="U1", text="y"), [link("https://c.com/")])
-    await store.save_message(share(ts="12.0", user="U2", text="z"), [link("https://d.com/")])
-    await store.set_reaction(T, "C1", "12.0", "U1", "+1", "useful", True)
-    await store.set_reaction(T, "C1", "9.0", "U3", "+1", "useful", True)
-    await store.record_bot_post(BotPost(T, "C1", "10.0", "U1", "card"))
-    await store.record_bot_post(BotPost(T, "C1", "11.0", "U2", "card"))
-    result = await store.forget_person(T, "U1")
-    assert (result.shares, result.votes, result.items_deleted) == (2, 1, 1)
-    assert [p.ts for p in result.posts] == ["10.0"]
-    c_item, d_item = await store.export_items()
-    assert c_item["url"] == "https://c.com/"
-    assert [s["user"] for s in c_item["shares"]] == ["U2"]
-    assert c_item["votes"] == []  # U3 reacted to U1's share, which is gone
-    assert d_item["url"] == "https://d.com/"
-    assert d_item["votes"] == []
-    assert await store.user(T, "U1") is None
-    assert await store.user(T, "U2") is not None
-    assert await store.opted_out(T, "U1")
 
 
 async def test_uninstall_purges_only_that_workspace_after_grace(store: Store) -> None:
@@ -215,20 +121,6 @@ async def test_activity_cancels_uninstall(store: Store) -> None:
     assert await store.purge_uninstalled(LATER) == []
     await store.mark_uninstalled("T3", LATER - 30 * 86400, 21)
     assert await store.purge_uninstalled(LATER) == ["T3"]
-
-
-async def test_retention_deletes_items_whose_last_share_is_old(store: Store) -> None:
-    now = LATER
-    await store.save_message(share(ts=f"{now - 40 * 86400:.6f}"), [link()])
-    await store.save_message(
-        share(ts=f"{now - 39 * 86400:.6f}", text="b"), [link("https://b.com/")]
-    )
-    await store.save_message(
-        share(ts=f"{now - 1 * 86400:.6f}", text="b2"), [link("https://b.com/")]
-    )
-    assert await store.apply_retention(now, 0) == 0
-    assert await store.apply_retention(now, 30) == 1
-    assert [r["url"] for r in await store.export_items()] == ["https://b.com/"]
 
 
 async def test_inbox_keeps_each_event_once_until_handled(store: Store) -> None:
