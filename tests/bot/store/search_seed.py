@@ -102,7 +102,8 @@ async def vote(store: Store, item_id: str, voter: str, private: bool = False) ->
     via = "m:G1:1.0" if private else "m:C1:1.0"
     await sql(
         store,
-        "INSERT INTO votes (team_id, item_id, voter, via, is_private, at) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO votes (team_id, item_id, voter, via, is_private, at)"
+        " VALUES (?, ?, ?, ?, ?, ?)",
         T,
         item_id,
         voter,

@@ -11,20 +11,21 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store
+from bot.store import Hit, Store
 from bot.store.pg.store import PostgresStore
-from bot.store.sql import experts, search
+from bot.store.sql import experts
 from bot.store.sql.search import parse_query
 from tests.bot.store.search_seed import BASE, T, item, share, vote
 from tests.support.clock import ticking
 
-VOCABULARY = (
+WORDS = (
     "kafka consumer consumers consuming groups grouped retention offsets offset rebalance"
     " postgres vacuum vacuuming indexes index indexed terraform state locking locks locked"
     " café naïve résumé über deploy deploys deployed deploying rollback rollbacks canary"
     " example.com foo-bar snake_case v2 2024 42 runbook on-call pager alert alerts alerting"
     " привет мир 東京 quick brown fox jumps lazy dog the and of in to a"
-).split()
+)
+VOCABULARY = WORDS.split(" ")
 NOW = float(BASE + 30 * 86400)
 
 
@@ -75,7 +76,7 @@ def queries(count: int) -> list[str]:
     return typed
 
 
-def shown(hits: list[search.Hit]) -> list[tuple[str, str | None, int, float]]:
+def shown(hits: list[Hit]) -> list[tuple[str, str | None, int, float]]:
     return [(h.item_id, h.text, h.votes, round(h.score, 9)) for h in hits]
 
 
