@@ -17,6 +17,7 @@ from bot.store.sql import inbox
 
 PG_PLUMBING = {"connect", "migrate", "schema", "store"}  # modules of bot/store/pg, not areas
 PORTED = {"inbox", "workspaces", "erasure", "bookmarks", "interactions", "pulse", "outbox"}
+PORTED |= {"search_index", "search", "hits", "suggest", "experts", "expert_reasons", "highlights"}
 
 
 def pg_areas() -> list[str]:
