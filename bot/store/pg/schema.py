@@ -206,10 +206,11 @@ CREATE INDEX shares_saved_by ON shares (team_id, saved_by);
 """
 
 # Full-text search as FTS5's 'porter unicode61 remove_diacritics 2' does it, as near as
-# PostgreSQL's parser allows: accents dropped (NFD, then no combining marks: no extension
-# needed), ASCII punctuation a separator (so 'example.com', 'foo-bar' and 'a_b' are words apart,
-# not hosts or hyphenated words), English stems with no stop words. Title and body keep one
-# position apart, so a phrase never runs from one into the other, as FTS5's columns.
+# PostgreSQL's parser allows: Latin letters lose their accents, other scripts keep theirs (NFD,
+# marks after a Latin letter dropped, NFC; no extension needed), final sigma and long s fold as
+# FTS5 folds them, ASCII punctuation separates words (so 'example.com', 'foo-bar' and 'a_b' are
+# words apart, not hosts or hyphenated words), English stems with no stop words. Title and body
+# keep one position apart, so a phrase never runs from one into the other, as FTS5's columns.
 # Run one statement at a time: the punctuation list has a semicolon.
 SEARCH = (
     "CREATE TEXT SEARCH DICTIONARY serendip_english (TEMPLATE = snowball, Language = english)",
@@ -218,8 +219,9 @@ SEARCH = (
     " asciihword, hword, numhword, hword_asciipart, hword_part, hword_numpart, int, uint,"
     " float, sfloat, version WITH serendip_english",
     "CREATE FUNCTION serendip_words(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE"
-    " RETURN translate(regexp_replace(normalize(coalesce(t, ''), NFD), '[\\u0300-\\u036f]+',"
-    " '', 'g'), '!\"#$%&''()*+,-./:;<=>?@[\\]^_`{|}~', repeat(' ', 32))",
+    " RETURN translate(normalize(regexp_replace(normalize(coalesce(t, ''), NFD),"
+    " '([A-Za-z])[\\u0300-\\u036f]+', '\\1', 'g'), NFC),"
+    " '!\"#$%&''()*+,-./:;<=>?@[\\]^_`{|}~\u03c2\u017f\u1e9b', repeat(' ', 32) || '\u03c3ss')",
     "CREATE FUNCTION serendip_vector(title text, body text) RETURNS tsvector LANGUAGE sql"
     " IMMUTABLE PARALLEL SAFE RETURN ts_delete("
     " setweight(to_tsvector('serendip_search', serendip_words(title)), 'A')"

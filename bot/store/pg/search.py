@@ -14,13 +14,12 @@ backends tokenize a text alike, they find the same items and rank them with the 
   matches of each term's phrase, overlapping ones merged, title and body apart), so it is the
   same number, not ts_rank.
 
-Where scores can differ, they differ because the tokens do: PostgreSQL stems with Snowball's
-English (Porter2) where FTS5 has the original Porter ('generously', 'dying'); it keeps at
-most 256 positions of one word in a document and none past the 16,383rd; its parser reads a
-run of digits and letters such as '1e5' or 'v2' by its own rules; a database whose LC_CTYPE
-is C folds only ASCII case; and accents are dropped by Unicode decomposition, which is what
-remove_diacritics does for Latin letters but also splits, say, Hangul syllables (on both
-sides of a match, so they still match).
+Where scores can differ, they differ because the tokens do (tests/bot/store/test_search_parity.py
+pins the rest): PostgreSQL stems with Snowball's English (Porter2) where FTS5 has the original
+Porter ('dying' finds 'die' here only); it keeps at most 256 positions of one word in a document
+and none past the 16,383rd; Livonian 'ǡ' loses its marks here and not in FTS5; and a database
+whose LC_CTYPE is C folds only ASCII letters and reads any other character as a letter (a
+curly apostrophe joins two words there).
 """
 
 from __future__ import annotations
