@@ -205,10 +205,11 @@ def _hit(db: Conn, team_id: str, item_id: str, fact: Facts, score: float) -> Hit
 
 
 def record_gap(db: Conn, team_id: str, query: str, at: float) -> None:
-    """A search found nothing: the team may not know this yet."""
+    """A search found nothing: the team may not know this yet (PostgreSQL's text cannot hold
+    a NUL character, so one typed is left out; SQLite keeps it)."""
     db.execute(
         "INSERT INTO knowledge_gaps (team_id, query, at) VALUES (%s, %s, %s)",
-        [team_id, query[:200], at],
+        [team_id, query[:200].replace("\x00", ""), at],
     )
 
 
