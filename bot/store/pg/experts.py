@@ -104,17 +104,22 @@ def score_people(
     for start in range(0, len(ids), 400):
         chunk = ids[start : start + 400]
         for item_id, user, channel, private in db.execute(
-            'SELECT item_id, "user", channel, is_private FROM shares WHERE item_id = ANY(%s)',
+            'SELECT item_id, "user", channel, is_private FROM shares WHERE item_id = ANY(%s)'
+            ' ORDER BY item_id COLLATE "C", at',  # SQLite's index order: the same float sums
             [chunk],
         ).fetchall():
             if user and (not private or channel in channels):
                 scores[user] += SHARED * items[item_id]
         for item_id, voter in db.execute(
-            "SELECT item_id, voter FROM votes WHERE item_id = ANY(%s) AND is_private = 0", [chunk]
+            "SELECT item_id, voter FROM votes WHERE item_id = ANY(%s) AND is_private = 0"
+            ' ORDER BY item_id COLLATE "C", voter COLLATE "C", via COLLATE "C"',
+            [chunk],
         ).fetchall():
             scores[voter] += VOTED * items[item_id]
         for item_id, answerer in db.execute(
-            "SELECT item_id, best_user FROM questions WHERE item_id = ANY(%s)", [chunk]
+            "SELECT item_id, best_user FROM questions WHERE item_id = ANY(%s)"
+            ' ORDER BY item_id COLLATE "C"',
+            [chunk],
         ).fetchall():
             if answerer:
                 scores[answerer] += ANSWERED * items[item_id]
