@@ -44,7 +44,8 @@ def evidence(
 ) -> dict[str, float]:
     """Items that match the question, with how well: {item id: weight}."""
     weights: defaultdict[str, float] = defaultdict(float)
-    documents = int(db.execute("SELECT count(*) FROM items").fetchone()[0]) or 1  # type: ignore[index]
+    row = db.execute("SELECT count(*) FROM items").fetchone()  # SQLite: max(rowid)
+    documents = int(row[0] if row else 0) or 1
     span = db.execute("SELECT max(rowid), min(rowid) FROM search_docs").fetchone()
     newest, oldest = span if span else (None, None)
     for word in query.words if query else ():

@@ -142,6 +142,9 @@ HOSTILE = [
     "\u200bwalrus\u200b",
     " ".join(["walrus"] + [f"tusks{i}" for i in range(499)]),
     " ".join(["walrus"] * 500),
+    '"' + " ".join(["walrus tusks"] * 300) + '"',  # one phrase of 600 words
+    '"' + " ".join(["walrus tusks"] * 1000) + '"',  # cut at 4,000 characters: loose words
+    '"walrus tusks grow" "tusks grow"',
 ]
 
 
