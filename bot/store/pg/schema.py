@@ -3,8 +3,9 @@
 `bot.store.migrations.MIGRATIONS` is the one ordered list; for each of its steps PostgreSQL runs
 the function of the same name here (`bot.store.pg.migrate`). The tables and columns are
 SQLite's, in PostgreSQL's types: REAL is DOUBLE PRECISION, an autoincrement key an identity,
-and the column `user` is quoted (a reserved word). Full-text search is not here yet: SQLite's
-FTS5 tables have no counterpart until the search area is ported (tsvector and GIN).
+and the column `user` is quoted (a reserved word). SQLite's two FTS5 indexes are here one
+generated `tsvector` column of `search_docs` (`words`), with a GIN index, and a partial one for
+the well-voted documents (`SEARCH`, in m4; `bot/store/pg/search.py` says how it matches FTS5).
 Migrations that only moved SQLite data (m9's notes, m12's merging) have nothing to move: no
 PostgreSQL database predates them.
 """
@@ -211,6 +212,34 @@ CREATE INDEX knowledge_gaps_at ON knowledge_gaps (team_id, at);
 CREATE INDEX shares_saved_by ON shares (team_id, saved_by);
 """
 
+# Full-text search as FTS5's 'porter unicode61 remove_diacritics 2' does it, as near as
+# PostgreSQL's parser allows: Latin letters lose their accents, other scripts keep theirs (NFD,
+# marks after a Latin letter dropped, NFC; no extension needed), final sigma and long s fold as
+# FTS5 folds them, ASCII punctuation separates words (so 'example.com', 'foo-bar' and 'a_b' are
+# words apart, not hosts or hyphenated words), English stems with no stop words. Title and body
+# keep one position apart, so a phrase never runs from one into the other, as FTS5's columns.
+# Run one statement at a time: the punctuation list has a semicolon.
+SEARCH = (
+    "CREATE TEXT SEARCH DICTIONARY serendip_english (TEMPLATE = snowball, Language = english)",
+    "CREATE TEXT SEARCH CONFIGURATION serendip_search (PARSER = default)",
+    "ALTER TEXT SEARCH CONFIGURATION serendip_search ADD MAPPING FOR asciiword, word, numword,"
+    " asciihword, hword, numhword, hword_asciipart, hword_part, hword_numpart, int, uint,"
+    " float, sfloat, version WITH serendip_english",
+    "CREATE FUNCTION serendip_words(t text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE"
+    " RETURN translate(normalize(regexp_replace(normalize(coalesce(t, ''), NFD),"
+    " '([A-Za-z])[\\u0300-\\u036f]+', '\\1', 'g'), NFC),"
+    " '!\"#$%&''()*+,-./:;<=>?@[\\]^_`{|}~\u03c2\u017f\u1e9b', repeat(' ', 32) || '\u03c3ss')",
+    "CREATE FUNCTION serendip_vector(title text, body text) RETURNS tsvector LANGUAGE sql"
+    " IMMUTABLE PARALLEL SAFE RETURN ts_delete("
+    " setweight(to_tsvector('serendip_search', serendip_words(title)), 'A')"
+    " || '''-'':1'::tsvector"  # the gap: it pushes the body one on, then goes
+    " || setweight(to_tsvector('serendip_search', serendip_words(body)), 'D'), '-')",
+    "ALTER TABLE search_docs ADD COLUMN words tsvector"
+    " GENERATED ALWAYS AS (serendip_vector(title, body)) STORED",
+    "CREATE INDEX search_docs_words ON search_docs USING gin (words)",
+    "CREATE INDEX search_docs_top ON search_docs USING gin (words) WHERE top = 1",
+)
+
 SCHEMA_6 = """
 CREATE TABLE import_files (
     team_id TEXT NOT NULL, path TEXT NOT NULL, fingerprint TEXT NOT NULL,
@@ -246,6 +275,8 @@ def m3_digests(conn: Conn) -> None:
 
 def m4_questions_and_search(conn: Conn) -> None:
     _run(conn, SCHEMA_4)
+    for statement in SEARCH:
+        conn.execute(statement)
 
 
 def m5_learning_pulse(conn: Conn) -> None:

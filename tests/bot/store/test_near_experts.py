@@ -1,4 +1,5 @@
-"""Expert choice: between experts of similar evidence, those near the asker go first."""
+"""Expert choice: between experts of similar evidence, those near the asker go first (on both
+backends, PostgreSQL once the capture, questions and trust areas it reaches are ported)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from bot.network import monday_of
 from bot.store import ExpertRules, Store
 from bot.store.sql.interactions import Interaction, add_interactions
 from bot.store.sql.questions import Question
-from tests.support.rawdb import raw
+from tests.bot.store.search_seed import until_ported
 
 T = "T1"
 NOW = 1_764_590_400.0  # Monday 2025-12-01 12:00 UTC
@@ -31,31 +32,36 @@ async def question(store: Store, anon: bool = False) -> Question:
     return found
 
 
-def tie(store: Store, actor: str, target: str, scope: str = "") -> None:
-    raw(store, add_interactions, T, [Interaction(WEEK, scope, actor, target, "reply")])
+async def tie(store: Store, actor: str, target: str, scope: str = "") -> None:
+    await store._write(add_interactions, T, [Interaction(WEEK, scope, actor, target, "reply")])
 
 
 RULES = ExpertRules(frozenset({"U1"}), None, 3, 0.0, NOW)
 
 
-async def test_a_near_expert_goes_before_one_of_equal_evidence(store: Store) -> None:
-    await tf_link(store, "U2", 1)
-    await tf_link(store, "U3", 2)
-    asked = await question(store)
-    assert await store.choose_experts(asked, RULES) == ["U2", "U3"]
-    tie(store, "U3", "U1", scope="G1")  # a private channel's reply: no tie anywhere
-    assert await store.choose_experts(asked, RULES) == ["U2", "U3"]
-    tie(store, "U4", "U1")
-    tie(store, "U3", "U4")  # U3 is two steps from the asker, through U4
-    assert await store.choose_experts(asked, RULES) == ["U3", "U2"]
-    assert await store.choose_experts(await question(store, anon=True), RULES) == ["U2", "U3"]
+@until_ported
+async def test_a_near_expert_goes_before_one_of_equal_evidence(any_store: Store) -> None:
+    await tf_link(any_store, "U2", 1)
+    await tf_link(any_store, "U3", 2)
+    asked = await question(any_store)
+    assert await any_store.choose_experts(asked, RULES) == ["U2", "U3"]
+    await tie(any_store, "U3", "U1", scope="G1")  # a private channel's reply: no tie anywhere
+    assert await any_store.choose_experts(asked, RULES) == ["U2", "U3"]
+    await tie(any_store, "U4", "U1")
+    await tie(any_store, "U3", "U4")  # U3 is two steps from the asker, through U4
+    assert await any_store.choose_experts(asked, RULES) == ["U3", "U2"]
+    assert await any_store.choose_experts(await question(any_store, anon=True), RULES) == [
+        "U2",
+        "U3",
+    ]
     no_network = ExpertRules(frozenset({"U1"}), None, 3, 0.0)
-    assert await store.choose_experts(asked, no_network) == ["U2", "U3"]
+    assert await any_store.choose_experts(asked, no_network) == ["U2", "U3"]
 
 
-async def test_much_better_evidence_still_wins_over_nearness(store: Store) -> None:
+@until_ported
+async def test_much_better_evidence_still_wins_over_nearness(any_store: Store) -> None:
     for n in range(1, 4):
-        await tf_link(store, "U2", n)
-    await tf_link(store, "U3", 9)
-    tie(store, "U1", "U3")
-    assert await store.choose_experts(await question(store), RULES) == ["U2", "U3"]
+        await tf_link(any_store, "U2", n)
+    await tf_link(any_store, "U3", 9)
+    await tie(any_store, "U1", "U3")
+    assert await any_store.choose_experts(await question(any_store), RULES) == ["U2", "U3"]

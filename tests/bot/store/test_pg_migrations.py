@@ -19,7 +19,7 @@ from bot.store.pg.migrate import LOCK_KEY, migrate, schema_version
 from bot.store.pg.store import PostgresStore
 
 LATEST = len(MIGRATIONS)
-# SQLite's full-text tables and their shadow tables: PostgreSQL's search is a later port.
+# SQLite's full-text tables and their shadow tables: PostgreSQL's is a column of search_docs.
 FTS = ("search_fts", "search_top")
 # SQLite's implicit rowid, which PostgreSQL declares where SQL reads it (bot/store/pg/schema.py).
 DECLARED_ROWID = ("items", "shares", "fetch_queue")
@@ -45,6 +45,7 @@ def test_same_tables_and_columns_as_sqlite(pg_url: str, tmp_path: Path) -> None:
     for table in DECLARED_ROWID:
         expected[table].add("rowid")
     lite.close()
+    expected["search_docs"].add("words")  # the generated tsvector
     with connect(pg_url) as conn:
         migrate(conn)
         rows = conn.execute(

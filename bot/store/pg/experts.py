@@ -1,0 +1,191 @@
+"""PostgreSQL twins of `bot/store/sql/experts.py`: the colleagues most likely to know.
+
+The same evidence and scores as SQLite, with the search index read as `bot/store/pg/search.py`
+reads it. Two estimates read other columns, as PostgreSQL's tables have no rowid: how many
+items the workspace has is their count (SQLite's largest rowid also counts deleted items), and
+a topic's newest TOPIC_ITEMS items are those first shared last (SQLite's are those whose terms
+were written last, which differs only for an item whose topics were computed again).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from psycopg import Connection
+
+from bot.store.pg.search import _tsquery
+from bot.store.pg.search_index import created
+from bot.store.sql import questions, search, trust
+from bot.store.sql.experts import (
+    ANSWERED,
+    COMMON_FROM,
+    EVIDENCE,
+    NEAR_BONUS,
+    PER_WORD,
+    SHARED,
+    TOPIC_ITEMS,
+    VOTED,
+    ExpertRules,
+    Near,
+    _idf,
+    near_asker,
+)
+from bot.store.sql.questions import Question
+from bot.store.sql.search import Query
+from bot.store.twins import twin
+from bot.topics import terms
+
+Conn = Connection[Any]
+
+
+def evidence(
+    db: Conn, team_id: str, query: Query | None, text: str, scopes: list[str]
+) -> dict[str, float]:
+    """Items that match the question, with how well: {item id: weight}."""
+    weights: defaultdict[str, float] = defaultdict(float)
+    row = db.execute("SELECT count(*) FROM items").fetchone()  # SQLite: max(rowid)
+    documents = int(row[0] if row else 0) or 1
+    span = db.execute("SELECT max(rowid), min(rowid) FROM search_docs").fetchone()
+    newest, oldest = span if span else (None, None)
+    for word in query.words if query else ():
+        for item_id, weight in _word_evidence(
+            db, word, scopes, documents, newest or 0, oldest or 0
+        ):
+            weights[item_id] += weight
+    for term in terms(text, None):
+        row = db.execute(
+            "SELECT df FROM term_df WHERE team_id = %s AND term = %s", [team_id, term]
+        ).fetchone()
+        if not row or row[0] <= 0 or (documents >= COMMON_FROM and row[0] * 3 > documents):
+            continue
+        idf = _idf(documents, int(row[0]))
+        rows = db.execute(
+            "SELECT t.item_id FROM item_terms t JOIN items i ON i.id = t.item_id"
+            " WHERE t.team_id = %s AND t.term = %s"
+            f" ORDER BY {created('i.created_ts')} DESC,"
+            ' t.item_id COLLATE "C" DESC LIMIT %s',
+            [team_id, term, TOPIC_ITEMS],
+        ).fetchall()
+        for (item_id,) in rows:
+            weights[item_id] += 0.1 * idf
+    return dict(weights)
+
+
+def _word_evidence(
+    db: Conn, word: str, scopes: list[str], documents: int, newest: int, oldest: int
+) -> list[tuple[str, float]]:
+    """A word's newest matches, each weighted by how rare the word is (estimated from how far
+    back its newest PER_WORD matches reach, as on SQLite)."""
+    built = _tsquery(db, Query(f'"{word}"', (word,)))
+    if built is None:
+        return []
+    rows = db.execute(
+        "SELECT item_id, rowid FROM search_docs WHERE words @@ %s::tsquery AND scope = ANY(%s)"
+        " ORDER BY rowid DESC LIMIT %s",
+        [built[0], scopes, PER_WORD],
+    ).fetchall()
+    if not rows:
+        return []
+    found = len(rows)
+    if found == PER_WORD:
+        found = int(PER_WORD * max(1, newest - oldest) / max(1, newest - rows[-1][1]))
+    if documents >= COMMON_FROM and found * 3 > documents:
+        return []  # in a third of everything: it says nothing about the subject
+    return [(item_id, 0.1 * _idf(documents, found)) for item_id, _ in rows]
+
+
+def score_people(
+    db: Conn, team_id: str, items: dict[str, float], scopes: list[str]
+) -> dict[str, float]:
+    """People by what they shared, answered and voted on among `items`."""
+    scores: defaultdict[str, float] = defaultdict(float)
+    ids = sorted(items, key=lambda i: (-items[i], i))[:EVIDENCE]
+    channels = {s.split("/", 1)[1] for s in scopes if "/" in s}
+    for start in range(0, len(ids), 400):
+        chunk = ids[start : start + 400]
+        for item_id, user, channel, private in db.execute(
+            'SELECT item_id, "user", channel, is_private FROM shares WHERE item_id = ANY(%s)'
+            ' ORDER BY item_id COLLATE "C", at',  # SQLite's index order: the same float sums
+            [chunk],
+        ).fetchall():
+            if user and (not private or channel in channels):
+                scores[user] += SHARED * items[item_id]
+        for item_id, voter in db.execute(
+            "SELECT item_id, voter FROM votes WHERE item_id = ANY(%s) AND is_private = 0"
+            ' ORDER BY item_id COLLATE "C", voter COLLATE "C", via COLLATE "C"',
+            [chunk],
+        ).fetchall():
+            scores[voter] += VOTED * items[item_id]
+        for item_id, answerer in db.execute(
+            "SELECT item_id, best_user FROM questions WHERE item_id = ANY(%s)"
+            ' ORDER BY item_id COLLATE "C"',
+            [chunk],
+        ).fetchall():
+            if answerer:
+                scores[answerer] += ANSWERED * items[item_id]
+    return scores
+
+
+def choose(
+    db: Conn,
+    team_id: str,
+    query: Query | None,
+    text: str,
+    scopes: list[str],
+    rules: ExpertRules,
+    limit: int = 3,
+    near: Near | None = None,
+) -> list[str]:
+    """Up to `limit` people to ask, best first, within the rules; with `near`, evidence of
+    people one or two steps from the asker counts NEAR_BONUS times."""
+    scores = score_people(db, team_id, evidence(db, team_id, query, text, scopes), scopes)
+    chosen: list[tuple[float, int, str]] = []  # (-adjusted score, steps, person)
+    for person, score in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0])):
+        if len(chosen) >= limit and score * (NEAR_BONUS if near else 1.0) < -chosen[limit - 1][0]:
+            break  # nobody further down can reach the chosen any more
+        if not _may_ask(db, team_id, person, rules):
+            continue
+        step = near(person) if near else None
+        bonus = NEAR_BONUS if step is not None and step <= 2 else 1.0
+        chosen.append((-score * bonus, 3 if step is None else step, person))
+        chosen.sort()
+    return [person for _, _, person in chosen[:limit]]
+
+
+def _may_ask(db: Conn, team_id: str, person: str, rules: ExpertRules) -> bool:
+    if person in rules.exclude or (rules.members is not None and person not in rules.members):
+        return False
+    row = db.execute(
+        "SELECT u.is_bot, u.deleted, p.opted_out, p.routing FROM (SELECT 1) AS one"
+        " LEFT JOIN users u ON u.team_id = %s AND u.id = %s"
+        " LEFT JOIN person_settings p ON p.team_id = %s AND p.user_id = %s",
+        [team_id, person, team_id, person],
+    ).fetchone()
+    is_bot, deleted, opted_out, routing = row if row else (None, None, None, None)
+    if is_bot or deleted or opted_out or routing == "off":
+        return False
+    routed_count = twin(questions.routed_count, "postgresql")  # the questions area's twin
+    return routed_count(db, team_id, person, rules.since) < rules.cap  # type: ignore[arg-type]
+
+
+def choose_for(db: Conn, question: Question, rules: ExpertRules, limit: int) -> list[str]:
+    """The people most likely to answer `question`, searching only where it was asked."""
+    private = [question.channel] if question.is_private and question.channel else []
+    scopes = search.scopes_for(question.team_id, private)
+    query = search.parse_query(question.text, any_word=True)
+    near = None
+    if rules.now is not None and not question.anon:  # an anonymous asker's ties stay unused
+        now, team = rules.now, question.team_id
+        network_of = twin(trust.network_of, "postgresql")  # the trust area's twin
+        near = near_asker(question.asker, lambda p: network_of(db, team, p, now))  # type: ignore[arg-type]
+    return choose(db, question.team_id, query, question.text, scopes, rules, limit, near)
+
+
+def routing_on(db: Conn, team_id: str, user_id: str) -> bool:
+    """Whether questions may be routed to a person (on unless they turned it off)."""
+    row = db.execute(
+        "SELECT routing FROM person_settings WHERE team_id = %s AND user_id = %s",
+        [team_id, user_id],
+    ).fetchone()
+    return not (row and row[0] == "off")

@@ -1,0 +1,225 @@
+"""PostgreSQL twins of `bot/store/sql/search.py`: bounded full-text search, PostgreSQL's own.
+
+The same documents, scopes and ranking as SQLite: the newest CANDIDATES matches and the
+newest TOP_CANDIDATES well-voted ones, each ranked by text relevance (title hits weigh 4, both
+saturate, the body normalised by its length) blended with votes and recency. Where the two
+backends tokenize a text alike, they find the same items and rank them with the same scores:
+
+- Matching: `search_docs.words` (a tsvector, `bot/store/pg/schema.py`) against a tsquery built
+  here from the query's terms, one `phraseto_tsquery` of a bound parameter per term, joined
+  with `&` (every term) or `|` (any): user text is never tsquery syntax. A term with no
+  indexable token matches nothing, as FTS5's empty phrase: it empties an all-terms query and
+  drops out of an any-term one. No prefix matching: SQLite's queries have none either.
+- Relevance: FTS5's highlight() marks are counted again from the tsvector's positions (the
+  matches of each term's phrase, overlapping ones merged, title and body apart), so it is the
+  same number, not ts_rank.
+
+Where scores can differ, they differ because the tokens do (tests/bot/store/test_search_parity.py
+pins the rest): PostgreSQL stems with Snowball's English (Porter2) where FTS5 has the original
+Porter ('dying' finds 'die' here only); it keeps at most 256 positions of one word in a document
+and none past the 16,383rd; Livonian 'ǡ' loses its marks here and not in FTS5; and a database
+whose LC_CTYPE is C folds only ASCII letters and reads any other character as a letter (a
+curly apostrophe joins two words there).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from psycopg import Connection
+
+from bot.store.pg.hits import load_facts
+from bot.store.pg.search_index import readable_text
+from bot.store.sql.capture import ts_seconds
+from bot.store.sql.hits import Facts, Hit
+from bot.store.sql.search import (
+    CANDIDATES,
+    FLAG_LIMIT,
+    HALF_LIFE_DAYS,
+    TOP_CANDIDATES,
+    Query,
+    _relevance,
+    scopes_for,
+)
+
+Conn = Connection[Any]
+Pattern = list[tuple[int, str]]  # a term's tokens: (offset in the phrase, lexeme)
+Positions = dict[str, dict[int, str]]  # a document's lexeme -> {position: 'A' title, 'D' body}
+TITLE, BODY = "A", "D"
+
+
+def _tsquery(db: Conn, query: Query) -> tuple[str, list[Pattern]] | None:
+    """The query as a tsquery (PostgreSQL's own text of it) and each term's tokens; None when
+    nothing can match."""
+    rows = db.execute(
+        "SELECT phraseto_tsquery('serendip_search', serendip_words(u.w))::text,"
+        " (SELECT coalesce(json_agg(json_build_array(t.lexeme, t.positions)), '[]')"
+        "  FROM unnest(to_tsvector('serendip_search', serendip_words(u.w))) t)"
+        " FROM unnest(%s::text[]) WITH ORDINALITY AS u(w, n) ORDER BY u.n",
+        [list(query.words)],
+    ).fetchall()
+    any_term = query.match == " OR ".join(f'"{t}"' for t in query.words)
+    if not any_term and any(not text for text, _ in rows):
+        return None
+    parts = [f"({text})" for text, _ in rows if text]
+    if not parts:
+        return None
+    return (" | " if any_term else " & ").join(parts), [_pattern(tokens) for _, tokens in rows]
+
+
+def _pattern(tokens: list[list[Any]]) -> Pattern:
+    at = sorted((int(p), str(lexeme)) for lexeme, positions in tokens for p in positions)
+    return [(p - at[0][0], lexeme) for p, lexeme in at] if at else []
+
+
+def _matching_docs(
+    db: Conn, match: str, lexemes: list[str], scopes: list[str], limit: int, top_only: bool
+) -> list[tuple[int, str, int, Positions]]:
+    """The newest documents in `scopes` matching the tsquery `match`: (rowid, item id, body
+    length, where the query's lexemes are in it)."""
+    top = " AND top = 1" if top_only else ""  # the partial index of the well-voted
+    rows = db.execute(
+        "SELECT m.rowid, m.item_id, length(coalesce(m.body, '')),"
+        " (SELECT coalesce(json_agg(json_build_array(t.lexeme, t.positions, t.weights)), '[]')"
+        "  FROM unnest(m.words) t WHERE t.lexeme = ANY(%s))"
+        " FROM (SELECT rowid, item_id, body, words FROM search_docs"
+        f"  WHERE words @@ %s::tsquery AND scope = ANY(%s){top}"
+        "  ORDER BY rowid DESC LIMIT %s) AS m ORDER BY m.rowid DESC",
+        [lexemes, match, scopes, limit],
+    ).fetchall()
+    return [
+        (int(rowid), str(item), int(length), _positions(found))
+        for rowid, item, length, found in rows
+    ]
+
+
+def _positions(found: list[list[Any]]) -> Positions:
+    return {
+        str(lexeme): {int(p): str(w) for p, w in zip(positions, weights, strict=True)}
+        for lexeme, positions, weights in found
+    }
+
+
+def marks(patterns: list[Pattern], where: Positions, column: str) -> int:
+    """How many spans FTS5's highlight() would mark in one column: each match of a term's
+    phrase is one, and matches that overlap are one."""
+    spans: list[tuple[int, int]] = []
+    for pattern in patterns:
+        if not pattern:
+            continue
+        first = pattern[0][1]
+        for start, col in where.get(first, {}).items():
+            if col == column and all(
+                where.get(lexeme, {}).get(start + offset) == column for offset, lexeme in pattern
+            ):
+                spans.append((start, start + pattern[-1][0]))
+    count, end = 0, -1
+    for start, stop in sorted(spans):
+        if start > end:
+            count, end = count + 1, stop
+        else:
+            end = max(end, stop)
+    return count
+
+
+def candidates(
+    db: Conn,
+    query: Query,
+    scopes: list[str],
+    limit: int = CANDIDATES,
+    index: str = "search_fts",
+) -> list[tuple[str, float]]:
+    """The newest matching documents in `scopes`: (item id, text relevance), relevance > 0;
+    `index` "search_top" reads only the well-voted documents, as SQLite's second index."""
+    built = _tsquery(db, query)
+    if built is None:
+        return []
+    match, patterns = built
+    lexemes = sorted({lexeme for pattern in patterns for _, lexeme in pattern})
+    best: dict[str, float] = {}
+    for _, item_id, length, where in _matching_docs(
+        db, match, lexemes, scopes, limit, index == "search_top"
+    ):
+        in_title, in_body = marks(patterns, where, TITLE), marks(patterns, where, BODY)
+        # _relevance reads highlight()'s text: the body with two marks around each span.
+        title, body = "\x02" * in_title, "\x02" * in_body + "." * (length + in_body)
+        best[item_id] = max(best.get(item_id, 0.0), _relevance(title, body))
+    return list(best.items())
+
+
+def search(
+    db: Conn,
+    team_id: str,
+    query: Query,
+    private_channels: Iterable[str],
+    now: float,
+    limit: int = CANDIDATES,
+) -> list[Hit]:
+    """Items matching every word, best first: text relevance blended with votes and recency."""
+    visible = set(private_channels)
+    scopes = scopes_for(team_id, visible)
+    # The newest matches, and the newest well-voted ones, which reach much further back.
+    found = dict(candidates(db, query, scopes, TOP_CANDIDATES, "search_top"))
+    found.update(candidates(db, query, scopes, limit))
+    if not found:
+        return []
+    top = max(found.values()) or 1.0
+    facts = load_facts(db, list(found), visible)
+    hits = []
+    for item_id, rel in found.items():
+        fact = facts.get(item_id)
+        if fact is None or fact.flags >= FLAG_LIMIT:
+            continue
+        age_days = max(0.0, now - ts_seconds(fact.created_ts)) / 86400
+        recency = 0.5 + 0.5 * 0.5 ** (age_days / HALF_LIFE_DAYS)
+        score = rel / top * (1 + 0.5 * math.log2(1 + fact.votes)) * recency
+        hits.append(_hit(db, team_id, item_id, fact, score))
+    return sorted(hits, key=lambda h: (-h.score, h.item_id))
+
+
+def _hit(db: Conn, team_id: str, item_id: str, fact: Facts, score: float) -> Hit:
+    """A result as SQLite's `search._hit` makes it, names read from PostgreSQL."""
+    user, channel, ts, private, share_text = fact.share
+    text = fact.text
+    if private:  # seen through a private share: show what that share said
+        text = readable_text(db, team_id, share_text or "")
+    answer, answerer = fact.answer
+    if answer:
+        answer = readable_text(db, team_id, answer)
+    return Hit(
+        item_id,
+        fact.kind,
+        fact.url,
+        fact.title,
+        text,
+        user,
+        channel,
+        ts,
+        fact.votes,
+        score,
+        answer,
+        answerer,
+    )
+
+
+def record_gap(db: Conn, team_id: str, query: str, at: float) -> None:
+    """A search found nothing: the team may not know this yet (PostgreSQL's text cannot hold
+    a NUL character, so one typed is left out; SQLite keeps it)."""
+    db.execute(
+        "INSERT INTO knowledge_gaps (team_id, query, at) VALUES (%s, %s, %s)",
+        [team_id, query[:200].replace("\x00", ""), at],
+    )
+
+
+def knowledge_gaps(
+    db: Conn, team_id: str, since: float, until: float | None = None, limit: int = 10
+) -> list[tuple[str, int]]:
+    """The most searched queries that found nothing in a period: (query, count)."""
+    rows = db.execute(
+        "SELECT query, count(*) AS n FROM knowledge_gaps WHERE team_id = %s AND at >= %s"
+        ' AND at < %s GROUP BY query ORDER BY n DESC, query COLLATE "C" LIMIT %s',
+        [team_id, since, until if until is not None else float("inf"), limit],
+    ).fetchall()
+    return [(str(query), int(n)) for query, n in rows]
