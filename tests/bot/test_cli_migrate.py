@@ -148,7 +148,7 @@ def test_migrate_postgresql_then_run_refuses_until_ported(
     assert main(["run", "--http", "--host", "127.0.0.1", "--port", "0"]) == 1
     err = one_line(capsys, after_logs=True)
     assert "PostgreSQL is not ready to serve yet" in err
-    assert "capture" in err
+    assert "snapshot" in err
     assert main(["export"]) == 1
     assert "PostgreSQL is not ready to serve yet" in one_line(capsys)
 

@@ -6,7 +6,6 @@ SQLite compares text, whatever the database's collation).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from functools import partial
 from typing import Any
@@ -14,52 +13,11 @@ from typing import Any
 from psycopg import Connection
 
 from bot.models import ItemDraft, ReactionKind, ShareInput
-from bot.slacktext import readable
-from bot.store.pg import bookmarks
+from bot.store.pg import bookmarks, search_index
 from bot.store.pg.face import forget_terms, set_face
 from bot.store.sql.capture import PERSONAL, new_item_id, share_row
-from bot.store.sql.search_index import MENTION
 
 Conn = Connection[Any]
-
-
-class _NoSearchIndex:
-    """Stands in for `bot.store.pg.search_index` until the search area is merged.
-
-    TODO(issue 16, search area): the search index's twins are ported in wt-pgsearch; once they
-    are merged, `search_index` below is that module (and this class can go). Until then
-    PostgreSQL keeps no search documents; mentions still read as names."""
-
-    @staticmethod
-    def readable_text(db: Conn, team_id: str, text: str) -> str:
-        ids = sorted(set(MENTION.findall(text)))
-        if not ids:
-            return readable(text)
-        rows = db.execute(
-            "SELECT id, name FROM users WHERE team_id = %s AND id = ANY(%s)", [team_id, ids]
-        )
-        names = {uid: name for uid, name in rows if name}
-        return readable(text, names.get)
-
-    @staticmethod
-    def sync_item(db: Conn, team_id: str, item_id: str) -> None:
-        return None
-
-    @staticmethod
-    def drop_item(db: Conn, item_id: str) -> None:
-        return None
-
-
-def _search_index() -> Any:
-    try:
-        return importlib.import_module("bot.store.pg.search_index")
-    except ModuleNotFoundError as exc:
-        if exc.name != "bot.store.pg.search_index":
-            raise
-        return _NoSearchIndex
-
-
-search_index: Any = _search_index()
 
 
 def user_names(db: Conn, team_id: str) -> dict[str, str]:

@@ -3,18 +3,16 @@ bot's posts, and forget-me."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from psycopg import Connection
 
 from bot.models import ANSWERED_CARD, BotPost, ChannelInfo, ForgetResult, UserInfo
 from bot.store.pg import bookmarks, interactions, outbox
+from bot.store.pg import questions as pg_questions
 from bot.store.pg.capture import refresh_items
-from bot.store.sql import questions
 from bot.store.sql.directory import PERSON_SETTINGS
 from bot.store.sql.snapshot import channel_of_vote
-from bot.store.twins import twin
 
 Conn = Connection[Any]
 CHANNEL_FIELDS = {"name", "is_archived", "is_member", "capture", "is_private", "digest"}
@@ -226,12 +224,7 @@ def forget_person(db: Conn, team_id: str, user_id: str, now: float) -> ForgetRes
     before = _count_items(db, team_id)
     db.execute("DELETE FROM users WHERE team_id = %s AND id = %s", args)  # before the refresh
     refresh_items(db, team_id, touched, now)
-    # TODO(issue 16, questions area): its twin comes from wt-pgq; reached through the seam, it
-    # raises NotPorted until then. Once merged, `from bot.store.pg import questions` will do.
-    forget_questions: Callable[..., list[tuple[str, str]]] = twin(
-        questions.forget_person, "postgresql"
-    )
-    answered = forget_questions(db, team_id, user_id)
+    answered = pg_questions.forget_person(db, team_id, user_id)
     bookmarks.forget_person(db, team_id, user_id)
     interactions.forget_interactions(db, team_id, user_id)  # either side of a pair
     after = _count_items(db, team_id)

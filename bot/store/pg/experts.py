@@ -44,7 +44,7 @@ def evidence(
 ) -> dict[str, float]:
     """Items that match the question, with how well: {item id: weight}."""
     weights: defaultdict[str, float] = defaultdict(float)
-    row = db.execute("SELECT count(*) FROM items").fetchone()  # SQLite: max(rowid)
+    row = db.execute("SELECT max(rowid) FROM items").fetchone()  # as SQLite counts them
     documents = int(row[0] if row else 0) or 1
     span = db.execute("SELECT max(rowid), min(rowid) FROM search_docs").fetchone()
     newest, oldest = span if span else (None, None)

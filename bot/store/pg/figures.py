@@ -8,8 +8,9 @@ from typing import Any
 
 from psycopg import Connection
 
+from bot.store.pg import highlights as pg_highlights
 from bot.store.pg import stats as sql
-from bot.store.sql import highlights, ties
+from bot.store.sql import ties
 from bot.store.sql.figures import CHART_WEEKS, DAY, iso, week_windows
 from bot.store.sql.stats import Window
 from bot.store.twins import twin
@@ -18,20 +19,15 @@ Conn = Connection[Any]
 
 
 def _cross_team_ties(db: Conn, team_id: str | None, window: Window) -> int:
-    # TODO(issue 16, merge): the ties area is being rewritten elsewhere; through the seam this
-    # is bot.store.pg.ties.cross_team_ties once it exists (NotPorted until then).
+    # Through the seam: the ties area's twin is being ported (NotPorted until then).
     count: Callable[..., int] = twin(ties.cross_team_ties, "postgresql")
     return count(db, team_id, window)
 
 
 def _highlights(db: Conn, team_id: str | None, period: Window) -> dict[str, Any]:
-    # TODO(issue 16, merge): bot.store.pg.highlights is not ported yet; these are its twins
-    # through the seam (NotPorted until then).
-    learnings: Callable[..., Any] = twin(highlights.top_learnings, "postgresql")
-    asked: Callable[..., Any] = twin(highlights.open_questions, "postgresql")
     return {
-        "learnings": learnings(db, team_id, period),
-        "open_questions": asked(db, team_id, period),
+        "learnings": pg_highlights.top_learnings(db, team_id, period),
+        "open_questions": pg_highlights.open_questions(db, team_id, period),
     }
 
 

@@ -6,32 +6,20 @@ Questions posted at the same moment come newest-asked first, as SQLite's table o
 
 from __future__ import annotations
 
-import importlib
 from collections import defaultdict
 from collections.abc import Mapping
-from types import ModuleType
 from typing import Any
 
 from psycopg import Connection
 
 from bot.digest_models import HelpWanted
 from bot.network import Network
-from bot.store.pg import questions
+from bot.store.pg import experts, questions
 from bot.store.sql.experts import ExpertRules, near_asker
 from bot.store.sql.help_wanted import HELPERS, NO_CAP, QUESTIONS
 from bot.store.sql.search import parse_query
 
 Conn = Connection[Any]
-
-
-def _experts() -> ModuleType:
-    """The experts area's PostgreSQL twins.
-
-    TODO(issue 16, merge): `bot/store/pg/experts.py` is ported on another branch; once it is
-    merged, replace this with `from bot.store.pg.experts import choose`. Until then a digest's
-    "Can you help?" finds no helpers on PostgreSQL (it fails with ModuleNotFoundError).
-    """
-    return importlib.import_module("bot.store.pg.experts")
 
 
 def help_wanted(
@@ -70,7 +58,7 @@ def help_wanted(
         )
         asker = None if question.anon else question.asker  # an anonymous asker's ties stay unused
         near = near_asker(asker, lambda p: known.get(p, {})) if networks else None
-        for person in _experts().choose(
+        for person in experts.choose(
             db, team_id, query, question.text, [team_id], rules, HELPERS, near
         ):
             wanted[person].append(shown)

@@ -7,17 +7,15 @@ database's collation; SQLite's `LIKE` ignores ASCII case, hence ILIKE.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from psycopg import Connection
 
+from bot.store.pg import capture as pg_capture
 from bot.store.pg.directory import is_opted_out
-from bot.store.sql import capture
 from bot.store.sql.home import HomeItem, MyItem, PersonCounts
 from bot.store.sql.search import FLAG_LIMIT
 from bot.store.sql.snapshot import channel_of_vote
-from bot.store.twins import twin
 
 Conn = Connection[Any]
 
@@ -128,10 +126,7 @@ def delete_learning(db: Conn, team_id: str, user_id: str, item_id: str, now: flo
             " AND ts = %(ts)s)",
             message,
         )
-    # TODO(issue 16, merge): bot.store.pg.capture is ported in another worktree; through the
-    # seam this is its refresh_items (NotPorted until then).
-    refresh: Callable[..., None] = twin(capture.refresh_items, "postgresql")
-    refresh(db, team_id, touched, now)
+    pg_capture.refresh_items(db, team_id, touched, now)
     return True
 
 

@@ -16,23 +16,17 @@ from typing import Any
 from psycopg import Connection
 
 from bot.slacktext import readable
-from bot.store.sql import capture, search_index
+from bot.store.pg import capture as pg_capture
+from bot.store.pg import search_index as pg_search_index
+from bot.store.sql import search_index
 from bot.store.sql.face import Face, compute_face
 from bot.store.sql.import_refresh import ITEM_COLUMNS, SHARE_COLUMNS
-from bot.store.twins import twin
 from bot.topics import choose_topics, hashtags, idf, rank_by_weight, terms
 
 Conn = Connection[Any]
 CHUNK_IDS = "(SELECT item_id FROM import_chunk)"
 CHUNK = f"item_id IN {CHUNK_IDS}"
 PG_SHARE_COLUMNS = SHARE_COLUMNS.replace("s.user", 's."user"')
-
-
-def _seam(fn: Callable[..., Any]) -> Callable[..., Any]:
-    # TODO(issue 16, merge): capture's delete_items and search_index's well_voted, sync_item,
-    # drop_docs and add_docs are ported in other worktrees; these calls reach their
-    # PostgreSQL twins through the seam (NotPorted until they are merged).
-    return twin(fn, "postgresql")
 
 
 def _many(db: Conn, sql: str, rows: Sequence[Sequence[Any]]) -> None:
@@ -57,7 +51,7 @@ def refresh_pending(db: Conn, team_id: str, names: dict[str, str], limit: int) -
     current = {row[0]: tuple(row[1:]) for row in rows}
     gone = [i for i in current if i not in shares]  # their last share went
     if gone:
-        _seam(capture.delete_items)(db, gone)
+        pg_capture.delete_items(db, gone)
 
     def plain(text: str) -> str:
         return readable(text, names.get) if "<@" in text else readable(text)
@@ -152,8 +146,8 @@ def _topics(db: Conn, team_id: str, faces: dict[str, Face]) -> dict[str, str]:
 
 
 def _documents(db: Conn) -> int:
-    """How many items a term's rarity is measured against (SQLite: the highest rowid)."""
-    row = db.execute("SELECT count(*) FROM items").fetchone()
+    """How many items a term's rarity is measured against: the highest rowid, as SQLite."""
+    row = db.execute("SELECT max(rowid) FROM items").fetchone()
     return int(row[0] if row else 0) or 1
 
 
@@ -219,12 +213,12 @@ def _sync_docs(
         " JOIN search_docs d ON d.item_id = c.item_id"
     ).fetchall():
         current.setdefault(item_id, {})[scope] = (rowid, title, body, top)
-    voted: set[str] = _seam(search_index.well_voted)(db, "import_chunk")
+    voted: set[str] = pg_search_index.well_voted(db, "import_chunk")
     stale, new = [], []
     rowids = _Rowids(db)
     for item_id, face in faces.items():
         if kinds[item_id] == "question":  # carries its best answer: the live path knows how
-            _seam(search_index.sync_item)(db, team_id, item_id)
+            pg_search_index.sync_item(db, team_id, item_id)
             continue
         texts = [(s[0], s[3], s[4]) for s in shares[item_id]]
         wanted = search_index.docs_for(team_id, face.title, face.description, texts, None, plain)
@@ -237,8 +231,8 @@ def _sync_docs(
             if old is None or (old[1], old[2], old[3]) != (title, body, top):
                 rowid = old[0] if old else rowids.take(shares[item_id][0][1])
                 new.append((rowid, item_id, team_id, scope, title, body, top))
-    _seam(search_index.drop_docs)(db, stale)
-    _seam(search_index.add_docs)(db, new)
+    pg_search_index.drop_docs(db, stale)
+    pg_search_index.add_docs(db, new)
 
 
 class _Rowids:

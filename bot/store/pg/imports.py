@@ -7,17 +7,17 @@ As on SQLite, a batch writes items, shares and reactions only and lists the item
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, cast
 
 from psycopg import Connection
 
 from bot.models import ChannelInfo, ImportBatch, ItemDraft, UserInfo
+from bot.store.pg import capture as pg_capture
 from bot.store.pg import interactions as pg_interactions
 from bot.store.sql import capture, interactions
 from bot.store.sql.imports import _new_id
 from bot.store.sql.interactions import InteractionKind
-from bot.store.twins import twin
 
 Conn = Connection[Any]
 
@@ -40,12 +40,6 @@ def _many(db: Conn, sql: str, rows: Iterable[Sequence[Any]]) -> None:
     if rows:
         with db.cursor() as cursor:
             cursor.executemany(sql, rows)
-
-
-def _capture(fn: Callable[..., Any]) -> Callable[..., Any]:
-    # TODO(issue 16, merge): bot.store.pg.capture is ported in another worktree; these calls
-    # reach its twins through the seam (NotPorted until it is merged).
-    return twin(fn, "postgresql")
 
 
 def add_people(
@@ -133,7 +127,7 @@ def write_batch(db: Conn, batch: ImportBatch, now: float) -> int:
     team_id = batch.team_id
     touched: set[str] = set()
     for channel, ts in batch.removed:
-        touched |= _capture(capture.remove_message)(db, team_id, channel, ts, now)
+        touched |= pg_capture.remove_message(db, team_id, channel, ts, now)
     _leave_out_removed(db, batch)
     drafts = {draft.key: (draft, share.ts) for share, draft in batch.shares}
     ids, made = _item_ids(db, team_id, drafts, now)
@@ -152,7 +146,7 @@ def write_batch(db: Conn, batch: ImportBatch, now: float) -> int:
     touched.update(ids.values())
     for channel, ts in {(r[0], r[1]) for r in batch.reactions}:
         # Every item of a reacted message takes the votes, a learning saved live included.
-        touched |= _capture(capture.items_at)(db, team_id, channel, ts)
+        touched |= pg_capture.items_at(db, team_id, channel, ts)
     _many(
         db,
         "INSERT INTO import_pending (item_id, team_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",
@@ -226,7 +220,7 @@ def _replace_edited(db: Conn, batch: ImportBatch, ids: dict[str, str]) -> set[st
         texts[(share.channel, share.ts)] = share.text
     gone: set[str] = set()
     for channel, ts in batch.replaced:
-        stale: set[str] = _capture(capture.items_at)(db, team_id, channel, ts, "message")
+        stale: set[str] = pg_capture.items_at(db, team_id, channel, ts, "message")
         stale -= now_shared.get((channel, ts), set())
         _many(
             db,

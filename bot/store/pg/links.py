@@ -13,7 +13,8 @@ from typing import Any
 from psycopg import Connection
 
 from bot.models import FetchedPage
-from bot.store.pg.capture import refresh_items, search_index
+from bot.store.pg import search_index
+from bot.store.pg.capture import refresh_items
 from bot.store.pg.face import forget_terms
 from bot.store.results import CheckOutcome
 from bot.store.sql.links import FETCHED, WEEK, _day

@@ -8,28 +8,17 @@ database's collation."""
 
 from __future__ import annotations
 
-import importlib
 import secrets
-from types import ModuleType
 from typing import Any
 
 from psycopg import Connection
 
 from bot.models import ItemDraft, ShareInput
+from bot.store.pg import capture
 from bot.store.sql.questions import COLUMNS, Question, Reply, _question
 
 Conn = Connection[Any]
 REPLY_COLUMNS = 'channel, thread_ts, ts, "user", text, at'
-
-
-def _capture() -> ModuleType:
-    """The capture area's PostgreSQL twins (items and shares).
-
-    TODO(issue 16, merge): `bot/store/pg/capture.py` is ported on another branch; once it is
-    merged, replace this with `from bot.store.pg.capture import delete_items, put_share,
-    refresh_items, upsert_item`. Until then a best answer cannot become an item on PostgreSQL.
-    """
-    return importlib.import_module("bot.store.pg.capture")
 
 
 def create(
@@ -179,7 +168,6 @@ def _set_best(db: Conn, question: Question, reply: Reply, now: float) -> None:
         source="ask",
     )
     draft = ItemDraft(kind="question", key=f"question:{question.id}", text=question.text)
-    capture = _capture()
     item_id = capture.upsert_item(db, question.team_id, draft, share.ts, now)
     db.execute("UPDATE questions SET item_id = %s WHERE id = %s", [item_id, question.id])
     capture.put_share(db, share, item_id, draft)
@@ -197,7 +185,7 @@ def unmark_best(db: Conn, question_id: str) -> None:
         [question_id],
     )
     if question.item_id:
-        _capture().delete_items(db, [question.item_id])
+        capture.delete_items(db, [question.item_id])
 
 
 def set_chooser(db: Conn, question_id: str, channel: str, ts: str) -> None:

@@ -6,12 +6,11 @@ database's collation; flags of the same moment and person sort by item, then how
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
 from typing import Any
 
 from psycopg import Connection
 
+from bot.store.pg import capture
 from bot.store.sql.review import REVIEW_LIMIT, FlaggedItem
 
 Conn = Connection[Any]
@@ -20,16 +19,6 @@ COUNTED = (
     " JOIN items i ON i.id = f.item_id AND i.team_id = f.team_id"
     " WHERE f.team_id = %s GROUP BY f.item_id"
 )
-
-
-def _capture() -> ModuleType:
-    """The capture area's PostgreSQL twins (items and shares).
-
-    TODO(issue 16, merge): `bot/store/pg/capture.py` is ported on another branch; once it is
-    merged, replace this with `from bot.store.pg.capture import delete_items, items_at,
-    refresh_items`. Until then restoring and removing an item fail on PostgreSQL.
-    """
-    return importlib.import_module("bot.store.pg.capture")
 
 
 def flagged_items(
@@ -81,7 +70,6 @@ def restore(db: Conn, team_id: str, item_id: str, now: float) -> int | None:
     ).fetchone()
     cleared = int(row[0]) if row else 0
     db.execute("DELETE FROM flags WHERE item_id = %s", [item_id])
-    capture = _capture()
     touched = {item_id}
     for channel, ts in _messages(db, item_id):
         # Flag reactions go too, or the next re-derivation of the item's marks would bring
@@ -110,8 +98,7 @@ def remove(db: Conn, team_id: str, item_id: str) -> bool:
             " VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING",
             [(team_id, channel, ts, key[0] if key else "") for channel, ts in messages],
         )
-    capture = _capture()
-    capture.delete_items(db, [item_id])
+        capture.delete_items(db, [item_id])
     db.execute("UPDATE questions SET item_id = NULL WHERE item_id = %s", [item_id])
     for channel, ts in messages:
         # Reactions are kept only on messages that share something: a message that also shares
