@@ -33,6 +33,7 @@ PORTED = {
 PORTED |= {"questions", "question_loop", "help_wanted", "review"}
 PORTED |= {"capture", "face", "export", "links", "forwards", "saves", "merging", "directory"}
 PORTED |= {"search_index", "search", "hits", "suggest", "experts", "expert_reasons", "highlights"}
+PORTED |= {"trust", "ties"}
 
 
 def pg_areas() -> list[str]:
