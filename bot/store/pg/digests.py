@@ -201,7 +201,7 @@ def less_liked(db: Conn, team_id: str, user_id: str) -> list[tuple[str, str]]:
     """(kind, value) a person asked to see less of, newest first."""
     rows = db.execute(
         "SELECT kind, value FROM less_like WHERE team_id = %s AND user_id = %s"
-        " ORDER BY at DESC, kind, value",
+        ' ORDER BY at DESC, kind COLLATE "C", value COLLATE "C"',
         [team_id, user_id],
     ).fetchall()
     return [(str(kind), str(value)) for kind, value in rows]
@@ -254,7 +254,7 @@ def dm_channel(db: Conn, team_id: str, user_id: str) -> str | None:
 def channel_by_name(db: Conn, name: str) -> str | None:
     """A channel id by name (the first, if two workspaces share a name)."""
     found = db.execute(
-        "SELECT id FROM channels WHERE name = %s ORDER BY team_id LIMIT 1", [name]
+        'SELECT id FROM channels WHERE name = %s ORDER BY team_id COLLATE "C" LIMIT 1', [name]
     ).fetchone()
     return str(found[0]) if found else None
 

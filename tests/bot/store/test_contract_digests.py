@@ -3,10 +3,14 @@ get a personal digest, and the archive's candidates, through the verbs where the
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.models import UserInfo
 from bot.store import Store
+from bot.store.pg.store import PostgresStore
 from bot.store.sql import archive, digests
-from tests.bot.store.seed import select
+from tests.bot.store.seed import database_sorting_by_language, select
+from tests.support.clock import ticking
 from tests.support.seed import DAY, MONDAY, TEAM, channel, person, share, vote
 from tests.support.unported import insert
 
@@ -116,3 +120,33 @@ async def test_the_archive_ids_and_who_got_them(any_store: Store) -> None:
     await insert(any_store, "digest_sent", team_id=TEAM, recipient=ODD, item_id=ids[0], at=NOW)
     assert await any_store._read(archive.archive_sent, TEAM, ids) == {ODD: {ids[0]}}
     assert await any_store._read(archive.archive_sent, TEAM, []) == {}
+
+
+async def test_ties_sort_as_bytes_in_a_database_sorting_by_language(tmp_path: Path) -> None:
+    """ "Less like this" at one moment, and one channel name in two workspaces: SQLite's order
+    (bytes: 'B' before 'a'), also where PostgreSQL's default would put 'a' first."""
+    lite = Store(tmp_path / "s.db", clock=ticking()).open()
+    try:
+        with database_sorting_by_language() as url:
+            pg = PostgresStore(url, clock=ticking(), partial=True).open()
+            try:
+                for store in (lite, pg):
+                    for kind, value in (("sharer", "a"), ("sharer", "B"), ("domain", "b.x")):
+                        row = {"team_id": TEAM, "user_id": "R", "kind": kind, "value": value}
+                        await insert(store, "less_like", **row, at=NOW)
+                    for team in ("a", "B"):
+                        await insert(store, "channels", team_id=team, id=f"C{team}", name="x")
+                answers = []
+                for store in (lite, pg):
+                    answers.append(
+                        (
+                            await store.less_liked(TEAM, "R"),
+                            await store._read(digests.channel_by_name, "x"),
+                        )
+                    )
+                assert answers[0] == answers[1]
+                assert answers[0] == ([("domain", "b.x"), ("sharer", "B"), ("sharer", "a")], "CB")
+            finally:
+                pg.close()
+    finally:
+        lite.close()
