@@ -87,9 +87,8 @@ def unported_line() -> str | None:
     if not missing:
         return None
     named = ", ".join(sorted(missing))
-    return (
-        f"PostgreSQL is not ready to serve yet: {len(missing)} store areas are not ported ({named})"
-    )
+    areas = "1 store area is" if len(missing) == 1 else f"{len(missing)} store areas are"
+    return f"PostgreSQL is not ready to serve yet: {areas} not ported ({named})"
 
 
 def _same(ours: inspect.Signature, theirs: inspect.Signature | None) -> bool:

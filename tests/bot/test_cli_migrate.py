@@ -3,6 +3,7 @@ used: one line, a non-zero exit, and never the password."""
 
 from __future__ import annotations
 
+import json
 import socket
 import sqlite3
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from bot.cli.main import main
 from bot.dburl import password_of
+from bot.store import twins
 from bot.store.migrations import MIGRATIONS
 from bot.store.pg.connect import PgUnavailable, connect
 from tests.support.cli import point_at_fresh_db
@@ -134,23 +136,37 @@ def test_wrong_password_is_one_line_without_it(
     assert SECRET not in err
 
 
-def test_migrate_postgresql_then_run_refuses_until_ported(
+def test_migrate_postgresql_then_again(
     pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """(`serendip run` then serving on PostgreSQL: tests/handlers/test_run_postgresql.py.)"""
     monkeypatch.setenv("SERENDIP_DB", pg_url)
     assert main(["migrate"]) == 0
     assert f"from schema version 0 to {LATEST}" in capsys.readouterr().out
     assert main(["migrate"]) == 0
     assert "already current" in capsys.readouterr().out
+
+
+def test_postgresql_run_refuses_while_an_area_has_no_twin(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every area is ported; one added to the SQLite floor alone must not be served half."""
+    monkeypatch.setenv("SERENDIP_DB", pg_url)
+    assert main(["migrate"]) == 0
+    capsys.readouterr()
+    real = twins._pg_module
+    monkeypatch.setattr(twins, "_pg_module", lambda area: None if area == "capture" else real(area))
     monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
     monkeypatch.setenv("SLACK_API_URL", "http://127.0.0.1:9/api/")
     assert main(["run", "--http", "--host", "127.0.0.1", "--port", "0"]) == 1
     err = one_line(capsys, after_logs=True)
-    assert "PostgreSQL is not ready to serve yet" in err
-    assert "snapshot" in err
+    assert "PostgreSQL is not ready to serve yet: 1 store area is not ported (capture)" in err
     assert main(["export"]) == 1
     assert "PostgreSQL is not ready to serve yet" in one_line(capsys)
+    monkeypatch.setattr(twins, "_pg_module", real)
+    assert main(["export"]) == 0  # with every twin, the same database serves
+    assert json.loads(capsys.readouterr().out) == {"items": []}
 
 
 def test_postgresql_newer_schema_is_one_line(

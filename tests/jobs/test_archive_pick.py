@@ -1,4 +1,5 @@
-"""The "From the archive" item (issue 15), from a real store seeded at chosen message times."""
+"""The "From the archive" item (issue 15), from a real store seeded at chosen message times, on
+SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ import pytest
 
 from bot.models import ItemDraft, ShareInput
 from bot.store import Store
+from bot.store.pg.store import PostgresStore
 from bot.store.sql import archive as archive_sql
 from bot.urls import canonical_url
 from jobs.compose import Composed, Composer, personal_digest
 from jobs.digests import load
 from jobs.periods import Period
+from tests.support.postgres import fresh_database
 from tests.support.rawdb import raw
 from tests.support.seed import DAY, MONDAY, TEAM, channel, flag, person, share, ts_of, vote
 
@@ -25,11 +28,18 @@ OLD = (MONDAY - timedelta(days=120)).timestamp()  # 2 August 2026
 VOTERS = ("X1", "X2", "X3", "X4")
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "serendip.db", clock=itertools.count(T, 0.001).__next__).open()
-    yield opened
-    opened.close()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    clock = itertools.count(T, 0.001).__next__
+    if request.param == "sqlite":
+        opened = Store(tmp_path / "serendip.db", clock=clock).open()
+        yield opened
+        opened.close()
+        return
+    with fresh_database() as url:
+        pg = PostgresStore(url, clock=clock).open()  # every area ported: not `partial`
+        yield pg
+        pg.close()
 
 
 async def tagged(

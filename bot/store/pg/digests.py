@@ -1,6 +1,5 @@
-"""PostgreSQL twins of `bot/store/sql/digests.py`: digest settings, activity, preferences and
-DM channels. Not yet here: the recipients and the snapshot (the snapshot area), and the Useful
-button (it keeps the search index in step)."""
+"""PostgreSQL twins of `bot/store/sql/digests.py`: the recipients and the snapshot of a digest
+run, the Useful button, digest settings, activity, preferences and DM channels."""
 
 from __future__ import annotations
 
@@ -8,14 +7,81 @@ from typing import Any, cast
 
 from psycopg import Connection
 
+from bot.digest_models import DigestSnapshot, Recipient
 from bot.models import UserInfo
-from bot.store.pg import fatigue
+from bot.store.pg import archive, fatigue, search_index
 from bot.store.pg.directory import is_opted_out, upsert_user
-from bot.store.results import Cadence, LessKind
+from bot.store.pg.snapshot import load_snapshot
+from bot.store.results import Cadence, LessKind, VoteResult
 from bot.store.sql.fatigue import SETTINGS_CLICK
 from bot.store.sql.snapshot import domain_of
 
 Conn = Connection[Any]
+
+# SQLite's RECIPIENTS (see there who may get a personal digest), in id order as bytes: the
+# order SQLite's UNION hands them out in.
+RECIPIENTS = """
+WITH active AS (
+ SELECT "user" AS id FROM shares WHERE team_id = %(team)s AND at >= %(since)s
+   AND "user" IS NOT NULL AND %(active)s
+ UNION SELECT voter FROM votes WHERE team_id = %(team)s AND at >= %(since)s AND %(active)s
+ UNION SELECT user_id FROM activity WHERE team_id = %(team)s AND at >= %(since)s AND %(active)s
+ UNION SELECT user_id FROM person_settings WHERE team_id = %(team)s
+   AND digest IN ('weekly', 'daily', 'monthly')
+   AND (digest_moved_at IS NULL OR digest_set_at IS NOT NULL)),
+last AS (SELECT recipient, max(created_at) AS at FROM outbox WHERE team_id = %(team)s
+  AND created_at >= %(since)s AND kind = 'person' AND status IN ('pending', 'sending', 'sent')
+  GROUP BY recipient)
+SELECT a.id, ps.digest, u.tz, dm.channel, EXISTS (SELECT 1 FROM outbox o
+  WHERE o.team_id = %(team)s AND o.recipient = a.id AND o.status = 'sent'),
+ ps.digest_moved_at IS NULL OR ps.digest_set_at IS NOT NULL, last.at
+FROM active a
+LEFT JOIN last ON last.recipient = a.id
+LEFT JOIN users u ON u.team_id = %(team)s AND u.id = a.id
+LEFT JOIN person_settings ps ON ps.team_id = %(team)s AND ps.user_id = a.id
+LEFT JOIN dm_channels dm ON dm.team_id = %(team)s AND dm.user_id = a.id
+WHERE COALESCE(ps.opted_out, 0) = 0 AND COALESCE(u.is_bot, 0) = 0 AND COALESCE(u.deleted, 0) = 0
+ORDER BY a.id COLLATE "C"
+"""
+
+
+def recipients(db: Conn, team_id: str, since: float, mode: str) -> dict[str, Recipient]:
+    """Everyone who may get a personal digest (`SERENDIP_PERSONAL_DIGESTS`: `active` or
+    `optin`), with their settings; those who turned it off are here with cadence 'off'."""
+    rows = db.execute(RECIPIENTS, {"team": team_id, "since": since, "active": mode != "optin"})
+    return {
+        uid: Recipient(
+            uid,
+            cadence or "weekly",
+            tz,
+            dm,
+            bool(had),
+            cadence in ("weekly", "daily", "monthly") and bool(chose),
+            last,
+        )
+        for uid, cadence, tz, dm, had, chose, last in rows
+    }
+
+
+def digest_snapshot(
+    db: Conn,
+    team_id: str,
+    since: float,
+    until: float,
+    active_since: float,
+    full: bool,
+    mode: str,
+    ties: bool = True,
+) -> DigestSnapshot:
+    """The snapshot of one digest run, its people chosen as `SERENDIP_PERSONAL_DIGESTS` says
+    (without `ties`, no networks: see `load_snapshot`)."""
+    snap = load_snapshot(db, team_id, since, until, active_since, full, ties)
+    snap.people = recipients(db, team_id, active_since, mode)
+    if full:  # one query each for the whole workspace, never one per person
+        snap.fatigued = fatigue.tired(db, team_id, until)
+        snap.archive = archive.archive_items(db, team_id, until)
+        snap.archive_sent = archive.archive_sent(db, team_id, list(snap.archive))
+    return snap
 
 
 def note_activity(db: Conn, team_id: str, user_id: str, at: float) -> None:
@@ -46,6 +112,54 @@ def cadence(db: Conn, team_id: str, user_id: str) -> Cadence:
         [team_id, user_id],
     ).fetchone()
     return cast(Cadence, row[0]) if row and row[0] else "weekly"
+
+
+def button_vote(
+    db: Conn, team_id: str, item_id: str, voter: str, where: str, at: float
+) -> VoteResult:
+    """The "Useful" button: 'voted', 'again' (already), 'own' (a sharer), 'gone' or
+    'optedout' (nothing is recorded from a person who opted out)."""
+    if is_opted_out(db, team_id, voter):
+        return "optedout"
+    shares = db.execute(
+        'SELECT "user", is_private FROM shares WHERE item_id = %s AND team_id = %s',
+        [item_id, team_id],
+    ).fetchall()
+    if not shares:
+        return "gone"
+    if any(user == voter for user, _ in shares):
+        return "own"
+    if db.execute(
+        "SELECT 1 FROM votes WHERE item_id = %s AND voter = %s", [item_id, voter]
+    ).fetchone():
+        return "again"
+    # A vote given in a private channel's digest stays inside that channel (see SQLite's).
+    channel = where.split(":")[1] if where.count(":") >= 2 else ""
+    in_private = db.execute(
+        "SELECT 1 FROM channels WHERE team_id = %s AND id = %s AND is_private = 1",
+        [team_id, channel],
+    ).fetchone()
+    private = in_private is not None or all(is_private for _, is_private in shares)
+    db.execute(
+        "INSERT INTO votes (team_id, item_id, voter, via, is_private, at)"
+        " VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+        [team_id, item_id, voter, where, int(private), at],
+    )
+    search_index.sync_item(db, team_id, item_id)  # a third voter puts it in the well-voted index
+    return "voted"
+
+
+def button_unvote(db: Conn, team_id: str, item_id: str, voter: str) -> bool:
+    """Take back a "Useful" press (a vote given with a digest button, `via` 'd:…'); a vote
+    by reaction or by saving is the reaction's or the save's to take back. True when one went."""
+    # SQLite's LIKE 'd:%' also takes 'D:': ASCII case aside, as ILIKE with only 'd' to fold.
+    gone = db.execute(
+        "DELETE FROM votes WHERE team_id = %s AND item_id = %s AND voter = %s AND via ILIKE 'd:%%'",
+        [team_id, item_id, voter],
+    ).rowcount
+    if gone:
+        search_index.sync_item(db, team_id, item_id)  # it may leave the well-voted index
+    return bool(gone)
 
 
 def less_like_targets(db: Conn, team_id: str, item_id: str) -> tuple[str, str | None] | None:
@@ -87,7 +201,7 @@ def less_liked(db: Conn, team_id: str, user_id: str) -> list[tuple[str, str]]:
     """(kind, value) a person asked to see less of, newest first."""
     rows = db.execute(
         "SELECT kind, value FROM less_like WHERE team_id = %s AND user_id = %s"
-        " ORDER BY at DESC, kind, value",
+        ' ORDER BY at DESC, kind COLLATE "C", value COLLATE "C"',
         [team_id, user_id],
     ).fetchall()
     return [(str(kind), str(value)) for kind, value in rows]
@@ -140,7 +254,7 @@ def dm_channel(db: Conn, team_id: str, user_id: str) -> str | None:
 def channel_by_name(db: Conn, name: str) -> str | None:
     """A channel id by name (the first, if two workspaces share a name)."""
     found = db.execute(
-        "SELECT id FROM channels WHERE name = %s ORDER BY team_id LIMIT 1", [name]
+        'SELECT id FROM channels WHERE name = %s ORDER BY team_id COLLATE "C" LIMIT 1', [name]
     ).fetchone()
     return str(found[0]) if found else None
 

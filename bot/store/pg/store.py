@@ -49,7 +49,9 @@ class PostgresStore(Store):
         super().__init__(redact(str(path)), readers, clock, migrate)
         self._url = str(path)
         self._readers_n = max(1, readers)
-        self._partial = partial  # the contract suite, while areas are being ported; never served
+        # Open though an area lacks its twin: contract tests only, never served (every area
+        # is ported; an area added to the SQLite floor alone makes `serendip run` refuse).
+        self._partial = partial
         self._pool: ConnectionPool[Conn] | None = None
         self._writer_conn: Conn | None = None
         self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="serendip-pg-writer")
@@ -75,8 +77,8 @@ class PostgresStore(Store):
             open=True,
             name="serendip-readers",
         )
-        # The search area decides, when it is ported, whether PostgreSQL needs SQLite's
-        # first-start reindex (`search_index.needs_reindex`); until then there is no index.
+        # No first-start reindex as SQLite's: PostgreSQL had search_docs from its first
+        # migration (`bot/store/pg/search_index.py`, `needs_reindex`).
         self._uninstalled = self._read_sync(workspaces.uninstalled_teams)
         self.opened = True
         return self

@@ -7,17 +7,14 @@ documents with the backend's own `sync_item`.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-import pytest
 from sqlite_utils import Database
 
 from bot.store import Store
 from bot.store.sql import search_index
 from bot.store.sql.questions import Question
-from bot.store.twins import NotPorted, twin
+from bot.store.twins import twin
 
 T = "T1"
 BASE = 1_700_000_000
@@ -180,19 +177,3 @@ def asked(text: str, channel: str = "C1", private: bool = False, anon: bool = Fa
 def backend_fn(store: Store, fn: Any) -> Any:
     """The backend's own function for a SQLite-floor function (inside a closure)."""
     return twin(fn, store._backend)
-
-
-def until_ported(test: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """Run a test on both backends, skipping on PostgreSQL while a verb it uses reaches a SQL
-    function another area has not ported yet (it runs there as soon as that area is)."""
-
-    @functools.wraps(test)
-    async def run(any_store: Store, *args: Any, **kwargs: Any) -> None:
-        try:
-            await test(any_store, *args, **kwargs)
-        except NotPorted as exc:
-            if any_store._backend != "postgresql":
-                raise
-            pytest.skip(f"not ported to PostgreSQL yet: {exc}")
-
-    return run

@@ -10,9 +10,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import psycopg
-import pytest
 
-from bot.store import Store, twins
+from bot.store import Store
 from tests.support.postgres import require_server, with_database
 
 
@@ -28,16 +27,6 @@ async def insert(store: Store, table: str, rows: Iterable[Mapping[str, Any]]) ->
             db.execute(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(row.values()))
 
     await store._write(write)
-
-
-def skip_unported(store: Store, *areas: str) -> None:
-    """Skip on PostgreSQL while one of `areas` has no twins yet (they are ported elsewhere and
-    joined at merge); the test then runs on both backends by itself."""
-    if store._backend != "postgresql":
-        return
-    missing = sorted(set(areas) & set(twins.missing_twins()))
-    if missing:
-        pytest.skip(f"PostgreSQL twins of {', '.join(missing)} are not here yet")
 
 
 class _AsPostgres:

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.store import Store
 from bot.store.sql.home import PersonCounts
-from tests.bot.store.seed import insert, skip_unported
+from tests.bot.store.seed import insert
 
 T = "T1"
 ODD = "U'; DROP TABLE shares; --"  # a careless id, quoted everywhere
@@ -239,9 +239,6 @@ async def test_learning_network(any_store: Store) -> None:
 async def test_delete_learning_takes_the_authors_message_and_its_reactions(
     any_store: Store,
 ) -> None:
-    skip_unported(
-        any_store, "capture", "export"
-    )  # refresh_items drops the items left without shares
     await insert(any_store, "items", [item("l", "learning"), item("k"), item("o", "learning")])
     await insert(
         any_store,

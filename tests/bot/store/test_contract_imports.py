@@ -9,7 +9,7 @@ from typing import Any
 from bot.models import ChannelInfo, ImportBatch, ItemDraft, ShareInput, UserInfo
 from bot.store import Interaction, Store
 from bot.store.sql.interactions import week_of
-from tests.bot.store.seed import insert, select, skip_unported
+from tests.bot.store.seed import insert, select
 from tests.support.clock import START
 
 T = "T1"
@@ -170,7 +170,6 @@ async def test_what_was_removed_live_stays_removed_and_aliases_are_followed(
         ],
         reactions=[("C1", "1.0", "U2", "+1", "useful")],  # on the deleted message: dropped
     )
-    skip_unported(any_store, "capture")  # reactions: every item of the message (items_at)
     assert any_store.import_batch(batch).result() == 1
     assert [s[:3] for s in shares(any_store)] == [
         ("link:https://c.io/", "C1", "2.0"),
@@ -181,7 +180,6 @@ async def test_what_was_removed_live_stays_removed_and_aliases_are_followed(
 
 
 async def test_an_edited_message_shares_only_its_last_version(any_store: Store) -> None:
-    skip_unported(any_store, "capture")
     first = ImportBatch(
         T,
         shares=[
@@ -208,7 +206,6 @@ async def test_an_edited_message_shares_only_its_last_version(any_store: Store) 
 async def test_the_refresh_gives_imported_items_faces_votes_and_documents(
     any_store: Store,
 ) -> None:
-    skip_unported(any_store, "capture", "search_index")  # items_at, well_voted, add_docs
     alice = UserInfo(T, "U1", "alice")
     any_store.import_people([alice], [ChannelInfo(T, "C1", "general")])
     batch = ImportBatch(

@@ -8,7 +8,6 @@ import pytest
 from bot.store import ExpertRules, Question, Reply, Store
 from bot.store.sql import help_wanted, questions
 from tests.support.clock import START
-from tests.support.unported import needs_twins
 
 T = "T1"
 HOSTILE = "it's 100% o'clock; -- DROP TABLE questions; _x_ \"quoted\" ünïcødé 🦭"
@@ -134,7 +133,6 @@ async def test_replies_elsewhere_are_not_kept(any_store: Store) -> None:
 
 
 async def test_a_best_answer_answers_the_question_until_taken_back(any_store: Store) -> None:
-    needs_twins(any_store, "capture", "face", "search_index", "export")
     question = await posted(any_store, HOSTILE)
     best = reply("1780315320.0", "U2", "use a lock table", START + 120)
     await any_store.add_reply(T, best)
@@ -273,7 +271,6 @@ async def test_forget_me_takes_a_persons_questions_replies_and_routings(any_stor
 
 
 async def test_forget_me_unmarks_their_best_answers_and_names_the_cards(any_store: Store) -> None:
-    needs_twins(any_store, "capture", "face", "search_index", "export")
     first = await posted(any_store, "first?", "1.0", asker="U1")
     second = await posted(any_store, "second?", "2.0", asker="U1")
     for question, ts in ((second, "2.5"), (first, "1.5")):
@@ -291,7 +288,6 @@ async def test_forget_me_unmarks_their_best_answers_and_names_the_cards(any_stor
 
 
 async def test_help_wanted_offers_reply_less_public_questions(any_store: Store) -> None:
-    needs_twins(any_store, "capture", "face", "search_index", "search", "experts")
     from bot.models import ItemDraft, ShareInput
 
     share = ShareInput(T, "C1", "1780315000.000100", "U2", "TIL terraform state locking", False)

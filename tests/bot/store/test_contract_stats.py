@@ -17,7 +17,7 @@ from bot.store import Store
 from bot.store.pg.store import PostgresStore
 from bot.store.sql import stats
 from bot.store.sql.figures import week_windows
-from tests.bot.store.seed import database_sorting_by_language, seed, skip_unported
+from tests.bot.store.seed import database_sorting_by_language, seed
 from tests.support.clock import ticking
 from tests.support.figures import DAY, NOW, stats_rows
 
@@ -222,7 +222,6 @@ async def test_weeks_in_los_angeles_keep_their_edges(any_store: Store) -> None:
 
 
 async def test_figures_through_the_verbs(any_store: Store) -> None:
-    skip_unported(any_store, "ties", "highlights")
     await seed(any_store, stats_rows)
     report = await any_store.learning_stats(None, NOW, 7, 15, people=True)
     assert report["current"]["cross_team_ties"] == 1
@@ -284,7 +283,6 @@ async def test_the_report_is_the_same_on_both_backends(both: tuple[Store, Store]
     """The figures, series, flows and highlights of `serendip stats` and the report, side by
     side (on PostgreSQL once the ties and highlights twins are merged)."""
     lite, pg = both
-    skip_unported(pg, "ties", "highlights")
     for store in both:
         await seed(store, stats_rows)
         await seed(store, careless_rows)

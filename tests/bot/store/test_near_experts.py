@@ -8,7 +8,6 @@ from bot.network import monday_of
 from bot.store import ExpertRules, Store
 from bot.store.sql.interactions import Interaction, add_interactions
 from bot.store.sql.questions import Question
-from tests.bot.store.search_seed import until_ported
 
 T = "T1"
 NOW = 1_764_590_400.0  # Monday 2025-12-01 12:00 UTC
@@ -39,7 +38,6 @@ async def tie(store: Store, actor: str, target: str, scope: str = "") -> None:
 RULES = ExpertRules(frozenset({"U1"}), None, 3, 0.0, NOW)
 
 
-@until_ported
 async def test_a_near_expert_goes_before_one_of_equal_evidence(any_store: Store) -> None:
     await tf_link(any_store, "U2", 1)
     await tf_link(any_store, "U3", 2)
@@ -58,7 +56,6 @@ async def test_a_near_expert_goes_before_one_of_equal_evidence(any_store: Store)
     assert await any_store.choose_experts(asked, no_network) == ["U2", "U3"]
 
 
-@until_ported
 async def test_much_better_evidence_still_wins_over_nearness(any_store: Store) -> None:
     for n in range(1, 4):
         await tf_link(any_store, "U2", n)

@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from bot.models import ItemDraft, ShareInput
 from bot.store import Store
-from tests.support.unported import insert, needs_twins
+from tests.support.raw_rows import insert
 
 T = "T1"
 FLAG = "triangular_flag_on_post"
-# What the tests below reach besides the review, through capture, search and export.
-REACHED = ("capture", "face", "search_index", "search", "hits", "export")
 
 
 def link(url: str) -> ItemDraft:
@@ -40,7 +38,6 @@ async def flaggers(store: Store, item_id: str) -> set[str]:
 
 
 async def test_flagged_items_are_counted_most_flagged_first(any_store: Store) -> None:
-    needs_twins(any_store, *REACHED)
     [once] = await post(any_store, "1.0", ["https://once.example/"])
     [thrice] = await post(any_store, "2.0", ["https://thrice.example/"])
     await post(any_store, "3.0", ["https://clean.example/"])
@@ -62,7 +59,6 @@ async def test_flagged_items_are_counted_most_flagged_first(any_store: Store) ->
 
 
 async def test_a_private_items_channel_is_named_for_the_membership_check(any_store: Store) -> None:
-    needs_twins(any_store, *REACHED)
     [secret] = await post(any_store, "1.0", ["https://secret.example/"], channel="G1", private=True)
     [both] = await post(any_store, "2.0", ["https://both.example/"], channel="G1", private=True)
     await post(any_store, "3.0", ["https://both.example/"], channel="C1")
@@ -74,7 +70,6 @@ async def test_a_private_items_channel_is_named_for_the_membership_check(any_sto
 
 
 async def test_restore_clears_flags_and_their_reactions_for_good(any_store: Store) -> None:
-    needs_twins(any_store, *REACHED)
     [item] = await post(any_store, "1.0", ["https://bad.example/"])
     await flag(any_store, "1.0", "U2", "U3")
     await any_store.flag_message(T, "C1", "1.0", "U4")
@@ -91,7 +86,6 @@ async def test_restore_clears_flags_and_their_reactions_for_good(any_store: Stor
 async def test_restore_clears_the_shared_messages_flags_for_every_item_they_share(
     any_store: Store,
 ) -> None:
-    needs_twins(any_store, *REACHED)
     both = await post(any_store, "1.0", ["https://a.example/", "https://b.example/"])
     await flag(any_store, "1.0", "U2")
     await any_store.flag_message(T, "C1", "1.0", "U3")
@@ -104,7 +98,6 @@ async def test_restore_clears_the_shared_messages_flags_for_every_item_they_shar
 async def test_remove_deletes_the_item_and_only_its_own_messages_reactions(
     any_store: Store,
 ) -> None:
-    needs_twins(any_store, *REACHED)
     [alone] = await post(any_store, "1.0", ["https://bad.example/"])
     pair = await post(any_store, "2.0", ["https://bad.example/", "https://ok.example/"])
     assert pair[0] == alone
@@ -122,7 +115,6 @@ async def test_remove_deletes_the_item_and_only_its_own_messages_reactions(
 
 
 async def test_unknown_and_other_workspaces_items_are_left_alone(any_store: Store) -> None:
-    needs_twins(any_store, *REACHED)
     [theirs] = await post(any_store, "1.0", ["https://theirs.example/"], team="T2")
     await flag(any_store, "1.0", "U2", team="T2")
     for odd in (theirs, "", "nope", "'; DROP TABLE items; --", "x" * 5000):

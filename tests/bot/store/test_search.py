@@ -1,5 +1,5 @@
 """The search index and expert choice, through the capture and question verbs: on SQLite, and on
-PostgreSQL once those verbs are ported there (`until_ported`); FTS5's own files, SQLite only."""
+PostgreSQL too; FTS5's own files, SQLite only."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from bot.store.sql import search
 from bot.store.sql.experts import evidence
 from bot.store.sql.search import parse_query
 from bot.store.sql.search_index import sync_item
-from tests.bot.store.search_seed import sql, until_ported
+from tests.bot.store.search_seed import sql
 from tests.support.rawdb import raw
 
 T = "T1"
@@ -47,7 +47,6 @@ def test_parse_query_quotes_every_term_and_keeps_phrases() -> None:
     assert anything.match == '"terraform" OR "state" OR "locking"'
 
 
-@until_ported
 async def test_private_shares_are_found_only_through_their_channel(any_store: Store) -> None:
     await any_store.save_message(
         *learning("C1", "1700000000.000100", "U1", "TIL public walrus facts")
@@ -62,7 +61,6 @@ async def test_private_shares_are_found_only_through_their_channel(any_store: St
     assert [h.channel for h in inside] == ["C1"]  # the item, shown by its public share
 
 
-@until_ported
 async def test_only_the_newest_matches_are_ranked_and_well_voted_old_ones(any_store: Store) -> None:
     for n in range(6):
         ts = f"17000000{n:02d}.000100"
@@ -83,7 +81,6 @@ async def test_only_the_newest_matches_are_ranked_and_well_voted_old_ones(any_st
     assert len(hits) == 2  # two voters: no longer in the well-voted index
 
 
-@until_ported
 async def test_index_follows_edits_deletes_and_flags(any_store: Store) -> None:
     share, drafts = learning("C1", "1700000000.000100", "U1", "TIL otters hold hands")
     await any_store.save_message(share, drafts)
@@ -123,7 +120,6 @@ async def test_migration_4_indexes_existing_items(tmp_path: Path) -> None:
         store.close()
 
 
-@until_ported
 async def test_topics_alone_choose_experts(any_store: Store) -> None:
     share = ShareInput(T, "C1", "1700000000.000100", "U2", "<https://tf.example/>", False)
     draft = ItemDraft(
@@ -250,7 +246,6 @@ async def test_the_indexes_follow_merges_buttons_retention_and_forgetting(store:
     assert raw(store, index_matches) == (set(), set(), set(), set())
 
 
-@until_ported
 async def test_forgetting_someone_takes_their_name_out_of_others_items(any_store: Store) -> None:
     await any_store.save_user(UserInfo(T, "U9", "anastasia", "Anastasia K"))
     await any_store.save_message(
@@ -264,7 +259,6 @@ async def test_forgetting_someone_takes_their_name_out_of_others_items(any_store
     assert "@U9" in str(item["text"])
 
 
-@until_ported
 async def test_private_votes_do_not_make_a_public_item_well_voted(any_store: Store) -> None:
     share, drafts = learning("C1", "1700000000.000100", "U1", "TIL public otters")
     await any_store.save_message(share, drafts)

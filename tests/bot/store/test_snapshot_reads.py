@@ -1,4 +1,5 @@
-"""The digest snapshot's aggregates done in SQL: the same as parsing each vote in Python."""
+"""The digest snapshot's aggregates done in SQL: the same as parsing each vote in Python, on
+SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,8 +11,10 @@ import pytest
 from sqlite_utils import Database
 
 from bot.store import Store
+from bot.store.pg.store import PostgresStore
 from bot.store.sql.snapshot import channel_of_vote
-from tests.support.rawdb import raw
+from tests.bot.store.seed import seed, select
+from tests.support.postgres import fresh_database
 from tests.support.seed import DAY, MONDAY, TEAM, channel, person, share
 
 NOW = MONDAY.timestamp()
@@ -34,19 +37,31 @@ VIAS = (
 )
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    opened = Store(tmp_path / "s.db", clock=itertools.count(NOW - 3 * DAY, 0.001).__next__).open()
-    yield opened
-    opened.close()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    clock = itertools.count(NOW - 3 * DAY, 0.001).__next__
+    if request.param == "sqlite":
+        opened = Store(tmp_path / "s.db", clock=clock).open()
+        yield opened
+        opened.close()
+        return
+    with fresh_database() as url:
+        pg = PostgresStore(url, clock=clock).open()
+        yield pg
+        pg.close()
 
 
 def votes(db: Database, item_id: str, rows: list[tuple[str, str, int]]) -> None:
-    db.conn.executemany(
-        "INSERT INTO votes (team_id, item_id, voter, via, is_private, at)"
-        " VALUES (?, ?, ?, ?, ?, ?)",
-        [(TEAM, item_id, voter, via, private, NOW - 2 * DAY) for voter, via, private in rows],
-    )
+    for voter, via, private in rows:
+        db.execute(
+            "INSERT INTO votes (team_id, item_id, voter, via, is_private, at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [TEAM, item_id, voter, via, private, NOW - 2 * DAY],
+        )
+
+
+def topics(db: Database, item_id: str, value: str) -> None:
+    db.execute("UPDATE items SET topics = ? WHERE id = ?", [value, item_id])
 
 
 async def seeded(store: Store) -> str:
@@ -55,13 +70,12 @@ async def seeded(store: Store) -> str:
     for uid in ("U1", "U2", "U3", "U4"):
         await person(store, uid)
     await share(store, "C0", "U1", "https://example.com/a", NOW - 4 * DAY)
-    item: str = raw(store, lambda db: db.execute("SELECT id FROM items").fetchone()[0])
-    return item
+    return str(select(store, "SELECT id FROM items")[0][0])
 
 
 async def test_usual_channels_of_voters_are_parsed_as_channel_of_vote(store: Store) -> None:
     item = await seeded(store)
-    raw(store, votes, item, [("U2", via, 0) for via in VIAS] + [("U3", "m:C99:1.0", 1)])
+    await seed(store, votes, item, [("U2", via, 0) for via in VIAS] + [("U3", "m:C99:1.0", 1)])
     snap = await store.digest_snapshot(TEAM, NOW - 15 * DAY, NOW, NOW - 28 * DAY)
     expected = {channel_of_vote(via) for via in VIAS} - {""}
     assert snap.person_channels["U2"] == expected
@@ -73,16 +87,13 @@ async def test_usual_channels_of_voters_are_parsed_as_channel_of_vote(store: Sto
 async def test_voters_get_the_topics_of_what_they_voted_on(store: Store) -> None:
     item = await seeded(store)
     await share(store, "C0", "U1", "https://example.com/b", NOW - 5 * DAY)
-    other = raw(
-        store, lambda db: db.execute("SELECT id FROM items WHERE id != ?", [item]).fetchone()[0]
+    other = select(store, "SELECT id FROM items WHERE id != ?", item)[0][0]
+    await seed(store, topics, item, '["rust", "db"]')
+    await seed(store, topics, other, "[]")
+    await seed(
+        store, votes, item, [("U2", "m:C0:1.0", 0), ("U2", "b", 0), ("U3", "b", 0), ("U4", "b", 1)]
     )
-    raw(
-        store,
-        lambda db: db.execute("UPDATE items SET topics = ? WHERE id = ?", ['["rust", "db"]', item]),
-    )
-    raw(store, lambda db: db.execute("UPDATE items SET topics = '[]' WHERE id = ?", [other]))
-    raw(store, votes, item, [("U2", "m:C0:1.0", 0), ("U2", "b", 0), ("U3", "b", 0), ("U4", "b", 1)])
-    raw(store, votes, other, [("U4", "b", 0)])
+    await seed(store, votes, other, [("U4", "b", 0)])
     snap = await store.digest_snapshot(TEAM, NOW - 15 * DAY, NOW, NOW - 28 * DAY)
     assert snap.person_topics["U2"] == snap.person_topics["U3"] == {"rust", "db"}
     assert snap.person_topics["U1"] == {"rust", "db"}  # the sharer's

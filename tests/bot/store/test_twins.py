@@ -33,6 +33,7 @@ PORTED = {
 PORTED |= {"questions", "question_loop", "help_wanted", "review"}
 PORTED |= {"capture", "face", "export", "links", "forwards", "saves", "merging", "directory"}
 PORTED |= {"search_index", "search", "hits", "suggest", "experts", "expert_reasons", "highlights"}
+PORTED |= {"trust", "ties", "snapshot", "digests", "archive", "fatigue"}
 
 
 def pg_areas() -> list[str]:
@@ -52,6 +53,13 @@ def test_every_pg_function_twins_a_sqlite_function(area: str) -> None:
     for name, signature in theirs.items():
         assert name in ours, f"pg.{area}.{name} twins nothing in sql.{area}"
         assert twins._same(ours[name], signature), f"pg.{area}.{name}: {signature}"
+
+
+def test_every_area_is_ported() -> None:
+    """PostgreSQL can serve: no SQLite-floor function lacks its twin."""
+    assert twins.missing_twins() == {}
+    assert twins.unported_line() is None
+    assert set(twins.areas()) == PORTED
 
 
 def test_ported_areas_are_complete_and_the_rest_are_named(
