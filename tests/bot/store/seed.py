@@ -1,5 +1,5 @@
 """Rows written straight into a store's tables, the same on SQLite and PostgreSQL, for contract
-tests whose areas are seeded by verbs of areas not ported yet (capture, questions)."""
+tests that need state no verb makes."""
 
 from __future__ import annotations
 
