@@ -25,14 +25,15 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
+import psycopg
 from sqlite_utils import Database
 
 T = TypeVar("T")
-WriteFn = Callable[[Database], Any]
+C = TypeVar("C")  # the writing connection: sqlite-utils' Database, or a psycopg Connection
 AnyFuture = Future[Any] | asyncio.Future[Any]
-Job = tuple[WriteFn, AnyFuture, bool]  # the write, its future, whether it runs alone
+Job = tuple[Callable[[Any], Any], AnyFuture, bool]  # the write, its future, whether it runs alone
 Outcome = tuple[AnyFuture, Any, BaseException | None]
 MAX_BATCH = 500
 PROBE_FIRST, PROBE_MAX = 1.0, 30.0  # seconds between probes while writes fail
@@ -42,7 +43,7 @@ STORAGE_CODES = frozenset({5, 6, 8, 10, 11, 13, 14, 26})
 log = logging.getLogger(__name__)
 
 
-def storage_error(exc: BaseException | None) -> sqlite3.Error | None:
+def storage_error(exc: BaseException | None) -> Exception | None:
     """The storage failure behind `exc` (itself or what it was raised from), if any."""
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
@@ -53,6 +54,10 @@ def storage_error(exc: BaseException | None) -> sqlite3.Error | None:
             and isinstance(code, int)
             and code & 0xFF in STORAGE_CODES
         ):
+            return exc
+        # PostgreSQL's OperationalError: the server is gone, shutting down, out of disk or of
+        # connections; SQLSTATE classes 08, 53, 57 and 58, not a bug in the statement.
+        if isinstance(exc, psycopg.OperationalError):
             return exc
         exc = exc.__cause__ or exc.__context__
     return None
@@ -77,10 +82,11 @@ class WriterClosed(RuntimeError):
     """The store was closed; nothing more can be written."""
 
 
-class Writer:
-    """Owns the only writing connection and runs queued writes in batches."""
+class BatchWriter(Generic[C]):
+    """Owns the only writing connection and runs queued writes in batches; a backend says how
+    a batch commits (`_commit`), how a job runs alone (`_alone`) and how it probes (`_probe`)."""
 
-    def __init__(self, connect: Callable[[], Database]) -> None:
+    def __init__(self, connect: Callable[[], C]) -> None:
         self._connect = connect
         self._queue: queue.SimpleQueue[Job | None] = queue.SimpleQueue()
         self._held: Job | None = None  # a job that runs alone, met while filling a batch
@@ -97,9 +103,9 @@ class Writer:
         self._thread.start()
         self._ready.result()
         # A read-only or full database opens and reads fine: one write tells, before any work.
-        self.submit(_touch).exception()
+        self.submit(self._probe).exception()
 
-    def submit(self, fn: Callable[[Database], T]) -> Future[T]:
+    def submit(self, fn: Callable[[C], T]) -> Future[T]:
         """Queue a write; the future resolves after its batch committed."""
         if self._closed:
             raise WriterClosed("the store is closed")
@@ -107,7 +113,7 @@ class Writer:
         self._queue.put((fn, future, False))
         return future
 
-    async def run(self, fn: Callable[[Database], T], alone: bool = False) -> T:
+    async def run(self, fn: Callable[[C], T], alone: bool = False) -> T:
         """Queue a write and await its commit without blocking the loop; `alone`: run it
         outside any transaction, after the writes queued before it committed."""
         if self._closed:
@@ -138,9 +144,19 @@ class Writer:
                 else:
                     self._commit(db, batch)
         finally:
-            with contextlib.suppress(sqlite3.Error):
-                db.execute("PRAGMA optimize")  # keeps the planner's statistics fresh
-            db.close()
+            self._finish(db)
+
+    def _commit(self, db: C, batch: list[Job]) -> None:
+        raise NotImplementedError
+
+    def _alone(self, db: C, job: Job) -> None:
+        raise NotImplementedError
+
+    def _probe(self, db: C) -> None:
+        raise NotImplementedError
+
+    def _finish(self, db: C) -> None:
+        raise NotImplementedError
 
     def _take(self) -> list[Job] | None:
         first, self._held = self._held or self._queue.get(), None
@@ -160,32 +176,6 @@ class Writer:
                 break
             batch.append(item)
         return batch
-
-    def _commit(self, db: Database, batch: list[Job]) -> None:
-        results: list[Outcome] = []
-        try:
-            db.conn.execute("BEGIN IMMEDIATE")
-            for fn, future, _ in batch:
-                results.append(self._apply(db, fn, future))
-                if not db.conn.in_transaction:
-                    # A full disk or an I/O error makes SQLite roll back the whole
-                    # transaction: the writes before it are gone, the rest must not run
-                    # outside it.
-                    raise storage_error(results[-1][2]) or sqlite3.OperationalError(
-                        "the transaction was rolled back"
-                    )
-            db.conn.execute("COMMIT")
-            self.commits += 1
-            self._note([error for _, _, error in results])
-        except sqlite3.Error as exc:
-            # Once the storage is known to fail, each retry failing too is no news.
-            again = self.failure is not None and is_storage_error(exc)
-            log.log(logging.DEBUG if again else logging.ERROR, "write batch failed: %s", exc)
-            self._note([exc])
-            if db.conn.in_transaction:
-                db.conn.execute("ROLLBACK")
-            results = [(future, None, exc) for _, future, _ in batch]
-        _resolve(results)
 
     def _note(self, errors: list[BaseException | None]) -> None:
         """Remember whether the storage took these writes, and say so when that changes."""
@@ -219,10 +209,47 @@ class Writer:
         self._probe_pending = False
         if self.failure is not None:
             with contextlib.suppress(WriterClosed):
-                self.submit(_touch)
+                self.submit(self._probe)
 
-    @staticmethod
-    def _alone(db: Database, job: Job) -> None:
+
+class Writer(BatchWriter[Database]):
+    """SQLite's writer: a batch is one `BEGIN IMMEDIATE` transaction, a savepoint per write."""
+
+    def _commit(self, db: Database, batch: list[Job]) -> None:
+        results: list[Outcome] = []
+        try:
+            db.conn.execute("BEGIN IMMEDIATE")
+            for fn, future, _ in batch:
+                results.append(self._apply(db, fn, future))
+                if not db.conn.in_transaction:
+                    # A full disk or an I/O error makes SQLite roll back the whole
+                    # transaction: the writes before it are gone, the rest must not run
+                    # outside it.
+                    raise storage_error(results[-1][2]) or sqlite3.OperationalError(
+                        "the transaction was rolled back"
+                    )
+            db.conn.execute("COMMIT")
+            self.commits += 1
+            self._note([error for _, _, error in results])
+        except sqlite3.Error as exc:
+            # Once the storage is known to fail, each retry failing too is no news.
+            again = self.failure is not None and is_storage_error(exc)
+            log.log(logging.DEBUG if again else logging.ERROR, "write batch failed: %s", exc)
+            self._note([exc])
+            if db.conn.in_transaction:
+                db.conn.execute("ROLLBACK")
+            results = [(future, None, exc) for _, future, _ in batch]
+        resolve(results)
+
+    def _probe(self, db: Database) -> None:
+        _touch(db)
+
+    def _finish(self, db: Database) -> None:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("PRAGMA optimize")  # keeps the planner's statistics fresh
+        db.close()
+
+    def _alone(self, db: Database, job: Job) -> None:
         fn, future, _ = job
         try:
             outcome: Outcome = (future, fn(db), None)
@@ -232,10 +259,10 @@ class Writer:
             if db.conn.in_transaction:
                 db.conn.execute("ROLLBACK")
             outcome = (future, None, exc)
-        _resolve([outcome])
+        resolve([outcome])
 
     @staticmethod
-    def _apply(db: Database, fn: WriteFn, future: AnyFuture) -> Outcome:
+    def _apply(db: Database, fn: Callable[[Database], Any], future: AnyFuture) -> Outcome:
         # A savepoint per write: one failing write is undone alone, the batch still commits.
         try:
             with db.atomic():
@@ -254,7 +281,7 @@ def _settle(outcomes: list[Outcome]) -> None:
             future.set_result(value)
 
 
-def _resolve(outcomes: list[Outcome]) -> None:
+def resolve(outcomes: list[Outcome]) -> None:
     """Hand results back: one wake-up per event loop for the whole batch, not one per write."""
     by_loop: dict[asyncio.AbstractEventLoop, list[Outcome]] = {}
     plain: list[Outcome] = []

@@ -1,9 +1,10 @@
 """`PostgresStore`: the same verbs as `Store`, run against PostgreSQL.
 
 Reads take a connection from a pool on the reader threads. Writes keep the one-writer
-contract: one thread with its own connection runs them in the order they were queued, each in
-its own transaction (no group commit yet), and a caller that got its answer knows the write is
-committed. Every SQL function a verb names runs as its PostgreSQL twin (`bot.store.twins`).
+contract (`bot/store/pg/writer.py`): one thread with its own connection runs them in the order
+they were queued, a savepoint each in one transaction per batch (group commit), and a caller
+that got its answer knows the write is committed. Every SQL function a verb names runs as its
+PostgreSQL twin (`bot.store.twins`).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,6 +22,7 @@ from psycopg_pool import ConnectionPool
 from bot.dburl import redact
 from bot.store.pg.connect import connect
 from bot.store.pg.migrate import migrate
+from bot.store.pg.writer import PgWriter
 from bot.store.sql import workspaces
 from bot.store.store import Store
 from bot.store.twins import Backend, twin, unported_line
@@ -53,22 +55,21 @@ class PostgresStore(Store):
         # is ported; an area added to the SQLite floor alone makes `serendip run` refuse).
         self._partial = partial
         self._pool: ConnectionPool[Conn] | None = None
-        self._writer_conn: Conn | None = None
-        self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="serendip-pg-writer")
-        self._commits = 0
+        self._pg_writer: PgWriter | None = None
 
     def open(self) -> PostgresStore:
         """Refuse while areas are not ported; else connect, migrate (under the lock), serve."""
         missing = unported_line()
         if missing and not self._partial:
             raise NotReady(missing)
-        self._writer_conn = connect(self._url)  # one clear line if it cannot
+        first = connect(self._url)  # one clear line if it cannot
         try:
-            migrate(self._writer_conn, migrating=self._migrate)
+            migrate(first, migrating=self._migrate)
         except BaseException:
-            self._writer_conn.close()
-            self._writer_conn = None
+            first.close()
             raise
+        self._pg_writer = PgWriter(first, lambda: connect(self._url))
+        self._pg_writer.start()
         self._pool = ConnectionPool(
             self._url,
             min_size=1,
@@ -85,12 +86,11 @@ class PostgresStore(Store):
 
     def close(self) -> None:
         """Finish queued writes and close every connection."""
-        self._write_thread.shutdown(wait=True)
+        if self._pg_writer is not None:
+            self._pg_writer.close()
         self._readers.shutdown(wait=True)
         if self._pool is not None:
             self._pool.close()
-        if self._writer_conn is not None:
-            self._writer_conn.close()
         self.opened = False
 
     def backup(self, target: str | Path) -> None:
@@ -99,13 +99,13 @@ class PostgresStore(Store):
 
     @property
     def write_failure(self) -> str | None:
-        """Storage failures are PostgreSQL's to report; none is tracked here yet."""
-        return None
+        """Why the last write failed (the server gone, out of disk); None once one succeeds."""
+        return None if self._pg_writer is None else self._pg_writer.failure
 
     @property
     def commits(self) -> int:
         """How many write transactions committed."""
-        return self._commits
+        return 0 if self._pg_writer is None else self._pg_writer.commits
 
     # -- plumbing ---------------------------------------------------------------------------
     def _run_read(self, fn: Callable[..., T], *args: Any) -> T:
@@ -114,33 +114,27 @@ class PostgresStore(Store):
         with self._pool.connection() as conn:
             return call(conn, *args)
 
-    def _run_write(self, fn: Callable[..., T], args: tuple[Any, ...], alone: bool) -> T:
-        conn = self._writer_conn
-        assert conn is not None, "the store is not open"
-        call = twin(fn, "postgresql")
-        if alone:
-            return call(conn, *args)
-        with conn.transaction():
-            result = call(conn, *args)
-        self._commits += 1
-        return result
-
     def _read_sync(self, fn: Callable[..., T], *args: Any) -> T:
         return self._readers.submit(self._run_read, fn, *args).result()
 
     async def _read(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.wrap_future(self._readers.submit(self._run_read, fn, *args))
 
+    def _writes(self) -> PgWriter:
+        assert self._pg_writer is not None, "the store is not open"
+        return self._pg_writer
+
     async def _write(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.wrap_future(
-            self._write_thread.submit(self._run_write, fn, args, False)
-        )
+        call = twin(fn, "postgresql")
+        return await self._writes().run(lambda conn: call(conn, *args))
 
     async def _write_alone(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.wrap_future(self._write_thread.submit(self._run_write, fn, args, True))
+        call = twin(fn, "postgresql")
+        return await self._writes().run(lambda conn: call(conn, *args), alone=True)
 
     def _write_sync(self, fn: Callable[..., T], *args: Any) -> T:
-        return self._write_thread.submit(self._run_write, fn, args, False).result()
+        call = twin(fn, "postgresql")
+        return self._writes().submit(lambda conn: call(conn, *args)).result()
 
     def _submit_write(self, fn: Callable[[Any], T]) -> Future[T]:
-        return self._write_thread.submit(self._run_write, fn, (), False)
+        return self._writes().submit(twin(fn, "postgresql"))

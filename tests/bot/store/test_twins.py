@@ -15,7 +15,13 @@ from bot.store.migrations import MIGRATIONS
 from bot.store.pg import schema
 from bot.store.sql import inbox
 
-PG_PLUMBING = {"connect", "migrate", "schema", "store"}  # modules of bot/store/pg, not areas
+PG_PLUMBING = {
+    "connect",
+    "migrate",
+    "schema",
+    "store",
+    "writer",
+}  # modules of bot/store/pg, not areas
 PORTED = {
     "inbox",
     "workspaces",
