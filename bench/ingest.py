@@ -6,6 +6,10 @@ events/s for both, the median A/B ratio over the pairs, ack latency p50/p99, and
 event sent to the bot reached its store. All traffic stays on 127.0.0.1.
 
     .venv/bin/python bench/ingest.py [--events 20000] [--pairs 3] [--concurrency 20]
+
+With `--replicas 1,2,3` (and `--db postgresql://…`, the server to make fresh databases on),
+bench/ingest_replicas.py runs instead: acknowledged and handled events/s for each count of
+replicas on PostgreSQL and for one process on SQLite, each beside bare Bolt.
 """
 
 from __future__ import annotations
@@ -235,5 +239,13 @@ if __name__ == "__main__":
     parser.add_argument("--events", type=int, default=20_000)
     parser.add_argument("--pairs", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=20)
+    parser.add_argument("--db", default="sqlite", help="sqlite, or a postgresql:// server URL")
+    parser.add_argument("--replicas", help="replica counts to compare, e.g. 1,2,3")
     args = parser.parse_args()
+    if args.replicas:
+        from bench import ingest_replicas
+
+        counts = [int(n) for n in args.replicas.split(",")]
+        run = ingest_replicas.main(args.db, counts, args.events, args.concurrency)
+        raise SystemExit(asyncio.run(run))
     raise SystemExit(asyncio.run(main(args.events, args.pairs, args.concurrency)))
