@@ -8,7 +8,7 @@ import asyncio
 import contextlib
 import signal
 import subprocess
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,10 @@ import psycopg
 
 from localslack import LocalSlack
 from tests.handlers.test_run_postgresql import cli
+from tests.support.ask import buttons
 from tests.support.balancer import Balancer
 from tests.support.bot import populate
+from tests.support.home import texts
 from tests.support.processes import free_port, start, wait_healthy
 
 REPLICAS = 3
@@ -201,3 +203,69 @@ async def test_three_replicas_over_socket_mode_one_killed(pg_url: str, tmp_path:
     assert bots[1].returncode == -signal.SIGKILL
     assert [bots[0].returncode, bots[2].returncode] == [0, 0]
     assert trouble(tmp_path) == []
+
+
+async def until(check: Callable[[], bool], seconds: float = 10.0) -> None:
+    async with asyncio.timeout(seconds):
+        while not check():  # noqa: ASYNC110 (the replicas' work, in other processes)
+            await asyncio.sleep(0.05)
+
+
+async def test_commands_buttons_and_modals_on_whichever_replica(
+    pg_url: str, tmp_path: Path
+) -> None:
+    # Round robin: each request below reaches the next replica, so a button is pressed on
+    # another replica than the one that answered the command, and a modal submitted on another
+    # than the one that opened it; what they need is in the database.
+    migrated = await asyncio.to_thread(cli, ["migrate"], tmp_path, SERENDIP_DB=pg_url)
+    assert migrated.returncode == 0, migrated.stderr
+    async with LocalSlack() as slack:
+        populate(slack)
+        ports = [free_port() for _ in range(REPLICAS)]
+        async with (
+            replicas(slack, pg_url, tmp_path, ports, socket_mode=False),
+            Balancer(ports) as balancer,
+        ):
+            slack.deliver_http(f"{balancer.url}/slack/events", timeout=5.0)
+            shared = await slack.post_message(
+                "U2", "C1", "TIL kafka consumer groups rebalance on join"
+            )
+            await slack.add_reaction("U3", "C1", str(shared["ts"]), "+1")
+            await wait_all_handled(pg_url)
+            before = dict(balancer.served)
+            asked = await slack.slash_command(
+                "U1", "C1", "/ask", "does anyone know why kafka consumer groups rebalance?"
+            )
+            await until(lambda: bool(slack.responses) or bool(asked.body))
+            answer = asked.body if asked.body and asked.body.get("text") else slack.responses[-1]
+            assert "Maybe this answers it" in answer["text"]
+            value = buttons(answer)["ask_post"]
+            for _ in range(2):  # pressed twice, on two more replicas: one question card
+                ack = await slack.block_action(
+                    "U1", "ask_post", value, channel="C1", container_type="ephemeral"
+                )
+                assert ack.status == 200
+            await until(lambda: len(question_cards(slack)) == 1)
+            await slack.open_home("U1")
+            await until(lambda: "U1" in slack.home_views)
+            opened = await slack.block_action("U1", "home_search", container_type="view")
+            assert opened.status == 200
+            await until(lambda: slack.modal_for("find_modal") is not None)
+            values = {"find_query": {"text": {"type": "plain_text_input", "value": "kafka"}}}
+            found = await slack.view_submission("U1", "find_modal", values)
+            assert found.body is not None
+            assert "rebalance on join" in texts(found.body["view"]["blocks"])
+            served = {port: balancer.served[port] - before.get(port, 0) for port in ports}
+            assert all(count > 0 for count in served.values()), served
+            await asyncio.sleep(0.5)
+        assert len(question_cards(slack)) == 1
+        assert slack.server_errors == []
+    assert trouble(tmp_path) == []
+
+
+def question_cards(slack: LocalSlack) -> list[dict[str, Any]]:
+    return [
+        m
+        for m in slack.messages("C1")
+        if (m.get("metadata") or {}).get("event_type") == "serendip_question"
+    ]
