@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Config
 from bot.envelopes import event_body_fields
 from bot.inbox import INBOX_SEQ, InboxWorker
+from bot.leases import LEASE_SECONDS, claims_for
 from bot.pacer import Pacer
 from bot.slack_client import make_client
 from bot.store import Store, is_storage_error
@@ -35,10 +36,12 @@ class SerendipApp(AsyncApp):
     Slash commands and interactivity are answered directly, as Slack expects.
     """
 
-    def __init__(self, store: Store, **kwargs: Any) -> None:
+    def __init__(self, store: Store, lease_seconds: float = LEASE_SECONDS, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.store = store
-        self.inbox = InboxWorker(store, self.dispatch_stored)
+        # On PostgreSQL, other replicas may serve the same inbox: this one leases partitions.
+        claims = claims_for(store, lease_seconds)
+        self.inbox = InboxWorker(store, self.dispatch_stored, claims=claims)
         self.pacer: Pacer | None = None
 
     async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
@@ -93,6 +96,7 @@ def build_app(
     pacer = pacer or Pacer(config.send_rate)
     app = SerendipApp(
         store,
+        lease_seconds=config.lease_seconds,
         client=client or make_client(config.bot_token, config.api_url, pacer=pacer),
         signing_secret=config.signing_secret or "",
         request_verification_enabled=not socket_mode,

@@ -19,6 +19,7 @@ DEFAULT_USEFUL = ("+1", "thumbsup", "bulb", "star", "heart", "raised_hands", "10
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 DEFAULT_CAP = 500  # open HTTP connections
 DEFAULT_READ_TIMEOUT = 10.0  # seconds to send a request's headers, and again its body
+DEFAULT_LEASE = 15.0  # seconds a replica's inbox partitions stay its own without renewal
 PERSONAL_DIGESTS = ("active", "optin")
 _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 _CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]+$")
@@ -63,6 +64,7 @@ class Config:
     log_level: str = "INFO"
     http_max_connections: int = DEFAULT_CAP
     http_read_timeout: float = DEFAULT_READ_TIMEOUT
+    lease_seconds: float = DEFAULT_LEASE
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
     def __repr__(self) -> str:
@@ -273,6 +275,13 @@ def _read_timeout(reader: _Reader) -> float:
     return value
 
 
+def _lease_seconds(reader: _Reader) -> float:
+    value = reader.number("SERENDIP_LEASE_SECONDS", DEFAULT_LEASE)
+    if value < 1:
+        raise ConfigError("SERENDIP_LEASE_SECONDS must be at least 1 second")
+    return value
+
+
 def _parse(r: _Reader) -> Config:
     bot_token = _token(r, "SLACK_BOT_TOKEN", "xoxb-")
     app_token = _token(r, "SLACK_APP_TOKEN", "xapp-")
@@ -309,6 +318,7 @@ def _parse(r: _Reader) -> Config:
         log_level=r.choice("SERENDIP_LOG_LEVEL", "INFO", LOG_LEVELS),
         http_max_connections=r.integer("SERENDIP_HTTP_MAX_CONNECTIONS", DEFAULT_CAP, 1, 100_000),
         http_read_timeout=_read_timeout(r),
+        lease_seconds=_lease_seconds(r),
         secrets=tuple(
             s
             for s in (bot_token, app_token, signing_secret, password, unquote(password or ""))

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import json
+import zlib
 from typing import Any
+
+# Partitions of the inbox: events of one partition are handled in order, by one replica at a
+# time. Stored with each event, so the hash below must never change (nor Python's hash()).
+PARTS = 64
 
 
 def _message_ts(event: dict[str, Any]) -> object:
@@ -28,6 +33,11 @@ def partition_key(body: str) -> str:
         return ""
     ts = _message_ts(event)
     return f"{channel}:{ts}" if isinstance(ts, str) else channel
+
+
+def part_of(body: str) -> int:
+    """The inbox partition of an event: a stable hash of its ordering key, 0 to PARTS - 1."""
+    return zlib.crc32(partition_key(body).encode()) % PARTS
 
 
 def event_body_fields(body: Any) -> tuple[str, str] | None:

@@ -5,7 +5,9 @@ and the store several times. So a delivered event is first written to the inbox 
 group commit shared with its neighbours) and acknowledged; the worker here then feeds it to
 the Bolt listeners. A crash loses nothing: on start the worker takes up every event that was
 stored but not handled. Events about one message are handled in order (an edit after its
-message, a reaction after what it reacts to); other events proceed side by side.
+message, a reaction after what it reacts to); other events proceed side by side. Which events
+this process may handle is `bot/leases.py`'s: all of them on SQLite, and on PostgreSQL those
+of the partitions its lease holds, while other replicas handle the rest.
 
 Acknowledgements come first: while events keep arriving, the worker holds back (never more
 than MAX_LAG seconds), because Slack's 3-second deadline is a hard failure and a learning
@@ -24,11 +26,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import zlib
+from collections import Counter
 from collections.abc import Awaitable, Callable
 
-from bot.envelopes import partition_key
 from bot.later import Later
+from bot.leases import Claims, SoleOwner
 from bot.store import Store, is_storage_error
 
 log = logging.getLogger(__name__)
@@ -43,6 +45,9 @@ RETRY_FIRST, RETRY_MAX = 1.0, 30.0  # back-off while the store cannot write
 WAKE_EVERY = 0.05  # seconds between looks, during a back-off, at whether the store writes again
 STORAGE_TRIES = 3  # attempts of one event that meets storage errors while the store writes
 REFUSAL_LOG_EVERY = 60.0  # seconds between log lines about refused events
+RESCAN_EVERY = 1.0  # seconds between reads from the start (other replicas commit out of order)
+FETCH_LIMIT = 500
+Queued = tuple[int, int, int, str]  # (hold epoch, seq, partition, body)
 
 
 class InboxWorker:
@@ -55,14 +60,19 @@ class InboxWorker:
         partitions: int = PARTITIONS,
         later: Later | None = None,
         retry: tuple[float, float] = (RETRY_FIRST, RETRY_MAX),
+        claims: Claims | None = None,
     ) -> None:
         self.store = store
         self.dispatch = dispatch
         self.later = later or Later()
+        self.claims = claims or SoleOwner(store)
+        self.claims.busy = lambda part: self._busy[part] > 0
         self.wake = asyncio.Event()
-        self._queues: list[asyncio.Queue[tuple[int, int, str]]] = [
-            asyncio.Queue() for _ in range(partitions)
-        ]
+        self._queues: list[asyncio.Queue[Queued]] = [asyncio.Queue() for _ in range(partitions)]
+        self._seen: set[int] = set()  # queued or being handled here: not to be queued again
+        self._busy: Counter[int] = Counter()  # such events per partition
+        self._generation = self.claims.generation
+        self._rescanned = 0.0
         self._tasks: list[asyncio.Task[None]] = []
         self._last_seq = 0
         self._in_flight = 0
@@ -76,12 +86,14 @@ class InboxWorker:
         self._held_for_writes = False  # ... because the store said it cannot write
         self._tries: dict[int, int] = {}  # storage errors per event while the store writes
         self._epoch = 0  # queued events of an older epoch are fetched again after a pause
-        self._unrecorded: dict[int, str | None] = {}  # handled, but the outcome not stored
+        # handled, but the outcome not stored: seq -> (partition, lease epoch, outcome)
+        self._unrecorded: dict[int, tuple[int, int, str | None]] = {}
         self._refused = 0
         self._refusal_logged = -REFUSAL_LOG_EVERY
 
     def start(self) -> None:
-        """Start the fetcher and one handler task per partition."""
+        """Start the fetcher (which first takes this process's partitions) and one handler
+        task per queue."""
         self._tasks = [asyncio.create_task(self._fetch(), name="inbox-fetch")]
         self._tasks += [
             asyncio.create_task(self._handle(queue), name=f"inbox-{i}")
@@ -94,6 +106,7 @@ class InboxWorker:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
+        await self.claims.stop()
 
     async def drain(self) -> None:
         """Wait until every stored event has been handled (tests, the demo, benchmarks)."""
@@ -179,36 +192,58 @@ class InboxWorker:
             await asyncio.sleep(QUIET)
 
     async def _fetch(self) -> None:
+        await self.claims.start()
         while True:
             if self._held:
                 await self._recover()
                 continue
             await self._quiet()
+            if self.claims.generation != self._generation:
+                self._generation = self.claims.generation
+                self._last_seq = 0  # partitions were gained: their older events too
             epoch = self._epoch  # as it is before the read: a hold meanwhile voids the rows
             try:
-                rows = await self.store.pending_events(self._last_seq, 500)
+                # Beyond what is queued here already, so that a read from the start progresses.
+                limit = FETCH_LIMIT + len(self._seen)
+                rows = await self.claims.pending(self._last_seq, limit)
             except Exception as exc:
                 if not is_storage_error(exc):
                     raise
                 self._hold(exc)
                 continue
-            if not rows:
-                self.wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self.wake.wait(), timeout=1.0)
-                continue
             if self._held or epoch != self._epoch:
                 # A handler failed while the read was in flight: these rows come after its
                 # event and must not run ahead of it; they are fetched again after the pause.
                 continue
-            for seq, body in rows:
-                self._last_seq = seq
-                if seq in self._unrecorded:
-                    continue  # handled already; only its outcome waits to be stored
-                self._in_flight += 1
-                self._idle.clear()
-                index = zlib.crc32(partition_key(body).encode()) % len(self._queues)
-                self._queues[index].put_nowait((epoch, seq, body))
+            queued = self._queue_rows(epoch, rows)
+            if not queued and len(rows) < limit and not self._rescan():
+                self.wake.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.wake.wait(), timeout=1.0)
+
+    def _queue_rows(self, epoch: int, rows: list[tuple[int, int, str]]) -> bool:
+        """Queue the rows not queued yet, each by its partition; False if there were none."""
+        queued = False
+        for seq, part, body in rows:
+            self._last_seq = seq
+            if seq in self._unrecorded or seq in self._seen:
+                continue  # handled already (only its outcome waits to be stored), or queued
+            self._seen.add(seq)
+            self._busy[part] += 1
+            self._in_flight += 1
+            self._idle.clear()
+            self._queues[part % len(self._queues)].put_nowait((epoch, seq, part, body))
+            queued = True
+        return queued
+
+    def _rescan(self) -> bool:
+        """Read from the start again, once a second at most, where other processes write: an
+        event they stored may become visible after a later one did."""
+        now = asyncio.get_running_loop().time()
+        if not self.claims.rescans or self._last_seq == 0 or now - self._rescanned < RESCAN_EVERY:
+            return False
+        self._last_seq, self._rescanned = 0, now
+        return True
 
     def _hold(self, exc: BaseException) -> None:
         """The store failed: pause, and take up the pending events after a while."""
@@ -224,9 +259,9 @@ class InboxWorker:
         log.info("retrying pending events in %.1f s at most", self._delay)
         await self._back_off()
         self._delay = min(self._delay * 2, self._retry[1])
-        for seq, outcome in list(self._unrecorded.items()):
+        for seq, (part, lease, outcome) in list(self._unrecorded.items()):
             try:
-                await self.store.finish_event(seq, outcome)
+                await self.claims.finish(seq, part, lease, outcome)
             except Exception as exc:
                 if is_storage_error(exc):
                     self._hold(exc)  # still failing: wait again
@@ -248,18 +283,23 @@ class InboxWorker:
                 return  # a write (the writer's probe, say) succeeded: try again now
             await asyncio.sleep(min(WAKE_EVERY, left))
 
-    async def _handle(self, queue: asyncio.Queue[tuple[int, int, str]]) -> None:
+    async def _handle(self, queue: asyncio.Queue[Queued]) -> None:
         while True:
-            epoch, seq, body = await queue.get()
+            epoch, seq, part, body = await queue.get()
             try:
-                if epoch == self._epoch:
-                    await self._handle_one(seq, body)
+                # Not while the partition's lease is in doubt or being given back: the event
+                # stays in the inbox for whoever holds the partition next.
+                lease = self.claims.holds(part)
+                if epoch == self._epoch and lease is not None:
+                    await self._handle_one(seq, part, lease, body)
             finally:
+                self._seen.discard(seq)
+                self._busy[part] -= 1
                 self._in_flight -= 1
                 if self._in_flight == 0:
                     self._idle.set()
 
-    async def _handle_one(self, seq: int, body: str) -> None:
+    async def _handle_one(self, seq: int, part: int, lease: int, body: str) -> None:
         try:
             outcome = await self._attempt(seq, body)
         except Exception as exc:  # only a storage error gets here
@@ -269,11 +309,11 @@ class InboxWorker:
                 return
         self._tries.pop(seq, None)
         try:
-            await self.store.finish_event(seq, outcome)
+            await self.claims.finish(seq, part, lease, outcome)
         except Exception as exc:
             # The listener ran: store its outcome later rather than run it twice (kept in
             # `_unrecorded`, the event is skipped when fetched again).
-            self._unrecorded[seq] = outcome
+            self._unrecorded[seq] = (part, lease, outcome)
             if not is_storage_error(exc):
                 log.exception("could not record the outcome of event %s", seq)
                 return

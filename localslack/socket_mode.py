@@ -42,6 +42,7 @@ class SocketHub:
         self._tickets: set[str] = set()
         self._acks: dict[str, asyncio.Future[JSON | None]] = {}
         self._available = asyncio.Event()
+        self._turn = 0
         self.connections_total = 0
 
     @property
@@ -114,8 +115,13 @@ class SocketHub:
             future.set_result(payload if isinstance(payload, dict) else None)
 
     def _pick(self) -> _Socket | None:
-        """The newest live socket, if any."""
-        return next((s for s in reversed(self._sockets) if s.live), None)
+        """The next live socket in turn, if any: Slack spreads an app's envelopes over its
+        open connections (up to 10), so several processes share the work."""
+        live = [s for s in self._sockets if s.live]
+        if not live:
+            return None
+        self._turn += 1
+        return live[self._turn % len(live)]
 
     # The deadline is part of the answer: False when no socket came in time.
     async def _send(self, text: str, timeout: float) -> bool:  # noqa: ASYNC109

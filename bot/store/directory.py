@@ -20,7 +20,8 @@ class DirectoryActions(Plumbing):
     _uninstalled: dict[str, int]  # workspaces in their grace period: inbox position of leaving
     _activity: dict[str, int]  # the newest inbox position handled, per workspace
     # Channels change only through this store, so a cache of them stays true; it saves a
-    # read for every captured message.
+    # read for every captured message. Not where other processes write too (PostgreSQL's
+    # replicas): there the database is asked each time, as it is for workspaces that left.
     _channels: dict[tuple[str, str], ChannelInfo]
     _channel_changes: int  # a read that overlapped a change must not fill the cache
     # Whether a person is of another organisation, as Slack told us: a person never changes
@@ -31,6 +32,7 @@ class DirectoryActions(Plumbing):
     async def note_activity(self, team_id: str, seq: int) -> None:
         """An event (inbox position `seq`) was handled: a workspace that left is back."""
         self._activity[team_id] = max(self._activity.get(team_id, 0), seq)
+        await self._refresh_uninstalled()
         since = self._uninstalled.get(team_id)
         if since is not None and seq > since:
             del self._uninstalled[team_id]
@@ -46,6 +48,11 @@ class DirectoryActions(Plumbing):
             return
         self._uninstalled[team_id] = seq
         await self._write(workspaces.mark_uninstalled, team_id, at, seq)
+
+    async def _refresh_uninstalled(self) -> None:
+        """Where other replicas write, read which workspaces left (one may have marked it)."""
+        if self._backend != "sqlite":
+            self._uninstalled = await self._read(workspaces.uninstalled_teams)
 
     async def purge_uninstalled(self, cutoff: float) -> list[str]:
         """Delete workspaces whose grace period ended before `cutoff`."""
@@ -77,6 +84,7 @@ class DirectoryActions(Plumbing):
 
     async def installed_teams(self) -> list[str]:
         """Workspaces with data whose app is installed (not in an uninstall grace period)."""
+        await self._refresh_uninstalled()
         return [t for t in await self._read(workspaces.known_teams) if t not in self._uninstalled]
 
     async def teams_with_person(self, user_id: str) -> list[str]:
@@ -125,6 +133,8 @@ class DirectoryActions(Plumbing):
 
     async def channel(self, team_id: str, channel_id: str) -> ChannelInfo | None:
         """A stored channel."""
+        if self._backend != "sqlite":
+            return await self._read(directory.get_channel, team_id, channel_id)
         cached = self._channels.get((team_id, channel_id))
         if cached is None:
             changes = self._channel_changes

@@ -32,6 +32,7 @@ from bot.store.graph import GraphActions
 from bot.store.home import HomeActions
 from bot.store.imports import ImportActions
 from bot.store.inbox import InboxActions
+from bot.store.leases import LeaseActions
 from bot.store.migrations import check_version, migrate, schema_version
 from bot.store.review import ReviewActions
 from bot.store.sql import search_index, workspaces
@@ -61,6 +62,7 @@ class Store(
     CaptureActions,
     DirectoryActions,
     InboxActions,
+    LeaseActions,
     DigestActions,
     AskActions,
     HomeActions,
@@ -146,6 +148,12 @@ class Store(
         """Why the last write failed for want of storage (full, read-only, I/O); None once
         one succeeds again."""
         return self._writer.failure
+
+    @property
+    def shared(self) -> bool:
+        """Whether several processes may serve this database at once (PostgreSQL's replicas;
+        a SQLite file has one `serendip run`)."""
+        return self._backend == "postgresql"
 
     @property
     def commits(self) -> int:

@@ -54,6 +54,8 @@ def test_dotenv_read_and_environment_wins(tmp_path: Path) -> None:
         ("SERENDIP_PERSONAL_DIGESTS", "everyone"),
         ("SERENDIP_RETENTION_DAYS", "-1"),
         ("SERENDIP_FETCH_DELAY", "soon"),
+        ("SERENDIP_LEASE_SECONDS", "0.5"),
+        ("SERENDIP_LEASE_SECONDS", "a while"),
         ("SERENDIP_FETCH_ALLOW", "10.0.0.0/99:notaport"),
         ("SERENDIP_FETCH_ALLOW", "::::"),
         ("SERENDIP_FETCH_ALLOW", "intranet:0"),
@@ -108,3 +110,8 @@ def test_fetch_allow_entries() -> None:
     good = "intranet.example, 127.0.0.1:8080, 10.0.0.0/8, [::1]:443, ::ffff:7f00:1, wiki:443"
     config = load_config({"SERENDIP_FETCH_ALLOW": good}, dotenv=None)
     assert len(config.fetch_allow) == 6
+
+
+def test_lease_seconds() -> None:
+    assert load_config({}, dotenv=None).lease_seconds == 15.0
+    assert load_config({"SERENDIP_LEASE_SECONDS": "2.5"}, dotenv=None).lease_seconds == 2.5

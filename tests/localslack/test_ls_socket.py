@@ -197,3 +197,19 @@ async def test_disconnect_while_unacked_redelivers_on_new_socket(slack: LocalSla
         assert slack.hub.connections_total == 2
     finally:
         await b.close()
+
+
+async def test_envelopes_are_spread_over_the_open_sockets(slack: LocalSlack) -> None:
+    bots = [Bot(slack) for _ in range(3)]
+    for b in bots:
+        await b.connect()
+    try:
+        await slack.wait_connected(3, timeout=5)
+        for n in range(9):
+            await slack.post_message("U1", "C1", f"message {n}")
+        # Each socket got its turn: three envelopes each, none twice.
+        assert [len(b.event_ids()) for b in bots] == [3, 3, 3]
+        assert len({e for b in bots for e in b.event_ids()}) == 9
+    finally:
+        for b in bots:
+            await b.close()

@@ -1,9 +1,11 @@
 """Migrations 7 on: kept copies of digests, bookmarks, personal notes, the interaction graph,
-Home's welcome, digest fatigue."""
+Home's welcome, digest fatigue, the inbox's partitions and their leases."""
 
 from __future__ import annotations
 
 from sqlite_utils import Database
+
+from bot.envelopes import PARTS, part_of
 
 
 def m7_digest_views(db: Database) -> None:
@@ -134,3 +136,22 @@ def m16_fatigue_counts_from_upgrade(db: Database) -> None:
         "INSERT INTO fatigue_start (team_id, at) SELECT team_id, max(created_at) FROM outbox"
         " GROUP BY team_id"
     )
+
+
+def m17_inbox_partition_leases(db: Database) -> None:
+    """Several replicas on one database: each event's inbox partition (a stable hash of what
+    orders it; pending events get theirs now), the pending events of a partition by position,
+    one lease per partition (its owner, until when, and an epoch that grows with each new
+    owner and fences the old one out), and the replicas alive (their last heartbeat)."""
+    db.execute("ALTER TABLE inbox ADD COLUMN part INTEGER NOT NULL DEFAULT 0")
+    pending = db.execute("SELECT seq, body FROM inbox WHERE done_at IS NULL").fetchall()
+    for seq, body in pending:
+        db.execute("UPDATE inbox SET part = ? WHERE seq = ?", [part_of(body or ""), seq])
+    db.execute("CREATE INDEX inbox_part_pending ON inbox (part, seq) WHERE done_at IS NULL")
+    db.execute(
+        "CREATE TABLE inbox_leases (part INTEGER PRIMARY KEY, owner TEXT,"
+        " expires_at REAL NOT NULL DEFAULT 0, epoch INTEGER NOT NULL DEFAULT 0)"
+    )
+    for part in range(PARTS):
+        db.execute("INSERT INTO inbox_leases (part) VALUES (?)", [part])
+    db.execute("CREATE TABLE replicas (id TEXT PRIMARY KEY, seen_at REAL NOT NULL)")

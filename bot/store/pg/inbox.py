@@ -14,12 +14,12 @@ def prune_inbox(db: Conn, cutoff: float) -> int:
     return db.execute("DELETE FROM inbox WHERE done_at < %s", [cutoff]).rowcount
 
 
-def enqueue_event(db: Conn, team_id: str, event_id: str, body: str, now: float) -> bool:
+def enqueue_event(db: Conn, team_id: str, event_id: str, body: str, part: int, now: float) -> bool:
     """Keep a delivered event until it is handled; False when it was delivered before."""
     cursor = db.execute(
-        "INSERT INTO inbox (team_id, event_id, body, received_at) VALUES (%s, %s, %s, %s)"
-        " ON CONFLICT (team_id, event_id) DO NOTHING",
-        [team_id, event_id, body, now],
+        "INSERT INTO inbox (team_id, event_id, body, part, received_at)"
+        " VALUES (%s, %s, %s, %s, %s) ON CONFLICT (team_id, event_id) DO NOTHING",
+        [team_id, event_id, body, part, now],
     )
     return cursor.rowcount == 1
 
@@ -31,6 +31,18 @@ def pending_events(db: Conn, after: int, limit: int) -> list[tuple[int, str]]:
         [after, limit],
     ).fetchall()
     return [(int(seq), str(body)) for seq, body in rows]
+
+
+def pending_events_in(
+    db: Conn, parts: list[int], after: int, limit: int
+) -> list[tuple[int, int, str]]:
+    """(seq, part, body) of the unhandled events of these partitions after `after`, in order."""
+    rows = db.execute(
+        "SELECT seq, part, body FROM inbox WHERE done_at IS NULL AND seq > %s"
+        " AND part = ANY(%s::smallint[]) ORDER BY seq LIMIT %s",
+        [after, list(parts), limit],
+    ).fetchall()
+    return [(int(seq), int(part), str(body)) for seq, part, body in rows]
 
 
 def unhandled_up_to(db: Conn, seq: int | None) -> int | None:
@@ -61,6 +73,22 @@ def finish_event(db: Conn, seq: int, error: str | None, now: float) -> None:
     db.execute(
         "UPDATE inbox SET done_at = %s, error = %s, body = NULL WHERE seq = %s", [now, error, seq]
     )
+
+
+def finish_leased_event(
+    db: Conn, seq: int, part: int, epoch: int, error: str | None, now: float
+) -> bool:
+    """`finish_event` while the partition's lease is still at `epoch` (nobody took it over
+    since); False, and nothing marked, when it was."""
+    cursor = db.execute(
+        "UPDATE inbox SET done_at = %s, error = %s, body = NULL"
+        " WHERE seq = %s AND done_at IS NULL"
+        # FOR SHARE: a takeover committing meanwhile is waited for and seen, and one that comes
+        # later waits for this commit (so its owner finds the event done).
+        " AND EXISTS (SELECT 1 FROM inbox_leases WHERE part = %s AND epoch = %s FOR SHARE)",
+        [now, error, seq, part, epoch],
+    )
+    return cursor.rowcount == 1
 
 
 def event_known(db: Conn, team_id: str, event_id: str) -> bool:

@@ -16,6 +16,8 @@ from typing import Any
 
 from psycopg import Connection
 
+from bot.envelopes import PARTS, part_of
+
 Conn = Connection[Any]
 
 # SQLite's implicit rowid is declared where SQL reads it: on items (the order items were made
@@ -357,3 +359,17 @@ def m16_fatigue_counts_from_upgrade(conn: Conn) -> None:
         "INSERT INTO fatigue_start (team_id, at) SELECT team_id, max(created_at) FROM outbox"
         " GROUP BY team_id"
     )
+
+
+def m17_inbox_partition_leases(conn: Conn) -> None:
+    conn.execute("ALTER TABLE inbox ADD COLUMN part SMALLINT NOT NULL DEFAULT 0")
+    pending = conn.execute("SELECT seq, body FROM inbox WHERE done_at IS NULL").fetchall()
+    for seq, body in pending:
+        conn.execute("UPDATE inbox SET part = %s WHERE seq = %s", [part_of(body or ""), seq])
+    conn.execute("CREATE INDEX inbox_part_pending ON inbox (part, seq) WHERE done_at IS NULL")
+    conn.execute(
+        "CREATE TABLE inbox_leases (part SMALLINT PRIMARY KEY, owner TEXT,"
+        " expires_at DOUBLE PRECISION NOT NULL DEFAULT 0, epoch BIGINT NOT NULL DEFAULT 0)"
+    )
+    conn.execute("INSERT INTO inbox_leases (part) SELECT generate_series(0, %s - 1)", [PARTS])
+    conn.execute("CREATE TABLE replicas (id TEXT PRIMARY KEY, seen_at DOUBLE PRECISION NOT NULL)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlite_utils import Database
@@ -12,11 +13,14 @@ def prune_inbox(db: Database, cutoff: float) -> int:
     return db.execute("DELETE FROM inbox WHERE done_at < ?", [cutoff]).rowcount
 
 
-def enqueue_event(db: Database, team_id: str, event_id: str, body: str, now: float) -> bool:
+def enqueue_event(
+    db: Database, team_id: str, event_id: str, body: str, part: int, now: float
+) -> bool:
     """Keep a delivered event until it is handled; False when it was delivered before."""
     cursor = db.execute(
-        "INSERT OR IGNORE INTO inbox (team_id, event_id, body, received_at) VALUES (?, ?, ?, ?)",
-        [team_id, event_id, body, now],
+        "INSERT OR IGNORE INTO inbox (team_id, event_id, body, part, received_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [team_id, event_id, body, part, now],
     )
     return cursor.rowcount == 1
 
@@ -28,6 +32,18 @@ def pending_events(db: Database, after: int, limit: int) -> list[tuple[int, str]
         [after, limit],
     )
     return [(int(seq), str(body)) for seq, body in rows]
+
+
+def pending_events_in(
+    db: Database, parts: list[int], after: int, limit: int
+) -> list[tuple[int, int, str]]:
+    """(seq, part, body) of the unhandled events of these partitions after `after`, in order."""
+    rows = db.execute(
+        "SELECT seq, part, body FROM inbox WHERE done_at IS NULL AND seq > ?"
+        " AND part IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?",
+        [after, json.dumps(parts), limit],
+    )
+    return [(int(seq), int(part), str(body)) for seq, part, body in rows]
 
 
 def unhandled_up_to(db: Database, seq: int | None) -> int | None:
@@ -58,6 +74,19 @@ def finish_event(db: Database, seq: int, error: str | None, now: float) -> None:
     db.execute(
         "UPDATE inbox SET done_at = ?, error = ?, body = NULL WHERE seq = ?", [now, error, seq]
     )
+
+
+def finish_leased_event(
+    db: Database, seq: int, part: int, epoch: int, error: str | None, now: float
+) -> bool:
+    """`finish_event` while the partition's lease is still at `epoch` (nobody took it over
+    since); False, and nothing marked, when it was."""
+    cursor = db.execute(
+        "UPDATE inbox SET done_at = ?, error = ?, body = NULL WHERE seq = ? AND done_at IS NULL"
+        " AND EXISTS (SELECT 1 FROM inbox_leases WHERE part = ? AND epoch = ?)",
+        [now, error, seq, part, epoch],
+    )
+    return cursor.rowcount == 1
 
 
 def event_known(db: Database, team_id: str, event_id: str) -> bool:

@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.capture_rules import learning_draft
+from bot.envelopes import PARTS, part_of
 from bot.models import ChannelInfo, ItemDraft, ShareInput
 from bot.store import Store, personal_channel
 from bot.store.migrations import MIGRATIONS, later
@@ -213,5 +214,30 @@ async def test_fatigue_counts_only_digests_after_the_upgrade(tmp_path: Path) -> 
         for week in range(4):
             raw(store, sent_digest, "U1", f"2026-W{20 + week}", START + week)
         assert await store._read(fatigue.tired, T, START + 10) == {"U1"}
+    finally:
+        store.close()
+
+
+async def test_pending_events_get_their_partition_on_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "serendip.db"
+    leases_at = MIGRATIONS.index(later.m17_inbox_partition_leases)
+    db = Database(sqlite3.connect(path))
+    for number, step in enumerate(MIGRATIONS[:leases_at], start=1):
+        step(db)
+        db.execute(f"PRAGMA user_version = {number}")
+    body = '{"event": {"type": "message", "channel": "C9", "ts": "5.5"}}'
+    db.execute(
+        "INSERT INTO inbox (team_id, event_id, body, received_at) VALUES (?, ?, ?, ?)",
+        [T, "Ev1", body, START],
+    )
+    db.conn.commit()
+    db.conn.close()
+    store = Store(path, clock=ticking()).open()
+    try:
+        assert part_of(body) != 0  # (else the test could not fail)
+        assert [(part, b) for _, part, b in await store.pending_events_in([part_of(body)])] == [
+            (part_of(body), body)
+        ]
+        assert len(await store.partition_owners()) == PARTS
     finally:
         store.close()

@@ -1,0 +1,143 @@
+"""Replicas in one process, each with its own store on one PostgreSQL database: they share the
+inbox's partitions fairly, handle each event once and in order per message, and take over the
+partitions of a replica that stopped renewing once its leases run out."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from bot.envelopes import PARTS
+from bot.inbox import InboxWorker
+from bot.leases import PartitionLeases, SoleOwner, claims_for
+from bot.store import Store
+from bot.store.pg.store import PostgresStore
+
+LEASE = 1.5  # seconds: short, so that a takeover fits in a test
+Handled = list[tuple[str, str, int]]  # (replica, message key, position within the message)
+
+
+def event(key: str, n: int) -> str:
+    channel, ts = key.split(":")
+    inner = {"type": "reaction_added", "item": {"channel": channel, "ts": ts}, "n": n}
+    return json.dumps({"type": "event_callback", "team_id": "T1", "event_id": "x", "event": inner})
+
+
+def recorder(
+    name: str, handled: Handled, frozen: asyncio.Event | None = None
+) -> Callable[[int, str], Awaitable[int]]:
+    async def dispatch(seq: int, raw: str) -> int:
+        inner = json.loads(raw)["event"]
+        handled.append((name, f"{inner['item']['channel']}:{inner['item']['ts']}", inner["n"]))
+        if frozen is not None:
+            await frozen.wait()  # this replica hangs in a listener from now on
+        await asyncio.sleep(0.001)
+        return 200
+
+    return dispatch
+
+
+@asynccontextmanager
+async def replica(url: str, name: str, handled: Handled) -> AsyncIterator[InboxWorker]:
+    store = PostgresStore(url)
+    await asyncio.to_thread(store.open)
+    leases = PartitionLeases(store, LEASE, replica=name)
+    worker = InboxWorker(store, recorder(name, handled), claims=leases)
+    worker.start()
+    try:
+        yield worker
+    finally:
+        await worker.stop()
+        await asyncio.to_thread(store.close)
+
+
+async def settle(store: Store, owners: int) -> list[str | None]:
+    """Until `owners` replicas hold every partition between them; the owners by partition."""
+    for _ in range(200):
+        found = [owner for _, owner, _, _ in await store.partition_owners()]
+        if None not in found and len(set(found)) == owners:
+            return found
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the partitions did not settle: {Counter(found)}")
+
+
+async def until_handled(store: Store, seconds: float = 20.0) -> None:
+    async with asyncio.timeout(seconds):
+        while await store.pending_events(0, 1):  # noqa: ASYNC110 (other replicas' work)
+            await asyncio.sleep(0.05)
+
+
+def check_once_in_order(handled: Handled, keys: list[str], per_key: int) -> None:
+    for key in keys:
+        assert [n for _, k, n in handled if k == key] == list(range(per_key)), key
+
+
+async def test_three_replicas_share_the_inbox(pg_url: str) -> None:
+    handled: Handled = []
+    keys = [f"C{c}:{m}.0" for c in range(3) for m in range(6)]
+    async with (
+        replica(pg_url, "a", handled) as a,
+        replica(pg_url, "b", handled),
+        replica(pg_url, "c", handled),
+    ):
+        owners = Counter(await settle(a.store, 3))
+        assert max(owners.values()) <= -(-PARTS // 3), owners
+        for n in range(20):
+            for key in keys:
+                await a.store.enqueue_event("T1", f"E{key}{n}", event(key, n))
+            a.accepted()
+        await until_handled(a.store)
+    check_once_in_order(handled, keys, 20)
+    assert len({name for name, _, _ in handled}) == 3  # every replica had its share
+
+
+async def test_a_frozen_replica_is_taken_over(pg_url: str) -> None:
+    handled: Handled = []
+    keys = [f"C1:{m}.0" for m in range(12)]
+    frozen = asyncio.Event()
+    store = PostgresStore(pg_url)
+    await asyncio.to_thread(store.open)
+    stuck = PartitionLeases(store, LEASE, replica="stuck")
+    worker = InboxWorker(store, recorder("stuck", handled, frozen), claims=stuck)
+    worker.start()
+    try:
+        async with replica(pg_url, "b", handled) as b:
+            await settle(b.store, 2)
+            for n in range(10):
+                for key in keys:
+                    await b.store.enqueue_event("T1", f"E{key}{n}", event(key, n))
+                b.accepted()
+            async with asyncio.timeout(10):
+                while not any(name == "stuck" for name, _, _ in handled):  # noqa: ASYNC110
+                    await asyncio.sleep(0.01)
+            assert stuck._task is not None
+            stuck._task.cancel()  # it stops renewing, as a killed or frozen process does
+            await until_handled(b.store)
+            owners = {owner for _, owner, _, _ in await b.store.partition_owners()}
+            assert owners == {"b"}
+            frozen.set()  # it wakes up: its late outcomes are fenced out
+            await asyncio.sleep(0.1)
+            assert await b.store.failed_events() == []
+    finally:
+        await worker.stop()
+        await asyncio.to_thread(store.close)
+    # Only what the frozen replica was running (one event per queue, then it hung) is handled
+    # again, by b, once; b handled each event once and in order.
+    by_stuck = Counter((k, n) for name, k, n in handled if name == "stuck")
+    by_b = Counter((k, n) for name, k, n in handled if name == "b")
+    assert by_stuck
+    assert max(by_stuck.values()) == 1
+    assert max(by_b.values()) == 1
+    assert set(by_stuck) <= set(by_b)
+    for key in keys:
+        order = [n for name, k, n in handled if k == key and name == "b"]
+        assert order == list(range(10 - len(order), 10)), key  # the rest, from where it stood
+        assert {n for _, k, n in handled if k == key} == set(range(10)), key
+
+
+async def test_sqlite_owns_every_partition(store: Store) -> None:
+    assert isinstance(claims_for(store), SoleOwner)
+    assert not store.shared
