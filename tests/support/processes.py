@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO
@@ -61,9 +62,12 @@ def start(
     return subprocess.Popen(command, env=env, cwd=db.parent, preexec_fn=preexec_fn, stderr=stderr)
 
 
-async def wait_healthy(port: int) -> None:
+async def wait_healthy(port: int, within: float = 60.0) -> None:
+    """Until the bot on `port` answers /healthz; a loaded machine (a CI runner, or several
+    replicas starting at once) can take many seconds to import and migrate."""
+    deadline = time.monotonic() + within
     async with aiohttp.ClientSession() as session:
-        for _ in range(200):
+        while time.monotonic() < deadline:
             try:
                 async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
                     if response.status == 200:
