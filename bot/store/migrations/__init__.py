@@ -30,6 +30,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m14_workspace_address,
     later.m15_digest_fatigue,
     later.m16_fatigue_counts_from_upgrade,
+    later.m18_leader_and_shared_pace,
 ]
 
 

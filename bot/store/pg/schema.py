@@ -357,3 +357,13 @@ def m16_fatigue_counts_from_upgrade(conn: Conn) -> None:
         "INSERT INTO fatigue_start (team_id, at) SELECT team_id, max(created_at) FROM outbox"
         " GROUP BY team_id"
     )
+
+
+def m18_leader_and_shared_pace(conn: Conn) -> None:
+    conn.execute(
+        "CREATE TABLE leadership (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL,"
+        " epoch BIGINT NOT NULL, acquired_at DOUBLE PRECISION NOT NULL,"
+        " renewed_at DOUBLE PRECISION NOT NULL)"
+    )
+    conn.execute("CREATE TABLE send_pace (key TEXT PRIMARY KEY, next_at DOUBLE PRECISION NOT NULL)")
+    conn.execute("ALTER TABLE outbox ADD COLUMN claim_epoch BIGINT")
