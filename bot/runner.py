@@ -7,7 +7,7 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -23,6 +23,7 @@ from bot.guard import (
     connection_cap,
 )
 from bot.inbox import InboxWorker
+from bot.leader import Leader
 from bot.pacer import Pacer
 from bot.server import build_web_app
 from bot.slack_client import make_client
@@ -75,10 +76,17 @@ def build_server(
 
     async def scheduler_ctx(_: web.Application) -> AsyncIterator[None]:
         client = make_client(config.bot_token, config.api_url, pacer=pacer)
-        jobs = build_scheduler(store, config, fetch, client, pacer)
-        jobs.start()
+
+        def lead(epoch: int) -> Callable[[], None]:
+            jobs = build_scheduler(store, config, fetch, client, pacer, epoch=epoch)
+            jobs.start()
+            return lambda: jobs.shutdown(wait=False)
+
+        # Only the leader among replicas runs the scheduled jobs (on SQLite: this process).
+        leader = Leader(store, store.leader_lock(), lead, config.leader_poll)
+        leader.start()
         yield
-        jobs.shutdown(wait=False)
+        await leader.stop()
 
     async def socket_ctx(_: web.Application) -> AsyncIterator[None]:
         assert config.app_token is not None
