@@ -1,5 +1,6 @@
 """One leader for the scheduled jobs among replicas: digests, re-routing, the pulse, link health,
-housekeeping and retention run in exactly one process at a time.
+housekeeping and retention, and the link fetcher (so its politeness limits hold for the whole
+deployment), run in exactly one process at a time.
 
 Every `poll` seconds a replica that does not lead tries the store's leader lock (PostgreSQL: an
 advisory lock; SQLite: its one process always leads). The winner records itself with a new
@@ -21,7 +22,7 @@ from bot.store import Store
 from bot.store.leadership import LeaderLock
 
 log = logging.getLogger(__name__)
-Stop = Callable[[], None]
+Stop = Callable[[], Awaitable[None]]
 
 
 def holder_name() -> str:
@@ -64,10 +65,10 @@ class Leader:
             if self.epoch is None:
                 await self._try_to_lead()
             elif not await self._still_leading(self.epoch):
-                self._step_down("lost the leader lock or a newer leader exists")
+                await self._step_down("lost the leader lock or a newer leader exists")
         except Exception as exc:  # the store or the lock failed: lead no longer
             if self.epoch is not None:
-                self._step_down(f"cannot confirm the lead: {exc}")
+                await self._step_down(f"cannot confirm the lead: {exc}")
             else:
                 log.warning("cannot try to lead the scheduled jobs: %s", exc)
 
@@ -84,12 +85,12 @@ class Leader:
             return False
         return await self.store.renew_leadership(epoch)
 
-    def _step_down(self, why: str) -> None:
+    async def _step_down(self, why: str) -> None:
         log.warning("no longer leading the scheduled jobs (epoch %s): %s", self.epoch, why)
         self.epoch = None
         if self._stop is not None:
-            self._stop()
-            self._stop = None
+            stop, self._stop = self._stop, None
+            await stop()
 
     async def stop(self) -> None:
         """Stop trying, stop the jobs if leading, and let another replica lead at once."""
@@ -98,7 +99,7 @@ class Leader:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
         if self._stop is not None:
-            self._stop()
-            self._stop = None
+            stop, self._stop = self._stop, None
+            await stop()
         self.epoch = None
         await asyncio.to_thread(self.lock.release)

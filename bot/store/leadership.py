@@ -42,6 +42,11 @@ class SoleProcess:
 class LeadershipActions(Plumbing):
     """Domain actions for the scheduler's leader; mixed into `Store`."""
 
+    @property
+    def shared_by_replicas(self) -> bool:
+        """Whether several processes may serve this database at once (PostgreSQL replicas)."""
+        return self._backend == "postgresql"
+
     def leader_lock(self) -> LeaderLock:
         """The lock that decides who leads (PostgreSQL: an advisory lock of its own)."""
         return SoleProcess()

@@ -4,7 +4,7 @@ when its session dies, the other takes over and the first stops its jobs. SQLite
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import psycopg
@@ -20,9 +20,13 @@ class Jobs:
     def __init__(self) -> None:
         self.running: list[int] = []
 
-    def lead(self, epoch: int) -> Callable[[], None]:
+    def lead(self, epoch: int) -> Callable[[], Awaitable[None]]:
         self.running.append(epoch)
-        return lambda: self.running.remove(epoch)
+
+        async def stop() -> None:
+            self.running.remove(epoch)
+
+        return stop
 
 
 async def test_one_of_two_replicas_leads_and_the_other_takes_over(pg_url: str) -> None:
@@ -33,6 +37,7 @@ async def test_one_of_two_replicas_leads_and_the_other_takes_over(pg_url: str) -
     a = Leader(store_a, lock_a, jobs_a.lead, 5.0, holder="a")
     b = Leader(store_b, store_b.leader_lock(), jobs_b.lead, 5.0, holder="b")
     try:
+        await a.step()  # a starts first
         for _ in range(3):
             await asyncio.gather(a.step(), b.step())
         assert (jobs_a.running, jobs_b.running) == ([1], [])
