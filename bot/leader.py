@@ -91,6 +91,8 @@ class Leader:
         if self._stop is not None:
             stop, self._stop = self._stop, None
             await stop()
+        # A replica that cannot confirm its lead lets go of the lock too: another may lead.
+        await asyncio.to_thread(self.lock.release)
 
     async def stop(self) -> None:
         """Stop trying, stop the jobs if leading, and let another replica lead at once."""

@@ -14,14 +14,16 @@ from sqlite_utils import Database
 
 def become_leader(db: Database, holder: str, now: float) -> int:
     """Record `holder` as the leader under a new epoch; returns that epoch."""
-    row = db.execute(
+    # Upsert then read back (no RETURNING: older SQLite builds lack it); the writer's
+    # transaction keeps the two together.
+    db.execute(
         "INSERT INTO leadership (id, holder, epoch, acquired_at, renewed_at)"
         " VALUES (1, ?, 1, ?, ?) ON CONFLICT (id) DO UPDATE SET holder = excluded.holder,"
         " epoch = leadership.epoch + 1, acquired_at = excluded.acquired_at,"
-        " renewed_at = excluded.renewed_at RETURNING epoch",
+        " renewed_at = excluded.renewed_at",
         [holder, now, now],
-    ).fetchone()
-    return int(row[0])
+    )
+    return int(db.execute("SELECT epoch FROM leadership WHERE id = 1").fetchone()[0])
 
 
 def renew_leadership(db: Database, epoch: int, now: float) -> bool:
@@ -41,11 +43,12 @@ def current_leader(db: Database) -> tuple[str, int, float] | None:
 def reserve_send_slot(db: Database, key: str, interval: float, now: float) -> float:
     """Book the next free slot under `key`, `interval` seconds after the last one booked
     (or `now`); returns the slot's time."""
-    row = db.execute(
+    db.execute(
         "INSERT INTO send_pace (key, next_at) VALUES (?, ? + ?) ON CONFLICT (key) DO UPDATE"
-        " SET next_at = max(send_pace.next_at, ?) + ? RETURNING next_at",
+        " SET next_at = max(send_pace.next_at, ?) + ?",
         [key, now, interval, now, interval],
-    ).fetchone()
+    )
+    row = db.execute("SELECT next_at FROM send_pace WHERE key = ?", [key]).fetchone()
     return float(row[0]) - interval
 
 
