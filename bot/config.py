@@ -65,6 +65,8 @@ class Config:
     http_max_connections: int = DEFAULT_CAP
     http_read_timeout: float = DEFAULT_READ_TIMEOUT
     lease_seconds: float = DEFAULT_LEASE
+    leader_poll: float = 5.0  # seconds between a replica's tries to lead (or checks it still does)
+    digest_tick: float = 300.0  # seconds between the leader's digest ticks
     secrets: tuple[str, ...] = field(default=(), repr=False)
 
     def __repr__(self) -> str:
@@ -268,6 +270,13 @@ def _token(reader: _Reader, name: str, prefix: str) -> str | None:
     return value
 
 
+def _positive(reader: _Reader, name: str, default: float) -> float:
+    value = reader.number(name, default)
+    if value <= 0:
+        raise ConfigError(f"{name} must be more than 0 seconds")
+    return value
+
+
 def _read_timeout(reader: _Reader) -> float:
     value = reader.number("SERENDIP_HTTP_READ_TIMEOUT", DEFAULT_READ_TIMEOUT)
     if value <= 0:
@@ -319,6 +328,8 @@ def _parse(r: _Reader) -> Config:
         http_max_connections=r.integer("SERENDIP_HTTP_MAX_CONNECTIONS", DEFAULT_CAP, 1, 100_000),
         http_read_timeout=_read_timeout(r),
         lease_seconds=_lease_seconds(r),
+        leader_poll=_positive(r, "SERENDIP_LEADER_POLL", 5.0),
+        digest_tick=_positive(r, "SERENDIP_DIGEST_TICK", 300.0),
         secrets=tuple(
             s
             for s in (bot_token, app_token, signing_secret, password, unquote(password or ""))

@@ -7,7 +7,7 @@ import contextlib
 import logging
 import signal
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 from aiohttp import web
 from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
@@ -23,8 +23,9 @@ from bot.guard import (
     connection_cap,
 )
 from bot.inbox import InboxWorker
-from bot.pacer import Pacer
+from bot.leader import Leader
 from bot.server import build_web_app
+from bot.shared_pacer import make_pacer
 from bot.slack_client import make_client
 from bot.store import Store
 from jobs.fetching import LinkFetchWorker
@@ -42,7 +43,8 @@ def build_server(
     """The whole bot as an aiohttp application; `cleanup_ctx` starts and stops each part;
     without `migrate`, a database of an older schema stops the start."""
     store = Store(config.db_path, migrate=migrate)
-    pacer = Pacer(config.send_rate)  # one send rate for the process: every kind of post
+    # One send rate for every kind of post: for the deployment when replicas share PostgreSQL.
+    pacer = make_pacer(store, config)
     bolt_app = build_app(config, store, socket_mode=socket_mode, pacer=pacer)
     mode = "socket" if socket_mode else "http"
     cap = connection_cap(config.http_max_connections)
@@ -67,18 +69,31 @@ def build_server(
     fetcher = SafeFetcher(AllowList.parse(config.fetch_allow), SystemResolver())
     fetch = fetcher.fetch if config.fetch_links else None
 
-    async def fetch_ctx(_: web.Application) -> AsyncIterator[None]:
-        worker = LinkFetchWorker(store, fetcher.fetch)
-        worker.start()
-        yield
-        await worker.stop()
-
-    async def scheduler_ctx(_: web.Application) -> AsyncIterator[None]:
+    def lead(epoch: int) -> Callable[[], Awaitable[None]]:
+        """Start what only the leader runs: the scheduled jobs and the link fetcher."""
         client = make_client(config.bot_token, config.api_url, pacer=pacer)
-        jobs = build_scheduler(store, config, fetch, client, pacer)
-        jobs.start()
+        jobs = build_scheduler(store, config, fetch, client, pacer, epoch) if scheduler else None
+        worker = LinkFetchWorker(store, fetcher.fetch) if config.fetch_links else None
+        if jobs is not None:
+            jobs.start()
+        if worker is not None:
+            worker.start()
+
+        async def stop() -> None:
+            if jobs is not None:
+                jobs.shutdown(wait=False)
+            if worker is not None:
+                await worker.stop()
+
+        return stop
+
+    async def leader_ctx(_: web.Application) -> AsyncIterator[None]:
+        # One replica leads (on SQLite: this process), so jobs run and links are fetched once
+        # for the deployment, within one fetcher's politeness limits.
+        leader = Leader(store, store.leader_lock(), lead, config.leader_poll)
+        leader.start()
         yield
-        jobs.shutdown(wait=False)
+        await leader.stop()
 
     async def socket_ctx(_: web.Application) -> AsyncIterator[None]:
         assert config.app_token is not None
@@ -90,10 +105,8 @@ def build_server(
 
     web_app.cleanup_ctx.append(store_ctx)
     web_app.cleanup_ctx.append(inbox_ctx)
-    if config.fetch_links:
-        web_app.cleanup_ctx.append(fetch_ctx)
-    if scheduler:
-        web_app.cleanup_ctx.append(scheduler_ctx)
+    if scheduler or config.fetch_links:
+        web_app.cleanup_ctx.append(leader_ctx)
     if socket_mode:
         web_app.cleanup_ctx.append(socket_ctx)
     web_app[STORE] = store

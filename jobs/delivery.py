@@ -32,6 +32,10 @@ EVENT_TYPE = "serendip_digest"
 # A claim older than this is from a sender that is gone: longer than one post can take, with
 # the client's own retries and timeouts.
 STALE_SECONDS = 600.0
+# A claim made under an earlier leader's epoch is that leader's: it is stale once any post it
+# had under way is over (the client gives up on a post after 30 s), not after STALE_SECONDS,
+# so a new leader settles what its predecessor left half sent within the minute.
+DEPOSED_SECONDS = 45.0
 HISTORY_PAGES = 10
 HISTORY_LIMIT = 200  # per page (Slack may give fewer)
 CLOCK_MARGIN = 300.0
@@ -93,8 +97,8 @@ def _retry_after(exc: SlackApiError) -> float:
         return 1.0
 
 
-Outcome = Literal["sent", "failed", "again", "unknown", "dropped", "taken"]
-"""What posting one row came to (the last two are the store's `ClaimResult`s)."""
+Outcome = Literal["sent", "failed", "again", "unknown", "dropped", "taken", "deposed"]
+"""What posting one row came to (the last three are the store's `ClaimResult`s)."""
 
 
 class Unsure(Exception):
@@ -111,11 +115,14 @@ class Deliverer:
         pacer: Pacer,
         clock: Callable[[], float] = time.time,
         report: DeliveryReport | None = None,
+        epoch: int | None = None,
     ) -> None:
         self.store, self.pacer, self.clock = store, pacer, clock
         self.client = without_rate_limit_retries(client)
         self.token = secrets.token_hex(8)  # this sender's claims
         self.report = report if report is not None else DeliveryReport()
+        self.epoch = epoch  # the leader's fencing token (None: `digest send`, not a leader)
+        self.deposed = False
 
     async def run(self, team_id: str, workers: int = WORKERS) -> DeliveryReport:
         """Recover rows left in `sending`, then post every pending row once."""
@@ -127,19 +134,22 @@ class Deliverer:
         return self.report
 
     async def _worker(self, queue: asyncio.Queue[OutboxRow]) -> None:
-        while not queue.empty():
+        while not queue.empty() and not self.deposed:
             row = queue.get_nowait()
             if await self.post(row) == "again" and self.report.rate_limited < MAX_RATE_LIMITS:
                 queue.put_nowait(row)
 
     async def post(self, row: OutboxRow) -> Outcome:
         """Post one row: 'sent', 'failed', 'again' (429), 'unknown' (no answer), 'dropped'
-        (no longer wanted) or 'taken' (another sender has it)."""
+        (no longer wanted), 'taken' (another sender has it) or 'deposed' (another replica leads)."""
         target = row.recipient  # a person's user id: Slack posts into the app's DM with them
         await self.pacer.wait(target)
-        claimed = await self.store.claim_digest(row.id, self.token, self.clock())
+        claimed = await self.store.claim_digest(row.id, self.token, self.clock(), self.epoch)
         if claimed != "claimed":
             self.report.dropped += claimed == "dropped"
+            if claimed == "deposed" and not self.deposed:
+                log.warning("another replica leads now: this one posts no more digests")
+                self.deposed = True
             return claimed
         try:
             answer = await self.client.chat_postMessage(
@@ -195,11 +205,19 @@ class Deliverer:
         """Settle rows left in `sending` by a sender that is gone, from Slack's history."""
         now = self.clock()
         for row in await self.store.outbox_rows("sending", team_id):
-            if row.updated_at > now - STALE_SECONDS:
+            if row.updated_at > now - self._stale_after(row):
                 continue  # its sender may still be waiting for Slack's answer
-            if not await self.store.take_over_digest(row.id, row.claim, self.token, now):
-                continue  # another sender took it over first
+            if not await self.store.take_over_digest(
+                row.id, row.claim, self.token, now, self.epoch
+            ):
+                continue  # another sender took it over first (or this one no longer leads)
             await self._settle(row)
+
+    def _stale_after(self, row: OutboxRow) -> float:
+        """How long a claim stays its sender's: less when an earlier leader made it."""
+        if self.epoch is not None and (row.claim_epoch or 0) < self.epoch:
+            return DEPOSED_SECONDS
+        return STALE_SECONDS
 
     async def _settle(self, row: OutboxRow) -> None:
         try:

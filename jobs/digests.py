@@ -269,8 +269,10 @@ async def run_digests(
     force: bool = False,
     pacer: Pacer | None = None,
     clock: Callable[[], float] | None = None,
+    epoch: int | None = None,
 ) -> RunReport:
-    """Plan what is due in every installed workspace, then post it."""
+    """Plan what is due in every installed workspace, then post it (as the leader of `epoch`,
+    when given: its claims are refused once another replica leads)."""
     report = RunReport()
     pacer = pacer or Pacer(config.send_rate)
     clock = clock or time.time
@@ -281,7 +283,7 @@ async def run_digests(
         report.planned += added
         report.empty += empty
         report.handled += handled
-        await Deliverer(store, client, pacer, clock, report.delivery).run(team_id)
+        await Deliverer(store, client, pacer, clock, report.delivery, epoch).run(team_id)
     return report
 
 

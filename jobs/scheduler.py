@@ -24,7 +24,7 @@ from jobs.questions import reroute_unanswered
 log = logging.getLogger(__name__)
 HOUSEKEEPING_HOUR = 3
 LINK_HEALTH_HOUR = 4
-DIGEST_TICK_MINUTES = 5
+FIRST_DIGEST_TICK = 30.0  # seconds after taking the lead
 PEOPLE_HOUR = 2
 REROUTE_TICK_MINUTES = 15
 PULSE_TICK_MINUTES = 15
@@ -40,9 +40,12 @@ async def link_health_job(store: Store, fetch: Fetch) -> None:
     await check_links(store, fetch, time.time())
 
 
-async def digest_tick(store: Store, client: AsyncWebClient, config: Config, pacer: Pacer) -> None:
-    """Send whatever digests are due and not sent yet (a missed one goes out here too)."""
-    report = await run_digests(store, client, config, datetime.now(UTC), pacer=pacer)
+async def digest_tick(
+    store: Store, client: AsyncWebClient, config: Config, pacer: Pacer, epoch: int | None = None
+) -> None:
+    """Send whatever digests are due and not sent yet (a missed one goes out here too); the
+    leader's `epoch` fences its claims once another replica leads."""
+    report = await run_digests(store, client, config, datetime.now(UTC), pacer=pacer, epoch=epoch)
     if report.planned or report.delivery.sent or report.delivery.failed:
         log.info(
             "digests: %s planned, %s sent, %s failed",
@@ -73,8 +76,10 @@ def build_scheduler(
     fetch: Fetch | None = None,
     client: AsyncWebClient | None = None,
     pacer: Pacer | None = None,
+    epoch: int | None = None,
 ) -> AsyncIOScheduler:
-    """A scheduler with Serendip's jobs; started and stopped by the server's cleanup context."""
+    """A scheduler with Serendip's jobs, for the leader of `epoch` (bot/leader.py starts and
+    stops it)."""
     tz = ZoneInfo(config.tz)
     scheduler = AsyncIOScheduler(timezone=tz)
     scheduler.add_job(
@@ -98,7 +103,8 @@ def build_scheduler(
         replace_existing=True,
     )
     if client is not None:
-        _add_digest_jobs(scheduler, store, config, client, tz, pacer or Pacer(config.send_rate))
+        paced = pacer or Pacer(config.send_rate)
+        _add_digest_jobs(scheduler, store, config, client, tz, paced, epoch)
     if client is not None and config.report_channel:
         # A tick, not a cron job: a pulse missed while the bot was down still goes out that week.
         scheduler.add_job(
@@ -135,6 +141,7 @@ def _add_digest_jobs(
     client: AsyncWebClient,
     tz: ZoneInfo,
     pacer: Pacer,
+    epoch: int | None,
 ) -> None:
     """People first (time zones decide who is due), then a digest tick every few minutes."""
     start = datetime.now(tz)
@@ -169,15 +176,17 @@ def _add_digest_jobs(
         misfire_grace_time=REROUTE_TICK_MINUTES * 60,
     )
     # One pacer for the process: the send rate holds across ticks and kinds of post.
+    # A new leader ticks soon: digests its predecessor left half sent are finished at once.
+    tick = config.digest_tick
     scheduler.add_job(
         digest_tick,
         "interval",
-        minutes=DIGEST_TICK_MINUTES,
-        args=[store, client, config, pacer],
+        seconds=tick,
+        args=[store, client, config, pacer, epoch],
         id="digest-tick",
         replace_existing=True,
         max_instances=1,
         coalesce=True,
-        next_run_time=start + timedelta(seconds=30),
-        misfire_grace_time=DIGEST_TICK_MINUTES * 60,
+        next_run_time=start + timedelta(seconds=min(FIRST_DIGEST_TICK, tick)),
+        misfire_grace_time=max(1, int(tick)),
     )

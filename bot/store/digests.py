@@ -113,13 +113,19 @@ class DigestActions(Plumbing):
             return await self._read(outbox.all_rows, team_id)
         return await self._read(outbox.rows_with_status, status, team_id, limit)
 
-    async def claim_digest(self, row_id: int, token: str, now: float) -> ClaimResult:
-        """pending -> sending under `token`: 'claimed', 'dropped' (unwanted now) or 'taken'."""
-        return await self._write(outbox.claim, row_id, token, now)
+    async def claim_digest(
+        self, row_id: int, token: str, now: float, epoch: int | None = None
+    ) -> ClaimResult:
+        """pending -> sending under `token`: 'claimed', 'dropped' (unwanted now), 'taken', or
+        'deposed' (the leader of `epoch` has been succeeded: it must not post)."""
+        return await self._write(outbox.claim, row_id, token, now, epoch)
 
-    async def take_over_digest(self, row_id: int, old: str | None, token: str, now: float) -> bool:
-        """Take the claim of a row left in `sending` by a sender that is gone, once."""
-        return await self._write(outbox.take_over, row_id, old, token, now)
+    async def take_over_digest(
+        self, row_id: int, old: str | None, token: str, now: float, epoch: int | None = None
+    ) -> bool:
+        """Take the claim of a row left in `sending` by a sender that is gone, once (never for
+        a leader that has been succeeded)."""
+        return await self._write(outbox.take_over, row_id, old, token, now, epoch)
 
     async def digest_sent(
         self, row_id: int, token: str, channel: str, ts: str, now: float

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal, get_args
 
-ClaimResult = Literal["claimed", "dropped", "taken"]
+ClaimResult = Literal["claimed", "dropped", "taken", "deposed"]
 """What claiming a planned digest gave: ours to send, no longer wanted, or another's."""
 
 SentResult = Literal["sent", "taken", "forgotten"]

@@ -26,6 +26,9 @@ def test_defaults() -> None:
     assert config.log_level == "INFO"
     assert config.personal_digests == "active"
     assert load_config({"SERENDIP_PERSONAL_DIGESTS": "optin"}, None).personal_digests == "optin"
+    assert (config.leader_poll, config.digest_tick) == (5.0, 300.0)
+    quick = load_config({"SERENDIP_LEADER_POLL": "0.5", "SERENDIP_DIGEST_TICK": "2"}, None)
+    assert (quick.leader_poll, quick.digest_tick) == (0.5, 2.0)
 
 
 def test_dotenv_read_and_environment_wins(tmp_path: Path) -> None:
@@ -56,6 +59,9 @@ def test_dotenv_read_and_environment_wins(tmp_path: Path) -> None:
         ("SERENDIP_FETCH_DELAY", "soon"),
         ("SERENDIP_LEASE_SECONDS", "0.5"),
         ("SERENDIP_LEASE_SECONDS", "a while"),
+        ("SERENDIP_LEADER_POLL", "0"),
+        ("SERENDIP_LEADER_POLL", "often"),
+        ("SERENDIP_DIGEST_TICK", "-5"),
         ("SERENDIP_FETCH_ALLOW", "10.0.0.0/99:notaport"),
         ("SERENDIP_FETCH_ALLOW", "::::"),
         ("SERENDIP_FETCH_ALLOW", "intranet:0"),

@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Config, load_config
 from bot.pacer import Pacer
 from bot.store import Store
-from jobs.delivery import Deliverer
+from jobs.delivery import DEPOSED_SECONDS, Deliverer
 from jobs.digests import plan_team, run_digests
 from localslack import LocalSlack
 from localslack.blockkit import check_message
@@ -380,3 +380,30 @@ async def test_the_pacer_holds_sleepers_during_a_pause() -> None:
     await pacer.wait("C3")
     woken.append(clock.now)
     assert woken[0] >= NOW.timestamp() + 30
+
+
+async def test_a_new_leader_finishes_its_predecessors_sends_once_and_the_old_one_stops(
+    world: World,
+) -> None:
+    await seed(world.store)
+    await plan_team(world.store, world.config, "T1", NOW, True, False, world.time())
+    pending = await world.store.outbox_rows("pending", "T1")
+    old = await world.store.become_leader("old:1")
+    # The old leader dies mid-delivery: its posts landed, their answers were lost.
+    world.slack.lose_answer("chat.postMessage", times=100)
+    dying = Deliverer(world.store, world.client, world.pacer(), world.time, epoch=old)
+    assert (await dying.run("T1")).unknown == len(pending)
+    world.slack.api.faults.clear()
+    new = await world.store.become_leader("new:2")
+    leader = Deliverer(world.store, world.client, world.pacer(), world.time, epoch=new)
+    assert (await leader.run("T1")).recovered == 0  # its posts might still be under way
+    world.time.now += DEPOSED_SECONDS + 1  # well before STALE_SECONDS
+    assert (await leader.run("T1")).recovered == len(pending)
+    assert all(n <= 1 for n in recipients(world).values())
+    assert sum(recipients(world).values()) == len(pending)
+    # Planned again (force), the deposed leader may run on, but posts nothing.
+    await plan_team(world.store, world.config, "T1", NOW, True, True, world.time())
+    late = Deliverer(world.store, world.client, world.pacer(), world.time, epoch=old)
+    report = await late.run("T1")
+    assert (report.sent, late.deposed) == (0, True)
+    assert sum(recipients(world).values()) == len(pending)

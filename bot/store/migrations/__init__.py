@@ -31,6 +31,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m15_digest_fatigue,
     later.m16_fatigue_counts_from_upgrade,
     later.m17_inbox_partition_leases,
+    later.m18_leader_and_shared_pace,
 ]
 
 

@@ -155,3 +155,16 @@ def m17_inbox_partition_leases(db: Database) -> None:
     for part in range(PARTS):
         db.execute("INSERT INTO inbox_leases (part) VALUES (?)", [part])
     db.execute("CREATE TABLE replicas (id TEXT PRIMARY KEY, seen_at REAL NOT NULL)")
+
+
+def m18_leader_and_shared_pace(db: Database) -> None:
+    """Replicas (PostgreSQL): the one row naming the scheduler's leader, whose epoch, raised at
+    every change of leader, fences a deposed leader's digest claims (`outbox.claim_epoch`); and
+    the deployment's next free send slot per key, so the send rate holds across replicas. On
+    SQLite the one process leads; the tables are there so both backends share one schema."""
+    db.execute(
+        "CREATE TABLE leadership (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL,"
+        " epoch INTEGER NOT NULL, acquired_at REAL NOT NULL, renewed_at REAL NOT NULL)"
+    )
+    db.execute("CREATE TABLE send_pace (key TEXT PRIMARY KEY, next_at REAL NOT NULL)")
+    db.execute("ALTER TABLE outbox ADD COLUMN claim_epoch INTEGER")

@@ -85,10 +85,25 @@ UNWANTED = (
 )
 
 
-def claim(db: Conn, row_id: int, token: str, now: float) -> ClaimResult:
+def _deposed(db: Conn, epoch: int | None) -> bool:
+    """Whether a sender leading under `epoch` has been succeeded (None: not a leader's). The
+    share lock holds a new leader's epoch back until this transaction commits, so a claim
+    checked here cannot be overtaken by a succession before it is written."""
+    if epoch is None:
+        return False
+    found = db.execute(
+        "SELECT 1 FROM leadership WHERE id = 1 AND epoch = %s FOR SHARE", [epoch]
+    ).fetchone()
+    return found is None
+
+
+def claim(db: Conn, row_id: int, token: str, now: float, epoch: int | None = None) -> ClaimResult:
     """pending -> sending under `token`: 'claimed'; 'dropped' when it is no longer wanted
-    (period over, opted out, digests off); 'taken' when another sender has it."""
-    args = {"id": row_id, "now": now, "token": token}
+    (period over, opted out, digests off); 'taken' when another sender has it; 'deposed' when
+    the leader of `epoch` has been succeeded."""
+    if _deposed(db, epoch):
+        return "deposed"
+    args = {"id": row_id, "now": now, "token": token, "epoch": epoch}
     dropped = db.execute(
         "UPDATE outbox SET status = 'dropped', payload = NULL, credited = NULL,"
         f" updated_at = %(now)s WHERE id = %(id)s AND status = 'pending' AND ({UNWANTED})",
@@ -98,18 +113,24 @@ def claim(db: Conn, row_id: int, token: str, now: float) -> ClaimResult:
         return "dropped"
     cursor = db.execute(
         "UPDATE outbox SET status = 'sending', claim = %(token)s, updated_at = %(now)s,"
-        " claimed_at = COALESCE(claimed_at, %(now)s) WHERE id = %(id)s AND status = 'pending'",
+        " claimed_at = COALESCE(claimed_at, %(now)s), claim_epoch = %(epoch)s"
+        " WHERE id = %(id)s AND status = 'pending'",
         args,
     )
     return "claimed" if cursor.rowcount == 1 else "taken"
 
 
-def take_over(db: Conn, row_id: int, old: str | None, token: str, now: float) -> bool:
-    """A row left in `sending` by a sender that is gone: take its claim, once."""
+def take_over(
+    db: Conn, row_id: int, old: str | None, token: str, now: float, epoch: int | None = None
+) -> bool:
+    """A row left in `sending` by a sender that is gone: take its claim, once (not when the
+    leader of `epoch` has been succeeded)."""
+    if _deposed(db, epoch):
+        return False
     cursor = db.execute(
-        "UPDATE outbox SET claim = %s, updated_at = %s WHERE id = %s AND status = 'sending'"
-        " AND claim IS NOT DISTINCT FROM %s",
-        [token, now, row_id, old],
+        "UPDATE outbox SET claim = %s, updated_at = %s, claim_epoch = %s WHERE id = %s"
+        " AND status = 'sending' AND claim IS NOT DISTINCT FROM %s",
+        [token, now, epoch, row_id, old],
     )
     return cursor.rowcount == 1
 

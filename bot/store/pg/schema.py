@@ -373,3 +373,13 @@ def m17_inbox_partition_leases(conn: Conn) -> None:
     )
     conn.execute("INSERT INTO inbox_leases (part) SELECT generate_series(0, %s - 1)", [PARTS])
     conn.execute("CREATE TABLE replicas (id TEXT PRIMARY KEY, seen_at DOUBLE PRECISION NOT NULL)")
+
+
+def m18_leader_and_shared_pace(conn: Conn) -> None:
+    conn.execute(
+        "CREATE TABLE leadership (id INTEGER PRIMARY KEY CHECK (id = 1), holder TEXT NOT NULL,"
+        " epoch BIGINT NOT NULL, acquired_at DOUBLE PRECISION NOT NULL,"
+        " renewed_at DOUBLE PRECISION NOT NULL)"
+    )
+    conn.execute("CREATE TABLE send_pace (key TEXT PRIMARY KEY, next_at DOUBLE PRECISION NOT NULL)")
+    conn.execute("ALTER TABLE outbox ADD COLUMN claim_epoch BIGINT")

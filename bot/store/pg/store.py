@@ -21,6 +21,7 @@ from psycopg_pool import ConnectionPool
 
 from bot.dburl import redact
 from bot.store.pg.connect import connect
+from bot.store.pg.leader_lock import PgLeaderLock
 from bot.store.pg.migrate import migrate
 from bot.store.pg.writer import PgWriter
 from bot.store.sql import workspaces
@@ -138,3 +139,7 @@ class PostgresStore(Store):
 
     def _submit_write(self, fn: Callable[[Any], T]) -> Future[T]:
         return self._writes().submit(twin(fn, "postgresql"))
+
+    def leader_lock(self) -> PgLeaderLock:
+        """The advisory lock that decides which replica leads, on a connection of its own."""
+        return PgLeaderLock(self._url)

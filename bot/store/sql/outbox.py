@@ -45,17 +45,18 @@ class OutboxRow:
     created_at: float = 0.0
     claimed_at: float | None = None  # when it was first claimed (a take-over keeps it)
     expires_at: float | None = None
+    claim_epoch: int | None = None  # the leader's epoch its claim was made under
 
 
 COLUMNS = (
     "id, team_id, recipient, kind, period_key, round, status, channel, ts, error, payload,"
-    " items, updated_at, claim, created_at, claimed_at, expires_at"
+    " items, updated_at, claim, created_at, claimed_at, expires_at, claim_epoch"
 )
 
 
 def _row(row: tuple[Any, ...]) -> OutboxRow:
     row_id, team, recipient, kind, key, rnd, status, channel, ts, error = row[:10]
-    payload, items, updated, claim, created, claimed, expires = row[10:]
+    payload, items, updated, claim, created, claimed, expires, epoch = row[10:]
     body, chosen = json.loads(payload or "{}"), tuple(json.loads(items or "[]"))
     return OutboxRow(
         row_id,
@@ -75,6 +76,7 @@ def _row(row: tuple[Any, ...]) -> OutboxRow:
         created,
         claimed,
         expires,
+        epoch,
     )
 
 
@@ -143,10 +145,22 @@ UNWANTED = (
 )
 
 
-def claim(db: Database, row_id: int, token: str, now: float) -> ClaimResult:
+def _deposed(db: Database, epoch: int | None) -> bool:
+    """Whether a sender leading under `epoch` has been succeeded (None: not a leader's)."""
+    if epoch is None:
+        return False
+    return db.execute("SELECT 1 FROM leadership WHERE epoch = ?", [epoch]).fetchone() is None
+
+
+def claim(
+    db: Database, row_id: int, token: str, now: float, epoch: int | None = None
+) -> ClaimResult:
     """pending -> sending under `token`: 'claimed'; 'dropped' when it is no longer wanted
-    (period over, opted out, digests off); 'taken' when another sender has it."""
-    args = {"id": row_id, "now": now, "token": token}
+    (period over, opted out, digests off); 'taken' when another sender has it; 'deposed' when
+    the leader of `epoch` has been succeeded (the fencing token: it must not post)."""
+    if _deposed(db, epoch):
+        return "deposed"
+    args = {"id": row_id, "now": now, "token": token, "epoch": epoch}
     dropped = db.execute(
         "UPDATE outbox SET status = 'dropped', payload = NULL, credited = NULL, updated_at = :now"
         f" WHERE id = :id AND status = 'pending' AND ({UNWANTED})",
@@ -156,18 +170,24 @@ def claim(db: Database, row_id: int, token: str, now: float) -> ClaimResult:
         return "dropped"
     cursor = db.execute(
         "UPDATE outbox SET status = 'sending', claim = :token, updated_at = :now,"
-        " claimed_at = COALESCE(claimed_at, :now) WHERE id = :id AND status = 'pending'",
+        " claimed_at = COALESCE(claimed_at, :now), claim_epoch = :epoch"
+        " WHERE id = :id AND status = 'pending'",
         args,
     )
     return "claimed" if cursor.rowcount == 1 else "taken"
 
 
-def take_over(db: Database, row_id: int, old: str | None, token: str, now: float) -> bool:
-    """A row left in `sending` by a sender that is gone: take its claim, once."""
+def take_over(
+    db: Database, row_id: int, old: str | None, token: str, now: float, epoch: int | None = None
+) -> bool:
+    """A row left in `sending` by a sender that is gone: take its claim, once (not when the
+    leader of `epoch` has been succeeded)."""
+    if _deposed(db, epoch):
+        return False
     cursor = db.execute(
-        "UPDATE outbox SET claim = ?, updated_at = ? WHERE id = ? AND status = 'sending'"
-        " AND claim IS ?",
-        [token, now, row_id, old],
+        "UPDATE outbox SET claim = ?, updated_at = ?, claim_epoch = ? WHERE id = ?"
+        " AND status = 'sending' AND claim IS ?",
+        [token, now, epoch, row_id, old],
     )
     return cursor.rowcount == 1
 

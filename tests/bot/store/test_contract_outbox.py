@@ -162,3 +162,21 @@ async def test_fatigue_moves_only_with_a_digest_planned_now_and_unused_since(
     tired = row("U1", period_key="2026-W48", to_monthly=True, tired_as_of=30.0)
     assert await any_store.plan_digests([tired], 31.0) == 1
     assert await any_store.digest_cadence("T1", "U1") == "monthly"
+
+
+async def test_a_deposed_leader_can_neither_claim_nor_take_over(any_store: Store) -> None:
+    await any_store.plan_digests([row("U1"), row("U2"), row("U3")], 1.0)
+    first, second, third = await any_store.outbox_rows("pending", "T1")
+    old = await any_store.become_leader("a:1")
+    assert await any_store.claim_digest(first.id, "a", 2.0, old) == "claimed"
+    new = await any_store.become_leader("b:2")  # a succeeded; a may still be running
+    assert await any_store.claim_digest(second.id, "a", 3.0, old) == "deposed"
+    assert not await any_store.take_over_digest(first.id, "a", "a2", 3.0, old)
+    assert await any_store.claim_digest(third.id, "b", 3.0, new) == "claimed"
+    left = {r.id: r for r in await any_store.outbox_rows("sending", "T1")}
+    assert (left[first.id].claim_epoch, left[third.id].claim_epoch) == (old, new)
+    assert await any_store.take_over_digest(first.id, "a", "b", 4.0, new)
+    [taken] = [r for r in await any_store.outbox_rows("sending", "T1") if r.id == first.id]
+    assert (taken.claim, taken.claim_epoch) == ("b", new)
+    assert [r.id for r in await any_store.outbox_rows("pending", "T1")] == [second.id]
+    assert await any_store.claim_digest(second.id, "x", 5.0) == "claimed"  # no epoch: not fenced

@@ -17,6 +17,7 @@ from bot.store.sql import inbox
 
 PG_PLUMBING = {
     "connect",
+    "leader_lock",  # the advisory lock on a connection of its own: no SQLite twin
     "migrate",
     "schema",
     "store",
@@ -39,7 +40,7 @@ PORTED = {
 PORTED |= {"questions", "question_loop", "help_wanted", "review"}
 PORTED |= {"capture", "face", "export", "links", "forwards", "saves", "merging", "directory"}
 PORTED |= {"search_index", "search", "hits", "suggest", "experts", "expert_reasons", "highlights"}
-PORTED |= {"trust", "ties", "snapshot", "digests", "archive", "fatigue", "leases"}
+PORTED |= {"trust", "ties", "snapshot", "digests", "archive", "fatigue", "leases", "leadership"}
 
 
 def pg_areas() -> list[str]:
