@@ -133,6 +133,7 @@ async def test_the_leader_killed_mid_delivery_is_replaced_and_each_gets_one(
             while sum(digests_by_recipient(slack).values()) < 200:
                 assert first.poll() is None
                 await asyncio.sleep(0.05)
+            assert leader(pg_url) == (holder, epoch)  # the second replica only waited
             first.send_signal(signal.SIGKILL)
             killed = time.monotonic()
             first.wait()
