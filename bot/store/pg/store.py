@@ -19,8 +19,9 @@ from typing import Any, TypeVar
 from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
-from bot.dburl import redact
+from bot.dburl import redact, where
 from bot.store.pg.connect import connect
+from bot.store.pg.copy_target import refuse_half_copied
 from bot.store.pg.migrate import migrate
 from bot.store.pg.writer import PgWriter
 from bot.store.sql import workspaces
@@ -65,6 +66,7 @@ class PostgresStore(Store):
         first = connect(self._url)  # one clear line if it cannot
         try:
             migrate(first, migrating=self._migrate)
+            refuse_half_copied(first, where(self._url))  # a half-copied database is not served
         except BaseException:
             first.close()
             raise

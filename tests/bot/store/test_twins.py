@@ -17,6 +17,8 @@ from bot.store.sql import inbox
 
 PG_PLUMBING = {
     "connect",
+    "copy_target",  # copy-db's end: fills tables, no SQLite twin
+    "dump",  # serendip backup through pg_dump
     "migrate",
     "schema",
     "store",
