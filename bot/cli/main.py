@@ -221,7 +221,10 @@ def _backup(config: Config, args: argparse.Namespace) -> int:
         Store(_existing_db(config)).backup(target)
     except sqlite3.Error as exc:
         raise CommandError(f"backup failed: {exc}") from None
-    print(f"backed up {redact(config.db_path)} to {target}")
+    if is_postgres_url(config.db_path):
+        print(f"backed up {redact(config.db_path)} to {target} with pg_dump (restore: pg_restore)")
+    else:
+        print(f"backed up {config.db_path} to {target}")
     return 0
 
 

@@ -38,8 +38,20 @@ def user_tables(conn: Conn) -> list[str]:
 
 
 def data_tables(conn: Conn) -> list[str]:
-    """The tables a copy fills: all but the schema version and the progress."""
-    return [name for name in user_tables(conn) if name not in OURS]
+    """The tables a copy fills (all but the schema version and the progress), each after
+    the tables its foreign keys point to (shares after items)."""
+    left = [name for name in user_tables(conn) if name not in OURS]
+    refs = conn.execute(
+        "SELECT conrelid::regclass::text, confrelid::regclass::text FROM pg_constraint"
+        " WHERE contype = 'f' AND conrelid <> confrelid"
+    ).fetchall()
+    needs = {name: {to for of, to in refs if of == name and to in left} for name in left}
+    ordered: list[str] = []
+    while left:
+        ready = [name for name in left if needs[name] <= set(ordered)] or left[:1]
+        ordered += ready
+        left = [name for name in left if name not in ready]
+    return ordered
 
 
 def columns(conn: Conn, table: str) -> dict[str, str]:

@@ -22,6 +22,7 @@ from psycopg_pool import ConnectionPool
 from bot.dburl import redact, where
 from bot.store.pg.connect import connect
 from bot.store.pg.copy_target import refuse_half_copied
+from bot.store.pg.dump import dump
 from bot.store.pg.migrate import migrate
 from bot.store.pg.writer import PgWriter
 from bot.store.sql import workspaces
@@ -96,8 +97,9 @@ class PostgresStore(Store):
         self.opened = False
 
     def backup(self, target: str | Path) -> None:
-        """PostgreSQL has its own tools for a consistent copy."""
-        raise NotReady("on PostgreSQL, back up with pg_dump (serendip backup copies SQLite)")
+        """A consistent copy through pg_dump (custom format), or one line saying it is the
+        tool when it is not installed."""
+        dump(self._url, Path(target))
 
     @property
     def write_failure(self) -> str | None:
