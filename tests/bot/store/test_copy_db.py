@@ -120,6 +120,9 @@ async def test_a_copy_has_every_row_and_reads_the_same(sqlite_path: Path) -> Non
             pg.close()
         with psycopg.connect(url) as conn:
             assert conn.execute("SELECT to_regclass('copy_progress')").fetchone() == (None,)
+            # Analyzed: the planner knows how many items there are (-1: never analyzed).
+            tuples = conn.execute("SELECT reltuples FROM pg_class WHERE relname = 'items'")
+            assert tuples.fetchone() == (both["items"][0],)
 
 
 class Stop(Exception):
