@@ -39,6 +39,9 @@ def copy_db(source: str, url: str, quiet: bool = False) -> str:
         raise ValueError("copy-db copies from SQLite: set SERENDIP_DB to the SQLite file")
     try:
         return copy_database(source, url, report=Progress(None if quiet else sys.stderr))
+    except KeyboardInterrupt:
+        print("\nserendip: copy interrupted; run the same command to resume", file=sys.stderr)
+        raise
     except psycopg.Error as exc:
         # The server went away or refused a statement mid-copy: what committed stays.
         raise RuntimeError(

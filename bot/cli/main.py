@@ -236,9 +236,6 @@ def _copy_db(config: Config, args: argparse.Namespace) -> int:
         print(copy_db(_existing_db(config), args.to, args.quiet))
     except ValueError as exc:
         raise CommandError(str(exc)) from None
-    except KeyboardInterrupt:
-        print("\nserendip: copy interrupted; run the same command to resume", file=sys.stderr)
-        raise
     return 0
 
 

@@ -13,10 +13,12 @@ builds itself from the copied `search_docs`; SQLite's FTS5 tables are not copied
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import psycopg
 from psycopg import Connection
 
 from bot.dburl import where
@@ -72,7 +74,8 @@ def _copy(source: SqliteSource, conn: Conn, place: str, batch: int, report: Repo
         target.reset_identities(conn)
         target.finish(conn)
     finally:
-        conn.execute("SELECT pg_advisory_unlock(%s)", [target.COPY_LOCK])
+        with contextlib.suppress(psycopg.Error):  # a lost connection has let go of it already
+            conn.execute("SELECT pg_advisory_unlock(%s)", [target.COPY_LOCK])
     return (
         f"copied {total} rows in {len(tables)} tables from {source.path} to PostgreSQL at"
         f" {place}; every table's count matches"

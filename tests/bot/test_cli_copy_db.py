@@ -11,6 +11,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from bot.cli import copy_db as copy_db_cli
 from bot.cli.main import main
 from bot.dburl import redact
 from bot.store import Store
@@ -69,6 +70,39 @@ def test_copy_db_copies_then_refuses_to_copy_again(
     monkeypatch.setenv("SERENDIP_DB", url)  # the copy is served: export reads it
     assert main(["export"]) == 0
     assert capsys.readouterr().out.count('"kind": "link"') == 5
+
+
+def test_a_copy_cut_off_by_a_lost_connection_says_resume_and_resumes(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    pg_url: str,
+) -> None:
+    filled_sqlite(tmp_path, monkeypatch)
+
+    class CutOff:
+        """After the first batch, the server ends the copy's connection (a restart, say)."""
+
+        def __init__(self, out: object) -> None:
+            self.done = False
+
+        def __call__(self, table: str, copied: int) -> None:
+            if not self.done:
+                self.done = True
+                with psycopg.connect(pg_url, autocommit=True) as admin:
+                    admin.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+
+    with monkeypatch.context() as patch:
+        patch.setattr(copy_db_cli, "Progress", CutOff)
+        assert main(["copy-db", "--to", with_secret(pg_url)]) == 1
+    err = error_line(capsys)
+    assert err.startswith("serendip: copy into PostgreSQL at 127.0.0.1:")
+    assert err.endswith("; run the same command to resume")
+    assert main(["copy-db", "--to", with_secret(pg_url), "--quiet"]) == 0
+    assert "every table's count matches" in capsys.readouterr().out
 
 
 def test_copy_db_bad_arguments_exit_2(
