@@ -39,8 +39,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -55,6 +53,7 @@ from bench.search_data import (  # noqa: E402
     timed_generate,
 )
 from bot.store.migrations import migrate  # noqa: E402
+from bot.store.pg.connect import connect as pg_connect  # noqa: E402
 from bot.store.sql.experts import (  # noqa: E402
     ExpertRules,
     choose_for,
@@ -400,7 +399,7 @@ def run(path: Path, count: int, seed: int, pg: str | None = None) -> bool:
         queries = search_queries(db, count, seed)
         texts = expert_questions(count, seed)
         if pg is not None:
-            target, floor = psycopg.connect(pg, autocommit=True), Floor.of("postgresql")
+            target, floor = pg_connect(pg), Floor.of("postgresql")  # as the store's readers
             print(f"timed on {on_postgres.describe(target)}")
         for word in HEAD[30:40]:  # warm up: first-query costs are not what is measured
             if (query := parse_query(word)) is not None:
