@@ -33,7 +33,11 @@ def connect(url: str, name: str = "SERENDIP_DB", **options: Any) -> psycopg.Conn
     is where the URL came from (a setting or an option), for the message."""
     try:
         conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, **options)
-        configure(conn)
+        try:
+            configure(conn)
+        except BaseException:
+            conn.close()
+            raise
         return conn
     except psycopg.Error as exc:
         place = where(url)
