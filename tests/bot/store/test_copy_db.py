@@ -17,7 +17,7 @@ from bot.models import UserInfo
 from bot.store import Store
 from bot.store.copy_source import SqliteSource
 from bot.store.copying import CopyError, convert, copy_database
-from bot.store.pg.copy_target import HalfCopied, count, data_tables
+from bot.store.pg.copy_target import COPY_LOCK, HalfCopied, count, data_tables
 from bot.store.pg.store import PostgresStore
 from tests.support.clock import ticking
 from tests.support.postgres import fresh_database
@@ -193,6 +193,20 @@ async def test_a_newer_schema_on_either_side_is_refused(sqlite_path: Path) -> No
             lite.execute("PRAGMA user_version = 998")
         with pytest.raises(CopyError, match="schema version 998, newer than this Serendip"):
             copy_database(str(sqlite_path), url)
+        with sqlite3.connect(sqlite_path) as lite:
+            lite.execute("PRAGMA user_version = 3")
+        with pytest.raises(CopyError, match=r"version 3, older .*; run `serendip migrate` on it"):
+            copy_database(str(sqlite_path), url)
+
+
+async def test_one_copy_at_a_time_into_a_database(sqlite_path: Path) -> None:
+    await filled(sqlite_path, messages=2)
+    with fresh_database() as url, psycopg.connect(url, autocommit=True) as other:
+        other.execute("SELECT pg_advisory_lock(%s)", [COPY_LOCK])
+        with pytest.raises(CopyError, match=r"^another copy-db into PostgreSQL at .* is running$"):
+            copy_database(str(sqlite_path), url)
+        other.execute("SELECT pg_advisory_unlock(%s)", [COPY_LOCK])
+        assert "count matches" in copy_database(str(sqlite_path), url)
 
 
 async def test_bad_urls_say_why_in_one_line_without_the_password(sqlite_path: Path) -> None:
