@@ -13,8 +13,12 @@ Part 2 (send): a LocalSlack on 127.0.0.1 with 10,000 people and a 3,000 posts/mi
 `Pacer(3000)`. Prints posts/minute against the limit (target >= 90%), 429s, duplicates and
 losses. About 200 s at full size.
 
+With `--pg URL`, part 1 runs on that PostgreSQL database: the generated store is copied there
+once (`serendip copy-db`; a finished copy is reused) and the store opened on the URL. Part 2
+stays on SQLite.
+
     .venv/bin/python bench/digest.py [--scale 0.1] [--no-graph] [--db PATH]
-        [--skip-send | --send-only]
+        [--skip-send | --send-only] [--pg URL]
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import on_postgres  # noqa: E402
 from bench.digest_data import TEAM, ZONES, Sizes, ensure_generated, timed_generate  # noqa: E402
 from bot.config import load_config  # noqa: E402
 from bot.digest_models import DigestSnapshot  # noqa: E402
@@ -105,8 +110,9 @@ def compose_all(snap: DigestSnapshot, dues: list[Due]) -> Composing:
     return out
 
 
-async def compute(db: Path) -> bool:
-    """Load the snapshot, list who is due and compose everything; print the figures."""
+async def compute(db: Path | str) -> bool:
+    """Load the snapshot, list who is due and compose everything (from the SQLite file, or
+    a postgresql:// URL); print the figures."""
     config = load_config({"SLACK_BOT_TOKEN": "xoxb-bench"}, dotenv=None)
     before = peak_mb()
     store = Store(db).open()
@@ -289,7 +295,9 @@ async def main(args: argparse.Namespace) -> int:
         with tempfile.TemporaryDirectory(prefix="serendip-digest-") as folder:
             db = Path(args.db) if args.db else Path(folder) / "digest.db"
             ensure_db(db, args.scale, args.seed, not args.no_graph)
-            ok = await compute(db) and ok
+            if args.pg:
+                on_postgres.ensure_copied(db, args.pg)
+            ok = await compute(args.pg or db) and ok
     if not args.skip_send:
         ok = await send(args.scale) and ok
     return 0 if ok else 1
@@ -303,6 +311,7 @@ if __name__ == "__main__":
     parser.add_argument(
         "--no-graph", action="store_true", help="no interaction counts (the workspace before them)"
     )
+    parser.add_argument("--pg", metavar="URL", help="part 1 on this PostgreSQL database (a copy)")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--skip-send", action="store_true", help="part 1 only")
     which.add_argument("--send-only", action="store_true", help="part 2 only")

@@ -13,9 +13,12 @@ fresh SQLite file in a child process. Then, on one connection as a reader thread
   LIMIT 20`, which the design avoids), and its newest 400 matches with and without bm25().
 
 Prints p50/p95/p99 latency against the target (p95 < 50 ms for both), hits, the database size
-and peak memory.
+and peak memory. With `--pg URL` the store is copied into that PostgreSQL database (`serendip
+copy-db`, once; a finished copy is reused) and the same queries and questions are timed there,
+through the PostgreSQL twins on one autocommit connection as a reader has it; the people,
+queries and matching counts still come from the SQLite file, and the FTS5 reference is skipped.
 
-    .venv/bin/python bench/search.py [--scale 0.05] [--db PATH] [--queries 200]
+    .venv/bin/python bench/search.py [--scale 0.05] [--db PATH] [--queries 200] [--pg URL]
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ from typing import Any, TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import on_postgres  # noqa: E402
 from bench.digest_data import ensure_generated  # noqa: E402
 from bench.search_data import (  # noqa: E402
     HEAD,
@@ -49,6 +53,7 @@ from bench.search_data import (  # noqa: E402
     timed_generate,
 )
 from bot.store.migrations import migrate  # noqa: E402
+from bot.store.pg.connect import connect as pg_connect  # noqa: E402
 from bot.store.sql.experts import (  # noqa: E402
     ExpertRules,
     choose_for,
@@ -58,6 +63,7 @@ from bot.store.sql.experts import (  # noqa: E402
 from bot.store.sql.questions import Question  # noqa: E402
 from bot.store.sql.search import candidates, parse_query, scopes_for, search  # noqa: E402
 from bot.store.store import connect  # noqa: E402
+from bot.store.twins import Backend, twin  # noqa: E402
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 SEED = 20260302
@@ -132,6 +138,23 @@ class People:
         return person, self.private_of.get(person, [])
 
 
+@dataclass(frozen=True)
+class Floor:
+    """The SQL functions timed, as one backend runs them."""
+
+    search: Callable[..., Any]
+    candidates: Callable[..., Any]
+    choose_for: Callable[..., Any]
+    evidence: Callable[..., Any]
+    score_people: Callable[..., Any]
+
+    @classmethod
+    def of(cls, backend: Backend) -> Floor:
+        """SQLite's functions, or their PostgreSQL twins."""
+        fns = (search, candidates, choose_for, evidence, score_people)
+        return cls(*(twin(fn, backend) for fn in fns))
+
+
 # -- /find -----------------------------------------------------------------------------------
 @dataclass
 class Finds:
@@ -148,7 +171,9 @@ class Finds:
         return [v for values in which.values() for v in values]
 
 
-def run_finds(db: Any, people: People, queries: list[tuple[str, str]], now: float) -> Finds:
+def run_finds(
+    db: Any, floor: Floor, people: People, queries: list[tuple[str, str]], now: float
+) -> Finds:
     """Time `search` (and `candidates` on its own) for every query."""
     rng, out = random.Random(SEED), Finds()
     for kind, text in queries:
@@ -157,8 +182,8 @@ def run_finds(db: Any, people: People, queries: list[tuple[str, str]], now: floa
             continue
         _, private = people.searcher(rng)
         out.private += bool(private)
-        hits, seconds = timed(search, db, TEAM, query, private, now)
-        _, fts = timed(candidates, db, query, scopes_for(TEAM, private))
+        hits, seconds = timed(floor.search, db, TEAM, query, private, now)
+        _, fts = timed(floor.candidates, db, query, scopes_for(TEAM, private))
         out.times[kind].append(seconds)
         out.fts[kind].append(fts)
         out.hits[kind].append(len(hits))
@@ -201,11 +226,11 @@ def print_finds(finds: Finds, matches: dict[str, list[int]]) -> bool:
             f"{sum(hits) / len(hits):.0f} avg; matching docs median "
             f"{sorted(total)[len(total) // 2]:,}, max {max(total):,}"
         )
-    print(f"  candidates {spread(finds.all(finds.fts))}   (the FTS5 part of search, alone)")
+    print(f"  candidates {spread(finds.all(finds.fts))}   (the full-text part of search, alone)")
     print(
         "  slowest:   "
         + "; ".join(
-            f"{text!r} {seconds * 1000:.0f} ms (FTS5 {fts * 1000:.0f}, {hits} hits)"
+            f"{text!r} {seconds * 1000:.0f} ms (full text {fts * 1000:.0f}, {hits} hits)"
             for seconds, fts, text, hits in finds.slowest[:4]
         )
     )
@@ -253,7 +278,7 @@ def question(n: int, asker: str, text: str, channel: str, private: bool, now: fl
     )
 
 
-def run_choices(db: Any, people: People, texts: list[str], now: float) -> Choices:
+def run_choices(db: Any, floor: Floor, people: People, texts: list[str], now: float) -> Choices:
     """Time `choose_for` for every question; `evidence` and `score_people` on their own."""
     rng, out = random.Random(SEED + 1), Choices()
     for n, text in enumerate(texts):
@@ -268,11 +293,11 @@ def run_choices(db: Any, people: People, texts: list[str], now: float) -> Choice
             ROUTING_CAP,
             now - 7 * 86400,
         )
-        chosen, seconds = timed(choose_for, db, asked, rules, 3)
+        chosen, seconds = timed(floor.choose_for, db, asked, rules, 3)
         scopes = scopes_for(TEAM, [channel] if in_private else [])
         query = parse_query(text, any_word=True)
-        found, ev = timed(evidence, db, TEAM, query, text, scopes)
-        scored, sc = timed(score_people, db, TEAM, found, scopes)
+        found, ev = timed(floor.evidence, db, TEAM, query, text, scopes)
+        scored, sc = timed(floor.score_people, db, TEAM, found, scopes)
         out.times.append(seconds)
         out.evidence.append(ev)
         out.scoring.append(sc)
@@ -360,27 +385,35 @@ def describe(db: Any, path: Path) -> None:
     )
 
 
-def run(path: Path, count: int, seed: int) -> bool:
-    """Every measurement on one connection; prints the figures; True if both targets hold."""
+def run(path: Path, count: int, seed: int, pg: str | None = None) -> bool:
+    """Every measurement on one connection (SQLite's, or PostgreSQL's with `pg`); prints the
+    figures; True if both targets hold."""
     before = peak_mb()
     db = connect(str(path))
     migrate(db)
     now = NOW.timestamp()
+    target, floor = db, Floor.of("sqlite")
     try:
         describe(db, path)
         people = People.load(db)
         queries = search_queries(db, count, seed)
         texts = expert_questions(count, seed)
+        if pg is not None:
+            target, floor = pg_connect(pg), Floor.of("postgresql")  # as the store's readers
+            print(f"timed on {on_postgres.describe(target)}")
         for word in HEAD[30:40]:  # warm up: first-query costs are not what is measured
             if (query := parse_query(word)) is not None:
-                search(db, TEAM, query, [], now)
-        finds = run_finds(db, people, queries, now)
-        choices = run_choices(db, people, texts, now)
+                floor.search(target, TEAM, query, [], now)
+        finds = run_finds(target, floor, people, queries, now)
+        choices = run_choices(target, floor, people, texts, now)
         matches = total_matches(db, queries)
         ok = print_finds(finds, matches) & print_choices(choices)
-        naive_rank(db, queries, matches)
+        if pg is None:
+            naive_rank(db, queries, matches)
     finally:
         db.conn.close()
+        if target is not db:
+            target.close()
     print(f"\npeak memory {peak_mb():.0f} MB ({before:.0f} MB before opening the store)")
     return ok
 
@@ -391,6 +424,7 @@ if __name__ == "__main__":
     parser.add_argument("--db", help="the generated database; generated there if missing")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--queries", type=int, default=200, help="/find queries, and questions")
+    parser.add_argument("--pg", metavar="URL", help="time on this PostgreSQL database (a copy)")
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate_only:
@@ -399,4 +433,6 @@ if __name__ == "__main__":
     with tempfile.TemporaryDirectory(prefix="serendip-search-") as folder:
         db_path = Path(args.db) if args.db else Path(folder) / "search.db"
         ensure_db(db_path, args.scale, args.seed)
-        raise SystemExit(0 if run(db_path, args.queries, args.seed) else 1)
+        if args.pg:
+            on_postgres.ensure_copied(db_path, args.pg)
+        raise SystemExit(0 if run(db_path, args.queries, args.seed, args.pg) else 1)

@@ -18,6 +18,12 @@ def redact(value: str) -> str:
     return _PASSWORD.sub(r"\1***@", value) if is_postgres_url(value) else value
 
 
+def without_password(url: str) -> str:
+    """The URL with its password taken out (the user stays), for a tool given the password
+    another way."""
+    return _PASSWORD.sub(lambda m: m.group(1)[:-1] + "@", url) if is_postgres_url(url) else url
+
+
 def password_of(value: str) -> str | None:
     """The password a URL carries, if any, as written and decoded (logs scrub both)."""
     found = _PASSWORD.search(value) if is_postgres_url(value) else None

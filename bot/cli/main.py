@@ -14,7 +14,7 @@ from typing import Any
 from bot import __version__
 from bot.cli.migrate import migrate_database
 from bot.config import Config, ConfigError, load_config
-from bot.dburl import is_postgres_url
+from bot.dburl import is_postgres_url, redact
 from bot.demo.report import DEMO_REPORT
 from bot.logs import setup_logging
 
@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("--quiet", action="store_true", help="no progress bar, only the summary")
     backup = sub.add_parser("backup", help="a consistent copy of the database, while it runs")
     backup.add_argument("file")
+    copy = sub.add_parser("copy-db", help="copy the SQLite database into an empty PostgreSQL one")
+    copy.add_argument("--to", required=True, metavar="URL", help="the postgresql:// URL to fill")
+    copy.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
     _digest_parser(sub)
     stats = sub.add_parser("stats", help="learning figures: this period beside the one before")
     stats.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -218,7 +221,21 @@ def _backup(config: Config, args: argparse.Namespace) -> int:
         Store(_existing_db(config)).backup(target)
     except sqlite3.Error as exc:
         raise CommandError(f"backup failed: {exc}") from None
-    print(f"backed up {config.db_path} to {target}")
+    if is_postgres_url(config.db_path):
+        print(f"backed up {redact(config.db_path)} to {target} with pg_dump (restore: pg_restore)")
+    else:
+        print(f"backed up {config.db_path} to {target}")
+    return 0
+
+
+def _copy_db(config: Config, args: argparse.Namespace) -> int:
+    """Copy SERENDIP_DB (SQLite) into PostgreSQL at --to; resumable, verified by counts."""
+    from bot.cli.copy_db import copy_db
+
+    try:
+        print(copy_db(_existing_db(config), args.to, args.quiet))
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
     return 0
 
 
@@ -294,6 +311,7 @@ COMMANDS: dict[str, Callable[[Config, argparse.Namespace], int]] = {
     "export": _export,
     "forget": _forget,
     "backup": _backup,
+    "copy-db": _copy_db,
     "demo": _demo,
     "digest": _digest,
     "stats": _stats,

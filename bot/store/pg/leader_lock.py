@@ -41,7 +41,7 @@ class PgLeaderLock:
             return True  # taking it again would stack a second hold on the session
         try:
             if self._conn is None or self._conn.closed:
-                self._conn = connect(self.url, **KEEPALIVES)
+                self._conn = connect(self.url, "SERENDIP_DB", **KEEPALIVES)
             row = self._conn.execute("SELECT pg_try_advisory_lock(%s)", [LEADER_KEY]).fetchone()
         except (psycopg.Error, PgUnavailable):
             self._drop()

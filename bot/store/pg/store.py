@@ -19,8 +19,10 @@ from typing import Any, TypeVar
 from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
-from bot.dburl import redact
-from bot.store.pg.connect import connect
+from bot.dburl import redact, where
+from bot.store.pg.connect import configure, connect
+from bot.store.pg.copy_target import refuse_half_copied
+from bot.store.pg.dump import dump
 from bot.store.pg.leader_lock import PgLeaderLock
 from bot.store.pg.migrate import migrate
 from bot.store.pg.writer import PgWriter
@@ -66,6 +68,7 @@ class PostgresStore(Store):
         first = connect(self._url)  # one clear line if it cannot
         try:
             migrate(first, migrating=self._migrate)
+            refuse_half_copied(first, where(self._url))  # a half-copied database is not served
         except BaseException:
             first.close()
             raise
@@ -76,6 +79,7 @@ class PostgresStore(Store):
             min_size=1,
             max_size=self._readers_n,
             kwargs={"autocommit": True},
+            configure=configure,
             open=True,
             name="serendip-readers",
         )
@@ -95,8 +99,9 @@ class PostgresStore(Store):
         self.opened = False
 
     def backup(self, target: str | Path) -> None:
-        """PostgreSQL has its own tools for a consistent copy."""
-        raise NotReady("on PostgreSQL, back up with pg_dump (serendip backup copies SQLite)")
+        """A consistent copy through pg_dump (custom format), or one line saying it is the
+        tool when it is not installed."""
+        dump(self._url, Path(target))
 
     @property
     def write_failure(self) -> str | None:

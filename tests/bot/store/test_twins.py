@@ -18,6 +18,8 @@ from bot.store.sql import inbox
 PG_PLUMBING = {
     "connect",
     "leader_lock",  # the advisory lock on a connection of its own: no SQLite twin
+    "copy_target",  # copy-db's end: fills tables, no SQLite twin
+    "dump",  # serendip backup through pg_dump
     "migrate",
     "schema",
     "store",
