@@ -77,7 +77,7 @@ async def replicas(
     ]
     try:
         for port in ports:
-            await wait_healthy(port)
+            await wait_healthy(port, seconds=60)  # three processes starting on a busy machine
         yield bots
     finally:
         for bot in bots:

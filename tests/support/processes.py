@@ -61,9 +61,9 @@ def start(
     return subprocess.Popen(command, env=env, cwd=db.parent, preexec_fn=preexec_fn, stderr=stderr)
 
 
-async def wait_healthy(port: int) -> None:
+async def wait_healthy(port: int, seconds: float = 10.0) -> None:
     async with aiohttp.ClientSession() as session:
-        for _ in range(200):
+        for _ in range(int(seconds / 0.05)):
             try:
                 async with session.get(f"http://127.0.0.1:{port}/healthz") as response:
                     if response.status == 200:
