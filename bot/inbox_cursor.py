@@ -62,7 +62,7 @@ class Cursor:
 
     def rescan(self, now: float) -> bool:
         """Read from the start again if other processes write and it is time; True if so."""
-        if not self.claims.rescans or self.after == 0 or now - self._rescanned < RESCAN_EVERY:
+        if not self.claims.shared or self.after == 0 or now - self._rescanned < RESCAN_EVERY:
             return False
         self.after, self._rescanned = 0, now
         return True

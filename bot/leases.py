@@ -41,7 +41,7 @@ class Claims(Protocol):
     # Grows when partitions are gained or held again after a lapse: the worker drops what it
     # queued and reads the inbox afresh, so a partition's events keep their order.
     generation: int
-    rescans: bool  # events may become visible out of order (other processes write)
+    shared: bool  # other processes handle this inbox too (and store events out of order)
     busy: Callable[[int], bool]  # set by the worker: whether it still has events of a partition
 
     async def start(self) -> None:
@@ -64,7 +64,7 @@ class SoleOwner:
     """SQLite's one process: every partition is its own, nothing is asked of the database."""
 
     generation = 0
-    rescans = False
+    shared = False
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -99,7 +99,7 @@ def replica_name() -> str:
 class PartitionLeases:
     """PostgreSQL's replicas: this one's leased partitions, renewed in the background."""
 
-    rescans = True
+    shared = True
 
     def __init__(
         self,
