@@ -26,9 +26,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections import Counter
 from collections.abc import Awaitable, Callable
 
+from bot.inbox_cursor import Cursor
 from bot.later import Later
 from bot.leases import Claims, SoleOwner
 from bot.store import Store, is_storage_error
@@ -39,15 +39,17 @@ INBOX_SEQ = "inbox_seq"  # context key: the inbox position of the event being ha
 PARTITIONS = 16
 QUIET = 0.05  # seconds without a new event before handling starts
 MAX_LAG = 10.0  # but never hold back longer than this
-DRAIN_SECONDS = 30.0  # drain() gives up then: a test or the demo fails instead of hanging
 CATCH_UP_SECONDS = 1.0  # a command waits this long at most for earlier events
+# Where replicas share the inbox, a command on another replica waits (catch_up) for this one's
+# events and cannot tell it to hurry: hold back less than the command waits.
+SHARED_MAX_LAG = CATCH_UP_SECONDS / 2
+DRAIN_SECONDS = 30.0  # drain() gives up then: a test or the demo fails instead of hanging
 RETRY_FIRST, RETRY_MAX = 1.0, 30.0  # back-off while the store cannot write
 WAKE_EVERY = 0.05  # seconds between looks, during a back-off, at whether the store writes again
 STORAGE_TRIES = 3  # attempts of one event that meets storage errors while the store writes
 REFUSAL_LOG_EVERY = 60.0  # seconds between log lines about refused events
-RESCAN_EVERY = 1.0  # seconds between reads from the start (other replicas commit out of order)
-FETCH_LIMIT = 500
-Queued = tuple[int, int, int, str]  # (hold epoch, seq, partition, body)
+Era = tuple[int, int]  # (hold epoch, lease generation): queued events of another era are void
+Queued = tuple[Era, int, int, str]  # (era, seq, partition, body)
 
 
 class InboxWorker:
@@ -66,15 +68,11 @@ class InboxWorker:
         self.dispatch = dispatch
         self.later = later or Later()
         self.claims = claims or SoleOwner(store)
-        self.claims.busy = lambda part: self._busy[part] > 0
         self.wake = asyncio.Event()
         self._queues: list[asyncio.Queue[Queued]] = [asyncio.Queue() for _ in range(partitions)]
-        self._seen: set[int] = set()  # queued or being handled here: not to be queued again
-        self._busy: Counter[int] = Counter()  # such events per partition
+        self._cursor = Cursor(self.claims)
         self._generation = self.claims.generation
-        self._rescanned = 0.0
         self._tasks: list[asyncio.Task[None]] = []
-        self._last_seq = 0
         self._in_flight = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -115,13 +113,13 @@ class InboxWorker:
                 self.wake.set()
                 await asyncio.sleep(0)
                 await self._idle.wait()
-                if not self._held and not await self.store.pending_events(self._last_seq, 1):
+                if not self._held and not await self.store.pending_events(self._cursor.after, 1):
                     await self._idle.wait()
                     await self.later.drain()  # what listeners handed off, too
                     if (
                         self._idle.is_set()
                         and not self._held
-                        and not await self.store.pending_events(self._last_seq, 1)
+                        and not await self.store.pending_events(self._cursor.after, 1)
                     ):
                         return
                 await asyncio.sleep(0.005)
@@ -183,11 +181,12 @@ class InboxWorker:
     async def _quiet(self) -> None:
         loop = asyncio.get_running_loop()
         started = loop.time()
+        lag = SHARED_MAX_LAG if self.claims.shared else MAX_LAG
         # A debounce: waiting for a quiet moment is the point, so it sleeps in a loop.
         while (  # noqa: ASYNC110
             not self._urgent
             and loop.time() - self.last_accepted < QUIET
-            and loop.time() - started < MAX_LAG
+            and loop.time() - started < lag
         ):
             await asyncio.sleep(QUIET)
 
@@ -197,53 +196,49 @@ class InboxWorker:
             if self._held:
                 await self._recover()
                 continue
+            if self._generation != self.claims.generation:
+                await self._changed_hands()
+                continue
             await self._quiet()
-            if self.claims.generation != self._generation:
-                self._generation = self.claims.generation
-                self._last_seq = 0  # partitions were gained: their older events too
-            epoch = self._epoch  # as it is before the read: a hold meanwhile voids the rows
+            era = self._era()  # as it is before the read: a hold meanwhile voids the rows
             try:
-                # Beyond what is queued here already, so that a read from the start progresses.
-                limit = FETCH_LIMIT + len(self._seen)
-                rows = await self.claims.pending(self._last_seq, limit)
+                limit = self._cursor.limit
+                rows = await self._cursor.read()
             except Exception as exc:
                 if not is_storage_error(exc):
                     raise
                 self._hold(exc)
                 continue
-            if self._held or epoch != self._epoch:
+            if self._held or era != self._era():
                 # A handler failed while the read was in flight: these rows come after its
                 # event and must not run ahead of it; they are fetched again after the pause.
                 continue
-            queued = self._queue_rows(epoch, rows)
-            if not queued and len(rows) < limit and not self._rescan():
+            queued = self._queue_rows(era, rows)
+            now = asyncio.get_running_loop().time()
+            if not queued and len(rows) < limit and not self._cursor.rescan(now):
                 self.wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self.wake.wait(), timeout=1.0)
 
-    def _queue_rows(self, epoch: int, rows: list[tuple[int, int, str]]) -> bool:
-        """Queue the rows not queued yet, each by its partition; False if there were none."""
-        queued = False
-        for seq, part, body in rows:
-            self._last_seq = seq
-            if seq in self._unrecorded or seq in self._seen:
-                continue  # handled already (only its outcome waits to be stored), or queued
-            self._seen.add(seq)
-            self._busy[part] += 1
+    def _era(self) -> Era:
+        return self._epoch, self.claims.generation
+
+    async def _changed_hands(self) -> None:
+        """Partitions were gained, or held again after a lapse (some events were skipped):
+        once what was queued has dropped out, read from the oldest pending event on."""
+        await self._idle.wait()
+        self._generation = self.claims.generation
+        self._cursor.restart()
+
+    def _queue_rows(self, era: Era, rows: list[tuple[int, int, str]]) -> bool:
+        """Queue the rows not taken yet, each by its partition; False if there were none."""
+        # Skipped: handled already, only the outcome waits to be stored.
+        fresh = self._cursor.take(rows, skip=self._unrecorded)
+        for seq, part, body in fresh:
             self._in_flight += 1
             self._idle.clear()
-            self._queues[part % len(self._queues)].put_nowait((epoch, seq, part, body))
-            queued = True
-        return queued
-
-    def _rescan(self) -> bool:
-        """Read from the start again, once a second at most, where other processes write: an
-        event they stored may become visible after a later one did."""
-        now = asyncio.get_running_loop().time()
-        if not self.claims.rescans or self._last_seq == 0 or now - self._rescanned < RESCAN_EVERY:
-            return False
-        self._last_seq, self._rescanned = 0, now
-        return True
+            self._queues[part % len(self._queues)].put_nowait((era, seq, part, body))
+        return bool(fresh)
 
     def _hold(self, exc: BaseException) -> None:
         """The store failed: pause, and take up the pending events after a while."""
@@ -271,7 +266,7 @@ class InboxWorker:
                 continue
             del self._unrecorded[seq]
         self._held = False
-        self._last_seq = 0  # from the oldest pending event on, in order again
+        self._cursor.restart()  # from the oldest pending event on, in order again
 
     async def _back_off(self) -> None:
         """Sleep the back-off, but no longer than the store keeps failing to write: commands
@@ -285,16 +280,15 @@ class InboxWorker:
 
     async def _handle(self, queue: asyncio.Queue[Queued]) -> None:
         while True:
-            epoch, seq, part, body = await queue.get()
+            era, seq, part, body = await queue.get()
             try:
                 # Not while the partition's lease is in doubt or being given back: the event
                 # stays in the inbox for whoever holds the partition next.
                 lease = self.claims.holds(part)
-                if epoch == self._epoch and lease is not None:
+                if era == self._era() and lease is not None:
                     await self._handle_one(seq, part, lease, body)
             finally:
-                self._seen.discard(seq)
-                self._busy[part] -= 1
+                self._cursor.release(seq, part)
                 self._in_flight -= 1
                 if self._in_flight == 0:
                     self._idle.set()

@@ -38,8 +38,10 @@ Row = tuple[int, int, str]  # an inbox event: (seq, partition, body)
 class Claims(Protocol):
     """What the inbox worker asks about the partitions it may handle."""
 
-    generation: int  # grows when partitions are gained: the worker reads the inbox afresh
-    rescans: bool  # events may become visible out of order (other processes write)
+    # Grows when partitions are gained or held again after a lapse: the worker drops what it
+    # queued and reads the inbox afresh, so a partition's events keep their order.
+    generation: int
+    shared: bool  # other processes handle this inbox too (and store events out of order)
     busy: Callable[[int], bool]  # set by the worker: whether it still has events of a partition
 
     async def start(self) -> None:
@@ -62,7 +64,7 @@ class SoleOwner:
     """SQLite's one process: every partition is its own, nothing is asked of the database."""
 
     generation = 0
-    rescans = False
+    shared = False
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -97,7 +99,7 @@ def replica_name() -> str:
 class PartitionLeases:
     """PostgreSQL's replicas: this one's leased partitions, renewed in the background."""
 
-    rescans = True
+    shared = True
 
     def __init__(
         self,
@@ -181,8 +183,9 @@ class PartitionLeases:
         started = self.clock()
         held, share = await self.store.renew_leases(self.replica, self.seconds)
         fresh = dict(held)
-        if any(self._held.get(part) != epoch for part, epoch in fresh.items()):
-            self.generation += 1  # gained (or took back) partitions: read their events
+        lapsed = self.clock() >= self._valid_until  # events were skipped meanwhile
+        if lapsed or any(self._held.get(part) != epoch for part, epoch in fresh.items()):
+            self.generation += 1  # gained partitions, or held again: read them afresh
         self._held = fresh
         self._releasing &= fresh.keys()
         self._valid_until = started + self.seconds * 2 / 3

@@ -4,8 +4,9 @@ Two floors. `bot/store/sql/<area>.py` holds the SQL: plain functions of a connec
 their arguments (`now` among them where time matters). `bot/store/<area>.py` holds the verbs
 of that area, async domain actions that `Store` composes and runs on its reader threads or
 its writer, passing its clock down. The areas: capture (items, links, exports), directory
-(people, channels, workspaces, bot posts), inbox, digests, asking (questions, search,
-experts), home, review (flags), figures (stats, pulse), imports and the interaction graph.
+(people, channels, workspaces, bot posts), inbox, leases (which replica handles which inbox
+partition), digests, asking (questions, search, experts), home, review (flags), figures
+(stats, pulse), imports and the interaction graph.
 
 Adding a table, a query and its verb means one migration (`migrations.py`), one function in
 `sql/<area>.py` and one verb in `<area>.py`. Callers import only from this package.

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -141,3 +142,49 @@ async def test_a_frozen_replica_is_taken_over(pg_url: str) -> None:
 async def test_sqlite_owns_every_partition(store: Store) -> None:
     assert isinstance(claims_for(store), SoleOwner)
     assert not store.shared
+
+
+class Clock:
+    """Local time for the leases, moved by hand on top of the real one."""
+
+    def __init__(self) -> None:
+        self.ahead = 0.0
+
+    def __call__(self) -> float:
+        return time.monotonic() + self.ahead
+
+
+async def test_a_lapsed_lease_keeps_the_order(pg_url: str) -> None:
+    # The lease is in doubt (no renewal for two thirds of it) while events of one message wait:
+    # none runs then, and once it is renewed they run from the oldest on, in order.
+    handled: list[int] = []
+    first_started, go_on = asyncio.Event(), asyncio.Event()
+    clock = Clock()
+
+    async def dispatch(seq: int, raw: str) -> int:
+        n = int(json.loads(raw)["event"]["n"])
+        if n == 0:
+            first_started.set()
+            await go_on.wait()
+        handled.append(n)
+        return 200
+
+    store = PostgresStore(pg_url)
+    await asyncio.to_thread(store.open)
+    leases = PartitionLeases(store, 60.0, replica="a", clock=clock)
+    worker = InboxWorker(store, dispatch, claims=leases)
+    worker.start()
+    try:
+        for n in range(10):
+            await store.enqueue_event("T1", f"E{n}", event("C1:1.0", n))
+        worker.accepted()
+        await asyncio.wait_for(first_started.wait(), 10)
+        clock.ahead = 100.0  # past the lease's safe two thirds: nothing more may start
+        go_on.set()
+        await asyncio.sleep(0.1)
+        assert handled == [0]  # the first one was running; the rest wait
+        await worker.drain()  # a renewal (every second) makes the lease sure again
+    finally:
+        await worker.stop()
+        await asyncio.to_thread(store.close)
+    assert handled == list(range(10))
