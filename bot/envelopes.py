@@ -8,18 +8,15 @@ from typing import Any
 
 # Partitions of the inbox: events of one partition are handled in order, by one replica at a
 # time. Stored with each event, so the hash below must never change (nor Python's hash()).
+# A partition holds whole channels, not single messages: a reply under a message, or a
+# reaction on a reply, says nothing of the message above it, and what one event teaches
+# the next (that a message is `!nda`, held in memory only) must reach the replica that
+# handles the next.
 PARTS = 64
 
 
-def _message_ts(event: dict[str, Any]) -> object:
-    for holder in (event.get("message"), event.get("item")):
-        if isinstance(holder, dict) and holder.get("ts"):
-            return holder["ts"]
-    return event.get("deleted_ts") or event.get("ts")
-
-
-def partition_key(body: str) -> str:
-    """What orders events: the message they are about, else their channel (or nothing)."""
+def ordering_key(body: str) -> str:
+    """What orders events: the channel they happen in (or nothing: people, the workspace)."""
     try:
         event = json.loads(body).get("event") or {}
         item, channel = event.get("item"), event.get("channel")
@@ -29,15 +26,12 @@ def partition_key(body: str) -> str:
         channel = channel.get("id")
     if not channel and isinstance(item, dict):
         channel = item.get("channel")
-    if not isinstance(channel, str):
-        return ""
-    ts = _message_ts(event)
-    return f"{channel}:{ts}" if isinstance(ts, str) else channel
+    return channel if isinstance(channel, str) else ""
 
 
 def part_of(body: str) -> int:
-    """The inbox partition of an event: a stable hash of its ordering key, 0 to PARTS - 1."""
-    return zlib.crc32(partition_key(body).encode()) % PARTS
+    """The inbox partition of an event: a stable hash of its channel, 0 to PARTS - 1."""
+    return zlib.crc32(ordering_key(body).encode()) % PARTS
 
 
 def event_body_fields(body: Any) -> tuple[str, str] | None:

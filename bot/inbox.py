@@ -4,8 +4,9 @@ Slack wants an answer within 3 seconds and retries otherwise; a listener may nee
 and the store several times. So a delivered event is first written to the inbox (durably, one
 group commit shared with its neighbours) and acknowledged; the worker here then feeds it to
 the Bolt listeners. A crash loses nothing: on start the worker takes up every event that was
-stored but not handled. Events about one message are handled in order (an edit after its
-message, a reaction after what it reacts to); other events proceed side by side. Which events
+stored but not handled. Events of one channel are handled in order (an edit after its
+message, a reaction after what it reacts to, a reply after its thread's message); channels
+proceed side by side (up to 16 at a time). Which events
 this process may handle is `bot/leases.py`'s: all of them on SQLite, and on PostgreSQL those
 of the partitions its lease holds, while other replicas handle the rest.
 

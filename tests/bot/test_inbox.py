@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.envelopes import partition_key
+from bot.envelopes import PARTS, ordering_key, part_of
 from bot.inbox import STORAGE_TRIES, InboxWorker
 from bot.store import Store
 from handlers.commands.errors import INBOX_HELD
@@ -31,7 +31,7 @@ def body(event: Mapping[str, object], event_id: str) -> str:
     )
 
 
-def test_partition_keys_follow_the_message() -> None:
+def test_a_channels_events_share_one_partition() -> None:
     message = {"type": "message", "channel": "C1", "ts": "1.0"}
     edit = {
         "type": "message",
@@ -48,12 +48,20 @@ def test_partition_keys_follow_the_message() -> None:
         "deleted_ts": "1.0",
     }
     reaction = {"type": "reaction_added", "user": "U1", "item": {"channel": "C1", "ts": "1.0"}}
-    keys = {partition_key(body(e, "E")) for e in (message, edit, deletion, reaction)}
-    assert keys == {"C1:1.0"}
-    assert partition_key(body({"type": "channel_rename", "channel": {"id": "C3"}}, "E")) == "C3"
-    assert partition_key(body({"type": "member_joined_channel", "channel": "C4"}, "E")) == "C4"
-    assert partition_key(body({"type": "user_change", "user": {"id": "U1"}}, "E")) == ""
-    assert partition_key("not json") == partition_key("[1]") == ""
+    # A reply and a reaction on it name neither the message above: only their channel ties
+    # them to it (an `!nda` parent, remembered by the replica that handled it).
+    reply = {"type": "message", "channel": "C1", "ts": "2.0", "thread_ts": "1.0"}
+    on_reply = {"type": "reaction_added", "user": "U2", "item": {"channel": "C1", "ts": "2.0"}}
+    events = (message, edit, deletion, reaction, reply, on_reply)
+    assert {ordering_key(body(e, "E")) for e in events} == {"C1"}
+    assert len({part_of(body(e, f"E{n}")) for n, e in enumerate(events)}) == 1
+    assert ordering_key(body({"type": "channel_rename", "channel": {"id": "C3"}}, "E")) == "C3"
+    assert ordering_key(body({"type": "member_joined_channel", "channel": "C4"}, "E")) == "C4"
+    assert ordering_key(body({"type": "user_change", "user": {"id": "U1"}}, "E")) == ""
+    assert ordering_key("not json") == ordering_key("[1]") == ""
+    # Channels spread over the partitions (else one replica would get every event).
+    spread = {part_of(body({"type": "message", "channel": f"C{n:04d}"}, "E")) for n in range(500)}
+    assert len(spread) == PARTS
 
 
 async def test_events_of_one_channel_run_in_order(store: Store) -> None:

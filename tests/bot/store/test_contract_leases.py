@@ -97,7 +97,7 @@ def message(channel: str, ts: str, n: int) -> str:
 
 async def test_pending_events_by_partition(clocked: tuple[Store, Clock]) -> None:
     store, _ = clocked
-    bodies = [message("C1", "1.1", 0), message("C1", "2.2", 1), message("C1", "1.1", 2)]
+    bodies = [message("C1", "1.1", 0), message("C2", "2.2", 1), message("C1", "3.3", 2)]
     for n, body in enumerate(bodies):
         await store.enqueue_event("T1", f"Ev{n}", body)
     one, two = part_of(bodies[0]), part_of(bodies[1])
