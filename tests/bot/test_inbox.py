@@ -52,7 +52,7 @@ def test_a_channels_events_share_one_partition() -> None:
     # them to it (an `!nda` parent, remembered by the replica that handled it).
     reply = {"type": "message", "channel": "C1", "ts": "2.0", "thread_ts": "1.0"}
     on_reply = {"type": "reaction_added", "user": "U2", "item": {"channel": "C1", "ts": "2.0"}}
-    events = (message, edit, deletion, reaction, reply, on_reply)
+    events: list[Mapping[str, object]] = [message, edit, deletion, reaction, reply, on_reply]
     assert {ordering_key(body(e, "E")) for e in events} == {"C1"}
     assert len({part_of(body(e, f"E{n}")) for n, e in enumerate(events)}) == 1
     assert ordering_key(body({"type": "channel_rename", "channel": {"id": "C3"}}, "E")) == "C3"
