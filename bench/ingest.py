@@ -64,15 +64,23 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def stream(secret: str, team: str, tag: str, count: int) -> list[tuple[bytes, dict[str, str]]]:
-    """Signed Events API deliveries of message events, each with its own link."""
+def channel_name(n: int) -> str:
+    """The bench's n-th channel id."""
+    return f"{CHANNEL}{n}" if n else CHANNEL
+
+
+def stream(
+    secret: str, team: str, tag: str, count: int, channels: int = 1
+) -> list[tuple[bytes, dict[str, str]]]:
+    """Signed Events API deliveries of message events, each with its own link, in turn in
+    `channels` channels (CHANNEL, then CHANNEL1, CHANNEL2, …)."""
     verifier, now = SignatureVerifier(secret), int(time.time())
     requests = []
     for i in range(count):
         ts = f"{now - 3600 + i // 1000}.{i % 1000:03d}{tag[-3:]}"
         event = {
             "type": "message",
-            "channel": CHANNEL,
+            "channel": channel_name(i % channels),
             "channel_type": "channel",
             "user": f"U{i % 50:03d}",
             "team": team,

@@ -3,9 +3,10 @@
 For each database (SQLite, one process: it serves one; PostgreSQL with every count asked for)
 a fresh database, N replicas started on it and the same kind of signed stream as
 bench/ingest.py, spread request by request over the replicas' ports as a round-robin load
-balancer would. Prints acknowledged events/s and ack p99, then events/s handled end to end
-(stored and indexed: the inbox empty and every share stored, counted from the first request),
-and the same stream's rate against one bare Bolt app run right after, for the ratio.
+balancer would, its events in 32 channels. Prints acknowledged events/s and ack p99, then
+events/s handled end to end (stored and indexed: the inbox empty and every share stored,
+counted from the first request), and the same stream's rate against one bare Bolt app run
+right after, for the ratio.
 
     .venv/bin/python bench/ingest.py --db postgresql://postgres@127.0.0.1/postgres --replicas 1,2,3
 """
@@ -28,10 +29,12 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from bench.ingest import ROOT, Run, blast, free_port, stream, wait_up
+from bench.ingest import ROOT, Run, blast, channel_name, free_port, stream, wait_up
 from localslack import LocalSlack
 
-CHANNEL = "C0BENCH"
+# Events spread over channels, as in a workspace: a channel's events are handled in order by
+# one replica, so one channel alone would measure one replica whatever the count.
+CHANNELS = 32
 
 
 @dataclass
@@ -156,12 +159,12 @@ async def one_row(
     with fresh_db(db, Path(tempfile.mkdtemp(prefix="serendip-bench-"))) as url:
         async with serving(slack, url, count) as ports:
             tag = f"{label[0]}{count}{secrets.token_hex(2)}"
-            requests = stream(slack.signing_secret, slack.team_id, tag, events)
+            requests = stream(slack.signing_secret, slack.team_id, tag, events, CHANNELS)
             started = time.perf_counter()
             acked = await spread(label, ports, requests, concurrency)
             await drained(url, events)
             handled = events / (time.perf_counter() - started)
-    requests = stream(slack.signing_secret, slack.team_id, f"b{tag}", events)
+    requests = stream(slack.signing_secret, slack.team_id, f"b{tag}", events, CHANNELS)
     bare = await blast("bare", f"http://127.0.0.1:{bare_port}/slack/events", requests, concurrency)
     return Row(label, count, acked, handled, bare)
 
@@ -169,7 +172,8 @@ async def one_row(
 async def main(db: str, counts: list[int], events: int, concurrency: int) -> int:
     """Every (database, replica count) row, printed as it comes."""
     async with LocalSlack() as slack:
-        slack.add_channel(CHANNEL, name="bench", members=[], bot_member=True)
+        for n in range(CHANNELS):
+            slack.add_channel(channel_name(n), name=f"bench-{n}", members=[], bot_member=True)
         env = {
             **os.environ,
             "SLACK_BOT_TOKEN": slack.bot_token,
