@@ -399,7 +399,7 @@ def run(path: Path, count: int, seed: int, pg: str | None = None) -> bool:
         queries = search_queries(db, count, seed)
         texts = expert_questions(count, seed)
         if pg is not None:
-            target, floor = pg_connect(pg), Floor.of("postgresql")  # as the store's readers
+            target, floor = pg_connect(pg), Floor.of("postgresql")  # as a reader connects
             print(f"timed on {on_postgres.describe(target)}")
         for word in HEAD[30:40]:  # warm up: first-query costs are not what is measured
             if (query := parse_query(word)) is not None:

@@ -32,13 +32,7 @@ def connect(url: str, name: str = "SERENDIP_DB", **options: Any) -> psycopg.Conn
     """Open one autocommit connection, or raise PgUnavailable saying why in one line; `name`
     is where the URL came from (a setting or an option), for the message."""
     try:
-        conn = psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, **options)
-        try:
-            configure(conn)
-        except BaseException:
-            conn.close()
-            raise
-        return conn
+        return psycopg.connect(url, autocommit=True, connect_timeout=CONNECT_TIMEOUT, **options)
     except psycopg.Error as exc:
         place = where(url)
         if place == "an invalid URL" or isinstance(exc, psycopg.ProgrammingError):
@@ -46,14 +40,3 @@ def connect(url: str, name: str = "SERENDIP_DB", **options: Any) -> psycopg.Conn
         else:
             line = f"cannot connect to PostgreSQL at {place} ({name}): {reason(exc, url, name)}"
         raise PgUnavailable(line) from None
-
-
-def configure(conn: psycopg.Connection[Any]) -> None:
-    """What every connection of Serendip's sets (the pool's readers too).
-
-    Plans are made for each query's own values: psycopg prepares a statement run five times,
-    and PostgreSQL may then keep one generic plan for it. For search that plan is made blind
-    to the words searched: after a few searches for common words it reads the whole index
-    newest first, and a rare word took 20 times longer (bench/search.py --pg, 100,000 items).
-    """
-    conn.execute("SET plan_cache_mode = force_custom_plan")

@@ -140,6 +140,7 @@ def _shared_words(
             and db.execute(
                 "SELECT 1 FROM search_docs WHERE words @@ %s::tsquery AND rowid = ANY(%s)",
                 [built[0], docs],
+                prepare=False,  # planned for this word (bot/store/pg/search.py)
             ).fetchone()
         )
         if hit:

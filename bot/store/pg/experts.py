@@ -84,6 +84,7 @@ def _word_evidence(
         "SELECT item_id, rowid FROM search_docs WHERE words @@ %s::tsquery AND scope = ANY(%s)"
         " ORDER BY rowid DESC LIMIT %s",
         [built[0], scopes, PER_WORD],
+        prepare=False,  # planned for this word, as search's (bot/store/pg/search.py)
     ).fetchall()
     if not rows:
         return []

@@ -10,6 +10,11 @@ backends tokenize a text alike, they find the same items and rank them with the 
   with `&` (every term) or `|` (any): user text is never tsquery syntax. A term with no
   indexable token matches nothing, as FTS5's empty phrase: it empties an all-terms query and
   drops out of an any-term one. No prefix matching: SQLite's queries have none either.
+- Planning: the matching statement is never prepared. psycopg prepares a statement run five
+  times, and PostgreSQL may then keep one generic plan for it, made blind to the words: after
+  searches for common words it read the whole index newest first, and a rare word took 20
+  times longer (bench/search.py --pg, 100,000 items). Unprepared, each search is planned for
+  its own words.
 - Relevance: FTS5's highlight() marks are counted again from the tsvector's positions (the
   matches of each term's phrase, overlapping ones merged, title and body apart), so it is the
   same number, not ts_rank.
@@ -88,6 +93,7 @@ def _matching_docs(
         f"  WHERE words @@ %s::tsquery AND scope = ANY(%s){top}"
         "  ORDER BY rowid DESC LIMIT %s) AS m ORDER BY m.rowid DESC",
         [lexemes, match, scopes, limit],
+        prepare=False,  # planned for these words: see the module's docstring
     ).fetchall()
     return [
         (int(rowid), str(item), int(length), _positions(found))

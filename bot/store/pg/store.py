@@ -20,7 +20,7 @@ from psycopg import Connection
 from psycopg_pool import ConnectionPool
 
 from bot.dburl import redact, where
-from bot.store.pg.connect import configure, connect
+from bot.store.pg.connect import connect
 from bot.store.pg.copy_target import refuse_half_copied
 from bot.store.pg.dump import dump
 from bot.store.pg.leader_lock import PgLeaderLock
@@ -79,7 +79,6 @@ class PostgresStore(Store):
             min_size=1,
             max_size=self._readers_n,
             kwargs={"autocommit": True},
-            configure=configure,
             open=True,
             name="serendip-readers",
         )

@@ -70,6 +70,7 @@ def _candidates(db: Conn, matches: dict[str, str], scopes: list[str]) -> dict[in
             "SELECT rowid, item_id FROM search_docs WHERE words @@ %s::tsquery"
             " AND scope = ANY(%s) ORDER BY rowid DESC LIMIT %s",
             [match, scopes, PER_WORD],
+            prepare=False,  # planned for this word, as search's (bot/store/pg/search.py)
         ).fetchall()
         docs.update((int(rowid), str(item)) for rowid, item in rows)
     return docs
@@ -86,6 +87,7 @@ def _words_matched(db: Conn, matches: dict[str, str], docs: dict[int, str]) -> d
             rows = db.execute(
                 "SELECT rowid FROM search_docs WHERE words @@ %s::tsquery AND rowid = ANY(%s)",
                 [match, chunk],
+                prepare=False,  # planned for this word and these documents
             ).fetchall()
             for (rowid,) in rows:
                 matched[docs[int(rowid)]].add(word)
