@@ -18,6 +18,9 @@ from bot.store.pg import capture
 from bot.store.sql.questions import COLUMNS, Question, Reply, _question
 
 Conn = Connection[Any]
+# The class of the per-person routing locks (advisory locks of two int4 keys: the person's
+# hash is the second, so they never meet the single-key locks of migrating or leading).
+ROUTING_LOCK = 0x726F7574  # "rout"
 REPLY_COLUMNS = 'channel, thread_ts, ts, "user", text, at'
 
 
@@ -223,8 +226,9 @@ def claim_routing(
     day_since: float | None = None,
 ) -> bool:
     """Count a routing to a person before the DM is sent, if they are under the cap (and, with
-    `day_since`, got none since then); checked and written in the one writer's transaction, so
-    two questions at once cannot both slip under it."""
+    `day_since`, got none since then). Replicas write at once: a lock on the person, held to
+    the end of the writer's transaction, keeps two questions from both slipping under it."""
+    db.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ROUTING_LOCK, f"{team_id}:{user_id}"])
     if routed_count(db, team_id, user_id, since) >= cap:
         return False
     if day_since is not None and routed_count(db, team_id, user_id, day_since) > 0:
