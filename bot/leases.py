@@ -171,11 +171,14 @@ class PartitionLeases:
             await self._renew_quietly()
 
     async def _renew_quietly(self) -> None:
+        # Never fatal: without renewals the leases lapse, and this replica stops handling
+        # events (others take them over) until a renewal succeeds again.
         try:
             await self._renew()
         except Exception as exc:
             if not is_storage_error(exc):
-                raise
+                log.exception("could not renew the inbox leases (retrying)")
+                return
             log.warning("could not renew the inbox leases (retrying): %s", exc)
 
     async def _renew(self) -> None:

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import signal
 import subprocess
+import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import psycopg
 
+from bot.envelopes import part_of
 from localslack import LocalSlack
 from tests.handlers.test_run_postgresql import cli
 from tests.support.ask import buttons
@@ -22,6 +25,7 @@ from tests.support.bot import populate
 from tests.support.home import texts
 from tests.support.processes import free_port, start, wait_healthy
 
+Killed = tuple[int, float, set[int]]  # (which replica, when, the partitions it held)
 REPLICAS = 3
 MESSAGES = 8
 STEPS = 31  # reactions toggled on each message, by turns: U1 16 times (gone), U2 15 (kept)
@@ -45,12 +49,29 @@ async def one_message(slack: LocalSlack, n: int) -> str:
     return ts
 
 
-async def kill_part_way(slack: LocalSlack, victim: subprocess.Popen[bytes]) -> None:
-    """SIGKILL `victim` once a third of the stream is acknowledged."""
+async def kill_part_way(slack: LocalSlack, url: str, bots: list[subprocess.Popen[bytes]]) -> Killed:
+    """Once a third of the stream is acknowledged, SIGKILL the replica that holds the most
+    of the messages' partitions; (which one, when, the messages' partitions it held)."""
     total = MESSAGES * (STEPS + 1)
     while sum(1 for d in slack.deliveries if d.acked) < total // 3:  # noqa: ASYNC110
         await asyncio.sleep(0.01)
-    victim.send_signal(signal.SIGKILL)
+    parts = {part_of(json.dumps(d.payload)) for d in slack.deliveries if d.type == "events_api"}
+    with psycopg.connect(url) as conn:
+        rows = conn.execute("SELECT part, owner FROM inbox_leases").fetchall()
+    owners: dict[int, str | None] = {int(part): owner for part, owner in rows}
+    held = [{p for p in parts if f":{bot.pid}:" in str(owners.get(p))} for bot in bots]
+    victim = max(range(len(bots)), key=lambda i: len(held[i]))
+    bots[victim].send_signal(signal.SIGKILL)
+    return victim, time.time(), held[victim]
+
+
+def handled_since(url: str, parts: set[int], at: float) -> int:
+    """How many events of these partitions were handled after `at`."""
+    with psycopg.connect(url) as conn:
+        row = conn.execute(
+            "SELECT count(*) FROM inbox WHERE part = ANY(%s) AND done_at > %s", [list(parts), at]
+        ).fetchone()
+    return int(row[0]) if row else 0
 
 
 async def wait_all_handled(url: str, seconds: float = 30.0) -> None:
@@ -147,13 +168,13 @@ def check_stream(slack: LocalSlack, url: str, timestamps: list[str]) -> None:
     assert adds <= counted <= adds + MESSAGES
 
 
-def trouble(tmp_path: Path) -> list[str]:
+def trouble(tmp_path: Path, survivors: list[int]) -> list[str]:
     """What the surviving replicas logged of failed events, listener errors or fenced-out
     outcomes (a partition handled by two replicas)."""
     signs = (" ERROR bot.inbox:", " ERROR serendip.bolt:", " WARNING bot.leases:")
     lines = [
         line
-        for i in (0, 2)
+        for i in survivors
         for line in (tmp_path / f"replica{i}.log").read_text().splitlines()
         if any(sign in line for sign in signs)
     ]
@@ -167,11 +188,26 @@ def about(payload: dict[str, Any]) -> str | None:
     return item.get("ts") or event.get("ts")
 
 
-async def run_stream(slack: LocalSlack, victim: subprocess.Popen[bytes]) -> list[str]:
-    killer = asyncio.create_task(kill_part_way(slack, victim))
+async def run_stream(
+    slack: LocalSlack, url: str, bots: list[subprocess.Popen[bytes]]
+) -> tuple[list[str], Killed]:
+    killer = asyncio.create_task(kill_part_way(slack, url, bots))
     timestamps = await asyncio.gather(*(one_message(slack, n) for n in range(MESSAGES)))
-    await killer
-    return list(timestamps)
+    return list(timestamps), await killer
+
+
+def check_kill(
+    url: str, tmp_path: Path, bots: list[subprocess.Popen[bytes]], killed: Killed
+) -> None:
+    """The victim died of SIGKILL, the others stopped cleanly and logged no trouble, and the
+    victim's partitions were handled by the others after its death (taken over)."""
+    victim, at, parts = killed
+    survivors = [i for i in range(len(bots)) if i != victim]
+    assert bots[victim].returncode == -signal.SIGKILL
+    assert [bots[i].returncode for i in survivors] == [0] * len(survivors)
+    assert trouble(tmp_path, survivors) == []
+    assert parts  # (it held some: three replicas share the messages' partitions)
+    assert handled_since(url, parts, at) > 0
 
 
 async def test_three_replicas_over_http_one_killed(pg_url: str, tmp_path: Path) -> None:
@@ -185,14 +221,12 @@ async def test_three_replicas_over_http_one_killed(pg_url: str, tmp_path: Path) 
             Balancer(ports) as balancer,
         ):
             slack.deliver_http(f"{balancer.url}/slack/events", timeout=5.0)
-            timestamps = await run_stream(slack, bots[1])
+            timestamps, killed = await run_stream(slack, pg_url, bots)
             await wait_all_handled(pg_url)
             await wait_taken_over(pg_url, bots)
             assert all(balancer.served[port] > 0 for port in ports)
         check_stream(slack, pg_url, timestamps)
-    assert bots[1].returncode == -signal.SIGKILL
-    assert [bots[0].returncode, bots[2].returncode] == [0, 0]
-    assert trouble(tmp_path) == []
+    check_kill(pg_url, tmp_path, bots, killed)
 
 
 async def test_three_replicas_over_socket_mode_one_killed(pg_url: str, tmp_path: Path) -> None:
@@ -204,13 +238,11 @@ async def test_three_replicas_over_socket_mode_one_killed(pg_url: str, tmp_path:
         ports = [free_port() for _ in range(REPLICAS)]
         async with replicas(slack, pg_url, tmp_path, ports, socket_mode=True) as bots:
             await slack.wait_connected(REPLICAS, timeout=20)
-            timestamps = await run_stream(slack, bots[1])
+            timestamps, killed = await run_stream(slack, pg_url, bots)
             await wait_all_handled(pg_url)
             await wait_taken_over(pg_url, bots)
         check_stream(slack, pg_url, timestamps)
-    assert bots[1].returncode == -signal.SIGKILL
-    assert [bots[0].returncode, bots[2].returncode] == [0, 0]
-    assert trouble(tmp_path) == []
+    check_kill(pg_url, tmp_path, bots, killed)
 
 
 async def until(check: Callable[[], bool], seconds: float = 10.0) -> None:
@@ -268,7 +300,7 @@ async def test_commands_buttons_and_modals_on_whichever_replica(
             await asyncio.sleep(0.5)
         assert len(question_cards(slack)) == 1
         assert slack.server_errors == []
-    assert trouble(tmp_path) == []
+    assert trouble(tmp_path, list(range(REPLICAS))) == []
 
 
 def question_cards(slack: LocalSlack) -> list[dict[str, Any]]:

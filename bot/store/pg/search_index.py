@@ -17,8 +17,6 @@ from bot.slacktext import readable
 from bot.store.sql.search_index import MENTION, TOP_VOTES, Doc, docs_for
 
 Conn = Connection[Any]
-# Any constant unused elsewhere in the database: "docs" in ASCII (migrations use "serendip").
-DOCS_LOCK = 0x646F6373
 
 
 def created(column: str = "created_ts") -> str:
@@ -60,15 +58,8 @@ def readable_text(db: Conn, team_id: str, text: str) -> str:
     return readable(text, names.get)
 
 
-def _lock_documents(db: Conn) -> None:
-    """Replicas' writers take turns with search documents until their transaction ends: two
-    would otherwise read the same free rowid, or both add an item's missing document."""
-    db.execute("SELECT pg_advisory_xact_lock(%s)", [DOCS_LOCK])
-
-
 def sync_item(db: Conn, team_id: str, item_id: str) -> None:
     """Bring an item's documents in line with the item (after any change to it)."""
-    _lock_documents(db)
     wanted = desired_docs(db, team_id, item_id)
     top = _voters(db, item_id) >= TOP_VOTES
     current = {
@@ -131,7 +122,6 @@ class RowidAllocator:
 
     def __init__(self, db: Conn) -> None:
         self.db = db
-        _lock_documents(db)
         self.next: dict[int, int] = {}
         self.beyond: set[int] = set()  # rowids given past the end of the table
         self.top = 0

@@ -9,6 +9,12 @@ now and then, opens a new connection; writes go on once it succeeds.
 
 A batch whose COMMIT was cut off may or may not have landed: its callers get the error, and
 what they retry is idempotent (the inbox keys on event ids, the outbox on claim tokens).
+
+Replicas share the database, and their writers take turns: each batch first takes one
+transaction-level advisory lock, so the writes of all replicas run one batch at a time, as
+SQLite's one writer runs them. A write that reads before it writes (is this link an item
+yet? which rowid is free?) then never races another replica's. A replica that stalls inside a
+batch is cut off by the server after IDLE_IN_BATCH, so it cannot hold the others up for long.
 """
 
 from __future__ import annotations
@@ -26,6 +32,9 @@ from bot.store.writer import BatchWriter, Job, Outcome, is_storage_error, resolv
 
 Conn = Connection[Any]
 log = logging.getLogger(__name__)
+# Any constant nothing else in the database uses ("writes" in ASCII; migrations use another).
+WRITE_LOCK = 0x777269746573
+IDLE_IN_BATCH = "30s"
 
 
 class PgWriter(BatchWriter[Conn]):
@@ -54,6 +63,8 @@ class PgWriter(BatchWriter[Conn]):
         try:
             conn = self._live()
             with conn.transaction():
+                conn.execute(f"SET LOCAL idle_in_transaction_session_timeout = '{IDLE_IN_BATCH}'")
+                conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
                 for fn, future, _ in batch:
                     results.append(self._apply(conn, fn, future))
             self.commits += 1
