@@ -33,18 +33,34 @@ REACTORS = ("U1", "U2")
 LEASE = "2"  # seconds: a killed replica's partitions are taken over within a few seconds
 
 
+def channel_of(n: int) -> str:
+    """Each message in a channel of its own: a channel's events go to one replica, in order,
+    so the stream spreads over the replicas only across channels."""
+    return f"CR{n}"
+
+
+def add_channels(slack: LocalSlack) -> None:
+    for n in range(MESSAGES):
+        slack.add_channel(
+            channel_of(n), name=f"stream-{n}", members=["U1", "U2", "U3"], bot_member=True
+        )
+
+
 async def one_message(slack: LocalSlack, n: int) -> str:
     """Post a message with a link, then toggle reactions on it, each after the last is acked."""
-    posted = await slack.post_message("U3", "C1", f"worth reading <https://replicas.example/{n}>")
+    channel = channel_of(n)
+    posted = await slack.post_message(
+        "U3", channel, f"worth reading <https://replicas.example/{n}>"
+    )
     ts = str(posted["ts"])
     present: set[str] = set()
     for step in range(STEPS):
         user = REACTORS[step % len(REACTORS)]
         if user in present:
-            await slack.remove_reaction(user, "C1", ts, "+1")
+            await slack.remove_reaction(user, channel, ts, "+1")
             present.discard(user)
         else:
-            await slack.add_reaction(user, "C1", ts, "+1")
+            await slack.add_reaction(user, channel, ts, "+1")
             present.add(user)
     return ts
 
@@ -215,6 +231,7 @@ async def test_three_replicas_over_http_one_killed(pg_url: str, tmp_path: Path) 
     assert migrated.returncode == 0, migrated.stderr
     async with LocalSlack() as slack:
         populate(slack)
+        add_channels(slack)
         ports = [free_port() for _ in range(REPLICAS)]
         async with (
             replicas(slack, pg_url, tmp_path, ports, socket_mode=False) as bots,
@@ -234,6 +251,7 @@ async def test_three_replicas_over_socket_mode_one_killed(pg_url: str, tmp_path:
     assert migrated.returncode == 0, migrated.stderr
     async with LocalSlack() as slack:
         populate(slack)
+        add_channels(slack)
         slack.deliver_socket(ack_timeout=1.0)
         ports = [free_port() for _ in range(REPLICAS)]
         async with replicas(slack, pg_url, tmp_path, ports, socket_mode=True) as bots:
