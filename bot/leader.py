@@ -71,6 +71,9 @@ class Leader:
                 await self._step_down(f"cannot confirm the lead: {exc}")
             else:
                 log.warning("cannot try to lead the scheduled jobs: %s", exc)
+                # The lock may be ours already (the store failed after it was taken): holding
+                # it without leading would keep every other replica from leading.
+                await asyncio.to_thread(self.lock.release)
 
     async def _try_to_lead(self) -> None:
         if not await asyncio.to_thread(self.lock.try_acquire):
