@@ -12,6 +12,7 @@ import psycopg
 from bot.leader import Leader
 from bot.store import Store
 from bot.store.pg.leader_lock import PgLeaderLock
+from tests.support.storefaults import make_read_only
 
 
 class Jobs:
@@ -125,3 +126,20 @@ async def test_sqlite_always_leads_and_the_loop_keeps_polling(tmp_path: Path) ->
         await leader.stop()
         store.close()
     assert jobs.running == []
+
+
+async def test_sqlite_keeps_leading_while_its_writes_fail(tmp_path: Path) -> None:
+    # One process serves a SQLite file: nobody else can lead, so a full or read-only disk
+    # must not stop the scheduled jobs (as it never did before replicas).
+    store = Store(tmp_path / "s.db").open()
+    jobs = Jobs()
+    leader = Leader(store, store.leader_lock(), jobs.lead, 5.0)
+    try:
+        await leader.step()
+        assert jobs.running == [1]
+        await make_read_only(store)
+        await leader.step()
+        assert jobs.running == [1]
+    finally:
+        await leader.stop()
+        store.close()
