@@ -4,8 +4,9 @@ deployment), run in exactly one process at a time.
 
 Every `poll` seconds a replica that does not lead tries the store's leader lock (PostgreSQL: an
 advisory lock; SQLite: its one process always leads). The winner records itself with a new
-epoch, the fencing token its digest claims carry, and starts the jobs; the leader checks each
-poll that it still holds the lock and that no newer epoch exists, and stops its jobs when not.
+epoch, the fencing token its digest claims carry, and starts the jobs; on PostgreSQL the
+leader checks each poll that it still holds the lock and that no newer epoch exists, and stops
+its jobs when not.
 """
 
 from __future__ import annotations
@@ -71,6 +72,9 @@ class Leader:
                 await self._step_down(f"cannot confirm the lead: {exc}")
             else:
                 log.warning("cannot try to lead the scheduled jobs: %s", exc)
+                # The lock may be ours already (the store failed after it was taken): holding
+                # it without leading would keep every other replica from leading.
+                await asyncio.to_thread(self.lock.release)
 
     async def _try_to_lead(self) -> None:
         if not await asyncio.to_thread(self.lock.try_acquire):
@@ -81,6 +85,10 @@ class Leader:
         self._stop = self.lead(epoch)
 
     async def _still_leading(self, epoch: int) -> bool:
+        if not self.store.shared_by_replicas:
+            # SQLite: one process serves the file, nobody can succeed it, and a failing disk
+            # must not stop its jobs (nor cost a write every poll).
+            return True
         if not await asyncio.to_thread(self.lock.holds):
             return False
         return await self.store.renew_leadership(epoch)

@@ -40,6 +40,7 @@ PROBE_FIRST, PROBE_MAX = 1.0, 30.0  # seconds between probes while writes fail
 # SQLite's primary result codes for "the storage cannot take this write now": BUSY, LOCKED,
 # READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB. Not a bug in the statement that hit them.
 STORAGE_CODES = frozenset({5, 6, 8, 10, 11, 13, 14, 26})
+PG_STORAGE_CLASSES = frozenset({"08", "53", "57", "58"})  # PostgreSQL's SQLSTATE classes
 log = logging.getLogger(__name__)
 
 
@@ -55,9 +56,13 @@ def storage_error(exc: BaseException | None) -> Exception | None:
             and code & 0xFF in STORAGE_CODES
         ):
             return exc
-        # PostgreSQL's OperationalError: the server is gone, shutting down, out of disk or of
-        # connections; SQLSTATE classes 08, 53, 57 and 58, not a bug in the statement.
-        if isinstance(exc, psycopg.OperationalError):
+        # PostgreSQL: the server is gone, shutting down, out of disk or of connections
+        # (SQLSTATE classes 08, 53, 57 and 58, or none: the client lost the connection). Not
+        # the rest of psycopg's OperationalError (a deadlock, an index row too long): those
+        # are about one statement, and the storage takes other writes meanwhile.
+        if isinstance(exc, psycopg.OperationalError) and (
+            exc.sqlstate is None or exc.sqlstate[:2] in PG_STORAGE_CLASSES
+        ):
             return exc
         exc = exc.__cause__ or exc.__context__
     return None

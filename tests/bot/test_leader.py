@@ -12,6 +12,7 @@ import psycopg
 from bot.leader import Leader
 from bot.store import Store
 from bot.store.pg.leader_lock import PgLeaderLock
+from tests.support.storefaults import make_read_only
 
 
 class Jobs:
@@ -81,6 +82,28 @@ async def test_a_leader_that_cannot_renew_steps_down(pg_url: str) -> None:
         store.close()
 
 
+async def test_a_replica_that_cannot_record_its_lead_lets_another_lead(pg_url: str) -> None:
+    store_a, store_b = Store(pg_url).open(), Store(pg_url).open()
+    jobs_a, jobs_b = Jobs(), Jobs()
+
+    async def cannot_write(holder: str) -> int:
+        raise psycopg.OperationalError("the writer's connection is gone")
+
+    store_a.become_leader = cannot_write  # type: ignore[method-assign]  # a's writes fail
+    a = Leader(store_a, store_a.leader_lock(), jobs_a.lead, 5.0, holder="a")
+    b = Leader(store_b, store_b.leader_lock(), jobs_b.lead, 5.0, holder="b")
+    try:
+        await a.step()  # takes the lock, then cannot record itself as the leader
+        assert jobs_a.running == []
+        await b.step()
+        assert jobs_b.running == [1]  # a did not keep the lock while leading nothing
+    finally:
+        await a.stop()
+        await b.stop()
+        store_a.close()
+        store_b.close()
+
+
 async def test_sqlite_always_leads_and_the_loop_keeps_polling(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.db").open()
     jobs = Jobs()
@@ -103,3 +126,20 @@ async def test_sqlite_always_leads_and_the_loop_keeps_polling(tmp_path: Path) ->
         await leader.stop()
         store.close()
     assert jobs.running == []
+
+
+async def test_sqlite_keeps_leading_while_its_writes_fail(tmp_path: Path) -> None:
+    # One process serves a SQLite file: nobody else can lead, so a full or read-only disk
+    # must not stop the scheduled jobs (as it never did before replicas).
+    store = Store(tmp_path / "s.db").open()
+    jobs = Jobs()
+    leader = Leader(store, store.leader_lock(), jobs.lead, 5.0)
+    try:
+        await leader.step()
+        assert jobs.running == [1]
+        await make_read_only(store)
+        await leader.step()
+        assert jobs.running == [1]
+    finally:
+        await leader.stop()
+        store.close()

@@ -79,13 +79,14 @@ class PgWriter(BatchWriter[Conn]):
     @staticmethod
     def _apply(conn: Conn, fn: Callable[[Conn], Any], future: Any) -> Outcome:
         # A savepoint per write: one failing write is undone alone, the batch still commits.
-        # A lost connection fails the whole batch (raised on), not the one write.
+        # A lost connection or a failing server fails the whole batch (raised on), not the
+        # one write; any other error (a deadlock, a value too long to index) is that write's.
         try:
             with conn.transaction():
                 return future, fn(conn), None
-        except psycopg.OperationalError:
-            raise
         except Exception as exc:
+            if conn.broken or conn.closed or is_storage_error(exc):
+                raise
             return future, None, exc
 
     def _alone(self, db: Conn, job: Job) -> None:

@@ -62,6 +62,32 @@ async def test_queued_writes_commit_together_and_a_bad_one_alone_is_undone(pg_ur
     assert stored(pg_url) == list(range(200))
 
 
+def too_large(conn: Conn) -> None:
+    """A statement PostgreSQL refuses with an OperationalError (54000, a program limit), as
+    it refuses an index row too long: the write's own error, not the storage's."""
+    conn.execute("SELECT array_fill(1, ARRAY[1000000000])")
+
+
+async def test_an_operational_error_of_one_statement_fails_that_write_alone(pg_url: str) -> None:
+    make_table(pg_url)
+    writer = PgWriter(connect(pg_url), lambda: connect(pg_url))
+    writer.start()
+    try:
+        results = await asyncio.gather(
+            *(writer.run(insert(n)) for n in range(50)),
+            writer.run(too_large),
+            *(writer.run(insert(n)) for n in range(50, 100)),
+            return_exceptions=True,
+        )
+        assert isinstance(results[50], psycopg.errors.ProgramLimitExceeded)
+        assert not is_storage_error(results[50])  # the inbox fails this event, holds no other
+        assert results[:50] + results[51:] == list(range(100))  # its neighbours committed
+        assert writer.failure is None  # /healthz stays 200
+    finally:
+        writer.close()
+    assert stored(pg_url) == list(range(100))
+
+
 async def test_a_lost_connection_fails_its_batch_then_is_replaced(pg_url: str) -> None:
     make_table(pg_url)
     first = connect(pg_url)
