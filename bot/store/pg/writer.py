@@ -13,8 +13,9 @@ what they retry is idempotent (the inbox keys on event ids, the outbox on claim 
 Replicas share the database, and their writers take turns: each batch first takes one
 transaction-level advisory lock, so the writes of all replicas run one batch at a time, as
 SQLite's one writer runs them. A write that reads before it writes (is this link an item
-yet? which rowid is free?) then never races another replica's. A replica that stalls inside a
-batch is cut off by the server after IDLE_IN_BATCH, so it cannot hold the others up for long.
+yet? which rowid is free?) then never races another replica's. A replica that stalls idle
+inside a batch is cut off by the server after IDLE_IN_BATCH; one busy in a long statement
+holds the others, who give up waiting after WAIT_FOR_TURN and say so (a storage failure).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ log = logging.getLogger(__name__)
 # Any constant nothing else in the database uses ("writes" in ASCII; migrations use another).
 WRITE_LOCK = 0x777269746573
 IDLE_IN_BATCH = "30s"
+WAIT_FOR_TURN = "30s"
 
 
 class PgWriter(BatchWriter[Conn]):
@@ -64,7 +66,7 @@ class PgWriter(BatchWriter[Conn]):
             conn = self._live()
             with conn.transaction():
                 conn.execute(f"SET LOCAL idle_in_transaction_session_timeout = '{IDLE_IN_BATCH}'")
-                conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+                self._take_turn(conn)
                 for fn, future, _ in batch:
                     results.append(self._apply(conn, fn, future))
             self.commits += 1
@@ -75,6 +77,21 @@ class PgWriter(BatchWriter[Conn]):
             self._note([exc])
             results = [(future, None, exc) for _, future, _ in batch]
         resolve(results)
+
+    @staticmethod
+    def _take_turn(conn: Conn) -> None:
+        """Wait for the other replicas' batch to end, but not for ever: one stuck inside a
+        long statement (the server cuts only idle ones) must not hang every replica's writes
+        unseen. Past WAIT_FOR_TURN the batch fails as the storage's failure: /healthz says
+        503, the inbox holds its events, and the next batch tries again."""
+        conn.execute(f"SET LOCAL lock_timeout = '{WAIT_FOR_TURN}'")
+        try:
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+        except psycopg.errors.LockNotAvailable:
+            raise psycopg.OperationalError(
+                f"another replica's writes kept the write lock for {WAIT_FOR_TURN}"
+            ) from None
+        conn.execute("SET LOCAL lock_timeout = 0")  # the writes themselves wait as ever
 
     @staticmethod
     def _apply(conn: Conn, fn: Callable[[Conn], Any], future: Any) -> Outcome:

@@ -12,7 +12,7 @@ from psycopg import Connection
 
 from bot.store import Store, is_storage_error
 from bot.store.pg.connect import PgUnavailable, connect
-from bot.store.pg.writer import PgWriter
+from bot.store.pg.writer import WRITE_LOCK, PgWriter
 
 Conn = Connection[Any]
 
@@ -86,6 +86,29 @@ async def test_an_operational_error_of_one_statement_fails_that_write_alone(pg_u
     finally:
         writer.close()
     assert stored(pg_url) == list(range(100))
+
+
+async def test_a_replica_holding_the_write_turn_too_long_is_a_storage_failure(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_table(pg_url)
+    monkeypatch.setattr("bot.store.pg.writer.WAIT_FOR_TURN", "200ms")
+    writer = PgWriter(connect(pg_url), lambda: connect(pg_url))
+    writer.start()
+    try:
+        with psycopg.connect(pg_url) as other:  # another replica, inside a long batch
+            other.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])
+            with pytest.raises(psycopg.OperationalError) as waited:
+                await writer.run(insert(1))
+            assert "write lock" in str(waited.value)
+            assert is_storage_error(waited.value)  # the inbox holds events, /healthz says 503
+            assert writer.failure is not None
+            other.rollback()  # its batch ends
+        assert await writer.run(insert(2)) == 2
+        assert writer.failure is None
+    finally:
+        writer.close()
+    assert stored(pg_url) == [2]
 
 
 async def test_a_lost_connection_fails_its_batch_then_is_replaced(pg_url: str) -> None:
