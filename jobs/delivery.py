@@ -214,8 +214,10 @@ class Deliverer:
             await self._settle(row)
 
     def _stale_after(self, row: OutboxRow) -> float:
-        """How long a claim stays its sender's: less when an earlier leader made it."""
-        if self.epoch is not None and (row.claim_epoch or 0) < self.epoch:
+        """How long a claim stays its sender's: less when an earlier leader made it. A claim
+        with no epoch (`serendip digest send`, or a row claimed before the upgrade) keeps the
+        long wait: no leader's step down says its sender is gone."""
+        if self.epoch is not None and row.claim_epoch is not None and row.claim_epoch < self.epoch:
             return DEPOSED_SECONDS
         return STALE_SECONDS
 

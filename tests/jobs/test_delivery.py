@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Config, load_config
 from bot.pacer import Pacer
 from bot.store import Store
-from jobs.delivery import DEPOSED_SECONDS, Deliverer
+from jobs.delivery import DEPOSED_SECONDS, STALE_SECONDS, Deliverer
 from jobs.digests import plan_team, run_digests
 from localslack import LocalSlack
 from localslack.blockkit import check_message
@@ -406,4 +406,28 @@ async def test_a_new_leader_finishes_its_predecessors_sends_once_and_the_old_one
     late = Deliverer(world.store, world.client, world.pacer(), world.time, epoch=old)
     report = await late.run("T1")
     assert (report.sent, late.deposed) == (0, True)
+    assert sum(recipients(world).values()) == len(pending)
+
+
+async def test_a_leader_waits_the_long_wait_for_sends_of_digest_send(world: World) -> None:
+    # `serendip digest send` claims without an epoch: no leader's step down says it is gone,
+    # and it may still be posting, so a leader waits STALE_SECONDS, not DEPOSED_SECONDS.
+    await seed(world.store)
+    await plan_team(world.store, world.config, "T1", NOW, True, False, world.time())
+    pending = await world.store.outbox_rows("pending", "T1")
+    world.slack.lose_answer("chat.postMessage", times=100)
+    command = Deliverer(world.store, world.client, world.pacer(), world.time)
+    assert (await command.run("T1")).unknown == len(pending)
+    world.slack.api.faults.clear()
+    leader = Deliverer(
+        world.store,
+        world.client,
+        world.pacer(),
+        world.time,
+        epoch=await world.store.become_leader("l:1"),
+    )
+    world.time.now += DEPOSED_SECONDS + 1
+    assert (await leader.run("T1")).recovered == 0
+    world.time.now += STALE_SECONDS
+    assert (await leader.run("T1")).recovered == len(pending)
     assert sum(recipients(world).values()) == len(pending)
