@@ -28,6 +28,7 @@ def waits_on_a_lock(url: str, racing: threading.Thread) -> bool:
         while racing.is_alive():
             waiting = admin.execute(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event = 'advisory'"
+                " AND datname = current_database()"
             ).fetchone()
             if waiting and waiting[0]:
                 return True
