@@ -3,8 +3,10 @@
 The same evidence and scores as SQLite, with the search index read as `bot/store/pg/search.py`
 reads it. Two estimates read other columns, as PostgreSQL's tables have no rowid: how many
 items the workspace has is their count (SQLite's largest rowid also counts deleted items), and
-a topic's newest TOPIC_ITEMS items are those first shared last (SQLite's are those whose terms
-were written last, which differs only for an item whose topics were computed again).
+a topic's newest TOPIC_ITEMS items are those first shared last, read in the order of an index
+on each term row's copy of its item's first-share time (`item_terms.created`, migration 19);
+SQLite's are those whose terms were written last, which differs only for an item whose topics
+were computed again.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from typing import Any
 from psycopg import Connection
 
 from bot.store.pg.search import _tsquery
-from bot.store.pg.search_index import created
 from bot.store.sql import questions, search, trust
 from bot.store.sql.experts import (
     ANSWERED,
@@ -37,6 +38,11 @@ from bot.store.twins import twin
 from bot.topics import terms
 
 Conn = Connection[Any]
+# A topic's newest items, in the order of the index item_terms_newest: nothing to sort.
+TOPIC_NEWEST = (
+    "SELECT item_id FROM item_terms WHERE team_id = %s AND term = %s"
+    ' ORDER BY created DESC, item_id COLLATE "C" DESC LIMIT %s'
+)
 
 
 def evidence(
@@ -60,13 +66,7 @@ def evidence(
         if not row or row[0] <= 0 or (documents >= COMMON_FROM and row[0] * 3 > documents):
             continue
         idf = _idf(documents, int(row[0]))
-        rows = db.execute(
-            "SELECT t.item_id FROM item_terms t JOIN items i ON i.id = t.item_id"
-            " WHERE t.team_id = %s AND t.term = %s"
-            f" ORDER BY {created('i.created_ts')} DESC,"
-            ' t.item_id COLLATE "C" DESC LIMIT %s',
-            [team_id, term, TOPIC_ITEMS],
-        ).fetchall()
+        rows = db.execute(TOPIC_NEWEST, [team_id, term, TOPIC_ITEMS]).fetchall()
         for (item_id,) in rows:
             weights[item_id] += 0.1 * idf
     return dict(weights)

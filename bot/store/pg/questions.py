@@ -228,7 +228,9 @@ def claim_routing(
     """Count a routing to a person before the DM is sent, if they are under the cap (and, with
     `day_since`, got none since then). Replicas write at once: a lock on the person, held to
     the end of the writer's transaction, keeps two questions from both slipping under it."""
-    db.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ROUTING_LOCK, f"{team_id}:{user_id}"])
+    db.execute(
+        "SELECT pg_advisory_xact_lock(%s, hashtext(%s))", [ROUTING_LOCK, f"{team_id}:{user_id}"]
+    )
     if routed_count(db, team_id, user_id, since) >= cap:
         return False
     if day_since is not None and routed_count(db, team_id, user_id, day_since) > 0:

@@ -1,12 +1,17 @@
 """The full-text statements of search and expert choice are planned for their own words, never
 prepared: a generic plan of a prepared search, made after searches for common words, read the
-whole index for a rare one (`bot/store/pg/search.py`)."""
+whole index for a rare one (`bot/store/pg/search.py`). A topic's newest items come from an index
+in its order, not from sorting every item with the topic."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from bot.store.pg.connect import connect
+from bot.store.pg.experts import TOPIC_NEWEST
+from bot.store.pg.migrate import migrate
 from bot.store.pg.store import PostgresStore
+from bot.store.sql.experts import TOPIC_ITEMS
 from tests.bot.store import search_seed as seed
 
 
@@ -31,3 +36,13 @@ async def test_searches_many_times_over_never_prepare_the_matching(pg_url: str) 
         assert [s for s in statements if "words @@" in s] == []
     finally:
         store.close()
+
+
+def test_a_topics_newest_items_are_read_in_index_order(pg_url: str) -> None:
+    with connect(pg_url) as conn:
+        migrate(conn)
+        conn.execute("SET enable_seqscan = off")  # an empty table: a scan would cost as little
+        rows = conn.execute(f"EXPLAIN {TOPIC_NEWEST}", ["T1", "vacuum", TOPIC_ITEMS]).fetchall()
+    plan = "\n".join(row[0] for row in rows)
+    assert "item_terms_newest" in plan
+    assert "Sort" not in plan  # the newest TOPIC_ITEMS of thousands, not all of them sorted
