@@ -14,7 +14,12 @@ backends tokenize a text alike, they find the same items and rank them with the 
   times, and PostgreSQL may then keep one generic plan for it, made blind to the words: after
   searches for common words it read the whole index newest first, and a rare word took 20
   times longer (bench/search.py --pg, 100,000 items). Unprepared, each search is planned for
-  its own words.
+  its own words. The planner cannot know a phrase's matches, only its words' (it estimates
+  'design <-> team' as 'design & team', here 15 times too many), so it reads the newest
+  documents back one by one until enough match, which took 37 ms for a phrase of two common
+  words in 100 of 100,000 documents, where finding every match in the GIN index and sorting
+  took 8. A query with a phrase therefore reads a window of the newest documents back (cheap
+  when matches are dense), and chooses how to read further back from how dense they were there.
 - Relevance: FTS5's highlight() marks are counted again from the tsvector's positions (the
   matches of each term's phrase, overlapping ones merged, title and body apart), so it is the
   same number, not ts_rank.
@@ -50,6 +55,11 @@ from bot.store.sql.search import (
 )
 
 Conn = Connection[Any]
+# A query with a phrase reads the newest WINDOW documents back first; then, if its matches there
+# are so sparse that reading back would take more than READ_BACK documents, all its matches
+# further back come from the GIN index and are sorted (bench/search.py --pg, 100,000 items).
+WINDOW = 4096
+READ_BACK = 50_000
 Pattern = list[tuple[int, str]]  # a term's tokens: (offset in the phrase, lexeme)
 Positions = dict[str, dict[int, str]]  # a document's lexeme -> {position: 'A' title, 'D' body}
 TITLE, BODY = "A", "D"
@@ -80,19 +90,51 @@ def _pattern(tokens: list[list[Any]]) -> Pattern:
 
 
 def _matching_docs(
-    db: Conn, match: str, lexemes: list[str], scopes: list[str], limit: int, top_only: bool
+    db: Conn,
+    match: str,
+    lexemes: list[str],
+    scopes: list[str],
+    limit: int,
+    top_only: bool,
+    phrase: bool,
 ) -> list[tuple[int, str, int, Positions]]:
     """The newest documents in `scopes` matching the tsquery `match`: (rowid, item id, body
-    length, where the query's lexemes are in it)."""
+    length, where the query's lexemes are in it). A query with a phrase reads the newest
+    WINDOW documents first, then the older ones the cheaper way; the well-voted, few, are all
+    found through their index and sorted (see the module's docstring)."""
+    args = [lexemes, match, scopes]
+    if not phrase:  # words alone: the planner's estimate is good
+        return _docs(db, top_only, "rowid", "", [*args, limit])
+    if top_only:  # the well-voted are few: every match from their partial index, sorted
+        return _docs(db, top_only, "rowid + 0", "", [*args, limit])
+    row = db.execute(
+        "SELECT rowid FROM search_docs ORDER BY rowid DESC OFFSET %s LIMIT 1", [WINDOW]
+    ).fetchone()
+    if row is None:  # a small store: everything is newest
+        return _docs(db, top_only, "rowid", "", [*args, limit])
+    floor = int(row[0])
+    newest = _docs(db, top_only, "rowid", " AND rowid > %s", [*args, floor, limit])
+    left = limit - len(newest)
+    if left <= 0:
+        return newest
+    # As dense further back as in the window: reading back would take `reach` documents.
+    reach = left * WINDOW / max(1, len(newest))
+    order = "rowid" if reach <= READ_BACK else "rowid + 0"  # + 0: not the index's order
+    return newest + _docs(db, top_only, order, " AND rowid <= %s", [*args, floor, left])
+
+
+def _docs(
+    db: Conn, top_only: bool, order: str, since: str, args: list[Any]
+) -> list[tuple[int, str, int, Positions]]:
     top = " AND top = 1" if top_only else ""  # the partial index of the well-voted
     rows = db.execute(
         "SELECT m.rowid, m.item_id, length(coalesce(m.body, '')),"
         " (SELECT coalesce(json_agg(json_build_array(t.lexeme, t.positions, t.weights)), '[]')"
         "  FROM unnest(m.words) t WHERE t.lexeme = ANY(%s))"
         " FROM (SELECT rowid, item_id, body, words FROM search_docs"
-        f"  WHERE words @@ %s::tsquery AND scope = ANY(%s){top}"
-        "  ORDER BY rowid DESC LIMIT %s) AS m ORDER BY m.rowid DESC",
-        [lexemes, match, scopes, limit],
+        f"  WHERE words @@ %s::tsquery AND scope = ANY(%s){top}{since}"
+        f"  ORDER BY {order} DESC LIMIT %s) AS m ORDER BY m.rowid DESC",
+        args,
         prepare=False,  # planned for these words: see the module's docstring
     ).fetchall()
     return [
@@ -145,8 +187,9 @@ def candidates(
     match, patterns = built
     lexemes = sorted({lexeme for pattern in patterns for _, lexeme in pattern})
     best: dict[str, float] = {}
+    phrase = any(len(pattern) > 1 for pattern in patterns)
     for _, item_id, length, where in _matching_docs(
-        db, match, lexemes, scopes, limit, index == "search_top"
+        db, match, lexemes, scopes, limit, index == "search_top", phrase
     ):
         in_title, in_body = marks(patterns, where, TITLE), marks(patterns, where, BODY)
         # _relevance reads highlight()'s text: the body with two marks around each span.

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from bot.store.pg import search as pg_search
 from bot.store.pg.connect import connect
 from bot.store.pg.experts import TOPIC_NEWEST
 from bot.store.pg.migrate import migrate
 from bot.store.pg.store import PostgresStore
 from bot.store.sql.experts import TOPIC_ITEMS
+from bot.store.sql.search import parse_query
 from tests.bot.store import search_seed as seed
 
 
@@ -46,3 +50,28 @@ def test_a_topics_newest_items_are_read_in_index_order(pg_url: str) -> None:
     plan = "\n".join(row[0] for row in rows)
     assert "item_terms_newest" in plan
     assert "Sort" not in plan  # the newest TOPIC_ITEMS of thousands, not all of them sorted
+
+
+async def test_a_phrase_read_back_in_parts_finds_the_same_newest(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phrase reads the newest WINDOW documents, then further back by the rowid index or by
+    sorting every match: each way, the same newest matches (a small WINDOW makes a few
+    documents take every path)."""
+    store = PostgresStore(pg_url, readers=1).open()
+    try:
+        texts = ["TIL design team notes", "TIL the team design", "TIL other things"]
+        for n in range(12):
+            await seed.item(store, f"I{n:02d}", texts[n % 3], n=n)
+        newest = ["I09", "I06", "I03", "I00"]
+        found = {}
+        for window, read_back in ((4096, 0), (2, 0), (2, 10**9), (5, 0)):
+            monkeypatch.setattr(pg_search, "WINDOW", window)
+            monkeypatch.setattr(pg_search, "READ_BACK", read_back)
+            query = parse_query('"design team"')
+            assert query is not None
+            hits = await store._read(pg_search.candidates, query, [seed.T], 3)
+            found[window, read_back] = [item_id for item_id, _ in hits]
+        assert found == {key: newest[:3] for key in found}
+    finally:
+        store.close()
