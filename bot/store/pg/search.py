@@ -35,6 +35,7 @@ curly apostrophe joins two words there).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -63,6 +64,7 @@ READ_BACK = 50_000
 Pattern = list[tuple[int, str]]  # a term's tokens: (offset in the phrase, lexeme)
 Positions = dict[str, dict[int, str]]  # a document's lexeme -> {position: 'A' title, 'D' body}
 TITLE, BODY = "A", "D"
+ENTRY = re.compile(r"'((?:[^']|'')*)'(?::([0-9ABCD,]+))?")  # one lexeme of a tsvector's text
 
 
 def _tsquery(db: Conn, query: Query) -> tuple[str, list[Pattern]] | None:
@@ -129,8 +131,10 @@ def _docs(
     top = " AND top = 1" if top_only else ""  # the partial index of the well-voted
     rows = db.execute(
         "SELECT m.rowid, m.item_id, length(coalesce(m.body, '')),"
-        " (SELECT coalesce(json_agg(json_build_array(t.lexeme, t.positions, t.weights)), '[]')"
-        "  FROM unnest(m.words) t WHERE t.lexeme = ANY(%s))"
+        # Only the query's lexemes, as tsvector text: unnesting every lexeme into JSON took
+        # twice as long as the whole read of the newest matches of a common word.
+        " ts_delete(m.words, array(SELECT x FROM unnest(tsvector_to_array(m.words)) x"
+        "  WHERE x <> ALL(%s)))::text"
         " FROM (SELECT rowid, item_id, body, words FROM search_docs"
         f"  WHERE words @@ %s::tsquery AND scope = ANY(%s){top}{since}"
         f"  ORDER BY {order} DESC LIMIT %s) AS m ORDER BY m.rowid DESC",
@@ -143,11 +147,16 @@ def _docs(
     ]
 
 
-def _positions(found: list[list[Any]]) -> Positions:
-    return {
-        str(lexeme): {int(p): str(w) for p, w in zip(positions, weights, strict=True)}
-        for lexeme, positions, weights in found
-    }
+def _positions(text: str) -> Positions:
+    """A tsvector's text ('it''s':3A,7 'go':1) as {lexeme: {position: weight}}: PostgreSQL
+    doubles a quote or backslash in a lexeme and leaves out weight D."""
+    found: Positions = {}
+    for lexeme, spots in ENTRY.findall(text):
+        where = found.setdefault(lexeme.replace("''", "'").replace("\\\\", "\\"), {})
+        for spot in spots.split(",") if spots else ():
+            weight = spot[-1] if spot[-1] in "ABC" else BODY
+            where[int(spot.rstrip("ABC"))] = weight
+    return found
 
 
 def marks(patterns: list[Pattern], where: Positions, column: str) -> int:
@@ -182,14 +191,18 @@ def candidates(
     """The newest matching documents in `scopes`: (item id, text relevance), relevance > 0;
     `index` "search_top" reads only the well-voted documents, as SQLite's second index."""
     built = _tsquery(db, query)
-    if built is None:
-        return []
+    return [] if built is None else _candidates(db, built, scopes, limit, index == "search_top")
+
+
+def _candidates(
+    db: Conn, built: tuple[str, list[Pattern]], scopes: list[str], limit: int, top_only: bool
+) -> list[tuple[str, float]]:
     match, patterns = built
     lexemes = sorted({lexeme for pattern in patterns for _, lexeme in pattern})
     best: dict[str, float] = {}
     phrase = any(len(pattern) > 1 for pattern in patterns)
     for _, item_id, length, where in _matching_docs(
-        db, match, lexemes, scopes, limit, index == "search_top", phrase
+        db, match, lexemes, scopes, limit, top_only, phrase
     ):
         in_title, in_body = marks(patterns, where, TITLE), marks(patterns, where, BODY)
         # _relevance reads highlight()'s text: the body with two marks around each span.
@@ -209,9 +222,12 @@ def search(
     """Items matching every word, best first: text relevance blended with votes and recency."""
     visible = set(private_channels)
     scopes = scopes_for(team_id, visible)
+    built = _tsquery(db, query)  # once for both reads
+    if built is None:
+        return []
     # The newest matches, and the newest well-voted ones, which reach much further back.
-    found = dict(candidates(db, query, scopes, TOP_CANDIDATES, "search_top"))
-    found.update(candidates(db, query, scopes, limit))
+    found = dict(_candidates(db, built, scopes, TOP_CANDIDATES, True))
+    found.update(_candidates(db, built, scopes, limit, False))
     if not found:
         return []
     top = max(found.values()) or 1.0

@@ -75,3 +75,26 @@ async def test_a_phrase_read_back_in_parts_finds_the_same_newest(
         assert found == {key: newest[:3] for key in found}
     finally:
         store.close()
+
+
+def test_positions_read_from_a_tsvectors_text_are_unnests(pg_url: str) -> None:
+    """Search reads the query's lexemes as tsvector text (cheaper than unnesting them): the
+    same lexemes, positions and weights, quotes and backslashes included."""
+    vectors = [
+        "'a'' b':1A,2B,3C,4 'c\\\\d':5 'naïve':6A,9",
+        "'x':1",
+        "",
+    ]
+    with connect(pg_url) as conn:
+        for text in vectors:
+            rows = conn.execute(
+                "SELECT t.lexeme, t.positions, t.weights FROM unnest(%s::tsvector) t", [text]
+            ).fetchall()
+            shown = conn.execute("SELECT %s::tsvector::text", [text]).fetchone()
+            assert shown is not None
+            expected = {
+                lexeme: dict(zip(positions, weights, strict=True))
+                for lexeme, positions, weights in rows
+            }
+            assert pg_search._positions(shown[0]) == expected
+    assert pg_search._positions("'a'' b':1A,2B,3C,4")["a' b"] == {1: "A", 2: "B", 3: "C", 4: "D"}
