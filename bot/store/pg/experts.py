@@ -38,10 +38,12 @@ from bot.store.twins import twin
 from bot.topics import terms
 
 Conn = Connection[Any]
-# A topic's newest items, in the order of the index item_terms_newest: nothing to sort.
+# Each topic's newest items (topics numbered from 1 as the question names them), each topic's
+# read in the order of the index item_terms_newest: nothing to sort, one statement for all.
 TOPIC_NEWEST = (
-    "SELECT item_id FROM item_terms WHERE team_id = %s AND term = %s"
-    ' ORDER BY created DESC, item_id COLLATE "C" DESC LIMIT %s'
+    "SELECT t.n, x.item_id FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, n)"
+    " CROSS JOIN LATERAL (SELECT item_id FROM item_terms WHERE team_id = %s AND term = t.term"
+    '  ORDER BY created DESC, item_id COLLATE "C" DESC LIMIT %s) AS x'
 )
 
 
@@ -50,26 +52,44 @@ def evidence(
 ) -> dict[str, float]:
     """Items that match the question, with how well: {item id: weight}."""
     weights: defaultdict[str, float] = defaultdict(float)
-    row = db.execute("SELECT max(rowid) FROM items").fetchone()  # as SQLite counts them
-    documents = int(row[0] if row else 0) or 1
-    span = db.execute("SELECT max(rowid), min(rowid) FROM search_docs").fetchone()
-    newest, oldest = span if span else (None, None)
+    row = db.execute(  # items as SQLite counts them, and the span of the documents' rowids
+        "SELECT (SELECT max(rowid) FROM items), (SELECT max(rowid) FROM search_docs),"
+        " (SELECT min(rowid) FROM search_docs)"
+    ).fetchone()
+    items, newest, oldest = row if row else (None, None, None)
+    documents = int(items or 0) or 1
     for word in query.words if query else ():
         for item_id, weight in _word_evidence(
             db, word, scopes, documents, newest or 0, oldest or 0
         ):
             weights[item_id] += weight
-    for term in terms(text, None):
-        row = db.execute(
-            "SELECT df FROM term_df WHERE team_id = %s AND term = %s", [team_id, term]
-        ).fetchone()
-        if not row or row[0] <= 0 or (documents >= COMMON_FROM and row[0] * 3 > documents):
-            continue
-        idf = _idf(documents, int(row[0]))
-        rows = db.execute(TOPIC_NEWEST, [team_id, term, TOPIC_ITEMS]).fetchall()
-        for (item_id,) in rows:
-            weights[item_id] += 0.1 * idf
+    for item_id, weight in _topic_evidence(db, team_id, list(terms(text, None)), documents):
+        weights[item_id] += weight
     return dict(weights)
+
+
+def _topic_evidence(
+    db: Conn, team_id: str, topics: list[str], documents: int
+) -> list[tuple[str, float]]:
+    """The newest TOPIC_ITEMS items of each of the question's topics but the commonest, each
+    weighted by how rare its topic is; topic by topic, in the question's order (the order the
+    weights are summed in, as on SQLite)."""
+    found = dict(
+        db.execute(
+            "SELECT term, df FROM term_df WHERE team_id = %s AND term = ANY(%s)",
+            [team_id, topics],
+        ).fetchall()
+    )
+    idf: dict[str, float] = {}
+    for term in topics:
+        df = int(found.get(term) or 0)
+        if df > 0 and not (documents >= COMMON_FROM and df * 3 > documents):
+            idf[term] = _idf(documents, df)
+    if not idf:
+        return []
+    chosen = list(idf)
+    rows = db.execute(TOPIC_NEWEST, [chosen, team_id, TOPIC_ITEMS]).fetchall()
+    return [(item_id, 0.1 * idf[chosen[n - 1]]) for n, item_id in sorted(rows, key=lambda r: r[0])]
 
 
 def _word_evidence(
