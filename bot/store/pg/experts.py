@@ -16,7 +16,6 @@ from typing import Any
 
 from psycopg import Connection
 
-from bot.store.pg.search import _tsquery
 from bot.store.sql import questions, search, trust
 from bot.store.sql.experts import (
     ANSWERED,
@@ -58,9 +57,9 @@ def evidence(
     ).fetchone()
     items, newest, oldest = row if row else (None, None, None)
     documents = int(items or 0) or 1
-    for word in query.words if query else ():
+    for match in _word_matches(db, list(query.words) if query else []):
         for item_id, weight in _word_evidence(
-            db, word, scopes, documents, newest or 0, oldest or 0
+            db, match, scopes, documents, newest or 0, oldest or 0
         ):
             weights[item_id] += weight
     for item_id, weight in _topic_evidence(db, team_id, list(terms(text, None)), documents):
@@ -92,18 +91,28 @@ def _topic_evidence(
     return [(item_id, 0.1 * idf[chosen[n - 1]]) for n, item_id in sorted(rows, key=lambda r: r[0])]
 
 
-def _word_evidence(
-    db: Conn, word: str, scopes: list[str], documents: int, newest: int, oldest: int
-) -> list[tuple[str, float]]:
-    """A word's newest matches, each weighted by how rare the word is (estimated from how far
-    back its newest PER_WORD matches reach, as on SQLite)."""
-    built = _tsquery(db, Query(f'"{word}"', (word,)))
-    if built is None:
+def _word_matches(db: Conn, words: list[str]) -> list[str]:
+    """Each word's tsquery as search builds it for the word alone (`_tsquery` of '"word"'),
+    all in one statement; a word with nothing to match is left out."""
+    if not words:
         return []
+    rows = db.execute(
+        "SELECT phraseto_tsquery('serendip_search', serendip_words(u.w))::text"
+        " FROM unnest(%s::text[]) WITH ORDINALITY AS u(w, n) ORDER BY u.n",
+        [words],
+    ).fetchall()
+    return [f"({text})" for (text,) in rows if text]
+
+
+def _word_evidence(
+    db: Conn, match: str, scopes: list[str], documents: int, newest: int, oldest: int
+) -> list[tuple[str, float]]:
+    """A word's newest matches (`match`, its tsquery), each weighted by how rare the word is
+    (estimated from how far back its newest PER_WORD matches reach, as on SQLite)."""
     rows = db.execute(
         "SELECT item_id, rowid FROM search_docs WHERE words @@ %s::tsquery AND scope = ANY(%s)"
         " ORDER BY rowid DESC LIMIT %s",
-        [built[0], scopes, PER_WORD],
+        [match, scopes, PER_WORD],
         prepare=False,  # planned for this word, as search's (bot/store/pg/search.py)
     ).fetchall()
     if not rows:
