@@ -45,6 +45,19 @@ TOPIC_NEWEST = (
     '  ORDER BY created DESC, item_id COLLATE "C" DESC LIMIT %s) AS x'
 )
 
+# What people did with a chunk of items, in one statement: shares (1), public votes (2) and best
+# answers (3), summed in SQLite's order (kind by kind, items in index order; one person's
+# additions for one item and kind are equal, so their order among themselves does not matter).
+MARKS = (
+    "SELECT * FROM ("
+    ' SELECT 1 AS part, item_id, "user" AS person, channel, is_private FROM shares'
+    "  WHERE item_id = ANY(%(ids)s)"
+    " UNION ALL SELECT 2, item_id, voter, NULL, 0 FROM votes"
+    "  WHERE item_id = ANY(%(ids)s) AND is_private = 0"
+    " UNION ALL SELECT 3, item_id, best_user, NULL, 0 FROM questions WHERE item_id = ANY(%(ids)s)"
+    ') AS m ORDER BY m.part, m.item_id COLLATE "C"'
+)
+
 
 def evidence(
     db: Conn, team_id: str, query: Query | None, text: str, scopes: list[str]
@@ -133,27 +146,14 @@ def score_people(
     ids = sorted(items, key=lambda i: (-items[i], i))[:EVIDENCE]
     channels = {s.split("/", 1)[1] for s in scopes if "/" in s}
     for start in range(0, len(ids), 400):
-        chunk = ids[start : start + 400]
-        for item_id, user, channel, private in db.execute(
-            'SELECT item_id, "user", channel, is_private FROM shares WHERE item_id = ANY(%s)'
-            ' ORDER BY item_id COLLATE "C", at',  # SQLite's index order: the same float sums
-            [chunk],
-        ).fetchall():
-            if user and (not private or channel in channels):
-                scores[user] += SHARED * items[item_id]
-        for item_id, voter in db.execute(
-            "SELECT item_id, voter FROM votes WHERE item_id = ANY(%s) AND is_private = 0"
-            ' ORDER BY item_id COLLATE "C", voter COLLATE "C", via COLLATE "C"',
-            [chunk],
-        ).fetchall():
-            scores[voter] += VOTED * items[item_id]
-        for item_id, answerer in db.execute(
-            "SELECT item_id, best_user FROM questions WHERE item_id = ANY(%s)"
-            ' ORDER BY item_id COLLATE "C"',
-            [chunk],
-        ).fetchall():
-            if answerer:
-                scores[answerer] += ANSWERED * items[item_id]
+        rows = db.execute(MARKS, {"ids": ids[start : start + 400]}).fetchall()
+        for part, item_id, person, channel, private in rows:
+            if part == 1 and person and (not private or channel in channels):
+                scores[person] += SHARED * items[item_id]
+            elif part == 2:
+                scores[person] += VOTED * items[item_id]
+            elif part == 3 and person:
+                scores[person] += ANSWERED * items[item_id]
     return scores
 
 
