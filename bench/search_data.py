@@ -294,7 +294,7 @@ class Texts:
                 json.dumps(topics),
             )
         )
-        out.terms += [(TEAM, item_id, term) for term in found]
+        out.terms += [(TEAM, item_id, term, float(created)) for term in found]
         by_scope: dict[str, list[str]] = {}
         source = "ask" if kind == "question" else "message"
         for (channel, when, person, thread), said in zip(shares, says, strict=True):
@@ -373,7 +373,7 @@ INSERTS = {
     " is_private, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     "docs": "INSERT INTO search_docs (rowid, item_id, team_id, scope, title, body)"
     " VALUES (?, ?, ?, ?, ?, ?)",
-    "terms": "INSERT INTO item_terms (team_id, item_id, term) VALUES (?, ?, ?)",
+    "terms": "INSERT INTO item_terms (team_id, item_id, term, created) VALUES (?, ?, ?, ?)",
     "questions": "INSERT INTO questions (id, team_id, asker, anon, text, status, channel, ts,"
     " is_private, asked_at, posted_at, first_reply_at, answered_at, best_ts, best_user,"
     " best_text, item_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

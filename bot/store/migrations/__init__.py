@@ -32,6 +32,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m16_fatigue_counts_from_upgrade,
     later.m17_inbox_partition_leases,
     later.m18_leader_and_shared_pace,
+    later.m19_item_terms_created,
 ]
 
 

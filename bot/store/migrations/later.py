@@ -1,5 +1,5 @@
 """Migrations 7 on: kept copies of digests, bookmarks, personal notes, the interaction graph,
-Home's welcome, digest fatigue, the inbox's partitions and their leases."""
+Home's welcome, digest fatigue, the inbox's partitions and their leases, topic terms' times."""
 
 from __future__ import annotations
 
@@ -168,3 +168,20 @@ def m18_leader_and_shared_pace(db: Database) -> None:
     )
     db.execute("CREATE TABLE send_pace (key TEXT PRIMARY KEY, next_at REAL NOT NULL)")
     db.execute("ALTER TABLE outbox ADD COLUMN claim_epoch INTEGER")
+
+
+def m19_item_terms_created(db: Database) -> None:
+    """Each topic term carries its item's first-share time (`created`: the timestamp as a
+    number, 0 when it is not one), so PostgreSQL reads a topic's newest items from an index
+    instead of sorting every item with the term. SQLite reads them in rowid order and needs no
+    index; it keeps the column in step so both schemas stay one and copy-db carries it."""
+    db.execute("ALTER TABLE item_terms ADD COLUMN created REAL NOT NULL DEFAULT 0")
+    # PostgreSQL's '^[0-9]+([.][0-9]*)?$': a digit first, only digits and dots, at most one dot.
+    number = (
+        "CASE WHEN i.created_ts GLOB '[0-9]*' AND i.created_ts NOT GLOB '*[^0-9.]*'"
+        " AND i.created_ts NOT GLOB '*.*.*' THEN CAST(i.created_ts AS REAL) ELSE 0 END"
+    )
+    db.execute(
+        f"UPDATE item_terms SET created = coalesce((SELECT {number} FROM items i"
+        " WHERE i.id = item_terms.item_id), 0)"
+    )

@@ -3,8 +3,10 @@
 The same evidence and scores as SQLite, with the search index read as `bot/store/pg/search.py`
 reads it. Two estimates read other columns, as PostgreSQL's tables have no rowid: how many
 items the workspace has is their count (SQLite's largest rowid also counts deleted items), and
-a topic's newest TOPIC_ITEMS items are those first shared last (SQLite's are those whose terms
-were written last, which differs only for an item whose topics were computed again).
+a topic's newest TOPIC_ITEMS items are those first shared last, read in the order of an index
+on each term row's copy of its item's first-share time (`item_terms.created`, migration 19);
+SQLite's are those whose terms were written last, which differs only for an item whose topics
+were computed again.
 """
 
 from __future__ import annotations
@@ -14,8 +16,6 @@ from typing import Any
 
 from psycopg import Connection
 
-from bot.store.pg.search import _tsquery
-from bot.store.pg.search_index import created
 from bot.store.sql import questions, search, trust
 from bot.store.sql.experts import (
     ANSWERED,
@@ -37,6 +37,26 @@ from bot.store.twins import twin
 from bot.topics import terms
 
 Conn = Connection[Any]
+# Each topic's newest items (topics numbered from 1 as the question names them), each topic's
+# read in the order of the index item_terms_newest: nothing to sort, one statement for all.
+TOPIC_NEWEST = (
+    "SELECT t.n, x.item_id FROM unnest(%s::text[]) WITH ORDINALITY AS t(term, n)"
+    " CROSS JOIN LATERAL (SELECT item_id FROM item_terms WHERE team_id = %s AND term = t.term"
+    '  ORDER BY created DESC, item_id COLLATE "C" DESC LIMIT %s) AS x'
+)
+
+# What people did with a chunk of items, in one statement: shares (1), public votes (2) and best
+# answers (3), summed in SQLite's order (kind by kind, items in index order; one person's
+# additions for one item and kind are equal, so their order among themselves does not matter).
+MARKS = (
+    "SELECT * FROM ("
+    ' SELECT 1 AS part, item_id, "user" AS person, channel, is_private FROM shares'
+    "  WHERE item_id = ANY(%(ids)s)"
+    " UNION ALL SELECT 2, item_id, voter, NULL, 0 FROM votes"
+    "  WHERE item_id = ANY(%(ids)s) AND is_private = 0"
+    " UNION ALL SELECT 3, item_id, best_user, NULL, 0 FROM questions WHERE item_id = ANY(%(ids)s)"
+    ') AS m ORDER BY m.part, m.item_id COLLATE "C"'
+)
 
 
 def evidence(
@@ -44,46 +64,68 @@ def evidence(
 ) -> dict[str, float]:
     """Items that match the question, with how well: {item id: weight}."""
     weights: defaultdict[str, float] = defaultdict(float)
-    row = db.execute("SELECT max(rowid) FROM items").fetchone()  # as SQLite counts them
-    documents = int(row[0] if row else 0) or 1
-    span = db.execute("SELECT max(rowid), min(rowid) FROM search_docs").fetchone()
-    newest, oldest = span if span else (None, None)
-    for word in query.words if query else ():
+    row = db.execute(  # items as SQLite counts them, and the span of the documents' rowids
+        "SELECT (SELECT max(rowid) FROM items), (SELECT max(rowid) FROM search_docs),"
+        " (SELECT min(rowid) FROM search_docs)"
+    ).fetchone()
+    items, newest, oldest = row if row else (None, None, None)
+    documents = int(items or 0) or 1
+    for match in _word_matches(db, list(query.words) if query else []):
         for item_id, weight in _word_evidence(
-            db, word, scopes, documents, newest or 0, oldest or 0
+            db, match, scopes, documents, newest or 0, oldest or 0
         ):
             weights[item_id] += weight
-    for term in terms(text, None):
-        row = db.execute(
-            "SELECT df FROM term_df WHERE team_id = %s AND term = %s", [team_id, term]
-        ).fetchone()
-        if not row or row[0] <= 0 or (documents >= COMMON_FROM and row[0] * 3 > documents):
-            continue
-        idf = _idf(documents, int(row[0]))
-        rows = db.execute(
-            "SELECT t.item_id FROM item_terms t JOIN items i ON i.id = t.item_id"
-            " WHERE t.team_id = %s AND t.term = %s"
-            f" ORDER BY {created('i.created_ts')} DESC,"
-            ' t.item_id COLLATE "C" DESC LIMIT %s',
-            [team_id, term, TOPIC_ITEMS],
-        ).fetchall()
-        for (item_id,) in rows:
-            weights[item_id] += 0.1 * idf
+    for item_id, weight in _topic_evidence(db, team_id, list(terms(text, None)), documents):
+        weights[item_id] += weight
     return dict(weights)
 
 
-def _word_evidence(
-    db: Conn, word: str, scopes: list[str], documents: int, newest: int, oldest: int
+def _topic_evidence(
+    db: Conn, team_id: str, topics: list[str], documents: int
 ) -> list[tuple[str, float]]:
-    """A word's newest matches, each weighted by how rare the word is (estimated from how far
-    back its newest PER_WORD matches reach, as on SQLite)."""
-    built = _tsquery(db, Query(f'"{word}"', (word,)))
-    if built is None:
+    """The newest TOPIC_ITEMS items of each of the question's topics but the commonest, each
+    weighted by how rare its topic is; topic by topic, in the question's order (the order the
+    weights are summed in, as on SQLite)."""
+    found = dict(
+        db.execute(
+            "SELECT term, df FROM term_df WHERE team_id = %s AND term = ANY(%s)",
+            [team_id, topics],
+        ).fetchall()
+    )
+    idf: dict[str, float] = {}
+    for term in topics:
+        df = int(found.get(term) or 0)
+        if df > 0 and not (documents >= COMMON_FROM and df * 3 > documents):
+            idf[term] = _idf(documents, df)
+    if not idf:
         return []
+    chosen = list(idf)
+    rows = db.execute(TOPIC_NEWEST, [chosen, team_id, TOPIC_ITEMS]).fetchall()
+    return [(item_id, 0.1 * idf[chosen[n - 1]]) for n, item_id in sorted(rows, key=lambda r: r[0])]
+
+
+def _word_matches(db: Conn, words: list[str]) -> list[str]:
+    """Each word's tsquery as search builds it for the word alone (`_tsquery` of '"word"'),
+    all in one statement; a word with nothing to match is left out."""
+    if not words:
+        return []
+    rows = db.execute(
+        "SELECT phraseto_tsquery('serendip_search', serendip_words(u.w))::text"
+        " FROM unnest(%s::text[]) WITH ORDINALITY AS u(w, n) ORDER BY u.n",
+        [words],
+    ).fetchall()
+    return [f"({text})" for (text,) in rows if text]
+
+
+def _word_evidence(
+    db: Conn, match: str, scopes: list[str], documents: int, newest: int, oldest: int
+) -> list[tuple[str, float]]:
+    """A word's newest matches (`match`, its tsquery), each weighted by how rare the word is
+    (estimated from how far back its newest PER_WORD matches reach, as on SQLite)."""
     rows = db.execute(
         "SELECT item_id, rowid FROM search_docs WHERE words @@ %s::tsquery AND scope = ANY(%s)"
         " ORDER BY rowid DESC LIMIT %s",
-        [built[0], scopes, PER_WORD],
+        [match, scopes, PER_WORD],
         prepare=False,  # planned for this word, as search's (bot/store/pg/search.py)
     ).fetchall()
     if not rows:
@@ -104,27 +146,14 @@ def score_people(
     ids = sorted(items, key=lambda i: (-items[i], i))[:EVIDENCE]
     channels = {s.split("/", 1)[1] for s in scopes if "/" in s}
     for start in range(0, len(ids), 400):
-        chunk = ids[start : start + 400]
-        for item_id, user, channel, private in db.execute(
-            'SELECT item_id, "user", channel, is_private FROM shares WHERE item_id = ANY(%s)'
-            ' ORDER BY item_id COLLATE "C", at',  # SQLite's index order: the same float sums
-            [chunk],
-        ).fetchall():
-            if user and (not private or channel in channels):
-                scores[user] += SHARED * items[item_id]
-        for item_id, voter in db.execute(
-            "SELECT item_id, voter FROM votes WHERE item_id = ANY(%s) AND is_private = 0"
-            ' ORDER BY item_id COLLATE "C", voter COLLATE "C", via COLLATE "C"',
-            [chunk],
-        ).fetchall():
-            scores[voter] += VOTED * items[item_id]
-        for item_id, answerer in db.execute(
-            "SELECT item_id, best_user FROM questions WHERE item_id = ANY(%s)"
-            ' ORDER BY item_id COLLATE "C"',
-            [chunk],
-        ).fetchall():
-            if answerer:
-                scores[answerer] += ANSWERED * items[item_id]
+        rows = db.execute(MARKS, {"ids": ids[start : start + 400]}).fetchall()
+        for part, item_id, person, channel, private in rows:
+            if part == 1 and person and (not private or channel in channels):
+                scores[person] += SHARED * items[item_id]
+            elif part == 2:
+                scores[person] += VOTED * items[item_id]
+            elif part == 3 and person:
+                scores[person] += ANSWERED * items[item_id]
     return scores
 
 

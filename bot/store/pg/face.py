@@ -17,14 +17,14 @@ from typing import Any
 
 from psycopg import Connection
 
-from bot.store.sql.face import compute_face
+from bot.store.sql.face import compute_face, created_number
 from bot.topics import choose_topics, hashtags, rank_keywords, terms
 
 Conn = Connection[Any]
 
 CURRENT_FACE = (
     "SELECT fetched_title, fetched_description, fetched_site_name, title, description, text,"
-    " topics FROM items WHERE id = %s"
+    " topics, created_ts FROM items WHERE id = %s"
 )
 
 
@@ -37,8 +37,11 @@ def set_face(
     if found.unfurled:
         db.execute("DELETE FROM fetch_queue WHERE item_id = %s", [item_id])  # nothing to fetch
     topics = current[6] if current else None
+    created = created_number(shares[0][1])
     if found.topics_stale:
-        chosen = item_topics(db, team_id, item_id, found.texts, found.title, found.description)
+        chosen = item_topics(
+            db, team_id, item_id, found.texts, found.title, found.description, created
+        )
         topics = json.dumps(chosen)
     db.execute(
         "UPDATE items SET created_ts = %s, text = %s, title = %s, description = %s,"
@@ -53,6 +56,12 @@ def set_face(
             item_id,
         ],
     )
+    if current is None or current[7] != shares[0][1]:
+        # An earlier share (an import) moves the item back in time: its terms move with it.
+        db.execute(
+            "UPDATE item_terms SET created = %s WHERE item_id = %s AND created <> %s",
+            [created, item_id, created],
+        )
 
 
 def item_topics(
@@ -62,10 +71,12 @@ def item_topics(
     texts: list[str],
     title: str | None,
     description: str | None,
+    created: float,
 ) -> list[str]:
-    """Hashtags and TF-IDF keywords; document frequencies are kept per workspace and term."""
+    """Hashtags and TF-IDF keywords; document frequencies are kept per workspace and term, and
+    each term row carries `created`, its item's first-share time."""
     counts = terms(title, description)
-    _update_terms(db, team_id, item_id, counts)
+    _update_terms(db, team_id, item_id, counts, created)
     row = db.execute("SELECT max(rowid) FROM items").fetchone()
     documents = int(row[0]) if row and row[0] else 1
 
@@ -78,7 +89,9 @@ def item_topics(
     return choose_topics(hashtags(texts), rank_keywords(counts, frequency, documents))
 
 
-def _update_terms(db: Conn, team_id: str, item_id: str, counts: Counter[str]) -> None:
+def _update_terms(
+    db: Conn, team_id: str, item_id: str, counts: Counter[str], created: float
+) -> None:
     old = {
         str(r[0]) for r in db.execute("SELECT term FROM item_terms WHERE item_id = %s", [item_id])
     }
@@ -90,8 +103,8 @@ def _update_terms(db: Conn, team_id: str, item_id: str, counts: Counter[str]) ->
         )
     for term in sorted(new - old):
         db.execute(
-            "INSERT INTO item_terms (team_id, item_id, term) VALUES (%s, %s, %s)",
-            [team_id, item_id, term],
+            "INSERT INTO item_terms (team_id, item_id, term, created) VALUES (%s, %s, %s, %s)",
+            [team_id, item_id, term, created],
         )
         db.execute(
             "INSERT INTO term_df (team_id, term, df) VALUES (%s, %s, 1)"

@@ -19,7 +19,7 @@ from bot.slacktext import readable
 from bot.store.pg import capture as pg_capture
 from bot.store.pg import search_index as pg_search_index
 from bot.store.sql import search_index
-from bot.store.sql.face import Face, compute_face
+from bot.store.sql.face import Face, compute_face, created_number
 from bot.store.sql.import_refresh import ITEM_COLUMNS, SHARE_COLUMNS
 from bot.topics import choose_topics, hashtags, idf, rank_by_weight, terms
 
@@ -84,7 +84,8 @@ def _write_faces(
     current: dict[str, tuple[Any, ...]],
 ) -> None:
     stale = {i: face for i, face in faces.items() if face.topics_stale}
-    topics = _topics(db, team_id, stale)
+    created = {i: created_number(shares[i][0][1]) for i in faces}
+    topics = _topics(db, team_id, stale, created)
     _many(
         db,
         "UPDATE items SET created_ts = %s, text = %s, title = %s, description = %s,"
@@ -102,6 +103,12 @@ def _write_faces(
             for i, f in faces.items()
         ],
     )
+    # An earlier share (an import) moves an item back in time: its terms move with it.
+    _many(
+        db,
+        "UPDATE item_terms SET created = %s WHERE item_id = %s AND created <> %s",
+        [(n, i, n) for i, n in created.items() if current[i][8] != shares[i][0][1]],
+    )
     _many(  # an unfurled item has nothing left to fetch
         db,
         "DELETE FROM fetch_queue WHERE item_id = %s",
@@ -109,9 +116,12 @@ def _write_faces(
     )
 
 
-def _topics(db: Conn, team_id: str, faces: dict[str, Face]) -> dict[str, str]:
+def _topics(
+    db: Conn, team_id: str, faces: dict[str, Face], created: dict[str, float]
+) -> dict[str, str]:
     """New topics (JSON) of items whose face changed; term counts are kept up to date first,
-    so every item of the chunk is ranked against the same document frequencies."""
+    so every item of the chunk is ranked against the same document frequencies; each new
+    term row carries its item's first-share time (`created`)."""
     counts = {i: terms(f.title, f.description) for i, f in faces.items()}
     old: dict[str, set[str]] = {}
     for item_id, term in db.execute(
@@ -123,13 +133,17 @@ def _topics(db: Conn, team_id: str, faces: dict[str, Face]) -> dict[str, str]:
     for item_id, found in counts.items():
         before = old.get(item_id, set())
         for term in found.keys() - before:
-            added.append((team_id, item_id, term))
+            added.append((team_id, item_id, term, created[item_id]))
             delta[term] = delta.get(term, 0) + 1
         for term in before - found.keys():
             gone.append((item_id, term))
             delta[term] = delta.get(term, 0) - 1
     _many(db, "DELETE FROM item_terms WHERE item_id = %s AND term = %s", gone)
-    _many(db, "INSERT INTO item_terms (team_id, item_id, term) VALUES (%s, %s, %s)", added)
+    _many(
+        db,
+        "INSERT INTO item_terms (team_id, item_id, term, created) VALUES (%s, %s, %s, %s)",
+        added,
+    )
     _many(
         db,
         "INSERT INTO term_df (team_id, term, df) VALUES (%s, %s, %s)"

@@ -383,3 +383,21 @@ def m18_leader_and_shared_pace(conn: Conn) -> None:
     )
     conn.execute("CREATE TABLE send_pace (key TEXT PRIMARY KEY, next_at DOUBLE PRECISION NOT NULL)")
     conn.execute("ALTER TABLE outbox ADD COLUMN claim_epoch BIGINT")
+
+
+def m19_item_terms_created(conn: Conn) -> None:
+    """A topic's newest items straight from an index, newest first with SQLite's tie order
+    (`bot/store/pg/experts.py`), where sorting every item with the term took 100 ms for a
+    common one; the index replaces the one on (team_id, term), its prefix."""
+    conn.execute("ALTER TABLE item_terms ADD COLUMN created DOUBLE PRECISION NOT NULL DEFAULT 0")
+    conn.execute("DROP INDEX item_terms_term")  # before filling: one index less to write
+    # `search_index.created` as it is now: a timestamp that is not a number counts as 0.
+    number = "CASE WHEN i.created_ts ~ '^[0-9]+([.][0-9]*)?$' THEN i.created_ts::float8 ELSE 0 END"
+    conn.execute(
+        f"UPDATE item_terms t SET created = {number} FROM items i"
+        f" WHERE i.id = t.item_id AND {number} <> 0"
+    )
+    conn.execute(
+        "CREATE INDEX item_terms_newest ON item_terms"
+        ' (team_id, term, created DESC, item_id COLLATE "C" DESC)'
+    )

@@ -14,7 +14,12 @@ backends tokenize a text alike, they find the same items and rank them with the 
   times, and PostgreSQL may then keep one generic plan for it, made blind to the words: after
   searches for common words it read the whole index newest first, and a rare word took 20
   times longer (bench/search.py --pg, 100,000 items). Unprepared, each search is planned for
-  its own words.
+  its own words. The planner cannot know a phrase's matches, only its words' (it estimates
+  'design <-> team' as 'design & team', here 15 times too many), so it reads the newest
+  documents back one by one until enough match, which took 37 ms for a phrase of two common
+  words in 100 of 100,000 documents, where finding every match in the GIN index and sorting
+  took 8. A query with a phrase therefore reads a window of the newest documents back (cheap
+  when matches are dense), and chooses how to read further back from how dense they were there.
 - Relevance: FTS5's highlight() marks are counted again from the tsvector's positions (the
   matches of each term's phrase, overlapping ones merged, title and body apart), so it is the
   same number, not ts_rank.
@@ -30,6 +35,7 @@ curly apostrophe joins two words there).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -50,9 +56,15 @@ from bot.store.sql.search import (
 )
 
 Conn = Connection[Any]
+# A query with a phrase reads the newest WINDOW documents back first; then, if its matches there
+# are so sparse that reading back would take more than READ_BACK documents, all its matches
+# further back come from the GIN index and are sorted (bench/search.py --pg, 100,000 items).
+WINDOW = 4096
+READ_BACK = 50_000
 Pattern = list[tuple[int, str]]  # a term's tokens: (offset in the phrase, lexeme)
 Positions = dict[str, dict[int, str]]  # a document's lexeme -> {position: 'A' title, 'D' body}
 TITLE, BODY = "A", "D"
+ENTRY = re.compile(r"'((?:[^']|'')*)'(?::([0-9ABCD,]+))?")  # one lexeme of a tsvector's text
 
 
 def _tsquery(db: Conn, query: Query) -> tuple[str, list[Pattern]] | None:
@@ -80,19 +92,53 @@ def _pattern(tokens: list[list[Any]]) -> Pattern:
 
 
 def _matching_docs(
-    db: Conn, match: str, lexemes: list[str], scopes: list[str], limit: int, top_only: bool
+    db: Conn,
+    match: str,
+    lexemes: list[str],
+    scopes: list[str],
+    limit: int,
+    top_only: bool,
+    phrase: bool,
 ) -> list[tuple[int, str, int, Positions]]:
     """The newest documents in `scopes` matching the tsquery `match`: (rowid, item id, body
-    length, where the query's lexemes are in it)."""
+    length, where the query's lexemes are in it). A query with a phrase reads the newest
+    WINDOW documents first, then the older ones the cheaper way; the well-voted, few, are all
+    found through their index and sorted (see the module's docstring)."""
+    args = [lexemes, match, scopes]
+    if not phrase:  # words alone: the planner's estimate is good
+        return _docs(db, top_only, "rowid", "", [*args, limit])
+    if top_only:  # the well-voted are few: every match from their partial index, sorted
+        return _docs(db, top_only, "rowid + 0", "", [*args, limit])
+    row = db.execute(
+        "SELECT rowid FROM search_docs ORDER BY rowid DESC OFFSET %s LIMIT 1", [WINDOW]
+    ).fetchone()
+    if row is None:  # a small store: everything is newest
+        return _docs(db, top_only, "rowid", "", [*args, limit])
+    floor = int(row[0])
+    newest = _docs(db, top_only, "rowid", " AND rowid > %s", [*args, floor, limit])
+    left = limit - len(newest)
+    if left <= 0:
+        return newest
+    # As dense further back as in the window: reading back would take `reach` documents.
+    reach = left * WINDOW / max(1, len(newest))
+    order = "rowid" if reach <= READ_BACK else "rowid + 0"  # + 0: not the index's order
+    return newest + _docs(db, top_only, order, " AND rowid <= %s", [*args, floor, left])
+
+
+def _docs(
+    db: Conn, top_only: bool, order: str, since: str, args: list[Any]
+) -> list[tuple[int, str, int, Positions]]:
     top = " AND top = 1" if top_only else ""  # the partial index of the well-voted
     rows = db.execute(
         "SELECT m.rowid, m.item_id, length(coalesce(m.body, '')),"
-        " (SELECT coalesce(json_agg(json_build_array(t.lexeme, t.positions, t.weights)), '[]')"
-        "  FROM unnest(m.words) t WHERE t.lexeme = ANY(%s))"
+        # Only the query's lexemes, as tsvector text: unnesting every lexeme into JSON took
+        # twice as long as the whole read of the newest matches of a common word.
+        " ts_delete(m.words, array(SELECT x FROM unnest(tsvector_to_array(m.words)) x"
+        "  WHERE x <> ALL(%s)))::text"
         " FROM (SELECT rowid, item_id, body, words FROM search_docs"
-        f"  WHERE words @@ %s::tsquery AND scope = ANY(%s){top}"
-        "  ORDER BY rowid DESC LIMIT %s) AS m ORDER BY m.rowid DESC",
-        [lexemes, match, scopes, limit],
+        f"  WHERE words @@ %s::tsquery AND scope = ANY(%s){top}{since}"
+        f"  ORDER BY {order} DESC LIMIT %s) AS m ORDER BY m.rowid DESC",
+        args,
         prepare=False,  # planned for these words: see the module's docstring
     ).fetchall()
     return [
@@ -101,11 +147,16 @@ def _matching_docs(
     ]
 
 
-def _positions(found: list[list[Any]]) -> Positions:
-    return {
-        str(lexeme): {int(p): str(w) for p, w in zip(positions, weights, strict=True)}
-        for lexeme, positions, weights in found
-    }
+def _positions(text: str) -> Positions:
+    """A tsvector's text ('it''s':3A,7 'go':1) as {lexeme: {position: weight}}: PostgreSQL
+    doubles a quote or backslash in a lexeme and leaves out weight D."""
+    found: Positions = {}
+    for lexeme, spots in ENTRY.findall(text):
+        where = found.setdefault(lexeme.replace("''", "'").replace("\\\\", "\\"), {})
+        for spot in spots.split(",") if spots else ():
+            weight = spot[-1] if spot[-1] in "ABC" else BODY
+            where[int(spot.rstrip("ABC"))] = weight
+    return found
 
 
 def marks(patterns: list[Pattern], where: Positions, column: str) -> int:
@@ -140,13 +191,18 @@ def candidates(
     """The newest matching documents in `scopes`: (item id, text relevance), relevance > 0;
     `index` "search_top" reads only the well-voted documents, as SQLite's second index."""
     built = _tsquery(db, query)
-    if built is None:
-        return []
+    return [] if built is None else _candidates(db, built, scopes, limit, index == "search_top")
+
+
+def _candidates(
+    db: Conn, built: tuple[str, list[Pattern]], scopes: list[str], limit: int, top_only: bool
+) -> list[tuple[str, float]]:
     match, patterns = built
     lexemes = sorted({lexeme for pattern in patterns for _, lexeme in pattern})
     best: dict[str, float] = {}
+    phrase = any(len(pattern) > 1 for pattern in patterns)
     for _, item_id, length, where in _matching_docs(
-        db, match, lexemes, scopes, limit, index == "search_top"
+        db, match, lexemes, scopes, limit, top_only, phrase
     ):
         in_title, in_body = marks(patterns, where, TITLE), marks(patterns, where, BODY)
         # _relevance reads highlight()'s text: the body with two marks around each span.
@@ -166,9 +222,12 @@ def search(
     """Items matching every word, best first: text relevance blended with votes and recency."""
     visible = set(private_channels)
     scopes = scopes_for(team_id, visible)
+    built = _tsquery(db, query)  # once for both reads
+    if built is None:
+        return []
     # The newest matches, and the newest well-voted ones, which reach much further back.
-    found = dict(candidates(db, query, scopes, TOP_CANDIDATES, "search_top"))
-    found.update(candidates(db, query, scopes, limit))
+    found = dict(_candidates(db, built, scopes, TOP_CANDIDATES, True))
+    found.update(_candidates(db, built, scopes, limit, False))
     if not found:
         return []
     top = max(found.values()) or 1.0

@@ -8,6 +8,7 @@ if any of those shares carries unfurl details, the fetched ones are not used at 
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +20,14 @@ from bot.topics import choose_topics, hashtags, rank_keywords, terms
 
 # Columns of a share row as refresh_items selects them.
 TEXT, PRIVATE, TITLE, DESCRIPTION, SITE = 3, 4, 5, 6, 7
+NUMBER = re.compile(r"[0-9]+(?:[.][0-9]*)?")
+
+
+def created_number(created_ts: Any) -> float:
+    """An item's first-share time as `item_terms.created` keeps it: the timestamp as a number,
+    0 when it is not one (as PostgreSQL's `search_index.created` and migration 19 read it)."""
+    text = None if created_ts is None else str(created_ts)
+    return float(text) if text is not None and NUMBER.fullmatch(text) else 0.0
 
 
 def face(shares: list[Any]) -> list[Any]:
@@ -28,7 +37,7 @@ def face(shares: list[Any]) -> list[Any]:
 
 CURRENT_FACE = (
     "SELECT fetched_title, fetched_description, fetched_site_name, title, description, text,"
-    " topics FROM items WHERE id = ?"
+    " topics, created_ts FROM items WHERE id = ?"
 )
 
 
@@ -72,8 +81,11 @@ def set_face(
     if found.unfurled:
         db.execute("DELETE FROM fetch_queue WHERE item_id = ?", [item_id])  # nothing to fetch
     topics = current[6]
+    created = created_number(shares[0][1])
     if found.topics_stale:
-        chosen = item_topics(db, team_id, item_id, found.texts, found.title, found.description)
+        chosen = item_topics(
+            db, team_id, item_id, found.texts, found.title, found.description, created
+        )
         topics = json.dumps(chosen)
     db.execute(
         "UPDATE items SET created_ts = ?, text = ?, title = ?, description = ?, site_name = ?,"
@@ -88,6 +100,12 @@ def set_face(
             item_id,
         ],
     )
+    if current is None or current[7] != shares[0][1]:
+        # An earlier share (an import) moves the item back in time: its terms move with it.
+        db.execute(
+            "UPDATE item_terms SET created = ? WHERE item_id = ? AND created <> ?",
+            [created, item_id, created],
+        )
 
 
 def item_topics(
@@ -97,10 +115,12 @@ def item_topics(
     texts: list[str],
     title: str | None,
     description: str | None,
+    created: float,
 ) -> list[str]:
-    """Hashtags and TF-IDF keywords; document frequencies are kept per workspace and term."""
+    """Hashtags and TF-IDF keywords; document frequencies are kept per workspace and term, and
+    each term row carries `created`, its item's first-share time."""
     counts = terms(title, description)
-    _update_terms(db, team_id, item_id, counts)
+    _update_terms(db, team_id, item_id, counts, created)
     documents = db.execute("SELECT max(rowid) FROM items").fetchone()[0] or 1
 
     def frequency(term: str) -> int:
@@ -112,7 +132,9 @@ def item_topics(
     return choose_topics(hashtags(texts), rank_keywords(counts, frequency, documents))
 
 
-def _update_terms(db: Database, team_id: str, item_id: str, counts: Counter[str]) -> None:
+def _update_terms(
+    db: Database, team_id: str, item_id: str, counts: Counter[str], created: float
+) -> None:
     old = {r[0] for r in db.execute("SELECT term FROM item_terms WHERE item_id = ?", [item_id])}
     new = set(counts)
     for term in old - new:
@@ -120,8 +142,8 @@ def _update_terms(db: Database, team_id: str, item_id: str, counts: Counter[str]
         db.execute("UPDATE term_df SET df = df - 1 WHERE team_id = ? AND term = ?", [team_id, term])
     for term in new - old:
         db.execute(
-            "INSERT INTO item_terms (team_id, item_id, term) VALUES (?, ?, ?)",
-            [team_id, item_id, term],
+            "INSERT INTO item_terms (team_id, item_id, term, created) VALUES (?, ?, ?, ?)",
+            [team_id, item_id, term, created],
         )
         db.execute(
             "INSERT INTO term_df (team_id, term, df) VALUES (?, ?, 1)"

@@ -15,12 +15,13 @@ from sqlite_utils import Database
 
 from bot.slacktext import readable
 from bot.store.sql import capture, search_index
-from bot.store.sql.face import Face, compute_face
+from bot.store.sql.face import Face, compute_face, created_number
 from bot.topics import choose_topics, hashtags, idf, rank_by_weight, terms
 
 SHARE_COLUMNS = "s.channel, s.ts, s.user, s.text, s.is_private, s.title, s.description, s.site_name"
 ITEM_COLUMNS = (
-    "fetched_title, fetched_description, fetched_site_name, title, description, text, topics, kind"
+    "fetched_title, fetched_description, fetched_site_name, title, description, text, topics, kind,"
+    " created_ts"
 )
 
 
@@ -73,7 +74,8 @@ def _write_faces(
     current: dict[str, tuple[Any, ...]],
 ) -> None:
     stale = {i: face for i, face in faces.items() if face.topics_stale}
-    topics = _topics(db, team_id, stale)
+    created = {i: created_number(shares[i][0][1]) for i in faces}
+    topics = _topics(db, team_id, stale, created)
     db.conn.executemany(
         "UPDATE items SET created_ts = ?, text = ?, title = ?, description = ?, site_name = ?,"
         " topics = ? WHERE id = ?",
@@ -90,14 +92,22 @@ def _write_faces(
             for i, f in faces.items()
         ],
     )
+    # An earlier share (an import) moves an item back in time: its terms move with it.
+    db.conn.executemany(
+        "UPDATE item_terms SET created = ? WHERE item_id = ? AND created <> ?",
+        [(n, i, n) for i, n in created.items() if current[i][8] != shares[i][0][1]],
+    )
     db.conn.executemany(  # an unfurled item has nothing left to fetch
         "DELETE FROM fetch_queue WHERE item_id = ?", [(i,) for i, f in faces.items() if f.unfurled]
     )
 
 
-def _topics(db: Database, team_id: str, faces: dict[str, Face]) -> dict[str, str]:
+def _topics(
+    db: Database, team_id: str, faces: dict[str, Face], created: dict[str, float]
+) -> dict[str, str]:
     """New topics (JSON) of items whose face changed; term counts are kept up to date first,
-    so every item of the chunk is ranked against the same document frequencies."""
+    so every item of the chunk is ranked against the same document frequencies; each new
+    term row carries its item's first-share time (`created`)."""
     counts = {i: terms(f.title, f.description) for i, f in faces.items()}
     old: dict[str, set[str]] = {}
     for item_id, term in db.execute(
@@ -109,13 +119,16 @@ def _topics(db: Database, team_id: str, faces: dict[str, Face]) -> dict[str, str
     for item_id, found in counts.items():
         before = old.get(item_id, set())
         for term in found.keys() - before:
-            added.append((team_id, item_id, term))
+            added.append((team_id, item_id, term, created[item_id]))
             delta[term] = delta.get(term, 0) + 1
         for term in before - found.keys():
             gone.append((item_id, term))
             delta[term] = delta.get(term, 0) - 1
     db.conn.executemany("DELETE FROM item_terms WHERE item_id = ? AND term = ?", gone)
-    db.conn.executemany("INSERT INTO item_terms (team_id, item_id, term) VALUES (?, ?, ?)", added)
+    db.conn.executemany(
+        "INSERT INTO item_terms (team_id, item_id, term, created) VALUES (?, ?, ?, ?)",
+        added,
+    )
     db.conn.executemany(
         "INSERT INTO term_df (team_id, term, df) VALUES (?, ?, ?)"
         " ON CONFLICT (team_id, term) DO UPDATE SET df = df + excluded.df",

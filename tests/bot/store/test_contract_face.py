@@ -76,5 +76,18 @@ async def test_keywords_are_ranked_against_every_item_ever_numbered(any_store: S
         share(ts="5.0"), [link("https://5.com/", description="alpha alpha beta")]
     )
     await any_store.remove_message(T, "C1", "0.5")
-    topics = await any_store._write(face.item_topics, T, target, ["#Tag"], None, "alpha alpha beta")
+    topics = await any_store._write(
+        face.item_topics, T, target, ["#Tag"], None, "alpha alpha beta", 5.0
+    )
     assert topics == ["tag", "alpha", "beta"]
+
+
+async def test_terms_carry_their_items_first_share_time(any_store: Store) -> None:
+    """PostgreSQL reads a topic's newest items by each term row's copy of its item's first-share
+    time (`item_terms.created`): a share earlier than the first moves the terms back with it."""
+    page = link(title="Vacuum tuning", description="Costs")
+    await any_store.save_message(share(channel="C1", ts="1700000100.000200"), [page])
+    assert set(await rows(any_store, "SELECT created FROM item_terms")) == {(1700000100.0002,)}
+    await any_store.save_message(share(channel="C2", ts="1700000000.000100"), [page])
+    assert set(await rows(any_store, "SELECT created FROM item_terms")) == {(1700000000.0001,)}
+    assert len(await rows(any_store, "SELECT * FROM item_terms")) == 3

@@ -12,7 +12,7 @@ from bot.envelopes import PARTS, part_of
 from bot.models import ChannelInfo, ItemDraft, ShareInput
 from bot.store import Store, personal_channel
 from bot.store.migrations import MIGRATIONS, later
-from bot.store.sql import capture, directory, fatigue
+from bot.store.sql import capture, directory, face, fatigue
 from bot.urls import link_key
 from tests.support.clock import START, ticking
 from tests.support.rawdb import raw
@@ -241,3 +241,32 @@ async def test_pending_events_get_their_partition_on_upgrade(tmp_path: Path) -> 
         assert len(await store.partition_owners()) == PARTS
     finally:
         store.close()
+
+
+# Timestamps as an item may hold them, the odd ones included: each reads as PostgreSQL's
+# `created()` reads it, a number or else 0.
+ODD_TIMES = ["1700000000.000100", "1700000000", "1700000000.", "", "abc", "1.2.3", "1e5", " 7"]
+
+
+async def test_topic_terms_get_their_items_time_on_upgrade(tmp_path: Path) -> None:
+    path = tmp_path / "serendip.db"
+    db = Database(sqlite3.connect(path))
+    for number, step in enumerate(MIGRATIONS[: MIGRATIONS.index(later.m19_item_terms_created)]):
+        step(db)
+        db.execute(f"PRAGMA user_version = {number + 1}")
+    for n, ts in enumerate(ODD_TIMES):
+        db.execute(
+            "INSERT INTO items (id, team_id, key, kind, created_ts) VALUES (?, ?, ?, 'link', ?)",
+            [f"I{n}", T, f"k{n}", ts],
+        )
+        db.execute(
+            "INSERT INTO item_terms (team_id, item_id, term) VALUES (?, ?, 'x')", [T, f"I{n}"]
+        )
+    db.conn.commit()
+    db.conn.close()
+    Store(path, clock=ticking()).open().close()
+    lite = sqlite3.connect(path)
+    found = dict(lite.execute("SELECT item_id, created FROM item_terms"))
+    lite.close()
+    assert found == {f"I{n}": face.created_number(ts) for n, ts in enumerate(ODD_TIMES)}
+    assert sorted(set(found.values())) == [0.0, 1700000000.0, 1700000000.0001]

@@ -13,10 +13,13 @@ import psycopg
 import pytest
 
 from bot.store import Store
-from bot.store.migrations import MIGRATIONS, SchemaMismatch
+from bot.store.migrations import MIGRATIONS, SchemaMismatch, later
+from bot.store.pg import schema
 from bot.store.pg.connect import connect
 from bot.store.pg.migrate import LOCK_KEY, migrate, schema_version
 from bot.store.pg.store import PostgresStore
+from bot.store.sql import face
+from tests.bot.store.test_migrations import ODD_TIMES
 
 LATEST = len(MIGRATIONS)
 # SQLite's full-text tables and their shadow tables: PostgreSQL's is a column of search_docs.
@@ -128,3 +131,24 @@ def test_sqlite_no_migrate_refuses_an_older_schema(tmp_path: Path) -> None:
     lite = sqlite3.connect(path)
     assert lite.execute("PRAGMA user_version").fetchone() == (3,)
     lite.close()
+
+
+def test_topic_terms_get_their_items_time_on_upgrade(pg_url: str) -> None:
+    """Migration 19 reads each timestamp as SQLite's does and as the store writes it."""
+    with connect(pg_url) as conn:
+        for step in MIGRATIONS[: MIGRATIONS.index(later.m19_item_terms_created)]:
+            with conn.transaction():
+                getattr(schema, step.__name__)(conn)
+        for n, ts in enumerate(ODD_TIMES):
+            conn.execute(
+                "INSERT INTO items (id, team_id, key, kind, created_ts)"
+                " VALUES (%s, 'T1', %s, 'link', %s)",
+                [f"I{n}", f"k{n}", ts],
+            )
+            conn.execute(
+                "INSERT INTO item_terms (team_id, item_id, term) VALUES ('T1', %s, 'x')", [f"I{n}"]
+            )
+        with conn.transaction():
+            schema.m19_item_terms_created(conn)
+        found = dict(conn.execute("SELECT item_id, created FROM item_terms").fetchall())
+    assert found == {f"I{n}": face.created_number(ts) for n, ts in enumerate(ODD_TIMES)}

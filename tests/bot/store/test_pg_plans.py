@@ -1,12 +1,21 @@
 """The full-text statements of search and expert choice are planned for their own words, never
 prepared: a generic plan of a prepared search, made after searches for common words, read the
-whole index for a rare one (`bot/store/pg/search.py`)."""
+whole index for a rare one (`bot/store/pg/search.py`). A topic's newest items come from an index
+in its order, not from sorting every item with the topic."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from bot.store.pg import search as pg_search
+from bot.store.pg.connect import connect
+from bot.store.pg.experts import TOPIC_NEWEST
+from bot.store.pg.migrate import migrate
 from bot.store.pg.store import PostgresStore
+from bot.store.sql.experts import TOPIC_ITEMS
+from bot.store.sql.search import parse_query
 from tests.bot.store import search_seed as seed
 
 
@@ -31,3 +40,63 @@ async def test_searches_many_times_over_never_prepare_the_matching(pg_url: str) 
         assert [s for s in statements if "words @@" in s] == []
     finally:
         store.close()
+
+
+def test_a_topics_newest_items_are_read_in_index_order(pg_url: str) -> None:
+    with connect(pg_url) as conn:
+        migrate(conn)
+        conn.execute("SET enable_seqscan = off")  # an empty table: a scan would cost as little
+        rows = conn.execute(
+            f"EXPLAIN {TOPIC_NEWEST}", [["vacuum", "tuning"], "T1", TOPIC_ITEMS]
+        ).fetchall()
+    plan = "\n".join(row[0] for row in rows)
+    assert "item_terms_newest" in plan
+    assert "Sort" not in plan  # the newest TOPIC_ITEMS of thousands, not all of them sorted
+
+
+async def test_a_phrase_read_back_in_parts_finds_the_same_newest(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A phrase reads the newest WINDOW documents, then further back by the rowid index or by
+    sorting every match: each way, the same newest matches (a small WINDOW makes a few
+    documents take every path)."""
+    store = PostgresStore(pg_url, readers=1).open()
+    try:
+        texts = ["TIL design team notes", "TIL the team design", "TIL other things"]
+        for n in range(12):
+            await seed.item(store, f"I{n:02d}", texts[n % 3], n=n)
+        newest = ["I09", "I06", "I03", "I00"]
+        found = {}
+        for window, read_back in ((4096, 0), (2, 0), (2, 10**9), (5, 0)):
+            monkeypatch.setattr(pg_search, "WINDOW", window)
+            monkeypatch.setattr(pg_search, "READ_BACK", read_back)
+            query = parse_query('"design team"')
+            assert query is not None
+            hits = await store._read(pg_search.candidates, query, [seed.T], 3)
+            found[window, read_back] = [item_id for item_id, _ in hits]
+        assert found == {key: newest[:3] for key in found}
+    finally:
+        store.close()
+
+
+def test_positions_read_from_a_tsvectors_text_are_unnests(pg_url: str) -> None:
+    """Search reads the query's lexemes as tsvector text (cheaper than unnesting them): the
+    same lexemes, positions and weights, quotes and backslashes included."""
+    vectors = [
+        "'a'' b':1A,2B,3C,4 'c\\\\d':5 'naïve':6A,9",
+        "'x':1",
+        "",
+    ]
+    with connect(pg_url) as conn:
+        for text in vectors:
+            rows = conn.execute(
+                "SELECT t.lexeme, t.positions, t.weights FROM unnest(%s::tsvector) t", [text]
+            ).fetchall()
+            shown = conn.execute("SELECT %s::tsvector::text", [text]).fetchone()
+            assert shown is not None
+            expected = {
+                lexeme: dict(zip(positions, weights, strict=True))
+                for lexeme, positions, weights in rows
+            }
+            assert pg_search._positions(shown[0]) == expected
+    assert pg_search._positions("'a'' b':1A,2B,3C,4")["a' b"] == {1: "A", 2: "B", 3: "C", 4: "D"}
