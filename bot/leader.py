@@ -12,13 +12,13 @@ its jobs when not.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.later import cancel_and_wait
 from bot.store import Store
 from bot.store.leadership import LeaderLock
 
@@ -104,10 +104,7 @@ class Leader:
 
     async def stop(self) -> None:
         """Stop trying, stop the jobs if leading, and let another replica lead at once."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        await cancel_and_wait(self._task)
         if self._stop is not None:
             stop, self._stop = self._stop, None
             await stop()

@@ -17,7 +17,6 @@ no event is ever being handled by two replicas at once.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import socket
@@ -27,6 +26,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from bot.envelopes import part_of
+from bot.later import cancel_and_wait
 from bot.store import Store, is_storage_error
 
 log = logging.getLogger(__name__)
@@ -131,11 +131,8 @@ class PartitionLeases:
 
     async def stop(self) -> None:
         """Stop renewing and free this replica's partitions for the others at once."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
         self._held, self._valid_until = {}, 0.0
         try:
             await self.store.forget_replica(self.replica)

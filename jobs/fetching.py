@@ -9,12 +9,12 @@ found; failures that may pass are retried with backoff a few times, then marked.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
 
 from bot.fetch import FetchResult, same_site
+from bot.later import cancel_and_wait
 from bot.models import FetchedPage
 from bot.store import Store
 from bot.urls import canonical_url
@@ -94,11 +94,8 @@ class LinkFetchWorker:
 
     async def stop(self) -> None:
         """Stop; fetches not done stay queued for the next start."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await cancel_and_wait(self._task)
+        self._task = None
 
     async def run_once(self) -> int:
         """Fetch every due link (up to a batch); returns how many were tried."""
