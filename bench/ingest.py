@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
+import psycopg
 from slack_sdk.signature import SignatureVerifier
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -149,18 +150,31 @@ async def wait_up(port: int, path: str) -> None:
     raise RuntimeError(f"server on {port} did not start")
 
 
+def backlog(db: str) -> tuple[int, int]:
+    """(events not yet handled, shares stored) in the bot's database."""
+    left = "SELECT count(*) FROM inbox WHERE done_at IS NULL"
+    shares = "SELECT count(*) FROM shares"
+    if db.startswith("postgresql"):
+        with psycopg.connect(db) as pg:
+            return _one(pg.execute(left).fetchone()), _one(pg.execute(shares).fetchone())
+    lite = sqlite3.connect(db)
+    try:
+        return _one(lite.execute(left).fetchone()), _one(lite.execute(shares).fetchone())
+    finally:
+        lite.close()
+
+
+def _one(row: tuple[object, ...] | None) -> int:
+    return int(row[0]) if row and isinstance(row[0], int) else 0
+
+
 async def stored_shares(db: Path) -> tuple[int, float]:
     """Shares in the bot's store once its inbox is empty, and how long that took."""
     started = time.perf_counter()
     while True:
-        conn = sqlite3.connect(db)
-        try:
-            left = conn.execute("SELECT count(*) FROM inbox WHERE done_at IS NULL").fetchone()[0]
-            if left == 0:
-                shares = int(conn.execute("SELECT count(*) FROM shares").fetchone()[0])
-                return shares, time.perf_counter() - started
-        finally:
-            conn.close()
+        left, shares = backlog(str(db))
+        if left == 0:
+            return shares, time.perf_counter() - started
         await asyncio.sleep(0.2)
 
 

@@ -17,7 +17,6 @@ import asyncio
 import os
 import secrets
 import signal
-import sqlite3
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
-from bench.ingest import ROOT, Run, blast, channel_name, free_port, stream, wait_up
+from bench.ingest import ROOT, Run, backlog, blast, channel_name, free_port, stream, wait_up
 from localslack import LocalSlack
 
 # Events spread over channels, as in a workspace: a channel's events are handled in order by
@@ -63,24 +62,6 @@ def fresh_db(db: str, folder: Path) -> Iterator[str]:
     finally:
         with psycopg.connect(db, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-def backlog(db: str) -> tuple[int, int]:
-    """(events not yet handled, shares stored) in the bot's database."""
-    left = "SELECT count(*) FROM inbox WHERE done_at IS NULL"
-    shares = "SELECT count(*) FROM shares"
-    if db.startswith("postgresql"):
-        with psycopg.connect(db) as pg:
-            return _one(pg.execute(left).fetchone()), _one(pg.execute(shares).fetchone())
-    lite = sqlite3.connect(db)
-    try:
-        return _one(lite.execute(left).fetchone()), _one(lite.execute(shares).fetchone())
-    finally:
-        lite.close()
-
-
-def _one(row: tuple[object, ...] | None) -> int:
-    return int(row[0]) if row and isinstance(row[0], int) else 0
 
 
 async def drained(db: str, expected: int) -> None:
