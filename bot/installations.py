@@ -12,18 +12,38 @@ import hashlib
 import hmac
 import logging
 import secrets
-from collections.abc import Callable
 from typing import Any
 
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.error import BoltError
+from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
+from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import Config, ConfigError
 from bot.store import Installed, Store
 
 log = logging.getLogger(__name__)
-STATE_SECONDS = 600.0  # how long an installer has between /slack/install and the redirect
+STATE_SECONDS = 600  # how long an installer has between /slack/install and the redirect
+# The bot scopes of manifest.yml (tests/test_manifest.py checks they are the same).
+BOT_SCOPES = (
+    "app_mentions:read",
+    "channels:history",
+    "channels:read",
+    "groups:history",
+    "groups:read",
+    "im:history",
+    "im:read",
+    "im:write",
+    "chat:write",
+    "files:write",
+    "commands",
+    "reactions:read",
+    "users:read",
+    "team:read",
+)
 
 
 def _key(enterprise_id: str | None, team_id: str | None, org: bool | None) -> tuple[str, str]:
@@ -31,7 +51,7 @@ def _key(enterprise_id: str | None, team_id: str | None, org: bool | None) -> tu
     return enterprise_id or "", "" if org else team_id or ""
 
 
-def installed_of(source: Installation | Bot, installed_at: float) -> Installed:
+def installed_of(source: Installation | Bot) -> Installed:
     """What the store keeps of an installation (or a bot with refreshed tokens)."""
     if not source.bot_token:
         raise BoltError("the installation carries no bot token")  # Serendip asks for a bot
@@ -48,7 +68,6 @@ def installed_of(source: Installation | Bot, installed_at: float) -> Installed:
         bot_refresh_token=source.bot_refresh_token,
         bot_token_expires_at=None if expires is None else float(expires),
         installer=getattr(source, "user_id", None),
-        installed_at=installed_at,
         app_id=source.app_id,
         enterprise_name=source.enterprise_name,
         team_name=source.team_name,
@@ -81,9 +100,8 @@ def _fields(row: Installed) -> dict[str, Any]:
 class StoreInstallations(AsyncInstallationStore):
     """Bolt's installation store over the store's installation verbs."""
 
-    def __init__(self, store: Store, clock: Callable[[], float]) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
-        self.clock = clock
 
     @property
     def logger(self) -> logging.Logger:
@@ -92,12 +110,12 @@ class StoreInstallations(AsyncInstallationStore):
 
     async def async_save(self, installation: Installation) -> None:
         """Keep a new installation (or one whose tokens were refreshed)."""
-        await self.store.save_installation(installed_of(installation, self.clock()))
+        await self.store.save_installation(installed_of(installation))
         log.info("installed in %s", installation.team_id or installation.enterprise_id)
 
     async def async_save_bot(self, bot: Bot) -> None:
         """Keep a bot whose tokens were refreshed."""
-        await self.store.save_installation(installed_of(bot, self.clock()))
+        await self.store.save_installation(installed_of(bot))
 
     async def _find(
         self, enterprise_id: str | None, team_id: str | None, org: bool | None
@@ -145,7 +163,7 @@ class StoreInstallations(AsyncInstallationStore):
 class StoreStates(AsyncOAuthStateStore):
     """Bolt's OAuth state store: signed states, each consumed once, within STATE_SECONDS."""
 
-    def __init__(self, store: Store, secret: str, lifetime: float = STATE_SECONDS) -> None:
+    def __init__(self, store: Store, secret: str, lifetime: float = float(STATE_SECONDS)) -> None:
         self.store = store
         self._key = secret.encode()
         self.lifetime = lifetime
@@ -175,3 +193,34 @@ class StoreStates(AsyncOAuthStateStore):
             log.warning("an OAuth redirect carried a state already used or expired")
             return False
         return True
+
+
+def oauth_settings(
+    config: Config, store: Store, client: AsyncWebClient
+) -> tuple[AsyncOAuthSettings, AsyncInstallationStoreAuthorize]:
+    """Bolt's OAuth settings over the store, and the authorize step that finds each
+    workspace's token (refreshing it when it rotates) through `client`, on SLACK_API_URL."""
+    if not (config.client_id and config.client_secret and config.state_secret):
+        raise ConfigError(
+            "installing by OAuth needs SLACK_CLIENT_ID, SLACK_CLIENT_SECRET, SERENDIP_STATE_SECRET"
+        )
+    installations = StoreInstallations(store)
+    settings = AsyncOAuthSettings(
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        scopes=list(BOT_SCOPES),
+        installation_store=installations,
+        state_store=StoreStates(store, config.state_secret),
+        state_expiration_seconds=STATE_SECONDS,
+        authorization_url=config.authorize_url,
+    )
+    # Bolt's own authorize would refresh tokens through slack.com whatever SLACK_API_URL says.
+    authorize = AsyncInstallationStoreAuthorize(
+        logger=log,
+        installation_store=installations,
+        client_id=config.client_id,
+        client_secret=config.client_secret,
+        token_rotation_expiration_minutes=settings.token_rotation_expiration_minutes,
+        client=client,
+    )
+    return settings, authorize

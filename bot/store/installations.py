@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.store.plumbing import Plumbing
 from bot.store.sql import installations
 from bot.store.sql.installations import Installed
@@ -11,8 +13,9 @@ class InstallationActions(Plumbing):
     """Domain actions for installing by OAuth; mixed into `Store`."""
 
     async def save_installation(self, installed: Installed) -> None:
-        """Keep a workspace's bot installation (a new install or refreshed tokens)."""
-        await self._write(installations.save_installation, installed)
+        """Keep a workspace's bot installation (a new install or refreshed tokens), stamped now."""
+        stamped = replace(installed, installed_at=self._clock())
+        await self._write(installations.save_installation, stamped)
 
     async def find_installation(self, enterprise_id: str, team_id: str) -> Installed | None:
         """The bot installation of a workspace ('' for no enterprise, or no team), or None."""

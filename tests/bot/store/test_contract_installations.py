@@ -33,10 +33,15 @@ async def test_an_installation_is_kept_found_replaced_and_deleted(any_store: Sto
     assert await any_store.find_installation("", "T1") is None
     await any_store.save_installation(installed())
     await any_store.save_installation(installed("T2", "xoxb-other"))
-    assert await any_store.find_installation("", "T1") == installed()
+    found = await any_store.find_installation("", "T1")
+    assert found == replace(installed(), installed_at=found.installed_at if found else 0)
+    assert found is not None
+    assert found.installed_at > 1_700_000_000.0  # stamped by the store's clock
     rotated = replace(installed(), bot_token="xoxb-new", bot_refresh_token="xoxe-1-new")
     await any_store.save_installation(rotated)  # token rotation: the same workspace's row
-    assert await any_store.find_installation("", "T1") == rotated
+    again = await any_store.find_installation("", "T1")
+    assert again is not None
+    assert again == replace(rotated, installed_at=again.installed_at)
     assert await any_store.find_installation("E1", "T1") is None  # the key is the pair
     assert await any_store.delete_installation("", "T1")
     assert not await any_store.delete_installation("", "T1")
