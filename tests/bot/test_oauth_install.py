@@ -60,14 +60,16 @@ class Browser:
 
 @asynccontextmanager
 async def oauth_bot(
-    tmp_path: Path, secret: str | None = None, rotation: bool = False
+    tmp_path: Path, secret: str | None = None, rotation: bool = False, mode: str = "http"
 ) -> AsyncIterator[tuple[Env, Browser]]:
-    """The bot installed by OAuth (no bot token) in HTTP mode, and a browser."""
+    """The bot installed by OAuth (no bot token), in HTTP mode unless told, and a browser."""
     async with LocalSlack() as slack, aiohttp.ClientSession() as session:
         populate(slack)
         slack.oauth.rotation = rotation
+        socket = {"SLACK_APP_TOKEN": slack.app_token} if mode == "socket" else {}
         config = load_config(
             {
+                **socket,
                 "SLACK_CLIENT_ID": slack.oauth.client_id,
                 "SLACK_CLIENT_SECRET": secret or slack.oauth.client_secret,
                 "SERENDIP_STATE_SECRET": STATE_SECRET,
@@ -79,11 +81,13 @@ async def oauth_bot(
             },
             dotenv=None,
         )
-        runner, store, port, inbox = await start_bot(slack, config, "http")
+        runner, store, port, inbox = await start_bot(slack, config, mode)
+        if mode == "socket":
+            await slack.wait_connected()
         base = f"http://127.0.0.1:{port}/"
         slack.oauth.redirect_uri = base + "slack/oauth_redirect"
         try:
-            yield Env(slack, store, config, "http", port, inbox), Browser(session, base)
+            yield Env(slack, store, config, mode, port, inbox), Browser(session, base)
         finally:
             await runner.cleanup()
 
@@ -93,10 +97,11 @@ async def installed_token(store: Store, team: str) -> str | None:
     return None if found is None else found.bot_token
 
 
+@pytest.mark.parametrize("mode", ["http", "socket"])
 async def test_an_install_is_stored_and_the_workspace_answered_with_its_token(
-    tmp_path: Path,
+    tmp_path: Path, mode: str
 ) -> None:
-    async with oauth_bot(tmp_path) as (env, browser):
+    async with oauth_bot(tmp_path, mode=mode) as (env, browser):
         status, body = await browser.install()
         assert status == 200
         assert "Thank you" in body
@@ -117,6 +122,7 @@ async def test_an_install_is_stored_and_the_workspace_answered_with_its_token(
         assert posts[0].token == found.bot_token
         ack = await env.slack.slash_command("U1", "C1", "/serendip", "help")
         assert ack.status == 200
+        assert "/serendip" in str(ack.body)  # answered: Bolt found the workspace's token
         assert await env.store.failed_events() == []
 
 
@@ -196,6 +202,9 @@ async def test_an_event_from_a_workspace_not_installed_is_kept_as_failed(
         failed = await env.store.failed_events()
         assert len(failed) == 1
         assert "401" in str(failed[0])
+        await env.slack.slash_command("U1", "C1", "/serendip", "help")
+        # Bolt tells the person through the command's response_url.
+        assert "installation with this app is no longer available" in str(env.slack.responses)
 
 
 @pytest.mark.parametrize("expires_in", [60])
