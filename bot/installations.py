@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import html
 import logging
 import secrets
 from typing import Any
 
 from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.error import BoltError
+from slack_bolt.oauth.async_callback_options import (
+    AsyncCallbackOptions,
+    AsyncFailureArgs,
+    AsyncSuccessArgs,
+)
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
+from slack_bolt.response import BoltResponse
 from slack_sdk.oauth.installation_store import Bot, Installation
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.state_store.async_state_store import AsyncOAuthStateStore
@@ -195,6 +202,39 @@ class StoreStates(AsyncOAuthStateStore):
         return True
 
 
+WHY = {
+    "access_denied": "The install was cancelled in Slack: Serendip was not added.",
+    "invalid_browser": "This page was opened in another browser than the install began in.",
+    "invalid_state": "This install link was already used or has expired (after 10 minutes).",
+    "invalid_code": "Slack refused the install code; the operator's client id or secret may"
+    " be wrong (the log says more).",
+    "storage_error": "The installation could not be saved; the log says more.",
+}
+
+
+async def _installed(args: AsyncSuccessArgs) -> BoltResponse:
+    """Bolt's own thank-you page, with a link to open Slack."""
+    return await args.default.success(args)
+
+
+async def _failed(args: AsyncFailureArgs) -> BoltResponse:
+    """A page saying in one sentence why nothing was installed, and how to start again."""
+    why = WHY.get(args.reason, "Slack did not complete the install.")
+    log.warning("an OAuth install failed: %s", args.reason)
+    body = (
+        "<!DOCTYPE html><html><head><title>Serendip was not installed</title></head><body>"
+        f"<h2>Serendip was not installed</h2><p>{html.escape(why)}"
+        f" (reason: {html.escape(args.reason)})</p>"
+        f'<p><a href="{html.escape(args.settings.install_path)}">Start the install again</a>'
+        "</p></body></html>"
+    )
+    return BoltResponse(
+        status=args.suggested_status_code,
+        body=body,
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+
+
 def oauth_settings(
     config: Config, store: Store, client: AsyncWebClient
 ) -> tuple[AsyncOAuthSettings, AsyncInstallationStoreAuthorize]:
@@ -213,6 +253,7 @@ def oauth_settings(
         state_store=StoreStates(store, config.state_secret),
         state_expiration_seconds=STATE_SECONDS,
         authorization_url=config.authorize_url,
+        callback_options=AsyncCallbackOptions(success=_installed, failure=_failed),
     )
     # Bolt's own authorize would refresh tokens through slack.com whatever SLACK_API_URL says.
     authorize = AsyncInstallationStoreAuthorize(

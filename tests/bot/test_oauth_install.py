@@ -137,6 +137,7 @@ async def test_a_replayed_state_is_refused(tmp_path: Path) -> None:
         status, body, _ = await browser.get(back)
         assert status == 401
         assert "invalid_state" in body
+        assert "already used or has expired" in body
         assert await installed_token(env.store, env.team) is None
 
 
@@ -177,6 +178,7 @@ async def test_a_denied_install_shows_a_page_and_stores_nothing(tmp_path: Path) 
         status, body = await browser.install()
         assert status == 200
         assert "access_denied" in body
+        assert "The install was cancelled in Slack: Serendip was not added." in body
         assert await installed_token(env.store, env.team) is None
         assert env.slack.calls_of("oauth.v2.access") == []
 
@@ -186,6 +188,7 @@ async def test_a_wrong_client_secret_fails_clearly_and_stores_nothing(tmp_path: 
         status, body = await browser.install()
         assert status == 401
         assert "invalid_code" in body
+        assert "client id or secret may be wrong" in body
         assert "not-the-client-secret" not in body
         exchanges = env.slack.calls_of("oauth.v2.access")
         assert [call.error for call in exchanges] == ["bad_client_secret"]
