@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Config
 from bot.envelopes import event_body_fields
 from bot.inbox import INBOX_SEQ, InboxWorker
+from bot.installations import oauth_settings
 from bot.leases import LEASE_SECONDS, claims_for
 from bot.pacer import Pacer
 from bot.slack_client import make_client
@@ -81,7 +82,21 @@ class SerendipApp(AsyncApp):
         failure = request.context.get(STORE_FAILURE)
         if isinstance(failure, Exception):
             raise failure  # not the listener's fault: the inbox keeps the event for a retry
+        if self.oauth_flow is not None and not self._authorized(request):
+            # No installation for this workspace: the inbox keeps the event as failed (its
+            # status says why) rather than marking it done as Bolt's answer 200 would.
+            log.warning("inbox event %s: no installation for workspace %s", seq, key and key[0])
+            return 401
         return status
+
+    @staticmethod
+    def _authorized(request: AsyncBoltRequest) -> bool:
+        """Whether Bolt found a workspace's installation for the request (uninstall events
+        need none)."""
+        event = request.body.get("event") or {}
+        if event.get("type") in UNINSTALL_EVENTS or request.body.get("type") != "event_callback":
+            return True
+        return request.context.authorize_result is not None
 
 
 def build_app(
@@ -94,10 +109,16 @@ def build_app(
     """Build the Bolt app; `socket_mode` skips signature checks (the socket is authenticated).
     Its posts keep to `pacer` (shared with the scheduler's digests) or to a pacer of its own."""
     pacer = pacer or Pacer(config.send_rate)
+    client = client or make_client(config.bot_token, config.api_url, pacer=pacer)
+    oauth: dict[str, Any] = {}
+    if config.oauth:  # each workspace's token comes from its installation
+        settings, authorize = oauth_settings(config, store, client)
+        oauth = {"oauth_settings": settings, "authorize": authorize}
     app = SerendipApp(
         store,
         lease_seconds=config.lease_seconds,
-        client=client or make_client(config.bot_token, config.api_url, pacer=pacer),
+        client=client,
+        **oauth,
         signing_secret=config.signing_secret or "",
         request_verification_enabled=not socket_mode,
         process_before_response=True,
@@ -110,9 +131,11 @@ def build_app(
         context["config"] = config
         context["inbox"] = app.inbox
         context["later"] = app.inbox.later
-        # Bolt hands each request a fresh AsyncWebClient; listeners get the app's own, whose
-        # posts keep to the process's send rate.
-        context["client"] = app.client
+        # Bolt hands each request a fresh AsyncWebClient; listeners get ours, whose posts
+        # keep to the process's send rate: the app's own, or (installed by OAuth) one carrying
+        # the token Bolt's authorize found for this request's workspace.
+        token = context.get("token") if config.oauth else None
+        context["client"] = make_client(token, config.api_url, pacer=pacer) if token else app.client
         await next()
 
     app.use(inject)

@@ -38,6 +38,9 @@ class Config:
     bot_token: str | None = None
     signing_secret: str | None = None
     app_token: str | None = None
+    client_id: str | None = None  # with the two below and no bot token: installs by OAuth
+    client_secret: str | None = field(default=None, repr=False)
+    state_secret: str | None = field(default=None, repr=False)
     api_url: str = DEFAULT_API_URL
     db_path: str = "./serendip.db"
     port: int = 3000
@@ -73,6 +76,16 @@ class Config:
         """Never show secrets, even by accident in a traceback."""
         db = redact(self.db_path)  # a postgresql:// URL may carry a password
         return f"Config(db_path={db!r}, api_url={self.api_url!r}, port={self.port})"
+
+    @property
+    def oauth(self) -> bool:
+        """Whether the bot is installed by OAuth (many workspaces), not given one bot token."""
+        return self.client_id is not None and self.bot_token is None
+
+    @property
+    def authorize_url(self) -> str:
+        """Slack's OAuth authorize page, beside the Web API (`…/api/` -> `…/oauth/v2/authorize`)."""
+        return self.api_url.removesuffix("api/") + "oauth/v2/authorize"
 
     def require(self, *names: str) -> None:
         """Raise ConfigError naming the first required setting that is missing."""
@@ -291,8 +304,34 @@ def _lease_seconds(reader: _Reader) -> float:
     return value
 
 
+OAUTH_SETTINGS = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SERENDIP_STATE_SECRET")
+MIN_STATE_SECRET = 16
+
+
+def _oauth(r: _Reader, bot_token: str | None) -> tuple[str | None, str | None, str | None]:
+    """The OAuth settings: all three or none, and never beside SLACK_BOT_TOKEN (values are
+    never repeated: two of them are secrets)."""
+    client_id, client_secret, state_secret = (r.text(name) for name in OAUTH_SETTINGS)
+    given = [name for name in OAUTH_SETTINGS if r.text(name)]
+    if not given:
+        return None, None, None
+    if bot_token is not None:
+        raise ConfigError(
+            f"{given[0]} installs by OAuth and SLACK_BOT_TOKEN serves one workspace: choose one"
+        )
+    missing = [name for name in OAUTH_SETTINGS if name not in given]
+    if missing:
+        raise ConfigError(
+            f"installing by OAuth needs {', '.join(missing)} too (besides {given[0]})"
+        )
+    if len(state_secret or "") < MIN_STATE_SECRET:
+        raise ConfigError(f"SERENDIP_STATE_SECRET must be at least {MIN_STATE_SECRET} characters")
+    return client_id, client_secret, state_secret
+
+
 def _parse(r: _Reader) -> Config:
     bot_token = _token(r, "SLACK_BOT_TOKEN", "xoxb-")
+    client_id, client_secret, state_secret = _oauth(r, bot_token)
     app_token = _token(r, "SLACK_APP_TOKEN", "xapp-")
     signing_secret = r.text("SLACK_SIGNING_SECRET")
     db = r.text("SERENDIP_DB") or "./serendip.db"
@@ -301,6 +340,9 @@ def _parse(r: _Reader) -> Config:
         bot_token=bot_token,
         signing_secret=signing_secret,
         app_token=app_token,
+        client_id=client_id,
+        client_secret=client_secret,
+        state_secret=state_secret,
         api_url=_api_url(r),
         db_path=db,
         port=r.integer("PORT", 3000, 0, 65535),
@@ -332,7 +374,10 @@ def _parse(r: _Reader) -> Config:
         digest_tick=_positive(r, "SERENDIP_DIGEST_TICK", 300.0),
         secrets=tuple(
             s
-            for s in (bot_token, app_token, signing_secret, password, unquote(password or ""))
+            for s in (
+                *(bot_token, app_token, signing_secret, client_secret, state_secret),
+                *(password, unquote(password or "")),
+            )
             if s
         ),
     )

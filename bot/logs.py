@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from collections.abc import Iterable
+
+# Installed by OAuth, each workspace's tokens come from the database, unknown at start: any
+# Slack token (bot, user, refresh; a rotating one is `xoxe.xoxb-…`) is taken out by its shape.
+SLACK_TOKEN = re.compile(r"xox[a-z](?:\.xox[a-z])?-[A-Za-z0-9-]+")
 
 
 class RedactingFormatter(logging.Formatter):
@@ -26,7 +31,7 @@ class RedactingFormatter(logging.Formatter):
         """Replace each secret in `text`."""
         for secret in self.secrets:
             text = text.replace(secret, "[redacted]")
-        return text
+        return SLACK_TOKEN.sub("[redacted]", text)
 
 
 def setup_logging(level: str, secrets: Iterable[str] = ()) -> None:

@@ -24,7 +24,7 @@ from bot.guard import (
 )
 from bot.inbox import InboxWorker
 from bot.leader import Leader
-from bot.server import build_web_app
+from bot.server import add_oauth_routes, build_web_app
 from bot.shared_pacer import make_pacer
 from bot.slack_client import make_client
 from bot.store import Store
@@ -52,6 +52,7 @@ def build_server(
     web_app = build_web_app(
         store, mode, None if socket_mode else bolt_app, config.signing_secret, guard
     )
+    add_oauth_routes(web_app, bolt_app)
 
     async def store_ctx(_: web.Application) -> AsyncIterator[None]:
         await asyncio.to_thread(store.open)

@@ -1,4 +1,5 @@
-"""The HTTP side: `POST /slack/events` behind a guard, and `GET /healthz`.
+"""The HTTP side: `POST /slack/events` behind a guard, `GET /healthz`, and (installed by OAuth)
+`GET /slack/install` and `GET /slack/oauth_redirect`.
 
 Bolt answers 500 to a non-numeric timestamp and to a body that is not JSON; the guard
 answers 401 and 400 first, as Slack's own servers would expect. A signed request seen before
@@ -85,6 +86,30 @@ class EventsEndpoint:
             body=text, query=request.query_string, headers=dict(request.headers)
         )
         return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
+
+
+def add_oauth_routes(web_app: web.Application, bolt_app: SerendipApp) -> None:
+    """Serve Bolt's install page and OAuth redirect (installed by OAuth, in either mode)."""
+    flow = bolt_app.oauth_flow
+    if flow is None:
+        return
+
+    async def install(request: web.Request) -> web.StreamResponse:
+        """Start an install: a new state, and the way to Slack's authorize page."""
+        bolt_request = AsyncBoltRequest(
+            body="", query=request.query_string, headers=dict(request.headers)
+        )
+        return await to_aiohttp_response(await flow.handle_installation(bolt_request))
+
+    async def redirect(request: web.Request) -> web.StreamResponse:
+        """Finish an install: check the state, exchange the code, keep the installation."""
+        bolt_request = AsyncBoltRequest(
+            body="", query=request.query_string, headers=dict(request.headers)
+        )
+        return await to_aiohttp_response(await flow.handle_callback(bolt_request))
+
+    web_app.router.add_get(flow.install_path, install)
+    web_app.router.add_get(flow.redirect_uri_path, redirect)
 
 
 def build_web_app(

@@ -12,7 +12,7 @@ from .events import envelope
 from .files import Uploads
 from .objects import Identity
 from .socket_mode import SocketHub
-from .types import JSON, ApiCall, ApiError, Delivery
+from .types import JSON, ApiCall, ApiError, Delivery, OAuthApp
 from .util import TsClock, new_trigger_id
 from .workspace import Channel, Workspace
 
@@ -46,6 +46,7 @@ class Core:
         self.home_views: dict[str, JSON] = {}
         self.uploads = Uploads()
         self.installed = True
+        self.oauth = OAuthApp()  # the app as distributed by OAuth (localslack/oauth.py)
         self._modals: dict[str, JSON] = {}
         self._triggers: dict[str, float] = {}
         self._response_targets: dict[str, ResponseTarget] = {}

@@ -10,7 +10,7 @@ from types import TracebackType
 import aiohttp
 from aiohttp import web
 
-from . import api_chat, api_conversations, api_files, api_misc
+from . import api_chat, api_conversations, api_files, api_misc, oauth
 from .actions_interactive import InteractiveActions
 from .actions_messages import MessageActions
 from .actions_workspace import WorkspaceActions
@@ -45,6 +45,7 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
             **api_conversations.METHODS,
             **api_misc.METHODS,
             **api_files.METHODS,
+            **oauth.METHODS,
         }
         self.api = WebApi(self, methods, channel_of=api_chat.channel_id)
         self._runner: web.AppRunner | None = None
@@ -100,6 +101,7 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
         """Serve on 127.0.0.1 on a free port."""
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_route("*", "/api/{method}", self.api.handle)
+        app.router.add_get("/oauth/v2/authorize", self._authorize)
         app.router.add_get("/link/", self.hub.handle)
         app.router.add_get("/link", self.hub.handle)
         app.router.add_post("/response/{key:.+}", self._response)
@@ -134,6 +136,10 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
     ) -> None:
         """Stop on exit."""
         await self.stop()
+
+    async def _authorize(self, request: web.Request) -> web.StreamResponse:
+        """Serve the OAuth authorize page (localslack/oauth.py)."""
+        return await oauth.authorize_page(self, request)
 
     async def _response(self, request: web.Request) -> web.Response:
         """Serve a response_url."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 JSON = dict[str, Any]
 
@@ -56,3 +56,23 @@ class Ack:
 
     status: int
     body: JSON | None
+
+
+Decision = Literal["allow", "deny"]
+
+
+@dataclass
+class OAuthApp:
+    """The app as registered with the local Slack, and what it has been granted."""
+
+    client_id: str = "1111.2222"
+    client_secret: str = "local-client-secret"
+    redirect_uri: str | None = None  # the app's configured Redirect URL
+    decision: Decision = "allow"  # what the installer answers on the authorize page
+    installer: str | None = None  # who installs (default: the workspace's first person)
+    rotation: bool = False  # token rotation on: tokens expire and come with refresh tokens
+    expires_in: int = 43200
+    codes: dict[str, str] = field(default_factory=dict)  # unused code -> its scopes
+    tokens: set[str] = field(default_factory=set)  # bot tokens issued and not revoked
+    refresh: set[str] = field(default_factory=set)  # refresh tokens not yet used
+    authorize_requests: list[dict[str, str]] = field(default_factory=list)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
 import traceback
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 Handler = Callable[[Posting, "Args"], JSON]
 ChannelOf = Callable[[Posting, "Args"], str | None]
 APP_TOKEN_METHODS = frozenset({"apps.connections.open"})
+CLIENT_METHODS = frozenset({"oauth.v2.access"})  # the app's id and secret, no token
 SCOPES = (
     "app_mentions:read,channels:history,channels:read,groups:history,groups:read,im:history,"
     "im:read,im:write,mpim:history,chat:write,commands,reactions:read,reactions:write,"
@@ -92,6 +94,19 @@ class Fault:
     after: bool = False  # the method is carried out first: the answer, not the act, is lost
 
 
+def basic_credentials(header: str) -> dict[str, str]:
+    """client_id and client_secret from an HTTP Basic Authorization header (as slack_sdk sends
+    them), or nothing."""
+    if not header.lower().startswith("basic "):
+        return {}
+    try:
+        raw = base64.b64decode(header[6:].strip()).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    client_id, colon, client_secret = raw.partition(":")
+    return {"client_id": client_id, "client_secret": client_secret} if colon else {}
+
+
 class WebApi:
     """Serves /api/<method> for one local Slack."""
 
@@ -133,6 +148,7 @@ class WebApi:
         header = request.headers.get("Authorization", "")
         if header.lower().startswith("bearer "):
             token = header[7:].strip()
+        args.update(basic_credentials(header))
         return args, token if isinstance(token, str) and token else None
 
     @staticmethod
@@ -156,12 +172,14 @@ class WebApi:
     def _auth(self, method: str, token: str | None) -> None:
         """Raise the error Slack gives for a missing, wrong or unsuitable token."""
         ident = self.sim.ident
+        if method in CLIENT_METHODS:
+            return
         if token is None:
             raise ApiError("not_authed")
         if token == ident.app_token:
             if method not in APP_TOKEN_METHODS:
                 raise ApiError("not_allowed_token_type")
-        elif token == ident.bot_token:
+        elif token == ident.bot_token or token in self.sim.oauth.tokens:
             if not self.sim.installed:
                 raise ApiError("token_revoked")
             if method in APP_TOKEN_METHODS:

@@ -13,6 +13,7 @@ import yaml
 
 from bot.app import build_app
 from bot.config import load_config
+from bot.installations import BOT_SCOPES
 from bot.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,3 +106,7 @@ def test_readme_documents_every_command_and_setting(manifest: dict[str, Any]) ->
     config_source = (ROOT / "bot" / "config.py").read_text()
     for setting in set(re.findall(r'"((?:SLACK|SERENDIP)_[A-Z_]+|PORT)"', config_source)):
         assert f"`{setting}`" in readme, setting
+
+
+def test_an_oauth_install_asks_for_the_manifests_bot_scopes(manifest: dict[str, Any]) -> None:
+    assert list(BOT_SCOPES) == manifest["oauth_config"]["scopes"]["bot"]

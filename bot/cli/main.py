@@ -123,7 +123,8 @@ def _run(config: Config, args: argparse.Namespace) -> int:
     from bot.runner import serve
 
     socket_mode = bool(config.app_token) and not args.http
-    config.require("bot_token")
+    if not config.oauth:  # installed by OAuth, each workspace's token is in the database
+        config.require("bot_token")
     if not socket_mode:
         config.require("signing_secret")
     port = config.port if args.port is None else args.port

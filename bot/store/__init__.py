@@ -28,6 +28,7 @@ from bot.store.sql.experts import ExpertRules
 from bot.store.sql.figures import iso
 from bot.store.sql.hits import Hit
 from bot.store.sql.home import HomeItem, MyItem, PersonCounts
+from bot.store.sql.installations import Installed
 from bot.store.sql.interactions import Interaction, InteractionKind, week_of
 from bot.store.sql.outbox import OutboxRow
 from bot.store.sql.questions import Question, Reply
@@ -48,6 +49,7 @@ __all__ = [
     "FlaggedItem",
     "Hit",
     "HomeItem",
+    "Installed",
     "Interaction",
     "InteractionKind",
     "LessKind",

@@ -32,6 +32,7 @@ from bot.store.graph import GraphActions
 from bot.store.home import HomeActions
 from bot.store.imports import ImportActions
 from bot.store.inbox import InboxActions
+from bot.store.installations import InstallationActions
 from bot.store.leadership import LeadershipActions
 from bot.store.leases import LeaseActions
 from bot.store.migrations import check_version, migrate, schema_version
@@ -72,6 +73,7 @@ class Store(
     ImportActions,
     GraphActions,
     LeadershipActions,
+    InstallationActions,
 ):
     """Serendip's data, named after what the bot does with it."""
 

@@ -33,6 +33,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m17_inbox_partition_leases,
     later.m18_leader_and_shared_pace,
     later.m19_item_terms_created,
+    later.m20_installations,
 ]
 
 

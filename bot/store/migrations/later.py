@@ -185,3 +185,18 @@ def m19_item_terms_created(db: Database) -> None:
         f"UPDATE item_terms SET created = coalesce((SELECT {number} FROM items i"
         " WHERE i.id = item_terms.item_id), 0)"
     )
+
+
+def m20_installations(db: Database) -> None:
+    """Installing by OAuth, in several workspaces: one bot installation per workspace (or
+    organisation), its token, and the refresh token and expiry when tokens rotate; and the
+    OAuth states handed out, each consumed once before it expires."""
+    db.execute(
+        "CREATE TABLE installations (enterprise_id TEXT NOT NULL DEFAULT '',"
+        " team_id TEXT NOT NULL DEFAULT '', app_id TEXT, enterprise_name TEXT, team_name TEXT,"
+        " is_enterprise_install INTEGER NOT NULL DEFAULT 0, bot_token TEXT NOT NULL,"
+        " bot_id TEXT, bot_user_id TEXT, bot_scopes TEXT NOT NULL DEFAULT '',"
+        " bot_refresh_token TEXT, bot_token_expires_at REAL, installer TEXT, token_type TEXT,"
+        " installed_at REAL NOT NULL, PRIMARY KEY (enterprise_id, team_id))"
+    )
+    db.execute("CREATE TABLE oauth_states (state TEXT PRIMARY KEY, expires_at REAL NOT NULL)")

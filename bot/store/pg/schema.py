@@ -401,3 +401,18 @@ def m19_item_terms_created(conn: Conn) -> None:
         "CREATE INDEX item_terms_newest ON item_terms"
         ' (team_id, term, created DESC, item_id COLLATE "C" DESC)'
     )
+
+
+def m20_installations(conn: Conn) -> None:
+    conn.execute(
+        "CREATE TABLE installations (enterprise_id TEXT NOT NULL DEFAULT '',"
+        " team_id TEXT NOT NULL DEFAULT '', app_id TEXT, enterprise_name TEXT, team_name TEXT,"
+        " is_enterprise_install INTEGER NOT NULL DEFAULT 0, bot_token TEXT NOT NULL,"
+        " bot_id TEXT, bot_user_id TEXT, bot_scopes TEXT NOT NULL DEFAULT '',"
+        " bot_refresh_token TEXT, bot_token_expires_at DOUBLE PRECISION, installer TEXT,"
+        " token_type TEXT, installed_at DOUBLE PRECISION NOT NULL,"
+        " PRIMARY KEY (enterprise_id, team_id))"
+    )
+    conn.execute(
+        "CREATE TABLE oauth_states (state TEXT PRIMARY KEY, expires_at DOUBLE PRECISION NOT NULL)"
+    )

@@ -87,7 +87,9 @@ def test_a_workspace_purge_reaches_every_table_that_names_a_workspace(store: Sto
             n for n in names if "team_id" in [r[1] for r in db.execute(f"PRAGMA table_info({n})")]
         }
 
-    assert raw(store, tables_with_team) - set(TEAM_TABLES) == {"search_docs"}
+    # An OAuth installation is not purged with the workspace's data: a reinstall within the grace
+    # days writes a fresh one that a purge must not take (uninstall purge: issue 17, later).
+    assert raw(store, tables_with_team) - set(TEAM_TABLES) == {"search_docs", "installations"}
 
 
 async def test_purge_takes_questions_gaps_and_search_documents(store: Store) -> None:

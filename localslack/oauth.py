@@ -1,0 +1,103 @@
+"""Installing the app by OAuth: the authorize page and oauth.v2.access, as Slack serves them.
+
+The local Slack knows one distributed app (`OAuthApp`: client id, secret, redirect URL). Its
+authorize page decides at once as the test chose (allow or deny) and redirects back with a
+`code` or `error=access_denied`, the `state` always. A code is exchanged once, with the app's
+id and secret, for a bot token that then works like the workspace's own; with token rotation
+on, the token expires and comes with a refresh token (`grant_type=refresh_token`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlencode
+
+from aiohttp import web
+
+from .posting import Posting
+from .types import JSON, ApiError, OAuthApp
+from .webapi import SCOPES, Args, Handler
+
+
+async def authorize_page(sim: Posting, request: web.Request) -> web.StreamResponse:
+    """GET /oauth/v2/authorize: the installer decides, and goes back to the app."""
+    app: OAuthApp = sim.oauth
+    query = dict(request.query)
+    app.authorize_requests.append(query)
+    if query.get("client_id") != app.client_id:
+        return _page(400, "invalid_client_id: this app is not known to Slack")
+    target = query.get("redirect_uri") or app.redirect_uri
+    if not target or (app.redirect_uri and target != app.redirect_uri):
+        return _page(400, "bad_redirect_uri: the redirect URL is not the app's")
+    back: dict[str, str] = {"state": query.get("state", "")}
+    if app.decision == "deny":
+        back = {"error": "access_denied", **back}
+    else:
+        code = secrets.token_hex(12)
+        app.codes[code] = query.get("scope", "")
+        back = {"code": code, **back}
+    raise web.HTTPFound(f"{target}?{urlencode(back)}")
+
+
+def _page(status: int, text: str) -> web.Response:
+    return web.Response(status=status, text=text, content_type="text/plain")
+
+
+def _client(app: OAuthApp, args: Args) -> None:
+    """Raise Slack's error for an unknown client id or a wrong secret."""
+    if args.text("client_id") != app.client_id:
+        raise ApiError("invalid_client_id")
+    if args.text("client_secret") != app.client_secret:
+        raise ApiError("bad_client_secret")
+
+
+def oauth_v2_access(sim: Posting, args: Args) -> JSON:
+    """oauth.v2.access: a code for a bot token, or (rotation) a refresh token for a new one."""
+    app: OAuthApp = sim.oauth
+    _client(app, args)
+    grant = args.text("grant_type") or "authorization_code"
+    if grant == "refresh_token":
+        refresh = args.text("refresh_token") or ""
+        if refresh not in app.refresh:
+            raise ApiError("invalid_refresh_token")
+        app.refresh.discard(refresh)
+        return _grant(sim, app, SCOPES)
+    if grant != "authorization_code":
+        raise ApiError("invalid_grant_type")
+    scopes = app.codes.pop(args.text("code") or "", None)
+    if scopes is None:
+        raise ApiError("invalid_code")  # unknown, or already used
+    sim.installed = True
+    answer = _grant(sim, app, scopes)
+    people = (u for u in sim.ws.users if u != sim.ident.bot_user_id)
+    installer = app.installer or next(people, "U0000")
+    answer["authed_user"] = {"id": installer}
+    return answer
+
+
+def _grant(sim: Posting, app: OAuthApp, scopes: str) -> JSON:
+    """A new bot token (and, rotating, its refresh token), in oauth.v2.access's shape."""
+    ident = sim.ident
+    prefix = "xoxe.xoxb-1-" if app.rotation else f"xoxb-{ident.team_id}-"
+    token = prefix + secrets.token_hex(12)
+    app.tokens.add(token)
+    answer: JSON = {
+        "app_id": ident.app_id,
+        "access_token": token,
+        "token_type": "bot",
+        "scope": scopes,
+        "bot_user_id": ident.bot_user_id,
+        "team": {"id": ident.team_id, "name": ident.team_name},
+        "enterprise": None
+        if ident.enterprise_id is None
+        else {"id": ident.enterprise_id, "name": ident.enterprise_id},
+        "is_enterprise_install": False,
+    }
+    if app.rotation:
+        refresh = "xoxe-1-" + secrets.token_hex(12)
+        app.refresh.add(refresh)
+        answer.update(refresh_token=refresh, expires_in=app.expires_in)
+    return answer
+
+
+METHODS: dict[str, Handler] = {"oauth.v2.access": oauth_v2_access}
