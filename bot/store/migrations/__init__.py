@@ -34,6 +34,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m18_leader_and_shared_pace,
     later.m19_item_terms_created,
     later.m20_installations,
+    later.m21_phrase_pairs,
 ]
 
 

@@ -18,8 +18,13 @@ backends tokenize a text alike, they find the same items and rank them with the 
   'design <-> team' as 'design & team', here 15 times too many), so it reads the newest
   documents back one by one until enough match, which took 37 ms for a phrase of two common
   words in 100 of 100,000 documents, where finding every match in the GIN index and sorting
-  took 8. A query with a phrase therefore reads a window of the newest documents back (cheap
-  when matches are dense), and chooses how to read further back from how dense they were there.
+  took 8. A phrase is therefore found through `search_docs.pairs` (migration 21): each
+  document's adjacent words, two by two, under a GIN index of their own, so a phrase's
+  documents come from the index as a word's do, and only they are checked against their
+  positions (a phrase's pairs hold wherever it does; a longer one's may hold apart). Only a
+  phrase with nothing to pair (two words at one position) reads a window of the newest
+  documents back (cheap when matches are dense) and chooses how to read further back from how
+  dense they were there.
 - Relevance: FTS5's highlight() marks are counted again from the tsvector's positions (the
   matches of each term's phrase, overlapping ones merged, title and body apart), so it is the
   same number, not ts_rank.
@@ -42,6 +47,7 @@ from typing import Any
 from psycopg import Connection
 
 from bot.store.pg.hits import load_facts
+from bot.store.pg.schema import PAIR_BYTES
 from bot.store.pg.search_index import readable_text
 from bot.store.sql.capture import ts_seconds
 from bot.store.sql.hits import Facts, Hit
@@ -63,13 +69,15 @@ WINDOW = 4096
 READ_BACK = 50_000
 Pattern = list[tuple[int, str]]  # a term's tokens: (offset in the phrase, lexeme)
 Positions = dict[str, dict[int, str]]  # a document's lexeme -> {position: 'A' title, 'D' body}
+Built = tuple[str, list[Pattern], str | None]  # tsquery, each term's tokens, pairs tsquery
 TITLE, BODY = "A", "D"
 ENTRY = re.compile(r"'((?:[^']|'')*)'(?::([0-9ABCD,]+))?")  # one lexeme of a tsvector's text
 
 
-def _tsquery(db: Conn, query: Query) -> tuple[str, list[Pattern]] | None:
-    """The query as a tsquery (PostgreSQL's own text of it) and each term's tokens; None when
-    nothing can match."""
+def _tsquery(db: Conn, query: Query) -> Built | None:
+    """The query as a tsquery (PostgreSQL's own text of it), each term's tokens, and the
+    phrases' pairs as a tsquery on `pairs` (None without a phrase); None when nothing can
+    match."""
     rows = db.execute(
         "SELECT phraseto_tsquery('serendip_search', serendip_words(u.w))::text,"
         " (SELECT coalesce(json_agg(json_build_array(t.lexeme, t.positions)), '[]')"
@@ -83,7 +91,39 @@ def _tsquery(db: Conn, query: Query) -> tuple[str, list[Pattern]] | None:
     parts = [f"({text})" for text, _ in rows if text]
     if not parts:
         return None
-    return (" | " if any_term else " & ").join(parts), [_pattern(tokens) for _, tokens in rows]
+    patterns = [_pattern(tokens) for _, tokens in rows]
+    join = " | " if any_term else " & "
+    return join.join(parts), patterns, _pairs_query(patterns, any_term)
+
+
+def _pairs_query(patterns: list[Pattern], any_term: bool) -> str | None:
+    """The pairs every match must have, as a tsquery on `search_docs.pairs`: each phrase's
+    words side by side, two by two. Any term will do: only when every term is a phrase (a
+    lone word has no pair to ask for)."""
+    terms = [_pairs(pattern) for pattern in patterns if pattern]
+    if any_term and not all(terms):
+        return None
+    wanted = [" & ".join(pairs) for pairs in terms if pairs]
+    if not wanted:
+        return None
+    return " | ".join(f"({w})" for w in wanted) if any_term else " & ".join(wanted)
+
+
+def _pairs(pattern: Pattern) -> list[str]:
+    """A phrase's adjacent pairs as tsquery lexemes, quoted; a position with two lexemes (or a
+    pair tsvector could not hold) asks for nothing: the words' own check decides there."""
+    at: dict[int, list[str]] = {}
+    for offset, lexeme in pattern:
+        at.setdefault(offset, []).append(lexeme)
+    pairs = []
+    for offset, (lexeme, *more) in at.items():
+        after = at.get(offset + 1)
+        if more or after is None or len(after) > 1:
+            continue
+        pair = f"{lexeme} {after[0]}"
+        if len(pair.encode()) <= PAIR_BYTES:
+            pairs.append("'" + pair.replace("\\", "\\\\").replace("'", "''") + "'")
+    return pairs
 
 
 def _pattern(tokens: list[list[Any]]) -> Pattern:
@@ -93,19 +133,23 @@ def _pattern(tokens: list[list[Any]]) -> Pattern:
 
 def _matching_docs(
     db: Conn,
-    match: str,
+    built: Built,
     lexemes: list[str],
     scopes: list[str],
     limit: int,
     top_only: bool,
-    phrase: bool,
 ) -> list[tuple[int, str, int, Positions]]:
-    """The newest documents in `scopes` matching the tsquery `match`: (rowid, item id, body
-    length, where the query's lexemes are in it). A query with a phrase reads the newest
-    WINDOW documents first, then the older ones the cheaper way; the well-voted, few, are all
-    found through their index and sorted (see the module's docstring)."""
+    """The newest documents in `scopes` matching the query `built`: (rowid, item id, body
+    length, where the query's lexemes are in it). A phrase's pairs come from their own index;
+    a phrase without (see `_pairs`) reads the newest WINDOW documents first, then the older
+    ones the cheaper way; the well-voted, few, are all found through their index and sorted
+    (see the module's docstring)."""
+    match, patterns, pairs = built
     args = [lexemes, match, scopes]
-    if not phrase:  # words alone: the planner's estimate is good
+    if pairs is not None:  # the pairs' index finds the phrases, the words check them
+        since = " AND pairs @@ %s::tsquery"
+        return _docs(db, top_only, "rowid", since, [*args, pairs, limit], checked=True)
+    if not any(len(pattern) > 1 for pattern in patterns):  # words alone: estimated well
         return _docs(db, top_only, "rowid", "", [*args, limit])
     if top_only:  # the well-voted are few: every match from their partial index, sorted
         return _docs(db, top_only, "rowid + 0", "", [*args, limit])
@@ -126,9 +170,13 @@ def _matching_docs(
 
 
 def _docs(
-    db: Conn, top_only: bool, order: str, since: str, args: list[Any]
+    db: Conn, top_only: bool, order: str, since: str, args: list[Any], checked: bool = False
 ) -> list[tuple[int, str, int, Positions]]:
-    top = " AND top = 1" if top_only else ""  # the partial index of the well-voted
+    top = " AND top = 1" if top_only else ""  # the partial indexes of the well-voted
+    # `checked`: the words only check the rows another index found (the pairs'): read too, their
+    # index took 75 ms to list the 100,000 documents holding 'work' and 'code'. IS TRUE keeps
+    # the planner from it.
+    words = "(words @@ %s::tsquery) IS TRUE" if checked else "words @@ %s::tsquery"
     rows = db.execute(
         "SELECT m.rowid, m.item_id, length(coalesce(m.body, '')),"
         # Only the query's lexemes, as tsvector text: unnesting every lexeme into JSON took
@@ -136,7 +184,7 @@ def _docs(
         " ts_delete(m.words, array(SELECT x FROM unnest(tsvector_to_array(m.words)) x"
         "  WHERE x <> ALL(%s)))::text"
         " FROM (SELECT rowid, item_id, body, words FROM search_docs"
-        f"  WHERE words @@ %s::tsquery AND scope = ANY(%s){top}{since}"
+        f"  WHERE {words} AND scope = ANY(%s){top}{since}"
         f"  ORDER BY {order} DESC LIMIT %s) AS m ORDER BY m.rowid DESC",
         args,
         prepare=False,  # planned for these words: see the module's docstring
@@ -195,15 +243,12 @@ def candidates(
 
 
 def _candidates(
-    db: Conn, built: tuple[str, list[Pattern]], scopes: list[str], limit: int, top_only: bool
+    db: Conn, built: Built, scopes: list[str], limit: int, top_only: bool
 ) -> list[tuple[str, float]]:
-    match, patterns = built
+    patterns = built[1]
     lexemes = sorted({lexeme for pattern in patterns for _, lexeme in pattern})
     best: dict[str, float] = {}
-    phrase = any(len(pattern) > 1 for pattern in patterns)
-    for _, item_id, length, where in _matching_docs(
-        db, match, lexemes, scopes, limit, top_only, phrase
-    ):
+    for _, item_id, length, where in _matching_docs(db, built, lexemes, scopes, limit, top_only):
         in_title, in_body = marks(patterns, where, TITLE), marks(patterns, where, BODY)
         # _relevance reads highlight()'s text: the body with two marks around each span.
         title, body = "\x02" * in_title, "\x02" * in_body + "." * (length + in_body)

@@ -233,3 +233,28 @@ async def test_documents_added_and_dropped_in_bulk(any_store: Store) -> None:
     assert [i for i, _ in top] == ["i9"]
     await any_store._write(search_index.drop_docs, [(rowid, *doc[4:6], T, 1)])
     assert await any_store._read(search.candidates, query, [T]) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ('"walrus tusks"', ["i1", "i3", "i5"]),  # side by side, in the title or the body
+        ('"tusks walrus"', ["i4"]),  # the order counts
+        ('"grow walrus"', []),  # the title's last word and the body's first: no phrase
+        ('"walrus walrus"', ["i4"]),  # a word twice
+        ('"walrus tusks grow"', ["i1"]),
+        ('"tusks grow" "walrus tusks"', ["i1"]),
+        ('"walrus grow"', []),  # both words, not side by side
+    ],
+)
+async def test_phrases_need_their_words_side_by_side(
+    any_store: Store, typed: str, found: list[str]
+) -> None:
+    await item(any_store, "i1", "walrus tusks grow slowly", title="Tusks grow")
+    await item(any_store, "i2", "walrus and then tusks; grow", title="tusks grow", n=1)
+    await item(any_store, "i3", "Walrus, tusks!", n=2)
+    await item(any_store, "i4", "tusks walrus walrus", n=3)
+    # Two words too long to pair in PostgreSQL's index (and to type in a query): kept all the same.
+    await item(any_store, "i5", "w" * 1100 + " " + "t" * 1100 + " walrus tusks", n=4)
+    hits = await any_store.search(T, typed, now=NOW)
+    assert sorted(h.item_id for h in hits) == found

@@ -57,21 +57,24 @@ def test_a_topics_newest_items_are_read_in_index_order(pg_url: str) -> None:
 async def test_a_phrase_read_back_in_parts_finds_the_same_newest(
     pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A phrase reads the newest WINDOW documents, then further back by the rowid index or by
-    sorting every match: each way, the same newest matches (a small WINDOW makes a few
-    documents take every path)."""
+    """A phrase with no pairs to ask for reads the newest WINDOW documents, then further back
+    by the rowid index or by sorting every match: each way, the same newest matches as through
+    its pairs (a small WINDOW makes a few documents take every path)."""
     store = PostgresStore(pg_url, readers=1).open()
     try:
         texts = ["TIL design team notes", "TIL the team design", "TIL other things"]
         for n in range(12):
             await seed.item(store, f"I{n:02d}", texts[n % 3], n=n)
         newest = ["I09", "I06", "I03", "I00"]
+        query = parse_query('"design team"')
+        assert query is not None
+        through_pairs = await store._read(pg_search.candidates, query, [seed.T], 3)
+        assert [item_id for item_id, _ in through_pairs] == newest[:3]
+        monkeypatch.setattr(pg_search, "_pairs_query", lambda *_: None)
         found = {}
         for window, read_back in ((4096, 0), (2, 0), (2, 10**9), (5, 0)):
             monkeypatch.setattr(pg_search, "WINDOW", window)
             monkeypatch.setattr(pg_search, "READ_BACK", read_back)
-            query = parse_query('"design team"')
-            assert query is not None
             hits = await store._read(pg_search.candidates, query, [seed.T], 3)
             found[window, read_back] = [item_id for item_id, _ in hits]
         assert found == {key: newest[:3] for key in found}
@@ -100,3 +103,22 @@ def test_positions_read_from_a_tsvectors_text_are_unnests(pg_url: str) -> None:
             }
             assert pg_search._positions(shown[0]) == expected
     assert pg_search._positions("'a'' b':1A,2B,3C,4")["a' b"] == {1: "A", 2: "B", 3: "C", 4: "D"}
+
+
+def test_a_phrase_is_found_through_its_pairs_index(pg_url: str) -> None:
+    """A phrase's documents come from the index of adjacent pairs, not from rechecking every
+    document that holds both its words (the planner sees an empty table as cheap to scan)."""
+    with connect(pg_url) as conn:
+        migrate(conn)
+        conn.execute("SET enable_seqscan = off")
+        conn.execute(
+            "INSERT INTO search_docs (item_id, team_id, scope, title, body)"
+            " VALUES ('I1', 'T1', 'T1', 'Design', 'the design team met')"
+        )
+        pairs = conn.execute("SELECT pairs::text FROM search_docs").fetchone()
+        assert pairs == ("'design team' 'team met' 'the design'",)  # not 'design the'
+        rows = conn.execute(
+            "EXPLAIN SELECT rowid FROM search_docs WHERE pairs @@ %s::tsquery",
+            ["'design team'"],
+        ).fetchall()
+    assert "search_docs_pairs" in "\n".join(row[0] for row in rows)
