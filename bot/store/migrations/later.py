@@ -200,6 +200,8 @@ def m20_installations(db: Database) -> None:
         " installed_at REAL NOT NULL, PRIMARY KEY (enterprise_id, team_id))"
     )
     db.execute("CREATE TABLE oauth_states (state TEXT PRIMARY KEY, expires_at REAL NOT NULL)")
+
+
 def m21_phrase_pairs(db: Database) -> None:
     """PostgreSQL only: each search document's adjacent word pairs, indexed, so a phrase is
     found from the index instead of checking every row with its words (FTS5 keeps positions in
