@@ -35,6 +35,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m19_item_terms_created,
     later.m20_installations,
     later.m21_phrase_pairs,
+    later.m22_votes_seen,
 ]
 
 

@@ -206,3 +206,8 @@ def m21_phrase_pairs(db: Database) -> None:
     """PostgreSQL only: each search document's adjacent word pairs, indexed, so a phrase is
     found from the index instead of checking every row with its words (FTS5 keeps positions in
     its index and needs nothing). Nothing changes on SQLite."""
+
+
+def m22_votes_seen(db: Database) -> None:
+    """PostgreSQL only: votes indexed with what counting them needs, so a search's candidates'
+    votes are counted from the index alone. Nothing changes on SQLite."""

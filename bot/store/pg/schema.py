@@ -446,3 +446,10 @@ def m21_phrase_pairs(conn: Conn) -> None:
     conn.execute(
         "CREATE INDEX search_docs_top_pairs ON search_docs USING gin (pairs) WHERE top = 1"
     )
+
+
+def m22_votes_seen(conn: Conn) -> None:
+    """Counting the visible voters of a search's 400 to 600 candidates read each vote from the
+    table (13 of the 25 ms of reading their facts at a million items): with the columns it
+    filters on beside the key, the count reads the index alone."""
+    conn.execute("CREATE INDEX votes_seen ON votes (item_id) INCLUDE (voter, via, is_private)")

@@ -21,10 +21,17 @@ backends tokenize a text alike, they find the same items and rank them with the 
   took 8. A phrase is therefore found through `search_docs.pairs` (migration 21): each
   document's adjacent words, two by two, under a GIN index of their own, so a phrase's
   documents come from the index as a word's do, and only they are checked against their
-  positions (a phrase's pairs hold wherever it does; a longer one's may hold apart). Only a
-  phrase with nothing to pair (two words at one position) reads a window of the newest
-  documents back (cheap when matches are dense) and chooses how to read further back from how
-  dense they were there.
+  positions (a phrase's pairs hold wherever it does; a longer one's may hold apart).
+- Reading back: whatever the index, every match it lists is read from the table to learn its
+  rowid: the phrase 'incident response' read all 11,000 of its documents at a million (93 ms)
+  to keep the newest 400. A query of more than one
+  word therefore reads the newest WINDOW documents first; then, as dense as its matches were
+  there, a second window reaching twice as far back as the rest should lie (rowids go by time:
+  the first window's rowids per document measure the distance), unless that is more than
+  READ_BACK documents; then every older match, sorted. The planner chooses within each window
+  between the rowid index and the full-text ones ('incident response' took 26 ms instead of
+  72 to 93, bench/search.py --pg at a million items). A lone word is read as planned: its
+  matches are estimated well.
 - Relevance: FTS5's highlight() marks are counted again from the tsvector's positions (the
   matches of each term's phrase, overlapping ones merged, title and body apart), so it is the
   same number, not ts_rank.
@@ -62,11 +69,11 @@ from bot.store.sql.search import (
 )
 
 Conn = Connection[Any]
-# A query with a phrase reads the newest WINDOW documents back first; then, if its matches there
-# are so sparse that reading back would take more than READ_BACK documents, all its matches
-# further back come from the GIN index and are sorted (bench/search.py --pg, 100,000 items).
+# A query of more than one word reads the newest WINDOW documents first, then a second window
+# where its matches there say the rest lies, unless that is more than READ_BACK documents back;
+# then all its older matches are sorted (bench/search.py --pg, a million items).
 WINDOW = 4096
-READ_BACK = 50_000
+READ_BACK = 250_000
 Pattern = list[tuple[int, str]]  # a term's tokens: (offset in the phrase, lexeme)
 Positions = dict[str, dict[int, str]]  # a document's lexeme -> {position: 'A' title, 'D' body}
 Built = tuple[str, list[Pattern], str | None]  # tsquery, each term's tokens, pairs tsquery
@@ -140,43 +147,51 @@ def _matching_docs(
     top_only: bool,
 ) -> list[tuple[int, str, int, Positions]]:
     """The newest documents in `scopes` matching the query `built`: (rowid, item id, body
-    length, where the query's lexemes are in it). A phrase's pairs come from their own index;
-    a phrase without (see `_pairs`) reads the newest WINDOW documents first, then the older
-    ones the cheaper way; the well-voted, few, are all found through their index and sorted
-    (see the module's docstring)."""
-    match, patterns, pairs = built
-    args = [lexemes, match, scopes]
-    if pairs is not None:  # the pairs' index finds the phrases, the words check them
-        since = " AND pairs @@ %s::tsquery"
-        return _docs(db, top_only, "rowid", since, [*args, pairs, limit], checked=True)
-    if not any(len(pattern) > 1 for pattern in patterns):  # words alone: estimated well
-        return _docs(db, top_only, "rowid", "", [*args, limit])
-    if top_only:  # the well-voted are few: every match from their partial index, sorted
-        return _docs(db, top_only, "rowid + 0", "", [*args, limit])
+    length, where the query's lexemes are in it). The well-voted, few, are all found through
+    their indexes, and a lone word's as the planner chooses; anything more is read window by
+    window, newest first (see the module's docstring)."""
+    where, args = _where(built)
+    first = [lexemes, *args, scopes]
+    if top_only or len(lexemes) < 2:  # few, or one word (estimated well): as planned
+        return _docs(db, where, " AND top = 1" if top_only else "", "rowid", [*first, limit])
     row = db.execute(
-        "SELECT rowid FROM search_docs ORDER BY rowid DESC OFFSET %s LIMIT 1", [WINDOW]
+        "SELECT max(rowid), (SELECT rowid FROM search_docs ORDER BY rowid DESC OFFSET %s LIMIT 1)"
+        " FROM search_docs",
+        [WINDOW],
     ).fetchone()
-    if row is None:  # a small store: everything is newest
-        return _docs(db, top_only, "rowid", "", [*args, limit])
-    floor = int(row[0])
-    newest = _docs(db, top_only, "rowid", " AND rowid > %s", [*args, floor, limit])
-    left = limit - len(newest)
+    if row is None or row[1] is None:  # a small store: everything is newest
+        return _docs(db, where, "", "rowid", [*first, limit])
+    newest, floor = int(row[0]), int(row[1])
+    found = _docs(db, where, " AND rowid > %s", "rowid", [*first, floor, limit])
+    left = limit - len(found)
+    # As dense further back as in the window: the rest lies within `reach` documents.
+    reach = left * WINDOW / max(1, len(found))
+    if left > 0 and reach <= READ_BACK:
+        # Rowids go by time: the window's rowids per document say how far back reach goes;
+        # twice that, for matches thinner further back.
+        lower = floor - int(2 * reach * max(1, newest - floor) / WINDOW)
+        span = " AND rowid <= %s AND rowid > %s"
+        found += _docs(db, where, span, "rowid", [*first, floor, lower, left])
+        left, floor = limit - len(found), lower
     if left <= 0:
-        return newest
-    # As dense further back as in the window: reading back would take `reach` documents.
-    reach = left * WINDOW / max(1, len(newest))
-    order = "rowid" if reach <= READ_BACK else "rowid + 0"  # + 0: not the index's order
-    return newest + _docs(db, top_only, order, " AND rowid <= %s", [*args, floor, left])
+        return found
+    # Sparse: every older match from the indexes, sorted (+ 0: not the rowid index's order).
+    return found + _docs(db, where, " AND rowid <= %s", "rowid + 0", [*first, floor, left])
+
+
+def _where(built: Built) -> tuple[str, list[str]]:
+    """What a match must be, and its arguments. A phrase's documents come from its pairs'
+    index, and the whole query only checks them: read too, the words' index took 75 ms to list
+    the 100,000 documents holding 'work' and 'code' (IS TRUE keeps the planner from it)."""
+    match, _, pairs = built
+    if pairs is None:
+        return "words @@ %s::tsquery", [match]
+    return "pairs @@ %s::tsquery AND (words @@ %s::tsquery) IS TRUE", [pairs, match]
 
 
 def _docs(
-    db: Conn, top_only: bool, order: str, since: str, args: list[Any], checked: bool = False
+    db: Conn, where: str, extra: str, order: str, args: list[Any]
 ) -> list[tuple[int, str, int, Positions]]:
-    top = " AND top = 1" if top_only else ""  # the partial indexes of the well-voted
-    # `checked`: the words only check the rows another index found (the pairs'): read too, their
-    # index took 75 ms to list the 100,000 documents holding 'work' and 'code'. IS TRUE keeps
-    # the planner from it.
-    words = "(words @@ %s::tsquery) IS TRUE" if checked else "words @@ %s::tsquery"
     rows = db.execute(
         "SELECT m.rowid, m.item_id, length(coalesce(m.body, '')),"
         # Only the query's lexemes, as tsvector text: unnesting every lexeme into JSON took
@@ -184,7 +199,7 @@ def _docs(
         " ts_delete(m.words, array(SELECT x FROM unnest(tsvector_to_array(m.words)) x"
         "  WHERE x <> ALL(%s)))::text"
         " FROM (SELECT rowid, item_id, body, words FROM search_docs"
-        f"  WHERE {words} AND scope = ANY(%s){top}{since}"
+        f"  WHERE {where} AND scope = ANY(%s){extra}"
         f"  ORDER BY {order} DESC LIMIT %s) AS m ORDER BY m.rowid DESC",
         args,
         prepare=False,  # planned for these words: see the module's docstring

@@ -12,6 +12,7 @@ import pytest
 from bot.store.pg import search as pg_search
 from bot.store.pg.connect import connect
 from bot.store.pg.experts import TOPIC_NEWEST
+from bot.store.pg.hits import FACTS
 from bot.store.pg.migrate import migrate
 from bot.store.pg.store import PostgresStore
 from bot.store.sql.experts import TOPIC_ITEMS
@@ -54,30 +55,32 @@ def test_a_topics_newest_items_are_read_in_index_order(pg_url: str) -> None:
     assert "Sort" not in plan  # the newest TOPIC_ITEMS of thousands, not all of them sorted
 
 
-async def test_a_phrase_read_back_in_parts_finds_the_same_newest(
-    pg_url: str, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("pairs", [True, False])
+async def test_reading_back_window_by_window_finds_the_same_newest(
+    pg_url: str, monkeypatch: pytest.MonkeyPatch, pairs: bool
 ) -> None:
-    """A phrase with no pairs to ask for reads the newest WINDOW documents, then further back
-    by the rowid index or by sorting every match: each way, the same newest matches as through
-    its pairs (a small WINDOW makes a few documents take every path)."""
+    """A query of more than one word reads the newest WINDOW documents, then a second window
+    as far back as their density says, then every older match sorted: each way, the same
+    newest matches as one read of everything (a small WINDOW makes a few documents take every
+    path), for a phrase through its pairs or without them, and for words apart."""
     store = PostgresStore(pg_url, readers=1).open()
     try:
         texts = ["TIL design team notes", "TIL the team design", "TIL other things"]
         for n in range(12):
             await seed.item(store, f"I{n:02d}", texts[n % 3], n=n)
-        newest = ["I09", "I06", "I03", "I00"]
-        query = parse_query('"design team"')
-        assert query is not None
-        through_pairs = await store._read(pg_search.candidates, query, [seed.T], 3)
-        assert [item_id for item_id, _ in through_pairs] == newest[:3]
-        monkeypatch.setattr(pg_search, "_pairs_query", lambda *_: None)
-        found = {}
-        for window, read_back in ((4096, 0), (2, 0), (2, 10**9), (5, 0)):
-            monkeypatch.setattr(pg_search, "WINDOW", window)
-            monkeypatch.setattr(pg_search, "READ_BACK", read_back)
-            hits = await store._read(pg_search.candidates, query, [seed.T], 3)
-            found[window, read_back] = [item_id for item_id, _ in hits]
-        assert found == {key: newest[:3] for key in found}
+        if not pairs:
+            monkeypatch.setattr(pg_search, "_pairs_query", lambda *_: None)
+        expected = {'"design team"': ["I09", "I06", "I03"], "design team": ["I10", "I09", "I07"]}
+        for text, newest in expected.items():
+            query = parse_query(text)
+            assert query is not None
+            found = {}
+            for window, read_back in ((4096, 0), (2, 0), (2, 10**9), (5, 0), (1, 3)):
+                monkeypatch.setattr(pg_search, "WINDOW", window)
+                monkeypatch.setattr(pg_search, "READ_BACK", read_back)
+                hits = await store._read(pg_search.candidates, query, [seed.T], 3)
+                found[window, read_back] = [item_id for item_id, _ in hits]
+            assert found == {key: newest for key in found}, text
     finally:
         store.close()
 
@@ -122,3 +125,15 @@ def test_a_phrase_is_found_through_its_pairs_index(pg_url: str) -> None:
             ["'design team'"],
         ).fetchall()
     assert "search_docs_pairs" in "\n".join(row[0] for row in rows)
+
+
+def test_a_search_counts_its_candidates_votes_from_an_index_alone(pg_url: str) -> None:
+    """Reading a search's candidates' facts counts their visible voters without visiting the
+    votes table (migration 22; the planner sees an empty table as cheap to scan)."""
+    with connect(pg_url) as conn:
+        migrate(conn)
+        conn.execute("SET enable_seqscan = off")
+        conn.execute("SET enable_bitmapscan = off")
+        rows = conn.execute(f"EXPLAIN {FACTS}", {"ids": ["I1", "I2"], "visible": ["C1"]}).fetchall()
+    plan = "\n".join(row[0] for row in rows)
+    assert "Index Only Scan using votes_seen on votes" in plan
