@@ -16,6 +16,7 @@ from typing import Any
 
 from psycopg import Connection
 
+from bot.store.pg.search import Window, _newest_matching, _window
 from bot.store.sql import questions, search, trust
 from bot.store.sql.experts import (
     ANSWERED,
@@ -70,9 +71,11 @@ def evidence(
     ).fetchone()
     items, newest, oldest = row if row else (None, None, None)
     documents = int(items or 0) or 1
-    for match in _word_matches(db, list(query.words) if query else []):
+    matches = _word_matches(db, list(query.words) if query else [])
+    reads = _window(db) if matches else None  # once for every word
+    for match in matches:
         for item_id, weight in _word_evidence(
-            db, match, scopes, documents, newest or 0, oldest or 0
+            db, match, scopes, documents, (newest or 0, oldest or 0), reads
         ):
             weights[item_id] += weight
     for item_id, weight in _topic_evidence(db, team_id, list(terms(text, None)), documents):
@@ -118,16 +121,18 @@ def _word_matches(db: Conn, words: list[str]) -> list[str]:
 
 
 def _word_evidence(
-    db: Conn, match: str, scopes: list[str], documents: int, newest: int, oldest: int
+    db: Conn,
+    match: str,
+    scopes: list[str],
+    documents: int,
+    rowids: tuple[int, int],
+    reads: Window,
 ) -> list[tuple[str, float]]:
     """A word's newest matches (`match`, its tsquery), each weighted by how rare the word is
-    (estimated from how far back its newest PER_WORD matches reach, as on SQLite)."""
-    rows = db.execute(
-        "SELECT item_id, rowid FROM search_docs WHERE words @@ %s::tsquery AND scope = ANY(%s)"
-        " ORDER BY rowid DESC LIMIT %s",
-        [match, scopes, PER_WORD],
-        prepare=False,  # planned for this word, as search's (bot/store/pg/search.py)
-    ).fetchall()
+    (estimated from how far back its newest PER_WORD matches reach among the documents' rowids,
+    newest and oldest, as on SQLite); read from `reads` (search._window)."""
+    newest, oldest = rowids
+    rows = _newest_matching(db, match, scopes, PER_WORD, reads)
     if not rows:
         return []
     found = len(rows)

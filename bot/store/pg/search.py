@@ -24,14 +24,14 @@ backends tokenize a text alike, they find the same items and rank them with the 
   positions (a phrase's pairs hold wherever it does; a longer one's may hold apart).
 - Reading back: whatever the index, every match it lists is read from the table to learn its
   rowid: the phrase 'incident response' read all 11,000 of its documents at a million (93 ms)
-  to keep the newest 400. A query of more than one
-  word therefore reads the newest WINDOW documents first; then, as dense as its matches were
-  there, a second window reaching twice as far back as the rest should lie (rowids go by time:
-  the first window's rowids per document measure the distance), unless that is more than
-  READ_BACK documents; then every older match, sorted. The planner chooses within each window
-  between the rowid index and the full-text ones ('incident response' took 26 ms instead of
-  72 to 93, bench/search.py --pg at a million items). A lone word is read as planned: its
-  matches are estimated well.
+  to keep the newest 400, and where the planner read newest first instead, a word in 0.3% of
+  them read 25,000 to find 60 (24 ms). A query (and expert choice's word) therefore reads the
+  newest WINDOW documents first; then, as dense as its matches were there, a second window
+  reaching twice as far back as the rest should lie (rowids go by time: the first window's
+  rowids per document measure the distance), unless that is more than READ_BACK documents;
+  then every older match, sorted. Within each window the planner chooses between the rowid
+  index and the full-text ones (bench/search.py --pg at a million items: 'incident response'
+  26 ms instead of 72 to 93; that word 6 ms).
 - Relevance: FTS5's highlight() marks are counted again from the tsvector's positions (the
   matches of each term's phrase, overlapping ones merged, title and body apart), so it is the
   same number, not ts_rank.
@@ -69,7 +69,7 @@ from bot.store.sql.search import (
 )
 
 Conn = Connection[Any]
-# A query of more than one word reads the newest WINDOW documents first, then a second window
+# A query reads the newest WINDOW documents first, then a second window
 # where its matches there say the rest lies, unless that is more than READ_BACK documents back;
 # then all its older matches are sorted (bench/search.py --pg, a million items).
 WINDOW = 4096
@@ -138,6 +138,19 @@ def _pattern(tokens: list[list[Any]]) -> Pattern:
     return [(p - at[0][0], lexeme) for p, lexeme in at] if at else []
 
 
+Window = tuple[int, int] | None  # the newest rowid, and the WINDOW-th newest; None: few docs
+
+
+def _window(db: Conn) -> Window:
+    """Where the newest WINDOW documents begin (read once for several reads)."""
+    row = db.execute(
+        "SELECT max(rowid), (SELECT rowid FROM search_docs ORDER BY rowid DESC OFFSET %s LIMIT 1)"
+        " FROM search_docs",
+        [WINDOW],
+    ).fetchone()
+    return None if row is None or row[1] is None else (int(row[0]), int(row[1]))
+
+
 def _matching_docs(
     db: Conn,
     built: Built,
@@ -145,23 +158,20 @@ def _matching_docs(
     scopes: list[str],
     limit: int,
     top_only: bool,
+    newest: Window | bool = True,
 ) -> list[tuple[int, str, int, Positions]]:
     """The newest documents in `scopes` matching the query `built`: (rowid, item id, body
-    length, where the query's lexemes are in it). The well-voted, few, are all found through
-    their indexes, and a lone word's as the planner chooses; anything more is read window by
-    window, newest first (see the module's docstring)."""
+    length, where the query's `lexemes` are in it). The well-voted, few, are all found through
+    their indexes; the others are read window by window, newest first (see the module's
+    docstring), from `newest` when it is known (True: read it here)."""
     where, args = _where(built)
     first = [lexemes, *args, scopes]
-    if top_only or len(lexemes) < 2:  # few, or one word (estimated well): as planned
-        return _docs(db, where, " AND top = 1" if top_only else "", "rowid", [*first, limit])
-    row = db.execute(
-        "SELECT max(rowid), (SELECT rowid FROM search_docs ORDER BY rowid DESC OFFSET %s LIMIT 1)"
-        " FROM search_docs",
-        [WINDOW],
-    ).fetchone()
-    if row is None or row[1] is None:  # a small store: everything is newest
+    if top_only:  # few: read as planned
+        return _docs(db, where, " AND top = 1", "rowid", [*first, limit])
+    span = _window(db) if newest is True else newest
+    if not span:  # a small store: everything is newest
         return _docs(db, where, "", "rowid", [*first, limit])
-    newest, floor = int(row[0]), int(row[1])
+    top, floor = span
     found = _docs(db, where, " AND rowid > %s", "rowid", [*first, floor, limit])
     left = limit - len(found)
     # As dense further back as in the window: the rest lies within `reach` documents.
@@ -169,14 +179,23 @@ def _matching_docs(
     if left > 0 and reach <= READ_BACK:
         # Rowids go by time: the window's rowids per document say how far back reach goes;
         # twice that, for matches thinner further back.
-        lower = floor - int(2 * reach * max(1, newest - floor) / WINDOW)
-        span = " AND rowid <= %s AND rowid > %s"
-        found += _docs(db, where, span, "rowid", [*first, floor, lower, left])
+        lower = floor - int(2 * reach * max(1, top - floor) / WINDOW)
+        between = " AND rowid <= %s AND rowid > %s"
+        found += _docs(db, where, between, "rowid", [*first, floor, lower, left])
         left, floor = limit - len(found), lower
     if left <= 0:
         return found
     # Sparse: every older match from the indexes, sorted (+ 0: not the rowid index's order).
     return found + _docs(db, where, " AND rowid <= %s", "rowid + 0", [*first, floor, left])
+
+
+def _newest_matching(
+    db: Conn, match: str, scopes: list[str], limit: int, newest: Window
+) -> list[tuple[str, int]]:
+    """(item id, rowid) of the newest `limit` documents in `scopes` matching the tsquery
+    `match`, read as search reads them from `newest` (`_window`): expert choice's evidence."""
+    found = _matching_docs(db, (match, [], None), [], scopes, limit, False, newest)
+    return [(item_id, rowid) for rowid, item_id, _, _ in found]
 
 
 def _where(built: Built) -> tuple[str, list[str]]:

@@ -59,10 +59,10 @@ def test_a_topics_newest_items_are_read_in_index_order(pg_url: str) -> None:
 async def test_reading_back_window_by_window_finds_the_same_newest(
     pg_url: str, monkeypatch: pytest.MonkeyPatch, pairs: bool
 ) -> None:
-    """A query of more than one word reads the newest WINDOW documents, then a second window
-    as far back as their density says, then every older match sorted: each way, the same
-    newest matches as one read of everything (a small WINDOW makes a few documents take every
-    path), for a phrase through its pairs or without them, and for words apart."""
+    """A query reads the newest WINDOW documents, then a second window as far back as their
+    density says, then every older match sorted: each way, the same newest matches as one read
+    of everything (a small WINDOW makes a few documents take every path), for a phrase through
+    its pairs or without them, for words apart, for one word, and for expert choice's word."""
     store = PostgresStore(pg_url, readers=1).open()
     try:
         texts = ["TIL design team notes", "TIL the team design", "TIL other things"]
@@ -70,7 +70,11 @@ async def test_reading_back_window_by_window_finds_the_same_newest(
             await seed.item(store, f"I{n:02d}", texts[n % 3], n=n)
         if not pairs:
             monkeypatch.setattr(pg_search, "_pairs_query", lambda *_: None)
-        expected = {'"design team"': ["I09", "I06", "I03"], "design team": ["I10", "I09", "I07"]}
+        expected = {
+            '"design team"': ["I09", "I06", "I03"],
+            "design team": ["I10", "I09", "I07"],
+            "design": ["I10", "I09", "I07"],
+        }
         for text, newest in expected.items():
             query = parse_query(text)
             assert query is not None
@@ -80,6 +84,12 @@ async def test_reading_back_window_by_window_finds_the_same_newest(
                 monkeypatch.setattr(pg_search, "READ_BACK", read_back)
                 hits = await store._read(pg_search.candidates, query, [seed.T], 3)
                 found[window, read_back] = [item_id for item_id, _ in hits]
+                if text == "design":  # as expert choice reads a word's evidence
+                    start = await store._read(pg_search._window)
+                    evidence = await store._read(
+                        pg_search._newest_matching, "'design'", [seed.T], 3, start
+                    )
+                    assert [item_id for item_id, _ in evidence] == newest
             assert found == {key: newest for key in found}, text
     finally:
         store.close()
