@@ -110,3 +110,50 @@ def test_readme_documents_every_command_and_setting(manifest: dict[str, Any]) ->
 
 def test_an_oauth_install_asks_for_the_manifests_bot_scopes(manifest: dict[str, Any]) -> None:
     assert list(BOT_SCOPES) == manifest["oauth_config"]["scopes"]["bot"]
+
+
+@pytest.fixture(scope="module")
+def org_manifest() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load((ROOT / "manifest.org.yml").read_text())
+    return data
+
+
+def test_the_org_manifest_is_valid_against_slacks_schema(org_manifest: dict[str, Any]) -> None:
+    jsonschema.validate(org_manifest, json.loads(SCHEMA.read_text()))
+
+
+def test_the_org_manifest_declares_what_the_single_one_does(
+    manifest: dict[str, Any], org_manifest: dict[str, Any]
+) -> None:
+    """The same app, distributed: only its URLs and the org-wide, HTTP and rotation settings
+    differ."""
+    same = dict(org_manifest, settings=dict(org_manifest["settings"]))
+    same["features"] = dict(same["features"])
+    same["features"]["slash_commands"] = [
+        {k: v for k, v in command.items() if k != "url"}
+        for command in same["features"]["slash_commands"]
+    ]
+    same["oauth_config"] = {"scopes": same["oauth_config"]["scopes"]}
+    same["settings"]["event_subscriptions"] = {
+        "bot_events": same["settings"]["event_subscriptions"]["bot_events"]
+    }
+    same["settings"]["interactivity"] = {"is_enabled": True}
+    settings = {"org_deploy_enabled": True, "socket_mode_enabled": False}
+    assert {k: org_manifest["settings"][k] for k in settings} == settings
+    assert org_manifest["settings"]["token_rotation_enabled"] is True
+    same["settings"].update(
+        org_deploy_enabled=False, socket_mode_enabled=True, token_rotation_enabled=False
+    )
+    assert same == manifest
+
+
+def test_the_org_manifest_sends_everything_to_the_bots_own_paths(
+    org_manifest: dict[str, Any],
+) -> None:
+    settings = org_manifest["settings"]
+    urls = [command["url"] for command in org_manifest["features"]["slash_commands"]]
+    urls += [settings["event_subscriptions"]["request_url"]]
+    urls += [settings["interactivity"]["request_url"]]
+    assert set(urls) == {"https://serendip.example.com/slack/events"}
+    redirects = org_manifest["oauth_config"]["redirect_urls"]
+    assert redirects == ["https://serendip.example.com/slack/oauth_redirect"]
