@@ -91,6 +91,10 @@ class DirectoryActions(Plumbing):
         """Every workspace with data in this database."""
         return await self._read(workspaces.known_teams)
 
+    async def team_names(self) -> dict[str, str]:
+        """Workspaces' names where an OAuth install told them, by id."""
+        return await self._read(workspaces.team_names)
+
     async def remember_workspace_url(self, team_id: str, url: str) -> None:
         """The workspace's address (auth.test's `url`), from which digests link messages."""
         await self._write(workspaces.set_url, team_id, url)

@@ -124,3 +124,11 @@ def known_teams(db: Conn) -> list[str]:
         f"SELECT team_id FROM {table}" for table in ("channels", "users", "items", "workspaces")
     )
     return sorted(row[0] for row in db.execute(sql).fetchall())
+
+
+def team_names(db: Conn) -> dict[str, str]:
+    """Workspaces' names, where an OAuth install told them (for the operator's commands)."""
+    rows = db.execute(
+        "SELECT team_id, team_name FROM installations WHERE team_id <> '' AND team_name IS NOT NULL"
+    )
+    return {str(team): str(name) for team, name in rows}

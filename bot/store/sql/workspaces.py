@@ -162,3 +162,11 @@ def known_teams(db: Database) -> list[str]:
         f"SELECT team_id FROM {table}" for table in ("channels", "users", "items", "workspaces")
     )
     return sorted(row[0] for row in db.execute(sql))
+
+
+def team_names(db: Database) -> dict[str, str]:
+    """Workspaces' names, where an OAuth install told them (for the operator's commands)."""
+    rows = db.execute(
+        "SELECT team_id, team_name FROM installations WHERE team_id <> '' AND team_name IS NOT NULL"
+    )
+    return {str(team): str(name) for team, name in rows}
