@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -15,6 +17,7 @@ from bot.models import ChannelInfo, ItemDraft, ShareInput, UserInfo
 from bot.store import Installed, Store
 from tests.support.cli import point_at_fresh_db
 
+T = TypeVar("T")
 READERS = (
     ["export"],
     ["stats"],
@@ -51,10 +54,27 @@ def two(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return path
 
 
+def reading(path: Path, read: Callable[[Store], Coroutine[Any, Any, T]]) -> T:
+    """What one store read returns, the database opened for it alone."""
+    store = Store(path).open()
+    try:
+        return asyncio.run(read(store))
+    finally:
+        store.close()
+
+
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
     code = main(args)
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def shows_only(team: str, args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """The command succeeds and its output shows the share of `team` ('t1' or 't2') alone."""
+    code, out, _ = run(args, capsys)
+    assert code == 0
+    assert f"only-{team}" in out
+    assert ("only-t2" if team == "t1" else "only-t1") not in out
 
 
 @pytest.mark.parametrize("command", READERS, ids=lambda c: " ".join(c[:2]))
@@ -90,10 +110,7 @@ def test_export_holds_only_the_team_asked_for(
     assert code == 0
     items = json.loads(out)["items"]
     assert [i["text"] for i in items] == ["TIL only-t2 walruses sleep standing"]
-    code, out, _ = run(["export", "--team", "T1", "--format", "csv"], capsys)
-    assert code == 0
-    assert "only-t1" in out
-    assert "only-t2" not in out
+    shows_only("t1", ["export", "--team", "T1", "--format", "csv"], capsys)
 
 
 def test_stats_and_report_count_only_the_team_asked_for(
@@ -102,11 +119,7 @@ def test_stats_and_report_count_only_the_team_asked_for(
     code, out, _ = run(["stats", "--json", "--team", "T1"], capsys)
     assert code == 0
     one = json.loads(out)
-    store = Store(two).open()
-    try:
-        both = asyncio.run(store.learning_stats(None, time.time(), 7, 15))
-    finally:
-        store.close()
+    both = reading(two, lambda store: store.learning_stats(None, time.time(), 7, 15))
     assert one["current"]["items_shared"] == 1
     assert both["current"]["items_shared"] == 2
     pages = {}
@@ -122,14 +135,8 @@ def test_stats_and_report_count_only_the_team_asked_for(
 def test_digest_preview_shows_only_the_team_asked_for(
     two: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, out, _ = run(["digest", "preview", "--channel", "#general", "--team", "T2"], capsys)
-    assert code == 0
-    assert "only-t2" in out
-    assert "only-t1" not in out
-    code, out, _ = run(["digest", "preview", "--user", "U2", "--team", "T1", "--json"], capsys)
-    assert code == 0
-    assert "only-t1" in out, out
-    assert "only-t2" not in out
+    shows_only("t2", ["digest", "preview", "--channel", "#general", "--team", "T2"], capsys)
+    shows_only("t1", ["digest", "preview", "--user", "U2", "--team", "T1", "--json"], capsys)
 
 
 def test_forget_forgets_only_in_the_team_asked_for(
@@ -138,13 +145,9 @@ def test_forget_forgets_only_in_the_team_asked_for(
     code, out, _ = run(["forget", "U1", "--team", "T2"], capsys)
     assert code == 0
     assert "1 share(s)" in out
-    store = Store(two).open()
-    try:
-        assert asyncio.run(store.opted_out("T2", "U1"))
-        assert not asyncio.run(store.opted_out("T1", "U1"))
-        texts = [i["text"] for i in asyncio.run(store.export_items())]
-    finally:
-        store.close()
+    assert reading(two, lambda store: store.opted_out("T2", "U1"))
+    assert not reading(two, lambda store: store.opted_out("T1", "U1"))
+    texts = [i["text"] for i in reading(two, lambda store: store.export_items())]
     assert texts == ["TIL only-t1 walruses sleep standing"]
 
 

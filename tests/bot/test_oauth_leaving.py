@@ -8,10 +8,24 @@ import time
 from pathlib import Path
 
 from jobs.housekeeping import run_housekeeping
-from tests.bot.test_oauth_install import installed_token, oauth_bot
+from tests.bot.test_oauth_install import (
+    Browser,
+    a_dm_finds_no_installation,
+    installed_token,
+    oauth_bot,
+)
 from tests.support.bot import Env
 
 DAY = 86400.0
+
+
+async def install_share_and_leave(env: Env, browser: Browser) -> None:
+    """Install by OAuth, share one link, then remove the app."""
+    assert (await browser.install())[0] == 200
+    await env.slack.post_message("U1", "C1", "TIL <https://a.example/>")
+    await env.settle()
+    await env.slack.uninstall()
+    await env.settle()
 
 
 async def housekeeping_after(env: Env, days: float) -> list[str]:
@@ -46,21 +60,12 @@ async def test_a_revoked_bot_token_is_never_used_again(tmp_path: Path) -> None:
         await env.slack.revoke_bot_tokens()
         await env.settle()
         assert await installed_token(env.store, env.team) is None
-        await env.slack.dm_bot("U1", "hello?")
-        await env.settle()
-        assert env.slack.calls_of("chat.postMessage") == []
-        failed = await env.store.failed_events()
-        assert len(failed) == 1
-        assert "401" in str(failed[0])
+        await a_dm_finds_no_installation(env)
 
 
 async def test_a_reinstall_within_the_grace_keeps_everything(tmp_path: Path) -> None:
     async with oauth_bot(tmp_path) as (env, browser):
-        assert (await browser.install())[0] == 200
-        await env.slack.post_message("U1", "C1", "TIL <https://a.example/>")
-        await env.settle()
-        await env.slack.uninstall()
-        await env.settle()
+        await install_share_and_leave(env, browser)
         status, body = await browser.install()
         assert status == 200
         assert "Thank you" in body
@@ -79,11 +84,7 @@ async def test_an_install_after_the_purge_starts_afresh(tmp_path: Path) -> None:
     """The grace ended and the purge ran: a new install gets a working installation and none
     of the old data, never the other way round."""
     async with oauth_bot(tmp_path) as (env, browser):
-        assert (await browser.install())[0] == 200
-        await env.slack.post_message("U1", "C1", "TIL <https://a.example/>")
-        await env.settle()
-        await env.slack.uninstall()
-        await env.settle()
+        await install_share_and_leave(env, browser)
         assert await housekeeping_after(env, 8) == [env.team]
         assert (await browser.install())[0] == 200
         assert await installed_token(env.store, env.team) is not None

@@ -106,3 +106,17 @@ async def test_an_organisation_uninstall_forgets_only_the_organisation_install(
     assert await any_store.mark_uninstalled("T1", START + 10, 0, ("E1", ""))
     assert await any_store.find_installation("E1", "") is None
     assert await any_store.find_installation("E1", "T9") is not None
+
+
+async def test_workspace_names_and_channels_by_name_per_workspace(any_store: Store) -> None:
+    """What `--team` reads: names an install told (never an organisation's row), and a
+    channel's id by name within one workspace."""
+    await two_workspaces(any_store)
+    org = replace(installed("", "xoxb-org"), enterprise_id="E1", team_name="Org")
+    await any_store.save_installation(org)
+    await any_store.save_installation(replace(installed("T3"), team_name=None))
+    assert await any_store.team_names() == {"T1": "Team One", "T2": "Team One"}
+    await any_store.save_channel(ChannelInfo("T0", "C0", "general-T2"))
+    assert await any_store.channel_by_name("general-T2", "T2") == "C1"
+    assert await any_store.channel_by_name("general-T2", "T1") is None
+    assert await any_store.channel_by_name("general-T2") == "C0"  # the first workspace's
