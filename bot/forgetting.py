@@ -13,6 +13,7 @@ from aiohttp import ClientError
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.cli.teams import choose_team
 from bot.config import Config
 from bot.models import ANSWER_BLOCK, ANSWERED_CARD, BotPost, ForgetResult
 from bot.slack_client import make_client
@@ -185,15 +186,19 @@ async def _on_post(
     return "failed"
 
 
-async def forget_from_cli(config: Config, db_path: str, user_id: str) -> str:
-    """`serendip forget USER_ID` in every workspace of the database; returns the report."""
+async def forget_from_cli(
+    config: Config, db_path: str, user_id: str, team: str | None = None
+) -> str:
+    """`serendip forget USER_ID [--team T]`: in that workspace, or the database's only one;
+    returns the report."""
     if not USER_ID.match(user_id):
         raise ValueError(f"not a Slack user id: {user_id!r}")
     client = make_client(config.bot_token, config.api_url) if config.bot_token else None
     store = Store(db_path).open()
     try:
+        chosen = await choose_team(store, team)
         # Someone with nothing stored is still opted out, in every workspace we know.
-        teams = await store.teams_with_person(user_id) or await store.teams()
+        teams = [chosen] if chosen else await store.teams()
         if not teams:
             raise ValueError("no workspace in the database yet: run the bot first")
         results = [await forget(store, client, team, user_id) for team in teams]

@@ -295,10 +295,16 @@ def _not_due(config: Config) -> str:
 
 
 async def preview(
-    store: Store, config: Config, kind: RecipientKind, recipient: str, now: datetime
+    store: Store,
+    config: Config,
+    kind: RecipientKind,
+    recipient: str,
+    now: datetime,
+    team: str | None = None,
 ) -> tuple[dict[str, Any] | None, str]:
-    """The digest `recipient` would get now: (payload, why not when None)."""
-    for team_id in await store.installed_teams():
+    """The digest `recipient` would get now, looked for in `team` or every installed
+    workspace: (payload, why not when None)."""
+    for team_id in [team] if team else await store.installed_teams():
         snap = await load(store, team_id, now, True, config.personal_digests)
         if kind == "channel" and recipient in snap.channels:
             if snap.channels[recipient].digest == "off":

@@ -170,9 +170,18 @@ class WorkspaceActions(Posting):
         self.installed = False
         gone = {"type": "app_uninstalled", "event_ts": self.clock.next()}
         await self.finish([self.emit(gone, force=True)], wait)
+        await self.finish([self.emit(self._bot_revoked(), force=True)], wait)
+
+    def _bot_revoked(self) -> JSON:
+        """A tokens_revoked event for the bot's token."""
         tokens = {"oauth": [], "bot": [self.ident.bot_user_id]}
-        revoked = {"type": "tokens_revoked", "tokens": tokens, "event_ts": self.clock.next()}
-        await self.finish([self.emit(revoked, force=True)], wait)
+        return {"type": "tokens_revoked", "tokens": tokens, "event_ts": self.clock.next()}
+
+    async def revoke_bot_tokens(self, wait: bool = True) -> None:
+        """An admin revokes the bot's OAuth tokens while the app stays installed: they die,
+        tokens_revoked is sent, and later events still reach the app."""
+        self.oauth.tokens.clear()
+        await self.finish([self.emit(self._bot_revoked(), force=True)], wait)
 
     async def reinstall(self) -> None:
         """The app is installed again with the same tokens."""

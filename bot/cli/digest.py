@@ -8,6 +8,7 @@ import re
 from datetime import UTC, datetime
 
 from bot.cli.digest_text import render
+from bot.cli.teams import choose_team
 from bot.config import Config
 from bot.slack_client import make_client
 from bot.store import RecipientKind, Store, is_storage_error
@@ -71,9 +72,10 @@ async def digest_preview(config: Config, db_path: str, args: argparse.Namespace)
     """The digest a channel or person would get now, as text or as the Slack payload."""
     store = Store(db_path).open()
     try:
-        kind, recipient = await _recipient(store, args)
-        payload, why = await preview(store, config, kind, recipient, datetime.now(UTC))
-        names = await store.user_names()
+        team = await choose_team(store, args.team)
+        kind, recipient = await _recipient(store, args, team)
+        payload, why = await preview(store, config, kind, recipient, datetime.now(UTC), team)
+        names = await store.user_names(team)
     finally:
         store.close()
     if payload is None:
@@ -83,7 +85,9 @@ async def digest_preview(config: Config, db_path: str, args: argparse.Namespace)
     )
 
 
-async def _recipient(store: Store, args: argparse.Namespace) -> tuple[RecipientKind, str]:
+async def _recipient(
+    store: Store, args: argparse.Namespace, team: str | None
+) -> tuple[RecipientKind, str]:
     if args.user is not None:
         if not USER_ID.match(args.user):
             raise ValueError(f"--user wants a user id like U0123ABCD, got {args.user[:40]!r}")
@@ -91,7 +95,7 @@ async def _recipient(store: Store, args: argparse.Namespace) -> tuple[RecipientK
     given = str(args.channel)
     if CHANNEL_ID.match(given):
         return "channel", given
-    found = await store.channel_by_name(given.removeprefix("#"))
+    found = await store.channel_by_name(given.removeprefix("#"), team)
     if found is None:
         raise ValueError(f"--channel: no channel {given[:80]!r} is known; give its id (C…)")
     return "channel", found

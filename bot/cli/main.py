@@ -42,8 +42,10 @@ def _parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="export all stored items")
     export.add_argument("--format", choices=("json", "csv"), default="json")
     export.add_argument("-o", "--output", help="write to this file instead of stdout")
+    _team_option(export)
     forget = sub.add_parser("forget", help="delete everything stored about a person")
     forget.add_argument("user_id")
+    _team_option(forget)
     imp = sub.add_parser("import", help="backfill from a Slack workspace export (zip or folder)")
     imp.add_argument("path", help="the export's zip file, or the folder it was unpacked to")
     imp.add_argument("--team", help="the workspace id (T…) to import into (default: the export's)")
@@ -62,9 +64,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="figures per person (needs SERENDIP_INDIVIDUAL_STATS=on)",
     )
+    _team_option(stats)
     report = sub.add_parser("report", help="a self-contained HTML report: figures and charts")
     report.add_argument("--html", required=True, metavar="FILE", help="write the report here")
     report.add_argument("--days", type=int, default=7, help="length of a period (default 7)")
+    _team_option(report)
     demo = sub.add_parser("demo", help="an offline show of the bot against a local Slack")
     demo.add_argument("--quiet", action="store_true", help="print only the summary")
     demo.add_argument(
@@ -84,6 +88,15 @@ def _digest_parser(sub: Any) -> None:
     who.add_argument("--channel", help="a channel id (C…) or #name")
     who.add_argument("--user", help="a user id (U…)")
     show.add_argument("--json", action="store_true", help="print the Slack message payload")
+    _team_option(show)
+
+
+def _team_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--team",
+        metavar="T…",
+        help="the workspace to read (needed when the database holds several)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -164,7 +177,7 @@ def _export(config: Config, args: argparse.Namespace) -> int:
 
     store = Store(_existing_db(config)).open()
     try:
-        records = asyncio.run(store.export_items())
+        records = asyncio.run(store.export_items(_team(store, args)))
     finally:
         store.close()
     text = to_csv(records) if args.format == "csv" else to_json(records)
@@ -175,11 +188,21 @@ def _export(config: Config, args: argparse.Namespace) -> int:
     return 0
 
 
+def _team(store: Any, args: argparse.Namespace) -> str | None:
+    """The workspace the command reads (--team), or None for the only one."""
+    from bot.cli.teams import choose_team
+
+    try:
+        return asyncio.run(choose_team(store, args.team))
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
+
+
 def _forget(config: Config, args: argparse.Namespace) -> int:
     from bot.forgetting import forget_from_cli
 
     try:
-        print(asyncio.run(forget_from_cli(config, _existing_db(config), args.user_id)))
+        print(asyncio.run(forget_from_cli(config, _existing_db(config), args.user_id, args.team)))
     except ValueError as exc:
         raise CommandError(str(exc)) from None
     return 0
@@ -271,8 +294,9 @@ def _stats(config: Config, args: argparse.Namespace) -> int:
         raise CommandError("figures per person need SERENDIP_INDIVIDUAL_STATS=on")
     store = Store(_existing_db(config)).open()
     try:
+        team = _team(store, args)
         report = asyncio.run(
-            store.learning_stats(None, time.time(), args.days, config.minutes_saved, args.people)
+            store.learning_stats(team, time.time(), args.days, config.minutes_saved, args.people)
         )
     finally:
         store.close()
@@ -291,7 +315,8 @@ def _report(config: Config, args: argparse.Namespace) -> int:
     now = time.time()
     store = Store(_existing_db(config)).open()
     try:
-        data = asyncio.run(store.report_data(None, now, args.days, config.minutes_saved, config.tz))
+        team = _team(store, args)
+        data = asyncio.run(store.report_data(team, now, args.days, config.minutes_saved, config.tz))
     finally:
         store.close()
     zone = ZoneInfo(config.tz)  # the pulse's zone: the report names the same days

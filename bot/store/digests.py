@@ -150,13 +150,14 @@ class DigestActions(Plumbing):
         """Keep the id of the bot's DM with a person."""
         await self._write(digests.learn_dm, team_id, user_id, channel)
 
-    async def user_names(self) -> dict[str, str]:
-        """Display names of everyone stored, by user id (for terminal output)."""
-        return await self._read(display_names, None)
+    async def user_names(self, team_id: str | None = None) -> dict[str, str]:
+        """Display names of everyone stored (in one workspace, or all), by user id (for
+        terminal output)."""
+        return await self._read(display_names, team_id)
 
-    async def channel_by_name(self, name: str) -> str | None:
-        """The id of a channel by its name, if one is known."""
-        return await self._read(digests.channel_by_name, name)
+    async def channel_by_name(self, name: str, team_id: str | None = None) -> str | None:
+        """The id of a channel by its name (in one workspace, or any), if one is known."""
+        return await self._read(digests.channel_by_name, name, team_id)
 
     async def save_users(self, users: list[UserInfo]) -> int:
         """Insert or update many people (users.list); opted-out people are skipped."""

@@ -38,16 +38,26 @@ class DirectoryActions(Plumbing):
             del self._uninstalled[team_id]
             await self._write(workspaces.mark_uninstalled, team_id, None, None)
 
-    async def mark_uninstalled(self, team_id: str, at: float, seq: int) -> None:
-        """Start a workspace's uninstall grace period, unless later events show it is back.
+    async def mark_uninstalled(
+        self, team_id: str, at: float, seq: int, installation: tuple[str, str] | None = None
+    ) -> bool:
+        """Start a workspace's uninstall grace period and forget its installation (`installation`,
+        the (enterprise, team) key, else ('', team_id)) at once, so no listener uses a revoked
+        token; not when later events or a later install show it is back (False).
 
         Events are handled side by side, so order is judged by inbox position, not by
         which listener happened to finish first.
         """
         if self._activity.get(team_id, 0) > seq:
-            return
+            return False
+        # Noted before the write, as an event handled meanwhile must see it to cancel it.
         self._uninstalled[team_id] = seq
-        await self._write(workspaces.mark_uninstalled, team_id, at, seq)
+        key = installation or ("", team_id)
+        if await self._write(workspaces.leave, key, team_id, at, seq, self._clock()):
+            return True
+        if self._uninstalled.get(team_id) == seq:
+            del self._uninstalled[team_id]
+        return False
 
     async def _refresh_uninstalled(self) -> None:
         """Where other replicas write, read which workspaces left (one may have marked it)."""
@@ -55,10 +65,13 @@ class DirectoryActions(Plumbing):
             self._uninstalled = await self._read(workspaces.uninstalled_teams)
 
     async def purge_uninstalled(self, cutoff: float) -> list[str]:
-        """Delete workspaces whose grace period ended before `cutoff`."""
-        teams = await self._read(workspaces.uninstalled_before, cutoff)
-        for team in teams:
-            await self._write(workspaces.delete_workspace, team)
+        """Delete workspaces whose grace period ended before `cutoff`, and their installations."""
+        teams: list[str] = []
+        for team in await self._read(workspaces.uninstalled_before, cutoff):
+            # Checked again as it is deleted: a reinstall meanwhile keeps the workspace.
+            if not await self._write(workspaces.purge_workspace, team, cutoff):
+                continue
+            teams.append(team)
             self._channel_changes += 1
             self._channels = {k: v for k, v in self._channels.items() if k[0] != team}
             self._uninstalled.pop(team, None)
@@ -77,6 +90,10 @@ class DirectoryActions(Plumbing):
     async def teams(self) -> list[str]:
         """Every workspace with data in this database."""
         return await self._read(workspaces.known_teams)
+
+    async def team_names(self) -> dict[str, str]:
+        """Workspaces' names where an OAuth install told them, by id."""
+        return await self._read(workspaces.team_names)
 
     async def remember_workspace_url(self, team_id: str, url: str) -> None:
         """The workspace's address (auth.test's `url`), from which digests link messages."""

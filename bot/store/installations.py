@@ -12,10 +12,13 @@ from bot.store.sql.installations import Installed
 class InstallationActions(Plumbing):
     """Domain actions for installing by OAuth; mixed into `Store`."""
 
+    _uninstalled: dict[str, int]  # workspaces in their grace period (DirectoryActions')
+
     async def save_installation(self, installed: Installed) -> None:
         """Keep a workspace's bot installation (a new install or refreshed tokens), stamped now."""
         stamped = replace(installed, installed_at=self._clock())
         await self._write(installations.save_installation, stamped)
+        self._uninstalled.pop(installed.team_id, None)  # a reinstall cancels the purge
 
     async def find_installation(self, enterprise_id: str, team_id: str) -> Installed | None:
         """The bot installation of a workspace ('' for no enterprise, or no team), or None."""

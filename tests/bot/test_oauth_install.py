@@ -92,6 +92,16 @@ async def oauth_bot(
             await runner.cleanup()
 
 
+async def a_dm_finds_no_installation(env: Env) -> None:
+    """A DM to the bot is not answered, and the inbox keeps it as failed (401)."""
+    await env.slack.dm_bot("U1", "hello?")
+    await env.settle()
+    assert env.slack.calls_of("chat.postMessage") == []
+    failed = await env.store.failed_events()
+    assert len(failed) == 1
+    assert "401" in str(failed[0])
+
+
 async def installed_token(store: Store, team: str) -> str | None:
     found = await store.find_installation("", team)
     return None if found is None else found.bot_token
@@ -199,12 +209,7 @@ async def test_an_event_from_a_workspace_not_installed_is_kept_as_failed(
     tmp_path: Path,
 ) -> None:
     async with oauth_bot(tmp_path) as (env, _):
-        await env.slack.dm_bot("U1", "hello?")
-        await env.settle()
-        assert env.slack.calls_of("chat.postMessage") == []
-        failed = await env.store.failed_events()
-        assert len(failed) == 1
-        assert "401" in str(failed[0])
+        await a_dm_finds_no_installation(env)
         await env.slack.slash_command("U1", "C1", "/serendip", "help")
         # Bolt tells the person through the command's response_url.
         assert "installation with this app is no longer available" in str(env.slack.responses)

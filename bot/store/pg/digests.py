@@ -251,10 +251,12 @@ def dm_channel(db: Conn, team_id: str, user_id: str) -> str | None:
     return str(row[0]) if row else None
 
 
-def channel_by_name(db: Conn, name: str) -> str | None:
-    """A channel id by name (the first, if two workspaces share a name)."""
+def channel_by_name(db: Conn, name: str, team_id: str | None) -> str | None:
+    """A channel id by name, in one workspace or (None) the first of those sharing the name."""
+    where, args = (" AND team_id = %s", [name, team_id]) if team_id else ("", [name])
     found = db.execute(
-        'SELECT id FROM channels WHERE name = %s ORDER BY team_id COLLATE "C" LIMIT 1', [name]
+        f'SELECT id FROM channels WHERE name = %s{where} ORDER BY team_id COLLATE "C" LIMIT 1',
+        args,
     ).fetchone()
     return str(found[0]) if found else None
 

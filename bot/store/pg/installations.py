@@ -23,6 +23,12 @@ def save_installation(db: Conn, installed: Installed) -> None:
         f" ON CONFLICT (enterprise_id, team_id) DO UPDATE SET {UPSERT_SET}",
         installed.values(),
     )
+    # A (re)install ends the workspace's uninstall grace period: its data stays.
+    db.execute(
+        "UPDATE workspaces SET uninstalled_at = NULL, uninstall_seq = NULL"
+        " WHERE team_id = %s AND %s <> ''",
+        [installed.team_id, installed.team_id],
+    )
 
 
 def find_installation(db: Conn, enterprise_id: str, team_id: str) -> Installed | None:

@@ -248,10 +248,12 @@ def dm_channel(db: Database, team_id: str, user_id: str) -> str | None:
     return str(row[0]) if row else None
 
 
-def channel_by_name(db: Database, name: str) -> str | None:
-    """A channel id by name (the first, if two workspaces share a name)."""
-    row = db.execute("SELECT id FROM channels WHERE name = ? ORDER BY team_id LIMIT 1", [name])
-    found = row.fetchone()
+def channel_by_name(db: Database, name: str, team_id: str | None) -> str | None:
+    """A channel id by name, in one workspace or (None) the first of those sharing the name."""
+    where, args = (" AND team_id = ?", [name, team_id]) if team_id else ("", [name])
+    found = db.execute(
+        f"SELECT id FROM channels WHERE name = ?{where} ORDER BY team_id LIMIT 1", args
+    ).fetchone()
     return str(found[0]) if found else None
 
 

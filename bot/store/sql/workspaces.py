@@ -62,6 +62,41 @@ def delete_workspace(db: Database, team_id: str) -> None:
         db.execute(f"DELETE FROM {table} WHERE team_id = ?", [team_id])
 
 
+def leave(
+    db: Database, key: tuple[str, str], team_id: str, at: float, seq: int, now: float
+) -> bool:
+    """An uninstall or bot-token revocation (inbox position `seq`, at `at`): forget the
+    installation `key` (enterprise, team) saved before the event arrived (the store's clock:
+    its inbox row, else `now`) and start `team_id`'s grace period. False, doing nothing, when
+    the workspace was installed again since."""
+    row = db.execute("SELECT received_at FROM inbox WHERE seq = ?", [seq]).fetchone()
+    arrived = float(row[0]) if row else now
+    newer = db.execute(
+        "SELECT 1 FROM installations WHERE enterprise_id = ? AND team_id = ? AND installed_at > ?",
+        [*key, arrived],
+    ).fetchone()
+    if newer:
+        return False
+    db.execute("DELETE FROM installations WHERE enterprise_id = ? AND team_id = ?", list(key))
+    mark_uninstalled(db, team_id, at, seq)
+    return True
+
+
+def purge_workspace(db: Database, team_id: str, cutoff: float) -> bool:
+    """Delete a workspace and its installations if its grace period still ended before
+    `cutoff`: a reinstall since the purge began has cancelled it (False, nothing deleted)."""
+    row = db.execute(
+        "SELECT 1 FROM workspaces WHERE team_id = ? AND uninstalled_at < ?", [team_id, cutoff]
+    ).fetchone()
+    if row is None:
+        return False
+    delete_workspace(db, team_id)
+    # A reinstall clears the mark in its own transaction, so any installation left is the one
+    # the workspace had before it left (an uninstall's handler may not have run in time).
+    db.execute("DELETE FROM installations WHERE team_id = ?", [team_id])
+    return True
+
+
 def mark_uninstalled(db: Database, team_id: str, at: float | None, seq: int | None) -> None:
     """Start (a time, and the inbox position of the event) or cancel (None) the grace period."""
     db.execute(
@@ -127,3 +162,11 @@ def known_teams(db: Database) -> list[str]:
         f"SELECT team_id FROM {table}" for table in ("channels", "users", "items", "workspaces")
     )
     return sorted(row[0] for row in db.execute(sql))
+
+
+def team_names(db: Database) -> dict[str, str]:
+    """Workspaces' names, where an OAuth install told them (for the operator's commands)."""
+    rows = db.execute(
+        "SELECT team_id, team_name FROM installations WHERE team_id <> '' AND team_name IS NOT NULL"
+    )
+    return {str(team): str(name) for team, name in rows}

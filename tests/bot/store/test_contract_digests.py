@@ -141,7 +141,7 @@ async def test_ties_sort_as_bytes_in_a_database_sorting_by_language(tmp_path: Pa
                     answers.append(
                         (
                             await store.less_liked(TEAM, "R"),
-                            await store._read(digests.channel_by_name, "x"),
+                            await store._read(digests.channel_by_name, "x", None),
                         )
                     )
                 assert answers[0] == answers[1]

@@ -87,8 +87,8 @@ def test_a_workspace_purge_reaches_every_table_that_names_a_workspace(store: Sto
             n for n in names if "team_id" in [r[1] for r in db.execute(f"PRAGMA table_info({n})")]
         }
 
-    # An OAuth installation is not purged with the workspace's data: a reinstall within the grace
-    # days writes a fresh one that a purge must not take (uninstall purge: issue 17, later).
+    # An OAuth installation is keyed by enterprise too: the purge deletes it apart
+    # (workspaces.purge_workspace), only while the workspace is still marked as gone.
     assert raw(store, tables_with_team) - set(TEAM_TABLES) == {"search_docs", "installations"}
 
 
