@@ -19,7 +19,7 @@ from .files import handle_upload
 from .http_delivery import signed_headers
 from .responses import handle_response
 from .tenants import Tenancy
-from .types import JSON, ApiCall, Delivery, LocalSlackError
+from .types import JSON, ApiCall, ApiError, Delivery, LocalSlackError
 from .webapi import Fault, WebApi
 
 MAX_BODY = 8 * 1024 * 1024
@@ -157,12 +157,20 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions, Tenancy):
         """Serve a file's url_private to the bot token, as Slack serves it to its members."""
         team, _, file_id = request.match_info["key"].partition("-")
         stored = self.uploads.files.get(file_id)
-        auth = request.headers.get("Authorization", "")
-        if auth != f"Bearer {self.bot_token}" or team != self.team_id:
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if self._team_of(token) != team:  # only a token of the file's workspace reads it
             raise web.HTTPForbidden(text="not allowed")
         if stored is None or not stored.completed or stored.name != request.match_info["name"]:
             raise web.HTTPNotFound(text="file not found")
         return web.Response(body=stored.data, content_type="application/octet-stream")
+
+    def _team_of(self, token: str) -> str | None:
+        """The workspace a bot token acts in (None: no valid token, or the app is gone)."""
+        try:
+            space = self.tenant_for(token, {})
+        except ApiError:
+            return None
+        return space.ident.team_id if space.installed else None
 
     # delivery mode --------------------------------------------------------
     def deliver_http(

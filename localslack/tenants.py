@@ -14,9 +14,10 @@ from dataclasses import replace
 from .actions_interactive import InteractiveActions
 from .actions_messages import MessageActions
 from .actions_workspace import WorkspaceActions
+from .core import Core
 from .posting import Posting
 from .types import ApiError, LocalSlackError
-from .workspace import Workspace
+from .workspace import Channel, Workspace
 
 
 class Tenant(MessageActions, WorkspaceActions, InteractiveActions):
@@ -44,6 +45,10 @@ class Tenant(MessageActions, WorkspaceActions, InteractiveActions):
         self.uploads = home.uploads
         self.oauth = home.oauth
         self.clock = home.clock
+
+    def seer_of(self, ch: Channel) -> Core | None:
+        """Another workspace of the local Slack whose bot is in this (org-shared) channel."""
+        return _seer(self.home, self, ch)
 
     @property
     def team_id(self) -> str:
@@ -76,6 +81,10 @@ class Tenancy(Posting):
         tenant = Tenant(self, team_id, name or f"Workspace {team_id}", enterprise_id)
         self.tenants[team_id] = tenant
         return tenant
+
+    def seer_of(self, ch: Channel) -> Core | None:
+        """Another workspace of the local Slack whose bot is in this (org-shared) channel."""
+        return _seer(self, self, ch)
 
     @property
     def workspaces(self) -> dict[str, Posting]:
@@ -120,3 +129,13 @@ class Tenancy(Posting):
             for person in list(one.ws.users.values()):
                 if person.id not in other.ws.users:
                     other.ws.users[person.id] = replace(person, enterprise_id=org)
+
+
+def _seer(home: Posting, acting: Posting, ch: Channel) -> Core | None:
+    """A workspace other than `acting`, holding `ch` with its bot in it, if any."""
+    spaces: dict[str, Posting] = getattr(home, "workspaces", {})
+    for space in spaces.values():
+        held = space.ws.channels.get(ch.id) is ch
+        if space is not acting and held and space.installed and space.ws.bot_is_member(ch):
+            return space
+    return None

@@ -135,3 +135,15 @@ async def test_an_org_wide_install_serves_both_workspaces_of_the_org(tmp_path: P
         assert {c.token for c in slack.calls if c.token and c.token.startswith("xoxb-T")} == {
             org.bot_token
         }
+        slack.org_share("C31", three, four)
+        await four.user_joins("W41", "C31")
+        await four.post_message("W41", "C31", "<https://shared.example/c>")
+        await env.settle()
+        shared = [
+            (team, i["url"])
+            for team in ("T3", "T4")
+            for i in await env.store.export_items(team)
+            if "shared" in i["url"]
+        ]
+        # Once, under the installation that sees it: the bot is in #C31 through Three only.
+        assert shared == [("T3", "https://shared.example/c")]

@@ -144,6 +144,15 @@ async def test_an_org_shared_channel_event_names_the_workspace_it_happened_in(
     t3.add_channel("C5", name="org-wide", members=["W3"])
     slack.org_share("C5", t3, t4)
     await t4.user_joins("W4", "C5")
+    http_bot.requests.clear()
+    await t4.post_message("W4", "C5", "seen by three")  # only Three's bot is in #C5
+    [seen] = [json.loads(r.body) for r in http_bot.requests]
+    assert (seen["team_id"], seen["authorizations"][0]["user_id"]) == ("T3", t3.bot_user_id)
+    assert seen["event"]["user"] == "W4"
+    await t3.bot_leaves("C5")
+    http_bot.requests.clear()
+    await t4.post_message("W4", "C5", "seen by none")
+    assert [json.loads(r.body)["event"].get("text") for r in http_bot.requests] == []
     await t4.bot_joins("C5")
     http_bot.requests.clear()
     msg = await t4.post_message("W4", "C5", "hello org")
@@ -191,3 +200,46 @@ async def test_events_of_several_workspaces_at_once(slack: LocalSlack, http_bot:
     }
     assert seen == {"from 0": "T0001", "from 1": "T2", "from 2": "T3"}
     assert {json.loads(r.body)["api_app_id"] for r in http_bot.requests} == {slack.app_id}
+
+
+async def test_a_file_is_read_only_with_a_token_of_its_workspace(
+    slack: LocalSlack, two: Tenant
+) -> None:
+    upload = await _client(slack, two.bot_token).files_upload_v2(
+        channel="C9", content=b"two's", filename="notes.txt"
+    )
+    url = upload["file"]["url_private"]
+    async with aiohttp.ClientSession() as http:
+        for token, status in ((two.bot_token, 200), (slack.bot_token, 403), ("xoxb-no", 403)):
+            async with http.get(url, headers={"Authorization": f"Bearer {token}"}) as r:
+                assert r.status == status
+        await two.uninstall()
+        async with http.get(url, headers={"Authorization": f"Bearer {two.bot_token}"}) as r:
+            assert r.status == 403
+
+
+async def test_an_org_wide_install_says_so_in_every_workspace_of_the_org(
+    slack: LocalSlack, http_bot: HttpBot
+) -> None:
+    t3 = slack.add_workspace("T3", enterprise_id="E1")
+    t4 = slack.add_workspace("T4", enterprise_id="E1")
+    lone = slack.add_workspace("T5")
+    for n, space in enumerate((t3, t4, lone)):
+        space.add_user(f"W{n}", name=f"w{n}")
+        space.add_channel(f"C{n}0", name="talk", members=[f"W{n}"])
+    slack.oauth.next_team, slack.oauth.org_wide = "T4", True
+    await _install(slack)
+    http_bot.requests.clear()
+    for n, space in enumerate((t3, t4, lone)):
+        await space.post_message(f"W{n}", f"C{n}0", "hi")
+    grants = {
+        json.loads(r.body)["team_id"]: json.loads(r.body)["authorizations"][0]
+        for r in http_bot.requests
+    }
+    assert {t: g["is_enterprise_install"] for t, g in grants.items()} == {
+        "T3": True,
+        "T4": True,
+        "T5": False,
+    }
+    assert grants["T3"]["enterprise_id"] == "E1"
+    assert grants["T5"]["enterprise_id"] is None
