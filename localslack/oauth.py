@@ -5,6 +5,8 @@ authorize page decides at once as the test chose (allow or deny) and redirects b
 `code` or `error=access_denied`, the `state` always. A code is exchanged once, with the app's
 id and secret, for a bot token that then works like the workspace's own; with token rotation
 on, the token expires and comes with a refresh token (`grant_type=refresh_token`).
+The installer is in the workspace the page's `team` names, else `next_team`, else the first;
+`org_wide` installs into that workspace's whole Grid org (`team` null in the answer).
 """
 
 from __future__ import annotations

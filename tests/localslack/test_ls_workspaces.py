@@ -243,3 +243,18 @@ async def test_an_org_wide_install_says_so_in_every_workspace_of_the_org(
     }
     assert grants["T3"]["enterprise_id"] == "E1"
     assert grants["T5"]["enterprise_id"] is None
+
+
+async def test_a_refreshed_token_stays_in_its_workspace(slack: LocalSlack, two: Tenant) -> None:
+    slack.oauth.rotation = True
+    first = await _install(slack, team="T2")
+    refreshed = await AsyncWebClient(base_url=slack.api_url).oauth_v2_access(
+        client_id=slack.oauth.client_id,
+        client_secret=slack.oauth.client_secret,
+        grant_type="refresh_token",
+        refresh_token=str(first["refresh_token"]),
+    )
+    assert refreshed["team"] == {"id": "T2", "name": "Second"}
+    token = str(refreshed["access_token"])
+    assert token != first["access_token"]
+    assert (await _client(slack, token).auth_test())["team_id"] == "T2"
