@@ -41,6 +41,12 @@ class MessageActions(Posting):
             raise LocalSlackError(f"{channel} is archived (is_archived)")
         return ch
 
+    def messages(self, channel: str) -> list[JSON]:
+        """A conversation's stored messages, replies included, oldest first (a user id: the DM)."""
+        dm = self.ws.dm_id(channel)
+        ch = self.ws.channel(dm if dm is not None and channel not in self.ws.channels else channel)
+        return [copy.deepcopy(m) for m in ch.log.all()]
+
     def dm_channel(self, user: str) -> str:
         """The id of the bot's DM with a user (opened on first use)."""
         return self.ws.dm_with(user).id

@@ -15,9 +15,13 @@ from .webapi import Args, Handler
 
 
 def auth_test(sim: Posting, args: Args) -> JSON:
-    """auth.test for the bot token (bot_id included, as bolt needs)."""
+    """auth.test for the bot token (bot_id included, as bolt needs), answering with the
+    token's workspace and, in Enterprise Grid, its org."""
     ident = sim.ident
-    return {
+    org_wide = ident.enterprise_id is not None and (
+        sim.oauth.grants.get(args.token or "") == ident.enterprise_id
+    )
+    answer: JSON = {
         "url": ident.url,
         "team": ident.team_name,
         "user": ident.bot_name,
@@ -25,8 +29,11 @@ def auth_test(sim: Posting, args: Args) -> JSON:
         "user_id": ident.bot_user_id,
         "bot_id": ident.bot_id,
         "app_id": ident.app_id,
-        "is_enterprise_install": False,
+        "is_enterprise_install": org_wide,
     }
+    if ident.enterprise_id is not None:
+        answer["enterprise_id"] = ident.enterprise_id
+    return answer
 
 
 def connections_open(sim: Posting, args: Args) -> JSON:

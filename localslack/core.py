@@ -62,13 +62,23 @@ class Core:
         """Deliver an event if the bot can see it (installed; member of ch when given)."""
         if not self.installed and not force:
             return None
+        seer: Core = self
         if ch is not None and not self.ws.bot_is_member(ch):
-            return None
+            # In an org-shared channel, another workspace's installation may see it: Slack
+            # then sends the one event, naming that installation.
+            other = self.seer_of(ch)
+            if other is None:
+                return None
+            seer = other
         shared = ch is not None and self.ws.is_ext_shared(ch)
         actor = self.ws.users.get(event["user"]) if isinstance(event.get("user"), str) else None
         origin = actor.team_id if shared and actor is not None else None
-        body = envelope(self.ident, event, event_id, shared, origin)
+        body = envelope(seer.ident, event, event_id, shared, origin)
         return self.dispatcher.submit("events_api", body, body["event_id"])
+
+    def seer_of(self, ch: Channel) -> Core | None:
+        """Another workspace whose bot is in this (org-shared) channel; one workspace: none."""
+        return None
 
     async def finish(self, tasks: list[Task | None], wait: bool) -> list[Delivery]:
         """Wait for the deliveries of an action unless wait is False."""

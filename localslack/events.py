@@ -202,7 +202,7 @@ def envelope(
                 "team_id": ident.team_id,
                 "user_id": ident.bot_user_id,
                 "is_bot": True,
-                "is_enterprise_install": False,
+                "is_enterprise_install": ident.org_install,
             }
         ],
         "is_ext_shared_channel": shared,

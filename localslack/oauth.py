@@ -5,6 +5,8 @@ authorize page decides at once as the test chose (allow or deny) and redirects b
 `code` or `error=access_denied`, the `state` always. A code is exchanged once, with the app's
 id and secret, for a bot token that then works like the workspace's own; with token rotation
 on, the token expires and comes with a refresh token (`grant_type=refresh_token`).
+The installer is in the workspace the page's `team` names, else `next_team`, else the first;
+`org_wide` installs into that workspace's whole Grid org (`team` null in the answer).
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ async def authorize_page(sim: Posting, request: web.Request) -> web.StreamRespon
     else:
         code = secrets.token_hex(12)
         app.codes[code] = query.get("scope", "")
+        # The installer's workspace: `team` as chosen on the page, else the test's choice.
+        team = query.get("team") or app.next_team or sim.ident.team_id
+        app.code_targets[code] = (team, app.org_wide)
         back = {"code": code, **back}
     raise web.HTTPFound(f"{target}?{urlencode(back)}")
 
@@ -61,41 +66,67 @@ def oauth_v2_access(sim: Posting, args: Args) -> JSON:
         if refresh not in app.refresh:
             raise ApiError("invalid_refresh_token")
         app.refresh.discard(refresh)
-        return _grant(sim, app, SCOPES)
+        bound = app.grants.get(refresh, sim.ident.team_id)
+        spaces: dict[str, Posting] = getattr(sim, "workspaces", {sim.ident.team_id: sim})
+        if bound in spaces:
+            return _grant(spaces[bound], app, SCOPES)
+        org = [s for s in spaces.values() if s.ident.enterprise_id == bound]
+        return _grant(org[0] if org else sim, app, SCOPES, org_wide=bool(org))
     if grant != "authorization_code":
         raise ApiError("invalid_grant_type")
-    scopes = app.codes.pop(args.text("code") or "", None)
+    code = args.text("code") or ""
+    scopes = app.codes.pop(code, None)
     if scopes is None:
         raise ApiError("invalid_code")  # unknown, or already used
-    sim.installed = True
-    answer = _grant(sim, app, scopes)
-    people = (u for u in sim.ws.users if u != sim.ident.bot_user_id)
+    team, org_wide = app.code_targets.pop(code, (sim.ident.team_id, False))
+    space = _installing(sim, team, org_wide)
+    answer = _grant(space, app, scopes, org_wide)
+    people = (u for u in space.ws.users if u != space.ident.bot_user_id)
     installer = app.installer or next(people, "U0000")
     answer["authed_user"] = {"id": installer}
     return answer
 
 
-def _grant(sim: Posting, app: OAuthApp, scopes: str) -> JSON:
-    """A new bot token (and, rotating, its refresh token), in oauth.v2.access's shape."""
-    ident = sim.ident
+def _installing(sim: Posting, team: str, org_wide: bool) -> Posting:
+    """The workspace an install goes into (installed from now on; org-wide: its whole org)."""
+    spaces: dict[str, Posting] = getattr(sim, "workspaces", {sim.ident.team_id: sim})
+    space = spaces.get(team)
+    if space is None:
+        raise ApiError("invalid_code")  # a code for a workspace this Slack does not hold
+    enterprise = space.ident.enterprise_id
+    if org_wide and enterprise is None:
+        raise ApiError("invalid_code")  # only an Enterprise Grid org can install org-wide
+    for other in spaces.values():
+        if other is space or (org_wide and other.ident.enterprise_id == enterprise):
+            other.installed = True
+            other.ident.org_install = org_wide
+    return space
+
+
+def _grant(space: Posting, app: OAuthApp, scopes: str, org_wide: bool = False) -> JSON:
+    """A new bot token bound to the workspace (org-wide: to its org), with a refresh token
+    when rotating, in oauth.v2.access's shape."""
+    ident = space.ident
     prefix = "xoxe.xoxb-1-" if app.rotation else f"xoxb-{ident.team_id}-"
     token = prefix + secrets.token_hex(12)
     app.tokens.add(token)
+    enterprise = ident.enterprise_id
+    app.grants[token] = enterprise if org_wide and enterprise else ident.team_id
     answer: JSON = {
         "app_id": ident.app_id,
         "access_token": token,
         "token_type": "bot",
         "scope": scopes,
         "bot_user_id": ident.bot_user_id,
-        "team": {"id": ident.team_id, "name": ident.team_name},
-        "enterprise": None
-        if ident.enterprise_id is None
-        else {"id": ident.enterprise_id, "name": ident.enterprise_id},
-        "is_enterprise_install": False,
+        # An org-wide install names the org and no workspace.
+        "team": None if org_wide else {"id": ident.team_id, "name": ident.team_name},
+        "enterprise": None if enterprise is None else {"id": enterprise, "name": enterprise},
+        "is_enterprise_install": org_wide,
     }
     if app.rotation:
         refresh = "xoxe-1-" + secrets.token_hex(12)
         app.refresh.add(refresh)
+        app.grants[refresh] = app.grants[token]
         answer.update(refresh_token=refresh, expires_in=app.expires_in)
     return answer
 

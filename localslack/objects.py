@@ -25,6 +25,7 @@ class Identity:
     url: str = "http://127.0.0.1/"
     installed_at: int = field(default_factory=lambda: int(time.time()))
     enterprise_id: str | None = None  # the Enterprise Grid org the workspace is in, if any
+    org_install: bool = False  # the app is installed org-wide (OAuth, is_enterprise_install)
 
     @property
     def domain(self) -> str:

@@ -53,7 +53,7 @@ def _common(ident: Identity, user: User, kind: str, trigger_id: str) -> JSON:
         "trigger_id": trigger_id,
         "team": team,
         "enterprise": enterprise,
-        "is_enterprise_install": False,
+        "is_enterprise_install": ident.org_install,
     }
 
 

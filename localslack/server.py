@@ -18,13 +18,14 @@ from .events import envelope, rate_limited_body
 from .files import handle_upload
 from .http_delivery import signed_headers
 from .responses import handle_response
-from .types import JSON, ApiCall, Delivery, LocalSlackError
+from .tenants import Tenancy
+from .types import JSON, ApiCall, ApiError, Delivery, LocalSlackError
 from .webapi import Fault, WebApi
 
 MAX_BODY = 8 * 1024 * 1024
 
 
-class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
+class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions, Tenancy):
     """A faithful local Slack: Web API, Events API over HTTP or Socket Mode, response_urls."""
 
     def __init__(
@@ -40,6 +41,7 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
         to serve it."""
         super().__init__(team_id, signing_secret, team_name, bot_name)
         self.ident.enterprise_id = enterprise_id
+        self.tenants = {}  # the workspaces added after the first (localslack/tenants.py)
         methods = {
             **api_chat.METHODS,
             **api_conversations.METHODS,
@@ -112,7 +114,8 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = self._runner.addresses[0][1]
-        self.ident.url = f"http://127.0.0.1:{port}/"
+        for space in self.workspaces.values():
+            space.ident.url = f"http://127.0.0.1:{port}/"
         self.dispatcher.session = aiohttp.ClientSession()
 
     async def stop(self) -> None:
@@ -142,8 +145,9 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
         return await oauth.authorize_page(self, request)
 
     async def _response(self, request: web.Request) -> web.Response:
-        """Serve a response_url."""
-        return await handle_response(self, request)
+        """Serve a response_url, in the workspace that issued it (its key starts with the team)."""
+        team = request.match_info.get("key", "").partition("/")[0]
+        return await handle_response(self.workspaces.get(team, self), request)
 
     async def _upload(self, request: web.Request) -> web.Response:
         """Serve an upload URL of files.getUploadURLExternal."""
@@ -153,12 +157,20 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
         """Serve a file's url_private to the bot token, as Slack serves it to its members."""
         team, _, file_id = request.match_info["key"].partition("-")
         stored = self.uploads.files.get(file_id)
-        auth = request.headers.get("Authorization", "")
-        if auth != f"Bearer {self.bot_token}" or team != self.team_id:
+        token = request.headers.get("Authorization", "").removeprefix("Bearer ")
+        if self._team_of(token) != team:  # only a token of the file's workspace reads it
             raise web.HTTPForbidden(text="not allowed")
         if stored is None or not stored.completed or stored.name != request.match_info["name"]:
             raise web.HTTPNotFound(text="file not found")
         return web.Response(body=stored.data, content_type="application/octet-stream")
+
+    def _team_of(self, token: str) -> str | None:
+        """The workspace a bot token acts in (None: no valid token, or the app is gone)."""
+        try:
+            space = self.tenant_for(token, {})
+        except ApiError:
+            return None
+        return space.ident.team_id if space.installed else None
 
     # delivery mode --------------------------------------------------------
     def deliver_http(
@@ -197,12 +209,6 @@ class LocalSlack(MessageActions, WorkspaceActions, InteractiveActions):
     def calls_of(self, method: str) -> list[ApiCall]:
         """The recorded Web API calls of one method."""
         return [c for c in self.calls if c.method == method]
-
-    def messages(self, channel: str) -> list[JSON]:
-        """A conversation's stored messages, replies included, oldest first (a user id: the DM)."""
-        dm = self.ws.dm_id(channel)
-        ch = self.ws.channel(dm if dm is not None and channel not in self.ws.channels else channel)
-        return [copy.deepcopy(m) for m in ch.log.all()]
 
     def file_content(self, file_id: str) -> bytes | None:
         """The bytes uploaded for a file (None: unknown or not uploaded yet)."""

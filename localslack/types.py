@@ -74,5 +74,9 @@ class OAuthApp:
     expires_in: int = 43200
     codes: dict[str, str] = field(default_factory=dict)  # unused code -> its scopes
     tokens: set[str] = field(default_factory=set)  # bot tokens issued and not revoked
+    grants: dict[str, str] = field(default_factory=dict)  # token -> its team id (org-wide: E id)
+    next_team: str | None = None  # the workspace the next installer is in (None: the first)
+    org_wide: bool = False  # the next install is org-wide (next_team names a workspace of it)
+    code_targets: dict[str, tuple[str, bool]] = field(default_factory=dict)  # code -> team, org
     refresh: set[str] = field(default_factory=set)  # refresh tokens not yet used
     authorize_requests: list[dict[str, str]] = field(default_factory=list)

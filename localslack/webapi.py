@@ -33,9 +33,10 @@ SCOPES = (
 class Args:
     """A method's merged arguments with Slack-like coercion."""
 
-    def __init__(self, data: JSON) -> None:
-        """Wrap the merged query, form and JSON arguments."""
+    def __init__(self, data: JSON, token: str | None = None) -> None:
+        """Wrap the merged query, form and JSON arguments (and the token they came with)."""
         self.data = data
+        self.token = token
 
     def text(self, key: str, default: str | None = None) -> str | None:
         """A string argument (numbers are turned into strings)."""
@@ -169,45 +170,56 @@ class WebApi:
         except (UnicodeDecodeError, ValueError):
             raise ApiError("invalid_form_data") from None
 
-    def _auth(self, method: str, token: str | None) -> None:
-        """Raise the error Slack gives for a missing, wrong or unsuitable token."""
+    def _auth(self, method: str, token: str | None, args: JSON) -> Posting:
+        """The workspace the token acts in, or the error Slack gives for a missing, wrong or
+        unsuitable token."""
         ident = self.sim.ident
         if method in CLIENT_METHODS:
-            return
+            return self.sim
         if token is None:
             raise ApiError("not_authed")
         if token == ident.app_token:
             if method not in APP_TOKEN_METHODS:
                 raise ApiError("not_allowed_token_type")
-        elif token == ident.bot_token or token in self.sim.oauth.tokens:
-            if not self.sim.installed:
-                raise ApiError("token_revoked")
-            if method in APP_TOKEN_METHODS:
-                raise ApiError("not_allowed_token_type")
-        else:
+            return self.sim
+        space = self._workspace_of(token, args)
+        if not space.installed:
+            raise ApiError("token_revoked")
+        if method in APP_TOKEN_METHODS:
+            raise ApiError("not_allowed_token_type")
+        return space
+
+    def _workspace_of(self, token: str, args: JSON) -> Posting:
+        """The workspace a bot token belongs to (one local Slack may hold several)."""
+        tenant_for = getattr(self.sim, "tenant_for", None)
+        if tenant_for is not None:
+            space: Posting = tenant_for(token, args)
+            return space
+        if token != self.sim.ident.bot_token and token not in self.sim.oauth.tokens:
             raise ApiError("invalid_auth")
+        return self.sim
 
     def _call(self, method: str, args: JSON, token: str | None) -> JSON:
         """Authorize, apply faults and run the method."""
         handler = self.methods.get(method)
         if handler is None:
             raise ApiError("unknown_method")
-        self._auth(method, token)
+        sim = self._auth(method, token, args)
         fault = self._fault(method)
         if fault is not None and fault.after:
-            self.methods[method](self.sim, Args(args))
+            self.methods[method](sim, Args(args, token))
             raise ApiError(fault.error, fault.status)
         if fault is not None:
             retry = {} if fault.retry_after is None else {"retry_after": fault.retry_after}
             raise ApiError(fault.error, fault.status, **retry)
-        wrapped = Args(args)
+        wrapped = Args(args, token)
         channel = None
         if self.channel_of is not None and self.limits.needs_channel(method):
-            channel = self.channel_of(self.sim, wrapped)
+            channel = self.channel_of(sim, wrapped)
         wait = self.limits.check(method, channel)
         if wait is not None:
             raise ApiError("ratelimited", 429, retry_after=wait)
-        result = handler(self.sim, wrapped)
+        result = handler(sim, wrapped)
         self.limits.record(method, channel)
         return result
 

@@ -1,95 +1,18 @@
 """Installing by OAuth: the real bot, the local Slack's authorize page and oauth.v2.access.
 
-The installer's browser is an aiohttp session that carries the state cookie by hand (Bolt sets
-it `Secure`, and the test serves plain HTTP on loopback).
+The installer's browser and the bot installed by OAuth are in tests/support/oauth.py.
 """
 
 from __future__ import annotations
 
-import html
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
-import aiohttp
 import pytest
 
-from bot.config import load_config
 from bot.store import Store
-from localslack.server import LocalSlack
-from tests.support.bot import Env, populate, start_bot
-
-STATE_SECRET = "state-secret-for-the-tests-0123"
-COOKIE = "slack-app-oauth-state"
-
-
-@dataclass
-class Browser:
-    """The installer's browser: pages and redirects, the state cookie kept by hand."""
-
-    session: aiohttp.ClientSession
-    bot: str  # the bot's base URL
-    cookie: str = ""
-
-    async def get(self, url: str) -> tuple[int, str, str]:
-        """(status, body, Location) of one GET, redirects not followed."""
-        headers = {"Cookie": f"{COOKIE}={self.cookie}"} if self.cookie else {}
-        async with self.session.get(url, allow_redirects=False, headers=headers) as answer:
-            morsel = answer.cookies.get(COOKIE)
-            if morsel is not None:
-                self.cookie = morsel.value
-            return answer.status, await answer.text(), answer.headers.get("Location", "")
-
-    async def start(self) -> str:
-        """Open /slack/install; returns the authorize URL it leads to."""
-        status, body, _ = await self.get(self.bot + "slack/install")
-        assert status == 200
-        found = re.search(r'href="([^"]+/oauth/v2/authorize[^"]*)"', body)
-        assert found is not None
-        return html.unescape(found.group(1))
-
-    async def install(self) -> tuple[int, str]:
-        """The whole flow: install page, Slack's decision, back to the bot's redirect."""
-        status, _, back = await self.get(await self.start())
-        assert status == 302
-        status, body, _ = await self.get(back)
-        return status, body
-
-
-@asynccontextmanager
-async def oauth_bot(
-    tmp_path: Path, secret: str | None = None, rotation: bool = False, mode: str = "http"
-) -> AsyncIterator[tuple[Env, Browser]]:
-    """The bot installed by OAuth (no bot token), in HTTP mode unless told, and a browser."""
-    async with LocalSlack() as slack, aiohttp.ClientSession() as session:
-        populate(slack)
-        slack.oauth.rotation = rotation
-        socket = {"SLACK_APP_TOKEN": slack.app_token} if mode == "socket" else {}
-        config = load_config(
-            {
-                **socket,
-                "SLACK_CLIENT_ID": slack.oauth.client_id,
-                "SLACK_CLIENT_SECRET": secret or slack.oauth.client_secret,
-                "SERENDIP_STATE_SECRET": STATE_SECRET,
-                "SLACK_SIGNING_SECRET": slack.signing_secret,
-                "SLACK_API_URL": slack.api_url,
-                "SERENDIP_DB": str(tmp_path / "serendip.db"),
-                "SERENDIP_FETCH_LINKS": "off",
-                "SERENDIP_SEND_RATE": "100000",
-            },
-            dotenv=None,
-        )
-        runner, store, port, inbox = await start_bot(slack, config, mode)
-        if mode == "socket":
-            await slack.wait_connected()
-        base = f"http://127.0.0.1:{port}/"
-        slack.oauth.redirect_uri = base + "slack/oauth_redirect"
-        try:
-            yield Env(slack, store, config, mode, port, inbox), Browser(session, base)
-        finally:
-            await runner.cleanup()
+from tests.support.oauth import oauth_bot
 
 
 async def a_dm_finds_no_installation(env: Env) -> None:
