@@ -11,23 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import Store
-from tests.support.oauth import oauth_bot
-
-
-async def a_dm_finds_no_installation(env: Env) -> None:
-    """A DM to the bot is not answered, and the inbox keeps it as failed (401)."""
-    await env.slack.dm_bot("U1", "hello?")
-    await env.settle()
-    assert env.slack.calls_of("chat.postMessage") == []
-    failed = await env.store.failed_events()
-    assert len(failed) == 1
-    assert "401" in str(failed[0])
-
-
-async def installed_token(store: Store, team: str) -> str | None:
-    found = await store.find_installation("", team)
-    return None if found is None else found.bot_token
+from tests.support.oauth import a_dm_finds_no_installation, installed_token, oauth_bot
 
 
 @pytest.mark.parametrize("mode", ["http", "socket"])

@@ -8,13 +8,13 @@ import time
 from pathlib import Path
 
 from jobs.housekeeping import run_housekeeping
-from tests.bot.test_oauth_install import (
+from tests.support.bot import Env
+from tests.support.oauth import (
     Browser,
     a_dm_finds_no_installation,
     installed_token,
     oauth_bot,
 )
-from tests.support.bot import Env
 
 DAY = 86400.0
 
