@@ -19,6 +19,7 @@ from bot.leases import LEASE_SECONDS, claims_for
 from bot.pacer import Pacer
 from bot.slack_client import make_client
 from bot.store import Store, is_storage_error
+from bot.workspace_clients import Pacers
 from handlers import register_all
 from handlers.commands.errors import command_error_answer
 
@@ -43,7 +44,6 @@ class SerendipApp(AsyncApp):
         # On PostgreSQL, other replicas may serve the same inbox: this one leases partitions.
         claims = claims_for(store, lease_seconds)
         self.inbox = InboxWorker(store, self.dispatch_stored, claims=claims)
-        self.pacer: Pacer | None = None
 
     async def async_dispatch(self, req: AsyncBoltRequest) -> BoltResponse:
         """Store events in the inbox and acknowledge; dispatch everything else."""
@@ -104,12 +104,12 @@ def build_app(
     store: Store,
     client: AsyncWebClient | None = None,
     socket_mode: bool = False,
-    pacer: Pacer | None = None,
+    pacers: Pacers | None = None,
 ) -> SerendipApp:
     """Build the Bolt app; `socket_mode` skips signature checks (the socket is authenticated).
-    Its posts keep to `pacer` (shared with the scheduler's digests) or to a pacer of its own."""
-    pacer = pacer or Pacer(config.send_rate)
-    client = client or make_client(config.bot_token, config.api_url, pacer=pacer)
+    Its posts keep to their workspace's pacer in `pacers` (shared with the scheduler's jobs)."""
+    pacers = pacers or Pacers(lambda _team: Pacer(config.send_rate))
+    client = client or make_client(config.bot_token, config.api_url, pacer=pacers.for_team(None))
     oauth: dict[str, Any] = {}
     if config.oauth:  # each workspace's token comes from its installation
         settings, authorize = oauth_settings(config, store, client)
@@ -124,7 +124,6 @@ def build_app(
         process_before_response=True,
         logger=logging.getLogger("serendip.bolt"),
     )
-    app.pacer = pacer
 
     async def inject(context: dict[str, Any], next: Any) -> None:
         context["store"] = store
@@ -132,10 +131,14 @@ def build_app(
         context["inbox"] = app.inbox
         context["later"] = app.inbox.later
         # Bolt hands each request a fresh AsyncWebClient; listeners get ours, whose posts
-        # keep to the process's send rate: the app's own, or (installed by OAuth) one carrying
-        # the token Bolt's authorize found for this request's workspace.
+        # keep to the workspace's send rate: the app's own, or (installed by OAuth) one carrying
+        # the token Bolt's authorize found for this request's workspace, and its pacer.
         token = context.get("token") if config.oauth else None
-        context["client"] = make_client(token, config.api_url, pacer=pacer) if token else app.client
+        context["client"] = (
+            make_client(token, config.api_url, pacer=pacers.for_team(context.get("team_id")))
+            if token
+            else app.client
+        )
         await next()
 
     app.use(inject)

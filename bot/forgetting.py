@@ -16,8 +16,8 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.cli.teams import choose_team
 from bot.config import Config
 from bot.models import ANSWER_BLOCK, ANSWERED_CARD, BotPost, ForgetResult
-from bot.slack_client import make_client
 from bot.store import Store
+from bot.workspace_clients import WorkspaceClients, make_pacers
 from jobs.digest_blocks import (
     build_digest,
     view_from_json,
@@ -193,7 +193,6 @@ async def forget_from_cli(
     returns the report."""
     if not USER_ID.match(user_id):
         raise ValueError(f"not a Slack user id: {user_id!r}")
-    client = make_client(config.bot_token, config.api_url) if config.bot_token else None
     store = Store(db_path).open()
     try:
         chosen = await choose_team(store, team)
@@ -201,7 +200,14 @@ async def forget_from_cli(
         teams = [chosen] if chosen else await store.teams()
         if not teams:
             raise ValueError("no workspace in the database yet: run the bot first")
-        results = [await forget(store, client, team, user_id) for team in teams]
+        # Their posts are deleted with the workspace's own token, where there is one.
+        clients = WorkspaceClients(store, config, make_pacers(store, config))
+        results, unreached = [], 0
+        for one in teams:
+            poster = await clients(one) if config.bot_token or config.oauth else None
+            client = None if poster is None else poster.client
+            results.append(await forget(store, client, one, user_id))
+            unreached += len(results[-1][0].posts) if poster is None else 0
     finally:
         store.close()
     shares = sum(r.shares for r, _, _ in results)
@@ -210,8 +216,8 @@ async def forget_from_cli(
     deleted = sum(d for _, d, _ in results)
     updated = sum(u for _, _, u in results)
     line = f"forgot {user_id}: {shares} share(s), {votes} vote(s) deleted; opted out"
-    if client is None and posts:
-        line += f"; {posts} Slack post(s) naming them were left (no SLACK_BOT_TOKEN)"
+    if unreached:
+        line += f"; {unreached} Slack post(s) naming them were left (no token to delete them)"
     else:
         line += (
             f"; {deleted} Slack post(s) deleted and {updated} digest(s) updated without them,"

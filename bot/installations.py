@@ -104,6 +104,11 @@ def _fields(row: Installed) -> dict[str, Any]:
     }
 
 
+def bot_of(row: Installed) -> Bot:
+    """Bolt's Bot of a stored installation (for refreshing its token)."""
+    return Bot(**_fields(row))
+
+
 class StoreInstallations(AsyncInstallationStore):
     """Bolt's installation store over the store's installation verbs."""
 
@@ -138,7 +143,7 @@ class StoreInstallations(AsyncInstallationStore):
     ) -> Bot | None:
         """The workspace's bot, or None when the app is not installed there."""
         row = await self._find(enterprise_id, team_id, is_enterprise_install)
-        return None if row is None else Bot(**_fields(row))
+        return None if row is None else bot_of(row)
 
     async def async_find_installation(
         self,

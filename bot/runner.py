@@ -25,9 +25,8 @@ from bot.guard import (
 from bot.inbox import InboxWorker
 from bot.leader import Leader
 from bot.server import add_oauth_routes, build_web_app
-from bot.shared_pacer import make_pacer
-from bot.slack_client import make_client
 from bot.store import Store
+from bot.workspace_clients import WorkspaceClients, make_pacers
 from jobs.fetching import LinkFetchWorker
 from jobs.scheduler import build_scheduler
 
@@ -43,9 +42,11 @@ def build_server(
     """The whole bot as an aiohttp application; `cleanup_ctx` starts and stops each part;
     without `migrate`, a database of an older schema stops the start."""
     store = Store(config.db_path, migrate=migrate)
-    # One send rate for every kind of post: for the deployment when replicas share PostgreSQL.
-    pacer = make_pacer(store, config)
-    bolt_app = build_app(config, store, socket_mode=socket_mode, pacer=pacer)
+    # One send rate per workspace for every kind of post, for the deployment when replicas
+    # share PostgreSQL; the jobs post through each workspace's client and pacer.
+    pacers = make_pacers(store, config)
+    clients = WorkspaceClients(store, config, pacers)
+    bolt_app = build_app(config, store, socket_mode=socket_mode, pacers=pacers)
     mode = "socket" if socket_mode else "http"
     cap = connection_cap(config.http_max_connections)
     guard = ConnectionGuard(cap, config.http_read_timeout, time.monotonic)
@@ -72,8 +73,7 @@ def build_server(
 
     def lead(epoch: int) -> Callable[[], Awaitable[None]]:
         """Start what only the leader runs: the scheduled jobs and the link fetcher."""
-        client = make_client(config.bot_token, config.api_url, pacer=pacer)
-        jobs = build_scheduler(store, config, fetch, client, pacer, epoch) if scheduler else None
+        jobs = build_scheduler(store, config, fetch, clients, epoch) if scheduler else None
         worker = LinkFetchWorker(store, fetcher.fetch) if config.fetch_links else None
         if jobs is not None:
             jobs.start()

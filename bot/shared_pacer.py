@@ -1,5 +1,6 @@
-"""The send rate of a whole deployment: replicas on one PostgreSQL database share one
-`SERENDIP_SEND_RATE`, whichever of them posts (digests from the leader, cards and notes from any).
+"""A workspace's send rate across the deployment: replicas on one PostgreSQL database share one
+`SERENDIP_SEND_RATE` per workspace, whichever of them posts (digests from the leader, cards and
+notes from any).
 
 Each post books the deployment's next free slot in the store (`send_pace`, one row update that
 returns it), so the rate holds across processes as `Pacer`'s in-process slots hold it across
@@ -16,12 +17,11 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from bot.config import Config
 from bot.pacer import Pacer
 from bot.store import Store
 
 log = logging.getLogger(__name__)
-GLOBAL = "global"  # the key of the workspace-wide rate in send_pace
+GLOBAL = "global"  # the key in send_pace when one rate serves every workspace
 
 
 class SharedPacer(Pacer):
@@ -34,16 +34,17 @@ class SharedPacer(Pacer):
         per_channel: float = 1.0,
         clock: Callable[[], float] = time.time,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        key: str = GLOBAL,
     ) -> None:
         super().__init__(per_minute, per_channel, clock, sleep)
-        self.store = store
+        self.store, self.key = store, key
         self._pushes: set[asyncio.Task[None]] = set()
 
     async def wait(self, channel: str, per_channel: float | None = None) -> None:
         """Book the deployment's next slot, wait for it and for this channel's own."""
         now = self.clock()
         try:
-            slot = await self.store.reserve_send_slot(GLOBAL, self.interval, now)
+            slot = await self.store.reserve_send_slot(self.key, self.interval, now)
         except Exception as exc:  # the database is away: pace within this process meanwhile
             log.warning("cannot book a shared send slot (%s); pacing this process alone", exc)
             await super().wait(channel, per_channel)
@@ -60,7 +61,7 @@ class SharedPacer(Pacer):
         """Slack said 429: no post before `seconds` from now, here and in every replica."""
         super().pause(seconds)
         task = asyncio.get_running_loop().create_task(
-            self.store.push_send_slots(GLOBAL, self._paused_until)
+            self.store.push_send_slots(self.key, self._paused_until)
         )
         self._pushes.add(task)  # kept until done: a task nobody holds may be collected
         task.add_done_callback(self._pushes.discard)
@@ -68,11 +69,3 @@ class SharedPacer(Pacer):
     async def written(self) -> None:
         """Until every 429 pause heard so far is in the store (tests)."""
         await asyncio.gather(*self._pushes, return_exceptions=True)
-
-
-def make_pacer(store: Store, config: Config) -> Pacer:
-    """The process's pacer: shared through the database on PostgreSQL (replicas), in-process
-    on SQLite (one process serves it)."""
-    if store.shared_by_replicas:
-        return SharedPacer(store, config.send_rate)
-    return Pacer(config.send_rate)

@@ -25,6 +25,7 @@ from bot.config import Config
 from bot.digest_models import DigestSnapshot
 from bot.pacer import Pacer
 from bot.store import RecipientKind, Store
+from bot.workspace_clients import Clients, OneClient
 from jobs.compose import Composed, Composer, channel_digest, personal_digest
 from jobs.delivery import Deliverer, DeliveryReport
 from jobs.digest_blocks import build_digest, view_to_json
@@ -261,7 +262,7 @@ def window_days(dues: list[Due], now: datetime) -> int:
 
 async def run_digests(
     store: Store,
-    client: AsyncWebClient,
+    clients: Clients | AsyncWebClient,
     config: Config,
     now: datetime,
     *,
@@ -271,19 +272,26 @@ async def run_digests(
     clock: Callable[[], float] | None = None,
     epoch: int | None = None,
 ) -> RunReport:
-    """Plan what is due in every installed workspace, then post it (as the leader of `epoch`,
-    when given: its claims are refused once another replica leads)."""
+    """Plan what is due in every installed workspace, then post it with the workspace's client
+    (one `client` and `pacer` for all, when given one) as the leader of `epoch`, when given:
+    its claims are refused once another replica leads."""
     report = RunReport()
-    pacer = pacer or Pacer(config.send_rate)
+    if isinstance(clients, AsyncWebClient):
+        clients = OneClient(clients, pacer or Pacer(config.send_rate))
     clock = clock or time.time
     for team_id in await store.installed_teams():
+        poster = await clients(team_id)
+        if poster is None:  # its installation is gone (it left): nothing can be posted there
+            log.warning("digests: no installation serves workspace %s; none planned", team_id)
+            continue
         added, empty, handled = await plan_team(
             store, config, team_id, now, now_mode, force, clock()
         )
         report.planned += added
         report.empty += empty
         report.handled += handled
-        await Deliverer(store, client, pacer, clock, report.delivery, epoch).run(team_id)
+        deliverer = Deliverer(store, poster.client, poster.pacer, clock, report.delivery, epoch)
+        await deliverer.run(team_id)
     return report
 
 

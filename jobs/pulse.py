@@ -23,7 +23,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
 from bot.models import BotPost
+from bot.pacer import Pacer
 from bot.store import Store
+from bot.workspace_clients import Clients, OneClient
 from jobs.digests import due_period
 from jobs.periods import Period
 from jobs.pulse_text import pulse_text
@@ -93,25 +95,37 @@ def _share_ts(files: list[dict[str, Any]], channel: str) -> str | None:
 
 
 class LearningPulse:
-    """The weekly job, with what it learned once: the workspace of the bot's token."""
+    """The weekly job, in each workspace the jobs serve, through that workspace's client."""
 
-    def __init__(self, store: Store, client: AsyncWebClient, config: Config) -> None:
+    def __init__(self, store: Store, clients: Clients | AsyncWebClient, config: Config) -> None:
         self.store = store
-        self.client = client
+        if isinstance(clients, AsyncWebClient):
+            clients = OneClient(clients, Pacer(config.send_rate))
+        self.clients: Clients = clients
         self.config = config
-        self._team: str | None = None
         self._warned: set[tuple[str, str]] = set()
 
-    async def tick(self, now: datetime) -> str | None:
-        """Post the current week's pulse unless it was; returns the week key when posted."""
+    async def tick(self, now: datetime) -> list[str]:
+        """Post the current week's pulse wherever it is due and was not posted; returns the
+        week keys posted."""
+        posted: list[str] = []
+        if not self.config.report_channel:  # nowhere to post: not even Slack is asked
+            return posted
+        for team in await self.clients.teams():
+            poster = await self.clients(team)
+            if poster is not None and (week := await self.tick_team(team, poster.client, now)):
+                posted.append(week)
+        return posted
+
+    async def tick_team(self, team: str, client: AsyncWebClient, now: datetime) -> str | None:
+        """Post the workspace's pulse for the current week unless it was; returns its key."""
         channel = self.config.report_channel
         tz = ZoneInfo(self.config.tz)
         period = due_period(now, tz, "weekly", self.config, False)
         if not channel or period is None:
             return None
-        team = await self.team()
         recorded = {row["week"] for row in await self.store.pulse_weeks(team)}
-        if period.key in recorded or not await self._can_post(channel, period.key):
+        if period.key in recorded or not await self._can_post(client, channel, period.key):
             return None
         # Read and draw before claiming: a failure here leaves the week free for the next tick.
         data = await self.store.report_data(
@@ -120,18 +134,13 @@ class LearningPulse:
         png, alt = await asyncio.to_thread(render_chart, data, tz)
         if not await self.store.claim_pulse(team, period.key, channel, time.time()):
             return None
-        return await self._post(team, channel, period, png, alt, pulse_text(data, period, tz))
+        text = pulse_text(data, period, tz)
+        return await self._post(client, team, channel, period, (png, alt, text))
 
-    async def team(self) -> str:
-        """The workspace of the bot token (asked once: the token does not change)."""
-        if self._team is None:
-            self._team = str((await self.client.auth_test())["team_id"])
-        return self._team
-
-    async def _can_post(self, channel: str, week: str) -> bool:
+    async def _can_post(self, client: AsyncWebClient, channel: str, week: str) -> bool:
         """Whether the bot is in the report channel; else a warning, once a week."""
         try:
-            info = await self.client.conversations_info(channel=channel)
+            info = await client.conversations_info(channel=channel)
             error = None if info["channel"].get("is_member") else "the bot is not a member"
         except SlackApiError as exc:
             error = str(exc.response.get("error"))
@@ -149,12 +158,19 @@ class LearningPulse:
             log.warning("%s", message)
 
     async def _post(
-        self, team: str, channel: str, period: Period, png: bytes, alt: str, text: str
+        self,
+        client: AsyncWebClient,
+        team: str,
+        channel: str,
+        period: Period,
+        shown: tuple[bytes, str, str],
     ) -> str | None:
-        """Share the claimed week's pulse; release the claim if Slack refused it."""
+        """Share the claimed week's pulse (chart, its alt text, the text); release the claim
+        if Slack refused it."""
         title = f"Learning pulse {period.key}"
+        png, alt, text = shown
         try:
-            file_id, ts = await upload_png(self.client, channel, png, title, alt, text)
+            file_id, ts = await upload_png(client, channel, png, title, alt, text)
         except Refused as exc:
             await self.store.release_pulse(team, period.key)
             self._warn(period.key, f"the learning pulse for {period.key} was refused: {exc}")

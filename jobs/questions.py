@@ -7,21 +7,29 @@ import logging
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
+from bot.pacer import Pacer
 from bot.routing import route_question
 from bot.store import Store
+from bot.workspace_clients import Clients, OneClient
 
 log = logging.getLogger(__name__)
 REROUTE_AFTER = 48 * 3600
 
 
 async def reroute_unanswered(
-    store: Store, client: AsyncWebClient, config: Config, now: float
+    store: Store, clients: Clients | AsyncWebClient, config: Config, now: float
 ) -> int:
-    """Route every question posted 48 hours before `now` with no reply yet, once; returns how
-    many people were asked. The claim is stored first, so a crash never routes one twice."""
+    """Route every question posted 48 hours before `now` with no reply yet, once, through its
+    workspace's client; returns how many people were asked. The claim is stored first, so a
+    crash never routes one twice."""
+    if isinstance(clients, AsyncWebClient):
+        clients = OneClient(clients, Pacer(config.send_rate))
     asked = 0
     for question in await store.claim_reroutes(now - REROUTE_AFTER, now):
-        asked += len(await route_question(store, client, config, question, 1, now))
+        poster = await clients(question.team_id)
+        if poster is None:  # the workspace left meanwhile
+            continue
+        asked += len(await route_question(store, poster.client, config, question, 1, now))
     if asked:
         log.info("re-routed unanswered questions to %s people", asked)
     return asked

@@ -8,16 +8,15 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.config import Config
-from bot.pacer import Pacer
 from bot.store import Store
+from bot.workspace_clients import Clients
 from jobs.digests import run_digests
 from jobs.fetching import Fetch
 from jobs.housekeeping import run_housekeeping
 from jobs.link_health import check_links
-from jobs.people_sync import refresh_people
+from jobs.people_sync import refresh_workspaces
 from jobs.pulse import LearningPulse
 from jobs.questions import reroute_unanswered
 
@@ -41,11 +40,11 @@ async def link_health_job(store: Store, fetch: Fetch) -> None:
 
 
 async def digest_tick(
-    store: Store, client: AsyncWebClient, config: Config, pacer: Pacer, epoch: int | None = None
+    store: Store, clients: Clients, config: Config, epoch: int | None = None
 ) -> None:
     """Send whatever digests are due and not sent yet (a missed one goes out here too); the
     leader's `epoch` fences its claims once another replica leads."""
-    report = await run_digests(store, client, config, datetime.now(UTC), pacer=pacer, epoch=epoch)
+    report = await run_digests(store, clients, config, datetime.now(UTC), epoch=epoch)
     if report.planned or report.delivery.sent or report.delivery.failed:
         log.info(
             "digests: %s planned, %s sent, %s failed",
@@ -55,14 +54,14 @@ async def digest_tick(
         )
 
 
-async def people_job(store: Store, client: AsyncWebClient) -> None:
-    """Refresh people and their time zones from users.list."""
-    await refresh_people(store, client)
+async def people_job(store: Store, clients: Clients) -> None:
+    """Refresh every workspace's people and their time zones from users.list."""
+    await refresh_workspaces(store, clients)
 
 
-async def reroute_tick(store: Store, client: AsyncWebClient, config: Config) -> None:
+async def reroute_tick(store: Store, clients: Clients, config: Config) -> None:
     """Route questions left without a reply for 48 hours to the next likely experts."""
-    await reroute_unanswered(store, client, config, time.time())
+    await reroute_unanswered(store, clients, config, time.time())
 
 
 async def pulse_tick(pulse: LearningPulse) -> None:
@@ -74,12 +73,11 @@ def build_scheduler(
     store: Store,
     config: Config,
     fetch: Fetch | None = None,
-    client: AsyncWebClient | None = None,
-    pacer: Pacer | None = None,
+    clients: Clients | None = None,
     epoch: int | None = None,
 ) -> AsyncIOScheduler:
     """A scheduler with Serendip's jobs, for the leader of `epoch` (bot/leader.py starts and
-    stops it)."""
+    stops it); the jobs that post reach each workspace through `clients`."""
     tz = ZoneInfo(config.tz)
     scheduler = AsyncIOScheduler(timezone=tz)
     scheduler.add_job(
@@ -102,16 +100,15 @@ def build_scheduler(
         id="housekeeping-at-start",
         replace_existing=True,
     )
-    if client is not None:
-        paced = pacer or Pacer(config.send_rate)
-        _add_digest_jobs(scheduler, store, config, client, tz, paced, epoch)
-    if client is not None and config.report_channel:
+    if clients is not None:
+        _add_digest_jobs(scheduler, store, config, clients, tz, epoch)
+    if clients is not None and config.report_channel:
         # A tick, not a cron job: a pulse missed while the bot was down still goes out that week.
         scheduler.add_job(
             pulse_tick,
             "interval",
             minutes=PULSE_TICK_MINUTES,
-            args=[LearningPulse(store, client, config)],
+            args=[LearningPulse(store, clients, config)],
             id="learning-pulse",
             replace_existing=True,
             max_instances=1,
@@ -138,9 +135,8 @@ def _add_digest_jobs(
     scheduler: AsyncIOScheduler,
     store: Store,
     config: Config,
-    client: AsyncWebClient,
+    clients: Clients,
     tz: ZoneInfo,
-    pacer: Pacer,
     epoch: int | None,
 ) -> None:
     """People first (time zones decide who is due), then a digest tick every few minutes."""
@@ -149,7 +145,7 @@ def _add_digest_jobs(
         people_job,
         "cron",
         hour=PEOPLE_HOUR,
-        args=[store, client],
+        args=[store, clients],
         id="people",
         replace_existing=True,
         max_instances=1,
@@ -160,7 +156,7 @@ def _add_digest_jobs(
         people_job,
         "date",
         run_date=start + timedelta(seconds=5),
-        args=[store, client],
+        args=[store, clients],
         id="people-at-start",
         replace_existing=True,
     )
@@ -168,21 +164,21 @@ def _add_digest_jobs(
         reroute_tick,
         "interval",
         minutes=REROUTE_TICK_MINUTES,
-        args=[store, client, config],
+        args=[store, clients, config],
         id="question-reroute",
         replace_existing=True,
         max_instances=1,
         coalesce=True,
         misfire_grace_time=REROUTE_TICK_MINUTES * 60,
     )
-    # One pacer for the process: the send rate holds across ticks and kinds of post.
-    # A new leader ticks soon: digests its predecessor left half sent are finished at once.
+    # Each workspace's pacer is the process's: its send rate holds across ticks and kinds of
+    # post. A new leader ticks soon: digests its predecessor left half sent are finished at once.
     tick = config.digest_tick
     scheduler.add_job(
         digest_tick,
         "interval",
         seconds=tick,
-        args=[store, client, config, pacer, epoch],
+        args=[store, clients, config, epoch],
         id="digest-tick",
         replace_existing=True,
         max_instances=1,

@@ -10,10 +10,10 @@ from datetime import UTC, datetime
 from bot.cli.digest_text import render
 from bot.cli.teams import choose_team
 from bot.config import Config
-from bot.slack_client import make_client
 from bot.store import RecipientKind, Store, is_storage_error
+from bot.workspace_clients import WorkspaceClients, make_pacers
 from jobs.digests import preview, run_digests
-from jobs.people_sync import refresh_people
+from jobs.people_sync import refresh_workspaces
 
 CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{1,20}$")
 USER_ID = re.compile(r"^[UW][A-Z0-9]{1,20}$")
@@ -33,11 +33,12 @@ async def digest_send(config: Config, db_path: str, now_mode: bool, force: bool)
                 f"the database {db_path} cannot be written ({store.write_failure}); "
                 "no digest was sent"
             )
-        client = make_client(config.bot_token, config.api_url)
+        # Each workspace's own token (installed by OAuth) or SLACK_BOT_TOKEN's.
+        clients = WorkspaceClients(store, config, make_pacers(store, config))
         try:
-            await refresh_people(store, client)  # time zones decide who is due
+            await refresh_workspaces(store, clients)  # time zones decide who is due
             report = await run_digests(
-                store, client, config, datetime.now(UTC), now_mode=now_mode, force=force
+                store, clients, config, datetime.now(UTC), now_mode=now_mode, force=force
             )
         except Exception as exc:
             if not is_storage_error(exc):

@@ -267,7 +267,8 @@ def _digest(config: Config, args: argparse.Namespace) -> int:
     from bot.cli.digest import digest_preview, digest_send
 
     if args.action == "send":
-        config.require("bot_token")
+        if not config.oauth:  # installed by OAuth, each workspace's token is in the database
+            config.require("bot_token")
         print(asyncio.run(digest_send(config, _existing_db(config), args.now, args.force)))
         return 0
     try:

@@ -24,6 +24,10 @@ class InstallationActions(Plumbing):
         """The bot installation of a workspace ('' for no enterprise, or no team), or None."""
         return await self._read(installations.find_installation, enterprise_id, team_id)
 
+    async def installation_for_team(self, team_id: str) -> Installed | None:
+        """The installation serving a workspace (its own, else its organisation's), or None."""
+        return await self._read(installations.installation_for_team, team_id)
+
     async def delete_installation(self, enterprise_id: str, team_id: str) -> bool:
         """Forget a workspace's installation; False when there was none."""
         return await self._write(installations.delete_installation, enterprise_id, team_id)

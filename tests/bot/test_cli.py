@@ -101,7 +101,7 @@ def test_forget_without_token_leaves_posts(db: Path, capsys: pytest.CaptureFixtu
     assert main(["forget", "U1"]) == 0
     out = capsys.readouterr().out
     assert "1 share(s)" in out
-    assert "were left (no SLACK_BOT_TOKEN)" in out
+    assert "were left (no token to delete them)" in out
     conn = sqlite3.connect(db)
     assert conn.execute("SELECT count(*) FROM shares WHERE user = 'U1'").fetchone()[0] == 0
     assert conn.execute("SELECT opted_out FROM person_settings WHERE user_id = 'U1'").fetchone()[0]

@@ -9,19 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from localslack.server import LocalSlack
-from localslack.tenants import Tenant
 from tests.support.bot import Env
 from tests.support.find import result_texts
-from tests.support.oauth import Browser, oauth_bot
-
-Space = LocalSlack | Tenant
-
-
-def _people(space: Space, person: str, channel: str) -> None:
-    """One person and one channel with the bot in it."""
-    space.add_user(person, name=person.lower())
-    space.add_channel(channel, name="general", members=[person], bot_member=True)
+from tests.support.oauth import Browser, Space, oauth_bot, person_in, three_workspaces
 
 
 async def _install_all(env: Env, browser: Browser, teams: list[str]) -> dict[str, str]:
@@ -54,15 +44,7 @@ async def test_three_workspaces_share_links_at_once_and_keep_them_apart(
 ) -> None:
     async with oauth_bot(tmp_path, mode=mode) as (env, browser):
         slack = env.slack
-        two = slack.add_workspace("T2", name="Two")
-        grid = slack.add_workspace("T3", name="Three", enterprise_id="E1")
-        _people(two, "U21", "C21")
-        _people(grid, "W31", "C31")
-        spaces: list[tuple[Space, str, str, str]] = [
-            (slack, "U1", "C1", "https://one.example/kafka-guide"),
-            (two, "U21", "C21", "https://two.example/kafka-notes"),
-            (grid, "W31", "C31", "https://three.example/kafka-talk"),
-        ]
+        spaces = three_workspaces(slack)
         tokens = await _install_all(env, browser, [slack.team_id, "T2", "T3"])
         assert len(set(tokens.values())) == 3
         await asyncio.gather(
@@ -92,7 +74,7 @@ async def test_uninstalling_one_workspace_leaves_the_others_going(tmp_path: Path
     async with oauth_bot(tmp_path) as (env, browser):
         slack = env.slack
         two = slack.add_workspace("T2", name="Two")
-        _people(two, "U21", "C21")
+        person_in(two, "U21", "C21")
         tokens = await _install_all(env, browser, [slack.team_id, "T2"])
         await two.uninstall()
         await env.settle()
@@ -116,8 +98,8 @@ async def test_an_org_wide_install_serves_both_workspaces_of_the_org(tmp_path: P
         slack = env.slack
         three = slack.add_workspace("T3", name="Three", enterprise_id="E1")
         four = slack.add_workspace("T4", name="Four", enterprise_id="E1")
-        _people(three, "W31", "C31")
-        _people(four, "W41", "C41")
+        person_in(three, "W31", "C31")
+        person_in(four, "W41", "C41")
         slack.oauth.next_team, slack.oauth.org_wide = "T3", True
         status, body = await browser.install()
         assert status == 200, body

@@ -11,9 +11,11 @@ import pytest
 from PIL import Image
 
 from bot.config import Config, load_config
+from bot.pacer import Pacer
 from bot.slack_client import make_client
 from bot.slacktext import escape
 from bot.store import Store
+from bot.workspace_clients import OneClient
 from jobs.periods import Period
 from jobs.pulse import LearningPulse
 from jobs.pulse_text import pulse_text
@@ -61,7 +63,7 @@ def _shared(slack: LocalSlack) -> list[JSON]:
 async def test_uploads_its_chart_and_posts_once_per_week(slack: LocalSlack, store: Store) -> None:
     raw(store, stats_rows)
     pulse = _pulse(slack, store)
-    assert await pulse.tick(MONDAY) == "2026-W39"
+    assert await pulse.tick(MONDAY) == ["2026-W39"]
     [message] = _shared(slack)
     [file] = message["files"]
     assert file["mimetype"] == "image/png"
@@ -83,11 +85,11 @@ async def test_uploads_its_chart_and_posts_once_per_week(slack: LocalSlack, stor
     assert "leads" not in alt + str(message["text"])
     assert "G1" not in alt
     for later in (MONDAY, MONDAY + timedelta(days=1), MONDAY + timedelta(days=6, hours=18)):
-        assert await pulse.tick(later) is None
-    assert await _pulse(slack, store).tick(MONDAY + timedelta(hours=2)) is None  # a restart
+        assert await pulse.tick(later) == []
+    assert await _pulse(slack, store).tick(MONDAY + timedelta(hours=2)) == []  # a restart
     assert len(_shared(slack)) == 1
     assert len(slack.calls_of("files.completeUploadExternal")) == 1
-    assert await pulse.tick(MONDAY + timedelta(days=7)) == "2026-W40"
+    assert await pulse.tick(MONDAY + timedelta(days=7)) == ["2026-W40"]
     weeks = await store.pulse_weeks("T1")
     assert [(w["week"], w["status"]) for w in weeks] == [
         ("2026-W39", "posted"),
@@ -103,8 +105,8 @@ async def test_the_week_is_the_digest_weeks_in_the_report_time_zone(
     pulse = _pulse(slack, store, SERENDIP_TZ="Asia/Tokyo", SERENDIP_DIGEST_HOUR="23")
     # Monday 23:00 in Tokyo is 14:00 UTC: at 13:59 UTC Monday's pulse is not due yet, and last
     # week's is no longer current (a missed week is dropped once the next has begun).
-    assert await pulse.tick(datetime(2026, 9, 21, 13, 59, tzinfo=UTC)) is None
-    assert await pulse.tick(datetime(2026, 9, 21, 14, 1, tzinfo=UTC)) == "2026-W39"
+    assert await pulse.tick(datetime(2026, 9, 21, 13, 59, tzinfo=UTC)) == []
+    assert await pulse.tick(datetime(2026, 9, 21, 14, 1, tzinfo=UTC)) == ["2026-W39"]
     text = str(_shared(slack)[0]["text"])
     assert "the week starting 14 Sep, to Mon 21 Sep 2026 23:00 (JST)" in text
     assert "*0* items shared · *0* useful votes · *0* active learners" in text
@@ -119,19 +121,19 @@ async def test_no_channel_no_member_no_post(
         {"SLACK_BOT_TOKEN": slack.bot_token, "SLACK_API_URL": slack.api_url}, dotenv=None
     )
     unset = LearningPulse(store, make_client(config.bot_token, config.api_url), config)
-    assert await unset.tick(MONDAY) is None
+    assert await unset.tick(MONDAY) == []
     assert not slack.calls
     outside = _pulse(slack, store, SERENDIP_REPORT_CHANNEL="COFF")
     with caplog.at_level(logging.WARNING, logger="jobs.pulse"):
-        assert await outside.tick(MONDAY) is None
-        assert await outside.tick(MONDAY + timedelta(minutes=15)) is None
+        assert await outside.tick(MONDAY) == []
+        assert await outside.tick(MONDAY + timedelta(minutes=15)) == []
     warnings = [r.getMessage() for r in caplog.records if "COFF" in r.getMessage()]
     assert len(warnings) == 1
     assert "invite Serendip" in warnings[0]
     assert not slack.calls_of("files.getUploadURLExternal")
     assert await store.pulse_weeks("T1") == []
     await slack.bot_joins("COFF", wait=False)
-    assert await outside.tick(MONDAY + timedelta(minutes=30)) == "2026-W39"
+    assert await outside.tick(MONDAY + timedelta(minutes=30)) == ["2026-W39"]
 
 
 async def test_a_refusal_frees_the_week_and_a_lost_answer_keeps_it(
@@ -139,16 +141,16 @@ async def test_a_refusal_frees_the_week_and_a_lost_answer_keeps_it(
 ) -> None:
     pulse = _pulse(slack, store)
     slack.fail_next("files.completeUploadExternal", "posting_to_channel_denied", status=200)
-    assert await pulse.tick(MONDAY) is None
+    assert await pulse.tick(MONDAY) == []
     assert await store.pulse_weeks("T1") == []
     slack.fail_next("files.getUploadURLExternal", "internal_error", status=500)
-    assert await pulse.tick(MONDAY) is None
+    assert await pulse.tick(MONDAY) == []
     assert await store.pulse_weeks("T1") == []
-    assert await pulse.tick(MONDAY) == "2026-W39"  # Slack accepted it at last
+    assert await pulse.tick(MONDAY) == ["2026-W39"]  # Slack accepted it at last
     slack.lose_answer("files.completeUploadExternal")  # shared, but the answer was a 500
-    assert await pulse.tick(MONDAY + timedelta(days=7)) is None
+    assert await pulse.tick(MONDAY + timedelta(days=7)) == []
     assert len(_shared(slack)) == 2
-    assert await pulse.tick(MONDAY + timedelta(days=7, hours=1)) is None  # never twice
+    assert await pulse.tick(MONDAY + timedelta(days=7, hours=1)) == []  # never twice
     statuses = [(w["week"], w["status"]) for w in await store.pulse_weeks("T1")]
     assert statuses == [("2026-W39", "posted"), ("2026-W40", "claimed")]
     assert len(_shared(slack)) == 2
@@ -164,7 +166,7 @@ async def test_the_message_escapes_what_people_searched(slack: LocalSlack, store
                 [q, NOW - 86400],
             ),
         )
-    assert await _pulse(slack, store).tick(MONDAY) == "2026-W39"
+    assert await _pulse(slack, store).tick(MONDAY) == ["2026-W39"]
     text = str(_shared(slack)[0]["text"])
     assert "&lt;!channel&gt; &amp; vpn" in text
     assert "<!channel>" not in text
@@ -172,11 +174,11 @@ async def test_the_message_escapes_what_people_searched(slack: LocalSlack, store
 
 
 async def test_scheduled_only_with_a_client_and_a_channel(slack: LocalSlack, store: Store) -> None:
-    client = make_client(slack.bot_token, slack.api_url)
-    without = build_scheduler(store, _config(slack, SERENDIP_REPORT_CHANNEL=""), client=client)
+    client = OneClient(make_client(slack.bot_token, slack.api_url), Pacer(60))
+    without = build_scheduler(store, _config(slack, SERENDIP_REPORT_CHANNEL=""), clients=client)
     assert "learning-pulse" not in {j.id for j in without.get_jobs()}
     assert "learning-pulse" not in {j.id for j in build_scheduler(store, _config(slack)).get_jobs()}
-    jobs = {j.id: j for j in build_scheduler(store, _config(slack), client=client).get_jobs()}
+    jobs = {j.id: j for j in build_scheduler(store, _config(slack), clients=client).get_jobs()}
     job = jobs["learning-pulse"]
     assert job.max_instances == 1
     assert job.coalesce
@@ -188,7 +190,7 @@ async def test_leads_with_headlines_then_learnings_and_questions(
 ) -> None:
     raw(store, stats_rows)
     raw(store, highlight_rows)
-    assert await _pulse(slack, store).tick(MONDAY) == "2026-W39"
+    assert await _pulse(slack, store).tick(MONDAY) == ["2026-W39"]
     text = str(_shared(slack)[0]["text"])
     lines = text.split("\n")
     assert lines[0].startswith("*Learning pulse, week 2026-W39*")
@@ -213,7 +215,7 @@ async def test_never_quotes_private_notes_or_opted_out_people(
 ) -> None:
     raw(store, stats_rows)
     raw(store, highlight_rows)
-    assert await _pulse(slack, store).tick(MONDAY) == "2026-W39"
+    assert await _pulse(slack, store).tick(MONDAY) == ["2026-W39"]
     text = str(_shared(slack)[0]["text"])
     alt = slack.calls_of("files.getUploadURLExternal")[0].args["alt_txt"]
     for secret in (
@@ -232,7 +234,7 @@ async def test_names_the_chart_weeks_by_their_day_in_the_report_time_zone(
     raw(store, stats_rows)
     pulse = _pulse(slack, store, SERENDIP_TZ="Asia/Tokyo", SERENDIP_DIGEST_HOUR="1")
     # Monday 01:00 in Tokyo is Sunday 16:00 UTC: in UTC the week would start on the 13th.
-    assert await pulse.tick(datetime(2026, 9, 20, 16, 1, tzinfo=UTC)) == "2026-W39"
+    assert await pulse.tick(datetime(2026, 9, 20, 16, 1, tzinfo=UTC)) == ["2026-W39"]
     text = str(_shared(slack)[0]["text"])
     alt = slack.calls_of("files.getUploadURLExternal")[0].args["alt_txt"]
     assert "the week starting 14 Sep, to Mon 21 Sep 2026 01:00 (JST)" in text

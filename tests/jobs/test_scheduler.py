@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bot.config import load_config
+from bot.pacer import Pacer
 from bot.store import Store
+from bot.workspace_clients import OneClient
 from jobs.scheduler import build_scheduler
 
 
@@ -36,9 +38,8 @@ def test_digest_tick_and_people_jobs_with_a_client(store: Store) -> None:
 
     config = load_config({}, dotenv=None)
     assert "digest-tick" not in {j.id for j in build_scheduler(store, config).get_jobs()}
-    scheduler = build_scheduler(
-        store, config, client=AsyncWebClient(base_url="http://127.0.0.1:9/")
-    )
+    client = AsyncWebClient(base_url="http://127.0.0.1:9/")
+    scheduler = build_scheduler(store, config, clients=OneClient(client, Pacer(60)))
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert {"digest-tick", "people", "people-at-start"} <= set(jobs)
     tick = jobs["digest-tick"]

@@ -16,9 +16,12 @@ import aiohttp
 from bot.config import load_config
 from bot.store import Store
 from localslack.server import LocalSlack
+from localslack.tenants import Tenant
 from tests.support.bot import Env, populate, start_bot
 
 STATE_SECRET = "state-secret-for-the-tests-0123"
+Space = LocalSlack | Tenant
+Shared = tuple[Space, str, str, str]  # a workspace, a person, their channel, a link they share
 COOKIE = "slack-app-oauth-state"
 
 
@@ -102,3 +105,23 @@ async def a_dm_finds_no_installation(env: Env) -> None:
 async def installed_token(store: Store, team: str) -> str | None:
     found = await store.find_installation("", team)
     return None if found is None else found.bot_token
+
+
+def person_in(space: Space, person: str, channel: str) -> None:
+    """One person and one channel with the bot in it."""
+    space.add_user(person, name=person.lower())
+    space.add_channel(channel, name="general", members=[person], bot_member=True)
+
+
+def three_workspaces(slack: LocalSlack) -> list[Shared]:
+    """The local Slack's own workspace, a second one and a third in Grid org E1, each with a
+    person, a channel and a kafka link of its own to share."""
+    two = slack.add_workspace("T2", name="Two")
+    grid = slack.add_workspace("T3", name="Three", enterprise_id="E1")
+    person_in(two, "U21", "C21")
+    person_in(grid, "W31", "C31")
+    return [
+        (slack, "U1", "C1", "https://one.example/kafka-guide"),
+        (two, "U21", "C21", "https://two.example/kafka-notes"),
+        (grid, "W31", "C31", "https://three.example/kafka-talk"),
+    ]

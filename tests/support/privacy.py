@@ -148,7 +148,7 @@ async def pulse(env: Env, outputs: Outputs) -> None:
     # A second look in one test posts the week again: forget that it was posted.
     raw(env.store, lambda db: db.execute("DELETE FROM learning_pulse"))
     job = LearningPulse(env.store, make_client(config.bot_token, config.api_url), config)
-    assert await job.tick(moment) is not None, "the pulse was not posted"
+    assert await job.tick(moment), "the pulse was not posted"
     [message] = [m for m in env.slack.messages(PULSE_CHANNEL) if m.get("files")][-1:]
     alt = env.slack.calls_of("files.getUploadURLExternal")[-1].args["alt_txt"]
     outputs.add("pulse", f"{message.get('text')}\n{alt}")

@@ -10,7 +10,13 @@ from typing import Any
 
 from psycopg import Connection
 
-from bot.store.sql.installations import COLUMNS, UPSERT_SET, Installed, installed_from
+from bot.store.sql.installations import (
+    COLUMNS,
+    FOR_TEAM,
+    UPSERT_SET,
+    Installed,
+    installed_from,
+)
 
 Conn = Connection[Any]
 
@@ -37,6 +43,12 @@ def find_installation(db: Conn, enterprise_id: str, team_id: str) -> Installed |
         f"SELECT {COLUMNS} FROM installations WHERE enterprise_id = %s AND team_id = %s",
         [enterprise_id, team_id],
     ).fetchone()
+    return None if row is None else installed_from(tuple(row))
+
+
+def installation_for_team(db: Conn, team_id: str) -> Installed | None:
+    """The installation that serves a workspace: its own, else its organisation's, or None."""
+    row = db.execute(FOR_TEAM.format(mark="%s"), [team_id, team_id]).fetchone()
     return None if row is None else installed_from(tuple(row))
 
 

@@ -119,10 +119,12 @@ def teams_with_person(db: Conn, user_id: str) -> list[str]:
 
 
 def known_teams(db: Conn) -> list[str]:
-    """Workspaces with any channel, person, item or install record."""
+    """Workspaces with any channel, person, item, install record or installation."""
     sql = " UNION ".join(
         f"SELECT team_id FROM {table}" for table in ("channels", "users", "items", "workspaces")
     )
+    # A workspace installed a moment ago has no data yet, but its people are to be read.
+    sql += " UNION SELECT team_id FROM installations WHERE team_id <> ''"
     return sorted(row[0] for row in db.execute(sql).fetchall())
 
 

@@ -119,6 +119,23 @@ def find_installation(db: Database, enterprise_id: str, team_id: str) -> Install
     return None if row is None else installed_from(tuple(row))
 
 
+# A workspace's own installation first; else its organisation's org-wide one, the organisation
+# known from the workspace's own people (a Slack Connect guest's organisation is not its own).
+FOR_TEAM = (
+    f"SELECT {COLUMNS} FROM installations WHERE team_id = {{mark}}"
+    f" UNION ALL SELECT {COLUMNS} FROM installations WHERE team_id = '' AND enterprise_id IN"
+    " (SELECT enterprise FROM users WHERE team_id = {mark} AND enterprise IS NOT NULL"
+    " AND (home_team IS NULL OR home_team = team_id))"
+    " ORDER BY team_id DESC, installed_at DESC LIMIT 1"
+)
+
+
+def installation_for_team(db: Database, team_id: str) -> Installed | None:
+    """The installation that serves a workspace: its own, else its organisation's, or None."""
+    row = db.execute(FOR_TEAM.format(mark="?"), [team_id, team_id]).fetchone()
+    return None if row is None else installed_from(tuple(row))
+
+
 def delete_installation(db: Database, enterprise_id: str, team_id: str) -> bool:
     """Forget a workspace's installation; False when there was none."""
     cursor = db.execute(

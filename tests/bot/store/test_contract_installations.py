@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import replace
 
+from bot.models import UserInfo
 from bot.store import Installed, Store
 
 TOKEN = "xoxb-secret-token-1"
@@ -72,3 +73,28 @@ async def test_of_two_racing_consumers_one_gets_the_state(any_store: Store) -> N
     await any_store.issue_oauth_state("s-race", 600.0)
     results = await asyncio.gather(*(any_store.consume_oauth_state("s-race") for _ in range(5)))
     assert sorted(results) == [False, False, False, False, True]
+
+
+async def test_a_workspace_is_served_by_its_own_installation_else_its_organisations(
+    any_store: Store,
+) -> None:
+    org_wide = replace(installed("", "xoxb-org"), enterprise_id="E1")
+    await any_store.save_installation(org_wide)
+    await any_store.save_installation(replace(installed("T2", "xoxb-t2"), enterprise_id="E1"))
+    # T1 belongs to E1 (its people say so); T3 to another organisation; T4 to none.
+    await any_store.save_user(UserInfo("T1", "W1", "ana", enterprise="E1"))
+    await any_store.save_user(UserInfo("T3", "W3", "bo", enterprise="E9"))
+    await any_store.save_user(UserInfo("T4", "U4", "cy"))
+    # A Slack Connect guest from E1 in T4 does not make T4 part of E1.
+    await any_store.save_user(UserInfo("T4", "W5", "ed", home_team="T2", enterprise="E1"))
+    await any_store.save_user(UserInfo("T2", "W2", "di", enterprise="E1"))
+
+    async def token(team: str) -> str | None:
+        found = await any_store.installation_for_team(team)
+        return None if found is None else found.bot_token
+
+    assert await token("T1") == "xoxb-org"
+    assert await token("T2") == "xoxb-t2"  # its own install wins over the organisation's
+    assert await token("T3") is None
+    assert await token("T4") is None
+    assert await token("T-unknown") is None
