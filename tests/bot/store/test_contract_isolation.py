@@ -1,0 +1,150 @@
+"""Nothing of one workspace reaches another (issue 17, item 2), on SQLite and PostgreSQL: the
+digests, the experts `/ask` chooses, Home's reads, the stats, the report and the pulse's
+figures of one workspace are the same whether or not others share the database, though they
+share channel ids and names, people's ids and names, and a URL."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.config import load_config
+from bot.store import ExpertRules, Store
+from jobs.digests import ACTIVE_DAYS, load, person_preview, preview
+from jobs.periods import now_period
+from jobs.pulse_text import pulse_text
+from tests.bot.store.isolation_seed import (
+    AT,
+    NOW,
+    TEAMS,
+    Opener,
+    leaks,
+    open_store,
+    plain,
+    seeded,
+)
+
+__all__ = ["open_store"]  # the fixture, used by name
+CONFIG = load_config({}, dotenv=None)
+DAYS = 7
+
+
+async def both(open_store: Opener, team: str) -> tuple[Store, Store]:
+    """`team` alone in a store, and all three workspaces in another (`team` seeded first, so
+    its rows are made alike in both)."""
+    rest = tuple(t for t in TEAMS if t != team)
+    return await seeded(open_store, (team,)), await seeded(open_store, (team, *rest))
+
+
+async def digests(store: Store, team: str) -> dict[str, Any]:
+    """Every digest `team` composes now: its channels', and its people's (also as Home's
+    welcome previews them), with the snapshot they come from."""
+    found: dict[str, Any] = {"snapshot": await load(store, team, NOW)}
+    for channel in ("C1", "C2", "C3", "G1"):
+        found[channel] = await preview(store, CONFIG, "channel", channel, NOW, team)
+    for person in ("U1", "U2", "U3", "U4", "U5"):
+        found[person] = await preview(store, CONFIG, "person", person, NOW, team)
+        found[f"welcome {person}"] = await person_preview(store, CONFIG, team, person, NOW)
+    return found
+
+
+def same_and_clean(alone: Store, together: Store, team: str, a: Any, b: Any) -> str:
+    """`a` (read alone) and `b` (read beside the others) agree and name nothing of another
+    workspace; returns what was shown."""
+    shown = plain(together, b)
+    assert leaks(shown, team) == []
+    assert shown == plain(alone, a)
+    return shown
+
+
+async def test_digests_show_one_workspace_only(open_store: Opener) -> None:
+    """Items, people, channels, vote counts, "from other teams", "you might not know you need
+    this", "can you help?" and the welcome's preview: T2's digests, T2 having more votes on
+    the shared URL and an expert the others lack."""
+    for team in ("T1", "T2"):
+        alone, together = await both(open_store, team)
+        shown = same_and_clean(
+            alone, together, team, await digests(alone, team), await digests(together, team)
+        )
+        assert f"{team.lower()}-only" in shown
+        assert "From other teams" in shown  # C1's digest shows what C2 shared
+        assert "Can you help?" in shown
+
+
+async def test_experts_are_chosen_in_the_askers_workspace_only(open_store: Opener) -> None:
+    """T1's one terraform sharer is asked, though T2 and T3 have a stronger expert (U9) and
+    T2's U1 shared about it too; why each was chosen is told from T1's items alone."""
+    alone, together = await both(open_store, "T1")
+    chosen = []
+    for store in (alone, together):
+        asked = await store.create_question("T1", "U2", False, "terraform state locking?", "C1")
+        question = await store.question(asked)
+        assert question is not None
+        rules = ExpertRules(frozenset({"U2"}), None, 3, 0.0, AT + 3600)
+        experts = await store.choose_experts(question, rules)
+        reasons = {p: await store.expert_reason(question, p) for p in ("U1", "U4", "U9")}
+        chosen.append((experts, reasons))
+    experts, reasons = chosen[1]
+    assert experts == ["U4"]
+    assert reasons["U1"] is None
+    assert reasons["U9"] is None
+    assert reasons["U4"] is not None
+    assert chosen[0] == chosen[1]
+    # T2 asks: its own experts, told by T2's items.
+    asked = await together.create_question("T2", "U2", False, "terraform state locking?", "C1")
+    question = await together.question(asked)
+    assert question is not None
+    assert set(await together.choose_experts(question, ExpertRules(frozenset(), None, 3, 0.0))) >= {
+        "U9",
+        "U1",
+    }
+
+
+async def home_of(store: Store, team: str, person: str) -> dict[str, Any]:
+    """What Home reads for one person."""
+    return {
+        "mine": await store.my_items(team, person),
+        "top": await store.top_items(team, AT - 3600),
+        "counts": await store.person_counts(team, person),
+        "standing": await store.digest_standing(team, person, AT - ACTIVE_DAYS * 86400),
+        "network": await store.learning_network(team, person),
+        "questions": await store.open_questions(team),
+        "names": await store.names_of(team, ["U1", "U2", "U3", "U4", "U9"]),
+        "bookmarks": await store.bookmarks(team, person),
+        "cadence": await store.digest_cadence(team, person),
+    }
+
+
+async def test_home_reads_one_workspace_only(open_store: Opener) -> None:
+    """Each person's items, the week's top items and their votes, their counts, their
+    learning network and the open questions: the same ids in T2 and T3 add nothing."""
+    alone, together = await both(open_store, "T1")
+    for person in ("U1", "U2", "U3", "U4", "U9"):
+        a, b = await home_of(alone, "T1", person), await home_of(together, "T1", person)
+        same_and_clean(alone, together, "T1", a, b)
+    network = await together.learning_network("T1", "U1")
+    assert network == ([("U2", 1)], [("U3", 2), ("U4", 2)])
+
+
+async def figures(store: Store, team: str) -> dict[str, Any]:
+    """The report's (and the pulse's) data, its message, and `serendip stats` with people."""
+    now = NOW.timestamp() + 86400  # the votes are stamped by the store's clock, from NOW on
+    data = await store.report_data(team, now, DAYS, 15, "UTC")
+    zone = ZoneInfo("UTC")
+    period = now_period(NOW, zone, "weekly", CONFIG.digest_day, CONFIG.digest_hour)
+    return {
+        "report": data,
+        "pulse": pulse_text(data, period, zone),
+        "stats": await store.learning_stats(team, now, DAYS, 15, True),
+        "counts": await store.counts(team),
+    }
+
+
+async def test_stats_report_and_pulse_count_one_workspace_only(open_store: Opener) -> None:
+    """Figures, weekly series, per-person figures and the flows between channels (named as
+    the workspace names them: C3 is #ops-t1 in T1 alone)."""
+    alone, together = await both(open_store, "T1")
+    shown = same_and_clean(
+        alone, together, "T1", await figures(alone, "T1"), await figures(together, "T1")
+    )
+    assert '"from": "#general", "to": "#ops-t1"' in shown
