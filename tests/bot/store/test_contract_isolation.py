@@ -6,27 +6,12 @@ share channel ids and names, people's ids and names, and a URL."""
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from bot.config import load_config
 from bot.store import ExpertRules, Store
-from jobs.digests import ACTIVE_DAYS, load, person_preview, preview
-from jobs.periods import now_period
-from jobs.pulse_text import pulse_text
-from tests.bot.store.isolation_seed import (
-    AT,
-    NOW,
-    TEAMS,
-    Opener,
-    leaks,
-    open_store,
-    plain,
-    seeded,
-)
+from tests.bot.store.isolation_seed import AT, TEAMS, Opener, leaks, open_store, plain, seeded
+from tests.bot.store.isolation_views import digests, figures, home_of
 
 __all__ = ["open_store"]  # the fixture, used by name
-CONFIG = load_config({}, dotenv=None)
-DAYS = 7
 
 
 async def both(open_store: Opener, team: str) -> tuple[Store, Store]:
@@ -34,18 +19,6 @@ async def both(open_store: Opener, team: str) -> tuple[Store, Store]:
     its rows are made alike in both)."""
     rest = tuple(t for t in TEAMS if t != team)
     return await seeded(open_store, (team,)), await seeded(open_store, (team, *rest))
-
-
-async def digests(store: Store, team: str) -> dict[str, Any]:
-    """Every digest `team` composes now: its channels', and its people's (also as Home's
-    welcome previews them), with the snapshot they come from."""
-    found: dict[str, Any] = {"snapshot": await load(store, team, NOW)}
-    for channel in ("C1", "C2", "C3", "G1"):
-        found[channel] = await preview(store, CONFIG, "channel", channel, NOW, team)
-    for person in ("U1", "U2", "U3", "U4", "U5"):
-        found[person] = await preview(store, CONFIG, "person", person, NOW, team)
-        found[f"welcome {person}"] = await person_preview(store, CONFIG, team, person, NOW)
-    return found
 
 
 def same_and_clean(alone: Store, together: Store, team: str, a: Any, b: Any) -> str:
@@ -100,21 +73,6 @@ async def test_experts_are_chosen_in_the_askers_workspace_only(open_store: Opene
     }
 
 
-async def home_of(store: Store, team: str, person: str) -> dict[str, Any]:
-    """What Home reads for one person."""
-    return {
-        "mine": await store.my_items(team, person),
-        "top": await store.top_items(team, AT - 3600),
-        "counts": await store.person_counts(team, person),
-        "standing": await store.digest_standing(team, person, AT - ACTIVE_DAYS * 86400),
-        "network": await store.learning_network(team, person),
-        "questions": await store.open_questions(team),
-        "names": await store.names_of(team, ["U1", "U2", "U3", "U4", "U9"]),
-        "bookmarks": await store.bookmarks(team, person),
-        "cadence": await store.digest_cadence(team, person),
-    }
-
-
 async def test_home_reads_one_workspace_only(open_store: Opener) -> None:
     """Each person's items, the week's top items and their votes, their counts, their
     learning network and the open questions: the same ids in T2 and T3 add nothing."""
@@ -124,20 +82,6 @@ async def test_home_reads_one_workspace_only(open_store: Opener) -> None:
         same_and_clean(alone, together, "T1", a, b)
     network = await together.learning_network("T1", "U1")
     assert network == ([("U2", 1)], [("U3", 2), ("U4", 2)])
-
-
-async def figures(store: Store, team: str) -> dict[str, Any]:
-    """The report's (and the pulse's) data, its message, and `serendip stats` with people."""
-    now = NOW.timestamp() + 86400  # the votes are stamped by the store's clock, from NOW on
-    data = await store.report_data(team, now, DAYS, 15, "UTC")
-    zone = ZoneInfo("UTC")
-    period = now_period(NOW, zone, "weekly", CONFIG.digest_day, CONFIG.digest_hour)
-    return {
-        "report": data,
-        "pulse": pulse_text(data, period, zone),
-        "stats": await store.learning_stats(team, now, DAYS, 15, True),
-        "counts": await store.counts(team),
-    }
 
 
 async def test_stats_report_and_pulse_count_one_workspace_only(open_store: Opener) -> None:
