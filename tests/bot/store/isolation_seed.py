@@ -34,7 +34,7 @@ from tests.support.postgres import fresh_database
 TEAMS = ("T1", "T2", "T3")
 DAY = 86400
 AT = START - 2 * DAY  # the Saturday before the run: inside the week a digest at NOW covers
-NOW = datetime.fromtimestamp(START, UTC)
+NOW = datetime.fromtimestamp(START + 3600, UTC)  # after the votes, which the clock stamps
 SHARED_URL = "https://shared.example/kafka-guide"  # shared in every workspace
 # (channel id, name, private): the same ids everywhere; C3 is named per workspace, as a
 # channel shared by Slack Connect may be.

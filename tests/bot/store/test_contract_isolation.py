@@ -8,8 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from bot.store import ExpertRules, Store
-from tests.bot.store.isolation_seed import AT, TEAMS, Opener, leaks, open_store, plain, seeded
-from tests.bot.store.isolation_views import digests, figures, home_of
+from jobs.digests import plan_team
+from tests.bot.store.isolation_seed import AT, NOW, TEAMS, Opener, leaks, open_store, plain, seeded
+from tests.bot.store.isolation_views import CONFIG, digests, figures, home_of
 
 __all__ = ["open_store"]  # the fixture, used by name
 
@@ -40,8 +41,8 @@ async def test_digests_show_one_workspace_only(open_store: Opener) -> None:
             alone, together, team, await digests(alone, team), await digests(together, team)
         )
         assert f"{team.lower()}-only" in shown
-        assert "From other teams" in shown  # C1's digest shows what C2 shared
-        assert "Can you help?" in shown
+        for section in ("From other teams", "You might not know", "Can you help?", "Your impact"):
+            assert section in shown  # each section had something to show, and kept it apart
 
 
 async def test_experts_are_chosen_in_the_askers_workspace_only(open_store: Opener) -> None:
@@ -92,3 +93,25 @@ async def test_stats_report_and_pulse_count_one_workspace_only(open_store: Opene
         alone, together, "T1", await figures(alone, "T1"), await figures(together, "T1")
     )
     assert '"from": "#general", "to": "#ops-t1"' in shown
+
+
+async def planned(store: Store, team: str) -> list[tuple[Any, ...]]:
+    """The digests planned in a workspace's outbox: to whom, for when, and what they say."""
+    rows = await store.outbox_rows(None, team)
+    return sorted(
+        (r.team_id, r.recipient, r.kind, r.period_key, r.status, r.payload, r.items) for r in rows
+    )
+
+
+async def test_planning_every_workspace_gives_each_its_own_digests(open_store: Opener) -> None:
+    """The digest job plans the others first, for the same recipient ids (U1 is in every
+    workspace): T2 still gets its digests, as it would alone, holding only its own items."""
+    alone, together = await both(open_store, "T2")
+    for team in ("T1", "T3", "T2"):
+        await plan_team(together, CONFIG, team, NOW, True, False, NOW.timestamp())
+    await plan_team(alone, CONFIG, "T2", NOW, True, False, NOW.timestamp())
+    mine = await planned(together, "T2")
+    assert ("T2", "U1", "person") in {row[:3] for row in mine}
+    assert ("T2", "C1", "channel") in {row[:3] for row in mine}
+    shown = same_and_clean(alone, together, "T2", await planned(alone, "T2"), mine)
+    assert "t2-only" in shown
