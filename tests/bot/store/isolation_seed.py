@@ -123,6 +123,7 @@ async def seed_workspace(store: Store, team: str) -> None:
     await votes(store, team, "C1", first, "U3", "U4", *(("U5", "U2") if team == "T2" else ()))
     lag = await post(store, team, "C2", 2, "U2", f"kafka lag {t}-only", f"https://{t}.example/lag")
     await votes(store, team, "C2", lag, "U1", "U3", "U4")
+    await store.set_reaction(team, "C2", lag, "U5", "triangular_flag_on_post", "flag", True)
     for n in (3, 4):  # U4's home channel is C3: their votes on C1 and C2 flow there
         await post(store, team, "C3", n, "U4", f"ops {t}-only", f"https://{t}.example/ops{n}")
     await post(store, team, "G1", 5, "U3", f"secret {t}-only", f"https://{t}.example/secret")

@@ -115,3 +115,18 @@ async def test_planning_every_workspace_gives_each_its_own_digests(open_store: O
     assert ("T2", "C1", "channel") in {row[:3] for row in mine}
     shown = same_and_clean(alone, together, "T2", await planned(alone, "T2"), mine)
     assert "t2-only" in shown
+
+
+async def test_flag_review_sees_and_acts_on_one_workspace_only(open_store: Opener) -> None:
+    """Admins review their own workspace's flags; an item id of another workspace (a button
+    of T2's review pressed with T1's context) neither restores nor removes anything there."""
+    alone, together = await both(open_store, "T1")
+    a = (await alone.flags("T1"), await alone.flagged_items("T1"))
+    b = (await together.flags("T1"), await together.flagged_items("T1"))
+    assert "t1.example/lag" in same_and_clean(alone, together, "T1", a, b)
+    [theirs], _ = await together.flagged_items("T2")
+    before = plain(together, await together.export_items("T2"))
+    assert await together.restore_item("T1", theirs.item_id) is None
+    assert not await together.remove_item("T1", theirs.item_id)
+    assert plain(together, await together.export_items("T2")) == before
+    assert [f.item_id for f in (await together.flagged_items("T2"))[0]] == [theirs.item_id]
