@@ -98,3 +98,23 @@ async def test_forgetting_a_person_in_one_workspace_forgets_nobody_elsewhere(
         kept = await store.person_counts(team, "U1")
         assert (kept.shares, kept.votes) == (4, 1)
         assert await store.user(team, "U9") is not None
+
+
+async def test_buttons_naming_another_workspaces_item_change_nothing_there(
+    open_store: Opener,
+) -> None:
+    """Useful (and its undo), less like this, a learning's deletion and a note's sharing, by
+    the same person id in T1, on T2's items: nothing of T2 moves, and T1 counts no vote."""
+    store = await seeded(open_store)
+    theirs = {i["kind"]: i["id"] for i in await store.export_items("T2")}
+    assert await store.button_vote("T2", theirs["link"], "U5", "d:C1:1.0", AT) == "voted"
+    before = await others(store, "T1")
+    for item_id in theirs.values():
+        assert await store.button_vote("T1", item_id, "U5", "d:C1:1.0", AT) == "gone"
+        assert await store.less_like("T1", "U5", item_id, "domain", AT) is None
+        assert await store.less_like("T1", "U5", item_id, "sharer", AT) is None
+        assert not await store.delete_learning("T1", "U1", item_id)
+        assert not await store.share_note("T1", "U1", item_id)
+    assert not await store.button_unvote("T1", theirs["link"], "U5")  # T2's U5's press
+    assert await others(store, "T1") == before
+    assert (await store.person_counts("T1", "U5")).votes == 0
