@@ -14,6 +14,7 @@ import itertools
 import json
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,8 +26,9 @@ import bot.store.pg.questions
 import bot.store.sql.capture
 import bot.store.sql.questions
 from bot.models import ChannelInfo, ItemDraft, ShareInput, UserInfo
-from bot.store import Store
+from bot.store import Interaction, Store
 from bot.store.pg.store import PostgresStore
+from bot.store.sql.interactions import week_of
 from tests.bot.store.seed import select
 from tests.support.clock import START, ticking
 from tests.support.postgres import fresh_database
@@ -133,6 +135,14 @@ async def seed_workspace(store: Store, team: str) -> None:
         for n, user in ((7, "U9"), (8, "U9"), (9, "U9"), (10, "U1"), (11, "U1")):
             ts = await post(store, team, "C1", n, user, f"TIL terraform state locking {t}-only")
             await votes(store, team, "C1", ts, "U2", "U3")
+    # Everyday ties (the networks of trust): T2 and T3 tie ana to their expert U9 as well.
+    pairs = [("U1", "U4", 3), ("U2", "U5", 2)] + ([("U1", "U9", 9)] if team != "T1" else [])
+    week = week_of(AT)
+    ties = [Interaction(week, "", a, b, "reply", n) for a, b, n in pairs]
+    await store.record_interactions(
+        team, ties + [replace(i, actor=i.target, target=i.actor) for i in ties]
+    )
+    await store.record_gap(team, f"how to rotate {t}-only keys")
     asked = await store.create_question(team, "U2", False, f"kafka partitions? {t}-only", "C1")
     ts = f"{AT + 60 * 12:.6f}"
     await store.question_posted(asked, "C1", ts, False, AT + 720, f"https://{t}.example/q")
