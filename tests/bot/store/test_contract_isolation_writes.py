@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.forgetting import forget
 from bot.importing.progress import Progress
 from bot.importing.runner import Importer
+from bot.models import ItemDraft, ShareInput
 from bot.store import Store
 from tests.bot.store.isolation_seed import (
     AT,
@@ -118,3 +119,28 @@ async def test_buttons_naming_another_workspaces_item_change_nothing_there(
     assert not await store.button_unvote("T1", theirs["link"], "U5")  # T2's U5's press
     assert await others(store, "T1") == before
     assert (await store.person_counts("T1", "U5")).votes == 0
+
+
+async def test_message_events_at_the_same_channel_and_ts_stay_in_their_workspace(
+    open_store: Opener,
+) -> None:
+    """Each workspace's messages are at the same channels and ts: T2's reactions, flag, edit
+    and deletion of one, and moving another, leave T1's and T3's as they were."""
+    store = await seeded(open_store)
+    before = await others(store, "T2")
+    ts = f"{AT + 60:.6f}"
+    assert [s["text"] for s in await store.shares_at("T1", "C1", ts)]
+    assert await store.forwarded_items("T2", "C1", ts) != []
+    await store.set_reaction("T2", "C1", ts, "U9", "+1", "useful", True)
+    await store.set_reaction("T2", "C1", ts, "U3", "+1", "useful", False)
+    assert await store.flag_message("T2", "C1", ts, "U2")
+    edited = ShareInput("T2", "C1", ts, "U1", "edited t2-only", False)
+    await store.save_message(
+        edited, [ItemDraft("link", "link:https://t2.example/edit", url="https://t2.example/edit")]
+    )
+    await store.remove_message("T2", "C1", ts)
+    assert await store.shares_at("T2", "C1", ts) == []
+    lag = f"{AT + 120:.6f}"  # the second message, in C2, also at the same ts everywhere
+    await store.move_message("T2", "C2", lag, f"{AT + 121:.6f}")
+    assert await store.shares_at("T2", "C2", lag) == []
+    assert await others(store, "T2") == before
