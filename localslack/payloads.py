@@ -72,7 +72,9 @@ def slash_payload(ident: Identity, user: User, ch: Channel, command: str, **ids:
         "command": command,
         "text": ids["text"],
         "api_app_id": ident.app_id,
-        "is_enterprise_install": "false",
+        # Form fields are text: an org-wide install's commands say "true" (Bolt then finds
+        # the organisation's installation, not one of the workspace).
+        "is_enterprise_install": "true" if ident.org_install else "false",
         "response_url": ids["response_url"],
         "trigger_id": ids["trigger_id"],
     }

@@ -218,7 +218,7 @@ def flows(db: Database, team_id: str | None, window: Window) -> list[dict[str, A
     homes: dict[tuple[str, str], tuple[str, bool] | None] = {}
     places: dict[str, list[tuple[str, bool]]] = {}
     flow: dict[tuple[str, str], int] = {}
-    names = _channel_names(db)
+    names = _channel_names(db, team_id)
     for team, item_id, voter, via in rows:
         if (team, voter) not in homes:
             homes[(team, voter)] = _home_channel(db, team, voter)
@@ -229,8 +229,8 @@ def flows(db: Database, team_id: str | None, window: Window) -> list[dict[str, A
             continue
         given = channel_of_vote(via)
         channel, private = next(((c, p) for c, p in shared if c == given), shared[0])
-        source = "private channels" if private else names.get(channel, channel)
-        target = "private channels" if home[1] else names.get(home[0], home[0])
+        source = "private channels" if private else names.get((team, channel), channel)
+        target = "private channels" if home[1] else names.get((team, home[0]), home[0])
         if source != target:
             flow[(source, target)] = flow.get((source, target), 0) + 1
     ordered = sorted(flow.items(), key=lambda kv: (-kv[1], kv[0]))
@@ -256,6 +256,9 @@ def _home_channel(db: Database, team_id: str, user: str) -> tuple[str, bool] | N
     return (str(row[0]), bool(row[1])) if row else None
 
 
-def _channel_names(db: Database) -> dict[str, str]:
-    rows = db.execute("SELECT id, name FROM channels WHERE name IS NOT NULL")
-    return {cid: f"#{name}" for cid, name in rows}
+def _channel_names(db: Database, team_id: str | None) -> dict[tuple[str, str], str]:
+    """Channel names by (workspace, channel id): two workspaces may know one id (a channel
+    shared by Slack Connect) by different names, and each flow is named as its own calls it."""
+    where, args = _team("team_id", team_id)
+    rows = db.execute(f"SELECT team_id, id, name FROM channels WHERE name IS NOT NULL{where}", args)
+    return {(team, cid): f"#{name}" for team, cid, name in rows}
