@@ -24,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Config
 from bot.models import BotPost
 from bot.store import Store
+from bot.team_settings import team_config
 from jobs.digests import due_period
 from jobs.periods import Period
 from jobs.pulse_text import pulse_text
@@ -104,18 +105,19 @@ class LearningPulse:
 
     async def tick(self, now: datetime) -> str | None:
         """Post the current week's pulse unless it was; returns the week key when posted."""
-        channel = self.config.report_channel
-        tz = ZoneInfo(self.config.tz)
-        period = due_period(now, tz, "weekly", self.config, False)
+        team = await self.team()
+        config = await team_config(self.store, self.config, team)  # its channel and zone
+        channel = config.report_channel
+        tz = ZoneInfo(config.tz)
+        period = due_period(now, tz, "weekly", config, False)
         if not channel or period is None:
             return None
-        team = await self.team()
         recorded = {row["week"] for row in await self.store.pulse_weeks(team)}
         if period.key in recorded or not await self._can_post(channel, period.key):
             return None
         # Read and draw before claiming: a failure here leaves the week free for the next tick.
         data = await self.store.report_data(
-            team, period.end.timestamp(), DAYS, self.config.minutes_saved, self.config.tz
+            team, period.end.timestamp(), DAYS, config.minutes_saved, config.tz
         )
         png, alt = await asyncio.to_thread(render_chart, data, tz)
         if not await self.store.claim_pulse(team, period.key, channel, time.time()):

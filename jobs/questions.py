@@ -9,6 +9,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.config import Config
 from bot.routing import route_question
 from bot.store import Store
+from bot.team_settings import team_config
 
 log = logging.getLogger(__name__)
 REROUTE_AFTER = 48 * 3600
@@ -21,7 +22,8 @@ async def reroute_unanswered(
     many people were asked. The claim is stored first, so a crash never routes one twice."""
     asked = 0
     for question in await store.claim_reroutes(now - REROUTE_AFTER, now):
-        asked += len(await route_question(store, client, config, question, 1, now))
+        settings = await team_config(store, config, question.team_id)  # its routing cap
+        asked += len(await route_question(store, client, settings, question, 1, now))
     if asked:
         log.info("re-routed unanswered questions to %s people", asked)
     return asked

@@ -105,8 +105,10 @@ def build_scheduler(
     if client is not None:
         paced = pacer or Pacer(config.send_rate)
         _add_digest_jobs(scheduler, store, config, client, tz, paced, epoch)
-    if client is not None and config.report_channel:
+    if client is not None and (config.report_channel or not config.oauth):
         # A tick, not a cron job: a pulse missed while the bot was down still goes out that week.
+        # With one bot token, the workspace may choose its report channel in Home: each tick
+        # reads it (installed by OAuth, the environment's channel is still needed).
         scheduler.add_job(
             pulse_tick,
             "interval",
