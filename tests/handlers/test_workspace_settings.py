@@ -17,6 +17,7 @@ from handlers.views.team_settings import NOT_ADMIN, SAVED, UNSEEN
 from localslack.server import LocalSlack
 from localslack.tenants import Tenant
 from localslack.types import Ack
+from tests.support.ask import ask, cards
 from tests.support.bot import Env
 from tests.support.home import texts
 from tests.support.oauth import oauth_bot
@@ -161,3 +162,12 @@ async def test_bad_input_is_shown_in_the_modal_and_nothing_is_stored(spaces: Spa
     ack = await submit(env, env.slack, "U3", digest_day="tue", ask_channel="C21")
     assert ack.body == {"response_action": "errors", "errors": {"ask_channel": UNSEEN}}
     assert await env.store.team_settings(env.slack.team_id) == {}
+
+
+async def test_listeners_follow_the_workspace_settings_at_once(http_env: Env) -> None:
+    """One bot token: the workspace's ask channel, set in Home, is where `/ask` posts."""
+    await http_env.store.change_team_settings(http_env.team, {"ask_channel": "C2"})
+    body = await ask(http_env, "U1", "where do we keep the oncall runbook?", channel="G1")
+    assert "Posted your question in <#C2>" in body["text"]
+    assert len(cards(http_env, "C2")) == 1
+    assert cards(http_env, "G1") == []
