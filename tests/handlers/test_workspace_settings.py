@@ -5,19 +5,22 @@ submission from one changes nothing."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.team_settings import team_config
 from handlers.blocks.admin import EDIT_ACTION, MODAL_ID
 from handlers.views.team_settings import NOT_ADMIN, SAVED, UNSEEN
+from jobs.questions import REROUTE_AFTER, reroute_unanswered
 from localslack.server import LocalSlack
 from localslack.tenants import Tenant
 from localslack.types import Ack
-from tests.support.ask import ask, cards
+from tests.support.ask import ask, cards, routed, seed_kafka
 from tests.support.bot import Env
 from tests.support.home import texts
 from tests.support.oauth import oauth_bot
@@ -171,3 +174,16 @@ async def test_listeners_follow_the_workspace_settings_at_once(http_env: Env) ->
     assert "Posted your question in <#C2>" in body["text"]
     assert len(cards(http_env, "C2")) == 1
     assert cards(http_env, "G1") == []
+
+
+async def test_routing_follows_the_workspace_cap_in_ask_and_in_rerouting(http_env: Env) -> None:
+    """A routing cap of 0 set in Home: `/ask` and the 48-hour re-routing ask nobody."""
+    await seed_kafka(http_env)
+    await http_env.store.change_team_settings(http_env.team, {"routing_cap": "0"})
+    await ask(http_env, "U1", "Who can explain kafka partition storms?")
+    assert len(cards(http_env)) == 1
+    assert routed(http_env) == []  # the environment's cap (3) would ask U2 and U3
+    client = AsyncWebClient(token=http_env.slack.bot_token, base_url=http_env.slack.api_url)
+    later = time.time() + REROUTE_AFTER + 60
+    assert await reroute_unanswered(http_env.store, client, http_env.config, later) == 0
+    assert routed(http_env) == []
