@@ -19,6 +19,7 @@ from bot.leases import LEASE_SECONDS, claims_for
 from bot.pacer import Pacer
 from bot.slack_client import make_client
 from bot.store import Store, is_storage_error
+from bot.team_settings import team_config
 from bot.workspace_clients import Pacers
 from handlers import register_all
 from handlers.commands.errors import command_error_answer
@@ -127,7 +128,10 @@ def build_app(
 
     async def inject(context: dict[str, Any], next: Any) -> None:
         context["store"] = store
-        context["config"] = config
+        # The workspace's own settings (changed by its admins in Home) over the environment's:
+        # every listener reads the settings of the workspace it serves.
+        context["config"] = await team_config(store, config, context.get("team_id"))
+        context["defaults"] = config  # the environment's, which a workspace's own replace
         context["inbox"] = app.inbox
         context["later"] = app.inbox.later
         # Bolt hands each request a fresh AsyncWebClient; listeners get ours, whose posts

@@ -304,6 +304,33 @@ def _lease_seconds(reader: _Reader) -> float:
     return value
 
 
+# The settings each workspace's admins may change in Home, by Config field, and the variable
+# whose value is every workspace's default; a workspace's value is text as the variable's is.
+WORKSPACE_SETTINGS = {
+    "digest_day": "SERENDIP_DIGEST_DAY",
+    "digest_hour": "SERENDIP_DIGEST_HOUR",
+    "tz": "SERENDIP_TZ",
+    "admins": "SERENDIP_ADMINS",
+    "ask_channel": "SERENDIP_ASK_CHANNEL",
+    "report_channel": "SERENDIP_REPORT_CHANNEL",
+    "routing_cap": "SERENDIP_ROUTING_CAP",
+    "individual_stats": "SERENDIP_INDIVIDUAL_STATS",
+}
+
+
+def workspace_setting(name: str, raw: str) -> object:
+    """A workspace's value of setting `name` (a Config field), parsed and checked exactly as
+    the environment's would be; ConfigError, naming the variable, when it is not one."""
+    variable = WORKSPACE_SETTINGS.get(name)
+    if variable is None:
+        raise ConfigError(f"{name!r} is not a setting a workspace may change")
+    if not raw.strip():
+        raise ConfigError(f"{variable} needs a value (clear it to use the default)")
+    # The one parser of the environment, given this variable alone: the same checks, the same
+    # messages, nothing to keep in step.
+    return getattr(_parse(_Reader({variable: raw})), name)
+
+
 OAUTH_SETTINGS = ("SLACK_CLIENT_ID", "SLACK_CLIENT_SECRET", "SERENDIP_STATE_SECRET")
 MIN_STATE_SECRET = 16
 

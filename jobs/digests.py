@@ -25,6 +25,7 @@ from bot.config import Config
 from bot.digest_models import DigestSnapshot
 from bot.pacer import Pacer
 from bot.store import RecipientKind, Store
+from bot.team_settings import team_config
 from bot.workspace_clients import Clients, OneClient
 from jobs.compose import Composed, Composer, channel_digest, personal_digest
 from jobs.delivery import Deliverer, DeliveryReport
@@ -284,8 +285,9 @@ async def run_digests(
         if poster is None:  # its installation is gone (it left): nothing can be posted there
             log.warning("digests: no installation serves workspace %s; none planned", team_id)
             continue
+        team_settings = await team_config(store, config, team_id)  # its day, hour and zone
         added, empty, handled = await plan_team(
-            store, config, team_id, now, now_mode, force, clock()
+            store, team_settings, team_id, now, now_mode, force, clock()
         )
         report.planned += added
         report.empty += empty
@@ -312,7 +314,9 @@ async def preview(
 ) -> tuple[dict[str, Any] | None, str]:
     """The digest `recipient` would get now, looked for in `team` or every installed
     workspace: (payload, why not when None)."""
+    base = config
     for team_id in [team] if team else await store.installed_teams():
+        config = await team_config(store, base, team_id)  # the workspace's day, hour and zone
         snap = await load(store, team_id, now, True, config.personal_digests)
         if kind == "channel" and recipient in snap.channels:
             if snap.channels[recipient].digest == "off":

@@ -25,6 +25,7 @@ from bot.config import Config
 from bot.models import BotPost
 from bot.pacer import Pacer
 from bot.store import Store
+from bot.team_settings import team_config
 from bot.workspace_clients import Clients, OneClient
 from jobs.digests import due_period
 from jobs.periods import Period
@@ -109,8 +110,6 @@ class LearningPulse:
         """Post the current week's pulse wherever it is due and was not posted; returns the
         week keys posted."""
         posted: list[str] = []
-        if not self.config.report_channel:  # nowhere to post: not even Slack is asked
-            return posted
         for team in await self.clients.teams():
             poster = await self.clients(team)
             if poster is not None and (week := await self.tick_team(team, poster.client, now)):
@@ -119,9 +118,10 @@ class LearningPulse:
 
     async def tick_team(self, team: str, client: AsyncWebClient, now: datetime) -> str | None:
         """Post the workspace's pulse for the current week unless it was; returns its key."""
-        channel = self.config.report_channel
-        tz = ZoneInfo(self.config.tz)
-        period = due_period(now, tz, "weekly", self.config, False)
+        config = await team_config(self.store, self.config, team)  # its channel and zone
+        channel = config.report_channel
+        tz = ZoneInfo(config.tz)
+        period = due_period(now, tz, "weekly", config, False)
         if not channel or period is None:
             return None
         recorded = {row["week"] for row in await self.store.pulse_weeks(team)}
@@ -129,7 +129,7 @@ class LearningPulse:
             return None
         # Read and draw before claiming: a failure here leaves the week free for the next tick.
         data = await self.store.report_data(
-            team, period.end.timestamp(), DAYS, self.config.minutes_saved, self.config.tz
+            team, period.end.timestamp(), DAYS, config.minutes_saved, config.tz
         )
         png, alt = await asyncio.to_thread(render_chart, data, tz)
         if not await self.store.claim_pulse(team, period.key, channel, time.time()):

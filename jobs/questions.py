@@ -10,6 +10,7 @@ from bot.config import Config
 from bot.pacer import Pacer
 from bot.routing import route_question
 from bot.store import Store
+from bot.team_settings import team_config
 from bot.workspace_clients import Clients, OneClient
 
 log = logging.getLogger(__name__)
@@ -29,7 +30,8 @@ async def reroute_unanswered(
         poster = await clients(question.team_id)
         if poster is None:  # the workspace left meanwhile
             continue
-        asked += len(await route_question(store, poster.client, config, question, 1, now))
+        settings = await team_config(store, config, question.team_id)  # its routing cap
+        asked += len(await route_question(store, poster.client, settings, question, 1, now))
     if asked:
         log.info("re-routed unanswered questions to %s people", asked)
     return asked

@@ -102,8 +102,9 @@ def build_scheduler(
     )
     if clients is not None:
         _add_digest_jobs(scheduler, store, config, clients, tz, epoch)
-    if clients is not None and config.report_channel:
         # A tick, not a cron job: a pulse missed while the bot was down still goes out that week.
+        # Scheduled without SERENDIP_REPORT_CHANNEL too: each workspace may choose its report
+        # channel in Home, and each tick reads every workspace's.
         scheduler.add_job(
             pulse_tick,
             "interval",

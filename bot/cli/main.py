@@ -198,6 +198,18 @@ def _team(store: Any, args: argparse.Namespace) -> str | None:
         raise CommandError(str(exc)) from None
 
 
+def _settings_of(store: Any, config: Config, team: str | None) -> Config:
+    """The settings in force in the workspace read (its admins' over the environment's); the
+    environment's when the command reads several."""
+    from bot.team_settings import team_config
+
+    async def settings() -> Config:
+        teams = [team] if team else await store.teams()
+        return await team_config(store, config, teams[0]) if len(teams) == 1 else config
+
+    return asyncio.run(settings())
+
+
 def _forget(config: Config, args: argparse.Namespace) -> int:
     from bot.forgetting import forget_from_cli
 
@@ -291,11 +303,15 @@ def _stats(config: Config, args: argparse.Namespace) -> int:
     from bot.store import Store
 
     _check_days(args.days)
-    if args.people and not config.individual_stats:
-        raise CommandError("figures per person need SERENDIP_INDIVIDUAL_STATS=on")
     store = Store(_existing_db(config)).open()
     try:
         team = _team(store, args)
+        config = _settings_of(store, config, team)
+        if args.people and not config.individual_stats:
+            raise CommandError(
+                "figures per person need SERENDIP_INDIVIDUAL_STATS=on"
+                " (or Individual stats on in the workspace's admin settings)"
+            )
         report = asyncio.run(
             store.learning_stats(team, time.time(), args.days, config.minutes_saved, args.people)
         )
@@ -317,6 +333,7 @@ def _report(config: Config, args: argparse.Namespace) -> int:
     store = Store(_existing_db(config)).open()
     try:
         team = _team(store, args)
+        config = _settings_of(store, config, team)  # the workspace's time zone
         data = asyncio.run(store.report_data(team, now, args.days, config.minutes_saved, config.tz))
     finally:
         store.close()

@@ -18,6 +18,7 @@ class DirectoryActions(Plumbing):
     starts the state below."""
 
     _uninstalled: dict[str, int]  # workspaces in their grace period: inbox position of leaving
+    _team_settings: dict[str, tuple[float, dict[str, str]]]  # TeamSettingsActions' cache
     _activity: dict[str, int]  # the newest inbox position handled, per workspace
     # Channels change only through this store, so a cache of them stays true; it saves a
     # read for every captured message. Not where other processes write too (PostgreSQL's
@@ -75,6 +76,7 @@ class DirectoryActions(Plumbing):
             self._channel_changes += 1
             self._channels = {k: v for k, v in self._channels.items() if k[0] != team}
             self._uninstalled.pop(team, None)
+            self._team_settings.pop(team, None)
         if teams and not await self.erase_traces(whole_workspace=True):
             log.warning("purged %s; the WAL still holds old pages (a reader was busy)", teams)
         return teams

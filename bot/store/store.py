@@ -38,6 +38,7 @@ from bot.store.leases import LeaseActions
 from bot.store.migrations import check_version, migrate, schema_version
 from bot.store.review import ReviewActions
 from bot.store.sql import search_index, workspaces
+from bot.store.team_settings import TeamSettingsActions
 from bot.store.writer import Writer
 
 T = TypeVar("T")
@@ -74,6 +75,7 @@ class Store(
     GraphActions,
     LeadershipActions,
     InstallationActions,
+    TeamSettingsActions,
 ):
     """Serendip's data, named after what the bot does with it."""
 
@@ -101,6 +103,7 @@ class Store(
         self._lock = threading.Lock()
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="serendip-reader")
         self._uninstalled: dict[str, int] = {}
+        self._team_settings: dict[str, tuple[float, dict[str, str]]] = {}
         self._activity: dict[str, int] = {}
         self._channels: dict[tuple[str, str], ChannelInfo] = {}
         self._channel_changes = 0

@@ -10,6 +10,7 @@ import re
 
 from slack_bolt.async_app import AsyncApp
 
+from handlers.actions.admin_settings import handle_admin_settings
 from handlers.actions.ask import (
     handle_ask_cancel,
     handle_ask_choose_best,
@@ -40,6 +41,7 @@ from handlers.actions.shortcuts import (
     handle_save_shortcut,
 )
 from handlers.actions.unknown import ack_unknown_action
+from handlers.blocks.admin import EDIT_ACTION
 
 ACTIONS = {
     "forget_me_confirm": handle_forget_confirm,
@@ -71,6 +73,7 @@ ACTIONS = {
     "join_privacy": handle_join_privacy,
     "join_capture_off": handle_join_capture_off,
     **HOME_ACTIONS,
+    EDIT_ACTION: handle_admin_settings,
 }
 SHORTCUTS = {
     "save_to_serendip": handle_save_shortcut,

@@ -10,6 +10,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import Config
 from bot.later import Later
 from bot.store import LessKind, Store, cadence_of
 from handlers.blocks.common import (
@@ -210,6 +211,7 @@ async def handle_less_like_undo(
     client: AsyncWebClient,
     context: dict[str, Any],
     later: Later,
+    config: Config,
 ) -> None:
     """Undo one "Less like this", from its confirmation or from Home."""
     await ack()
@@ -222,7 +224,7 @@ async def handle_less_like_undo(
         text = f"Undone: {less_target(kind, label)} counts as before in your digests."
         text = text if undone else "Already undone."
         if (body.get("container") or {}).get("type") == "view":
-            await publish_home(client, store, team, user, text)
+            await publish_home(client, store, team, user, text, config=config)
         else:
             await respond(replace_original=True, text=text)
 

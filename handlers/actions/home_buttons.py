@@ -10,6 +10,7 @@ from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import Config
 from bot.inbox import InboxWorker
 from bot.later import Later
 from bot.store import Store, cadence_of
@@ -49,6 +50,7 @@ async def handle_home_cadence(
     body: dict[str, Any],
     store: Store,
     client: AsyncWebClient,
+    config: Config,
     context: dict[str, Any],
     later: Later,
 ) -> None:
@@ -59,7 +61,7 @@ async def handle_home_cadence(
         notice = OPTED_OUT_NOTICE
     elif (chosen := cadence_of(cadence)) is not None:
         await store.set_digest_cadence(team_id, user_id, chosen)
-    later.run(publish_home(client, store, team_id, user_id, notice), "home")
+    later.run(publish_home(client, store, team_id, user_id, notice, config=config), "home")
 
 
 async def handle_home_routing(
@@ -67,6 +69,7 @@ async def handle_home_routing(
     body: dict[str, Any],
     store: Store,
     client: AsyncWebClient,
+    config: Config,
     context: dict[str, Any],
     later: Later,
 ) -> None:
@@ -77,7 +80,7 @@ async def handle_home_routing(
         notice = OPTED_OUT_NOTICE
     elif wanted in ("on", "off"):
         await store.set_routing(team_id, user_id, wanted == "on")
-    later.run(publish_home(client, store, team_id, user_id, notice), "home")
+    later.run(publish_home(client, store, team_id, user_id, notice, config=config), "home")
 
 
 async def handle_home_opt(
@@ -88,15 +91,17 @@ async def handle_home_opt(
     context: dict[str, Any],
     inbox: InboxWorker,
     later: Later,
+    config: Config,
 ) -> None:
     """Opt out, or back in (this one works for people who opted out: it is how they return)."""
     team_id, user_id, wanted = await _pressed(ack, body, context)
-    later.run(_opt(store, client, inbox, team_id, user_id, wanted), "home-opt")
+    later.run(_opt(store, client, config, inbox, team_id, user_id, wanted), "home-opt")
 
 
 async def _opt(
     store: Store,
     client: AsyncWebClient,
+    config: Config,
     inbox: InboxWorker,
     team_id: str,
     user_id: str,
@@ -106,7 +111,7 @@ async def _opt(
     if notice is not None:
         await inbox.catch_up()  # act after the messages sent before the press, like /serendip
         await store.set_opt_out(team_id, user_id, wanted == "out")
-    await publish_home(client, store, team_id, user_id, notice)
+    await publish_home(client, store, team_id, user_id, notice, config=config)
 
 
 async def handle_home_delete_learning(
@@ -114,6 +119,7 @@ async def handle_home_delete_learning(
     body: dict[str, Any],
     store: Store,
     client: AsyncWebClient,
+    config: Config,
     context: dict[str, Any],
     later: Later,
 ) -> None:
@@ -121,7 +127,7 @@ async def handle_home_delete_learning(
     team_id, user_id, item_id = await _pressed(ack, body, context)
     deleted = await store.delete_learning(team_id, user_id, item_id)
     notice = "Deleted your learning." if deleted else NOT_DELETED
-    later.run(publish_home(client, store, team_id, user_id, notice), "home")
+    later.run(publish_home(client, store, team_id, user_id, notice, config=config), "home")
 
 
 async def handle_home_share_note(
@@ -129,6 +135,7 @@ async def handle_home_share_note(
     body: dict[str, Any],
     store: Store,
     client: AsyncWebClient,
+    config: Config,
     context: dict[str, Any],
     later: Later,
 ) -> None:
@@ -136,7 +143,7 @@ async def handle_home_share_note(
     team_id, user_id, item_id = await _pressed(ack, body, context)
     shared = await store.share_note(team_id, user_id, item_id)
     notice = NOTE_SHARED if shared else NOT_SHARED
-    later.run(publish_home(client, store, team_id, user_id, notice), "home")
+    later.run(publish_home(client, store, team_id, user_id, notice, config=config), "home")
 
 
 async def handle_note_share(

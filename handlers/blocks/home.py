@@ -92,6 +92,7 @@ class HomeData:
     saved: Sequence[ShownSaved] = ()
     lead: Sequence[Block] = ()  # shown first: the welcome, on a person's first visit
     network: Sequence[Block] = ()  # "Your learning network"
+    admin: Sequence[Block] = ()  # "Admin settings": the workspace's admins only
 
 
 def clip(text: str | None, limit: int = CLIP) -> str:
@@ -285,6 +286,7 @@ def build_home(data: HomeData) -> dict[str, Any]:
     """The person's Home view (views.publish)."""
     blocks = [*data.lead, *([section(data.notice)] if data.notice else [])]
     blocks += build_settings(data.settings)
+    blocks += data.admin  # early: a full Home is cut from the end
     blocks += build_items("Your saved items and shares", data.mine, NOTHING_YET)
     blocks += build_saved(data.saved)
     blocks += build_items("Top this week", data.top, "No votes this week yet.", " this week")

@@ -28,4 +28,4 @@ async def handle_app_home_opened(
     if await store.claim_welcome(team_id, user):
         await publish_welcome(client, store, config, team_id, user)
         return
-    await publish_home(client, store, team_id, user)
+    await publish_home(client, store, team_id, user, config=config)

@@ -15,9 +15,11 @@ from dataclasses import replace
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.config import Config
 from bot.routing import card_permalink
 from bot.slacktext import readable
 from bot.store import HomeItem, MyItem, Question, Store
+from handlers.blocks.admin import build_admin_section
 from handlers.blocks.common import Block
 from handlers.blocks.home import (
     HomeData,
@@ -29,7 +31,7 @@ from handlers.blocks.home import (
     build_home,
 )
 from handlers.blocks.welcome import build_network
-from handlers.features.lookup import people_names, private_channels_of
+from handlers.features.lookup import is_admin, people_names, private_channels_of
 
 log = logging.getLogger(__name__)
 MINE, TOP, QUESTIONS, SAVED = 10, 5, 5, 10
@@ -62,16 +64,28 @@ async def publish_home(
     user_id: str,
     notice: str | None = None,
     lead: Sequence[Block] = (),
+    config: Config | None = None,
 ) -> bool:
     """Build a person's Home from what is stored now and publish it, `lead` (the welcome)
-    first; False if Slack refused."""
-    data = replace(await gather_home(client, store, team_id, user_id, notice), lead=lead)
+    first, and for the workspace's admins its settings (`config`, those in force); False if
+    Slack refused."""
+    data = await gather_home(client, store, team_id, user_id, notice)
+    data = replace(data, lead=lead, admin=await _admin(client, store, config, team_id, user_id))
     try:
         await client.views_publish(user_id=user_id, view=build_home(data))
     except SlackApiError as exc:
         log.warning("views.publish for %s failed: %s", user_id, exc.response.get("error"))
         return False
     return True
+
+
+async def _admin(
+    client: AsyncWebClient, store: Store, config: Config | None, team_id: str, user_id: str
+) -> list[Block]:
+    """The "Admin settings" section when the person is an admin of the workspace, else none."""
+    if config is None or not await is_admin(config, client, user_id):
+        return []
+    return build_admin_section(config, set(await store.team_settings(team_id)))
 
 
 async def gather_home(

@@ -152,7 +152,8 @@ async def is_outsider_person(
 
 
 async def is_admin(config: Config, client: AsyncWebClient, user_id: str) -> bool:
-    """SERENDIP_ADMINS, or while it is empty, the workspace's admins and owners."""
+    """The workspace's admins (its own, set in Home, else SERENDIP_ADMINS: `config` is the
+    workspace's), or while there are none, the workspace's Slack admins and owners."""
     if config.admins:
         return user_id in config.admins
     try:

@@ -36,4 +36,4 @@ async def publish_welcome(
 ) -> bool:
     """Publish the person's Home with the welcome on top; False if Slack refused."""
     lead = build_welcome(await gather_welcome(store, config, team_id, user_id))
-    return await publish_home(client, store, team_id, user_id, lead=lead)
+    return await publish_home(client, store, team_id, user_id, lead=lead, config=config)

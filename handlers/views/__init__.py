@@ -7,14 +7,17 @@ import re
 from slack_bolt.async_app import AsyncApp
 
 from handlers.actions.unknown import ack_unknown_action
+from handlers.blocks.admin import MODAL_ID
 from handlers.views.ask import handle_ask_submission
 from handlers.views.find import handle_find_submission
 from handlers.views.forget import handle_forget_submission
+from handlers.views.team_settings import handle_team_settings_submission
 
 VIEWS = {
     "find_modal": handle_find_submission,
     "forget_me_modal": handle_forget_submission,
     "ask_modal": handle_ask_submission,
+    MODAL_ID: handle_team_settings_submission,
 }
 CATCH_ALL = re.compile(r".*")
 

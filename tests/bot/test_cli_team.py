@@ -166,3 +166,17 @@ def test_one_workspace_needs_no_team(
     code, _, err = run(["export", "--team", "T2"], capsys)
     assert code == 2
     assert "no such workspace" in err
+
+
+def test_figures_per_person_follow_the_workspace_own_setting(
+    two: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`stats --people` needs individual stats on: the environment's (off here) or the
+    workspace's own, set by its admins in Home."""
+    reading(two, lambda store: store.change_team_settings("T1", {"individual_stats": "on"}))
+    code, out, _ = run(["stats", "--json", "--people", "--team", "T1"], capsys)
+    assert code == 0
+    assert "people" in json.loads(out)
+    code, _, err = run(["stats", "--people", "--team", "T2"], capsys)
+    assert code != 0
+    assert "SERENDIP_INDIVIDUAL_STATS=on" in err

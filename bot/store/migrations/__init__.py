@@ -36,6 +36,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m20_installations,
     later.m21_phrase_pairs,
     later.m22_votes_seen,
+    later.m23_team_settings,
 ]
 
 

@@ -211,3 +211,13 @@ def m21_phrase_pairs(db: Database) -> None:
 def m22_votes_seen(db: Database) -> None:
     """PostgreSQL only: votes indexed with what counting them needs, so a search's candidates'
     votes are counted from the index alone. Nothing changes on SQLite."""
+
+
+def m23_team_settings(db: Database) -> None:
+    """Settings a workspace's admins changed in Home (digest day and hour, time zone, admins,
+    channels, routing cap, individual stats): one row per workspace and setting, its value as
+    the environment variable's text; a setting with no row takes the environment's value."""
+    db.execute(
+        "CREATE TABLE team_settings (team_id TEXT NOT NULL, name TEXT NOT NULL,"
+        " value TEXT NOT NULL, changed_at REAL NOT NULL, PRIMARY KEY (team_id, name))"
+    )

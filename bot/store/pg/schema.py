@@ -453,3 +453,11 @@ def m22_votes_seen(conn: Conn) -> None:
     table (13 of the 25 ms of reading their facts at a million items): with the columns it
     filters on beside the key, the count reads the index alone."""
     conn.execute("CREATE INDEX votes_seen ON votes (item_id) INCLUDE (voter, via, is_private)")
+
+
+def m23_team_settings(conn: Conn) -> None:
+    conn.execute(
+        "CREATE TABLE team_settings (team_id TEXT NOT NULL, name TEXT NOT NULL,"
+        " value TEXT NOT NULL, changed_at DOUBLE PRECISION NOT NULL,"
+        " PRIMARY KEY (team_id, name))"
+    )

@@ -42,6 +42,7 @@ TEAM_TABLES = (
     "import_pending",
     "removed_shares",
     "bookmarks",
+    "team_settings",
 )
 # link_checks has no team_id: its rows go with their items (delete_items)
 
