@@ -12,6 +12,7 @@ from bot.cli.digest import digest_send
 from bot.workspace_clients import WorkspaceClients, make_pacers
 from jobs.digests import run_digests
 from jobs.people_sync import refresh_workspaces
+from jobs.pulse import LearningPulse
 from localslack.tenants import Tenant
 from tests.support.bot import Env
 from tests.support.oauth import Browser, Shared, Space, oauth_bot, three_workspaces
@@ -124,3 +125,24 @@ async def test_digest_send_from_the_cli_reaches_every_installed_workspace(
             assert {c.token for c in mine if c.method == "chat.postMessage"} == {
                 await _token(env, space.team_id)
             }
+
+
+async def test_the_pulse_goes_where_each_workspace_chose_with_its_own_token(
+    tmp_path: Path,
+) -> None:
+    async with oauth_bot(tmp_path) as (env, browser):
+        spaces = await _three(env, browser)
+        # Only the second workspace chose a report channel (its admins, in Home).
+        await env.store.change_team_settings("T2", {"report_channel": "C21"})
+        monday = datetime(2026, 9, 21, 14, 13, tzinfo=UTC)  # after the digests' Monday 09:00
+        pulse = LearningPulse(env.store, _clients(env), env.config)
+        assert await pulse.tick(monday) == ["2026-W39"]
+        two = spaces[1][0]
+        [shared] = [m for m in two.messages("C21") if m.get("files")]
+        assert "Learning pulse 2026-W39" in str(shared["files"])
+        uploads = [c for c in env.slack.calls if c.method.startswith("files.")]
+        assert uploads
+        assert {c.token for c in uploads} == {await _token(env, "T2")}
+        for space, _, channel, _ in (spaces[0], spaces[2]):
+            assert not [m for m in space.messages(channel) if m.get("files")]
+        assert await pulse.tick(monday) == []  # once a week
