@@ -36,6 +36,7 @@ bench: $(DEV_STAMP)
 	$(PY) bench/ingest.py
 	$(PY) bench/fetch.py
 	$(PY) bench/digest.py --scale 0.1
+	$(PY) bench/digest.py --workspaces 50 --scale 0.1
 	$(PY) bench/search.py --scale 0.05
 	$(PY) bench/import.py --scale 0.05
 

@@ -85,6 +85,19 @@ class Sizes:
             round(20_000_000 * scale) if graph else 0,
         )
 
+    @classmethod
+    def of_people(cls, people: int, graph: bool = True) -> Sizes:
+        """A workspace of exactly `people`, everything else in the proportions of 10,000
+        people (at least 12 channels): `of_people(10_000)` is `scaled(1.0)`."""
+        ratio = people / 10_000
+        return cls(
+            people,
+            max(12, round(300 * ratio)),
+            round(1_000_000 * ratio),
+            round(4_000_000 * ratio),
+            round(20_000_000 * ratio) if graph else 0,
+        )
+
 
 @dataclass
 class World:
@@ -99,6 +112,12 @@ class World:
     joined: list[list[int]]  # person -> channels
     joined_cum: list[list[float]]  # person -> cumulative channel weights
     dormant: list[bool]  # nothing shared or voted in the last ACTIVE_DAYS
+    team: str = TEAM
+    first: int = 0  # the number of its first person (ids stay unique across workspaces)
+
+    def dm(self, person: int) -> str:
+        """The id of a person's DM with the bot."""
+        return f"D{self.first + person:09d}"
 
 
 @dataclass
@@ -117,12 +136,16 @@ def zipf_weights(count: int, s: float) -> list[float]:
     return [1.0 / (rank**s) for rank in range(1, count + 1)]
 
 
-def make_world(sizes: Sizes, now: float, seed: int) -> World:
-    """People, channels (a few private) and memberships skewed towards big channels."""
+def make_world(
+    sizes: Sizes, now: float, seed: int, team: str = TEAM, first: tuple[int, int] = (0, 0)
+) -> World:
+    """People, channels (a few private) and memberships skewed towards big channels, in
+    `team`; `first` numbers its first person and channel (ids are unique across workspaces,
+    as Slack's are)."""
     rng = random.Random(seed)
-    people = [f"U{n:07d}" for n in range(sizes.people)]
+    people = [f"U{first[0] + n:07d}" for n in range(sizes.people)]
     private = [rng.random() < 0.05 and n > 2 for n in range(sizes.channels)]
-    channels = [f"{'G' if p else 'C'}{n:07d}" for n, p in enumerate(private)]
+    channels = [f"{'G' if p else 'C'}{first[1] + n:07d}" for n, p in enumerate(private)]
     popularity = zipf_weights(sizes.channels, CHANNEL_ZIPF)
     cum = list(accumulate(popularity))
     members: list[list[int]] = [[] for _ in channels]
@@ -137,7 +160,9 @@ def make_world(sizes: Sizes, now: float, seed: int) -> World:
             members[ch].append(person)
     joined_cum = [list(accumulate(popularity[c] if c else 0.3 for c in mine)) for mine in joined]
     dormant = [rng.random() < 0.03 for _ in people]
-    return World(rng, now, people, channels, private, members, joined, joined_cum, dormant)
+    return World(
+        rng, now, people, channels, private, members, joined, joined_cum, dormant, team, first[0]
+    )
 
 
 def item_times(rng: random.Random, count: int, now: float) -> list[float]:
@@ -227,7 +252,7 @@ def share_rows(world: World, items: Items) -> Iterator[tuple[Any, ...]]:
         for channel, at, person, thread in _shares_of(items, n):
             ts, root = f"{at:.6f}", None if thread is None else f"{thread:.6f}"
             yield (
-                TEAM,
+                world.team,
                 item_id,
                 world.channels[channel],
                 ts,
@@ -261,7 +286,7 @@ def vote_rows(world: World, items: Items, counts: list[int]) -> Iterator[tuple[A
             if voter is not None:
                 via = f"m:{world.channels[channel]}:{shared_at:.6f}"
                 yield (
-                    TEAM,
+                    world.team,
                     items.ids[n],
                     world.people[voter],
                     via,
@@ -304,7 +329,7 @@ def domains(rng: random.Random, count: int) -> list[str]:
 
 def item_rows(world: World, items: Items) -> Iterator[tuple[Any, ...]]:
     """Rows of `items`: mostly links (Zipf over domains), some learnings; 1-3 topics each."""
-    rng = world.rng
+    rng, team = world.rng, world.team
     sites = domains(rng, 2000)
     site_cum = list(accumulate(zipf_weights(len(sites), DOMAIN_ZIPF)))
     word_cum = list(accumulate(zipf_weights(len(WORDS), 0.8)))
@@ -314,12 +339,12 @@ def item_rows(world: World, items: Items) -> Iterator[tuple[Any, ...]]:
         if rng.random() < 0.05:
             key = f"learning:{world.channels[items.channel[n]]}:{created}"
             text = f"TIL how {' and '.join(topics)} fit together (note {n})"
-            yield item_id, TEAM, key, "learning", None, None, text, created, json.dumps(topics)
+            yield item_id, team, key, "learning", None, None, text, created, json.dumps(topics)
             continue
         site = rng.choices(sites, cum_weights=site_cum)[0]
         url = f"https://{site}/{'-'.join(topics)}/{n}"
         title = f"{topics[0].title()} in practice: {' '.join(rng.sample(WORDS, 4))} ({n})"
-        yield item_id, TEAM, f"link:{url}", "link", url, title, None, created, json.dumps(topics)
+        yield item_id, team, f"link:{url}", "link", url, title, None, created, json.dumps(topics)
 
 
 def people_rows(world: World) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
@@ -328,11 +353,11 @@ def people_rows(world: World) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ..
     zones = rng.choices(list(ZONES), weights=list(ZONES.values()), k=len(world.people))
     users, settings = [], []
     for n, uid in enumerate(world.people):
-        users.append((TEAM, uid, f"person{n}", f"Person {n}", zones[n], world.now))
+        users.append((world.team, uid, f"person{n}", f"Person {n}", zones[n], world.now))
         roll = rng.random()
         if roll < 0.06:
             cadence = "daily" if roll < 0.04 else "off"
-            settings.append((TEAM, uid, int(roll < 0.005), cadence))
+            settings.append((world.team, uid, int(roll < 0.005), cadence))
     return users, settings
 
 
@@ -351,23 +376,30 @@ def history_rows(world: World, items: Items, counts: list[int]) -> dict[str, lis
         if world.dormant[person] or rng.random() < 0.1:
             continue
         chosen = {items.ids[n] for n in rng.sample(best, min(7, len(best)))}
-        dm = f"D{person:09d}"
-        rows["dm_channels"].append((TEAM, uid, dm))
-        rows["outbox"].append(
-            (TEAM, uid, "person", key, "sent", dm, f"{at:.6f}", json.dumps(sorted(chosen)), at)
-        )
-        rows["digest_sent"] += [(TEAM, uid, item, at) for item in chosen]
+        dm = world.dm(person)
+        rows["dm_channels"].append((world.team, uid, dm))
+        _sent_digest(rows, (world.team, uid, "person", key, dm), at, chosen)
     by_channel: dict[int, list[int]] = {}
     for n in week:
         by_channel.setdefault(items.channel[n], []).append(n)
     for ch, found in by_channel.items():
         chosen = {items.ids[n] for n in sorted(found, key=lambda n: -counts[n])[:7]}
         cid = world.channels[ch]
-        rows["outbox"].append(
-            (TEAM, cid, "channel", key, "sent", cid, f"{at:.6f}", json.dumps(sorted(chosen)), at)
-        )
-        rows["digest_sent"] += [(TEAM, cid, item, at) for item in chosen]
+        _sent_digest(rows, (world.team, cid, "channel", key, cid), at, chosen)
     return rows
+
+
+def _sent_digest(
+    rows: dict[str, list[Any]], head: tuple[str, str, str, str, str], at: float, chosen: set[str]
+) -> None:
+    """One digest sent at `at` (team, recipient, kind, period key, channel): its outbox row,
+    and its items in `digest_sent` (sorted: the same rows in the same order every run)."""
+    team, recipient, kind, key, channel = head
+    ids = sorted(chosen)
+    rows["outbox"].append(
+        (team, recipient, kind, key, "sent", channel, f"{at:.6f}", json.dumps(ids), at)
+    )
+    rows["digest_sent"] += [(team, recipient, item, at) for item in ids]
 
 
 FATIGUE_WEEKS = 17  # more than digest fatigue's 120-day look-back
@@ -376,18 +408,21 @@ FATIGUE_WEEKS = 17  # more than digest fatigue's 120-day look-back
 def fatigue_history_rows(world: World) -> dict[str, list[Any]]:
     """The weekly digests before last week's (so fatigue's query has months of outbox to skip
     past), and presses on some of them: about a third of people pressed one in the last month."""
-    rng, rows = random.Random(world.now), {"outbox": [], "digest_clicks": []}
+    rng = random.Random(world.now + world.first)
+    rows: dict[str, list[Any]] = {"outbox": [], "digest_clicks": []}
     for weeks in range(2, FATIGUE_WEEKS + 1):
         at = world.now - weeks * 7 * DAY
         key = week_key(datetime.fromtimestamp(at, UTC))
         for person, uid in enumerate(world.people):
             if not world.dormant[person] and person % 10 != weeks % 10:
-                dm = f"D{person:09d}"
-                rows["outbox"].append((TEAM, uid, "person", key, "sent", dm, f"{at:.6f}", "[]", at))
+                dm = world.dm(person)
+                rows["outbox"].append(
+                    (world.team, uid, "person", key, "sent", dm, f"{at:.6f}", "[]", at)
+                )
     for uid in world.people:
         if rng.random() < 0.33:
             rows["digest_clicks"].append(
-                (TEAM, uid, None, "useful", world.now - rng.random() * 28 * DAY)
+                (world.team, uid, None, "useful", world.now - rng.random() * 28 * DAY)
             )
     return rows
 
@@ -435,12 +470,26 @@ def _flush(conn: sqlite3.Connection, table: str, chunk: list[tuple[Any, ...]]) -
 def generate(path: Path, sizes: Sizes, now: float, seed: int) -> dict[str, int]:
     """Create the schema through `Store`, then bulk-insert the workspace; rows per table."""
     Store(path).open().close()  # migrates the fresh file
-    world = make_world(sizes, now, seed)
-    items = make_items(world, sizes.items)
-    counts = vote_counts(world, items, sizes.votes)
+    conn = bulk_connection(path)
+    written = fill(conn, make_world(sizes, now, seed), sizes, seed)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    return written
+
+
+def bulk_connection(path: Path) -> sqlite3.Connection:
+    """A connection for bulk inserts into a migrated store (nothing reads it meanwhile)."""
     conn = sqlite3.connect(path)
     conn.execute("PRAGMA synchronous = OFF")
     conn.execute("PRAGMA cache_size = -400000")
+    return conn
+
+
+def fill(conn: sqlite3.Connection, world: World, sizes: Sizes, seed: int) -> dict[str, int]:
+    """Bulk-insert one workspace's people, channels, items, votes, history and interaction
+    graph (`world` made with `seed`); rows per table."""
+    items = make_items(world, sizes.items)
+    counts = vote_counts(world, items, sizes.votes)
     users, settings = people_rows(world)
     written = {
         "users": insert(conn, "users", users),
@@ -450,7 +499,7 @@ def generate(path: Path, sizes: Sizes, now: float, seed: int) -> dict[str, int]:
         conn,
         "channels",
         (
-            (TEAM, cid, f"{WORDS[n % len(WORDS)]}-{n}", int(world.private[n]), now)
+            (world.team, cid, f"{WORDS[n % len(WORDS)]}-{n}", int(world.private[n]), world.now)
             for n, cid in enumerate(world.channels)
         ),
     )
@@ -464,19 +513,17 @@ def generate(path: Path, sizes: Sizes, now: float, seed: int) -> dict[str, int]:
     if sizes.interactions:
         w = world
         graph = interaction_rows(
-            TEAM,
+            w.team,
             w.people,
             w.channels,
             w.private,
             w.members,
             w.joined,
-            now,
+            w.now,
             sizes.interactions,
             seed,
         )
         written["interactions"] = insert(conn, "interactions", graph)
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    conn.close()
     return written
 
 
