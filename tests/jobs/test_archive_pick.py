@@ -197,7 +197,7 @@ async def test_candidates_are_the_most_publicly_voted_whatever_their_private_vot
 
 def test_candidates_read_the_well_voted_documents_of_their_window(tmp_path: Path) -> None:
     # Not every share of the window with its votes (5.6 s at 1 million items): a rowid range
-    # of the well-voted documents.
+    # of the workspace's well-voted documents, not of every workspace's (migration 24).
     opened = Store(tmp_path / "plan.db").open()
     try:
         args = archive_sql.archive_args(TEAM, MONDAY.timestamp())
@@ -209,7 +209,7 @@ def test_candidates_read_the_well_voted_documents_of_their_window(tmp_path: Path
         )
     finally:
         opened.close()
-    assert "SEARCH d USING INTEGER PRIMARY KEY (rowid>? AND rowid<?)" in plan, plan
+    assert "SEARCH d USING INDEX search_docs_top_scope (scope=? AND rowid>? AND rowid<?)" in plan
     assert "shares" not in plan
 
 

@@ -37,6 +37,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m21_phrase_pairs,
     later.m22_votes_seen,
     later.m23_team_settings,
+    later.m24_archive_by_workspace,
 ]
 
 

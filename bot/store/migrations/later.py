@@ -221,3 +221,10 @@ def m23_team_settings(db: Database) -> None:
         "CREATE TABLE team_settings (team_id TEXT NOT NULL, name TEXT NOT NULL,"
         " value TEXT NOT NULL, changed_at REAL NOT NULL, PRIMARY KEY (team_id, name))"
     )
+
+
+def m24_archive_by_workspace(db: Database) -> None:
+    """The archive's candidates (well-voted documents of one workspace in a stretch of time)
+    found from an index: a time range alone read every workspace's documents of that stretch
+    (bench/digest.py --workspaces 50: 0.12 s per workspace of 200 people, 10 s in all)."""
+    db.execute("CREATE INDEX search_docs_top_scope ON search_docs (scope) WHERE top = 1")

@@ -461,3 +461,7 @@ def m23_team_settings(conn: Conn) -> None:
         " value TEXT NOT NULL, changed_at DOUBLE PRECISION NOT NULL,"
         " PRIMARY KEY (team_id, name))"
     )
+
+
+def m24_archive_by_workspace(conn: Conn) -> None:
+    conn.execute("CREATE INDEX search_docs_top_scope ON search_docs (scope, rowid) WHERE top = 1")
