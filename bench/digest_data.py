@@ -504,6 +504,11 @@ def fill(conn: sqlite3.Connection, world: World, sizes: Sizes, seed: int) -> dic
         ),
     )
     written["items"] = insert(conn, "items", item_rows(world, items))
+    # Each workspace's item count, as capture keeps it (`team_items`, migration 25).
+    conn.execute(
+        "INSERT INTO team_items SELECT team_id, count(*) FROM items GROUP BY team_id"
+        " ON CONFLICT (team_id) DO UPDATE SET n = excluded.n"
+    )
     written["shares"] = insert(conn, "shares", share_rows(world, items))
     written["votes"] = insert(conn, "votes", vote_rows(world, items, counts))
     for table, rows in history_rows(world, items, counts).items():

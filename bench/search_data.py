@@ -523,6 +523,8 @@ def generate(path: Path, sizes: Sizes, now: float, seed: int) -> dict[str, int]:
             " FROM item_terms GROUP BY team_id, term"
         )
         written["term_df"] = conn.execute("SELECT count(*) FROM term_df").fetchone()[0]
+        # Each workspace's item count, as capture keeps it (`team_items`, migration 25).
+        conn.execute("INSERT INTO team_items SELECT team_id, count(*) FROM items GROUP BY team_id")
     with conn:
         conn.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
         # Well-voted items' documents also go in search_top, as search_index.sync_item does.

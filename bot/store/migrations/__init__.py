@@ -38,6 +38,7 @@ MIGRATIONS: list[Callable[[Database], None]] = [
     later.m22_votes_seen,
     later.m23_team_settings,
     later.m24_archive_by_workspace,
+    later.m25_team_item_counts,
 ]
 
 

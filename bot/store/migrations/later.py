@@ -228,3 +228,12 @@ def m24_archive_by_workspace(db: Database) -> None:
     found from an index: a time range alone read every workspace's documents of that stretch
     (bench/digest.py --workspaces 50: 0.12 s per workspace of 200 people, 10 s in all)."""
     db.execute("CREATE INDEX search_docs_top_scope ON search_docs (scope) WHERE top = 1")
+
+
+def m25_team_item_counts(db: Database) -> None:
+    """Each workspace's item count, the number a word's or topic's rarity is measured against
+    (it was the database's highest item rowid, so one workspace's size changed another's
+    expert choice), and its search documents' span from an index."""
+    db.execute("CREATE TABLE team_items (team_id TEXT PRIMARY KEY, n INTEGER NOT NULL)")
+    db.execute("INSERT INTO team_items SELECT team_id, count(*) FROM items GROUP BY team_id")
+    db.execute("CREATE INDEX search_docs_team ON search_docs (team_id)")

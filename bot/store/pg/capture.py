@@ -13,7 +13,7 @@ from typing import Any
 from psycopg import Connection
 
 from bot.models import ItemDraft, ReactionKind, ShareInput
-from bot.store.pg import bookmarks, search_index
+from bot.store.pg import bookmarks, search_index, team_items
 from bot.store.pg.face import forget_terms, set_face
 from bot.store.sql.capture import PERSONAL, new_item_id, share_row
 
@@ -56,6 +56,7 @@ def upsert_item(db: Conn, team_id: str, draft: ItemDraft, ts: str, now: float) -
             ts,
         ],
     )
+    team_items.count_items(db, team_id, 1)
     return item_id
 
 
@@ -295,7 +296,10 @@ def delete_items(db: Conn, item_ids: Iterable[str]) -> int:
         search_index.drop_item(db, item_id)
         for table in ("votes", "flags", "shares", "fetch_queue", "url_aliases", "link_checks"):
             db.execute(f"DELETE FROM {table} WHERE item_id = %s", [item_id])
-        count += db.execute("DELETE FROM items WHERE id = %s", [item_id]).rowcount
+        gone = db.execute("DELETE FROM items WHERE id = %s RETURNING team_id", [item_id])
+        for (team_id,) in gone.fetchall():
+            team_items.count_items(db, str(team_id), -1)
+            count += 1
     return count
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from psycopg import Connection
 
+from bot.store.pg import team_items
 from bot.store.pg.search import Window, _newest_matching, _window
 from bot.store.sql import questions, search, trust
 from bot.store.sql.experts import (
@@ -65,12 +66,9 @@ def evidence(
 ) -> dict[str, float]:
     """Items that match the question, with how well: {item id: weight}."""
     weights: defaultdict[str, float] = defaultdict(float)
-    row = db.execute(  # items as SQLite counts them, and the span of the documents' rowids
-        "SELECT (SELECT max(rowid) FROM items), (SELECT max(rowid) FROM search_docs),"
-        " (SELECT min(rowid) FROM search_docs)"
-    ).fetchone()
-    items, newest, oldest = row if row else (None, None, None)
-    documents = int(items or 0) or 1
+    # The workspace's own counts: another workspace's size must not change who is asked.
+    documents = team_items.item_count(db, team_id)
+    newest, oldest = team_items.doc_span(db, team_id)
     matches = _word_matches(db, list(query.words) if query else [])
     reads = _window(db) if matches else None  # once for every word
     for match in matches:

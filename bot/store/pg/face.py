@@ -2,7 +2,7 @@
 name, topics) from its shares and its fetched page, and the terms its topics are ranked by.
 
 The face itself is worked out by the shared pure `compute_face`; only the reading and writing
-are here. Topic ranking counts documents as SQLite's `max(rowid) FROM items` does, through the
+are here. Topic ranking counts the workspace's items (`team_items`) as SQLite does, through the
 `rowid` identity column PostgreSQL's items table declares for it (`schema.py`): a sequence never
 hands a number back, so after the newest item is deleted the count is one higher than SQLite's
 (which reuses that rowid), a difference of one in thousands of documents.
@@ -17,6 +17,7 @@ from typing import Any
 
 from psycopg import Connection
 
+from bot.store.pg import team_items
 from bot.store.sql.face import compute_face, created_number
 from bot.topics import choose_topics, hashtags, rank_keywords, terms
 
@@ -77,8 +78,7 @@ def item_topics(
     each term row carries `created`, its item's first-share time."""
     counts = terms(title, description)
     _update_terms(db, team_id, item_id, counts, created)
-    row = db.execute("SELECT max(rowid) FROM items").fetchone()
-    documents = int(row[0]) if row and row[0] else 1
+    documents = team_items.item_count(db, team_id)  # the workspace's own
 
     def frequency(term: str) -> int:
         found = db.execute(

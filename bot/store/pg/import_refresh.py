@@ -18,6 +18,7 @@ from psycopg import Connection
 from bot.slacktext import readable
 from bot.store.pg import capture as pg_capture
 from bot.store.pg import search_index as pg_search_index
+from bot.store.pg import team_items
 from bot.store.sql import search_index
 from bot.store.sql.face import Face, compute_face, created_number
 from bot.store.sql.import_refresh import ITEM_COLUMNS, SHARE_COLUMNS
@@ -151,18 +152,12 @@ def _topics(
         [(team_id, term, n) for term, n in sorted(delta.items()) if n],
     )
     frequency = _frequencies(db, team_id, {t for c in counts.values() for t in c})
-    documents = _documents(db)
+    documents = team_items.item_count(db, team_id)  # the workspace's own
     weights = {term: idf(frequency.get(term, 0), documents) for term in frequency.keys() | delta}
     return {
         i: json.dumps(choose_topics(hashtags(faces[i].texts), rank_by_weight(c, weights)))
         for i, c in counts.items()
     }
-
-
-def _documents(db: Conn) -> int:
-    """How many items a term's rarity is measured against: the highest rowid, as SQLite."""
-    row = db.execute("SELECT max(rowid) FROM items").fetchone()
-    return int(row[0] if row else 0) or 1
 
 
 def _frequencies(db: Conn, team_id: str, wanted: set[str]) -> dict[str, int]:

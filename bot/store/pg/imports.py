@@ -15,6 +15,7 @@ from psycopg import Connection
 from bot.models import ChannelInfo, ImportBatch, ItemDraft, UserInfo
 from bot.store.pg import capture as pg_capture
 from bot.store.pg import interactions as pg_interactions
+from bot.store.pg import team_items
 from bot.store.sql import capture, interactions
 from bot.store.sql.imports import _new_id
 from bot.store.sql.interactions import InteractionKind
@@ -203,6 +204,7 @@ def _item_ids(
             for key, d, ts in new
         ],
     )
+    team_items.count_items(db, team_id, len(new))
     return ids, len(new)
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from psycopg import Connection
 
 from bot.models import FetchedPage
-from bot.store.pg import search_index
+from bot.store.pg import search_index, team_items
 from bot.store.pg.capture import refresh_items
 from bot.store.pg.face import forget_terms
 from bot.store.results import CheckOutcome
@@ -214,6 +214,7 @@ def _move(db: Conn, team_id: str, keep: str, drop: str) -> None:
     for table in ("fetch_queue", "link_checks"):
         db.execute(f"DELETE FROM {table} WHERE item_id = %s", [drop])
     db.execute("DELETE FROM items WHERE id = %s", [drop])
+    team_items.count_items(db, team_id, -1)
     _alias(db, team_id, key, keep)
 
 

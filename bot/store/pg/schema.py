@@ -465,3 +465,9 @@ def m23_team_settings(conn: Conn) -> None:
 
 def m24_archive_by_workspace(conn: Conn) -> None:
     conn.execute("CREATE INDEX search_docs_top_scope ON search_docs (scope, rowid) WHERE top = 1")
+
+
+def m25_team_item_counts(conn: Conn) -> None:
+    conn.execute("CREATE TABLE team_items (team_id TEXT PRIMARY KEY, n BIGINT NOT NULL)")
+    conn.execute("INSERT INTO team_items SELECT team_id, count(*) FROM items GROUP BY team_id")
+    conn.execute("CREATE INDEX search_docs_team ON search_docs (team_id, rowid)")

@@ -10,7 +10,7 @@ from functools import partial
 from sqlite_utils import Database
 
 from bot.models import ItemDraft, ReactionKind, ShareInput
-from bot.store.sql import bookmarks, search_index
+from bot.store.sql import bookmarks, search_index, team_items
 from bot.store.sql.face import forget_terms, set_face
 
 
@@ -54,6 +54,7 @@ def upsert_item(db: Database, team_id: str, draft: ItemDraft, ts: str, now: floa
             ts,
         ],
     )
+    team_items.count_items(db, team_id, 1)
     return item_id
 
 
@@ -331,7 +332,10 @@ def delete_items(db: Database, item_ids: Iterable[str]) -> int:
         search_index.drop_item(db, item_id)
         for table in ("votes", "flags", "shares", "fetch_queue", "url_aliases", "link_checks"):
             db.execute(f"DELETE FROM {table} WHERE item_id = ?", [item_id])
-        count += db.execute("DELETE FROM items WHERE id = ?", [item_id]).rowcount
+        gone = db.execute("DELETE FROM items WHERE id = ? RETURNING team_id", [item_id])
+        for (team_id,) in gone.fetchall():
+            team_items.count_items(db, str(team_id), -1)
+            count += 1
     return count
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from bot.network import Network, steps
-from bot.store.sql import questions, search, trust
+from bot.store.sql import questions, search, team_items, trust
 from bot.store.sql.questions import Question
 from bot.store.sql.search import Query
 from bot.topics import terms
@@ -49,10 +49,9 @@ def evidence(
 ) -> dict[str, float]:
     """Items that match the question, with how well: {item id: weight}."""
     weights: defaultdict[str, float] = defaultdict(float)
-    documents = db.execute("SELECT max(rowid) FROM items").fetchone()[0] or 1
-    # Two queries: SQLite answers a lone max() or min() from the index, but not both at once.
-    newest = db.execute("SELECT max(rowid) FROM search_docs").fetchone()[0]
-    oldest = db.execute("SELECT min(rowid) FROM search_docs").fetchone()[0]
+    # The workspace's own counts: another workspace's size must not change who is asked.
+    documents = team_items.item_count(db, team_id)
+    newest, oldest = team_items.doc_span(db, team_id)
     for word in query.words if query else ():
         for item_id, weight in _word_evidence(
             db, word, scopes, documents, newest or 0, oldest or 0

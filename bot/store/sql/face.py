@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.store.sql import team_items
 from bot.topics import choose_topics, hashtags, rank_keywords, terms
 
 # Columns of a share row as refresh_items selects them.
@@ -121,7 +122,7 @@ def item_topics(
     each term row carries `created`, its item's first-share time."""
     counts = terms(title, description)
     _update_terms(db, team_id, item_id, counts, created)
-    documents = db.execute("SELECT max(rowid) FROM items").fetchone()[0] or 1
+    documents = team_items.item_count(db, team_id)  # the workspace's own
 
     def frequency(term: str) -> int:
         row = db.execute(

@@ -14,7 +14,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from bot.slacktext import readable
-from bot.store.sql import capture, search_index
+from bot.store.sql import capture, search_index, team_items
 from bot.store.sql.face import Face, compute_face, created_number
 from bot.topics import choose_topics, hashtags, idf, rank_by_weight, terms
 
@@ -135,7 +135,7 @@ def _topics(
         [(team_id, term, n) for term, n in delta.items() if n],
     )
     frequency = _frequencies(db, team_id, {t for c in counts.values() for t in c})
-    documents = db.execute("SELECT max(rowid) FROM items").fetchone()[0] or 1
+    documents = team_items.item_count(db, team_id)  # the workspace's own
     weights = {term: idf(frequency.get(term, 0), documents) for term in frequency.keys() | delta}
     return {
         i: json.dumps(choose_topics(hashtags(faces[i].texts), rank_by_weight(c, weights)))

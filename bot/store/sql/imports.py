@@ -16,7 +16,7 @@ from typing import cast
 from sqlite_utils import Database
 
 from bot.models import ChannelInfo, ImportBatch, ItemDraft, UserInfo
-from bot.store.sql import capture, interactions
+from bot.store.sql import capture, interactions, team_items
 from bot.store.sql.interactions import InteractionKind
 
 # Ids keep the live format (creation milliseconds, then 8 hex digits) but count instead of
@@ -195,6 +195,7 @@ def _item_ids(
             for key, d, ts in new
         ],
     )
+    team_items.count_items(db, team_id, len(new))
     return ids, len(new)
 
 

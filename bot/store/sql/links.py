@@ -9,7 +9,7 @@ from sqlite_utils import Database
 
 from bot.models import FetchedPage
 from bot.store.results import CheckOutcome
-from bot.store.sql import search_index
+from bot.store.sql import search_index, team_items
 from bot.store.sql.capture import refresh_items
 from bot.store.sql.face import forget_terms
 from bot.urls import link_key
@@ -194,6 +194,7 @@ def _move(db: Database, team_id: str, keep: str, drop: str) -> None:
     for table in ("fetch_queue", "link_checks"):
         db.execute(f"DELETE FROM {table} WHERE item_id = ?", [drop])
     db.execute("DELETE FROM items WHERE id = ?", [drop])
+    team_items.count_items(db, team_id, -1)
     db.execute(
         "INSERT OR REPLACE INTO url_aliases (team_id, key, item_id) VALUES (?, ?, ?)",
         [team_id, key, keep],

@@ -43,6 +43,7 @@ TEAM_TABLES = (
     "removed_shares",
     "bookmarks",
     "team_settings",
+    "team_items",
 )
 # link_checks has no team_id: its rows go with their items (delete_items)
 

@@ -4,6 +4,8 @@ store made), and the term counts those rankings use."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.models import FetchedPage
 from bot.store import Store
 from bot.store.sql import face
@@ -63,10 +65,10 @@ async def test_term_counts_follow_items_made_and_deleted(any_store: Store) -> No
     assert await rows(any_store, "SELECT count(*) FROM item_terms") == [(0,)]
 
 
-async def test_keywords_are_ranked_against_every_item_ever_numbered(any_store: Store) -> None:
-    """Six items numbered, one deleted (not the newest): five documents by count, six by the
-    newest item's number, which is what SQLite's max(rowid) counts; with six, 'alpha' (in five
-    items, twice here) outranks 'beta' (in this item alone), with five it would not."""
+async def test_keywords_are_ranked_against_the_workspaces_items(any_store: Store) -> None:
+    """Six items, one deleted, and another workspace's many: five documents, this workspace's
+    own count (not the highest item number, nor the database's), so 'beta' (in this item
+    alone) outranks 'alpha' (in all five, twice here)."""
     await any_store.save_message(share(ts="0.5"), [link("https://gone.com/", description="zzz")])
     for n in range(1, 5):
         await any_store.save_message(
@@ -75,11 +77,14 @@ async def test_keywords_are_ranked_against_every_item_ever_numbered(any_store: S
     [target] = await any_store.save_message(
         share(ts="5.0"), [link("https://5.com/", description="alpha alpha beta")]
     )
+    for n in range(20):
+        other = replace(share(ts=f"{n}.0"), team_id="T2")
+        await any_store.save_message(other, [link(f"https://o{n}.com/", description="gamma")])
     await any_store.remove_message(T, "C1", "0.5")
     topics = await any_store._write(
         face.item_topics, T, target, ["#Tag"], None, "alpha alpha beta", 5.0
     )
-    assert topics == ["tag", "alpha", "beta"]
+    assert topics == ["tag", "beta", "alpha"]
 
 
 async def test_terms_carry_their_items_first_share_time(any_store: Store) -> None:

@@ -43,7 +43,7 @@ PORTED |= {"questions", "question_loop", "help_wanted", "review"}
 PORTED |= {"capture", "face", "export", "links", "forwards", "saves", "merging", "directory"}
 PORTED |= {"search_index", "search", "hits", "suggest", "experts", "expert_reasons", "highlights"}
 PORTED |= {"trust", "ties", "snapshot", "digests", "archive", "fatigue", "leases", "leadership"}
-PORTED |= {"installations", "team_settings"}
+PORTED |= {"installations", "team_settings", "team_items"}
 
 
 def pg_areas() -> list[str]:
